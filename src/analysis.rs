@@ -1,0 +1,821 @@
+//! The analysis: a deterministic state machine from pasted text to a [`Report`].
+//!
+//! It performs no I/O and reads no clock (the time is given to [`Analysis::new`]). It hands out
+//! DNS queries ([`Analysis::poll_queries`], all that are ready at once, so a driver can send
+//! them in parallel), takes the outcomes back ([`Analysis::handle_answer`]) and finishes into a
+//! report ([`Analysis::finish`]) that never fails: bad input gives findings, not errors.
+//!
+//! ```
+//! use mailtrace::{Analysis, Options, dns::zone::MemoryResolver, dns::Resolver};
+//! let zone = MemoryResolver::from_zone("5.113.0.203.in-addr.arpa. PTR mail.example.com.").unwrap();
+//! let input = b"Received: from mail.example.com (mail.example.com [203.0.113.5]) by mx.example.net; Tue, 2 Jan 2024 10:00:00 +0000\nSubject: hi\n";
+//! let mut analysis = Analysis::new(input, 1_704_189_600_000, Options::default());
+//! loop {
+//!     let queries = analysis.poll_queries();
+//!     if queries.is_empty() { break; }
+//!     for query in queries {
+//!         let outcome = zone.lookup(&query.question, query.timeout_ms);
+//!         analysis.handle_answer(query.id, outcome);
+//!     }
+//! }
+//! let report = analysis.finish();
+//! assert_eq!(report.reverse_dns.unwrap().names, ["mail.example.com"]);
+//! ```
+//!
+//! Every question goes out once per analysis, however many checks need it, and the number of
+//! questions is capped by [`Options::max_queries`], so no input can make it query without end.
+
+use crate::date;
+use crate::dns::{Answer, DnsError, Query, QueryId, Question, RData, Rcode};
+use crate::input::{self, Field, Normalized};
+use crate::ip::{self, IpClass};
+use crate::received;
+use crate::report::*;
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+/// How an analysis runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// Whether to ask for DNS answers at all. Off: no query is handed out, and checks that
+    /// need DNS say they were skipped.
+    pub live: bool,
+    /// The timeout handed to the driver with each query.
+    pub query_timeout_ms: u32,
+    /// The most DNS questions one analysis may ask.
+    pub max_queries: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            live: true,
+            query_timeout_ms: 5_000,
+            max_queries: 100,
+        }
+    }
+}
+
+/// Received fields analyzed at most; a longer chain is a mail loop or an attack.
+pub const MAX_HOPS: usize = 100;
+/// Longest header value kept in the report, in bytes.
+const MAX_VALUE: usize = 8 * 1024;
+
+#[derive(Debug, Clone)]
+enum LookupState {
+    Wanted,
+    InFlight,
+    Done(Result<Answer, DnsError>),
+}
+
+#[derive(Debug, Clone)]
+struct Lookup {
+    question: Question,
+    state: LookupState,
+}
+
+/// One analysis of one pasted message.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    now_ms: i64,
+    options: Options,
+    input: InputSummary,
+    message: MessageSummary,
+    hops: Vec<Hop>,
+    delivery_ms: Option<i64>,
+    sending_ip: Option<SendingIp>,
+    headers: Vec<HeaderEntry>,
+    findings: Vec<Finding>,
+    lookups: Vec<Lookup>,
+    index: HashMap<Question, usize>,
+    over_budget: bool,
+}
+
+impl Analysis {
+    /// Parses the input and plans the lookups. `now_ms` is the current time in milliseconds
+    /// since the Unix epoch; the analysis never reads a clock.
+    pub fn new(input: &[u8], now_ms: i64, options: Options) -> Analysis {
+        let normalized = input::normalize(input);
+        let mut analysis = Analysis {
+            now_ms,
+            options,
+            input: InputSummary {
+                bytes: normalized.bytes,
+                line_ending: normalized.line_ending,
+                header_fields: normalized.fields.len(),
+                body_bytes: normalized.body.as_ref().map(String::len),
+            },
+            message: MessageSummary::default(),
+            hops: Vec::new(),
+            delivery_ms: None,
+            sending_ip: None,
+            headers: Vec::new(),
+            findings: Vec::new(),
+            lookups: Vec::new(),
+            index: HashMap::new(),
+            over_budget: false,
+        };
+        analysis.read_input(&normalized);
+        analysis.plan();
+        analysis
+    }
+
+    /// All queries ready to be sent now. Send them in any order, in parallel if you like, and
+    /// hand each outcome back with [`Analysis::handle_answer`]. Empty when nothing is left to
+    /// ask (and nothing will be, once every query handed out is answered).
+    #[must_use]
+    pub fn poll_queries(&mut self) -> Vec<Query> {
+        let timeout_ms = self.options.query_timeout_ms;
+        let mut out = Vec::new();
+        for (i, lookup) in self.lookups.iter_mut().enumerate() {
+            if matches!(lookup.state, LookupState::Wanted) {
+                lookup.state = LookupState::InFlight;
+                out.push(Query {
+                    id: QueryId(i as u32),
+                    question: lookup.question.clone(),
+                    timeout_ms,
+                });
+            }
+        }
+        out
+    }
+
+    /// One query ready to be sent, if any.
+    #[must_use]
+    pub fn poll_query(&mut self) -> Option<Query> {
+        let i = self
+            .lookups
+            .iter()
+            .position(|l| matches!(l.state, LookupState::Wanted))?;
+        self.lookups[i].state = LookupState::InFlight;
+        Some(Query {
+            id: QueryId(i as u32),
+            question: self.lookups[i].question.clone(),
+            timeout_ms: self.options.query_timeout_ms,
+        })
+    }
+
+    /// Takes the outcome of a query. Unknown ids and repeated answers are ignored.
+    pub fn handle_answer(&mut self, id: QueryId, outcome: Result<Answer, DnsError>) {
+        let Some(lookup) = self.lookups.get_mut(id.0 as usize) else {
+            return;
+        };
+        if matches!(lookup.state, LookupState::InFlight) {
+            lookup.state = LookupState::Done(outcome);
+            self.plan();
+        }
+    }
+
+    /// Whether every query handed out has been answered and none is left to hand out.
+    pub fn is_finished(&self) -> bool {
+        self.lookups
+            .iter()
+            .all(|l| matches!(l.state, LookupState::Done(_)))
+    }
+
+    /// The number of queries handed out and not yet answered.
+    pub fn in_flight(&self) -> usize {
+        self.lookups
+            .iter()
+            .filter(|l| matches!(l.state, LookupState::InFlight))
+            .count()
+    }
+
+    /// The report as it stands, with unanswered lookups shown as pending.
+    pub fn snapshot(&self) -> Report {
+        self.report(false)
+    }
+
+    /// The final report. Lookups still unanswered are reported as stopped ("could not check").
+    pub fn finish(mut self) -> Report {
+        for lookup in &mut self.lookups {
+            if !matches!(lookup.state, LookupState::Done(_)) {
+                lookup.state = LookupState::Done(Err(DnsError::Stopped));
+            }
+        }
+        self.report(true)
+    }
+
+    fn want(&mut self, question: Question) {
+        if !self.options.live || self.index.contains_key(&question) {
+            return;
+        }
+        if self.lookups.len() >= self.options.max_queries {
+            self.over_budget = true;
+            return;
+        }
+        self.index.insert(question.clone(), self.lookups.len());
+        self.lookups.push(Lookup {
+            question,
+            state: LookupState::Wanted,
+        });
+    }
+
+    fn outcome(&self, question: &Question) -> Option<&LookupState> {
+        self.index.get(question).map(|&i| &self.lookups[i].state)
+    }
+
+    /// Decides which questions are needed, given the answers so far.
+    fn plan(&mut self) {
+        if let Some(sending) = &self.sending_ip {
+            self.want(Question::reverse(sending.ip));
+        }
+    }
+
+    fn read_input(&mut self, normalized: &Normalized) {
+        for note in &normalized.notes {
+            let severity = match note.code {
+                "input.binary" | "input.truncated" | "input.header-too-large" => Severity::Warning,
+                _ => Severity::Info,
+            };
+            self.findings.push(Finding {
+                code: note.code.to_string(),
+                severity,
+                title: note.message.clone(),
+                detail: String::new(),
+                evidence: note
+                    .line
+                    .map(|line| Evidence {
+                        line: Some(line),
+                        text: String::new(),
+                    })
+                    .into_iter()
+                    .collect(),
+            });
+        }
+        if normalized.fields.is_empty() {
+            self.findings.push(Finding {
+                code: "input.no-headers".into(),
+                severity: Severity::Problem,
+                title: "No e-mail header fields were found in the input.".into(),
+                detail: "Paste the message's full headers (in Gmail: \"Show original\"; in Outlook: File > Properties > Internet headers) or the whole message source.".into(),
+                evidence: Vec::new(),
+            });
+            return;
+        }
+        self.headers = normalized
+            .fields
+            .iter()
+            .map(|f| HeaderEntry {
+                name: f.name.clone(),
+                value: shorten(&f.unfolded(), MAX_VALUE),
+                line: f.line,
+            })
+            .collect();
+        self.read_summary(normalized);
+        self.read_received(&normalized.fields);
+    }
+
+    fn read_summary(&mut self, normalized: &Normalized) {
+        let parser = mail_parser::MessageParser::new();
+        let Some(message) = parser.parse_headers(normalized.header_text.as_bytes()) else {
+            return;
+        };
+        let headers = message.headers();
+        let mailbox = |m: mail_parser::Mailbox<'_>| Mailbox {
+            name: m.name().map(str::to_string),
+            address: m.address().map(str::to_string),
+        };
+        self.message.from = headers.from().and_then(|list| list.first()).map(mailbox);
+        self.message.to = headers
+            .to()
+            .map(|list| list.mailboxes().take(50).map(mailbox).collect())
+            .unwrap_or_default();
+        self.message.subject = headers.subject().map(|s| shorten(s, MAX_VALUE));
+        self.message.message_id = headers.message_id().map(|s| shorten(s, 1024));
+        self.message.return_path = headers.return_address().map(|s| shorten(s, 1024));
+        let field = |name: &str| normalized.fields.iter().find(|f| f.is(name));
+        if let Some(date_field) = field("Date") {
+            let text = date_field.unfolded();
+            self.message.date = Some(DateValue {
+                epoch_ms: date::parse(&text).map(|d| d.epoch_ms),
+                text: shorten(&text, 200),
+            });
+        }
+        if self.message.from.is_none()
+            && let Some(f) = field("From")
+        {
+            self.findings.push(Finding {
+                code: "header.from-unreadable".into(),
+                severity: Severity::Warning,
+                title: "The From header could not be read as an address.".into(),
+                detail: "Receivers may reject a message whose author address is malformed.".into(),
+                evidence: vec![evidence(f)],
+            });
+        }
+    }
+
+    fn read_received(&mut self, fields: &[Field]) {
+        let received: Vec<&Field> = fields.iter().filter(|f| f.is("Received")).collect();
+        if received.is_empty() {
+            self.findings.push(Finding {
+                code: "received.none".into(),
+                severity: Severity::Info,
+                title: "There are no Received headers.".into(),
+                detail: "Without them the path of the message cannot be traced. Make sure the full headers were copied, not just From, To and Subject.".into(),
+                evidence: Vec::new(),
+            });
+            return;
+        }
+        if received.len() > MAX_HOPS {
+            self.findings.push(Finding {
+                code: "received.too-many".into(),
+                severity: Severity::Warning,
+                title: format!(
+                    "The message has {} Received headers; only the newest {MAX_HOPS} were analyzed.",
+                    received.len()
+                ),
+                detail: "So many hops usually means a mail loop between two servers.".into(),
+                evidence: Vec::new(),
+            });
+        }
+        // Message order is newest first; hops are numbered from the oldest.
+        let kept: Vec<&Field> = received.into_iter().take(MAX_HOPS).collect();
+        let mut parsed: Vec<(&Field, received::Received)> = kept
+            .iter()
+            .map(|f| (*f, received::parse(&f.value)))
+            .filter(|(_, r)| !r.local_note)
+            .collect();
+        parsed.reverse();
+
+        let mut previous: Option<i64> = None;
+        for (i, (field, r)) in parsed.iter().enumerate() {
+            let timestamp = r.date.map(|d| d.epoch_ms);
+            let delay = match (previous, timestamp) {
+                (Some(p), Some(t)) => Some(t - p),
+                _ => None,
+            };
+            if timestamp.is_some() {
+                previous = timestamp;
+            }
+            self.hops.push(Hop {
+                number: i as u32 + 1,
+                line: field.line,
+                helo: r.helo.as_deref().map(|s| shorten(s, 255)),
+                rdns: r.rdns.as_deref().map(|s| shorten(s, 255)),
+                ip: r.ip,
+                ip_class: r.ip.map(ip::classify),
+                by: r.by_host.as_deref().map(|s| shorten(s, 255)),
+                with: r.with.as_deref().map(|s| shorten(s, 255)),
+                tls: r.tls.as_deref().map(|s| shorten(s, 255)),
+                id: r.id.as_deref().map(|s| shorten(s, 255)),
+                for_addr: r.for_addr.as_deref().map(|s| shorten(s, 320)),
+                via: r.via.as_deref().map(|s| shorten(s, 255)),
+                date_text: r.date_text.as_deref().map(|s| shorten(s, 200)),
+                timestamp_ms: timestamp,
+                delay_ms: delay,
+                internal: false,
+                raw: shorten(&field.unfolded(), 2048),
+            });
+            if r.date.is_none() {
+                self.findings.push(Finding {
+                    code: "received.no-date".into(),
+                    severity: Severity::Info,
+                    title: format!("Hop {} has no readable date.", i + 1),
+                    detail: "Its delay cannot be measured; the hops around it still can.".into(),
+                    evidence: vec![evidence(field)],
+                });
+            }
+            if let Some(d) = delay
+                && d < -1000
+            {
+                self.findings.push(Finding {
+                    code: "received.clock-skew".into(),
+                    severity: Severity::Warning,
+                    title: format!(
+                        "Hop {} is dated {} before the hop that handed the message to it.",
+                        i + 1,
+                        date::format_duration(-d)
+                    ),
+                    detail: "A server's clock is wrong, or its time zone is written wrongly. Delays around this hop are unreliable.".into(),
+                    evidence: vec![evidence(field)],
+                });
+            }
+        }
+        let dated: Vec<i64> = self.hops.iter().filter_map(|h| h.timestamp_ms).collect();
+        if let (Some(first), Some(last)) = (dated.first(), dated.last())
+            && dated.len() > 1
+        {
+            self.delivery_ms = Some(last - first);
+        }
+        self.find_sending_ip();
+    }
+
+    /// Walks the chain from the newest hop down. Hops whose sending host belongs to an
+    /// organization that received the message (its domain was a receiving `by` host above)
+    /// are the recipient's own; the first hop from outside, from an address that can be on the
+    /// Internet, gives the sending IP.
+    fn find_sending_ip(&mut self) {
+        let mut inside: Vec<String> = Vec::new();
+        let mut chosen: Option<(usize, &'static str)> = None;
+        let mut last_public: Option<usize> = None;
+        for index in (0..self.hops.len()).rev() {
+            let hop = &self.hops[index];
+            if let Some(by) = hop.by.as_deref().and_then(org_domain) {
+                if !inside.contains(&by) {
+                    inside.push(by);
+                }
+            }
+            let from_org = hop
+                .rdns
+                .as_deref()
+                .or(hop.helo.as_deref())
+                .and_then(org_domain);
+            let public = hop.ip_class.is_some_and(IpClass::can_be_sender);
+            if public {
+                last_public = Some(index);
+            }
+            let internal = match &from_org {
+                Some(org) => inside.contains(org),
+                None => !public,
+            };
+            if internal {
+                self.hops[index].internal = true;
+                continue;
+            }
+            if public {
+                chosen = Some((
+                    index,
+                    "the first hop from outside the receiving organization",
+                ));
+                break;
+            }
+        }
+        if chosen.is_none() {
+            chosen = last_public.map(|i| {
+                (
+                    i,
+                    "the oldest public address in the chain; every hop looks internal",
+                )
+            });
+        }
+        if let Some((index, reason)) = chosen {
+            let hop = &self.hops[index];
+            if let Some(ip) = hop.ip {
+                self.sending_ip = Some(SendingIp {
+                    ip,
+                    hop: hop.number,
+                    reason: reason.to_string(),
+                });
+            }
+        } else {
+            self.findings.push(Finding {
+                code: "received.no-sending-ip".into(),
+                severity: Severity::Info,
+                title: "No public sending IP address was found in the Received chain.".into(),
+                detail: "Every address in the chain is private or missing, so the sending server cannot be checked.".into(),
+                evidence: Vec::new(),
+            });
+        }
+    }
+
+    fn report(&self, complete: bool) -> Report {
+        let mut findings = self.findings.clone();
+        let reverse_dns = self.sending_ip.as_ref().map(|s| self.reverse_dns(s.ip));
+        if let Some(r) = &reverse_dns {
+            match r.status {
+                LookupStatus::None => findings.push(Finding {
+                    code: "rdns.missing".into(),
+                    severity: Severity::Warning,
+                    title: format!("The sending server {} has no reverse DNS name.", r.ip),
+                    detail: "Many receivers reject or distrust mail from an address with no reverse DNS (PTR) record. The owner of the address (the hosting or Internet provider) can set one.".into(),
+                    evidence: vec![Evidence { line: None, text: format!("{} PTR: {}", r.question, r.detail) }],
+                }),
+                LookupStatus::Temperror => findings.push(Finding {
+                    code: "rdns.temperror".into(),
+                    severity: Severity::Info,
+                    title: format!("Could not check the reverse DNS of {}.", r.ip),
+                    detail: r.detail.clone(),
+                    evidence: Vec::new(),
+                }),
+                _ => {}
+            }
+        }
+        if self.over_budget {
+            findings.push(Finding {
+                code: "dns.budget".into(),
+                severity: Severity::Warning,
+                title: format!(
+                    "The analysis reached its limit of {} DNS lookups; some checks were not run.",
+                    self.options.max_queries
+                ),
+                detail: String::new(),
+                evidence: Vec::new(),
+            });
+        }
+        findings.sort_by_key(|f| f.severity);
+        Report {
+            schema_version: SCHEMA_VERSION,
+            generator: format!("mailtrace {}", env!("CARGO_PKG_VERSION")),
+            analyzed_at_ms: self.now_ms,
+            complete,
+            live: self.options.live,
+            input: self.input.clone(),
+            message: self.message.clone(),
+            hops: self.hops.clone(),
+            delivery_ms: self.delivery_ms,
+            sending_ip: self.sending_ip.clone(),
+            reverse_dns,
+            headers: self.headers.clone(),
+            findings,
+            dns: self
+                .lookups
+                .iter()
+                .map(|l| match &l.state {
+                    LookupState::Done(Ok(answer)) => DnsExchange {
+                        question: l.question.clone(),
+                        status: ExchangeStatus::Answered,
+                        answer: Some(answer.clone()),
+                        error: None,
+                    },
+                    LookupState::Done(Err(error)) => DnsExchange {
+                        question: l.question.clone(),
+                        status: ExchangeStatus::Error,
+                        answer: None,
+                        error: Some(error.clone()),
+                    },
+                    _ => DnsExchange {
+                        question: l.question.clone(),
+                        status: ExchangeStatus::Pending,
+                        answer: None,
+                        error: None,
+                    },
+                })
+                .collect(),
+        }
+    }
+
+    fn reverse_dns(&self, ip: IpAddr) -> ReverseDns {
+        let question = Question::reverse(ip);
+        let mut out = ReverseDns {
+            ip,
+            question: question.name.clone(),
+            status: LookupStatus::Skipped,
+            names: Vec::new(),
+            detail: "Not checked: live lookups are off.".into(),
+        };
+        match self.outcome(&question) {
+            None if self.options.live => {
+                out.detail = "Not checked: the analysis reached its lookup limit.".into();
+            }
+            None => {}
+            Some(LookupState::Wanted | LookupState::InFlight) => {
+                out.status = LookupStatus::Pending;
+                out.detail = "Looking up...".into();
+            }
+            Some(LookupState::Done(Err(error))) => {
+                out.status = LookupStatus::Temperror;
+                out.detail = format!("Could not check: {error}.");
+            }
+            Some(LookupState::Done(Ok(answer))) => match answer.rcode {
+                Rcode::NoError | Rcode::NxDomain => {
+                    out.names = answer
+                        .data_for(&question)
+                        .into_iter()
+                        .filter_map(|d| match d {
+                            RData::Ptr(name) => Some(name.clone()),
+                            _ => None,
+                        })
+                        .collect();
+                    if out.names.is_empty() {
+                        out.status = LookupStatus::None;
+                        out.detail = if answer.rcode == Rcode::NxDomain {
+                            "No reverse DNS name: the name does not exist (NXDOMAIN).".into()
+                        } else {
+                            "No reverse DNS name: no PTR record.".into()
+                        };
+                    } else {
+                        out.status = LookupStatus::Found;
+                        out.detail = out.names.join(", ");
+                    }
+                }
+                other => {
+                    out.status = LookupStatus::Temperror;
+                    out.detail = format!(
+                        "Could not check: the DNS server answered {}.",
+                        match other {
+                            Rcode::ServFail => "SERVFAIL (it could not get an answer)".to_string(),
+                            Rcode::Refused => "REFUSED".to_string(),
+                            o => format!("with error code {}", o.code()),
+                        }
+                    );
+                }
+            },
+        }
+        out
+    }
+}
+
+fn evidence(field: &Field) -> Evidence {
+    Evidence {
+        line: Some(field.line),
+        text: shorten(&format!("{}: {}", field.name, field.unfolded()), 1024),
+    }
+}
+
+/// Shortens text to at most `max` bytes (on a character boundary), marking the cut.
+pub(crate) fn shorten(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… [{} bytes more]", &text[..end], text.len() - end)
+}
+
+/// The organization a host name belongs to, approximated by its last two labels (three under
+/// a two-letter country code with a generic second level, such as `co.uk`). The public suffix
+/// list would be exact; this is enough to tell one mail provider's hosts from another's.
+pub(crate) fn org_domain(host: &str) -> Option<String> {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    if host.is_empty() || ip::parse_ip(&host).is_some() || !host.contains('.') {
+        return None;
+    }
+    let labels: Vec<&str> = host.split('.').collect();
+    let n = labels.len();
+    let generic = [
+        "co", "com", "net", "org", "gov", "edu", "ac", "or", "ne", "go",
+    ];
+    let take = if n >= 3 && labels[n - 1].len() == 2 && generic.contains(&labels[n - 2]) {
+        3
+    } else {
+        2
+    };
+    Some(labels[n.saturating_sub(take)..].join("."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dns::zone::MemoryResolver;
+    use crate::dns::{RecordType, Resolver};
+
+    const SAMPLE: &str = "Received: from mx.example.net (mx.example.net [10.0.0.5])\n by inbox.example.net with LMTP id abc; Tue, 2 Jan 2024 10:00:05 +0000\nReceived: from mail.sender.example (mail.sender.example [203.0.113.5])\n by mx.example.net (Postfix) with ESMTPS id 4XYZ for <u@example.net>; Tue, 2 Jan 2024 10:00:02 +0000\nReceived: from [192.168.1.20] (unknown [198.51.100.77])\n by mail.sender.example with ESMTPSA id q1; Tue, 2 Jan 2024 09:59:58 +0000\nFrom: Ann <ann@sender.example>\nTo: u@example.net\nSubject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\nDate: Tue, 2 Jan 2024 09:59:57 +0000\nMessage-ID: <1@sender.example>\n\nbody\n";
+
+    fn run(input: &str, resolver: &MemoryResolver, options: Options) -> (Report, usize) {
+        let mut analysis = Analysis::new(input.as_bytes(), 1_704_189_600_000, options);
+        let mut asked = 0;
+        for _ in 0..100 {
+            let queries = analysis.poll_queries();
+            if queries.is_empty() {
+                break;
+            }
+            for q in queries {
+                asked += 1;
+                let outcome = resolver.lookup(&q.question, q.timeout_ms);
+                analysis.handle_answer(q.id, outcome);
+            }
+        }
+        assert!(analysis.is_finished());
+        (analysis.finish(), asked)
+    }
+
+    #[test]
+    fn chain_summary_and_sending_ip() {
+        let zone = MemoryResolver::from_zone("5.113.0.203.in-addr.arpa. PTR mail.sender.example.")
+            .unwrap();
+        let (report, asked) = run(SAMPLE, &zone, Options::default());
+        assert_eq!(asked, 1);
+        assert_eq!(report.hops.len(), 3);
+        assert_eq!(report.hops[0].ip, Some("198.51.100.77".parse().unwrap()));
+        assert_eq!(report.hops[1].delay_ms, Some(4_000));
+        assert_eq!(report.delivery_ms, Some(7_000));
+        let sending = report.sending_ip.unwrap();
+        assert_eq!(
+            (sending.ip.to_string().as_str(), sending.hop),
+            ("203.0.113.5", 2)
+        );
+        assert!(report.hops[2].internal && !report.hops[1].internal);
+        let rdns = report.reverse_dns.unwrap();
+        assert_eq!(
+            (rdns.status, rdns.names),
+            (LookupStatus::Found, vec!["mail.sender.example".to_string()])
+        );
+        assert_eq!(report.message.subject.as_deref(), Some("Grüße"));
+        assert_eq!(
+            report.message.from.unwrap().address.as_deref(),
+            Some("ann@sender.example")
+        );
+        assert_eq!(
+            report.message.date.unwrap().epoch_ms,
+            Some(1_704_189_597_000)
+        );
+        assert_eq!(report.dns.len(), 1);
+        assert_eq!(report.dns[0].status, ExchangeStatus::Answered);
+    }
+
+    #[test]
+    fn failures_are_could_not_check_never_fail() {
+        let mut zone = MemoryResolver::new();
+        zone.set(
+            Question::new("5.113.0.203.in-addr.arpa", RecordType::Ptr),
+            Err(DnsError::Timeout),
+        );
+        let (report, _) = run(SAMPLE, &zone, Options::default());
+        let rdns = report.reverse_dns.unwrap();
+        assert_eq!(rdns.status, LookupStatus::Temperror);
+        assert!(report.findings.iter().any(|f| f.code == "rdns.temperror"));
+        assert!(!report.findings.iter().any(|f| f.code == "rdns.missing"));
+
+        let mut servfail = MemoryResolver::new();
+        servfail.set(
+            Question::new("5.113.0.203.in-addr.arpa", RecordType::Ptr),
+            Ok(Answer {
+                rcode: Rcode::ServFail,
+                records: vec![],
+            }),
+        );
+        let (report, _) = run(SAMPLE, &servfail, Options::default());
+        assert_eq!(report.reverse_dns.unwrap().status, LookupStatus::Temperror);
+    }
+
+    #[test]
+    fn missing_ptr_is_a_finding() {
+        let (report, _) = run(SAMPLE, &MemoryResolver::new(), Options::default());
+        assert_eq!(report.reverse_dns.unwrap().status, LookupStatus::None);
+        assert!(report.findings.iter().any(|f| f.code == "rdns.missing"));
+    }
+
+    #[test]
+    fn offline_asks_nothing_and_says_skipped() {
+        let options = Options {
+            live: false,
+            ..Options::default()
+        };
+        let (report, asked) = run(SAMPLE, &MemoryResolver::new(), options);
+        assert_eq!(asked, 0);
+        assert_eq!(report.reverse_dns.unwrap().status, LookupStatus::Skipped);
+        assert!(report.dns.is_empty());
+    }
+
+    #[test]
+    fn snapshots_show_pending_and_unanswered_becomes_stopped() {
+        let mut analysis = Analysis::new(SAMPLE.as_bytes(), 0, Options::default());
+        let queries = analysis.poll_queries();
+        assert_eq!(queries.len(), 1);
+        assert!(
+            analysis.poll_queries().is_empty(),
+            "a query is handed out once"
+        );
+        let snap = analysis.snapshot();
+        assert!(!snap.complete);
+        assert_eq!(snap.reverse_dns.unwrap().status, LookupStatus::Pending);
+        let report = analysis.finish();
+        assert!(report.complete);
+        assert_eq!(report.reverse_dns.unwrap().status, LookupStatus::Temperror);
+        assert_eq!(report.dns[0].error, Some(DnsError::Stopped));
+    }
+
+    #[test]
+    fn stray_answers_are_ignored() {
+        let mut analysis = Analysis::new(SAMPLE.as_bytes(), 0, Options::default());
+        analysis.handle_answer(QueryId(99), Err(DnsError::Timeout));
+        let q = analysis.poll_query().unwrap();
+        analysis.handle_answer(q.id, Ok(Answer::nxdomain()));
+        analysis.handle_answer(q.id, Err(DnsError::Timeout));
+        let report = analysis.finish();
+        assert_eq!(report.reverse_dns.unwrap().status, LookupStatus::None);
+    }
+
+    #[test]
+    fn bad_input_gives_a_report() {
+        let inputs: Vec<Vec<u8>> = vec![
+            Vec::new(),
+            vec![0xff; 1000],
+            b"no colon anywhere".to_vec(),
+            format!("Received: {}\n", "x".repeat(100_000)).into_bytes(),
+            "Received: from a (b [192.0.2.1]) by c; Tue, 2 Jan 2024 10:00:00 +0000\n"
+                .repeat(10_000)
+                .into_bytes(),
+        ];
+        for input in inputs {
+            let report = Analysis::new(&input, 0, Options::default()).finish();
+            assert!(report.hops.len() <= MAX_HOPS);
+            assert!(!report.findings.is_empty() || !report.hops.is_empty());
+        }
+        let empty = Analysis::new(b"", 0, Options::default()).finish();
+        assert!(empty.findings.iter().any(|f| f.code == "input.no-headers"));
+    }
+
+    #[test]
+    fn org_domains() {
+        assert_eq!(
+            org_domain("BN3NAM04FT003.mail.protection.outlook.com").as_deref(),
+            Some("outlook.com")
+        );
+        assert_eq!(
+            org_domain("mx.example.co.uk").as_deref(),
+            Some("example.co.uk")
+        );
+        assert_eq!(org_domain("localhost"), None);
+        assert_eq!(org_domain("[192.0.2.1]"), None);
+    }
+
+    #[test]
+    fn shorten_respects_char_boundaries() {
+        let s = shorten("ééééé", 3);
+        assert!(s.starts_with('é') && s.contains("bytes more"));
+    }
+}

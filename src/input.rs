@@ -1,0 +1,381 @@
+//! From pasted text to header fields: line endings, copy-paste damage, where the body starts.
+//!
+//! The header syntax is RFC 5322 section 2.2 (field-name ":" field-body, folded lines start with
+//! white space). What people paste is looser than that, so this reader is forgiving and says
+//! what it assumed: leading blank lines and a common indentation are removed, an mbox `From `
+//! line is skipped, a line that is not a header field is skipped (or, when no header follows it,
+//! taken as the start of a body glued on without a blank line).
+//!
+//! Limits, so that no input can hold the analysis: at most [`MAX_INPUT`] bytes are read, the
+//! header section at most [`MAX_HEADER_BYTES`] and [`MAX_FIELDS`] fields; past these the rest is
+//! left out and a note says so.
+
+use serde::{Deserialize, Serialize};
+
+/// Input bytes read at most.
+pub const MAX_INPUT: usize = 32 * 1024 * 1024;
+/// Header section bytes read at most.
+pub const MAX_HEADER_BYTES: usize = 1024 * 1024;
+/// Header fields read at most.
+pub const MAX_FIELDS: usize = 5_000;
+
+/// One header field as it stood in the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// The field name as written.
+    pub name: String,
+    /// The value after the colon, folded lines joined with `\n` (white space kept).
+    pub value: String,
+    /// 1-based line number of the field's first line in the input as pasted.
+    pub line: u32,
+}
+
+impl Field {
+    /// The value unfolded (RFC 5322 section 2.2.3: line breaks removed, white space kept) and
+    /// trimmed.
+    pub fn unfolded(&self) -> String {
+        self.value.replace('\n', "").trim().to_string()
+    }
+
+    /// Whether the field has this name (ASCII case-insensitive).
+    pub fn is(&self, name: &str) -> bool {
+        self.name.eq_ignore_ascii_case(name)
+    }
+}
+
+/// The line endings found in the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum LineEnding {
+    /// CR LF, as on the wire.
+    Crlf,
+    /// LF alone.
+    Lf,
+    /// CR alone (old Mac text).
+    Cr,
+    /// More than one kind.
+    Mixed,
+    /// A single line.
+    None,
+}
+
+/// Something the reader assumed or had to skip.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputNote {
+    /// Stable code, for example `input.skipped-line`.
+    pub code: &'static str,
+    /// What happened, in plain words.
+    pub message: String,
+    /// The 1-based line it concerns, if any.
+    pub line: Option<u32>,
+}
+
+/// The input, split and normalized.
+#[derive(Debug, Clone)]
+pub struct Normalized {
+    /// Header fields in the order they appear (newest first, as mail systems prepend).
+    pub fields: Vec<Field>,
+    /// The header section rebuilt from the fields, LF line endings, ending in a blank line.
+    pub header_text: String,
+    /// The body, LF line endings, if there was one.
+    pub body: Option<String>,
+    /// Bytes in the input.
+    pub bytes: usize,
+    /// Line endings found.
+    pub line_ending: LineEnding,
+    /// What was assumed or skipped.
+    pub notes: Vec<InputNote>,
+}
+
+fn is_header_start(line: &str) -> bool {
+    let Some(colon) = line.find(':') else {
+        return false;
+    };
+    let name = line[..colon].trim_end_matches([' ', '\t']);
+    !name.is_empty()
+        && name.len() <= 200
+        && name.bytes().all(|b| (33..=126).contains(&b) && b != b':')
+}
+
+fn is_continuation(line: &str) -> bool {
+    line.starts_with([' ', '\t'])
+}
+
+/// Reads pasted text.
+pub fn normalize(input: &[u8]) -> Normalized {
+    let mut notes = Vec::new();
+    let bytes = input.len();
+    let input = if input.len() > MAX_INPUT {
+        notes.push(InputNote {
+            code: "input.truncated",
+            message: format!(
+                "The input is {} bytes; only the first {} were read.",
+                input.len(),
+                MAX_INPUT
+            ),
+            line: None,
+        });
+        &input[..MAX_INPUT]
+    } else {
+        input
+    };
+    let text = String::from_utf8_lossy(input);
+    if matches!(text, std::borrow::Cow::Owned(_)) {
+        notes.push(InputNote {
+            code: "input.not-utf8",
+            message: "Some bytes are not valid UTF-8; they are shown as \u{FFFD}.".into(),
+            line: None,
+        });
+    }
+    let controls = text
+        .bytes()
+        .filter(|b| *b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n'))
+        .count();
+    if controls > 0 && controls * 50 > text.len().max(1) {
+        notes.push(InputNote {
+            code: "input.binary",
+            message: "The input contains binary data; it does not look like e-mail text.".into(),
+            line: None,
+        });
+    }
+
+    let (crlf, lone_cr, lone_lf) = count_endings(text.as_bytes());
+    let line_ending = match (crlf > 0, lone_cr > 0, lone_lf > 0) {
+        (false, false, false) => LineEnding::None,
+        (true, false, false) => LineEnding::Crlf,
+        (false, true, false) => LineEnding::Cr,
+        (false, false, true) => LineEnding::Lf,
+        _ => LineEnding::Mixed,
+    };
+    let text = if crlf + lone_cr > 0 {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text.into_owned()
+    };
+
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut index = 0;
+    while index < lines.len() && lines[index].trim().is_empty() {
+        index += 1;
+    }
+    if index > 0 && index < lines.len() {
+        notes.push(InputNote {
+            code: "input.leading-blank-lines",
+            message: format!("Skipped {index} blank line(s) before the first header."),
+            line: Some(1),
+        });
+    }
+    if index < lines.len() && lines[index].starts_with("From ") && !is_header_start(lines[index]) {
+        notes.push(InputNote {
+            code: "input.mbox-line",
+            message: "Skipped the mbox separator line (\"From ...\") before the headers.".into(),
+            line: Some(index as u32 + 1),
+        });
+        index += 1;
+    }
+    // A common indentation (a paste from an indented quote or ticket) is removed.
+    let indent: String = lines
+        .get(index)
+        .map(|l| l.chars().take_while(|c| *c == ' ' || *c == '\t').collect())
+        .unwrap_or_default();
+    if !indent.is_empty() {
+        notes.push(InputNote {
+            code: "input.indented",
+            message: "The headers were indented; the indentation was removed.".into(),
+            line: Some(index as u32 + 1),
+        });
+    }
+    let dedent = |line: &'_ str| -> String {
+        line.strip_prefix(indent.as_str())
+            .unwrap_or(line)
+            .to_string()
+    };
+
+    let mut fields: Vec<Field> = Vec::new();
+    let mut header_bytes = 0usize;
+    let mut body_start: Option<usize> = None;
+    let mut i = index;
+    while i < lines.len() {
+        let line = dedent(lines[i]);
+        let number = i as u32 + 1;
+        if line.trim().is_empty() {
+            body_start = Some(i + 1);
+            break;
+        }
+        header_bytes += line.len() + 1;
+        if header_bytes > MAX_HEADER_BYTES || fields.len() >= MAX_FIELDS {
+            notes.push(InputNote {
+                code: "input.header-too-large",
+                message: format!(
+                    "The header section is too large; only the first {} fields ({} bytes) were read.",
+                    fields.len(),
+                    header_bytes - line.len() - 1
+                ),
+                line: Some(number),
+            });
+            body_start = None;
+            break;
+        }
+        if is_continuation(&line) {
+            match fields.last_mut() {
+                Some(field) => {
+                    field.value.push('\n');
+                    field.value.push_str(&line);
+                }
+                None => notes.push(InputNote {
+                    code: "input.orphan-continuation",
+                    message: format!("Line {number} is indented but follows no header; skipped."),
+                    line: Some(number),
+                }),
+            }
+        } else if is_header_start(&line) {
+            let colon = line.find(':').unwrap_or(0);
+            fields.push(Field {
+                name: line[..colon].trim_end().to_string(),
+                value: line[colon + 1..].to_string(),
+                line: number,
+            });
+        } else if header_follows(&lines, i + 1, &dedent) {
+            notes.push(InputNote {
+                code: "input.skipped-line",
+                message: format!(
+                    "Line {number} is not a header field (it has no \"name:\"); skipped."
+                ),
+                line: Some(number),
+            });
+        } else {
+            if !fields.is_empty() {
+                notes.push(InputNote {
+                    code: "input.body-without-blank-line",
+                    message: format!(
+                        "No blank line separated the headers from the body; the body was taken to start at line {number}."
+                    ),
+                    line: Some(number),
+                });
+            }
+            body_start = Some(i);
+            break;
+        }
+        i += 1;
+    }
+
+    let body = body_start
+        .filter(|&start| start <= lines.len())
+        .map(|start| lines[start..].join("\n"))
+        .filter(|b| !b.trim().is_empty());
+
+    let mut header_text = String::with_capacity(header_bytes + 2);
+    for field in &fields {
+        header_text.push_str(&field.name);
+        header_text.push(':');
+        header_text.push_str(&field.value);
+        header_text.push('\n');
+    }
+    header_text.push('\n');
+
+    Normalized {
+        fields,
+        header_text,
+        body,
+        bytes,
+        line_ending,
+        notes,
+    }
+}
+
+/// Whether a header field starts within the next few lines (so a stray line is skipped rather
+/// than taken as the start of the body).
+fn header_follows(lines: &[&str], from: usize, dedent: &dyn Fn(&str) -> String) -> bool {
+    lines
+        .iter()
+        .skip(from)
+        .take(3)
+        .map(|l| dedent(l))
+        .take_while(|l| !l.trim().is_empty())
+        .any(|l| is_header_start(&l))
+}
+
+fn count_endings(bytes: &[u8]) -> (usize, usize, usize) {
+    let (mut crlf, mut cr, mut lf) = (0, 0, 0);
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                crlf += 1;
+                i += 1;
+            }
+            b'\r' => cr += 1,
+            b'\n' => lf += 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    (crlf, cr, lf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(n: &Normalized) -> Vec<&'static str> {
+        n.notes.iter().map(|n| n.code).collect()
+    }
+
+    #[test]
+    fn all_line_endings_give_the_same_fields() {
+        let lf = "Subject: hi\n there\nFrom: a@b.example\n\nbody\n";
+        let a = normalize(lf.as_bytes());
+        let b = normalize(lf.replace('\n', "\r\n").as_bytes());
+        let c = normalize(lf.replace('\n', "\r").as_bytes());
+        assert_eq!(a.fields, b.fields);
+        assert_eq!(a.fields, c.fields);
+        assert_eq!(a.fields[0].unfolded(), "hi there");
+        assert_eq!(
+            (a.line_ending, b.line_ending, c.line_ending),
+            (LineEnding::Lf, LineEnding::Crlf, LineEnding::Cr)
+        );
+        assert_eq!(a.body.as_deref(), Some("body\n"));
+    }
+
+    #[test]
+    fn copy_paste_damage_is_repaired_and_said() {
+        let n = normalize(b"\n\n   Subject: x\n   From: a@b.example\n     folded\n");
+        assert_eq!(n.fields.len(), 2);
+        assert_eq!(n.fields[0].line, 3);
+        assert_eq!(n.fields[1].value, " a@b.example\n  folded");
+        assert_eq!(codes(&n), ["input.leading-blank-lines", "input.indented"]);
+    }
+
+    #[test]
+    fn stray_lines_are_skipped_and_glued_bodies_found() {
+        let n =
+            normalize(b"Subject: x\nnot a header\nFrom: a@b.example\nHello there\nsecond line\n");
+        assert_eq!(n.fields.len(), 2);
+        assert_eq!(
+            codes(&n),
+            ["input.skipped-line", "input.body-without-blank-line"]
+        );
+        assert_eq!(n.body.as_deref(), Some("Hello there\nsecond line\n"));
+    }
+
+    #[test]
+    fn mbox_separator_is_skipped() {
+        let n = normalize(b"From MAILER-DAEMON Mon Jan  1 00:00:00 2024\nSubject: x\n");
+        assert_eq!(n.fields.len(), 1);
+        assert_eq!(codes(&n), ["input.mbox-line"]);
+    }
+
+    #[test]
+    fn garbage_and_limits() {
+        let n = normalize(&[0u8, 1, 2, 3, 255, 254, 0, 0]);
+        assert!(codes(&n).contains(&"input.binary"));
+        assert!(codes(&n).contains(&"input.not-utf8"));
+        let many = "X-A: b\n".repeat(MAX_FIELDS + 10);
+        let n = normalize(many.as_bytes());
+        assert_eq!(n.fields.len(), MAX_FIELDS);
+        assert!(codes(&n).contains(&"input.header-too-large"));
+        let empty = normalize(b"");
+        assert!(empty.fields.is_empty() && empty.body.is_none());
+    }
+}

@@ -1,0 +1,41 @@
+//! mailtrace: an e-mail header and bounce analyzer.
+//!
+//! The core is sans-IO: an [`Analysis`] is made from pasted text, the current time and
+//! [`Options`]; it hands out DNS [`dns::Query`] values and takes their outcomes back; it
+//! finishes into a [`Report`]. Drivers do the I/O: `fetch`-based DNS-over-HTTPS in the browser
+//! (the `wasm` module), a blocking DoH client for the CLI (`native`), and in-memory zones
+//! ([`dns::zone::MemoryResolver`]) for tests and for replaying a report's evidence.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod analysis;
+pub mod date;
+pub mod dns;
+pub mod input;
+pub mod ip;
+pub mod received;
+pub mod render;
+pub mod report;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod native;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use analysis::{Analysis, Options};
+pub use report::Report;
+
+/// Runs an analysis to the end against a synchronous resolver, one query at a time.
+pub fn run_with(mut analysis: Analysis, resolver: &impl dns::Resolver) -> Report {
+    loop {
+        let queries = analysis.poll_queries();
+        if queries.is_empty() {
+            break;
+        }
+        for query in queries {
+            let outcome = resolver.lookup(&query.question, query.timeout_ms);
+            analysis.handle_answer(query.id, outcome);
+        }
+    }
+    analysis.finish()
+}

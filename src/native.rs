@@ -1,0 +1,99 @@
+//! The native driver: DNS-over-HTTPS (RFC 8484, GET, wire format) with a blocking HTTP client,
+//! queries sent in parallel on threads, answers handed to the analysis as they arrive.
+
+use crate::dns::{Answer, DnsError, Question, Resolver, wire};
+use crate::{Analysis, Report};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// A DoH client.
+#[derive(Debug, Clone)]
+pub struct DohClient {
+    endpoint: String,
+    client: reqwest::blocking::Client,
+}
+
+impl DohClient {
+    /// A client for a DoH endpoint URL (`https://.../dns-query`, or `http://` on loopback).
+    pub fn new(endpoint: &str) -> Result<DohClient, String> {
+        if !(endpoint.starts_with("https://") || endpoint.starts_with("http://")) {
+            return Err(format!(
+                "the DoH endpoint must be an http(s) URL, not {endpoint:?}"
+            ));
+        }
+        let client = reqwest::blocking::Client::builder()
+            .user_agent(concat!("mailtrace/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| format!("cannot start the HTTP client: {e}"))?;
+        Ok(DohClient {
+            endpoint: endpoint.to_string(),
+            client,
+        })
+    }
+}
+
+impl Resolver for DohClient {
+    fn lookup(&self, question: &Question, timeout_ms: u32) -> Result<Answer, DnsError> {
+        let url = wire::get_url(&self.endpoint, question)?;
+        let response = self
+            .client
+            .get(url)
+            .header("accept", wire::MEDIA_TYPE)
+            .timeout(Duration::from_millis(u64::from(timeout_ms)))
+            .send()
+            .map_err(|e| {
+                if e.is_timeout() {
+                    DnsError::Timeout
+                } else {
+                    DnsError::Network(e.to_string())
+                }
+            })?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(DnsError::Http(status.as_u16()));
+        }
+        let body = response.bytes().map_err(|e| {
+            if e.is_timeout() {
+                DnsError::Timeout
+            } else {
+                DnsError::Network(e.to_string())
+            }
+        })?;
+        if body.len() > wire::MAX_MESSAGE {
+            return Err(DnsError::Malformed("the response is too large".into()));
+        }
+        wire::decode_response(&body, question)
+    }
+}
+
+/// Runs an analysis to the end, sending every ready query at once on its own thread and
+/// handing each answer back as it arrives (so a slow lookup holds up only what depends on it).
+pub fn run_parallel<R: Resolver + Clone + Send + 'static>(
+    mut analysis: Analysis,
+    resolver: &R,
+) -> Report {
+    let (sender, receiver) = mpsc::channel();
+    let mut in_flight = 0usize;
+    loop {
+        for query in analysis.poll_queries() {
+            let sender = sender.clone();
+            let resolver = resolver.clone();
+            in_flight += 1;
+            std::thread::spawn(move || {
+                let outcome = resolver.lookup(&query.question, query.timeout_ms);
+                let _ = sender.send((query.id, outcome));
+            });
+        }
+        if in_flight == 0 {
+            break;
+        }
+        match receiver.recv() {
+            Ok((id, outcome)) => {
+                in_flight -= 1;
+                analysis.handle_answer(id, outcome);
+            }
+            Err(_) => break,
+        }
+    }
+    analysis.finish()
+}

@@ -1,0 +1,515 @@
+//! The Received trace field (RFC 5321 section 4.4, RFC 5322 section 3.6.7) as mail systems
+//! really write it.
+//!
+//! RFC 5321 grammar, loosely followed by everyone:
+//! ```text
+//! Time-stamp-line = "Received:" FWS Stamp
+//! Stamp  = From-domain By-domain Opt-info [CFWS] ";" FWS date-time
+//! From-domain = "FROM" FWS Extended-Domain      ; Extended-Domain = Domain /
+//! By-domain   = CFWS "BY" FWS Extended-Domain   ;   ( Domain FWS "(" TCP-info ")" ) / ...
+//! Opt-info = [Via] [With] [ID] [For] [Additional-Registered-Clauses]
+//! ```
+//! Parsing is by clauses: a top-level word `from`, `by`, `via`, `with`, `id` or `for` starts a
+//! clause, comments in parentheses belong to the clause they follow, and the date follows the
+//! last top-level `;` (or, for writers that leave out the `;`, ends the line). The name a client
+//! gave in HELO/EHLO is told apart from the name the receiver found by reverse DNS using the
+//! conventions of Postfix and Sendmail (`from HELO (RDNS [IP])`), Exim (`from RDNS ([IP]
+//! helo=HELO)`), qmail (`from RDNS (HELO name) (IP)`) and Exchange (`from HELO (IP)`).
+//!
+//! Not supported: writers that put the date before the clauses; clause keywords in languages
+//! other than English.
+
+use crate::date::{self, ParsedDate};
+use crate::ip::parse_ip;
+use std::net::IpAddr;
+
+/// One Received field, parsed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Received {
+    /// The `from` clause as written (comments included).
+    pub from: Option<String>,
+    /// The name the client introduced itself with (HELO/EHLO).
+    pub helo: Option<String>,
+    /// The client's name found by the receiver's reverse DNS lookup.
+    pub rdns: Option<String>,
+    /// The client's IP address.
+    pub ip: Option<IpAddr>,
+    /// The `by` clause as written.
+    pub by: Option<String>,
+    /// The receiving host's name.
+    pub by_host: Option<String>,
+    /// The `with` clause without comments (protocol, e.g. `ESMTPS`).
+    pub with: Option<String>,
+    /// TLS version and cipher, when the field names them.
+    pub tls: Option<String>,
+    /// The `id` clause (queue id).
+    pub id: Option<String>,
+    /// The envelope recipient of the `for` clause.
+    pub for_addr: Option<String>,
+    /// The `via` clause.
+    pub via: Option<String>,
+    /// The date text as written.
+    pub date_text: Option<String>,
+    /// The date, when it could be read.
+    pub date: Option<ParsedDate>,
+    /// Whether this is a local note rather than a transfer between hosts (qmail's
+    /// "invoked from network" / "invoked by uid" lines).
+    pub local_note: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Token {
+    Word(String),
+    Comment(String),
+    Semicolon,
+}
+
+const MAX_TOKENS: usize = 400;
+
+fn tokenize(value: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let mut chars = value.char_indices().peekable();
+    let mut word = String::new();
+    let flush = |word: &mut String, tokens: &mut Vec<Token>| {
+        if !word.is_empty() {
+            tokens.push(Token::Word(std::mem::take(word)));
+        }
+    };
+    while let Some((_, c)) = chars.next() {
+        if tokens.len() >= MAX_TOKENS {
+            break;
+        }
+        match c {
+            '(' => {
+                flush(&mut word, &mut tokens);
+                let mut depth = 1usize;
+                let mut comment = String::new();
+                for (_, c) in chars.by_ref() {
+                    match c {
+                        '(' => depth += 1,
+                        ')' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    comment.push(c);
+                }
+                tokens.push(Token::Comment(comment.trim().to_string()));
+            }
+            ';' => {
+                flush(&mut word, &mut tokens);
+                tokens.push(Token::Semicolon);
+            }
+            c if c.is_whitespace() => flush(&mut word, &mut tokens),
+            '[' => {
+                // Keep an address literal whole, even with spaces inside.
+                word.push(c);
+                for (_, c) in chars.by_ref() {
+                    if c.is_whitespace() {
+                        continue;
+                    }
+                    word.push(c);
+                    if c == ']' {
+                        break;
+                    }
+                }
+            }
+            c => word.push(c),
+        }
+    }
+    flush(&mut word, &mut tokens);
+    tokens
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Key {
+    From,
+    By,
+    Via,
+    With,
+    Id,
+    For,
+}
+
+fn keyword(word: &str) -> Option<Key> {
+    Some(match word.to_ascii_lowercase().as_str() {
+        "from" => Key::From,
+        "by" => Key::By,
+        "via" => Key::Via,
+        "with" => Key::With,
+        "id" => Key::Id,
+        "for" => Key::For,
+        _ => return None,
+    })
+}
+
+#[derive(Default, Debug)]
+struct Clause {
+    words: Vec<String>,
+    comments: Vec<String>,
+    text: String,
+}
+
+impl Clause {
+    fn push_word(&mut self, w: &str) {
+        if !self.text.is_empty() {
+            self.text.push(' ');
+        }
+        self.text.push_str(w);
+        self.words.push(w.to_string());
+    }
+    fn push_comment(&mut self, c: &str) {
+        if !self.text.is_empty() {
+            self.text.push(' ');
+        }
+        self.text.push('(');
+        self.text.push_str(c);
+        self.text.push(')');
+        self.comments.push(c.to_string());
+    }
+}
+
+/// Parses the value of one Received field (unfolded or not).
+pub fn parse(value: &str) -> Received {
+    let value = value.replace(['\n', '\r'], " ");
+    let mut tokens = tokenize(&value);
+    let mut out = Received::default();
+
+    let lower = value.to_ascii_lowercase();
+    if lower.trim_start().starts_with("(qmail") && lower.contains("invoked") {
+        out.local_note = true;
+    }
+
+    // The date: after the last top-level ';', or trailing words that read as a date.
+    if let Some(pos) = tokens.iter().rposition(|t| *t == Token::Semicolon) {
+        let date_tokens: Vec<Token> = tokens.drain(pos..).skip(1).collect();
+        let text = render(&date_tokens);
+        if !text.is_empty() {
+            out.date = date::parse(&text);
+            out.date_text = Some(text);
+        }
+        tokens.retain(|t| *t != Token::Semicolon);
+    } else {
+        let words = tokens.len();
+        for start in words.saturating_sub(8)..words {
+            let tail = &tokens[start..];
+            if tail
+                .iter()
+                .any(|t| matches!(t, Token::Word(w) if keyword(w).is_some()))
+            {
+                continue;
+            }
+            let text = render(tail);
+            if let Some(parsed) = date::parse(&text) {
+                out.date = Some(parsed);
+                out.date_text = Some(text);
+                tokens.truncate(start);
+                break;
+            }
+        }
+    }
+
+    let mut clauses: Vec<(Key, Clause)> = Vec::new();
+    for token in &tokens {
+        match token {
+            Token::Word(w) => match keyword(w) {
+                Some(key) => clauses.push((key, Clause::default())),
+                None => {
+                    if let Some((_, clause)) = clauses.last_mut() {
+                        clause.push_word(w);
+                    }
+                }
+            },
+            Token::Comment(c) => {
+                if let Some((_, clause)) = clauses.last_mut() {
+                    clause.push_comment(c);
+                }
+            }
+            Token::Semicolon => {}
+        }
+    }
+
+    for (key, clause) in &clauses {
+        let first = clause.words.first().cloned();
+        let join = |existing: &mut Option<String>, text: &str| match existing {
+            Some(e) => {
+                e.push_str("; ");
+                e.push_str(text);
+            }
+            None => *existing = Some(text.to_string()),
+        };
+        match key {
+            Key::From => {
+                join(&mut out.from, &clause.text);
+                if out.helo.is_none() && out.ip.is_none() {
+                    read_from_clause(clause, &mut out);
+                }
+            }
+            Key::By => {
+                join(&mut out.by, &clause.text);
+                if out.by_host.is_none() {
+                    out.by_host = first.map(|h| clean_host(&h));
+                }
+            }
+            Key::Via => join(&mut out.via, &clause.words.join(" ")),
+            Key::With => join(&mut out.with, &clause.words.join(" ")),
+            Key::Id => {
+                if out.id.is_none() {
+                    out.id = first.map(|w| w.trim_end_matches([',', ';']).to_string());
+                }
+            }
+            Key::For => {
+                if out.for_addr.is_none() {
+                    out.for_addr = first.map(|w| {
+                        w.trim_start_matches('<')
+                            .trim_end_matches([',', ';'])
+                            .trim_end_matches('>')
+                            .to_string()
+                    });
+                }
+            }
+        }
+        if out.tls.is_none() {
+            out.tls = clause.comments.iter().find_map(|c| tls_of(c));
+        }
+    }
+    out
+}
+
+fn render(tokens: &[Token]) -> String {
+    let parts: Vec<String> = tokens
+        .iter()
+        .map(|t| match t {
+            Token::Word(w) => w.clone(),
+            Token::Comment(c) => format!("({c})"),
+            Token::Semicolon => ";".to_string(),
+        })
+        .collect();
+    parts.join(" ").trim().to_string()
+}
+
+fn clean_host(host: &str) -> String {
+    host.trim_end_matches('.').to_string()
+}
+
+fn is_unknown(name: &str) -> bool {
+    name.eq_ignore_ascii_case("unknown") || name.is_empty()
+}
+
+fn read_from_clause(clause: &Clause, out: &mut Received) {
+    let host = clause.words.first().map(String::as_str).unwrap_or("");
+    let host_ip = parse_ip(host)
+        .filter(|_| host.starts_with('[') || !host.contains(':') || host.contains("::"));
+    let mut helo: Option<String> = None;
+    let mut rdns: Option<String> = None;
+    let mut ip: Option<IpAddr> = None;
+
+    for comment in &clause.comments {
+        let words: Vec<&str> = comment
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|w| !w.is_empty())
+            .collect();
+        let mut i = 0;
+        while i < words.len() {
+            let w = words[i];
+            let lw = w.to_ascii_lowercase();
+            if let Some(rest) = lw.strip_prefix("helo=") {
+                helo.get_or_insert_with(|| {
+                    w[w.len() - rest.len()..].trim_end_matches(')').to_string()
+                });
+            } else if (lw == "helo" || lw == "ehlo") && i + 1 < words.len() {
+                helo.get_or_insert_with(|| words[i + 1].to_string());
+                i += 1;
+            } else if w.starts_with('[') {
+                if let Some(found) = parse_ip(w) {
+                    ip.get_or_insert(found);
+                    if i > 0 {
+                        let before = words[i - 1].trim_end_matches('.');
+                        let lb = before.to_ascii_lowercase();
+                        if !is_unknown(before)
+                            && parse_ip(before).is_none()
+                            && !matches!(lb.as_str(), "helo" | "ehlo")
+                            && !lb.contains('=')
+                        {
+                            rdns.get_or_insert_with(|| before.to_string());
+                        }
+                    }
+                }
+            } else if ip.is_none()
+                && let Some(found) = parse_ip(w).filter(|_| w.contains('.') || w.contains(':'))
+            {
+                ip = Some(found);
+            }
+            i += 1;
+        }
+    }
+    if ip.is_none() {
+        ip = host_ip;
+    }
+    let host_is_name = host_ip.is_none() && !host.is_empty();
+    if helo.is_some() {
+        if host_is_name && !is_unknown(host) {
+            rdns.get_or_insert_with(|| clean_host(host));
+        }
+    } else if host_is_name {
+        helo = Some(host.to_string());
+    } else if host_ip.is_some() {
+        // "from [192.0.2.1]": the client gave an address literal as its HELO.
+        helo = Some(host.to_string());
+    }
+    out.helo = helo.map(|h| h.trim_end_matches('.').to_string());
+    out.rdns = rdns.map(|r| clean_host(&r));
+    out.ip = ip;
+}
+
+/// TLS details from a comment: Exchange `version=TLS1_2, cipher=...`, Postfix `using TLSv1.3
+/// with cipher ...`, Exim `(TLS1.3)`, Gmail `version=TLS1_3 cipher=...`.
+fn tls_of(comment: &str) -> Option<String> {
+    let lower = comment.to_ascii_lowercase();
+    if let Some(pos) = lower.find("version=tls") {
+        let version: String = comment[pos + 8..]
+            .chars()
+            .take_while(|c| !c.is_whitespace() && *c != ',')
+            .collect();
+        let cipher = lower.find("cipher=").map(|p| {
+            comment[p + 7..]
+                .chars()
+                .take_while(|c| !c.is_whitespace() && *c != ',')
+                .collect::<String>()
+        });
+        return Some(match cipher {
+            Some(c) => format!("{version} {c}"),
+            None => version,
+        });
+    }
+    if let Some(pos) = lower.find("using tls") {
+        let rest = &comment[pos + 6..];
+        let version: String = rest.chars().take_while(|c| !c.is_whitespace()).collect();
+        let cipher = rest.to_ascii_lowercase().find("with cipher ").map(|p| {
+            rest[p + 12..]
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_string()
+        });
+        return Some(match cipher {
+            Some(c) => format!("{version} {c}"),
+            None => version,
+        });
+    }
+    let trimmed = comment.trim();
+    if trimmed.len() <= 12 && lower.starts_with("tls") && lower[3..].starts_with(['1', 'v']) {
+        return Some(trimmed.to_string());
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> Option<IpAddr> {
+        Some(s.parse().unwrap())
+    }
+
+    #[test]
+    fn postfix() {
+        let r = parse(
+            "from mail.example.com (mail-out.example.com [192.0.2.25]) (using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)) (No client certificate requested) by mx.example.net (Postfix) with ESMTPS id 4ABCdef123 for <user@example.net>; Tue, 2 Jan 2024 10:00:00 +0100 (CET)",
+        );
+        assert_eq!(r.helo.as_deref(), Some("mail.example.com"));
+        assert_eq!(r.rdns.as_deref(), Some("mail-out.example.com"));
+        assert_eq!(r.ip, ip("192.0.2.25"));
+        assert_eq!(r.by_host.as_deref(), Some("mx.example.net"));
+        assert_eq!(r.with.as_deref(), Some("ESMTPS"));
+        assert_eq!(r.id.as_deref(), Some("4ABCdef123"));
+        assert_eq!(r.for_addr.as_deref(), Some("user@example.net"));
+        assert_eq!(r.tls.as_deref(), Some("TLSv1.3 TLS_AES_256_GCM_SHA384"));
+        assert_eq!(r.date.unwrap().epoch_ms, 1_704_186_000_000);
+    }
+
+    #[test]
+    fn exim() {
+        let r = parse(
+            "from host.example.org ([198.51.100.7] helo=client.example.org) by mx.example.net with esmtps (TLS1.3) tls TLS_AES_256_GCM_SHA384 (Exim 4.96) (envelope-from <a@example.org>) id 1qAbCd-000123-Xy for b@example.net; Tue, 02 Jan 2024 09:00:01 +0000",
+        );
+        assert_eq!(r.helo.as_deref(), Some("client.example.org"));
+        assert_eq!(r.rdns.as_deref(), Some("host.example.org"));
+        assert_eq!(r.ip, ip("198.51.100.7"));
+        assert_eq!(r.tls.as_deref(), Some("TLS1.3"));
+        assert_eq!(r.for_addr.as_deref(), Some("b@example.net"));
+        let literal = parse(
+            "from [198.51.100.7] (port=4711 helo=client) by mx.example.net with esmtp id 1x; Tue, 02 Jan 2024 09:00:01 +0000",
+        );
+        assert_eq!(literal.ip, ip("198.51.100.7"));
+        assert_eq!(literal.helo.as_deref(), Some("client"));
+        assert_eq!(literal.rdns, None);
+    }
+
+    #[test]
+    fn qmail_and_exchange() {
+        let q = parse(
+            "from unknown (HELO mail.example.com) (192.0.2.9) by mx.example.net with SMTP; 2 Jan 2024 09:00:00 -0000",
+        );
+        assert_eq!(q.helo.as_deref(), Some("mail.example.com"));
+        assert_eq!(q.rdns, None);
+        assert_eq!(q.ip, ip("192.0.2.9"));
+        let note = parse("(qmail 12345 invoked from network); 2 Jan 2024 09:00:00 -0000");
+        assert!(note.local_note);
+        let x = parse(
+            "from BN3NAM04HT205.eop-NAM04.prod.protection.outlook.com (2a01:111:e400:c418::34) by SN1PR16MB0494.namprd16.prod.outlook.com with HTTPS via SN1PR15CA0024.NAMPRD15.PROD.OUTLOOK.COM; Sat, 21 Apr 2018 03:01:33 +0000",
+        );
+        assert_eq!(x.ip, ip("2a01:111:e400:c418::34"));
+        assert_eq!(
+            x.via.as_deref(),
+            Some("SN1PR15CA0024.NAMPRD15.PROD.OUTLOOK.COM")
+        );
+        let v = parse(
+            "from BN3NAM04FT003.eop-NAM04.prod.protection.outlook.com (10.152.92.53) by BN3NAM04HT205.eop-NAM04.prod.protection.outlook.com (10.152.93.134) with Microsoft SMTP Server (version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384) id 15.20.696.11; Sat, 21 Apr 2018 03:01:32 +0000",
+        );
+        assert_eq!(v.with.as_deref(), Some("Microsoft SMTP Server"));
+        assert_eq!(v.id.as_deref(), Some("15.20.696.11"));
+        assert_eq!(
+            v.tls.as_deref(),
+            Some("TLS1_2 TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384")
+        );
+    }
+
+    #[test]
+    fn gmail_and_sendgrid() {
+        let g = parse(
+            "from mail-sor-f41.google.com (mail-sor-f41.google.com. [209.85.220.41]) by mx.google.com with SMTPS id x5sor1234.2024.01.02 for <u@example.net> (Google Transport Security); Tue, 02 Jan 2024 01:02:03 -0800 (PST)",
+        );
+        assert_eq!(g.rdns.as_deref(), Some("mail-sor-f41.google.com"));
+        assert_eq!(g.ip, ip("209.85.220.41"));
+        assert_eq!(g.for_addr.as_deref(), Some("u@example.net"));
+        let s = parse(
+            "by filter0652p1las1.sendgrid.net with SMTP id filter0652p1las1-5089-5ADBF958-25\n        2018-04-22 02:54:17.028704749 +0000 UTC",
+        );
+        assert_eq!(s.id.as_deref(), Some("filter0652p1las1-5089-5ADBF958-25"));
+        assert_eq!(s.date.unwrap().epoch_ms, 1_524_365_657_028);
+        assert_eq!(s.from, None);
+    }
+
+    #[test]
+    fn malformed_input_is_survived() {
+        for text in [
+            "",
+            ";",
+            "from",
+            "from (",
+            "((((((",
+            "by [",
+            "from [IPv6:::1",
+            "; ; ;",
+        ] {
+            let _ = parse(text);
+        }
+        let long = "from x ".repeat(20_000);
+        let r = parse(&long);
+        assert!(r.from.is_some());
+    }
+}

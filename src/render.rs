@@ -1,0 +1,147 @@
+//! The report as plain text, for the terminal and for pasting into a ticket.
+
+use crate::date::{format_duration, format_utc};
+use crate::report::{LookupStatus, Report, Severity};
+use std::fmt::Write;
+
+/// Renders a report as readable text.
+pub fn text(report: &Report) -> String {
+    let mut out = String::new();
+    let m = &report.message;
+    let _ = writeln!(out, "Message");
+    let mailbox = |mb: &crate::report::Mailbox| match (&mb.name, &mb.address) {
+        (Some(n), Some(a)) => format!("{n} <{a}>"),
+        (None, Some(a)) => a.clone(),
+        (Some(n), None) => n.clone(),
+        (None, None) => "(none)".into(),
+    };
+    if let Some(from) = &m.from {
+        let _ = writeln!(out, "  From:       {}", mailbox(from));
+    }
+    if !m.to.is_empty() {
+        let to: Vec<String> = m.to.iter().map(mailbox).collect();
+        let _ = writeln!(out, "  To:         {}", to.join(", "));
+    }
+    if let Some(s) = &m.subject {
+        let _ = writeln!(out, "  Subject:    {s}");
+    }
+    if let Some(d) = &m.date {
+        match d.epoch_ms {
+            Some(ms) => {
+                let _ = writeln!(out, "  Date:       {} ({})", d.text, format_utc(ms));
+            }
+            None => {
+                let _ = writeln!(out, "  Date:       {} (unreadable)", d.text);
+            }
+        }
+    }
+    if let Some(id) = &m.message_id {
+        let _ = writeln!(out, "  Message-ID: {id}");
+    }
+    if let Some(rp) = &m.return_path {
+        let _ = writeln!(out, "  Return-Path: {rp}");
+    }
+
+    if !report.hops.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nDelivery path ({} hops, oldest first)",
+            report.hops.len()
+        );
+        for hop in &report.hops {
+            let from = hop
+                .rdns
+                .as_deref()
+                .or(hop.helo.as_deref())
+                .unwrap_or("(unknown)");
+            let ip = hop.ip.map(|i| format!(" [{i}]")).unwrap_or_default();
+            let by = hop.by.as_deref().unwrap_or("(unknown)");
+            let when = hop
+                .timestamp_ms
+                .map(format_utc)
+                .unwrap_or_else(|| "no date".into());
+            let delay = hop
+                .delay_ms
+                .map(|d| format!(" (+{})", format_duration(d)))
+                .unwrap_or_default();
+            let with = hop
+                .with
+                .as_deref()
+                .map(|w| format!(" with {w}"))
+                .unwrap_or_default();
+            let mark = if hop.internal { " [receiver]" } else { "" };
+            let _ = writeln!(
+                out,
+                "  {:>2}. {when}{delay}  {from}{ip} -> {by}{with}{mark}",
+                hop.number
+            );
+        }
+        if let Some(total) = report.delivery_ms {
+            let _ = writeln!(out, "  Total delivery time: {}", format_duration(total));
+        }
+    }
+
+    if let Some(s) = &report.sending_ip {
+        let _ = writeln!(out, "\nSending IP: {} (hop {}: {})", s.ip, s.hop, s.reason);
+    }
+    if let Some(r) = &report.reverse_dns {
+        let state = match r.status {
+            LookupStatus::Found => "found",
+            LookupStatus::None => "none",
+            LookupStatus::Pending => "pending",
+            LookupStatus::Temperror => "could not check",
+            LookupStatus::Skipped => "skipped",
+        };
+        let _ = writeln!(out, "Reverse DNS: {state}: {}", r.detail);
+    }
+
+    if !report.findings.is_empty() {
+        let _ = writeln!(out, "\nFindings");
+        for f in &report.findings {
+            let tag = match f.severity {
+                Severity::Problem => "PROBLEM",
+                Severity::Warning => "warning",
+                Severity::Info => "info",
+            };
+            let _ = writeln!(out, "  [{tag}] {} ({})", f.title, f.code);
+            if !f.detail.is_empty() {
+                let _ = writeln!(out, "          {}", f.detail);
+            }
+            for e in &f.evidence {
+                match (e.line, e.text.is_empty()) {
+                    (Some(line), false) => {
+                        let _ = writeln!(out, "          line {line}: {}", e.text);
+                    }
+                    (None, false) => {
+                        let _ = writeln!(out, "          {}", e.text);
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    if !report.dns.is_empty() {
+        let _ = writeln!(out, "\nDNS lookups");
+        for x in &report.dns {
+            let result = match (&x.answer, &x.error) {
+                (Some(a), _) if a.records.is_empty() => {
+                    format!("{:?}, no records", a.rcode).to_lowercase()
+                }
+                (Some(a), _) => a
+                    .records
+                    .iter()
+                    .map(|r| r.data.presentation())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                (None, Some(e)) => format!("error: {e}"),
+                _ => "pending".into(),
+            };
+            let _ = writeln!(
+                out,
+                "  {} {} -> {result}",
+                x.question.name, x.question.rtype
+            );
+        }
+    }
+    out
+}

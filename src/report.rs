@@ -1,0 +1,292 @@
+//! The report: the whole result of an analysis, and the only type that crosses into
+//! JavaScript or out of the CLI as JSON.
+//!
+//! Its JSON Schema is `docs/report.schema.json` (generated from these types with the `schema`
+//! feature; a test keeps it current). [`SCHEMA_VERSION`] changes whenever a field changes
+//! meaning or is removed; added fields do not change it.
+//!
+//! A report carries its DNS evidence ([`Report::dns`]): every question the analysis asked and
+//! the answer or error it got, so that it can be re-rendered and re-checked offline.
+
+use crate::dns::{Answer, DnsError, Question};
+use crate::input::LineEnding;
+use crate::ip::IpClass;
+use serde::{Deserialize, Serialize};
+use std::net::IpAddr;
+
+/// The version of the report's shape.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The result of an analysis.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Report {
+    /// The version of the report's shape ([`SCHEMA_VERSION`]).
+    pub schema_version: u32,
+    /// The program and version that wrote the report.
+    pub generator: String,
+    /// The time the analysis was run for, in milliseconds since the Unix epoch.
+    pub analyzed_at_ms: i64,
+    /// False while live lookups are still pending (a progress snapshot).
+    pub complete: bool,
+    /// Whether live DNS lookups were on.
+    pub live: bool,
+    /// What was pasted, and what was assumed about it.
+    pub input: InputSummary,
+    /// The message's main header fields, decoded.
+    pub message: MessageSummary,
+    /// The Received chain, oldest hop first (hop 1 is the first server to handle the message).
+    pub hops: Vec<Hop>,
+    /// Time from the oldest to the newest dated hop, in milliseconds.
+    pub delivery_ms: Option<i64>,
+    /// The address the message came from, as seen by the recipient's side.
+    pub sending_ip: Option<SendingIp>,
+    /// The reverse DNS (PTR) lookup of the sending IP.
+    pub reverse_dns: Option<ReverseDns>,
+    /// Every header field, in message order.
+    pub headers: Vec<HeaderEntry>,
+    /// What the analysis found, most important first.
+    pub findings: Vec<Finding>,
+    /// Every DNS question asked and what came back.
+    pub dns: Vec<DnsExchange>,
+}
+
+/// What was pasted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct InputSummary {
+    /// Size of the input in bytes.
+    pub bytes: usize,
+    /// The line endings found.
+    pub line_ending: LineEnding,
+    /// Number of header fields read.
+    pub header_fields: usize,
+    /// Size of the body in bytes, when a body was pasted.
+    pub body_bytes: Option<usize>,
+}
+
+/// An address with an optional display name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Mailbox {
+    /// The display name, decoded (RFC 2047).
+    pub name: Option<String>,
+    /// The address.
+    pub address: Option<String>,
+}
+
+/// A date header field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct DateValue {
+    /// As written.
+    pub text: String,
+    /// Milliseconds since the Unix epoch, when it could be read.
+    pub epoch_ms: Option<i64>,
+}
+
+/// The header fields a support agent reads first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct MessageSummary {
+    /// From.
+    pub from: Option<Mailbox>,
+    /// To (all mailboxes).
+    pub to: Vec<Mailbox>,
+    /// Subject, decoded.
+    pub subject: Option<String>,
+    /// Date.
+    pub date: Option<DateValue>,
+    /// Message-ID, without angle brackets.
+    pub message_id: Option<String>,
+    /// Return-Path (the envelope sender), without angle brackets.
+    pub return_path: Option<String>,
+}
+
+/// One hop of the Received chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Hop {
+    /// 1 for the oldest hop.
+    pub number: u32,
+    /// The line of its Received field in the input.
+    pub line: u32,
+    /// The name the sending host gave (HELO/EHLO).
+    pub helo: Option<String>,
+    /// The sending host's name by the receiver's reverse DNS.
+    pub rdns: Option<String>,
+    /// The sending host's IP address.
+    pub ip: Option<IpAddr>,
+    /// What kind of address that is.
+    pub ip_class: Option<IpClass>,
+    /// The receiving host.
+    pub by: Option<String>,
+    /// The protocol (`with` clause).
+    pub with: Option<String>,
+    /// TLS version and cipher, when recorded.
+    pub tls: Option<String>,
+    /// The receiver's queue id.
+    pub id: Option<String>,
+    /// The envelope recipient.
+    pub for_addr: Option<String>,
+    /// The `via` clause.
+    pub via: Option<String>,
+    /// The date as written.
+    pub date_text: Option<String>,
+    /// The date, in milliseconds since the Unix epoch.
+    pub timestamp_ms: Option<i64>,
+    /// Time since the previous dated hop (negative: the clocks disagree).
+    pub delay_ms: Option<i64>,
+    /// Whether the hop was written by the recipient's own systems.
+    pub internal: bool,
+    /// The field's value, unfolded (shortened when very long).
+    pub raw: String,
+}
+
+/// The address the message came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct SendingIp {
+    /// The address.
+    pub ip: IpAddr,
+    /// The hop it was read from.
+    pub hop: u32,
+    /// Why this one, in plain words.
+    pub reason: String,
+}
+
+/// The state of a live check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum LookupStatus {
+    /// Asked, not answered yet.
+    Pending,
+    /// Answered with data.
+    Found,
+    /// Answered: there is none (NXDOMAIN or no record of that type).
+    None,
+    /// Could not check: the lookup failed or timed out. Not a failure of the sender.
+    Temperror,
+    /// Not checked (live lookups are off).
+    Skipped,
+}
+
+/// The reverse DNS lookup of the sending IP.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ReverseDns {
+    /// The address looked up.
+    pub ip: IpAddr,
+    /// The name asked for (`...in-addr.arpa` or `...ip6.arpa`).
+    pub question: String,
+    /// The outcome.
+    pub status: LookupStatus,
+    /// The PTR names found.
+    pub names: Vec<String>,
+    /// The outcome in plain words.
+    pub detail: String,
+}
+
+/// One header field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct HeaderEntry {
+    /// Its name as written.
+    pub name: String,
+    /// Its value, unfolded (shortened when very long).
+    pub value: String,
+    /// Its first line in the input.
+    pub line: u32,
+}
+
+/// How much a finding matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Likely the reason for a delivery problem.
+    Problem,
+    /// Worth fixing or knowing.
+    Warning,
+    /// For information.
+    Info,
+}
+
+/// A piece of evidence: a line of the input, or a DNS answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Evidence {
+    /// The input line it is on, if any.
+    pub line: Option<u32>,
+    /// The text.
+    pub text: String,
+}
+
+/// Something the analysis found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Finding {
+    /// A stable code, `area.what` (for example `rdns.missing`).
+    pub code: String,
+    /// How much it matters.
+    pub severity: Severity,
+    /// One line, plain words.
+    pub title: String,
+    /// The explanation, for someone who is not technical.
+    pub detail: String,
+    /// What it is based on.
+    pub evidence: Vec<Evidence>,
+}
+
+/// The state of a DNS question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum ExchangeStatus {
+    /// Waiting for an answer.
+    Pending,
+    /// Answered.
+    Answered,
+    /// Failed: see the error.
+    Error,
+}
+
+/// A DNS question the analysis asked and what came back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct DnsExchange {
+    /// The question.
+    #[serde(flatten)]
+    pub question: Question,
+    /// Its state.
+    pub status: ExchangeStatus,
+    /// The answer, when answered.
+    pub answer: Option<Answer>,
+    /// The error, when it failed.
+    pub error: Option<DnsError>,
+}
+
+impl DnsExchange {
+    /// The outcome, unless still pending.
+    pub fn outcome(&self) -> Option<Result<Answer, DnsError>> {
+        match (self.status, &self.answer, &self.error) {
+            (ExchangeStatus::Answered, Some(answer), _) => Some(Ok(answer.clone())),
+            (ExchangeStatus::Error, _, Some(error)) => Some(Err(error.clone())),
+            _ => None,
+        }
+    }
+}
+
+impl Report {
+    /// The report as pretty JSON.
+    pub fn to_json(&self) -> String {
+        // Serializing these types cannot fail: every map key is a string.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Reads a report written by [`Report::to_json`].
+    pub fn from_json(text: &str) -> Result<Report, String> {
+        serde_json::from_str(text).map_err(|e| format!("not a mailtrace report: {e}"))
+    }
+}
