@@ -203,8 +203,11 @@ pub fn normalize(input: &[u8]) -> Normalized {
             body_start = Some(i + 1);
             break;
         }
-        header_bytes += line.len() + 1;
-        if header_bytes > MAX_HEADER_BYTES || fields.len() >= MAX_FIELDS {
+        let is_header_line = is_continuation(&line) || is_header_start(&line);
+        if is_header_line {
+            header_bytes += line.len() + 1;
+        }
+        if is_header_line && (header_bytes > MAX_HEADER_BYTES || fields.len() >= MAX_FIELDS) {
             notes.push(InputNote {
                 code: "input.header-too-large",
                 message: format!(

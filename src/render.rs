@@ -1,7 +1,7 @@
 //! The report as plain text, for the terminal and for pasting into a ticket.
 
 use crate::date::{format_duration, format_utc};
-use crate::report::{LookupStatus, Report, Severity};
+use crate::report::{Report, Severity};
 use std::fmt::Write;
 
 /// Renders a report as readable text.
@@ -85,14 +85,7 @@ pub fn text(report: &Report) -> String {
         let _ = writeln!(out, "\nSending IP: {} (hop {}: {})", s.ip, s.hop, s.reason);
     }
     if let Some(r) = &report.reverse_dns {
-        let state = match r.status {
-            LookupStatus::Found => "found",
-            LookupStatus::None => "none",
-            LookupStatus::Pending => "pending",
-            LookupStatus::Temperror => "could not check",
-            LookupStatus::Skipped => "skipped",
-        };
-        let _ = writeln!(out, "Reverse DNS: {state}: {}", r.detail);
+        let _ = writeln!(out, "Reverse DNS: {}", r.detail);
     }
 
     if !report.findings.is_empty() {

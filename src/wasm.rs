@@ -1,1 +1,243 @@
-//! placeholder
+//! The JavaScript boundary: glue only. Input and options come in, [`Report`] values go out
+//! (serialized with serde-wasm-bindgen), and DNS questions go to a DoH endpoint with the
+//! browser's `fetch` (RFC 8484 GET, wire format), in parallel, each with its own timeout.
+//!
+//! Nothing here decides anything about the message; that is all in the core.
+
+use crate::dns::{Answer, DnsError, Query, QueryId, wire};
+use crate::{Analysis, Options, Report};
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortSignal, Request, RequestInit, RequestMode, Response};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &str = r#"
+/** Options of an analysis. */
+export interface AnalyzeOptions {
+  /** Whether to make live DNS lookups (default true). */
+  live?: boolean;
+  /** The DNS-over-HTTPS endpoint (RFC 8484), e.g. "/dns-query". Required when live. */
+  doh?: string;
+  /** Per-lookup timeout in milliseconds (default 5000). */
+  timeoutMs?: number;
+  /** Analyze as of this time (ms since 1970); default: now. */
+  now?: number;
+  /** Most DNS questions one analysis may ask (default 100). */
+  maxQueries?: number;
+}
+/** The report; its JSON Schema is docs/report.schema.json. */
+export type Report = Record<string, any>;
+"#;
+
+#[wasm_bindgen(start)]
+fn start() {
+    console_error_panic_hook::set_once();
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = fetch)]
+    fn global_fetch(request: &Request) -> js_sys::Promise;
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct JsOptions {
+    live: Option<bool>,
+    doh: Option<String>,
+    timeout_ms: Option<u32>,
+    now: Option<f64>,
+    max_queries: Option<usize>,
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&format!("cannot convert the report: {e}")))
+}
+
+fn read_options(options: JsValue) -> Result<(JsOptions, Options, i64), JsError> {
+    let js: JsOptions = if options.is_undefined() || options.is_null() {
+        JsOptions::default()
+    } else {
+        serde_wasm_bindgen::from_value(options)
+            .map_err(|e| JsError::new(&format!("invalid options: {e}")))?
+    };
+    let defaults = Options::default();
+    let core = Options {
+        live: js.live.unwrap_or(true),
+        query_timeout_ms: js.timeout_ms.unwrap_or(defaults.query_timeout_ms),
+        max_queries: js.max_queries.unwrap_or(defaults.max_queries).min(1000),
+    };
+    let now = js.now.unwrap_or_else(js_sys::Date::now) as i64;
+    Ok((js, core, now))
+}
+
+/// Analyzes without any lookup; returns the report at once.
+#[wasm_bindgen(js_name = analyzeOffline)]
+pub fn analyze_offline(input: &str, options: JsValue) -> Result<JsValue, JsError> {
+    let (_, mut core, now) = read_options(options)?;
+    core.live = false;
+    to_js(&Analysis::new(input.as_bytes(), now, core).finish())
+}
+
+/// Analyzes with live lookups through the DoH endpoint in `options.doh`. Calls `onProgress`
+/// with a snapshot report when the lookups start and after each answer; an aborted `signal`
+/// stops the lookups still running (they are reported as "could not check").
+#[wasm_bindgen(js_name = analyze)]
+pub async fn analyze(
+    input: String,
+    options: JsValue,
+    on_progress: Option<js_sys::Function>,
+    signal: Option<AbortSignal>,
+) -> Result<JsValue, JsError> {
+    let (js, core, now) = read_options(options)?;
+    let endpoint = match (&js.doh, core.live) {
+        (Some(url), true) if !url.is_empty() => url.clone(),
+        (_, true) => {
+            return Err(JsError::new(
+                "live lookups need a DoH endpoint (options.doh)",
+            ));
+        }
+        _ => String::new(),
+    };
+    let mut analysis = Analysis::new(input.as_bytes(), now, core);
+    let progress = |report: &Report| {
+        if let Some(callback) = &on_progress
+            && let Ok(value) = to_js(report)
+        {
+            let _ = callback.call1(&JsValue::NULL, &value);
+        }
+    };
+    let mut pending = FuturesUnordered::new();
+    loop {
+        let queries = analysis.poll_queries();
+        let sent = !queries.is_empty();
+        for query in queries {
+            pending.push(lookup(endpoint.clone(), query, signal.clone()));
+        }
+        if sent {
+            progress(&analysis.snapshot());
+        }
+        match pending.next().await {
+            Some((id, outcome)) => {
+                analysis.handle_answer(id, outcome);
+                progress(&analysis.snapshot());
+            }
+            None => break,
+        }
+    }
+    to_js(&analysis.finish())
+}
+
+/// The report as plain text (for a support ticket).
+#[wasm_bindgen(js_name = reportToText)]
+pub fn report_to_text(report: JsValue) -> Result<String, JsError> {
+    let report: Report = serde_wasm_bindgen::from_value(report)
+        .map_err(|e| JsError::new(&format!("not a mailtrace report: {e}")))?;
+    Ok(crate::render::text(&report))
+}
+
+/// The version of the core.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+async fn lookup(
+    endpoint: String,
+    query: Query,
+    signal: Option<AbortSignal>,
+) -> (QueryId, Result<Answer, DnsError>) {
+    let outcome = fetch_answer(&endpoint, &query, signal.as_ref()).await;
+    (query.id, outcome)
+}
+
+async fn fetch_answer(
+    endpoint: &str,
+    query: &Query,
+    stop: Option<&AbortSignal>,
+) -> Result<Answer, DnsError> {
+    if stop.is_some_and(AbortSignal::aborted) {
+        return Err(DnsError::Stopped);
+    }
+    let url = wire::get_url(endpoint, &query.question)?;
+    let timeout = AbortSignal::timeout_with_u32(query.timeout_ms);
+    let signal = match stop {
+        Some(stop) => AbortSignal::any(&js_sys::Array::of2(stop, &timeout)),
+        None => timeout.clone(),
+    };
+    let init = RequestInit::new();
+    init.set_method("GET");
+    init.set_mode(RequestMode::Cors);
+    init.set_signal(Some(&signal));
+    let request =
+        Request::new_with_str_and_init(&url, &init).map_err(|e| DnsError::Network(describe(&e)))?;
+    let _ = request.headers().set("accept", wire::MEDIA_TYPE);
+    let failed = |e: JsValue| {
+        if stop.is_some_and(AbortSignal::aborted) {
+            DnsError::Stopped
+        } else if timeout.aborted() {
+            DnsError::Timeout
+        } else {
+            DnsError::Network(describe(&e))
+        }
+    };
+    let response: Response = JsFuture::from(global_fetch(&request))
+        .await
+        .map_err(failed)?
+        .dyn_into()
+        .map_err(|_| DnsError::Network("fetch did not return a response".into()))?;
+    if !response.ok() {
+        return Err(DnsError::Http(response.status()));
+    }
+    let buffer = JsFuture::from(response.array_buffer().map_err(failed)?)
+        .await
+        .map_err(failed)?;
+    let bytes = js_sys::Uint8Array::new(&buffer);
+    if bytes.length() as usize > wire::MAX_MESSAGE {
+        return Err(DnsError::Malformed("the response is too large".into()));
+    }
+    wire::decode_response(&bytes.to_vec(), &query.question)
+}
+
+fn describe(error: &JsValue) -> String {
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| "request failed".into())
+}
+
+thread_local! {
+    static PANIC_HANDLER: std::cell::RefCell<Option<js_sys::Function>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Registers a function called with the message when the core panics (after which this
+/// instance of the module must not be used again; load a fresh one).
+#[wasm_bindgen(js_name = setPanicHandler)]
+pub fn set_panic_handler(handler: js_sys::Function) {
+    PANIC_HANDLER.with(|h| *h.borrow_mut() = Some(handler));
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        let message = info.to_string();
+        PANIC_HANDLER.with(|h| {
+            if let Ok(guard) = h.try_borrow()
+                && let Some(handler) = guard.as_ref()
+            {
+                let _ = handler.call1(&JsValue::NULL, &JsValue::from_str(&message));
+            }
+        });
+    }));
+}
+
+/// Panics on purpose. It exists so that tests can check that a crash of the core leaves the
+/// page working; nothing in the product calls it.
+#[wasm_bindgen(js_name = crashForTest)]
+pub fn crash_for_test() {
+    panic!("crash requested by crashForTest");
+}

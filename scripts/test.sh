@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs every test: formatting and lints, unit and integration tests (the CLI against the loopback
+# DoH server), the wasm module in headless Chromium (wasm-bindgen-test), and the page end to end
+# (Playwright). Installs what is missing first; starts the DoH server on 127.0.0.1 and stops it.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+scripts/setup.sh
+
+echo "== format and lints"
+cargo fmt --check
+cargo clippy --quiet --all-targets -- -D warnings
+cargo clippy --quiet --lib --tests --target wasm32-unknown-unknown -- -D warnings
+
+echo "== wasm build"
+scripts/build-wasm.sh
+scripts/size.sh --no-build
+
+export MAILTRACE_RUN_DIR=${MAILTRACE_RUN_DIR:-$(mktemp -d)}
+url=$(scripts/dns-server.sh start --zones)
+trap 'scripts/dns-server.sh stop' EXIT INT TERM
+export MAILTRACE_TEST_DOH="$url/dns-query"
+export MAILTRACE_TEST_PAGE="$url/"
+echo "== loopback DoH server at $url"
+
+echo "== native tests"
+cargo test --quiet --features schema
+
+echo "== wasm tests in headless Chromium"
+CHROMEDRIVER=/usr/bin/chromedriver cargo test --quiet --target wasm32-unknown-unknown --test web
+
+echo "== end-to-end tests (Playwright, Chromium)"
+node --test tests/e2e/

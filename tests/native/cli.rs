@@ -1,0 +1,175 @@
+//! The CLI end to end, with DNS from the loopback DoH server.
+
+use super::support::{analyze_json, doh_url, mailtrace, sample};
+use serde_json::Value;
+use std::net::TcpListener;
+
+fn codes(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn ptr_of_the_sending_ip_comes_through_doh() {
+    let report = analyze_json(&sample("postfix-inbound.eml"), &["--doh", &doh_url()]);
+    assert_eq!(report["sending_ip"]["ip"], "203.0.113.5");
+    assert_eq!(report["reverse_dns"]["status"], "found");
+    assert_eq!(report["reverse_dns"]["names"][0], "mail.sender.example");
+    let dns = report["dns"].as_array().unwrap();
+    assert_eq!(dns.len(), 1, "one question, asked once");
+    assert_eq!(dns[0]["name"], "5.113.0.203.in-addr.arpa");
+    assert_eq!(dns[0]["type"], "PTR");
+    assert_eq!(
+        dns[0]["answer"]["records"][0]["data"],
+        "mail.sender.example"
+    );
+    assert_eq!(report["schema_version"], 1);
+}
+
+#[test]
+fn ipv6_sender_and_missing_ptr() {
+    let v6 = String::from_utf8(sample("postfix-inbound.eml"))
+        .unwrap()
+        .replace("[203.0.113.5]", "[IPv6:2001:db8:5::25]");
+    let report = analyze_json(v6.as_bytes(), &["--doh", &doh_url()]);
+    assert_eq!(report["sending_ip"]["ip"], "2001:db8:5::25");
+    assert_eq!(report["reverse_dns"]["names"][0], "mail6.sender.example");
+
+    let noptr = String::from_utf8(sample("postfix-inbound.eml"))
+        .unwrap()
+        .replace("203.0.113.5", "198.51.100.99");
+    let report = analyze_json(noptr.as_bytes(), &["--doh", &doh_url()]);
+    assert_eq!(report["reverse_dns"]["status"], "none");
+    assert!(codes(&report).contains(&"rdns.missing".to_string()));
+}
+
+#[test]
+fn an_unanswering_server_is_could_not_check_after_the_timeout() {
+    // A listener that accepts connections and never answers.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().take(4) {
+            held.push(stream);
+        }
+        std::thread::sleep(std::time::Duration::from_secs(30));
+    });
+    let url = format!("http://127.0.0.1:{port}/dns-query");
+    let report = analyze_json(
+        &sample("postfix-inbound.eml"),
+        &["--doh", &url, "--timeout", "300"],
+    );
+    assert_eq!(report["reverse_dns"]["status"], "temperror");
+    assert_eq!(report["dns"][0]["error"]["kind"], "timeout");
+    let found = codes(&report);
+    assert!(found.contains(&"rdns.temperror".to_string()));
+    assert!(
+        !found.contains(&"rdns.missing".to_string()),
+        "a timeout is never a missing PTR"
+    );
+}
+
+#[test]
+fn a_refused_connection_is_could_not_check() {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}/dns-query");
+    let report = analyze_json(&sample("postfix-inbound.eml"), &["--doh", &url]);
+    assert_eq!(report["reverse_dns"]["status"], "temperror");
+    assert_eq!(report["dns"][0]["error"]["kind"], "network");
+}
+
+#[test]
+fn offline_sends_nothing() {
+    let report = analyze_json(
+        &sample("postfix-inbound.eml"),
+        &["--offline", "--doh", "http://127.0.0.1:9/x"],
+    );
+    assert_eq!(report["reverse_dns"]["status"], "skipped");
+    assert_eq!(report["dns"].as_array().unwrap().len(), 0);
+    assert_eq!(report["live"], false);
+}
+
+#[test]
+fn text_output_shows_the_path_and_the_ptr() {
+    let out = mailtrace(
+        &["analyze", "-", "--doh", &doh_url()],
+        &sample("postfix-inbound.eml"),
+    );
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("Delivery path (3 hops, oldest first)"),
+        "{text}"
+    );
+    assert!(text.contains("Sending IP: 203.0.113.5"), "{text}");
+    assert!(text.contains("Reverse DNS: mail.sender.example"), "{text}");
+    assert!(text.contains("Total delivery time: 7 s"), "{text}");
+}
+
+#[test]
+fn unreadable_input_and_bad_usage_exit_2_with_a_message() {
+    let out = mailtrace(&["analyze", "/nonexistent/message.eml"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("cannot read /nonexistent/message.eml"),
+        "{err}"
+    );
+    let out = mailtrace(&["analyze", "--bogus"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    let out = mailtrace(&["frobnicate"], b"");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn bad_input_gives_a_report_not_a_crash() {
+    let ten_mb = "Subject: x\n".to_string() + &"a".repeat(10 * 1024 * 1024);
+    let many_received =
+        "Received: from a.example (a.example [192.0.2.1]) by b.example; Tue, 2 Jan 2024 10:00:00 +0000\n"
+            .repeat(10_000);
+    let long_line = format!("Subject: {}\nFrom: a@b.example\n", "y".repeat(100_000));
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("empty", Vec::new(), "input.no-headers"),
+        (
+            "binary",
+            (0..=255u8).cycle().take(50_000).collect(),
+            "input.binary",
+        ),
+        (
+            "no colon",
+            b"just some words\nand more words\n".to_vec(),
+            "input.no-headers",
+        ),
+        (
+            "10 MB",
+            ten_mb.into_bytes(),
+            "input.body-without-blank-line",
+        ),
+        (
+            "10,000 Received",
+            many_received.into_bytes(),
+            "received.too-many",
+        ),
+        ("100,000-character line", long_line.into_bytes(), ""),
+    ];
+    for (name, input, code) in cases {
+        let report = analyze_json(&input, &["--offline"]);
+        assert_eq!(report["complete"], true, "{name}");
+        if !code.is_empty() {
+            assert!(
+                codes(&report).contains(&code.to_string()),
+                "{name}: {:?}",
+                codes(&report)
+            );
+        }
+    }
+}

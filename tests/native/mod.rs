@@ -1,0 +1,3 @@
+mod cli;
+mod received_corpus;
+mod support;

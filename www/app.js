@@ -1,0 +1,221 @@
+// The page: reads the paste, runs the wasm core, shows the report. Untrusted text (everything
+// from the headers and from DNS answers) reaches the page only through textContent.
+
+const SAMPLE = [
+  "Received: from mx.example.net (mx.example.net [10.0.0.5])",
+  "\tby inbox.example.net with LMTP id abc123; Tue, 2 Jan 2024 10:00:05 +0000",
+  "Received: from mail.sender.example (mail.sender.example [203.0.113.5])",
+  "\t(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits))",
+  "\tby mx.example.net (Postfix) with ESMTPS id 4XYZ for <user@example.net>;",
+  "\tTue, 2 Jan 2024 10:00:02 +0000",
+  "Received: from [192.168.1.20] (unknown [198.51.100.77])",
+  "\tby mail.sender.example with ESMTPSA id q1; Tue, 2 Jan 2024 09:59:58 +0000",
+  "From: Ann Example <ann@sender.example>",
+  "To: user@example.net",
+  "Subject: =?UTF-8?Q?Quarterly_report_=E2=80=93_Q4?=",
+  "Date: Tue, 2 Jan 2024 09:59:57 +0000",
+  "Message-ID: <20240102095957.1@sender.example>",
+  "",
+].join("\n");
+
+const $ = (id) => document.getElementById(id);
+let core = null;
+let generation = 0;
+let failCurrent = null;
+
+// Loads a fresh instance of the wasm module. After a crash the old instance is discarded and the
+// next analysis loads a new one, so the page keeps working.
+async function loadCore() {
+  generation += 1;
+  const mod = await import(`./pkg/mailtrace.js?instance=${generation}`);
+  await mod.default();
+  mod.setPanicHandler((message) => {
+    core = null;
+    if (failCurrent) failCurrent(new Error(`the analyzer crashed: ${message}`));
+  });
+  return mod;
+}
+
+function el(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  if (className) node.className = className;
+  return node;
+}
+
+function fmtUtc(ms) {
+  if (ms === null || ms === undefined) return "";
+  return new Date(ms).toISOString().replace("T", " ").replace(/\.000Z$/, "Z");
+}
+
+const localFormat = new Intl.DateTimeFormat(undefined, {
+  year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit",
+  second: "2-digit", timeZoneName: "short",
+});
+function fmtLocal(ms) {
+  return ms === null || ms === undefined ? "" : localFormat.format(new Date(ms));
+}
+
+function fmtDuration(ms) {
+  if (ms === null || ms === undefined) return "";
+  const sign = ms < 0 ? "-" : "";
+  let rest = Math.abs(ms);
+  if (rest < 1000) return rest === 0 ? "0 s" : `${sign}${(rest / 1000).toFixed(1)} s`;
+  rest = Math.floor(rest / 1000);
+  const parts = [];
+  const d = Math.floor(rest / 86400), h = Math.floor(rest % 86400 / 3600);
+  const m = Math.floor(rest % 3600 / 60), s = rest % 60;
+  if (d) parts.push(`${d} d`);
+  if (h) parts.push(`${h} h`);
+  if (m) parts.push(`${m} min`);
+  if (s || !parts.length) parts.push(`${s} s`);
+  return sign + parts.join(" ");
+}
+
+function mailbox(m) {
+  if (!m) return "";
+  if (m.name && m.address) return `${m.name} <${m.address}>`;
+  return m.address || m.name || "";
+}
+
+function row(dl, term, value, className) {
+  if (value === undefined || value === null || value === "") return;
+  dl.append(el("dt", term));
+  const dd = el("dd", value, className);
+  dl.append(dd);
+  return dd;
+}
+
+function render(report) {
+  $("results").hidden = false;
+  const summary = $("summary");
+  summary.replaceChildren();
+  const msg = report.message;
+  row(summary, "From", mailbox(msg.from));
+  row(summary, "To", (msg.to || []).map(mailbox).join(", "));
+  row(summary, "Subject", msg.subject);
+  if (msg.date) {
+    row(summary, "Date", msg.date.epoch_ms != null
+      ? `${msg.date.text} (${fmtLocal(msg.date.epoch_ms)})` : `${msg.date.text} (unreadable)`);
+  }
+  row(summary, "Message-ID", msg.message_id);
+  row(summary, "Return-Path", msg.return_path);
+  row(summary, "Hops", String(report.hops.length));
+  if (report.delivery_ms != null) row(summary, "Delivery time", fmtDuration(report.delivery_ms));
+
+  const sender = $("sender");
+  sender.replaceChildren();
+  if (report.sending_ip) {
+    row(sender, "Sending IP", report.sending_ip.ip, "mono").id = "sending-ip";
+    row(sender, "Why this one", `hop ${report.sending_ip.hop}: ${report.sending_ip.reason}`);
+  } else {
+    row(sender, "Sending IP", "not found in the Received chain");
+  }
+  const rdns = report.reverse_dns;
+  if (rdns) {
+    const text = rdns.status === "found" ? rdns.names.join(", ") : rdns.detail;
+    const dd = row(sender, "Reverse DNS (PTR)", text, `${rdns.status} mono`);
+    dd.id = "ptr";
+    dd.dataset.status = rdns.status;
+  }
+
+  const findings = $("findings");
+  findings.replaceChildren();
+  for (const f of report.findings) {
+    const li = el("li");
+    li.dataset.code = f.code;
+    li.append(el("strong", `${f.severity}: `, `sev-${f.severity}`), el("span", f.title));
+    if (f.detail) li.append(el("span", f.detail, "finding-detail"));
+    for (const e of f.evidence) {
+      if (e.text) li.append(el("span", e.line ? `line ${e.line}: ${e.text}` : e.text, "finding-detail mono"));
+    }
+    findings.append(li);
+  }
+  if (!report.findings.length) findings.append(el("li", "Nothing to report."));
+
+  $("delivery-total").textContent = report.delivery_ms != null
+    ? `Total delivery time: ${fmtDuration(report.delivery_ms)}` : "";
+  const hops = $("hops").tBodies[0];
+  hops.replaceChildren();
+  for (const h of report.hops) {
+    const tr = el("tr", null, h.internal ? "internal" : "");
+    const from = [h.helo, h.rdns && h.rdns !== h.helo ? `(${h.rdns})` : null].filter(Boolean).join(" ");
+    tr.append(
+      el("td", h.number), el("td", from), el("td", h.ip || "", "mono"), el("td", h.by || ""),
+      el("td", [h.with, h.tls].filter(Boolean).join(", ")), el("td", fmtUtc(h.timestamp_ms)),
+      el("td", fmtLocal(h.timestamp_ms)), el("td", fmtDuration(h.delay_ms)),
+    );
+    tr.title = h.raw;
+    hops.append(tr);
+  }
+
+  const headers = $("headers").tBodies[0];
+  headers.replaceChildren();
+  for (const h of report.headers) {
+    const tr = el("tr");
+    tr.append(el("td", h.line), el("td", h.name), el("td", h.value, "mono"));
+    headers.append(tr);
+  }
+
+  const dns = $("dns");
+  dns.replaceChildren();
+  for (const x of report.dns) {
+    let result = "pending";
+    if (x.answer) {
+      result = x.answer.records.length
+        ? x.answer.records.map((r) => `${r.type} ${JSON.stringify(r.data)}`).join(", ")
+        : `${x.answer.rcode}, no records`;
+    } else if (x.error) {
+      result = `error: ${x.error.kind}${x.error.detail !== undefined ? ` (${x.error.detail})` : ""}`;
+    }
+    dns.append(el("li", `${x.name} ${x.type} → ${result}`, "mono"));
+  }
+}
+
+function setStatus(text, isError) {
+  const status = $("status");
+  status.textContent = text;
+  status.className = isError ? "error" : "";
+}
+
+async function analyze(event) {
+  event.preventDefault();
+  const input = $("input").value;
+  const live = $("live").checked;
+  const doh = $("doh").value.trim();
+  $("analyze").disabled = true;
+  setStatus("Analyzing…");
+  try {
+    if (!core) core = await loadCore();
+    const options = { live, doh: doh || undefined, now: Date.now() };
+    const offline = core.analyzeOffline(input, options);
+    render(offline);
+    if (live && offline.sending_ip) {
+      const crashed = new Promise((_, reject) => { failCurrent = reject; });
+      const report = await Promise.race([core.analyze(input, options, render), crashed]);
+      render(report);
+    }
+    setStatus(`Analyzed ${offline.input.header_fields} header fields.`);
+  } catch (error) {
+    core = null;
+    setStatus(`The analysis failed: ${error && error.message ? error.message : error}. You can try again.`, true);
+  } finally {
+    failCurrent = null;
+    $("analyze").disabled = false;
+  }
+}
+
+async function main() {
+  $("input-form").addEventListener("submit", analyze);
+  $("sample").addEventListener("click", () => { $("input").value = SAMPLE; $("input").focus(); });
+  try {
+    core = await loadCore();
+    $("version").textContent = `mailtrace ${core.version()}`;
+    $("analyze").disabled = false;
+    document.body.dataset.ready = "true";
+  } catch (error) {
+    setStatus(`The analyzer could not be loaded: ${error.message}`, true);
+  }
+}
+
+main();
