@@ -283,8 +283,16 @@ impl Analysis {
             .unwrap_or_default();
         self.message.subject = headers.subject().map(|s| shorten(s, MAX_VALUE));
         self.message.message_id = headers.message_id().map(|s| shorten(s, 1024));
-        self.message.return_path = headers.return_address().map(|s| shorten(s, 1024));
         let field = |name: &str| normalized.fields.iter().find(|f| f.is(name));
+        // Only the Return-Path field itself: mail-parser's return_address() falls back to
+        // From, which would pass the author off as the envelope sender.
+        self.message.return_path = field("Return-Path").map(|f| {
+            let value = f.unfolded();
+            shorten(
+                value.trim().trim_start_matches('<').trim_end_matches('>'),
+                1024,
+            )
+        });
         if let Some(date_field) = field("Date") {
             let text = date_field.unfolded();
             self.message.date = Some(DateValue {

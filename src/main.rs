@@ -1,143 +1,157 @@
 //! The mailtrace command line.
 #![forbid(unsafe_code)]
 
-use mailtrace::dns::zone::MemoryResolver;
-use mailtrace::native::{DohClient, run_parallel};
-use mailtrace::{Analysis, Options, render};
-use std::io::Read;
-use std::process::ExitCode;
-use std::time::{SystemTime, UNIX_EPOCH};
-
-const USAGE: &str = "mailtrace: e-mail header and bounce analyzer
-
-Usage:
-  mailtrace analyze [FILE|-] [--json] [--offline] [--doh URL] [--timeout MS] [--now EPOCH_MS]
-  mailtrace --version | --help
-
-analyze   reads a message or its headers from FILE (or standard input) and prints the report.
-          --json       print the report as JSON (its schema: docs/report.schema.json)
-          --offline    no DNS lookups at all
-          --doh URL    the DNS-over-HTTPS endpoint (default: $MAILTRACE_DOH, else
-                       https://cloudflare-dns.com/dns-query)
-          --timeout MS per-lookup timeout in milliseconds (default 5000)
-          --now MS     analyze as of this time (milliseconds since 1970), for reproducible runs
-
-Exit status: 0 when the analysis completed (whatever it found), 2 on bad usage or unreadable
-input.";
-
-fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("mailtrace: {message}");
-            ExitCode::from(2)
-        }
-    }
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    // The CLI is native only; in the browser the page drives the library.
 }
 
-fn run(args: &[String]) -> Result<(), String> {
-    let Some(command) = args.first() else {
-        println!("{USAGE}");
-        return Ok(());
-    };
-    match command.as_str() {
-        "--help" | "-h" | "help" => {
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    cli::main()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod cli {
+
+    use mailtrace::dns::zone::MemoryResolver;
+    use mailtrace::native::{DohClient, run_parallel};
+    use mailtrace::{Analysis, Options, render};
+    use std::io::Read;
+    use std::process::ExitCode;
+    use std::time::{SystemTime, UNIX_EPOCH};
+
+    const USAGE: &str = "mailtrace: e-mail header and bounce analyzer
+
+    Usage:
+      mailtrace analyze [FILE|-] [--json] [--offline] [--doh URL] [--timeout MS] [--now EPOCH_MS]
+      mailtrace --version | --help
+
+    analyze   reads a message or its headers from FILE (or standard input) and prints the report.
+              --json       print the report as JSON (its schema: docs/report.schema.json)
+              --offline    no DNS lookups at all
+              --doh URL    the DNS-over-HTTPS endpoint (default: $MAILTRACE_DOH, else
+                           https://cloudflare-dns.com/dns-query)
+              --timeout MS per-lookup timeout in milliseconds (default 5000)
+              --now MS     analyze as of this time (milliseconds since 1970), for reproducible runs
+
+    Exit status: 0 when the analysis completed (whatever it found), 2 on bad usage or unreadable
+    input.";
+
+    pub fn main() -> ExitCode {
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        match run(&args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("mailtrace: {message}");
+                ExitCode::from(2)
+            }
+        }
+    }
+
+    fn run(args: &[String]) -> Result<(), String> {
+        let Some(command) = args.first() else {
             println!("{USAGE}");
-            Ok(())
-        }
-        "--version" | "-V" => {
-            println!("mailtrace {}", env!("CARGO_PKG_VERSION"));
-            Ok(())
-        }
-        "analyze" => analyze(&args[1..]),
-        other => Err(format!("unknown command {other:?}; see 'mailtrace --help'")),
-    }
-}
-
-fn analyze(args: &[String]) -> Result<(), String> {
-    let mut file: Option<String> = None;
-    let mut json = false;
-    let mut offline = false;
-    let mut doh = std::env::var("MAILTRACE_DOH")
-        .ok()
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "https://cloudflare-dns.com/dns-query".to_string());
-    let mut timeout_ms = 5_000u32;
-    let mut now_ms: Option<i64> = None;
-    let mut i = 0;
-    while i < args.len() {
-        let arg = args[i].as_str();
-        let mut value = || {
-            i += 1;
-            args.get(i)
-                .cloned()
-                .ok_or_else(|| format!("{arg} needs a value"))
+            return Ok(());
         };
-        match arg {
-            "--json" => json = true,
-            "--offline" => offline = true,
-            "--doh" => doh = value()?,
-            "--timeout" => {
-                timeout_ms = value()?
-                    .parse()
-                    .map_err(|_| "--timeout takes milliseconds".to_string())?
+        match command.as_str() {
+            "--help" | "-h" | "help" => {
+                println!("{USAGE}");
+                Ok(())
             }
-            "--now" => {
-                now_ms = Some(
-                    value()?
+            "--version" | "-V" => {
+                println!("mailtrace {}", env!("CARGO_PKG_VERSION"));
+                Ok(())
+            }
+            "analyze" => analyze(&args[1..]),
+            other => Err(format!("unknown command {other:?}; see 'mailtrace --help'")),
+        }
+    }
+
+    fn analyze(args: &[String]) -> Result<(), String> {
+        let mut file: Option<String> = None;
+        let mut json = false;
+        let mut offline = false;
+        let mut doh = std::env::var("MAILTRACE_DOH")
+            .ok()
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "https://cloudflare-dns.com/dns-query".to_string());
+        let mut timeout_ms = 5_000u32;
+        let mut now_ms: Option<i64> = None;
+        let mut i = 0;
+        while i < args.len() {
+            let arg = args[i].as_str();
+            let mut value = || {
+                i += 1;
+                args.get(i)
+                    .cloned()
+                    .ok_or_else(|| format!("{arg} needs a value"))
+            };
+            match arg {
+                "--json" => json = true,
+                "--offline" => offline = true,
+                "--doh" => doh = value()?,
+                "--timeout" => {
+                    timeout_ms = value()?
                         .parse()
-                        .map_err(|_| "--now takes milliseconds since 1970".to_string())?,
-                )
-            }
-            "-" => file = Some("-".into()),
-            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
-            path => {
-                if file.replace(path.to_string()).is_some() {
-                    return Err("give one input file".into());
+                        .map_err(|_| "--timeout takes milliseconds".to_string())?
+                }
+                "--now" => {
+                    now_ms = Some(
+                        value()?
+                            .parse()
+                            .map_err(|_| "--now takes milliseconds since 1970".to_string())?,
+                    )
+                }
+                "-" => file = Some("-".into()),
+                flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
+                path => {
+                    if file.replace(path.to_string()).is_some() {
+                        return Err("give one input file".into());
+                    }
                 }
             }
+            i += 1;
         }
-        i += 1;
+        let input = read_input(file.as_deref().unwrap_or("-"))?;
+        let now_ms = now_ms.unwrap_or_else(|| {
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_millis() as i64)
+                .unwrap_or(0)
+        });
+        let options = Options {
+            live: !offline,
+            query_timeout_ms: timeout_ms,
+            ..Options::default()
+        };
+        let analysis = Analysis::new(&input, now_ms, options);
+        let report = if offline {
+            mailtrace::run_with(analysis, &MemoryResolver::new())
+        } else {
+            run_parallel(analysis, &DohClient::new(&doh)?)
+        };
+        if json {
+            println!("{}", report.to_json());
+        } else {
+            print!("{}", render::text(&report));
+        }
+        Ok(())
     }
-    let input = read_input(file.as_deref().unwrap_or("-"))?;
-    let now_ms = now_ms.unwrap_or_else(|| {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_millis() as i64)
-            .unwrap_or(0)
-    });
-    let options = Options {
-        live: !offline,
-        query_timeout_ms: timeout_ms,
-        ..Options::default()
-    };
-    let analysis = Analysis::new(&input, now_ms, options);
-    let report = if offline {
-        mailtrace::run_with(analysis, &MemoryResolver::new())
-    } else {
-        run_parallel(analysis, &DohClient::new(&doh)?)
-    };
-    if json {
-        println!("{}", report.to_json());
-    } else {
-        print!("{}", render::text(&report));
-    }
-    Ok(())
-}
 
-fn read_input(path: &str) -> Result<Vec<u8>, String> {
-    let mut buffer = Vec::new();
-    let limit = (mailtrace::input::MAX_INPUT + 1) as u64;
-    if path == "-" {
-        std::io::stdin()
-            .take(limit)
-            .read_to_end(&mut buffer)
-            .map_err(|e| format!("cannot read standard input: {e}"))?;
-    } else {
-        std::fs::File::open(path)
-            .and_then(|f| f.take(limit).read_to_end(&mut buffer))
-            .map_err(|e| format!("cannot read {path}: {e}"))?;
+    fn read_input(path: &str) -> Result<Vec<u8>, String> {
+        let mut buffer = Vec::new();
+        let limit = (mailtrace::input::MAX_INPUT + 1) as u64;
+        if path == "-" {
+            std::io::stdin()
+                .take(limit)
+                .read_to_end(&mut buffer)
+                .map_err(|e| format!("cannot read standard input: {e}"))?;
+        } else {
+            std::fs::File::open(path)
+                .and_then(|f| f.take(limit).read_to_end(&mut buffer))
+                .map_err(|e| format!("cannot read {path}: {e}"))?;
+        }
+        Ok(buffer)
     }
-    Ok(buffer)
 }

@@ -1,0 +1,143 @@
+//! The real wasm module in headless Chromium (wasm-bindgen-test), with DNS through the loopback
+//! DoH server over the browser's fetch. `scripts/test.sh` builds these with MAILTRACE_TEST_DOH
+//! set to that server's endpoint.
+#![cfg(target_arch = "wasm32")]
+
+use mailtrace::Report;
+use mailtrace::wasm::{analyze, analyze_offline, report_to_text};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const SAMPLE: &str = include_str!("samples/postfix-inbound.eml");
+
+fn doh() -> String {
+    match option_env!("MAILTRACE_TEST_DOH") {
+        Some(url) => url.to_string(),
+        None => panic!(
+            "MAILTRACE_TEST_DOH was not set when these tests were built; run scripts/test.sh"
+        ),
+    }
+}
+
+fn options(doh: &str, timeout_ms: u32) -> JsValue {
+    let o = js_sys::Object::new();
+    js_sys::Reflect::set(&o, &"doh".into(), &doh.into()).unwrap();
+    js_sys::Reflect::set(&o, &"timeoutMs".into(), &timeout_ms.into()).unwrap();
+    js_sys::Reflect::set(&o, &"now".into(), &1_704_189_600_000f64.into()).unwrap();
+    o.into()
+}
+
+fn report(value: JsValue) -> Report {
+    serde_wasm_bindgen::from_value(value).expect("a report")
+}
+
+#[wasm_bindgen_test]
+async fn ptr_comes_from_the_loopback_doh_server_through_fetch() {
+    let progress = js_sys::Array::new();
+    let sink = progress.clone();
+    let callback = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue)>::new(move |r: JsValue| {
+        sink.push(&r);
+    });
+    let value = analyze(
+        SAMPLE.to_string(),
+        options(&doh(), 5000),
+        Some(callback.as_ref().clone().into()),
+        None,
+    )
+    .await
+    .expect("analysis");
+    let report = report(value);
+    let rdns = report.reverse_dns.expect("reverse DNS");
+    assert_eq!(rdns.names, vec!["mail.sender.example".to_string()]);
+    assert_eq!(report.dns.len(), 1);
+    assert!(report.complete);
+    // Progress: first a snapshot with the lookup pending, then one with its answer.
+    assert!(progress.length() >= 2);
+    let first = report_of(progress.get(0));
+    assert!(!first.complete);
+    assert_eq!(
+        first.reverse_dns.unwrap().status,
+        mailtrace::report::LookupStatus::Pending
+    );
+}
+
+fn report_of(value: JsValue) -> Report {
+    report(value)
+}
+
+#[wasm_bindgen_test]
+async fn a_missing_ptr_and_an_unreachable_server_are_told_apart() {
+    let noptr = SAMPLE.replace("203.0.113.5", "198.51.100.99");
+    let none = report(
+        analyze(noptr, options(&doh(), 5000), None, None)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        none.reverse_dns.unwrap().status,
+        mailtrace::report::LookupStatus::None
+    );
+    // Port 9 on loopback: nothing listens, the fetch fails: could not check, not "none".
+    let down = report(
+        analyze(
+            SAMPLE.to_string(),
+            options("http://127.0.0.1:9/dns-query", 2000),
+            None,
+            None,
+        )
+        .await
+        .unwrap(),
+    );
+    assert_eq!(
+        down.reverse_dns.unwrap().status,
+        mailtrace::report::LookupStatus::Temperror
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_aborted_signal_stops_the_lookups() {
+    let controller = web_sys::AbortController::new().unwrap();
+    controller.abort();
+    let stopped = report(
+        analyze(
+            SAMPLE.to_string(),
+            options(&doh(), 5000),
+            None,
+            Some(controller.signal()),
+        )
+        .await
+        .unwrap(),
+    );
+    assert_eq!(
+        stopped.dns[0].error,
+        Some(mailtrace::dns::DnsError::Stopped)
+    );
+}
+
+#[wasm_bindgen_test]
+fn offline_analysis_and_text_rendering() {
+    let value = analyze_offline(SAMPLE, options("", 0)).unwrap();
+    let text = report_to_text(value.clone()).unwrap();
+    let report = report(value);
+    assert!(!report.live);
+    assert_eq!(report.hops.len(), 3);
+    assert_eq!(report.delivery_ms, Some(7_000));
+    assert_eq!(
+        report.message.subject.as_deref(),
+        Some("Quarterly report – Q4")
+    );
+    assert!(text.contains("Sending IP: 203.0.113.5"));
+}
+
+#[wasm_bindgen_test]
+fn bad_input_gives_a_report_in_wasm_too() {
+    let garbage: String = (0..20_000u32)
+        .map(|i| char::from_u32(i % 0x2FF + 1).unwrap_or('x'))
+        .collect();
+    for input in ["", "no colon here", garbage.as_str()] {
+        let report = report(analyze_offline(input, JsValue::UNDEFINED).unwrap());
+        assert!(report.complete);
+    }
+}
