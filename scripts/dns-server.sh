@@ -127,9 +127,9 @@ http {
 }
 CONF
 
-unbound -c "$run_dir/unbound.conf" &
+unbound -c "$run_dir/unbound.conf" >"$run_dir/unbound.out" 2>&1 </dev/null &
 echo $! > "$run_dir/unbound.pid"
-nginx -c "$run_dir/nginx.conf" &
+nginx -c "$run_dir/nginx.conf" >"$run_dir/nginx.out" 2>&1 </dev/null &
 echo $! > "$run_dir/nginx.pid"
 
 url="http://127.0.0.1:$http_port"

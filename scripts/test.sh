@@ -9,7 +9,7 @@ scripts/setup.sh
 
 echo "== format and lints"
 cargo fmt --check
-cargo clippy --quiet --all-targets -- -D warnings
+cargo clippy --quiet --all-targets --features schema -- -D warnings
 cargo clippy --quiet --lib --tests --target wasm32-unknown-unknown -- -D warnings
 
 echo "== wasm build"
@@ -27,7 +27,7 @@ echo "== native tests"
 cargo test --quiet --features schema
 
 echo "== wasm tests in headless Chromium"
-CHROMEDRIVER=/usr/bin/chromedriver cargo test --quiet --target wasm32-unknown-unknown --test web
+CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test web
 
 echo "== end-to-end tests (Playwright, Chromium)"
 node --test tests/e2e/

@@ -419,10 +419,10 @@ impl Analysis {
         let mut last_public: Option<usize> = None;
         for index in (0..self.hops.len()).rev() {
             let hop = &self.hops[index];
-            if let Some(by) = hop.by.as_deref().and_then(org_domain) {
-                if !inside.contains(&by) {
-                    inside.push(by);
-                }
+            if let Some(by) = hop.by.as_deref().and_then(org_domain)
+                && !inside.contains(&by)
+            {
+                inside.push(by);
             }
             let from_org = hop
                 .rdns

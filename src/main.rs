@@ -25,6 +25,7 @@ mod cli {
 
     Usage:
       mailtrace analyze [FILE|-] [--json] [--offline] [--doh URL] [--timeout MS] [--now EPOCH_MS]
+                    [--replay REPORT.json]
       mailtrace --version | --help
 
     analyze   reads a message or its headers from FILE (or standard input) and prints the report.
@@ -34,6 +35,8 @@ mod cli {
                            https://cloudflare-dns.com/dns-query)
               --timeout MS per-lookup timeout in milliseconds (default 5000)
               --now MS     analyze as of this time (milliseconds since 1970), for reproducible runs
+              --replay R   re-check against the DNS answers recorded in report R (a JSON report
+                           of the same message): no network, and the time R was made for
 
     Exit status: 0 when the analysis completed (whatever it found), 2 on bad usage or unreadable
     input.";
@@ -78,6 +81,7 @@ mod cli {
             .unwrap_or_else(|| "https://cloudflare-dns.com/dns-query".to_string());
         let mut timeout_ms = 5_000u32;
         let mut now_ms: Option<i64> = None;
+        let mut replay: Option<String> = None;
         let mut i = 0;
         while i < args.len() {
             let arg = args[i].as_str();
@@ -103,6 +107,7 @@ mod cli {
                             .map_err(|_| "--now takes milliseconds since 1970".to_string())?,
                     )
                 }
+                "--replay" => replay = Some(value()?),
                 "-" => file = Some("-".into()),
                 flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
                 path => {
@@ -114,6 +119,17 @@ mod cli {
             i += 1;
         }
         let input = read_input(file.as_deref().unwrap_or("-"))?;
+        let recorded = match &replay {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("cannot read {path}: {e}"))?;
+                Some(mailtrace::Report::from_json(&text).map_err(|e| format!("{path}: {e}"))?)
+            }
+            None => None,
+        };
+        if let Some(recorded) = &recorded {
+            now_ms.get_or_insert(recorded.analyzed_at_ms);
+        }
         let now_ms = now_ms.unwrap_or_else(|| {
             SystemTime::now()
                 .duration_since(UNIX_EPOCH)
@@ -126,7 +142,9 @@ mod cli {
             ..Options::default()
         };
         let analysis = Analysis::new(&input, now_ms, options);
-        let report = if offline {
+        let report = if let Some(recorded) = &recorded {
+            mailtrace::run_with(analysis, &MemoryResolver::from_exchanges(&recorded.dns))
+        } else if offline {
             mailtrace::run_with(analysis, &MemoryResolver::new())
         } else {
             run_parallel(analysis, &DohClient::new(&doh)?)

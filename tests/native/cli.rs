@@ -173,3 +173,25 @@ fn bad_input_gives_a_report_not_a_crash() {
         }
     }
 }
+
+#[test]
+fn a_saved_report_re_checks_the_message_offline() {
+    let message = sample("postfix-inbound.eml");
+    let live = analyze_json(&message, &["--doh", &doh_url()]);
+    let dir = std::env::temp_dir().join(format!("mailtrace-replay-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let saved = dir.join("report.json");
+    std::fs::write(&saved, serde_json::to_string(&live).unwrap()).unwrap();
+    // No DoH endpoint that works: every answer must come from the saved evidence.
+    let replayed = analyze_json(
+        &message,
+        &[
+            "--replay",
+            saved.to_str().unwrap(),
+            "--doh",
+            "http://127.0.0.1:9/dns-query",
+        ],
+    );
+    assert_eq!(replayed, live);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

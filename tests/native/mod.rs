@@ -1,3 +1,4 @@
 mod cli;
 mod received_corpus;
+mod schema;
 mod support;

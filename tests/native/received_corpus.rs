@@ -81,7 +81,7 @@ fn chains_reproduce_hops_timestamps_and_total() {
                 let first = from.split_whitespace().next().unwrap();
                 assert_eq!(hop["helo"].as_str(), Some(first), "{name} hop {n}: from");
                 if let Some(ip) = from
-                    .split(|c: char| c == '(' || c == ')' || c == '[' || c == ']' || c == ' ')
+                    .split(['(', ')', '[', ']', ' '])
                     .find(|w| w.parse::<std::net::IpAddr>().is_ok())
                 {
                     assert_eq!(hop["ip"].as_str(), Some(ip), "{name} hop {n}: ip");
