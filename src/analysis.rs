@@ -85,6 +85,7 @@ pub struct Analysis {
     delivery_ms: Option<i64>,
     sending_ip: Option<SendingIp>,
     headers: Vec<HeaderEntry>,
+    recorded_auth: Vec<RecordedAuth>,
     findings: Vec<Finding>,
     lookups: Vec<Lookup>,
     index: HashMap<Question, usize>,
@@ -110,6 +111,7 @@ impl Analysis {
             delivery_ms: None,
             sending_ip: None,
             headers: Vec::new(),
+            recorded_auth: Vec::new(),
             findings: Vec::new(),
             lookups: Vec::new(),
             index: HashMap::new(),
@@ -264,6 +266,130 @@ impl Analysis {
             .collect();
         self.read_summary(normalized);
         self.read_received(&normalized.fields);
+        self.read_recorded_auth(&normalized.fields);
+    }
+
+    /// Authentication-Results fields. Only those the recipient's own systems added can be
+    /// believed (RFC 8601 section 5): a field whose authserv-id belongs to an organization that
+    /// received the message, standing above the hop where the message entered it. Any field
+    /// below that point, or with another id, may have been written by the sender.
+    fn read_recorded_auth(&mut self, fields: &[Field]) {
+        let receivers: Vec<String> = self
+            .hops
+            .iter()
+            .filter(|h| h.internal || Some(h.number) == self.sending_ip.as_ref().map(|s| s.hop))
+            .filter_map(|h| h.by.as_deref().and_then(org_domain))
+            .collect();
+        // The sender's side wrote everything at or below the Received field of the hop before
+        // the one where the message entered the recipient's systems. The receiving server's
+        // own fields sit above that line (Gmail writes them just below its Received field).
+        let boundary_line = self
+            .sending_ip
+            .as_ref()
+            .and_then(|s| self.hops.iter().find(|h| h.number + 1 == s.hop))
+            .map(|h| h.line);
+        let mut first_plain = true;
+        for field in fields {
+            let arc = field.is("ARC-Authentication-Results");
+            if !arc && !field.is("Authentication-Results") {
+                continue;
+            }
+            let unfolded = field.unfolded();
+            let (arc_instance, body) = if arc {
+                split_arc_instance(&unfolded)
+            } else {
+                (None, unfolded.as_str())
+            };
+            let parsed = crate::authres::parse(body);
+            let org = org_domain(&parsed.authserv_id);
+            let above_entry = boundary_line.is_none_or(|line| field.line < line);
+            let (trusted, trust_reason) = if self.hops.is_empty() {
+                let trusted = first_plain && !arc;
+                (
+                    trusted,
+                    if trusted {
+                        "Assumed to be the receiver's: it is the topmost such field and there are no Received headers to check it against.".to_string()
+                    } else {
+                        "Not the topmost such field; with no Received headers it cannot be placed."
+                            .to_string()
+                    },
+                )
+            } else if org.as_ref().is_some_and(|o| receivers.contains(o)) && above_entry {
+                (
+                    true,
+                    format!(
+                        "Written by {}, one of the receiving servers, after the message arrived.",
+                        parsed.authserv_id
+                    ),
+                )
+            } else if !above_entry {
+                (
+                    false,
+                    "It stands below the point where the message reached the recipient's servers, so the sender's side could have written it.".to_string(),
+                )
+            } else {
+                (
+                    false,
+                    format!(
+                        "Its writer ({}) is not one of the servers that received the message; it could have been written by anyone along the way.",
+                        if parsed.authserv_id.is_empty() {
+                            "unnamed"
+                        } else {
+                            &parsed.authserv_id
+                        }
+                    ),
+                )
+            };
+            if !arc {
+                first_plain = false;
+            }
+            if trusted {
+                for r in &parsed.results {
+                    let bad = matches!(
+                        r.result.as_str(),
+                        "fail" | "softfail" | "permerror" | "temperror"
+                    );
+                    if bad && matches!(r.method.as_str(), "spf" | "dkim" | "dmarc") {
+                        self.findings.push(Finding {
+                            code: format!("recorded.{}-{}", r.method, r.result),
+                            severity: if r.result == "temperror" { Severity::Warning } else { Severity::Problem },
+                            title: format!(
+                                "The receiving server recorded {} = {} for this message.",
+                                r.method.to_uppercase(),
+                                r.result
+                            ),
+                            detail: match r.method.as_str() {
+                                "spf" => "SPF checks whether the sending server is allowed to send for the sender's domain. A failure usually means the domain's SPF record does not list that server.",
+                                "dkim" => "DKIM checks a digital signature added by the sender's domain. A failure means the signature did not verify: the message was changed on the way, or the key does not match.",
+                                _ => "DMARC requires SPF or DKIM to pass for the domain in the From address. A failure means neither did, for that domain.",
+                            }
+                            .to_string(),
+                            evidence: vec![evidence(field)],
+                        });
+                    }
+                }
+            }
+            if !parsed.syntax_errors.is_empty() {
+                self.findings.push(Finding {
+                    code: "recorded.authres-syntax".into(),
+                    severity: Severity::Info,
+                    title: format!(
+                        "An {} field does not follow RFC 8601; it was read leniently.",
+                        field.name
+                    ),
+                    detail: parsed.syntax_errors.join("; "),
+                    evidence: vec![evidence(field)],
+                });
+            }
+            self.recorded_auth.push(RecordedAuth {
+                field: field.name.clone(),
+                line: field.line,
+                arc_instance,
+                parsed,
+                trusted,
+                trust_reason,
+            });
+        }
     }
 
     fn read_summary(&mut self, normalized: &Normalized) {
@@ -524,6 +650,7 @@ impl Analysis {
             delivery_ms: self.delivery_ms,
             sending_ip: self.sending_ip.clone(),
             reverse_dns,
+            recorded_auth: self.recorded_auth.clone(),
             headers: self.headers.clone(),
             findings,
             dns: self
@@ -612,6 +739,19 @@ impl Analysis {
         }
         out
     }
+}
+
+/// Splits `i=1; mx.example; spf=pass` into the instance and the rest.
+fn split_arc_instance(value: &str) -> (Option<u32>, &str) {
+    let trimmed = value.trim_start();
+    if let Some(rest) = trimmed
+        .strip_prefix("i=")
+        .or_else(|| trimmed.strip_prefix("I="))
+        && let Some((number, tail)) = rest.split_once(';')
+    {
+        return (number.trim().parse().ok(), tail);
+    }
+    (None, value)
 }
 
 fn evidence(field: &Field) -> Evidence {
@@ -805,6 +945,50 @@ mod tests {
         }
         let empty = Analysis::new(b"", 0, Options::default()).finish();
         assert!(empty.findings.iter().any(|f| f.code == "input.no-headers"));
+    }
+
+    #[test]
+    fn only_the_receivers_own_authentication_results_are_trusted() {
+        let input = "Authentication-Results: mx.example.net; spf=fail smtp.mailfrom=ann@sender.example\n\
+Authentication-Results: evil.example; dkim=pass header.d=sender.example\n\
+Received: from mail.sender.example (mail.sender.example [203.0.113.5]) by mx.example.net with ESMTPS id 1; Tue, 2 Jan 2024 10:00:02 +0000\n\
+Authentication-Results: mx.example.net; dmarc=pass header.from=sender.example\n\
+Received: from [192.168.1.20] (unknown [198.51.100.77]) by mail.sender.example with ESMTPSA id 2; Tue, 2 Jan 2024 10:00:00 +0000\n\
+Authentication-Results: mx.example.net; dkim=fail header.d=sender.example\n\
+ARC-Authentication-Results: i=1; mx.example.net; spf=fail smtp.mailfrom=ann@sender.example\n";
+        let report = Analysis::new(
+            input.as_bytes(),
+            0,
+            Options {
+                live: false,
+                ..Options::default()
+            },
+        )
+        .finish();
+        let trust: Vec<(bool, Option<u32>)> = report
+            .recorded_auth
+            .iter()
+            .map(|r| (r.trusted, r.arc_instance))
+            .collect();
+        // Above the sender's own Received: the receiver's (even just below its Received, as
+        // Gmail writes it); a foreign authserv-id, or anything below that line: not trusted.
+        assert_eq!(
+            trust,
+            [
+                (true, None),
+                (false, None),
+                (true, None),
+                (false, None),
+                (false, Some(1))
+            ]
+        );
+        assert_eq!(report.recorded_auth[0].parsed.results[0].result, "fail");
+        let codes: Vec<&str> = report.findings.iter().map(|f| f.code.as_str()).collect();
+        assert!(codes.contains(&"recorded.spf-fail"));
+        assert!(
+            !codes.contains(&"recorded.dkim-fail"),
+            "a field the sender could have written makes no finding"
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 pub mod analysis;
+pub mod authres;
 pub mod date;
 pub mod dns;
 pub mod input;

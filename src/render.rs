@@ -88,6 +88,32 @@ pub fn text(report: &Report) -> String {
         let _ = writeln!(out, "Reverse DNS: {}", r.detail);
     }
 
+    if !report.recorded_auth.is_empty() {
+        let _ = writeln!(out, "\nAuthentication, as recorded by the receiver");
+        for a in &report.recorded_auth {
+            let trust = if a.trusted { "trusted" } else { "NOT trusted" };
+            let _ = writeln!(
+                out,
+                "  {} by {} (line {}, {trust}: {})",
+                a.field, a.parsed.authserv_id, a.line, a.trust_reason
+            );
+            for r in &a.parsed.results {
+                let props: Vec<String> = r
+                    .properties
+                    .iter()
+                    .map(|p| {
+                        if p.ptype.is_empty() {
+                            format!("{}={}", p.name, p.value)
+                        } else {
+                            format!("{}.{}={}", p.ptype, p.name, p.value)
+                        }
+                    })
+                    .collect();
+                let _ = writeln!(out, "    {}={} {}", r.method, r.result, props.join(" "));
+            }
+        }
+    }
+
     if !report.findings.is_empty() {
         let _ = writeln!(out, "\nFindings");
         for f in &report.findings {

@@ -43,6 +43,8 @@ pub struct Report {
     pub sending_ip: Option<SendingIp>,
     /// The reverse DNS (PTR) lookup of the sending IP.
     pub reverse_dns: Option<ReverseDns>,
+    /// The Authentication-Results fields (and ARC-Authentication-Results), in message order.
+    pub recorded_auth: Vec<RecordedAuth>,
     /// Every header field, in message order.
     pub headers: Vec<HeaderEntry>,
     /// What the analysis found, most important first.
@@ -186,6 +188,24 @@ pub struct ReverseDns {
     pub names: Vec<String>,
     /// The outcome in plain words.
     pub detail: String,
+}
+
+/// An Authentication-Results field and whether it can be believed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RecordedAuth {
+    /// `Authentication-Results` or `ARC-Authentication-Results`.
+    pub field: String,
+    /// Its line in the input.
+    pub line: u32,
+    /// The ARC instance (`i=`), for ARC-Authentication-Results.
+    pub arc_instance: Option<u32>,
+    /// The parsed field.
+    pub parsed: crate::authres::AuthResults,
+    /// Whether it was written by the recipient's own systems (and so can be believed).
+    pub trusted: bool,
+    /// Why it is or is not trusted, in plain words.
+    pub trust_reason: String,
 }
 
 /// One header field.

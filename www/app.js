@@ -133,6 +133,35 @@ function render(report) {
   }
   if (!report.findings.length) findings.append(el("li", "Nothing to report."));
 
+  const auth = $("recorded-auth");
+  auth.replaceChildren();
+  for (const a of report.recorded_auth) {
+    const block = el("div", null, `authres ${a.trusted ? "trusted" : "untrusted"}`);
+    const who = a.parsed.authserv_id || "(no authserv-id)";
+    const label = a.arc_instance != null ? `${a.field} i=${a.arc_instance}` : a.field;
+    block.append(el("h3", `${label} by ${who} (line ${a.line})`));
+    block.append(el("p", `${a.trusted ? "Trusted" : "Not trusted"}: ${a.trust_reason}`, "finding-detail"));
+    const table = el("table");
+    const head = el("tr");
+    for (const h of ["Method", "Result", "Details"]) head.append(el("th", h));
+    head.querySelectorAll("th").forEach((th) => th.setAttribute("scope", "col"));
+    table.append(el("thead"), el("tbody"));
+    table.tHead.append(head);
+    for (const r of a.parsed.results) {
+      const tr = el("tr");
+      const details = [
+        ...r.properties.map((p) => `${p.ptype ? p.ptype + "." : ""}${p.name}=${p.value}`),
+        r.reason ? `reason: ${r.reason}` : null,
+        ...r.comments.map((c) => `(${c})`),
+      ].filter(Boolean).join("  ");
+      tr.append(el("td", r.method), el("td", r.result, `result-${r.result}`), el("td", details, "mono"));
+      table.tBodies[0].append(tr);
+    }
+    block.append(table);
+    auth.append(block);
+  }
+  if (!report.recorded_auth.length) auth.append(el("p", "No Authentication-Results header: the receiver recorded no checks, or they were not pasted."));
+
   $("delivery-total").textContent = report.delivery_ms != null
     ? `Total delivery time: ${fmtDuration(report.delivery_ms)}` : "";
   const hops = $("hops").tBodies[0];

@@ -65,6 +65,22 @@ test("a pasted sample shows its hops and the PTR answer from the loopback DoH se
   await page.close();
 });
 
+test("the PTR shows as pending while its lookup is in flight", async () => {
+  const { page, problems } = await open();
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route("**/dns-query*", async (route) => { await held; await route.continue(); });
+  await page.click("#sample");
+  await page.click("#analyze");
+  await page.locator("#ptr[data-status=pending]").waitFor();
+  // The offline part is already shown while DNS is pending.
+  assert.equal(await page.locator("#hops tbody tr").count(), 3);
+  release();
+  await page.locator("#ptr[data-status=found]").waitFor();
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test("with live lookups off no request leaves the page", async () => {
   const { page, problems, dns } = await open();
   await page.click("#sample");

@@ -1,3 +1,4 @@
+mod authres_corpus;
 mod cli;
 mod received_corpus;
 mod schema;
