@@ -35,7 +35,7 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 
 /// How an analysis runs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Whether to ask for DNS answers at all. Off: no query is handed out, and checks that
     /// need DNS say they were skipped.
@@ -44,6 +44,9 @@ pub struct Options {
     pub query_timeout_ms: u32,
     /// The most DNS questions one analysis may ask.
     pub max_queries: usize,
+    /// A platform charset decoder for RFC 2047 words (the browser's TextDecoder in the wasm
+    /// build); None uses mail-parser's tables alone. A pure function: it does no I/O.
+    pub charset_decoder: Option<crate::rfc2047::CharsetDecoder>,
 }
 
 impl Default for Options {
@@ -52,6 +55,7 @@ impl Default for Options {
             live: true,
             query_timeout_ms: 5_000,
             max_queries: 100,
+            charset_decoder: None,
         }
     }
 }
@@ -258,10 +262,15 @@ impl Analysis {
         self.headers = normalized
             .fields
             .iter()
-            .map(|f| HeaderEntry {
-                name: f.name.clone(),
-                value: shorten(&f.unfolded(), MAX_VALUE),
-                line: f.line,
+            .map(|f| {
+                let value = f.unfolded();
+                let decoded = crate::rfc2047::decode(&value, self.options.charset_decoder);
+                HeaderEntry {
+                    name: f.name.clone(),
+                    decoded: (decoded != value).then(|| shorten(&decoded, MAX_VALUE)),
+                    value: shorten(&value, MAX_VALUE),
+                    line: f.line,
+                }
             })
             .collect();
         self.read_summary(normalized);
@@ -407,9 +416,25 @@ impl Analysis {
             .to()
             .map(|list| list.mailboxes().take(50).map(mailbox).collect())
             .unwrap_or_default();
-        self.message.subject = headers.subject().map(|s| shorten(s, MAX_VALUE));
-        self.message.message_id = headers.message_id().map(|s| shorten(s, 1024));
         let field = |name: &str| normalized.fields.iter().find(|f| f.is(name));
+        let platform = self.options.charset_decoder;
+        // Subject and display names are decoded here rather than by mail-parser, so that the
+        // platform's charset decoder is used where mail-parser's tables are left out (wasm).
+        self.message.subject = field("Subject").map(|f| {
+            shorten(
+                crate::rfc2047::decode(&f.unfolded(), platform).trim(),
+                MAX_VALUE,
+            )
+        });
+        if let (Some(from), Some(f)) = (self.message.from.as_mut(), field("From")) {
+            let raw = f.unfolded();
+            if raw.contains("=?")
+                && let Some(name) = raw_display_name(&raw, from.address.as_deref())
+            {
+                from.name = Some(shorten(&crate::rfc2047::decode(&name, platform), 1024));
+            }
+        }
+        self.message.message_id = headers.message_id().map(|s| shorten(s, 1024));
         // Only the Return-Path field itself: mail-parser's return_address() falls back to
         // From, which would pass the author off as the envelope sender.
         self.message.return_path = field("Return-Path").map(|f| {
@@ -475,12 +500,14 @@ impl Analysis {
         let mut previous: Option<i64> = None;
         for (i, (field, r)) in parsed.iter().enumerate() {
             let timestamp = r.date.map(|d| d.epoch_ms);
-            let delay = match (previous, timestamp) {
+            // A date without a time of day cannot measure a delay.
+            let timed = r.date.filter(|d| d.has_time).map(|d| d.epoch_ms);
+            let delay = match (previous, timed) {
                 (Some(p), Some(t)) => Some(t - p),
                 _ => None,
             };
-            if timestamp.is_some() {
-                previous = timestamp;
+            if timed.is_some() {
+                previous = timed;
             }
             self.hops.push(Hop {
                 number: i as u32 + 1,
@@ -526,7 +553,10 @@ impl Analysis {
                 });
             }
         }
-        let dated: Vec<i64> = self.hops.iter().filter_map(|h| h.timestamp_ms).collect();
+        let dated: Vec<i64> = parsed
+            .iter()
+            .filter_map(|(_, r)| r.date.filter(|d| d.has_time).map(|d| d.epoch_ms))
+            .collect();
         if let (Some(first), Some(last)) = (dated.first(), dated.last())
             && dated.len() > 1
         {
@@ -739,6 +769,19 @@ impl Analysis {
         }
         out
     }
+}
+
+/// The display name as written before `<address>` in a one-mailbox field, unquoted.
+fn raw_display_name(raw: &str, address: Option<&str>) -> Option<String> {
+    let address = address?;
+    let at = raw.rfind(&format!("<{address}>"))?;
+    let name = raw[..at].trim();
+    let name = name
+        .strip_prefix('"')
+        .and_then(|n| n.strip_suffix('"'))
+        .map(|n| n.replace("\\\"", "\"").replace("\\\\", "\\"))
+        .unwrap_or_else(|| name.to_string());
+    (!name.is_empty()).then_some(name)
 }
 
 /// Splits `i=1; mx.example; spf=pass` into the instance and the rest.
@@ -988,6 +1031,25 @@ ARC-Authentication-Results: i=1; mx.example.net; spf=fail smtp.mailfrom=ann@send
         assert!(
             !codes.contains(&"recorded.dkim-fail"),
             "a field the sender could have written makes no finding"
+        );
+    }
+
+    #[test]
+    fn encoded_display_names_and_subjects_are_decoded() {
+        let input = "From: =?ISO-8859-1?Q?Andr=E9?= Pirard <pirard@example.be>\nTo: \"=?utf-8?Q?A=C3=B1a?=\" <ana@example.net>\nSubject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?= =?UTF-8?Q?_aus?= Wien\n";
+        let report = Analysis::new(input.as_bytes(), 0, Options::default()).finish();
+        assert_eq!(
+            report.message.from.unwrap().name.as_deref(),
+            Some("André Pirard")
+        );
+        assert_eq!(report.message.subject.as_deref(), Some("Grüße aus Wien"));
+        assert_eq!(
+            report.headers[0].decoded.as_deref(),
+            Some("André Pirard <pirard@example.be>")
+        );
+        assert_eq!(
+            report.headers[0].value,
+            "=?ISO-8859-1?Q?Andr=E9?= Pirard <pirard@example.be>"
         );
     }
 

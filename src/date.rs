@@ -16,6 +16,8 @@ pub struct ParsedDate {
     pub epoch_ms: i64,
     /// The zone offset as written, in minutes east of UTC (None when the date had no zone).
     pub offset_minutes: Option<i32>,
+    /// False for a date written without a time of day (taken as midnight UTC).
+    pub has_time: bool,
 }
 
 const MONTHS: [&str; 12] = [
@@ -23,8 +25,14 @@ const MONTHS: [&str; 12] = [
 ];
 const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
-/// Parses a date; None when it cannot be read as one.
+/// Parses a date with a time of day; None when it cannot be read as one.
 pub fn parse(text: &str) -> Option<ParsedDate> {
+    parse_with(text, false)
+}
+
+/// Parses a date; with `allow_day_only`, a date without a time of day is accepted as midnight
+/// UTC (and says so in [`ParsedDate::has_time`]).
+pub fn parse_with(text: &str, allow_day_only: bool) -> Option<ParsedDate> {
     // Bounded work: a date is short; anything longer is not one.
     if text.len() > 200 {
         return None;
@@ -128,7 +136,12 @@ pub fn parse(text: &str) -> Option<ParsedDate> {
     }
     let month = month?;
     let day = day?;
-    let (mut hour, minute, second, millis) = time?;
+    let has_time = time.is_some();
+    let (mut hour, minute, second, millis) = match time {
+        Some(t) => t,
+        None if allow_day_only && pm.is_none() => (0, 0, 0, 0),
+        None => return None,
+    };
     match pm {
         Some(true) if hour < 12 => hour += 12,
         Some(false) if hour == 12 => hour = 0,
@@ -152,6 +165,7 @@ pub fn parse(text: &str) -> Option<ParsedDate> {
     Some(ParsedDate {
         epoch_ms,
         offset_minutes: offset,
+        has_time,
     })
 }
 
@@ -473,6 +487,18 @@ mod tests {
             assert_eq!(parse(bad), None, "{bad}");
         }
         assert_eq!(parse(&"1".repeat(10_000)), None);
+    }
+
+    #[test]
+    fn day_only_dates_when_allowed() {
+        assert_eq!(parse("22 Apr 2018"), None);
+        let d = parse_with("22 Apr 2018", true).unwrap();
+        assert_eq!((d.epoch_ms, d.has_time), (1_524_355_200_000, false));
+        assert!(
+            parse_with("Sun, 22 Apr 2018 02:54:19 +0000", true)
+                .unwrap()
+                .has_time
+        );
     }
 
     #[test]

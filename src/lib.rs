@@ -17,6 +17,7 @@ pub mod ip;
 pub mod received;
 pub mod render;
 pub mod report;
+pub mod rfc2047;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native;

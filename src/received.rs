@@ -188,7 +188,7 @@ pub fn parse(value: &str) -> Received {
         let date_tokens: Vec<Token> = tokens.drain(pos..).skip(1).collect();
         let text = render(&date_tokens);
         if !text.is_empty() {
-            out.date = date::parse(&text);
+            out.date = date::parse_with(&text, true);
             out.date_text = Some(text);
         }
         tokens.retain(|t| *t != Token::Semicolon);

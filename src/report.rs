@@ -216,6 +216,8 @@ pub struct HeaderEntry {
     pub name: String,
     /// Its value, unfolded (shortened when very long).
     pub value: String,
+    /// The value with RFC 2047 encoded words decoded, when that differs.
+    pub decoded: Option<String>,
     /// Its first line in the input.
     pub line: u32,
 }

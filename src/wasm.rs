@@ -71,9 +71,19 @@ fn read_options(options: JsValue) -> Result<(JsOptions, Options, i64), JsError> 
         live: js.live.unwrap_or(true),
         query_timeout_ms: js.timeout_ms.unwrap_or(defaults.query_timeout_ms),
         max_queries: js.max_queries.unwrap_or(defaults.max_queries).min(1000),
+        charset_decoder: Some(text_decoder),
     };
     let now = js.now.unwrap_or_else(js_sys::Date::now) as i64;
     Ok((js, core, now))
+}
+
+/// Decodes text in any WHATWG charset with the browser's TextDecoder (the wasm build leaves out
+/// mail-parser's multi-byte tables). Invalid sequences become U+FFFD; an unknown label is None.
+fn text_decoder(label: &str, bytes: &[u8]) -> Option<String> {
+    let options = web_sys::TextDecoderOptions::new();
+    options.set_fatal(false);
+    let decoder = web_sys::TextDecoder::new_with_label_and_options(label, &options).ok()?;
+    decoder.decode_with_u8_array(bytes).ok()
 }
 
 /// Analyzes without any lookup; returns the report at once.

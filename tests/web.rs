@@ -141,3 +141,14 @@ fn bad_input_gives_a_report_in_wasm_too() {
         assert!(report.complete);
     }
 }
+
+#[wasm_bindgen_test]
+fn multi_byte_charsets_decode_through_the_browser() {
+    // EUC-KR and ISO-2022-JP: charsets whose tables the wasm build leaves to TextDecoder.
+    let input = "Subject: =?EUC-KR?B?sNTAuLinKGxhemluZXNzKQ==?=\nFrom: =?ISO-2022-JP?B?GyRCO244MxsoQg==?= <a@example.jp>\n";
+    let report = report(analyze_offline(input, JsValue::UNDEFINED).unwrap());
+    assert_eq!(report.message.subject.as_deref(), Some("게으름(laziness)"));
+    assert_eq!(report.message.from.unwrap().name.as_deref(), Some("試験"));
+    let subject = &report.headers[0];
+    assert_eq!(subject.decoded.as_deref(), Some("게으름(laziness)"));
+}

@@ -144,3 +144,103 @@ fn dates_in_every_corpus_form() {
         );
     }
 }
+
+#[test]
+fn rfc2047_words_decode_as_expected() {
+    let Some(corpus) = load("rfc2047_decode.json") else {
+        return;
+    };
+    let cases = corpus["cases"].as_array().unwrap();
+    assert!(cases.len() >= 40);
+    for case in cases {
+        let input = case["input"].as_str().unwrap();
+        let want = case["expected"].as_str().unwrap();
+        assert_eq!(mailtrace::rfc2047::decode(input, None), want, "{input}");
+    }
+}
+
+/// MHA turns folding white space into one space; mailtrace unfolds as RFC 5322 section 2.2.3
+/// says (line breaks removed, white space kept), so runs of white space compare as one.
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn header_lists_unfold_and_decode_as_expected() {
+    let Some(corpus) = load("header_list.json") else {
+        return;
+    };
+    for case in corpus["cases"].as_array().unwrap() {
+        let input = case["input"].as_str().unwrap();
+        let normalized = mailtrace::input::normalize(input.as_bytes());
+        let got: Vec<(String, String)> = normalized
+            .fields
+            .iter()
+            .map(|f| {
+                let decoded = mailtrace::rfc2047::decode(&f.unfolded(), None);
+                (f.name.clone(), collapse(&decoded))
+            })
+            .collect();
+        let want: Vec<(String, String)> = case["expected"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| {
+                (
+                    h["header"].as_str().unwrap().to_string(),
+                    collapse(h["value"].as_str().unwrap()),
+                )
+            })
+            .collect();
+        assert_eq!(got, want, "{}", case["test"]);
+    }
+}
+
+/// Single Received fields. MHA keeps comments in its `from`/`by` strings and joins repeated
+/// clauses with "; "; compared here: the first word of each (our HELO name and receiving host),
+/// the protocol, id and date. MHA reads qmail's "(qmail N invoked from network)" as a `by`
+/// clause; mailtrace marks it a local note, not a hop, and only its date is compared.
+#[test]
+fn single_received_fields_parse_as_expected() {
+    let Some(corpus) = load("received_parse_single.json") else {
+        return;
+    };
+    let cases = corpus["cases"].as_array().unwrap();
+    assert!(cases.len() >= 10);
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let input = case["input"].as_str().unwrap_or("");
+        let value = input.strip_prefix("Received:").unwrap_or(input);
+        let parsed = mailtrace::received::parse(value);
+        let want = &case["expected"];
+        assert_eq!(
+            parsed.date.map(|d| d.epoch_ms),
+            want["dateNum"].as_i64(),
+            "{name}: date"
+        );
+        if parsed.local_note {
+            assert!(input.contains("invoked"), "{name}");
+            continue;
+        }
+        let first = |v: &Value| {
+            v.as_str()
+                .and_then(|s| s.split([' ', ';']).next().map(str::to_string))
+        };
+        assert_eq!(
+            parsed.helo.as_deref().map(str::to_string),
+            first(&want["from"]),
+            "{name}: from"
+        );
+        assert_eq!(parsed.by_host, first(&want["by"]), "{name}: by");
+        let with_first = parsed
+            .with
+            .as_deref()
+            .and_then(|w| w.split([' ', ';']).next());
+        assert_eq!(
+            with_first.map(str::to_string),
+            first(&want["with"]),
+            "{name}: with"
+        );
+        assert_eq!(parsed.id.as_deref(), want["id"].as_str(), "{name}: id");
+    }
+}
