@@ -268,6 +268,7 @@ impl Analysis {
                 HeaderEntry {
                     name: f.name.clone(),
                     decoded: (decoded != value).then(|| shorten(&decoded, MAX_VALUE)),
+                    explanation: crate::header_info::explain(&f.name).map(str::to_string),
                     value: shorten(&value, MAX_VALUE),
                     line: f.line,
                 }

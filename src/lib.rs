@@ -12,6 +12,7 @@ pub mod analysis;
 pub mod authres;
 pub mod date;
 pub mod dns;
+pub mod header_info;
 pub mod input;
 pub mod ip;
 pub mod received;

@@ -218,6 +218,8 @@ pub struct HeaderEntry {
     pub value: String,
     /// The value with RFC 2047 encoded words decoded, when that differs.
     pub decoded: Option<String>,
+    /// What the field is, in one line, for known fields.
+    pub explanation: Option<String>,
     /// Its first line in the input.
     pub line: u32,
 }

@@ -182,9 +182,17 @@ function render(report) {
   headers.replaceChildren();
   for (const h of report.headers) {
     const tr = el("tr");
-    tr.append(el("td", h.line), el("td", h.name), el("td", h.value, "mono"));
+    const name = el("td");
+    name.append(el("span", h.name));
+    if (h.explanation) name.append(el("span", h.explanation, "finding-detail"));
+    const value = el("td", null, "mono");
+    value.append(el("span", h.decoded ?? h.value));
+    if (h.decoded) value.append(el("span", `raw: ${h.value}`, "finding-detail"));
+    tr.append(el("td", h.line), name, value);
+    tr.dataset.search = `${h.name}\n${h.value}\n${h.decoded ?? ""}`.toLowerCase();
     headers.append(tr);
   }
+  filterHeaders();
 
   const dns = $("dns");
   dns.replaceChildren();
@@ -198,6 +206,13 @@ function render(report) {
       result = `error: ${x.error.kind}${x.error.detail !== undefined ? ` (${x.error.detail})` : ""}`;
     }
     dns.append(el("li", `${x.name} ${x.type} → ${result}`, "mono"));
+  }
+}
+
+function filterHeaders() {
+  const needle = $("header-search").value.trim().toLowerCase();
+  for (const tr of $("headers").tBodies[0].rows) {
+    tr.hidden = needle !== "" && !tr.dataset.search.includes(needle);
   }
 }
 
@@ -236,6 +251,7 @@ async function analyze(event) {
 
 async function main() {
   $("input-form").addEventListener("submit", analyze);
+  $("header-search").addEventListener("input", filterHeaders);
   $("sample").addEventListener("click", () => { $("input").value = SAMPLE; $("input").focus(); });
   try {
     core = await loadCore();

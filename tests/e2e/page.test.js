@@ -60,6 +60,14 @@ test("a pasted sample shows its hops and the PTR answer from the loopback DoH se
   assert.match(await page.locator("#summary").textContent(), /Quarterly report – Q4/);
   assert.equal(dns.length, 1, "one DNS question");
   assert.match(await page.locator("#dns").textContent(), /5\.113\.0\.203\.in-addr\.arpa PTR → PTR "mail\.sender\.example"/);
+  // The header list: decoded values with the raw one beside, explanations, search.
+  await page.click("details:has(#headers) summary");
+  const subjectRow = page.locator("#headers tbody tr", { hasText: "Subject" });
+  assert.match(await subjectRow.textContent(), /Quarterly report – Q4.*raw: =\?UTF-8\?Q\?/s);
+  assert.match(await page.locator("#headers tbody tr", { hasText: "Received" }).first().textContent(), /newest is at the top/);
+  await page.fill("#header-search", "message-id");
+  assert.equal(await page.locator("#headers tbody tr:visible").count(), 1);
+  await page.fill("#header-search", "");
   await page.screenshot({ path: `${ARTIFACTS}page-analyzed.png`, fullPage: true });
   assert.deepEqual(problems, []);
   await page.close();

@@ -1,0 +1,8 @@
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let _ = mailtrace::received::parse(&text);
+    let _ = mailtrace::date::parse_with(&text, true);
+});
