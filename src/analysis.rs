@@ -90,6 +90,8 @@ pub struct Analysis {
     sending_ip: Option<SendingIp>,
     headers: Vec<HeaderEntry>,
     recorded_auth: Vec<RecordedAuth>,
+    recorded_spf: Vec<crate::recorded::ReceivedSpf>,
+    arc: Option<crate::recorded::ArcChain>,
     findings: Vec<Finding>,
     lookups: Vec<Lookup>,
     index: HashMap<Question, usize>,
@@ -116,6 +118,8 @@ impl Analysis {
             sending_ip: None,
             headers: Vec::new(),
             recorded_auth: Vec::new(),
+            recorded_spf: Vec::new(),
+            arc: None,
             findings: Vec::new(),
             lookups: Vec::new(),
             index: HashMap::new(),
@@ -277,6 +281,112 @@ impl Analysis {
         self.read_summary(normalized);
         self.read_received(&normalized.fields);
         self.read_recorded_auth(&normalized.fields);
+        self.read_other_records(&normalized.fields);
+    }
+
+    /// The line at or below which the sender's side wrote everything: the Received field of
+    /// the hop before the one where the message entered the recipient's systems. The receiving
+    /// server's own fields sit above it (Gmail writes them just below its own Received field).
+    fn boundary_line(&self) -> Option<u32> {
+        self.sending_ip
+            .as_ref()
+            .and_then(|s| self.hops.iter().find(|h| h.number + 1 == s.hop))
+            .map(|h| h.line)
+    }
+
+    /// Received-SPF, provider result headers and the ARC chain.
+    fn read_other_records(&mut self, fields: &[Field]) {
+        let boundary = self.boundary_line();
+        let positioned = |line: u32| boundary.is_none_or(|b| line < b);
+        for field in fields {
+            let value = field.unfolded();
+            if field.is("Received-SPF") {
+                match crate::recorded::parse_received_spf(&value, field.line) {
+                    Some(mut spf) => {
+                        spf.trusted = positioned(field.line);
+                        if spf.trusted
+                            && matches!(spf.result.as_str(), "fail" | "softfail" | "permerror")
+                        {
+                            self.findings.push(Finding {
+                                code: format!("recorded.received-spf-{}", spf.result),
+                                severity: Severity::Problem,
+                                title: format!("The receiving server recorded SPF {} in Received-SPF.", spf.result),
+                                detail: "SPF checks whether the sending server is allowed to send for the envelope sender's domain. This result means the domain's SPF record does not allow the server that sent it.".into(),
+                                evidence: vec![evidence(field)],
+                            });
+                        }
+                        self.recorded_spf.push(spf);
+                    }
+                    None => self.findings.push(Finding {
+                        code: "recorded.received-spf-unreadable".into(),
+                        severity: Severity::Info,
+                        title: "A Received-SPF field does not start with an SPF result.".into(),
+                        detail: String::new(),
+                        evidence: vec![evidence(field)],
+                    }),
+                }
+                continue;
+            }
+            if let Some((_, method)) = crate::recorded::PROVIDER_RESULTS
+                .iter()
+                .find(|(name, _)| field.is(name))
+                && let Some(result) = crate::recorded::provider_result(&value)
+            {
+                let trusted = positioned(field.line);
+                self.recorded_auth.push(RecordedAuth {
+                    field: field.name.clone(),
+                    line: field.line,
+                    arc_instance: None,
+                    parsed: crate::authres::AuthResults {
+                        authserv_id: String::new(),
+                        results: vec![crate::authres::MethodResult {
+                            method: (*method).to_string(),
+                            result,
+                            comments: vec![shorten(&value, 512)],
+                            ..Default::default()
+                        }],
+                        ..Default::default()
+                    },
+                    trusted,
+                    trust_reason: if trusted {
+                        "A provider's own result header, standing where the receiving side writes.".into()
+                    } else {
+                        "It stands below the point where the message reached the recipient's servers, so the sender's side could have written it.".into()
+                    },
+                });
+            }
+        }
+        let arc = crate::recorded::arc_chain(
+            fields
+                .iter()
+                .filter(|f| f.name.len() > 4 && f.name[..4].eq_ignore_ascii_case("arc-"))
+                .map(|f| (f.name.as_str(), f.value.as_str())),
+        );
+        if let Some(chain) = &arc {
+            let sealers: Vec<&str> = chain
+                .sets
+                .iter()
+                .filter_map(|s| s.sealer.as_deref())
+                .collect();
+            if chain.problems.is_empty() {
+                self.findings.push(Finding {
+                    code: "arc.chain".into(),
+                    severity: Severity::Info,
+                    title: format!("{} system(s) recorded and sealed the authentication results on the way (ARC): {}.", chain.sets.len(), sealers.join(", ")),
+                    detail: "ARC lets a forwarder or mailing list vouch for the checks it saw, so that a receiver can accept a message whose SPF or DKIM broke in forwarding. The seals were not verified here.".into(),
+                    evidence: Vec::new(),
+                });
+            } else {
+                self.findings.push(Finding {
+                    code: "arc.broken".into(),
+                    severity: Severity::Warning,
+                    title: "The ARC chain is incomplete or marked broken.".into(),
+                    detail: format!("Receivers ignore a broken ARC chain, so a forwarded message gets no help from it. {}.", chain.problems.join("; ")),
+                    evidence: Vec::new(),
+                });
+            }
+        }
+        self.arc = arc;
     }
 
     /// Authentication-Results fields. Only those the recipient's own systems added can be
@@ -290,14 +400,7 @@ impl Analysis {
             .filter(|h| h.internal || Some(h.number) == self.sending_ip.as_ref().map(|s| s.hop))
             .filter_map(|h| h.by.as_deref().and_then(org_domain))
             .collect();
-        // The sender's side wrote everything at or below the Received field of the hop before
-        // the one where the message entered the recipient's systems. The receiving server's
-        // own fields sit above that line (Gmail writes them just below its Received field).
-        let boundary_line = self
-            .sending_ip
-            .as_ref()
-            .and_then(|s| self.hops.iter().find(|h| h.number + 1 == s.hop))
-            .map(|h| h.line);
+        let boundary_line = self.boundary_line();
         let mut first_plain = true;
         for field in fields {
             let arc = field.is("ARC-Authentication-Results");
@@ -682,6 +785,8 @@ impl Analysis {
             sending_ip: self.sending_ip.clone(),
             reverse_dns,
             recorded_auth: self.recorded_auth.clone(),
+            recorded_spf: self.recorded_spf.clone(),
+            arc: self.arc.clone(),
             headers: self.headers.clone(),
             findings,
             dns: self
@@ -1032,6 +1137,51 @@ ARC-Authentication-Results: i=1; mx.example.net; spf=fail smtp.mailfrom=ann@send
         assert!(
             !codes.contains(&"recorded.dkim-fail"),
             "a field the sender could have written makes no finding"
+        );
+    }
+
+    #[test]
+    fn received_spf_provider_results_and_arc_are_read() {
+        let input = "X-HE-DKIM-Result: fail (body hash mismatch)\n\
+Received-SPF: softfail (mx.example.net: 203.0.113.5 is not permitted) client-ip=203.0.113.5; envelope-from=ann@sender.example\n\
+Received: from mail.sender.example (mail.sender.example [203.0.113.5]) by mx.example.net with ESMTPS id 1; Tue, 2 Jan 2024 10:00:02 +0000\n\
+Received-SPF: pass (forged) client-ip=203.0.113.5\n\
+Received: from [192.168.1.20] (unknown [198.51.100.77]) by mail.sender.example with ESMTPSA id 2; Tue, 2 Jan 2024 10:00:00 +0000\n\
+ARC-Seal: i=1; a=rsa-sha256; cv=pass; d=sender.example; s=k; b=x\n";
+        let report = Analysis::new(
+            input.as_bytes(),
+            0,
+            Options {
+                live: false,
+                ..Options::default()
+            },
+        )
+        .finish();
+        let spf: Vec<(&str, bool)> = report
+            .recorded_spf
+            .iter()
+            .map(|s| (s.result.as_str(), s.trusted))
+            .collect();
+        assert_eq!(
+            spf,
+            [("softfail", true), ("pass", true)],
+            "both stand above the sender's own Received"
+        );
+        assert_eq!(report.recorded_spf[0].key("client-ip"), Some("203.0.113.5"));
+        let he = &report.recorded_auth[0];
+        assert_eq!(
+            (
+                he.field.as_str(),
+                he.parsed.results[0].method.as_str(),
+                he.parsed.results[0].result.as_str()
+            ),
+            ("X-HE-DKIM-Result", "dkim", "fail")
+        );
+        let codes: Vec<&str> = report.findings.iter().map(|f| f.code.as_str()).collect();
+        assert!(codes.contains(&"recorded.received-spf-softfail"));
+        assert!(
+            codes.contains(&"arc.broken"),
+            "cv=pass at i=1, no AMS, no AAR: {codes:?}"
         );
     }
 

@@ -16,6 +16,7 @@ pub mod header_info;
 pub mod input;
 pub mod ip;
 pub mod received;
+pub mod recorded;
 pub mod render;
 pub mod report;
 pub mod rfc2047;

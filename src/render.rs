@@ -114,6 +114,37 @@ pub fn text(report: &Report) -> String {
         }
     }
 
+    for spf in &report.recorded_spf {
+        let trust = if spf.trusted {
+            "trusted"
+        } else {
+            "NOT trusted"
+        };
+        let keys: Vec<String> = spf.keys.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let _ = writeln!(
+            out,
+            "  Received-SPF (line {}, {trust}): {} {}",
+            spf.line,
+            spf.result,
+            keys.join(" ")
+        );
+    }
+    if let Some(arc) = &report.arc {
+        let sets: Vec<String> = arc
+            .sets
+            .iter()
+            .map(|s| {
+                format!(
+                    "i={} {} cv={}",
+                    s.instance,
+                    s.sealer.as_deref().unwrap_or("?"),
+                    s.cv.as_deref().unwrap_or("?")
+                )
+            })
+            .collect();
+        let _ = writeln!(out, "  ARC chain: {}", sets.join(", "));
+    }
+
     if !report.findings.is_empty() {
         let _ = writeln!(out, "\nFindings");
         for f in &report.findings {

@@ -43,8 +43,13 @@ pub struct Report {
     pub sending_ip: Option<SendingIp>,
     /// The reverse DNS (PTR) lookup of the sending IP.
     pub reverse_dns: Option<ReverseDns>,
-    /// The Authentication-Results fields (and ARC-Authentication-Results), in message order.
+    /// The Authentication-Results fields (and ARC-Authentication-Results, and provider result
+    /// headers such as X-HE-DKIM-Result), in message order.
     pub recorded_auth: Vec<RecordedAuth>,
+    /// The Received-SPF fields, in message order.
+    pub recorded_spf: Vec<crate::recorded::ReceivedSpf>,
+    /// The ARC chain's shape, when the message has ARC fields.
+    pub arc: Option<crate::recorded::ArcChain>,
     /// Every header field, in message order.
     pub headers: Vec<HeaderEntry>,
     /// What the analysis found, most important first.

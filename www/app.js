@@ -160,7 +160,18 @@ function render(report) {
     block.append(table);
     auth.append(block);
   }
-  if (!report.recorded_auth.length) auth.append(el("p", "No Authentication-Results header: the receiver recorded no checks, or they were not pasted."));
+  for (const spf of report.recorded_spf) {
+    const keys = spf.keys.map(([k, v]) => `${k}=${v}`).join("  ");
+    const p = el("p");
+    p.append(el("strong", `Received-SPF (line ${spf.line}): `), el("span", spf.result, `result-${spf.result}`),
+      el("span", ` ${keys}`, "mono"), el("span", spf.trusted ? "" : " (not trusted: could have been written by the sender)", "finding-detail"));
+    auth.append(p);
+  }
+  if (report.arc) {
+    const sets = report.arc.sets.map((s) => `i=${s.instance} ${s.sealer ?? "?"} cv=${s.cv ?? "?"}`).join(", ");
+    auth.append(el("p", `ARC chain: ${sets}${report.arc.problems.length ? ` — problems: ${report.arc.problems.join("; ")}` : ""}`));
+  }
+  if (!report.recorded_auth.length && !report.recorded_spf.length) auth.append(el("p", "No Authentication-Results header: the receiver recorded no checks, or they were not pasted."));
 
   $("delivery-total").textContent = report.delivery_ms != null
     ? `Total delivery time: ${fmtDuration(report.delivery_ms)}` : "";
