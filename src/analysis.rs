@@ -630,7 +630,9 @@ impl Analysis {
                 timestamp_ms: timestamp,
                 delay_ms: delay,
                 internal: false,
-                raw: shorten(&field.unfolded(), 2048),
+                authenticated: r.authenticated,
+                encrypted: r.encrypted,
+                raw: shorten(&collapse_space(&field.unfolded()), 2048),
             });
             if r.date.is_none() {
                 self.findings.push(Finding {
@@ -667,6 +669,27 @@ impl Analysis {
             self.delivery_ms = Some(last - first);
         }
         self.find_sending_ip();
+        if let Some(hop) = self.hops.iter().find(|h| h.authenticated) {
+            let client = match (&hop.ip, &hop.helo) {
+                (Some(ip), _) => ip.to_string(),
+                (None, Some(helo)) => helo.clone(),
+                _ => "an unknown address".to_string(),
+            };
+            self.findings.push(Finding {
+                code: "received.authenticated-submission".into(),
+                severity: Severity::Info,
+                title: format!(
+                    "Hop {}: a mail program logged in from {client} and handed the message to {}.",
+                    hop.number,
+                    hop.by.as_deref().unwrap_or("its mail server")
+                ),
+                detail: "This is where the sender's own device or application submitted the message to its provider with a username and password. That address is the sender's computer, phone or application server, not a mail relay.".into(),
+                evidence: vec![Evidence {
+                    line: Some(hop.line),
+                    text: shorten(&format!("Received: {}", hop.raw), 300),
+                }],
+            });
+        }
     }
 
     /// Walks the chain from the newest hop down. Hops whose sending host belongs to an
@@ -908,6 +931,11 @@ fn evidence(field: &Field) -> Evidence {
         line: Some(field.line),
         text: shorten(&format!("{}: {}", field.name, field.unfolded()), 1024),
     }
+}
+
+/// Runs of white space as one space, for display.
+fn collapse_space(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Shortens text to at most `max` bytes (on a character boundary), marking the cut.

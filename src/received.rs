@@ -55,6 +55,11 @@ pub struct Received {
     /// Whether this is a local note rather than a transfer between hosts (qmail's
     /// "invoked from network" / "invoked by uid" lines).
     pub local_note: bool,
+    /// Whether the client logged in (ESMTPA/ESMTPSA, RFC 3848, or an "authenticated sender"
+    /// comment): a mail program submitting to its own provider.
+    pub authenticated: bool,
+    /// Whether the hop was encrypted (an `S` protocol of RFC 3848, or TLS details recorded).
+    pub encrypted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -276,6 +281,32 @@ pub fn parse(value: &str) -> Received {
             out.tls = clause.comments.iter().find_map(|c| tls_of(c));
         }
     }
+    let protocol = out
+        .with
+        .as_deref()
+        .and_then(|w| w.split([' ', ';']).next())
+        .unwrap_or("")
+        .to_ascii_uppercase();
+    out.authenticated = matches!(
+        protocol.as_str(),
+        "ESMTPA" | "ESMTPSA" | "UTF8SMTPA" | "UTF8SMTPSA" | "LMTPA" | "LMTPSA"
+    ) || lower.contains("authenticated sender:")
+        || lower.contains("authenticated_id:")
+        || lower.contains("(authenticated as ")
+        || lower.contains("(authenticated bits=");
+    out.encrypted = out.tls.is_some()
+        || matches!(
+            protocol.as_str(),
+            "ESMTPS"
+                | "ESMTPSA"
+                | "UTF8SMTPS"
+                | "UTF8SMTPSA"
+                | "LMTPS"
+                | "LMTPSA"
+                | "SMTPS"
+                | "HTTPS"
+        )
+        || lower.contains(" tls ");
     out
 }
 
@@ -492,6 +523,22 @@ mod tests {
         assert_eq!(s.id.as_deref(), Some("filter0652p1las1-5089-5ADBF958-25"));
         assert_eq!(s.date.unwrap().epoch_ms, 1_524_365_657_028);
         assert_eq!(s.from, None);
+    }
+
+    #[test]
+    fn authenticated_and_encrypted_hops() {
+        let sub = parse(
+            "from [192.168.1.20] (unknown [198.51.100.77]) (Authenticated sender: ann@sender.example) by mail.sender.example (Postfix) with ESMTPSA id q1; Tue, 2 Jan 2024 10:00:00 +0000",
+        );
+        assert!(sub.authenticated && sub.encrypted);
+        let cpanel = parse(
+            "from [198.51.100.7] (port=51234 helo=[192.168.0.2]) by host.example.com with esmtpsa (TLS1.3) tls TLS_AES_256_GCM_SHA384 (Exim 4.96) (envelope-from <a@example.com>) id 1r-0001; Tue, 02 Jan 2024 09:00:01 +0000",
+        );
+        assert!(cpanel.authenticated && cpanel.encrypted);
+        let plain = parse(
+            "from a.example (a.example [192.0.2.1]) by b.example with SMTP id x; Tue, 02 Jan 2024 09:00:01 +0000",
+        );
+        assert!(!plain.authenticated && !plain.encrypted);
     }
 
     #[test]

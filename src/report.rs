@@ -146,6 +146,10 @@ pub struct Hop {
     pub delay_ms: Option<i64>,
     /// Whether the hop was written by the recipient's own systems.
     pub internal: bool,
+    /// Whether the client logged in here (a mail program submitting to its provider).
+    pub authenticated: bool,
+    /// Whether the hop was encrypted (TLS).
+    pub encrypted: bool,
     /// The field's value, unfolded (shortened when very long).
     pub raw: String,
 }

@@ -182,7 +182,8 @@ function render(report) {
     const from = [h.helo, h.rdns && h.rdns !== h.helo ? `(${h.rdns})` : null].filter(Boolean).join(" ");
     tr.append(
       el("td", h.number), el("td", from), el("td", h.ip || "", "mono"), el("td", h.by || ""),
-      el("td", [h.with, h.tls].filter(Boolean).join(", ")), el("td", fmtUtc(h.timestamp_ms)),
+      el("td", [h.with, h.tls, h.encrypted && !h.tls ? "encrypted" : null, h.authenticated ? "logged in" : null].filter(Boolean).join(", ")),
+      el("td", fmtUtc(h.timestamp_ms)),
       el("td", fmtLocal(h.timestamp_ms)), el("td", fmtDuration(h.delay_ms)),
     );
     tr.title = h.raw;
