@@ -21,7 +21,7 @@ pub mod render;
 pub mod report;
 pub mod rfc2047;
 
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(all(not(target_arch = "wasm32"), feature = "cli"))]
 pub mod native;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
