@@ -27,6 +27,7 @@
 
 use crate::date;
 use crate::dns::{Answer, DnsError, Query, QueryId, Question, RData, Rcode};
+use crate::domain::org_domain;
 use crate::input::{self, Field, Normalized};
 use crate::ip::{self, IpClass};
 use crate::received;
@@ -92,6 +93,7 @@ pub struct Analysis {
     recorded_auth: Vec<RecordedAuth>,
     recorded_spf: Vec<crate::recorded::ReceivedSpf>,
     arc: Option<crate::recorded::ArcChain>,
+    sender: crate::sender::SenderFacts,
     findings: Vec<Finding>,
     lookups: Vec<Lookup>,
     index: HashMap<Question, usize>,
@@ -120,6 +122,7 @@ impl Analysis {
             recorded_auth: Vec::new(),
             recorded_spf: Vec::new(),
             arc: None,
+            sender: crate::sender::SenderFacts::default(),
             findings: Vec::new(),
             lookups: Vec::new(),
             index: HashMap::new(),
@@ -282,6 +285,15 @@ impl Analysis {
         self.read_received(&normalized.fields);
         self.read_recorded_auth(&normalized.fields);
         self.read_other_records(&normalized.fields);
+        let (facts, findings) = crate::sender::check(
+            normalized
+                .fields
+                .iter()
+                .map(|f| (f.name.as_str(), f.value.as_str(), f.line)),
+            self.now_ms,
+        );
+        self.sender = facts;
+        self.findings.extend(findings);
     }
 
     /// The line at or below which the sender's side wrote everything: the Received field of
@@ -427,6 +439,11 @@ impl Analysis {
                             .to_string()
                     },
                 )
+            } else if parsed.authserv_id.is_empty() && above_entry {
+                (
+                    true,
+                    "It names no server (Microsoft 365 writes it that way); trusted because it stands where only the receiving side writes.".to_string(),
+                )
             } else if org.as_ref().is_some_and(|o| receivers.contains(o)) && above_entry {
                 (
                     true,
@@ -555,17 +572,6 @@ impl Analysis {
                 text: shorten(&text, 200),
             });
         }
-        if self.message.from.is_none()
-            && let Some(f) = field("From")
-        {
-            self.findings.push(Finding {
-                code: "header.from-unreadable".into(),
-                severity: Severity::Warning,
-                title: "The From header could not be read as an address.".into(),
-                detail: "Receivers may reject a message whose author address is malformed.".into(),
-                evidence: vec![evidence(f)],
-            });
-        }
     }
 
     fn read_received(&mut self, fields: &[Field]) {
@@ -624,6 +630,7 @@ impl Analysis {
                 with: r.with.as_deref().map(|s| shorten(s, 255)),
                 tls: r.tls.as_deref().map(|s| shorten(s, 255)),
                 id: r.id.as_deref().map(|s| shorten(s, 255)),
+                server_version: r.server_version.clone(),
                 for_addr: r.for_addr.as_deref().map(|s| shorten(s, 320)),
                 via: r.via.as_deref().map(|s| shorten(s, 255)),
                 date_text: r.date_text.as_deref().map(|s| shorten(s, 200)),
@@ -634,12 +641,43 @@ impl Analysis {
                 encrypted: r.encrypted,
                 raw: shorten(&collapse_space(&field.unfolded()), 2048),
             });
-            if r.date.is_none() {
+            let empty = r.from.is_none() && r.by.is_none();
+            if empty {
+                self.findings.push(Finding {
+                    code: "received.empty".into(),
+                    severity: Severity::Info,
+                    title: format!("Hop {} names neither a sending nor a receiving server.", i + 1),
+                    detail: "The Received header is empty or damaged, so this step of the path cannot be traced.".into(),
+                    evidence: vec![evidence(field)],
+                });
+            } else if let Some(d) = r.date.filter(|d| d.offset_minutes.is_none()) {
+                self.findings.push(Finding {
+                    code: "received.date-no-zone".into(),
+                    severity: Severity::Info,
+                    title: format!(
+                        "Hop {}'s date has no time zone{}; it was read as UTC.",
+                        i + 1,
+                        if d.has_time { "" } else { " and no time of day" }
+                    ),
+                    detail: "If that server's clock is in another zone, the delays around this hop are off by whole hours.".into(),
+                    evidence: vec![evidence(field)],
+                });
+            }
+            if r.date.is_none() && !empty {
                 self.findings.push(Finding {
                     code: "received.no-date".into(),
                     severity: Severity::Info,
                     title: format!("Hop {} has no readable date.", i + 1),
                     detail: "Its delay cannot be measured; the hops around it still can.".into(),
+                    evidence: vec![evidence(field)],
+                });
+            }
+            if r.may_be_forged {
+                self.findings.push(Finding {
+                    code: "received.may-be-forged".into(),
+                    severity: Severity::Info,
+                    title: format!("Hop {}: the receiving server noted the sender's name \"may be forged\".", i + 1),
+                    detail: "The name the sending server gave did not match what its address resolves to. Common for misconfigured servers; receivers may distrust it.".into(),
                     evidence: vec![evidence(field)],
                 });
             }
@@ -740,6 +778,28 @@ impl Analysis {
                 )
             });
         }
+        // An authenticated submission is the sender's own device, never a relay: the sending
+        // server is the first public address that carried the message on from there.
+        if let Some((index, _)) = chosen
+            && self.hops[index].authenticated
+        {
+            match (index + 1..self.hops.len())
+                .find(|&i| self.hops[i].ip_class.is_some_and(IpClass::can_be_sender))
+            {
+                Some(relay) => {
+                    chosen = Some((
+                        relay,
+                        "the first server to carry the message on from the sender's own login (an authenticated submission is the sender's device, not a relay)",
+                    ));
+                }
+                None => {
+                    chosen = Some((
+                        index,
+                        "the sender's own device, which logged in to submit the message; the message did not pass through any other public server",
+                    ));
+                }
+            }
+        }
         if let Some((index, reason)) = chosen {
             let hop = &self.hops[index];
             if let Some(ip) = hop.ip {
@@ -810,6 +870,7 @@ impl Analysis {
             recorded_auth: self.recorded_auth.clone(),
             recorded_spf: self.recorded_spf.clone(),
             arc: self.arc.clone(),
+            sender: self.sender.clone(),
             headers: self.headers.clone(),
             findings,
             dns: self
@@ -948,27 +1009,6 @@ pub(crate) fn shorten(text: &str, max: usize) -> String {
         end -= 1;
     }
     format!("{}… [{} bytes more]", &text[..end], text.len() - end)
-}
-
-/// The organization a host name belongs to, approximated by its last two labels (three under
-/// a two-letter country code with a generic second level, such as `co.uk`). The public suffix
-/// list would be exact; this is enough to tell one mail provider's hosts from another's.
-pub(crate) fn org_domain(host: &str) -> Option<String> {
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
-    if host.is_empty() || ip::parse_ip(&host).is_some() || !host.contains('.') {
-        return None;
-    }
-    let labels: Vec<&str> = host.split('.').collect();
-    let n = labels.len();
-    let generic = [
-        "co", "com", "net", "org", "gov", "edu", "ac", "or", "ne", "go",
-    ];
-    let take = if n >= 3 && labels[n - 1].len() == 2 && generic.contains(&labels[n - 2]) {
-        3
-    } else {
-        2
-    };
-    Some(labels[n.saturating_sub(take)..].join("."))
 }
 
 #[cfg(test)]
@@ -1230,20 +1270,6 @@ ARC-Seal: i=1; a=rsa-sha256; cv=pass; d=sender.example; s=k; b=x\n";
             report.headers[0].value,
             "=?ISO-8859-1?Q?Andr=E9?= Pirard <pirard@example.be>"
         );
-    }
-
-    #[test]
-    fn org_domains() {
-        assert_eq!(
-            org_domain("BN3NAM04FT003.mail.protection.outlook.com").as_deref(),
-            Some("outlook.com")
-        );
-        assert_eq!(
-            org_domain("mx.example.co.uk").as_deref(),
-            Some("example.co.uk")
-        );
-        assert_eq!(org_domain("localhost"), None);
-        assert_eq!(org_domain("[192.0.2.1]"), None);
     }
 
     #[test]

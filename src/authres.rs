@@ -198,6 +198,21 @@ pub fn parse(value: &str) -> AuthResults {
     };
     let mut out = AuthResults::default();
     sc.cfws();
+    // Microsoft 365 starts with the first result ("spf=pass ..."), leaving the authserv-id out.
+    let start = sc.pos;
+    let first = sc.keyword();
+    let no_id = !first.is_empty() && sc.peek() == Some(b'=');
+    sc.pos = start;
+    if no_id {
+        out.syntax_errors
+            .push("the authserv-id is missing (Microsoft 365 writes the field this way)".into());
+        // Parse the results as if a ';' preceded them.
+        let rest = format!("; {}", sc.slice(start, sc.s.len()));
+        let mut tail = parse(&format!("x{rest}"));
+        tail.authserv_id = String::new();
+        tail.syntax_errors.insert(0, out.syntax_errors.remove(0));
+        return tail;
+    }
     let (id, _) = sc.value();
     if id.is_empty() {
         out.syntax_errors.push("the authserv-id is missing".into());

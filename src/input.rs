@@ -154,7 +154,30 @@ pub fn normalize(input: &[u8]) -> Normalized {
         text.into_owned()
     };
 
-    let lines: Vec<&str> = text.split('\n').collect();
+    // Forwarded headers quoted with "> ": one quote level is removed from every quoted line.
+    let quoted = text
+        .split('\n')
+        .find(|l| !l.trim().is_empty())
+        .is_some_and(|l| l.trim_start().starts_with('>'));
+    let owned: Vec<String> = if quoted {
+        notes.push(InputNote {
+            code: "input.quoted",
+            message: "The headers were quoted with \"> \" (a forwarded message); the quote marks were removed.".into(),
+            line: None,
+        });
+        text.split('\n')
+            .map(|l| {
+                let t = l.trim_start();
+                match t.strip_prefix('>') {
+                    Some(rest) => rest.strip_prefix(' ').unwrap_or(rest).to_string(),
+                    None => l.to_string(),
+                }
+            })
+            .collect()
+    } else {
+        text.split('\n').map(str::to_string).collect()
+    };
+    let lines: Vec<&str> = owned.iter().map(String::as_str).collect();
     let mut index = 0;
     while index < lines.len() && lines[index].trim().is_empty() {
         index += 1;
@@ -174,22 +197,40 @@ pub fn normalize(input: &[u8]) -> Normalized {
         });
         index += 1;
     }
-    // A common indentation (a paste from an indented quote or ticket) is removed.
+    // An indented first line: either the whole block was indented (a paste from an indented
+    // quote or ticket: remove the common indentation) or only the first line was (Outlook's
+    // header box: remove it there alone, so that folded lines keep their indentation).
     let indent: String = lines
         .get(index)
         .map(|l| l.chars().take_while(|c| *c == ' ' || *c == '\t').collect())
         .unwrap_or_default();
+    let whole_block = !indent.is_empty()
+        && lines
+            .iter()
+            .skip(index + 1)
+            .take_while(|l| !l.trim().is_empty())
+            .take(500)
+            .all(|l| l.starts_with(indent.as_str()));
     if !indent.is_empty() {
         notes.push(InputNote {
             code: "input.indented",
-            message: "The headers were indented; the indentation was removed.".into(),
+            message: if whole_block {
+                "The headers were indented; the indentation was removed.".into()
+            } else {
+                "The first line was indented; the indentation was removed.".into()
+            },
             line: Some(index as u32 + 1),
         });
     }
-    let dedent = |line: &'_ str| -> String {
-        line.strip_prefix(indent.as_str())
-            .unwrap_or(line)
-            .to_string()
+    let first_line = index;
+    let dedent = |i: usize, line: &'_ str| -> String {
+        if whole_block || i == first_line {
+            line.strip_prefix(indent.as_str())
+                .unwrap_or(line)
+                .to_string()
+        } else {
+            line.to_string()
+        }
     };
 
     let mut fields: Vec<Field> = Vec::new();
@@ -197,7 +238,7 @@ pub fn normalize(input: &[u8]) -> Normalized {
     let mut body_start: Option<usize> = None;
     let mut i = index;
     while i < lines.len() {
-        let line = dedent(lines[i]);
+        let line = dedent(i, lines[i]);
         let number = i as u32 + 1;
         if line.trim().is_empty() {
             body_start = Some(i + 1);
@@ -239,7 +280,7 @@ pub fn normalize(input: &[u8]) -> Normalized {
                 value: line[colon + 1..].to_string(),
                 line: number,
             });
-        } else if header_follows(&lines, i + 1, &dedent) {
+        } else if header_follows(&lines, i + 1, &|j: usize, l: &str| dedent(j, l)) {
             notes.push(InputNote {
                 code: "input.skipped-line",
                 message: format!(
@@ -289,12 +330,13 @@ pub fn normalize(input: &[u8]) -> Normalized {
 
 /// Whether a header field starts within the next few lines (so a stray line is skipped rather
 /// than taken as the start of the body).
-fn header_follows(lines: &[&str], from: usize, dedent: &dyn Fn(&str) -> String) -> bool {
+fn header_follows(lines: &[&str], from: usize, dedent: &dyn Fn(usize, &str) -> String) -> bool {
     lines
         .iter()
+        .enumerate()
         .skip(from)
         .take(3)
-        .map(|l| dedent(l))
+        .map(|(i, l)| dedent(i, l))
         .take_while(|l| !l.trim().is_empty())
         .any(|l| is_header_start(&l))
 }
@@ -360,6 +402,30 @@ mod tests {
             ["input.skipped-line", "input.body-without-blank-line"]
         );
         assert_eq!(n.body.as_deref(), Some("Hello there\nsecond line\n"));
+    }
+
+    #[test]
+    fn outlook_indents_only_the_first_line() {
+        let n = normalize(b" Received: from a.example\r\n by b.example; Tue, 2 Jan 2024 10:00:00 +0000\r\nSubject: x\r\n y\r\nHello body");
+        assert_eq!(n.fields.len(), 2);
+        assert_eq!(
+            n.fields[0].unfolded(),
+            "from a.example by b.example; Tue, 2 Jan 2024 10:00:00 +0000"
+        );
+        assert_eq!(n.fields[1].unfolded(), "x y");
+        assert_eq!(n.body.as_deref(), Some("Hello body"));
+    }
+
+    #[test]
+    fn quoted_forwards_are_unquoted() {
+        let n = normalize(b"> Received: from a.example\n>  by b.example; Tue, 2 Jan 2024 10:00:00 +0000\n> Subject: hi\n>\n> body\n");
+        assert_eq!(n.fields.len(), 2);
+        assert_eq!(
+            n.fields[0].unfolded(),
+            "from a.example by b.example; Tue, 2 Jan 2024 10:00:00 +0000"
+        );
+        assert!(codes(&n).contains(&"input.quoted"));
+        assert_eq!(n.body.as_deref(), Some("body\n"));
     }
 
     #[test]

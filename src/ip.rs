@@ -87,7 +87,7 @@ pub fn parse_ip(text: &str) -> Option<IpAddr> {
         let end = rest.find(']')?;
         t = &rest[..end];
     }
-    if t.len() > 5 && t[..5].eq_ignore_ascii_case("ipv6:") {
+    if t.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("ipv6:")) {
         t = &t[5..];
     }
     if let Some(pos) = t.find('%') {
@@ -136,7 +136,16 @@ mod tests {
             assert!(parse_ip(text).is_some(), "{text}");
         }
         assert_eq!(parse_ip("[IPv6:2001:db8::1]"), Some(v6));
-        for text in ["", "example.com", "[192.0.2.1", "15.20.696.11", "1.2.3"] {
+        for text in [
+            "",
+            "example.com",
+            "[192.0.2.1",
+            "15.20.696.11",
+            "1.2.3",
+            "grüße.example",
+            "ipv6é",
+            "[€€€€]",
+        ] {
             assert_eq!(parse_ip(text), None, "{text}");
         }
     }

@@ -12,6 +12,7 @@ pub mod analysis;
 pub mod authres;
 pub mod date;
 pub mod dns;
+pub mod domain;
 pub mod header_info;
 pub mod input;
 pub mod ip;
@@ -20,6 +21,7 @@ pub mod recorded;
 pub mod render;
 pub mod report;
 pub mod rfc2047;
+pub mod sender;
 
 #[cfg(all(not(target_arch = "wasm32"), feature = "cli"))]
 pub mod native;

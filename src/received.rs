@@ -60,6 +60,11 @@ pub struct Received {
     pub authenticated: bool,
     /// Whether the hop was encrypted (an `S` protocol of RFC 3848, or TLS details recorded).
     pub encrypted: bool,
+    /// The receiving server's software version, when Exchange writes it in the `id` clause
+    /// (`id 15.20.7135.22` is a build number, not a message id).
+    pub server_version: Option<String>,
+    /// Whether the receiver noted that the client's name "may be forged" (Sendmail).
+    pub may_be_forged: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -180,6 +185,18 @@ impl Clause {
 /// Parses the value of one Received field (unfolded or not).
 pub fn parse(value: &str) -> Received {
     let value = value.replace(['\n', '\r'], " ");
+    // Go programs (SendGrid) print times with a monotonic clock reading: "... UTC m=+123.4".
+    let value = match value.rfind(" m=+").or_else(|| value.rfind(" m=-")) {
+        Some(pos)
+            if value[pos + 4..]
+                .trim()
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '.') =>
+        {
+            value[..pos].to_string()
+        }
+        _ => value,
+    };
     let mut tokens = tokenize(&value);
     let mut out = Received::default();
 
@@ -217,6 +234,7 @@ pub fn parse(value: &str) -> Received {
         }
     }
 
+    let mut cipher_word: Option<String> = None;
     let mut clauses: Vec<(Key, Clause)> = Vec::new();
     for token in &tokens {
         match token {
@@ -239,6 +257,15 @@ pub fn parse(value: &str) -> Received {
 
     for (key, clause) in &clauses {
         let first = clause.words.first().cloned();
+        if cipher_word.is_none()
+            && *key != Key::With
+            && let Some(pos) = clause
+                .words
+                .iter()
+                .position(|w| w.eq_ignore_ascii_case("tls"))
+        {
+            cipher_word = clause.words.get(pos + 1).cloned();
+        }
         let join = |existing: &mut Option<String>, text: &str| match existing {
             Some(e) => {
                 e.push_str("; ");
@@ -260,10 +287,34 @@ pub fn parse(value: &str) -> Received {
                 }
             }
             Key::Via => join(&mut out.via, &clause.words.join(" ")),
-            Key::With => join(&mut out.with, &clause.words.join(" ")),
+            Key::With => {
+                // Exim and Haraka write the cipher as a bare "tls CIPHER" after the protocol.
+                let mut words: Vec<&str> = Vec::new();
+                let mut iter = clause.words.iter();
+                while let Some(w) = iter.next() {
+                    if w.eq_ignore_ascii_case("tls") {
+                        if let Some(cipher) = iter.next() {
+                            cipher_word = Some(cipher.clone());
+                        }
+                        continue;
+                    }
+                    words.push(w);
+                }
+                join(&mut out.with, &words.join(" "));
+            }
             Key::Id => {
-                if out.id.is_none() {
-                    out.id = first.map(|w| w.trim_end_matches([',', ';']).to_string());
+                if out.id.is_none() && out.server_version.is_none() {
+                    let id = first.map(|w| w.trim_end_matches([',', ';']).to_string());
+                    let exchange = out.with.as_deref().is_some_and(|w| {
+                        let w = w.to_ascii_lowercase();
+                        w.starts_with("microsoft smtp server") || w.starts_with("mapi")
+                    });
+                    match id {
+                        Some(id) if exchange && is_version_number(&id) => {
+                            out.server_version = Some(id)
+                        }
+                        other => out.id = other,
+                    }
                 }
             }
             Key::For => {
@@ -281,6 +332,24 @@ pub fn parse(value: &str) -> Received {
             out.tls = clause.comments.iter().find_map(|c| tls_of(c));
         }
     }
+    // Exim's "(TLS1.3) tls CIPHER": join version and cipher.
+    if let Some(cipher) = cipher_word {
+        out.tls = Some(match out.tls.take() {
+            Some(version) if !version.contains(&cipher) => format!("{version} {cipher}"),
+            Some(version) => version,
+            None => cipher,
+        });
+    }
+    out.may_be_forged = lower.contains("may be forged");
+    // "with local" and friends: a local login, not a network client with a HELO name.
+    if out.with.as_deref().is_some_and(|w| {
+        matches!(
+            w.to_ascii_lowercase().as_str(),
+            "local" | "local-esmtp" | "local-smtp" | "local-bsmtp"
+        )
+    }) {
+        out.helo = None;
+    }
     let protocol = out
         .with
         .as_deref()
@@ -295,6 +364,8 @@ pub fn parse(value: &str) -> Received {
         || lower.contains("(authenticated as ")
         || lower.contains("(authenticated bits=");
     out.encrypted = out.tls.is_some()
+        || lower.contains("transport security)")
+        || lower.contains(" encrypted)")
         || matches!(
             protocol.as_str(),
             "ESMTPS"
@@ -351,7 +422,7 @@ fn read_from_clause(clause: &Clause, out: &mut Received) {
                 helo.get_or_insert_with(|| {
                     w[w.len() - rest.len()..].trim_end_matches(')').to_string()
                 });
-            } else if (lw == "helo" || lw == "ehlo") && i + 1 < words.len() {
+            } else if (lw == "helo" || lw == "ehlo" || lw == "lhlo") && i + 1 < words.len() {
                 helo.get_or_insert_with(|| words[i + 1].to_string());
                 i += 1;
             } else if w.starts_with('[') {
@@ -373,6 +444,12 @@ fn read_from_clause(clause: &Clause, out: &mut Received) {
                 && let Some(found) = parse_ip(w).filter(|_| w.contains('.') || w.contains(':'))
             {
                 ip = Some(found);
+            } else if ip.is_none()
+                && let Some((_, tail)) = w.rsplit_once('@')
+                && let Some(found) = parse_ip(tail)
+            {
+                // qmail: "(user@domain@192.0.2.1)".
+                ip = Some(found);
             }
             i += 1;
         }
@@ -380,16 +457,30 @@ fn read_from_clause(clause: &Clause, out: &mut Received) {
     if ip.is_none() {
         ip = host_ip;
     }
-    let host_is_name = host_ip.is_none() && !host.is_empty();
+    let host_is_name = host_ip.is_none() && !host.is_empty() && !is_unknown(host);
+    // Exim: "from NAME ([IP])" or "([IP]:port)" with no helo=: NAME is the verified reverse
+    // DNS name, and the HELO was the same (Exim writes helo= only when it differs).
+    let exim_style = helo.is_none()
+        && rdns.is_none()
+        && clause
+            .comments
+            .first()
+            .is_some_and(|c| c.trim_start().starts_with('['));
     if helo.is_some() {
-        if host_is_name && !is_unknown(host) {
+        if host_is_name {
             rdns.get_or_insert_with(|| clean_host(host));
         }
+    } else if host_is_name && exim_style {
+        rdns = Some(clean_host(host));
+        helo = Some(host.to_string());
     } else if host_is_name {
         helo = Some(host.to_string());
-    } else if host_ip.is_some() {
+    } else if host_ip.is_some() && host.starts_with('[') {
         // "from [192.0.2.1]": the client gave an address literal as its HELO.
         helo = Some(host.to_string());
+    }
+    if helo.as_deref().is_some_and(is_unknown) {
+        helo = None;
     }
     out.helo = helo.map(|h| h.trim_end_matches('.').to_string());
     out.rdns = rdns.map(|r| clean_host(&r));
@@ -432,10 +523,34 @@ fn tls_of(comment: &str) -> Option<String> {
         });
     }
     let trimmed = comment.trim();
-    if trimmed.len() <= 12 && lower.starts_with("tls") && lower[3..].starts_with(['1', 'v']) {
-        return Some(trimmed.to_string());
+    if lower.starts_with("tls") && lower[3..].starts_with(['1', 'v']) {
+        // "(TLS1.3)", or older Exim "(TLS1.2:ECDHE_RSA_AES_256_GCM_SHA384:256)".
+        let mut parts = trimmed.split(':');
+        let version = parts.next().unwrap_or(trimmed);
+        if version.len() <= 12 && !version.contains(' ') {
+            return Some(match parts.next() {
+                Some(cipher) if !cipher.is_empty() => format!("{version} {cipher}"),
+                _ => version.to_string(),
+            });
+        }
+    }
+    // qmail: "(ECDHE-RSA-AES256-GCM-SHA384 encrypted)".
+    if let Some(cipher) = trimmed.strip_suffix(" encrypted")
+        && !cipher.contains(' ')
+        && !cipher.is_empty()
+    {
+        return Some(cipher.to_string());
     }
     None
+}
+
+/// `15.20.7135.22`, `15.01.2507.023`: four dot-separated numbers.
+fn is_version_number(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('.').collect();
+    parts.len() == 4
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 5 && p.chars().all(|c| c.is_ascii_digit()))
 }
 
 #[cfg(test)]
@@ -470,7 +585,8 @@ mod tests {
         assert_eq!(r.helo.as_deref(), Some("client.example.org"));
         assert_eq!(r.rdns.as_deref(), Some("host.example.org"));
         assert_eq!(r.ip, ip("198.51.100.7"));
-        assert_eq!(r.tls.as_deref(), Some("TLS1.3"));
+        assert_eq!(r.tls.as_deref(), Some("TLS1.3 TLS_AES_256_GCM_SHA384"));
+        assert_eq!(r.with.as_deref(), Some("esmtps"));
         assert_eq!(r.for_addr.as_deref(), Some("b@example.net"));
         let literal = parse(
             "from [198.51.100.7] (port=4711 helo=client) by mx.example.net with esmtp id 1x; Tue, 02 Jan 2024 09:00:01 +0000",
@@ -502,7 +618,8 @@ mod tests {
             "from BN3NAM04FT003.eop-NAM04.prod.protection.outlook.com (10.152.92.53) by BN3NAM04HT205.eop-NAM04.prod.protection.outlook.com (10.152.93.134) with Microsoft SMTP Server (version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384) id 15.20.696.11; Sat, 21 Apr 2018 03:01:32 +0000",
         );
         assert_eq!(v.with.as_deref(), Some("Microsoft SMTP Server"));
-        assert_eq!(v.id.as_deref(), Some("15.20.696.11"));
+        assert_eq!(v.id, None, "a build number is not a message id");
+        assert_eq!(v.server_version.as_deref(), Some("15.20.696.11"));
         assert_eq!(
             v.tls.as_deref(),
             Some("TLS1_2 TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384")
@@ -523,6 +640,64 @@ mod tests {
         assert_eq!(s.id.as_deref(), Some("filter0652p1las1-5089-5ADBF958-25"));
         assert_eq!(s.date.unwrap().epoch_ms, 1_524_365_657_028);
         assert_eq!(s.from, None);
+    }
+
+    #[test]
+    fn audit_cases() {
+        // Non-ASCII host names must not break anything.
+        let r = parse(
+            "from grüße.example (unknown [203.0.113.9]) by mx.example with ESMTP; Tue, 2 Jan 2024 10:00:00 +0000",
+        );
+        assert_eq!(r.ip, ip("203.0.113.9"));
+        // Exim "from NAME ([IP]:port)": NAME is the verified reverse DNS name.
+        let e = parse(
+            "from mail.example.org ([198.51.100.7]:51234) by mx.example.net with esmtps (TLS1.2:ECDHE_RSA_AES_256_GCM_SHA384:256) (Exim 4.94) id 1x; Tue, 02 Jan 2024 09:00:01 +0000",
+        );
+        assert_eq!(
+            (e.rdns.as_deref(), e.helo.as_deref()),
+            (Some("mail.example.org"), Some("mail.example.org"))
+        );
+        assert_eq!(
+            e.tls.as_deref(),
+            Some("TLS1.2 ECDHE_RSA_AES_256_GCM_SHA384")
+        );
+        let local = parse(
+            "from ann by host.example.com with local (Exim 4.96) (envelope-from <ann@example.com>) id 1y; Tue, 02 Jan 2024 09:00:01 +0000",
+        );
+        assert_eq!(local.helo, None);
+        let pf = parse(
+            "from unknown (unknown [192.0.2.44]) by mx.example.net (Postfix) with ESMTP id A; Tue, 02 Jan 2024 09:00:01 +0000",
+        );
+        assert_eq!((pf.helo, pf.rdns, pf.ip), (None, None, ip("192.0.2.44")));
+        let yahoo = parse(
+            "from 10.217.135.75 by atlas-production.v2-mail-prod1-gq1.omega.yahoo.com pod-id atlas--production-gq1 with HTTP; Tue, 02 Jan 2024 09:00:01 +0000",
+        );
+        assert_eq!((yahoo.helo, yahoo.ip), (None, ip("10.217.135.75")));
+        let q = parse(
+            "from unknown (HELO relay.example.org) (ann@example.org@198.51.100.77) by mail.example.net with ESMTPS (ECDHE-RSA-AES256-GCM-SHA384 encrypted); 2 Jan 2024 09:00:00 -0000",
+        );
+        assert_eq!(q.ip, ip("198.51.100.77"));
+        assert_eq!(q.tls.as_deref(), Some("ECDHE-RSA-AES256-GCM-SHA384"));
+        let z = parse(
+            "from zimbra.example.com (LHLO zimbra.example.com) (192.0.2.5) by zimbra.example.com with LMTP; Tue, 2 Jan 2024 10:00:00 +0100 (CET)",
+        );
+        assert_eq!(z.helo.as_deref(), Some("zimbra.example.com"));
+        let h = parse(
+            "from mail.example.org (mail.example.org [192.0.2.8]) by mx.example.net (Haraka/3.0.2) with ESMTPS id 6A1B.1 envelope-from <a@example.org> tls TLS_AES_256_GCM_SHA384; Tue, 02 Jan 2024 09:00:01 +0000",
+        );
+        assert_eq!(h.tls.as_deref(), Some("TLS_AES_256_GCM_SHA384"));
+        let sg = parse(
+            "by filter0001p1las1.sendgrid.net with SMTP id filter0001p1las1-1-2-3 2024-01-02 09:00:01.12345 +0000 UTC m=+2345678.123",
+        );
+        assert_eq!(sg.date.unwrap().epoch_ms, 1_704_186_001_123);
+        let forged = parse(
+            "from helo.example (host.example [192.0.2.9] (may be forged)) by mx.example (8.15.2/8.15.2) with ESMTP id x; Tue, 2 Jan 2024 10:00:00 +0000",
+        );
+        assert!(forged.may_be_forged);
+        let gmail = parse(
+            "from mail-sor-f41.google.com (mail-sor-f41.google.com. [209.85.220.41]) by mx.google.com with SMTPS id x for <u@example.net> (Google Transport Security); Tue, 02 Jan 2024 01:02:03 -0800 (PST)",
+        );
+        assert!(gmail.encrypted);
     }
 
     #[test]

@@ -50,6 +50,9 @@ pub struct Report {
     pub recorded_spf: Vec<crate::recorded::ReceivedSpf>,
     /// The ARC chain's shape, when the message has ARC fields.
     pub arc: Option<crate::recorded::ArcChain>,
+    /// What the headers say about the sender: DKIM signatures (parsed, not verified) and the
+    /// domains of From, Reply-To and Return-Path.
+    pub sender: crate::sender::SenderFacts,
     /// Every header field, in message order.
     pub headers: Vec<HeaderEntry>,
     /// What the analysis found, most important first.
@@ -134,6 +137,8 @@ pub struct Hop {
     pub tls: Option<String>,
     /// The receiver's queue id.
     pub id: Option<String>,
+    /// The receiving server's software version, where Exchange writes it as the `id`.
+    pub server_version: Option<String>,
     /// The envelope recipient.
     pub for_addr: Option<String>,
     /// The `via` clause.

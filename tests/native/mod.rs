@@ -1,5 +1,6 @@
 mod authres_corpus;
 mod cli;
 mod received_corpus;
+mod samples;
 mod schema;
 mod support;

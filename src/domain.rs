@@ -1,0 +1,52 @@
+//! Domain names: the organization a host belongs to.
+
+/// The organization a host name belongs to, approximated by its last two labels (three under a
+/// two-letter country code with a generic second level, such as `co.uk`). The public suffix list
+/// or DMARCbis's DNS tree walk would be exact; this is enough to tell one mail provider's hosts
+/// from another's and to judge relaxed alignment in the common cases. None for IP literals,
+/// single labels and names with empty labels.
+pub fn org_domain(host: &str) -> Option<String> {
+    let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+    if host.is_empty()
+        || host.starts_with('[')
+        || crate::ip::parse_ip(&host).is_some()
+        || !host.contains('.')
+    {
+        return None;
+    }
+    let labels: Vec<&str> = host.split('.').collect();
+    if labels.iter().any(|l| l.is_empty()) {
+        return None;
+    }
+    let n = labels.len();
+    let generic = [
+        "co", "com", "net", "org", "gov", "edu", "ac", "or", "ne", "go",
+    ];
+    let take = if n >= 3 && labels[n - 1].len() == 2 && generic.contains(&labels[n - 2]) {
+        3
+    } else {
+        2
+    };
+    Some(labels[n.saturating_sub(take)..].join("."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn org_domains() {
+        assert_eq!(
+            org_domain("BN3NAM04FT003.mail.protection.outlook.com").as_deref(),
+            Some("outlook.com")
+        );
+        assert_eq!(
+            org_domain("mx.example.co.uk").as_deref(),
+            Some("example.co.uk")
+        );
+        assert_eq!(org_domain("example.com.").as_deref(), Some("example.com"));
+        for none in ["localhost", "[192.0.2.1]", "192.0.2.1", "a..example", ""] {
+            assert_eq!(org_domain(none), None, "{none}");
+        }
+    }
+}
