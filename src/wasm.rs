@@ -143,14 +143,6 @@ pub async fn analyze(
     to_js(&analysis.finish())
 }
 
-/// The report as plain text (for a support ticket).
-#[wasm_bindgen(js_name = reportToText)]
-pub fn report_to_text(report: JsValue) -> Result<String, JsError> {
-    let report: Report = serde_wasm_bindgen::from_value(report)
-        .map_err(|e| JsError::new(&format!("not a mailtrace report: {e}")))?;
-    Ok(crate::render::text(&report))
-}
-
 /// The version of the core.
 #[wasm_bindgen]
 pub fn version() -> String {

@@ -19,6 +19,21 @@ const SAMPLE = [
 ].join("\n");
 
 const $ = (id) => document.getElementById(id);
+
+// Finding groups, by the area part of the finding code.
+const GROUPS = {
+  input: "What was pasted",
+  received: "Delivery path",
+  rdns: "Sending server",
+  recorded: "Authentication recorded by the receiver",
+  arc: "Authentication recorded by the receiver",
+  dkim: "DKIM signatures",
+  sender: "The sender",
+  header: "Message headers",
+  bulk: "Bulk mail",
+  spam: "Spam filters",
+  dns: "DNS lookups",
+};
 let core = null;
 let generation = 0;
 let failCurrent = null;
@@ -121,17 +136,64 @@ function render(report) {
 
   const findings = $("findings");
   findings.replaceChildren();
+  const groups = new Map();
   for (const f of report.findings) {
-    const li = el("li");
-    li.dataset.code = f.code;
-    li.append(el("strong", `${f.severity}: `, `sev-${f.severity}`), el("span", f.title));
-    if (f.detail) li.append(el("span", f.detail, "finding-detail"));
-    for (const e of f.evidence) {
-      if (e.text) li.append(el("span", e.line ? `line ${e.line}: ${e.text}` : e.text, "finding-detail mono"));
-    }
-    findings.append(li);
+    const area = f.code.split(".")[0];
+    const title = GROUPS[area] || "Other";
+    if (!groups.has(title)) groups.set(title, []);
+    groups.get(title).push(f);
   }
-  if (!report.findings.length) findings.append(el("li", "Nothing to report."));
+  for (const [title, list] of groups) {
+    const section = el("section", null, "finding-group");
+    section.append(el("h3", title));
+    const ul = el("ul");
+    for (const f of list) {
+      const li = el("li");
+      li.dataset.code = f.code;
+      li.append(el("strong", `${f.severity}: `, `sev-${f.severity}`), el("span", f.title));
+      if (f.detail) li.append(el("span", f.detail, "finding-detail"));
+      for (const e of f.evidence) {
+        if (e.text) li.append(el("span", e.line ? `line ${e.line}: ${e.text}` : e.text, "finding-detail mono"));
+      }
+      ul.append(li);
+    }
+    section.append(ul);
+    findings.append(section);
+  }
+  if (!report.findings.length) findings.append(el("p", "Nothing to report."));
+
+  const facts = $("sender-facts");
+  facts.replaceChildren();
+  const sf = report.sender;
+  row(facts, "From domain", sf.from_domain);
+  row(facts, "Reply-To domain", sf.reply_to_domain);
+  row(facts, "Return-Path domain", sf.return_path_domain);
+  row(facts, "Free mail provider", sf.free_mail_provider);
+  const sigs = $("dkim-signatures");
+  sigs.replaceChildren();
+  if (sf.dkim_signatures.length) {
+    const table = el("table");
+    table.append(el("thead"), el("tbody"));
+    const head = el("tr");
+    for (const h of ["DKIM signature", "Domain (d=)", "Selector (s=)", "Algorithm", "Signs From?", "Body limit (l=)", "Expires (x=)"]) {
+      const th = el("th", h);
+      th.setAttribute("scope", "col");
+      head.append(th);
+    }
+    table.tHead.append(head);
+    for (const d of sf.dkim_signatures) {
+      const tr = el("tr");
+      const signsFrom = d.signed_headers.some((h) => h.toLowerCase() === "from");
+      tr.append(el("td", `line ${d.line}`), el("td", d.domain ?? "(none)", "mono"), el("td", d.selector ?? "(none)", "mono"),
+        el("td", d.algorithm ?? "(none)"), el("td", signsFrom ? "yes" : "NO"),
+        el("td", d.body_length != null ? String(d.body_length) : "no limit"),
+        el("td", d.expiration != null ? fmtUtc(d.expiration * 1000) : "never"));
+      table.tBodies[0].append(tr);
+    }
+    sigs.append(table);
+  } else {
+    sigs.append(el("p", "No DKIM-Signature header: the message is not signed."));
+  }
 
   const auth = $("recorded-auth");
   auth.replaceChildren();
