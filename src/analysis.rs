@@ -94,6 +94,7 @@ pub struct Analysis {
     recorded_spf: Vec<crate::recorded::ReceivedSpf>,
     arc: Option<crate::recorded::ArcChain>,
     sender: crate::sender::SenderFacts,
+    spam: Vec<crate::spam::SpamVerdict>,
     findings: Vec<Finding>,
     lookups: Vec<Lookup>,
     index: HashMap<Question, usize>,
@@ -123,6 +124,7 @@ impl Analysis {
             recorded_spf: Vec::new(),
             arc: None,
             sender: crate::sender::SenderFacts::default(),
+            spam: Vec::new(),
             findings: Vec::new(),
             lookups: Vec::new(),
             index: HashMap::new(),
@@ -196,7 +198,7 @@ impl Analysis {
 
     /// The report as it stands, with unanswered lookups shown as pending.
     pub fn snapshot(&self) -> Report {
-        self.report(false)
+        self.clone().into_report(false)
     }
 
     /// The final report. Lookups still unanswered are reported as stopped ("could not check").
@@ -206,7 +208,7 @@ impl Analysis {
                 lookup.state = LookupState::Done(Err(DnsError::Stopped));
             }
         }
-        self.report(true)
+        self.into_report(true)
     }
 
     fn want(&mut self, question: Question) {
@@ -271,12 +273,12 @@ impl Analysis {
             .iter()
             .map(|f| {
                 let value = f.unfolded();
-                let decoded = crate::rfc2047::decode(&value, self.options.charset_decoder);
+                let decoded = crate::rfc2047::decode(value, self.options.charset_decoder);
                 HeaderEntry {
                     name: f.name.clone(),
                     decoded: (decoded != value).then(|| shorten(&decoded, MAX_VALUE)),
                     explanation: crate::header_info::explain(&f.name).map(str::to_string),
-                    value: shorten(&value, MAX_VALUE),
+                    value: shorten(value, MAX_VALUE),
                     line: f.line,
                 }
             })
@@ -294,6 +296,26 @@ impl Analysis {
         );
         self.sender = facts;
         self.findings.extend(findings);
+        self.spam = crate::spam::read(
+            normalized
+                .fields
+                .iter()
+                .map(|f| (f.name.as_str(), f.unfolded(), f.line)),
+        );
+        for verdict in &self.spam {
+            if verdict.is_spam == Some(true) {
+                self.findings.push(Finding {
+                    code: "spam.flagged".into(),
+                    severity: Severity::Problem,
+                    title: format!("{} marked this message as spam.", verdict.filter),
+                    detail: verdict.summary.clone(),
+                    evidence: vec![Evidence {
+                        line: Some(verdict.line),
+                        text: verdict.header.clone(),
+                    }],
+                });
+            }
+        }
     }
 
     /// The line at or below which the sender's side wrote everything: the Received field of
@@ -313,7 +335,7 @@ impl Analysis {
         for field in fields {
             let value = field.unfolded();
             if field.is("Received-SPF") {
-                match crate::recorded::parse_received_spf(&value, field.line) {
+                match crate::recorded::parse_received_spf(value, field.line) {
                     Some(mut spf) => {
                         spf.trusted = positioned(field.line);
                         if spf.trusted
@@ -342,7 +364,7 @@ impl Analysis {
             if let Some((_, method)) = crate::recorded::PROVIDER_RESULTS
                 .iter()
                 .find(|(name, _)| field.is(name))
-                && let Some(result) = crate::recorded::provider_result(&value)
+                && let Some(result) = crate::recorded::provider_result(value)
             {
                 let trusted = positioned(field.line);
                 self.recorded_auth.push(RecordedAuth {
@@ -354,7 +376,7 @@ impl Analysis {
                         results: vec![crate::authres::MethodResult {
                             method: (*method).to_string(),
                             result,
-                            comments: vec![shorten(&value, 512)],
+                            comments: vec![shorten(value, 512)],
                             ..Default::default()
                         }],
                         ..Default::default()
@@ -421,9 +443,9 @@ impl Analysis {
             }
             let unfolded = field.unfolded();
             let (arc_instance, body) = if arc {
-                split_arc_instance(&unfolded)
+                split_arc_instance(unfolded)
             } else {
-                (None, unfolded.as_str())
+                (None, unfolded)
             };
             let parsed = crate::authres::parse(body);
             let org = org_domain(&parsed.authserv_id);
@@ -523,39 +545,53 @@ impl Analysis {
     }
 
     fn read_summary(&mut self, normalized: &Normalized) {
-        let parser = mail_parser::MessageParser::new();
-        let Some(message) = parser.parse_headers(normalized.header_text.as_bytes()) else {
-            return;
-        };
-        let headers = message.headers();
+        // mail-parser reads the address structure of From and To (groups, quoting, comments);
+        // the rest of the summary is read here.
+        let field = |name: &str| normalized.fields.iter().find(|f| f.is(name));
         let mailbox = |m: mail_parser::Mailbox<'_>| Mailbox {
             name: m.name().map(str::to_string),
             address: m.address().map(str::to_string),
         };
-        self.message.from = headers.from().and_then(|list| list.first()).map(mailbox);
-        self.message.to = headers
-            .to()
-            .map(|list| list.mailboxes().take(50).map(mailbox).collect())
-            .unwrap_or_default();
-        let field = |name: &str| normalized.fields.iter().find(|f| f.is(name));
+        if let Some(f) = field("From") {
+            let parsed = mail_parser::HeaderForm::Addresses.parse(f.value.as_bytes());
+            self.message.from = parsed
+                .value()
+                .as_address()
+                .and_then(|list| list.first())
+                .map(mailbox);
+        }
+        if let Some(f) = field("To") {
+            let parsed = mail_parser::HeaderForm::Addresses.parse(f.value.as_bytes());
+            self.message.to = parsed
+                .value()
+                .as_address()
+                .map(|list| list.mailboxes().take(50).map(mailbox).collect())
+                .unwrap_or_default();
+        }
+        self.message.message_id = field("Message-ID").map(|f| {
+            let id = f.unfolded();
+            shorten(
+                id.trim().trim_start_matches('<').trim_end_matches('>'),
+                1024,
+            )
+        });
         let platform = self.options.charset_decoder;
         // Subject and display names are decoded here rather than by mail-parser, so that the
         // platform's charset decoder is used where mail-parser's tables are left out (wasm).
         self.message.subject = field("Subject").map(|f| {
             shorten(
-                crate::rfc2047::decode(&f.unfolded(), platform).trim(),
+                crate::rfc2047::decode(f.unfolded(), platform).trim(),
                 MAX_VALUE,
             )
         });
         if let (Some(from), Some(f)) = (self.message.from.as_mut(), field("From")) {
             let raw = f.unfolded();
             if raw.contains("=?")
-                && let Some(name) = raw_display_name(&raw, from.address.as_deref())
+                && let Some(name) = raw_display_name(raw, from.address.as_deref())
             {
                 from.name = Some(shorten(&crate::rfc2047::decode(&name, platform), 1024));
             }
         }
-        self.message.message_id = headers.message_id().map(|s| shorten(s, 1024));
         // Only the Return-Path field itself: mail-parser's return_address() falls back to
         // From, which would pass the author off as the envelope sender.
         self.message.return_path = field("Return-Path").map(|f| {
@@ -568,8 +604,8 @@ impl Analysis {
         if let Some(date_field) = field("Date") {
             let text = date_field.unfolded();
             self.message.date = Some(DateValue {
-                epoch_ms: date::parse(&text).map(|d| d.epoch_ms),
-                text: shorten(&text, 200),
+                epoch_ms: date::parse(text).map(|d| d.epoch_ms),
+                text: shorten(text, 200),
             });
         }
     }
@@ -639,7 +675,7 @@ impl Analysis {
                 internal: false,
                 authenticated: r.authenticated,
                 encrypted: r.encrypted,
-                raw: shorten(&collapse_space(&field.unfolded()), 2048),
+                raw: shorten(&input::collapse_space(field.unfolded()), 2048),
             });
             let empty = r.from.is_none() && r.by.is_none();
             if empty {
@@ -820,8 +856,8 @@ impl Analysis {
         }
     }
 
-    fn report(&self, complete: bool) -> Report {
-        let mut findings = self.findings.clone();
+    fn into_report(mut self, complete: bool) -> Report {
+        let mut findings = std::mem::take(&mut self.findings);
         let reverse_dns = self.sending_ip.as_ref().map(|s| self.reverse_dns(s.ip));
         if let Some(r) = &reverse_dns {
             match r.status {
@@ -861,36 +897,37 @@ impl Analysis {
             analyzed_at_ms: self.now_ms,
             complete,
             live: self.options.live,
-            input: self.input.clone(),
-            message: self.message.clone(),
-            hops: self.hops.clone(),
+            input: self.input,
+            message: self.message,
+            hops: self.hops,
             delivery_ms: self.delivery_ms,
-            sending_ip: self.sending_ip.clone(),
+            sending_ip: self.sending_ip,
             reverse_dns,
-            recorded_auth: self.recorded_auth.clone(),
-            recorded_spf: self.recorded_spf.clone(),
-            arc: self.arc.clone(),
-            sender: self.sender.clone(),
-            headers: self.headers.clone(),
+            recorded_auth: self.recorded_auth,
+            recorded_spf: self.recorded_spf,
+            arc: self.arc,
+            sender: self.sender,
+            spam: self.spam,
+            headers: self.headers,
             findings,
             dns: self
                 .lookups
-                .iter()
-                .map(|l| match &l.state {
+                .into_iter()
+                .map(|l| match l.state {
                     LookupState::Done(Ok(answer)) => DnsExchange {
-                        question: l.question.clone(),
+                        question: l.question,
                         status: ExchangeStatus::Answered,
-                        answer: Some(answer.clone()),
+                        answer: Some(answer),
                         error: None,
                     },
                     LookupState::Done(Err(error)) => DnsExchange {
-                        question: l.question.clone(),
+                        question: l.question,
                         status: ExchangeStatus::Error,
                         answer: None,
-                        error: Some(error.clone()),
+                        error: Some(error),
                     },
                     _ => DnsExchange {
-                        question: l.question.clone(),
+                        question: l.question,
                         status: ExchangeStatus::Pending,
                         answer: None,
                         error: None,
@@ -992,11 +1029,6 @@ fn evidence(field: &Field) -> Evidence {
         line: Some(field.line),
         text: shorten(&format!("{}: {}", field.name, field.unfolded()), 1024),
     }
-}
-
-/// Runs of white space as one space, for display.
-fn collapse_space(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Shortens text to at most `max` bytes (on a character boundary), marking the cut.

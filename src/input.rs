@@ -28,13 +28,59 @@ pub struct Field {
     pub value: String,
     /// 1-based line number of the field's first line in the input as pasted.
     pub line: u32,
+    /// The value unfolded and trimmed, computed once (see [`Field::unfolded`]).
+    unfolded: String,
+}
+
+/// The text with CR and LF turned into spaces; borrowed when there are none (a byte scan, as
+/// both are ASCII).
+pub fn breaks_to_spaces(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.bytes().any(|b| b == b'\n' || b == b'\r') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let bytes: Vec<u8> = text
+        .bytes()
+        .map(|b| if b == b'\n' || b == b'\r' { b' ' } else { b })
+        .collect();
+    // Only ASCII bytes were replaced by ASCII, so the text is still UTF-8.
+    std::borrow::Cow::Owned(String::from_utf8(bytes).unwrap_or_default())
+}
+
+/// Runs of ASCII white space (space, tab, CR, LF) as one space, trimmed: for display.
+pub fn collapse_space(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split([' ', '\t', '\r', '\n']) {
+        if word.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 impl Field {
+    /// A field from its name, raw value and line.
+    pub fn new(name: String, value: String, line: u32) -> Field {
+        let unfolded = if value.contains('\n') {
+            value.replace('\n', "").trim().to_string()
+        } else {
+            value.trim().to_string()
+        };
+        Field {
+            name,
+            value,
+            line,
+            unfolded,
+        }
+    }
+
     /// The value unfolded (RFC 5322 section 2.2.3: line breaks removed, white space kept) and
     /// trimmed.
-    pub fn unfolded(&self) -> String {
-        self.value.replace('\n', "").trim().to_string()
+    pub fn unfolded(&self) -> &str {
+        &self.unfolded
     }
 
     /// Whether the field has this name (ASCII case-insensitive).
@@ -275,11 +321,11 @@ pub fn normalize(input: &[u8]) -> Normalized {
             }
         } else if is_header_start(&line) {
             let colon = line.find(':').unwrap_or(0);
-            fields.push(Field {
-                name: line[..colon].trim_end().to_string(),
-                value: line[colon + 1..].to_string(),
-                line: number,
-            });
+            fields.push(Field::new(
+                line[..colon].trim_end().to_string(),
+                line[colon + 1..].to_string(),
+                number,
+            ));
         } else if header_follows(&lines, i + 1, &|j: usize, l: &str| dedent(j, l)) {
             notes.push(InputNote {
                 code: "input.skipped-line",
@@ -304,6 +350,11 @@ pub fn normalize(input: &[u8]) -> Normalized {
         i += 1;
     }
 
+    // Continuation lines were appended after each field was made: unfold once now.
+    let fields: Vec<Field> = fields
+        .into_iter()
+        .map(|f| Field::new(f.name, f.value, f.line))
+        .collect();
     let body = body_start
         .filter(|&start| start <= lines.len())
         .map(|start| lines[start..].join("\n"))

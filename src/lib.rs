@@ -22,6 +22,7 @@ pub mod render;
 pub mod report;
 pub mod rfc2047;
 pub mod sender;
+pub mod spam;
 
 #[cfg(all(not(target_arch = "wasm32"), feature = "cli"))]
 pub mod native;

@@ -68,69 +68,94 @@ pub struct Received {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Token {
-    Word(String),
-    Comment(String),
+enum Token<'a> {
+    Word(std::borrow::Cow<'a, str>),
+    Comment(&'a str),
     Semicolon,
 }
 
 const MAX_TOKENS: usize = 400;
 
-fn tokenize(value: &str) -> Vec<Token> {
+fn tokenize<'a>(value: &'a str) -> Vec<Token<'a>> {
     let mut tokens = Vec::new();
-    let mut chars = value.char_indices().peekable();
-    let mut word = String::new();
-    let flush = |word: &mut String, tokens: &mut Vec<Token>| {
-        if !word.is_empty() {
-            tokens.push(Token::Word(std::mem::take(word)));
+    let bytes = value.as_bytes();
+    let mut i = 0;
+    let mut word_start: Option<usize> = None;
+    // Words are slices of the input, except that an address literal ("[...]") drops any white
+    // space inside it.
+    let mut literal: Option<String> = None;
+    let flush = |start: &mut Option<usize>,
+                 literal: &mut Option<String>,
+                 end: usize,
+                 tokens: &mut Vec<Token<'a>>| {
+        if let Some(text) = literal.take() {
+            tokens.push(Token::Word(std::borrow::Cow::Owned(text)));
+        } else if let Some(s) = start.take()
+            && s < end
+        {
+            tokens.push(Token::Word(std::borrow::Cow::Borrowed(&value[s..end])));
         }
+        *start = None;
     };
-    while let Some((_, c)) = chars.next() {
+    while i < bytes.len() {
         if tokens.len() >= MAX_TOKENS {
-            break;
+            return tokens;
         }
-        match c {
-            '(' => {
-                flush(&mut word, &mut tokens);
-                let mut depth = 1usize;
-                let mut comment = String::new();
-                for (_, c) in chars.by_ref() {
-                    match c {
-                        '(' => depth += 1,
-                        ')' => {
+        match bytes[i] {
+            b'(' => {
+                flush(&mut word_start, &mut literal, i, &mut tokens);
+                let mut depth = 0usize;
+                let start = i + 1;
+                let mut end = bytes.len();
+                while i < bytes.len() {
+                    match bytes[i] {
+                        b'(' => depth += 1,
+                        b')' => {
                             depth -= 1;
                             if depth == 0 {
+                                end = i;
                                 break;
                             }
                         }
                         _ => {}
                     }
-                    comment.push(c);
+                    i += 1;
                 }
-                tokens.push(Token::Comment(comment.trim().to_string()));
+                tokens.push(Token::Comment(value[start.min(end)..end].trim()));
             }
-            ';' => {
-                flush(&mut word, &mut tokens);
+            b';' => {
+                flush(&mut word_start, &mut literal, i, &mut tokens);
                 tokens.push(Token::Semicolon);
             }
-            c if c.is_whitespace() => flush(&mut word, &mut tokens),
-            '[' => {
-                // Keep an address literal whole, even with spaces inside.
-                word.push(c);
-                for (_, c) in chars.by_ref() {
-                    if c.is_whitespace() {
-                        continue;
-                    }
-                    word.push(c);
-                    if c == ']' {
-                        break;
-                    }
+            b' ' | b'\t' => flush(&mut word_start, &mut literal, i, &mut tokens),
+            b'[' => {
+                let start = word_start.take().unwrap_or(i);
+                let close = value[i..]
+                    .find(']')
+                    .map(|p| i + p + 1)
+                    .unwrap_or(bytes.len());
+                let mut text: String = literal.take().unwrap_or_default();
+                text.push_str(&value[start..i]);
+                text.extend(value[i..close].chars().filter(|c| !c.is_whitespace()));
+                literal = Some(text);
+                i = close;
+                continue;
+            }
+            _ => {
+                if let Some(text) = literal.as_mut() {
+                    let next = value[i..].chars().next().map_or(1, char::len_utf8);
+                    text.push_str(&value[i..i + next]);
+                    i += next;
+                    continue;
+                }
+                if word_start.is_none() {
+                    word_start = Some(i);
                 }
             }
-            c => word.push(c),
         }
+        i += 1;
     }
-    flush(&mut word, &mut tokens);
+    flush(&mut word_start, &mut literal, bytes.len(), &mut tokens);
     tokens
 }
 
@@ -145,46 +170,51 @@ enum Key {
 }
 
 fn keyword(word: &str) -> Option<Key> {
-    Some(match word.to_ascii_lowercase().as_str() {
-        "from" => Key::From,
-        "by" => Key::By,
-        "via" => Key::Via,
-        "with" => Key::With,
-        "id" => Key::Id,
-        "for" => Key::For,
-        _ => return None,
-    })
+    const KEYS: [(&str, Key); 6] = [
+        ("from", Key::From),
+        ("by", Key::By),
+        ("via", Key::Via),
+        ("with", Key::With),
+        ("id", Key::Id),
+        ("for", Key::For),
+    ];
+    if word.len() > 4 {
+        return None;
+    }
+    KEYS.iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(word))
+        .map(|(_, key)| *key)
 }
 
 #[derive(Default, Debug)]
-struct Clause {
-    words: Vec<String>,
-    comments: Vec<String>,
+struct Clause<'a> {
+    words: Vec<&'a str>,
+    comments: Vec<&'a str>,
     text: String,
 }
 
-impl Clause {
-    fn push_word(&mut self, w: &str) {
+impl<'a> Clause<'a> {
+    fn push_word(&mut self, w: &'a str) {
         if !self.text.is_empty() {
             self.text.push(' ');
         }
         self.text.push_str(w);
-        self.words.push(w.to_string());
+        self.words.push(w);
     }
-    fn push_comment(&mut self, c: &str) {
+    fn push_comment(&mut self, c: &'a str) {
         if !self.text.is_empty() {
             self.text.push(' ');
         }
         self.text.push('(');
         self.text.push_str(c);
         self.text.push(')');
-        self.comments.push(c.to_string());
+        self.comments.push(c);
     }
 }
 
 /// Parses the value of one Received field (unfolded or not).
 pub fn parse(value: &str) -> Received {
-    let value = value.replace(['\n', '\r'], " ");
+    let value = crate::input::breaks_to_spaces(value);
     // Go programs (SendGrid) print times with a monotonic clock reading: "... UTC m=+123.4".
     let value = match value.rfind(" m=+").or_else(|| value.rfind(" m=-")) {
         Some(pos)
@@ -193,7 +223,7 @@ pub fn parse(value: &str) -> Received {
                 .chars()
                 .all(|c| c.is_ascii_digit() || c == '.') =>
         {
-            value[..pos].to_string()
+            std::borrow::Cow::Owned(value[..pos].to_string())
         }
         _ => value,
     };
@@ -234,7 +264,7 @@ pub fn parse(value: &str) -> Received {
         }
     }
 
-    let mut cipher_word: Option<String> = None;
+    let mut cipher_word: Option<&str> = None;
     let mut clauses: Vec<(Key, Clause)> = Vec::new();
     for token in &tokens {
         match token {
@@ -264,7 +294,7 @@ pub fn parse(value: &str) -> Received {
                 .iter()
                 .position(|w| w.eq_ignore_ascii_case("tls"))
         {
-            cipher_word = clause.words.get(pos + 1).cloned();
+            cipher_word = clause.words.get(pos + 1).copied();
         }
         let join = |existing: &mut Option<String>, text: &str| match existing {
             Some(e) => {
@@ -283,7 +313,7 @@ pub fn parse(value: &str) -> Received {
             Key::By => {
                 join(&mut out.by, &clause.text);
                 if out.by_host.is_none() {
-                    out.by_host = first.map(|h| clean_host(&h));
+                    out.by_host = first.map(clean_host);
                 }
             }
             Key::Via => join(&mut out.via, &clause.words.join(" ")),
@@ -294,7 +324,7 @@ pub fn parse(value: &str) -> Received {
                 while let Some(w) = iter.next() {
                     if w.eq_ignore_ascii_case("tls") {
                         if let Some(cipher) = iter.next() {
-                            cipher_word = Some(cipher.clone());
+                            cipher_word = Some(cipher);
                         }
                         continue;
                     }
@@ -335,9 +365,9 @@ pub fn parse(value: &str) -> Received {
     // Exim's "(TLS1.3) tls CIPHER": join version and cipher.
     if let Some(cipher) = cipher_word {
         out.tls = Some(match out.tls.take() {
-            Some(version) if !version.contains(&cipher) => format!("{version} {cipher}"),
+            Some(version) if !version.contains(cipher) => format!("{version} {cipher}"),
             Some(version) => version,
-            None => cipher,
+            None => cipher.to_string(),
         });
     }
     out.may_be_forged = lower.contains("may be forged");
@@ -385,7 +415,7 @@ fn render(tokens: &[Token]) -> String {
     let parts: Vec<String> = tokens
         .iter()
         .map(|t| match t {
-            Token::Word(w) => w.clone(),
+            Token::Word(w) => w.to_string(),
             Token::Comment(c) => format!("({c})"),
             Token::Semicolon => ";".to_string(),
         })
@@ -402,7 +432,7 @@ fn is_unknown(name: &str) -> bool {
 }
 
 fn read_from_clause(clause: &Clause, out: &mut Received) {
-    let host = clause.words.first().map(String::as_str).unwrap_or("");
+    let host = clause.words.first().copied().unwrap_or("");
     let host_ip = parse_ip(host)
         .filter(|_| host.starts_with('[') || !host.contains(':') || host.contains("::"));
     let mut helo: Option<String> = None;

@@ -55,7 +55,7 @@ const SPF_RESULTS: [&str; 7] = [
 
 /// Parses the value of a Received-SPF field. None when it does not start with a result word.
 pub fn parse_received_spf(value: &str, line: u32) -> Option<ReceivedSpf> {
-    let value = value.replace(['\r', '\n'], " ");
+    let value = crate::input::breaks_to_spaces(value);
     let trimmed = value.trim_start();
     let word: String = trimmed
         .chars()

@@ -145,6 +145,27 @@ pub fn text(report: &Report) -> String {
         let _ = writeln!(out, "  ARC chain: {}", sets.join(", "));
     }
 
+    if !report.spam.is_empty() {
+        let _ = writeln!(out, "\nSpam filters");
+        for v in &report.spam {
+            let _ = writeln!(
+                out,
+                "  {} ({}, line {}): {}",
+                v.filter, v.header, v.line, v.summary
+            );
+            for item in v.items.iter().take(40) {
+                let value = item
+                    .value
+                    .as_deref()
+                    .map(|x| format!("={x}"))
+                    .unwrap_or_default();
+                let score = item.score.map(|s| format!(" ({s:+})")).unwrap_or_default();
+                let meaning = item.meaning.as_deref().unwrap_or("(unknown code)");
+                let _ = writeln!(out, "    {}{value}{score}: {meaning}", item.code);
+            }
+        }
+    }
+
     if !report.findings.is_empty() {
         let _ = writeln!(out, "\nFindings");
         for f in &report.findings {

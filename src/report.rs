@@ -53,6 +53,8 @@ pub struct Report {
     /// What the headers say about the sender: DKIM signatures (parsed, not verified) and the
     /// domains of From, Reply-To and Return-Path.
     pub sender: crate::sender::SenderFacts,
+    /// The spam filters' verdicts recorded in the headers, in message order.
+    pub spam: Vec<crate::spam::SpamVerdict>,
     /// Every header field, in message order.
     pub headers: Vec<HeaderEntry>,
     /// What the analysis found, most important first.

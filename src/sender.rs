@@ -1471,16 +1471,16 @@ fn clip(text: &str, max: usize) -> &str {
 
 /// RFC 5322 section 2.2.3 unfolding: line breaks removed, white space kept.
 fn unfold(text: &str) -> String {
-    text.replace(['\r', '\n'], "")
+    if !text.bytes().any(|b| b == b'\r' || b == b'\n') {
+        return text.to_string();
+    }
+    text.chars().filter(|c| *c != '\r' && *c != '\n').collect()
 }
 
 /// Evidence for a field: `Name: value`, unfolded, at most about [`MAX_EVIDENCE`] bytes.
 fn evidence(name: &str, value: &str, line: u32) -> Evidence {
     let head = clip(value, MAX_EVIDENCE * 2);
-    let collapsed = unfold(head)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let collapsed = crate::input::collapse_space(head);
     let text = format!("{}: {}", clip(name.trim(), 100), collapsed);
     let cut = head.len() < value.len() || text.len() > MAX_EVIDENCE;
     let text = if cut {

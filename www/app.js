@@ -235,6 +235,28 @@ function render(report) {
   }
   if (!report.recorded_auth.length && !report.recorded_spf.length) auth.append(el("p", "No Authentication-Results header: the receiver recorded no checks, or they were not pasted."));
 
+  const spam = $("spam");
+  spam.replaceChildren();
+  for (const v of report.spam) {
+    const block = el("div", null, "spam-verdict");
+    block.append(el("h3", `${v.filter} (${v.header}, line ${v.line})`));
+    block.append(el("p", v.summary, v.is_spam === true ? "sev-problem" : ""));
+    const details = el("details");
+    details.append(el("summary", `${v.items.length} rule(s) and code(s)`));
+    const ul = el("ul");
+    for (const item of v.items) {
+      const score = item.score != null ? ` (${item.score > 0 ? "+" : ""}${item.score})` : "";
+      const li = el("li");
+      li.append(el("span", `${item.code}${item.value != null ? "=" + item.value : ""}${score}: `, "mono"),
+        el("span", item.meaning ?? "unknown code, shown as written"));
+      ul.append(li);
+    }
+    details.append(ul);
+    block.append(details);
+    spam.append(block);
+  }
+  if (!report.spam.length) spam.append(el("p", "No spam filter headers in what was pasted."));
+
   $("delivery-total").textContent = report.delivery_ms != null
     ? `Total delivery time: ${fmtDuration(report.delivery_ms)}` : "";
   const hops = $("hops").tBodies[0];

@@ -97,11 +97,10 @@ fn chains_reproduce_hops_timestamps_and_total() {
                 with.as_deref(),
                 "{name} hop {n}: with"
             );
-            assert_eq!(
-                hop["id"].as_str(),
-                want["id"].as_str(),
-                "{name} hop {n}: id"
-            );
+            // Exchange's `id 15.20.696.11` is its build number; mailtrace reports it as the
+            // server version, MHA as the id.
+            let id = hop["id"].as_str().or(hop["server_version"].as_str());
+            assert_eq!(id, want["id"].as_str(), "{name} hop {n}: id");
             assert_eq!(
                 hop["via"].as_str(),
                 want["via"].as_str(),
@@ -177,7 +176,7 @@ fn header_lists_unfold_and_decode_as_expected() {
             .fields
             .iter()
             .map(|f| {
-                let decoded = mailtrace::rfc2047::decode(&f.unfolded(), None);
+                let decoded = mailtrace::rfc2047::decode(f.unfolded(), None);
                 (f.name.clone(), collapse(&decoded))
             })
             .collect();
