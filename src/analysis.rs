@@ -105,12 +105,35 @@ impl Analysis {
     /// Parses the input and plans the lookups. `now_ms` is the current time in milliseconds
     /// since the Unix epoch; the analysis never reads a clock.
     pub fn new(input: &[u8], now_ms: i64, options: Options) -> Analysis {
-        let normalized = input::normalize(input);
+        let mut normalized = input::normalize(input);
+        let mut attached_note: Option<Finding> = None;
+        if let Some((inner, offset)) = input::attached_message(&normalized) {
+            let outer_from = normalized
+                .fields
+                .iter()
+                .find(|f| f.is("From"))
+                .map(|f| f.unfolded().to_string())
+                .unwrap_or_default();
+            attached_note = Some(Finding {
+                code: "input.attached-message".into(),
+                severity: Severity::Info,
+                title: "The pasted message carries another message as an attachment; the attached message was analyzed.".into(),
+                detail: format!(
+                    "The outer message is the forward ({}); the attachment is the message as it arrived, with its own headers.",
+                    if outer_from.is_empty() { "no From" } else { outer_from.as_str() }
+                ),
+                evidence: vec![Evidence {
+                    line: Some(offset + 1),
+                    text: String::new(),
+                }],
+            });
+            normalized = input::normalize_from(inner.as_bytes(), offset);
+        }
         let mut analysis = Analysis {
             now_ms,
             options,
             input: InputSummary {
-                bytes: normalized.bytes,
+                bytes: input.len(),
                 line_ending: normalized.line_ending,
                 header_fields: normalized.fields.len(),
                 body_bytes: normalized.body.as_ref().map(String::len),
@@ -130,6 +153,7 @@ impl Analysis {
             index: HashMap::new(),
             over_budget: false,
         };
+        analysis.findings.extend(attached_note);
         analysis.read_input(&normalized);
         analysis.plan();
         analysis
@@ -1027,7 +1051,14 @@ fn split_arc_instance(value: &str) -> (Option<u32>, &str) {
 fn evidence(field: &Field) -> Evidence {
     Evidence {
         line: Some(field.line),
-        text: shorten(&format!("{}: {}", field.name, field.unfolded()), 1024),
+        text: shorten(
+            &format!(
+                "{}: {}",
+                field.name,
+                input::collapse_space(field.unfolded())
+            ),
+            1024,
+        ),
     }
 }
 

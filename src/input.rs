@@ -126,6 +126,8 @@ pub struct Normalized {
     pub header_text: String,
     /// The body, LF line endings, if there was one.
     pub body: Option<String>,
+    /// The number of lines of the paste before the body's first line.
+    pub body_line: u32,
     /// Bytes in the input.
     pub bytes: usize,
     /// Line endings found.
@@ -150,6 +152,77 @@ fn is_continuation(line: &str) -> bool {
 
 /// Reads pasted text.
 pub fn normalize(input: &[u8]) -> Normalized {
+    normalize_from(input, 0)
+}
+
+/// A message attached to the pasted one (RFC 2046 section 5.2.1, message/rfc822): its text and
+/// the line of the paste where it starts. Only for a multipart message that is not a delivery
+/// report (a bounce carries the original as an attachment too, and is read as a bounce). Only
+/// the first such part; its content must not be transfer-encoded (RFC 2046 allows only 7bit,
+/// 8bit and binary there).
+pub fn attached_message(normalized: &Normalized) -> Option<(String, u32)> {
+    let content_type = normalized.fields.iter().find(|f| f.is("Content-Type"))?;
+    let ct = content_type.unfolded().to_ascii_lowercase();
+    if !ct.starts_with("multipart/") || ct.starts_with("multipart/report") {
+        return None;
+    }
+    let boundary = boundary_of(content_type.unfolded())?;
+    let body = normalized.body.as_deref()?;
+    let delimiter = format!("--{boundary}");
+    let lines: Vec<&str> = body.split('\n').collect();
+    let mut i = 0;
+    while i < lines.len() {
+        if lines[i].trim_end() != delimiter {
+            i += 1;
+            continue;
+        }
+        // A part: its headers up to a blank line.
+        let mut j = i + 1;
+        let mut is_message = false;
+        let mut encoded = false;
+        while j < lines.len() && !lines[j].trim().is_empty() {
+            let lower = lines[j].to_ascii_lowercase();
+            if lower.starts_with("content-type:") && lower.contains("message/rfc822") {
+                is_message = true;
+            }
+            if lower.starts_with("content-transfer-encoding:")
+                && (lower.contains("base64") || lower.contains("quoted-printable"))
+            {
+                encoded = true;
+            }
+            j += 1;
+        }
+        if is_message && !encoded {
+            let start = j + 1;
+            let end = (start..lines.len())
+                .find(|&k| lines[k].starts_with(delimiter.as_str()))
+                .unwrap_or(lines.len());
+            let inner = lines.get(start..end)?.join("\n");
+            if inner.trim().is_empty() {
+                return None;
+            }
+            return Some((inner, normalized.body_line + start as u32));
+        }
+        i = j;
+    }
+    None
+}
+
+/// The `boundary` parameter of a Content-Type value.
+fn boundary_of(content_type: &str) -> Option<String> {
+    let lower = content_type.to_ascii_lowercase();
+    let at = lower.find("boundary=")? + "boundary=".len();
+    let rest = content_type.get(at..)?;
+    let value = match rest.strip_prefix('"') {
+        Some(quoted) => quoted.split('"').next()?,
+        None => rest.split([';', ' ', '\t']).next()?,
+    };
+    (!value.is_empty() && value.len() <= 70).then(|| value.to_string())
+}
+
+/// Reads pasted text whose first line is line `offset + 1` of the paste (for a message found
+/// inside another one).
+pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
     let mut notes = Vec::new();
     let bytes = input.len();
     let input = if input.len() > MAX_INPUT {
@@ -353,8 +426,13 @@ pub fn normalize(input: &[u8]) -> Normalized {
     // Continuation lines were appended after each field was made: unfold once now.
     let fields: Vec<Field> = fields
         .into_iter()
-        .map(|f| Field::new(f.name, f.value, f.line))
+        .map(|f| Field::new(f.name, f.value, f.line + offset))
         .collect();
+    for note in &mut notes {
+        if let Some(line) = note.line.as_mut() {
+            *line += offset;
+        }
+    }
     let body = body_start
         .filter(|&start| start <= lines.len())
         .map(|start| lines[start..].join("\n"))
@@ -373,6 +451,7 @@ pub fn normalize(input: &[u8]) -> Normalized {
         fields,
         header_text,
         body,
+        body_line: body_start.map_or(0, |b| b as u32) + offset,
         bytes,
         line_ending,
         notes,
@@ -477,6 +556,27 @@ mod tests {
         );
         assert!(codes(&n).contains(&"input.quoted"));
         assert_eq!(n.body.as_deref(), Some("body\n"));
+    }
+
+    #[test]
+    fn an_attached_message_is_found() {
+        let paste = "From: customer@example.org\nSubject: Fwd: why was this blocked?\nContent-Type: multipart/mixed; boundary=\"XYZ\"\n\n--XYZ\nContent-Type: text/plain\n\nSee attached.\n--XYZ\nContent-Type: message/rfc822\n\nReceived: from a.example by b.example; Tue, 2 Jan 2024 10:00:00 +0000\nSubject: original\n\nbody\n--XYZ--\n";
+        let outer = normalize(paste.as_bytes());
+        let (inner, offset) = attached_message(&outer).unwrap();
+        assert!(inner.starts_with("Received: from a.example"));
+        let n = normalize_from(inner.as_bytes(), offset);
+        assert_eq!(n.fields[1].unfolded(), "original");
+        assert_eq!(
+            n.fields[0].line, 12,
+            "line numbers count from the top of the paste"
+        );
+        let report = paste.replace("multipart/mixed", "multipart/report");
+        assert!(attached_message(&normalize(report.as_bytes())).is_none());
+        let encoded = paste.replace(
+            "message/rfc822\n",
+            "message/rfc822\nContent-Transfer-Encoding: base64\n",
+        );
+        assert!(attached_message(&normalize(encoded.as_bytes())).is_none());
     }
 
     #[test]

@@ -145,6 +145,43 @@ pub fn text(report: &Report) -> String {
         let _ = writeln!(out, "  ARC chain: {}", sets.join(", "));
     }
 
+    let sf = &report.sender;
+    if sf.from_domain.is_some() || !sf.dkim_signatures.is_empty() {
+        let _ = writeln!(out, "\nThe sender, from the headers");
+        for (label, value) in [
+            ("From domain", &sf.from_domain),
+            ("Reply-To domain", &sf.reply_to_domain),
+            ("Return-Path domain", &sf.return_path_domain),
+            ("Free mail provider", &sf.free_mail_provider),
+        ] {
+            if let Some(v) = value {
+                let _ = writeln!(out, "  {label}: {v}");
+            }
+        }
+        for d in &sf.dkim_signatures {
+            let signs_from = d
+                .signed_headers
+                .iter()
+                .any(|h| h.eq_ignore_ascii_case("from"));
+            let _ = writeln!(
+                out,
+                "  DKIM-Signature (line {}): d={} s={} a={}{}{}",
+                d.line,
+                d.domain.as_deref().unwrap_or("?"),
+                d.selector.as_deref().unwrap_or("?"),
+                d.algorithm.as_deref().unwrap_or("?"),
+                if signs_from {
+                    ""
+                } else {
+                    ", does NOT sign From"
+                },
+                d.body_length
+                    .map(|l| format!(", body limited to {l} bytes (l=)"))
+                    .unwrap_or_default()
+            );
+        }
+    }
+
     if !report.spam.is_empty() {
         let _ = writeln!(out, "\nSpam filters");
         for v in &report.spam {
