@@ -3,7 +3,7 @@
 // MAILTRACE_TEST_PAGE to the page's URL.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { chromium } from "playwright-core";
 
 const PAGE = process.env.MAILTRACE_TEST_PAGE;
@@ -85,6 +85,26 @@ test("the PTR shows as pending while its lookup is in flight", async () => {
   assert.equal(await page.locator("#hops tbody tr").count(), 3);
   release();
   await page.locator("#ptr[data-status=found]").waitFor();
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("recorded authentication, spam verdicts, sender facts and grouped findings are shown", async () => {
+  const { page, problems } = await open();
+  const sample = readFileSync(new URL("../samples/forwarded-as-attachment.eml", import.meta.url), "utf8");
+  await page.$eval("#input", (el, text) => { el.value = text; }, sample);
+  await page.uncheck("#live");
+  await page.click("#analyze");
+  await page.locator("#findings li[data-code='spam.flagged']").waitFor();
+  assert.match(await page.locator("#summary").textContent(), /Invoice 2024-0117/);
+  assert.match(await page.locator("#recorded-auth").textContent(), /dmarc\s*fail/);
+  assert.match(await page.locator("#recorded-auth").textContent(), /Trusted: Written by mx\.globex\.example/);
+  assert.match(await page.locator("#spam").textContent(), /SpamAssassin scored this message 6\.8/);
+  assert.match(await page.locator("#sender-facts").textContent(), /supplier\.example/);
+  const groups = await page.locator("#findings h3").allTextContents();
+  assert.ok(groups.includes("What was pasted") && groups.includes("Spam filters"), groups.join(", "));
+  assert.ok(await page.locator("#findings li[data-code='input.attached-message']").count() === 1);
+  await page.screenshot({ path: `${ARTIFACTS}page-forwarded.png`, fullPage: true });
   assert.deepEqual(problems, []);
   await page.close();
 });
