@@ -45,13 +45,22 @@ pub fn parse_with(text: &str, allow_day_only: bool) -> Option<ParsedDate> {
     let mut offset: Option<i32> = None;
     let mut loose_numbers: Vec<u32> = Vec::new();
 
-    let cleaned = strip_comments(text);
+    let cleaned: std::borrow::Cow<'_, str> = if text.contains('(') {
+        std::borrow::Cow::Owned(strip_comments(text))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
     for raw in cleaned.split(|c: char| c.is_whitespace() || c == ',') {
         let token = raw.trim_matches(|c: char| c == '.' && raw.len() > 1);
         if token.is_empty() {
             continue;
         }
-        let lower = token.to_ascii_lowercase();
+        let lower: std::borrow::Cow<'_, str> =
+            if token.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                std::borrow::Cow::Owned(token.to_ascii_lowercase())
+            } else {
+                std::borrow::Cow::Borrowed(token)
+            };
         if lower.len() >= 3 && WEEKDAYS.iter().any(|w| lower.starts_with(w)) && is_alpha(&lower) {
             continue;
         }

@@ -392,7 +392,7 @@ struct Scan<'a> {
     return_path: Option<Field<'a>>,
     received_seen: usize,
     received_date: Option<(i64, Field<'a>)>,
-    signatures: Vec<(DkimSignature, Evidence)>,
+    signatures: Vec<(DkimSignature, Field<'a>)>,
     signatures_total: usize,
     list_unsubscribe: Option<Field<'a>>,
     list_unsubscribe_post: Option<Field<'a>>,
@@ -439,7 +439,7 @@ impl<'a> Scan<'a> {
             if self.signatures.len() < MAX_SIGNATURES {
                 self.signatures.push((
                     parse_dkim_signature(clip(field.value, 16 * 1024), field.line),
-                    field.evidence(),
+                    field,
                 ));
             }
         } else if name.eq_ignore_ascii_case("List-Unsubscribe") {
@@ -471,7 +471,8 @@ impl<'a> Scan<'a> {
 /// Everything in a signature that matters for the findings, computed once.
 struct SigView<'s> {
     sig: &'s DkimSignature,
-    evidence: &'s Evidence,
+    /// The signature's field, for evidence (built only when a finding needs it).
+    field: &'s Field<'s>,
     /// Free of syntax errors and with an algorithm receivers accept.
     usable: bool,
     aligned: bool,
@@ -509,9 +510,9 @@ pub fn check<'a>(
     let views: Vec<SigView<'_>> = scan
         .signatures
         .iter()
-        .map(|(sig, evidence)| SigView {
+        .map(|(sig, field)| SigView {
             sig,
-            evidence,
+            field,
             usable: sig.syntax_errors.is_empty()
                 && matches!(
                     sig.algorithm.as_deref(),
@@ -747,7 +748,7 @@ fn check_dkim(
     for view in views {
         let sig = view.sig;
         let d = sig.domain.as_deref().unwrap_or("an unnamed domain");
-        let ev = || vec![view.evidence.clone()];
+        let ev = || vec![view.field.evidence()];
         if !sig.syntax_errors.is_empty() {
             let shown: Vec<&str> = sig
                 .syntax_errors
@@ -878,7 +879,7 @@ fn check_dkim(
                 severity,
                 title,
                 detail,
-                others.iter().map(|v| v.evidence.clone()).collect(),
+                others.iter().map(|v| v.field.evidence()).collect(),
             ));
         }
     }
@@ -1059,7 +1060,7 @@ fn check_bulk(scan: &Scan<'_>, views: &[SigView<'_>], findings: &mut Vec<Finding
                     Severity::Warning,
                     "The unsubscribe headers are not covered by the DKIM signature.",
                     "One-click unsubscription only counts when the sender's DKIM signature includes both List-Unsubscribe and List-Unsubscribe-Post (RFC 8058), so that nobody can slip in another link. The signing settings should add both headers.",
-                    views.iter().map(|v| v.evidence.clone()).collect(),
+                    views.iter().map(|v| v.field.evidence()).collect(),
                 ));
             }
         }
