@@ -278,7 +278,7 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
         .split('\n')
         .find(|l| !l.trim().is_empty())
         .is_some_and(|l| l.trim_start().starts_with('>'));
-    let owned: Vec<String> = if quoted {
+    let owned: Vec<std::borrow::Cow<'_, str>> = if quoted {
         notes.push(InputNote {
             code: "input.quoted",
             message: "The headers were quoted with \"> \" (a forwarded message); the quote marks were removed.".into(),
@@ -287,16 +287,16 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
         text.split('\n')
             .map(|l| {
                 let t = l.trim_start();
-                match t.strip_prefix('>') {
-                    Some(rest) => rest.strip_prefix(' ').unwrap_or(rest).to_string(),
-                    None => l.to_string(),
-                }
+                std::borrow::Cow::Borrowed(match t.strip_prefix('>') {
+                    Some(rest) => rest.strip_prefix(' ').unwrap_or(rest),
+                    None => l,
+                })
             })
             .collect()
     } else {
-        text.split('\n').map(str::to_string).collect()
+        text.split('\n').map(std::borrow::Cow::Borrowed).collect()
     };
-    let lines: Vec<&str> = owned.iter().map(String::as_str).collect();
+    let lines: Vec<&str> = owned.iter().map(|l| l.as_ref()).collect();
     let mut index = 0;
     while index < lines.len() && lines[index].trim().is_empty() {
         index += 1;
@@ -342,22 +342,25 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
         });
     }
     let first_line = index;
-    let dedent = |i: usize, line: &'_ str| -> String {
-        if whole_block || i == first_line {
-            line.strip_prefix(indent.as_str())
-                .unwrap_or(line)
-                .to_string()
-        } else {
-            line.to_string()
-        }
-    };
+    // The indentation removed from lines after the first.
+    let rest_indent: &str = if whole_block { indent.as_str() } else { "" };
+    fn cut<'l>(line: &'l str, prefix: &str) -> &'l str {
+        line.strip_prefix(prefix).unwrap_or(line)
+    }
 
     let mut fields: Vec<Field> = Vec::new();
     let mut header_bytes = 0usize;
     let mut body_start: Option<usize> = None;
     let mut i = index;
     while i < lines.len() {
-        let line = dedent(i, lines[i]);
+        let line = cut(
+            lines[i],
+            if i == first_line {
+                indent.as_str()
+            } else {
+                rest_indent
+            },
+        );
         let number = i as u32 + 1;
         if line.trim().is_empty() {
             body_start = Some(i + 1);
@@ -394,12 +397,14 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
             }
         } else if is_header_start(&line) {
             let colon = line.find(':').unwrap_or(0);
-            fields.push(Field::new(
-                line[..colon].trim_end().to_string(),
-                line[colon + 1..].to_string(),
-                number,
-            ));
-        } else if header_follows(&lines, i + 1, &|j: usize, l: &str| dedent(j, l)) {
+            // Unfolded once all continuation lines are in (below).
+            fields.push(Field {
+                name: line[..colon].trim_end().to_string(),
+                value: line[colon + 1..].to_string(),
+                line: number,
+                unfolded: String::new(),
+            });
+        } else if header_follows(&lines, i + 1, rest_indent) {
             notes.push(InputNote {
                 code: "input.skipped-line",
                 message: format!(
@@ -460,15 +465,14 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
 
 /// Whether a header field starts within the next few lines (so a stray line is skipped rather
 /// than taken as the start of the body).
-fn header_follows(lines: &[&str], from: usize, dedent: &dyn Fn(usize, &str) -> String) -> bool {
+fn header_follows(lines: &[&str], from: usize, indent: &str) -> bool {
     lines
         .iter()
-        .enumerate()
         .skip(from)
         .take(3)
-        .map(|(i, l)| dedent(i, l))
+        .map(|l| l.strip_prefix(indent).unwrap_or(l))
         .take_while(|l| !l.trim().is_empty())
-        .any(|l| is_header_start(&l))
+        .any(is_header_start)
 }
 
 fn count_endings(bytes: &[u8]) -> (usize, usize, usize) {
