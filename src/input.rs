@@ -366,7 +366,7 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
             body_start = Some(i + 1);
             break;
         }
-        let is_header_line = is_continuation(&line) || is_header_start(&line);
+        let is_header_line = is_continuation(line) || is_header_start(line);
         if is_header_line {
             header_bytes += line.len() + 1;
         }
@@ -383,11 +383,11 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
             body_start = None;
             break;
         }
-        if is_continuation(&line) {
+        if is_continuation(line) {
             match fields.last_mut() {
                 Some(field) => {
                     field.value.push('\n');
-                    field.value.push_str(&line);
+                    field.value.push_str(line);
                 }
                 None => notes.push(InputNote {
                     code: "input.orphan-continuation",
@@ -395,7 +395,7 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
                     line: Some(number),
                 }),
             }
-        } else if is_header_start(&line) {
+        } else if is_header_start(line) {
             let colon = line.find(':').unwrap_or(0);
             // Unfolded once all continuation lines are in (below).
             fields.push(Field {
