@@ -205,29 +205,56 @@ pub fn text(report: &Report) -> String {
 
     if !report.findings.is_empty() {
         let _ = writeln!(out, "\nFindings");
+        // Grouped by area (the first part of the code), groups in order of their most serious
+        // finding, as the page shows them.
+        let mut groups: Vec<(&str, Vec<&crate::report::Finding>)> = Vec::new();
         for f in &report.findings {
-            let tag = match f.severity {
-                Severity::Problem => "PROBLEM",
-                Severity::Warning => "warning",
-                Severity::Info => "info",
-            };
-            let _ = writeln!(out, "  [{tag}] {} ({})", f.title, f.code);
-            if !f.detail.is_empty() {
-                let _ = writeln!(out, "          {}", f.detail);
+            let title = group_title(f.code.split('.').next().unwrap_or(""));
+            match groups.iter_mut().find(|(t, _)| *t == title) {
+                Some((_, list)) => list.push(f),
+                None => groups.push((title, vec![f])),
             }
-            for e in &f.evidence {
-                match (e.line, e.text.is_empty()) {
-                    (Some(line), false) => {
-                        let _ = writeln!(out, "          line {line}: {}", e.text);
+        }
+        for (title, list) in groups {
+            let _ = writeln!(out, "  {title}");
+            for f in list {
+                let tag = match f.severity {
+                    Severity::Problem => "PROBLEM",
+                    Severity::Warning => "warning",
+                    Severity::Info => "info",
+                };
+                let _ = writeln!(out, "    [{tag}] {} ({})", f.title, f.code);
+                if !f.detail.is_empty() {
+                    let _ = writeln!(out, "            {}", f.detail);
+                }
+                for e in &f.evidence {
+                    match (e.line, e.text.is_empty()) {
+                        (Some(line), false) => {
+                            let _ = writeln!(out, "            line {line}: {}", e.text);
+                        }
+                        (None, false) => {
+                            let _ = writeln!(out, "            {}", e.text);
+                        }
+                        _ => {}
                     }
-                    (None, false) => {
-                        let _ = writeln!(out, "          {}", e.text);
-                    }
-                    _ => {}
                 }
             }
         }
     }
+    if !report.headers.is_empty() {
+        let _ = writeln!(out, "\nAll headers");
+        for h in &report.headers {
+            let value = h.decoded.as_deref().unwrap_or(&h.value);
+            let _ = writeln!(out, "  {:>4}  {}: {}", h.line, h.name, value);
+            if h.decoded.is_some() {
+                let _ = writeln!(out, "        raw: {}", h.value);
+            }
+            if let Some(explanation) = &h.explanation {
+                let _ = writeln!(out, "        ({explanation})");
+            }
+        }
+    }
+
     if !report.dns.is_empty() {
         let _ = writeln!(out, "\nDNS lookups");
         for x in &report.dns {
@@ -252,4 +279,21 @@ pub fn text(report: &Report) -> String {
         }
     }
     out
+}
+
+/// The heading of a group of findings, by the area part of their code (the page uses the same).
+fn group_title(area: &str) -> &'static str {
+    match area {
+        "input" => "What was pasted",
+        "received" => "Delivery path",
+        "rdns" => "Sending server",
+        "recorded" | "arc" => "Authentication recorded by the receiver",
+        "dkim" => "DKIM signatures",
+        "sender" => "The sender",
+        "header" => "Message headers",
+        "bulk" => "Bulk mail",
+        "spam" => "Spam filters",
+        "dns" => "DNS lookups",
+        _ => "Other",
+    }
 }

@@ -113,6 +113,12 @@ fn text_output_shows_the_path_and_the_ptr() {
     assert!(text.contains("Sending IP: 203.0.113.5"), "{text}");
     assert!(text.contains("Reverse DNS: mail.sender.example"), "{text}");
     assert!(text.contains("Total delivery time: 7 s"), "{text}");
+    // Findings grouped by area, and every header with its explanation.
+    assert!(
+        text.contains("\n  Delivery path\n    [info] Hop 1: a mail program logged in"),
+        "{text}"
+    );
+    assert!(text.contains("Subject: Quarterly report – Q4\n        raw: =?UTF-8?Q?Quarterly_report_=E2=80=93_Q4?=\n        (The subject line.)"), "{text}");
 }
 
 #[test]
