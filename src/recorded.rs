@@ -43,7 +43,8 @@ impl ReceivedSpf {
     }
 }
 
-const SPF_RESULTS: [&str; 7] = [
+/// Result words: the seven of SPF (RFC 7208 section 2.6) first, then those provider headers add.
+const RESULT_WORDS: [&str; 9] = [
     "pass",
     "fail",
     "softfail",
@@ -51,18 +52,27 @@ const SPF_RESULTS: [&str; 7] = [
     "none",
     "temperror",
     "permerror",
+    "policy",
+    "invalid",
 ];
+
+/// The run of letters a value starts with, lowercase.
+fn leading_word(value: &str) -> String {
+    value
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
 
 /// Parses the value of a Received-SPF field. None when it does not start with a result word.
 pub fn parse_received_spf(value: &str, line: u32) -> Option<ReceivedSpf> {
     let value = crate::input::breaks_to_spaces(value);
     let trimmed = value.trim_start();
-    let word: String = trimmed
-        .chars()
-        .take_while(|c| c.is_ascii_alphabetic())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    if !SPF_RESULTS.contains(&word.as_str()) {
+    let word = leading_word(trimmed);
+    if !RESULT_WORDS[..7].contains(&word.as_str()) {
         return None;
     }
     let mut rest = &trimmed[word.len()..];
@@ -245,24 +255,8 @@ pub const PROVIDER_RESULTS: &[(&str, &str)] = &[
 
 /// The result word at the start of a provider result header's value.
 pub fn provider_result(value: &str) -> Option<String> {
-    let word: String = value
-        .trim_start()
-        .chars()
-        .take_while(|c| c.is_ascii_alphabetic())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    const WORDS: [&str; 9] = [
-        "pass",
-        "fail",
-        "softfail",
-        "neutral",
-        "none",
-        "temperror",
-        "permerror",
-        "policy",
-        "invalid",
-    ];
-    WORDS.contains(&word.as_str()).then_some(word)
+    let word = leading_word(value);
+    RESULT_WORDS.contains(&word.as_str()).then_some(word)
 }
 
 #[cfg(test)]
