@@ -122,14 +122,10 @@ pub struct InputNote {
 pub struct Normalized {
     /// Header fields in the order they appear (newest first, as mail systems prepend).
     pub fields: Vec<Field>,
-    /// The header section rebuilt from the fields, LF line endings, ending in a blank line.
-    pub header_text: String,
     /// The body, LF line endings, if there was one.
     pub body: Option<String>,
     /// The number of lines of the paste before the body's first line.
     pub body_line: u32,
-    /// Bytes in the input.
-    pub bytes: usize,
     /// Line endings found.
     pub line_ending: LineEnding,
     /// What was assumed or skipped.
@@ -224,7 +220,6 @@ fn boundary_of(content_type: &str) -> Option<String> {
 /// inside another one).
 pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
     let mut notes = Vec::new();
-    let bytes = input.len();
     let input = if input.len() > MAX_INPUT {
         notes.push(InputNote {
             code: "input.truncated",
@@ -443,21 +438,10 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
         .map(|start| lines[start..].join("\n"))
         .filter(|b| !b.trim().is_empty());
 
-    let mut header_text = String::with_capacity(header_bytes + 2);
-    for field in &fields {
-        header_text.push_str(&field.name);
-        header_text.push(':');
-        header_text.push_str(&field.value);
-        header_text.push('\n');
-    }
-    header_text.push('\n');
-
     Normalized {
         fields,
-        header_text,
         body,
         body_line: body_start.map_or(0, |b| b as u32) + offset,
-        bytes,
         line_ending,
         notes,
     }

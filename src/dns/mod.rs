@@ -264,6 +264,21 @@ pub enum RData {
 }
 
 impl RData {
+    /// The record type of this data (None for a type the analysis does not decode).
+    pub fn record_type(&self) -> Option<RecordType> {
+        Some(match self {
+            RData::A(_) => RecordType::A,
+            RData::Aaaa(_) => RecordType::Aaaa,
+            RData::Ns(_) => RecordType::Ns,
+            RData::Cname(_) => RecordType::Cname,
+            RData::Ptr(_) => RecordType::Ptr,
+            RData::Mx { .. } => RecordType::Mx,
+            RData::Txt(_) => RecordType::Txt,
+            RData::Soa => RecordType::Soa,
+            RData::Other { .. } => return None,
+        })
+    }
+
     /// The TXT strings joined without separators (RFC 7208 section 3.3, RFC 6376 section 3.6.2.2).
     pub fn txt_joined(&self) -> Option<String> {
         match self {
@@ -345,7 +360,7 @@ impl Answer {
                     RData::Cname(target) if question.rtype != RecordType::Cname => {
                         next = Some(target.clone())
                     }
-                    data if rdata_type(data) == Some(question.rtype) => out.push(data),
+                    data if data.record_type() == Some(question.rtype) => out.push(data),
                     _ => {}
                 }
             }
@@ -356,20 +371,6 @@ impl Answer {
         }
         out
     }
-}
-
-fn rdata_type(data: &RData) -> Option<RecordType> {
-    Some(match data {
-        RData::A(_) => RecordType::A,
-        RData::Aaaa(_) => RecordType::Aaaa,
-        RData::Ns(_) => RecordType::Ns,
-        RData::Cname(_) => RecordType::Cname,
-        RData::Ptr(_) => RecordType::Ptr,
-        RData::Mx { .. } => RecordType::Mx,
-        RData::Txt(_) => RecordType::Txt,
-        RData::Soa => RecordType::Soa,
-        RData::Other { .. } => return None,
-    })
 }
 
 /// Why a query got no answer. Every one of these means "could not check" (a temperror),

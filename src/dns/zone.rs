@@ -102,7 +102,7 @@ impl MemoryResolver {
             }
             let matching: Vec<Record> = at_name
                 .iter()
-                .filter(|r| r.data_type() == Some(question.rtype))
+                .filter(|r| r.data.record_type() == Some(question.rtype))
                 .map(|r| (*r).clone())
                 .collect();
             let exists = !at_name.is_empty() || self.has_names_below(&name);
@@ -127,22 +127,6 @@ impl MemoryResolver {
 impl Resolver for MemoryResolver {
     fn lookup(&self, question: &Question, _timeout_ms: u32) -> Result<Answer, DnsError> {
         self.answer(question)
-    }
-}
-
-impl Record {
-    fn data_type(&self) -> Option<RecordType> {
-        Some(match self.data {
-            RData::A(_) => RecordType::A,
-            RData::Aaaa(_) => RecordType::Aaaa,
-            RData::Ns(_) => RecordType::Ns,
-            RData::Cname(_) => RecordType::Cname,
-            RData::Ptr(_) => RecordType::Ptr,
-            RData::Mx { .. } => RecordType::Mx,
-            RData::Txt(_) => RecordType::Txt,
-            RData::Soa => RecordType::Soa,
-            RData::Other { .. } => return None,
-        })
     }
 }
 
