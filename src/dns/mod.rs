@@ -417,3 +417,73 @@ pub trait Resolver {
     /// Answers one question.
     fn lookup(&self, question: &Question, timeout_ms: u32) -> Result<Answer, DnsError>;
 }
+
+/// The DNS outcomes a check can see so far. Checks that need DNS (SPF, DKIM keys, DMARC,
+/// blocklists, ...) are pure functions of their inputs and of this view: they are evaluated
+/// again whenever an answer arrives, and say which questions they still need with [`Step`].
+pub trait Answers {
+    /// The outcome for `question` once it has arrived; None while it is unasked or in flight.
+    fn outcome(&self, question: &Question) -> Option<&Result<Answer, DnsError>>;
+}
+
+impl Answers for std::collections::HashMap<Question, Result<Answer, DnsError>> {
+    fn outcome(&self, question: &Question) -> Option<&Result<Answer, DnsError>> {
+        self.get(question)
+    }
+}
+
+/// Where a DNS-driven evaluation stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step<T> {
+    /// Finished, with its result.
+    Done(T),
+    /// It cannot go on before these questions are answered. A check lists every question it
+    /// can already know it needs (not only the first), so they go out in parallel and the
+    /// number of sequential round trips equals the depth of the dependencies.
+    Need(Vec<Question>),
+}
+
+/// Runs an evaluation to the end against a synchronous resolver: each round asks every
+/// question the evaluation needs, then evaluates again. After `max_questions` distinct
+/// questions, further ones are answered [`DnsError::Budget`] without being asked, so an
+/// evaluation that keeps asking still ends. For tests and the CLI's single-check commands.
+/// None only if the evaluation asks again for questions it already has answers to (a bug in
+/// the check), so that such a bug ends instead of looping.
+pub type Evaluated<T> = (
+    Option<T>,
+    std::collections::HashMap<Question, Result<Answer, DnsError>>,
+);
+
+/// See [`Evaluated`].
+pub fn evaluate<T>(
+    resolver: &dyn Resolver,
+    timeout_ms: u32,
+    max_questions: usize,
+    mut eval: impl FnMut(&dyn Answers) -> Step<T>,
+) -> Evaluated<T> {
+    let mut answers: std::collections::HashMap<Question, Result<Answer, DnsError>> =
+        std::collections::HashMap::new();
+    loop {
+        match eval(&answers) {
+            Step::Done(result) => return (Some(result), answers),
+            Step::Need(questions) => {
+                let mut progressed = false;
+                for question in questions {
+                    if answers.contains_key(&question) {
+                        continue;
+                    }
+                    progressed = true;
+                    let outcome = if answers.len() >= max_questions {
+                        Err(DnsError::Budget)
+                    } else {
+                        resolver.lookup(&question, timeout_ms)
+                    };
+                    answers.insert(question, outcome);
+                }
+                if !progressed {
+                    return (None, answers);
+                }
+            }
+        }
+    }
+}
