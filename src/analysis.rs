@@ -317,6 +317,7 @@ impl Analysis {
                 .iter()
                 .map(|f| (f.name.as_str(), f.value.as_str(), f.line)),
             self.now_ms,
+            self.options.charset_decoder,
         );
         self.sender = facts;
         self.findings.extend(findings);
@@ -569,28 +570,21 @@ impl Analysis {
     }
 
     fn read_summary(&mut self, normalized: &Normalized) {
-        // mail-parser reads the address structure of From and To (groups, quoting, comments);
-        // the rest of the summary is read here.
         let field = |name: &str| normalized.fields.iter().find(|f| f.is(name));
-        let mailbox = |m: mail_parser::Mailbox<'_>| Mailbox {
-            name: m.name().map(str::to_string),
-            address: m.address().map(str::to_string),
+        let platform = self.options.charset_decoder;
+        let mailbox = |m: crate::address::ParsedMailbox| Mailbox {
+            name: m.name,
+            address: m.address,
         };
         if let Some(f) = field("From") {
-            let parsed = mail_parser::HeaderForm::Addresses.parse(f.value.as_bytes());
-            self.message.from = parsed
-                .value()
-                .as_address()
-                .and_then(|list| list.first())
-                .map(mailbox);
+            self.message.from = crate::address::first(&f.value, platform).map(mailbox);
         }
         if let Some(f) = field("To") {
-            let parsed = mail_parser::HeaderForm::Addresses.parse(f.value.as_bytes());
-            self.message.to = parsed
-                .value()
-                .as_address()
-                .map(|list| list.mailboxes().take(50).map(mailbox).collect())
-                .unwrap_or_default();
+            self.message.to = crate::address::parse_list(&f.value, platform)
+                .into_iter()
+                .take(50)
+                .map(mailbox)
+                .collect();
         }
         self.message.message_id = field("Message-ID").map(|f| {
             let id = f.unfolded();
@@ -599,9 +593,8 @@ impl Analysis {
                 1024,
             )
         });
-        let platform = self.options.charset_decoder;
-        // Subject and display names are decoded here rather than by mail-parser, so that the
-        // platform's charset decoder is used where mail-parser's tables are left out (wasm).
+        // Subject and display names are decoded here, with the platform's charset decoder
+        // where there is one (the browser's TextDecoder in the wasm build).
         self.message.subject = field("Subject").map(|f| {
             shorten(
                 crate::rfc2047::decode(f.unfolded(), platform).trim(),

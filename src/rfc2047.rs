@@ -185,10 +185,27 @@ pub fn decode_bytes(charset: &str, bytes: &[u8], platform: Option<CharsetDecoder
     {
         return text;
     }
+    fallback(label, bytes)
+}
+
+/// Natively, mail-parser's charset tables (every charset, with its `full_encoding` feature).
+#[cfg(not(target_arch = "wasm32"))]
+fn fallback(label: &str, bytes: &[u8]) -> String {
     match mail_parser::Charset::from_label(label.as_bytes()) {
         Some(charset) => charset.decode(bytes).into_owned(),
         None => String::from_utf8_lossy(bytes).into_owned(),
     }
+}
+
+/// In the browser the platform decoder (TextDecoder) knows every charset; without it, Latin-1
+/// is decoded here (its bytes are its code points) and anything else as UTF-8, lossily.
+#[cfg(target_arch = "wasm32")]
+fn fallback(label: &str, bytes: &[u8]) -> String {
+    let lower = label.to_ascii_lowercase();
+    if matches!(lower.as_str(), "iso-8859-1" | "latin1" | "iso8859-1" | "l1") {
+        return bytes.iter().map(|&b| char::from(b)).collect();
+    }
+    String::from_utf8_lossy(bytes).into_owned()
 }
 
 #[cfg(test)]

@@ -486,6 +486,7 @@ struct SigView<'s> {
 pub fn check<'a>(
     fields: impl IntoIterator<Item = (&'a str, &'a str, u32)>,
     now_ms: i64,
+    platform: Option<crate::rfc2047::CharsetDecoder>,
 ) -> (SenderFacts, Vec<Finding>) {
     let mut scan = Scan::default();
     for (name, value, line) in fields {
@@ -498,7 +499,7 @@ pub fn check<'a>(
     let from_mailbox = scan
         .from
         .first()
-        .and_then(|f| first_mailbox("From", f.value));
+        .and_then(|f| first_mailbox(f.value, platform));
     facts.from_domain = from_mailbox
         .as_ref()
         .and_then(|m| m.address.as_deref())
@@ -541,7 +542,7 @@ pub fn check<'a>(
     // Reply-To and Return-Path.
     let reply_to = scan.single("Reply-To").first().copied();
     facts.reply_to_domain = reply_to
-        .and_then(|f| first_mailbox("Reply-To", f.value))
+        .and_then(|f| first_mailbox(f.value, platform))
         .and_then(|m| m.address)
         .and_then(|a| domain_of(&a));
     facts.return_path_domain = scan.return_path.and_then(|f| return_path_domain(f.value));
@@ -1110,20 +1111,15 @@ struct MailboxText {
     address: Option<String>,
 }
 
-/// The first mailbox of an address field, read with mail-parser.
-fn first_mailbox(name: &str, value: &str) -> Option<MailboxText> {
-    let raw = format!("{name}: {}\r\n\r\n", unfold(clip(value, MAX_ADDRESS_FIELD)));
-    let message = mail_parser::MessageParser::new().parse_headers(raw.as_bytes())?;
-    let headers = message.headers();
-    let list = if name == "From" {
-        headers.from()
-    } else {
-        headers.reply_to()
-    }?;
-    let mailbox = list.first()?;
+/// The first mailbox of an address field.
+fn first_mailbox(
+    value: &str,
+    platform: Option<crate::rfc2047::CharsetDecoder>,
+) -> Option<MailboxText> {
+    let mailbox = crate::address::first(clip(value, MAX_ADDRESS_FIELD), platform)?;
     Some(MailboxText {
-        name: mailbox.name().map(|n| clip(n, MAX_VALUE).to_string()),
-        address: mailbox.address().map(|a| clip(a, 512).to_string()),
+        name: mailbox.name.map(|n| clip(&n, MAX_VALUE).to_string()),
+        address: mailbox.address.map(|a| clip(&a, 512).to_string()),
     })
 }
 
@@ -1631,6 +1627,7 @@ X-SG-EID: u001.abcdefg
         check(
             f.iter().map(|(n, v, l)| (n.as_str(), v.as_str(), *l)),
             now_ms,
+            None,
         )
     }
 
@@ -2596,7 +2593,7 @@ X-SG-EID: u001.abcdefg
                 .map(|(i, (n, v))| (*n, v.as_str(), i as u32 + 1))
                 .collect();
             for now in [NOW, 0, i64::MIN, i64::MAX] {
-                let (_, findings) = check(fields.iter().copied(), now);
+                let (_, findings) = check(fields.iter().copied(), now, None);
                 for f in &findings {
                     assert!(f.evidence.iter().all(|e| e.text.len() <= MAX_EVIDENCE + 3));
                 }
