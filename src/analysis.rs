@@ -30,9 +30,9 @@ use crate::dns::{Answer, DnsError, Query, QueryId, Question, RData, Rcode};
 use crate::domain::org_domain;
 use crate::input::{self, Field, Normalized};
 use crate::ip::{self, IpClass};
+use crate::lookups::{LookupState, LookupTable};
 use crate::received;
 use crate::report::*;
-use std::collections::HashMap;
 use std::net::IpAddr;
 
 /// How an analysis runs.
@@ -66,19 +66,6 @@ pub const MAX_HOPS: usize = 100;
 /// Longest header value kept in the report, in bytes.
 const MAX_VALUE: usize = 8 * 1024;
 
-#[derive(Debug, Clone)]
-enum LookupState {
-    Wanted,
-    InFlight,
-    Done(Result<Answer, DnsError>),
-}
-
-#[derive(Debug, Clone)]
-struct Lookup {
-    question: Question,
-    state: LookupState,
-}
-
 /// One analysis of one pasted message.
 #[derive(Debug, Clone)]
 pub struct Analysis {
@@ -96,9 +83,7 @@ pub struct Analysis {
     sender: crate::sender::SenderFacts,
     spam: Vec<crate::spam::SpamVerdict>,
     findings: Vec<Finding>,
-    lookups: Vec<Lookup>,
-    index: HashMap<Question, usize>,
-    over_budget: bool,
+    dns: LookupTable,
 }
 
 impl Analysis {
@@ -129,6 +114,8 @@ impl Analysis {
             });
             normalized = input::normalize_from(inner.as_bytes(), offset);
         }
+        let (live, max_queries, timeout_ms) =
+            (options.live, options.max_queries, options.query_timeout_ms);
         let mut analysis = Analysis {
             now_ms,
             options,
@@ -149,9 +136,7 @@ impl Analysis {
             sender: crate::sender::SenderFacts::default(),
             spam: Vec::new(),
             findings: Vec::new(),
-            lookups: Vec::new(),
-            index: HashMap::new(),
-            over_budget: false,
+            dns: LookupTable::new(live, max_queries, timeout_ms),
         };
         analysis.findings.extend(attached_note);
         analysis.read_input(&normalized);
@@ -164,60 +149,30 @@ impl Analysis {
     /// ask (and nothing will be, once every query handed out is answered).
     #[must_use]
     pub fn poll_queries(&mut self) -> Vec<Query> {
-        let timeout_ms = self.options.query_timeout_ms;
-        let mut out = Vec::new();
-        for (i, lookup) in self.lookups.iter_mut().enumerate() {
-            if matches!(lookup.state, LookupState::Wanted) {
-                lookup.state = LookupState::InFlight;
-                out.push(Query {
-                    id: QueryId(i as u32),
-                    question: lookup.question.clone(),
-                    timeout_ms,
-                });
-            }
-        }
-        out
+        self.dns.poll_queries()
     }
 
     /// One query ready to be sent, if any.
     #[must_use]
     pub fn poll_query(&mut self) -> Option<Query> {
-        let i = self
-            .lookups
-            .iter()
-            .position(|l| matches!(l.state, LookupState::Wanted))?;
-        self.lookups[i].state = LookupState::InFlight;
-        Some(Query {
-            id: QueryId(i as u32),
-            question: self.lookups[i].question.clone(),
-            timeout_ms: self.options.query_timeout_ms,
-        })
+        self.dns.poll_query()
     }
 
     /// Takes the outcome of a query. Unknown ids and repeated answers are ignored.
     pub fn handle_answer(&mut self, id: QueryId, outcome: Result<Answer, DnsError>) {
-        let Some(lookup) = self.lookups.get_mut(id.0 as usize) else {
-            return;
-        };
-        if matches!(lookup.state, LookupState::InFlight) {
-            lookup.state = LookupState::Done(outcome);
+        if self.dns.answer(id, outcome) {
             self.plan();
         }
     }
 
     /// Whether every query handed out has been answered and none is left to hand out.
     pub fn is_finished(&self) -> bool {
-        self.lookups
-            .iter()
-            .all(|l| matches!(l.state, LookupState::Done(_)))
+        self.dns.is_finished()
     }
 
     /// The number of queries handed out and not yet answered.
     pub fn in_flight(&self) -> usize {
-        self.lookups
-            .iter()
-            .filter(|l| matches!(l.state, LookupState::InFlight))
-            .count()
+        self.dns.in_flight()
     }
 
     /// The report as it stands, with unanswered lookups shown as pending.
@@ -225,33 +180,20 @@ impl Analysis {
         self.clone().into_report(false)
     }
 
-    /// The final report. Lookups still unanswered are reported as stopped ("could not check").
+    /// The final report. Lookups still unanswered are reported as stopped ("could not check"),
+    /// and checks waiting on them finish with what they have.
     pub fn finish(mut self) -> Report {
-        for lookup in &mut self.lookups {
-            if !matches!(lookup.state, LookupState::Done(_)) {
-                lookup.state = LookupState::Done(Err(DnsError::Stopped));
-            }
-        }
+        self.dns.stop();
+        self.plan();
         self.into_report(true)
     }
 
     fn want(&mut self, question: Question) {
-        if !self.options.live || self.index.contains_key(&question) {
-            return;
-        }
-        if self.lookups.len() >= self.options.max_queries {
-            self.over_budget = true;
-            return;
-        }
-        self.index.insert(question.clone(), self.lookups.len());
-        self.lookups.push(Lookup {
-            question,
-            state: LookupState::Wanted,
-        });
+        self.dns.want(question);
     }
 
     fn outcome(&self, question: &Question) -> Option<&LookupState> {
-        self.index.get(question).map(|&i| &self.lookups[i].state)
+        self.dns.state(question)
     }
 
     /// Decides which questions are needed, given the answers so far.
@@ -895,7 +837,7 @@ impl Analysis {
                 _ => {}
             }
         }
-        if self.over_budget {
+        if self.dns.over_budget() {
             findings.push(Finding {
                 code: "dns.budget".into(),
                 severity: Severity::Warning,
@@ -927,30 +869,7 @@ impl Analysis {
             spam: self.spam,
             headers: self.headers,
             findings,
-            dns: self
-                .lookups
-                .into_iter()
-                .map(|l| match l.state {
-                    LookupState::Done(Ok(answer)) => DnsExchange {
-                        question: l.question,
-                        status: ExchangeStatus::Answered,
-                        answer: Some(answer),
-                        error: None,
-                    },
-                    LookupState::Done(Err(error)) => DnsExchange {
-                        question: l.question,
-                        status: ExchangeStatus::Error,
-                        answer: None,
-                        error: Some(error),
-                    },
-                    _ => DnsExchange {
-                        question: l.question,
-                        status: ExchangeStatus::Pending,
-                        answer: None,
-                        error: None,
-                    },
-                })
-                .collect(),
+            dns: self.dns.into_exchanges(),
         }
     }
 

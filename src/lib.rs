@@ -17,6 +17,7 @@ pub mod domain;
 pub mod header_info;
 pub mod input;
 pub mod ip;
+pub mod lookups;
 pub mod received;
 pub mod recorded;
 pub mod render;

@@ -1,0 +1,202 @@
+//! The table of DNS questions one analysis (or one domain check) asks: each question goes out
+//! once, however many checks need it; the number of questions is capped; and what has arrived is
+//! the [`Answers`] view the checks are evaluated against.
+
+use crate::dns::{Answer, Answers, DnsError, Query, QueryId, Question};
+use crate::report::{DnsExchange, ExchangeStatus};
+use std::collections::HashMap;
+
+/// Where one question stands.
+#[derive(Debug, Clone)]
+pub enum LookupState {
+    /// Wanted, not yet handed out.
+    Wanted,
+    /// Handed out to the driver, not yet answered.
+    InFlight,
+    /// Answered (or failed, or never sent: over the budget, or stopped).
+    Done(Result<Answer, DnsError>),
+}
+
+#[derive(Debug, Clone)]
+struct Lookup {
+    question: Question,
+    state: LookupState,
+}
+
+/// The questions of one run and their outcomes.
+#[derive(Debug, Clone)]
+pub struct LookupTable {
+    live: bool,
+    max_queries: usize,
+    timeout_ms: u32,
+    lookups: Vec<Lookup>,
+    index: HashMap<Question, usize>,
+    over_budget: bool,
+    stopping: bool,
+}
+
+impl LookupTable {
+    /// A table that asks nothing when `live` is false, and at most `max_queries` questions.
+    pub fn new(live: bool, max_queries: usize, timeout_ms: u32) -> LookupTable {
+        LookupTable {
+            live,
+            max_queries,
+            timeout_ms,
+            lookups: Vec::new(),
+            index: HashMap::new(),
+            over_budget: false,
+            stopping: false,
+        }
+    }
+
+    /// Whether lookups are on.
+    pub fn live(&self) -> bool {
+        self.live
+    }
+
+    /// Asks for a question (once). Over the budget it is recorded as not sent
+    /// ([`DnsError::Budget`]), and after [`LookupTable::stop`] as stopped, so that a check
+    /// waiting on it can finish.
+    pub fn want(&mut self, question: Question) {
+        if !self.live || self.index.contains_key(&question) {
+            return;
+        }
+        let state = if self.stopping {
+            LookupState::Done(Err(DnsError::Stopped))
+        } else if self.lookups.len() >= self.max_queries {
+            self.over_budget = true;
+            if self.lookups.len() >= self.max_queries * 2 {
+                // Even the record of unsent questions is bounded.
+                return;
+            }
+            LookupState::Done(Err(DnsError::Budget))
+        } else {
+            LookupState::Wanted
+        };
+        self.index.insert(question.clone(), self.lookups.len());
+        self.lookups.push(Lookup { question, state });
+    }
+
+    /// Where a question stands; None if it was never asked.
+    pub fn state(&self, question: &Question) -> Option<&LookupState> {
+        self.index.get(question).map(|&i| &self.lookups[i].state)
+    }
+
+    /// Every wanted question, now marked in flight.
+    pub fn poll_queries(&mut self) -> Vec<Query> {
+        let timeout_ms = self.timeout_ms;
+        let mut out = Vec::new();
+        for (i, lookup) in self.lookups.iter_mut().enumerate() {
+            if matches!(lookup.state, LookupState::Wanted) {
+                lookup.state = LookupState::InFlight;
+                out.push(Query {
+                    id: QueryId(i as u32),
+                    question: lookup.question.clone(),
+                    timeout_ms,
+                });
+            }
+        }
+        out
+    }
+
+    /// One wanted question, now marked in flight.
+    pub fn poll_query(&mut self) -> Option<Query> {
+        let i = self
+            .lookups
+            .iter()
+            .position(|l| matches!(l.state, LookupState::Wanted))?;
+        self.lookups[i].state = LookupState::InFlight;
+        Some(Query {
+            id: QueryId(i as u32),
+            question: self.lookups[i].question.clone(),
+            timeout_ms: self.timeout_ms,
+        })
+    }
+
+    /// Records an outcome. False for an unknown id or a question not in flight.
+    pub fn answer(&mut self, id: QueryId, outcome: Result<Answer, DnsError>) -> bool {
+        match self.lookups.get_mut(id.0 as usize) {
+            Some(lookup) if matches!(lookup.state, LookupState::InFlight) => {
+                lookup.state = LookupState::Done(outcome);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether every question is done.
+    pub fn is_finished(&self) -> bool {
+        self.lookups
+            .iter()
+            .all(|l| matches!(l.state, LookupState::Done(_)))
+    }
+
+    /// Questions handed out and not yet answered.
+    pub fn in_flight(&self) -> usize {
+        self.lookups
+            .iter()
+            .filter(|l| matches!(l.state, LookupState::InFlight))
+            .count()
+    }
+
+    /// Marks every unanswered question stopped; questions wanted from now on are stopped too.
+    pub fn stop(&mut self) {
+        self.stopping = true;
+        for lookup in &mut self.lookups {
+            if !matches!(lookup.state, LookupState::Done(_)) {
+                lookup.state = LookupState::Done(Err(DnsError::Stopped));
+            }
+        }
+    }
+
+    /// Whether a question was refused for the budget.
+    pub fn over_budget(&self) -> bool {
+        self.over_budget
+    }
+
+    /// How many questions the table holds.
+    pub fn len(&self) -> usize {
+        self.lookups.len()
+    }
+
+    /// Whether the table is empty.
+    pub fn is_empty(&self) -> bool {
+        self.lookups.is_empty()
+    }
+
+    /// The DNS evidence: every question and its outcome, in the order asked.
+    pub fn into_exchanges(self) -> Vec<DnsExchange> {
+        self.lookups
+            .into_iter()
+            .map(|l| match l.state {
+                LookupState::Done(Ok(answer)) => DnsExchange {
+                    question: l.question,
+                    status: ExchangeStatus::Answered,
+                    answer: Some(answer),
+                    error: None,
+                },
+                LookupState::Done(Err(error)) => DnsExchange {
+                    question: l.question,
+                    status: ExchangeStatus::Error,
+                    answer: None,
+                    error: Some(error),
+                },
+                _ => DnsExchange {
+                    question: l.question,
+                    status: ExchangeStatus::Pending,
+                    answer: None,
+                    error: None,
+                },
+            })
+            .collect()
+    }
+}
+
+impl Answers for LookupTable {
+    fn outcome(&self, question: &Question) -> Option<&Result<Answer, DnsError>> {
+        match self.state(question)? {
+            LookupState::Done(outcome) => Some(outcome),
+            _ => None,
+        }
+    }
+}
