@@ -850,12 +850,13 @@ impl Analysis {
             });
         }
         findings.sort_by_key(|f| f.severity);
-        Report {
+        let mut report = Report {
             schema_version: SCHEMA_VERSION,
             generator: format!("mailtrace {}", env!("CARGO_PKG_VERSION")),
             analyzed_at_ms: self.now_ms,
             complete,
             live: self.options.live,
+            diagnosis: None,
             input: self.input,
             message: self.message,
             hops: self.hops,
@@ -870,7 +871,9 @@ impl Analysis {
             headers: self.headers,
             findings,
             dns: self.dns.into_exchanges(),
-        }
+        };
+        report.diagnosis = Some(crate::diagnosis::diagnose(&report));
+        report
     }
 
     fn reverse_dns(&self, ip: IpAddr) -> ReverseDns {

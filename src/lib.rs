@@ -12,6 +12,7 @@ pub mod address;
 pub mod analysis;
 pub mod authres;
 pub mod date;
+pub mod diagnosis;
 pub mod dns;
 pub mod domain;
 pub mod header_info;

@@ -31,6 +31,9 @@ pub struct Report {
     pub complete: bool,
     /// Whether live DNS lookups were on.
     pub live: bool,
+    /// What happened and why, most important cause first (None only in progress snapshots
+    /// made before the analysis could say anything).
+    pub diagnosis: Option<crate::diagnosis::Diagnosis>,
     /// What was pasted, and what was assumed about it.
     pub input: InputSummary,
     /// The message's main header fields, decoded.

@@ -1,0 +1,353 @@
+//! The diagnosis: what happened to the message and why, in words a customer can act on.
+//!
+//! A pure function of the finished report ([`diagnose`]): the outcome (delivered, delivered to
+//! spam, rejected, bounced, or cannot tell), then the causes, most important first, each with
+//! its evidence and its fix, whose problem it is (the sender's setup or the receiver's choice)
+//! and whether it is certain (the receiver recorded it, or a live check showed it) or likely.
+
+use crate::report::{Evidence, Finding, Report, Severity};
+use serde::{Deserialize, Serialize};
+
+/// What happened to the message, as far as the pasted text shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// It reached the recipient's mailbox (the pasted headers are from the delivered copy).
+    Delivered,
+    /// It was delivered, but a spam filter marked it as spam.
+    Spam,
+    /// A server refused it during the SMTP conversation (the sender saw an error at once).
+    Rejected,
+    /// It was accepted, then returned to the sender in a bounce message.
+    Bounced,
+    /// The pasted text does not show what happened.
+    Unknown,
+}
+
+/// Whose setup a cause is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Party {
+    /// The sender's domain, server or provider: the sender can fix it.
+    Sender,
+    /// The receiving side's policy or filter: the sender can only adapt or ask.
+    Receiver,
+    /// Not clear from the evidence.
+    Unknown,
+}
+
+/// How sure the diagnosis is about a cause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Certainty {
+    /// Recorded by the receiver, or shown by a live check.
+    Certain,
+    /// Inferred from the evidence; other explanations are possible.
+    Likely,
+}
+
+/// One cause, with what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Cause {
+    /// The finding it comes from (its code).
+    pub code: String,
+    /// One line.
+    pub title: String,
+    /// The explanation.
+    pub detail: String,
+    /// What to do, in plain words.
+    pub fix: Option<String>,
+    /// How sure this is.
+    pub certainty: Certainty,
+    /// Whose setup it is about.
+    pub party: Party,
+    /// What it rests on: header lines, DNS answers.
+    pub evidence: Vec<Evidence>,
+}
+
+/// The answer at the top of a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Diagnosis {
+    /// What happened.
+    pub outcome: Outcome,
+    /// One sentence: what happened and the main reason.
+    pub headline: String,
+    /// The causes, most important first.
+    pub causes: Vec<Cause>,
+}
+
+/// Most causes listed; the rest stay in the findings.
+const MAX_CAUSES: usize = 8;
+
+/// How a finding becomes a cause: its weight (higher first), party, certainty and fix.
+struct Rule {
+    prefix: &'static str,
+    weight: u8,
+    party: Party,
+    certainty: Certainty,
+    fix: &'static str,
+}
+
+/// Rules by code prefix; the first match wins, so specific codes come before their area.
+const RULES: &[Rule] = &[
+    Rule {
+        prefix: "spam.flagged",
+        weight: 90,
+        party: Party::Receiver,
+        certainty: Certainty::Certain,
+        fix: "Look at the rules that added the most points (the Spam filters section): fix the ones about the sender's setup first (authentication, reverse DNS, blocklists), then the content ones.",
+    },
+    Rule {
+        prefix: "recorded.spf-fail",
+        weight: 85,
+        party: Party::Sender,
+        certainty: Certainty::Certain,
+        fix: "Add the server that sent the message to the sender domain's SPF record, or send through a server the record already lists.",
+    },
+    Rule {
+        prefix: "recorded.dkim-fail",
+        weight: 80,
+        party: Party::Sender,
+        certainty: Certainty::Certain,
+        fix: "Check that the signing key published in DNS matches the one the sending server signs with, and that nothing changes the message after it is signed.",
+    },
+    Rule {
+        prefix: "recorded.dmarc-fail",
+        weight: 84,
+        party: Party::Sender,
+        certainty: Certainty::Certain,
+        fix: "Make SPF or DKIM pass for a domain that matches the From address: sign with DKIM for the From domain (d= your domain) at the sending service, or use a Return-Path (bounce) domain under your domain that the service's SPF covers.",
+    },
+    Rule {
+        prefix: "recorded.spf-softfail",
+        weight: 62,
+        party: Party::Sender,
+        certainty: Certainty::Certain,
+        fix: "Add the server that sent the message to the sender domain's SPF record.",
+    },
+    Rule {
+        prefix: "recorded.received-spf-fail",
+        weight: 85,
+        party: Party::Sender,
+        certainty: Certainty::Certain,
+        fix: "Add the server that sent the message to the sender domain's SPF record, or send through a server the record already lists.",
+    },
+    Rule {
+        prefix: "recorded.received-spf-softfail",
+        weight: 60,
+        party: Party::Sender,
+        certainty: Certainty::Certain,
+        fix: "Add the server that sent the message to the sender domain's SPF record.",
+    },
+    Rule {
+        prefix: "rdns.missing",
+        weight: 55,
+        party: Party::Sender,
+        certainty: Certainty::Certain,
+        fix: "Ask whoever provides the sending server's IP address (the hosting or Internet provider) to set a reverse DNS (PTR) name for it, such as mail.your-domain, with an A record that points back to the same address.",
+    },
+    Rule {
+        prefix: "arc.broken",
+        weight: 30,
+        party: Party::Unknown,
+        certainty: Certainty::Likely,
+        fix: "Usually nothing for the sender to do: a forwarder or mailing list changed the message after sealing it.",
+    },
+    Rule {
+        prefix: "sender.",
+        weight: 40,
+        party: Party::Sender,
+        certainty: Certainty::Likely,
+        fix: "",
+    },
+    Rule {
+        prefix: "received.",
+        weight: 20,
+        party: Party::Unknown,
+        certainty: Certainty::Likely,
+        fix: "",
+    },
+];
+
+/// The diagnosis of a finished report.
+pub fn diagnose(report: &Report) -> Diagnosis {
+    let outcome = outcome(report);
+    let mut causes: Vec<(u8, Cause)> = report
+        .findings
+        .iter()
+        .filter(|f| f.severity != Severity::Info)
+        // The spam verdict is the outcome itself; its reasons are the rules that scored.
+        .filter(|f| !(outcome == Outcome::Spam && f.code == "spam.flagged"))
+        .filter_map(cause)
+        .collect();
+    if outcome == Outcome::Spam {
+        causes.extend(spam_rules(report));
+    }
+    causes.sort_by(|a, b| b.0.cmp(&a.0));
+    let causes: Vec<Cause> = causes
+        .into_iter()
+        .map(|(_, c)| c)
+        .take(MAX_CAUSES)
+        .collect();
+    let headline = headline(report, outcome, causes.first());
+    Diagnosis {
+        outcome,
+        headline,
+        causes,
+    }
+}
+
+fn outcome(report: &Report) -> Outcome {
+    if report.spam.iter().any(|v| v.is_spam == Some(true)) {
+        return Outcome::Spam;
+    }
+    if !report.hops.is_empty() {
+        return Outcome::Delivered;
+    }
+    Outcome::Unknown
+}
+
+/// The rules that added the most to the scores of the filters that said spam.
+fn spam_rules(report: &Report) -> Option<(u8, Cause)> {
+    let mut items: Vec<(&crate::spam::SpamVerdict, &crate::spam::SpamItem)> = report
+        .spam
+        .iter()
+        .filter(|v| v.is_spam == Some(true))
+        .flat_map(|v| v.items.iter().map(move |i| (v, i)))
+        .filter(|(_, i)| i.score.is_some_and(|s| s > 0.0))
+        .collect();
+    items.sort_by(|a, b| {
+        let (x, y) = (a.1.score.unwrap_or(0.0), b.1.score.unwrap_or(0.0));
+        y.partial_cmp(&x).unwrap_or(std::cmp::Ordering::Equal)
+    });
+    items.truncate(3);
+    if items.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = items
+        .iter()
+        .map(|(_, i)| format!("{} (+{:.1})", i.code, i.score.unwrap_or(0.0)))
+        .collect();
+    let detail = items
+        .iter()
+        .map(|(_, i)| match &i.meaning {
+            Some(m) => format!("{}: {m}", i.code),
+            None => format!("{}: (the filter's own rule; no description known)", i.code),
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some((
+        88,
+        Cause {
+            code: "spam.top-rules".into(),
+            title: format!("The spam score came mostly from {}.", names.join(", ")),
+            detail,
+            fix: Some("Fix what these rules point at, starting with the highest score; rules about the sender's setup (authentication, reverse DNS, blocklists) matter more than wording.".into()),
+            certainty: Certainty::Certain,
+            party: Party::Receiver,
+            evidence: items
+                .iter()
+                .map(|(v, _)| Evidence { line: Some(v.line), text: v.header.clone() })
+                .take(1)
+                .collect(),
+        },
+    ))
+}
+
+fn cause(finding: &Finding) -> Option<(u8, Cause)> {
+    let rule = RULES.iter().find(|r| finding.code.starts_with(r.prefix));
+    let (weight, party, certainty, fix) = match rule {
+        Some(r) => (r.weight, r.party, r.certainty, r.fix),
+        None => (10, Party::Unknown, Certainty::Likely, ""),
+    };
+    // Problems outrank warnings of the same weight.
+    let weight = if finding.severity == Severity::Problem {
+        weight.saturating_add(5)
+    } else {
+        weight
+    };
+    Some((
+        weight,
+        Cause {
+            code: finding.code.clone(),
+            title: finding.title.clone(),
+            detail: finding.detail.clone(),
+            fix: (!fix.is_empty()).then(|| fix.to_string()),
+            certainty,
+            party,
+            evidence: finding.evidence.clone(),
+        },
+    ))
+}
+
+fn headline(report: &Report, outcome: Outcome, top: Option<&Cause>) -> String {
+    let what = match outcome {
+        Outcome::Delivered => "The message was delivered to the recipient's server".to_string(),
+        Outcome::Spam => {
+            let filters: Vec<&str> = report
+                .spam
+                .iter()
+                .filter(|v| v.is_spam == Some(true))
+                .map(|v| v.filter.as_str())
+                .collect();
+            format!(
+                "The message was delivered but marked as spam by {}",
+                join_names(&filters)
+            )
+        }
+        Outcome::Rejected => "The message was refused by the receiving server".to_string(),
+        Outcome::Bounced => "The message bounced: it came back undelivered".to_string(),
+        Outcome::Unknown => {
+            "The pasted text does not show what happened to the message".to_string()
+        }
+    };
+    match top {
+        Some(cause) if outcome == Outcome::Delivered && cause.certainty == Certainty::Certain => {
+            format!("{what}, but {}", lower_first(&cause.title))
+        }
+        Some(cause) if outcome != Outcome::Delivered => {
+            let lead = match cause.certainty {
+                Certainty::Certain => "the main reason",
+                Certainty::Likely => "the likely reason",
+            };
+            format!("{what}; {lead}: {}", lower_first(&cause.title))
+        }
+        Some(_) => format!("{what}. Some things are worth fixing (below)."),
+        None => format!("{what}. Nothing in it points to a problem."),
+    }
+}
+
+fn join_names(names: &[&str]) -> String {
+    let mut unique: Vec<&str> = Vec::new();
+    for n in names {
+        if !unique.contains(n) {
+            unique.push(n);
+        }
+    }
+    match unique.as_slice() {
+        [] => "a filter".to_string(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// The text with its first letter lowercased when it starts with a common word (never a name
+/// such as "SpamAssassin" or an acronym).
+fn lower_first(text: &str) -> String {
+    const WORDS: &[&str] = &[
+        "The", "A", "An", "This", "No", "Your", "It", "Its", "One", "Some",
+    ];
+    let first = text.split(' ').next().unwrap_or_default();
+    if WORDS.contains(&first) {
+        let mut out = first.to_ascii_lowercase();
+        out.push_str(&text[first.len()..]);
+        out
+    } else {
+        text.to_string()
+    }
+}
