@@ -193,15 +193,16 @@ fn summary(ev: &Ev, domain: &str, ip: IpAddr, identity: Identity, guess: bool) -
     }
 }
 
-/// A domain name usable in a query: labels of 1 to 63 bytes, at most 253 bytes, no spaces;
-/// `multi` also requires two labels or more and refuses address literals (section 4.3).
+/// A domain name usable in a query: labels of 1 to 63 bytes, at most 253 bytes; `multi`
+/// (the checked domain) also requires two labels or more, printable ASCII, and refuses address
+/// literals (section 4.3).
 fn valid_name(name: &str, multi: bool) -> bool {
     let n = name.strip_suffix('.').unwrap_or(name);
     !n.is_empty()
         && n.len() <= 253
         && n.split('.').all(|l| !l.is_empty() && l.len() <= 63)
-        && n.bytes().all(|b| b.is_ascii_graphic())
-        && (!multi || (n.contains('.') && !n.starts_with('[')))
+        && (!multi
+            || (n.contains('.') && !n.starts_with('[') && n.bytes().all(|b| b.is_ascii_graphic())))
 }
 
 fn qualifier_result(q: u8) -> SpfResult {
