@@ -230,3 +230,6 @@ pub fn receiver_policy(result: SpfResult) -> Vec<PolicyRow> {
     })
     .collect()
 }
+
+#[cfg(test)]
+mod tests;

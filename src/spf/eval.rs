@@ -217,7 +217,9 @@ fn qualifier_result(q: u8) -> SpfResult {
 fn in_net(ip: IpAddr, net: IpAddr, len: u8) -> bool {
     match (ip, net) {
         (IpAddr::V4(a), IpAddr::V4(b)) => {
-            let mask = u32::MAX.checked_shl(32 - u32::from(len.min(32))).unwrap_or(0);
+            let mask = u32::MAX
+                .checked_shl(32 - u32::from(len.min(32)))
+                .unwrap_or(0);
             u32::from(a) & mask == u32::from(b) & mask
         }
         (IpAddr::V6(a), IpAddr::V6(b)) => {
@@ -247,7 +249,9 @@ fn describe(q: &Question, outcome: &Result<Answer, crate::dns::DnsError>) -> Str
     match outcome {
         Err(e) => line.push_str(&format!("error, {e}")),
         Ok(a) if a.rcode == Rcode::NxDomain => line.push_str("no such domain"),
-        Ok(a) if a.rcode != Rcode::NoError => line.push_str(&format!("error code {}", a.rcode.code())),
+        Ok(a) if a.rcode != Rcode::NoError => {
+            line.push_str(&format!("error code {}", a.rcode.code()))
+        }
         Ok(a) => {
             let data = a.data_for(q);
             if data.is_empty() {
@@ -314,8 +318,12 @@ impl<'a> Cx<'a> {
                     Err(e) => Got::Fail(e.to_string()),
                     Ok(a) => match a.rcode {
                         Rcode::NoError | Rcode::NxDomain => Got::Ans(a),
-                        Rcode::ServFail => Got::Fail(format!("{q}: the DNS server failed (SERVFAIL)")),
-                        Rcode::Refused => Got::Fail(format!("{q}: the DNS server refused (REFUSED)")),
+                        Rcode::ServFail => {
+                            Got::Fail(format!("{q}: the DNS server failed (SERVFAIL)"))
+                        }
+                        Rcode::Refused => {
+                            Got::Fail(format!("{q}: the DNS server refused (REFUSED)"))
+                        }
                         Rcode::Other(c) => Got::Fail(format!("{q}: DNS error code {c}")),
                     },
                 }
@@ -340,7 +348,13 @@ impl<'a> Cx<'a> {
     }
 
     /// check_host() for one domain. None: waiting for answers.
-    fn check(&mut self, domain: &str, depth: u32, want_exp: bool, fixed: Option<&str>) -> Option<Ev> {
+    fn check(
+        &mut self,
+        domain: &str,
+        depth: u32,
+        want_exp: bool,
+        fixed: Option<&str>,
+    ) -> Option<Ev> {
         let text = match fixed {
             Some(f) => f.to_string(),
             None => match self.fetch(domain, depth)? {
@@ -454,7 +468,15 @@ impl<'a> Cx<'a> {
     }
 
     /// Inserts a step before the steps of a nested evaluation that ran inside it.
-    fn step_at(&mut self, at: usize, depth: u32, domain: &str, term: &str, outcome: &str, detail: &str) {
+    fn step_at(
+        &mut self,
+        at: usize,
+        depth: u32,
+        domain: &str,
+        term: &str,
+        outcome: &str,
+        detail: &str,
+    ) {
         let len = self.trace.len();
         self.step(depth, domain, term, outcome, detail);
         if self.trace.len() > len && at < len {
@@ -491,8 +513,13 @@ impl<'a> Cx<'a> {
                         ("found", text.clone(), Ok(text))
                     }
                     n => {
-                        let why = format!("{domain} publishes {n} SPF records; only one is allowed");
-                        ("error", why.clone(), Err(Ev::new(SpfResult::Permerror, why)))
+                        let why =
+                            format!("{domain} publishes {n} SPF records; only one is allowed");
+                        (
+                            "error",
+                            why.clone(),
+                            Err(Ev::new(SpfResult::Permerror, why)),
+                        )
                     }
                 }
             }
@@ -580,7 +607,9 @@ impl Cx<'_> {
                     Err(f) => return f,
                 };
                 if depth >= MAX_DEPTH || !valid_name(&name, false) {
-                    return Flow::Perm(format!("the include target {name:?} is not a valid domain name"));
+                    return Flow::Perm(format!(
+                        "the include target {name:?} is not a valid domain name"
+                    ));
                 }
                 let Some(ev) = self.check(&name, depth + 1, false, None) else {
                     return Flow::Wait;
@@ -619,10 +648,20 @@ impl Cx<'_> {
                     return self.void().unwrap_or(Flow::NoMatch);
                 }
                 if self.addr_match(&addrs, cidr) {
-                    *detail = format!("{} is an address of {}{}", self.ip, q.name, cidr_note(self.ip, cidr));
+                    *detail = format!(
+                        "{} is an address of {}{}",
+                        self.ip,
+                        q.name,
+                        cidr_note(self.ip, cidr)
+                    );
                     Flow::Match
                 } else {
-                    *detail = format!("{} is not an address of {}{}", self.ip, q.name, cidr_note(self.ip, cidr));
+                    *detail = format!(
+                        "{} is not an address of {}{}",
+                        self.ip,
+                        q.name,
+                        cidr_note(self.ip, cidr)
+                    );
                     Flow::NoMatch
                 }
             }
@@ -659,7 +698,10 @@ impl Cx<'_> {
             return self.void().unwrap_or(Flow::NoMatch);
         }
         if hosts.len() > MAX_NAMES {
-            return Flow::Perm(format!("{name} has {} mail servers; at most 10 may be looked up", hosts.len()));
+            return Flow::Perm(format!(
+                "{name} has {} mail servers; at most 10 may be looked up",
+                hosts.len()
+            ));
         }
         let rtype = self.addr_type();
         let mut waiting = false;
@@ -671,7 +713,11 @@ impl Cx<'_> {
                 Got::Fail(e) => return Flow::Temp(e),
                 Got::Ans(a) => {
                     if self.addr_match(&a.data_for(&hq), cidr) {
-                        *detail = format!("{} is an address of {name}'s mail server {host}{}", self.ip, cidr_note(self.ip, cidr));
+                        *detail = format!(
+                            "{} is an address of {name}'s mail server {host}{}",
+                            self.ip,
+                            cidr_note(self.ip, cidr)
+                        );
                         return Flow::Match;
                     }
                 }
@@ -680,7 +726,11 @@ impl Cx<'_> {
         if waiting {
             return Flow::Wait;
         }
-        *detail = format!("{} is not an address of {name}'s mail servers ({})", self.ip, hosts.join(", "));
+        *detail = format!(
+            "{} is not an address of {name}'s mail servers ({})",
+            self.ip,
+            hosts.join(", ")
+        );
         Flow::NoMatch
     }
 
@@ -734,20 +784,31 @@ impl Cx<'_> {
             return self.void().unwrap_or(Flow::NoMatch);
         }
         let mut waiting = false;
-        for name in names.iter().filter(|n| **n == target || n.ends_with(&format!(".{target}"))) {
+        for name in names
+            .iter()
+            .filter(|n| **n == target || n.ends_with(&format!(".{target}")))
+        {
             match self.validates(name) {
                 None => waiting = true,
-                Some(true) => {
-                    *detail = format!("{} has the confirmed reverse DNS name {name}, within {target}", self.ip);
+                // Only a name whose earlier ones are all settled decides, as in sequential order.
+                Some(true) if !waiting => {
+                    *detail = format!(
+                        "{} has the confirmed reverse DNS name {name}, within {target}",
+                        self.ip
+                    );
                     return Flow::Match;
                 }
-                Some(false) => {}
+                Some(_) => {}
             }
         }
         if waiting {
             return Flow::Wait;
         }
-        *detail = format!("no confirmed reverse DNS name of {} is within {target} ({})", self.ip, names.join(", "));
+        *detail = format!(
+            "no confirmed reverse DNS name of {} is within {target} ({})",
+            self.ip,
+            names.join(", ")
+        );
         Flow::NoMatch
     }
 }
@@ -878,7 +939,13 @@ impl Cx<'_> {
             Err(_) => String::new(),
         };
         if !valid_name(&name, false) {
-            self.step(depth, domain, &term, "ignored", "the explanation's domain is not valid");
+            self.step(
+                depth,
+                domain,
+                &term,
+                "ignored",
+                "the explanation's domain is not valid",
+            );
             return Some(None);
         }
         let q = Question::new(&name, RecordType::Txt);
@@ -886,7 +953,11 @@ impl Cx<'_> {
             Got::Wait => return None,
             Got::Fail(_) => None,
             Got::Ans(a) => {
-                let texts: Vec<String> = a.data_for(&q).into_iter().filter_map(RData::txt_joined).collect();
+                let texts: Vec<String> = a
+                    .data_for(&q)
+                    .into_iter()
+                    .filter_map(RData::txt_joined)
+                    .collect();
                 match texts.as_slice() {
                     [one] if one.is_ascii() => Some(one.clone()),
                     _ => None,
@@ -894,18 +965,36 @@ impl Cx<'_> {
             }
         };
         let Some(text) = text else {
-            self.step(depth, domain, &term, "ignored", "no single usable explanation record was found");
+            self.step(
+                depth,
+                domain,
+                &term,
+                "ignored",
+                "no single usable explanation record was found",
+            );
             return Some(None);
         };
         match self.expand(&text, domain, true) {
             Ok(mut e) => {
                 cut(&mut e, 512);
-                self.step(depth, domain, &term, "used", &format!("the domain's explanation: {e}"));
+                self.step(
+                    depth,
+                    domain,
+                    &term,
+                    "used",
+                    &format!("the domain's explanation: {e}"),
+                );
                 Some(Some(e))
             }
             Err(Flow::Wait) => None,
             Err(_) => {
-                self.step(depth, domain, &term, "ignored", "the explanation text has a bad macro");
+                self.step(
+                    depth,
+                    domain,
+                    &term,
+                    "ignored",
+                    "the explanation text has a bad macro",
+                );
                 Some(None)
             }
         }
@@ -965,7 +1054,10 @@ impl Cx<'_> {
     fn static_name(&mut self, spec: Option<&str>, domain: &str) -> Option<String> {
         if let Some(s) = spec {
             let pieces = parse::macro_string(s, 0, false).ok()?;
-            if pieces.iter().any(|p| matches!(p, Piece::Macro { letter: b'p', .. })) {
+            if pieces
+                .iter()
+                .any(|p| matches!(p, Piece::Macro { letter: b'p', .. }))
+            {
                 return None;
             }
         }
@@ -1023,4 +1115,40 @@ fn url_escape(value: &str, out: &mut String) {
             out.push_str(&format!("%{b:02X}"));
         }
     }
+}
+
+/// Expands a macro string for `input` at `domain` with no DNS (for tests of section 7.4).
+#[cfg(test)]
+pub(super) fn expand_for_test(
+    input: &SpfInput,
+    domain: &str,
+    s: &str,
+    exp: bool,
+) -> Result<String, String> {
+    let empty = std::collections::HashMap::new();
+    let (local, sender_domain) = input
+        .mail_from
+        .rsplit_once('@')
+        .map(|(l, d)| (l.to_string(), d.to_string()))
+        .unwrap_or_default();
+    let mut cx = Cx {
+        ip: input.ip,
+        answers: &empty,
+        sender: input.mail_from.clone(),
+        local,
+        sender_domain,
+        helo: input.helo.clone(),
+        receiver: input.receiver.clone(),
+        now_s: input.now_s,
+        lookups: 0,
+        voids: 0,
+        trace: Vec::new(),
+        lines: Vec::new(),
+        need: Vec::new(),
+        top_record: None,
+    };
+    cx.expand(s, domain, exp).map_err(|f| match f {
+        Flow::Perm(why) | Flow::Temp(why) => why,
+        _ => "needs DNS".to_string(),
+    })
 }

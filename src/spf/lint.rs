@@ -74,7 +74,10 @@ fn lint_into(record: &str, prefix: &str, out: &mut Vec<SpfLint>) {
                 out,
                 "after_all",
                 Severity::Warning,
-                format!("{p}\"{}\" comes after \"all\" and is never used.", term.text),
+                format!(
+                    "{p}\"{}\" comes after \"all\" and is never used.",
+                    term.text
+                ),
             );
         }
         match &term.kind {
@@ -86,9 +89,21 @@ fn lint_into(record: &str, prefix: &str, out: &mut Vec<SpfLint>) {
                     Mech::All => {
                         seen_all = true;
                         let (code, sev, msg) = match q {
-                            b'+' => ("plus_all", Severity::Problem, "\"+all\" lets every server in the world pass SPF for this domain."),
-                            b'?' => ("neutral_all", Severity::Warning, "\"?all\" makes no statement about other servers, so SPF protects nothing."),
-                            b'~' => ("softfail_all", Severity::Info, "\"~all\" (softfail) asks receivers only to mark other servers' mail; \"-all\" asks them to reject it once every sender is listed."),
+                            b'+' => (
+                                "plus_all",
+                                Severity::Problem,
+                                "\"+all\" lets every server in the world pass SPF for this domain.",
+                            ),
+                            b'?' => (
+                                "neutral_all",
+                                Severity::Warning,
+                                "\"?all\" makes no statement about other servers, so SPF protects nothing.",
+                            ),
+                            b'~' => (
+                                "softfail_all",
+                                Severity::Info,
+                                "\"~all\" (softfail) asks receivers only to mark other servers' mail; \"-all\" asks them to reject it once every sender is listed.",
+                            ),
                             _ => continue,
                         };
                         add(out, code, sev, format!("{p}{msg}"));
@@ -97,11 +112,22 @@ fn lint_into(record: &str, prefix: &str, out: &mut Vec<SpfLint>) {
                         out,
                         "ptr",
                         Severity::Warning,
-                        format!("{p}\"{}\": the ptr mechanism is deprecated (RFC 7208 section 5.5): slow, unreliable, and some receivers skip it.", term.text),
+                        format!(
+                            "{p}\"{}\": the ptr mechanism is deprecated (RFC 7208 section 5.5): slow, unreliable, and some receivers skip it.",
+                            term.text
+                        ),
                     ),
                     Mech::Include(d) => {
                         if includes.contains(d) {
-                            add(out, "duplicate_include", Severity::Info, format!("{p}\"{}\" appears twice; the second one only costs a lookup.", term.text));
+                            add(
+                                out,
+                                "duplicate_include",
+                                Severity::Info,
+                                format!(
+                                    "{p}\"{}\" appears twice; the second one only costs a lookup.",
+                                    term.text
+                                ),
+                            );
                         }
                         includes.push(d);
                     }
@@ -126,7 +152,10 @@ fn lint_into(record: &str, prefix: &str, out: &mut Vec<SpfLint>) {
                 out,
                 "unknown_modifier",
                 Severity::Info,
-                format!("{p}\"{}\" is a modifier SPF does not define; receivers ignore it.", term.text),
+                format!(
+                    "{p}\"{}\" is a modifier SPF does not define; receivers ignore it.",
+                    term.text
+                ),
             ),
         }
     }
@@ -135,7 +164,9 @@ fn lint_into(record: &str, prefix: &str, out: &mut Vec<SpfLint>) {
             out,
             "no_all",
             Severity::Warning,
-            format!("{p}The record ends without \"all\" or \"redirect=\": other servers get neutral, which protects nothing."),
+            format!(
+                "{p}The record ends without \"all\" or \"redirect=\": other servers get neutral, which protects nothing."
+            ),
         );
     }
     if seen_all && rec.redirect.is_some() {
@@ -155,14 +186,18 @@ fn lookup_lint(out: &mut Vec<SpfLint>, p: &str, lookups: u32, least: &str) {
             out,
             "too_many_lookups",
             Severity::Problem,
-            format!("{p}The record needs {least}{lookups} DNS lookups; the limit is 10, so receivers return permerror."),
+            format!(
+                "{p}The record needs {least}{lookups} DNS lookups; the limit is 10, so receivers return permerror."
+            ),
         );
     } else if lookups >= 8 {
         add(
             out,
             "lookups_near_limit",
             Severity::Warning,
-            format!("{p}The record needs {least}{lookups} of the 10 DNS lookups allowed; one more include can break it."),
+            format!(
+                "{p}The record needs {least}{lookups} of the 10 DNS lookups allowed; one more include can break it."
+            ),
         );
     }
 }
@@ -176,7 +211,11 @@ pub fn lint_outcome(outcome: &SpfOutcome) -> Vec<SpfLint> {
         add(
             &mut out,
             "void_lookups",
-            if outcome.void_lookups > 2 { Severity::Problem } else { Severity::Warning },
+            if outcome.void_lookups > 2 {
+                Severity::Problem
+            } else {
+                Severity::Warning
+            },
             format!(
                 "{} lookup(s) found nothing (a name without the record asked); more than 2 is a permerror.",
                 outcome.void_lookups
@@ -192,7 +231,10 @@ pub fn lint_outcome(outcome: &SpfOutcome) -> Vec<SpfLint> {
                 &mut out,
                 "include_without_spf",
                 Severity::Problem,
-                format!("{} is included or redirected to but has no SPF record: {}.", step.domain, step.detail),
+                format!(
+                    "{} is included or redirected to but has no SPF record: {}.",
+                    step.domain, step.detail
+                ),
             ),
             "found" => {
                 let prefix = format!("In the record of {}: ", step.domain);

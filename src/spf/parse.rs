@@ -90,8 +90,14 @@ pub(crate) fn parse(record: &str) -> Result<Record<'_>, SyntaxError> {
         return err(0, "the record does not start with \"v=spf1\"");
     }
     if let Some(pos) = record.bytes().position(|b| !(0x20..0x7f).contains(&b)) {
-        let c = record.get(pos..).and_then(|s| s.chars().next()).unwrap_or('?');
-        return err(pos, format!("character {c:?} is not allowed in an SPF record"));
+        let c = record
+            .get(pos..)
+            .and_then(|s| s.chars().next())
+            .unwrap_or('?');
+        return err(
+            pos,
+            format!("character {c:?} is not allowed in an SPF record"),
+        );
     }
     let mut out = Record::default();
     let mut pos = 6;
@@ -187,15 +193,9 @@ fn term(text: &str, pos: usize) -> Result<Kind<'_>, SyntaxError> {
             };
             let bad = || format!("{addr:?} is not a valid {} address", &lower[..]);
             if lower == "ip4" {
-                Mech::Ip4(
-                    addr.parse().or_else(|_| err(apos + 1, bad()))?,
-                    len,
-                )
+                Mech::Ip4(addr.parse().or_else(|_| err(apos + 1, bad()))?, len)
             } else {
-                Mech::Ip6(
-                    addr.parse().or_else(|_| err(apos + 1, bad()))?,
-                    len,
-                )
+                Mech::Ip6(addr.parse().or_else(|_| err(apos + 1, bad()))?, len)
             }
         }
         _ => return err(pos, format!("unknown mechanism or bad syntax in {text:?}")),
@@ -232,15 +232,18 @@ fn dual_cidr(arg: &str, pos: usize) -> Result<(Option<&str>, Cidr), SyntaxError>
     let n = digits_at_end(rest);
     let before = &rest[..rest.len() - n];
     if n > 0 && before.ends_with("//") {
-        cidr.v6 = cidr_len(&rest[rest.len() - n..], 128, pos + before.len())?;
+        cidr.v6 = cidr_len(&rest[rest.len() - n..], 128, pos + before.len() - 2)?;
         rest = &before[..before.len() - 2];
     } else if before.ends_with("//") && n == 0 {
-        return err(pos + before.len(), "\"//\" must be followed by a prefix length");
+        return err(
+            pos + before.len(),
+            "\"//\" must be followed by a prefix length",
+        );
     }
     let n = digits_at_end(rest);
     let before = &rest[..rest.len() - n];
     if before.ends_with('/') && !before.ends_with("//") {
-        cidr.v4 = cidr_len(&rest[rest.len() - n..], 32, pos + before.len())?;
+        cidr.v4 = cidr_len(&rest[rest.len() - n..], 32, pos + before.len() - 1)?;
         rest = &before[..before.len() - 1];
     }
     if rest.is_empty() {
@@ -302,7 +305,12 @@ pub(crate) fn macro_string(s: &str, pos: usize, exp: bool) -> Result<Vec<Piece<'
                 lit = i;
                 continue;
             }
-            _ => return err(pos + i, "\"%\" must be followed by \"{\", \"%\", \"_\" or \"-\""),
+            _ => {
+                return err(
+                    pos + i,
+                    "\"%\" must be followed by \"{\", \"%\", \"_\" or \"-\"",
+                );
+            }
         }
         i += 2;
         lit = i;
@@ -321,7 +329,10 @@ fn macro_body(body: &str, pos: usize, exp: bool) -> Result<Piece<'_>, SyntaxErro
     let letter = first.to_ascii_lowercase();
     let allowed: &[u8] = if exp { b"slodiphvcrt" } else { b"slodiphv" };
     if !allowed.contains(&letter) {
-        return err(pos, format!("unknown or misplaced macro letter {:?}", first as char));
+        return err(
+            pos,
+            format!("unknown or misplaced macro letter {:?}", first as char),
+        );
     }
     let mut i = 1;
     while b.get(i).is_some_and(u8::is_ascii_digit) {
@@ -365,7 +376,10 @@ pub(crate) fn domain_spec(s: &str, pos: usize, exp: bool) -> Result<(), SyntaxEr
             let t = last.strip_suffix('.').unwrap_or(last);
             let top = t.rsplit_once('.').map(|(_, top)| top);
             if !top.is_some_and(toplabel) {
-                return err(pos, format!("{s:?} does not end in a valid top-level label"));
+                return err(
+                    pos,
+                    format!("{s:?} does not end in a valid top-level label"),
+                );
             }
         }
     }
