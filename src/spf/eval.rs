@@ -479,10 +479,11 @@ impl<'a> Cx<'a> {
     ) {
         let len = self.trace.len();
         self.step(depth, domain, term, outcome, detail);
-        if self.trace.len() > len && at < len {
-            if let Some(step) = self.trace.pop() {
-                self.trace.insert(at, step);
-            }
+        if self.trace.len() > len
+            && at < len
+            && let Some(step) = self.trace.pop()
+        {
+            self.trace.insert(at, step);
         }
     }
 
@@ -1042,11 +1043,11 @@ impl Cx<'_> {
                 _ => {}
             }
         }
-        if let Some(spec) = rec.redirect {
-            if *budget > 0 {
-                *budget -= 1;
-                self.prefetch_record(spec, domain, budget, depth);
-            }
+        if let Some(spec) = rec.redirect
+            && *budget > 0
+        {
+            *budget -= 1;
+            self.prefetch_record(spec, domain, budget, depth);
         }
     }
 
@@ -1080,10 +1081,10 @@ impl Cx<'_> {
                     .filter_map(RData::txt_joined)
                     .filter(|t| parse::is_spf(t))
                     .collect();
-                if let [text] = spf.as_slice() {
-                    if let Ok(rec) = parse::parse(text) {
-                        self.prefetch(&rec, &name, budget, depth + 1);
-                    }
+                if let [text] = spf.as_slice()
+                    && let Ok(rec) = parse::parse(text)
+                {
+                    self.prefetch(&rec, &name, budget, depth + 1);
                 }
             }
             Some(_) => {}

@@ -112,15 +112,11 @@ pub(crate) fn parse(record: &str) -> Result<Record<'_>, SyntaxError> {
         }
         let kind = term(text, start)?;
         match kind {
-            Kind::Redirect(d) => {
-                if out.redirect.replace(d).is_some() {
-                    return err(start, "redirect= appears twice");
-                }
+            Kind::Redirect(d) if out.redirect.replace(d).is_some() => {
+                return err(start, "redirect= appears twice");
             }
-            Kind::Exp(d) => {
-                if out.exp.replace(d).is_some() {
-                    return err(start, "exp= appears twice");
-                }
+            Kind::Exp(d) if out.exp.replace(d).is_some() => {
+                return err(start, "exp= appears twice");
             }
             _ => {}
         }

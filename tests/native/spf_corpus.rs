@@ -102,16 +102,17 @@ impl dns::Resolver for Zone {
                 break;
             }
             let data = self.data(&name, question.rtype);
-            if let Some(RData::Cname(target)) = data.iter().find(|d| matches!(d, RData::Cname(_))) {
-                if question.rtype != RecordType::Cname {
-                    records.push(Record {
-                        name: name.clone(),
-                        ttl: 300,
-                        data: RData::Cname(target.clone()),
-                    });
-                    name = target.clone();
-                    continue;
-                }
+            if question.rtype != RecordType::Cname
+                && let Some(RData::Cname(target)) =
+                    data.iter().find(|d| matches!(d, RData::Cname(_)))
+            {
+                records.push(Record {
+                    name: name.clone(),
+                    ttl: 300,
+                    data: RData::Cname(target.clone()),
+                });
+                name = target.clone();
+                continue;
             }
             let data: Vec<RData> = data
                 .into_iter()
