@@ -858,6 +858,9 @@ impl Cx<'_> {
                     delims,
                 } => {
                     let value = self.macro_value(letter, domain)?;
+                    if value.len() > MAX_EXPANDED {
+                        return Err(Flow::Perm("a macro value is too long".to_string()));
+                    }
                     let value = transform(&value, keep, reverse, delims);
                     if upper {
                         url_escape(&value, &mut out);
@@ -1031,7 +1034,7 @@ impl Cx<'_> {
                 }
                 Mech::Mx(spec, _) => {
                     if let Some(n) = self.static_name(*spec, domain) {
-                        self.want_ahead(Question::new(&n, RecordType::Mx));
+                        self.prefetch_mx(&n, addr);
                     }
                 }
                 Mech::Exists(spec) => {
@@ -1048,6 +1051,32 @@ impl Cx<'_> {
         {
             *budget -= 1;
             self.prefetch_record(spec, domain, budget, depth);
+        }
+    }
+
+    /// The MX question, and once it is answered the exchanges' addresses (at most 10).
+    fn prefetch_mx(&mut self, name: &str, addr: RecordType) {
+        let q = Question::new(name, RecordType::Mx);
+        let answers = self.answers;
+        match answers.outcome(&q) {
+            None => self.want_ahead(q),
+            Some(Ok(a)) if a.rcode == Rcode::NoError => {
+                let hosts: Vec<&str> = a
+                    .data_for(&q)
+                    .into_iter()
+                    .filter_map(|d| match d {
+                        RData::Mx { exchange, .. } => Some(exchange.as_str()),
+                        _ => None,
+                    })
+                    .filter(|h| !h.is_empty() && *h != ".")
+                    .collect();
+                if hosts.len() <= MAX_NAMES {
+                    for h in hosts {
+                        self.want_ahead(Question::new(h, addr));
+                    }
+                }
+            }
+            Some(_) => {}
         }
     }
 

@@ -228,6 +228,8 @@ fn three_includes_are_asked_in_one_round() {
     }
     // The mx and exists names are independent too.
     assert!(rounds[1].contains(&Question::new("example.com", RecordType::Mx)));
+    // Once the MX answer is in, the exchanges' addresses are asked ahead too.
+    assert!(rounds[2].contains(&Question::new("mx1.example.com", RecordType::A)));
     // include c -> redirect d: depth 3 in all (record, includes, redirect target).
     assert!(rounds.len() <= 4, "{rounds:?}");
     assert_eq!(o, drive_one_by_one(&zone, |a| check_host(&i, a)));
