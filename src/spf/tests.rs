@@ -360,3 +360,21 @@ fn hostile_records_do_not_panic() {
         assert!(!o.summary.is_empty());
     }
 }
+
+#[test]
+fn no_question_is_asked_twice() {
+    // `drive` fails on any question asked again, in one round or across rounds.
+    let zone = MemoryResolver::from_zone(ZONE).unwrap();
+    for ip in ["192.0.2.20", "192.0.2.99", "2001:db8::1", "198.51.100.200"] {
+        let i = input(ip, "user@example.com");
+        let (o, rounds) = drive(&zone, |a| check_host(&i, a));
+        let asked: usize = rounds.iter().map(Vec::len).sum();
+        let mut all: Vec<&Question> = rounds.iter().flatten().collect();
+        all.sort();
+        all.dedup();
+        assert_eq!(all.len(), asked, "{ip}");
+        assert!(o.lookups <= 10);
+        let _ = drive(&zone, |a| check_helo(&i, a));
+        let _ = drive(&zone, |a| check_guess(&i, a));
+    }
+}
