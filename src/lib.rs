@@ -26,6 +26,7 @@ pub mod report;
 pub mod rfc2047;
 pub mod sender;
 pub mod spam;
+pub mod spf;
 
 #[cfg(all(not(target_arch = "wasm32"), feature = "cli"))]
 pub mod native;

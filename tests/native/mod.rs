@@ -3,4 +3,5 @@ mod cli;
 mod received_corpus;
 mod samples;
 mod schema;
+mod spf_corpus;
 mod support;
