@@ -821,7 +821,9 @@ export function reportAsText(input) {
   return `${out.join("\n")}\n`;
 }
 
-const mdEscape = (s) => String(s ?? "").replace(/\r?\n/g, " ").replace(/([\\`*_[\]<>|~])/g, "\\$1").replace(/^([#+-]|\d+\.)/, "\\$1");
+const mdEscape = (s) => String(s ?? "").replace(/\r?\n/g, " ").replace(/([\\`*_[\]<>|~])/g, "\\$1");
+// For text that starts a line: a leading "#", "-", "+" or "1." would be read as Markdown syntax.
+const mdLine = (s) => mdEscape(s).replace(/^([#+-]|\d+\.)/, "\\$1");
 const mdCode = (s) => {
   const t = String(s ?? "").replace(/\r?\n/g, " ");
   const ticks = (t.match(/`+/g) || []).reduce((m, x) => Math.max(m, x.length), 0);
@@ -835,7 +837,7 @@ export function reportAsMarkdown(input) {
   const out = [];
   out.push(`## E-mail diagnosis`, "");
   if (!d.fromFindings) out.push(`**Outcome:** ${mdEscape(OUTCOMES[d.outcome])}`, "");
-  out.push(mdEscape(d.headline), "");
+  out.push(mdLine(d.headline), "");
   d.causes.forEach((c, i) => {
     const meta = [c.severity, c.certainty, PARTY[c.party]].filter(Boolean).join(", ");
     out.push(`${i + 1}. **${mdEscape(c.title)}**${meta ? ` _(${mdEscape(meta)})_` : ""}`);
