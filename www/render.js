@@ -438,48 +438,49 @@ function hopFrom(h) {
 // start (the trust boundary).
 function timeline(report) {
   const hops = report.hops;
-  const W = 640, ROW = 64, TOP = 28;
+  // A narrow layout (text beside the rail) that stays readable when scaled down to a phone.
+  const W = 420, ROW = 76, TOP = 22, X = 46;
   const boundaryAfter = report.sending_ip && Number.isInteger(report.sending_ip.hop)
     ? report.sending_ip.hop
     : (() => { const i = hops.findIndex((h) => h.internal); return i > 0 ? hops[i - 1].number : null; })();
-  const H = TOP + hops.length * ROW + (boundaryAfter != null ? 24 : 0) + 8;
+  const hasBoundary = boundaryAfter != null && hops.length && hops[hops.length - 1].number !== boundaryAfter;
+  const H = TOP + hops.length * ROW + (hasBoundary ? 26 : 0) - 30;
   const root = svg("svg", {
     viewBox: `0 0 ${W} ${H}`, width: "100%", role: "img", class: "timeline",
     "aria-labelledby": "timeline-title", preserveAspectRatio: "xMinYMin meet",
   });
   root.id = "timeline";
-  const title = svg("title", { id: "timeline-title" },
-    `Delivery path: ${hops.length} hop${hops.length === 1 ? "" : "s"}${report.delivery_ms != null ? `, ${fmtDuration(report.delivery_ms)} in total` : ""}`);
-  root.append(title);
+  root.append(svg("title", { id: "timeline-title" },
+    `Delivery path: ${hops.length} hop${hops.length === 1 ? "" : "s"}${report.delivery_ms != null ? `, ${fmtDuration(report.delivery_ms)} in total` : ""}`));
   let y = TOP;
   let prevY = null;
   for (const h of hops) {
-    const g = svg("g", { class: `hop${h.internal ? " internal" : ""}${h.encrypted || h.tls ? " tls" : " plain"}` });
+    const secure = h.encrypted || h.tls;
+    const g = svg("g", { class: `hop${h.internal ? " internal" : ""}${secure ? " tls" : " plain"}` });
     g.dataset.hop = String(h.number);
     if (prevY !== null) {
-      g.append(svg("line", { x1: 24, y1: prevY + 10, x2: 24, y2: y - 10, class: `rail${h.encrypted || h.tls ? " rail-tls" : " rail-plain"}` }));
+      g.append(svg("line", { x1: 18, y1: prevY + 10, x2: 18, y2: y - 10, class: `rail${secure ? " rail-tls" : " rail-plain"}` }));
       if (h.delay_ms != null) {
-        g.append(svg("text", { x: 40, y: (prevY + y) / 2 + 5, class: `delay${h.delay_ms < 0 ? " skew" : h.delay_ms > 300000 ? " slow" : ""}` },
-          h.delay_ms < 0 ? `${fmtDuration(h.delay_ms)} (clocks disagree)` : `+${fmtDuration(h.delay_ms)}`));
+        g.append(svg("text", { x: X, y: y - 24, class: `delay${h.delay_ms < 0 ? " skew" : h.delay_ms > 300000 ? " slow" : ""}` },
+          h.delay_ms < 0 ? `${fmtDuration(h.delay_ms)} (the clocks disagree)` : `+${fmtDuration(h.delay_ms)}`));
       }
     }
-    g.append(svg("circle", { cx: 24, cy: y, r: 9, class: "node" }));
-    g.append(svg("text", { x: 24, y: y + 4, "text-anchor": "middle", class: "node-label" }, h.number));
+    g.append(svg("circle", { cx: 18, cy: y, r: 10, class: "node" }));
+    g.append(svg("text", { x: 18, y: y + 4, "text-anchor": "middle", class: "node-label" }, h.number));
     const from = hopFrom(h) || "(unnamed)";
-    g.append(svg("text", { x: 150, y: y - 4, class: "hop-name" }, truncate(`${from} → ${h.by || "?"}`, 58)));
-    const facts = [h.ip, h.with, h.tls ? "TLS" : h.encrypted ? "encrypted" : "not encrypted", h.authenticated ? "logged in" : null]
-      .filter(Boolean).join(" · ");
-    g.append(svg("text", { x: 150, y: y + 14, class: "hop-facts" }, truncate(facts, 64)));
-    g.append(svg("text", { x: W - 8, y: y - 4, "text-anchor": "end", class: "hop-time" }, fmtUtc(h.timestamp_ms).slice(11)));
+    g.append(svg("text", { x: X, y: y + 5, class: "hop-name" }, truncate(`${from} → ${h.by || "?"}`, 40)));
+    const facts = [h.ip, h.with, secure ? "TLS" : "not encrypted", h.authenticated ? "logged in" : null,
+      h.timestamp_ms != null ? fmtUtc(h.timestamp_ms).slice(11) : null].filter(Boolean).join(" · ");
+    g.append(svg("text", { x: X, y: y + 23, class: "hop-facts" }, truncate(facts, 52)));
     g.append(svg("title", {}, `Hop ${h.number}: ${from} → ${h.by || "?"}${h.ip ? ` [${h.ip}]` : ""}; ${h.tls || (h.encrypted ? "encrypted" : "not encrypted")}${h.timestamp_ms != null ? `; ${fmtUtc(h.timestamp_ms)}` : ""}`));
     root.append(g);
     prevY = y;
     y += ROW;
-    if (boundaryAfter != null && h.number === boundaryAfter && h !== hops[hops.length - 1]) {
-      const by = y - ROW / 2 + 4;
+    if (hasBoundary && h.number === boundaryAfter) {
+      const by = y - 30;
       root.append(svg("line", { x1: 0, y1: by, x2: W, y2: by, class: "boundary" }));
-      root.append(svg("text", { x: W - 8, y: by - 6, "text-anchor": "end", class: "boundary-label" }, "trust boundary: the recipient's systems below"));
-      y += 24;
+      root.append(svg("text", { x: W - 4, y: by + 16, "text-anchor": "end", class: "boundary-label" }, "trust boundary: the recipient's own systems below"));
+      y += 26;
     }
   }
   return root;
