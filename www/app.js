@@ -157,7 +157,11 @@ async function analyze(event) {
   try {
     const started = performance.now();
     const report = await core.run(input, opts, {
-      onOffline: (r) => { show(r); document.body.dataset.offlineShownMs = String(performance.now() - started); },
+      onOffline: (r) => {
+        show(r);
+        document.body.dataset.offlineShownMs = (performance.now() - started).toFixed(1);
+        requestAnimationFrame(() => { document.body.dataset.offlinePaintMs = (performance.now() - started).toFixed(1); });
+      },
       onProgress: (r) => { if (running === controller) { show(r); showProgress(r); } },
       signal: controller.signal,
     });
@@ -359,6 +363,7 @@ async function main() {
   $("sample").addEventListener("click", () => { $("input").value = SAMPLE; $("input").focus(); });
   $("file").addEventListener("change", () => loadFile($("file").files[0]));
   $("domain-form").addEventListener("submit", checkDomain);
+  $("settings-form").addEventListener("submit", (e) => { e.preventDefault(); saveSettings(); });
   for (const node of document.querySelectorAll("#settings input, #settings textarea, #live")) {
     node.addEventListener("change", saveSettings);
   }
@@ -381,6 +386,7 @@ async function main() {
     const mod = await core.load();
     $("version").textContent = `mailtrace ${mod.version()}`;
     $("analyze").disabled = false;
+    document.body.dataset.readyMs = performance.now().toFixed(1);
     document.body.dataset.ready = "true";
   } catch (error) {
     setStatus(`The analyzer could not be loaded: ${error.message}`, true);

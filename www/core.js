@@ -22,7 +22,8 @@ export class Core {
       mod = inline.bindings();
       await mod.default({ module_or_path: inline.wasmBytes() });
     } else {
-      mod = await import(`${this.pkgUrl}?instance=${this.generation}`);
+      // The first instance is the preloaded module; later ones (after a crash) are new copies.
+      mod = await import(this.generation === 1 ? this.pkgUrl : `${this.pkgUrl}?instance=${this.generation}`);
       await mod.default();
     }
     mod.setPanicHandler((message) => {
