@@ -335,6 +335,7 @@ async function share() {
   const link = `${location.href.split("#")[0]}#r=${payload}`;
   $("share-link").value = link;
   await copy(link, "The share link");
+  if (link.length > 64000) exportStatus(`${$("export-status").textContent} It is long (${Math.round(link.length / 1024)} KB): some chat and ticket systems cut long links; the JSON download is the safer way.`);
 }
 
 // A report carried in the URL fragment (#r=...): shown as it is, no analysis, no lookup.

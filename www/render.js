@@ -734,7 +734,10 @@ export function renderReport(root, input, options = {}) {
   const open = new Set([...root.querySelectorAll("details[open][id]")].map((d) => d.id));
   const searchBox = root.querySelector("#header-search");
   const searchValue = searchBox ? searchBox.value : "";
-  const searchFocused = searchBox && (root.getRootNode().activeElement === searchBox);
+  const active = root.getRootNode().activeElement;
+  const searchFocused = searchBox && active === searchBox;
+  // A section's summary that has the focus keeps it across re-renders (keyboard users).
+  const focusedSection = active && active.tagName === "SUMMARY" && root.contains(active) ? active.parentElement.id : null;
 
   const bySection = { path: [], auth: [], reputation: [], bounce: [], spam: [], sender: [], headers: [] };
   for (const f of report.findings) bySection[sectionFor(f.code)].push(f);
@@ -758,6 +761,7 @@ export function renderReport(root, input, options = {}) {
     if (d) d.open = true;
   }
   if (searchFocused) root.querySelector("#header-search")?.focus();
+  if (focusedSection) root.querySelector(`#${CSS.escape(focusedSection)} > summary`)?.focus();
   return report;
 }
 
