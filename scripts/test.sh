@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: formatting and lints, unit and integration tests (the CLI against the loopback
 # DoH server), the wasm module in headless Chromium (wasm-bindgen-test), and the page end to end
-# (Playwright). Installs what is missing first; starts the DoH server on 127.0.0.1 and stops it.
+# (Playwright; with the single-file build in dist/). Installs what is missing first; starts the DoH server on 127.0.0.1 and stops it.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
@@ -15,6 +15,7 @@ cargo clippy --quiet --lib --tests --target wasm32-unknown-unknown -- -D warning
 echo "== wasm build"
 scripts/build-wasm.sh
 scripts/size.sh --no-build
+scripts/build-single.sh
 
 export MAILTRACE_RUN_DIR=${MAILTRACE_RUN_DIR:-$(mktemp -d)}
 url=$(scripts/dns-server.sh start --zones)

@@ -1,5 +1,11 @@
-// The page: reads the paste, runs the wasm core, shows the report. Untrusted text (everything
-// from the headers and from DNS answers) reaches the page only through textContent.
+// The page: reads the paste (or a dropped or opened file), runs the wasm core, and renders the
+// report with render.js. Untrusted text (everything from the headers and from DNS answers)
+// reaches the page only through textContent.
+import { Core } from "./core.js";
+import {
+  renderReport, renderProgress, expandAll, reportAsText, reportAsMarkdown, redactReport,
+  encodeShare, decodeShare, genericValue, el, looksLikeReport,
+} from "./render.js";
 
 const SAMPLE = [
   "Received: from mx.example.net (mx.example.net [10.0.0.5])",
@@ -18,299 +24,102 @@ const SAMPLE = [
   "",
 ].join("\n");
 
-const $ = (id) => document.getElementById(id);
-
-// Finding groups, by the area part of the finding code.
-const GROUPS = {
-  input: "What was pasted",
-  received: "Delivery path",
-  rdns: "Sending server",
-  recorded: "Authentication recorded by the receiver",
-  arc: "Authentication recorded by the receiver",
-  dkim: "DKIM signatures",
-  sender: "The sender",
-  header: "Message headers",
-  bulk: "Bulk mail",
-  spam: "Spam filters",
-  dns: "DNS lookups",
+const MAX_FILE_BYTES = 10 * 1024 * 1024;
+const SETTINGS_KEY = "mailtrace.settings";
+const BLOCKLIST_NAMES = {
+  "zen.spamhaus.org": "Spamhaus ZEN", "dbl.spamhaus.org": "Spamhaus DBL",
+  "b.barracudacentral.org": "Barracuda", "bl.spamcop.net": "SpamCop",
 };
-let core = null;
-let generation = 0;
-let failCurrent = null;
 
-// Loads a fresh instance of the wasm module. After a crash the old instance is discarded and the
-// next analysis loads a new one, so the page keeps working.
-async function loadCore() {
-  generation += 1;
-  const mod = await import(`./pkg/mailtrace.js?instance=${generation}`);
-  await mod.default();
-  mod.setPanicHandler((message) => {
-    core = null;
-    if (failCurrent) failCurrent(new Error(`the analyzer crashed: ${message}`));
-  });
-  return mod;
+const $ = (id) => document.getElementById(id);
+const core = new Core(new URL("./pkg/mailtrace.js", import.meta.url).href);
+const isFile = location.protocol === "file:";
+let current = null; // the report shown
+let running = null; // the AbortController of the analysis running
+
+// ---- settings ---------------------------------------------------------------------------------
+
+function readSettings() {
+  try { return JSON.parse(localStorage.getItem(SETTINGS_KEY) || "{}") || {}; } catch { return {}; }
 }
 
-function el(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  if (className) node.className = className;
-  return node;
+function saveSettings() {
+  const s = {
+    live: $("live").checked,
+    dohPreset: document.querySelector("input[name=doh-preset]:checked")?.value,
+    dohCustom: $("doh").value.trim(),
+    blocklists: [...document.querySelectorAll("input[name=blocklist]")].filter((c) => c.checked).map((c) => c.value),
+    customZones: $("custom-zones").value,
+    dqsKey: $("dqs-key").value.trim(),
+  };
+  try { localStorage.setItem(SETTINGS_KEY, JSON.stringify(s)); } catch { /* private mode: not kept */ }
+  updatePrivacy();
 }
 
-function fmtUtc(ms) {
-  if (ms === null || ms === undefined) return "";
-  return new Date(ms).toISOString().replace("T", " ").replace(/\.000Z$/, "Z");
+function applySettings() {
+  const s = readSettings();
+  // Opened from a file there is no "own site": default to live lookups off and Cloudflare.
+  $("live").checked = typeof s.live === "boolean" ? s.live : !isFile;
+  const preset = s.dohPreset || (isFile ? "https://cloudflare-dns.com/dns-query" : "./dns-query");
+  for (const r of document.querySelectorAll("input[name=doh-preset]")) r.checked = r.value === preset;
+  if (!document.querySelector("input[name=doh-preset]:checked")) document.querySelector("input[name=doh-preset]").checked = true;
+  $("doh").value = s.dohCustom || "";
+  if (Array.isArray(s.blocklists)) {
+    for (const c of document.querySelectorAll("input[name=blocklist]")) c.checked = s.blocklists.includes(c.value);
+  }
+  $("custom-zones").value = typeof s.customZones === "string" ? s.customZones : "";
+  $("dqs-key").value = typeof s.dqsKey === "string" ? s.dqsKey : "";
 }
 
-const localFormat = new Intl.DateTimeFormat(undefined, {
-  year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit",
-  second: "2-digit", timeZoneName: "short",
-});
-function fmtLocal(ms) {
-  return ms === null || ms === undefined ? "" : localFormat.format(new Date(ms));
+function dohEndpoint() {
+  const preset = document.querySelector("input[name=doh-preset]:checked")?.value || "./dns-query";
+  return preset === "custom" ? $("doh").value.trim() : preset;
 }
 
-function fmtDuration(ms) {
-  if (ms === null || ms === undefined) return "";
-  const sign = ms < 0 ? "-" : "";
-  let rest = Math.abs(ms);
-  if (rest < 1000) return rest === 0 ? "0 s" : `${sign}${(rest / 1000).toFixed(1)} s`;
-  rest = Math.floor(rest / 1000);
-  const parts = [];
-  const d = Math.floor(rest / 86400), h = Math.floor(rest % 86400 / 3600);
-  const m = Math.floor(rest % 3600 / 60), s = rest % 60;
-  if (d) parts.push(`${d} d`);
-  if (h) parts.push(`${h} h`);
-  if (m) parts.push(`${m} min`);
-  if (s || !parts.length) parts.push(`${s} s`);
-  return sign + parts.join(" ");
+const ZONE = /^(?=.{1,253}$)([a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+
+function blocklists() {
+  const chosen = [...document.querySelectorAll("input[name=blocklist]")].filter((c) => c.checked).map((c) => c.value);
+  const custom = $("custom-zones").value.split(/[\s,]+/).map((z) => z.trim().replace(/\.$/, "")).filter((z) => ZONE.test(z));
+  return [...new Set([...chosen, ...custom])];
 }
 
-function mailbox(m) {
-  if (!m) return "";
-  if (m.name && m.address) return `${m.name} <${m.address}>`;
-  return m.address || m.name || "";
+// The options object of an analysis. The current core reads live, doh, now (and timeoutMs,
+// maxQueries); blocklists and dqsKey are for the checks being added, and ignored until then.
+function options() {
+  const dqsKey = $("dqs-key").value.trim();
+  return {
+    live: $("live").checked,
+    doh: dohEndpoint() || undefined,
+    now: Date.now(),
+    blocklists: blocklists(),
+    dqsKey: dqsKey || undefined,
+  };
 }
 
-function row(dl, term, value, className) {
-  if (value === undefined || value === null || value === "") return;
-  dl.append(el("dt", term));
-  const dd = el("dd", value, className);
-  dl.append(dd);
-  return dd;
+function describeEndpoint(doh) {
+  if (!doh) return "no endpoint set";
+  try {
+    const url = new URL(doh, location.href);
+    if (isFile) return url.href;
+    return url.origin === location.origin ? `this site (${url.href})` : url.href;
+  } catch { return doh; }
 }
 
-function render(report) {
-  $("results").hidden = false;
-  const summary = $("summary");
-  summary.replaceChildren();
-  const msg = report.message;
-  row(summary, "From", mailbox(msg.from));
-  row(summary, "To", (msg.to || []).map(mailbox).join(", "));
-  row(summary, "Subject", msg.subject);
-  if (msg.date) {
-    row(summary, "Date", msg.date.epoch_ms != null
-      ? `${msg.date.text} (${fmtLocal(msg.date.epoch_ms)})` : `${msg.date.text} (unreadable)`);
+function updatePrivacy() {
+  const p = $("privacy-text");
+  if (!$("live").checked) {
+    p.textContent = "Live lookups are off: nothing at all leaves this page. Nothing you paste is ever sent anywhere; the analysis runs in your browser.";
+    return;
   }
-  row(summary, "Message-ID", msg.message_id);
-  row(summary, "Return-Path", msg.return_path);
-  row(summary, "Hops", String(report.hops.length));
-  if (report.delivery_ms != null) row(summary, "Delivery time", fmtDuration(report.delivery_ms));
-
-  const sender = $("sender");
-  sender.replaceChildren();
-  if (report.sending_ip) {
-    row(sender, "Sending IP", report.sending_ip.ip, "mono").id = "sending-ip";
-    row(sender, "Why this one", `hop ${report.sending_ip.hop}: ${report.sending_ip.reason}`);
-  } else {
-    row(sender, "Sending IP", "not found in the Received chain");
-  }
-  const rdns = report.reverse_dns;
-  if (rdns) {
-    const text = rdns.status === "found" ? rdns.names.join(", ") : rdns.detail;
-    const dd = row(sender, "Reverse DNS (PTR)", text, `${rdns.status} mono`);
-    dd.id = "ptr";
-    dd.dataset.status = rdns.status;
-  }
-
-  const findings = $("findings");
-  findings.replaceChildren();
-  const groups = new Map();
-  for (const f of report.findings) {
-    const area = f.code.split(".")[0];
-    const title = GROUPS[area] || "Other";
-    if (!groups.has(title)) groups.set(title, []);
-    groups.get(title).push(f);
-  }
-  for (const [title, list] of groups) {
-    const section = el("section", null, "finding-group");
-    section.append(el("h3", title));
-    const ul = el("ul");
-    for (const f of list) {
-      const li = el("li");
-      li.dataset.code = f.code;
-      li.append(el("strong", `${f.severity}: `, `sev-${f.severity}`), el("span", f.title));
-      if (f.detail) li.append(el("span", f.detail, "finding-detail"));
-      for (const e of f.evidence) {
-        if (e.text) li.append(el("span", e.line ? `line ${e.line}: ${e.text}` : e.text, "finding-detail mono"));
-      }
-      ul.append(li);
-    }
-    section.append(ul);
-    findings.append(section);
-  }
-  if (!report.findings.length) findings.append(el("p", "Nothing to report."));
-
-  const facts = $("sender-facts");
-  facts.replaceChildren();
-  const sf = report.sender;
-  row(facts, "From domain", sf.from_domain);
-  row(facts, "Reply-To domain", sf.reply_to_domain);
-  row(facts, "Return-Path domain", sf.return_path_domain);
-  row(facts, "Free mail provider", sf.free_mail_provider);
-  const sigs = $("dkim-signatures");
-  sigs.replaceChildren();
-  if (sf.dkim_signatures.length) {
-    const table = el("table");
-    table.append(el("thead"), el("tbody"));
-    const head = el("tr");
-    for (const h of ["DKIM signature", "Domain (d=)", "Selector (s=)", "Algorithm", "Signs From?", "Body limit (l=)", "Expires (x=)"]) {
-      const th = el("th", h);
-      th.setAttribute("scope", "col");
-      head.append(th);
-    }
-    table.tHead.append(head);
-    for (const d of sf.dkim_signatures) {
-      const tr = el("tr");
-      const signsFrom = d.signed_headers.some((h) => h.toLowerCase() === "from");
-      tr.append(el("td", `line ${d.line}`), el("td", d.domain ?? "(none)", "mono"), el("td", d.selector ?? "(none)", "mono"),
-        el("td", d.algorithm ?? "(none)"), el("td", signsFrom ? "yes" : "NO"),
-        el("td", d.body_length != null ? String(d.body_length) : "no limit"),
-        el("td", d.expiration != null ? fmtUtc(d.expiration * 1000) : "never"));
-      table.tBodies[0].append(tr);
-    }
-    sigs.append(table);
-  } else {
-    sigs.append(el("p", "No DKIM-Signature header: the message is not signed."));
-  }
-
-  const auth = $("recorded-auth");
-  auth.replaceChildren();
-  for (const a of report.recorded_auth) {
-    const block = el("div", null, `authres ${a.trusted ? "trusted" : "untrusted"}`);
-    const who = a.parsed.authserv_id || "(no authserv-id)";
-    const label = a.arc_instance != null ? `${a.field} i=${a.arc_instance}` : a.field;
-    block.append(el("h3", `${label} by ${who} (line ${a.line})`));
-    block.append(el("p", `${a.trusted ? "Trusted" : "Not trusted"}: ${a.trust_reason}`, "finding-detail"));
-    const table = el("table");
-    const head = el("tr");
-    for (const h of ["Method", "Result", "Details"]) head.append(el("th", h));
-    head.querySelectorAll("th").forEach((th) => th.setAttribute("scope", "col"));
-    table.append(el("thead"), el("tbody"));
-    table.tHead.append(head);
-    for (const r of a.parsed.results) {
-      const tr = el("tr");
-      const details = [
-        ...r.properties.map((p) => `${p.ptype ? p.ptype + "." : ""}${p.name}=${p.value}`),
-        r.reason ? `reason: ${r.reason}` : null,
-        ...r.comments.map((c) => `(${c})`),
-      ].filter(Boolean).join("  ");
-      tr.append(el("td", r.method), el("td", r.result, `result-${r.result}`), el("td", details, "mono"));
-      table.tBodies[0].append(tr);
-    }
-    block.append(table);
-    auth.append(block);
-  }
-  for (const spf of report.recorded_spf) {
-    const keys = spf.keys.map(([k, v]) => `${k}=${v}`).join("  ");
-    const p = el("p");
-    p.append(el("strong", `Received-SPF (line ${spf.line}): `), el("span", spf.result, `result-${spf.result}`),
-      el("span", ` ${keys}`, "mono"), el("span", spf.trusted ? "" : " (not trusted: could have been written by the sender)", "finding-detail"));
-    auth.append(p);
-  }
-  if (report.arc) {
-    const sets = report.arc.sets.map((s) => `i=${s.instance} ${s.sealer ?? "?"} cv=${s.cv ?? "?"}`).join(", ");
-    auth.append(el("p", `ARC chain: ${sets}${report.arc.problems.length ? ` — problems: ${report.arc.problems.join("; ")}` : ""}`));
-  }
-  if (!report.recorded_auth.length && !report.recorded_spf.length) auth.append(el("p", "No Authentication-Results header: the receiver recorded no checks, or they were not pasted."));
-
-  const spam = $("spam");
-  spam.replaceChildren();
-  for (const v of report.spam) {
-    const block = el("div", null, "spam-verdict");
-    block.append(el("h3", `${v.filter} (${v.header}, line ${v.line})`));
-    block.append(el("p", v.summary, v.is_spam === true ? "sev-problem" : ""));
-    const details = el("details");
-    details.append(el("summary", `${v.items.length} rule(s) and code(s)`));
-    const ul = el("ul");
-    for (const item of v.items) {
-      const score = item.score != null ? ` (${item.score > 0 ? "+" : ""}${item.score})` : "";
-      const li = el("li");
-      li.append(el("span", `${item.code}${item.value != null ? "=" + item.value : ""}${score}: `, "mono"),
-        el("span", item.meaning ?? "unknown code, shown as written"));
-      ul.append(li);
-    }
-    details.append(ul);
-    block.append(details);
-    spam.append(block);
-  }
-  if (!report.spam.length) spam.append(el("p", "No spam filter headers in what was pasted."));
-
-  $("delivery-total").textContent = report.delivery_ms != null
-    ? `Total delivery time: ${fmtDuration(report.delivery_ms)}` : "";
-  const hops = $("hops").tBodies[0];
-  hops.replaceChildren();
-  for (const h of report.hops) {
-    const tr = el("tr", null, h.internal ? "internal" : "");
-    const from = [h.helo, h.rdns && h.rdns !== h.helo ? `(${h.rdns})` : null].filter(Boolean).join(" ");
-    tr.append(
-      el("td", h.number), el("td", from), el("td", h.ip || "", "mono"), el("td", h.by || ""),
-      el("td", [h.with, h.tls, h.encrypted && !h.tls ? "encrypted" : null, h.authenticated ? "logged in" : null].filter(Boolean).join(", ")),
-      el("td", fmtUtc(h.timestamp_ms)),
-      el("td", fmtLocal(h.timestamp_ms)), el("td", fmtDuration(h.delay_ms)),
-    );
-    tr.title = h.raw;
-    hops.append(tr);
-  }
-
-  const headers = $("headers").tBodies[0];
-  headers.replaceChildren();
-  for (const h of report.headers) {
-    const tr = el("tr");
-    const name = el("td");
-    name.append(el("span", h.name));
-    if (h.explanation) name.append(el("span", h.explanation, "finding-detail"));
-    const value = el("td", null, "mono");
-    value.append(el("span", h.decoded ?? h.value));
-    if (h.decoded) value.append(el("span", `raw: ${h.value}`, "finding-detail"));
-    tr.append(el("td", h.line), name, value);
-    tr.dataset.search = `${h.name}\n${h.value}\n${h.decoded ?? ""}`.toLowerCase();
-    headers.append(tr);
-  }
-  filterHeaders();
-
-  const dns = $("dns");
-  dns.replaceChildren();
-  for (const x of report.dns) {
-    let result = "pending";
-    if (x.answer) {
-      result = x.answer.records.length
-        ? x.answer.records.map((r) => `${r.type} ${JSON.stringify(r.data)}`).join(", ")
-        : `${x.answer.rcode}, no records`;
-    } else if (x.error) {
-      result = `error: ${x.error.kind}${x.error.detail !== undefined ? ` (${x.error.detail})` : ""}`;
-    }
-    dns.append(el("li", `${x.name} ${x.type} → ${result}`, "mono"));
-  }
+  const lists = blocklists().map((z) => BLOCKLIST_NAMES[z] || z);
+  p.textContent = `Nothing you paste leaves this page. With live lookups on, only DNS questions go out, to ${describeEndpoint(dohEndpoint())}: `
+    + "the reverse DNS (PTR) of the sending IP"
+    + (lists.length ? `, and, as those checks arrive in the analyzer, the sending IP and domains at the blocklists (${lists.join(", ")}) and the sender's SPF, DKIM and DMARC records` : ", and the sender's SPF, DKIM and DMARC records as those checks arrive")
+    + ". The DNS provider sees those names and your IP address; nothing else is sent.";
 }
 
-function filterHeaders() {
-  const needle = $("header-search").value.trim().toLowerCase();
-  for (const tr of $("headers").tBodies[0].rows) {
-    tr.hidden = needle !== "" && !tr.dataset.search.includes(needle);
-  }
-}
+// ---- analysis ---------------------------------------------------------------------------------
 
 function setStatus(text, isError) {
   const status = $("status");
@@ -318,41 +127,267 @@ function setStatus(text, isError) {
   status.className = isError ? "error" : "";
 }
 
+function show(report) {
+  current = report;
+  const results = $("results");
+  results.hidden = false;
+  renderReport(results, report);
+  $("export").hidden = false;
+}
+
+function showProgress(report) {
+  const box = $("progress-box");
+  if (!report.dns || !report.dns.length) { box.hidden = true; return; }
+  box.hidden = false;
+  renderProgress($("progress"), report);
+}
+
 async function analyze(event) {
   event.preventDefault();
   const input = $("input").value;
-  const live = $("live").checked;
-  const doh = $("doh").value.trim();
+  const opts = options();
+  if (running) running.abort();
+  const controller = new AbortController();
+  running = controller;
   $("analyze").disabled = true;
-  setStatus("Analyzing…");
+  $("stop").disabled = !opts.live;
+  $("progress-box").hidden = true;
+  if (location.hash.startsWith("#r=")) history.replaceState(null, "", location.pathname + location.search);
+  setStatus(opts.live ? "Analyzing; live checks running…" : "Analyzing…");
   try {
-    if (!core) core = await loadCore();
-    const options = { live, doh: doh || undefined, now: Date.now() };
-    const offline = core.analyzeOffline(input, options);
-    render(offline);
-    if (live && offline.sending_ip) {
-      const crashed = new Promise((_, reject) => { failCurrent = reject; });
-      const report = await Promise.race([core.analyze(input, options, render), crashed]);
-      render(report);
-    }
-    setStatus(`Analyzed ${offline.input.header_fields} header fields.`);
+    const started = performance.now();
+    const report = await core.run(input, opts, {
+      onOffline: (r) => {
+        show(r);
+        document.body.dataset.offlineShownMs = (performance.now() - started).toFixed(1);
+        requestAnimationFrame(() => { document.body.dataset.offlinePaintMs = (performance.now() - started).toFixed(1); });
+      },
+      onProgress: (r) => { if (running === controller) { show(r); showProgress(r); } },
+      signal: controller.signal,
+    });
+    if (running !== controller) return;
+    show(report);
+    showProgress(report);
+    const stopped = controller.signal.aborted ? " Live checks were stopped; the ones not answered are marked \"could not check\"." : "";
+    setStatus(`Analyzed ${report.input.header_fields} header fields.${stopped}`);
+    document.body.dataset.analyzed = String(Number(document.body.dataset.analyzed || 0) + 1);
   } catch (error) {
-    core = null;
     setStatus(`The analysis failed: ${error && error.message ? error.message : error}. You can try again.`, true);
   } finally {
-    failCurrent = null;
-    $("analyze").disabled = false;
+    if (running === controller) {
+      running = null;
+      $("analyze").disabled = false;
+      $("stop").disabled = true;
+    }
   }
 }
 
-async function main() {
-  $("input-form").addEventListener("submit", analyze);
-  $("header-search").addEventListener("input", filterHeaders);
-  $("sample").addEventListener("click", () => { $("input").value = SAMPLE; $("input").focus(); });
+// ---- input: files, drops, samples ---------------------------------------------------------------
+
+async function loadFile(file) {
+  if (!file) return;
+  if (file.size > MAX_FILE_BYTES) {
+    setStatus(`${file.name} is too large (${Math.round(file.size / 1048576)} MB); the limit is 10 MB.`, true);
+    return;
+  }
+  $("input").value = await file.text();
+  setStatus(`Read ${file.name} (${file.size} bytes). Press Analyze.`);
+  $("analyze").focus();
+}
+
+function wireDrop() {
+  const zone = $("drop-zone");
+  const over = (e) => {
+    if (![...(e.dataTransfer?.types || [])].includes("Files")) return;
+    e.preventDefault();
+    zone.classList.add("dragging");
+  };
+  zone.addEventListener("dragenter", over);
+  zone.addEventListener("dragover", over);
+  zone.addEventListener("dragleave", () => zone.classList.remove("dragging"));
+  zone.addEventListener("drop", (e) => {
+    zone.classList.remove("dragging");
+    const file = e.dataTransfer?.files?.[0];
+    if (!file) return;
+    e.preventDefault();
+    loadFile(file);
+  });
+}
+
+async function loadSamples() {
+  const select = $("sample-list");
   try {
-    core = await loadCore();
-    $("version").textContent = `mailtrace ${core.version()}`;
+    if (isFile) throw new Error("no samples in the single-file build");
+    const response = await fetch(new URL("samples/index.json", location.href));
+    if (!response.ok) throw new Error(String(response.status));
+    const list = await response.json();
+    for (const s of Array.isArray(list) ? list : []) {
+      if (typeof s.file !== "string" || !/^[a-z0-9-]+\.eml$/.test(s.file)) continue;
+      const o = el("option", String(s.title ?? s.file));
+      o.value = s.file;
+      select.append(o);
+    }
+  } catch {
+    select.disabled = true;
+    select.title = "Samples are not available here";
+  }
+  select.addEventListener("change", async () => {
+    if (!select.value) return;
+    try {
+      const response = await fetch(new URL(`samples/${select.value}`, location.href));
+      $("input").value = await response.text();
+      setStatus(`Loaded the sample "${select.selectedOptions[0].textContent}". Press Analyze.`);
+    } catch (error) {
+      setStatus(`The sample could not be loaded: ${error.message}`, true);
+    }
+  });
+}
+
+// ---- check a domain ---------------------------------------------------------------------------
+
+// Lights up when the core exports checkDomain(domain, options, onProgress, signal); the page
+// looks it up on window.mailtrace at each use.
+async function checkDomain(event) {
+  event.preventDefault();
+  const status = $("domain-status");
+  const out = $("domain-result");
+  const domain = $("domain").value.trim().replace(/\.$/, "").toLowerCase();
+  const api = window.mailtrace;
+  if (!api || typeof api.checkDomain !== "function") {
+    status.textContent = "Checking a domain is not available in this build.";
+    out.replaceChildren();
+    return;
+  }
+  if (!ZONE.test(domain)) {
+    status.textContent = "Enter a domain name such as example.com.";
+    $("domain").focus();
+    return;
+  }
+  const opts = options();
+  if (!opts.live) {
+    status.textContent = "Checking a domain needs live lookups: switch them on first.";
+    return;
+  }
+  if (running) running.abort();
+  const controller = new AbortController();
+  running = controller;
+  $("stop").disabled = false;
+  status.textContent = `Checking ${domain}…`;
+  const draw = (r) => {
+    if (looksLikeReport(r)) renderReport(out, r, { compact: false });
+    else out.replaceChildren(genericValue(r));
+    if (r && Array.isArray(r.dns)) showProgress(r);
+  };
+  try {
+    const result = await api.checkDomain(domain, opts, (r) => { if (running === controller) draw(r); }, controller.signal);
+    draw(result);
+    status.textContent = `Checked ${domain}.`;
+  } catch (error) {
+    status.textContent = `The check failed: ${error && error.message ? error.message : error}`;
+  } finally {
+    if (running === controller) { running = null; $("stop").disabled = true; }
+  }
+}
+
+// ---- export -----------------------------------------------------------------------------------
+
+function exported() {
+  if (!current) return null;
+  return $("redact").checked ? redactReport(current, { keepDomains: $("keep-domains").checked }) : current;
+}
+
+function exportStatus(text) { $("export-status").textContent = text; }
+
+async function copy(text, what) {
+  try {
+    await navigator.clipboard.writeText(text);
+    exportStatus(`${what} copied to the clipboard.`);
+  } catch (error) {
+    exportStatus(`Could not copy (${error.message}); select the text and copy it yourself.`);
+    $("share-link").value = text;
+    $("share-link").select();
+  }
+}
+
+function download() {
+  const report = exported();
+  if (!report) return;
+  const blob = new Blob([`${JSON.stringify(report, null, 2)}\n`], { type: "application/json" });
+  const a = el("a");
+  a.href = URL.createObjectURL(blob);
+  const stamp = new Date(report.analyzed_at_ms || Date.now()).toISOString().slice(0, 19).replace(/:/g, "");
+  a.download = `mailtrace-report-${stamp}.json`;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+  exportStatus("The report was downloaded.");
+}
+
+let restorePrint = null;
+function beforePrint() { if (!restorePrint) restorePrint = expandAll($("results")); }
+function afterPrint() { if (restorePrint) { restorePrint(); restorePrint = null; } }
+
+async function share() {
+  const report = exported();
+  if (!report) return;
+  const payload = await encodeShare(report);
+  const link = `${location.href.split("#")[0]}#r=${payload}`;
+  $("share-link").value = link;
+  await copy(link, "The share link");
+  if (link.length > 64000) exportStatus(`${$("export-status").textContent} It is long (${Math.round(link.length / 1024)} KB): some chat and ticket systems cut long links; the JSON download is the safer way.`);
+}
+
+// A report carried in the URL fragment (#r=...): shown as it is, no analysis, no lookup.
+async function showShared() {
+  if (!location.hash.startsWith("#r=")) return false;
+  try {
+    const report = await decodeShare(location.hash.slice(3));
+    show(report);
+    $("progress-box").hidden = true;
+    setStatus("Showing a shared report. Nothing was analyzed or looked up again; the evidence is as it was when it was shared.");
+    document.body.dataset.shared = "true";
+    return true;
+  } catch (error) {
+    setStatus(`The shared link could not be read: ${error.message}.`, true);
+    return false;
+  }
+}
+
+// ---- start ------------------------------------------------------------------------------------
+
+async function main() {
+  applySettings();
+  updatePrivacy();
+  $("input-form").addEventListener("submit", analyze);
+  $("stop").addEventListener("click", () => { if (running) running.abort(); setStatus("Stopping the live checks…"); });
+  $("sample").addEventListener("click", () => { $("input").value = SAMPLE; $("input").focus(); });
+  $("file").addEventListener("change", () => loadFile($("file").files[0]));
+  $("domain-form").addEventListener("submit", checkDomain);
+  $("settings-form").addEventListener("submit", (e) => { e.preventDefault(); saveSettings(); });
+  for (const node of document.querySelectorAll("#settings input, #settings textarea, #live")) {
+    node.addEventListener("change", saveSettings);
+  }
+  $("doh").addEventListener("input", () => {
+    document.querySelector("input[name=doh-preset][value=custom]").checked = true;
+  });
+  $("copy-text").addEventListener("click", () => { const r = exported(); if (r) copy(reportAsText(r), "The diagnosis"); });
+  $("copy-md").addEventListener("click", () => { const r = exported(); if (r) copy(reportAsMarkdown(r), "The Markdown"); });
+  $("download-json").addEventListener("click", download);
+  $("print").addEventListener("click", () => { beforePrint(); window.print(); });
+  $("share").addEventListener("click", share);
+  window.addEventListener("beforeprint", beforePrint);
+  window.addEventListener("afterprint", afterPrint);
+  window.addEventListener("hashchange", showShared);
+  wireDrop();
+  loadSamples();
+  await showShared();
+  try {
+    core.onLoad = (m) => { window.mailtrace = { ...m }; };
+    const mod = await core.load();
+    $("version").textContent = `mailtrace ${mod.version()}`;
     $("analyze").disabled = false;
+    document.body.dataset.readyMs = performance.now().toFixed(1);
     document.body.dataset.ready = "true";
   } catch (error) {
     setStatus(`The analyzer could not be loaded: ${error.message}`, true);

@@ -1,0 +1,56 @@
+// Static checks of www/ (no browser): no API that turns strings into HTML, and a strict CSP
+// (no 'unsafe-inline') on every page, the single-file build included when it is there.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync, existsSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { REPO } from "./helpers.js";
+
+const WWW = `${REPO}www`;
+function files(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : [path];
+  });
+}
+
+const FORBIDDEN = ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "DOMParser",
+  "createContextualFragment", "srcdoc"];
+
+test("nothing in www/ makes HTML from strings", () => {
+  const hits = [];
+  for (const path of files(WWW).filter((p) => /\.(js|mjs|html|svg)$/.test(p))) {
+    const text = readFileSync(path, "utf8");
+    for (const word of FORBIDDEN) {
+      text.split("\n").forEach((line, i) => {
+        if (line.includes(word)) hits.push(`${path.slice(REPO.length)}:${i + 1}: ${word}`);
+      });
+    }
+  }
+  assert.deepEqual(hits, []);
+});
+
+test("every page has a strict CSP: no 'unsafe-inline', no 'unsafe-eval', no inline script or style", () => {
+  const pages = files(WWW).filter((p) => p.endsWith(".html"));
+  assert.ok(pages.length >= 2);
+  for (const path of pages) {
+    const html = readFileSync(path, "utf8");
+    const csp = html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]*)">/);
+    assert.ok(csp, `${path}: no CSP`);
+    assert.doesNotMatch(csp[1], /unsafe-inline|'unsafe-eval'/, path);
+    assert.match(csp[1], /script-src 'self' 'wasm-unsafe-eval'/, path);
+    assert.match(csp[1], /object-src 'none'/, path);
+    assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, `${path}: an inline script`);
+    assert.doesNotMatch(html, /<style|\sstyle=|\son[a-z]+=/i, `${path}: inline style or event handler`);
+  }
+});
+
+test("the single-file build allows its inline script and style by hash only", { skip: !existsSync(`${REPO}dist/mailtrace.html`) }, () => {
+  const html = readFileSync(`${REPO}dist/mailtrace.html`, "utf8");
+  const csp = html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]*)">/)[1];
+  assert.doesNotMatch(csp, /unsafe-inline|'unsafe-eval'|'self'/);
+  assert.match(csp, /script-src 'sha256-[A-Za-z0-9+/=]+' 'wasm-unsafe-eval'/);
+  assert.match(csp, /style-src 'sha256-[A-Za-z0-9+/=]+'/);
+  assert.equal((html.match(/<script/g) || []).length, 1);
+  assert.equal((html.match(/<style/g) || []).length, 1);
+});

@@ -1,0 +1,444 @@
+// The page's features end to end: sections, live-check progress and stop, the offline switch,
+// settings, input by file and drop, samples, check-a-domain, every export, share links, the
+// widget, the single-file build, accessibility (axe-core) and screenshots.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { launch, open, paste, sample, PAGE, REPO, ARTIFACTS } from "./helpers.js";
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const SECTIONS = ["path", "auth", "reputation", "bounce", "spam", "sender", "headers", "dns"];
+
+async function analyzeSample(page, { live = true, name = null } = {}) {
+  if (name) await paste(page, sample(name));
+  else await page.click("#sample");
+  if (live) await page.check("#live"); else await page.uncheck("#live");
+  const n = await page.evaluate(() => Number(document.body.dataset.analyzed || 0));
+  await page.click("#analyze");
+  await page.waitForFunction((k) => Number(document.body.dataset.analyzed || 0) > k, n);
+}
+
+async function openAll(page) {
+  for (const d of await page.locator("#results details.section").all()) {
+    if (!(await d.evaluate((x) => x.open))) await d.locator(":scope > summary").click();
+  }
+}
+
+// A report with the parts other engineers are adding (diagnosis, auth, reputation, bounce), made
+// from a real one, to check that the page renders them.
+async function futureReport(page) {
+  return page.evaluate((text) => {
+    const r = window.mailtrace.analyzeOffline(text, { live: false, now: 1704189600000 });
+    r.diagnosis = {
+      outcome: "spam", headline: "Filed as spam: the sender's domain fails DMARC.",
+      causes: [{
+        title: "DMARC fails for supplier.example", detail: "Neither SPF nor DKIM passed for the From domain.",
+        fix: "Publish SPF for the sending service; see https://help.example/dmarc for steps.",
+        certainty: "certain", party: "sender", evidence: [{ line: 3, text: "dmarc=fail header.from=supplier.example" }],
+      }, {
+        title: "Listed on a blocklist", detail: "The sending IP is on SpamCop.", fix: "Request delisting.",
+        certainty: "likely", party: "receiver", evidence: [{ text: "2.0.0.127.bl.spamcop.net A 127.0.0.2" }],
+      }],
+    };
+    r.auth = { spf: { result: "fail", domain: "supplier.example" }, dkim: [{ domain: "supplier.example", result: "none" }], dmarc: { result: "fail", policy: "quarantine" } };
+    r.reputation = { blocklists: [{ zone: "bl.spamcop.net", listed: true, codes: ["127.0.0.2"] }] };
+    r.bounce = { status: "5.7.1", diagnostic: "550 5.7.1 rejected, see https://help.example/550", remote_mta: "mx.globex.example" };
+    r.findings.push({ code: "rbl.listed", severity: "problem", title: "Listed on SpamCop", detail: "", evidence: [] });
+    r.findings.push({ code: "bounce.rejected", severity: "problem", title: "The message was rejected", detail: "", evidence: [] });
+    return r;
+  }, sample("forwarded-as-attachment.eml"));
+}
+
+test("every section renders: diagnosis first, sections open on demand, timeline drawn in SVG", async () => {
+  const { page, problems, context } = await open(browser);
+  await analyzeSample(page, { live: true });
+  const first = await page.locator("#results > *").first().getAttribute("id");
+  assert.equal(first, "diagnosis");
+  assert.equal(await page.locator("#diagnosis").getAttribute("data-source"), "findings");
+  for (const id of SECTIONS) {
+    const d = page.locator(`#sec-${id}`);
+    assert.equal(await d.count(), 1, id);
+    assert.equal(await d.evaluate((x) => x.open), false, `${id} starts closed`);
+  }
+  await openAll(page);
+  for (const id of SECTIONS) assert.ok(await page.locator(`#sec-${id} .section-body`).isVisible(), id);
+  assert.equal(await page.locator("#timeline g.hop").count(), 3);
+  assert.equal(await page.locator("#timeline line.boundary").count(), 1, "the trust boundary");
+  assert.equal(await page.locator("#timeline .rail-tls").count(), 1);
+  assert.match(await page.locator("#timeline").textContent(), /\+4 s/);
+  // Sections stay open when the report is re-rendered (progress snapshots re-render).
+  await analyzeSample(page, { live: true });
+  assert.equal(await page.locator("#sec-path").evaluate((x) => x.open), true);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("report parts being added elsewhere (diagnosis, auth, reputation, bounce) are rendered", async () => {
+  const { page, problems, context } = await open(browser);
+  const report = await futureReport(page);
+  const payload = await page.evaluate(async (r) => (await import("/render.js")).encodeShare(r), report);
+  await page.goto(`${PAGE}#r=${payload}`);
+  await page.waitForSelector("body[data-shared=true]");
+  const diag = page.locator("#diagnosis");
+  assert.equal(await diag.getAttribute("data-outcome"), "spam");
+  assert.match(await diag.textContent(), /Sent to spam.*Filed as spam.*DMARC fails for supplier\.example.*certain · the sender's side.*How to fix: Publish SPF.*line 3: dmarc=fail/s);
+  assert.equal(await diag.locator("a[href='https://help.example/dmarc']").count(), 1, "a checked link");
+  assert.equal(await page.locator("#diagnosis .cause").count(), 2);
+  await openAll(page);
+  assert.match(await page.locator("#auth-checks").textContent(), /SPF.*result\s*fail.*DMARC.*quarantine/s);
+  assert.match(await page.locator("#reputation-data").textContent(), /bl\.spamcop\.net/);
+  assert.equal(await page.locator("#sec-reputation li.finding[data-code='rbl.listed']").count(), 1);
+  assert.match(await page.locator("#bounce-data").textContent(), /5\.7\.1.*mx\.globex\.example/s);
+  assert.equal(await page.locator("#sec-bounce li.finding[data-code='bounce.rejected']").count(), 1);
+  assert.equal(await page.locator("#bounce-data a[href='https://help.example/550']").count(), 1);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("live checks show pending then answered, and can be stopped", async () => {
+  const { page, problems, context } = await open(browser);
+  let release;
+  let held = new Promise((resolve) => { release = resolve; });
+  await page.route("**/dns-query*", async (route) => {
+    await held;
+    try { await route.continue(); } catch { /* the page stopped it */ }
+  });
+  await page.click("#sample");
+  await page.click("#analyze");
+  await page.locator("#progress li[data-status=pending]").waitFor();
+  assert.match(await page.locator("#progress").textContent(), /5\.113\.0\.203\.in-addr\.arpa PTR — pending/);
+  assert.equal(await page.isEnabled("#stop"), true);
+  release();
+  await page.locator("#progress li[data-status=answered]").waitFor();
+  assert.match(await page.locator("#progress").textContent(), /answered: PTR "mail\.sender\.example"/);
+  await page.waitForFunction(() => document.querySelector("#stop").disabled);
+  // Again, and stop this time: the lookup ends as "could not check".
+  held = new Promise((resolve) => { release = resolve; });
+  await page.click("#analyze");
+  await page.locator("#progress li[data-status=pending]").waitFor();
+  await page.click("#stop");
+  await page.locator("#ptr[data-status=temperror]").waitFor();
+  await page.locator("#progress li[data-status=error]").waitFor();
+  assert.match(await page.locator("#status").textContent(), /stopped/);
+  release();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("with the switch off no request at all leaves the page", async () => {
+  const { page, problems, requests, context } = await open(browser);
+  await page.uncheck("#live");
+  assert.match(await page.locator("#privacy-text").textContent(), /nothing at all leaves/);
+  const before = requests.length;
+  await analyzeSample(page, { live: false });
+  await analyzeSample(page, { live: false, name: "gmail.eml" });
+  await page.locator("#ptr[data-status=skipped]").waitFor();
+  assert.deepEqual(requests.slice(before), [], "requests made with live lookups off");
+  assert.equal(await page.locator("#progress-box").isVisible(), false);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("settings are kept, and the DoH endpoint chosen is the one asked", async () => {
+  const { page, problems, context } = await open(browser);
+  await page.click("#settings > summary");
+  await page.check("input[name=doh-preset][value='https://dns.google/dns-query']");
+  await page.uncheck("input[name=blocklist][value='bl.spamcop.net']");
+  await page.check("input[name=blocklist][value='b.barracudacentral.org']");
+  await page.fill("#custom-zones", "bl.example.org\nnot a zone");
+  await page.locator("#custom-zones").dispatchEvent("change");
+  await page.fill("#dqs-key", "abc123");
+  await page.locator("#dqs-key").dispatchEvent("change");
+  assert.match(await page.locator("#privacy-text").textContent(), /https:\/\/dns\.google\/dns-query.*Barracuda.*bl\.example\.org/s);
+  const saved = await page.evaluate(() => JSON.parse(localStorage.getItem("mailtrace.settings")));
+  assert.equal(saved.dohPreset, "https://dns.google/dns-query");
+  assert.deepEqual(saved.blocklists.sort(), ["b.barracudacentral.org", "dbl.spamhaus.org", "zen.spamhaus.org"]);
+  assert.equal(saved.dqsKey, "abc123");
+  await page.reload();
+  await page.waitForSelector("body[data-ready=true]");
+  assert.equal(await page.isChecked("input[name=doh-preset][value='https://dns.google/dns-query']"), true);
+  assert.equal(await page.isChecked("input[name=blocklist][value='bl.spamcop.net']"), false);
+  assert.equal(await page.inputValue("#dqs-key"), "abc123");
+  // The lookups go to the chosen endpoint (answered here by the test, there is no Internet).
+  const asked = [];
+  await page.route("https://dns.google/**", (route) => { asked.push(route.request().url()); route.abort(); });
+  await analyzeSample(page, { live: true });
+  assert.equal(asked.length, 1);
+  assert.match(asked[0], /^https:\/\/dns\.google\/dns-query\?dns=/);
+  await page.locator("#ptr[data-status=temperror]").waitFor();
+  problems.splice(0, problems.length, ...problems.filter((p) => !/dns\.google|ERR_FAILED/.test(p)));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("input by file picker, drag and drop, and the samples list", async () => {
+  const { page, problems, context } = await open(browser);
+  await page.setInputFiles("#file", `${REPO}tests/samples/gmail.eml`);
+  await page.waitForFunction(() => document.querySelector("#input").value.includes("Slides for Thursday"));
+  assert.match(await page.locator("#status").textContent(), /Read gmail\.eml/);
+  await page.evaluate(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(["Subject: dropped here\nFrom: a@b.example\n\n"], "dropped.eml", { type: "message/rfc822" }));
+    document.querySelector("#drop-zone").dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+  });
+  await page.waitForFunction(() => document.querySelector("#input").value.includes("dropped here"));
+  assert.ok(await page.locator("#sample-list option").count() >= 4);
+  await page.selectOption("#sample-list", "office365.eml");
+  await page.waitForFunction(() => document.querySelector("#input").value.includes("Shipping schedule for January"));
+  await analyzeSample(page, { live: false, name: "office365.eml" });
+  assert.match(await page.locator("#summary").textContent(), /Shipping schedule/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("check a domain: 'not available' today, and it lights up when the core exports checkDomain", async () => {
+  const { page, problems, context } = await open(browser);
+  await page.fill("#domain", "example.com");
+  await page.click("#check-domain");
+  assert.match(await page.locator("#domain-status").textContent(), /not available in this build/);
+  await page.evaluate(() => {
+    window.mailtrace.checkDomain = async (domain, options, onProgress) => {
+      onProgress({ checking: domain, dns: [] });
+      return { domain, doh: options.doh, spf: { record: "v=spf1 -all", result: "found" } };
+    };
+  });
+  await page.click("#check-domain");
+  await page.waitForFunction(() => /Checked example\.com/.test(document.querySelector("#domain-status").textContent));
+  assert.match(await page.locator("#domain-result").textContent(), /v=spf1 -all/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("exports: text and Markdown to the clipboard, redaction, the JSON download, print", async () => {
+  const { page, problems, context } = await open(browser, { contextOptions: { acceptDownloads: true } });
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(PAGE).origin });
+  await analyzeSample(page, { live: true });
+  const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
+
+  await page.click("#copy-text");
+  await page.waitForFunction(() => /copied/.test(document.querySelector("#export-status").textContent));
+  const text = await clipboard();
+  assert.match(text, /^E-mail diagnosis \(mailtrace/);
+  assert.match(text, /The message has no DKIM signature/);
+  assert.match(text, /From: Ann Example <ann@sender\.example>/);
+  assert.match(text, /Sending IP: 203\.0\.113\.5/);
+  assert.match(text, /Reverse DNS: mail\.sender\.example/);
+
+  await page.click("#copy-md");
+  await page.waitForFunction(() => /Markdown copied/.test(document.querySelector("#export-status").textContent));
+  const md = await clipboard();
+  assert.match(md, /^## E-mail diagnosis/);
+  assert.match(md, /\| Sending IP \| 203\.0\.113\.5 \|/);
+
+  // Redaction: addresses and display names are gone from every export, domains kept if asked.
+  await page.check("#redact");
+  await page.click("#copy-text");
+  await page.waitForFunction(() => /copied/.test(document.querySelector("#export-status").textContent));
+  const redacted = await clipboard();
+  assert.doesNotMatch(redacted, /ann@sender\.example|Ann Example|user@example\.net/);
+  assert.match(redacted, /From: \[name\] <redacted@sender\.example>/);
+  await page.uncheck("#keep-domains");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download-json")]);
+  assert.match(download.suggestedFilename(), /^mailtrace-report-.*\.json$/);
+  const json = readFileSync(await download.path(), "utf8");
+  const report = JSON.parse(json);
+  assert.equal(report.schema_version, 1);
+  assert.equal(report.sending_ip.ip, "203.0.113.5");
+  assert.doesNotMatch(json, /ann@|Ann Example|user@example\.net/);
+  assert.match(json, /redacted@example\.invalid/);
+  await page.uncheck("#redact");
+  const [plain] = await Promise.all([page.waitForEvent("download"), page.click("#download-json")]);
+  assert.match(readFileSync(await plain.path(), "utf8"), /ann@sender\.example/);
+
+  // Print: every section expanded, the controls hidden.
+  await page.evaluate(() => { window.print = () => { document.body.dataset.printed = "true"; }; });
+  await page.click("#print");
+  await page.waitForSelector("body[data-printed=true]");
+  for (const id of SECTIONS) assert.equal(await page.locator(`#sec-${id}`).evaluate((x) => x.open), true, id);
+  await page.emulateMedia({ media: "print" });
+  assert.equal(await page.locator("#input-form").isVisible(), false);
+  assert.equal(await page.locator("#export").isVisible(), false);
+  assert.equal(await page.locator("#hops").isVisible(), true);
+  await page.screenshot({ path: `${ARTIFACTS}page-print.png`, fullPage: true });
+  await page.pdf({ path: `${ARTIFACTS}report.pdf` });
+  await page.emulateMedia({ media: "screen" });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("a share link re-renders the report in a fresh page, with no analysis and no lookup", async () => {
+  const { page, problems, context } = await open(browser);
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(PAGE).origin });
+  await analyzeSample(page, { live: true, name: "forwarded-as-attachment.eml" });
+  await page.click("#share");
+  await page.waitForFunction(() => /share link copied/i.test(document.querySelector("#export-status").textContent));
+  const link = await page.locator("#share-link").inputValue();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
+  assert.ok(link.startsWith(`${PAGE}#r=`));
+  const diagnosis = await page.locator("#diagnosis").textContent();
+  const summary = await page.locator("#summary").textContent();
+
+  const fresh = await open(browser, { url: link, ready: false });
+  await fresh.page.waitForSelector("body[data-shared=true]");
+  assert.equal(await fresh.page.locator("#diagnosis").textContent(), diagnosis);
+  assert.equal(await fresh.page.locator("#summary").textContent(), summary);
+  assert.match(await fresh.page.locator("#status").textContent(), /shared report/);
+  assert.deepEqual(fresh.dns, [], "no DNS question from a shared link");
+  assert.deepEqual(fresh.problems, []);
+  await fresh.context.close();
+
+  // The same fragment in the single-file build, from file://, with the network off.
+  if (existsSync(`${REPO}dist/mailtrace.html`)) {
+    const offline = await browser.newContext({ offline: true });
+    const p = await offline.newPage();
+    const errors = [];
+    p.on("pageerror", (e) => errors.push(e.message));
+    await p.goto(`file://${REPO}dist/mailtrace.html${link.slice(link.indexOf("#"))}`);
+    await p.waitForSelector("body[data-shared=true]");
+    assert.equal(await p.locator("#diagnosis").textContent(), diagnosis);
+    assert.deepEqual(errors, []);
+    await offline.close();
+  }
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("the widget on the demo page: shadow parts, the analysis-complete event, compact and offline", async () => {
+  const url = new URL("demo.html", PAGE).href;
+  const { page, problems, requests, context } = await open(browser, { url, ready: false });
+  await page.waitForFunction(() => customElements.get("header-analyzer"));
+  const parts = await page.evaluate(() => [...document.querySelector("header-analyzer").shadowRoot.querySelectorAll("[part]")].map((n) => n.getAttribute("part")));
+  for (const p of ["container", "label", "input", "controls", "button", "live-toggle", "privacy", "status", "results"]) assert.ok(parts.includes(p), p);
+  assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector("header-analyzer").shadowRoot.querySelector("[part=button]")).backgroundColor), "rgb(36, 64, 95)", "::part styling applies");
+  const event = page.evaluate(() => new Promise((resolve) => {
+    document.querySelector("header-analyzer").addEventListener("analysis-complete", (e) => resolve({ hops: e.detail.hops.length, ptr: e.detail.reverse_dns.status, composed: e.composed }), { once: true });
+  }));
+  await page.locator("header-analyzer textarea").fill(sample("postfix-inbound.eml"));
+  await page.locator("header-analyzer [part=button]").click();
+  assert.deepEqual(await event, { hops: 3, ptr: "found", composed: true });
+  await page.waitForSelector("body[data-analysis-complete=true]");
+  assert.equal(await page.locator("header-analyzer #diagnosis").count(), 1);
+  assert.equal(await page.locator("header-analyzer #sec-path").count(), 1);
+  assert.equal(await page.locator("header-analyzer #ptr").textContent(), "mail.sender.example");
+  await page.screenshot({ path: `${ARTIFACTS}demo-widget.png`, fullPage: true });
+
+  // compact: the diagnosis and the summary only; offline: no switch, and no request at all.
+  await page.evaluate(() => { const w = document.querySelector("header-analyzer"); w.setAttribute("compact", ""); w.setAttribute("offline", ""); });
+  assert.equal(await page.locator("header-analyzer #sec-path").count(), 0);
+  assert.equal(await page.locator("header-analyzer [part=live-toggle]").isVisible(), false);
+  const before = requests.length;
+  const report = await page.evaluate(() => document.querySelector("header-analyzer").analyze());
+  assert.equal(report.reverse_dns.status, "skipped");
+  assert.deepEqual(requests.slice(before), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("the single-file build works from file:// with no network", { skip: !existsSync(`${REPO}dist/mailtrace.html`) }, async () => {
+  const context = await browser.newContext({ offline: true });
+  const page = await context.newPage();
+  const problems = [];
+  const requests = [];
+  page.on("pageerror", (e) => problems.push(e.message));
+  page.on("console", (m) => { if (m.type() === "error") problems.push(m.text()); });
+  page.on("request", (r) => requests.push(r.url()));
+  await page.goto(`file://${REPO}dist/mailtrace.html`);
+  await page.waitForSelector("body[data-ready=true]");
+  assert.equal(await page.isChecked("#live"), false, "live lookups start off from a file");
+  await paste(page, sample("forwarded-as-attachment.eml"));
+  await page.click("#analyze");
+  await page.waitForSelector("body[data-analyzed]");
+  assert.match(await page.locator("#summary").textContent(), /Invoice 2024-0117/);
+  assert.equal(await page.locator("#sec-spam li.finding[data-code='spam.flagged']").count(), 1);
+  assert.match(await page.locator("#footer, footer").textContent(), /single-file build/);
+  assert.deepEqual(requests, [`file://${REPO}dist/mailtrace.html`]);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("the single-file build makes live lookups where the browser allows it", { skip: !existsSync(`${REPO}dist/mailtrace.html`) }, async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(e.message));
+  await page.goto(`file://${REPO}dist/mailtrace.html`);
+  await page.waitForSelector("body[data-ready=true]");
+  await page.click("#settings > summary");
+  await page.check("input[name=doh-preset][value=custom]");
+  await page.fill("#doh", new URL("dns-query", PAGE).href);
+  await page.check("#live");
+  await page.click("#sample");
+  await page.click("#analyze");
+  await page.locator("#ptr[data-status=found]").waitFor();
+  assert.equal(await page.locator("#ptr").textContent(), "mail.sender.example");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+// axe-core, injected into pages whose CSP would block it (this test's contexts bypass CSP).
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+async function axe(page, label) {
+  await page.addScriptTag({ content: AXE });
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${label}: ${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+  assert.deepEqual(bad, []);
+}
+
+test("accessibility: no serious or critical axe-core violation on the main views, light and dark", async () => {
+  for (const colorScheme of ["light", "dark"]) {
+    const { page, problems, context } = await open(browser, { contextOptions: { bypassCSP: true, colorScheme } });
+    await axe(page, `${colorScheme} empty page`);
+    await page.click("#settings > summary");
+    await analyzeSample(page, { live: true, name: "forwarded-as-attachment.eml" });
+    await openAll(page);
+    await axe(page, `${colorScheme} analyzed`);
+    await page.goto(new URL("demo.html", PAGE).href);
+    await page.locator("header-analyzer textarea").fill(sample("gmail.eml"));
+    await page.locator("header-analyzer [part=button]").click();
+    await page.waitForSelector("body[data-analysis-complete=true]");
+    await axe(page, `${colorScheme} demo`);
+    assert.deepEqual(problems, []);
+    await context.close();
+  }
+});
+
+test("keyboard: the main controls are reached in order with Tab", async () => {
+  const { page, problems, context } = await open(browser);
+  const order = [];
+  for (let i = 0; i < 8; i += 1) {
+    await page.keyboard.press("Tab");
+    order.push(await page.evaluate(() => document.activeElement.id || document.activeElement.className || document.activeElement.tagName));
+  }
+  const want = ["skip", "input", "analyze", "live", "file", "sample", "sample-list"];
+  const seen = order.filter((x) => want.includes(x));
+  assert.deepEqual(seen, want.filter((x) => seen.includes(x)), order.join(", "));
+  for (const id of ["input", "analyze", "live", "file", "sample"]) assert.ok(order.includes(id), `${id} in ${order.join(", ")}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("screenshots of the main views: light, dark, and a phone (390 px)", async () => {
+  const views = [
+    ["light", { colorScheme: "light", viewport: { width: 1280, height: 900 } }],
+    ["dark", { colorScheme: "dark", viewport: { width: 1280, height: 900 } }],
+    ["phone", { colorScheme: "light", viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }],
+    ["phone-dark", { colorScheme: "dark", viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }],
+  ];
+  for (const [name, contextOptions] of views) {
+    const { page, problems, context } = await open(browser, { contextOptions });
+    await page.screenshot({ path: `${ARTIFACTS}view-${name}-start.png`, fullPage: true });
+    await analyzeSample(page, { live: true, name: "forwarded-as-attachment.eml" });
+    await page.click("#sec-path > summary");
+    await page.screenshot({ path: `${ARTIFACTS}view-${name}-report.png`, fullPage: true });
+    // Nothing wider than the screen on a phone.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `${name}: the page is ${overflow}px wider than the screen`);
+    assert.deepEqual(problems, []);
+    await context.close();
+  }
+});

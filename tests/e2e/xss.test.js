@@ -1,0 +1,85 @@
+// Hostile text in every displayed field, and in a DNS answer from the test zones
+// (tests/zones/xss.zone): nothing runs, no element is made from it, and it shows as text.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, open, paste } from "./helpers.js";
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const IMG = `<img src=x onerror="window.__xss=1">`;
+const SCRIPT = `<script>window.__xss=2</script>`;
+const JSURL = "javascript:window.__xss=3";
+const PAYLOAD = `${IMG}${SCRIPT} ${JSURL}`;
+
+const MESSAGE = [
+  `Received: from mx.example.net (mx.example.net [10.0.0.5]) by inbox.example.net with LMTP id q9; Tue, 2 Jan 2024 10:00:05 +0000`,
+  `Received: from ${IMG} (evil.example [192.0.2.66]) by mx.example.net (Postfix ${SCRIPT}) with ESMTP id 4XYZ; Tue, 2 Jan 2024 10:00:02 +0000`,
+  `Authentication-Results: mx.example.net; spf=fail (${PAYLOAD}) smtp.mailfrom=evil.example; dkim=none reason="${PAYLOAD}"; dmarc=fail reason="${JSURL}" header.from=evil.example`,
+  `Diagnostic-Code: smtp; 550 5.7.1 ${PAYLOAD} see ${JSURL} and https://help.example/x"onmouseover="window.__xss=5`,
+  `From: "${PAYLOAD}" <a@evil.example>`,
+  `Reply-To: ${JSURL} <b@evil.example>`,
+  `To: user@example.net`,
+  `Subject: ${PAYLOAD}`,
+  `Date: Tue, 2 Jan 2024 09:59:57 +0000`,
+  `Message-ID: <${IMG}@evil.example>`,
+  "",
+].join("\n");
+
+async function assertInert(page) {
+  assert.equal(await page.evaluate(() => window.__xss), undefined, "a payload ran");
+  assert.equal(await page.locator("#results img, #results script, #results iframe, #results object").count(), 0);
+  const hrefs = await page.locator("#results a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+  for (const h of hrefs) assert.match(h, /^https?:\/\//, `a link that is not http(s): ${h}`);
+  for (const h of hrefs) assert.doesNotMatch(h, /["<>]/, `an unescaped link: ${h}`);
+}
+
+test("script payloads in every field and in a DNS answer show as text and never run", async () => {
+  const { page, problems, context } = await open(browser);
+  await paste(page, MESSAGE);
+  await page.click("#analyze");
+  // The PTR of 192.0.2.66 in the test zone is a name whose first label is markup.
+  const ptr = page.locator("#ptr");
+  await page.waitForFunction(() => { const p = document.querySelector("#ptr"); return p && p.dataset.status !== "pending"; });
+  const ptrText = await ptr.textContent();
+  assert.match(ptrText, /<img.*onerror/, `PTR shown as: ${ptrText}`);
+  console.log(`# the hostile PTR is shown as: ${ptrText}`);
+  for (const d of await page.locator("#results details").all()) await d.evaluate((x) => { x.open = true; });
+  assert.match(await page.locator("#summary").textContent(), /<script>window\.__xss=2<\/script>/);
+  assert.match(await page.locator("#summary").textContent(), /<img src=x onerror="window.__xss=1">/);
+  assert.match(await page.locator("#hops").textContent(), /<img/);
+  assert.match(await page.locator("#hops tbody tr").first().getAttribute("title"), /<img src=x onerror/);
+  assert.match(await page.locator("#timeline").textContent(), /<img/);
+  assert.match(await page.locator("#recorded-auth").textContent(), /javascript:window\.__xss=3/);
+  const diag = page.locator("#headers tbody tr", { hasText: "Diagnostic-Code" });
+  assert.match(await diag.textContent(), /550 5\.7\.1 <img src=x/);
+  assert.match(await page.locator("#dns").textContent(), /in-addr\.arpa PTR/);
+  await assertInert(page);
+  // Exports carry the same text as text, and a share link re-renders it just as inertly.
+  await page.click("#share");
+  const link = await page.locator("#share-link").inputValue();
+  assert.match(link, /#r=[A-Za-z0-9_-]+$/);
+  const other = await open(browser, { url: link });
+  await other.page.waitForSelector("body[data-shared=true]");
+  for (const d of await other.page.locator("#results details").all()) await d.evaluate((x) => { x.open = true; });
+  assert.match(await other.page.locator("#summary").textContent(), /<script>window\.__xss=2<\/script>/);
+  await assertInert(other.page);
+  assert.deepEqual(other.problems, []);
+  await other.context.close();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("the widget shows hostile text as text", async () => {
+  const { page, problems, context } = await open(browser, { url: new URL("demo.html", process.env.MAILTRACE_TEST_PAGE).href, ready: false });
+  await page.locator("header-analyzer textarea").fill(MESSAGE);
+  await page.locator("header-analyzer button").click();
+  await page.waitForSelector("body[data-analysis-complete=true]");
+  const text = await page.locator("header-analyzer #summary").textContent();
+  assert.match(text, /<script>window\.__xss=2<\/script>/);
+  assert.equal(await page.evaluate(() => window.__xss), undefined);
+  assert.equal(await page.evaluate(() => document.querySelector("header-analyzer").shadowRoot.querySelectorAll("img, script").length), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

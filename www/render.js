@@ -1,0 +1,960 @@
+// Rendering of a mailtrace report, shared by the page (app.js) and the widget
+// (header-analyzer.js): every function builds DOM nodes with createElement / createElementNS and
+// textContent into a root it is given. Untrusted text (everything from the headers, from DNS
+// answers and from shared links) never becomes HTML. Links are made only from http(s) URLs that
+// the URL parser accepts.
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+export function el(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  if (className) node.className = className;
+  return node;
+}
+
+function svg(tag, attrs, text) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, String(v));
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  return node;
+}
+
+// ---- formatting -------------------------------------------------------------------------------
+
+export function fmtUtc(ms) {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return "";
+  try { return new Date(ms).toISOString().replace("T", " ").replace(/\.000Z$/, "Z"); } catch { return ""; }
+}
+
+const localFormat = new Intl.DateTimeFormat(undefined, {
+  year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit",
+  second: "2-digit", timeZoneName: "short",
+});
+export function fmtLocal(ms) {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return "";
+  try { return localFormat.format(new Date(ms)); } catch { return ""; }
+}
+
+export function fmtDuration(ms) {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return "";
+  const sign = ms < 0 ? "-" : "";
+  let rest = Math.abs(ms);
+  if (rest < 1000) return rest === 0 ? "0 s" : `${sign}${(rest / 1000).toFixed(1)} s`;
+  rest = Math.floor(rest / 1000);
+  const parts = [];
+  const d = Math.floor(rest / 86400), h = Math.floor(rest % 86400 / 3600);
+  const m = Math.floor(rest % 3600 / 60), s = rest % 60;
+  if (d) parts.push(`${d} d`);
+  if (h) parts.push(`${h} h`);
+  if (m) parts.push(`${m} min`);
+  if (s || !parts.length) parts.push(`${s} s`);
+  return sign + parts.join(" ");
+}
+
+export function mailbox(m) {
+  if (!m || typeof m !== "object") return "";
+  if (m.name && m.address) return `${m.name} <${m.address}>`;
+  return m.address || m.name || "";
+}
+
+function truncate(text, max) {
+  const s = String(text ?? "");
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+// ---- links ------------------------------------------------------------------------------------
+
+// An http(s) URL that the URL parser accepts, normalized; anything else is null.
+export function safeHttpUrl(text) {
+  if (typeof text !== "string" || text.length > 2048) return null;
+  let url;
+  try { url = new URL(text); } catch { return null; }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return null;
+  if (!url.hostname || url.username || url.password) return null;
+  return url.href;
+}
+
+const URL_CANDIDATE = /\bhttps?:\/\/[^\s<>"'`]+/gi;
+
+// Text with the http(s) URLs in it made into links (each one checked by safeHttpUrl).
+export function linkified(tag, text, className) {
+  const node = el(tag, null, className);
+  const s = String(text ?? "");
+  let last = 0;
+  for (const match of s.matchAll(URL_CANDIDATE)) {
+    const raw = match[0].replace(/[).,;:!?\]]+$/, "");
+    const href = safeHttpUrl(raw);
+    if (!href) continue;
+    if (match.index > last) node.append(document.createTextNode(s.slice(last, match.index)));
+    const a = el("a", raw);
+    a.href = href;
+    a.rel = "noopener noreferrer nofollow";
+    a.target = "_blank";
+    node.append(a);
+    last = match.index + raw.length;
+  }
+  if (last < s.length) node.append(document.createTextNode(s.slice(last)));
+  return node;
+}
+
+// ---- report shape -----------------------------------------------------------------------------
+
+const arr = (v) => (Array.isArray(v) ? v : []);
+const obj = (v) => (v && typeof v === "object" && !Array.isArray(v) ? v : {});
+
+// A report as the renderer expects it, whatever came in (a shared link is untrusted input).
+export function normalizeReport(r) {
+  const report = obj(r);
+  return {
+    ...report,
+    input: obj(report.input),
+    message: obj(report.message),
+    hops: arr(report.hops).filter((h) => h && typeof h === "object"),
+    recorded_auth: arr(report.recorded_auth).filter((a) => a && typeof a === "object"),
+    recorded_spf: arr(report.recorded_spf).filter((a) => a && typeof a === "object"),
+    sender: obj(report.sender),
+    spam: arr(report.spam).filter((a) => a && typeof a === "object"),
+    headers: arr(report.headers).filter((a) => a && typeof a === "object"),
+    findings: arr(report.findings).filter((f) => f && typeof f === "object" && typeof f.code === "string"),
+    dns: arr(report.dns).filter((a) => a && typeof a === "object"),
+  };
+}
+
+export function looksLikeReport(r) {
+  return !!r && typeof r === "object" && typeof r.schema_version === "number"
+    && Array.isArray(r.findings) && typeof r.message === "object";
+}
+
+// Finding groups, by the area part of the finding code.
+export const GROUPS = {
+  input: "What was pasted",
+  received: "Delivery path",
+  rdns: "Sending server",
+  helo: "Sending server",
+  rbl: "Blocklists",
+  mx: "MX records",
+  reputation: "Reputation",
+  recorded: "Authentication recorded by the receiver",
+  arc: "Authentication recorded by the receiver",
+  auth: "Authentication",
+  spf: "SPF",
+  dkim: "DKIM",
+  dmarc: "DMARC",
+  sender: "The sender",
+  header: "Message headers",
+  bulk: "Bulk mail",
+  spam: "Spam filters",
+  bounce: "Bounce",
+  dns: "DNS lookups",
+};
+
+// The page section a finding belongs to, by its code's prefix.
+export function sectionFor(code) {
+  const area = String(code).split(".")[0];
+  if (["spf", "dkim", "dmarc", "auth", "recorded", "arc"].includes(area)) return "auth";
+  if (["rbl", "rdns", "helo", "mx", "reputation", "dns"].includes(area)) return "reputation";
+  if (area === "bounce") return "bounce";
+  if (area === "spam") return "spam";
+  if (area === "received") return "path";
+  if (area === "header") return "headers";
+  return "sender";
+}
+
+const SEVERITY_ORDER = { problem: 0, warning: 1, info: 2 };
+const sevRank = (s) => SEVERITY_ORDER[s] ?? 3;
+
+export const OUTCOMES = {
+  delivered: "Delivered",
+  spam: "Sent to spam",
+  rejected: "Rejected",
+  bounced: "Bounced",
+  unknown: "Outcome unknown",
+};
+
+// The diagnosis: the report's own when present, else the most severe findings.
+export function diagnosisOf(report) {
+  const d = report.diagnosis;
+  if (d && typeof d === "object" && !Array.isArray(d)) {
+    return {
+      fromFindings: false,
+      outcome: Object.hasOwn(OUTCOMES, d.outcome) ? d.outcome : "unknown",
+      headline: String(d.headline ?? ""),
+      causes: arr(d.causes).filter((c) => c && typeof c === "object").map((c) => ({
+        title: String(c.title ?? ""),
+        detail: c.detail != null ? String(c.detail) : "",
+        fix: c.fix != null ? String(c.fix) : "",
+        certainty: c.certainty === "certain" || c.certainty === "likely" ? c.certainty : "",
+        party: ["sender", "receiver", "unknown"].includes(c.party) ? c.party : "",
+        evidence: arr(c.evidence).filter((e) => e && typeof e === "object"),
+      })),
+    };
+  }
+  const top = [...report.findings]
+    .filter((f) => f.severity === "problem" || f.severity === "warning")
+    .sort((a, b) => sevRank(a.severity) - sevRank(b.severity))
+    .slice(0, 5);
+  const problems = report.findings.filter((f) => f.severity === "problem").length;
+  return {
+    fromFindings: true,
+    outcome: "unknown",
+    headline: top.length
+      ? `${problems ? `${problems} problem${problems > 1 ? "s" : ""} found` : "No problem found, but worth a look"}: the most important findings first.`
+      : "Nothing wrong was found in these headers.",
+    causes: top.map((f) => ({
+      title: String(f.title ?? ""), detail: String(f.detail ?? ""), fix: "", certainty: "",
+      party: "", severity: f.severity, code: f.code, evidence: arr(f.evidence),
+    })),
+  };
+}
+
+const PARTY = { sender: "the sender's side", receiver: "the receiver's side", unknown: "side unknown" };
+
+// ---- building blocks --------------------------------------------------------------------------
+
+function row(dl, term, value, className) {
+  if (value === undefined || value === null || value === "") return null;
+  dl.append(el("dt", term));
+  const dd = el("dd", value, className);
+  dl.append(dd);
+  return dd;
+}
+
+function evidenceList(evidence) {
+  const ul = el("ul", null, "evidence");
+  for (const e of evidence) {
+    if (!e || e.text == null || e.text === "") continue;
+    const line = Number.isInteger(e.line) ? `line ${e.line}: ` : "";
+    ul.append(linkified("li", `${line}${e.text}`, "mono"));
+  }
+  return ul.childElementCount ? ul : null;
+}
+
+function findingItem(f) {
+  const li = el("li", null, `finding sev-${f.severity}`);
+  li.dataset.code = f.code;
+  li.append(el("strong", `${f.severity}: `, `sev-${f.severity}`), el("span", f.title, "finding-title"));
+  if (f.detail) li.append(linkified("span", f.detail, "finding-detail"));
+  const ev = evidenceList(arr(f.evidence));
+  if (ev) li.append(ev);
+  return li;
+}
+
+// Findings grouped by their area, each group under a heading.
+function findingsBlock(findings, sectionTitle) {
+  const box = el("div", null, "findings");
+  const groups = new Map();
+  for (const f of findings) {
+    const area = f.code.split(".")[0];
+    const title = GROUPS[area] || "Other";
+    if (!groups.has(title)) groups.set(title, []);
+    groups.get(title).push(f);
+  }
+  for (const [title, list] of groups) {
+    const section = el("section", null, "finding-group");
+    if (title !== sectionTitle || groups.size > 1) section.append(el("h4", title));
+    const ul = el("ul");
+    for (const f of list.sort((a, b) => sevRank(a.severity) - sevRank(b.severity))) ul.append(findingItem(f));
+    section.append(ul);
+    box.append(section);
+  }
+  return box;
+}
+
+function table(headers, rows, id) {
+  const t = el("table");
+  if (id) t.id = id;
+  const thead = el("thead");
+  const tr = el("tr");
+  for (const h of headers) {
+    const th = el("th", h);
+    th.scope = "col";
+    tr.append(th);
+  }
+  thead.append(tr);
+  const tbody = el("tbody");
+  for (const r of rows) tbody.append(r);
+  t.append(thead, tbody);
+  const wrap = el("div", null, "scroll");
+  wrap.append(t);
+  return wrap;
+}
+
+// Any JSON value as key/value tables and lists (for report parts this page has no special view
+// for yet: report.auth, report.reputation, report.bounce).
+export function genericValue(value, depth = 0) {
+  if (value === null || value === undefined) return el("span", "—", "muted");
+  if (typeof value !== "object") return linkified("span", String(value), typeof value === "string" ? "" : "mono");
+  if (depth > 6) return el("span", "…");
+  if (Array.isArray(value)) {
+    if (!value.length) return el("span", "none", "muted");
+    const ul = el("ul", null, "generic-list");
+    for (const item of value.slice(0, 500)) {
+      const li = el("li");
+      li.append(genericValue(item, depth + 1));
+      ul.append(li);
+    }
+    return ul;
+  }
+  const tbl = el("table", null, "kv");
+  const tbody = el("tbody");
+  for (const [k, v] of Object.entries(value)) {
+    const tr = el("tr");
+    const th = el("th", k.replace(/_/g, " "));
+    th.scope = "row";
+    const td = el("td");
+    td.append(genericValue(v, depth + 1));
+    tr.append(th, td);
+    tbody.append(tr);
+  }
+  tbl.append(tbody);
+  return tbl;
+}
+
+function severityBadge(findings) {
+  const counts = { problem: 0, warning: 0 };
+  for (const f of findings) if (f.severity in counts) counts[f.severity] += 1;
+  const parts = [];
+  if (counts.problem) parts.push(`${counts.problem} problem${counts.problem > 1 ? "s" : ""}`);
+  if (counts.warning) parts.push(`${counts.warning} warning${counts.warning > 1 ? "s" : ""}`);
+  const badge = el("span", parts.length ? parts.join(", ") : findings.length ? "for information" : "", "badge");
+  badge.dataset.severity = counts.problem ? "problem" : counts.warning ? "warning" : "info";
+  return badge;
+}
+
+function section(id, title, findings, extraSummary) {
+  const details = el("details", null, "section panel");
+  details.id = `sec-${id}`;
+  details.dataset.section = id;
+  const summary = el("summary");
+  summary.append(el("span", title, "section-title"));
+  if (extraSummary) summary.append(el("span", extraSummary, "section-note"));
+  summary.append(severityBadge(findings));
+  details.append(summary);
+  const body = el("div", null, "section-body");
+  details.append(body);
+  if (findings.length) body.append(findingsBlock(findings, title));
+  return { details, body };
+}
+
+// ---- the diagnosis ----------------------------------------------------------------------------
+
+function diagnosisBlock(report) {
+  const d = diagnosisOf(report);
+  const box = el("section", null, `diagnosis panel outcome-${d.outcome}`);
+  box.id = "diagnosis";
+  box.dataset.outcome = d.outcome;
+  box.dataset.source = d.fromFindings ? "findings" : "report";
+  box.setAttribute("aria-labelledby", "diagnosis-h");
+  const h = el("h2", "Diagnosis");
+  h.id = "diagnosis-h";
+  box.append(h);
+  if (!d.fromFindings) {
+    const p = el("p", null, "outcome");
+    p.append(el("span", "Outcome: "), el("strong", OUTCOMES[d.outcome], `outcome-badge outcome-${d.outcome}`));
+    box.append(p);
+  }
+  box.append(linkified("p", d.headline, "headline"));
+  if (!report.complete && report.live) box.append(el("p", "Live checks are still running; this may change.", "muted"));
+  if (d.causes.length) {
+    const ol = el("ol", null, "causes");
+    for (const c of d.causes) {
+      const li = el("li", null, "cause");
+      if (c.code) li.dataset.code = c.code;
+      const head = el("p", null, "cause-title");
+      if (c.severity) head.append(el("strong", `${c.severity}: `, `sev-${c.severity}`));
+      head.append(el("strong", c.title));
+      li.append(head);
+      const meta = [c.certainty, PARTY[c.party]].filter(Boolean).join(" · ");
+      if (meta) li.append(el("p", meta, "cause-meta"));
+      if (c.detail) li.append(linkified("p", c.detail, "cause-detail"));
+      if (c.fix) {
+        const fix = linkified("p", c.fix, "cause-fix");
+        fix.prepend(el("strong", "How to fix: "));
+        li.append(fix);
+      }
+      const ev = evidenceList(c.evidence);
+      if (ev) li.append(ev);
+      ol.append(li);
+    }
+    box.append(ol);
+  }
+  return box;
+}
+
+// ---- overview ---------------------------------------------------------------------------------
+
+function overview(report) {
+  const box = el("section", null, "overview panel");
+  box.setAttribute("aria-labelledby", "summary-h");
+  const h = el("h2", "The message");
+  h.id = "summary-h";
+  const summary = el("dl");
+  summary.id = "summary";
+  const msg = report.message;
+  row(summary, "From", mailbox(msg.from));
+  row(summary, "To", arr(msg.to).map(mailbox).join(", "));
+  row(summary, "Subject", msg.subject);
+  if (msg.date && typeof msg.date === "object") {
+    row(summary, "Date", msg.date.epoch_ms != null
+      ? `${msg.date.text} (${fmtLocal(msg.date.epoch_ms)})` : `${msg.date.text} (unreadable)`);
+  }
+  row(summary, "Message-ID", msg.message_id);
+  row(summary, "Return-Path", msg.return_path);
+  row(summary, "Hops", String(report.hops.length));
+  if (report.delivery_ms != null) row(summary, "Delivery time", fmtDuration(report.delivery_ms));
+
+  const h3 = el("h3", "Sending server");
+  const sender = el("dl");
+  sender.id = "sender";
+  const sip = report.sending_ip;
+  if (sip && typeof sip === "object") {
+    row(sender, "Sending IP", sip.ip, "mono").id = "sending-ip";
+    row(sender, "Why this one", `hop ${sip.hop}: ${sip.reason}`);
+  } else {
+    row(sender, "Sending IP", "not found in the Received chain");
+  }
+  const rdns = report.reverse_dns;
+  if (rdns && typeof rdns === "object") {
+    const text = rdns.status === "found" ? arr(rdns.names).join(", ") : rdns.detail;
+    const dd = row(sender, "Reverse DNS (PTR)", text || String(rdns.status ?? ""), `${rdns.status} mono`);
+    if (dd) {
+      dd.id = "ptr";
+      dd.dataset.status = String(rdns.status ?? "");
+    }
+  }
+  box.append(h, summary, h3, sender);
+  return box;
+}
+
+// ---- delivery path: the timeline --------------------------------------------------------------
+
+function hopFrom(h) {
+  return [h.helo, h.rdns && h.rdns !== h.helo ? `(${h.rdns})` : null].filter(Boolean).join(" ");
+}
+
+// The Received chain drawn as a vertical timeline: one node per hop (oldest first), the delay
+// between hops, whether each hop was encrypted, and the line where the recipient's own systems
+// start (the trust boundary).
+function timeline(report) {
+  const hops = report.hops;
+  // A narrow layout (text beside the rail) that stays readable when scaled down to a phone.
+  const W = 420, ROW = 76, TOP = 22, X = 46;
+  const boundaryAfter = report.sending_ip && Number.isInteger(report.sending_ip.hop)
+    ? report.sending_ip.hop
+    : (() => { const i = hops.findIndex((h) => h.internal); return i > 0 ? hops[i - 1].number : null; })();
+  const hasBoundary = boundaryAfter != null && hops.length && hops[hops.length - 1].number !== boundaryAfter;
+  const H = TOP + hops.length * ROW + (hasBoundary ? 26 : 0) - 30;
+  const root = svg("svg", {
+    viewBox: `0 0 ${W} ${H}`, width: "100%", role: "img", class: "timeline",
+    "aria-labelledby": "timeline-title", preserveAspectRatio: "xMinYMin meet",
+  });
+  root.id = "timeline";
+  root.append(svg("title", { id: "timeline-title" },
+    `Delivery path: ${hops.length} hop${hops.length === 1 ? "" : "s"}${report.delivery_ms != null ? `, ${fmtDuration(report.delivery_ms)} in total` : ""}`));
+  let y = TOP;
+  let prevY = null;
+  for (const h of hops) {
+    const secure = h.encrypted || h.tls;
+    const g = svg("g", { class: `hop${h.internal ? " internal" : ""}${secure ? " tls" : " plain"}` });
+    g.dataset.hop = String(h.number);
+    if (prevY !== null) {
+      g.append(svg("line", { x1: 18, y1: prevY + 10, x2: 18, y2: y - 10, class: `rail${secure ? " rail-tls" : " rail-plain"}` }));
+      if (h.delay_ms != null) {
+        g.append(svg("text", { x: X, y: y - 24, class: `delay${h.delay_ms < 0 ? " skew" : h.delay_ms > 300000 ? " slow" : ""}` },
+          h.delay_ms < 0 ? `${fmtDuration(h.delay_ms)} (the clocks disagree)` : `+${fmtDuration(h.delay_ms)}`));
+      }
+    }
+    g.append(svg("circle", { cx: 18, cy: y, r: 10, class: "node" }));
+    g.append(svg("text", { x: 18, y: y + 4, "text-anchor": "middle", class: "node-label" }, h.number));
+    const from = hopFrom(h) || "(unnamed)";
+    g.append(svg("text", { x: X, y: y + 5, class: "hop-name" }, truncate(`${from} → ${h.by || "?"}`, 40)));
+    const facts = [h.ip, h.with, secure ? "TLS" : "not encrypted", h.authenticated ? "logged in" : null,
+      h.timestamp_ms != null ? fmtUtc(h.timestamp_ms).slice(11) : null].filter(Boolean).join(" · ");
+    g.append(svg("text", { x: X, y: y + 23, class: "hop-facts" }, truncate(facts, 52)));
+    g.append(svg("title", {}, `Hop ${h.number}: ${from} → ${h.by || "?"}${h.ip ? ` [${h.ip}]` : ""}; ${h.tls || (h.encrypted ? "encrypted" : "not encrypted")}${h.timestamp_ms != null ? `; ${fmtUtc(h.timestamp_ms)}` : ""}`));
+    root.append(g);
+    prevY = y;
+    y += ROW;
+    if (hasBoundary && h.number === boundaryAfter) {
+      const by = y - 30;
+      root.append(svg("line", { x1: 0, y1: by, x2: W, y2: by, class: "boundary" }));
+      root.append(svg("text", { x: W - 4, y: by + 16, "text-anchor": "end", class: "boundary-label" }, "trust boundary: the recipient's own systems below"));
+      y += 26;
+    }
+  }
+  return root;
+}
+
+function pathSection(report, findings) {
+  const { details, body } = section("path", "Delivery path", findings,
+    `${report.hops.length} hop${report.hops.length === 1 ? "" : "s"}${report.delivery_ms != null ? `, ${fmtDuration(report.delivery_ms)}` : ""}`);
+  const total = el("p", report.delivery_ms != null ? `Total delivery time: ${fmtDuration(report.delivery_ms)}` : "");
+  total.id = "delivery-total";
+  body.append(total);
+  if (report.hops.length) body.append(timeline(report));
+  const rows = report.hops.map((h) => {
+    const tr = el("tr", null, h.internal ? "internal" : "");
+    tr.append(
+      el("td", h.number), el("td", hopFrom(h)), el("td", h.ip || "", "mono"), el("td", h.by || ""),
+      el("td", [h.with, h.tls, h.encrypted && !h.tls ? "encrypted" : null, h.authenticated ? "logged in" : null].filter(Boolean).join(", ")),
+      el("td", fmtUtc(h.timestamp_ms)), el("td", fmtLocal(h.timestamp_ms)), el("td", fmtDuration(h.delay_ms)),
+    );
+    tr.title = String(h.raw ?? "");
+    return tr;
+  });
+  body.append(table(["Hop", "From", "IP", "By", "With", "Time (UTC)", "Your time", "Delay"], rows, "hops"));
+  if (!report.hops.length) body.append(el("p", "No Received fields: the path cannot be traced."));
+  return details;
+}
+
+// ---- authentication ---------------------------------------------------------------------------
+
+function authSection(report, findings) {
+  const { details, body } = section("auth", "Authentication", findings);
+  if (report.auth && typeof report.auth === "object") {
+    const live = el("div", null, "generic");
+    live.id = "auth-checks";
+    live.append(el("h3", "Checked live (SPF, DKIM, DMARC)"));
+    for (const key of ["spf", "dkim", "dmarc"]) {
+      if (report.auth[key] === undefined) continue;
+      live.append(el("h4", key.toUpperCase()), genericValue(report.auth[key]));
+    }
+    const rest = Object.fromEntries(Object.entries(report.auth).filter(([k]) => !["spf", "dkim", "dmarc"].includes(k)));
+    if (Object.keys(rest).length) live.append(genericValue(rest));
+    body.append(live);
+  }
+  const auth = el("div");
+  auth.id = "recorded-auth";
+  auth.append(el("h3", "As recorded by the receiver"));
+  for (const a of report.recorded_auth) {
+    const parsed = obj(a.parsed);
+    const block = el("div", null, `authres ${a.trusted ? "trusted" : "untrusted"}`);
+    const who = parsed.authserv_id || "(no authserv-id)";
+    const label = a.arc_instance != null ? `${a.field} i=${a.arc_instance}` : a.field;
+    block.append(el("h4", `${label} by ${who} (line ${a.line})`));
+    block.append(el("p", `${a.trusted ? "Trusted" : "Not trusted"}: ${a.trust_reason}`, "finding-detail"));
+    const rows = arr(parsed.results).map((r) => {
+      const tr = el("tr");
+      const details = [
+        ...arr(r.properties).map((p) => `${p.ptype ? p.ptype + "." : ""}${p.name}=${p.value}`),
+        r.reason ? `reason: ${r.reason}` : null,
+        ...arr(r.comments).map((c) => `(${c})`),
+      ].filter(Boolean).join("  ");
+      tr.append(el("td", r.method), el("td", r.result, `result-${r.result}`), el("td", details, "mono"));
+      return tr;
+    });
+    block.append(table(["Method", "Result", "Details"], rows));
+    auth.append(block);
+  }
+  for (const spf of report.recorded_spf) {
+    const keys = arr(spf.keys).map((kv) => (Array.isArray(kv) ? `${kv[0]}=${kv[1]}` : "")).join("  ");
+    const p = el("p");
+    p.append(el("strong", `Received-SPF (line ${spf.line}): `), el("span", spf.result, `result-${spf.result}`),
+      el("span", ` ${keys}`, "mono"), el("span", spf.trusted ? "" : " (not trusted: could have been written by the sender)", "finding-detail"));
+    auth.append(p);
+  }
+  const arc = report.arc;
+  if (arc && typeof arc === "object") {
+    const sets = arr(arc.sets).map((s) => `i=${s.instance} ${s.sealer ?? "?"} cv=${s.cv ?? "?"}`).join(", ");
+    const problems = arr(arc.problems);
+    auth.append(el("p", `ARC chain: ${sets}${problems.length ? ` — problems: ${problems.join("; ")}` : ""}`));
+  }
+  if (!report.recorded_auth.length && !report.recorded_spf.length) {
+    auth.append(el("p", "No Authentication-Results header: the receiver recorded no checks, or they were not pasted."));
+  }
+  body.append(auth);
+
+  const sf = report.sender;
+  const sigs = el("div");
+  sigs.id = "dkim-signatures";
+  sigs.append(el("h3", "DKIM signatures (read, not verified)"));
+  const list = arr(sf.dkim_signatures);
+  if (list.length) {
+    const rows = list.map((d) => {
+      const tr = el("tr");
+      const signsFrom = arr(d.signed_headers).some((h) => String(h).toLowerCase() === "from");
+      tr.append(el("td", `line ${d.line}`), el("td", d.domain ?? "(none)", "mono"), el("td", d.selector ?? "(none)", "mono"),
+        el("td", d.algorithm ?? "(none)"), el("td", signsFrom ? "yes" : "NO"),
+        el("td", d.body_length != null ? String(d.body_length) : "no limit"),
+        el("td", d.expiration != null ? fmtUtc(d.expiration * 1000) : "never"));
+      return tr;
+    });
+    sigs.append(table(["DKIM signature", "Domain (d=)", "Selector (s=)", "Algorithm", "Signs From?", "Body limit (l=)", "Expires (x=)"], rows));
+  } else {
+    sigs.append(el("p", "No DKIM-Signature header: the message is not signed."));
+  }
+  body.append(sigs);
+  return details;
+}
+
+// ---- reputation, bounce, spam, sender ---------------------------------------------------------
+
+function reputationSection(report, findings) {
+  const { details, body } = section("reputation", "Reputation", findings);
+  const dl = el("dl");
+  const sip = report.sending_ip;
+  row(dl, "Sending IP", sip && typeof sip === "object" ? sip.ip : "not found");
+  const rdns = report.reverse_dns;
+  if (rdns && typeof rdns === "object") row(dl, "Reverse DNS", rdns.detail || String(rdns.status ?? ""));
+  body.append(dl);
+  if (report.reputation !== undefined && report.reputation !== null) {
+    const box = el("div", null, "generic");
+    box.id = "reputation-data";
+    box.append(el("h3", "Blocklists and reputation"), genericValue(report.reputation));
+    body.append(box);
+  } else if (!findings.length) {
+    body.append(el("p", "Blocklist checks are not in this build yet.", "muted"));
+  }
+  return details;
+}
+
+function bounceSection(report, findings) {
+  const { details, body } = section("bounce", "Bounce", findings);
+  if (report.bounce !== undefined && report.bounce !== null) {
+    const box = el("div", null, "generic");
+    box.id = "bounce-data";
+    box.append(genericValue(report.bounce));
+    body.append(box);
+  } else if (!findings.length) {
+    body.append(el("p", "No bounce (delivery status notification) in what was pasted, or this build does not read bounces yet.", "muted"));
+  }
+  return details;
+}
+
+function spamSection(report, findings) {
+  const { details, body } = section("spam", "Spam filters", findings);
+  const spam = el("div");
+  spam.id = "spam";
+  for (const v of report.spam) {
+    const block = el("div", null, "spam-verdict");
+    block.append(el("h3", `${v.filter} (${v.header}, line ${v.line})`));
+    block.append(el("p", v.summary, v.is_spam === true ? "sev-problem" : ""));
+    const items = arr(v.items);
+    const inner = el("details");
+    inner.append(el("summary", `${items.length} rule(s) and code(s)`));
+    const ul = el("ul");
+    for (const item of items) {
+      const score = item.score != null ? ` (${item.score > 0 ? "+" : ""}${item.score})` : "";
+      const li = el("li");
+      li.append(el("span", `${item.code}${item.value != null ? "=" + item.value : ""}${score}: `, "mono"),
+        el("span", item.meaning ?? "unknown code, shown as written"));
+      ul.append(li);
+    }
+    inner.append(ul);
+    block.append(inner);
+    spam.append(block);
+  }
+  if (!report.spam.length) spam.append(el("p", "No spam filter headers in what was pasted."));
+  body.append(spam);
+  return details;
+}
+
+function senderSection(report, findings) {
+  const { details, body } = section("sender", "The sender and the message", findings);
+  const facts = el("dl");
+  facts.id = "sender-facts";
+  const sf = report.sender;
+  row(facts, "From domain", sf.from_domain);
+  row(facts, "Reply-To domain", sf.reply_to_domain);
+  row(facts, "Return-Path domain", sf.return_path_domain);
+  row(facts, "Free mail provider", sf.free_mail_provider);
+  body.prepend(facts);
+  return details;
+}
+
+// ---- all headers, DNS evidence ----------------------------------------------------------------
+
+function filterRows(tbody, needle) {
+  const n = needle.trim().toLowerCase();
+  for (const tr of tbody.rows) tr.hidden = n !== "" && !tr.dataset.search.includes(n);
+}
+
+function headersSection(report, findings, searchValue) {
+  const { details, body } = section("headers", "All headers", findings, `${report.headers.length} fields`);
+  const label = el("label", "Search the headers", "inline");
+  label.htmlFor = "header-search";
+  const search = el("input");
+  search.type = "search";
+  search.id = "header-search";
+  search.size = 30;
+  search.spellcheck = false;
+  search.placeholder = "name or text";
+  search.value = searchValue || "";
+  const rows = report.headers.map((h) => {
+    const tr = el("tr");
+    const name = el("td");
+    name.append(el("span", h.name));
+    if (h.explanation) name.append(el("span", h.explanation, "finding-detail"));
+    const value = el("td", null, "mono");
+    value.append(el("span", h.decoded ?? h.value));
+    if (h.decoded) value.append(el("span", `raw: ${h.value}`, "finding-detail"));
+    tr.append(el("td", h.line), name, value);
+    tr.dataset.search = `${h.name}\n${h.value}\n${h.decoded ?? ""}\n${h.explanation ?? ""}`.toLowerCase();
+    return tr;
+  });
+  const wrap = table(["Line", "Name", "Value"], rows, "headers");
+  const tbody = wrap.querySelector("tbody");
+  search.addEventListener("input", () => filterRows(tbody, search.value));
+  filterRows(tbody, search.value);
+  body.append(label, search, wrap);
+  return details;
+}
+
+export function dnsResultText(x) {
+  if (x.answer && typeof x.answer === "object") {
+    const records = arr(x.answer.records);
+    return records.length
+      ? records.map((r) => `${r.type} ${JSON.stringify(r.data)}`).join(", ")
+      : `${x.answer.rcode}, no records`;
+  }
+  if (x.error && typeof x.error === "object") {
+    return `could not check: ${x.error.kind}${x.error.detail !== undefined ? ` (${x.error.detail})` : ""}`;
+  }
+  return x.status === "pending" ? "asking…" : String(x.status ?? "");
+}
+
+function dnsSection(report) {
+  const { details, body } = section("dns", "DNS lookups (evidence)", [], `${report.dns.length} question${report.dns.length === 1 ? "" : "s"}`);
+  const ul = el("ul");
+  ul.id = "dns";
+  for (const x of report.dns) ul.append(el("li", `${x.name} ${x.type} → ${dnsResultText(x)}`, "mono"));
+  if (!report.dns.length) body.append(el("p", report.live ? "No question was asked." : "Live lookups were off: nothing was asked.", "muted"));
+  body.append(ul);
+  return details;
+}
+
+// ---- the whole report -------------------------------------------------------------------------
+
+// Renders `report` into `root` (replacing what was there). Sections that were open stay open,
+// and the header search keeps its text, so progress snapshots can re-render freely.
+// options.compact: the diagnosis and overview only, sections left out.
+export function renderReport(root, input, options = {}) {
+  const report = normalizeReport(input);
+  const open = new Set([...root.querySelectorAll("details[open][id]")].map((d) => d.id));
+  const searchBox = root.querySelector("#header-search");
+  const searchValue = searchBox ? searchBox.value : "";
+  const active = root.getRootNode().activeElement;
+  const searchFocused = searchBox && active === searchBox;
+  // A section's summary that has the focus keeps it across re-renders (keyboard users).
+  const focusedSection = active && active.tagName === "SUMMARY" && root.contains(active) ? active.parentElement.id : null;
+
+  const bySection = { path: [], auth: [], reputation: [], bounce: [], spam: [], sender: [], headers: [] };
+  for (const f of report.findings) bySection[sectionFor(f.code)].push(f);
+
+  const nodes = [diagnosisBlock(report), overview(report)];
+  if (!options.compact) {
+    nodes.push(
+      pathSection(report, bySection.path),
+      authSection(report, bySection.auth),
+      reputationSection(report, bySection.reputation),
+      bounceSection(report, bySection.bounce),
+      spamSection(report, bySection.spam),
+      senderSection(report, bySection.sender),
+      headersSection(report, bySection.headers, searchValue),
+      dnsSection(report),
+    );
+  }
+  root.replaceChildren(...nodes);
+  for (const id of open) {
+    const d = root.querySelector(`#${CSS.escape(id)}`);
+    if (d) d.open = true;
+  }
+  if (searchFocused) root.querySelector("#header-search")?.focus();
+  if (focusedSection) root.querySelector(`#${CSS.escape(focusedSection)} > summary`)?.focus();
+  return report;
+}
+
+// The live checks, each pending or answered, into a list element.
+export function renderProgress(list, input) {
+  const report = normalizeReport(input);
+  list.replaceChildren();
+  for (const x of report.dns) {
+    const li = el("li", null, `lookup status-${x.status}`);
+    li.dataset.status = String(x.status ?? "");
+    li.append(el("span", `${x.name} ${x.type}`, "mono"), el("span", ` — ${x.status === "pending" ? "pending" : "answered"}: `),
+      el("span", dnsResultText(x)));
+    list.append(li);
+  }
+}
+
+// Opens every section (for printing); returns a function that restores the previous state.
+export function expandAll(root) {
+  const closed = [...root.querySelectorAll("details:not([open])")];
+  for (const d of closed) d.open = true;
+  return () => { for (const d of closed) d.open = false; };
+}
+
+// ---- exports: plain text and Markdown ---------------------------------------------------------
+
+function exportParts(input) {
+  const report = normalizeReport(input);
+  const d = diagnosisOf(report);
+  const msg = report.message;
+  const facts = [
+    ["From", mailbox(msg.from)], ["To", arr(msg.to).map(mailbox).join(", ")], ["Subject", msg.subject],
+    ["Date", msg.date && msg.date.text], ["Message-ID", msg.message_id],
+    ["Sending IP", report.sending_ip && report.sending_ip.ip],
+    ["Reverse DNS", report.reverse_dns && (report.reverse_dns.status === "found" ? arr(report.reverse_dns.names).join(", ") : report.reverse_dns.detail)],
+    ["Delivery time", report.delivery_ms != null ? fmtDuration(report.delivery_ms) : null],
+  ].filter(([, v]) => v !== undefined && v !== null && v !== "");
+  const problems = report.findings.filter((f) => f.severity === "problem" || f.severity === "warning");
+  return { report, d, facts, problems };
+}
+
+// The diagnosis as plain text, for a support ticket.
+export function reportAsText(input) {
+  const { report, d, facts, problems } = exportParts(input);
+  const out = [];
+  out.push(`E-mail diagnosis (${report.generator || "mailtrace"}, ${fmtUtc(report.analyzed_at_ms)})`);
+  if (!d.fromFindings) out.push(`Outcome: ${OUTCOMES[d.outcome]}`);
+  out.push(d.headline, "");
+  d.causes.forEach((c, i) => {
+    const meta = [c.severity, c.certainty, PARTY[c.party]].filter(Boolean).join(", ");
+    out.push(`${i + 1}. ${c.title}${meta ? ` [${meta}]` : ""}`);
+    if (c.detail) out.push(`   ${c.detail}`);
+    if (c.fix) out.push(`   How to fix: ${c.fix}`);
+    for (const e of arr(c.evidence)) if (e.text) out.push(`   Evidence${Number.isInteger(e.line) ? ` (line ${e.line})` : ""}: ${e.text}`);
+  });
+  if (d.causes.length) out.push("");
+  out.push("The message:");
+  for (const [k, v] of facts) out.push(`  ${k}: ${v}`);
+  if (!d.fromFindings && problems.length) {
+    out.push("", "Findings:");
+    for (const f of problems) out.push(`  - [${f.severity}] ${f.title}`);
+  }
+  return `${out.join("\n")}\n`;
+}
+
+const mdEscape = (s) => String(s ?? "").replace(/\r?\n/g, " ").replace(/([\\`*_[\]<>|~])/g, "\\$1");
+// For text that starts a line: a leading "#", "-", "+" or "1." would be read as Markdown syntax.
+const mdLine = (s) => mdEscape(s).replace(/^([#+-]|\d+\.)/, "\\$1");
+const mdCode = (s) => {
+  const t = String(s ?? "").replace(/\r?\n/g, " ");
+  const ticks = (t.match(/`+/g) || []).reduce((m, x) => Math.max(m, x.length), 0);
+  const fence = "`".repeat(ticks + 1);
+  return `${fence}${ticks ? " " : ""}${t}${ticks ? " " : ""}${fence}`;
+};
+
+// The diagnosis as Markdown.
+export function reportAsMarkdown(input) {
+  const { report, d, facts, problems } = exportParts(input);
+  const out = [];
+  out.push(`## E-mail diagnosis`, "");
+  if (!d.fromFindings) out.push(`**Outcome:** ${mdEscape(OUTCOMES[d.outcome])}`, "");
+  out.push(mdLine(d.headline), "");
+  d.causes.forEach((c, i) => {
+    const meta = [c.severity, c.certainty, PARTY[c.party]].filter(Boolean).join(", ");
+    out.push(`${i + 1}. **${mdEscape(c.title)}**${meta ? ` _(${mdEscape(meta)})_` : ""}`);
+    if (c.detail) out.push(`   ${mdEscape(c.detail)}`);
+    if (c.fix) out.push(`   **How to fix:** ${mdEscape(c.fix)}`);
+    for (const e of arr(c.evidence)) if (e.text) out.push(`   - ${Number.isInteger(e.line) ? `line ${e.line}: ` : ""}${mdCode(e.text)}`);
+  });
+  out.push("", "### The message", "", "| | |", "|---|---|");
+  for (const [k, v] of facts) out.push(`| ${mdEscape(k)} | ${mdEscape(v)} |`);
+  if (!d.fromFindings && problems.length) {
+    out.push("", "### Findings", "");
+    for (const f of problems) out.push(`- **${f.severity}**: ${mdEscape(f.title)}`);
+  }
+  out.push("", `_${mdEscape(report.generator || "mailtrace")}, ${mdEscape(fmtUtc(report.analyzed_at_ms))}_`);
+  return `${out.join("\n")}\n`;
+}
+
+// ---- redaction --------------------------------------------------------------------------------
+
+const EMAIL = /[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@((?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,})/g;
+const ADDRESS_FIELDS = new Set(["from", "to", "cc", "bcc", "reply-to", "sender", "delivered-to",
+  "return-path", "resent-from", "resent-to", "x-original-to", "disposition-notification-to"]);
+
+// Display names in the report: the summary's mailboxes and the names in address header fields.
+function displayNames(report) {
+  const names = new Set();
+  const add = (n) => {
+    const t = String(n ?? "").replace(/^["'\s]+|["'\s]+$/g, "");
+    if (t.length >= 2 && !t.includes("@")) names.add(t);
+  };
+  const msg = obj(report.message);
+  if (msg.from) add(msg.from.name);
+  for (const m of arr(msg.to)) add(m && m.name);
+  for (const h of arr(report.headers)) {
+    if (!h || !ADDRESS_FIELDS.has(String(h.name).toLowerCase())) continue;
+    const text = String(h.decoded ?? h.value ?? "");
+    for (const m of text.matchAll(/(?:^|,)\s*("(?:[^"\\]|\\.)*"|[^,<"]+?)\s*<[^>]*>/g)) add(m[1].replace(/\\(.)/g, "$1"));
+  }
+  return [...names].sort((a, b) => b.length - a.length);
+}
+
+const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+// A copy of the report with e-mail addresses and display names replaced in every string.
+// keepDomains: addresses become redacted@their.domain (else redacted@example.invalid).
+export function redactReport(input, { keepDomains = true } = {}) {
+  const names = displayNames(input);
+  const nameRe = names.length ? new RegExp(names.map(escapeRe).join("|"), "gi") : null;
+  const redactString = (s) => {
+    let t = s.replace(EMAIL, (_, domain) => (keepDomains ? `redacted@${domain}` : "redacted@example.invalid"));
+    if (nameRe) t = t.replace(nameRe, "[name]");
+    return t;
+  };
+  const walk = (v, key) => {
+    if (typeof v === "string") return redactString(v);
+    if (Array.isArray(v)) return v.map((x) => walk(x, key));
+    if (v && typeof v === "object") {
+      const out = {};
+      for (const [k, x] of Object.entries(v)) out[k] = walk(x, k);
+      // Encoded words (RFC 2047) in address fields hide names from the text replacement.
+      if (typeof out.name === "string" && ADDRESS_FIELDS.has(out.name.toLowerCase()) && typeof out.value === "string") {
+        out.value = out.value.replace(/=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=/g, "[name]");
+      }
+      return out;
+    }
+    return v;
+  };
+  return walk(input, "");
+}
+
+// ---- share links: #r= + base64url(deflate-raw(JSON)) -------------------------------------------
+
+const MAX_SHARED_BYTES = 8 * 1024 * 1024;
+
+function toBase64Url(bytes) {
+  let bin = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function fromBase64Url(text) {
+  const b64 = text.replace(/-/g, "+").replace(/_/g, "/");
+  const bin = atob(b64 + "=".repeat((4 - (b64.length % 4)) % 4));
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i += 1) bytes[i] = bin.charCodeAt(i);
+  return bytes;
+}
+
+export async function encodeShare(report) {
+  const bytes = new TextEncoder().encode(JSON.stringify(report));
+  const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream("deflate-raw"));
+  return toBase64Url(new Uint8Array(await new Response(stream).arrayBuffer()));
+}
+
+// The report in a share fragment's payload; throws when it is not one.
+export async function decodeShare(payload) {
+  if (!/^[A-Za-z0-9_-]+$/.test(payload)) throw new Error("the link is damaged");
+  const stream = new Blob([fromBase64Url(payload)]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+  const reader = stream.getReader();
+  const chunks = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > MAX_SHARED_BYTES) { reader.cancel(); throw new Error("the shared report is too large"); }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) { all.set(c, at); at += c.length; }
+  const report = JSON.parse(new TextDecoder().decode(all));
+  if (!looksLikeReport(report)) throw new Error("the link does not hold a mailtrace report");
+  return report;
+}
