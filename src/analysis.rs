@@ -84,6 +84,8 @@ pub struct Analysis {
     spam: Vec<crate::spam::SpamVerdict>,
     findings: Vec<Finding>,
     dns: LookupTable,
+    auth_inputs: crate::live::AuthInputs,
+    auth: crate::live::LiveAuth,
 }
 
 impl Analysis {
@@ -137,9 +139,12 @@ impl Analysis {
             spam: Vec::new(),
             findings: Vec::new(),
             dns: LookupTable::new(live, max_queries, timeout_ms),
+            auth_inputs: crate::live::AuthInputs::default(),
+            auth: crate::live::LiveAuth::default(),
         };
         analysis.findings.extend(attached_note);
         analysis.read_input(&normalized);
+        analysis.auth_inputs = analysis.auth_inputs();
         analysis.plan();
         analysis
     }
@@ -196,10 +201,50 @@ impl Analysis {
         self.dns.state(question)
     }
 
-    /// Decides which questions are needed, given the answers so far.
+    /// Decides which questions are needed, given the answers so far: evaluates every check
+    /// against the answers and asks what they still need. A question refused at once (over the
+    /// budget, or after a stop) is already answered, so the checks are evaluated again.
     fn plan(&mut self) {
         if let Some(sending) = &self.sending_ip {
             self.want(Question::reverse(sending.ip));
+        }
+        for _ in 0..64 {
+            let (auth, need) = crate::live::evaluate(&self.auth_inputs, &self.dns);
+            self.auth = auth;
+            let mut settled_at_once = false;
+            for question in need {
+                if self.dns.state(&question).is_none() {
+                    self.dns.want(question.clone());
+                    settled_at_once |=
+                        matches!(self.dns.state(&question), Some(LookupState::Done(_)));
+                }
+            }
+            if !settled_at_once {
+                break;
+            }
+        }
+    }
+
+    /// What the live checks need from the message.
+    fn auth_inputs(&self) -> crate::live::AuthInputs {
+        let hop = self
+            .sending_ip
+            .as_ref()
+            .and_then(|s| self.hops.iter().find(|h| h.number == s.hop));
+        crate::live::AuthInputs {
+            live: self.options.live,
+            ip: self.sending_ip.as_ref().map(|s| s.ip),
+            helo: hop
+                .and_then(|h| h.helo.clone())
+                .filter(|h| !h.starts_with('['))
+                .unwrap_or_default(),
+            receiver: hop.and_then(|h| h.by.clone()).unwrap_or_default(),
+            mail_from: crate::live::mail_from(
+                self.message.return_path.as_deref(),
+                &self.recorded_auth,
+                &self.recorded_spf,
+            ),
+            now_s: self.now_ms.div_euclid(1000),
         }
     }
 
@@ -849,6 +894,7 @@ impl Analysis {
                 evidence: Vec::new(),
             });
         }
+        findings.extend(crate::live::findings(&self.auth));
         findings.sort_by_key(|f| f.severity);
         let mut report = Report {
             schema_version: SCHEMA_VERSION,
@@ -857,6 +903,7 @@ impl Analysis {
             complete,
             live: self.options.live,
             diagnosis: None,
+            auth: None,
             input: self.input,
             message: self.message,
             hops: self.hops,
@@ -872,6 +919,9 @@ impl Analysis {
             findings,
             dns: self.dns.into_exchanges(),
         };
+        let mut auth = self.auth;
+        auth.comparison = crate::live::compare(&report, &auth);
+        report.auth = Some(auth);
         report.diagnosis = Some(crate::diagnosis::diagnose(&report));
         report
     }

@@ -18,6 +18,7 @@ pub mod domain;
 pub mod header_info;
 pub mod input;
 pub mod ip;
+pub mod live;
 pub mod lookups;
 pub mod received;
 pub mod recorded;

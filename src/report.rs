@@ -34,6 +34,9 @@ pub struct Report {
     /// What happened and why, most important cause first (None only in progress snapshots
     /// made before the analysis could say anything).
     pub diagnosis: Option<crate::diagnosis::Diagnosis>,
+    /// Live authentication: SPF, DKIM and DMARC checked now, and compared with what the
+    /// receiver recorded.
+    pub auth: Option<crate::live::LiveAuth>,
     /// What was pasted, and what was assumed about it.
     pub input: InputSummary,
     /// The message's main header fields, decoded.

@@ -1,0 +1,399 @@
+//! Live authentication inside an analysis: the sender's SPF (and, as they are wired in, DKIM and
+//! DMARC) checked now against DNS, and compared with what the receiver recorded then.
+//!
+//! [`AuthInputs`] is read once from the message; [`evaluate`] is a pure function of those inputs
+//! and the answers so far, run again whenever answers arrive. It returns the report section and
+//! the questions still needed.
+
+use crate::dns::{Answers, Question, Step};
+use crate::report::{Evidence, Finding, Report, Severity};
+use crate::spf::{self, SpfInput, SpfOutcome, SpfResult};
+use serde::{Deserialize, Serialize};
+use std::net::IpAddr;
+
+/// Where a live check stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CheckState {
+    /// Waiting for DNS answers.
+    #[default]
+    Pending,
+    /// Finished.
+    Done,
+    /// Not run: see the note.
+    Skipped,
+}
+
+/// The SPF checks of one message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct SpfReport {
+    /// Where the check stands.
+    pub state: CheckState,
+    /// Why it was skipped, or what was assumed.
+    pub note: Option<String>,
+    /// The sending IP checked (from the trust boundary).
+    pub ip: Option<IpAddr>,
+    /// The MAIL FROM address checked (empty for a bounce).
+    pub mail_from: String,
+    /// Where the MAIL FROM address was read.
+    pub mail_from_source: String,
+    /// The HELO name checked.
+    pub helo: String,
+    /// The result for the MAIL FROM identity (the one DMARC uses).
+    pub mail_from_result: Option<SpfOutcome>,
+    /// The result for the HELO identity.
+    pub helo_result: Option<SpfOutcome>,
+    /// With no SPF record: what a receiver's guess rule (`v=spf1 a mx ptr -all`) concludes.
+    pub guess: Option<SpfOutcome>,
+    /// Problems with the MAIL FROM domain's record.
+    pub lint: Vec<spf::SpfLint>,
+    /// What receivers configured in the usual ways would do with the MAIL FROM result.
+    pub policy: Vec<spf::PolicyRow>,
+}
+
+/// Live checks now and the receiver's record then, side by side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Comparison {
+    /// "spf", "dkim" or "dmarc".
+    pub method: String,
+    /// What the receiver recorded when the message arrived.
+    pub then: String,
+    /// What the live check gives now.
+    pub now: String,
+    /// Whether they agree.
+    pub agree: bool,
+    /// What the difference most likely means, with its evidence.
+    pub explanation: String,
+}
+
+/// The live authentication section of a report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct LiveAuth {
+    /// SPF for the MAIL FROM and HELO identities.
+    pub spf: SpfReport,
+    /// Live results against recorded ones.
+    pub comparison: Vec<Comparison>,
+}
+
+/// What the live checks need from the message, read once.
+#[derive(Debug, Clone, Default)]
+pub struct AuthInputs {
+    /// Whether live lookups are on.
+    pub live: bool,
+    /// The sending IP at the trust boundary.
+    pub ip: Option<IpAddr>,
+    /// The HELO name of the sending hop.
+    pub helo: String,
+    /// The receiving host of the sending hop.
+    pub receiver: String,
+    /// The MAIL FROM address, and where it was read; None when unknown.
+    pub mail_from: Option<(String, String)>,
+    /// The analysis time, in seconds.
+    pub now_s: i64,
+}
+
+/// Runs the live checks against the answers so far.
+pub fn evaluate(inputs: &AuthInputs, answers: &dyn Answers) -> (LiveAuth, Vec<Question>) {
+    let mut need = Vec::new();
+    let spf = evaluate_spf(inputs, answers, &mut need);
+    (
+        LiveAuth {
+            spf,
+            comparison: Vec::new(),
+        },
+        need,
+    )
+}
+
+fn take<T>(step: Step<T>, need: &mut Vec<Question>) -> Option<T> {
+    match step {
+        Step::Done(value) => Some(value),
+        Step::Need(questions) => {
+            need.extend(questions);
+            None
+        }
+    }
+}
+
+fn evaluate_spf(inputs: &AuthInputs, answers: &dyn Answers, need: &mut Vec<Question>) -> SpfReport {
+    let mut out = SpfReport {
+        ip: inputs.ip,
+        helo: inputs.helo.clone(),
+        ..SpfReport::default()
+    };
+    if let Some((address, source)) = &inputs.mail_from {
+        out.mail_from = address.clone();
+        out.mail_from_source = source.clone();
+    }
+    if !inputs.live {
+        out.state = CheckState::Skipped;
+        out.note = Some("Not checked: live lookups are off.".into());
+        return out;
+    }
+    let Some(ip) = inputs.ip else {
+        out.state = CheckState::Skipped;
+        out.note =
+            Some("Not checked: no sending IP address was found in the Received chain.".into());
+        return out;
+    };
+    let input = SpfInput {
+        ip,
+        mail_from: out.mail_from.clone(),
+        helo: inputs.helo.clone(),
+        receiver: inputs.receiver.clone(),
+        now_s: inputs.now_s,
+    };
+    if inputs.mail_from.is_some() || !inputs.helo.is_empty() {
+        if inputs.mail_from.is_none() {
+            out.note = Some("The envelope sender (Return-Path) is not in the paste; SPF was checked for the HELO name only.".into());
+        } else {
+            out.mail_from_result = take(spf::check_host(&input, answers), need);
+        }
+    } else {
+        out.state = CheckState::Skipped;
+        out.note = Some("Not checked: neither the envelope sender (Return-Path) nor the HELO name is in the paste.".into());
+        return out;
+    }
+    if !inputs.helo.is_empty() {
+        out.helo_result = take(spf::check_helo(&input, answers), need);
+    }
+    if let Some(outcome) = &out.mail_from_result {
+        if let Some(record) = &outcome.record {
+            out.lint = spf::lint(record);
+        }
+        out.lint.extend(spf::lint_outcome(outcome));
+        out.policy = spf::receiver_policy(outcome.result);
+        if outcome.result == SpfResult::None && outcome.record.is_none() {
+            out.guess = take(spf::check_guess(&input, answers), need);
+        }
+    }
+    out.state = if need.is_empty() {
+        CheckState::Done
+    } else {
+        CheckState::Pending
+    };
+    out
+}
+
+/// The findings of the live checks (added to the report's findings).
+pub fn findings(auth: &LiveAuth) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let spf = &auth.spf;
+    if spf.state == CheckState::Done
+        && let Some(o) = &spf.mail_from_result
+    {
+        let ip = spf.ip.map(|i| i.to_string()).unwrap_or_default();
+        let mut evidence = Vec::new();
+        if let Some(record) = &o.record {
+            evidence.push(Evidence {
+                line: None,
+                text: format!(
+                    "{} TXT \"{}\"",
+                    o.domain,
+                    crate::analysis::shorten(record, 400)
+                ),
+            });
+        }
+        if let Some(term) = &o.deciding_term {
+            evidence.push(Evidence {
+                line: None,
+                text: format!("decided by: {term}"),
+            });
+        }
+        let (code, severity, title) = match o.result {
+            SpfResult::Pass => (
+                "spf.pass",
+                Severity::Info,
+                format!("SPF passes now: {} allows {ip} to send for it.", o.domain),
+            ),
+            SpfResult::Fail => (
+                "spf.fail",
+                Severity::Problem,
+                format!(
+                    "SPF fails now: the SPF record of {} does not allow the sending server {ip}.",
+                    o.domain
+                ),
+            ),
+            SpfResult::Softfail => (
+                "spf.softfail",
+                Severity::Warning,
+                format!(
+                    "SPF soft-fails now: the SPF record of {} says {ip} is probably not allowed to send for it.",
+                    o.domain
+                ),
+            ),
+            SpfResult::Neutral => (
+                "spf.neutral",
+                Severity::Warning,
+                format!(
+                    "SPF is neutral: the record of {} makes no statement about {ip}.",
+                    o.domain
+                ),
+            ),
+            SpfResult::None => (
+                "spf.none",
+                Severity::Warning,
+                format!(
+                    "{} has no SPF record.",
+                    if o.domain.is_empty() {
+                        "The sender domain"
+                    } else {
+                        &o.domain
+                    }
+                ),
+            ),
+            SpfResult::Permerror => (
+                "spf.permerror",
+                Severity::Problem,
+                format!(
+                    "The SPF record of {} is broken (permerror): receivers cannot use it.",
+                    o.domain
+                ),
+            ),
+            SpfResult::Temperror => (
+                "spf.temperror",
+                Severity::Info,
+                format!("Could not check SPF for {}: a DNS lookup failed.", o.domain),
+            ),
+        };
+        let mut detail = o.summary.clone();
+        if let Some(g) = &spf.guess {
+            detail.push_str(&format!(
+                " A receiver that guesses with \"{}\" would get {}.",
+                spf::GUESS_RECORD,
+                g.result.as_str()
+            ));
+        }
+        out.push(Finding {
+            code: code.into(),
+            severity,
+            title,
+            detail,
+            evidence,
+        });
+        for lint in &spf.lint {
+            out.push(Finding {
+                code: format!("spf.lint.{}", lint.code),
+                severity: match lint.severity {
+                    spf::Severity::Problem => Severity::Problem,
+                    spf::Severity::Warning => Severity::Warning,
+                    spf::Severity::Info => Severity::Info,
+                },
+                title: lint.message.clone(),
+                detail: String::new(),
+                evidence: Vec::new(),
+            });
+        }
+    }
+    out
+}
+
+/// Compares the live results with what the receiver recorded (trusted records only).
+pub fn compare(report: &Report, auth: &LiveAuth) -> Vec<Comparison> {
+    let mut out = Vec::new();
+    if let Some(now) = auth
+        .spf
+        .mail_from_result
+        .as_ref()
+        .filter(|_| auth.spf.state == CheckState::Done)
+        && let Some(then) = recorded_result(report, "spf")
+    {
+        let now_word = now.result.as_str().to_string();
+        let agree = then.eq_ignore_ascii_case(&now_word);
+        let explanation = if agree {
+            format!(
+                "The receiver recorded SPF {then} when the message arrived, and the check gives the same result now."
+            )
+        } else if now.result == SpfResult::Temperror {
+            "The live check could not be completed, so it cannot be compared.".to_string()
+        } else if then.eq_ignore_ascii_case("pass") {
+            format!(
+                "The receiver recorded SPF pass, but it gives {now_word} now: the SPF record of {} has most likely changed since the message was sent (or the receiver checked a different sending address).",
+                now.domain
+            )
+        } else if now.result == SpfResult::Pass {
+            format!(
+                "The receiver recorded SPF {then}, but it passes now: either the SPF record of {} was fixed since, or the receiver saw another sending server, as when a message is forwarded (the forwarder's server is not in the sender's record).",
+                now.domain
+            )
+        } else {
+            format!(
+                "The receiver recorded SPF {then}; the check gives {now_word} now. The record of {} may have changed since the message was sent.",
+                now.domain
+            )
+        };
+        out.push(Comparison {
+            method: "spf".into(),
+            then,
+            now: now_word,
+            agree,
+            explanation,
+        });
+    }
+    out
+}
+
+/// The result the receiver recorded for a method, from its own trusted fields.
+pub fn recorded_result(report: &Report, method: &str) -> Option<String> {
+    report
+        .recorded_auth
+        .iter()
+        .filter(|a| a.trusted && a.arc_instance.is_none())
+        .flat_map(|a| a.parsed.results.iter())
+        .find(|r| r.method.eq_ignore_ascii_case(method))
+        .map(|r| r.result.to_ascii_lowercase())
+        .or_else(|| {
+            (method == "spf")
+                .then(|| {
+                    report
+                        .recorded_spf
+                        .iter()
+                        .find(|s| s.trusted)
+                        .map(|s| s.result.to_ascii_lowercase())
+                })
+                .flatten()
+        })
+}
+
+/// The MAIL FROM address: the Return-Path field, else what the receiver recorded as
+/// smtp.mailfrom or envelope-from. Empty string for a bounce (`<>`).
+pub fn mail_from(
+    return_path: Option<&str>,
+    recorded_auth: &[crate::report::RecordedAuth],
+    recorded_spf: &[crate::recorded::ReceivedSpf],
+) -> Option<(String, String)> {
+    if let Some(rp) = return_path {
+        return Some((rp.trim().to_string(), "Return-Path".into()));
+    }
+    for auth in recorded_auth.iter().filter(|a| a.trusted) {
+        for r in auth
+            .parsed
+            .results
+            .iter()
+            .filter(|r| r.method.eq_ignore_ascii_case("spf"))
+        {
+            if let Some(p) = r.properties.iter().find(|p| {
+                p.ptype.eq_ignore_ascii_case("smtp") && p.name.eq_ignore_ascii_case("mailfrom")
+            }) {
+                return Some((
+                    p.value.clone(),
+                    "Authentication-Results smtp.mailfrom".into(),
+                ));
+            }
+        }
+    }
+    recorded_spf
+        .iter()
+        .filter(|s| s.trusted)
+        .find_map(|s| s.key("envelope-from"))
+        .map(|v| {
+            (
+                v.trim_matches(['<', '>', '"']).to_string(),
+                "Received-SPF envelope-from".into(),
+            )
+        })
+}
