@@ -33,7 +33,11 @@ pub fn header(raw: &str, canon: Canon, out: &mut Vec<u8>, last: bool) {
         Canon::Simple => out.extend_from_slice(raw.as_bytes()),
         Canon::Relaxed => {
             let (name, value) = raw.split_once(':').unwrap_or((raw, ""));
-            out.extend(name.trim_end_matches([' ', '\t']).bytes().map(|b| b.to_ascii_lowercase()));
+            out.extend(
+                name.trim_end_matches([' ', '\t'])
+                    .bytes()
+                    .map(|b| b.to_ascii_lowercase()),
+            );
             out.push(b':');
             // Unfold, collapse white space runs to one space, trim both ends.
             let mut space = false;

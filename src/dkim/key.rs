@@ -38,7 +38,9 @@ pub fn parse(record: &str) -> KeyRecord {
 fn malformed(detail: &str) -> DkimProblem {
     problem(
         "dkim.key-malformed",
-        format!("The key record published in DNS is not a valid DKIM key: {detail}. The signature cannot be checked until the domain fixes the record."),
+        format!(
+            "The key record published in DNS is not a valid DKIM key: {detail}. The signature cannot be checked until the domain fixes the record."
+        ),
     )
 }
 

@@ -261,10 +261,19 @@ impl DkimMessage {
             p.ed25519 = ed25519;
             let body_canon = Canon::parse(&p.sig.body_canon);
             if !p.sig.syntax_errors.is_empty() {
-                let errors: Vec<&str> = p.sig.syntax_errors.iter().take(3).map(|s| s.as_str()).collect();
+                let errors: Vec<&str> = p
+                    .sig
+                    .syntax_errors
+                    .iter()
+                    .take(3)
+                    .map(|s| s.as_str())
+                    .collect();
                 p.unusable = Some(problem(
                     "dkim.syntax",
-                    format!("The signature is malformed, so no verifier will check it: {}.", errors.join("; ")),
+                    format!(
+                        "The signature is malformed, so no verifier will check it: {}.",
+                        errors.join("; ")
+                    ),
                 ));
             } else if hash.is_none() {
                 p.unusable = Some(problem(
@@ -304,7 +313,12 @@ impl DkimMessage {
                     canon::header(&raw(f), p.header_canon, &mut data, false);
                 }
             }
-            canon::header(&canon::without_b(&raw(field)), p.header_canon, &mut data, true);
+            canon::header(
+                &canon::without_b(&raw(field)),
+                p.header_canon,
+                &mut data,
+                true,
+            );
             p.header_hash = digest(hash, &data);
             if let Some(body) = message.body.as_deref() {
                 let key = (body_canon, p.sig.body_length, hash);
@@ -437,7 +451,10 @@ fn remarks(sig: &DkimSignature, now_s: i64) -> (Vec<DkimProblem>, bool) {
     if let Some(x) = sig.expiration.filter(|_| expired) {
         out.push(problem("dkim.expired", format!("It expired on {} (x=): receivers checking now treat it as invalid; it may still have been valid when the message was delivered.", date(x))));
     }
-    if let Some(t) = sig.timestamp.filter(|t| *t > now_s.saturating_add(FUTURE_SLACK_S)) {
+    if let Some(t) = sig
+        .timestamp
+        .filter(|t| *t > now_s.saturating_add(FUTURE_SLACK_S))
+    {
         out.push(problem("dkim.timestamp-in-future", format!("Its signing time (t=) is in the future ({}): the signer's clock is wrong, or the field was not written by a real signer.", date(t))));
     }
     (out, expired)
@@ -530,14 +547,48 @@ fn verify_one(p: &Prepared, answers: &dyn Answers, now_s: i64) -> Step<DkimOutco
             return Step::Done(finish(out, remarks));
         }
     };
-    let hash_name = if p.hash == Some(rsa::Hash::Sha1) { "sha1" } else { "sha256" };
-    let key_problem = if facts.services.as_ref().is_some_and(|s| !s.iter().any(|s| s == "*" || s == "email")) {
+    let hash_name = if p.hash == Some(rsa::Hash::Sha1) {
+        "sha1"
+    } else {
+        "sha256"
+    };
+    let key_problem = if facts
+        .services
+        .as_ref()
+        .is_some_and(|s| !s.iter().any(|s| s == "*" || s == "email"))
+    {
         Some(problem("dkim.key-service", "The key is published for services other than e-mail (s=), so it cannot check an e-mail signature.".into()))
     } else if matches!(key, key::PublicKey::Rsa(_)) == p.ed25519 {
-        Some(problem("dkim.key-type", format!("The key is of type {} but the signature says a={}: this key cannot check it. The domain may have replaced the key with one of another type.", facts.key_type, out.algorithm)))
-    } else if facts.hashes.as_ref().is_some_and(|h| !h.iter().any(|h| h == hash_name)) {
-        Some(problem("dkim.key-hash", format!("The key may only be used with {} (h=), but this signature uses {hash_name}, so it cannot be accepted.", facts.hashes.as_ref().map(|h| h.join(", ")).unwrap_or_default())))
-    } else if facts.flags.iter().any(|f| f == "s") && p.sig.identity.as_deref().and_then(|i| i.rsplit_once('@')).is_some_and(|(_, d)| !d.eq_ignore_ascii_case(&domain)) {
+        Some(problem(
+            "dkim.key-type",
+            format!(
+                "The key is of type {} but the signature says a={}: this key cannot check it. The domain may have replaced the key with one of another type.",
+                facts.key_type, out.algorithm
+            ),
+        ))
+    } else if facts
+        .hashes
+        .as_ref()
+        .is_some_and(|h| !h.iter().any(|h| h == hash_name))
+    {
+        Some(problem(
+            "dkim.key-hash",
+            format!(
+                "The key may only be used with {} (h=), but this signature uses {hash_name}, so it cannot be accepted.",
+                facts
+                    .hashes
+                    .as_ref()
+                    .map(|h| h.join(", "))
+                    .unwrap_or_default()
+            ),
+        ))
+    } else if facts.flags.iter().any(|f| f == "s")
+        && p.sig
+            .identity
+            .as_deref()
+            .and_then(|i| i.rsplit_once('@'))
+            .is_some_and(|(_, d)| !d.eq_ignore_ascii_case(&domain))
+    {
         Some(problem("dkim.key-strict", "The key forbids signing for subdomains (t=s), but the identity i= is in a subdomain of d=.".into()))
     } else {
         None
@@ -558,10 +609,16 @@ fn verify_one(p: &Prepared, answers: &dyn Answers, now_s: i64) -> Step<DkimOutco
                 ed25519_dalek::Signature::from_slice(&p.signature)
                     .is_ok_and(|s| vk.verify_strict(&p.header_hash, &s).is_ok())
             });
-            if ok { rsa::Verdict::Valid } else { rsa::Verdict::OtherDigest }
+            if ok {
+                rsa::Verdict::Valid
+            } else {
+                rsa::Verdict::OtherDigest
+            }
         }
     };
-    let short = facts.bits.filter(|b| matches!(key, key::PublicKey::Rsa(_)) && *b < 1024);
+    let short = facts
+        .bits
+        .filter(|b| matches!(key, key::PublicKey::Rsa(_)) && *b < 1024);
     if verdict == rsa::Verdict::Valid {
         out.header_signature = Check::Verified;
         out.result = match p.body {
@@ -605,8 +662,12 @@ fn header_mismatch(p: &Prepared, verdict: rsa::Verdict) -> DkimProblem {
             ""
         };
         match p.header_canon {
-            Canon::Simple => format!("{lead}{known}. It uses \"simple\" header canonicalization, where any change of spacing counts, and copying and pasting often changes spacing: the paste itself may explain this. It does not prove the message was altered."),
-            Canon::Relaxed => format!("{lead}{known}. With \"relaxed\" canonicalization, spacing changes do not matter, so the likelier cause is that a signed header field (such as Subject or From) was changed after signing: by a forwarder, a mailing list, or while copying."),
+            Canon::Simple => format!(
+                "{lead}{known}. It uses \"simple\" header canonicalization, where any change of spacing counts, and copying and pasting often changes spacing: the paste itself may explain this. It does not prove the message was altered."
+            ),
+            Canon::Relaxed => format!(
+                "{lead}{known}. With \"relaxed\" canonicalization, spacing changes do not matter, so the likelier cause is that a signed header field (such as Subject or From) was changed after signing: by a forwarder, a mailing list, or while copying."
+            ),
         }
     };
     problem("dkim.header-mismatch", message)
@@ -625,15 +686,25 @@ fn body_mismatch(p: &Prepared) -> DkimProblem {
 /// Adds the remarks and writes the summary.
 fn finish(mut out: DkimOutcome, remarks: Vec<DkimProblem>) -> DkimOutcome {
     out.problems.extend(remarks);
-    let d = if out.domain.is_empty() { "?" } else { out.domain.as_str() };
+    let d = if out.domain.is_empty() {
+        "?"
+    } else {
+        out.domain.as_str()
+    };
     let head = match out.result {
-        DkimResult::Pass => format!("Valid signature by {d}: the signed header fields and the body are as {d} signed them."),
-        DkimResult::Neutral if out.header_signature == Check::Verified => format!("The signature by {d} over the header fields is valid; body not checked (not pasted)."),
+        DkimResult::Pass => format!(
+            "Valid signature by {d}: the signed header fields and the body are as {d} signed them."
+        ),
+        DkimResult::Neutral if out.header_signature == Check::Verified => format!(
+            "The signature by {d} over the header fields is valid; body not checked (not pasted)."
+        ),
         DkimResult::Neutral => format!("The signature by {d} is not fully valid."),
         DkimResult::Fail => format!("The signature by {d} does not match this message."),
         DkimResult::Temperror => format!("Could not check the signature by {d}."),
         DkimResult::Permerror => format!("The signature by {d} cannot be checked."),
-        DkimResult::Policy => format!("The signature by {d} verifies, but its key is too weak to be accepted."),
+        DkimResult::Policy => {
+            format!("The signature by {d} verifies, but its key is too weak to be accepted.")
+        }
     };
     out.summary = match (out.result, out.problems.first()) {
         (DkimResult::Pass, _) | (_, None) => head,
@@ -642,3 +713,6 @@ fn finish(mut out: DkimOutcome, remarks: Vec<DkimProblem>) -> DkimOutcome {
     };
     out
 }
+
+#[cfg(test)]
+mod tests;
