@@ -192,3 +192,128 @@ fn rfc8463_appendix_a() {
     assert_eq!(algorithms, ["ed25519-sha256", "rsa-sha256"]);
     println!("rfc8463: {n} signatures (ed25519-sha256, rsa-sha256) pass");
 }
+
+/// The own PKCS#1 v1.5 verifier against the `rsa` crate: random messages signed with keys of
+/// 1024, 2048 and 4096 bits, SHA-1 and SHA-256, keys as SubjectPublicKeyInfo and as bare
+/// RSAPublicKey; tampered signatures, other digests and other hashes do not verify.
+#[test]
+fn rsa_verifier_against_the_rsa_crate() {
+    use mailtrace::dkim::rsa::{Hash, PublicKey, Verdict};
+    use rsa::pkcs1::DecodeRsaPrivateKey;
+    use rsa::pkcs1::EncodeRsaPublicKey;
+    use rsa::pkcs8::EncodePublicKey;
+    use rsa::{Pkcs1v15Sign, RsaPrivateKey};
+    use sha1_010::Digest as _;
+
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut random = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut checked = 0;
+    for (bits, messages) in [(1024, 6), (2048, 6), (4096, 2)] {
+        let path = format!("{}/tests/keys/rsa-{bits}.der", env!("CARGO_MANIFEST_DIR"));
+        let private = RsaPrivateKey::from_pkcs1_der(&std::fs::read(path).expect("key file"))
+            .expect("PKCS#1 RSA key");
+        let public = private.to_public_key();
+        let spki = public.to_public_key_der().expect("SPKI");
+        let bare = public.to_pkcs1_der().expect("RSAPublicKey");
+        let keys = [
+            PublicKey::from_der(spki.as_bytes()).expect("SPKI reads"),
+            PublicKey::from_der(bare.as_bytes()).expect("bare key reads"),
+        ];
+        assert_eq!(keys[0].bits(), bits);
+        assert_eq!(keys[0], keys[1]);
+        for _ in 0..messages {
+            let len = (random() % 300) as usize;
+            let message: Vec<u8> = (0..len).map(|_| random() as u8).collect();
+            for hash in [Hash::Sha1, Hash::Sha256] {
+                let (digest, scheme) = match hash {
+                    Hash::Sha1 => (
+                        sha1_010::Sha1::digest(&message).to_vec(),
+                        Pkcs1v15Sign::new::<sha1_010::Sha1>(),
+                    ),
+                    Hash::Sha256 => (
+                        sha2_010::Sha256::digest(&message).to_vec(),
+                        Pkcs1v15Sign::new::<sha2_010::Sha256>(),
+                    ),
+                };
+                let signature = private.sign(scheme, &digest).expect("signs");
+                let other = if hash == Hash::Sha1 {
+                    Hash::Sha256
+                } else {
+                    Hash::Sha1
+                };
+                for key in &keys {
+                    assert_eq!(key.verify(hash, &digest, &signature), Verdict::Valid);
+                    let mut wrong = digest.clone();
+                    wrong[0] ^= 1;
+                    assert_eq!(key.verify(hash, &wrong, &signature), Verdict::OtherDigest);
+                    assert_ne!(key.verify(other, &digest, &signature), Verdict::Valid);
+                    let mut tampered = signature.clone();
+                    let at = (random() as usize) % tampered.len();
+                    tampered[at] ^= 0x10;
+                    assert_eq!(key.verify(hash, &digest, &tampered), Verdict::Garbage);
+                    assert_eq!(key.verify(hash, &digest, &signature[1..]), Verdict::Garbage);
+                    checked += 1;
+                }
+            }
+        }
+    }
+    println!(
+        "rsa cross-check: {checked} signature checks (1024/2048/4096 bits, SHA-1 and SHA-256, SPKI and bare keys), each also tampered"
+    );
+}
+
+/// Hostile keys and signatures: no panic, bounded work.
+#[test]
+fn rsa_hostile_inputs() {
+    use mailtrace::dkim::rsa::{Hash, KeyError, PublicKey};
+    assert_eq!(PublicKey::from_der(&[]), Err(KeyError::NotRsa));
+    assert_eq!(
+        PublicKey::from_der(&[0x30, 0x84, 0xff, 0xff, 0xff, 0xff]),
+        Err(KeyError::NotRsa)
+    );
+    // A bare key with an even modulus, a 9-byte exponent, and a modulus of 8200 bits.
+    let key = |n: &[u8], e: &[u8]| {
+        let mut inner = vec![0x02, 0x82, (n.len() >> 8) as u8, n.len() as u8];
+        inner.extend_from_slice(n);
+        inner.extend_from_slice(&[0x02, e.len() as u8]);
+        inner.extend_from_slice(e);
+        let mut out = vec![0x30, 0x82, (inner.len() >> 8) as u8, inner.len() as u8];
+        out.extend_from_slice(&inner);
+        out
+    };
+    let mut odd = vec![0x7f; 128];
+    assert!(PublicKey::from_der(&key(&odd, &[1, 0, 1])).is_ok());
+    assert_eq!(
+        PublicKey::from_der(&key(&odd, &[1; 9])),
+        Err(KeyError::Unusable)
+    );
+    assert_eq!(
+        PublicKey::from_der(&key(&odd, &[2])),
+        Err(KeyError::Unusable)
+    );
+    odd[127] = 0x7e;
+    assert_eq!(
+        PublicKey::from_der(&key(&odd, &[3])),
+        Err(KeyError::Unusable)
+    );
+    assert_eq!(
+        PublicKey::from_der(&key(&[0x7f; 1025], &[3])),
+        Err(KeyError::TooLarge)
+    );
+    // The largest allowed modulus with a 64-bit exponent: bounded time.
+    let mut n = vec![0xff; 1024];
+    n[0] = 0x7f;
+    let big = PublicKey::from_der(&key(&n, &[0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]))
+        .expect("8192 bits, odd");
+    let started = std::time::Instant::now();
+    let _ = big.verify(Hash::Sha256, &[0; 32], &vec![0x55; 1024]);
+    println!(
+        "8192-bit key, 64-bit exponent: {:?} (debug build)",
+        started.elapsed()
+    );
+}
