@@ -99,10 +99,8 @@ pub fn body(text: &str, canon: Canon, limit: Option<u64>, sink: &mut dyn FnMut(&
         *total += bytes.len() as u64;
         let room = limit.map_or(bytes.len() as u64, |l| l.saturating_sub(fed));
         let take = (bytes.len() as u64).min(room) as usize;
-        if let Some(part) = bytes.get(..take) {
-            if !part.is_empty() {
-                sink(part);
-            }
+        if let Some(part) = bytes.get(..take).filter(|p| !p.is_empty()) {
+            sink(part);
         }
         fed += take as u64;
     };

@@ -691,14 +691,17 @@ fn finish(mut out: DkimOutcome, remarks: Vec<DkimProblem>) -> DkimOutcome {
     } else {
         out.domain.as_str()
     };
+    let pasted = out.body != Check::not("body not pasted");
     let head = match out.result {
         DkimResult::Pass => format!(
             "Valid signature by {d}: the signed header fields and the body are as {d} signed them."
         ),
-        DkimResult::Neutral if out.header_signature == Check::Verified => format!(
+        DkimResult::Neutral if !pasted => format!(
             "The signature by {d} over the header fields is valid; body not checked (not pasted)."
         ),
-        DkimResult::Neutral => format!("The signature by {d} is not fully valid."),
+        DkimResult::Neutral => {
+            format!("The signature by {d} matches this message, but it has expired.")
+        }
         DkimResult::Fail => format!("The signature by {d} does not match this message."),
         DkimResult::Temperror => format!("Could not check the signature by {d}."),
         DkimResult::Permerror => format!("The signature by {d} cannot be checked."),
@@ -706,10 +709,14 @@ fn finish(mut out: DkimOutcome, remarks: Vec<DkimProblem>) -> DkimOutcome {
             format!("The signature by {d} verifies, but its key is too weak to be accepted.")
         }
     };
-    out.summary = match (out.result, out.problems.first()) {
-        (DkimResult::Pass, _) | (_, None) => head,
-        (DkimResult::Neutral, Some(first)) if first.code != "dkim.expired" => head,
-        (_, Some(first)) => format!("{head} {}", first.message),
+    let detail = match out.result {
+        DkimResult::Pass => None,
+        DkimResult::Neutral => out.problems.iter().find(|p| p.code == "dkim.expired"),
+        _ => out.problems.first(),
+    };
+    out.summary = match detail {
+        Some(p) => format!("{head} {}", p.message),
+        None => head,
     };
     out
 }

@@ -367,3 +367,17 @@ fn relaxed_header_and_body() {
     });
     assert_eq!(body, b"x ");
 }
+
+#[test]
+fn verify_by_index() {
+    let zone = MemoryResolver::from_zone(ZONE).unwrap();
+    let m = DkimMessage::parse(SIGNED.as_bytes());
+    let o = evaluate(&zone, 1000, 20, |a| verify(&m, 0, a, NOW))
+        .0
+        .unwrap();
+    assert_eq!(o.result, DkimResult::Pass);
+    let o = evaluate(&zone, 1000, 20, |a| verify(&m, 5, a, NOW))
+        .0
+        .unwrap();
+    assert_eq!(o.result, DkimResult::Permerror);
+}

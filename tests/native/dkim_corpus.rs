@@ -164,6 +164,23 @@ fn mail_auth_005_expired_later() {
     assert_eq!(later[0].result, DkimResult::Neutral);
     assert_eq!(later[0].header_signature, Check::Verified);
     assert!(later[0].problems.iter().any(|p| p.code == "dkim.expired"));
+    assert!(
+        later[0].summary.contains("has expired"),
+        "{}",
+        later[0].summary
+    );
+    let headers = run(
+        &resolver,
+        headers_only(message).as_bytes(),
+        CORPUS_NOW + 2 * 86_400,
+    );
+    assert_eq!(headers[0].result, DkimResult::Neutral);
+    assert!(headers[0].summary.contains("body not checked (not pasted)"));
+    assert!(
+        headers[0].summary.contains("expired on"),
+        "{}",
+        headers[0].summary
+    );
 }
 
 #[test]
