@@ -197,12 +197,14 @@ impl PublicKey {
         let mut s = s;
         s.resize(len, 0);
         let n0 = mont_n0(n.first().copied().unwrap_or(1));
-        // R^2 mod n, by doubling 1 (2 * 32 * len times), to enter the Montgomery domain.
+        // R^2 mod n (R = 2^(32 len)), to enter the Montgomery domain: from 2^(bits-1), the
+        // largest power of two below n, double (mod n) up to 2^(64 len).
+        let top = self.bits() as usize - 1;
         let mut r2 = vec![0u32; len];
-        if let Some(first) = r2.first_mut() {
-            *first = 1;
+        if let Some(limb) = r2.get_mut(top / 32) {
+            *limb = 1 << (top % 32);
         }
-        for _ in 0..64 * len {
+        for _ in top..64 * len {
             let carry = shl1(&mut r2);
             if carry || !less(&r2, &n) {
                 sub_in_place(&mut r2, &n);

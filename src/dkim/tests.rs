@@ -381,3 +381,53 @@ fn verify_by_index() {
         .unwrap();
     assert_eq!(o.result, DkimResult::Permerror);
 }
+
+#[test]
+fn mutations_never_panic() {
+    // Random byte changes to the signed message and to the key record: any result, no panic.
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut random = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed as usize
+    };
+    let alphabet = b"=;:\r\n \t@.abAB+/0\xc3\xa9\xff";
+    let record = format!("v=DKIM1; k=rsa; p={MT2026}");
+    for round in 0..300 {
+        let mut message = SIGNED.as_bytes().to_vec();
+        let mut key = record.as_bytes().to_vec();
+        for _ in 0..1 + random() % 4 {
+            let target = if round % 2 == 0 {
+                &mut message
+            } else {
+                &mut key
+            };
+            if target.is_empty() {
+                break;
+            }
+            let at = random() % target.len();
+            match random() % 3 {
+                0 => target[at] = alphabet[random() % alphabet.len()],
+                1 => {
+                    target.remove(at);
+                }
+                _ => target.truncate(at),
+            }
+        }
+        let key = String::from_utf8_lossy(&key).replace(['"', '\\', '\n', '\r'], "");
+        let mut r = MemoryResolver::new();
+        let q = Question::new(KEY, RecordType::Txt);
+        r.set(
+            q.clone(),
+            Ok(Answer::records(vec![crate::dns::Record {
+                name: q.name.clone(),
+                ttl: 300,
+                data: crate::dns::RData::Txt(vec![key]),
+            }])),
+        );
+        let m = DkimMessage::parse(&message);
+        let outcomes = evaluate(&r, 1000, 20, |a| verify_all(&m, a, NOW)).0;
+        assert!(outcomes.is_some());
+    }
+}
