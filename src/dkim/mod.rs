@@ -656,10 +656,10 @@ fn header_mismatch(p: &Prepared, verdict: rsa::Verdict) -> DkimProblem {
         "The signature was not made with the key published now at this selector: most likely the domain replaced the key since the message was sent, or the b= value was damaged.".to_string()
     } else {
         let lead = "The signature over the header fields does not match";
-        let known = if matches!(verdict, rsa::Verdict::OtherDigest) && !p.ed25519 {
-            " (the key is the signer's, so the signed content differs)"
+        let known = if p.ed25519 {
+            " (with an ed25519 key, a key replaced since signing looks the same)"
         } else {
-            ""
+            " (the key is the signer's, so the signed content differs)"
         };
         match p.header_canon {
             Canon::Simple => format!(

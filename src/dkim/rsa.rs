@@ -295,6 +295,10 @@ fn mont_n0(n: u32) -> u32 {
 /// a * b * R^-1 mod n (CIOS Montgomery multiplication); a, b < n, all `n.len()` limbs.
 fn mont_mul(a: &[u32], b: &[u32], n: &[u32], n0: u32) -> Vec<u32> {
     let len = n.len();
+    if len < 2 {
+        // Not reached: keys are at least 8 bytes (see from_der).
+        return vec![0; len];
+    }
     let mut t = vec![0u32; len + 2];
     for &bi in b.iter().take(len) {
         let mut carry = 0u64;
@@ -316,7 +320,7 @@ fn mont_mul(a: &[u32], b: &[u32], n: &[u32], n0: u32) -> Vec<u32> {
         }
         let s = u64::from(t[len]) + carry;
         t[len - 1] = s as u32;
-        t[len] = t[len + 1] + (s >> 32) as u32;
+        t[len] = t[len + 1].wrapping_add((s >> 32) as u32);
         t[len + 1] = 0;
     }
     t.truncate(len + 1);
