@@ -188,7 +188,7 @@ pub fn diagnose(report: &Report) -> Diagnosis {
     if outcome == Outcome::Spam {
         causes.extend(spam_rules(report));
     }
-    causes.sort_by(|a, b| b.0.cmp(&a.0));
+    causes.sort_by_key(|a| std::cmp::Reverse(a.0));
     let causes: Vec<Cause> = causes
         .into_iter()
         .map(|(_, c)| c)

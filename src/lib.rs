@@ -13,6 +13,7 @@ pub mod analysis;
 pub mod authres;
 pub mod date;
 pub mod diagnosis;
+pub mod dkim;
 pub mod dns;
 pub mod domain;
 pub mod header_info;

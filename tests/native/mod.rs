@@ -1,5 +1,6 @@
 mod authres_corpus;
 mod cli;
+mod dkim_corpus;
 mod received_corpus;
 mod samples;
 mod schema;

@@ -1,0 +1,725 @@
+//! DKIM verification (RFC 6376; RFC 8463 for ed25519-sha256; RFC 8301 for key sizes and SHA-1),
+//! as a sans-IO check over pasted text.
+//!
+//! [`DkimMessage::new`] does the work that needs no DNS once: it reads every DKIM-Signature
+//! field, canonicalizes and hashes the signed header fields, and hashes the body when one was
+//! pasted. [`verify_all`] (or [`verify`] for one signature) then needs only the key records
+//! (`selector._domainkey.domain` TXT, all asked in one round) and is cheap to evaluate again.
+//!
+//! The header signature (`b=`) covers the `bh=` value as written, so it can be checked without
+//! the body: a paste of the headers alone still tells whether the signed header fields are the
+//! ones the domain signed. The body hash is checked only when a body was pasted.
+//!
+//! Paste damage: the reader turns every line ending into CRLF; what a paste cannot give back
+//! (trailing spaces, tabs turned into spaces, a re-wrapped or decoded body) can break a
+//! signature, which the explanations say when it may be the cause.
+
+pub mod canon;
+mod key;
+pub mod rsa;
+
+use crate::dns::{Answers, Question, Rcode, RecordType, Step};
+use crate::input::Normalized;
+use crate::sender::{DkimSignature, parse_dkim_signature};
+use canon::Canon;
+use serde::{Deserialize, Serialize};
+use sha2::Digest;
+
+/// DKIM-Signature fields verified at most; the rest are left out.
+pub const MAX_SIGNATURES: usize = 16;
+/// Slack before a signing time counts as being in the future, in seconds.
+const FUTURE_SLACK_S: i64 = 15 * 60;
+
+/// The result of one signature, in the words of RFC 8601 section 2.7.1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DkimResult {
+    /// The header signature and the body hash both verified with a usable key.
+    Pass,
+    /// The header signature or the body hash does not match.
+    Fail,
+    /// Not fully verified: the header signature is valid but the body was not pasted, or the
+    /// signature has expired (x=).
+    Neutral,
+    /// The key could not be fetched (a DNS failure): could not check.
+    Temperror,
+    /// The signature or its key cannot be used: malformed, unsupported, missing, revoked.
+    Permerror,
+    /// It verified, but with a key too short to be accepted (under 1024 bits, RFC 8301).
+    Policy,
+}
+
+/// Whether one part of a signature was checked, and how it came out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Check {
+    /// Checked and correct.
+    Verified,
+    /// Checked and wrong.
+    Failed,
+    /// Not checked.
+    NotChecked {
+        /// Why, in a few words (for example "body not pasted").
+        reason: String,
+    },
+}
+
+impl Check {
+    fn not(reason: &str) -> Check {
+        Check::NotChecked {
+            reason: reason.to_string(),
+        }
+    }
+}
+
+/// What the key record in DNS says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct KeyFacts {
+    /// `k=`, the key type (`rsa` when not written, or `ed25519`).
+    pub key_type: String,
+    /// The key size in bits, when the key could be read.
+    pub bits: Option<u32>,
+    /// `t=y`: the domain says it is testing DKIM.
+    pub testing: bool,
+    /// `h=`, the hash algorithms the key may be used with; None when not restricted.
+    pub hashes: Option<Vec<String>>,
+    /// `t=`, the flags (`y` testing, `s` no subdomains in i=).
+    pub flags: Vec<String>,
+    /// `s=`, the service types; None when not written (all).
+    pub services: Option<Vec<String>>,
+    /// The record as published (clipped to 2,048 characters).
+    pub record: String,
+}
+
+/// One thing wrong or worth knowing about a signature.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct DkimProblem {
+    /// Stable code, for example `dkim.key-missing`.
+    pub code: String,
+    /// What it means, in plain words.
+    pub message: String,
+}
+
+fn problem(code: &str, message: String) -> DkimProblem {
+    DkimProblem {
+        code: code.to_string(),
+        message,
+    }
+}
+
+/// The verification of one DKIM-Signature field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct DkimOutcome {
+    /// The field's first line in the paste.
+    pub line: u32,
+    /// `d=`, the signing domain.
+    pub domain: String,
+    /// `s=`, the selector.
+    pub selector: String,
+    /// `a=`, the algorithm.
+    pub algorithm: String,
+    /// The overall result.
+    pub result: DkimResult,
+    /// The signature over the header fields (`b=`).
+    pub header_signature: Check,
+    /// The body hash (`bh=`).
+    pub body: Check,
+    /// The key record, when one was found.
+    pub key: Option<KeyFacts>,
+    /// Problems and remarks, most important first.
+    pub problems: Vec<DkimProblem>,
+    /// One or two sentences for a support agent.
+    pub summary: String,
+}
+
+/// The body hash as computed from the paste.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Body {
+    NotPasted,
+    Matches,
+    Differs,
+    /// l= is longer than the body.
+    TooShort,
+}
+
+/// A signature and everything about it that needs no DNS.
+#[derive(Debug, Clone)]
+struct Prepared {
+    sig: DkimSignature,
+    /// None when the algorithm is not one this verifier has.
+    hash: Option<rsa::Hash>,
+    ed25519: bool,
+    header_canon: Canon,
+    /// The hash of the signed header data.
+    header_hash: Vec<u8>,
+    body: Body,
+    /// The decoded b= value.
+    signature: Vec<u8>,
+    /// Set when the signature cannot be verified at all (permerror), with why.
+    unusable: Option<DkimProblem>,
+}
+
+/// A pasted message made ready for DKIM verification.
+#[derive(Debug, Clone)]
+pub struct DkimMessage {
+    prepared: Vec<Prepared>,
+    /// DKIM-Signature fields beyond [`MAX_SIGNATURES`], not verified.
+    pub left_out: usize,
+}
+
+/// Clips text at a character boundary.
+fn clip(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.get(..end).unwrap_or_default()
+}
+
+/// Base64 with white space removed and padding optional; None if not base64.
+fn base64(text: &str) -> Option<Vec<u8>> {
+    use base64::Engine;
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    const ENGINE: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        GeneralPurposeConfig::new()
+            .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+            .with_decode_allow_trailing_bits(true),
+    );
+    let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    ENGINE.decode(compact).ok()
+}
+
+fn digest(hash: rsa::Hash, data: &[u8]) -> Vec<u8> {
+    match hash {
+        rsa::Hash::Sha1 => sha1::Sha1::digest(data).to_vec(),
+        rsa::Hash::Sha256 => sha2::Sha256::digest(data).to_vec(),
+    }
+}
+
+/// A header field's raw text: `name:value`, folded lines joined with CRLF.
+fn raw(field: &crate::input::Field) -> String {
+    format!("{}:{}", field.name, field.value.replace('\n', "\r\n"))
+}
+
+/// The hash of the canonical body (at most `limit` bytes) and the canonical body's length.
+fn body_hash(body: &str, canon: Canon, limit: Option<u64>, hash: rsa::Hash) -> (Vec<u8>, u64) {
+    match hash {
+        rsa::Hash::Sha1 => {
+            let mut h = sha1::Sha1::new();
+            let len = canon::body(body, canon, limit, &mut |b| h.update(b));
+            (h.finalize().to_vec(), len)
+        }
+        rsa::Hash::Sha256 => {
+            let mut h = sha2::Sha256::new();
+            let len = canon::body(body, canon, limit, &mut |b| h.update(b));
+            (h.finalize().to_vec(), len)
+        }
+    }
+}
+
+type BodyKey = (Canon, Option<u64>, rsa::Hash);
+
+impl DkimMessage {
+    /// Prepares every DKIM-Signature field of a pasted message (at most [`MAX_SIGNATURES`]).
+    pub fn new(message: &Normalized) -> DkimMessage {
+        let fields = &message.fields;
+        let mut prepared = Vec::new();
+        let mut left_out = 0;
+        let mut bodies: Vec<(BodyKey, (Vec<u8>, u64))> = Vec::new();
+        for field in fields.iter().filter(|f| f.is("DKIM-Signature")) {
+            if prepared.len() >= MAX_SIGNATURES {
+                left_out += 1;
+                continue;
+            }
+            let sig = parse_dkim_signature(clip(&field.value, 16 * 1024), field.line);
+            let mut p = Prepared {
+                hash: None,
+                ed25519: false,
+                header_canon: Canon::parse(&sig.header_canon).unwrap_or(Canon::Simple),
+                header_hash: Vec::new(),
+                body: Body::NotPasted,
+                signature: Vec::new(),
+                unusable: None,
+                sig,
+            };
+            let (hash, ed25519) = match p.sig.algorithm.as_deref() {
+                Some("rsa-sha256") => (Some(rsa::Hash::Sha256), false),
+                Some("rsa-sha1") => (Some(rsa::Hash::Sha1), false),
+                Some("ed25519-sha256") => (Some(rsa::Hash::Sha256), true),
+                _ => (None, false),
+            };
+            p.hash = hash;
+            p.ed25519 = ed25519;
+            let body_canon = Canon::parse(&p.sig.body_canon);
+            if !p.sig.syntax_errors.is_empty() {
+                let errors: Vec<&str> = p
+                    .sig
+                    .syntax_errors
+                    .iter()
+                    .take(3)
+                    .map(|s| s.as_str())
+                    .collect();
+                p.unusable = Some(problem(
+                    "dkim.syntax",
+                    format!(
+                        "The signature is malformed, so no verifier will check it: {}.",
+                        errors.join("; ")
+                    ),
+                ));
+            } else if hash.is_none() {
+                p.unusable = Some(problem(
+                    "dkim.unknown-algorithm",
+                    format!(
+                        "The algorithm a={} is not one DKIM verifiers know (rsa-sha256, ed25519-sha256, rsa-sha1), so the signature cannot be checked.",
+                        clip(p.sig.algorithm.as_deref().unwrap_or("?"), 40)
+                    ),
+                ));
+            }
+            let signature = p.sig.signature.as_deref().and_then(base64);
+            let body_hash_sig = p.sig.body_hash.as_deref().and_then(base64);
+            let (Some(hash), Some(body_canon), Some(signature), Some(bh), None) =
+                (hash, body_canon, signature, body_hash_sig, &p.unusable)
+            else {
+                if p.unusable.is_none() {
+                    p.unusable = Some(problem("dkim.syntax", "The signature is malformed (b=, bh= or c= cannot be read), so it cannot be checked.".into()));
+                }
+                prepared.push(p);
+                continue;
+            };
+            p.signature = signature;
+            // The signed header fields, each taken bottom-up; names with no (more) instance
+            // add nothing (over-signing), then this field with b= emptied, without CRLF.
+            let mut data = Vec::new();
+            let mut used = vec![false; fields.len()];
+            for name in &p.sig.signed_headers {
+                let found = fields
+                    .iter()
+                    .enumerate()
+                    .rev()
+                    .find(|(j, f)| !used.get(*j).copied().unwrap_or(true) && f.is(name));
+                if let Some((j, f)) = found {
+                    if let Some(u) = used.get_mut(j) {
+                        *u = true;
+                    }
+                    canon::header(&raw(f), p.header_canon, &mut data, false);
+                }
+            }
+            canon::header(
+                &canon::without_b(&raw(field)),
+                p.header_canon,
+                &mut data,
+                true,
+            );
+            p.header_hash = digest(hash, &data);
+            if let Some(body) = message.body.as_deref() {
+                let key = (body_canon, p.sig.body_length, hash);
+                let (computed, len) = match bodies.iter().find(|(k, _)| *k == key) {
+                    Some((_, v)) => v.clone(),
+                    None => {
+                        let v = body_hash(body, body_canon, p.sig.body_length, hash);
+                        bodies.push((key, v.clone()));
+                        v
+                    }
+                };
+                p.body = if p.sig.body_length.is_some_and(|l| l > len) {
+                    Body::TooShort
+                } else if computed == bh {
+                    Body::Matches
+                } else {
+                    Body::Differs
+                };
+            }
+            prepared.push(p);
+        }
+        DkimMessage { prepared, left_out }
+    }
+
+    /// Reads pasted bytes and prepares them (see [`DkimMessage::new`]).
+    pub fn parse(input: &[u8]) -> DkimMessage {
+        DkimMessage::new(&crate::input::normalize(input))
+    }
+
+    /// The number of signatures prepared.
+    pub fn len(&self) -> usize {
+        self.prepared.len()
+    }
+
+    /// Whether the message has no DKIM-Signature field.
+    pub fn is_empty(&self) -> bool {
+        self.prepared.is_empty()
+    }
+
+    /// The key questions of every signature, in order, without repeats.
+    pub fn questions(&self) -> Vec<Question> {
+        let mut out: Vec<Question> = Vec::new();
+        for q in self.prepared.iter().filter_map(key_question) {
+            if !out.contains(&q) {
+                out.push(q);
+            }
+        }
+        out
+    }
+}
+
+/// The key record's name for a usable signature: `selector._domainkey.domain` TXT.
+fn key_question(p: &Prepared) -> Option<Question> {
+    if p.unusable.is_some() {
+        return None;
+    }
+    let domain = p.sig.domain.as_deref()?;
+    let selector = p.sig.selector.as_deref()?;
+    Some(Question::new(
+        &format!("{selector}._domainkey.{domain}"),
+        RecordType::Txt,
+    ))
+}
+
+/// Verifies one signature (0-based, in the order of the fields in the paste).
+pub fn verify(
+    message: &DkimMessage,
+    signature_index: usize,
+    answers: &dyn Answers,
+    now_s: i64,
+) -> Step<DkimOutcome> {
+    match message.prepared.get(signature_index) {
+        Some(p) => verify_one(p, answers, now_s),
+        None => Step::Done(DkimOutcome {
+            line: 0,
+            domain: String::new(),
+            selector: String::new(),
+            algorithm: String::new(),
+            result: DkimResult::Permerror,
+            header_signature: Check::not("no such signature"),
+            body: Check::not("no such signature"),
+            key: None,
+            problems: Vec::new(),
+            summary: "There is no such DKIM signature.".into(),
+        }),
+    }
+}
+
+/// Verifies every signature; asks for all their keys at once.
+pub fn verify_all(
+    message: &DkimMessage,
+    answers: &dyn Answers,
+    now_s: i64,
+) -> Step<Vec<DkimOutcome>> {
+    let mut done = Vec::new();
+    let mut need: Vec<Question> = Vec::new();
+    for p in &message.prepared {
+        match verify_one(p, answers, now_s) {
+            Step::Done(outcome) => done.push(outcome),
+            Step::Need(questions) => {
+                for q in questions {
+                    if !need.contains(&q) {
+                        need.push(q);
+                    }
+                }
+            }
+        }
+    }
+    if need.is_empty() {
+        Step::Done(done)
+    } else {
+        Step::Need(need)
+    }
+}
+
+fn date(seconds: i64) -> String {
+    crate::date::format_utc(seconds.saturating_mul(1000))
+}
+
+/// Remarks that need no DNS: weak hash, body length limit, expiry, future signing time.
+fn remarks(sig: &DkimSignature, now_s: i64) -> (Vec<DkimProblem>, bool) {
+    let mut out = Vec::new();
+    if sig.algorithm.as_deref() == Some("rsa-sha1") {
+        out.push(problem("dkim.weak-algorithm", "It uses rsa-sha1, an outdated hash that RFC 8301 says not to use; many receivers no longer accept it.".into()));
+    }
+    if let Some(l) = sig.body_length {
+        out.push(problem("dkim.body-length", format!("It covers only the first {l} bytes of the body (l=): anyone can add content after that and the signature still verifies.")));
+    }
+    let expired = sig.expiration.is_some_and(|x| x < now_s);
+    if let Some(x) = sig.expiration.filter(|_| expired) {
+        out.push(problem("dkim.expired", format!("It expired on {} (x=): receivers checking now treat it as invalid; it may still have been valid when the message was delivered.", date(x))));
+    }
+    if let Some(t) = sig
+        .timestamp
+        .filter(|t| *t > now_s.saturating_add(FUTURE_SLACK_S))
+    {
+        out.push(problem("dkim.timestamp-in-future", format!("Its signing time (t=) is in the future ({}): the signer's clock is wrong, or the field was not written by a real signer.", date(t))));
+    }
+    (out, expired)
+}
+
+fn body_check(body: Body) -> Check {
+    match body {
+        Body::NotPasted => Check::not("body not pasted"),
+        Body::Matches => Check::Verified,
+        Body::Differs | Body::TooShort => Check::Failed,
+    }
+}
+
+fn verify_one(p: &Prepared, answers: &dyn Answers, now_s: i64) -> Step<DkimOutcome> {
+    let domain = p.sig.domain.clone().unwrap_or_default();
+    let mut out = DkimOutcome {
+        line: p.sig.line,
+        domain: domain.clone(),
+        selector: p.sig.selector.clone().unwrap_or_default(),
+        algorithm: p.sig.algorithm.clone().unwrap_or_default(),
+        result: DkimResult::Permerror,
+        header_signature: Check::not("signature unusable"),
+        body: body_check(p.body),
+        key: None,
+        problems: Vec::new(),
+        summary: String::new(),
+    };
+    let (remarks, expired) = remarks(&p.sig, now_s);
+    let Some(question) = key_question(p) else {
+        out.problems.extend(p.unusable.clone());
+        out.body = Check::not("signature unusable");
+        return Step::Done(finish(out, remarks));
+    };
+    let Some(outcome) = answers.outcome(&question) else {
+        return Step::Need(vec![question]);
+    };
+    let name = &question.name;
+    let temperror = |out: &mut DkimOutcome, why: String| {
+        out.result = DkimResult::Temperror;
+        out.header_signature = Check::not("key not fetched");
+        out.problems.push(problem("dkim.dns-error", format!("The key at {name} could not be fetched ({why}). This means \"could not check\", not a failure; trying again later may work.")));
+    };
+    let missing = |out: &mut DkimOutcome, what: &str| {
+        out.header_signature = Check::not("no key");
+        out.problems.push(problem("dkim.key-missing", format!("No DKIM key is published at {name} ({what}). The domain may have removed or rotated the key since the message was sent, so an older message can show this even if it was valid then.")));
+    };
+    let answer = match outcome {
+        Err(e) => {
+            temperror(&mut out, e.to_string());
+            return Step::Done(finish(out, remarks));
+        }
+        Ok(answer) => answer,
+    };
+    match answer.rcode {
+        Rcode::NoError => {}
+        Rcode::NxDomain => {
+            missing(&mut out, "the name does not exist");
+            return Step::Done(finish(out, remarks));
+        }
+        other => {
+            temperror(&mut out, format!("DNS error code {}", other.code()));
+            return Step::Done(finish(out, remarks));
+        }
+    }
+    let records: Vec<key::KeyRecord> = answer
+        .data_for(&question)
+        .iter()
+        .filter_map(|d| d.txt_joined())
+        .take(8)
+        .map(|t| key::parse(&t))
+        .collect();
+    let Some(index) = records
+        .iter()
+        .position(|r| r.key.is_ok())
+        .or(if records.is_empty() { None } else { Some(0) })
+    else {
+        missing(&mut out, "no TXT record there");
+        return Step::Done(finish(out, remarks));
+    };
+    let Some(record) = records.get(index) else {
+        return Step::Done(finish(out, remarks));
+    };
+    let facts = &record.facts;
+    out.key = Some(facts.clone());
+    let key = match &record.key {
+        Ok(key) => key,
+        Err(problem) => {
+            out.header_signature = Check::not("key unusable");
+            out.problems.push(problem.clone());
+            return Step::Done(finish(out, remarks));
+        }
+    };
+    let hash_name = if p.hash == Some(rsa::Hash::Sha1) {
+        "sha1"
+    } else {
+        "sha256"
+    };
+    let key_problem = if facts
+        .services
+        .as_ref()
+        .is_some_and(|s| !s.iter().any(|s| s == "*" || s == "email"))
+    {
+        Some(problem("dkim.key-service", "The key is published for services other than e-mail (s=), so it cannot check an e-mail signature.".into()))
+    } else if matches!(key, key::PublicKey::Rsa(_)) == p.ed25519 {
+        Some(problem(
+            "dkim.key-type",
+            format!(
+                "The key is of type {} but the signature says a={}: this key cannot check it. The domain may have replaced the key with one of another type.",
+                facts.key_type, out.algorithm
+            ),
+        ))
+    } else if facts
+        .hashes
+        .as_ref()
+        .is_some_and(|h| !h.iter().any(|h| h == hash_name))
+    {
+        Some(problem(
+            "dkim.key-hash",
+            format!(
+                "The key may only be used with {} (h=), but this signature uses {hash_name}, so it cannot be accepted.",
+                facts
+                    .hashes
+                    .as_ref()
+                    .map(|h| h.join(", "))
+                    .unwrap_or_default()
+            ),
+        ))
+    } else if facts.flags.iter().any(|f| f == "s")
+        && p.sig
+            .identity
+            .as_deref()
+            .and_then(|i| i.rsplit_once('@'))
+            .is_some_and(|(_, d)| !d.eq_ignore_ascii_case(&domain))
+    {
+        Some(problem("dkim.key-strict", "The key forbids signing for subdomains (t=s), but the identity i= is in a subdomain of d=.".into()))
+    } else {
+        None
+    };
+    if let Some(kp) = key_problem {
+        out.header_signature = Check::not("key not allowed");
+        out.problems.push(kp);
+        return Step::Done(finish(out, remarks));
+    }
+    let verdict = match key {
+        key::PublicKey::Rsa(k) => k.verify(
+            p.hash.unwrap_or(rsa::Hash::Sha256),
+            &p.header_hash,
+            &p.signature,
+        ),
+        key::PublicKey::Ed25519(raw) => {
+            let ok = ed25519_dalek::VerifyingKey::from_bytes(raw).is_ok_and(|vk| {
+                ed25519_dalek::Signature::from_slice(&p.signature)
+                    .is_ok_and(|s| vk.verify_strict(&p.header_hash, &s).is_ok())
+            });
+            if ok {
+                rsa::Verdict::Valid
+            } else {
+                rsa::Verdict::OtherDigest
+            }
+        }
+    };
+    let short = facts
+        .bits
+        .filter(|b| matches!(key, key::PublicKey::Rsa(_)) && *b < 1024);
+    if verdict == rsa::Verdict::Valid {
+        out.header_signature = Check::Verified;
+        out.result = match p.body {
+            Body::Matches => DkimResult::Pass,
+            Body::NotPasted => DkimResult::Neutral,
+            Body::Differs | Body::TooShort => DkimResult::Fail,
+        };
+        match p.body {
+            Body::Differs => out.problems.push(body_mismatch(p)),
+            Body::TooShort => out.problems.push(problem("dkim.body-short", "The body is shorter than the length the signature covers (l=): content was removed after signing, or the paste is incomplete.".into())),
+            _ => {}
+        }
+        if expired && out.result == DkimResult::Pass {
+            out.result = DkimResult::Neutral;
+        }
+    } else {
+        out.header_signature = Check::Failed;
+        out.result = DkimResult::Fail;
+        out.problems.push(header_mismatch(p, verdict));
+    }
+    if let Some(bits) = short {
+        if out.result != DkimResult::Fail {
+            out.result = DkimResult::Policy;
+        }
+        out.problems.push(problem("dkim.key-short", format!("The key is only {bits} bits; RFC 8301 requires at least 1024, so receivers reject this signature. Keys this short can be broken.")));
+    }
+    if facts.testing {
+        out.problems.push(problem("dkim.key-testing", "The domain marks this key as in testing (t=y): receivers are asked to treat a failure like no signature at all.".into()));
+    }
+    Step::Done(finish(out, remarks))
+}
+
+fn header_mismatch(p: &Prepared, verdict: rsa::Verdict) -> DkimProblem {
+    let message = if verdict == rsa::Verdict::Garbage {
+        "The signature was not made with the key published now at this selector: most likely the domain replaced the key since the message was sent, or the b= value was damaged.".to_string()
+    } else {
+        let lead = "The signature over the header fields does not match";
+        let known = if p.ed25519 {
+            " (with an ed25519 key, a key replaced since signing looks the same)"
+        } else {
+            " (the key is the signer's, so the signed content differs)"
+        };
+        match p.header_canon {
+            Canon::Simple => format!(
+                "{lead}{known}. It uses \"simple\" header canonicalization, where any change of spacing counts, and copying and pasting often changes spacing: the paste itself may explain this. It does not prove the message was altered."
+            ),
+            Canon::Relaxed => format!(
+                "{lead}{known}. With \"relaxed\" canonicalization, spacing changes do not matter, so the likelier cause is that a signed header field (such as Subject or From) was changed after signing: by a forwarder, a mailing list, or while copying."
+            ),
+        }
+    };
+    problem("dkim.header-mismatch", message)
+}
+
+fn body_mismatch(p: &Prepared) -> DkimProblem {
+    let simple = Canon::parse(&p.sig.body_canon) == Some(Canon::Simple);
+    let message = if simple {
+        "The body differs from what was signed. It uses \"simple\" body canonicalization, where any change of spacing or line ends counts; pasted text often loses trailing spaces, so the paste itself may explain this."
+    } else {
+        "The body differs from what was signed. Likely causes: a mailing list or forwarder changed it (a footer added), or the paste is not the raw body (mail programs show the body decoded, not as sent)."
+    };
+    problem("dkim.body-mismatch", message.into())
+}
+
+/// Adds the remarks and writes the summary.
+fn finish(mut out: DkimOutcome, remarks: Vec<DkimProblem>) -> DkimOutcome {
+    out.problems.extend(remarks);
+    let d = if out.domain.is_empty() {
+        "?"
+    } else {
+        out.domain.as_str()
+    };
+    let pasted = out.body != Check::not("body not pasted");
+    let head = match out.result {
+        DkimResult::Pass => format!(
+            "Valid signature by {d}: the signed header fields and the body are as {d} signed them."
+        ),
+        DkimResult::Neutral if !pasted => format!(
+            "The signature by {d} over the header fields is valid; body not checked (not pasted)."
+        ),
+        DkimResult::Neutral => {
+            format!("The signature by {d} matches this message, but it has expired.")
+        }
+        DkimResult::Fail => format!("The signature by {d} does not match this message."),
+        DkimResult::Temperror => format!("Could not check the signature by {d}."),
+        DkimResult::Permerror => format!("The signature by {d} cannot be checked."),
+        DkimResult::Policy => {
+            format!("The signature by {d} verifies, but its key is too weak to be accepted.")
+        }
+    };
+    let detail = match out.result {
+        DkimResult::Pass => None,
+        DkimResult::Neutral => out.problems.iter().find(|p| p.code == "dkim.expired"),
+        _ => out.problems.first(),
+    };
+    out.summary = match detail {
+        Some(p) => format!("{head} {}", p.message),
+        None => head,
+    };
+    out
+}
+
+#[cfg(test)]
+mod tests;
