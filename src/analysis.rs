@@ -145,6 +145,11 @@ impl Analysis {
         analysis.findings.extend(attached_note);
         analysis.read_input(&normalized);
         analysis.auth_inputs = analysis.auth_inputs();
+        if analysis.options.live {
+            analysis.auth_inputs.dkim = Some(std::sync::Arc::new(crate::dkim::DkimMessage::new(
+                &normalized,
+            )));
+        }
         analysis.plan();
         analysis
     }
@@ -245,6 +250,7 @@ impl Analysis {
                 &self.recorded_spf,
             ),
             now_s: self.now_ms.div_euclid(1000),
+            dkim: None,
         }
     }
 

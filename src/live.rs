@@ -53,6 +53,18 @@ pub struct SpfReport {
     pub policy: Vec<spf::PolicyRow>,
 }
 
+/// The DKIM signatures of one message, verified now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct DkimReport {
+    /// Where the check stands.
+    pub state: CheckState,
+    /// Why it was skipped.
+    pub note: Option<String>,
+    /// One result per signature, in message order.
+    pub signatures: Vec<crate::dkim::DkimOutcome>,
+}
+
 /// Live checks now and the receiver's record then, side by side.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -75,6 +87,8 @@ pub struct Comparison {
 pub struct LiveAuth {
     /// SPF for the MAIL FROM and HELO identities.
     pub spf: SpfReport,
+    /// DKIM, each signature verified now.
+    pub dkim: DkimReport,
     /// Live results against recorded ones.
     pub comparison: Vec<Comparison>,
 }
@@ -94,15 +108,19 @@ pub struct AuthInputs {
     pub mail_from: Option<(String, String)>,
     /// The analysis time, in seconds.
     pub now_s: i64,
+    /// The message prepared for DKIM (hashed once; shared by every evaluation).
+    pub dkim: Option<std::sync::Arc<crate::dkim::DkimMessage>>,
 }
 
 /// Runs the live checks against the answers so far.
 pub fn evaluate(inputs: &AuthInputs, answers: &dyn Answers) -> (LiveAuth, Vec<Question>) {
     let mut need = Vec::new();
     let spf = evaluate_spf(inputs, answers, &mut need);
+    let dkim = evaluate_dkim(inputs, answers, &mut need);
     (
         LiveAuth {
             spf,
+            dkim,
             comparison: Vec::new(),
         },
         need,
@@ -176,6 +194,32 @@ fn evaluate_spf(inputs: &AuthInputs, answers: &dyn Answers, need: &mut Vec<Quest
     } else {
         CheckState::Pending
     };
+    out
+}
+
+fn evaluate_dkim(
+    inputs: &AuthInputs,
+    answers: &dyn Answers,
+    need: &mut Vec<Question>,
+) -> DkimReport {
+    let mut out = DkimReport::default();
+    if !inputs.live {
+        out.state = CheckState::Skipped;
+        out.note = Some("Not checked: live lookups are off.".into());
+        return out;
+    }
+    let Some(message) = inputs.dkim.as_deref().filter(|m| !m.is_empty()) else {
+        out.state = CheckState::Skipped;
+        out.note = Some("The message has no DKIM signature.".into());
+        return out;
+    };
+    match crate::dkim::verify_all(message, answers, inputs.now_s) {
+        Step::Done(signatures) => {
+            out.state = CheckState::Done;
+            out.signatures = signatures;
+        }
+        Step::Need(questions) => need.extend(questions),
+    }
     out
 }
 
@@ -275,6 +319,14 @@ pub fn findings(auth: &LiveAuth) -> Vec<Finding> {
             detail,
             evidence,
         });
+        spf_lint_findings(spf, &mut out);
+    }
+    dkim_findings(&auth.dkim, &mut out);
+    out
+}
+
+fn spf_lint_findings(spf: &SpfReport, out: &mut Vec<Finding>) {
+    {
         for lint in &spf.lint {
             out.push(Finding {
                 code: format!("spf.lint.{}", lint.code),
@@ -289,7 +341,84 @@ pub fn findings(auth: &LiveAuth) -> Vec<Finding> {
             });
         }
     }
-    out
+}
+
+fn dkim_findings(dkim: &DkimReport, out: &mut Vec<Finding>) {
+    use crate::dkim::DkimResult;
+    if dkim.state != CheckState::Done {
+        return;
+    }
+    for sig in &dkim.signatures {
+        let who = format!("d={} s={}", sig.domain, sig.selector);
+        let (code, severity, title) = match sig.result {
+            DkimResult::Pass => (
+                "dkim.verify-pass",
+                Severity::Info,
+                format!("DKIM signature {who} verifies now."),
+            ),
+            DkimResult::Neutral => (
+                "dkim.verify-neutral",
+                Severity::Info,
+                format!("DKIM signature {who}: {}", first_sentence(&sig.summary)),
+            ),
+            DkimResult::Fail => (
+                "dkim.verify-fail",
+                Severity::Problem,
+                format!("DKIM signature {who} does not verify now."),
+            ),
+            DkimResult::Permerror => (
+                "dkim.verify-permerror",
+                Severity::Problem,
+                format!("DKIM signature {who} cannot be verified (permerror)."),
+            ),
+            DkimResult::Policy => (
+                "dkim.verify-policy",
+                Severity::Warning,
+                format!("DKIM signature {who} verifies, but receivers may refuse it by policy."),
+            ),
+            DkimResult::Temperror => (
+                "dkim.verify-temperror",
+                Severity::Info,
+                format!("Could not check DKIM signature {who}: the key lookup failed."),
+            ),
+        };
+        let mut evidence = vec![Evidence {
+            line: Some(sig.line),
+            text: format!(
+                "DKIM-Signature: d={}; s={}; a={}",
+                sig.domain, sig.selector, sig.algorithm
+            ),
+        }];
+        if let Some(key) = &sig.key {
+            evidence.push(Evidence {
+                line: None,
+                text: format!(
+                    "{}._domainkey.{} TXT \"{}\"",
+                    sig.selector,
+                    sig.domain,
+                    crate::analysis::shorten(&key.record, 200)
+                ),
+            });
+        }
+        let detail = std::iter::once(sig.summary.clone())
+            .chain(sig.problems.iter().map(|p| p.message.clone()))
+            .collect::<Vec<_>>()
+            .join(" ");
+        out.push(Finding {
+            code: code.into(),
+            severity,
+            title,
+            detail,
+            evidence,
+        });
+    }
+}
+
+fn first_sentence(text: &str) -> &str {
+    match text.find(". ") {
+        Some(i) => &text[..=i],
+        None => text,
+    }
 }
 
 /// Compares the live results with what the receiver recorded (trusted records only).
@@ -334,7 +463,99 @@ pub fn compare(report: &Report, auth: &LiveAuth) -> Vec<Comparison> {
             explanation,
         });
     }
+    if auth.dkim.state == CheckState::Done
+        && let Some(then) = recorded_result(report, "dkim")
+        && let Some(sig) = recorded_dkim_domain(report)
+            .and_then(|d| {
+                auth.dkim
+                    .signatures
+                    .iter()
+                    .find(|s| s.domain.eq_ignore_ascii_case(&d))
+            })
+            .or(auth.dkim.signatures.first())
+    {
+        out.push(compare_dkim(&then, sig));
+    }
     out
+}
+
+fn compare_dkim(then: &str, sig: &crate::dkim::DkimOutcome) -> Comparison {
+    use crate::dkim::{Check, DkimResult};
+    let header_ok = sig.header_signature == Check::Verified;
+    let body_unchecked = matches!(sig.body, Check::NotChecked { .. });
+    let now = match sig.result {
+        DkimResult::Neutral if header_ok && body_unchecked => {
+            "pass (header signature; body not pasted)".to_string()
+        }
+        r => serde_json::to_value(r)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default(),
+    };
+    let then_pass = then.eq_ignore_ascii_case("pass");
+    let now_pass = sig.result == DkimResult::Pass || (header_ok && body_unchecked);
+    let codes: Vec<&str> = sig.problems.iter().map(|p| p.code.as_str()).collect();
+    let has = |c: &str| codes.iter().any(|x| x.ends_with(c));
+    let d = &sig.domain;
+    let explanation = if then_pass == now_pass && (then_pass || sig.result != DkimResult::Temperror)
+    {
+        if then_pass {
+            format!("The receiver recorded DKIM pass, and the signature of {d} verifies now too.")
+        } else {
+            format!("The receiver recorded DKIM {then}, and it does not verify now either.")
+        }
+    } else if sig.result == DkimResult::Temperror {
+        "The key could not be fetched now, so the two cannot be compared.".to_string()
+    } else if then_pass && has("key-missing") {
+        format!(
+            "The receiver recorded DKIM pass, but the key is no longer published: {d} most likely removed or rotated the key (selector {}) since the message was sent. The signature was good when it arrived.",
+            sig.selector
+        )
+    } else if then_pass && has("key-revoked") {
+        format!(
+            "The receiver recorded DKIM pass, but the key is now revoked (empty p=): {d} retired it since the message was sent."
+        )
+    } else if then_pass && has("header-mismatch") {
+        "The receiver recorded DKIM pass, but the header signature does not verify on the pasted text: the key may have been replaced since, or copying the headers changed them (line breaks, spaces); see the signature's details.".to_string()
+    } else if then_pass && has("body-mismatch") {
+        "The receiver recorded DKIM pass, but the pasted body does not match the signed one: the paste changed the body (quoting, line breaks, trailing spaces), or the pasted body is not the one that arrived.".to_string()
+    } else if now_pass && body_unchecked {
+        format!(
+            "The receiver recorded DKIM {then}, but the header signature verifies now. The body was not pasted; the receiver's failure was most likely the body: a mailing list, forwarder or security gateway changed it (a footer, rewritten links) after it was signed."
+        )
+    } else if now_pass {
+        format!(
+            "The receiver recorded DKIM {then}, but the signature verifies now on the pasted text: the message the receiver saw was likely changed on the way (a forwarder or list), or the key was fixed since."
+        )
+    } else {
+        format!("The receiver recorded DKIM {then}; the live check gives {now}.")
+    };
+    Comparison {
+        method: "dkim".into(),
+        then: then.to_string(),
+        now,
+        agree: then_pass == now_pass,
+        explanation,
+    }
+}
+
+/// The signing domain the receiver's DKIM result names (header.d, or the domain of header.i).
+fn recorded_dkim_domain(report: &Report) -> Option<String> {
+    report
+        .recorded_auth
+        .iter()
+        .filter(|a| a.trusted && a.arc_instance.is_none())
+        .flat_map(|a| a.parsed.results.iter())
+        .filter(|r| r.method.eq_ignore_ascii_case("dkim"))
+        .flat_map(|r| r.properties.iter())
+        .find_map(|p| match p.name.to_ascii_lowercase().as_str() {
+            "d" => Some(p.value.to_ascii_lowercase()),
+            "i" => p
+                .value
+                .rsplit_once('@')
+                .map(|(_, d)| d.to_ascii_lowercase()),
+            _ => None,
+        })
 }
 
 /// The result the receiver recorded for a method, from its own trusted fields.
