@@ -11,6 +11,7 @@
 pub mod analysis;
 pub mod authres;
 pub mod date;
+pub mod dmarc;
 pub mod dns;
 pub mod domain;
 pub mod header_info;
