@@ -1066,6 +1066,8 @@ pub struct AlignmentCheck {
     /// Whether it is aligned; None when that could not be determined (a failed lookup, or a
     /// failed mechanism whose alignment was not looked up because it cannot make DMARC pass).
     pub aligned: Option<bool>,
+    /// The identifier's organizational domain, when it was determined.
+    pub org_domain: Option<String>,
     /// The SPF result word, or `pass`/`fail` for DKIM.
     pub result_of_mechanism: String,
     /// One plain sentence.
@@ -1142,6 +1144,9 @@ fn id_label(identifier: &str, domain: &str) -> String {
     }
 }
 
+/// Whether aligned, the identifier's organizational domain when looked up, and why.
+type Aligned = (Option<bool>, Option<String>, String);
+
 /// Alignment of one identifier. `passed` identifiers get their organizational domain looked up
 /// (Need) when relaxed alignment depends on it; the others only when no lookup is needed.
 fn align(
@@ -1150,18 +1155,20 @@ fn align(
     domain: &str,
     passed: bool,
     mode: AlignmentMode,
-) -> Step<(Option<bool>, String)> {
+) -> Step<Aligned> {
     let (from, from_org, basis, answers) = (ctx.from, ctx.from_org, ctx.basis, ctx.answers);
     let label = id_label(identifier, domain);
     let Some(id) = clean_domain(domain) else {
         return Step::Done((
             Some(false),
+            None,
             format!("{label} is not a valid domain name, so it cannot align with From {from}."),
         ));
     };
     if id == from {
         return Step::Done((
             Some(true),
+            ctx.from_org.map(str::to_string),
             format!("{label} is the From domain itself: aligned."),
         ));
     }
@@ -1173,6 +1180,7 @@ fn align(
     if mode == AlignmentMode::Strict {
         return Step::Done((
             Some(false),
+            None,
             format!(
                 "{label} is not aligned with From {from}: the policy asks for strict alignment \
                  ({tag}=s), which needs the very same domain."
@@ -1182,11 +1190,13 @@ fn align(
     if !share_suffix(&id, from) {
         return Step::Done((
             Some(false),
+            None,
             format!("{label} is not aligned with From {from}: different organizational domains."),
         ));
     }
     if !passed {
         return Step::Done((
+            None,
             None,
             format!(
                 "{label} did not pass, so it cannot make DMARC pass; its alignment with From \
@@ -1201,6 +1211,7 @@ fn align(
     Step::Done(match (from_org, id_org) {
         (Some(a), Ok(b)) if a == b => (
             Some(true),
+            Some(b.clone()),
             format!(
                 "{label} is aligned with From {from}: both belong to the organizational domain \
                  {a} (relaxed alignment)."
@@ -1208,19 +1219,22 @@ fn align(
         ),
         (Some(a), Ok(b)) => (
             Some(false),
+            Some(b.clone()),
             format!(
                 "{label} is not aligned with From {from}: different organizational domains \
                  ({b} and {a})."
             ),
         ),
-        (None, _) => (
+        (None, org) => (
             None,
+            org.ok(),
             format!(
                 "Could not tell whether {label} is aligned with From {from}: the From domain's \
                  organizational domain could not be looked up."
             ),
         ),
         (_, Err(why)) => (
+            None,
             None,
             format!(
                 "Could not tell whether {label} is aligned with From {from}: its organizational \
@@ -1342,15 +1356,17 @@ fn evaluate_mode(input: &DmarcInput, mode: DmarcMode, answers: &dyn Answers) -> 
                 r.aspf
             }
         });
-        let (aligned, explanation) = match align(&ctx, identifier, domain, *passed, mode) {
-            Step::Done(done) => done,
-            Step::Need(_) => (None, "Not determined.".to_string()),
-        };
+        let (aligned, org_domain, explanation) =
+            match align(&ctx, identifier, domain, *passed, mode) {
+                Step::Done(done) => done,
+                Step::Need(_) => (None, None, "Not determined.".to_string()),
+            };
         alignment.push(AlignmentCheck {
             identifier: identifier.to_string(),
             domain: normalize_name(cut(domain, 255)),
             mode,
             aligned,
+            org_domain,
             result_of_mechanism: word.clone(),
             explanation,
         });
@@ -1696,4 +1712,16 @@ pub fn evaluate(input: &DmarcInput, answers: &dyn Answers) -> Step<DmarcOutcome>
             Step::Need(need)
         }
     }
+}
+
+/// The Author Domain to evaluate from the From field's addresses: the domain of the single
+/// address (or a bare domain). None for no address or several: RFC 7489 section 6.6.1 then
+/// has each domain evaluated separately and the strictest failing policy applied, which the
+/// caller does by calling [`evaluate`] once per domain.
+pub fn author_domain(addresses: &[&str]) -> Option<String> {
+    let [one] = addresses else {
+        return None;
+    };
+    let domain = one.trim().trim_end_matches('>').rsplit('@').next()?;
+    clean_domain(domain)
 }
