@@ -1431,15 +1431,16 @@ fn evaluate_mode(input: &DmarcInput, mode: DmarcMode, answers: &dyn Answers) -> 
                 }
             }
         }
-        if mode == DmarcMode::Rfc9989 && r.t == Some(true) {
-            if let Some(p) = applied.filter(|p| *p != Policy::None) {
-                applied = Some(step_down(p));
-                notes.push(format!(
-                    "The record is in test mode (t=y), so {} is applied instead of {}.",
-                    step_down(p).as_str(),
-                    p.as_str()
-                ));
-            }
+        if mode == DmarcMode::Rfc9989
+            && r.t == Some(true)
+            && let Some(p) = applied.filter(|p| *p != Policy::None)
+        {
+            applied = Some(step_down(p));
+            notes.push(format!(
+                "The record is in test mode (t=y), so {} is applied instead of {}.",
+                step_down(p).as_str(),
+                p.as_str()
+            ));
         }
     }
     let pct = record
@@ -1590,10 +1591,9 @@ fn summary(outcome: &DmarcOutcome, discovery: &Discovery, notes: &[String]) -> S
                     "DMARC fails: neither SPF nor DKIM passed with a domain aligned with From \
                      {from}."
                 ),
-                _ => format!(
-                    "DMARC could not be checked: an organizational domain needed for alignment \
-                     could not be looked up. This is not a failure."
-                ),
+                _ => "DMARC could not be checked: an organizational domain needed for \
+                      alignment could not be looked up. This is not a failure."
+                    .to_string(),
             };
             parts.push(verdict);
             parts.push(format!(

@@ -313,11 +313,10 @@ fn check(assertion: &Value, run: &Run) -> Result<(), String> {
         "true" => got == Some(Value::Bool(true)),
         "ok" => truthy(got.as_ref()),
         "undefined" => got.is_none() || got == Some(Value::Bool(false)),
-        "an" | "a" => match (expected.as_str(), &got) {
-            (Some("object"), Some(Value::Object(_))) => true,
-            (Some("string"), Some(Value::String(_))) => true,
-            _ => false,
-        },
+        "an" | "a" => matches!(
+            (expected.as_str(), &got),
+            (Some("object"), Some(Value::Object(_))) | (Some("string"), Some(Value::String(_)))
+        ),
         "property" => got
             .as_ref()
             .and_then(|v| v.get(expected.as_str().unwrap()))
