@@ -34,6 +34,8 @@ use serde::{Deserialize, Serialize};
 const MAX_RECORD_BYTES: usize = 2048;
 /// Tags read from one record.
 const MAX_TAGS: usize = 32;
+/// Errors listed per record.
+const MAX_ERRORS: usize = 16;
 /// Report URIs kept per tag.
 const MAX_URIS: usize = 8;
 /// TXT records examined at one name.
@@ -283,6 +285,13 @@ pub fn parse_record(text: &str) -> Result<DmarcRecord, NotDmarc> {
                 });
             }
             continue;
+        }
+        if record.errors.len() >= MAX_ERRORS {
+            record.errors.push(RecordError {
+                position: pos,
+                message: format!("more than {MAX_ERRORS} errors: the rest was not read"),
+            });
+            break;
         }
         if trimmed.is_empty() {
             if index != last {
@@ -744,7 +753,7 @@ fn tree_walk_org(domain: &str, answers: &dyn Answers) -> Step<Result<String, Str
     let names = tree_walk_names(domain);
     let pending: Vec<Question> = names
         .iter()
-        .filter(|n| lookup(answers, n) == Lookup::Pending)
+        .filter(|n| answers.outcome(&dmarc_question(n)).is_none())
         .map(|n| dmarc_question(n))
         .collect();
     if !pending.is_empty() {
@@ -908,7 +917,7 @@ pub fn discover(from_domain: &str, mode: DmarcMode, answers: &dyn Answers) -> St
         &mut need,
         names
             .iter()
-            .filter(|n| lookup(answers, n) == Lookup::Pending)
+            .filter(|n| answers.outcome(&dmarc_question(n)).is_none())
             .map(|n| dmarc_question(n)),
     );
     if !need.is_empty() {
@@ -1824,8 +1833,10 @@ mod tests {
     #[test]
     fn hostile_records_do_not_panic() {
         let long = format!("v=DMARC1; p=none; {}", "é=ü;".repeat(3000));
+        let semis = format!("v=DMARC1{}", ";".repeat(5000));
         let inputs = [
             "v=DMARC1;;;;",
+            semis.as_str(),
             "v=DMARC1; =; ==; p==; ;=;",
             "v=DMARC1; p=ré; rua=mailto:é@ü; rua=,,,; fo=::; ri=99999999999999",
             "v=DMARC1; pct=-1; pct=1e2",
@@ -1835,6 +1846,7 @@ mod tests {
             let r = parse_record(text).unwrap();
             let _ = lint(&r);
             assert!(r.text.len() <= MAX_RECORD_BYTES);
+            assert!(r.errors.len() <= MAX_ERRORS + 2);
         }
     }
 
