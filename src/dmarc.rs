@@ -11,7 +11,8 @@
 //! Policy discovery and the organizational domain:
 //! - RFC 9989 walks the DNS tree (section 4.10): `_dmarc.<From domain>`, then, after dropping
 //!   labels (to 7 when there are 8 or more, else one at a time), each parent up to the top-level
-//!   domain: at most 8 names. The policy is the first record found. The organizational domain
+//!   domain: at most 8 names. The policy is the From domain's record, else the organizational
+//!   domain's, else the highest record found (a public suffix's). The organizational domain
 //!   is the name whose record says `psd=n`, else the name one label below a record saying
 //!   `psd=y`, else the highest name with a record, else the domain itself.
 //! - RFC 7489 asks `_dmarc.<From domain>`, then `_dmarc.<organizational domain>`, the
@@ -870,7 +871,8 @@ fn push_unique(out: &mut Vec<Question>, questions: impl IntoIterator<Item = Ques
 
 /// Finds the DMARC policy record for a From domain, and its organizational domain.
 ///
-/// RFC 9989: every tree-walk name is asked at once; the policy is the first record on the walk.
+/// RFC 9989: every tree-walk name is asked at once; the policy is the From domain's record, else
+/// the organizational domain's, else the highest one the walk found (section 4.10.1).
 /// RFC 7489: `_dmarc.<from>` and `_dmarc.<organizational domain>` are asked at once; the second
 /// is used only when the first has no DMARC record. Multiple records at a name end discovery
 /// with no policy. Deterministic and cheap: call it again whenever answers arrive.
@@ -920,6 +922,13 @@ pub fn discover(from_domain: &str, mode: DmarcMode, answers: &dyn Answers) -> St
             .filter(|n| answers.outcome(&dmarc_question(n)).is_none())
             .map(|n| dmarc_question(n)),
     );
+    // With 8 or more labels the walk skips names, and the organizational domain (one label
+    // below a psd=y record) can be one of them: its record is then asked in a second round.
+    if let Some(Ok(org)) = &org
+        && answers.outcome(&dmarc_question(org)).is_none()
+    {
+        push_unique(&mut need, [dmarc_question(org)]);
+    }
     if !need.is_empty() {
         return Step::Need(need);
     }
@@ -934,7 +943,42 @@ pub fn discover(from_domain: &str, mode: DmarcMode, answers: &dyn Answers) -> St
         consulted: Vec::new(),
         problem: None,
     };
-    for name in &names {
+    // RFC 9989 section 4.10.1: the Author Domain's record, else the organizational domain's,
+    // else the highest record the walk found (a public suffix's psd=y record, say).
+    let order: Vec<String> = match mode {
+        DmarcMode::Rfc7489 => names.clone(),
+        DmarcMode::Rfc9989 => {
+            let mut order = vec![from.clone()];
+            if let Some(Ok(org)) = &org
+                && *org != from
+            {
+                order.push(org.clone());
+            }
+            let mut highest = None;
+            for name in &names {
+                if let Lookup::Records(records) = lookup(answers, name)
+                    && let [record] = records.as_slice()
+                {
+                    highest = Some(name.clone());
+                    if matches!(record.psd, Some(Psd::Y | Psd::N)) && *name != from {
+                        break;
+                    }
+                }
+            }
+            if let Some(name) = highest.filter(|h| !order.contains(h)) {
+                order.push(name);
+            }
+            order
+        }
+    };
+    for (index, name) in order.iter().enumerate() {
+        if index == 1
+            && let Some(Err(why)) = &org
+        {
+            discovery.status = DiscoveryStatus::TempError;
+            discovery.problem = Some(format!("the DNS tree walk failed at {why}"));
+            return Step::Done(discovery);
+        }
         discovery.consulted.push(format!("_dmarc.{name}"));
         match lookup(answers, name) {
             Lookup::Pending => {}
@@ -2111,6 +2155,34 @@ mod tests {
                     .any(|d| d.starts_with("DKIM d=example.com is not aligned"))
             );
         }
+    }
+
+    #[test]
+    fn policy_comes_from_the_organizational_domain() {
+        let r = zone(
+            "_dmarc.b.example.com TXT \"v=DMARC1; p=quarantine\"\n\
+             _dmarc.example.com TXT \"v=DMARC1; p=reject\"",
+        );
+        let i = input("a.b.example.com", None, &[], DmarcMode::Rfc9989);
+        let (o, _) = outcome(&r, &i);
+        assert_eq!(o.policy_domain.as_deref(), Some("example.com"));
+        assert_eq!(o.org_domain.as_deref(), Some("example.com"));
+        assert_eq!(o.applied_policy, Some(Policy::Reject));
+        // b.example.com's record applies to b.example.com itself.
+        let i = input("b.example.com", None, &[], DmarcMode::Rfc9989);
+        let (o, _) = outcome(&r, &i);
+        assert_eq!(o.policy_domain.as_deref(), Some("b.example.com"));
+        assert_eq!(o.applied_policy, Some(Policy::Quarantine));
+        // A long name whose organizational domain is a name the walk skips: asked next round.
+        let r = zone(
+            "_dmarc.c.d.e.f.g.h.example TXT \"v=DMARC1; p=none; psd=y\"\n\
+                      _dmarc.b.c.d.e.f.g.h.example TXT \"v=DMARC1; p=reject\"",
+        );
+        let i = input("z.a.b.c.d.e.f.g.h.example", None, &[], DmarcMode::Rfc9989);
+        let (o, rounds) = outcome(&r, &i);
+        assert_eq!(o.org_domain.as_deref(), Some("b.c.d.e.f.g.h.example"));
+        assert_eq!(o.policy_domain.as_deref(), Some("b.c.d.e.f.g.h.example"));
+        assert_eq!((o.applied_policy, rounds), (Some(Policy::Reject), 2));
     }
 
     #[test]
