@@ -2223,4 +2223,90 @@ mod tests {
         assert_eq!(author_domain(&["a@example.com", "b@example.com"]), None);
         assert_eq!(author_domain(&[]), None);
     }
+
+    #[test]
+    fn random_records_and_zones_do_not_panic() {
+        // A small deterministic generator (no dependency): records glued from fragments, zones
+        // from those records at random names, identifiers at random names.
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let fragments = [
+            "v=DMARC1",
+            "v=DMARC1;",
+            ";",
+            " ",
+            "p=reject",
+            "p=none",
+            "sp=quarantine",
+            "np=",
+            "psd=y",
+            "psd=n",
+            "t=y",
+            "pct=",
+            "pct=101",
+            "adkim=s",
+            "aspf=x",
+            "rua=mailto:a@b.c",
+            "rua=",
+            "ruf=x",
+            "=",
+            "==",
+            "é",
+            "\u{0}",
+            "fo=1:d",
+            "ri=-1",
+            "\"",
+            "\\",
+            "v=DMARC1x",
+        ];
+        let names = [
+            "example.com",
+            "a.example.com",
+            "b.a.example.com",
+            "com",
+            "example",
+            "x.y",
+        ];
+        for _ in 0..300 {
+            let mut zone_text = String::new();
+            for _ in 0..next(6) {
+                let mut record = String::new();
+                for _ in 0..next(8) {
+                    record.push_str(fragments[next(fragments.len())]);
+                }
+                let _ = parse_record(&record).map(|r| lint(&r));
+                let clean: String = record.chars().filter(|c| *c != '"' && *c != '\\').collect();
+                zone_text.push_str(&format!(
+                    "_dmarc.{} TXT \"{clean}\"\n",
+                    names[next(names.len())]
+                ));
+            }
+            if next(2) == 0 {
+                zone_text.push_str(&format!("{} A 192.0.2.1\n", names[next(names.len())]));
+            }
+            let Ok(resolver) = MemoryResolver::from_zone(&zone_text) else {
+                continue;
+            };
+            let dkim: Vec<&str> = (0..next(4)).map(|_| names[next(names.len())]).collect();
+            let mode = if next(2) == 0 {
+                DmarcMode::Rfc9989
+            } else {
+                DmarcMode::Rfc7489
+            };
+            let i = input(
+                names[next(names.len())],
+                Some(names[next(names.len())]),
+                &dkim,
+                mode,
+            );
+            let (o, rounds) = outcome(&resolver, &i);
+            assert!(rounds <= 2, "{zone_text}");
+            assert!(!o.summary.is_empty());
+        }
+    }
 }
