@@ -550,8 +550,8 @@ pub fn lint(record: &DmarcRecord) -> Vec<DmarcLint> {
         out.push(lint_item(
             "monitoring_only",
             Severity::Warning,
-            "p=none: monitoring only. Receivers report on failing mail but deliver it as usual; \
-             nothing is enforced."
+            "p=none: monitoring only. Receivers deliver failing mail as usual; nothing is \
+             enforced."
                 .to_string(),
         ));
     }
@@ -1577,6 +1577,14 @@ fn disposition(
                         action_words(step_down(action))
                     ),
                 },
+                _ if action == Policy::None => Disposition {
+                    action,
+                    pct: None,
+                    explanation: format!(
+                        "DMARC failed, but {domain} asks for no action (none), so receivers \
+                         deliver the message as usual."
+                    ),
+                },
                 _ => Disposition {
                     action,
                     pct: None,
@@ -1690,7 +1698,9 @@ fn differences(main: &DmarcOutcome, other: &DmarcOutcome) -> Vec<String> {
     }
     if main.org_domain != other.org_domain {
         out.push(format!(
-            "The organizational domain of {} is {} under {a} and {} under {b}.",
+            "The organizational domain of {} is {} under {a} and {} under {b} (RFC 9989 takes \
+             the highest name on the DNS tree walk that publishes a DMARC record; RFC 7489 the \
+             name just below the public suffix).",
             main.from_domain,
             show(&main.org_domain),
             show(&other.org_domain)
@@ -2307,6 +2317,44 @@ mod tests {
             let (o, rounds) = outcome(&resolver, &i);
             assert!(rounds <= 2, "{zone_text}");
             assert!(!o.summary.is_empty());
+        }
+    }
+
+    #[test]
+    #[ignore = "prints sample outcomes for reading"]
+    fn print_samples() {
+        let r = zone(
+            "_dmarc.example.com TXT \"v=DMARC1; p=reject; sp=quarantine; pct=50; rua=mailto:d@example.com\"\n\
+             _dmarc.news.example.org TXT \"v=DMARC1; p=none\"\n\
+             _dmarc.bank.example TXT \"v=DMARC1; p=reject; np=reject; psd=y\"",
+        );
+        for (from, spf, dkim, mode) in [
+            (
+                "mail.example.com",
+                Some("bounces.esp.net"),
+                vec!["example.com"],
+                DmarcMode::Rfc9989,
+            ),
+            (
+                "mail.example.com",
+                Some("bounces.esp.net"),
+                vec!["esp.net"],
+                DmarcMode::Rfc7489,
+            ),
+            (
+                "news.example.org",
+                None,
+                vec!["example.org"],
+                DmarcMode::Rfc9989,
+            ),
+            ("ghost.bank.example", None, vec![], DmarcMode::Rfc9989),
+        ] {
+            let i = input(from, spf, &dkim, mode);
+            let (o, rounds) = outcome(&r, &i);
+            println!(
+                "--- {from} {mode:?} rounds={rounds}\n{}\n",
+                serde_json::to_string_pretty(&o).unwrap()
+            );
         }
     }
 }
