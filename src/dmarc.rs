@@ -39,8 +39,6 @@ const MAX_TAGS: usize = 32;
 const MAX_ERRORS: usize = 16;
 /// Report URIs kept per tag.
 const MAX_URIS: usize = 8;
-/// TXT records examined at one name.
-const MAX_TXT: usize = 16;
 /// DKIM signatures whose alignment is checked.
 const MAX_DKIM: usize = 8;
 /// Names asked by one tree walk (RFC 9989 section 4.10).
@@ -230,11 +228,6 @@ fn cut(s: &str, max: usize) -> &str {
     s.get(..end).unwrap_or("")
 }
 
-/// 1-based character position of byte offset `at` in `text`.
-fn column(text: &str, at: usize) -> usize {
-    text.char_indices().take_while(|(i, _)| *i < at).count() + 1
-}
-
 /// Parses a DMARC record. Err when the text does not begin with `v=DMARC1` (exactly that
 /// value; the tag name in any case, spaces around `=` allowed): receivers discard such TXT
 /// records. Otherwise Ok, with any syntax and value errors listed in `errors`; tags that are
@@ -242,6 +235,20 @@ fn column(text: &str, at: usize) -> usize {
 pub fn parse_record(text: &str) -> Result<DmarcRecord, NotDmarc> {
     let full = text;
     let text = cut(text, MAX_RECORD_BYTES);
+    let version = text
+        .split(';')
+        .next()
+        .and_then(|first| first.split_once('='))
+        .filter(|(name, _)| name.trim_matches(is_wsp).eq_ignore_ascii_case("v"))
+        .map(|(_, value)| value.trim_matches(is_wsp));
+    if version != Some("DMARC1") {
+        return Err(NotDmarc {
+            reason: match version {
+                Some(v) => format!("the version is \"{}\", not exactly \"DMARC1\"", cut(v, 40)),
+                None => "it does not begin with v=DMARC1".to_string(),
+            },
+        });
+    }
     let mut record = DmarcRecord {
         text: text.to_string(),
         p: None,
@@ -261,30 +268,15 @@ pub fn parse_record(text: &str) -> Result<DmarcRecord, NotDmarc> {
         errors: Vec::new(),
     };
     let mut seen: Vec<String> = Vec::new();
-    let mut start = 0usize;
-    let segments: Vec<&str> = text.split(';').collect();
-    let last = segments.len().saturating_sub(1);
-    for (index, segment) in segments.iter().enumerate() {
-        let seg_start = start;
-        start += segment.len() + 1;
+    // 1-based character position of the current segment's start, kept as the loop goes.
+    let mut column = 1usize;
+    let last = text.split(';').count().saturating_sub(1);
+    for (index, segment) in text.split(';').enumerate() {
         let lead = segment.len() - segment.trim_start_matches(is_wsp).len();
-        let pos = column(text, seg_start + lead);
+        let pos = column + lead;
+        column += segment.chars().count() + 1;
         let trimmed = segment.trim_matches(is_wsp);
         if index == 0 {
-            let version = trimmed
-                .split_once('=')
-                .filter(|(name, _)| name.trim_matches(is_wsp).eq_ignore_ascii_case("v"))
-                .map(|(_, value)| value.trim_matches(is_wsp));
-            if version != Some("DMARC1") {
-                return Err(NotDmarc {
-                    reason: match version {
-                        Some(v) => {
-                            format!("the version is \"{}\", not exactly \"DMARC1\"", cut(v, 40))
-                        }
-                        None => "it does not begin with v=DMARC1".to_string(),
-                    },
-                });
-            }
             continue;
         }
         if record.errors.len() >= MAX_ERRORS {
@@ -348,7 +340,7 @@ pub fn parse_record(text: &str) -> Result<DmarcRecord, NotDmarc> {
     }
     if full.len() > text.len() {
         record.errors.push(RecordError {
-            position: column(text, text.len()),
+            position: text.chars().count() + 1,
             message: format!(
                 "the record is longer than {MAX_RECORD_BYTES} bytes: the rest was not read"
             ),
@@ -631,7 +623,8 @@ enum Lookup {
     Pending,
     /// Could not check (a DNS error, SERVFAIL, REFUSED, ...), with why.
     Error(String),
-    /// The DMARC records found (those beginning with v=DMARC1), at most [`MAX_TXT`].
+    /// The DMARC records found (those beginning with v=DMARC1): the first two, which is
+    /// enough to tell one from several.
     Records(Vec<DmarcRecord>),
 }
 
@@ -654,7 +647,7 @@ fn lookup(answers: &dyn Answers, domain: &str) -> Lookup {
                         RData::Txt(parts) => parse_record(&parts.concat()).ok(),
                         _ => None,
                     })
-                    .take(MAX_TXT)
+                    .take(2)
                     .collect(),
             ),
             other => Lookup::Error(format!("the DNS server answered {}", rcode_word(other))),
