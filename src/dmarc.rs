@@ -1402,11 +1402,18 @@ fn evaluate_mode(input: &DmarcInput, mode: DmarcMode, answers: &dyn Answers) -> 
                 r.aspf
             }
         });
-        let (aligned, org_domain, explanation) =
+        let (aligned, org_domain, explanation) = if from.is_empty() {
+            (
+                None,
+                None,
+                "Alignment cannot be checked: the From domain is not usable.".to_string(),
+            )
+        } else {
             match align(&ctx, identifier, domain, *passed, mode) {
                 Step::Done(done) => done,
                 Step::Need(_) => (None, None, "Not determined.".to_string()),
-            };
+            }
+        };
         alignment.push(AlignmentCheck {
             identifier: identifier.to_string(),
             domain: normalize_name(cut(domain, 255)),
@@ -2216,9 +2223,16 @@ mod tests {
     #[test]
     fn bad_from_domains() {
         let r = zone("");
-        let i = input("bad domain..example", None, &[], DmarcMode::Rfc9989);
+        let i = input(
+            "bad domain..example",
+            None,
+            &["example.com"],
+            DmarcMode::Rfc9989,
+        );
         let (o, rounds) = outcome(&r, &i);
         assert_eq!((o.result, rounds), (DmarcResult::Permerror, 0));
+        assert_eq!(o.alignment[0].aligned, None);
+        assert!(o.summary.contains("not a valid DNS name"), "{}", o.summary);
         assert_eq!(
             author_domain(&["User <user@Example.COM>"]).as_deref(),
             Some("example.com")
