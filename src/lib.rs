@@ -14,6 +14,7 @@ pub mod authres;
 pub mod date;
 pub mod diagnosis;
 pub mod dkim;
+pub mod dmarc;
 pub mod dns;
 pub mod domain;
 pub mod header_info;

@@ -1,6 +1,7 @@
 mod authres_corpus;
 mod cli;
 mod dkim_corpus;
+mod dmarc_corpus;
 mod received_corpus;
 mod samples;
 mod schema;
