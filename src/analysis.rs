@@ -250,6 +250,7 @@ impl Analysis {
                 &self.recorded_spf,
             ),
             now_s: self.now_ms.div_euclid(1000),
+            from_domain: self.sender.from_domain.clone(),
             dkim: None,
         }
     }

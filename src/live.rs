@@ -65,6 +65,18 @@ pub struct DkimReport {
     pub signatures: Vec<crate::dkim::DkimOutcome>,
 }
 
+/// DMARC for the From domain, evaluated now from the live SPF and DKIM results.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct DmarcReport {
+    /// Where the check stands.
+    pub state: CheckState,
+    /// Why it was skipped, or what was assumed.
+    pub note: Option<String>,
+    /// The evaluation.
+    pub outcome: Option<crate::dmarc::DmarcOutcome>,
+}
+
 /// Live checks now and the receiver's record then, side by side.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -89,6 +101,8 @@ pub struct LiveAuth {
     pub spf: SpfReport,
     /// DKIM, each signature verified now.
     pub dkim: DkimReport,
+    /// DMARC for the From domain.
+    pub dmarc: DmarcReport,
     /// Live results against recorded ones.
     pub comparison: Vec<Comparison>,
 }
@@ -108,6 +122,8 @@ pub struct AuthInputs {
     pub mail_from: Option<(String, String)>,
     /// The analysis time, in seconds.
     pub now_s: i64,
+    /// The From domain (None when From has no address, or several).
+    pub from_domain: Option<String>,
     /// The message prepared for DKIM (hashed once; shared by every evaluation).
     pub dkim: Option<std::sync::Arc<crate::dkim::DkimMessage>>,
 }
@@ -117,10 +133,12 @@ pub fn evaluate(inputs: &AuthInputs, answers: &dyn Answers) -> (LiveAuth, Vec<Qu
     let mut need = Vec::new();
     let spf = evaluate_spf(inputs, answers, &mut need);
     let dkim = evaluate_dkim(inputs, answers, &mut need);
+    let dmarc = evaluate_dmarc(inputs, &spf, &dkim, answers, &mut need);
     (
         LiveAuth {
             spf,
             dkim,
+            dmarc,
             comparison: Vec::new(),
         },
         need,
@@ -217,6 +235,77 @@ fn evaluate_dkim(
         Step::Done(signatures) => {
             out.state = CheckState::Done;
             out.signatures = signatures;
+        }
+        Step::Need(questions) => need.extend(questions),
+    }
+    out
+}
+
+fn evaluate_dmarc(
+    inputs: &AuthInputs,
+    spf: &SpfReport,
+    dkim: &DkimReport,
+    answers: &dyn Answers,
+    need: &mut Vec<Question>,
+) -> DmarcReport {
+    use crate::dmarc::{self, DmarcInput, DmarcMode, SpfResultWord};
+    let mut out = DmarcReport::default();
+    if !inputs.live {
+        out.state = CheckState::Skipped;
+        out.note = Some("Not checked: live lookups are off.".into());
+        return out;
+    }
+    let Some(from_domain) = inputs.from_domain.clone() else {
+        out.state = CheckState::Skipped;
+        out.note = Some("Not checked: the From field has no single address to check.".into());
+        return out;
+    };
+    let mode = DmarcMode::Rfc9989;
+    // The policy lookups do not depend on SPF or DKIM: ask them at once, in parallel.
+    if let Step::Need(questions) = dmarc::discover(&from_domain, mode, answers) {
+        need.extend(questions);
+    }
+    if spf.state == CheckState::Pending || dkim.state == CheckState::Pending {
+        return out;
+    }
+    let spf_input = spf
+        .mail_from_result
+        .as_ref()
+        .or(spf.helo_result.as_ref())
+        .map(|o| {
+            (
+                o.domain.clone(),
+                SpfResultWord::parse(o.result.as_str()).unwrap_or(SpfResultWord::None),
+            )
+        });
+    let mut headers_only = false;
+    let dkim_input: Vec<(String, bool)> = dkim
+        .signatures
+        .iter()
+        .map(|s| {
+            let header_only_pass = s.header_signature == crate::dkim::Check::Verified
+                && matches!(s.body, crate::dkim::Check::NotChecked { .. })
+                && s.result == crate::dkim::DkimResult::Neutral;
+            headers_only |= header_only_pass;
+            (
+                s.domain.clone(),
+                s.result == crate::dkim::DkimResult::Pass || header_only_pass,
+            )
+        })
+        .collect();
+    let input = DmarcInput {
+        from_domain,
+        spf: spf_input,
+        dkim: dkim_input,
+        mode,
+    };
+    match dmarc::evaluate(&input, answers) {
+        Step::Done(outcome) => {
+            out.state = CheckState::Done;
+            out.outcome = Some(outcome);
+            if headers_only {
+                out.note = Some("A DKIM signature whose header signature verified counts as passing here; its body hash could not be checked because the body was not pasted.".into());
+            }
         }
         Step::Need(questions) => need.extend(questions),
     }
@@ -322,7 +411,84 @@ pub fn findings(auth: &LiveAuth) -> Vec<Finding> {
         spf_lint_findings(spf, &mut out);
     }
     dkim_findings(&auth.dkim, &mut out);
+    dmarc_findings(&auth.dmarc, &mut out);
     out
+}
+
+fn dmarc_findings(dmarc: &DmarcReport, out: &mut Vec<Finding>) {
+    use crate::dmarc::DmarcResult;
+    let Some(o) = dmarc
+        .outcome
+        .as_ref()
+        .filter(|_| dmarc.state == CheckState::Done)
+    else {
+        return;
+    };
+    let d = &o.from_domain;
+    let (code, severity, title) = match o.result {
+        DmarcResult::Pass => (
+            "dmarc.pass",
+            Severity::Info,
+            format!("DMARC passes now for {d}."),
+        ),
+        DmarcResult::Fail => (
+            "dmarc.fail",
+            Severity::Problem,
+            format!(
+                "DMARC fails now for {d}: neither SPF nor DKIM passes for a domain aligned with the From address."
+            ),
+        ),
+        DmarcResult::None => (
+            "dmarc.none",
+            Severity::Warning,
+            format!("{d} has no DMARC policy."),
+        ),
+        DmarcResult::Temperror => (
+            "dmarc.temperror",
+            Severity::Info,
+            format!("Could not check DMARC for {d}: a DNS lookup failed."),
+        ),
+        DmarcResult::Permerror => (
+            "dmarc.permerror",
+            Severity::Warning,
+            format!("DMARC cannot be evaluated for {d}."),
+        ),
+    };
+    let mut evidence = Vec::new();
+    if let (Some(domain), Some(record)) = (&o.policy_domain, &o.record) {
+        evidence.push(Evidence {
+            line: None,
+            text: format!(
+                "_dmarc.{domain} TXT \"{}\"",
+                crate::analysis::shorten(&record.text, 300)
+            ),
+        });
+    }
+    let mut detail = o.summary.clone();
+    if o.result == DmarcResult::Fail {
+        detail.push(' ');
+        detail.push_str(&o.disposition.explanation);
+    }
+    out.push(Finding {
+        code: code.into(),
+        severity,
+        title,
+        detail,
+        evidence,
+    });
+    for lint in &o.lint {
+        out.push(Finding {
+            code: format!("dmarc.lint.{}", lint.code),
+            severity: match lint.severity {
+                crate::dmarc::Severity::Error => Severity::Warning,
+                crate::dmarc::Severity::Warning => Severity::Warning,
+                crate::dmarc::Severity::Info => Severity::Info,
+            },
+            title: lint.message.clone(),
+            detail: String::new(),
+            evidence: Vec::new(),
+        });
+    }
 }
 
 fn spf_lint_findings(spf: &SpfReport, out: &mut Vec<Finding>) {
@@ -457,6 +623,32 @@ pub fn compare(report: &Report, auth: &LiveAuth) -> Vec<Comparison> {
         };
         out.push(Comparison {
             method: "spf".into(),
+            then,
+            now: now_word,
+            agree,
+            explanation,
+        });
+    }
+    if let Some(now) = auth
+        .dmarc
+        .outcome
+        .as_ref()
+        .filter(|_| auth.dmarc.state == CheckState::Done)
+        && let Some(then) = recorded_result(report, "dmarc")
+    {
+        let now_word = now.result.as_str().to_string();
+        let agree = then.eq_ignore_ascii_case(&now_word);
+        let explanation = if agree {
+            format!("The receiver recorded DMARC {then}, and it gives the same now.")
+        } else if now_word == "temperror" {
+            "The live check could not be completed, so it cannot be compared.".to_string()
+        } else {
+            format!(
+                "The receiver recorded DMARC {then}; it gives {now_word} now. DMARC follows from SPF and DKIM: see their comparison for what changed (a key removed since, a changed SPF record, or a forward that broke SPF)."
+            )
+        };
+        out.push(Comparison {
+            method: "dmarc".into(),
             then,
             now: now_word,
             agree,
