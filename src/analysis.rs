@@ -205,7 +205,25 @@ impl Analysis {
     fn outcome(&self, question: &Question) -> Option<&LookupState> {
         self.dns.state(question)
     }
+}
 
+impl crate::lookups::Session for Analysis {
+    type Output = Report;
+    fn poll_queries(&mut self) -> Vec<Query> {
+        Analysis::poll_queries(self)
+    }
+    fn handle_answer(&mut self, id: QueryId, outcome: Result<Answer, DnsError>) {
+        Analysis::handle_answer(self, id, outcome)
+    }
+    fn snapshot(&self) -> Report {
+        Analysis::snapshot(self)
+    }
+    fn finish(self) -> Report {
+        Analysis::finish(self)
+    }
+}
+
+impl Analysis {
     /// Decides which questions are needed, given the answers so far: evaluates every check
     /// against the answers and asks what they still need. A question refused at once (over the
     /// budget, or after a stop) is already answered, so the checks are evaluated again.

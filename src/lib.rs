@@ -40,7 +40,7 @@ pub use analysis::{Analysis, Options};
 pub use report::Report;
 
 /// Runs an analysis to the end against a synchronous resolver, one query at a time.
-pub fn run_with(mut analysis: Analysis, resolver: &impl dns::Resolver) -> Report {
+pub fn run_with<S: lookups::Session>(mut analysis: S, resolver: &impl dns::Resolver) -> S::Output {
     loop {
         let queries = analysis.poll_queries();
         if queries.is_empty() {

@@ -200,3 +200,102 @@ impl Answers for LookupTable {
         }
     }
 }
+
+/// A sans-IO run that a driver can take to the end: hand out queries, take answers back,
+/// finish. Implemented by [`crate::Analysis`], the domain check and [`CheckRun`]; the drivers
+/// (threads natively, `fetch` in the browser, memory in tests) are written once against it.
+pub trait Session {
+    /// What the run finishes into.
+    type Output;
+    /// Every query ready to be sent now.
+    fn poll_queries(&mut self) -> Vec<Query>;
+    /// Takes the outcome of a query.
+    fn handle_answer(&mut self, id: QueryId, outcome: Result<Answer, DnsError>);
+    /// The result as it stands (unanswered questions shown as pending).
+    fn snapshot(&self) -> Self::Output;
+    /// The final result; questions still unanswered count as stopped.
+    fn finish(self) -> Self::Output;
+}
+
+/// One DNS-driven check run on its own (the CLI's `spf` and `dmarc` commands): the check is
+/// evaluated again whenever answers arrive, and asks what it still needs.
+pub struct CheckRun<T, F: Fn(&dyn Answers) -> crate::dns::Step<T>> {
+    dns: LookupTable,
+    eval: F,
+    result: Option<T>,
+}
+
+/// What a [`CheckRun`] finishes into: the result (None while pending), and the DNS evidence.
+#[derive(Debug, Clone)]
+pub struct CheckOutput<T> {
+    /// The check's result.
+    pub result: Option<T>,
+    /// Every question asked and what came back.
+    pub dns: Vec<DnsExchange>,
+}
+
+impl<T: Clone, F: Fn(&dyn Answers) -> crate::dns::Step<T>> CheckRun<T, F> {
+    /// A run of `eval` with at most `max_queries` questions.
+    pub fn new(eval: F, max_queries: usize, timeout_ms: u32) -> Self {
+        let mut run = CheckRun {
+            dns: LookupTable::new(true, max_queries, timeout_ms),
+            eval,
+            result: None,
+        };
+        run.plan();
+        run
+    }
+
+    fn plan(&mut self) {
+        for _ in 0..64 {
+            match (self.eval)(&self.dns) {
+                crate::dns::Step::Done(result) => {
+                    self.result = Some(result);
+                    return;
+                }
+                crate::dns::Step::Need(questions) => {
+                    let mut settled = false;
+                    for q in questions {
+                        if self.dns.state(&q).is_none() {
+                            self.dns.want(q.clone());
+                            settled |= matches!(self.dns.state(&q), Some(LookupState::Done(_)));
+                        }
+                    }
+                    if !settled {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl<T: Clone, F: Fn(&dyn Answers) -> crate::dns::Step<T>> Session for CheckRun<T, F> {
+    type Output = CheckOutput<T>;
+
+    fn poll_queries(&mut self) -> Vec<Query> {
+        self.dns.poll_queries()
+    }
+
+    fn handle_answer(&mut self, id: QueryId, outcome: Result<Answer, DnsError>) {
+        if self.dns.answer(id, outcome) {
+            self.plan();
+        }
+    }
+
+    fn snapshot(&self) -> CheckOutput<T> {
+        CheckOutput {
+            result: self.result.clone(),
+            dns: self.dns.clone().into_exchanges(),
+        }
+    }
+
+    fn finish(mut self) -> CheckOutput<T> {
+        self.dns.stop();
+        self.plan();
+        CheckOutput {
+            result: self.result,
+            dns: self.dns.into_exchanges(),
+        }
+    }
+}

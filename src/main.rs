@@ -26,6 +26,8 @@ mod cli {
     Usage:
       mailtrace analyze [FILE|-] [--json] [--offline] [--doh URL] [--timeout MS] [--now EPOCH_MS]
                     [--replay REPORT.json]
+      mailtrace spf --ip IP [--mail-from ADDRESS] [--helo NAME] [--json] [--doh URL] [--timeout MS]
+      mailtrace dmarc DOMAIN [--json] [--doh URL] [--timeout MS]
       mailtrace --version | --help
 
     analyze   reads a message or its headers from FILE (or standard input) and prints the report.
@@ -37,6 +39,11 @@ mod cli {
               --now MS     analyze as of this time (milliseconds since 1970), for reproducible runs
               --replay R   re-check against the DNS answers recorded in report R (a JSON report
                            of the same message): no network, and the time R was made for
+
+    spf       evaluates SPF (RFC 7208) now for a connecting IP and the MAIL FROM address (or the
+              HELO name alone), and prints the result with every step and DNS answer it used,
+              the record's problems, and what receivers would do with the result.
+    dmarc     finds the DMARC policy of a domain (RFC 9989 tree walk) and explains it.
 
     Exit status: 0 when the analysis completed (whatever it found), 2 on bad usage or unreadable
     input.";
@@ -67,6 +74,8 @@ mod cli {
                 Ok(())
             }
             "analyze" => analyze(&args[1..]),
+            "spf" => spf(&args[1..]),
+            "dmarc" => dmarc(&args[1..]),
             other => Err(format!("unknown command {other:?}; see 'mailtrace --help'")),
         }
     }
@@ -153,6 +162,183 @@ mod cli {
             println!("{}", report.to_json());
         } else {
             print!("{}", render::text(&report));
+        }
+        Ok(())
+    }
+
+    /// The options every DNS command shares.
+    struct DnsArgs {
+        json: bool,
+        doh: String,
+        timeout_ms: u32,
+        named: Vec<(String, String)>,
+        positional: Vec<String>,
+    }
+
+    fn dns_args(args: &[String], named: &[&str]) -> Result<DnsArgs, String> {
+        let mut out = DnsArgs {
+            json: false,
+            doh: std::env::var("MAILTRACE_DOH")
+                .ok()
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "https://cloudflare-dns.com/dns-query".to_string()),
+            timeout_ms: 5_000,
+            named: Vec::new(),
+            positional: Vec::new(),
+        };
+        let mut i = 0;
+        while i < args.len() {
+            let arg = args[i].as_str();
+            let mut value = || {
+                i += 1;
+                args.get(i)
+                    .cloned()
+                    .ok_or_else(|| format!("{arg} needs a value"))
+            };
+            match arg {
+                "--json" => out.json = true,
+                "--doh" => out.doh = value()?,
+                "--timeout" => {
+                    out.timeout_ms = value()?
+                        .parse()
+                        .map_err(|_| "--timeout takes milliseconds".to_string())?
+                }
+                flag if named.contains(&flag) => {
+                    let v = value()?;
+                    out.named.push((flag.to_string(), v));
+                }
+                flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
+                other => out.positional.push(other.to_string()),
+            }
+            i += 1;
+        }
+        Ok(out)
+    }
+
+    fn now_ms() -> i64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0)
+    }
+
+    fn spf(args: &[String]) -> Result<(), String> {
+        use mailtrace::lookups::CheckRun;
+        use mailtrace::spf::{self, SpfInput};
+        let a = dns_args(args, &["--ip", "--mail-from", "--helo"])?;
+        let get = |name: &str| {
+            a.named
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+        };
+        let ip: std::net::IpAddr = get("--ip")
+            .ok_or("spf needs --ip")?
+            .parse()
+            .map_err(|_| "--ip takes an IPv4 or IPv6 address".to_string())?;
+        let mail_from = get("--mail-from");
+        let helo = get("--helo").unwrap_or_default();
+        if mail_from.is_none() && helo.is_empty() {
+            return Err("spf needs --mail-from or --helo".into());
+        }
+        let input = SpfInput {
+            ip,
+            mail_from: mail_from.clone().unwrap_or_default(),
+            helo: helo.clone(),
+            receiver: "mailtrace".into(),
+            now_s: now_ms() / 1000,
+        };
+        let client = DohClient::new(&a.doh)?;
+        let run = CheckRun::new(
+            |answers: &dyn mailtrace::dns::Answers| {
+                if mail_from.is_some() {
+                    spf::check_host(&input, answers)
+                } else {
+                    spf::check_helo(&input, answers)
+                }
+            },
+            100,
+            a.timeout_ms,
+        );
+        let output = run_parallel(run, &client);
+        let outcome = output
+            .result
+            .ok_or("the SPF check did not finish (DNS lookups stopped)")?;
+        let lint = outcome
+            .record
+            .as_deref()
+            .map(spf::lint)
+            .unwrap_or_default()
+            .into_iter()
+            .chain(spf::lint_outcome(&outcome))
+            .collect::<Vec<_>>();
+        let policy = spf::receiver_policy(outcome.result);
+        if a.json {
+            let value = serde_json::json!({
+                "outcome": outcome,
+                "lint": lint,
+                "receiver_policy": policy,
+                "dns": output.dns,
+            });
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&value).unwrap_or_default()
+            );
+        } else {
+            let mut out = String::new();
+            render::spf_outcome(&mut out, &outcome, "");
+            if !lint.is_empty() {
+                out.push_str("\nProblems with the record:\n");
+                for l in &lint {
+                    out.push_str(&format!("  - {}\n", l.message));
+                }
+            }
+            out.push_str("\nWhat receivers would do with this result:\n");
+            for row in &policy {
+                out.push_str(&format!("  {:<40} {:?}\n", row.setting, row.action));
+            }
+            print!("{out}");
+        }
+        Ok(())
+    }
+
+    fn dmarc(args: &[String]) -> Result<(), String> {
+        use mailtrace::dmarc::{self, DmarcMode};
+        use mailtrace::lookups::CheckRun;
+        let a = dns_args(args, &[])?;
+        let [domain] = a.positional.as_slice() else {
+            return Err("dmarc needs one DOMAIN".into());
+        };
+        let domain = domain.trim().trim_end_matches('.').to_ascii_lowercase();
+        let client = DohClient::new(&a.doh)?;
+        let run = CheckRun::new(
+            |answers: &dyn mailtrace::dns::Answers| {
+                dmarc::discover(&domain, DmarcMode::Rfc9989, answers)
+            },
+            100,
+            a.timeout_ms,
+        );
+        let output = run_parallel(run, &client);
+        let discovery = output
+            .result
+            .ok_or("the DMARC lookup did not finish (DNS lookups stopped)")?;
+        let lint = discovery
+            .record
+            .as_ref()
+            .map(dmarc::lint)
+            .unwrap_or_default();
+        if a.json {
+            let value = serde_json::json!({
+                "discovery": discovery,
+                "lint": lint,
+                "dns": output.dns,
+            });
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&value).unwrap_or_default()
+            );
+        } else {
+            print!("{}", render::dmarc_text(&discovery, &lint));
         }
         Ok(())
     }

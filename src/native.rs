@@ -2,7 +2,7 @@
 //! queries sent in parallel on threads, answers handed to the analysis as they arrive.
 
 use crate::dns::{Answer, DnsError, Question, Resolver, wire};
-use crate::{Analysis, Report};
+use crate::lookups::Session;
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -68,10 +68,10 @@ impl Resolver for DohClient {
 
 /// Runs an analysis to the end, sending every ready query at once on its own thread and
 /// handing each answer back as it arrives (so a slow lookup holds up only what depends on it).
-pub fn run_parallel<R: Resolver + Clone + Send + 'static>(
-    mut analysis: Analysis,
+pub fn run_parallel<S: Session, R: Resolver + Clone + Send + 'static>(
+    mut analysis: S,
     resolver: &R,
-) -> Report {
+) -> S::Output {
     let (sender, receiver) = mpsc::channel();
     let mut in_flight = 0usize;
     loop {

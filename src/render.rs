@@ -7,6 +7,9 @@ use std::fmt::Write;
 /// Renders a report as readable text.
 pub fn text(report: &Report) -> String {
     let mut out = String::new();
+    if let Some(d) = &report.diagnosis {
+        diagnosis(&mut out, d);
+    }
     let m = &report.message;
     let _ = writeln!(out, "Message");
     let mailbox = |mb: &crate::report::Mailbox| match (&mb.name, &mb.address) {
@@ -145,6 +148,9 @@ pub fn text(report: &Report) -> String {
         let _ = writeln!(out, "  ARC chain: {}", sets.join(", "));
     }
 
+    if let Some(auth) = &report.auth {
+        live_auth(&mut out, auth);
+    }
     let sf = &report.sender;
     if sf.from_domain.is_some() || !sf.dkim_signatures.is_empty() {
         let _ = writeln!(out, "\nThe sender, from the headers");
@@ -289,6 +295,10 @@ fn group_title(area: &str) -> &'static str {
         "rdns" => "Sending server",
         "recorded" | "arc" => "Authentication recorded by the receiver",
         "dkim" => "DKIM signatures",
+        "spf" => "SPF",
+        "dmarc" => "DMARC",
+        "rbl" | "fcrdns" | "helo" | "mx" => "Reputation and DNS health",
+        "bounce" => "Bounce",
         "sender" => "The sender",
         "header" => "Message headers",
         "bulk" => "Bulk mail",
@@ -296,4 +306,255 @@ fn group_title(area: &str) -> &'static str {
         "dns" => "DNS lookups",
         _ => "Other",
     }
+}
+
+/// The diagnosis block: what happened, then each cause with its fix.
+pub fn diagnosis(out: &mut String, d: &crate::diagnosis::Diagnosis) {
+    use crate::diagnosis::{Certainty, Party};
+    let _ = writeln!(out, "Diagnosis\n  {}", d.headline);
+    for (i, c) in d.causes.iter().enumerate() {
+        let certainty = match c.certainty {
+            Certainty::Certain => "certain",
+            Certainty::Likely => "likely",
+        };
+        let party = match c.party {
+            Party::Sender => "sender's side",
+            Party::Receiver => "receiver's side",
+            Party::Unknown => "side unclear",
+        };
+        let _ = writeln!(out, "  {}. {} ({certainty}; {party})", i + 1, c.title);
+        if !c.detail.is_empty() {
+            let _ = writeln!(out, "     {}", c.detail);
+        }
+        if let Some(fix) = &c.fix {
+            let _ = writeln!(out, "     What to do: {fix}");
+        }
+        for e in c.evidence.iter().take(3) {
+            match e.line {
+                Some(line) => {
+                    let _ = writeln!(out, "     Evidence (line {line}): {}", e.text);
+                }
+                None => {
+                    let _ = writeln!(out, "     Evidence: {}", e.text);
+                }
+            }
+        }
+    }
+    let _ = writeln!(out);
+}
+
+/// The live authentication section.
+fn live_auth(out: &mut String, auth: &crate::live::LiveAuth) {
+    use crate::live::CheckState;
+    let _ = writeln!(out, "\nAuthentication, checked now");
+    let spf = &auth.spf;
+    match spf.state {
+        CheckState::Skipped => {
+            let _ = writeln!(
+                out,
+                "  SPF: {}",
+                spf.note.as_deref().unwrap_or("not checked")
+            );
+        }
+        CheckState::Pending => {
+            let _ = writeln!(out, "  SPF: pending");
+        }
+        CheckState::Done => {
+            if let Some(o) = &spf.mail_from_result {
+                let _ = writeln!(
+                    out,
+                    "  SPF (MAIL FROM {}, from {}):",
+                    if spf.mail_from.is_empty() {
+                        "<>"
+                    } else {
+                        &spf.mail_from
+                    },
+                    spf.mail_from_source
+                );
+                spf_outcome(out, o, "    ");
+            }
+            if let Some(o) = &spf.helo_result {
+                let _ = writeln!(
+                    out,
+                    "  SPF (HELO {}): {}: {}",
+                    spf.helo,
+                    o.result.as_str(),
+                    o.summary
+                );
+            }
+            if let Some(g) = &spf.guess {
+                let _ = writeln!(
+                    out,
+                    "  With no SPF record, a receiver guessing \"{}\" would get {}.",
+                    crate::spf::GUESS_RECORD,
+                    g.result.as_str()
+                );
+            }
+            for l in &spf.lint {
+                let _ = writeln!(out, "  SPF record: {}", l.message);
+            }
+        }
+    }
+    match auth.dkim.state {
+        CheckState::Done => {
+            for sig in &auth.dkim.signatures {
+                let _ = writeln!(
+                    out,
+                    "  DKIM d={} s={}: {}",
+                    sig.domain, sig.selector, sig.summary
+                );
+                for p in &sig.problems {
+                    let _ = writeln!(out, "    - {}", p.message);
+                }
+            }
+        }
+        CheckState::Pending => {
+            let _ = writeln!(out, "  DKIM: pending");
+        }
+        CheckState::Skipped => {
+            let _ = writeln!(
+                out,
+                "  DKIM: {}",
+                auth.dkim.note.as_deref().unwrap_or("not checked")
+            );
+        }
+    }
+    match (&auth.dmarc.state, &auth.dmarc.outcome) {
+        (CheckState::Done, Some(o)) => {
+            let _ = writeln!(
+                out,
+                "  DMARC ({}): {}: {}",
+                o.from_domain,
+                o.result.as_str(),
+                o.summary
+            );
+            for a in &o.alignment {
+                let _ = writeln!(out, "    - {}", a.explanation);
+            }
+            for d in &o.differences {
+                let _ = writeln!(out, "    RFC 7489 vs RFC 9989: {d}");
+            }
+        }
+        (CheckState::Pending, _) => {
+            let _ = writeln!(out, "  DMARC: pending");
+        }
+        _ => {
+            let _ = writeln!(
+                out,
+                "  DMARC: {}",
+                auth.dmarc.note.as_deref().unwrap_or("not checked")
+            );
+        }
+    }
+    if !auth.comparison.is_empty() {
+        let _ = writeln!(out, "  Then (recorded by the receiver) and now:");
+        for c in &auth.comparison {
+            let _ = writeln!(
+                out,
+                "    {}: then {}, now {}. {}",
+                c.method.to_uppercase(),
+                c.then,
+                c.now,
+                c.explanation
+            );
+        }
+    }
+}
+
+/// An SPF result with its trace, indented.
+pub fn spf_outcome(out: &mut String, o: &crate::spf::SpfOutcome, indent: &str) {
+    let _ = writeln!(
+        out,
+        "{indent}Result: {} for {}. {}",
+        o.result.as_str(),
+        o.domain,
+        o.summary
+    );
+    if let Some(record) = &o.record {
+        let _ = writeln!(out, "{indent}Record: {record}");
+    }
+    let _ = writeln!(
+        out,
+        "{indent}DNS-querying terms: {} of 10; void lookups: {} of 2",
+        o.lookups, o.void_lookups
+    );
+    for step in &o.trace {
+        let pad = "  ".repeat(step.depth.min(10) as usize);
+        let _ = writeln!(
+            out,
+            "{indent}{pad}{} [{}] {}: {}",
+            step.domain, step.term, step.outcome, step.detail
+        );
+        for d in &step.dns {
+            let _ = writeln!(out, "{indent}{pad}    {d}");
+        }
+    }
+    if let Some(term) = &o.deciding_term {
+        let _ = writeln!(out, "{indent}Decided by: {term}");
+    }
+    if let Some(exp) = &o.explanation {
+        let _ = writeln!(out, "{indent}The domain's explanation: {exp}");
+    }
+}
+
+/// A domain's DMARC policy and what it means.
+pub fn dmarc_text(d: &crate::dmarc::Discovery, lint: &[crate::dmarc::DmarcLint]) -> String {
+    use crate::dmarc::{AlignmentMode, DiscoveryStatus, Policy};
+    let mut out = String::new();
+    let policy_word = |p: Policy| match p {
+        Policy::None => "none (monitor only: nothing is done to failing mail)",
+        Policy::Quarantine => "quarantine (failing mail goes to spam)",
+        Policy::Reject => "reject (failing mail is refused)",
+    };
+    let _ = writeln!(out, "DMARC for {}", d.from_domain);
+    match (&d.status, &d.record) {
+        (DiscoveryStatus::Found, Some(r)) => {
+            let at = d.policy_domain.as_deref().unwrap_or("?");
+            let _ = writeln!(out, "  Record at _dmarc.{at}: {}", r.text);
+            if at != d.from_domain {
+                let _ = writeln!(
+                    out,
+                    "  (The domain has no record of its own; the policy of {at} applies to it.)"
+                );
+            }
+            if let Some(p) = r.policy() {
+                let _ = writeln!(out, "  Policy: {}", policy_word(p));
+            }
+            if let Some(sp) = r.subdomain_policy() {
+                let _ = writeln!(out, "  Subdomains: {}", policy_word(sp));
+            }
+            let mode = |m: AlignmentMode| match m {
+                AlignmentMode::Strict => "strict (the exact domain)",
+                AlignmentMode::Relaxed => "relaxed (any domain of the same organization)",
+            };
+            let _ = writeln!(out, "  DKIM alignment: {}", mode(r.adkim));
+            let _ = writeln!(out, "  SPF alignment: {}", mode(r.aspf));
+            if r.rua.is_empty() {
+                let _ = writeln!(out, "  Aggregate reports: none requested");
+            } else {
+                let _ = writeln!(out, "  Aggregate reports to: {}", r.rua.join(", "));
+            }
+        }
+        _ => {
+            let _ = writeln!(
+                out,
+                "  No usable DMARC record ({:?}). {}",
+                d.status,
+                d.problem.clone().unwrap_or_default()
+            );
+        }
+    }
+    if let Some(org) = &d.org_domain {
+        let _ = writeln!(out, "  Organizational domain: {org}");
+    }
+    if !d.consulted.is_empty() {
+        let _ = writeln!(out, "  Names looked up: {}", d.consulted.join(", "));
+    }
+    if !lint.is_empty() {
+        let _ = writeln!(out, "\nProblems with the record:");
+        for l in lint {
+            let _ = writeln!(out, "  - {}", l.message);
+        }
+    }
+    out
 }

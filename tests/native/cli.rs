@@ -20,11 +20,17 @@ fn ptr_of_the_sending_ip_comes_through_doh() {
     assert_eq!(report["reverse_dns"]["status"], "found");
     assert_eq!(report["reverse_dns"]["names"][0], "mail.sender.example");
     let dns = report["dns"].as_array().unwrap();
-    assert_eq!(dns.len(), 1, "one question, asked once");
-    assert_eq!(dns[0]["name"], "5.113.0.203.in-addr.arpa");
-    assert_eq!(dns[0]["type"], "PTR");
+    let questions: Vec<(String, String)> = dns
+        .iter()
+        .map(|d| (d["name"].to_string(), d["type"].to_string()))
+        .collect();
+    let unique: std::collections::HashSet<_> = questions.iter().collect();
+    assert_eq!(unique.len(), questions.len(), "no question asked twice");
+    let ptr: Vec<&Value> = dns.iter().filter(|d| d["type"] == "PTR").collect();
+    assert_eq!(ptr.len(), 1, "the PTR question, asked once");
+    assert_eq!(ptr[0]["name"], "5.113.0.203.in-addr.arpa");
     assert_eq!(
-        dns[0]["answer"]["records"][0]["data"],
+        ptr[0]["answer"]["records"][0]["data"],
         "mail.sender.example"
     );
     assert_eq!(report["schema_version"], 1);
@@ -200,4 +206,97 @@ fn a_saved_report_re_checks_the_message_offline() {
     );
     assert_eq!(replayed, live);
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn spf_command_traces_an_include_through_doh() {
+    let doh = doh_url();
+    let out = mailtrace(
+        &[
+            "spf",
+            "--ip",
+            "203.0.113.5",
+            "--mail-from",
+            "carol@sender.example",
+            "--doh",
+            &doh,
+            "--json",
+        ],
+        b"",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["outcome"]["result"], "pass");
+    assert_eq!(v["outcome"]["deciding_term"], "include:_spf.sender.example");
+    let terms: Vec<&str> = v["outcome"]["trace"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["term"].as_str().unwrap())
+        .collect();
+    assert!(terms.contains(&"ip4:203.0.113.0/28"), "{terms:?}");
+    assert_eq!(
+        v["dns"].as_array().unwrap().len(),
+        2,
+        "two TXT lookups, each once"
+    );
+
+    let out = mailtrace(
+        &[
+            "spf",
+            "--ip",
+            "192.0.2.1",
+            "--mail-from",
+            "ann@acme.example",
+            "--doh",
+            &doh,
+        ],
+        b"",
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Result: softfail for acme.example"), "{text}");
+    assert!(text.contains("reject on fail or softfail"), "{text}");
+}
+
+#[test]
+fn dmarc_command_finds_the_organizational_policy() {
+    let out = mailtrace(&["dmarc", "mail.acme.example", "--doh", &doh_url()], b"");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Record at _dmarc.acme.example: v=DMARC1; p=quarantine"),
+        "{text}"
+    );
+    assert!(
+        text.contains("the policy of acme.example applies"),
+        "{text}"
+    );
+}
+
+#[test]
+fn signed_sample_passes_dkim_spf_and_dmarc_through_doh() {
+    let report = analyze_json(&sample("dkim-signed.eml"), &["--doh", &doh_url()]);
+    let auth = &report["auth"];
+    assert_eq!(auth["dkim"]["signatures"][0]["result"], "pass");
+    assert_eq!(auth["spf"]["mail_from_result"]["result"], "pass");
+    assert_eq!(
+        auth["spf"]["mail_from_result"]["deciding_term"],
+        "include:_spf.sender.example"
+    );
+    assert_eq!(auth["dmarc"]["outcome"]["result"], "pass");
+    let tampered = analyze_json(&sample("dkim-tampered.eml"), &["--doh", &doh_url()]);
+    assert_eq!(tampered["auth"]["dkim"]["signatures"][0]["result"], "fail");
+    assert_eq!(
+        tampered["auth"]["dmarc"]["outcome"]["result"], "pass",
+        "SPF still passes aligned"
+    );
+    assert!(codes(&tampered).contains(&"dkim.verify-fail".to_string()));
 }
