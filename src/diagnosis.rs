@@ -145,6 +145,76 @@ const RULES: &[Rule] = &[
         fix: "Add the server that sent the message to the sender domain's SPF record.",
     },
     Rule {
+        prefix: "spf.fail",
+        weight: 86,
+        party: Party::Sender,
+        certainty: Certainty::Certain,
+        fix: "",
+    },
+    Rule {
+        prefix: "spf.permerror",
+        weight: 83,
+        party: Party::Sender,
+        certainty: Certainty::Certain,
+        fix: "Correct the SPF record (see its problems in the Authentication section): receivers treat a broken record like a failure or ignore it.",
+    },
+    Rule {
+        prefix: "dmarc.fail",
+        weight: 87,
+        party: Party::Sender,
+        certainty: Certainty::Certain,
+        fix: "Make SPF or DKIM pass for a domain that matches the From address: sign with DKIM for the From domain (d= your domain) at the sending service, or use a Return-Path (bounce) domain under your domain that the service's SPF covers.",
+    },
+    Rule {
+        prefix: "dkim.verify-fail",
+        weight: 75,
+        party: Party::Sender,
+        certainty: Certainty::Certain,
+        fix: "Compare the key published in DNS with the one the sending server signs with (a key rotated on one side only is the usual cause); if they match, something changes the message after signing (a gateway, a footer).",
+    },
+    Rule {
+        prefix: "dkim.verify-permerror",
+        weight: 70,
+        party: Party::Sender,
+        certainty: Certainty::Certain,
+        fix: "Publish the signing key at the selector the signature names (selector._domainkey.domain TXT), or have the sending service sign with a selector whose key is published.",
+    },
+    Rule {
+        prefix: "spf.softfail",
+        weight: 64,
+        party: Party::Sender,
+        certainty: Certainty::Certain,
+        fix: "",
+    },
+    Rule {
+        prefix: "spf.none",
+        weight: 50,
+        party: Party::Sender,
+        certainty: Certainty::Certain,
+        fix: "Publish an SPF record (a TXT record starting v=spf1) listing the servers and services that send the domain's mail, ending in -all or ~all.",
+    },
+    Rule {
+        prefix: "dmarc.none",
+        weight: 35,
+        party: Party::Sender,
+        certainty: Certainty::Certain,
+        fix: "Publish a DMARC record at _dmarc.your-domain, starting with v=DMARC1; p=none; rua=mailto:... to collect reports, then tighten to quarantine or reject once SPF and DKIM pass.",
+    },
+    Rule {
+        prefix: "spf.lint.",
+        weight: 30,
+        party: Party::Sender,
+        certainty: Certainty::Certain,
+        fix: "",
+    },
+    Rule {
+        prefix: "dmarc.lint.",
+        weight: 25,
+        party: Party::Sender,
+        certainty: Certainty::Certain,
+        fix: "",
+    },
+    Rule {
         prefix: "rdns.missing",
         weight: 55,
         party: Party::Sender,
@@ -188,17 +258,98 @@ pub fn diagnose(report: &Report) -> Diagnosis {
     if outcome == Outcome::Spam {
         causes.extend(spam_rules(report));
     }
+    // A live failure of a check the receiver recorded as passing did not affect this message:
+    // it tells what changed since (a key rotated, a record edited). It stays, lower and likely.
+    if let Some(auth) = &report.auth {
+        for (weight, cause) in causes.iter_mut() {
+            let Some(method) = topic(&cause.code) else {
+                continue;
+            };
+            if !cause.code.starts_with(method) {
+                continue;
+            }
+            if let Some(c) = auth
+                .comparison
+                .iter()
+                .find(|c| c.method == method && !c.agree && c.then == "pass")
+            {
+                *weight = 25;
+                cause.certainty = Certainty::Likely;
+                cause.detail = format!("{} {}", c.explanation, cause.detail);
+            }
+        }
+    }
     causes.sort_by_key(|a| std::cmp::Reverse(a.0));
-    let causes: Vec<Cause> = causes
-        .into_iter()
-        .map(|(_, c)| c)
-        .take(MAX_CAUSES)
-        .collect();
+    // One cause per topic: a receiver's recorded SPF fail and the live SPF fail are one
+    // problem; the lower-ranked one lends its evidence to the first.
+    let mut merged: Vec<Cause> = Vec::new();
+    for (_, mut cause) in causes {
+        if let Some(fix) = dynamic_fix(report, &cause.code) {
+            cause.fix = Some(fix);
+        }
+        let topic = topic(&cause.code);
+        match merged
+            .iter_mut()
+            .find(|c| topic.is_some() && self::topic(&c.code) == topic)
+        {
+            Some(first) => {
+                for e in cause.evidence {
+                    if first.evidence.len() < 6 && !first.evidence.contains(&e) {
+                        first.evidence.push(e);
+                    }
+                }
+                if first.fix.is_none() {
+                    first.fix = cause.fix;
+                }
+            }
+            None => merged.push(cause),
+        }
+    }
+    let causes: Vec<Cause> = merged.into_iter().take(MAX_CAUSES).collect();
     let headline = headline(report, outcome, causes.first());
     Diagnosis {
         outcome,
         headline,
         causes,
+    }
+}
+
+/// The authentication method a finding is about, for merging the recorded and live results.
+fn topic(code: &str) -> Option<&'static str> {
+    if code.contains(".lint.") {
+        return None;
+    }
+    for method in ["spf", "dkim", "dmarc"] {
+        if code.starts_with(&format!("{method}.verify-"))
+            || (method != "dkim" && code.starts_with(&format!("{method}.")))
+            || code.starts_with(&format!("recorded.{method}-"))
+            || (method == "spf" && code.starts_with("recorded.received-spf-"))
+        {
+            return Some(method);
+        }
+    }
+    None
+}
+
+/// A fix worded for this message, from the live results.
+fn dynamic_fix(report: &Report, code: &str) -> Option<String> {
+    let auth = report.auth.as_ref()?;
+    let spf = auth.spf.mail_from_result.as_ref();
+    match code {
+        "spf.fail" | "spf.softfail" | "recorded.spf-fail" | "recorded.spf-softfail"
+        | "recorded.received-spf-fail" | "recorded.received-spf-softfail" => {
+            let o = spf?;
+            let ip = auth.spf.ip?;
+            let mech = match ip {
+                std::net::IpAddr::V4(_) => "ip4",
+                std::net::IpAddr::V6(_) => "ip6",
+            };
+            Some(format!(
+                "The SPF record of {d} does not include the server that sent this message, {ip}. If that server (or the service it belongs to) sends mail for {d}, add `{mech}:{ip}` to the record at {d} (or the `include:` the service documents); if not, the message did not come from {d}'s own systems.",
+                d = o.domain
+            ))
+        }
+        _ => None,
     }
 }
 

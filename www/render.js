@@ -510,20 +510,142 @@ function pathSection(report, findings) {
 
 // ---- authentication ---------------------------------------------------------------------------
 
+function stateNote(check, what) {
+  if (check.state === "pending") return el("p", `${what}: checking…`, "pending");
+  if (check.state === "skipped") return el("p", `${what}: ${check.note || "not checked"}`, "finding-detail");
+  return null;
+}
+
+function resultBadge(word) {
+  return el("span", word, `result result-${String(word).split(" ")[0]}`);
+}
+
+function spfTrace(o) {
+  const rows = arr(o.trace).map((step) => {
+    const tr = el("tr");
+    const term = el("td", `${"\u00a0\u00a0".repeat(Math.min(Number(step.depth) || 0, 10))}${step.term}`, "mono");
+    tr.append(el("td", step.domain, "mono"), term, el("td", step.outcome, `outcome-${String(step.outcome).replace(/\W+/g, "-")}`),
+      el("td", step.detail), el("td", arr(step.dns).join("\n"), "mono dns-lines"));
+    return tr;
+  });
+  return table(["Domain", "Term", "Outcome", "What happened", "DNS"], rows);
+}
+
+function spfBlock(spf) {
+  const box = el("div", null, "live-check");
+  box.id = "live-spf";
+  box.append(el("h4", "SPF"));
+  const note = stateNote(spf, "SPF");
+  if (note) { box.append(note); return box; }
+  const o = obj(spf.mail_from_result);
+  if (spf.mail_from_result) {
+    const head = el("p");
+    head.append(el("strong", `MAIL FROM ${spf.mail_from || "<>"} `), el("span", `(from ${spf.mail_from_source}) `, "finding-detail"),
+      resultBadge(o.result));
+    box.append(head, el("p", o.summary));
+    if (o.record) box.append(el("p", `Record of ${o.domain}: ${o.record}`, "mono"));
+    box.append(el("p", `DNS-querying terms: ${o.lookups} of 10; void lookups: ${o.void_lookups} of 2.${o.deciding_term ? ` Decided by ${o.deciding_term}.` : ""}`));
+    box.append(spfTrace(o));
+    if (o.explanation) box.append(el("p", `The domain's own explanation: ${o.explanation}`));
+  }
+  if (spf.note) box.append(el("p", spf.note, "finding-detail"));
+  if (spf.helo_result) {
+    const h = obj(spf.helo_result);
+    const p = el("p");
+    p.append(el("strong", `HELO ${spf.helo} `), resultBadge(h.result), el("span", ` ${h.summary}`));
+    box.append(p);
+  }
+  if (spf.guess) box.append(el("p", `No SPF record: a receiver that guesses with "v=spf1 a mx ptr -all" would get ${obj(spf.guess).result}.`));
+  if (arr(spf.lint).length) {
+    const ul = el("ul", null, "lint");
+    for (const l of arr(spf.lint)) ul.append(el("li", `${l.severity}: ${l.message}`));
+    box.append(el("h5", "Problems with the record"), ul);
+  }
+  if (arr(spf.policy).length) {
+    box.append(el("h5", "What receivers would do with this result"),
+      table(["Receiver setting", "Action"], arr(spf.policy).map((r) => { const tr = el("tr"); tr.append(el("td", r.setting), el("td", r.action)); return tr; })));
+  }
+  return box;
+}
+
+function checkWord(c) {
+  if (!c) return "";
+  if (typeof c === "string") return c;
+  return c.status === "not_checked" ? `not checked (${c.reason})` : c.status;
+}
+
+function dkimBlock(dkim) {
+  const box = el("div", null, "live-check");
+  box.id = "live-dkim";
+  box.append(el("h4", "DKIM"));
+  const note = stateNote(dkim, "DKIM");
+  if (note) { box.append(note); return box; }
+  for (const s of arr(dkim.signatures)) {
+    const head = el("p");
+    head.append(el("strong", `d=${s.domain} s=${s.selector} (${s.algorithm}, line ${s.line}) `), resultBadge(s.result));
+    box.append(head, el("p", s.summary));
+    const key = obj(s.key);
+    const facts = [["Header signature (b=)", checkWord(s.header_signature)], ["Body hash (bh=)", checkWord(s.body)]];
+    if (s.key) facts.push(["Key", `${key.key_type || "rsa"}${key.bits ? `, ${key.bits} bits` : ""}${key.testing ? ", testing (t=y)" : ""}`], ["Key record", key.record]);
+    box.append(table(["", ""], facts.map(([k, v]) => { const tr = el("tr"); tr.append(el("th", k), el("td", v, "mono")); return tr; })));
+    if (arr(s.problems).length) {
+      const ul = el("ul", null, "lint");
+      for (const p of arr(s.problems)) ul.append(el("li", p.message));
+      box.append(ul);
+    }
+  }
+  return box;
+}
+
+function dmarcBlock(dmarc) {
+  const box = el("div", null, "live-check");
+  box.id = "live-dmarc";
+  box.append(el("h4", "DMARC"));
+  const note = stateNote(dmarc, "DMARC");
+  if (note) { box.append(note); return box; }
+  const o = obj(dmarc.outcome);
+  const head = el("p");
+  head.append(el("strong", `From ${o.from_domain} `), resultBadge(o.result));
+  box.append(head, el("p", o.summary));
+  if (o.record) box.append(el("p", `_dmarc.${o.policy_domain}: ${obj(o.record).text}`, "mono"));
+  const disp = obj(o.disposition);
+  if (disp.explanation) box.append(el("p", disp.explanation));
+  const rows = arr(o.alignment).map((a) => {
+    const tr = el("tr");
+    tr.append(el("td", a.identifier), el("td", a.domain, "mono"), el("td", a.mode),
+      el("td", a.aligned === true ? "aligned" : a.aligned === false ? "not aligned" : "—"), el("td", a.explanation));
+    return tr;
+  });
+  if (rows.length) box.append(table(["Identifier", "Domain", "Mode", "Alignment", "Why"], rows));
+  for (const d of arr(o.differences)) box.append(el("p", `RFC 7489 and RFC 9989 differ: ${d}`, "finding-detail"));
+  if (dmarc.note) box.append(el("p", dmarc.note, "finding-detail"));
+  for (const l of arr(o.lint)) box.append(el("p", `${l.severity}: ${l.message}`, "finding-detail"));
+  return box;
+}
+
+function liveAuth(auth) {
+  const live = el("div", null, "live-auth");
+  live.id = "auth-checks";
+  live.append(el("h3", "Checked now (SPF, DKIM, DMARC)"));
+  const cmp = arr(auth.comparison);
+  if (cmp.length) {
+    const rows = cmp.map((c) => {
+      const tr = el("tr", null, c.agree ? "agree" : "disagree");
+      tr.append(el("td", String(c.method).toUpperCase()), el("td", c.then), el("td", c.now), el("td", c.agree ? "agree" : "differ"), el("td", c.explanation));
+      return tr;
+    });
+    const box = el("div");
+    box.id = "auth-comparison";
+    box.append(el("h4", "Then (recorded by the receiver) and now"), table(["Check", "Then", "Now", "", "What it means"], rows));
+    live.append(box);
+  }
+  live.append(spfBlock(obj(auth.spf)), dkimBlock(obj(auth.dkim)), dmarcBlock(obj(auth.dmarc)));
+  return live;
+}
+
 function authSection(report, findings) {
   const { details, body } = section("auth", "Authentication", findings);
-  if (report.auth && typeof report.auth === "object") {
-    const live = el("div", null, "generic");
-    live.id = "auth-checks";
-    live.append(el("h3", "Checked live (SPF, DKIM, DMARC)"));
-    for (const key of ["spf", "dkim", "dmarc"]) {
-      if (report.auth[key] === undefined) continue;
-      live.append(el("h4", key.toUpperCase()), genericValue(report.auth[key]));
-    }
-    const rest = Object.fromEntries(Object.entries(report.auth).filter(([k]) => !["spf", "dkim", "dmarc"].includes(k)));
-    if (Object.keys(rest).length) live.append(genericValue(rest));
-    body.append(live);
-  }
+  if (report.auth && typeof report.auth === "object") body.append(liveAuth(obj(report.auth)));
   const auth = el("div");
   auth.id = "recorded-auth";
   auth.append(el("h3", "As recorded by the receiver"));
