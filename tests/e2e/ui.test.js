@@ -44,7 +44,6 @@ async function futureReport(page) {
         certainty: "likely", party: "receiver", evidence: [{ text: "2.0.0.127.bl.spamcop.net A 127.0.0.2" }],
       }],
     };
-    r.auth = { spf: { result: "fail", domain: "supplier.example" }, dkim: [{ domain: "supplier.example", result: "none" }], dmarc: { result: "fail", policy: "quarantine" } };
     r.reputation = { blocklists: [{ zone: "bl.spamcop.net", listed: true, codes: ["127.0.0.2"] }] };
     r.bounce = { status: "5.7.1", diagnostic: "550 5.7.1 rejected, see https://help.example/550", remote_mta: "mx.globex.example" };
     r.findings.push({ code: "rbl.listed", severity: "problem", title: "Listed on SpamCop", detail: "", evidence: [] });
@@ -58,7 +57,7 @@ test("every section renders: diagnosis first, sections open on demand, timeline 
   await analyzeSample(page, { live: true });
   const first = await page.locator("#results > *").first().getAttribute("id");
   assert.equal(first, "diagnosis");
-  assert.equal(await page.locator("#diagnosis").getAttribute("data-source"), "findings");
+  assert.equal(await page.locator("#diagnosis").getAttribute("data-source"), "report", "the core's diagnosis");
   for (const id of SECTIONS) {
     const d = page.locator(`#sec-${id}`);
     assert.equal(await d.count(), 1, id);
@@ -89,7 +88,7 @@ test("report parts being added elsewhere (diagnosis, auth, reputation, bounce) a
   assert.equal(await diag.locator("a[href='https://help.example/dmarc']").count(), 1, "a checked link");
   assert.equal(await page.locator("#diagnosis .cause").count(), 2);
   await openAll(page);
-  assert.match(await page.locator("#auth-checks").textContent(), /SPF.*result\s*fail.*DMARC.*quarantine/s);
+  assert.match(await page.locator("#auth-checks").textContent(), /SPF.*Not checked: live lookups are off.*DMARC/s);
   assert.match(await page.locator("#reputation-data").textContent(), /bl\.spamcop\.net/);
   assert.equal(await page.locator("#sec-reputation li.finding[data-code='rbl.listed']").count(), 1);
   assert.match(await page.locator("#bounce-data").textContent(), /5\.7\.1.*mx\.globex\.example/s);
@@ -109,20 +108,20 @@ test("live checks show pending then answered, and can be stopped", async () => {
   });
   await page.click("#sample");
   await page.click("#analyze");
-  await page.locator("#progress li[data-status=pending]").waitFor();
+  await page.locator("#progress li[data-status=pending]").first().waitFor();
   assert.match(await page.locator("#progress").textContent(), /5\.113\.0\.203\.in-addr\.arpa PTR — pending/);
   assert.equal(await page.isEnabled("#stop"), true);
   release();
-  await page.locator("#progress li[data-status=answered]").waitFor();
+  await page.locator("#progress li[data-status=answered]").first().waitFor();
   assert.match(await page.locator("#progress").textContent(), /answered: PTR "mail\.sender\.example"/);
   await page.waitForFunction(() => document.querySelector("#stop").disabled);
   // Again, and stop this time: the lookup ends as "could not check".
   held = new Promise((resolve) => { release = resolve; });
   await page.click("#analyze");
-  await page.locator("#progress li[data-status=pending]").waitFor();
+  await page.locator("#progress li[data-status=pending]").first().waitFor();
   await page.click("#stop");
   await page.locator("#ptr[data-status=temperror]").waitFor();
-  await page.locator("#progress li[data-status=error]").waitFor();
+  await page.locator("#progress li[data-status=error]").first().waitFor();
   assert.match(await page.locator("#status").textContent(), /stopped/);
   release();
   assert.deepEqual(problems, []);
@@ -167,8 +166,8 @@ test("settings are kept, and the DoH endpoint chosen is the one asked", async ()
   const asked = [];
   await page.route("https://dns.google/**", (route) => { asked.push(route.request().url()); route.abort(); });
   await analyzeSample(page, { live: true });
-  assert.equal(asked.length, 1);
-  assert.match(asked[0], /^https:\/\/dns\.google\/dns-query\?dns=/);
+  assert.ok(asked.length >= 1);
+  for (const url of asked) assert.match(url, /^https:\/\/dns\.google\/dns-query\?dns=/);
   await page.locator("#ptr[data-status=temperror]").waitFor();
   problems.splice(0, problems.length, ...problems.filter((p) => !/dns\.google|ERR_FAILED/.test(p)));
   assert.deepEqual(problems, []);
@@ -338,7 +337,7 @@ test("the widget on the demo page: shadow parts, the analysis-complete event, co
   await context.close();
 });
 
-test("the single-file build works from file:// with no network", { skip: !existsSync(`${REPO}dist/mailtrace.html`) }, async () => {
+test("the single-file build works from file:// with no network", async () => {
   const context = await browser.newContext({ offline: true });
   const page = await context.newPage();
   const problems = [];
@@ -360,7 +359,7 @@ test("the single-file build works from file:// with no network", { skip: !exists
   await context.close();
 });
 
-test("the single-file build makes live lookups where the browser allows it", { skip: !existsSync(`${REPO}dist/mailtrace.html`) }, async () => {
+test("the single-file build makes live lookups where the browser allows it", async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
   const problems = [];

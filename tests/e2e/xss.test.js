@@ -39,6 +39,7 @@ test("script payloads in every field and in a DNS answer show as text and never 
   const { page, problems, context } = await open(browser);
   await paste(page, MESSAGE);
   await page.click("#analyze");
+  await page.waitForFunction(() => Number(document.body.dataset.analyzed || 0) > 0);
   // The PTR of 192.0.2.66 in the test zone is a name whose first label is markup.
   const ptr = page.locator("#ptr");
   await page.waitForFunction(() => { const p = document.querySelector("#ptr"); return p && p.dataset.status !== "pending"; });
@@ -55,9 +56,15 @@ test("script payloads in every field and in a DNS answer show as text and never 
   const diag = page.locator("#headers tbody tr", { hasText: "Diagnostic-Code" });
   assert.match(await diag.textContent(), /550 5\.7\.1 <img src=x/);
   assert.match(await page.locator("#dns").textContent(), /in-addr\.arpa PTR/);
+  // TXT answers from the test zone carry payloads too: the SPF record and the DMARC policy of
+  // evil.example, shown in the live checks.
+  const live = await page.locator("#auth-checks").textContent();
+  assert.match(live, /v=spf1 <img src=x onerror=window\.__xss=6> -all/, live);
+  assert.match(live, /_dmarc\.evil\.example: v=DMARC1; p=reject; rua=mailto:<script>window\.__xss=7<\/script>@evil\.example/, live);
   await assertInert(page);
   // Exports carry the same text as text, and a share link re-renders it just as inertly.
   await page.click("#share");
+  await page.waitForFunction(() => document.querySelector("#share-link").value !== "");
   const link = await page.locator("#share-link").inputValue();
   assert.match(link, /#r=[A-Za-z0-9_-]+$/);
   const other = await open(browser, { url: link });
