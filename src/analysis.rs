@@ -1095,7 +1095,8 @@ mod tests {
         let zone = MemoryResolver::from_zone("5.113.0.203.in-addr.arpa. PTR mail.sender.example.")
             .unwrap();
         let (report, asked) = run(SAMPLE, &zone, Options::default());
-        assert_eq!(asked, 1);
+        assert_eq!(asked, report.dns.len(), "each question asked once");
+        assert!(report.dns.iter().any(|d| d.question.name == "5.113.0.203.in-addr.arpa"));
         assert_eq!(report.hops.len(), 3);
         assert_eq!(report.hops[0].ip, Some("198.51.100.77".parse().unwrap()));
         assert_eq!(report.hops[1].delay_ms, Some(4_000));
@@ -1120,8 +1121,12 @@ mod tests {
             report.message.date.unwrap().epoch_ms,
             Some(1_704_189_597_000)
         );
-        assert_eq!(report.dns.len(), 1);
-        assert_eq!(report.dns[0].status, ExchangeStatus::Answered);
+        assert!(
+            report
+                .dns
+                .iter()
+                .all(|d| d.status == ExchangeStatus::Answered)
+        );
     }
 
     #[test]
@@ -1172,7 +1177,11 @@ mod tests {
     fn snapshots_show_pending_and_unanswered_becomes_stopped() {
         let mut analysis = Analysis::new(SAMPLE.as_bytes(), 0, Options::default());
         let queries = analysis.poll_queries();
-        assert_eq!(queries.len(), 1);
+        assert!(
+            queries
+                .iter()
+                .any(|q| q.question == Question::reverse("203.0.113.5".parse().unwrap()))
+        );
         assert!(
             analysis.poll_queries().is_empty(),
             "a query is handed out once"

@@ -264,7 +264,7 @@ fn all_keys_in_one_round() {
     let sig = |s: &str| {
         SIGNED
             .lines()
-            .skip(3)
+            .skip(4)
             .take(9)
             .collect::<Vec<_>>()
             .join("\n")
