@@ -20,6 +20,7 @@ pub mod received;
 pub mod recorded;
 pub mod render;
 pub mod report;
+pub mod reputation;
 pub mod rfc2047;
 pub mod sender;
 pub mod spam;
