@@ -258,3 +258,327 @@ fn private_addresses_are_not_asked() {
             .all(|l| l.status == ListStatus::CouldNotCheck)
     );
 }
+
+fn run_domains(domains: &[&str], config: &BlocklistConfig) -> Vec<DomainListing> {
+    let domains: Vec<String> = domains.iter().map(|d| d.to_string()).collect();
+    let (result, _) = evaluate(&zone(), 1000, 200, |a| {
+        check_domains_on_lists(&domains, config, a)
+    });
+    result.expect("the check ends")
+}
+
+#[test]
+fn dbl_codes_and_domain_lists() {
+    let config = BlocklistConfig {
+        surbl: true,
+        uribl: true,
+        ..Default::default()
+    };
+    let out = run_domains(
+        &[
+            "www.spam-domain.test",
+            "spam-domain.test",
+            "phish-domain.test",
+            "malware-domain.test",
+            "botnet-domain.test",
+            "abused-domain.test",
+            "ipquery-domain.test",
+            "surbl-domain.test",
+            "uribl-domain.test",
+            "clean.test",
+            "not a domain",
+            "192.0.2.1",
+        ],
+        &config,
+    );
+    let by = |d: &str| out.iter().find(|l| l.domain == d).expect(d);
+    assert_eq!(out.len(), 9, "duplicates and non-domains dropped");
+    for (d, code) in [
+        ("spam-domain.test", "spam domain"),
+        ("phish-domain.test", "phish domain"),
+        ("malware-domain.test", "malware domain"),
+        ("botnet-domain.test", "botnet C&C domain"),
+        ("abused-domain.test", "abused legit domain"),
+    ] {
+        let dbl = &by(d).lists[0];
+        assert_eq!(dbl.list, "Spamhaus DBL");
+        assert_eq!(dbl.status, ListStatus::Listed, "{d}");
+        assert_eq!(dbl.codes[0].name, code);
+    }
+    assert!(by("spam-domain.test").lists[0].reason.is_some());
+    assert_eq!(
+        by("ipquery-domain.test").lists[0].status,
+        ListStatus::CouldNotCheck
+    );
+    let surbl = &by("surbl-domain.test").lists[1];
+    assert_eq!(
+        (surbl.list.as_str(), surbl.status),
+        ("SURBL", ListStatus::Listed)
+    );
+    assert_eq!(surbl.codes[0].name, "PH+ABUSE");
+    let uribl = &by("uribl-domain.test").lists[2];
+    assert_eq!(
+        (uribl.list.as_str(), uribl.status),
+        ("URIBL", ListStatus::Listed)
+    );
+    assert_eq!(uribl.codes[0].name, "black");
+    assert!(
+        by("clean.test")
+            .lists
+            .iter()
+            .all(|l| l.status == ListStatus::NotListed)
+    );
+    assert_eq!(
+        by("phish-domain.test").findings()[0].code,
+        "blocklist.domain.listed"
+    );
+}
+
+#[test]
+fn link_domains_are_found_and_bounded() {
+    let body = "Hi <a href=3D\"https://WWW.Example.com/x?y\">x</a> and http://user:pw@login.test:8080/p \
+                see https://192.0.2.1/ and HTTPS://www.example.com. also https://a.test, \
+                http://bad_ , ftp://no.test https://b.test https://c.test";
+    assert_eq!(
+        link_domains(body, 10),
+        [
+            "www.example.com",
+            "login.test",
+            "a.test",
+            "b.test",
+            "c.test"
+        ]
+    );
+    assert_eq!(link_domains(body, 2).len(), 2);
+    for junk in [
+        "",
+        "http",
+        "https://",
+        "http://@@@@",
+        "https://\u{e9}\u{e9}.test/",
+        "http://a",
+    ] {
+        let _ = link_domains(junk, 5);
+    }
+    let long = "https://a.test/ ".repeat(10_000);
+    assert_eq!(link_domains(&long, 50), ["a.test"]);
+}
+
+fn run_fcrdns(addr: &str) -> Fcrdns {
+    let (result, _) = evaluate(&zone(), 1000, 100, |a| fcrdns(ip(addr), a));
+    result.expect("the check ends")
+}
+
+#[test]
+fn fcrdns_match_mismatch_and_missing() {
+    let ok = run_fcrdns("198.51.100.1");
+    assert_eq!(ok.status, FcrdnsStatus::Confirmed);
+    assert_eq!(ok.confirmed_name.as_deref(), Some("mail.good.test"));
+    assert!(ok.generic.is_empty());
+    assert_eq!(ok.findings()[0].code, "rdns.fcrdns-ok");
+
+    let bad = run_fcrdns("198.51.100.2");
+    assert_eq!(bad.status, FcrdnsStatus::Mismatch);
+    assert_eq!(bad.names[0].addresses, ["198.51.100.200"]);
+    assert_eq!(bad.findings()[0].severity, Severity::Warning);
+
+    let two = run_fcrdns("198.51.100.6");
+    assert_eq!(two.status, FcrdnsStatus::Confirmed);
+    assert_eq!(two.names.len(), 2);
+    assert_eq!(two.confirmed_name.as_deref(), Some("mx.two.test"));
+
+    let none = run_fcrdns("198.51.100.4");
+    assert_eq!(none.status, FcrdnsStatus::NoPtr);
+    assert_eq!(none.findings()[0].code, "rdns.missing");
+
+    let mut r = zone();
+    r.set(
+        Question::reverse(ip("198.51.100.1")),
+        Err(DnsError::Timeout),
+    );
+    let (t, _) = evaluate(&r, 1000, 100, |a| fcrdns(ip("198.51.100.1"), a));
+    assert_eq!(t.unwrap().status, FcrdnsStatus::CouldNotCheck);
+}
+
+#[test]
+fn fcrdns_asks_all_forward_names_in_one_round() {
+    let r = zone();
+    let mut rounds = 0;
+    let (result, asked) = evaluate(&r, 1000, 100, |a| {
+        rounds += 1;
+        fcrdns(ip("198.51.100.6"), a)
+    });
+    assert!(result.is_some());
+    assert_eq!(rounds, 3, "PTR, then both names at once, then done");
+    assert_eq!(asked.len(), 3);
+}
+
+#[test]
+fn generic_ptr_names() {
+    let g = run_fcrdns("198.51.100.3");
+    assert_eq!(g.status, FcrdnsStatus::Confirmed);
+    assert_eq!(g.generic.len(), 1);
+    assert_eq!(g.generic[0].matched, "198-51-100-3");
+    assert!(g.findings().iter().any(|f| f.code == "rdns.generic"));
+    let v4 = ip("203.0.113.5");
+    for (name, part) in [
+        ("5.113.0.203.broadband.isp.test", "5.113.0.203"),
+        ("host-203-0-113-5.isp.test", "203-0-113-5"),
+        ("c-113-5.isp.test", "pool"), // no: only two octets, falls to words (none) -> None
+    ] {
+        let got = generic_ptr(name, v4);
+        if part == "pool" {
+            assert!(got.is_none(), "{name}");
+        } else {
+            assert_eq!(got.unwrap().matched, part, "{name}");
+        }
+    }
+    assert_eq!(
+        generic_ptr("x203000113005.isp.test", v4).unwrap().matched,
+        "203000113005"
+    );
+    assert_eq!(
+        generic_ptr("abc-cb007105.isp.test", v4).unwrap().matched,
+        "cb007105"
+    );
+    for (name, word) in [
+        ("ppp12.pool.isp.test", "ppp12"),
+        ("adsl.customer.isp.test", "adsl"),
+        ("p5b0c.dip0.t-ipconnect.test", "dip0"),
+        ("static-ip.isp.test", "static"),
+    ] {
+        assert_eq!(generic_ptr(name, v4).unwrap().matched, word, "{name}");
+    }
+    // words in the organization domain itself, and ordinary server names, are not generic
+    for name in [
+        "mail.dynamic.test",
+        "mx1.example.com",
+        "smtp-out-3.mailer.test",
+        "mail.client.test",
+    ] {
+        assert!(generic_ptr(name, v4).is_none(), "{name}");
+    }
+    assert_eq!(
+        generic_ptr("2001-db8--2.v6.isp.test", ip("2001:db8::2"))
+            .unwrap()
+            .matched,
+        "2001-db8--2"
+    );
+}
+
+fn run_helo(helo: &str, addr: &str, ptr: &[&str]) -> HeloCheck {
+    let ptr: Vec<String> = ptr.iter().map(|p| p.to_string()).collect();
+    let (result, _) = evaluate(&zone(), 1000, 100, |a| check_helo(helo, ip(addr), &ptr, a));
+    result.expect("the check ends")
+}
+
+#[test]
+fn helo_names() {
+    let good = run_helo("mail.good.test", "198.51.100.1", &["mail.good.test"]);
+    assert_eq!((good.form, good.status), (HeloForm::Fqdn, HeloStatus::Good));
+    assert!(good.matches_ip && good.matches_ptr);
+    let by_ptr = run_helo("MX.two.test.", "198.51.100.7", &["mx.two.test"]);
+    assert_eq!(by_ptr.status, HeloStatus::Good);
+    let bare = run_helo("localhost", "198.51.100.1", &[]);
+    assert_eq!(
+        (bare.form, bare.status),
+        (HeloForm::BareWord, HeloStatus::Bad)
+    );
+    assert!(bare.evidence.is_empty());
+    assert_eq!(bare.findings()[0].code, "helo.invalid");
+    let naked = run_helo("198.51.100.1", "198.51.100.1", &[]);
+    assert_eq!(
+        (naked.form, naked.status),
+        (HeloForm::UnbracketedIp, HeloStatus::Bad)
+    );
+    let lit = run_helo("[198.51.100.1]", "198.51.100.1", &[]);
+    assert_eq!(
+        (lit.form, lit.status),
+        (HeloForm::AddressLiteral, HeloStatus::Good)
+    );
+    let other = run_helo("[IPv6:2001:db8::9]", "198.51.100.1", &[]);
+    assert_eq!(
+        (other.form, other.status),
+        (HeloForm::AddressLiteral, HeloStatus::Mismatch)
+    );
+    let missing = run_helo("nonexistent.test", "198.51.100.1", &[]);
+    assert_eq!(missing.status, HeloStatus::NotFound);
+    let elsewhere = run_helo("other.good.test", "198.51.100.1", &["mail.good.test"]);
+    assert_eq!(elsewhere.status, HeloStatus::Mismatch);
+    assert_eq!(elsewhere.addresses, ["203.0.113.77"]);
+    for junk in [
+        "", "  ", "a b", "[nope]", "x..y", "é.test", "[", "]", "[IPv6:",
+    ] {
+        let h = run_helo(junk, "198.51.100.1", &[]);
+        assert_eq!(h.status, HeloStatus::Bad, "{junk:?}");
+    }
+}
+
+fn run_mx(domain: &str) -> MxCheck {
+    let (result, _) = evaluate(&zone(), 1000, 100, |a| check_mx(domain, a));
+    result.expect("the check ends")
+}
+
+#[test]
+fn mx_cases() {
+    let good = run_mx("good.test");
+    assert_eq!(good.status, MxStatus::Ok);
+    assert_eq!(good.hosts.len(), 2);
+    assert_eq!(good.hosts[1].addresses, ["198.51.100.5", "2001:db8::5"]);
+    assert_eq!(good.server_ips(10).len(), 3);
+    assert_eq!(good.findings()[0].code, "mx.ok");
+
+    let implicit = run_mx("nomx.test");
+    assert_eq!(implicit.status, MxStatus::ImplicitMx);
+    assert_eq!(implicit.fallback_addresses, ["203.0.113.10"]);
+    assert!(implicit.explanation.contains("RFC 5321"));
+
+    assert_eq!(run_mx("nomail.test").status, MxStatus::NoMail);
+    assert_eq!(run_mx("missing.test").status, MxStatus::NoDomain);
+
+    let null = run_mx("nullmx.test");
+    assert_eq!(null.status, MxStatus::NullMx);
+    assert_eq!(null.hosts[0].exchange, "");
+    assert!(null.explanation.contains("RFC 7505"));
+    assert_eq!(null.evidence.len(), 1, "a null MX needs no more lookups");
+
+    let cname = run_mx("cnamemx.test");
+    assert_eq!(cname.status, MxStatus::Ok);
+    assert_eq!(cname.hosts[0].cname.as_deref(), Some("real.cnamemx.test"));
+    assert_eq!(cname.hosts[0].addresses, ["203.0.113.20"]);
+    assert!(cname.findings().iter().any(|f| f.code == "mx.cname"));
+
+    let ipmx = run_mx("ipmx.test");
+    assert_eq!(ipmx.status, MxStatus::Broken);
+    assert!(
+        ipmx.hosts[0]
+            .problem
+            .as_deref()
+            .unwrap()
+            .contains("IP address")
+    );
+    assert_eq!(run_mx("deadmx.test").status, MxStatus::Broken);
+    let half = run_mx("halfmx.test");
+    assert_eq!(half.status, MxStatus::Degraded);
+    assert_eq!(run_mx("not a domain").status, MxStatus::CouldNotCheck);
+
+    let mut r = zone();
+    r.set(
+        Question::new("good.test", RecordType::Mx),
+        Err(DnsError::Timeout),
+    );
+    let (t, _) = evaluate(&r, 1000, 100, |a| check_mx("good.test", a));
+    assert_eq!(t.unwrap().status, MxStatus::CouldNotCheck);
+}
+
+#[test]
+fn mx_hosts_are_asked_in_one_round() {
+    let r = zone();
+    let mut rounds = 0;
+    let (_, asked) = evaluate(&r, 1000, 100, |a| {
+        rounds += 1;
+        check_mx("good.test", a)
+    });
+    assert_eq!(rounds, 3);
+    assert_eq!(asked.len(), 5, "MX, then A and AAAA of both hosts");
+}
