@@ -13,6 +13,7 @@ pub mod authres;
 pub mod date;
 pub mod dns;
 pub mod domain;
+pub mod domain_check;
 pub mod header_info;
 pub mod input;
 pub mod ip;

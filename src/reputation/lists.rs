@@ -507,7 +507,7 @@ pub fn reversed(ip: IpAddr) -> String {
         .to_string()
 }
 
-fn ip_eval(ip: IpAddr, config: &BlocklistConfig, ctx: &mut Ctx) -> IpReputation {
+pub(crate) fn ip_eval(ip: IpAddr, config: &BlocklistConfig, ctx: &mut Ctx) -> IpReputation {
     let ip = canonical_ip(ip);
     ctx.secret = dqs_key(config).map(str::to_ascii_lowercase);
     let shown = ip.to_string();
@@ -555,7 +555,11 @@ pub fn check_ip_snapshot(
 /// At most this many domains are checked on domain lists.
 pub const MAX_DOMAINS: usize = 24;
 
-fn domains_eval(domains: &[String], config: &BlocklistConfig, ctx: &mut Ctx) -> Vec<DomainListing> {
+pub(crate) fn domains_eval(
+    domains: &[String],
+    config: &BlocklistConfig,
+    ctx: &mut Ctx,
+) -> Vec<DomainListing> {
     ctx.secret = dqs_key(config).map(str::to_ascii_lowercase);
     let plans = plans(config, ListKind::Domain);
     let mut seen: Vec<String> = Vec::new();

@@ -115,7 +115,7 @@ fn resolve(
     (addrs, cname, pending, failed, exists)
 }
 
-fn mx_eval(domain: &str, ctx: &mut Ctx) -> MxCheck {
+pub(crate) fn mx_eval(domain: &str, ctx: &mut Ctx) -> MxCheck {
     let shown = super::cap(domain.trim(), 255);
     let mut out = MxCheck {
         domain: shown.clone(),
