@@ -476,7 +476,7 @@ fn ask_list(ctx: &mut Ctx, plan: &Plan, item: &str, shown: &str, canary: &str) -
                 if let Some(reason) = &result.reason {
                     result
                         .explanation
-                        .push_str(&format!(" The list's reason: \"{reason}\""));
+                        .push_str(&format!(" The list's reason: \"{reason}\"."));
                 }
                 if let Some(url) = plan.delist {
                     result

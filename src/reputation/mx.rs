@@ -294,7 +294,10 @@ pub(crate) fn mx_eval(domain: &str, ctx: &mut Ctx) -> MxCheck {
     } else {
         (
             MxStatus::Ok,
-            format!("{d} has {n} mail server(s) ({names}), each with an address."),
+            format!(
+                "{d} has {n} mail server{} ({names}), each with an address.",
+                if n == 1 { "" } else { "s" }
+            ),
         )
     };
     out

@@ -163,7 +163,7 @@ fn fcrdns_eval(ip: IpAddr, ctx: &mut Ctx) -> Fcrdns {
                 (
                     FcrdnsStatus::Confirmed,
                     format!(
-                        "{shown} names itself {name}, and {name} points back to {shown}: the reverse DNS is forward-confirmed, as receivers expect."
+                        "The reverse DNS name of {shown} is {name}, and {name} points back to {shown}: forward-confirmed, as receivers expect."
                     ),
                 )
             } else if pending {
@@ -175,14 +175,14 @@ fn fcrdns_eval(ip: IpAddr, ctx: &mut Ctx) -> Fcrdns {
                 (
                     FcrdnsStatus::CouldNotCheck,
                     format!(
-                        "{shown} names itself {list}, but looking that name up failed, so it is unknown whether it points back."
+                        "The reverse DNS name of {shown} is {list}, but looking that name up failed, so it is unknown whether it points back."
                     ),
                 )
             } else {
                 (
                     FcrdnsStatus::Mismatch,
                     format!(
-                        "{shown} names itself {list}, but that name does not point back to {shown}. Receivers treat such a name as unconfirmed and some refuse the mail; the provider of the address should make the reverse name and the name's address record agree."
+                        "The reverse DNS name of {shown} is {list} (its PTR record: the name an address gives for itself), but that name does not point back to {shown}. Receivers treat such a name as unconfirmed and some refuse the mail; the provider of the address should make the reverse name and the name's address record agree."
                     ),
                 )
             };
