@@ -206,7 +206,7 @@ fn dqs_key(config: &BlocklistConfig) -> Option<&str> {
 }
 
 fn key_ok(key: &str) -> bool {
-    key.len() <= 63 && key.bytes().all(|b| b.is_ascii_alphanumeric())
+    (8..=63).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 fn plans(config: &BlocklistConfig, kind: ListKind) -> Vec<Plan> {
@@ -393,7 +393,7 @@ fn ask_list(ctx: &mut Ctx, plan: &Plan, item: &str, shown: &str, canary: &str) -
     if plan.bad_key {
         result.status = ListStatus::CouldNotCheck;
         result.explanation = format!(
-            "{} was not asked: the Spamhaus DQS key in the settings is not valid (letters and digits only).",
+            "{} was not asked: the Spamhaus DQS key in the settings is not valid (8 to 63 letters and digits).",
             plan.name
         );
         return result;
@@ -509,7 +509,9 @@ pub fn reversed(ip: IpAddr) -> String {
 
 pub(crate) fn ip_eval(ip: IpAddr, config: &BlocklistConfig, ctx: &mut Ctx) -> IpReputation {
     let ip = canonical_ip(ip);
-    ctx.secret = dqs_key(config).map(str::to_ascii_lowercase);
+    ctx.secret = dqs_key(config)
+        .filter(|k| key_ok(k))
+        .map(str::to_ascii_lowercase);
     let shown = ip.to_string();
     let public = crate::ip::classify(ip).can_be_sender();
     let item = reversed(ip);
@@ -560,7 +562,9 @@ pub(crate) fn domains_eval(
     config: &BlocklistConfig,
     ctx: &mut Ctx,
 ) -> Vec<DomainListing> {
-    ctx.secret = dqs_key(config).map(str::to_ascii_lowercase);
+    ctx.secret = dqs_key(config)
+        .filter(|k| key_ok(k))
+        .map(str::to_ascii_lowercase);
     let plans = plans(config, ListKind::Domain);
     let mut seen: Vec<String> = Vec::new();
     for domain in domains.iter().take(MAX_DOMAINS * 4) {

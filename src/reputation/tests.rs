@@ -582,3 +582,123 @@ fn mx_hosts_are_asked_in_one_round() {
     assert_eq!(rounds, 3);
     assert_eq!(asked.len(), 5, "MX, then A and AAAA of both hosts");
 }
+
+/// Answers every question with records drawn from a small deterministic generator.
+struct Junk(std::cell::Cell<u64>);
+
+impl Junk {
+    fn next(&self) -> u64 {
+        let x = self
+            .0
+            .get()
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0.set(x);
+        x >> 33
+    }
+}
+
+impl crate::dns::Resolver for Junk {
+    fn lookup(&self, q: &Question, _: u32) -> Result<crate::dns::Answer, DnsError> {
+        use crate::dns::Record;
+        let n = self.next() % 5;
+        if n == 4 {
+            return Err(DnsError::Timeout);
+        }
+        let mut records = Vec::new();
+        for _ in 0..(self.next() % 40) {
+            let k = self.next();
+            let data = match k % 7 {
+                0 => RData::A(std::net::Ipv4Addr::from(k as u32)),
+                1 => RData::A(std::net::Ipv4Addr::new(
+                    127,
+                    (k >> 8) as u8,
+                    (k >> 16) as u8,
+                    (k >> 24) as u8,
+                )),
+                2 => RData::Cname(q.name.clone()),
+                3 => RData::Txt(vec!["\u{e9}x".repeat((k % 300) as usize)]),
+                4 => RData::Ptr(format!("h{}.dyn-{}.\u{e9}x.test", k % 1000, k % 7)),
+                5 => RData::Mx {
+                    preference: (k % 3) as u16,
+                    exchange: if k % 2 == 0 {
+                        String::new()
+                    } else {
+                        format!("m{}.test", k % 9)
+                    },
+                },
+                _ => RData::Aaaa(std::net::Ipv6Addr::from(u128::from(k))),
+            };
+            records.push(Record {
+                name: q.name.clone(),
+                ttl: 1,
+                data,
+            });
+        }
+        let rcode = [
+            Rcode::NoError,
+            Rcode::NxDomain,
+            Rcode::ServFail,
+            Rcode::Refused,
+            Rcode::Other(9),
+        ][(self.next() % 5) as usize];
+        Ok(crate::dns::Answer { rcode, records })
+    }
+}
+
+#[test]
+fn arbitrary_answers_and_inputs_never_panic() {
+    let config = BlocklistConfig {
+        lists: vec![ListSpec {
+            zone: "x.test".into(),
+            kind: ListKind::Domain,
+        }],
+        spamhaus_dqs_key: Some("abcdefgh12".into()),
+        surbl: true,
+        uribl: true,
+    };
+    for seed in 0..200u64 {
+        let r = Junk(std::cell::Cell::new(seed));
+        let addr = if seed % 2 == 0 {
+            ip("203.0.113.9")
+        } else {
+            ip("2001:db8::9")
+        };
+        let (a, _) = evaluate(&r, 1, 500, |x| check_ip(addr, &config, x));
+        let _ = a.expect("ends").findings();
+        let (f, _) = evaluate(&r, 1, 500, |x| fcrdns(addr, x));
+        let _ = f.expect("ends").findings();
+        let (m, _) = evaluate(&r, 1, 500, |x| check_mx("m.test", x));
+        let _ = m.expect("ends").findings();
+        let (h, _) = evaluate(&r, 1, 500, |x| check_helo("h.test", addr, &[], x));
+        let _ = h.expect("ends").findings();
+        let doms = vec!["a.test".to_string(), "b.c.test".to_string()];
+        let (d, _) = evaluate(&r, 1, 500, |x| check_domains_on_lists(&doms, &config, x));
+        let _ = d.expect("ends");
+        let (dc, asked) = evaluate(&r, 1, 500, |x| {
+            crate::domain_check::check_domain("m.test", &config, x)
+        });
+        let _ = dc.expect("ends").findings();
+        assert!(asked.len() < 500);
+    }
+    let strange = [
+        "",
+        ".",
+        "..",
+        "[",
+        "[]",
+        "[IPv6:]",
+        "\u{e9}",
+        "a\u{0}b.test",
+        "-.-",
+        &"a.".repeat(300),
+        &"9".repeat(400),
+    ];
+    for s in strange {
+        let _ = link_domains(s, 10);
+        let _ = generic_ptr(s, ip("192.0.2.1"));
+        let _ = check_helo_snapshot(s, ip("192.0.2.1"), &[s.to_string()], &HashMap::new());
+        let _ = check_mx_snapshot(s, &HashMap::new());
+        let _ = crate::domain_check::check_domain_snapshot(s, &config, &HashMap::new());
+    }
+}
