@@ -621,7 +621,7 @@ impl crate::dns::Resolver for Junk {
                 4 => RData::Ptr(format!("h{}.dyn-{}.\u{e9}x.test", k % 1000, k % 7)),
                 5 => RData::Mx {
                     preference: (k % 3) as u16,
-                    exchange: if k % 2 == 0 {
+                    exchange: if k.is_multiple_of(2) {
                         String::new()
                     } else {
                         format!("m{}.test", k % 9)
@@ -659,7 +659,7 @@ fn arbitrary_answers_and_inputs_never_panic() {
     };
     for seed in 0..200u64 {
         let r = Junk(std::cell::Cell::new(seed));
-        let addr = if seed % 2 == 0 {
+        let addr = if seed.is_multiple_of(2) {
             ip("203.0.113.9")
         } else {
             ip("2001:db8::9")
