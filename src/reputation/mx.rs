@@ -191,7 +191,15 @@ pub(crate) fn mx_eval(domain: &str, ctx: &mut Ctx) -> MxCheck {
                     records.push((*preference, exchange.clone()));
                 }
             }
-            records.sort();
+            records.truncate(MAX_MX * 4);
+            // insertion sort by preference (stable; small in the wasm)
+            for i in 1..records.len() {
+                let mut j = i;
+                while j > 0 && records[j - 1].0 > records[j].0 {
+                    records.swap(j - 1, j);
+                    j -= 1;
+                }
+            }
             records.truncate(MAX_MX);
             (MxStatus::Pending, String::new())
         }
