@@ -116,7 +116,7 @@ fn policy(
     version: &str,
     what: &str,
     missing: &str,
-    judge: impl Fn(&[Tag]) -> Result<String, String>,
+    judge: &dyn Fn(&[Tag]) -> Result<String, String>,
 ) -> PolicyRecord {
     let q = Question::new(name, RecordType::Txt);
     if host_name(name).is_none() {
@@ -197,7 +197,7 @@ fn domain_eval(domain: &str, config: &BlocklistConfig, ctx: &mut Ctx) -> DomainR
         "v=STSv1",
         "MTA-STS",
         "MTA-STS is optional: it tells other servers to deliver to this domain only over verified encryption. Worth adding once TLS works on every mail server.",
-        |t| {
+        &|t: &[Tag]| {
             match tag(t, "id") {
             Some(id) if (1..=32).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric()) => Ok(format!("MTA-STS is announced (id {id}): senders that support it deliver only over verified encryption. Its policy file at https://mta-sts.{d}/.well-known/mta-sts.txt was not fetched by this check.")),
             _ => Err("The MTA-STS record has no valid id= (1 to 32 letters or digits), so senders ignore it. Add one, e.g. id=20240101.".into()),
@@ -210,7 +210,7 @@ fn domain_eval(domain: &str, config: &BlocklistConfig, ctx: &mut Ctx) -> DomainR
         "v=TLSRPTv1",
         "TLS-RPT",
         "TLS-RPT is optional: it asks other servers to send daily reports of encryption failures when delivering here.",
-        |t| {
+        &|t: &[Tag]| {
             match tag(t, "rua") {
             Some(rua) if valid_rua(rua) => Ok(format!("TLS reports are requested, sent to {rua}.")),
             _ => Err("The TLS-RPT record has no valid rua= (where to send reports: mailto: or https: addresses), so no reports are sent.".into()),
@@ -223,7 +223,7 @@ fn domain_eval(domain: &str, config: &BlocklistConfig, ctx: &mut Ctx) -> DomainR
         "v=BIMI1",
         "BIMI",
         "BIMI is optional: it lets some mailboxes show the brand's logo next to its mail (it needs a DMARC policy of quarantine or reject).",
-        |t| match tag(t, "l") {
+        &|t: &[Tag]| match tag(t, "l") {
             Some(l) if l.is_empty() || l.to_ascii_lowercase().starts_with("https://") => {
                 Ok(if l.is_empty() {
                     "A BIMI record is published with no logo (it declines BIMI).".into()
