@@ -8,6 +8,15 @@
 //!
 //! A lookup that failed (timeout, network error, SERVFAIL, REFUSED) is "could not check",
 //! never a failure or a listing.
+//!
+//! From the analysis, with its lookup table as the [`Answers`] view, on every evaluation:
+//! `check_ip(sending_ip, &config, answers)` and `fcrdns(sending_ip, answers)` at once;
+//! `check_helo(helo, sending_ip, &ptr_names, answers)` with the PTR names from the FCrDNS
+//! snapshot (empty until known; the verdict is re-derived when they arrive);
+//! `check_mx(domain, answers)` for the sender's and the recipient's domain;
+//! `check_domains_on_lists(&domains, &config, answers)` with the From, Return-Path and DKIM `d=`
+//! domains and `link_domains(body, 20)`. Every `Need` is handed out together; each result's
+//! `findings()` goes into the report.
 
 pub mod lists;
 pub mod mx;
