@@ -48,6 +48,8 @@ pub struct Options {
     /// A platform charset decoder for RFC 2047 words (the browser's TextDecoder in the wasm
     /// build); None uses mail-parser's tables alone. A pure function: it does no I/O.
     pub charset_decoder: Option<crate::rfc2047::CharsetDecoder>,
+    /// Which blocklists to ask (beyond the defaults) and a Spamhaus DQS key.
+    pub blocklists: crate::reputation::BlocklistConfig,
 }
 
 impl Default for Options {
@@ -57,6 +59,7 @@ impl Default for Options {
             query_timeout_ms: 5_000,
             max_queries: 100,
             charset_decoder: None,
+            blocklists: crate::reputation::BlocklistConfig::default(),
         }
     }
 }
@@ -86,6 +89,7 @@ pub struct Analysis {
     dns: LookupTable,
     auth_inputs: crate::live::AuthInputs,
     auth: crate::live::LiveAuth,
+    reputation: crate::live::Reputation,
 }
 
 impl Analysis {
@@ -141,6 +145,7 @@ impl Analysis {
             dns: LookupTable::new(live, max_queries, timeout_ms),
             auth_inputs: crate::live::AuthInputs::default(),
             auth: crate::live::LiveAuth::default(),
+            reputation: crate::live::Reputation::default(),
         };
         analysis.findings.extend(attached_note);
         analysis.read_input(&normalized);
@@ -149,6 +154,13 @@ impl Analysis {
             analysis.auth_inputs.dkim = Some(std::sync::Arc::new(crate::dkim::DkimMessage::new(
                 &normalized,
             )));
+            if let Some(body) = &normalized.body {
+                for d in crate::reputation::link_domains(body, 20) {
+                    if !analysis.auth_inputs.listed_domains.contains(&d) {
+                        analysis.auth_inputs.listed_domains.push(d);
+                    }
+                }
+            }
         }
         analysis.plan();
         analysis
@@ -232,8 +244,10 @@ impl Analysis {
             self.want(Question::reverse(sending.ip));
         }
         for _ in 0..64 {
-            let (auth, need) = crate::live::evaluate(&self.auth_inputs, &self.dns);
+            let (auth, mut need) = crate::live::evaluate(&self.auth_inputs, &self.dns);
             self.auth = auth;
+            self.reputation =
+                crate::live::evaluate_reputation(&self.auth_inputs, &self.dns, &mut need);
             let mut settled_at_once = false;
             for question in need {
                 if self.dns.state(&question).is_none() {
@@ -269,6 +283,37 @@ impl Analysis {
             ),
             now_s: self.now_ms.div_euclid(1000),
             from_domain: self.sender.from_domain.clone(),
+            blocklists: self.options.blocklists.clone(),
+            listed_domains: {
+                let mut domains: Vec<String> = Vec::new();
+                let candidates = [
+                    self.sender.from_domain.clone(),
+                    self.sender.return_path_domain.clone(),
+                ]
+                .into_iter()
+                .flatten()
+                .chain(
+                    self.sender
+                        .dkim_signatures
+                        .iter()
+                        .filter_map(|s| s.domain.clone()),
+                );
+                for d in candidates {
+                    let d = d.to_ascii_lowercase();
+                    if !domains.contains(&d) {
+                        domains.push(d);
+                    }
+                }
+                domains
+            },
+            recipient_domain: self
+                .message
+                .to
+                .first()
+                .and_then(|m| m.address.as_deref())
+                .and_then(|a| a.rsplit_once('@'))
+                .map(|(_, d)| d.trim().trim_end_matches('.').to_ascii_lowercase())
+                .filter(|d| !d.is_empty()),
             dkim: None,
         }
     }
@@ -920,6 +965,11 @@ impl Analysis {
             });
         }
         findings.extend(crate::live::findings(&self.auth));
+        if self.reputation.fcrdns.is_some() {
+            // The forward-confirmed reverse DNS check says it better (and with the same codes).
+            findings.retain(|f| !f.code.starts_with("rdns."));
+        }
+        findings.extend(crate::live::reputation_findings(&self.reputation));
         findings.sort_by_key(|f| f.severity);
         let mut report = Report {
             schema_version: SCHEMA_VERSION,
@@ -929,6 +979,7 @@ impl Analysis {
             live: self.options.live,
             diagnosis: None,
             auth: None,
+            reputation: None,
             input: self.input,
             message: self.message,
             hops: self.hops,
@@ -947,6 +998,7 @@ impl Analysis {
         let mut auth = self.auth;
         auth.comparison = crate::live::compare(&report, &auth);
         report.auth = Some(auth);
+        report.reputation = Some(self.reputation);
         report.diagnosis = Some(crate::diagnosis::diagnose(&report));
         report
     }

@@ -145,6 +145,48 @@ const RULES: &[Rule] = &[
         fix: "Add the server that sent the message to the sender domain's SPF record.",
     },
     Rule {
+        prefix: "blocklist.ip.listed",
+        weight: 92,
+        party: Party::Sender,
+        certainty: Certainty::Certain,
+        fix: "",
+    },
+    Rule {
+        prefix: "blocklist.domain.listed",
+        weight: 89,
+        party: Party::Sender,
+        certainty: Certainty::Certain,
+        fix: "",
+    },
+    Rule {
+        prefix: "rdns.fcrdns-mismatch",
+        weight: 50,
+        party: Party::Sender,
+        certainty: Certainty::Certain,
+        fix: "Make the reverse DNS name of the sending IP point back to the same IP (an A or AAAA record for that name), or ask the IP's provider to set a PTR name that does.",
+    },
+    Rule {
+        prefix: "rdns.generic",
+        weight: 48,
+        party: Party::Sender,
+        certainty: Certainty::Likely,
+        fix: "Send through a server whose reverse DNS name is its own (mail.your-domain), not a name the provider generated from the address; many receivers treat generic names as home connections.",
+    },
+    Rule {
+        prefix: "helo.",
+        weight: 42,
+        party: Party::Sender,
+        certainty: Certainty::Certain,
+        fix: "Configure the sending server to greet (HELO/EHLO) with its own full host name, one that resolves to its IP address and matches its reverse DNS.",
+    },
+    Rule {
+        prefix: "mx.",
+        weight: 28,
+        party: Party::Unknown,
+        certainty: Certainty::Certain,
+        fix: "",
+    },
+    Rule {
         prefix: "spf.fail",
         weight: 86,
         party: Party::Sender,
@@ -336,6 +378,7 @@ fn dynamic_fix(report: &Report, code: &str) -> Option<String> {
     let auth = report.auth.as_ref()?;
     let spf = auth.spf.mail_from_result.as_ref();
     match code {
+        c if c.starts_with("blocklist.") => dynamic_fix_lists(report, c),
         "spf.fail" | "spf.softfail" | "recorded.spf-fail" | "recorded.spf-softfail"
         | "recorded.received-spf-fail" | "recorded.received-spf-softfail" => {
             let o = spf?;
@@ -347,6 +390,33 @@ fn dynamic_fix(report: &Report, code: &str) -> Option<String> {
             Some(format!(
                 "The SPF record of {d} does not include the server that sent this message, {ip}. If that server (or the service it belongs to) sends mail for {d}, add `{mech}:{ip}` to the record at {d} (or the `include:` the service documents); if not, the message did not come from {d}'s own systems.",
                 d = o.domain
+            ))
+        }
+        _ => None,
+    }
+}
+
+fn dynamic_fix_lists(report: &Report, code: &str) -> Option<String> {
+    match code {
+        "blocklist.ip.listed" | "blocklist.domain.listed" => {
+            let rep = report.reputation.as_ref()?;
+            let listed: Vec<&crate::reputation::ListResult> = rep
+                .blocklists
+                .iter()
+                .flat_map(|b| b.lists.iter())
+                .chain(rep.domain_lists.iter().flat_map(|d| d.lists.iter()))
+                .filter(|l| l.status == crate::reputation::ListStatus::Listed)
+                .collect();
+            let first = listed.first()?;
+            Some(format!(
+                "Find and stop what got the address listed (a compromised account or website, a bulk send to old addresses), then ask {} to remove it{}. Check the listing yourself first at {}.",
+                first.list,
+                first
+                    .delist_url
+                    .as_deref()
+                    .map(|u| format!(" at {u}"))
+                    .unwrap_or_default(),
+                first.lookup_url.as_deref().unwrap_or("the list's lookup page")
             ))
         }
         _ => None,

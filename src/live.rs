@@ -107,6 +107,28 @@ pub struct LiveAuth {
     pub comparison: Vec<Comparison>,
 }
 
+/// The sending server's reputation and the domains' DNS health, checked now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Reputation {
+    /// Where the checks stand (pending while any part waits).
+    pub state: CheckState,
+    /// Why they were skipped.
+    pub note: Option<String>,
+    /// The sending IP on the IP blocklists.
+    pub blocklists: Option<crate::reputation::IpReputation>,
+    /// Forward-confirmed reverse DNS of the sending IP.
+    pub fcrdns: Option<crate::reputation::Fcrdns>,
+    /// The HELO name the sending server gave.
+    pub helo: Option<crate::reputation::HeloCheck>,
+    /// The sender domain's mail servers (where replies and bounces go).
+    pub sender_mx: Option<crate::reputation::MxCheck>,
+    /// The recipient domain's mail servers.
+    pub recipient_mx: Option<crate::reputation::MxCheck>,
+    /// The From, Return-Path, DKIM and link domains on the domain blocklists.
+    pub domain_lists: Vec<crate::reputation::DomainListing>,
+}
+
 /// What the live checks need from the message, read once.
 #[derive(Debug, Clone, Default)]
 pub struct AuthInputs {
@@ -122,6 +144,12 @@ pub struct AuthInputs {
     pub mail_from: Option<(String, String)>,
     /// The analysis time, in seconds.
     pub now_s: i64,
+    /// Which blocklists to ask, and a Spamhaus DQS key.
+    pub blocklists: crate::reputation::BlocklistConfig,
+    /// Domains to check on the domain blocklists (From, Return-Path, DKIM d=, links).
+    pub listed_domains: Vec<String>,
+    /// The recipient's domain (the first To address).
+    pub recipient_domain: Option<String>,
     /// The From domain (None when From has no address, or several).
     pub from_domain: Option<String>,
     /// The message prepared for DKIM (hashed once; shared by every evaluation).
@@ -308,6 +336,82 @@ fn evaluate_dmarc(
             }
         }
         Step::Need(questions) => need.extend(questions),
+    }
+    out
+}
+
+/// Runs the reputation and DNS health checks against the answers so far.
+pub fn evaluate_reputation(inputs: &AuthInputs, answers: &dyn Answers, need: &mut Vec<Question>) -> Reputation {
+    use crate::reputation as rep;
+    let mut out = Reputation::default();
+    if !inputs.live {
+        out.state = CheckState::Skipped;
+        out.note = Some("Not checked: live lookups are off.".into());
+        return out;
+    }
+    let before = need.len();
+    if let Some(ip) = inputs.ip {
+        out.blocklists = Some(
+            take(rep::check_ip(ip, &inputs.blocklists, answers), need)
+                .unwrap_or_else(|| rep::check_ip_snapshot(ip, &inputs.blocklists, answers)),
+        );
+        let fcrdns = take(rep::fcrdns(ip, answers), need)
+            .unwrap_or_else(|| rep::fcrdns_snapshot(ip, answers));
+        if !inputs.helo.is_empty() {
+            let names: Vec<String> = fcrdns.names.iter().map(|n| n.name.clone()).collect();
+            out.helo = Some(
+                take(rep::check_helo(&inputs.helo, ip, &names, answers), need)
+                    .unwrap_or_else(|| rep::check_helo_snapshot(&inputs.helo, ip, &names, answers)),
+            );
+        }
+        out.fcrdns = Some(fcrdns);
+    } else {
+        out.note = Some("The sending server was not checked: no sending IP address was found in the Received chain.".into());
+    }
+    if let Some(d) = &inputs.from_domain {
+        out.sender_mx = Some(
+            take(rep::check_mx(d, answers), need).unwrap_or_else(|| rep::check_mx_snapshot(d, answers)),
+        );
+    }
+    if let Some(d) = &inputs.recipient_domain {
+        out.recipient_mx = Some(
+            take(rep::check_mx(d, answers), need).unwrap_or_else(|| rep::check_mx_snapshot(d, answers)),
+        );
+    }
+    if !inputs.listed_domains.is_empty() {
+        out.domain_lists = take(
+            rep::check_domains_on_lists(&inputs.listed_domains, &inputs.blocklists, answers),
+            need,
+        )
+        .unwrap_or_else(|| {
+            rep::check_domains_on_lists_snapshot(&inputs.listed_domains, &inputs.blocklists, answers)
+        });
+    }
+    out.state = if need.len() > before {
+        CheckState::Pending
+    } else {
+        CheckState::Done
+    };
+    out
+}
+
+/// The reputation findings.
+pub fn reputation_findings(rep: &Reputation) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if let Some(b) = &rep.blocklists {
+        out.extend(b.findings());
+    }
+    if let Some(f) = &rep.fcrdns {
+        out.extend(f.findings());
+    }
+    if let Some(h) = &rep.helo {
+        out.extend(h.findings());
+    }
+    for mx in [&rep.sender_mx, &rep.recipient_mx].into_iter().flatten() {
+        out.extend(mx.findings());
+    }
+    for d in &rep.domain_lists {
+        out.extend(d.findings());
     }
     out
 }

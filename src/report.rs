@@ -37,6 +37,9 @@ pub struct Report {
     /// Live authentication: SPF, DKIM and DMARC checked now, and compared with what the
     /// receiver recorded.
     pub auth: Option<crate::live::LiveAuth>,
+    /// The sending server's reputation (blocklists, reverse DNS, HELO) and the domains' mail
+    /// servers, checked now.
+    pub reputation: Option<crate::live::Reputation>,
     /// What was pasted, and what was assumed about it.
     pub input: InputSummary,
     /// The message's main header fields, decoded.
