@@ -10,6 +10,9 @@
 
 pub mod analysis;
 pub mod authres;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod batch;
+pub mod bounce;
 pub mod date;
 pub mod dns;
 pub mod domain;

@@ -1,0 +1,273 @@
+//! Byte-level scanning of bounce text: addresses, SMTP reply codes, enhanced status codes, the
+//! failed-recipient blocks of plain-text bounces, and where a returned message starts.
+
+/// Lines scanned in one text.
+const MAX_LINES: usize = 5000;
+/// Lines one recipient's block may span.
+const MAX_BLOCK_LINES: usize = 30;
+/// Addresses collected from one text.
+const MAX_ADDRESSES: usize = 100;
+
+fn is_local_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~.".contains(&b)
+}
+
+fn is_domain_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'.'
+}
+
+/// The e-mail addresses in `s`, in order, as (start, end) byte ranges. An address needs a dot in
+/// its domain (or to be bracketed as `<x@y>`).
+pub fn addresses(s: &str) -> Vec<(usize, usize)> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() && out.len() < MAX_ADDRESSES {
+        if b[i] != b'@' {
+            i += 1;
+            continue;
+        }
+        let mut start = i;
+        while start > 0 && is_local_char(b[start - 1]) && i - start < 128 {
+            start -= 1;
+        }
+        while start < i && b[start] == b'.' {
+            start += 1;
+        }
+        let mut end = i + 1;
+        while end < b.len() && is_domain_char(b[end]) && end - i < 256 {
+            end += 1;
+        }
+        while end > i + 1 && (b[end - 1] == b'.' || b[end - 1] == b'-') {
+            end -= 1;
+        }
+        let domain = &b[i + 1..end];
+        let bracketed = start > 0 && b[start - 1] == b'<' && b.get(end) == Some(&b'>');
+        if start < i && !domain.is_empty() && (domain.contains(&b'.') || bracketed) {
+            out.push((start, end));
+        }
+        i = end.max(i + 1);
+    }
+    out
+}
+
+/// The first SMTP reply code in `s`: three digits standing alone, 2xx/4xx/5xx.
+pub fn reply_code(s: &str) -> Option<u16> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i + 3 <= b.len() {
+        let c = &b[i..i + 3];
+        if matches!(c[0], b'2' | b'4' | b'5')
+            && matches!(c[1], b'0'..=b'5')
+            && c[2].is_ascii_digit()
+        {
+            let before = i.checked_sub(1).map(|j| b[j]);
+            let after = b.get(i + 3).copied();
+            let ok_before = before.is_none_or(|x| !(x.is_ascii_alphanumeric() || b".:-/,_@+=".contains(&x)));
+            let ok_after = after.is_none_or(|x| matches!(x, b' ' | b'-' | b'\n' | b'\t' | b')' | b']' | b';' | b'\'' | b'"'));
+            let ok_after = ok_after
+                && !(after == Some(b'-') && b.get(i + 4).is_some_and(|x| x.is_ascii_digit() && b.get(i + 5) != Some(&b'.')));
+            if ok_before && ok_after {
+                return Some(u16::from(c[0] - b'0') * 100 + u16::from(c[1] - b'0') * 10 + u16::from(c[2] - b'0'));
+            }
+            i += 3;
+            continue;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The first enhanced status code (RFC 3463) in `s`: `[245].d{1,3}.d{1,3}` standing alone.
+pub fn status(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i + 5 <= b.len() {
+        if matches!(b[i], b'2' | b'4' | b'5') && b[i + 1] == b'.' {
+            let before = i.checked_sub(1).map(|j| b[j]);
+            if before.is_some_and(|x| x.is_ascii_alphanumeric() || x == b'.') {
+                i += 1;
+                continue;
+            }
+            let mut j = i + 2;
+            let d1 = j;
+            while j < b.len() && b[j].is_ascii_digit() && j - d1 < 4 {
+                j += 1;
+            }
+            if j > d1 && j - d1 <= 3 && b.get(j) == Some(&b'.') {
+                let d2 = j + 1;
+                let mut k = d2;
+                while k < b.len() && b[k].is_ascii_digit() && k - d2 < 4 {
+                    k += 1;
+                }
+                let after = b.get(k).copied();
+                let after_ok = after.is_none_or(|x| !(x.is_ascii_alphanumeric() || x == b'.'))
+                    || (after == Some(b'.') && !b.get(k + 1).is_some_and(|x| x.is_ascii_digit()));
+                if k > d2 && k - d2 <= 3 && after_ok {
+                    return s.get(i..k).map(str::to_string);
+                }
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Lines that mark where the returned message starts in plain-text bounces (lowercase).
+static ORIGINAL_MARKERS: &[&str] = &[
+    "below this line is a copy of the message",
+    "this is a copy of the message",
+    "original message",
+    "original-message",
+    "the header of the original message",
+    "the original message was",
+    "returned message follows",
+    "message headers follow",
+    "unsent message below",
+    "undelivered message headers",
+    "headers of your message",
+    "original message headers",
+    "message header follows",
+    "copy of the original",
+    "the text you sent follows",
+    "headers of the original",
+    "your message reads",
+    "returned mail follows",
+    "message that could not be delivered",
+    "original mail header",
+    "message text follows",
+];
+
+/// Where a returned message starts in plain text: the byte offset of its first header line after
+/// a marker line, or of a header block that follows a blank line near the end. None when absent.
+pub fn original_start(text: &str) -> Option<usize> {
+    let mut pos = 0;
+    let mut lines = 0;
+    let mut after_marker = false;
+    while pos < text.len() && lines < MAX_LINES {
+        lines += 1;
+        let end = text[pos..].find('\n').map(|i| pos + i).unwrap_or(text.len());
+        let line = &text[pos..end];
+        let t = line.trim();
+        if after_marker {
+            if !t.is_empty() {
+                if looks_like_header(line) {
+                    return Some(pos);
+                }
+                if !t.starts_with('-') && !t.starts_with('=') && !t.starts_with('*') {
+                    after_marker = false;
+                }
+            }
+        } else if t.len() < 120 && t.len() > 6 {
+            let lower = t.to_ascii_lowercase();
+            if ORIGINAL_MARKERS.iter().any(|m| lower.contains(m))
+                && (t.starts_with('-') || t.starts_with('=') || t.starts_with('*') || t.starts_with('[') || t.ends_with(':') || t.ends_with('-') || t.ends_with('.') || lower.contains("follow") || lower.contains("below"))
+            {
+                after_marker = true;
+            }
+        }
+        pos = end + 1;
+    }
+    None
+}
+
+/// Whether a line looks like a header field line (`Name: value`) of a returned message.
+pub fn looks_like_header(line: &str) -> bool {
+    let Some(colon) = line.find(':') else {
+        return false;
+    };
+    let name = &line[..colon];
+    !name.is_empty()
+        && name.len() < 40
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && (name.contains('-') || KNOWN_HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h)))
+}
+
+static KNOWN_HEADERS: &[&str] = &[
+    "received", "from", "to", "subject", "date", "cc", "sender", "references", "bcc",
+];
+
+/// A failed recipient found in plain text: its address, and the byte range of its block.
+#[derive(Debug)]
+pub struct Block {
+    pub address: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Line prefixes (lowercase, trimmed) after which an address starts a recipient block.
+static HEAD_PREFIXES: &[&str] = &[
+    "to:", "recipient:", "recipients:", "address:", "rcpt to:", "failed recipient:", "original recipient:",
+    "final-recipient:", "final recipient:", "original-recipient:", "<", "(", "failed address:", "email:",
+    "recipient address:", "unknown address:", "undeliverable address:", "destinataire :", "empfänger:",
+    "to", "failed to deliver to", "could not be delivered to", "delivery to", "your message to",
+    "was not delivered to", "failed:", "user",
+];
+
+/// The recipient blocks of a plain-text bounce. `skip` holds addresses (lowercase) that are not
+/// recipients (the bounce's sender and addressee).
+pub fn blocks(text: &str, skip: &[String]) -> Vec<Block> {
+    let mut heads: Vec<(String, usize)> = Vec::new();
+    let mut pos = 0;
+    let mut lines = 0;
+    while pos < text.len() && lines < MAX_LINES {
+        lines += 1;
+        let end = text[pos..].find('\n').map(|i| pos + i).unwrap_or(text.len());
+        let line = &text[pos..end];
+        if let Some(&(s, e)) = addresses(line).first() {
+            let prefix = line[..s].trim().to_ascii_lowercase();
+            let prefix = prefix.trim_end_matches(['<', '"', '\'', ' ']).trim_end();
+            let head = prefix.is_empty()
+                || HEAD_PREFIXES.iter().any(|p| prefix == *p || (p.len() > 3 && prefix.ends_with(p)))
+                || prefix.ends_with("rfc822;")
+                || prefix.ends_with("to:");
+            let addr = line[s..e].to_ascii_lowercase();
+            let excluded = skip.iter().any(|x| *x == addr)
+                || prefix.starts_with("from")
+                || prefix.starts_with("return-path")
+                || prefix.starts_with("reply-to")
+                || prefix.starts_with("sender")
+                || prefix.starts_with("message-id")
+                || is_daemon(&addr);
+            if head && !excluded && heads.len() < MAX_ADDRESSES {
+                heads.push((addr, pos));
+            }
+        }
+        pos = end + 1;
+    }
+    let mut out: Vec<Block> = Vec::new();
+    for (i, (addr, start)) in heads.iter().enumerate() {
+        if out.iter().any(|b| b.address == *addr) {
+            continue;
+        }
+        // The block runs to the next head naming another address, at most MAX_BLOCK_LINES.
+        let mut end = heads
+            .iter()
+            .skip(i + 1)
+            .find(|(a, _)| a != addr)
+            .map(|(_, p)| *p)
+            .unwrap_or(text.len());
+        let mut n = 0;
+        let mut p = *start;
+        while p < end && n < MAX_BLOCK_LINES {
+            p = text[p..end].find('\n').map(|x| p + x + 1).unwrap_or(end);
+            n += 1;
+        }
+        end = p.min(end);
+        out.push(Block {
+            address: addr.clone(),
+            start: *start,
+            end,
+        });
+    }
+    out
+}
+
+/// Whether an address is a mail system's own (mailer-daemon, postmaster).
+pub fn is_daemon(addr: &str) -> bool {
+    let local = addr.split('@').next().unwrap_or("");
+    local.eq_ignore_ascii_case("mailer-daemon")
+        || local.eq_ignore_ascii_case("postmaster")
+        || local.eq_ignore_ascii_case("mail-daemon")
+        || local.eq_ignore_ascii_case("mailerdaemon")
+}
