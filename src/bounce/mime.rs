@@ -261,7 +261,10 @@ fn walk_at<'a>(
             if let Some(ps) = part_start {
                 walk_at(text, ps, end, depth + 1, out, report_type);
             }
-            return;
+            if !out.is_empty() {
+                return;
+            }
+            // No boundary found: read the body as text.
         }
     }
     let body = text.get(body_start..end).unwrap_or("");

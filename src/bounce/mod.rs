@@ -297,7 +297,7 @@ pub fn analyze(input: &[u8]) -> BounceReport {
     }
     // A returned message pasted inline in the text.
     let mut bounce_text: &str = &body_text;
-    if let Some(start) = scan::original_start(&body_text) {
+    if let Some((marker, start)) = scan::original_start(&body_text) {
         if original.is_none() {
             let line = if body_offset != usize::MAX {
                 mime::line_of(&text, body_offset + start)
@@ -310,7 +310,7 @@ pub fn analyze(input: &[u8]) -> BounceReport {
                 text: cut(body_text.get(start..).unwrap_or(""), MAX_ORIGINAL),
             });
         }
-        bounce_text = body_text.get(..start).unwrap_or(&body_text);
+        bounce_text = body_text.get(..marker).unwrap_or(&body_text);
     } else if dsn.is_none() && original.is_none() {
         // A bounce that quotes the returned headers after the report without a marker line is
         // left as is: the text is all report.
@@ -356,6 +356,11 @@ pub fn analyze(input: &[u8]) -> BounceReport {
         let l = lower.as_str();
         (l.contains("final-recipient:") && l.contains("status:")).then_some(bounce_text)
     });
+    if dsn_text.is_none() && lower.contains("\"notificationtype\"") {
+        if let Some(r) = ses_notification(bounce_text, &mut raws) {
+            return r;
+        }
+    }
     if let Some(d) = dsn_text {
         parse_dsn(d, &mut raws, &mut reporting_mta, &mut arrival);
         if dsn.is_some() {
@@ -617,11 +622,23 @@ fn finish_recipient(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecipi
         .and_then(|s| s.bytes().next())
         .or_else(|| reply_code.map(|c| if c >= 500 { b'5' } else if c >= 400 { b'4' } else { b'2' }));
     let delivered = class == Some(b'2') || matches!(action.as_str(), "delivered" | "relayed" | "expanded");
+    let command = scan::command(&words_l);
+    let status_reason = status.as_deref().and_then(reason::from_status);
     let reason = if delivered {
         Reason::Delivered
     } else if let Some(r) = reason::from_text(&words_l) {
-        r
-    } else if let Some(r) = status.as_deref().and_then(reason::from_status) {
+        // A "no such user" answer to DATA (or to no named command) means a filter refused
+        // the message, unless the status code says the mailbox does not exist.
+        let filter_status = status.as_deref().is_some_and(|s| s.get(1..4) == Some(".2.") && !s.ends_with(".2.2"));
+        if r == Reason::Userunknown
+            && status_reason != Some(Reason::Userunknown)
+            && (matches!(command, Some(scan::Command::Data)) || (command.is_none() && filter_status))
+        {
+            Reason::Filtered
+        } else {
+            r
+        }
+    } else if let Some(r) = status_reason {
         r
     } else if let Some(r) = reason::from_text(all_lower) {
         r
@@ -703,13 +720,24 @@ fn feedback_report(part: &str, top: &mime::Headers<'_>, original: Option<Origina
         arrival_date: h.value("arrival-date").or_else(|| h.value("received-date")),
     };
     let orig = original.as_ref().map(|o| mime::headers(&o.text));
-    let rcpt = h
-        .value("original-rcpt-to")
-        .and_then(|v| first_address(&v))
-        .or_else(|| orig.as_ref().and_then(|o| o.value("to")).and_then(|v| first_address(&v)))
-        .or_else(|| h.value("removal-recipient").and_then(|v| first_address(&v)));
+    let mut rcpts: Vec<String> = h
+        .fields
+        .iter()
+        .filter(|f| f.name.eq_ignore_ascii_case("original-rcpt-to"))
+        .filter_map(|f| first_address(&f.value()))
+        .take(MAX_RECIPIENTS)
+        .collect();
+    if rcpts.is_empty() {
+        rcpts.extend(
+            orig.as_ref()
+                .and_then(|o| o.value("to"))
+                .and_then(|v| first_address(&v))
+                .or_else(|| h.value("removal-recipient").and_then(|v| first_address(&v)))
+                .or_else(|| top.value("to").and_then(|v| first_address(&v))),
+        );
+    }
     let recipients: Vec<BouncedRecipient> =
-        rcpt.into_iter().map(|a| simple_recipient(a, Reason::Feedback)).collect();
+        rcpts.into_iter().map(|a| simple_recipient(a, Reason::Feedback)).collect();
     let kind_word = info.feedback_type.clone().unwrap_or_else(|| "abuse".into());
     let summary = format!(
         "A feedback report ({kind_word}), not a bounce: a mailbox provider forwards a recipient's complaint{}. The message was delivered; the recipient marked it as spam or reported it.",
@@ -917,4 +945,59 @@ fn case_facts(top: &mime::Headers<'_>, report: &BounceReport, arrival: Option<St
         servers,
         text,
     }
+}
+
+/// An Amazon SES notification (JSON in the body): bounces become recipients; a complaint is a
+/// feedback report, returned at once.
+fn ses_notification(text: &str, raws: &mut Vec<Raw>) -> Option<BounceReport> {
+    let kind = scan::json_str(text, "notificationType")?;
+    if kind.eq_ignore_ascii_case("complaint") {
+        let rcpt = scan::json_str(text, "complainedRecipients")
+            .or_else(|| {
+                let i = text.find("complainedRecipients")?;
+                scan::json_str(text.get(i..)?, "emailAddress")
+            })
+            .map(str::to_ascii_lowercase);
+        let recipients = rcpt.into_iter().map(|a| simple_recipient(a, Reason::Feedback)).collect();
+        return Some(BounceReport {
+            kind: BounceKind::Feedback,
+            format: Some("amazon_ses".into()),
+            summary: "An Amazon SES complaint notification, not a bounce: a recipient marked the message as spam.".into(),
+            refused_by: RefusedBy::Unknown,
+            reporting_mta: None,
+            recipients,
+            feedback: Some(FeedbackInfo {
+                feedback_type: scan::json_str(text, "complaintFeedbackType").map(str::to_string),
+                ..FeedbackInfo::default()
+            }),
+            case_facts: CaseFacts::default(),
+            original: None,
+        });
+    }
+    let start = text.find("bouncedRecipients").or_else(|| text.find("deliveredRecipients"))?;
+    let mut rest = text.get(start..)?;
+    let reporting = scan::json_str(text, "reportingMTA").map(typed_value);
+    for _ in 0..MAX_RECIPIENTS {
+        let Some(i) = rest.find("\"emailAddress\"") else { break };
+        rest = rest.get(i..)?;
+        let obj_end = rest.find('}').unwrap_or(rest.len());
+        let obj = rest.get(..obj_end)?;
+        let Some(addr) = scan::json_str(obj, "emailAddress") else { break };
+        let diag = scan::json_str(obj, "diagnosticCode").unwrap_or("");
+        let (dtype, dtext) = match diag.split_once(';') {
+            Some((t, r)) if t.len() < 20 => (t.trim().to_ascii_uppercase(), r.trim().to_string()),
+            _ => (String::new(), diag.to_string()),
+        };
+        raws.push(Raw {
+            address: addr.to_ascii_lowercase(),
+            action: scan::json_str(obj, "action").map(str::to_ascii_lowercase),
+            status: scan::json_str(obj, "status").and_then(scan::status),
+            diagnostic: dtext,
+            diagnostic_type: dtype,
+            remote_mta: reporting.clone(),
+            ..Raw::default()
+        });
+        rest = rest.get(obj_end..)?;
+    }
+    None
 }

@@ -113,7 +113,7 @@ impl Reason {
 const ORDER: [Reason; 29] = [
     Mailboxfull, Mesgtoobig, Exceedlimit, Suspend, Hasmoved, Norelaying, Authfailure, Requireptr,
     Badreputation, Virusdetected, Userunknown, Filtered, Notcompliantrfc, Contenterror, Rejected,
-    Hostunknown, Spamdetected, Speeding, Toomanyconn, Blocked, Policyviolation, Systemfull,
+    Hostunknown, Spamdetected, Speeding, Toomanyconn, Policyviolation, Blocked, Systemfull,
     Notaccept, Expired, Securityerror, Systemerror, Networkerror, Mailererror, Syntaxerror,
 ];
 
@@ -194,7 +194,7 @@ static PHRASES: &[(&str, Reason)] = &[
     ("not our customer", Userunknown), ("no mail box", Userunknown), ("mailbox is unavailable", Userunknown),
     ("invalid user", Userunknown), ("unknown or illegal alias", Userunknown), ("no such local user", Userunknown),
     ("is not a valid e-mail", Userunknown), ("this user doesn't have", Userunknown), ("recipient rejected", Userunknown),
-    ("non-existent", Userunknown), ("nonexistent", Userunknown), ("not listed in", Userunknown),
+    ("address couldn't be found", Userunknown), ("check if address is correct", Userunknown), ("non-existent", Userunknown), ("nonexistent", Userunknown), ("not listed in", Userunknown),
     // filtered
     ("due to user's preferences", Filtered), ("blocked by recipient", Filtered), ("refused by recipient", Filtered),
     ("rejected by recipient", Filtered), ("recipient has blocked", Filtered), ("sender is blacklisted by recipient", Filtered),
@@ -218,7 +218,8 @@ static PHRASES: &[(&str, Reason)] = &[
     ("return path", Rejected), ("envelope sender", Rejected), ("sender unknown", Rejected), ("sender blocked", Rejected),
     ("reject from", Rejected), ("sender verification", Rejected), ("not allowed to send", Rejected),
     ("sender address", Rejected), ("your domain has no mx", Rejected), ("from address", Rejected),
-    ("rejected sender", Rejected), ("sender is rejected", Rejected), ("mail from rejected", Rejected),
+    ("rejected sender", Rejected), ("sender was rejected", Rejected), ("address that has been blacklisted", Rejected),
+    ("permission to post", Rejected), ("sender was denied", Rejected), ("sender is rejected", Rejected), ("mail from rejected", Rejected),
     // host unknown
     ("host unknown", Hostunknown), ("unknown host", Hostunknown), ("host not found", Hostunknown),
     ("domain not found", Hostunknown), ("domain does not exist", Hostunknown), ("no such domain", Hostunknown),
@@ -251,8 +252,8 @@ static PHRASES: &[(&str, Reason)] = &[
     // policy
     ("policy violation", Policyviolation), ("violates", Policyviolation), ("policy reasons", Policyviolation),
     ("by policy", Policyviolation), ("prohibited attachment", Policyviolation), ("attachment", Policyviolation),
-    ("local policy", Policyviolation), ("security policy", Policyviolation), ("policy", Policyviolation),
-    ("not authorized", Policyviolation), ("restricted", Policyviolation),
+    ("local policy", Policyviolation), ("security policy", Policyviolation), ("content presents a potential", Policyviolation),
+    ("policy violation", Policyviolation), ("violation of", Policyviolation),
     // system full
     ("system full", Systemfull), ("mail system full", Systemfull), ("disk full", Systemfull), ("insufficient system storage", Systemfull),
     // not accept
@@ -337,7 +338,12 @@ fn matches(lower: &[u8]) -> u64 {
 
 /// The highest-priority reason named in `lower` (lowercased text), if any.
 pub fn from_text(lower: &str) -> Option<Reason> {
-    let set = matches(lower.as_bytes());
+    let mut set = matches(lower.as_bytes());
+    let bit = |r: Reason| ORDER.iter().position(|x| *x == r).map_or(0, |p| 1u64 << p);
+    // "Domain of sender address does not exist": the sender, not the mailbox.
+    if set & bit(Userunknown) != 0 && set & (bit(Rejected) | bit(Hasmoved) | bit(Notaccept)) != 0 {
+        set &= !bit(Userunknown);
+    }
     if set == 0 {
         return None;
     }

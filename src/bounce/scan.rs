@@ -138,12 +138,13 @@ static ORIGINAL_MARKERS: &[&str] = &[
     "message text follows",
 ];
 
-/// Where a returned message starts in plain text: the byte offset of its first header line after
-/// a marker line, or of a header block that follows a blank line near the end. None when absent.
-pub fn original_start(text: &str) -> Option<usize> {
+/// Where a returned message starts in plain text after a marker line: the byte offsets of the
+/// marker line and of the message's first header line. None when absent.
+pub fn original_start(text: &str) -> Option<(usize, usize)> {
     let mut pos = 0;
     let mut lines = 0;
     let mut after_marker = false;
+    let mut marker = 0;
     while pos < text.len() && lines < MAX_LINES {
         lines += 1;
         let end = text[pos..].find('\n').map(|i| pos + i).unwrap_or(text.len());
@@ -152,7 +153,7 @@ pub fn original_start(text: &str) -> Option<usize> {
         if after_marker {
             if !t.is_empty() {
                 if looks_like_header(line) {
-                    return Some(pos);
+                    return Some((marker, pos));
                 }
                 if !t.starts_with('-') && !t.starts_with('=') && !t.starts_with('*') {
                     after_marker = false;
@@ -164,6 +165,7 @@ pub fn original_start(text: &str) -> Option<usize> {
                 && (t.starts_with('-') || t.starts_with('=') || t.starts_with('*') || t.starts_with('[') || t.ends_with(':') || t.ends_with('-') || t.ends_with('.') || lower.contains("follow") || lower.contains("below"))
             {
                 after_marker = true;
+                marker = pos;
             }
         }
         pos = end + 1;
@@ -220,7 +222,8 @@ pub fn blocks(text: &str, skip: &[String]) -> Vec<Block> {
             let head = prefix.is_empty()
                 || HEAD_PREFIXES.iter().any(|p| prefix == *p || (p.len() > 3 && prefix.ends_with(p)))
                 || prefix.ends_with("rfc822;")
-                || prefix.ends_with("to:");
+                || prefix.ends_with("to:")
+                || prefix.ends_with(" to");
             let addr = line[s..e].to_ascii_lowercase();
             let excluded = skip.iter().any(|x| *x == addr)
                 || prefix.starts_with("from")
@@ -270,4 +273,81 @@ pub fn is_daemon(addr: &str) -> bool {
         || local.eq_ignore_ascii_case("postmaster")
         || local.eq_ignore_ascii_case("mail-daemon")
         || local.eq_ignore_ascii_case("mailerdaemon")
+}
+
+/// The SMTP command a refusal answered, from the words around it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    /// HELO, EHLO or the greeting.
+    Connect,
+    /// MAIL FROM.
+    Mail,
+    /// RCPT TO.
+    Rcpt,
+    /// DATA or end of data.
+    Data,
+}
+
+/// The SMTP command named in `lower` (lowercased text), if any.
+pub fn command(lower: &str) -> Option<Command> {
+    const KEYS: &[(&str, Command)] = &[
+        ("end of data", Command::Data),
+        ("after data", Command::Data),
+        ("reply to data", Command::Data),
+        (">>> data", Command::Data),
+        ("after end of data", Command::Data),
+        ("rcpt to", Command::Rcpt),
+        ("rcpt_to", Command::Rcpt),
+        ("does not like recipient", Command::Rcpt),
+        ("rcpt command", Command::Rcpt),
+        ("after rcpt", Command::Rcpt),
+        ("mail from", Command::Mail),
+        ("after mail", Command::Mail),
+        ("reply to helo", Command::Connect),
+        ("reply to ehlo", Command::Connect),
+        ("after helo", Command::Connect),
+        ("after ehlo", Command::Connect),
+        ("after initial connection", Command::Connect),
+        ("reply to initial", Command::Connect),
+    ];
+    KEYS.iter().find(|(k, _)| lower.contains(k)).map(|(_, c)| *c)
+}
+
+/// The value of `"key":"value"` in JSON-like text (escapes kept as written), bounded.
+pub fn json_str<'a>(s: &'a str, key: &str) -> Option<&'a str> {
+    let pat = format!("\"{key}\"");
+    let i = s.find(&pat)? + pat.len();
+    let rest = s.get(i..)?.trim_start().strip_prefix(':')?.trim_start();
+    let rest = rest.strip_prefix('"')?;
+    let b = rest.as_bytes();
+    let mut j = 0;
+    while j < b.len() && j < 4096 {
+        match b[j] {
+            b'\\' => j += 2,
+            b'"' => return rest.get(..j),
+            _ => j += 1,
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_inline_original() {
+        let t = "Remote host said: 550 5.7.1 denied\n\n--- Below this line is a copy of the message.\n\nReturn-Path: <a@b.c>\nSubject: x\n";
+        let (_, s) = original_start(t).expect("found");
+        assert!(t[s..].starts_with("Return-Path"));
+    }
+
+    #[test]
+    fn codes() {
+        assert_eq!(reply_code("said: 550 5.1.1 <a@b.c>"), Some(550));
+        assert_eq!(reply_code("192.0.2.250 port 25"), None);
+        assert_eq!(status("said: 550 5.1.1 <a@b.c>").as_deref(), Some("5.1.1"));
+        assert_eq!(status("ip 192.0.2.1 and 5.7.1."), Some("5.7.1".into()));
+        assert_eq!(status("version 4.2.1.5"), None);
+    }
 }
