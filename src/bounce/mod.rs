@@ -601,7 +601,7 @@ fn finish_recipient(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecipi
     } else {
         String::new()
     };
-    let words_l = format!("{} {}", words.to_lowercase(), r.context.to_lowercase());
+    let words_l = mime::squeeze(&format!("{words} {}", r.context), 8192).to_lowercase();
     let reply_code = scan::reply_code(&words)
         .or_else(|| scan::reply_code(&r.context))
         .or_else(|| scan::reply_code(bounce_text));
@@ -622,34 +622,26 @@ fn finish_recipient(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecipi
         .and_then(|s| s.bytes().next())
         .or_else(|| reply_code.map(|c| if c >= 500 { b'5' } else if c >= 400 { b'4' } else { b'2' }));
     let delivered = class == Some(b'2') || matches!(action.as_str(), "delivered" | "relayed" | "expanded");
-    let command = scan::command(&words_l);
-    let status_reason = status.as_deref().and_then(reason::from_status);
+    let stage = match scan::command(&words_l) {
+        Some(scan::Command::Rcpt) => reason::Stage::Rcpt,
+        Some(scan::Command::Mail | scan::Command::Connect) => reason::Stage::BeforeRcpt,
+        _ => reason::Stage::DataOrUnknown,
+    };
+    let set = reason::phrases(&words_l);
     let reason = if delivered {
         Reason::Delivered
-    } else if let Some(r) = reason::from_text(&words_l) {
-        // A "no such user" answer to DATA (or to no named command) means a filter refused
-        // the message, unless the status code says the mailbox does not exist.
-        let filter_status = status.as_deref().is_some_and(|s| s.get(1..4) == Some(".2.") && !s.ends_with(".2.2"));
-        if r == Reason::Userunknown
-            && status_reason != Some(Reason::Userunknown)
-            && (matches!(command, Some(scan::Command::Data)) || (command.is_none() && filter_status))
-        {
-            Reason::Filtered
-        } else {
-            r
-        }
-    } else if let Some(r) = status_reason {
+    } else if let Some(r) = reason::decide(set, status.as_deref(), stage) {
         r
-    } else if let Some(r) = reason::from_text(all_lower) {
+    } else if let Some(r) = reason::decide(reason::phrases(all_lower), status.as_deref(), stage) {
         r
     } else if status.as_deref().is_some_and(|s| s.get(1..3) == Some(".6")) {
         Reason::Contenterror
     } else if status.as_deref().is_some_and(|s| s.get(1..3) == Some(".7")) {
         Reason::Securityerror
-    } else if action == "delayed" {
-        Reason::Expired
     } else if r.diagnostic_type.starts_with("X-UNIX") {
         Reason::Mailererror
+    } else if action == "delayed" {
+        Reason::Expired
     } else if !words.is_empty() {
         Reason::Onhold
     } else {

@@ -109,13 +109,23 @@ impl Reason {
     }
 }
 
-/// Priority when several reasons' phrases occur in one text: the first wins.
-const ORDER: [Reason; 29] = [
-    Mailboxfull, Mesgtoobig, Exceedlimit, Suspend, Hasmoved, Norelaying, Authfailure, Requireptr,
-    Badreputation, Virusdetected, Userunknown, Filtered, Notcompliantrfc, Contenterror, Rejected,
-    Hostunknown, Spamdetected, Speeding, Toomanyconn, Policyviolation, Blocked, Systemfull,
-    Notaccept, Expired, Securityerror, Systemerror, Networkerror, Mailererror, Syntaxerror,
+/// First pass: a reason wins here when its phrases occur or the status code names it.
+const ORDER0: &[Reason] = &[
+    Mailboxfull, Mesgtoobig, Exceedlimit, Suspend, Hasmoved, Norelaying, Authfailure, Userunknown,
+    Filtered, Requireptr, Notcompliantrfc, Badreputation, Contenterror, Rejected, Hostunknown,
+    Spamdetected, Speeding, Toomanyconn, Blocked,
 ];
+
+/// Second pass: phrases only.
+const ORDER1: &[Reason] = &[
+    Mailboxfull, Authfailure, Badreputation, Speeding, Spamdetected, Virusdetected, Policyviolation,
+    Norelaying, Systemerror, Networkerror, Suspend, Contenterror, Systemfull, Notaccept, Expired,
+    Securityerror, Mailererror, Syntaxerror,
+];
+
+const fn bit(r: Reason) -> u64 {
+    1u64 << (r as u8)
+}
 
 /// Lowercase phrases that name a reason. Short, distinctive pieces of the wording real servers
 /// use; matched as substrings of the lowercased text.
@@ -123,7 +133,7 @@ static PHRASES: &[(&str, Reason)] = &[
     // mailbox full
     ("mailbox full", Mailboxfull), ("mailbox is full", Mailboxfull), ("mailbox size limit", Mailboxfull),
     ("quota exceeded", Mailboxfull), ("over quota", Mailboxfull), ("overquota", Mailboxfull),
-    ("exceeded storage", Mailboxfull), ("exceeds the storage", Mailboxfull), ("insufficient disk space", Mailboxfull),
+    ("exceeded storage", Mailboxfull), ("exceeds the storage", Mailboxfull), 
     ("mailbox has exceeded", Mailboxfull), ("mailbox exceeded", Mailboxfull), ("user is over", Mailboxfull),
     ("would exceed mailbox quota", Mailboxfull), ("recipient's mailbox is full", Mailboxfull),
     ("mail box full", Mailboxfull), ("mailfolder is full", Mailboxfull), ("account is full", Mailboxfull),
@@ -134,16 +144,16 @@ static PHRASES: &[(&str, Reason)] = &[
     ("message size exceeds", Mesgtoobig), ("message too large", Mesgtoobig), ("message is too large", Mesgtoobig),
     ("size exceeds", Mesgtoobig), ("message too big", Mesgtoobig), ("exceeds size limit", Mesgtoobig),
     ("exceeds maximum message size", Mesgtoobig), ("message file too big", Mesgtoobig), ("size limit exceeded", Mesgtoobig),
-    ("message length exceeds", Mesgtoobig), ("exceeded max message size", Mesgtoobig), ("message is larger than", Mesgtoobig),
+    ("message length exceeds", Mesgtoobig), ("line limit exceeded", Mesgtoobig), ("exceeded max message size", Mesgtoobig), ("message is larger than", Mesgtoobig),
     // limits
-    ("too many recipients", Exceedlimit), ("message header size exceeds", Exceedlimit), ("exceeds the maximum", Exceedlimit),
+    ("message header size exceeds", Exceedlimit), ("exceeds the maximum", Exceedlimit),
     // suspended
     ("account disabled", Suspend), ("account has been disabled", Suspend), ("account is disabled", Suspend),
     ("mailbox disabled", Suspend), ("mailbox is disabled", Suspend), ("account suspended", Suspend),
     ("account is suspended", Suspend), ("has been suspended", Suspend), ("is inactive", Suspend),
     ("account inactive", Suspend), ("mailbox unavailable or deactivated", Suspend), ("account deactivated", Suspend),
     ("not an active mailbox", Suspend), ("mailbox is frozen", Suspend), ("account is locked", Suspend),
-    ("recipient suspended", Suspend), ("temporarily disabled", Suspend), ("has been disabled", Suspend),
+    ("recipient suspended", Suspend), ("recipient account is blocked", Suspend), ("reach is disabled", Suspend), ("temporary locked", Suspend), ("temporarily locked", Suspend), ("temporarily disabled", Suspend), ("has been disabled", Suspend),
     ("inactive user", Suspend), ("inactive mailbox", Suspend), ("account expired", Suspend),
     // moved
     ("address has moved", Hasmoved), ("has moved to", Hasmoved), ("no longer with", Hasmoved),
@@ -151,14 +161,14 @@ static PHRASES: &[(&str, Reason)] = &[
     // relaying
     ("relay access denied", Norelaying), ("relaying denied", Norelaying), ("relay not permitted", Norelaying),
     ("not permitted to relay", Norelaying), ("relaying not allowed", Norelaying), ("we do not relay", Norelaying),
-    ("unable to relay", Norelaying), ("relay denied", Norelaying), ("relaying mail to", Norelaying),
+    ("unable to relay", Norelaying), ("not configured to relay", Norelaying), ("relay denied", Norelaying), ("relaying mail to", Norelaying),
     ("not allowed to relay", Norelaying), ("relay prohibited", Norelaying), ("relaying is prohibited", Norelaying),
     ("no relaying allowed", Norelaying), ("mail server does not relay", Norelaying),
     // authentication
     ("spf check", Authfailure), ("spf fail", Authfailure), ("spf validation", Authfailure), ("sender policy framework", Authfailure),
     ("dmarc policy", Authfailure), ("dmarc validation", Authfailure), ("dmarc check", Authfailure), ("dkim signature", Authfailure),
     ("dkim validation", Authfailure), ("dkim check", Authfailure), ("unauthenticated email", Authfailure),
-    ("is not authorized to send", Authfailure), ("not designated", Authfailure), ("spf record", Authfailure),
+    ("is not authorized to send", Authfailure), ("not designated", Authfailure), 
     ("dmarc fail", Authfailure), ("spf=fail", Authfailure), ("dmarc=fail", Authfailure), ("failed the dmarc", Authfailure),
     ("spf hard fail", Authfailure), ("sender authentication", Authfailure), ("authentication failed", Authfailure),
     ("5.7.23", Authfailure), ("5.7.26", Authfailure), ("5.7.509", Authfailure),
@@ -167,11 +177,11 @@ static PHRASES: &[(&str, Reason)] = &[
     ("cannot find your hostname", Requireptr), ("cannot resolve your address", Requireptr), ("no reverse", Requireptr),
     ("reverse hostname", Requireptr), ("rdns", Requireptr), ("dns ptr", Requireptr), ("client host rejected: cannot find", Requireptr),
     ("ip name lookup failed", Requireptr), ("unresolvable", Requireptr), ("5.7.25", Requireptr),
-    ("please configure your dns", Requireptr), ("missing ptr", Requireptr),
+    ("please configure your dns", Requireptr), ("mismatches client ip", Requireptr), ("missing ptr", Requireptr),
     // reputation
     ("low reputation", Badreputation), ("poor reputation", Badreputation), ("bad reputation", Badreputation),
     ("ip reputation", Badreputation), ("sender reputation", Badreputation), ("domain reputation", Badreputation),
-    ("sending reputation", Badreputation), ("due to reputation", Badreputation),
+    ("sending reputation", Badreputation), ("due to reputation", Badreputation), ("user complaints", Badreputation),
     // virus
     ("virus", Virusdetected), ("malware", Virusdetected), ("infected", Virusdetected),
     // user unknown
@@ -183,7 +193,7 @@ static PHRASES: &[(&str, Reason)] = &[
     ("invalid mailbox", Userunknown), ("mailbox unavailable", Userunknown), ("no mailbox", Userunknown),
     ("not a valid mailbox", Userunknown), ("recipient address rejected: user", Userunknown), ("no such recipient", Userunknown),
     ("unknown local part", Userunknown), ("unknown local-part", Userunknown), ("is not a valid user", Userunknown),
-    ("address rejected", Userunknown), ("user doesn't exist", Userunknown), ("no such person", Userunknown),
+    ("address rejected.", Userunknown), ("user doesn't exist", Userunknown), ("no such person", Userunknown),
     ("no account by that name", Userunknown), ("no longer accepts mail", Userunknown), ("email account that you tried to reach does not exist", Userunknown),
     ("invalid address", Userunknown), ("address not present", Userunknown), ("no valid recipients", Userunknown),
     ("not a valid recipient", Userunknown), ("user not exist", Userunknown), ("recipient does not exist", Userunknown),
@@ -209,7 +219,7 @@ static PHRASES: &[(&str, Reason)] = &[
     ("message is not rfc", Notcompliantrfc), ("non-compliant", Notcompliantrfc),
     // content
     ("improper use of 8-bit", Contenterror), ("malformed message", Contenterror), ("invalid header", Contenterror),
-    ("message header", Contenterror), ("message contains invalid", Contenterror),
+    ("message header", Contenterror), ("media error", Contenterror), ("message contains invalid", Contenterror),
     // sender rejected
     ("sender rejected", Rejected), ("sender address rejected", Rejected), ("sender denied", Rejected),
     ("domain of sender address", Rejected), ("sender domain", Rejected), ("sender verify failed", Rejected),
@@ -219,25 +229,25 @@ static PHRASES: &[(&str, Reason)] = &[
     ("reject from", Rejected), ("sender verification", Rejected), ("not allowed to send", Rejected),
     ("sender address", Rejected), ("your domain has no mx", Rejected), ("from address", Rejected),
     ("rejected sender", Rejected), ("sender was rejected", Rejected), ("address that has been blacklisted", Rejected),
-    ("permission to post", Rejected), ("sender was denied", Rejected), ("sender is rejected", Rejected), ("mail from rejected", Rejected),
+    ("permission to post", Rejected), ("purported responsible address", Rejected), ("sender was denied", Rejected), ("sender is rejected", Rejected), ("mail from rejected", Rejected),
     // host unknown
     ("host unknown", Hostunknown), ("unknown host", Hostunknown), ("host not found", Hostunknown),
     ("domain not found", Hostunknown), ("domain does not exist", Hostunknown), ("no such domain", Hostunknown),
-    ("name or service not known", Hostunknown), ("unrouteable mail domain", Hostunknown), ("no mx", Hostunknown),
+    ("name or service not known", Hostunknown), ("unrouteable mail domain", Hostunknown), ("no mx found", Notaccept), ("couldn't find a mail exchanger", Notaccept), ("doesn't receive email", Notaccept),
     ("unknown domain", Hostunknown), ("domain name not found", Hostunknown), ("host or domain name not found", Hostunknown),
-    ("recipient domain", Hostunknown), ("domain is not", Hostunknown), ("invalid domain", Hostunknown),
+    ("domain is not", Hostunknown),
     ("nxdomain", Hostunknown), ("no route to domain", Hostunknown), ("unknown mail domain", Hostunknown),
     ("domain must exist", Hostunknown), ("illegal host", Hostunknown), ("mx lookup failed", Hostunknown),
     // spam
     ("spam", Spamdetected), ("junk mail", Spamdetected), ("bulk mail", Spamdetected), ("unsolicited", Spamdetected),
     ("content rejected", Spamdetected), ("message content rejected", Spamdetected), ("scored too high", Spamdetected),
     ("suspicious content", Spamdetected), ("rejected as junk", Spamdetected), ("high probability of", Spamdetected),
-    ("uce", Spamdetected),
+    ("uce", Spamdetected), ("ube", Spamdetected),
     // rate
     ("rate limit", Speeding), ("too fast", Speeding), ("rate exceeded", Speeding), ("sending rate", Speeding),
     ("too many messages", Speeding), ("message rate", Speeding), ("throttl", Speeding), ("ratelimit", Speeding),
-    ("too many emails", Speeding), ("try again later", Speeding),
-    ("too many connections", Toomanyconn), ("connection limit", Toomanyconn), ("too many concurrent", Toomanyconn),
+    ("too many emails", Speeding), ("receiving mail at a rate", Speeding),
+    ("too many connections", Toomanyconn), ("connection rate limit", Toomanyconn), ("too many recipients", Toomanyconn), ("connection limit", Toomanyconn), ("too many concurrent", Toomanyconn),
     ("too many sessions", Toomanyconn), ("too many simultaneous", Toomanyconn),
     // blocked (the sending host)
     ("blacklist", Blocked), ("blocklist", Blocked), ("block list", Blocked), ("black list", Blocked),
@@ -247,15 +257,15 @@ static PHRASES: &[(&str, Reason)] = &[
     ("blocked using", Blocked), ("listed at", Blocked), ("listed on", Blocked), ("listed in", Blocked),
     ("ip address blocked", Blocked), ("your ip", Blocked), ("your host", Blocked), ("has been blocked", Blocked),
     ("is blocked", Blocked), ("blocked", Blocked), ("not allowed to connect", Blocked), ("denied by", Blocked),
-    ("connection rejected", Blocked), ("helo", Blocked), ("ehlo", Blocked), ("dynamic ip", Blocked), ("dial-up", Blocked),
-    ("dialup", Blocked), ("refused to talk", Blocked), ("residential", Blocked), ("rejected by dnsbl", Blocked),
+    ("connection rejected", Blocked), ("invalid ip for sending", Blocked), ("dynamic ip", Blocked), ("dial-up", Blocked),
+    ("dialup", Blocked), ("my name was rejected", Blocked), ("refused to talk", Blocked), ("residential", Blocked), ("rejected by dnsbl", Blocked),
     // policy
-    ("policy violation", Policyviolation), ("violates", Policyviolation), ("policy reasons", Policyviolation),
+    ("policy violation", Policyviolation), ("protocol violation", Policyviolation), ("violates", Policyviolation), ("policy reasons", Policyviolation),
     ("by policy", Policyviolation), ("prohibited attachment", Policyviolation), ("attachment", Policyviolation),
     ("local policy", Policyviolation), ("security policy", Policyviolation), ("content presents a potential", Policyviolation),
     ("policy violation", Policyviolation), ("violation of", Policyviolation),
     // system full
-    ("system full", Systemfull), ("mail system full", Systemfull), ("disk full", Systemfull), ("insufficient system storage", Systemfull),
+    ("system full", Systemfull), ("insufficient disk space", Systemfull), ("mail system full", Systemfull), ("disk full", Systemfull), ("insufficient system storage", Systemfull),
     // not accept
     ("does not accept mail", Notaccept), ("null mx", Notaccept), ("accepts no mail", Notaccept),
     ("not accept any mail", Notaccept), ("no mail is accepted", Notaccept),
@@ -271,13 +281,13 @@ static PHRASES: &[(&str, Reason)] = &[
     ("certificate", Securityerror), ("encryption required", Securityerror), ("smtp auth", Securityerror),
     // system
     ("mail loop", Systemerror), ("loops back to myself", Systemerror), ("too many hops", Systemerror),
-    ("local configuration error", Systemerror), ("internal error", Systemerror), ("server error", Systemerror),
-    ("system error", Systemerror), ("temporary failure", Systemerror), ("routing loop", Systemerror),
+    ("local configuration error", Systemerror), ("transaction failed", Systemerror), ("service currently unavailable", Systemerror), ("internal error", Systemerror), ("server error", Systemerror),
+    ("system error", Systemerror), ("routing loop", Systemerror),
     ("hop count exceeded", Systemerror), ("system not accepting", Systemerror), ("temporarily unavailable", Systemerror),
     ("service unavailable", Systemerror), ("configuration error", Systemerror), ("local error", Systemerror),
     // network
     ("network error", Networkerror), ("network is unreachable", Networkerror), ("no route to host", Networkerror),
-    ("connection timed out", Networkerror), ("could not connect", Networkerror), ("dns error", Networkerror),
+    ("wasn't able to establish", Networkerror), ("not found, try again", Networkerror), ("name service error", Networkerror), ("could not connect", Networkerror), ("dns error", Networkerror),
     ("lost connection", Networkerror), ("connection reset", Networkerror), ("name server", Networkerror),
     ("host unreachable", Networkerror), ("dns lookup", Networkerror),
     // mailer
@@ -285,7 +295,7 @@ static PHRASES: &[(&str, Reason)] = &[
     ("command died", Mailererror), ("command output", Mailererror), ("delivery to a program", Mailererror),
     // syntax
     ("syntax error", Syntaxerror), ("command unrecognized", Syntaxerror), ("command not recognized", Syntaxerror),
-    ("bad sequence of commands", Syntaxerror), ("unrecognized command", Syntaxerror),
+    ("bad sequence of commands", Syntaxerror), ("improper sequence", Syntaxerror), ("unrecognized command", Syntaxerror),
 ];
 
 fn index() -> &'static [Vec<u16>; 128] {
@@ -303,9 +313,10 @@ fn index() -> &'static [Vec<u16>; 128] {
     })
 }
 
-/// The reasons whose phrases occur in `lower` (already lowercased), as a bit set over
-/// [`ORDER`]. One pass over the text.
-fn matches(lower: &[u8]) -> u64 {
+/// The reasons whose phrases occur in `lower` (already lowercased), as a bit set. One pass
+/// over the text.
+pub fn phrases(lower: &str) -> u64 {
+    let lower = lower.as_bytes();
     let idx = index();
     let mut set = 0u64;
     for i in 0..lower.len() {
@@ -326,9 +337,7 @@ fn matches(lower: &[u8]) -> u64 {
                             continue;
                         }
                     }
-                    if let Some(pos) = ORDER.iter().position(|r| r == reason) {
-                        set |= 1 << pos;
-                    }
+                    set |= bit(*reason);
                 }
             }
         }
@@ -336,53 +345,137 @@ fn matches(lower: &[u8]) -> u64 {
     set
 }
 
-/// The highest-priority reason named in `lower` (lowercased text), if any.
-pub fn from_text(lower: &str) -> Option<Reason> {
-    let mut set = matches(lower.as_bytes());
-    let bit = |r: Reason| ORDER.iter().position(|x| *x == r).map_or(0, |p| 1u64 << p);
-    // "Domain of sender address does not exist": the sender, not the mailbox.
-    if set & bit(Userunknown) != 0 && set & (bit(Rejected) | bit(Hasmoved) | bit(Notaccept)) != 0 {
-        set &= !bit(Userunknown);
-    }
-    if set == 0 {
-        return None;
-    }
-    ORDER.get(set.trailing_zeros() as usize).copied()
+/// What the failed SMTP command was, as far as the text tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Before RCPT TO (greeting, HELO, MAIL FROM).
+    BeforeRcpt,
+    /// RCPT TO.
+    Rcpt,
+    /// DATA or after, or not named.
+    DataOrUnknown,
 }
 
-/// The reason an enhanced status code stands for, when it is specific enough.
+/// Decides the reason from the phrases found (`set`, from [`phrases`]), the status code and the
+/// SMTP stage, in the manner of Sisimai: specific reasons named by text or code first, then
+/// the broader ones named by text, then the code alone.
+pub fn decide(mut set: u64, status: Option<&str>, stage: Stage) -> Option<Reason> {
+    let st = status.and_then(from_status);
+    if st == Some(Delivered) {
+        return Some(Delivered);
+    }
+    // "Domain of sender address does not exist": the sender, not the mailbox.
+    if set & bit(Userunknown) != 0 && set & (bit(Rejected) | bit(Hasmoved) | bit(Notaccept) | bit(Mailboxfull)) != 0 {
+        set &= !bit(Userunknown);
+    }
+    // The more specific of two readings.
+    for (keep, drop) in [
+        (Toomanyconn, Speeding),
+        (Virusdetected, Spamdetected),
+        (Policyviolation, Blocked),
+        (Networkerror, Hostunknown),
+        (Notaccept, Hostunknown),
+        (Suspend, Blocked),
+    ] {
+        if set & bit(keep) != 0 {
+            set &= !bit(drop);
+        }
+    }
+    if st == Some(Exceedlimit) {
+        set &= !bit(Mesgtoobig);
+    }
+    let user_text = set & bit(Userunknown) != 0;
+    for &r in ORDER0 {
+        let hit = match r {
+            // A "no such user" in answer to RCPT, or with a code that says so, is an unknown
+            // user; the same words after DATA (or at no named stage) come from a filter.
+            Userunknown => {
+                (st == Some(Userunknown) && set & (bit(Blocked) | bit(Speeding)) == 0)
+                    || (user_text && stage == Stage::Rcpt)
+            }
+            Filtered => {
+                set & bit(Filtered) != 0
+                    || (st == Some(Filtered) && user_text)
+                    || (user_text && stage == Stage::DataOrUnknown)
+            }
+            Hostunknown => set & bit(r) != 0 || (st == Some(r) && set & bit(Notaccept) == 0),
+            _ => set & bit(r) != 0 || st == Some(r),
+        };
+        if hit {
+            return Some(r);
+        }
+    }
+    let retry = |r: Reason| {
+        matches!(r, Undefined | Onhold | Systemerror | Securityerror | Expired | Networkerror | Hostunknown | Userunknown)
+    };
+    if let Some(r) = st.filter(|r| !retry(*r)) {
+        return Some(r);
+    }
+    if let Some(r) = ORDER1.iter().find(|r| set & bit(**r) != 0) {
+        return Some(*r);
+    }
+    st
+}
+
+/// The highest-priority reason named in `lower` (lowercased text), if any.
+pub fn from_text(lower: &str) -> Option<Reason> {
+    decide(phrases(lower), None, Stage::DataOrUnknown)
+}
+
+/// The reason an enhanced status code stands for, when it names one (the IANA registry's
+/// meanings mapped to reasons).
 pub fn from_status(status: &str) -> Option<Reason> {
     let mut it = status.split('.');
     let class = it.next()?;
     let subject = it.next()?;
     let detail = it.next()?;
+    let temp = class == "4";
     if class == "2" {
         return Some(Delivered);
     }
+    if class != "5" && !temp {
+        return None;
+    }
     Some(match (subject, detail) {
-        ("1", "1") | ("1", "0") | ("1", "3") | ("1", "10") => Userunknown,
-        ("1", "2") => Hostunknown,
+        ("1", "0") | ("1", "1") | ("1", "3") if !temp => Userunknown,
+        ("1", "2") | ("4", "4") if !temp => Hostunknown,
+        ("1", "4") if !temp => Filtered,
         ("1", "6") => Hasmoved,
         ("1", "7") | ("1", "8") => Rejected,
-        ("2", "1") => Suspend,
+        ("1", "9") => Systemerror,
+        ("1", "10") => Notaccept,
+        ("2", "0") if !temp => Filtered,
+        ("2", "1") => if temp { Blocked } else { Filtered },
         ("2", "2") => Mailboxfull,
         ("2", "3") => Exceedlimit,
+        ("2", "4") => Filtered,
+        ("3", "0") if !temp => Systemerror,
         ("3", "1") => Systemfull,
         ("3", "2") => Notaccept,
-        ("3", "4") => Mesgtoobig,
-        ("3", _) => Systemerror,
-        ("4", "1") if class == "5" => Networkerror,
-        ("4", "4") => Hostunknown,
-        ("4", "7") => Expired,
-        ("4", "6") => Systemerror,
-        ("4", _) => Networkerror,
-        ("5", _) => Syntaxerror,
-        ("6", _) => Contenterror,
-        ("7", "1") | ("7", "0") => return None,
-        ("7", "7") | ("7", "23") | ("7", "24") | ("7", "26") | ("7", "27") => Authfailure,
+        ("3", "3") | ("3", "5") => Systemerror,
+        ("3", "4") if !temp => Mesgtoobig,
+        ("4", "0") if !temp => Networkerror,
+        ("4", "1") if temp => Expired,
+        ("4", "2") | ("4", "4") | ("4", "6") | ("4", "8") if temp => Networkerror,
+        ("4", "3") => Systemerror,
+        ("4", "5") if temp => Systemfull,
+        ("4", "7") if temp => Expired,
+        ("5", "2") | ("5", "6") if !temp => Syntaxerror,
+        ("5", "3") => if temp { Systemerror } else { Toomanyconn },
+        ("5", "4") if !temp => Systemerror,
+        ("5", "5") => Systemerror,
+        ("6", "0") | ("6", "1") | ("6", "2") | ("6", "3") | ("6", "5") | ("6", "6") | ("6", "7")
+        | ("6", "8") | ("6", "9") => Contenterror,
+        ("7", "1") | ("7", "2") if temp => Blocked,
+        ("7", "13") if !temp => Suspend,
+        ("7", "16") => Mesgtoobig,
+        ("7", "17") | ("7", "18") if !temp => Hasmoved,
+        ("7", "20") | ("7", "21") | ("7", "22") | ("7", "23") | ("7", "24") | ("7", "26") | ("7", "29") => Authfailure,
         ("7", "25") => Requireptr,
-        ("7", "28") => Speeding,
-        ("7", _) => Securityerror,
+        ("7", "27") => Notaccept,
+        ("7", "28") => Spamdetected,
+        ("7", "12") | ("7", "15") | ("7", "5") | ("7", "6") | ("7", "7") if temp => Securityerror,
+        ("7", _) if !temp && detail.len() <= 2 => Securityerror,
         _ => return None,
     })
 }
