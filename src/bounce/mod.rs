@@ -420,6 +420,7 @@ pub fn analyze(input: &[u8]) -> BounceReport {
                 if !skip.contains(&a) && !scan::is_daemon(&a) && !raws.iter().any(|r| r.address == a) {
                     raws.push(Raw {
                         address: a,
+                        context: cut(bounce_text, 4096),
                         ..Raw::default()
                     });
                     if orig_to.is_empty() {
@@ -597,7 +598,11 @@ fn finish_recipient(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecipi
         let after = lc.find(&r.address).map(|i| i + r.address.len()).unwrap_or(0);
         let rest = c.get(after..).unwrap_or("");
         let rest = rest.trim_start_matches(['>', ':', ' ', ',', '\n', '.']);
-        mime::squeeze(rest, MAX_DIAGNOSTIC)
+        if rest.trim().len() < 8 {
+            mime::squeeze(c, MAX_DIAGNOSTIC)
+        } else {
+            mime::squeeze(rest, MAX_DIAGNOSTIC)
+        }
     } else {
         String::new()
     };

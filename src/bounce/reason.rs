@@ -229,7 +229,7 @@ static PHRASES: &[(&str, Reason)] = &[
     ("reject from", Rejected), ("sender verification", Rejected), ("not allowed to send", Rejected),
     ("sender address", Rejected), ("your domain has no mx", Rejected), ("from address", Rejected),
     ("rejected sender", Rejected), ("sender was rejected", Rejected), ("address that has been blacklisted", Rejected),
-    ("permission to post", Rejected), ("purported responsible address", Rejected), ("sender was denied", Rejected), ("sender is rejected", Rejected), ("mail from rejected", Rejected),
+    ("permission to post", Rejected), ("google groups", Rejected), ("purported responsible address", Rejected), ("sender was denied", Rejected), ("sender is rejected", Rejected), ("mail from rejected", Rejected),
     // host unknown
     ("host unknown", Hostunknown), ("unknown host", Hostunknown), ("host not found", Hostunknown),
     ("domain not found", Hostunknown), ("domain does not exist", Hostunknown), ("no such domain", Hostunknown),
@@ -258,7 +258,7 @@ static PHRASES: &[(&str, Reason)] = &[
     ("ip address blocked", Blocked), ("your ip", Blocked), ("your host", Blocked), ("has been blocked", Blocked),
     ("is blocked", Blocked), ("blocked", Blocked), ("not allowed to connect", Blocked), ("denied by", Blocked),
     ("connection rejected", Blocked), ("invalid ip for sending", Blocked), ("dynamic ip", Blocked), ("dial-up", Blocked),
-    ("dialup", Blocked), ("my name was rejected", Blocked), ("refused to talk", Blocked), ("residential", Blocked), ("rejected by dnsbl", Blocked),
+    ("dialup", Blocked), ("smtp server of your isp", Blocked), ("my name was rejected", Blocked), ("refused to talk", Blocked), ("residential", Blocked), ("rejected by dnsbl", Blocked),
     // policy
     ("policy violation", Policyviolation), ("protocol violation", Policyviolation), ("violates", Policyviolation), ("policy reasons", Policyviolation),
     ("by policy", Policyviolation), ("prohibited attachment", Policyviolation), ("attachment", Policyviolation),
@@ -270,7 +270,7 @@ static PHRASES: &[(&str, Reason)] = &[
     ("does not accept mail", Notaccept), ("null mx", Notaccept), ("accepts no mail", Notaccept),
     ("not accept any mail", Notaccept), ("no mail is accepted", Notaccept),
     // expired
-    ("retry timeout exceeded", Expired), ("retry time not reached", Expired), ("queue too long", Expired),
+    ("retry timeout exceeded", Expired), ("did not accept our requests to connect", Expired), ("attempts:", Expired), ("retry time not reached", Expired), ("queue too long", Expired),
     ("delivery time expired", Expired), ("could not be delivered within", Expired), ("message expired", Expired),
     ("in the queue too long", Expired), ("giving up", Expired), ("timed out", Expired), ("timeout", Expired),
     ("delivery expired", Expired), ("has been delayed", Expired), ("not yet been delivered", Expired), ("undeliverable for", Expired),
@@ -375,6 +375,7 @@ pub fn decide(mut set: u64, status: Option<&str>, stage: Stage) -> Option<Reason
         (Policyviolation, Blocked),
         (Networkerror, Hostunknown),
         (Notaccept, Hostunknown),
+        (Notaccept, Networkerror),
         (Suspend, Blocked),
     ] {
         if set & bit(keep) != 0 {

@@ -136,6 +136,8 @@ static ORIGINAL_MARKERS: &[&str] = &[
     "message that could not be delivered",
     "original mail header",
     "message text follows",
+    "unsent message follows",
+    "message follows",
 ];
 
 /// Where a returned message starts in plain text after a marker line: the byte offsets of the
@@ -223,7 +225,9 @@ pub fn blocks(text: &str, skip: &[String]) -> Vec<Block> {
                 || HEAD_PREFIXES.iter().any(|p| prefix == *p || (p.len() > 3 && prefix.ends_with(p)))
                 || prefix.ends_with("rfc822;")
                 || prefix.ends_with("to:")
-                || prefix.ends_with(" to");
+                || prefix.ends_with(" to")
+                || (prefix.ends_with(':') && prefix.len() < 40)
+                || (prefix.len() == 3 && reply_code(prefix).is_some());
             let addr = line[s..e].to_ascii_lowercase();
             let excluded = skip.iter().any(|x| *x == addr)
                 || prefix.starts_with("from")
