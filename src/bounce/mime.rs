@@ -234,38 +234,30 @@ fn walk_at<'a>(
                 *report_type = rt.to_ascii_lowercase();
             }
         }
-        if let Some(boundary) = param(&ct, "boundary").filter(|b| !b.is_empty()) {
-            let delim = format!("--{boundary}");
-            let mut pos = body_start;
-            let mut part_start: Option<usize> = None;
-            let mut lines = 0usize;
-            while pos < end && lines < 200_000 {
-                lines += 1;
-                let le = text[pos..end].find('\n').map(|i| pos + i).unwrap_or(end);
-                let line = &text[pos..le];
-                if let Some(rest) = line.strip_prefix(delim.as_str()) {
-                    let closing = rest.starts_with("--");
-                    if rest.trim().is_empty() || closing {
-                        if let Some(ps) = part_start.take() {
-                            // The line break before the delimiter belongs to it.
-                            walk_at(text, ps, pos.saturating_sub(1).max(ps), depth + 1, out, report_type);
-                        }
-                        if closing {
-                            return;
-                        }
-                        part_start = Some((le + 1).min(end));
-                    }
-                }
-                pos = le + 1;
-            }
-            if let Some(ps) = part_start {
-                walk_at(text, ps, end, depth + 1, out, report_type);
-            }
-            if !out.is_empty() {
-                return;
-            }
-            // No boundary found: read the body as text.
+        let declared = param(&ct, "boundary").filter(|b| !b.is_empty()).map(str::to_string);
+        let before = out.len();
+        if let Some(boundary) = &declared {
+            split(text, body_start, end, boundary, depth, out, report_type);
         }
+        if out.len() == before {
+            // The declared boundary is not in the body (a broken writer): try the first
+            // delimiter-looking line.
+            if let Some(guess) = guess_boundary(text.get(body_start..end).unwrap_or("")) {
+                split(text, body_start, end, &guess, depth, out, report_type);
+            }
+        }
+        if out.len() > before {
+            return;
+        }
+        // No parts found: read the body as text.
+        let body = text.get(body_start..end).unwrap_or("");
+        out.push(Part {
+            ctype: "text/plain".into(),
+            text: Cow::Borrowed(body),
+            offset: body_start,
+            verbatim: true,
+        });
+        return;
     }
     let body = text.get(body_start..end).unwrap_or("");
     let cte = h
@@ -283,6 +275,51 @@ fn walk_at<'a>(
         offset: body_start,
         verbatim,
     });
+}
+
+fn guess_boundary(body: &str) -> Option<String> {
+    body.lines().take(2000).find_map(|l| {
+        let b = l.strip_prefix("--")?.trim_end();
+        (b.len() >= 8 && b.len() <= 200 && !b.contains(char::is_whitespace) && !b.starts_with('-'))
+            .then(|| b.trim_end_matches("--").to_string())
+    })
+}
+
+fn split<'a>(
+    text: &'a str,
+    body_start: usize,
+    end: usize,
+    boundary: &str,
+    depth: usize,
+    out: &mut Vec<Part<'a>>,
+    report_type: &mut String,
+) {
+    let delim = format!("--{boundary}");
+    let mut pos = body_start;
+    let mut part_start: Option<usize> = None;
+    let mut lines = 0usize;
+    while pos < end && lines < 200_000 {
+        lines += 1;
+        let le = text[pos..end].find('\n').map(|i| pos + i).unwrap_or(end);
+        let line = &text[pos..le];
+        if let Some(rest) = line.strip_prefix(delim.as_str()) {
+            let closing = rest.starts_with("--");
+            if rest.trim().is_empty() || closing {
+                if let Some(ps) = part_start.take() {
+                    // The line break before the delimiter belongs to it.
+                    walk_at(text, ps, pos.saturating_sub(1).max(ps), depth + 1, out, report_type);
+                }
+                if closing {
+                    return;
+                }
+                part_start = Some((le + 1).min(end));
+            }
+        }
+        pos = le + 1;
+    }
+    if let Some(ps) = part_start {
+        walk_at(text, ps, end, depth + 1, out, report_type);
+    }
 }
 
 /// Base64 undone leniently (white space and junk skipped); bytes read as UTF-8, lossy; line

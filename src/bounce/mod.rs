@@ -356,8 +356,9 @@ pub fn analyze(input: &[u8]) -> BounceReport {
         let l = lower.as_str();
         (l.contains("final-recipient:") && l.contains("status:")).then_some(bounce_text)
     });
-    if dsn_text.is_none() && lower.contains("\"notificationtype\"") {
-        if let Some(r) = ses_notification(bounce_text, &mut raws) {
+    if dsn_text.is_none() && lower.contains("notificationtype") {
+        let unescaped = bounce_text.replace("\\\"", "\"");
+        if let Some(r) = ses_notification(&unescaped, &mut raws) {
             return r;
         }
     }
@@ -527,14 +528,39 @@ fn parse_dsn(d: &str, raws: &mut Vec<Raw>, reporting: &mut Option<String>, arriv
         if let Some(v) = h.value("arrival-date") {
             arrival.get_or_insert(v);
         }
+        // Some writers leave out the blank line between recipients: a new group starts at
+        // each Final-Recipient after the first (or an Original-Recipient after a complete one).
+        let mut groups: Vec<Vec<mime::Field<'_>>> = vec![Vec::new()];
+        for f in &h.fields {
+            let name = f.name.to_ascii_lowercase();
+            let cur = groups.last().map(|g| g.as_slice()).unwrap_or(&[]);
+            let has = |n: &str| cur.iter().any(|x| x.name.eq_ignore_ascii_case(n));
+            let new = (name == "final-recipient" && has("final-recipient"))
+                || (name == "original-recipient" && has("final-recipient") && has("action") && has("status"));
+            if new && groups.len() < MAX_RECIPIENTS {
+                groups.push(Vec::new());
+            }
+            if let Some(g) = groups.last_mut() {
+                g.push(*f);
+            }
+        }
+        for g in groups {
+            let sub = mime::Headers { fields: g, body: 0 };
+            if raws.len() >= MAX_RECIPIENTS {
+                break;
+            }
+            dsn_recipient(&sub, raws);
+        }
+    }
+}
+
+fn dsn_recipient(h: &mime::Headers<'_>, raws: &mut Vec<Raw>) {
+    {
         let final_rcpt = h.value("final-recipient").map(|v| typed_value(&v));
         let orig_rcpt = h.value("original-recipient").map(|v| typed_value(&v));
         let Some(address) = final_rcpt.clone().or_else(|| orig_rcpt.clone()) else {
-            continue;
+            return;
         };
-        if raws.len() >= MAX_RECIPIENTS {
-            break;
-        }
         let address = scan::addresses(&address)
             .first()
             .and_then(|&(s, e)| address.get(s..e))

@@ -63,8 +63,12 @@ pub fn reply_code(s: &str) -> Option<u16> {
         {
             let before = i.checked_sub(1).map(|j| b[j]);
             let after = b.get(i + 3).copied();
-            let ok_before = before.is_none_or(|x| !(x.is_ascii_alphanumeric() || b".:-/,_@+=".contains(&x)));
-            let ok_after = after.is_none_or(|x| matches!(x, b' ' | b'-' | b'\n' | b'\t' | b')' | b']' | b';' | b'\'' | b'"'));
+            let spaced_colon = before == Some(b':') && i >= 2 && b[i - 2] == b' ';
+            let ok_before = spaced_colon
+                || before.is_none_or(|x| !(x.is_ascii_alphanumeric() || b".:-/,_@+=".contains(&x)));
+            let ok_after = after.is_none_or(|x| {
+                matches!(x, b' ' | b'-' | b'\n' | b'\t' | b')' | b']' | b';' | b'\'' | b'"' | b':' | b',')
+            });
             let ok_after = ok_after
                 && !(after == Some(b'-') && b.get(i + 4).is_some_and(|x| x.is_ascii_digit() && b.get(i + 5) != Some(&b'.')));
             if ok_before && ok_after {
