@@ -639,12 +639,22 @@ fn finish_recipient(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecipi
     let text_status = scan::status(&words)
         .or_else(|| scan::status(&r.context))
         .or_else(|| scan::status(bounce_text));
+    // A DSN's Status field is often vaguer than the code in the server's own words (5.0.0
+    // against "550 5.2.2 Mailbox full"): the last specific code of the same class there wins.
     let status = match r.status {
-        Some(s) if s.ends_with(".0.0") => match &text_status {
-            Some(t) if !t.ends_with(".0.0") && t.get(..1) == s.get(..1) => Some(t.clone()),
-            _ => Some(s),
-        },
-        Some(s) => Some(s),
+        Some(s) => {
+            let vague = s.ends_with(".0.0");
+            let specific = scan::statuses(&r.diagnostic)
+                .into_iter()
+                .filter(|t| {
+                    t.get(..1) == s.get(..1)
+                        && !t.ends_with(".0.0")
+                        && t != "4.4.7"
+                        && (vague || !t.ends_with(".0"))
+                })
+                .next_back();
+            Some(specific.unwrap_or(s))
+        }
         None => text_status,
     };
     let action = r.action.clone().unwrap_or_default();

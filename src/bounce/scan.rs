@@ -117,6 +117,19 @@ pub fn status(s: &str) -> Option<String> {
     None
 }
 
+/// Every enhanced status code in `s` (at most 8), in order.
+pub fn statuses(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while out.len() < 8 {
+        let Some(st) = status(rest) else { break };
+        let Some(i) = rest.find(st.as_str()) else { break };
+        rest = rest.get(i + st.len()..).unwrap_or("");
+        out.push(st);
+    }
+    out
+}
+
 /// Lines that mark where the returned message starts in plain-text bounces (lowercase).
 static ORIGINAL_MARKERS: &[&str] = &[
     "below this line is a copy of the message",
