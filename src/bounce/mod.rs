@@ -405,6 +405,7 @@ pub fn analyze(input: &[u8]) -> BounceReport {
                 for (s, e) in scan::addresses(&x) {
                     raws.push(Raw {
                         address: x.get(s..e).unwrap_or("").to_ascii_lowercase(),
+                        context: cut(bounce_text, 4096),
                         ..Raw::default()
                     });
                 }
@@ -636,9 +637,11 @@ fn finish_recipient(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecipi
     let reply_code = scan::reply_code(&words)
         .or_else(|| scan::reply_code(&r.context))
         .or_else(|| scan::reply_code(bounce_text));
-    let text_status = scan::status(&words)
-        .or_else(|| scan::status(&r.context))
-        .or_else(|| scan::status(bounce_text));
+    let best = |t: &str| {
+        let all = scan::statuses(t);
+        all.iter().find(|s| !s.ends_with(".0.0")).or(all.first()).cloned()
+    };
+    let text_status = best(&words).or_else(|| best(&r.context)).or_else(|| best(bounce_text));
     // A DSN's Status field is often vaguer than the code in the server's own words (5.0.0
     // against "550 5.2.2 Mailbox full"): the last specific code of the same class there wins.
     let status = match r.status {
@@ -668,10 +671,16 @@ fn finish_recipient(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecipi
         Some(scan::Command::Mail | scan::Command::Connect) => reason::Stage::BeforeRcpt,
         _ => reason::Stage::DataOrUnknown,
     };
-    let set = reason::phrases(&words_l);
+    // The server's own words first; the text around them only when those say nothing.
+    let own = if r.diagnostic.trim().is_empty() { None } else { Some(words.to_lowercase()) };
     let reason = if delivered {
         Reason::Delivered
-    } else if let Some(r) = reason::decide(set, status.as_deref(), stage) {
+    } else if let Some(r) = own
+        .as_deref()
+        .and_then(|w| reason::decide(reason::phrases(w), status.as_deref(), stage))
+    {
+        r
+    } else if let Some(r) = reason::decide(reason::phrases(&words_l), status.as_deref(), stage) {
         r
     } else if let Some(r) = reason::decide(reason::phrases(all_lower), status.as_deref(), stage) {
         r

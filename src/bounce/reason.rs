@@ -170,7 +170,7 @@ static PHRASES: &[(&str, Reason)] = &[
     ("dkim validation", Authfailure), ("dkim check", Authfailure), ("unauthenticated email", Authfailure),
     ("is not authorized to send", Authfailure), ("not designated", Authfailure), 
     ("dmarc fail", Authfailure), ("spf=fail", Authfailure), ("dmarc=fail", Authfailure), ("failed the dmarc", Authfailure),
-    ("spf hard fail", Authfailure), ("sender authentication", Authfailure), ("authentication failed", Authfailure),
+    ("spf hard fail", Authfailure), ("sender authentication", Authfailure), ("spf records for", Authfailure), ("authentication failed", Authfailure),
     ("5.7.23", Authfailure), ("5.7.26", Authfailure), ("5.7.509", Authfailure),
     // PTR
     ("reverse dns", Requireptr), ("no ptr", Requireptr), ("ptr record", Requireptr), ("reverse lookup", Requireptr),
@@ -183,7 +183,7 @@ static PHRASES: &[(&str, Reason)] = &[
     ("ip reputation", Badreputation), ("sender reputation", Badreputation), ("domain reputation", Badreputation),
     ("sending reputation", Badreputation), ("due to reputation", Badreputation), ("user complaints", Badreputation),
     // virus
-    ("virus", Virusdetected), ("malware", Virusdetected), ("infected", Virusdetected),
+    ("virus detected", Virusdetected), ("contains a virus", Virusdetected), ("virus found", Virusdetected), ("infected with", Virusdetected), ("malware", Virusdetected),
     // user unknown
     ("user unknown", Userunknown), ("unknown user", Userunknown), ("no such user", Userunknown),
     ("no such mailbox", Userunknown), ("mailbox not found", Userunknown), ("mailbox does not exist", Userunknown),
@@ -288,7 +288,7 @@ static PHRASES: &[(&str, Reason)] = &[
     // network
     ("network error", Networkerror), ("network is unreachable", Networkerror), ("no route to host", Networkerror),
     ("wasn't able to establish", Networkerror), ("not found, try again", Networkerror), ("name service error", Networkerror), ("could not connect", Networkerror), ("dns error", Networkerror),
-    ("lost connection", Networkerror), ("connection reset", Networkerror), ("name server", Networkerror),
+    ("lost connection", Networkerror), ("connection reset", Networkerror), 
     ("host unreachable", Networkerror), ("dns lookup", Networkerror),
     // mailer
     ("mailer error", Mailererror), ("exit code", Mailererror), ("unknown mailer", Mailererror), ("pipe to |", Mailererror),
