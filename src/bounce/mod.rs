@@ -675,6 +675,9 @@ fn finish_recipient(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecipi
     let own = if r.diagnostic.trim().is_empty() { None } else { Some(words.to_lowercase()) };
     let reason = if delivered {
         Reason::Delivered
+    } else if r.diagnostic_type.starts_with("X-UNIX") {
+        // A local delivery program failed (procmail, a pipe).
+        Reason::Mailererror
     } else if let Some(r) = own
         .as_deref()
         .and_then(|w| reason::decide(reason::phrases(w), status.as_deref(), stage))

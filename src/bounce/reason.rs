@@ -229,7 +229,7 @@ static PHRASES: &[(&str, Reason)] = &[
     ("reject from", Rejected), ("sender verification", Rejected), ("not allowed to send", Rejected),
     ("sender address", Rejected), ("your domain has no mx", Rejected), ("from address", Rejected),
     ("rejected sender", Rejected), ("sender was rejected", Rejected), ("address that has been blacklisted", Rejected),
-    ("permission to post", Rejected), ("google groups", Rejected), ("purported responsible address", Rejected), ("sender was denied", Rejected), ("sender is rejected", Rejected), ("mail from rejected", Rejected),
+    ("permission to post", Rejected), ("send mail as", Rejected), ("google groups", Rejected), ("purported responsible address", Rejected), ("sender was denied", Rejected), ("sender is rejected", Rejected), ("mail from rejected", Rejected),
     // host unknown
     ("host unknown", Hostunknown), ("unknown host", Hostunknown), ("host not found", Hostunknown),
     ("domain not found", Hostunknown), ("domain does not exist", Hostunknown), ("no such domain", Hostunknown),
@@ -261,7 +261,7 @@ static PHRASES: &[(&str, Reason)] = &[
     ("dialup", Blocked), ("smtp server of your isp", Blocked), ("my name was rejected", Blocked), ("refused to talk", Blocked), ("residential", Blocked), ("rejected by dnsbl", Blocked),
     // policy
     ("policy violation", Policyviolation), ("protocol violation", Policyviolation), ("violates", Policyviolation), ("policy reasons", Policyviolation),
-    ("by policy", Policyviolation), ("prohibited attachment", Policyviolation), ("attachment", Policyviolation),
+    ("by policy", Policyviolation), ("prohibited attachment", Policyviolation), ("host network not allowed", Policyviolation),
     ("local policy", Policyviolation), ("security policy", Policyviolation), ("content presents a potential", Policyviolation),
     ("policy violation", Policyviolation), ("violation of", Policyviolation),
     // system full
@@ -280,13 +280,13 @@ static PHRASES: &[(&str, Reason)] = &[
     ("must issue a starttls", Securityerror), ("not secure", Securityerror), ("secure connection", Securityerror),
     ("certificate", Securityerror), ("encryption required", Securityerror), ("smtp auth", Securityerror),
     // system
-    ("mail loop", Systemerror), ("loops back to myself", Systemerror), ("too many hops", Systemerror),
+    ("loops back to myself", Systemerror), ("ldap server", Systemerror), ("service refused", Systemerror),
     ("local configuration error", Systemerror), ("transaction failed", Systemerror), ("service currently unavailable", Systemerror), ("internal error", Systemerror), ("server error", Systemerror),
-    ("system error", Systemerror), ("routing loop", Systemerror),
-    ("hop count exceeded", Systemerror), ("system not accepting", Systemerror), ("temporarily unavailable", Systemerror),
+    ("system error", Systemerror), 
+     ("system not accepting", Systemerror), ("temporarily unavailable", Systemerror),
     ("service unavailable", Systemerror), ("configuration error", Systemerror), ("local error", Systemerror),
     // network
-    ("network error", Networkerror), ("network is unreachable", Networkerror), ("no route to host", Networkerror),
+    ("network error", Networkerror), ("mail loop", Networkerror), ("too many hops", Networkerror), ("hop count exceeded", Networkerror), ("routing loop", Networkerror), ("network is unreachable", Networkerror), ("no route to host", Networkerror),
     ("wasn't able to establish", Networkerror), ("not found, try again", Networkerror), ("name service error", Networkerror), ("could not connect", Networkerror), ("dns error", Networkerror),
     ("lost connection", Networkerror), ("connection reset", Networkerror), 
     ("host unreachable", Networkerror), ("dns lookup", Networkerror),
@@ -377,6 +377,8 @@ pub fn decide(mut set: u64, status: Option<&str>, stage: Stage) -> Option<Reason
         (Notaccept, Hostunknown),
         (Notaccept, Networkerror),
         (Suspend, Blocked),
+        (Hostunknown, Userunknown),
+        (Spamdetected, Authfailure),
     ] {
         if set & bit(keep) != 0 {
             set &= !bit(drop);

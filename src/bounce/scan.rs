@@ -252,7 +252,7 @@ pub fn blocks(text: &str, skip: &[String]) -> Vec<Block> {
                 || prefix.starts_with("reply-to")
                 || prefix.starts_with("sender")
                 || prefix.starts_with("message-id")
-                || is_daemon(&addr);
+                || addr.starts_with("mailer-daemon@");
             if head && !excluded && heads.len() < MAX_ADDRESSES {
                 heads.push((addr, pos));
             }
@@ -322,6 +322,7 @@ pub fn command(lower: &str) -> Option<Command> {
         ("rcpt_to", Command::Rcpt),
         ("recipient name is not recognized", Command::Rcpt),
         ("invalid recipient", Command::Rcpt),
+        ("smtp:rcpt", Command::Rcpt),
         ("couldn't be found", Command::Rcpt),
         ("check if address is correct", Command::Rcpt),
         ("does not like recipient", Command::Rcpt),
