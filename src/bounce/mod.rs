@@ -666,13 +666,19 @@ fn finish_recipient(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecipi
         .and_then(|s| s.bytes().next())
         .or_else(|| reply_code.map(|c| if c >= 500 { b'5' } else if c >= 400 { b'4' } else { b'2' }));
     let delivered = class == Some(b'2') || matches!(action.as_str(), "delivered" | "relayed" | "expanded");
-    let stage = match scan::command(&words_l) {
+    let own_l = words.to_lowercase();
+    let command = if r.diagnostic.trim().is_empty() {
+        scan::command(&words_l, true)
+    } else {
+        scan::command(&own_l, true).or_else(|| scan::command(&words_l, false))
+    };
+    let stage = match command {
         Some(scan::Command::Rcpt) => reason::Stage::Rcpt,
         Some(scan::Command::Mail | scan::Command::Connect) => reason::Stage::BeforeRcpt,
         _ => reason::Stage::DataOrUnknown,
     };
     // The server's own words first; the text around them only when those say nothing.
-    let own = if r.diagnostic.trim().is_empty() { None } else { Some(words.to_lowercase()) };
+    let own = if r.diagnostic.trim().is_empty() { None } else { Some(own_l) };
     let reason = if delivered {
         Reason::Delivered
     } else if r.diagnostic_type.starts_with("X-UNIX") {

@@ -286,7 +286,7 @@ static PHRASES: &[(&str, Reason)] = &[
      ("system not accepting", Systemerror), ("temporarily unavailable", Systemerror),
     ("service unavailable", Systemerror), ("configuration error", Systemerror), ("local error", Systemerror),
     // network
-    ("network error", Networkerror), ("mail loop", Networkerror), ("too many hops", Networkerror), ("hop count exceeded", Networkerror), ("routing loop", Networkerror), ("network is unreachable", Networkerror), ("no route to host", Networkerror),
+    ("network error", Networkerror), ("host name lookup failure", Networkerror), ("mail loop", Networkerror), ("too many hops", Networkerror), ("hop count exceeded", Networkerror), ("routing loop", Networkerror), ("network is unreachable", Networkerror), ("no route to host", Networkerror),
     ("wasn't able to establish", Networkerror), ("not found, try again", Networkerror), ("name service error", Networkerror), ("could not connect", Networkerror), ("dns error", Networkerror),
     ("lost connection", Networkerror), ("connection reset", Networkerror), 
     ("host unreachable", Networkerror), ("dns lookup", Networkerror),

@@ -309,22 +309,19 @@ pub enum Command {
     Data,
 }
 
-/// The SMTP command named in `lower` (lowercased text), if any.
-pub fn command(lower: &str) -> Option<Command> {
+/// The SMTP command named in `lower` (lowercased text), if any: from the words of an SMTP
+/// transcript ("in reply to RCPT TO command"), or, with `wording`, also from replies that are
+/// only given to RCPT TO ("invalid recipient").
+pub fn command(lower: &str, wording: bool) -> Option<Command> {
     const KEYS: &[(&str, Command)] = &[
         ("end of data", Command::Data),
         ("after data", Command::Data),
         ("reply to data", Command::Data),
         (">>> data", Command::Data),
         ("command data", Command::Data),
-        ("after end of data", Command::Data),
         ("rcpt to", Command::Rcpt),
         ("rcpt_to", Command::Rcpt),
-        ("recipient name is not recognized", Command::Rcpt),
-        ("invalid recipient", Command::Rcpt),
         ("smtp:rcpt", Command::Rcpt),
-        ("couldn't be found", Command::Rcpt),
-        ("check if address is correct", Command::Rcpt),
         ("does not like recipient", Command::Rcpt),
         ("rcpt command", Command::Rcpt),
         ("after rcpt", Command::Rcpt),
@@ -337,7 +334,18 @@ pub fn command(lower: &str) -> Option<Command> {
         ("after initial connection", Command::Connect),
         ("reply to initial", Command::Connect),
     ];
-    KEYS.iter().find(|(k, _)| lower.contains(k)).map(|(_, c)| *c)
+    const WORDING: &[&str] = &[
+        "recipient name is not recognized",
+        "invalid recipient",
+        "couldn't be found",
+        "check if address is correct",
+        "doesn't have a yahoo",
+        "550 requested action not taken: mailbox unavailable",
+    ];
+    KEYS.iter()
+        .find(|(k, _)| lower.contains(k))
+        .map(|(_, c)| *c)
+        .or_else(|| (wording && WORDING.iter().any(|k| lower.contains(k))).then_some(Command::Rcpt))
 }
 
 /// The value of `"key":"value"` in JSON-like text (escapes kept as written), bounded.
