@@ -26,6 +26,7 @@ mod cli {
     Usage:
       mailtrace analyze [FILE|-] [--json] [--offline] [--doh URL] [--timeout MS] [--now EPOCH_MS]
                     [--replay REPORT.json]
+      mailtrace bounces PATH [--summary-only]
       mailtrace --version | --help
 
     analyze   reads a message or its headers from FILE (or standard input) and prints the report.
@@ -37,6 +38,10 @@ mod cli {
               --now MS     analyze as of this time (milliseconds since 1970), for reproducible runs
               --replay R   re-check against the DNS answers recorded in report R (a JSON report
                            of the same message): no network, and the time R was made for
+
+    bounces   reads bounces from PATH (an mbox file, a maildir, or a folder of .eml files) and
+              prints one JSON line per failed recipient, then a summary by reason and domain.
+              --summary-only   print only the summary
 
     Exit status: 0 when the analysis completed (whatever it found), 2 on bad usage or unreadable
     input.";
@@ -67,6 +72,7 @@ mod cli {
                 Ok(())
             }
             "analyze" => analyze(&args[1..]),
+            "bounces" => bounces(&args[1..]),
             other => Err(format!("unknown command {other:?}; see 'mailtrace --help'")),
         }
     }
@@ -155,6 +161,22 @@ mod cli {
             print!("{}", render::text(&report));
         }
         Ok(())
+    }
+
+    fn bounces(args: &[String]) -> Result<(), String> {
+        let summary_only = args.iter().any(|a| a == "--summary-only");
+        if let Some(flag) = args.iter().find(|a| a.starts_with("--") && *a != "--summary-only") {
+            return Err(format!("unknown option {flag}"));
+        }
+        let paths: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
+        let [path] = paths.as_slice() else {
+            return Err("bounces takes one PATH".into());
+        };
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        mailtrace::batch::run(std::path::Path::new(path.as_str()), summary_only, &mut out)
+            .map_err(|e| format!("{path}: {e}"))?;
+        std::io::Write::flush(&mut out).map_err(|e| e.to_string())
     }
 
     fn read_input(path: &str) -> Result<Vec<u8>, String> {
