@@ -200,7 +200,8 @@ static FORMATS: &[(&str, &str)] = &[
     ("diagnostic information for administrators", "exchange"),
     ("delivery has failed to these recipients", "exchange"),
     ("your message couldn't be delivered", "exchange"),
-    ("your message to", "exchange"),
+    ("** message not delivered **", "gmail"),
+    ("** address not found **", "gmail"),
     ("delivery to the following recipient failed", "gmail"),
     ("the response from the remote server was", "gmail"),
     ("this message was created automatically by the sendgrid", "sendgrid"),
@@ -622,9 +623,23 @@ fn finish_recipient(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecipi
     } else if !r.context.is_empty() {
         let c = r.context.as_str();
         let lc = c.to_ascii_lowercase();
-        let after = lc.find(&r.address).map(|i| i + r.address.len()).unwrap_or(0);
+        let at = lc.find(&r.address);
+        // "554 5.7.1 <a@b>: Relay access denied": the code before the address is part of it.
+        let code_before = at
+            .and_then(|i| c.get(..i))
+            .is_some_and(|p| !p.contains('\n') && scan::reply_code(p).is_some());
+        let after = if code_before { 0 } else { at.map(|i| i + r.address.len()).unwrap_or(0) };
         let rest = c.get(after..).unwrap_or("");
         let rest = rest.trim_start_matches(['>', ':', ' ', ',', '\n', '.']);
+        // Where the remote server's own words start, when the text says so.
+        let lr = rest.to_ascii_lowercase();
+        let rest = ["server was:", "host said:", "said:", "server returned", "reason:", "error message:"]
+            .iter()
+            .find_map(|m| lr.find(m).map(|i| i + m.len()))
+            .and_then(|i| rest.get(i..))
+            .map(|r| r.trim_start_matches([' ', '\n', '\'', ':']))
+            .filter(|r| r.trim().len() >= 8)
+            .unwrap_or(rest);
         if rest.trim().len() < 8 {
             mime::squeeze(c, MAX_DIAGNOSTIC)
         } else {

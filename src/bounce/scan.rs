@@ -340,6 +340,7 @@ pub fn command(lower: &str, wording: bool) -> Option<Command> {
         "couldn't be found",
         "check if address is correct",
         "doesn't have a yahoo",
+        "recipientnotfound",
         "550 requested action not taken: mailbox unavailable",
     ];
     KEYS.iter()

@@ -150,3 +150,81 @@ fn sisimai_corpus() {
     assert!(pct(status_ok, status_n) >= 95.0, "status agreement below 95%");
     assert!(pct(reply_ok, reply_n) >= 95.0, "reply code agreement below 95%");
 }
+
+/// Our own fixtures (tests/bounces): each report is compared with `<name>.expected.json`
+/// (regenerate with MAILTRACE_UPDATE_SNAPSHOTS=1), and the key facts are checked here too.
+#[test]
+fn own_fixtures() {
+    use mailtrace::bounce::{Reason, RefusedBy};
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/bounces");
+    let update = std::env::var_os("MAILTRACE_UPDATE_SNAPSHOTS").is_some();
+    // (file, kind, reason of the first recipient, recipients, blocklist, auth)
+    let cases: &[(&str, BounceKind, Option<Reason>, usize, Option<&str>, Option<&str>)] = &[
+        ("postfix-user-unknown.eml", BounceKind::Bounce, Some(Reason::Userunknown), 1, None, None),
+        ("exim-mailbox-full.eml", BounceKind::Bounce, Some(Reason::Mailboxfull), 1, None, None),
+        ("office365-ndr.eml", BounceKind::Bounce, Some(Reason::Userunknown), 1, None, None),
+        ("gmail-address-not-found.eml", BounceKind::Bounce, Some(Reason::Userunknown), 1, None, None),
+        ("gmail-blocked-spamhaus.eml", BounceKind::Bounce, Some(Reason::Blocked), 1, Some("Spamhaus"), None),
+        ("dsn-multiple-recipients.eml", BounceKind::Bounce, Some(Reason::Userunknown), 2, None, None),
+        ("dmarc-rejection.eml", BounceKind::Bounce, Some(Reason::Authfailure), 1, None, Some("dmarc")),
+        ("arf-complaint.eml", BounceKind::Feedback, Some(Reason::Feedback), 1, None, None),
+        ("out-of-office.eml", BounceKind::AutoReply, Some(Reason::Vacation), 1, None, None),
+        ("delay-notice.eml", BounceKind::Delay, Some(Reason::Expired), 1, None, None),
+        ("client-error.txt", BounceKind::Bounce, Some(Reason::Norelaying), 1, None, None),
+        ("ordinary-message.eml", BounceKind::NotBounce, None, 0, None, None),
+    ];
+    let mut failures = Vec::new();
+    for (name, kind, reason, count, list, auth) in cases {
+        let path = dir.join(name);
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let report = analyze(&bytes);
+        assert_eq!(report.kind, *kind, "{name}: kind");
+        assert_eq!(report.recipients.len(), *count, "{name}: recipients");
+        let first = report.recipients.first();
+        assert_eq!(first.map(|r| r.reason), *reason, "{name}: reason");
+        assert_eq!(first.and_then(|r| r.blocklist.as_ref()).map(|b| b.name.as_str()), *list, "{name}: list");
+        assert_eq!(first.and_then(|r| r.auth.as_deref()), *auth, "{name}: auth");
+        let json = serde_json::to_string_pretty(&report).expect("serializes") + "\n";
+        let back: mailtrace::bounce::BounceReport = serde_json::from_str(&json).expect("reads back");
+        assert_eq!(back, report, "{name}: JSON round trip");
+        let stem = name.rsplit_once('.').map(|(s, _)| s).unwrap_or(name);
+        let expected_path = dir.join(format!("{stem}.expected.json"));
+        if update {
+            std::fs::write(&expected_path, &json).expect("snapshot written");
+            continue;
+        }
+        match std::fs::read_to_string(&expected_path) {
+            Ok(expected) if expected == json => {}
+            Ok(_) => failures.push(format!("{name}: report differs from {}", expected_path.display())),
+            Err(e) => failures.push(format!("{}: {e}", expected_path.display())),
+        }
+    }
+    // Who refused: a pasted client error is the sender's own server at send time.
+    let client = analyze(&std::fs::read(dir.join("client-error.txt")).unwrap());
+    assert_eq!(client.refused_by, RefusedBy::SenderServerAtSend);
+    let postfix = analyze(&std::fs::read(dir.join("postfix-user-unknown.eml")).unwrap());
+    assert_eq!(postfix.refused_by, RefusedBy::RemoteServer);
+    let original = postfix.original.as_ref().expect("returned headers found");
+    assert!(original.headers_only);
+    assert!(original.text.starts_with("Return-Path: <alice@sender.example>"));
+    assert_eq!(original.line, 57);
+    assert_eq!(postfix.case_facts.sender.as_deref(), Some("Alice Example <alice@sender.example>"));
+    assert!(failures.is_empty(), "snapshots differ (MAILTRACE_UPDATE_SNAPSHOTS=1 regenerates):\n{}", failures.join("\n"));
+}
+
+/// No input makes the analysis panic; odd inputs give sensible kinds.
+#[test]
+fn odd_inputs() {
+    for input in [
+        &b""[..],
+        b"\n\n\n",
+        b"From: MAILER-DAEMON@x.example\nContent-Type: multipart/report; boundary=\"\"\n\n--\n",
+        b"Content-Type: multipart/mixed; boundary=a\n\n--a\nContent-Type: multipart/mixed; boundary=a\n\n--a\n",
+        b"Content-Transfer-Encoding: base64\n\n@@@@====",
+        "Subject: Undeliverable\n\n\u{fc}\u{e9} 550 5.1.1 <\u{e9}@\u{e9}.example>: user unknown\n".as_bytes(),
+        b"\r\r\r\rFinal-Recipient: rfc822; a@b.example\rStatus: 5.1.1\r",
+    ] {
+        let r = analyze(input);
+        let _ = serde_json::to_string(&r).unwrap();
+    }
+}
