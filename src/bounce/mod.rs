@@ -625,10 +625,18 @@ fn finish_recipient(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecipi
         let lc = c.to_ascii_lowercase();
         let at = lc.find(&r.address);
         // "554 5.7.1 <a@b>: Relay access denied": the code before the address is part of it.
-        let code_before = at
+        let line_start = at
             .and_then(|i| c.get(..i))
-            .is_some_and(|p| !p.contains('\n') && scan::reply_code(p).is_some());
-        let after = if code_before { 0 } else { at.map(|i| i + r.address.len()).unwrap_or(0) };
+            .map(|p| p.rfind('\n').map_or(0, |n| n + 1))
+            .unwrap_or(0);
+        let code_before = at
+            .and_then(|i| c.get(line_start..i))
+            .is_some_and(|p| scan::reply_code(p).is_some() && scan::status(p).is_some());
+        let after = if code_before {
+            line_start
+        } else {
+            at.map(|i| i + r.address.len()).unwrap_or(0)
+        };
         let rest = c.get(after..).unwrap_or("");
         let rest = rest.trim_start_matches(['>', ':', ' ', ',', '\n', '.']);
         // Where the remote server's own words start, when the text says so.
