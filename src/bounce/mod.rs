@@ -316,11 +316,12 @@ pub fn analyze(input: &[u8]) -> BounceReport {
         // A bounce that quotes the returned headers after the report without a marker line is
         // left as is: the text is all report.
     }
-    let lower = bounce_text.to_lowercase();
+    let lower = bounce_text.to_ascii_lowercase();
     let format_of = |lower: &str| -> Option<String> {
+        let head = lower.get(..lower.len().min(4096)).unwrap_or(lower);
         FORMATS
             .iter()
-            .find(|(m, _)| lower.contains(m))
+            .find(|(m, _)| head.contains(m))
             .map(|(_, f)| (*f).to_string())
     };
 

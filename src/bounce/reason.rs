@@ -298,13 +298,15 @@ static PHRASES: &[(&str, Reason)] = &[
     ("bad sequence of commands", Syntaxerror), ("improper sequence", Syntaxerror), ("unrecognized command", Syntaxerror),
 ];
 
-fn index() -> &'static [Vec<u16>; 128] {
-    static INDEX: OnceLock<[Vec<u16>; 128]> = OnceLock::new();
+/// Phrases by their first two bytes (folded into 1024 buckets), so each position of the text
+/// is checked against one or two candidates.
+fn index() -> &'static [Vec<u16>] {
+    static INDEX: OnceLock<Vec<Vec<u16>>> = OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut idx: [Vec<u16>; 128] = std::array::from_fn(|_| Vec::new());
+        let mut idx: Vec<Vec<u16>> = vec![Vec::new(); 1024];
         for (i, (p, _)) in PHRASES.iter().enumerate() {
-            if let Some(&b) = p.as_bytes().first() {
-                if let Some(v) = idx.get_mut(usize::from(b & 0x7f)) {
+            if let [a, b, ..] = p.as_bytes() {
+                if let Some(v) = idx.get_mut(key(*a, *b)) {
                     v.push(i as u16);
                 }
             }
@@ -313,18 +315,25 @@ fn index() -> &'static [Vec<u16>; 128] {
     })
 }
 
+fn key(a: u8, b: u8) -> usize {
+    (usize::from(a & 0x1f) << 5) | usize::from(b & 0x1f)
+}
+
 /// The reasons whose phrases occur in `lower` (already lowercased), as a bit set. One pass
 /// over the text.
 pub fn phrases(lower: &str) -> u64 {
     let lower = lower.as_bytes();
     let idx = index();
     let mut set = 0u64;
-    for i in 0..lower.len() {
-        let b = lower[i];
-        if b >= 128 {
+    for i in 0..lower.len().saturating_sub(1) {
+        let (a, b) = (lower[i], lower[i + 1]);
+        if a >= 128 || a == b' ' && b == b' ' {
             continue;
         }
-        for &p in &idx[usize::from(b)] {
+        let Some(bucket) = idx.get(key(a, b)) else {
+            continue;
+        };
+        for &p in bucket {
             if let Some((phrase, reason)) = PHRASES.get(usize::from(p)) {
                 if lower[i..].starts_with(phrase.as_bytes()) {
                     // Short words must stand alone ("uce", "rbl", "tls", "helo").

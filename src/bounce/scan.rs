@@ -178,11 +178,18 @@ pub fn original_start(text: &str) -> Option<(usize, usize)> {
                     after_marker = false;
                 }
             }
-        } else if t.len() < 120 && t.len() > 6 {
+        } else if t.len() < 120
+            && t.len() > 6
+            && (t.starts_with(['-', '=', '*', '['])
+                || t.ends_with([':', '-'])
+                || ends_with_ci(t, "follows")
+                || ends_with_ci(t, "follows.")
+                || ends_with_ci(t, "follow.")
+                || ends_with_ci(t, "follow")
+                || ends_with_ci(t, "below."))
+        {
             let lower = t.to_ascii_lowercase();
-            if ORIGINAL_MARKERS.iter().any(|m| lower.contains(m))
-                && (t.starts_with('-') || t.starts_with('=') || t.starts_with('*') || t.starts_with('[') || t.ends_with(':') || t.ends_with('-') || t.ends_with('.') || lower.contains("follow") || lower.contains("below"))
-            {
+            if ORIGINAL_MARKERS.iter().any(|m| lower.contains(m)) {
                 after_marker = true;
                 marker = pos;
             }
@@ -190,6 +197,11 @@ pub fn original_start(text: &str) -> Option<(usize, usize)> {
         pos = end + 1;
     }
     None
+}
+
+fn ends_with_ci(s: &str, suffix: &str) -> bool {
+    s.len() >= suffix.len()
+        && s.as_bytes()[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
 }
 
 /// Whether a line looks like a header field line (`Name: value`) of a returned message.
