@@ -18,7 +18,10 @@ const MAX_DEPTH: usize = 6;
 pub fn normalize(input: &[u8]) -> String {
     let input = input.get(..MAX_INPUT).unwrap_or(input);
     if !input.contains(&b'\r') {
-        return String::from_utf8_lossy(input).into_owned();
+        return match String::from_utf8(input.to_vec()) {
+            Ok(s) => s,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        };
     }
     let mut out = Vec::with_capacity(input.len());
     let mut i = 0;
@@ -61,19 +64,30 @@ impl<'a> Field<'a> {
 pub fn squeeze(s: &str, max: usize) -> String {
     let mut out = String::with_capacity(s.len().min(max));
     let mut space = false;
-    for c in s.chars() {
-        if c.is_whitespace() {
-            space = !out.is_empty();
-            continue;
-        }
-        if space {
+    let mut rest = s.trim_start();
+    // Runs without white space are copied whole.
+    while !rest.is_empty() {
+        let word_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let word = &rest[..word_end];
+        if space && !word.is_empty() {
+            if out.len() + 1 > max {
+                break;
+            }
             out.push(' ');
-            space = false;
         }
-        if out.len() + c.len_utf8() > max {
+        if out.len() + word.len() > max {
+            let mut end = max - out.len();
+            while end > 0 && !word.is_char_boundary(end) {
+                end -= 1;
+            }
+            out.push_str(&word[..end]);
             break;
         }
-        out.push(c);
+        out.push_str(word);
+        rest = &rest[word_end..];
+        let trimmed = rest.trim_start();
+        space = trimmed.len() != rest.len();
+        rest = trimmed;
     }
     out
 }
@@ -300,23 +314,27 @@ fn split<'a>(
     let delim = format!("--{boundary}");
     let mut pos = body_start;
     let mut part_start: Option<usize> = None;
-    let mut lines = 0usize;
-    while pos < end && lines < 200_000 {
-        lines += 1;
-        let le = text[pos..end].find('\n').map(|i| pos + i).unwrap_or(end);
-        let line = &text[pos..le];
-        if let Some(rest) = line.strip_prefix(delim.as_str()) {
-            let closing = rest.starts_with("--");
-            if rest.trim().is_empty() || closing {
-                if let Some(ps) = part_start.take() {
-                    // The line break before the delimiter belongs to it.
-                    walk_at(text, ps, pos.saturating_sub(1).max(ps), depth + 1, out, report_type);
-                }
-                if closing {
-                    return;
-                }
-                part_start = Some((le + 1).min(end));
+    let mut found = 0usize;
+    // Jump from one occurrence of the delimiter to the next; only those at a line start count.
+    while pos < end && found < 1000 {
+        let Some(i) = text.get(pos..end).and_then(|t| t.find(delim.as_str())) else {
+            break;
+        };
+        let at = pos + i;
+        let le = text[at..end].find('\n').map(|j| at + j).unwrap_or(end);
+        let line_start = at == 0 || text.as_bytes().get(at - 1) == Some(&b'\n');
+        let rest = &text[at + delim.len()..le];
+        let closing = rest.starts_with("--");
+        if line_start && (rest.trim().is_empty() || closing) {
+            found += 1;
+            if let Some(ps) = part_start.take() {
+                // The line break before the delimiter belongs to it.
+                walk_at(text, ps, at.saturating_sub(1).max(ps), depth + 1, out, report_type);
             }
+            if closing {
+                return;
+            }
+            part_start = Some((le + 1).min(end));
         }
         pos = le + 1;
     }
