@@ -657,7 +657,7 @@ fn finish_recipient(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecipi
     } else {
         String::new()
     };
-    let words_l = mime::squeeze(&format!("{words} {}", r.context), 8192).to_lowercase();
+    let words_l = mime::squeeze(&format!("{words} {}", r.context), 8192).to_ascii_lowercase();
     let reply_code = scan::reply_code(&words)
         .or_else(|| scan::reply_code(&r.context))
         .or_else(|| scan::reply_code(bounce_text));
@@ -690,7 +690,7 @@ fn finish_recipient(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecipi
         .and_then(|s| s.bytes().next())
         .or_else(|| reply_code.map(|c| if c >= 500 { b'5' } else if c >= 400 { b'4' } else { b'2' }));
     let delivered = class == Some(b'2') || matches!(action.as_str(), "delivered" | "relayed" | "expanded");
-    let own_l = words.to_lowercase();
+    let own_l = words.to_ascii_lowercase();
     let command = if r.diagnostic.trim().is_empty() {
         scan::command(&words_l, true)
     } else {
