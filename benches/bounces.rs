@@ -14,10 +14,17 @@ fn corpus() -> Vec<Vec<u8>> {
     files.sort();
     let mut out: Vec<Vec<u8>> = files.iter().filter_map(|p| std::fs::read(p).ok()).collect();
     if out.is_empty() {
-        eprintln!("the corpus is missing at {}; using the project's own fixtures", dir.display());
+        eprintln!(
+            "the corpus is missing at {}; using the project's own fixtures",
+            dir.display()
+        );
         let own = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/bounces");
         out = std::fs::read_dir(own)
-            .map(|d| d.flatten().filter_map(|e| std::fs::read(e.path()).ok()).collect())
+            .map(|d| {
+                d.flatten()
+                    .filter_map(|e| std::fs::read(e.path()).ok())
+                    .collect()
+            })
             .unwrap_or_default();
     }
     out

@@ -86,7 +86,11 @@ fn find_source(path: &Path) -> io::Result<Source> {
         for sub in ["new", "cur"] {
             let dir = path.join(sub);
             if let Ok(entries) = std::fs::read_dir(&dir) {
-                let mut names: Vec<PathBuf> = entries.flatten().map(|e| e.path()).filter(|p| p.is_file()).collect();
+                let mut names: Vec<PathBuf> = entries
+                    .flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.is_file())
+                    .collect();
                 names.sort();
                 files.extend(names);
             }
@@ -115,9 +119,7 @@ fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
         };
         if meta.is_dir() {
             walk(&p, depth + 1, out);
-        } else if meta.is_file()
-            && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("eml"))
-        {
+        } else if meta.is_file() && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("eml")) {
             out.push(p);
         }
     }
@@ -189,8 +191,16 @@ pub fn run(path: &Path, summary_only: bool, out: &mut impl Write) -> io::Result<
         }
         for r in &report.recipients {
             summary.recipients += 1;
-            *summary.by_reason.entry(r.reason.name().to_string()).or_default() += 1;
-            let domain = r.address.rsplit_once('@').map(|(_, d)| d).unwrap_or("").to_string();
+            *summary
+                .by_reason
+                .entry(r.reason.name().to_string())
+                .or_default() += 1;
+            let domain = r
+                .address
+                .rsplit_once('@')
+                .map(|(_, d)| d)
+                .unwrap_or("")
+                .to_string();
             if summary.by_domain.len() < 100_000 || summary.by_domain.contains_key(&domain) {
                 *summary.by_domain.entry(domain).or_default() += 1;
             }
@@ -251,7 +261,8 @@ pub fn run(path: &Path, summary_only: bool, out: &mut impl Write) -> io::Result<
     if let Some(e) = write_error {
         return Err(e);
     }
-    serde_json::to_writer(&mut *out, &serde_json::json!({ "summary": &summary })).map_err(io::Error::other)?;
+    serde_json::to_writer(&mut *out, &serde_json::json!({ "summary": &summary }))
+        .map_err(io::Error::other)?;
     out.write_all(b"\n")?;
     Ok(summary)
 }
@@ -259,13 +270,15 @@ pub fn run(path: &Path, summary_only: bool, out: &mut impl Write) -> io::Result<
 fn read_limited(p: &Path) -> io::Result<Vec<u8>> {
     use std::io::Read;
     let mut buf = Vec::new();
-    std::fs::File::open(p)?.take(MAX_MESSAGE as u64).read_to_end(&mut buf)?;
+    std::fs::File::open(p)?
+        .take(MAX_MESSAGE as u64)
+        .read_to_end(&mut buf)?;
     Ok(buf)
 }
 
 fn bar(done: u64, total: u64, messages: usize) {
     let width = 30u64;
-    let filled = if total == 0 { 0 } else { (done.min(total) * width / total) as usize };
+    let filled = (done.min(total) * width).checked_div(total).unwrap_or(0) as usize;
     eprint!(
         "\r[{}{}] {messages} messages",
         "#".repeat(filled),
@@ -281,7 +294,10 @@ mod tests {
     fn mbox_split_and_unescape() {
         let mbox = b"From a@b Mon Jan  1 00:00:00 2024\nSubject: one\n\n>From here\n\nFrom c@d Mon Jan  1 00:00:00 2024\nSubject: two\n\nbody\n";
         let mut got = Vec::new();
-        mbox_messages(&mbox[..], |i, m| got.push((i, String::from_utf8_lossy(m).into_owned()))).unwrap();
+        mbox_messages(&mbox[..], |i, m| {
+            got.push((i, String::from_utf8_lossy(m).into_owned()))
+        })
+        .unwrap();
         assert_eq!(got.len(), 2);
         assert_eq!(got[0].1, "Subject: one\n\nFrom here\n\n");
         assert_eq!(got[1].0, 2);

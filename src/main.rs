@@ -165,7 +165,10 @@ mod cli {
 
     fn bounces(args: &[String]) -> Result<(), String> {
         let summary_only = args.iter().any(|a| a == "--summary-only");
-        if let Some(flag) = args.iter().find(|a| a.starts_with("--") && *a != "--summary-only") {
+        if let Some(flag) = args
+            .iter()
+            .find(|a| a.starts_with("--") && *a != "--summary-only")
+        {
             return Err(format!("unknown option {flag}"));
         }
         let paths: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();

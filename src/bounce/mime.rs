@@ -131,7 +131,10 @@ pub fn headers(text: &str) -> Headers<'_> {
     }
     let mut body = text.len();
     while pos < text.len() {
-        let end = text[pos..].find('\n').map(|i| pos + i).unwrap_or(text.len());
+        let end = text[pos..]
+            .find('\n')
+            .map(|i| pos + i)
+            .unwrap_or(text.len());
         let line = &text[pos..end];
         if line.trim().is_empty() {
             body = (end + 1).min(text.len());
@@ -143,15 +146,17 @@ pub fn headers(text: &str) -> Headers<'_> {
                 body = pos;
                 break;
             }
-        } else if let Some(colon) = line.find(':').filter(|&c| is_field_name(line[..c].trim_end()))
+        } else if let Some(colon) = line
+            .find(':')
+            .filter(|&c| is_field_name(line[..c].trim_end()))
         {
-            if let Some((ns, ne, vs)) = current.take() {
-                if fields.len() < MAX_FIELDS {
-                    fields.push(Field {
-                        name: &text[ns..ne],
-                        raw: &text[vs..pos.saturating_sub(1).max(vs)],
-                    });
-                }
+            if let Some((ns, ne, vs)) = current.take()
+                && fields.len() < MAX_FIELDS
+            {
+                fields.push(Field {
+                    name: &text[ns..ne],
+                    raw: &text[vs..pos.saturating_sub(1).max(vs)],
+                });
             }
             let name_end = pos + line[..colon].trim_end().len();
             current = Some((pos, name_end, pos + colon + 1));
@@ -246,12 +251,15 @@ fn walk_at<'a>(
     let body_start = start + h.body.min(slice.len());
     if ctype.starts_with("multipart/") && depth < MAX_DEPTH {
         let ct = ct_raw.unwrap_or_default();
-        if ctype == "multipart/report" && report_type.is_empty() {
-            if let Some(rt) = param(&ct, "report-type") {
-                *report_type = rt.to_ascii_lowercase();
-            }
+        if ctype == "multipart/report"
+            && report_type.is_empty()
+            && let Some(rt) = param(&ct, "report-type")
+        {
+            *report_type = rt.to_ascii_lowercase();
         }
-        let declared = param(&ct, "boundary").filter(|b| !b.is_empty()).map(str::to_string);
+        let declared = param(&ct, "boundary")
+            .filter(|b| !b.is_empty())
+            .map(str::to_string);
         let before = out.len();
         if let Some(boundary) = &declared {
             split(text, body_start, end, boundary, depth, out, report_type);
@@ -329,7 +337,14 @@ fn split<'a>(
             found += 1;
             if let Some(ps) = part_start.take() {
                 // The line break before the delimiter belongs to it.
-                walk_at(text, ps, at.saturating_sub(1).max(ps), depth + 1, out, report_type);
+                walk_at(
+                    text,
+                    ps,
+                    at.saturating_sub(1).max(ps),
+                    depth + 1,
+                    out,
+                    report_type,
+                );
             }
             if closing {
                 return;
@@ -407,5 +422,9 @@ pub fn qp_text(s: &str) -> String {
 /// The 1-based line number of byte `offset` in `text`.
 pub fn line_of(text: &str, offset: usize) -> usize {
     let offset = offset.min(text.len());
-    text.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..offset]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }

@@ -195,7 +195,10 @@ struct Raw {
 /// Signatures of known writers: (lowercase marker in the first part of the text, format name).
 static FORMATS: &[(&str, &str)] = &[
     ("this is the mail system at host", "postfix"),
-    ("this message was created automatically by mail delivery software", "exim"),
+    (
+        "this message was created automatically by mail delivery software",
+        "exim",
+    ),
     ("qmail-send program", "qmail"),
     ("diagnostic information for administrators", "exchange"),
     ("delivery has failed to these recipients", "exchange"),
@@ -204,12 +207,18 @@ static FORMATS: &[(&str, &str)] = &[
     ("** address not found **", "gmail"),
     ("delivery to the following recipient failed", "gmail"),
     ("the response from the remote server was", "gmail"),
-    ("this message was created automatically by the sendgrid", "sendgrid"),
+    (
+        "this message was created automatically by the sendgrid",
+        "sendgrid",
+    ),
     ("amazonses", "amazon_ses"),
     ("yahoo", "yahoo"),
     ("zoho", "zoho"),
     ("transcript of session follows", "sendmail"),
-    ("the following addresses had permanent fatal errors", "sendmail"),
+    (
+        "the following addresses had permanent fatal errors",
+        "sendmail",
+    ),
     ("opensmtpd", "opensmtpd"),
     ("courier mail server", "courier"),
     ("mimecast", "mimecast"),
@@ -219,20 +228,57 @@ static FORMATS: &[(&str, &str)] = &[
 
 /// Subjects (lowercase) that bounces and delay notices use.
 static BOUNCE_SUBJECTS: &[&str] = &[
-    "undeliver", "returned mail", "delivery status notification", "mail delivery failed",
-    "failure notice", "delivery failure", "non remis", "non-delivery", "nondeliverable",
-    "delivery notification", "mail delivery failure", "could not send message", "delayed mail",
-    "delivery delayed", "warning: message", "mail could not be delivered", "delivery problem",
-    "mail system error", "returned to sender", "unzustellbar", "rejected", "delivery report",
-    "message delivery has failed", "message not delivered", "notification d'état", "failed delivery",
-    "undelivered", "delivery has failed", "permanent error", "bounce", "mail failure",
+    "undeliver",
+    "returned mail",
+    "delivery status notification",
+    "mail delivery failed",
+    "failure notice",
+    "delivery failure",
+    "non remis",
+    "non-delivery",
+    "nondeliverable",
+    "delivery notification",
+    "mail delivery failure",
+    "could not send message",
+    "delayed mail",
+    "delivery delayed",
+    "warning: message",
+    "mail could not be delivered",
+    "delivery problem",
+    "mail system error",
+    "returned to sender",
+    "unzustellbar",
+    "rejected",
+    "delivery report",
+    "message delivery has failed",
+    "message not delivered",
+    "notification d'état",
+    "failed delivery",
+    "undelivered",
+    "delivery has failed",
+    "permanent error",
+    "bounce",
+    "mail failure",
 ];
 
 /// Subjects (lowercase prefixes) of automatic replies.
 static AUTO_SUBJECTS: &[&str] = &[
-    "auto:", "automatic reply", "autoreply", "auto-reply", "auto reply", "out of office",
-    "out of the office", "abwesenheit", "réponse automatique", "respuesta automática", "vacation",
-    "away from", "i am out", "i'm out", "risposta automatica", "autosvar",
+    "auto:",
+    "automatic reply",
+    "autoreply",
+    "auto-reply",
+    "auto reply",
+    "out of office",
+    "out of the office",
+    "abwesenheit",
+    "réponse automatique",
+    "respuesta automática",
+    "vacation",
+    "away from",
+    "i am out",
+    "i'm out",
+    "risposta automatica",
+    "autosvar",
 ];
 
 /// Analyzes a bounce, delay notice, feedback report, automatic reply or any message. Never
@@ -265,8 +311,13 @@ pub fn analyze(input: &[u8]) -> BounceReport {
             "message/feedback-report" => {
                 feedback.get_or_insert(&p.text);
             }
-            "message/rfc822" | "message/global" | "text/rfc822-headers" | "message/rfc822-headers"
-            | "message/global-headers" | "text/rfc822" | "message/partial" => {
+            "message/rfc822"
+            | "message/global"
+            | "text/rfc822-headers"
+            | "message/rfc822-headers"
+            | "message/global-headers"
+            | "text/rfc822"
+            | "message/partial" => {
                 if original.is_none() {
                     let t = p.text.trim_start_matches('\n');
                     let skipped = p.text.len() - t.len();
@@ -331,7 +382,10 @@ pub fn analyze(input: &[u8]) -> BounceReport {
     }
 
     // Automatic replies.
-    let auto_submitted = top.value("auto-submitted").unwrap_or_default().to_ascii_lowercase();
+    let auto_submitted = top
+        .value("auto-submitted")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     let from_daemon = scan::addresses(&from)
         .first()
         .and_then(|&(s, e)| from.get(s..e))
@@ -402,15 +456,15 @@ pub fn analyze(input: &[u8]) -> BounceReport {
                 ..Raw::default()
             });
         }
-        if raws.is_empty() {
-            if let Some(x) = top.value("x-failed-recipients") {
-                for (s, e) in scan::addresses(&x) {
-                    raws.push(Raw {
-                        address: x.get(s..e).unwrap_or("").to_ascii_lowercase(),
-                        context: cut(bounce_text, 4096),
-                        ..Raw::default()
-                    });
-                }
+        if raws.is_empty()
+            && let Some(x) = top.value("x-failed-recipients")
+        {
+            for (s, e) in scan::addresses(&x) {
+                raws.push(Raw {
+                    address: x.get(s..e).unwrap_or("").to_ascii_lowercase(),
+                    context: cut(bounce_text, 4096),
+                    ..Raw::default()
+                });
             }
         }
         if raws.is_empty() {
@@ -418,10 +472,17 @@ pub fn analyze(input: &[u8]) -> BounceReport {
                 .as_ref()
                 .map(|o| mime::headers(&o.text).value("to").unwrap_or_default())
                 .unwrap_or_default();
-            let source = if orig_to.is_empty() { bounce_text } else { orig_to.as_str() };
+            let source = if orig_to.is_empty() {
+                bounce_text
+            } else {
+                orig_to.as_str()
+            };
             for (s, e) in scan::addresses(source).into_iter().take(MAX_RECIPIENTS) {
                 let a = source.get(s..e).unwrap_or("").to_ascii_lowercase();
-                if !skip.contains(&a) && !scan::is_daemon(&a) && !raws.iter().any(|r| r.address == a) {
+                if !skip.contains(&a)
+                    && !scan::is_daemon(&a)
+                    && !raws.iter().any(|r| r.address == a)
+                {
                     raws.push(Raw {
                         address: a,
                         context: cut(bounce_text, 4096),
@@ -436,7 +497,10 @@ pub fn analyze(input: &[u8]) -> BounceReport {
     } else {
         // Give DSN recipients the words of the text part about them.
         for r in &mut raws {
-            if let Some(b) = blocks.iter().find(|b| b.address.eq_ignore_ascii_case(&r.address)) {
+            if let Some(b) = blocks
+                .iter()
+                .find(|b| b.address.eq_ignore_ascii_case(&r.address))
+            {
                 r.context = bounce_text.get(b.start..b.end).unwrap_or("").to_string();
             }
         }
@@ -482,7 +546,12 @@ fn strip_html(s: &str) -> String {
             if c == '>' {
                 in_tag = false;
                 let t = tag.to_ascii_lowercase();
-                if t.starts_with("br") || t.starts_with("/p") || t.starts_with("/div") || t.starts_with("/tr") || t.starts_with("p") {
+                if t.starts_with("br")
+                    || t.starts_with("/p")
+                    || t.starts_with("/div")
+                    || t.starts_with("/tr")
+                    || t.starts_with("p")
+                {
                     out.push('\n');
                 }
                 tag.clear();
@@ -508,7 +577,12 @@ fn typed_value(v: &str) -> String {
 }
 
 /// Reads the per-message and per-recipient blocks of a delivery-status part.
-fn parse_dsn(d: &str, raws: &mut Vec<Raw>, reporting: &mut Option<String>, arrival: &mut Option<String>) {
+fn parse_dsn(
+    d: &str,
+    raws: &mut Vec<Raw>,
+    reporting: &mut Option<String>,
+    arrival: &mut Option<String>,
+) {
     let mut pos = 0;
     let mut blocks = 0;
     while pos < d.len() && blocks < 200 {
@@ -539,7 +613,10 @@ fn parse_dsn(d: &str, raws: &mut Vec<Raw>, reporting: &mut Option<String>, arriv
             let cur = groups.last().map(|g| g.as_slice()).unwrap_or(&[]);
             let has = |n: &str| cur.iter().any(|x| x.name.eq_ignore_ascii_case(n));
             let new = (name == "final-recipient" && has("final-recipient"))
-                || (name == "original-recipient" && has("final-recipient") && has("action") && has("status"));
+                || (name == "original-recipient"
+                    && has("final-recipient")
+                    && has("action")
+                    && has("status"));
             if new && groups.len() < MAX_RECIPIENTS {
                 groups.push(Vec::new());
             }
@@ -571,17 +648,25 @@ fn dsn_recipient(h: &mime::Headers<'_>, raws: &mut Vec<Raw>) {
             .unwrap_or(address);
         let diag = h.value("diagnostic-code").unwrap_or_default();
         let (dtype, dtext) = match diag.split_once(';') {
-            Some((t, r)) if t.len() < 20 && !t.contains(' ') => (t.trim().to_ascii_uppercase(), r.trim().to_string()),
+            Some((t, r)) if t.len() < 20 && !t.contains(' ') => {
+                (t.trim().to_ascii_uppercase(), r.trim().to_string())
+            }
             _ => (String::new(), diag.clone()),
         };
         raws.push(Raw {
             address: address.to_ascii_lowercase(),
             original_recipient: orig_rcpt.filter(|o| !o.eq_ignore_ascii_case(&address)),
-            action: h.value("action").map(|a| a.to_ascii_lowercase()).filter(|a| !a.is_empty()),
+            action: h
+                .value("action")
+                .map(|a| a.to_ascii_lowercase())
+                .filter(|a| !a.is_empty()),
             status: h.value("status").and_then(|s| scan::status(&s)),
             diagnostic: dtext,
             diagnostic_type: dtype,
-            remote_mta: h.value("remote-mta").map(|v| typed_value(&v)).filter(|v| !v.is_empty()),
+            remote_mta: h
+                .value("remote-mta")
+                .map(|v| typed_value(&v))
+                .filter(|v| !v.is_empty()),
             last_attempt: h.value("last-attempt-date"),
             context: String::new(),
         });
@@ -592,8 +677,17 @@ fn dsn_recipient(h: &mime::Headers<'_>, raws: &mut Vec<Raw>) {
 fn looks_like_client_error(lower: &str) -> bool {
     scan::reply_code(lower).is_some_and(|c| c >= 400)
         && [
-            "rejected", "refused", "denied", "undeliverable", "not delivered", "couldn't be delivered",
-            "could not be delivered", "failed", "error", "blocked", "unknown",
+            "rejected",
+            "refused",
+            "denied",
+            "undeliverable",
+            "not delivered",
+            "couldn't be delivered",
+            "could not be delivered",
+            "failed",
+            "error",
+            "blocked",
+            "unknown",
         ]
         .iter()
         .any(|w| lower.contains(w))
@@ -609,7 +703,10 @@ fn host_in(text: &str) -> Option<String> {
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-')
                 .collect();
-            if token.contains('.') && token.chars().any(|c| c.is_ascii_alphabetic()) && token.len() > 3 {
+            if token.contains('.')
+                && token.chars().any(|c| c.is_ascii_alphabetic())
+                && token.len() > 3
+            {
                 return Some(token.trim_end_matches('.').to_ascii_lowercase());
             }
         }
@@ -642,13 +739,20 @@ fn finish_recipient(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecipi
         let rest = rest.trim_start_matches(['>', ':', ' ', ',', '\n', '.']);
         // Where the remote server's own words start, when the text says so.
         let lr = rest.to_ascii_lowercase();
-        let rest = ["server was:", "host said:", "said:", "server returned", "reason:", "error message:"]
-            .iter()
-            .find_map(|m| lr.find(m).map(|i| i + m.len()))
-            .and_then(|i| rest.get(i..))
-            .map(|r| r.trim_start_matches([' ', '\n', '\'', ':']))
-            .filter(|r| r.trim().len() >= 8)
-            .unwrap_or(rest);
+        let rest = [
+            "server was:",
+            "host said:",
+            "said:",
+            "server returned",
+            "reason:",
+            "error message:",
+        ]
+        .iter()
+        .find_map(|m| lr.find(m).map(|i| i + m.len()))
+        .and_then(|i| rest.get(i..))
+        .map(|r| r.trim_start_matches([' ', '\n', '\'', ':']))
+        .filter(|r| r.trim().len() >= 8)
+        .unwrap_or(rest);
         if rest.trim().len() < 8 {
             mime::squeeze(c, MAX_DIAGNOSTIC)
         } else {
@@ -663,23 +767,25 @@ fn finish_recipient(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecipi
         .or_else(|| scan::reply_code(bounce_text));
     let best = |t: &str| {
         let all = scan::statuses(t);
-        all.iter().find(|s| !s.ends_with(".0.0")).or(all.first()).cloned()
+        all.iter()
+            .find(|s| !s.ends_with(".0.0"))
+            .or(all.first())
+            .cloned()
     };
-    let text_status = best(&words).or_else(|| best(&r.context)).or_else(|| best(bounce_text));
+    let text_status = best(&words)
+        .or_else(|| best(&r.context))
+        .or_else(|| best(bounce_text));
     // A DSN's Status field is often vaguer than the code in the server's own words (5.0.0
     // against "550 5.2.2 Mailbox full"): the last specific code of the same class there wins.
     let status = match r.status {
         Some(s) => {
             let vague = s.ends_with(".0.0");
-            let specific = scan::statuses(&r.diagnostic)
-                .into_iter()
-                .filter(|t| {
-                    t.get(..1) == s.get(..1)
-                        && !t.ends_with(".0.0")
-                        && t != "4.4.7"
-                        && (vague || !t.ends_with(".0"))
-                })
-                .next_back();
+            let specific = scan::statuses(&r.diagnostic).into_iter().rfind(|t| {
+                t.get(..1) == s.get(..1)
+                    && !t.ends_with(".0.0")
+                    && t != "4.4.7"
+                    && (vague || !t.ends_with(".0"))
+            });
             Some(specific.unwrap_or(s))
         }
         None => text_status,
@@ -688,8 +794,19 @@ fn finish_recipient(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecipi
     let class = status
         .as_deref()
         .and_then(|s| s.bytes().next())
-        .or_else(|| reply_code.map(|c| if c >= 500 { b'5' } else if c >= 400 { b'4' } else { b'2' }));
-    let delivered = class == Some(b'2') || matches!(action.as_str(), "delivered" | "relayed" | "expanded");
+        .or_else(|| {
+            reply_code.map(|c| {
+                if c >= 500 {
+                    b'5'
+                } else if c >= 400 {
+                    b'4'
+                } else {
+                    b'2'
+                }
+            })
+        });
+    let delivered =
+        class == Some(b'2') || matches!(action.as_str(), "delivered" | "relayed" | "expanded");
     let own_l = words.to_ascii_lowercase();
     let command = if r.diagnostic.trim().is_empty() {
         scan::command(&words_l, true)
@@ -702,7 +819,11 @@ fn finish_recipient(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecipi
         _ => reason::Stage::DataOrUnknown,
     };
     // The server's own words first; the text around them only when those say nothing.
-    let own = if r.diagnostic.trim().is_empty() { None } else { Some(own_l) };
+    let own = if r.diagnostic.trim().is_empty() {
+        None
+    } else {
+        Some(own_l)
+    };
     let reason = if delivered {
         Reason::Delivered
     } else if r.diagnostic_type.starts_with("X-UNIX") {
@@ -735,7 +856,11 @@ fn finish_recipient(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecipi
         "delayed" => false,
         _ => class != Some(b'4') && !delivered,
     };
-    let remote_mta = r.remote_mta.clone().or_else(|| host_in(&words)).or_else(|| host_in(&r.context));
+    let remote_mta = r
+        .remote_mta
+        .clone()
+        .or_else(|| host_in(&words))
+        .or_else(|| host_in(&r.context));
     BouncedRecipient {
         address: r.address,
         original_recipient: r.original_recipient,
@@ -743,7 +868,10 @@ fn finish_recipient(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecipi
         hard,
         address_is_bad: hard && reason.address_is_bad(),
         reply_code,
-        status_explanation: status.as_deref().map(reason::explain_status).filter(|s| !s.is_empty()),
+        status_explanation: status
+            .as_deref()
+            .map(reason::explain_status)
+            .filter(|s| !s.is_empty()),
         status,
         diagnostic: (!words.is_empty()).then_some(words),
         remote_mta,
@@ -784,7 +912,11 @@ fn simple_recipient(address: String, reason: Reason) -> BouncedRecipient {
     }
 }
 
-fn feedback_report(part: &str, top: &mime::Headers<'_>, original: Option<OriginalMessage>) -> BounceReport {
+fn feedback_report(
+    part: &str,
+    top: &mime::Headers<'_>,
+    original: Option<OriginalMessage>,
+) -> BounceReport {
     let h = mime::headers(part);
     let info = FeedbackInfo {
         feedback_type: h.value("feedback-type").map(|v| v.to_ascii_lowercase()),
@@ -811,12 +943,17 @@ fn feedback_report(part: &str, top: &mime::Headers<'_>, original: Option<Origina
                 .or_else(|| top.value("to").and_then(|v| first_address(&v))),
         );
     }
-    let recipients: Vec<BouncedRecipient> =
-        rcpts.into_iter().map(|a| simple_recipient(a, Reason::Feedback)).collect();
+    let recipients: Vec<BouncedRecipient> = rcpts
+        .into_iter()
+        .map(|a| simple_recipient(a, Reason::Feedback))
+        .collect();
     let kind_word = info.feedback_type.clone().unwrap_or_else(|| "abuse".into());
     let summary = format!(
         "A feedback report ({kind_word}), not a bounce: a mailbox provider forwards a recipient's complaint{}. The message was delivered; the recipient marked it as spam or reported it.",
-        recipients.first().map(|r| format!(" about mail to {}", r.address)).unwrap_or_default()
+        recipients
+            .first()
+            .map(|r| format!(" about mail to {}", r.address))
+            .unwrap_or_default()
     );
     let mut report = BounceReport {
         kind: BounceKind::Feedback,
@@ -833,7 +970,12 @@ fn feedback_report(part: &str, top: &mime::Headers<'_>, original: Option<Origina
     report
 }
 
-fn auto_reply_report(top: &mime::Headers<'_>, from: &str, subject: &str, original: Option<OriginalMessage>) -> BounceReport {
+fn auto_reply_report(
+    top: &mime::Headers<'_>,
+    from: &str,
+    subject: &str,
+    original: Option<OriginalMessage>,
+) -> BounceReport {
     let recipients: Vec<BouncedRecipient> = first_address(from)
         .into_iter()
         .map(|a| simple_recipient(a, Reason::Vacation))
@@ -884,8 +1026,11 @@ fn build_report(
     subject: &str,
 ) -> BounceReport {
     let subject_l = subject.to_ascii_lowercase();
-    let all_delivered = !recipients.is_empty() && recipients.iter().all(|r| r.reason == Reason::Delivered);
-    let any_delayed = recipients.iter().any(|r| r.action.as_deref() == Some("delayed"));
+    let all_delivered =
+        !recipients.is_empty() && recipients.iter().all(|r| r.reason == Reason::Delivered);
+    let any_delayed = recipients
+        .iter()
+        .any(|r| r.action.as_deref() == Some("delayed"));
     let none_hard = recipients.iter().all(|r| !r.hard);
     let kind = if all_delivered {
         BounceKind::NotBounce
@@ -899,12 +1044,17 @@ fn build_report(
     };
     let refused_by = if pasted_error {
         RefusedBy::SenderServerAtSend
-    } else if recipients.iter().any(|r| r.remote_mta.is_some() || r.reply_code.is_some()) {
-        RefusedBy::RemoteServer
     } else if recipients
         .iter()
-        .any(|r| matches!(r.reason, Reason::Expired | Reason::Networkerror | Reason::Hostunknown))
+        .any(|r| r.remote_mta.is_some() || r.reply_code.is_some())
     {
+        RefusedBy::RemoteServer
+    } else if recipients.iter().any(|r| {
+        matches!(
+            r.reason,
+            Reason::Expired | Reason::Networkerror | Reason::Hostunknown
+        )
+    }) {
         RefusedBy::SenderServer
     } else {
         RefusedBy::Unknown
@@ -952,33 +1102,58 @@ fn summarize(kind: BounceKind, by: RefusedBy, recipients: &[BouncedRecipient]) -
         }
     }
     match by {
-        RefusedBy::SenderServerAtSend => s.push_str(" The sender's own outgoing server refused while sending: the message never left."),
-        RefusedBy::RemoteServer if kind == BounceKind::Bounce => s.push_str(" The recipient's server refused it; the sender's server reported back."),
-        RefusedBy::SenderServer => s.push_str(" The sending server gave up without an answer from the recipient's server."),
+        RefusedBy::SenderServerAtSend => s.push_str(
+            " The sender's own outgoing server refused while sending: the message never left.",
+        ),
+        RefusedBy::RemoteServer if kind == BounceKind::Bounce => {
+            s.push_str(" The recipient's server refused it; the sender's server reported back.")
+        }
+        RefusedBy::SenderServer => {
+            s.push_str(" The sending server gave up without an answer from the recipient's server.")
+        }
         _ => {}
     }
     s
 }
 
-fn case_facts(top: &mime::Headers<'_>, report: &BounceReport, arrival: Option<String>) -> CaseFacts {
+fn case_facts(
+    top: &mime::Headers<'_>,
+    report: &BounceReport,
+    arrival: Option<String>,
+) -> CaseFacts {
     let orig = report.original.as_ref().map(|o| mime::headers(&o.text));
-    let og = |name: &str| orig.as_ref().and_then(|h| h.value(name)).filter(|v| !v.is_empty());
+    let og = |name: &str| {
+        orig.as_ref()
+            .and_then(|h| h.value(name))
+            .filter(|v| !v.is_empty())
+    };
     let sender = og("from")
         .or_else(|| match report.kind {
             BounceKind::Bounce | BounceKind::Delay => top.value("to"),
             _ => None,
         })
         .map(|v| cut(&v, 200));
-    let recipients: Vec<String> = report.recipients.iter().map(|r| r.address.clone()).collect();
-    let date = top.value("date").or(arrival).or_else(|| og("date")).map(|v| cut(&v, 100));
-    let subject = og("subject").or_else(|| top.value("subject")).map(|v| cut(&v, 200));
+    let recipients: Vec<String> = report
+        .recipients
+        .iter()
+        .map(|r| r.address.clone())
+        .collect();
+    let date = top
+        .value("date")
+        .or(arrival)
+        .or_else(|| og("date"))
+        .map(|v| cut(&v, 100));
+    let subject = og("subject")
+        .or_else(|| top.value("subject"))
+        .map(|v| cut(&v, 200));
     let message_id = og("message-id").map(|v| cut(&v, 200));
     let mut servers: Vec<String> = Vec::new();
-    for s in report
-        .reporting_mta
-        .iter()
-        .chain(report.recipients.iter().filter_map(|r| r.remote_mta.as_ref()))
-    {
+    for s in report.reporting_mta.iter().chain(
+        report
+            .recipients
+            .iter()
+            .filter_map(|r| r.remote_mta.as_ref()),
+    ) {
         if !servers.contains(s) && servers.len() < 10 {
             servers.push(cut(s, 200));
         }
@@ -1033,7 +1208,10 @@ fn ses_notification(text: &str, raws: &mut Vec<Raw>) -> Option<BounceReport> {
                 scan::json_str(text.get(i..)?, "emailAddress")
             })
             .map(str::to_ascii_lowercase);
-        let recipients = rcpt.into_iter().map(|a| simple_recipient(a, Reason::Feedback)).collect();
+        let recipients = rcpt
+            .into_iter()
+            .map(|a| simple_recipient(a, Reason::Feedback))
+            .collect();
         return Some(BounceReport {
             kind: BounceKind::Feedback,
             format: Some("amazon_ses".into()),
@@ -1049,15 +1227,21 @@ fn ses_notification(text: &str, raws: &mut Vec<Raw>) -> Option<BounceReport> {
             original: None,
         });
     }
-    let start = text.find("bouncedRecipients").or_else(|| text.find("deliveredRecipients"))?;
+    let start = text
+        .find("bouncedRecipients")
+        .or_else(|| text.find("deliveredRecipients"))?;
     let mut rest = text.get(start..)?;
     let reporting = scan::json_str(text, "reportingMTA").map(typed_value);
     for _ in 0..MAX_RECIPIENTS {
-        let Some(i) = rest.find("\"emailAddress\"") else { break };
+        let Some(i) = rest.find("\"emailAddress\"") else {
+            break;
+        };
         rest = rest.get(i..)?;
         let obj_end = rest.find('}').unwrap_or(rest.len());
         let obj = rest.get(..obj_end)?;
-        let Some(addr) = scan::json_str(obj, "emailAddress") else { break };
+        let Some(addr) = scan::json_str(obj, "emailAddress") else {
+            break;
+        };
         let diag = scan::json_str(obj, "diagnosticCode").unwrap_or("");
         let (dtype, dtext) = match diag.split_once(';') {
             Some((t, r)) if t.len() < 20 => (t.trim().to_ascii_uppercase(), r.trim().to_string()),

@@ -67,12 +67,21 @@ pub fn reply_code(s: &str) -> Option<u16> {
             let ok_before = spaced_colon
                 || before.is_none_or(|x| !(x.is_ascii_alphanumeric() || b".:-/,_@+=".contains(&x)));
             let ok_after = after.is_none_or(|x| {
-                matches!(x, b' ' | b'-' | b'\n' | b'\t' | b')' | b']' | b';' | b'\'' | b'"' | b':' | b',')
+                matches!(
+                    x,
+                    b' ' | b'-' | b'\n' | b'\t' | b')' | b']' | b';' | b'\'' | b'"' | b':' | b','
+                )
             });
             let ok_after = ok_after
-                && !(after == Some(b'-') && b.get(i + 4).is_some_and(|x| x.is_ascii_digit() && b.get(i + 5) != Some(&b'.')));
+                && !(after == Some(b'-')
+                    && b.get(i + 4)
+                        .is_some_and(|x| x.is_ascii_digit() && b.get(i + 5) != Some(&b'.')));
             if ok_before && ok_after {
-                return Some(u16::from(c[0] - b'0') * 100 + u16::from(c[1] - b'0') * 10 + u16::from(c[2] - b'0'));
+                return Some(
+                    u16::from(c[0] - b'0') * 100
+                        + u16::from(c[1] - b'0') * 10
+                        + u16::from(c[2] - b'0'),
+                );
             }
             i += 3;
             continue;
@@ -123,7 +132,9 @@ pub fn statuses(s: &str) -> Vec<String> {
     let mut rest = s;
     while out.len() < 8 {
         let Some(st) = status(rest) else { break };
-        let Some(i) = rest.find(st.as_str()) else { break };
+        let Some(i) = rest.find(st.as_str()) else {
+            break;
+        };
         rest = rest.get(i + st.len()..).unwrap_or("");
         out.push(st);
     }
@@ -166,7 +177,10 @@ pub fn original_start(text: &str) -> Option<(usize, usize)> {
     let mut marker = 0;
     while pos < text.len() && lines < MAX_LINES {
         lines += 1;
-        let end = text[pos..].find('\n').map(|i| pos + i).unwrap_or(text.len());
+        let end = text[pos..]
+            .find('\n')
+            .map(|i| pos + i)
+            .unwrap_or(text.len());
         let line = &text[pos..end];
         let t = line.trim();
         if after_marker {
@@ -217,7 +231,15 @@ pub fn looks_like_header(line: &str) -> bool {
 }
 
 static KNOWN_HEADERS: &[&str] = &[
-    "received", "from", "to", "subject", "date", "cc", "sender", "references", "bcc",
+    "received",
+    "from",
+    "to",
+    "subject",
+    "date",
+    "cc",
+    "sender",
+    "references",
+    "bcc",
 ];
 
 /// A failed recipient found in plain text: its address, and the byte range of its block.
@@ -230,11 +252,33 @@ pub struct Block {
 
 /// Line prefixes (lowercase, trimmed) after which an address starts a recipient block.
 static HEAD_PREFIXES: &[&str] = &[
-    "to:", "recipient:", "recipients:", "address:", "rcpt to:", "failed recipient:", "original recipient:",
-    "final-recipient:", "final recipient:", "original-recipient:", "<", "(", "failed address:", "email:",
-    "recipient address:", "unknown address:", "undeliverable address:", "destinataire :", "empfänger:",
-    "to", "failed to deliver to", "could not be delivered to", "delivery to", "your message to",
-    "was not delivered to", "failed:", "user",
+    "to:",
+    "recipient:",
+    "recipients:",
+    "address:",
+    "rcpt to:",
+    "failed recipient:",
+    "original recipient:",
+    "final-recipient:",
+    "final recipient:",
+    "original-recipient:",
+    "<",
+    "(",
+    "failed address:",
+    "email:",
+    "recipient address:",
+    "unknown address:",
+    "undeliverable address:",
+    "destinataire :",
+    "empfänger:",
+    "to",
+    "failed to deliver to",
+    "could not be delivered to",
+    "delivery to",
+    "your message to",
+    "was not delivered to",
+    "failed:",
+    "user",
 ];
 
 /// The recipient blocks of a plain-text bounce. `skip` holds addresses (lowercase) that are not
@@ -245,20 +289,25 @@ pub fn blocks(text: &str, skip: &[String]) -> Vec<Block> {
     let mut lines = 0;
     while pos < text.len() && lines < MAX_LINES {
         lines += 1;
-        let end = text[pos..].find('\n').map(|i| pos + i).unwrap_or(text.len());
+        let end = text[pos..]
+            .find('\n')
+            .map(|i| pos + i)
+            .unwrap_or(text.len());
         let line = &text[pos..end];
         if let Some(&(s, e)) = addresses(line).first() {
             let prefix = line[..s].trim().to_ascii_lowercase();
             let prefix = prefix.trim_end_matches(['<', '"', '\'', ' ']).trim_end();
             let head = prefix.is_empty()
-                || HEAD_PREFIXES.iter().any(|p| prefix == *p || (p.len() > 3 && prefix.ends_with(p)))
+                || HEAD_PREFIXES
+                    .iter()
+                    .any(|p| prefix == *p || (p.len() > 3 && prefix.ends_with(p)))
                 || prefix.ends_with("rfc822;")
                 || prefix.ends_with("to:")
                 || prefix.ends_with(" to")
                 || (prefix.ends_with(':') && prefix.len() < 40)
                 || (prefix.len() == 3 && reply_code(prefix).is_some());
             let addr = line[s..e].to_ascii_lowercase();
-            let excluded = skip.iter().any(|x| *x == addr)
+            let excluded = skip.contains(&addr)
                 || prefix.starts_with("from")
                 || prefix.starts_with("return-path")
                 || prefix.starts_with("reply-to")

@@ -33,11 +33,18 @@ fn rows(path: &Path) -> Vec<Row> {
 }
 
 fn pseudo(status: &str) -> bool {
-    status.split('.').nth(2).is_some_and(|d| d.len() == 3 && d.starts_with('9'))
+    status
+        .split('.')
+        .nth(2)
+        .is_some_and(|d| d.len() == 3 && d.starts_with('9'))
 }
 
 fn pct(a: usize, b: usize) -> f64 {
-    if b == 0 { 100.0 } else { a as f64 * 100.0 / b as f64 }
+    if b == 0 {
+        100.0
+    } else {
+        a as f64 * 100.0 / b as f64
+    }
 }
 
 #[test]
@@ -53,7 +60,11 @@ fn sisimai_corpus() {
             .filter_map(|l| l.split('\t').next().map(str::to_string))
             .collect();
     let expected = rows(&dir.join("expected.tsv"));
-    assert!(expected.len() > 200, "expected.tsv has {} rows", expected.len());
+    assert!(
+        expected.len() > 200,
+        "expected.tsv has {} rows",
+        expected.len()
+    );
 
     let (mut reason_ok, mut reason_n) = (0, 0);
     let (mut dis_ok, mut dis_n) = (0, 0);
@@ -69,7 +80,10 @@ fn sisimai_corpus() {
         let got = report.recipients.get(row.index - 1);
         let reason = got.map(|r| r.reason.name()).unwrap_or("(none)");
         let status = got.and_then(|r| r.status.clone()).unwrap_or_default();
-        let reply = got.and_then(|r| r.reply_code).map(|c| c.to_string()).unwrap_or_default();
+        let reply = got
+            .and_then(|r| r.reply_code)
+            .map(|c| c.to_string())
+            .unwrap_or_default();
         let ok = reason == row.reason;
         if disagreements.contains(&row.file) {
             dis_n += 1;
@@ -79,7 +93,10 @@ fn sisimai_corpus() {
             reason_ok += usize::from(ok);
         }
         if verbose && !ok {
-            println!("REASON {} #{}: want {} got {reason}", row.file, row.index, row.reason);
+            println!(
+                "REASON {} #{}: want {} got {reason}",
+                row.file, row.index, row.reason
+            );
         }
         if pseudo(&row.status) {
             class_n += 1;
@@ -93,14 +110,20 @@ fn sisimai_corpus() {
             status_n += 1;
             status_ok += usize::from(status == row.status);
             if verbose && status != row.status {
-                println!("STATUS {} #{}: want {} got {status}", row.file, row.index, row.status);
+                println!(
+                    "STATUS {} #{}: want {} got {status}",
+                    row.file, row.index, row.status
+                );
             }
         }
         if !row.reply.is_empty() {
             reply_n += 1;
             reply_ok += usize::from(reply == row.reply);
             if verbose && reply != row.reply {
-                println!("REPLY {} #{}: want {} got {reply}", row.file, row.index, row.reply);
+                println!(
+                    "REPLY {} #{}: want {} got {reply}",
+                    row.file, row.index, row.reply
+                );
             }
         }
     }
@@ -116,11 +139,15 @@ fn sisimai_corpus() {
     // Newline variants give the same reports.
     let mut variants = 0;
     for sub in ["dos", "mac"] {
-        let Ok(entries) = std::fs::read_dir(dir.join("maildir").join(sub)) else { continue };
+        let Ok(entries) = std::fs::read_dir(dir.join("maildir").join(sub)) else {
+            continue;
+        };
         for e in entries.flatten() {
             let name = e.file_name();
             let bsd = dir.join("maildir/bsd").join(&name);
-            let Ok(bsd_bytes) = std::fs::read(&bsd) else { continue };
+            let Ok(bsd_bytes) = std::fs::read(&bsd) else {
+                continue;
+            };
             let variant = analyze(&std::fs::read(e.path()).expect("variant file"));
             let base = analyze(&bsd_bytes);
             assert_eq!(
@@ -136,7 +163,10 @@ fn sisimai_corpus() {
     println!("newline variants identical: {variants}");
     assert!(variants >= 50);
 
-    for e in std::fs::read_dir(dir.join("maildir/not")).expect("not/").flatten() {
+    for e in std::fs::read_dir(dir.join("maildir/not"))
+        .expect("not/")
+        .flatten()
+    {
         let r = analyze(&std::fs::read(e.path()).unwrap());
         assert!(
             !matches!(r.kind, BounceKind::Bounce | BounceKind::Delay),
@@ -146,9 +176,18 @@ fn sisimai_corpus() {
         );
     }
 
-    assert!(pct(reason_ok, reason_n) >= 90.0, "reason agreement below 90%");
-    assert!(pct(status_ok, status_n) >= 95.0, "status agreement below 95%");
-    assert!(pct(reply_ok, reply_n) >= 95.0, "reply code agreement below 95%");
+    assert!(
+        pct(reason_ok, reason_n) >= 90.0,
+        "reason agreement below 90%"
+    );
+    assert!(
+        pct(status_ok, status_n) >= 95.0,
+        "status agreement below 95%"
+    );
+    assert!(
+        pct(reply_ok, reply_n) >= 95.0,
+        "reply code agreement below 95%"
+    );
 }
 
 /// Our own fixtures (tests/bounces): each report is compared with `<name>.expected.json`
@@ -159,19 +198,111 @@ fn own_fixtures() {
     let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/bounces");
     let update = std::env::var_os("MAILTRACE_UPDATE_SNAPSHOTS").is_some();
     // (file, kind, reason of the first recipient, recipients, blocklist, auth)
-    let cases: &[(&str, BounceKind, Option<Reason>, usize, Option<&str>, Option<&str>)] = &[
-        ("postfix-user-unknown.eml", BounceKind::Bounce, Some(Reason::Userunknown), 1, None, None),
-        ("exim-mailbox-full.eml", BounceKind::Bounce, Some(Reason::Mailboxfull), 1, None, None),
-        ("office365-ndr.eml", BounceKind::Bounce, Some(Reason::Userunknown), 1, None, None),
-        ("gmail-address-not-found.eml", BounceKind::Bounce, Some(Reason::Userunknown), 1, None, None),
-        ("gmail-blocked-spamhaus.eml", BounceKind::Bounce, Some(Reason::Blocked), 1, Some("Spamhaus"), None),
-        ("dsn-multiple-recipients.eml", BounceKind::Bounce, Some(Reason::Userunknown), 2, None, None),
-        ("dmarc-rejection.eml", BounceKind::Bounce, Some(Reason::Authfailure), 1, None, Some("dmarc")),
-        ("arf-complaint.eml", BounceKind::Feedback, Some(Reason::Feedback), 1, None, None),
-        ("out-of-office.eml", BounceKind::AutoReply, Some(Reason::Vacation), 1, None, None),
-        ("delay-notice.eml", BounceKind::Delay, Some(Reason::Expired), 1, None, None),
-        ("client-error.txt", BounceKind::Bounce, Some(Reason::Norelaying), 1, None, None),
-        ("ordinary-message.eml", BounceKind::NotBounce, None, 0, None, None),
+    type Case = (
+        &'static str,
+        BounceKind,
+        Option<Reason>,
+        usize,
+        Option<&'static str>,
+        Option<&'static str>,
+    );
+    let cases: &[Case] = &[
+        (
+            "postfix-user-unknown.eml",
+            BounceKind::Bounce,
+            Some(Reason::Userunknown),
+            1,
+            None,
+            None,
+        ),
+        (
+            "exim-mailbox-full.eml",
+            BounceKind::Bounce,
+            Some(Reason::Mailboxfull),
+            1,
+            None,
+            None,
+        ),
+        (
+            "office365-ndr.eml",
+            BounceKind::Bounce,
+            Some(Reason::Userunknown),
+            1,
+            None,
+            None,
+        ),
+        (
+            "gmail-address-not-found.eml",
+            BounceKind::Bounce,
+            Some(Reason::Userunknown),
+            1,
+            None,
+            None,
+        ),
+        (
+            "gmail-blocked-spamhaus.eml",
+            BounceKind::Bounce,
+            Some(Reason::Blocked),
+            1,
+            Some("Spamhaus"),
+            None,
+        ),
+        (
+            "dsn-multiple-recipients.eml",
+            BounceKind::Bounce,
+            Some(Reason::Userunknown),
+            2,
+            None,
+            None,
+        ),
+        (
+            "dmarc-rejection.eml",
+            BounceKind::Bounce,
+            Some(Reason::Authfailure),
+            1,
+            None,
+            Some("dmarc"),
+        ),
+        (
+            "arf-complaint.eml",
+            BounceKind::Feedback,
+            Some(Reason::Feedback),
+            1,
+            None,
+            None,
+        ),
+        (
+            "out-of-office.eml",
+            BounceKind::AutoReply,
+            Some(Reason::Vacation),
+            1,
+            None,
+            None,
+        ),
+        (
+            "delay-notice.eml",
+            BounceKind::Delay,
+            Some(Reason::Expired),
+            1,
+            None,
+            None,
+        ),
+        (
+            "client-error.txt",
+            BounceKind::Bounce,
+            Some(Reason::Norelaying),
+            1,
+            None,
+            None,
+        ),
+        (
+            "ordinary-message.eml",
+            BounceKind::NotBounce,
+            None,
+            0,
+            None,
+            None,
+        ),
     ];
     let mut failures = Vec::new();
     for (name, kind, reason, count, list, auth) in cases {
@@ -182,10 +313,17 @@ fn own_fixtures() {
         assert_eq!(report.recipients.len(), *count, "{name}: recipients");
         let first = report.recipients.first();
         assert_eq!(first.map(|r| r.reason), *reason, "{name}: reason");
-        assert_eq!(first.and_then(|r| r.blocklist.as_ref()).map(|b| b.name.as_str()), *list, "{name}: list");
+        assert_eq!(
+            first
+                .and_then(|r| r.blocklist.as_ref())
+                .map(|b| b.name.as_str()),
+            *list,
+            "{name}: list"
+        );
         assert_eq!(first.and_then(|r| r.auth.as_deref()), *auth, "{name}: auth");
         let json = serde_json::to_string_pretty(&report).expect("serializes") + "\n";
-        let back: mailtrace::bounce::BounceReport = serde_json::from_str(&json).expect("reads back");
+        let back: mailtrace::bounce::BounceReport =
+            serde_json::from_str(&json).expect("reads back");
         assert_eq!(back, report, "{name}: JSON round trip");
         let stem = name.rsplit_once('.').map(|(s, _)| s).unwrap_or(name);
         let expected_path = dir.join(format!("{stem}.expected.json"));
@@ -195,7 +333,10 @@ fn own_fixtures() {
         }
         match std::fs::read_to_string(&expected_path) {
             Ok(expected) if expected == json => {}
-            Ok(_) => failures.push(format!("{name}: report differs from {}", expected_path.display())),
+            Ok(_) => failures.push(format!(
+                "{name}: report differs from {}",
+                expected_path.display()
+            )),
             Err(e) => failures.push(format!("{}: {e}", expected_path.display())),
         }
     }
@@ -206,10 +347,21 @@ fn own_fixtures() {
     assert_eq!(postfix.refused_by, RefusedBy::RemoteServer);
     let original = postfix.original.as_ref().expect("returned headers found");
     assert!(original.headers_only);
-    assert!(original.text.starts_with("Return-Path: <alice@sender.example>"));
+    assert!(
+        original
+            .text
+            .starts_with("Return-Path: <alice@sender.example>")
+    );
     assert_eq!(original.line, 57);
-    assert_eq!(postfix.case_facts.sender.as_deref(), Some("Alice Example <alice@sender.example>"));
-    assert!(failures.is_empty(), "snapshots differ (MAILTRACE_UPDATE_SNAPSHOTS=1 regenerates):\n{}", failures.join("\n"));
+    assert_eq!(
+        postfix.case_facts.sender.as_deref(),
+        Some("Alice Example <alice@sender.example>")
+    );
+    assert!(
+        failures.is_empty(),
+        "snapshots differ (MAILTRACE_UPDATE_SNAPSHOTS=1 regenerates):\n{}",
+        failures.join("\n")
+    );
 }
 
 /// No input makes the analysis panic; odd inputs give sensible kinds.
