@@ -177,9 +177,14 @@ mod cli {
         };
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
-        mailtrace::batch::run(std::path::Path::new(path.as_str()), summary_only, &mut out)
-            .map_err(|e| format!("{path}: {e}"))?;
-        std::io::Write::flush(&mut out).map_err(|e| e.to_string())
+        let done =
+            mailtrace::batch::run(std::path::Path::new(path.as_str()), summary_only, &mut out)
+                .and_then(|_| std::io::Write::flush(&mut out));
+        match done {
+            // The reader went away (`| head`): not an error.
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("{path}: {e}")),
+            _ => Ok(()),
+        }
     }
 
     fn read_input(path: &str) -> Result<Vec<u8>, String> {

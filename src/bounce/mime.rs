@@ -428,3 +428,38 @@ pub fn line_of(text: &str, offset: usize) -> usize {
         .count()
         + 1
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_breaks_keep_line_numbers() {
+        let t = normalize(b"a\r\nb\rc\nd");
+        assert_eq!(t, "a\nb\nc\nd");
+        assert_eq!(line_of(&t, t.find('d').unwrap()), 4);
+    }
+
+    #[test]
+    fn squeeze_unfolds_and_cuts_at_char_boundaries() {
+        assert_eq!(
+            squeeze("  550 5.1.1\n    user\tunknown  ", 100),
+            "550 5.1.1 user unknown"
+        );
+        assert_eq!(squeeze("ééé", 3), "é");
+        assert_eq!(squeeze("", 10), "");
+    }
+
+    #[test]
+    fn multipart_parts_and_encodings() {
+        let m = "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n--b\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\naGVsbG8=\n--b\nContent-Type: message/delivery-status\n\nStatus: 5.1.1\n--b--\n";
+        let mut parts = Vec::new();
+        let mut rt = String::new();
+        walk(m, 0, &mut parts, &mut rt);
+        assert_eq!(rt, "delivery-status");
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[0].text, "hello");
+        assert_eq!(parts[1].ctype, "message/delivery-status");
+        assert_eq!(qp_text("a=3Db=\nc"), "a=bc");
+    }
+}
