@@ -471,7 +471,26 @@ pub fn phrases(lower: &str) -> u64 {
             }
         }
     }
+    // "example.com does not exist": a domain, not a mailbox.
+    if let Some(i) = find(lower, b" does not exist") {
+        let before = &lower[..i];
+        let start = before
+            .iter()
+            .rposition(|&c| c == b' ' || c == b'<' || c == b'\n')
+            .map_or(0, |p| p + 1);
+        let token = &before[start..];
+        if token.contains(&b'.')
+            && !token.contains(&b'@')
+            && token.iter().any(u8::is_ascii_alphabetic)
+        {
+            set |= bit(Hostunknown);
+        }
+    }
     set
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 /// What the failed SMTP command was, as far as the text tells.

@@ -355,6 +355,7 @@ pub fn is_daemon(addr: &str) -> bool {
         || local.eq_ignore_ascii_case("postmaster")
         || local.eq_ignore_ascii_case("mail-daemon")
         || local.eq_ignore_ascii_case("mailerdaemon")
+        || local.eq_ignore_ascii_case("post_master")
 }
 
 /// The SMTP command a refusal answered, from the words around it.
