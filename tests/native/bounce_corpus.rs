@@ -389,3 +389,23 @@ fn odd_inputs() {
         let _ = serde_json::to_string(&r).unwrap();
     }
 }
+
+/// Batch mode over our fixtures folder: one JSON line per recipient, then the summary.
+#[test]
+fn batch_over_fixtures() {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/bounces");
+    let mut out = Vec::new();
+    let summary = mailtrace::batch::run(&dir, false, &mut out).expect("batch runs");
+    let text = String::from_utf8(out).expect("UTF-8 output");
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    // 11 .eml fixtures (the .txt one is not an .eml), the ordinary message gives no line.
+    assert_eq!(summary.messages, 11);
+    assert_eq!(lines.len(), summary.recipients + 1);
+    assert_eq!(summary.by_reason.get("userunknown"), Some(&4));
+    let last = lines.last().expect("summary line");
+    assert_eq!(last["summary"]["messages"], 11);
+    assert!(lines.iter().any(|l| l["list"] == "Spamhaus"));
+}
