@@ -25,7 +25,9 @@ fn main() {
                 x.status,
                 x.reply_code,
                 x.hard,
-                x.diagnostic.as_deref().map(|d| &d[..d.len().min(300)])
+                x.diagnostic
+                    .as_deref()
+                    .map(|d| d.chars().take(300).collect::<String>())
             );
         }
     }

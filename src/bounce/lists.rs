@@ -24,7 +24,13 @@ static LISTS: &[(&str, &str, &str, &str)] = &[
         "https://check.spamhaus.org/",
     ),
     (
-        "barracuda",
+        "barracudacentral",
+        "Barracuda Reputation Block List",
+        "https://www.barracudacentral.org/lookups",
+        "https://www.barracudacentral.org/rbl/removal-request",
+    ),
+    (
+        "barracuda reputation",
         "Barracuda Reputation Block List",
         "https://www.barracudacentral.org/lookups",
         "https://www.barracudacentral.org/rbl/removal-request",
@@ -54,7 +60,7 @@ static LISTS: &[(&str, &str, &str, &str)] = &[
         "https://sender.office.com/",
     ),
     (
-        "proofpoint",
+        "ipcheck.proofpoint",
         "Proofpoint",
         "https://ipcheck.proofpoint.com/",
         "https://ipcheck.proofpoint.com/",

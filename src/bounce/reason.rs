@@ -380,7 +380,7 @@ static PHRASES: &[(Reason, &str)] = &[
     ),
     (
         Blocked,
-        "blacklist|blocklist|block list|black list|spamhaus|spamcop|barracuda|sorbs|uceprotect|dnsbl|rbl|client host rejected|connection refused|access denied|banned sending ip|s3150|s3140|blocked using|listed at|listed on|listed in|ip address blocked|your ip|your host|has been blocked|is blocked|blocked|not allowed to connect|denied by|connection rejected|invalid ip for sending|dynamic ip|dial-up|dialup|smtp server of your isp|my name was rejected|refused to talk|residential|rejected by dnsbl",
+        "blacklist|blocklist|block list|black list|spamhaus|spamcop|barracudacentral|sorbs|uceprotect|dnsbl|rbl|client host rejected|connection refused|access denied|banned sending ip|s3150|s3140|blocked using|listed at|listed on|listed in|ip address blocked|your ip|your host|has been blocked|is blocked|blocked|not allowed to connect|denied by|connection rejected|invalid ip for sending|dynamic ip|dial-up|dialup|smtp server of your isp|my name was rejected|refused to talk|residential|rejected by dnsbl",
     ),
     (
         Policyviolation,
