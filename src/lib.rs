@@ -11,6 +11,9 @@
 pub mod address;
 pub mod analysis;
 pub mod authres;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod batch;
+pub mod bounce;
 pub mod date;
 pub mod diagnosis;
 pub mod dkim;

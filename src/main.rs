@@ -28,6 +28,7 @@ mod cli {
                     [--replay REPORT.json]
       mailtrace spf --ip IP [--mail-from ADDRESS] [--helo NAME] [--json] [--doh URL] [--timeout MS]
       mailtrace dmarc DOMAIN [--json] [--doh URL] [--timeout MS]
+      mailtrace bounces PATH [--summary-only]
       mailtrace --version | --help
 
     analyze   reads a message or its headers from FILE (or standard input) and prints the report.
@@ -44,6 +45,9 @@ mod cli {
               HELO name alone), and prints the result with every step and DNS answer it used,
               the record's problems, and what receivers would do with the result.
     dmarc     finds the DMARC policy of a domain (RFC 9989 tree walk) and explains it.
+    bounces   reads bounces from PATH (an mbox file, a maildir, or a folder of .eml files) and
+              prints one JSON line per failed recipient, then a summary by reason and domain.
+              --summary-only   print only the summary
 
     Exit status: 0 when the analysis completed (whatever it found), 2 on bad usage or unreadable
     input.";
@@ -76,6 +80,7 @@ mod cli {
             "analyze" => analyze(&args[1..]),
             "spf" => spf(&args[1..]),
             "dmarc" => dmarc(&args[1..]),
+            "bounces" => bounces(&args[1..]),
             other => Err(format!("unknown command {other:?}; see 'mailtrace --help'")),
         }
     }
@@ -341,6 +346,30 @@ mod cli {
             print!("{}", render::dmarc_text(&discovery, &lint));
         }
         Ok(())
+    }
+
+    fn bounces(args: &[String]) -> Result<(), String> {
+        let summary_only = args.iter().any(|a| a == "--summary-only");
+        if let Some(flag) = args
+            .iter()
+            .find(|a| a.starts_with("--") && *a != "--summary-only")
+        {
+            return Err(format!("unknown option {flag}"));
+        }
+        let paths: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
+        let [path] = paths.as_slice() else {
+            return Err("bounces takes one PATH".into());
+        };
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        let done =
+            mailtrace::batch::run(std::path::Path::new(path.as_str()), summary_only, &mut out)
+                .and_then(|_| std::io::Write::flush(&mut out));
+        match done {
+            // The reader went away (`| head`): not an error.
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("{path}: {e}")),
+            _ => Ok(()),
+        }
     }
 
     fn read_input(path: &str) -> Result<Vec<u8>, String> {

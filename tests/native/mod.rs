@@ -1,4 +1,5 @@
 mod authres_corpus;
+mod bounce_corpus;
 mod cli;
 mod dkim_corpus;
 mod dmarc_corpus;

@@ -1,0 +1,67 @@
+//! Prints the bounce report of each file given (development aid).
+use mailtrace::bounce::{Reason, reason};
+
+fn main() {
+    for p in std::env::args().skip(1) {
+        let bytes = std::fs::read(&p).expect("readable file");
+        let r = mailtrace::bounce::analyze(&bytes);
+        println!(
+            "== {p}: {:?} {:?} original line {:?}",
+            r.kind,
+            r.format,
+            r.original.as_ref().map(|o| o.line)
+        );
+        for x in &r.recipients {
+            let set = reason::phrases(&x.diagnostic.clone().unwrap_or_default().to_lowercase());
+            let names: Vec<&str> = ALL
+                .iter()
+                .filter(|r| set & (1u64 << (**r as u8)) != 0)
+                .map(|r| r.name())
+                .collect();
+            println!(
+                "  {} {:?} {:?} {:?} hard={} phrases={names:?} diag={:?}",
+                x.address,
+                x.reason,
+                x.status,
+                x.reply_code,
+                x.hard,
+                x.diagnostic
+                    .as_deref()
+                    .map(|d| d.chars().take(300).collect::<String>())
+            );
+        }
+    }
+}
+
+use Reason::*;
+const ALL: &[Reason] = &[
+    Userunknown,
+    Mailboxfull,
+    Hostunknown,
+    Blocked,
+    Rejected,
+    Spamdetected,
+    Policyviolation,
+    Authfailure,
+    Requireptr,
+    Badreputation,
+    Norelaying,
+    Toomanyconn,
+    Speeding,
+    Mesgtoobig,
+    Expired,
+    Suspend,
+    Filtered,
+    Securityerror,
+    Systemerror,
+    Systemfull,
+    Networkerror,
+    Contenterror,
+    Virusdetected,
+    Syntaxerror,
+    Notaccept,
+    Notcompliantrfc,
+    Exceedlimit,
+    Hasmoved,
+    Mailererror,
+];

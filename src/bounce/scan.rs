@@ -1,0 +1,451 @@
+//! Byte-level scanning of bounce text: addresses, SMTP reply codes, enhanced status codes, the
+//! failed-recipient blocks of plain-text bounces, and where a returned message starts.
+
+/// Lines scanned in one text.
+const MAX_LINES: usize = 5000;
+/// Lines one recipient's block may span.
+const MAX_BLOCK_LINES: usize = 30;
+/// Addresses collected from one text.
+const MAX_ADDRESSES: usize = 100;
+
+fn is_local_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~.".contains(&b)
+}
+
+fn is_domain_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'.'
+}
+
+/// The e-mail addresses in `s`, in order, as (start, end) byte ranges. An address needs a dot in
+/// its domain (or to be bracketed as `<x@y>`).
+pub fn addresses(s: &str) -> Vec<(usize, usize)> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() && out.len() < MAX_ADDRESSES {
+        if b[i] != b'@' {
+            i += 1;
+            continue;
+        }
+        let mut start = i;
+        while start > 0 && is_local_char(b[start - 1]) && i - start < 128 {
+            start -= 1;
+        }
+        while start < i && b[start] == b'.' {
+            start += 1;
+        }
+        let mut end = i + 1;
+        while end < b.len() && is_domain_char(b[end]) && end - i < 256 {
+            end += 1;
+        }
+        while end > i + 1 && (b[end - 1] == b'.' || b[end - 1] == b'-') {
+            end -= 1;
+        }
+        let domain = &b[i + 1..end];
+        let bracketed = start > 0 && b[start - 1] == b'<' && b.get(end) == Some(&b'>');
+        if start < i && !domain.is_empty() && (domain.contains(&b'.') || bracketed) {
+            out.push((start, end));
+        }
+        i = end.max(i + 1);
+    }
+    out
+}
+
+/// The first SMTP reply code in `s`: three digits standing alone, 2xx/4xx/5xx.
+pub fn reply_code(s: &str) -> Option<u16> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i + 3 <= b.len() {
+        let c = &b[i..i + 3];
+        if matches!(c[0], b'2' | b'4' | b'5')
+            && matches!(c[1], b'0'..=b'5')
+            && c[2].is_ascii_digit()
+        {
+            let before = i.checked_sub(1).map(|j| b[j]);
+            let after = b.get(i + 3).copied();
+            let spaced_colon = before == Some(b':') && i >= 2 && b[i - 2] == b' ';
+            let ok_before = spaced_colon
+                || before.is_none_or(|x| !(x.is_ascii_alphanumeric() || b".:-/,_@+=".contains(&x)));
+            let ok_after = after.is_none_or(|x| {
+                matches!(
+                    x,
+                    b' ' | b'-' | b'\n' | b'\t' | b')' | b']' | b';' | b'\'' | b'"' | b':' | b','
+                )
+            });
+            let ok_after = ok_after
+                && !(after == Some(b'-')
+                    && b.get(i + 4)
+                        .is_some_and(|x| x.is_ascii_digit() && b.get(i + 5) != Some(&b'.')));
+            if ok_before && ok_after {
+                return Some(
+                    u16::from(c[0] - b'0') * 100
+                        + u16::from(c[1] - b'0') * 10
+                        + u16::from(c[2] - b'0'),
+                );
+            }
+            i += 3;
+            continue;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The first enhanced status code (RFC 3463) in `s`: `[245].d{1,3}.d{1,3}` standing alone.
+pub fn status(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i + 5 <= b.len() {
+        if matches!(b[i], b'2' | b'4' | b'5') && b[i + 1] == b'.' {
+            let before = i.checked_sub(1).map(|j| b[j]);
+            if before.is_some_and(|x| x.is_ascii_alphanumeric() || x == b'.') {
+                i += 1;
+                continue;
+            }
+            let mut j = i + 2;
+            let d1 = j;
+            while j < b.len() && b[j].is_ascii_digit() && j - d1 < 4 {
+                j += 1;
+            }
+            if j > d1 && j - d1 <= 3 && b.get(j) == Some(&b'.') {
+                let d2 = j + 1;
+                let mut k = d2;
+                while k < b.len() && b[k].is_ascii_digit() && k - d2 < 4 {
+                    k += 1;
+                }
+                let after = b.get(k).copied();
+                let after_ok = after.is_none_or(|x| !(x.is_ascii_alphanumeric() || x == b'.'))
+                    || (after == Some(b'.') && !b.get(k + 1).is_some_and(|x| x.is_ascii_digit()));
+                if k > d2 && k - d2 <= 3 && after_ok {
+                    return s.get(i..k).map(str::to_string);
+                }
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Every enhanced status code in `s` (at most 8), in order.
+pub fn statuses(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while out.len() < 8 {
+        let Some(st) = status(rest) else { break };
+        let Some(i) = rest.find(st.as_str()) else {
+            break;
+        };
+        rest = rest.get(i + st.len()..).unwrap_or("");
+        out.push(st);
+    }
+    out
+}
+
+/// Lines that mark where the returned message starts in plain-text bounces (lowercase).
+static ORIGINAL_MARKERS: &[&str] = &[
+    "below this line is a copy of the message",
+    "this is a copy of the message",
+    "original message",
+    "original-message",
+    "the header of the original message",
+    "the original message was",
+    "returned message follows",
+    "message headers follow",
+    "unsent message below",
+    "undelivered message headers",
+    "headers of your message",
+    "original message headers",
+    "message header follows",
+    "copy of the original",
+    "the text you sent follows",
+    "headers of the original",
+    "your message reads",
+    "returned mail follows",
+    "message that could not be delivered",
+    "original mail header",
+    "message text follows",
+    "unsent message follows",
+    "message follows",
+];
+
+/// Where a returned message starts in plain text after a marker line: the byte offsets of the
+/// marker line and of the message's first header line. None when absent.
+pub fn original_start(text: &str) -> Option<(usize, usize)> {
+    let mut pos = 0;
+    let mut lines = 0;
+    let mut after_marker = false;
+    let mut marker = 0;
+    while pos < text.len() && lines < MAX_LINES {
+        lines += 1;
+        let end = text[pos..]
+            .find('\n')
+            .map(|i| pos + i)
+            .unwrap_or(text.len());
+        let line = &text[pos..end];
+        let t = line.trim();
+        if after_marker {
+            if !t.is_empty() {
+                if looks_like_header(line) {
+                    return Some((marker, pos));
+                }
+                if !t.starts_with('-') && !t.starts_with('=') && !t.starts_with('*') {
+                    after_marker = false;
+                }
+            }
+        } else if t.len() < 120
+            && t.len() > 6
+            && (t.starts_with(['-', '=', '*', '['])
+                || t.ends_with([':', '-'])
+                || ends_with_ci(t, "follows")
+                || ends_with_ci(t, "follows.")
+                || ends_with_ci(t, "follow.")
+                || ends_with_ci(t, "follow")
+                || ends_with_ci(t, "below."))
+        {
+            let lower = t.to_ascii_lowercase();
+            if ORIGINAL_MARKERS.iter().any(|m| lower.contains(m)) {
+                after_marker = true;
+                marker = pos;
+            }
+        }
+        pos = end + 1;
+    }
+    None
+}
+
+fn ends_with_ci(s: &str, suffix: &str) -> bool {
+    s.len() >= suffix.len()
+        && s.as_bytes()[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+}
+
+/// Whether a line looks like a header field line (`Name: value`) of a returned message.
+pub fn looks_like_header(line: &str) -> bool {
+    let Some(colon) = line.find(':') else {
+        return false;
+    };
+    let name = &line[..colon];
+    !name.is_empty()
+        && name.len() < 40
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && (name.contains('-') || KNOWN_HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h)))
+}
+
+static KNOWN_HEADERS: &[&str] = &[
+    "received",
+    "from",
+    "to",
+    "subject",
+    "date",
+    "cc",
+    "sender",
+    "references",
+    "bcc",
+];
+
+/// A failed recipient found in plain text: its address, and the byte range of its block.
+#[derive(Debug)]
+pub struct Block {
+    pub address: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Line prefixes (lowercase, trimmed) after which an address starts a recipient block.
+static HEAD_PREFIXES: &[&str] = &[
+    "to:",
+    "recipient:",
+    "recipients:",
+    "address:",
+    "rcpt to:",
+    "failed recipient:",
+    "original recipient:",
+    "final-recipient:",
+    "final recipient:",
+    "original-recipient:",
+    "<",
+    "(",
+    "failed address:",
+    "email:",
+    "recipient address:",
+    "unknown address:",
+    "undeliverable address:",
+    "destinataire :",
+    "empfänger:",
+    "to",
+    "failed to deliver to",
+    "could not be delivered to",
+    "delivery to",
+    "your message to",
+    "was not delivered to",
+    "failed:",
+    "user",
+];
+
+/// The recipient blocks of a plain-text bounce. `skip` holds addresses (lowercase) that are not
+/// recipients (the bounce's sender and addressee).
+pub fn blocks(text: &str, skip: &[String]) -> Vec<Block> {
+    let mut heads: Vec<(String, usize)> = Vec::new();
+    let mut pos = 0;
+    let mut lines = 0;
+    while pos < text.len() && lines < MAX_LINES {
+        lines += 1;
+        let end = text[pos..]
+            .find('\n')
+            .map(|i| pos + i)
+            .unwrap_or(text.len());
+        let line = &text[pos..end];
+        if let Some(&(s, e)) = addresses(line).first() {
+            let prefix = line[..s].trim().to_ascii_lowercase();
+            let prefix = prefix.trim_end_matches(['<', '"', '\'', ' ']).trim_end();
+            let head = prefix.is_empty()
+                || HEAD_PREFIXES
+                    .iter()
+                    .any(|p| prefix == *p || (p.len() > 3 && prefix.ends_with(p)))
+                || prefix.ends_with("rfc822;")
+                || prefix.ends_with("to:")
+                || prefix.ends_with(" to")
+                || (prefix.ends_with(':') && prefix.len() < 40)
+                || (prefix.len() == 3 && reply_code(prefix).is_some());
+            let addr = line[s..e].to_ascii_lowercase();
+            let excluded = skip.contains(&addr)
+                || prefix.starts_with("from")
+                || prefix.starts_with("return-path")
+                || prefix.starts_with("reply-to")
+                || prefix.starts_with("sender")
+                || prefix.starts_with("message-id")
+                || addr.starts_with("mailer-daemon@");
+            if head && !excluded && heads.len() < MAX_ADDRESSES {
+                heads.push((addr, pos));
+            }
+        }
+        pos = end + 1;
+    }
+    let mut out: Vec<Block> = Vec::new();
+    for (i, (addr, start)) in heads.iter().enumerate() {
+        if out.iter().any(|b| b.address == *addr) {
+            continue;
+        }
+        // The block runs to the next head naming another address, at most MAX_BLOCK_LINES.
+        let mut end = heads
+            .iter()
+            .skip(i + 1)
+            .find(|(a, _)| a != addr)
+            .map(|(_, p)| *p)
+            .unwrap_or(text.len());
+        let mut n = 0;
+        let mut p = *start;
+        while p < end && n < MAX_BLOCK_LINES {
+            p = text[p..end].find('\n').map(|x| p + x + 1).unwrap_or(end);
+            n += 1;
+        }
+        end = p.min(end);
+        out.push(Block {
+            address: addr.clone(),
+            start: *start,
+            end,
+        });
+    }
+    out
+}
+
+/// Whether an address is a mail system's own (mailer-daemon, postmaster).
+pub fn is_daemon(addr: &str) -> bool {
+    let local = addr.split('@').next().unwrap_or("");
+    local.eq_ignore_ascii_case("mailer-daemon")
+        || local.eq_ignore_ascii_case("postmaster")
+        || local.eq_ignore_ascii_case("mail-daemon")
+        || local.eq_ignore_ascii_case("mailerdaemon")
+        || local.eq_ignore_ascii_case("post_master")
+}
+
+/// The SMTP command a refusal answered, from the words around it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    /// HELO, EHLO or the greeting.
+    Connect,
+    /// MAIL FROM.
+    Mail,
+    /// RCPT TO.
+    Rcpt,
+    /// DATA or end of data.
+    Data,
+}
+
+/// The SMTP command named in `lower` (lowercased text), if any: from the words of an SMTP
+/// transcript ("in reply to RCPT TO command"), or, with `wording`, also from replies that are
+/// only given to RCPT TO ("invalid recipient").
+pub fn command(lower: &str, wording: bool) -> Option<Command> {
+    const KEYS: &[(&str, Command)] = &[
+        ("end of data", Command::Data),
+        ("after data", Command::Data),
+        ("reply to data", Command::Data),
+        (">>> data", Command::Data),
+        ("command data", Command::Data),
+        ("rcpt to", Command::Rcpt),
+        ("rcpt_to", Command::Rcpt),
+        ("smtp:rcpt", Command::Rcpt),
+        ("does not like recipient", Command::Rcpt),
+        ("rcpt command", Command::Rcpt),
+        ("after rcpt", Command::Rcpt),
+        ("mail from", Command::Mail),
+        ("after mail", Command::Mail),
+        ("reply to helo", Command::Connect),
+        ("reply to ehlo", Command::Connect),
+        ("after helo", Command::Connect),
+        ("after ehlo", Command::Connect),
+        ("after initial connection", Command::Connect),
+        ("reply to initial", Command::Connect),
+    ];
+    const WORDING: &[&str] = &[
+        "recipient name is not recognized",
+        "invalid recipient",
+        "couldn't be found",
+        "check if address is correct",
+        "doesn't have a yahoo",
+        "recipientnotfound",
+        "550 requested action not taken: mailbox unavailable",
+    ];
+    KEYS.iter()
+        .find(|(k, _)| lower.contains(k))
+        .map(|(_, c)| *c)
+        .or_else(|| (wording && WORDING.iter().any(|k| lower.contains(k))).then_some(Command::Rcpt))
+}
+
+/// The value of `"key":"value"` in JSON-like text (escapes kept as written), bounded.
+pub fn json_str<'a>(s: &'a str, key: &str) -> Option<&'a str> {
+    let pat = format!("\"{key}\"");
+    let i = s.find(&pat)? + pat.len();
+    let rest = s.get(i..)?.trim_start().strip_prefix(':')?.trim_start();
+    let rest = rest.strip_prefix('"')?;
+    let b = rest.as_bytes();
+    let mut j = 0;
+    while j < b.len() && j < 4096 {
+        match b[j] {
+            b'\\' => j += 2,
+            b'"' => return rest.get(..j),
+            _ => j += 1,
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_inline_original() {
+        let t = "Remote host said: 550 5.7.1 denied\n\n--- Below this line is a copy of the message.\n\nReturn-Path: <a@b.c>\nSubject: x\n";
+        let (_, s) = original_start(t).expect("found");
+        assert!(t[s..].starts_with("Return-Path"));
+    }
+
+    #[test]
+    fn codes() {
+        assert_eq!(reply_code("said: 550 5.1.1 <a@b.c>"), Some(550));
+        assert_eq!(reply_code("192.0.2.250 port 25"), None);
+        assert_eq!(status("said: 550 5.1.1 <a@b.c>").as_deref(), Some("5.1.1"));
+        assert_eq!(status("ip 192.0.2.1 and 5.7.1."), Some("5.7.1".into()));
+        assert_eq!(status("version 4.2.1.5"), None);
+    }
+}

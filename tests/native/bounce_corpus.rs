@@ -1,0 +1,411 @@
+//! The bounce parser against the Sisimai corpus (../shared/corpora/bounces/sisimai): reasons,
+//! DSN status codes and SMTP reply codes per recipient, newline variants, and non-bounces.
+//! Set MAILTRACE_BOUNCE_VERBOSE=1 to list every disagreement.
+
+use super::support::corpora;
+use mailtrace::bounce::{BounceKind, analyze};
+use std::collections::HashSet;
+use std::path::Path;
+
+struct Row {
+    file: String,
+    index: usize,
+    reason: String,
+    status: String,
+    reply: String,
+    hard: bool,
+}
+
+fn rows(path: &Path) -> Vec<Row> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.lines()
+        .skip(1)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            Some(Row {
+                file: f.first()?.to_string(),
+                index: f.get(1)?.parse().ok()?,
+                reason: f.get(2)?.to_string(),
+                status: f.get(3)?.to_string(),
+                reply: f.get(4)?.to_string(),
+                hard: f.get(5) == Some(&"true"),
+            })
+        })
+        .collect()
+}
+
+fn pseudo(status: &str) -> bool {
+    status
+        .split('.')
+        .nth(2)
+        .is_some_and(|d| d.len() == 3 && d.starts_with('9'))
+}
+
+fn pct(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        100.0
+    } else {
+        a as f64 * 100.0 / b as f64
+    }
+}
+
+#[test]
+fn sisimai_corpus() {
+    let Some(root) = corpora() else { return };
+    let dir = root.join("bounces/sisimai");
+    let verbose = std::env::var_os("MAILTRACE_BOUNCE_VERBOSE").is_some();
+    let disagreements: HashSet<String> =
+        std::fs::read_to_string(dir.join("expected-disagreements-go-vs-rb.tsv"))
+            .expect("disagreements file")
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split('\t').next().map(str::to_string))
+            .collect();
+    let expected = rows(&dir.join("expected.tsv"));
+    assert!(
+        expected.len() > 200,
+        "expected.tsv has {} rows",
+        expected.len()
+    );
+
+    let (mut reason_ok, mut reason_n) = (0, 0);
+    let (mut dis_ok, mut dis_n) = (0, 0);
+    let (mut status_ok, mut status_n) = (0, 0);
+    let (mut class_ok, mut class_n) = (0, 0);
+    let (mut reply_ok, mut reply_n) = (0, 0);
+    let mut bad_ok = 0;
+    let mut cache = std::collections::HashMap::new();
+    for row in &expected {
+        let report = cache.entry(row.file.clone()).or_insert_with(|| {
+            let bytes = std::fs::read(dir.join(&row.file)).expect("corpus file");
+            analyze(&bytes)
+        });
+        let got = report.recipients.get(row.index - 1);
+        let reason = got.map(|r| r.reason.name()).unwrap_or("(none)");
+        let status = got.and_then(|r| r.status.clone()).unwrap_or_default();
+        let reply = got
+            .and_then(|r| r.reply_code)
+            .map(|c| c.to_string())
+            .unwrap_or_default();
+        let ok = reason == row.reason;
+        // Sisimai's "hard bounce" means the address itself is bad: our `address_is_bad`.
+        bad_ok += usize::from(got.is_some_and(|r| r.address_is_bad == row.hard));
+        if disagreements.contains(&row.file) {
+            dis_n += 1;
+            dis_ok += usize::from(ok);
+        } else {
+            reason_n += 1;
+            reason_ok += usize::from(ok);
+        }
+        if verbose && !ok {
+            println!(
+                "REASON {} #{}: want {} got {reason}",
+                row.file, row.index, row.reason
+            );
+        }
+        if pseudo(&row.status) {
+            class_n += 1;
+            let class = status
+                .get(..1)
+                .map(str::to_string)
+                .or_else(|| reply.get(..1).map(str::to_string))
+                .unwrap_or_default();
+            class_ok += usize::from(row.status.get(..1) == Some(class.as_str()));
+        } else if !row.status.is_empty() {
+            status_n += 1;
+            status_ok += usize::from(status == row.status);
+            if verbose && status != row.status {
+                println!(
+                    "STATUS {} #{}: want {} got {status}",
+                    row.file, row.index, row.status
+                );
+            }
+        }
+        if !row.reply.is_empty() {
+            reply_n += 1;
+            reply_ok += usize::from(reply == row.reply);
+            if verbose && reply != row.reply {
+                println!(
+                    "REPLY {} #{}: want {} got {reply}",
+                    row.file, row.index, row.reply
+                );
+            }
+        }
+    }
+    println!(
+        "sisimai corpus: reason {reason_ok}/{reason_n} ({:.1}%), disagreement rows {dis_ok}/{dis_n}; \
+         status {status_ok}/{status_n} ({:.1}%), pseudo-status class {class_ok}/{class_n}; \
+         reply code {reply_ok}/{reply_n} ({:.1}%)",
+        pct(reason_ok, reason_n),
+        pct(status_ok, status_n),
+        pct(reply_ok, reply_n)
+    );
+
+    // Newline variants give the same reports.
+    let mut variants = 0;
+    for sub in ["dos", "mac"] {
+        let Ok(entries) = std::fs::read_dir(dir.join("maildir").join(sub)) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name();
+            let bsd = dir.join("maildir/bsd").join(&name);
+            let Ok(bsd_bytes) = std::fs::read(&bsd) else {
+                continue;
+            };
+            let variant = analyze(&std::fs::read(e.path()).expect("variant file"));
+            let base = analyze(&bsd_bytes);
+            assert_eq!(
+                serde_json::to_value(&variant.recipients).unwrap(),
+                serde_json::to_value(&base.recipients).unwrap(),
+                "{sub}/{} differs from bsd/",
+                name.to_string_lossy()
+            );
+            assert_eq!(variant.kind, base.kind);
+            variants += 1;
+        }
+    }
+    println!("newline variants identical: {variants}");
+    println!(
+        "address_is_bad vs Sisimai's hardbounce: {bad_ok}/{} (informational)",
+        expected.len()
+    );
+    assert!(variants >= 50);
+
+    for e in std::fs::read_dir(dir.join("maildir/not"))
+        .expect("not/")
+        .flatten()
+    {
+        let r = analyze(&std::fs::read(e.path()).unwrap());
+        assert!(
+            !matches!(r.kind, BounceKind::Bounce | BounceKind::Delay),
+            "{} is not a bounce, got {:?}",
+            e.path().display(),
+            r.kind
+        );
+    }
+
+    assert!(
+        pct(reason_ok, reason_n) >= 90.0,
+        "reason agreement below 90%"
+    );
+    assert!(
+        pct(status_ok, status_n) >= 95.0,
+        "status agreement below 95%"
+    );
+    assert!(
+        pct(reply_ok, reply_n) >= 95.0,
+        "reply code agreement below 95%"
+    );
+}
+
+/// Our own fixtures (tests/bounces): each report is compared with `<name>.expected.json`
+/// (regenerate with MAILTRACE_UPDATE_SNAPSHOTS=1), and the key facts are checked here too.
+#[test]
+fn own_fixtures() {
+    use mailtrace::bounce::{Reason, RefusedBy};
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/bounces");
+    let update = std::env::var_os("MAILTRACE_UPDATE_SNAPSHOTS").is_some();
+    // (file, kind, reason of the first recipient, recipients, blocklist, auth)
+    type Case = (
+        &'static str,
+        BounceKind,
+        Option<Reason>,
+        usize,
+        Option<&'static str>,
+        Option<&'static str>,
+    );
+    let cases: &[Case] = &[
+        (
+            "postfix-user-unknown.eml",
+            BounceKind::Bounce,
+            Some(Reason::Userunknown),
+            1,
+            None,
+            None,
+        ),
+        (
+            "exim-mailbox-full.eml",
+            BounceKind::Bounce,
+            Some(Reason::Mailboxfull),
+            1,
+            None,
+            None,
+        ),
+        (
+            "office365-ndr.eml",
+            BounceKind::Bounce,
+            Some(Reason::Userunknown),
+            1,
+            None,
+            None,
+        ),
+        (
+            "gmail-address-not-found.eml",
+            BounceKind::Bounce,
+            Some(Reason::Userunknown),
+            1,
+            None,
+            None,
+        ),
+        (
+            "gmail-blocked-spamhaus.eml",
+            BounceKind::Bounce,
+            Some(Reason::Blocked),
+            1,
+            Some("Spamhaus"),
+            None,
+        ),
+        (
+            "dsn-multiple-recipients.eml",
+            BounceKind::Bounce,
+            Some(Reason::Userunknown),
+            2,
+            None,
+            None,
+        ),
+        (
+            "dmarc-rejection.eml",
+            BounceKind::Bounce,
+            Some(Reason::Authfailure),
+            1,
+            None,
+            Some("dmarc"),
+        ),
+        (
+            "arf-complaint.eml",
+            BounceKind::Feedback,
+            Some(Reason::Feedback),
+            1,
+            None,
+            None,
+        ),
+        (
+            "out-of-office.eml",
+            BounceKind::AutoReply,
+            Some(Reason::Vacation),
+            1,
+            None,
+            None,
+        ),
+        (
+            "delay-notice.eml",
+            BounceKind::Delay,
+            Some(Reason::Expired),
+            1,
+            None,
+            None,
+        ),
+        (
+            "client-error.txt",
+            BounceKind::Bounce,
+            Some(Reason::Norelaying),
+            1,
+            None,
+            None,
+        ),
+        (
+            "ordinary-message.eml",
+            BounceKind::NotBounce,
+            None,
+            0,
+            None,
+            None,
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (name, kind, reason, count, list, auth) in cases {
+        let path = dir.join(name);
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let report = analyze(&bytes);
+        assert_eq!(report.kind, *kind, "{name}: kind");
+        assert_eq!(report.recipients.len(), *count, "{name}: recipients");
+        let first = report.recipients.first();
+        assert_eq!(first.map(|r| r.reason), *reason, "{name}: reason");
+        assert_eq!(
+            first
+                .and_then(|r| r.blocklist.as_ref())
+                .map(|b| b.name.as_str()),
+            *list,
+            "{name}: list"
+        );
+        assert_eq!(first.and_then(|r| r.auth.as_deref()), *auth, "{name}: auth");
+        let json = serde_json::to_string_pretty(&report).expect("serializes") + "\n";
+        let back: mailtrace::bounce::BounceReport =
+            serde_json::from_str(&json).expect("reads back");
+        assert_eq!(back, report, "{name}: JSON round trip");
+        let stem = name.rsplit_once('.').map(|(s, _)| s).unwrap_or(name);
+        let expected_path = dir.join(format!("{stem}.expected.json"));
+        if update {
+            std::fs::write(&expected_path, &json).expect("snapshot written");
+            continue;
+        }
+        match std::fs::read_to_string(&expected_path) {
+            Ok(expected) if expected == json => {}
+            Ok(_) => failures.push(format!(
+                "{name}: report differs from {}",
+                expected_path.display()
+            )),
+            Err(e) => failures.push(format!("{}: {e}", expected_path.display())),
+        }
+    }
+    // Who refused: a pasted client error is the sender's own server at send time.
+    let client = analyze(&std::fs::read(dir.join("client-error.txt")).unwrap());
+    assert_eq!(client.refused_by, RefusedBy::SenderServerAtSend);
+    let postfix = analyze(&std::fs::read(dir.join("postfix-user-unknown.eml")).unwrap());
+    assert_eq!(postfix.refused_by, RefusedBy::RemoteServer);
+    let original = postfix.original.as_ref().expect("returned headers found");
+    assert!(original.headers_only);
+    assert!(
+        original
+            .text
+            .starts_with("Return-Path: <alice@sender.example>")
+    );
+    assert_eq!(original.line, 57);
+    assert_eq!(
+        postfix.case_facts.sender.as_deref(),
+        Some("Alice Example <alice@sender.example>")
+    );
+    assert!(
+        failures.is_empty(),
+        "snapshots differ (MAILTRACE_UPDATE_SNAPSHOTS=1 regenerates):\n{}",
+        failures.join("\n")
+    );
+}
+
+/// No input makes the analysis panic; odd inputs give sensible kinds.
+#[test]
+fn odd_inputs() {
+    for input in [
+        &b""[..],
+        b"\n\n\n",
+        b"From: MAILER-DAEMON@x.example\nContent-Type: multipart/report; boundary=\"\"\n\n--\n",
+        b"Content-Type: multipart/mixed; boundary=a\n\n--a\nContent-Type: multipart/mixed; boundary=a\n\n--a\n",
+        b"Content-Transfer-Encoding: base64\n\n@@@@====",
+        "Subject: Undeliverable\n\n\u{fc}\u{e9} 550 5.1.1 <\u{e9}@\u{e9}.example>: user unknown\n".as_bytes(),
+        b"\r\r\r\rFinal-Recipient: rfc822; a@b.example\rStatus: 5.1.1\r",
+    ] {
+        let r = analyze(input);
+        let _ = serde_json::to_string(&r).unwrap();
+    }
+}
+
+/// Batch mode over our fixtures folder: one JSON line per recipient, then the summary.
+#[test]
+fn batch_over_fixtures() {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/bounces");
+    let mut out = Vec::new();
+    let summary = mailtrace::batch::run(&dir, false, &mut out).expect("batch runs");
+    let text = String::from_utf8(out).expect("UTF-8 output");
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    // 11 .eml fixtures (the .txt one is not an .eml), the ordinary message gives no line.
+    assert_eq!(summary.messages, 11);
+    assert_eq!(lines.len(), summary.recipients + 1);
+    assert_eq!(summary.by_reason.get("userunknown"), Some(&4));
+    let last = lines.last().expect("summary line");
+    assert_eq!(last["summary"]["messages"], 11);
+    assert!(lines.iter().any(|l| l["list"] == "Spamhaus"));
+}
