@@ -90,15 +90,38 @@ pub struct Analysis {
     auth_inputs: crate::live::AuthInputs,
     auth: crate::live::LiveAuth,
     reputation: crate::live::Reputation,
+    bounce: Option<crate::bounce::BounceReport>,
 }
 
 impl Analysis {
     /// Parses the input and plans the lookups. `now_ms` is the current time in milliseconds
     /// since the Unix epoch; the analysis never reads a clock.
     pub fn new(input: &[u8], now_ms: i64, options: Options) -> Analysis {
+        let bounce = crate::bounce::analyze(input);
+        let bounce = (bounce.kind != crate::bounce::BounceKind::NotBounce).then_some(bounce);
         let mut normalized = input::normalize(input);
         let mut attached_note: Option<Finding> = None;
-        if let Some((inner, offset)) = input::attached_message(&normalized) {
+        if let Some(original) = bounce
+            .as_ref()
+            .and_then(|b| b.original.as_ref())
+            .filter(|o| !o.text.trim().is_empty())
+        {
+            let line = u32::try_from(original.line).unwrap_or(u32::MAX);
+            attached_note = Some(Finding {
+                code: "bounce.original-analyzed".into(),
+                severity: Severity::Info,
+                title: format!(
+                    "The bounce carries the returned message{}; its headers were analyzed below.",
+                    if original.headers_only { " (its headers)" } else { "" }
+                ),
+                detail: "The delivery path, authentication and sender checks below are those of the message that bounced, not of the bounce itself.".into(),
+                evidence: vec![Evidence {
+                    line: Some(line),
+                    text: String::new(),
+                }],
+            });
+            normalized = input::normalize_from(original.text.as_bytes(), line.saturating_sub(1));
+        } else if let Some((inner, offset)) = input::attached_message(&normalized) {
             let outer_from = normalized
                 .fields
                 .iter()
@@ -146,6 +169,7 @@ impl Analysis {
             auth_inputs: crate::live::AuthInputs::default(),
             auth: crate::live::LiveAuth::default(),
             reputation: crate::live::Reputation::default(),
+            bounce,
         };
         analysis.findings.extend(attached_note);
         analysis.read_input(&normalized);
@@ -970,6 +994,9 @@ impl Analysis {
             findings.retain(|f| !f.code.starts_with("rdns."));
         }
         findings.extend(crate::live::reputation_findings(&self.reputation));
+        if let Some(b) = &self.bounce {
+            findings.extend(crate::live::bounce_findings(b));
+        }
         findings.sort_by_key(|f| f.severity);
         let mut report = Report {
             schema_version: SCHEMA_VERSION,
@@ -980,6 +1007,7 @@ impl Analysis {
             diagnosis: None,
             auth: None,
             reputation: None,
+            bounce: self.bounce,
             input: self.input,
             message: self.message,
             hops: self.hops,
@@ -1148,7 +1176,12 @@ mod tests {
             .unwrap();
         let (report, asked) = run(SAMPLE, &zone, Options::default());
         assert_eq!(asked, report.dns.len(), "each question asked once");
-        assert!(report.dns.iter().any(|d| d.question.name == "5.113.0.203.in-addr.arpa"));
+        assert!(
+            report
+                .dns
+                .iter()
+                .any(|d| d.question.name == "5.113.0.203.in-addr.arpa")
+        );
         assert_eq!(report.hops.len(), 3);
         assert_eq!(report.hops[0].ip, Some("198.51.100.77".parse().unwrap()));
         assert_eq!(report.hops[1].delay_ms, Some(4_000));

@@ -21,6 +21,10 @@ pub enum Outcome {
     Rejected,
     /// It was accepted, then returned to the sender in a bounce message.
     Bounced,
+    /// Not delivered yet: a server keeps trying (a delay notice).
+    Delayed,
+    /// It was delivered, and a recipient reported it as spam (a feedback report).
+    Complaint,
     /// The pasted text does not show what happened.
     Unknown,
 }
@@ -95,6 +99,27 @@ struct Rule {
 
 /// Rules by code prefix; the first match wins, so specific codes come before their area.
 const RULES: &[Rule] = &[
+    Rule {
+        prefix: "bounce.feedback",
+        weight: 70,
+        party: Party::Receiver,
+        certainty: Certainty::Certain,
+        fix: "Stop sending to the recipient who complained, and check that everyone on the list asked for this mail; complaints lower the sender's reputation at that provider.",
+    },
+    Rule {
+        prefix: "bounce.original-analyzed",
+        weight: 0,
+        party: Party::Unknown,
+        certainty: Certainty::Certain,
+        fix: "",
+    },
+    Rule {
+        prefix: "bounce.",
+        weight: 99,
+        party: Party::Unknown,
+        certainty: Certainty::Certain,
+        fix: "",
+    },
     Rule {
         prefix: "spam.flagged",
         weight: 90,
@@ -375,12 +400,19 @@ fn topic(code: &str) -> Option<&'static str> {
 
 /// A fix worded for this message, from the live results.
 fn dynamic_fix(report: &Report, code: &str) -> Option<String> {
+    if code.starts_with("bounce.") {
+        return bounce_fix(report, code);
+    }
     let auth = report.auth.as_ref()?;
     let spf = auth.spf.mail_from_result.as_ref();
     match code {
         c if c.starts_with("blocklist.") => dynamic_fix_lists(report, c),
-        "spf.fail" | "spf.softfail" | "recorded.spf-fail" | "recorded.spf-softfail"
-        | "recorded.received-spf-fail" | "recorded.received-spf-softfail" => {
+        "spf.fail"
+        | "spf.softfail"
+        | "recorded.spf-fail"
+        | "recorded.spf-softfail"
+        | "recorded.received-spf-fail"
+        | "recorded.received-spf-softfail" => {
             let o = spf?;
             let ip = auth.spf.ip?;
             let mech = match ip {
@@ -394,6 +426,29 @@ fn dynamic_fix(report: &Report, code: &str) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// A bounce's advice, with the blocklist's delisting page when the bounce names one.
+fn bounce_fix(report: &Report, code: &str) -> Option<String> {
+    let b = report.bounce.as_ref()?;
+    let r = b
+        .recipients
+        .iter()
+        .find(|r| format!("bounce.{}", r.reason.name()) == code)?;
+    let mut fix = r.advice.clone();
+    if let Some(list) = &r.blocklist {
+        fix.push_str(&format!(
+            " The bounce names {}: check the listing at {} and ask for removal at {}.",
+            list.name, list.lookup_url, list.delist_url
+        ));
+    }
+    if let Some(method) = &r.auth {
+        fix.push_str(&format!(
+            " The bounce names {}: the Authentication section shows that check for the returned message.",
+            method.replace('_', " and ").to_uppercase()
+        ));
+    }
+    Some(fix)
 }
 
 fn dynamic_fix_lists(report: &Report, code: &str) -> Option<String> {
@@ -416,7 +471,10 @@ fn dynamic_fix_lists(report: &Report, code: &str) -> Option<String> {
                     .as_deref()
                     .map(|u| format!(" at {u}"))
                     .unwrap_or_default(),
-                first.lookup_url.as_deref().unwrap_or("the list's lookup page")
+                first
+                    .lookup_url
+                    .as_deref()
+                    .unwrap_or("the list's lookup page")
             ))
         }
         _ => None,
@@ -424,6 +482,19 @@ fn dynamic_fix_lists(report: &Report, code: &str) -> Option<String> {
 }
 
 fn outcome(report: &Report) -> Outcome {
+    if let Some(b) = &report.bounce {
+        use crate::bounce::{BounceKind, RefusedBy};
+        match b.kind {
+            BounceKind::Bounce if b.refused_by == RefusedBy::SenderServerAtSend => {
+                return Outcome::Rejected;
+            }
+            BounceKind::Bounce => return Outcome::Bounced,
+            BounceKind::AutoReply => return Outcome::Delivered,
+            BounceKind::Delay => return Outcome::Delayed,
+            BounceKind::Feedback => return Outcome::Complaint,
+            BounceKind::NotBounce => {}
+        }
+    }
     if report.spam.iter().any(|v| v.is_spam == Some(true)) {
         return Outcome::Spam;
     }
@@ -523,6 +594,13 @@ fn headline(report: &Report, outcome: Outcome, top: Option<&Cause>) -> String {
         }
         Outcome::Rejected => "The message was refused by the receiving server".to_string(),
         Outcome::Bounced => "The message bounced: it came back undelivered".to_string(),
+        Outcome::Delayed => {
+            "The message is not delivered yet: a server could not pass it on and will keep trying"
+                .to_string()
+        }
+        Outcome::Complaint => {
+            "The message was delivered, and the recipient reported it as spam".to_string()
+        }
         Outcome::Unknown => {
             "The pasted text does not show what happened to the message".to_string()
         }
@@ -530,6 +608,12 @@ fn headline(report: &Report, outcome: Outcome, top: Option<&Cause>) -> String {
     match top {
         Some(cause) if outcome == Outcome::Delivered && cause.certainty == Certainty::Certain => {
             format!("{what}, but {}", lower_first(&cause.title))
+        }
+        Some(cause) if outcome == Outcome::Unknown => {
+            format!("{what}. Worth checking: {}", lower_first(&cause.title))
+        }
+        Some(_) if outcome == Outcome::Complaint => {
+            format!("{what} (a feedback report, not a bounce).")
         }
         Some(cause) if outcome != Outcome::Delivered => {
             let lead = match cause.certainty {

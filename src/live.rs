@@ -341,7 +341,11 @@ fn evaluate_dmarc(
 }
 
 /// Runs the reputation and DNS health checks against the answers so far.
-pub fn evaluate_reputation(inputs: &AuthInputs, answers: &dyn Answers, need: &mut Vec<Question>) -> Reputation {
+pub fn evaluate_reputation(
+    inputs: &AuthInputs,
+    answers: &dyn Answers,
+    need: &mut Vec<Question>,
+) -> Reputation {
     use crate::reputation as rep;
     let mut out = Reputation::default();
     if !inputs.live {
@@ -370,12 +374,14 @@ pub fn evaluate_reputation(inputs: &AuthInputs, answers: &dyn Answers, need: &mu
     }
     if let Some(d) = &inputs.from_domain {
         out.sender_mx = Some(
-            take(rep::check_mx(d, answers), need).unwrap_or_else(|| rep::check_mx_snapshot(d, answers)),
+            take(rep::check_mx(d, answers), need)
+                .unwrap_or_else(|| rep::check_mx_snapshot(d, answers)),
         );
     }
     if let Some(d) = &inputs.recipient_domain {
         out.recipient_mx = Some(
-            take(rep::check_mx(d, answers), need).unwrap_or_else(|| rep::check_mx_snapshot(d, answers)),
+            take(rep::check_mx(d, answers), need)
+                .unwrap_or_else(|| rep::check_mx_snapshot(d, answers)),
         );
     }
     if !inputs.listed_domains.is_empty() {
@@ -384,7 +390,11 @@ pub fn evaluate_reputation(inputs: &AuthInputs, answers: &dyn Answers, need: &mu
             need,
         )
         .unwrap_or_else(|| {
-            rep::check_domains_on_lists_snapshot(&inputs.listed_domains, &inputs.blocklists, answers)
+            rep::check_domains_on_lists_snapshot(
+                &inputs.listed_domains,
+                &inputs.blocklists,
+                answers,
+            )
         });
     }
     out.state = if need.len() > before {
@@ -913,4 +923,64 @@ pub fn mail_from(
                 "Received-SPF envelope-from".into(),
             )
         })
+}
+
+/// Findings from a bounce: one per failed or delayed recipient, one for a complaint.
+pub fn bounce_findings(b: &crate::bounce::BounceReport) -> Vec<Finding> {
+    use crate::bounce::BounceKind;
+    let mut out = Vec::new();
+    match b.kind {
+        BounceKind::Bounce | BounceKind::Delay => {
+            for r in b.recipients.iter().take(50) {
+                let code = r.status.as_deref().unwrap_or("");
+                let (severity, verb) = if b.kind == BounceKind::Delay || !r.hard {
+                    (Severity::Warning, "is delayed (the server will try again)")
+                } else {
+                    (Severity::Problem, "failed")
+                };
+                let mut evidence = Vec::new();
+                if let Some(d) = &r.diagnostic {
+                    evidence.push(Evidence {
+                        line: None,
+                        text: crate::analysis::shorten(d, 400),
+                    });
+                }
+                if let Some(list) = &r.blocklist {
+                    evidence.push(Evidence {
+                        line: None,
+                        text: format!("blocklist named: {}", list.name),
+                    });
+                }
+                let status = match (r.reply_code, code) {
+                    (Some(reply), c) if !c.is_empty() => format!(" ({reply} {c})"),
+                    (Some(reply), _) => format!(" ({reply})"),
+                    (None, c) if !c.is_empty() => format!(" ({c})"),
+                    _ => String::new(),
+                };
+                out.push(Finding {
+                    code: format!("bounce.{}", r.reason.name()),
+                    severity,
+                    title: format!("Delivery to {} {verb}{status}: {}", r.address, r.reason_explanation),
+                    detail: r.advice.clone(),
+                    evidence,
+                });
+            }
+        }
+        BounceKind::Feedback => out.push(Finding {
+            code: "bounce.feedback".into(),
+            severity: Severity::Warning,
+            title: "This is a spam complaint (a feedback report), not a bounce: a recipient marked the message as spam.".into(),
+            detail: b.summary.clone(),
+            evidence: Vec::new(),
+        }),
+        BounceKind::AutoReply => out.push(Finding {
+            code: "bounce.auto-reply".into(),
+            severity: Severity::Info,
+            title: "This is an automatic reply (such as an out-of-office), not a bounce: the message was delivered.".into(),
+            detail: b.summary.clone(),
+            evidence: Vec::new(),
+        }),
+        BounceKind::NotBounce => {}
+    }
+    out
 }

@@ -40,6 +40,8 @@ pub struct Report {
     /// The sending server's reputation (blocklists, reverse DNS, HELO) and the domains' mail
     /// servers, checked now.
     pub reputation: Option<crate::live::Reputation>,
+    /// The bounce (non-delivery report), feedback report or auto-reply, when the paste is one.
+    pub bounce: Option<crate::bounce::BounceReport>,
     /// What was pasted, and what was assumed about it.
     pub input: InputSummary,
     /// The message's main header fields, decoded.

@@ -169,6 +169,8 @@ export const OUTCOMES = {
   spam: "Sent to spam",
   rejected: "Rejected",
   bounced: "Bounced",
+  delayed: "Delayed",
+  complaint: "Reported as spam",
   unknown: "Outcome unknown",
 };
 

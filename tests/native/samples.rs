@@ -70,9 +70,10 @@ fn live_sample_reports_match_their_snapshots() {
         zone.add_zone(&std::fs::read_to_string(path).unwrap())
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     }
-    let dir = root.join("tests/samples");
-    let mut samples: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
+    // The samples, and the bounces (whose returned messages are analyzed too).
+    let mut samples: Vec<PathBuf> = ["tests/samples", "tests/bounces"]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(root.join(d)).unwrap())
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "eml"))
         .collect();
