@@ -613,7 +613,7 @@ impl Analysis {
                             severity: if r.result == "temperror" { Severity::Warning } else { Severity::Problem },
                             title: format!(
                                 "The receiving server recorded {} = {} for this message.",
-                                r.method.to_uppercase(),
+                                r.method.to_ascii_uppercase(),
                                 r.result
                             ),
                             detail: match r.method.as_str() {

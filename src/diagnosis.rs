@@ -445,7 +445,7 @@ fn bounce_fix(report: &Report, code: &str) -> Option<String> {
     if let Some(method) = &r.auth {
         fix.push_str(&format!(
             " The bounce names {}: the Authentication section shows that check for the returned message.",
-            method.replace('_', " and ").to_uppercase()
+            method.replace('_', " and ").to_ascii_uppercase()
         ));
     }
     Some(fix)
@@ -523,7 +523,13 @@ fn spam_rules(report: &Report) -> Option<(u8, Cause)> {
     }
     let names: Vec<String> = items
         .iter()
-        .map(|(_, i)| format!("{} (+{:.1})", i.code, i.score.unwrap_or(0.0)))
+        .map(|(_, i)| {
+            format!(
+                "{} (+{})",
+                i.code,
+                crate::spam::fmt_num(i.score.unwrap_or(0.0))
+            )
+        })
         .collect();
     let detail = items
         .iter()

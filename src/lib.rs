@@ -21,6 +21,7 @@ pub mod dmarc;
 pub mod dns;
 pub mod domain;
 pub mod domain_check;
+pub mod domain_run;
 pub mod header_info;
 pub mod input;
 pub mod ip;

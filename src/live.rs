@@ -793,10 +793,12 @@ fn compare_dkim(then: &str, sig: &crate::dkim::DkimOutcome) -> Comparison {
         DkimResult::Neutral if header_ok && body_unchecked => {
             "pass (header signature; body not pasted)".to_string()
         }
-        r => serde_json::to_value(r)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default(),
+        DkimResult::Pass => "pass".to_string(),
+        DkimResult::Fail => "fail".to_string(),
+        DkimResult::Neutral => "neutral".to_string(),
+        DkimResult::Temperror => "temperror".to_string(),
+        DkimResult::Permerror => "permerror".to_string(),
+        DkimResult::Policy => "policy".to_string(),
     };
     let then_pass = then.eq_ignore_ascii_case("pass");
     let now_pass = sig.result == DkimResult::Pass || (header_ok && body_unchecked);

@@ -28,6 +28,7 @@ mod cli {
                     [--replay REPORT.json]
       mailtrace spf --ip IP [--mail-from ADDRESS] [--helo NAME] [--json] [--doh URL] [--timeout MS]
       mailtrace dmarc DOMAIN [--json] [--doh URL] [--timeout MS]
+      mailtrace domain DOMAIN [--selector S]... [--dqs-key KEY] [--json] [--doh URL] [--timeout MS]
       mailtrace bounces PATH [--summary-only]
       mailtrace --version | --help
 
@@ -45,6 +46,9 @@ mod cli {
               HELO name alone), and prints the result with every step and DNS answer it used,
               the record's problems, and what receivers would do with the result.
     dmarc     finds the DMARC policy of a domain (RFC 9989 tree walk) and explains it.
+    domain    checks a domain's mail set-up without a message: SPF (evaluated in full), DMARC,
+              DKIM keys at the selectors named, MX, MTA-STS, TLS-RPT, BIMI, the domain and its
+              mail servers' addresses on the blocklists; what is wrong first.
     bounces   reads bounces from PATH (an mbox file, a maildir, or a folder of .eml files) and
               prints one JSON line per failed recipient, then a summary by reason and domain.
               --summary-only   print only the summary
@@ -80,6 +84,7 @@ mod cli {
             "analyze" => analyze(&args[1..]),
             "spf" => spf(&args[1..]),
             "dmarc" => dmarc(&args[1..]),
+            "domain" => domain(&args[1..]),
             "bounces" => bounces(&args[1..]),
             other => Err(format!("unknown command {other:?}; see 'mailtrace --help'")),
         }
@@ -370,6 +375,40 @@ mod cli {
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("{path}: {e}")),
             _ => Ok(()),
         }
+    }
+
+    fn domain(args: &[String]) -> Result<(), String> {
+        let a = dns_args(args, &["--selector", "--dqs-key"])?;
+        let [domain] = a.positional.as_slice() else {
+            return Err("domain needs one DOMAIN".into());
+        };
+        let selectors: Vec<String> = a
+            .named
+            .iter()
+            .filter(|(n, _)| n == "--selector")
+            .map(|(_, v)| v.clone())
+            .collect();
+        let mut options = Options {
+            query_timeout_ms: a.timeout_ms,
+            ..Options::default()
+        };
+        options.blocklists.spamhaus_dqs_key = a
+            .named
+            .iter()
+            .find(|(n, _)| n == "--dqs-key")
+            .map(|(_, v)| v.clone());
+        let run =
+            mailtrace::domain_run::DomainAnalysis::new(domain, &selectors, now_ms(), &options);
+        let report = run_parallel(run, &DohClient::new(&a.doh)?);
+        if a.json {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report).unwrap_or_default()
+            );
+        } else {
+            print!("{}", render::domain_text(&report));
+        }
+        Ok(())
     }
 
     fn read_input(path: &str) -> Result<Vec<u8>, String> {

@@ -558,3 +558,48 @@ pub fn dmarc_text(d: &crate::dmarc::Discovery, lint: &[crate::dmarc::DmarcLint])
     }
     out
 }
+
+/// The domain check as text: what is wrong first, then the records.
+pub fn domain_text(r: &crate::domain_run::DomainCheckReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "Mail set-up of {}", r.domain);
+    let problems = r
+        .findings
+        .iter()
+        .filter(|f| f.severity != Severity::Info)
+        .count();
+    let _ = writeln!(
+        out,
+        "  {}",
+        if problems == 0 {
+            "Nothing wrong was found.".to_string()
+        } else {
+            format!("{problems} thing(s) to fix or check, most important first:")
+        }
+    );
+    for f in &r.findings {
+        let mark = match f.severity {
+            Severity::Problem => "problem",
+            Severity::Warning => "warning",
+            Severity::Info => "ok/info",
+        };
+        let _ = writeln!(out, "  [{mark}] {} ({})", f.title, f.code);
+        if !f.detail.is_empty() {
+            let _ = writeln!(out, "          {}", f.detail);
+        }
+        for e in f.evidence.iter().take(4) {
+            let _ = writeln!(out, "          {}", e.text);
+        }
+    }
+    if let Some(o) = &r.spf
+        && o.record.is_some()
+    {
+        let _ = writeln!(
+            out,
+            "\nSPF, evaluated in full against {} (an address no record lists, so that every term is looked up; the result only shows how the record ends):",
+            crate::domain_run::PROBE_IP
+        );
+        spf_outcome(&mut out, o, "  ");
+    }
+    out
+}

@@ -100,15 +100,28 @@ fn num(s: &str) -> Option<f64> {
 }
 
 /// `7.3`, `5.0`, `-0.1`, `0.001` (at most three decimals, at least one).
-fn fmt_num(v: f64) -> String {
-    let s = format!("{v:.3}");
-    let s = s.trim_end_matches('0');
-    let s = if s.ends_with('.') {
-        format!("{s}0")
+pub(crate) fn fmt_num(v: f64) -> String {
+    // By hand rather than with `{:.3}`: float formatting is the only user of the standard
+    // library's float printing in the wasm, which costs several KB (measured).
+    if !v.is_finite() {
+        return "0.0".to_string();
+    }
+    let milli = (v.clamp(-1e12, 1e12) * 1000.0).round() as i64;
+    let (sign, milli) = if milli < 0 {
+        ("-", -milli)
     } else {
-        s.to_string()
+        ("", milli)
     };
-    if s == "-0.0" { "0.0".to_string() } else { s }
+    let whole = milli / 1000;
+    let frac = milli % 1000;
+    let mut digits = format!("{:03}", frac);
+    while digits.len() > 1 && digits.ends_with('0') {
+        digits.pop();
+    }
+    if whole == 0 && frac == 0 {
+        return "0.0".to_string();
+    }
+    format!("{sign}{whole}.{digits}")
 }
 
 /// `+3.5` / `-1.9`.
@@ -662,7 +675,8 @@ fn sa_meaning(code: &str) -> Option<String> {
 fn upper_first(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
+        // ASCII only: the texts are ours, and Unicode case tables cost KB in the wasm.
+        Some(f) => std::iter::once(f.to_ascii_uppercase()).chain(c).collect(),
         None => String::new(),
     }
 }
@@ -671,7 +685,7 @@ fn upper_first(s: &str) -> String {
 fn lower_first(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
-        Some(f) => f.to_lowercase().chain(c).collect(),
+        Some(f) => std::iter::once(f.to_ascii_lowercase()).chain(c).collect(),
         None => String::new(),
     }
 }

@@ -604,17 +604,19 @@ fn verify_one(p: &Prepared, answers: &dyn Answers, now_s: i64) -> Step<DkimOutco
             &p.header_hash,
             &p.signature,
         ),
-        key::PublicKey::Ed25519(raw) => {
-            let ok = ed25519_dalek::VerifyingKey::from_bytes(raw).is_ok_and(|vk| {
-                ed25519_dalek::Signature::from_slice(&p.signature)
-                    .is_ok_and(|s| vk.verify_strict(&p.header_hash, &s).is_ok())
-            });
-            if ok {
-                rsa::Verdict::Valid
-            } else {
-                rsa::Verdict::OtherDigest
+        key::PublicKey::Ed25519(raw) => match ed25519_verify(raw, &p.header_hash, &p.signature) {
+            Some(true) => rsa::Verdict::Valid,
+            Some(false) => rsa::Verdict::OtherDigest,
+            None => {
+                out.header_signature = Check::not("ed25519 is not verified in the browser");
+                out.result = DkimResult::Neutral;
+                out.problems.push(problem(
+                    "dkim.ed25519-not-in-browser",
+                    "This signature uses ed25519 (RFC 8463). The browser version does not verify ed25519 (it would not fit the page's size budget); the command line (mailtrace analyze) does. Domains that sign with ed25519 usually add an RSA signature too, checked here.".into(),
+                ));
+                return Step::Done(finish(out, remarks));
             }
-        }
+        },
     };
     let short = facts
         .bits
@@ -723,3 +725,41 @@ fn finish(mut out: DkimOutcome, remarks: Vec<DkimProblem>) -> DkimOutcome {
 
 #[cfg(test)]
 mod tests;
+
+/// A published key read on its own (the domain check, for selectors the user names): its facts,
+/// and what is wrong with it (a revoked key, a malformed record, a key under 1024 bits, t=y).
+pub fn read_key_record(record: &str) -> (KeyFacts, Vec<DkimProblem>) {
+    let parsed = key::parse(record);
+    let mut problems = Vec::new();
+    if let Err(p) = parsed.key {
+        problems.push(p);
+    }
+    if let Some(bits) = parsed
+        .facts
+        .bits
+        .filter(|&b| b < 1024 && parsed.facts.key_type == "rsa")
+    {
+        problems.push(problem("dkim.key-short", format!("The key is only {bits} bits; RFC 8301 requires at least 1024, so receivers reject signatures made with it.")));
+    }
+    if parsed.facts.testing {
+        problems.push(problem("dkim.key-testing", "The domain marks this key as in testing (t=y): receivers are asked to treat a failure like no signature at all.".into()));
+    }
+    (parsed.facts, problems)
+}
+
+/// Verifies an ed25519 signature (RFC 8463): Some(valid), or None where this build cannot.
+#[cfg(not(target_arch = "wasm32"))]
+fn ed25519_verify(key: &[u8; 32], message: &[u8], signature: &[u8]) -> Option<bool> {
+    Some(
+        ed25519_dalek::VerifyingKey::from_bytes(key).is_ok_and(|vk| {
+            ed25519_dalek::Signature::from_slice(signature)
+                .is_ok_and(|s| vk.verify_strict(message, &s).is_ok())
+        }),
+    )
+}
+
+/// The browser build leaves ed25519 out (size); the caller says so.
+#[cfg(target_arch = "wasm32")]
+fn ed25519_verify(_key: &[u8; 32], _message: &[u8], _signature: &[u8]) -> Option<bool> {
+    None
+}
