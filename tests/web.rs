@@ -51,7 +51,20 @@ async fn ptr_comes_from_the_loopback_doh_server_through_fetch() {
     let report = report(value);
     let rdns = report.reverse_dns.expect("reverse DNS");
     assert_eq!(rdns.names, vec!["mail.sender.example".to_string()]);
-    assert_eq!(report.dns.len(), 1);
+    let mut questions: Vec<_> = report.dns.iter().map(|d| d.question.clone()).collect();
+    let asked = questions.len();
+    questions.sort();
+    questions.dedup();
+    assert_eq!(questions.len(), asked, "no question asked twice");
+    assert!(
+        report
+            .dns
+            .iter()
+            .all(|d| d.status == mailtrace::report::ExchangeStatus::Answered),
+        "every lookup answered by the loopback server"
+    );
+    let auth = report.auth.expect("live authentication");
+    assert_eq!(auth.dmarc.state, mailtrace::live::CheckState::Done);
     assert!(report.complete);
     // Progress: first a snapshot with the lookup pending, then one with its answer.
     assert!(progress.length() >= 2);

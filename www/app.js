@@ -3,7 +3,7 @@
 // reaches the page only through textContent.
 import { Core } from "./core.js";
 import {
-  renderReport, renderProgress, expandAll, reportAsText, reportAsMarkdown, redactReport,
+  renderReport, renderDomainReport, renderProgress, expandAll, reportAsText, reportAsMarkdown, redactReport,
   encodeShare, decodeShare, genericValue, el, looksLikeReport,
 } from "./render.js";
 
@@ -273,8 +273,10 @@ async function checkDomain(event) {
   running = controller;
   $("stop").disabled = false;
   status.textContent = `Checking ${domain}…`;
+  opts.selectors = $("selectors").value.split(/[\s,]+/).filter(Boolean).slice(0, 10);
   const draw = (r) => {
-    if (looksLikeReport(r)) renderReport(out, r, { compact: false });
+    if (r && typeof r === "object" && typeof r.domain === "string" && Array.isArray(r.findings)) renderDomainReport(out, r);
+    else if (looksLikeReport(r)) renderReport(out, r, { compact: false });
     else out.replaceChildren(genericValue(r));
     if (r && Array.isArray(r.dns)) showProgress(r);
   };

@@ -722,28 +722,166 @@ function reputationSection(report, findings) {
   const rdns = report.reverse_dns;
   if (rdns && typeof rdns === "object") row(dl, "Reverse DNS", rdns.detail || String(rdns.status ?? ""));
   body.append(dl);
-  if (report.reputation !== undefined && report.reputation !== null) {
-    const box = el("div", null, "generic");
-    box.id = "reputation-data";
-    box.append(el("h3", "Blocklists and reputation"), genericValue(report.reputation));
-    body.append(box);
+  if (report.reputation && typeof report.reputation === "object") {
+    body.append(reputationBlock(obj(report.reputation)));
   } else if (!findings.length) {
     body.append(el("p", "Blocklist checks are not in this build yet.", "muted"));
   }
   return details;
 }
 
+function link(url, text) {
+  const href = safeHttpUrl(url);
+  if (!href) return el("span", text ?? "");
+  const a = el("a", text ?? href);
+  a.href = href;
+  a.rel = "noopener noreferrer nofollow";
+  a.target = "_blank";
+  return a;
+}
+
+export function listTable(lists, id) {
+  const rows = arr(lists).map((l) => {
+    const tr = el("tr", null, `list-${l.status}`);
+    tr.dataset.zone = String(l.zone ?? "");
+    const meaning = arr(l.codes).map((c) => `${c.answer} ${c.name}: ${c.meaning}`).join(" ");
+    const what = el("td");
+    what.append(el("span", l.explanation || meaning));
+    if (l.reason) what.append(el("br"), linkified("span", `The list's reason: ${l.reason}`, "finding-detail"));
+    const links = el("td");
+    if (l.lookup_url) links.append(link(l.lookup_url, "look up"));
+    if (l.delist_url) links.append(el("span", " · "), link(l.delist_url, "delisting"));
+    tr.append(el("td", l.list || l.zone), el("td", String(l.status ?? "").replace(/_/g, " "), `status-${l.status}`), what, links);
+    return tr;
+  });
+  const t = table(["List", "Status", "What it means", "Links"], rows);
+  if (id) t.id = id;
+  return t;
+}
+
+function reputationBlock(rep) {
+  const box = el("div", null, "reputation");
+  box.id = "reputation-data";
+  if (rep.state === "skipped") {
+    box.append(el("p", rep.note || "Not checked.", "finding-detail"));
+    return box;
+  }
+  if (rep.note) box.append(el("p", rep.note, "finding-detail"));
+  const bl = obj(rep.blocklists);
+  if (rep.blocklists) {
+    box.append(el("h3", `Blocklists for ${bl.ip}`), listTable(bl.lists, "blocklists"));
+  }
+  const f = obj(rep.fcrdns);
+  if (rep.fcrdns) {
+    box.append(el("h3", "Reverse DNS, forward-confirmed"));
+    const dl = el("dl");
+    row(dl, "Status", String(f.status ?? "").replace(/_/g, " "));
+    row(dl, "PTR names", arr(f.names).map((n) => `${n.name} → ${arr(n.addresses).join(", ") || "no address"}${n.matches ? " (matches)" : ""}`).join("; "));
+    row(dl, "Generic name", arr(f.generic).map((g) => `${g.name} ("${g.matched}"): ${g.why}`).join("; "));
+    row(dl, "Meaning", f.explanation);
+    box.append(dl);
+  }
+  const h = obj(rep.helo);
+  if (rep.helo) {
+    box.append(el("h3", "HELO name"));
+    const dl = el("dl");
+    row(dl, "Name", h.helo);
+    row(dl, "Status", String(h.status ?? "").replace(/_/g, " "));
+    row(dl, "Meaning", h.explanation);
+    box.append(dl);
+  }
+  for (const [label, mx] of [["The sender's mail servers (MX)", rep.sender_mx], ["The recipient's mail servers (MX)", rep.recipient_mx]]) {
+    if (!mx) continue;
+    const m = obj(mx);
+    box.append(el("h3", `${label}: ${m.domain}`));
+    const rows = arr(m.hosts).map((x) => {
+      const tr = el("tr");
+      tr.append(el("td", x.preference ?? ""), el("td", x.exchange || "(null MX)", "mono"), el("td", arr(x.addresses).join(", ")), el("td", x.problem ?? x.warning ?? (x.cname ? `CNAME to ${x.cname}` : "")));
+      return tr;
+    });
+    if (rows.length) box.append(table(["Preference", "Host", "Addresses", "Note"], rows));
+    box.append(el("p", m.explanation ?? "", "finding-detail"));
+  }
+  for (const d of arr(rep.domain_lists)) {
+    box.append(el("h3", `Domain lists for ${d.domain}`), listTable(d.lists));
+  }
+  return box;
+}
+
 function bounceSection(report, findings) {
   const { details, body } = section("bounce", "Bounce", findings);
-  if (report.bounce !== undefined && report.bounce !== null) {
-    const box = el("div", null, "generic");
+  const b = report.bounce;
+  if (b && typeof b === "object") {
+    const box = el("div", null, "bounce");
     box.id = "bounce-data";
-    box.append(genericValue(report.bounce));
+    const kinds = { bounce: "A bounce: delivery failed", delay: "A delay notice: delivery is being retried", feedback: "A spam complaint (feedback report), not a bounce", auto_reply: "An automatic reply, not a bounce" };
+    box.append(el("h3", kinds[b.kind] || String(b.kind)), el("p", b.summary));
+    const refused = { sender_server_at_send: "The sender's own server refused it while the mail program was sending; nothing was sent.", remote_server: "The recipient's server refused it; the sender's server then sent this bounce.", sender_server: "The sender's server gave up (no connection, DNS failure or timeout) without a refusal from the recipient's side." };
+    if (refused[b.refused_by]) box.append(el("p", refused[b.refused_by]));
+    const rows = arr(b.recipients).map((r) => {
+      const tr = el("tr", null, r.hard ? "hard" : "soft");
+      const diag = el("td");
+      if (r.diagnostic) diag.append(linkified("span", r.diagnostic, "mono"));
+      const why = el("td");
+      why.append(el("strong", `${r.reason}: `), el("span", r.reason_explanation), el("br"), el("span", `What to do: ${r.advice}`));
+      if (r.blocklist) {
+        const bl = obj(r.blocklist);
+        why.append(el("br"), el("span", `Blocklist named: ${bl.name} — `), link(bl.lookup_url, "look up"), el("span", " · "), link(bl.delist_url, "delisting"));
+      }
+      if (r.auth) why.append(el("br"), el("span", `Authentication named (${String(r.auth).replace("_", " and ").toUpperCase()}): see the Authentication section for the live check of the returned message.`));
+      tr.append(el("td", r.address, "mono"), el("td", r.hard ? "permanent" : "temporary (retried)"),
+        el("td", [r.reply_code, r.status].filter((x) => x != null).join(" ")), el("td", r.status_explanation ?? ""), diag, why);
+      return tr;
+    });
+    if (rows.length) {
+      const t = table(["Recipient", "Kind", "Code", "Code means", "The server's words", "Why, and what to do"], rows);
+      t.id = "bounce-recipients";
+      box.append(t);
+    }
+    const facts = obj(b.case_facts);
+    if (facts.text) {
+      box.append(el("h4", "Facts for the support case"));
+      const pre = el("pre", facts.text, "case-facts");
+      pre.id = "case-facts";
+      box.append(pre);
+    }
+    const o = obj(b.original);
+    if (b.original) box.append(el("p", `The returned message starts at line ${o.line}${o.headers_only ? " (headers only)" : ""}; the other sections analyze it.`));
     body.append(box);
   } else if (!findings.length) {
-    body.append(el("p", "No bounce (delivery status notification) in what was pasted, or this build does not read bounces yet.", "muted"));
+    body.append(el("p", "No bounce (delivery status notification) in what was pasted.", "muted"));
   }
   return details;
+}
+
+// ---- the domain check -------------------------------------------------------------------------
+
+export function renderDomainReport(root, r) {
+  const box = el("section", null, "domain-report panel");
+  box.id = "domain-report";
+  box.dataset.complete = String(!!r.complete);
+  box.append(el("h3", `Mail set-up of ${r.domain}`));
+  const problems = arr(r.findings).filter((f) => f.severity !== "info");
+  box.append(el("p", problems.length ? `${problems.length} thing(s) to fix or check, most important first.` : "Nothing wrong was found."));
+  const ul = el("ul", null, "findings domain-findings");
+  for (const f of arr(r.findings)) ul.append(findingItem(f));
+  box.append(ul);
+  if (r.spf && r.spf.record) {
+    const spf = obj(r.spf);
+    const d = el("details");
+    d.append(el("summary", `SPF record of ${spf.domain}: ${spf.lookups} of 10 DNS-querying terms`), el("p", spf.record, "mono"), spfTrace(spf));
+    box.append(d);
+  }
+  const dkim = arr(r.dkim);
+  if (dkim.length) {
+    box.append(table(["DKIM selector", "Status", "Key", "Problems"], dkim.map((k) => {
+      const tr = el("tr");
+      const key = obj(k.key);
+      tr.append(el("td", k.selector, "mono"), el("td", k.status), el("td", k.key ? `${key.key_type || "rsa"}${key.bits ? `, ${key.bits} bits` : ""}` : ""), el("td", arr(k.problems).map((p) => p.message).join(" ")));
+      return tr;
+    })));
+  }
+  root.replaceChildren(box);
 }
 
 function spamSection(report, findings) {
