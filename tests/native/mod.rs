@@ -3,6 +3,7 @@ mod bounce_corpus;
 mod cli;
 mod dkim_corpus;
 mod dmarc_corpus;
+mod mail_auth_crosscheck;
 mod received_corpus;
 mod samples;
 mod schema;
