@@ -5,6 +5,7 @@ mod dkim_corpus;
 mod dmarc_corpus;
 mod mail_auth_crosscheck;
 mod received_corpus;
+mod reputation_doh;
 mod samples;
 mod schema;
 mod spf_corpus;
