@@ -25,7 +25,7 @@ export MAILTRACE_TEST_PAGE="$url/"
 echo "== loopback DoH server at $url"
 
 echo "== native tests"
-cargo test --quiet --features schema
+cargo test --quiet --features schema -- --show-output
 
 echo "== wasm tests in headless Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test web
