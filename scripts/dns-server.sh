@@ -107,6 +107,7 @@ http {
   scgi_temp_path $run_dir/nginx-tmp/scgi;
   gzip on;
   gzip_types application/wasm text/javascript application/javascript text/css application/json;
+  gzip_comp_level 6;  # 6 measured: 304 KB wasm on the wire (level 1: 344 KB), same load time
   server {
     listen 127.0.0.1:$http_port;
     server_name localhost;
