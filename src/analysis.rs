@@ -1023,6 +1023,10 @@ impl Analysis {
             findings,
             dns: self.dns.into_exchanges(),
         };
+        crate::lookups::mask_secret(
+            &mut report.dns,
+            self.options.blocklists.spamhaus_dqs_key.as_deref(),
+        );
         let mut auth = self.auth;
         auth.comparison = crate::live::compare(&report, &auth);
         report.auth = Some(auth);

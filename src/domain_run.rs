@@ -177,6 +177,10 @@ impl DomainAnalysis {
 
     fn finish_report(mut self) -> DomainCheckReport {
         self.report.dns = self.dns.into_exchanges();
+        crate::lookups::mask_secret(
+            &mut self.report.dns,
+            self.config.spamhaus_dqs_key.as_deref(),
+        );
         self.report
     }
 }

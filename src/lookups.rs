@@ -192,6 +192,27 @@ impl LookupTable {
     }
 }
 
+/// Replaces a secret (a Spamhaus DQS key) in the questions of the DNS evidence with `KEY`, so
+/// that a report that is exported, shared or printed never carries it.
+pub fn mask_secret(exchanges: &mut [DnsExchange], secret: Option<&str>) {
+    let Some(secret) = secret.map(str::trim).filter(|s| !s.is_empty()) else {
+        return;
+    };
+    let secret = secret.to_ascii_lowercase();
+    for e in exchanges {
+        if e.question.name.contains(&secret) {
+            e.question.name = e.question.name.replace(&secret, "KEY");
+        }
+        if let Some(answer) = &mut e.answer {
+            for r in &mut answer.records {
+                if r.name.contains(&secret) {
+                    r.name = r.name.replace(&secret, "KEY");
+                }
+            }
+        }
+    }
+}
+
 impl Answers for LookupTable {
     fn outcome(&self, question: &Question) -> Option<&Result<Answer, DnsError>> {
         match self.state(question)? {

@@ -147,3 +147,47 @@ fn mx_cases_through_the_domain_check() {
     );
     assert_eq!(mx("no-such-domain.test")["status"], "no_domain");
 }
+
+#[test]
+fn a_dqs_key_is_used_and_never_written_into_the_report() {
+    let out = mailtrace(
+        &[
+            "domain",
+            "listedmx.test",
+            "--dqs-key",
+            "testkey0",
+            "--json",
+            "--doh",
+            &doh_url(),
+        ],
+        b"",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("testkey0"), "the key leaked into the report");
+    let v: Value = serde_json::from_str(&text).unwrap();
+    let asked: Vec<&str> = v["dns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        asked.contains(&"2.2.0.192.KEY.zen.dq.spamhaus.net"),
+        "{asked:?}"
+    );
+    let listed = v["checks"]["mx_ip_reputation"][0]["lists"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|l| l["status"] == "listed");
+    assert!(
+        listed,
+        "the DQS zone answered the listing: {}",
+        v["checks"]["mx_ip_reputation"]
+    );
+}
