@@ -282,6 +282,27 @@ const RULES: &[Rule] = &[
         fix: "",
     },
     Rule {
+        prefix: "dkim.none",
+        weight: 45,
+        party: Party::Sender,
+        certainty: Certainty::Certain,
+        fix: "Turn on DKIM signing where the domain's mail is sent from (the hosting panel, Google Workspace, Microsoft 365 or the mailing service) and publish the key record it gives you in the domain's DNS.",
+    },
+    Rule {
+        prefix: "mx.no-domain",
+        weight: 40,
+        party: Party::Sender,
+        certainty: Certainty::Certain,
+        fix: "Send from a domain that exists in DNS; receivers refuse mail from domains that do not, and replies cannot arrive.",
+    },
+    Rule {
+        prefix: "mx.none",
+        weight: 32,
+        party: Party::Sender,
+        certainty: Certainty::Certain,
+        fix: "Publish MX records for the domain (or a null MX if it never receives mail), so that replies and bounces can be delivered.",
+    },
+    Rule {
         prefix: "rdns.missing",
         weight: 55,
         party: Party::Sender,
