@@ -27,8 +27,8 @@ export interface AnalyzeOptions {
   now?: number;
   /** Most DNS questions one analysis may ask (default 100). */
   maxQueries?: number;
-  /** Extra blocklist zones (ZEN, Barracuda, SpamCop and DBL are always asked);
-   *  dbl.spamhaus.org, multi.surbl.org and multi.uribl.com are domain lists. */
+  /** The blocklist zones to ask (default: ZEN, Barracuda, SpamCop and DBL). Built-in lists left
+   *  out are not asked; multi.surbl.org and multi.uribl.com are domain lists, others IP lists. */
   blocklists?: string[];
   /** A Spamhaus Data Query Service key: Spamhaus is then asked through KEY.zen.dq.spamhaus.net. */
   dqsKey?: string;
@@ -76,6 +76,14 @@ fn blocklist_config(js: &JsOptions) -> crate::reputation::BlocklistConfig {
         spamhaus_dqs_key: js.dqs_key.clone().filter(|k| !k.trim().is_empty()),
         ..BlocklistConfig::default()
     };
+    // The page sends every ticked list: a built-in one left out is not asked.
+    if let Some(ticked) = &js.blocklists {
+        config.skip = BUILT_IN
+            .iter()
+            .filter(|z| !ticked.iter().any(|t| t.trim().eq_ignore_ascii_case(z)))
+            .map(|z| z.to_string())
+            .collect();
+    }
     for zone in js.blocklists.iter().flatten().take(16) {
         let zone = zone.trim().trim_end_matches('.').to_ascii_lowercase();
         match zone.as_str() {

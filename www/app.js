@@ -84,8 +84,8 @@ function blocklists() {
   return [...new Set([...chosen, ...custom])];
 }
 
-// The options object of an analysis. The current core reads live, doh, now (and timeoutMs,
-// maxQueries); blocklists and dqsKey are for the checks being added, and ignored until then.
+// The options object of an analysis: live, doh, now, the ticked blocklists (built-in lists left
+// unticked are not asked) and the Spamhaus DQS key (the core masks it in the report).
 function options() {
   const dqsKey = $("dqs-key").value.trim();
   return {
@@ -114,8 +114,10 @@ function updatePrivacy() {
   }
   const lists = blocklists().map((z) => BLOCKLIST_NAMES[z] || z);
   p.textContent = `Nothing you paste leaves this page. With live lookups on, only DNS questions go out, to ${describeEndpoint(dohEndpoint())}: `
-    + "the reverse DNS (PTR) of the sending IP"
-    + (lists.length ? `, and, as those checks arrive in the analyzer, the sending IP and domains at the blocklists (${lists.join(", ")}) and the sender's SPF, DKIM and DMARC records` : ", and the sender's SPF, DKIM and DMARC records as those checks arrive")
+    + "the reverse DNS (PTR) of the sending IP and the addresses of the names it gives"
+    + (lists.length ? `; the sending IP and the sender's domains at the blocklists (${lists.join(", ")})` : "")
+    + "; the SPF, DKIM key, DMARC and MX records of the sender's domains (and of what SPF includes), the HELO name, and the recipient domain's MX"
+    + ($("dqs-key").value.trim() ? "; with your Spamhaus DQS key inside the Spamhaus names (it is never written into a report)" : "")
     + ". The DNS provider sees those names and your IP address; nothing else is sent.";
 }
 

@@ -47,6 +47,9 @@ pub struct BlocklistConfig {
     pub surbl: bool,
     /// Also ask URIBL (multi.uribl.com) for domains.
     pub uribl: bool,
+    /// Built-in lists not to ask, by zone (the page's unticked boxes).
+    #[serde(default)]
+    pub skip: Vec<String>,
 }
 
 /// Where a list stands for one address or domain.
@@ -219,6 +222,7 @@ fn plans(config: &BlocklistConfig, kind: ListKind) -> Vec<Plan> {
             Family::Uribl => kind == ListKind::Domain && config.uribl,
             Family::Other => false,
         })
+        .filter(|k| !config.skip.iter().any(|z| z.eq_ignore_ascii_case(k.zone)))
         .collect();
     let mut out: Vec<Plan> = Vec::new();
     let key = dqs_key(config);

@@ -64,6 +64,9 @@ test("a bounce shows each recipient, the reason, the server's words and the name
 test("the page's domain check shows the same findings as mailtrace domain", async () => {
   const { page, problems, context } = await open(browser);
   await page.check("#live");
+  // The same lists as the CLI's defaults (the page leaves Barracuda unticked at first).
+  await page.click("#settings > summary");
+  await page.check("input[name=blocklist][value='b.barracudacentral.org']");
   await page.fill("#domain", "sender.example");
   await page.fill("#selectors", "mt2026, old");
   await page.click("#check-domain");
@@ -75,6 +78,21 @@ test("the page's domain check shows the same findings as mailtrace domain", asyn
   assert.deepEqual(onPage, fromCli);
   assert.ok(onPage.some((f) => f.startsWith("dkim.key-ok|")), onPage.join("\n"));
   assert.ok(onPage.some((f) => f.startsWith("dkim.key-missing|")));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("a list unticked in the settings is not asked", async () => {
+  const { page, problems, context } = await open(browser);
+  await page.click("#settings > summary");
+  await page.uncheck("input[name=blocklist][value='bl.spamcop.net']");
+  assert.doesNotMatch(await page.locator("#privacy-text").textContent(), /SpamCop/);
+  await analyze(page, sample("listed-spamhaus.eml"), "reputation");
+  assert.equal(await page.locator("#blocklists tr[data-zone='bl.spamcop.net']").count(), 0);
+  assert.equal(await page.locator("#blocklists tr[data-zone='zen.spamhaus.org']").count(), 1);
+  const dnsSection = page.locator("#sec-dns");
+  if (!(await dnsSection.evaluate((x) => x.open))) await dnsSection.locator(":scope > summary").click();
+  assert.doesNotMatch(await dnsSection.textContent(), /spamcop/);
   assert.deepEqual(problems, []);
   await context.close();
 });
