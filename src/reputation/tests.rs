@@ -656,6 +656,7 @@ fn arbitrary_answers_and_inputs_never_panic() {
         spamhaus_dqs_key: Some("abcdefgh12".into()),
         surbl: true,
         uribl: true,
+        skip: Vec::new(),
     };
     for seed in 0..200u64 {
         let r = Junk(std::cell::Cell::new(seed));
@@ -701,4 +702,27 @@ fn arbitrary_answers_and_inputs_never_panic() {
         let _ = check_mx_snapshot(s, &HashMap::new());
         let _ = crate::domain_check::check_domain_snapshot(s, &config, &HashMap::new());
     }
+}
+
+#[test]
+fn skipped_built_in_lists_are_not_asked() {
+    let config = BlocklistConfig {
+        skip: vec!["bl.spamcop.net".into(), "B.BarracudaCentral.org".into()],
+        ..BlocklistConfig::default()
+    };
+    let (result, answers) = evaluate(&zone(), 1000, 100, |a| {
+        check_ip(ip("192.0.2.2"), &config, a)
+    });
+    let zones: Vec<String> = result
+        .unwrap()
+        .lists
+        .iter()
+        .map(|l| l.zone.clone())
+        .collect();
+    assert_eq!(zones, ["zen.spamhaus.org"]);
+    assert!(
+        answers
+            .keys()
+            .all(|q| !q.name.contains("spamcop") && !q.name.contains("barracuda"))
+    );
 }
