@@ -335,10 +335,17 @@ const RULES: &[Rule] = &[
 /// The diagnosis of a finished report.
 pub fn diagnose(report: &Report) -> Diagnosis {
     let outcome = outcome(report);
+    // A bounce without the returned message: its own headers are the bouncing server's, so
+    // only the bounce's findings say anything about the customer's message.
+    let bounce_only = report
+        .bounce
+        .as_ref()
+        .is_some_and(|b| b.original.is_none() && b.kind != crate::bounce::BounceKind::AutoReply);
     let mut causes: Vec<(u8, Cause)> = report
         .findings
         .iter()
         .filter(|f| f.severity != Severity::Info)
+        .filter(|f| !bounce_only || f.code.starts_with("bounce."))
         // The spam verdict is the outcome itself; its reasons are the rules that scored.
         .filter(|f| !(outcome == Outcome::Spam && f.code == "spam.flagged"))
         .filter_map(cause)
@@ -464,10 +471,16 @@ fn bounce_fix(report: &Report, code: &str) -> Option<String> {
         ));
     }
     if let Some(method) = &r.auth {
-        fix.push_str(&format!(
-            " The bounce names {}: the Authentication section shows that check for the returned message.",
-            method.replace('_', " and ").to_ascii_uppercase()
-        ));
+        let method = method.replace('_', " and ").to_ascii_uppercase();
+        if b.original.is_some() {
+            fix.push_str(&format!(
+                " The bounce names {method}: the Authentication section shows that check for the returned message."
+            ));
+        } else {
+            fix.push_str(&format!(
+                " The bounce names {method}, but it does not carry the returned message: paste the original message's headers to have its {method} checked."
+            ));
+        }
     }
     Some(fix)
 }
@@ -583,6 +596,18 @@ fn cause(finding: &Finding) -> Option<(u8, Cause)> {
     let (weight, party, certainty, fix) = match rule {
         Some(r) => (r.weight, r.party, r.certainty, r.fix),
         None => (10, Party::Unknown, Certainty::Likely, ""),
+    };
+    // A bounce's reason says whose side it is on.
+    let party = match finding.code.strip_prefix("bounce.") {
+        Some(
+            "authfailure" | "blocked" | "badreputation" | "requireptr" | "spamdetected"
+            | "policyviolation" | "rejected" | "norelaying" | "securityerror" | "contenterror"
+            | "virusdetected" | "mesgtoobig" | "syntaxerror" | "notcompliantrfc",
+        ) => Party::Sender,
+        Some(
+            "userunknown" | "mailboxfull" | "hostunknown" | "suspend" | "hasmoved" | "filtered",
+        ) => Party::Receiver,
+        _ => party,
     };
     // Problems outrank warnings of the same weight.
     let weight = if finding.severity == Severity::Problem {
