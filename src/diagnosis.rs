@@ -205,13 +205,6 @@ const RULES: &[Rule] = &[
         fix: "Configure the sending server to greet (HELO/EHLO) with its own full host name, one that resolves to its IP address and matches its reverse DNS.",
     },
     Rule {
-        prefix: "mx.",
-        weight: 28,
-        party: Party::Unknown,
-        certainty: Certainty::Certain,
-        fix: "",
-    },
-    Rule {
         prefix: "spf.fail",
         weight: 86,
         party: Party::Sender,
@@ -301,6 +294,27 @@ const RULES: &[Rule] = &[
         party: Party::Sender,
         certainty: Certainty::Certain,
         fix: "Publish MX records for the domain (or a null MX if it never receives mail), so that replies and bounces can be delivered.",
+    },
+    Rule {
+        prefix: "mx-recipient.no-domain",
+        weight: 38,
+        party: Party::Sender,
+        certainty: Certainty::Certain,
+        fix: "Check the recipient's address for a typo in the domain: that domain does not exist, so no mail can reach it.",
+    },
+    Rule {
+        prefix: "mx-recipient.",
+        weight: 26,
+        party: Party::Receiver,
+        certainty: Certainty::Certain,
+        fix: "",
+    },
+    Rule {
+        prefix: "mx.",
+        weight: 28,
+        party: Party::Sender,
+        certainty: Certainty::Certain,
+        fix: "",
     },
     Rule {
         prefix: "rdns.missing",

@@ -417,8 +417,19 @@ pub fn reputation_findings(rep: &Reputation) -> Vec<Finding> {
     if let Some(h) = &rep.helo {
         out.extend(h.findings());
     }
-    for mx in [&rep.sender_mx, &rep.recipient_mx].into_iter().flatten() {
+    if let Some(mx) = &rep.sender_mx {
         out.extend(mx.findings());
+    }
+    if let Some(mx) = &rep.recipient_mx {
+        // The recipient's side: its own codes, so that the diagnosis does not take a problem of
+        // the recipient's domain for one of the sender's.
+        out.extend(mx.findings().into_iter().map(|mut f| {
+            if let Some(rest) = f.code.strip_prefix("mx.") {
+                f.code = format!("mx-recipient.{rest}");
+            }
+            f.title = format!("Recipient side: {}", f.title);
+            f
+        }));
     }
     for d in &rep.domain_lists {
         out.extend(d.findings());
@@ -959,11 +970,20 @@ pub fn bounce_findings(b: &crate::bounce::BounceReport) -> Vec<Finding> {
                     (None, c) if !c.is_empty() => format!(" ({c})"),
                     _ => String::new(),
                 };
+                // The advice is the diagnosis's fix; the detail says what the codes mean.
+                let detail = [
+                    r.status_explanation.clone(),
+                    r.remote_mta.as_ref().map(|m| format!("The refusing server: {m}.")),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
                 out.push(Finding {
                     code: format!("bounce.{}", r.reason.name()),
                     severity,
                     title: format!("Delivery to {} {verb}{status}: {}", r.address, r.reason_explanation),
-                    detail: r.advice.clone(),
+                    detail: if detail.is_empty() { r.advice.clone() } else { detail },
                     evidence,
                 });
             }

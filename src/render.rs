@@ -297,7 +297,7 @@ fn group_title(area: &str) -> &'static str {
         "dkim" => "DKIM signatures",
         "spf" => "SPF",
         "dmarc" => "DMARC",
-        "rbl" | "fcrdns" | "helo" | "mx" => "Reputation and DNS health",
+        "rbl" | "blocklist" | "helo" | "mx" | "mx-recipient" => "Reputation and DNS health",
         "bounce" => "Bounce",
         "sender" => "The sender",
         "header" => "Message headers",

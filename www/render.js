@@ -133,7 +133,9 @@ export const GROUPS = {
   rdns: "Sending server",
   helo: "Sending server",
   rbl: "Blocklists",
+  blocklist: "Blocklists",
   mx: "MX records",
+  "mx-recipient": "The recipient's MX records",
   reputation: "Reputation",
   recorded: "Authentication recorded by the receiver",
   arc: "Authentication recorded by the receiver",
@@ -153,7 +155,7 @@ export const GROUPS = {
 export function sectionFor(code) {
   const area = String(code).split(".")[0];
   if (["spf", "dkim", "dmarc", "auth", "recorded", "arc"].includes(area)) return "auth";
-  if (["rbl", "rdns", "helo", "mx", "reputation", "dns"].includes(area)) return "reputation";
+  if (["rbl", "blocklist", "rdns", "helo", "mx", "mx-recipient", "reputation", "dns"].includes(area)) return "reputation";
   if (area === "bounce") return "bounce";
   if (area === "spam") return "spam";
   if (area === "received") return "path";

@@ -96,3 +96,12 @@ test("a list unticked in the settings is not asked", async () => {
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test("blocklist findings are filed under Reputation", async () => {
+  const { page, problems, context } = await open(browser);
+  await analyze(page, sample("listed-spamhaus.eml"), "reputation");
+  assert.equal(await page.locator("#sec-reputation li.finding[data-code='blocklist.ip.listed']").count(), 1);
+  assert.equal(await page.locator("#sec-sender li.finding[data-code^='blocklist.']").count(), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
