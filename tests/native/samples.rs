@@ -1,50 +1,75 @@
 //! Snapshot tests: every message in tests/samples/ (written for this project, one per mail
-//! system) is analyzed offline as of a fixed time, and its report must equal the one stored
-//! beside it (`NAME.expected.json`). A mismatch writes `NAME.actual.json` for review; set
+//! system) is analyzed as of a fixed time, and its report must equal the one stored beside it:
+//! offline as `NAME.expected.json`, and live against the test zones as `NAME.live.json` (the
+//! bounces in tests/bounces/ too). A mismatch writes the actual report beside it for review; set
 //! MAILTRACE_UPDATE_SNAPSHOTS=1 to accept the new reports.
 
-use mailtrace::{Analysis, Options};
-use std::path::PathBuf;
+use mailtrace::dns::zone::MemoryResolver;
+use mailtrace::{Analysis, Options, Report};
+use std::path::{Path, PathBuf};
 
 /// 2024-01-02T10:00:00Z: the samples are dated around then.
 const NOW_MS: i64 = 1_704_189_600_000;
 
-#[test]
-fn sample_reports_match_their_snapshots() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/samples");
-    let mut samples: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The `.eml` files of these folders, sorted.
+fn messages(dirs: &[&str]) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = dirs
+        .iter()
+        .flat_map(|d| std::fs::read_dir(root().join(d)).unwrap())
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "eml"))
         .collect();
-    samples.sort();
-    assert!(samples.len() >= 2, "no samples in {}", dir.display());
+    out.sort();
+    out
+}
+
+/// Compares each message's report with its snapshot (`expected` extension), writing the actual
+/// one (`actual` extension) on a mismatch, or accepting it with MAILTRACE_UPDATE_SNAPSHOTS.
+/// Returns the names of the messages whose reports differ.
+fn compare(
+    samples: &[PathBuf],
+    expected: &str,
+    actual: &str,
+    report: impl Fn(&[u8]) -> Report,
+) -> Vec<String> {
     let update = std::env::var_os("MAILTRACE_UPDATE_SNAPSHOTS").is_some();
     let mut mismatched = Vec::new();
-    for sample in &samples {
-        let input = std::fs::read(sample).unwrap();
-        let options = Options {
-            live: false,
-            ..Options::default()
-        };
-        let mut report = Analysis::new(&input, NOW_MS, options).finish();
+    for sample in samples {
+        let mut report = report(&std::fs::read(sample).unwrap());
         report.generator = "mailtrace".into();
-        let actual = report.to_json() + "\n";
-        let expected_path = sample.with_extension("expected.json");
-        let actual_path = sample.with_extension("actual.json");
+        let text = report.to_json() + "\n";
+        let expected_path = sample.with_extension(expected);
+        let actual_path = sample.with_extension(actual);
         if update {
-            std::fs::write(&expected_path, &actual).unwrap();
+            std::fs::write(&expected_path, &text).unwrap();
             let _ = std::fs::remove_file(&actual_path);
             continue;
         }
-        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
-        if expected == actual {
+        if std::fs::read_to_string(&expected_path).unwrap_or_default() == text {
             let _ = std::fs::remove_file(&actual_path);
         } else {
-            std::fs::write(&actual_path, &actual).unwrap();
+            std::fs::write(&actual_path, &text).unwrap();
             mismatched.push(sample.file_name().unwrap().to_string_lossy().into_owned());
         }
     }
+    mismatched
+}
+
+#[test]
+fn sample_reports_match_their_snapshots() {
+    let samples = messages(&["tests/samples"]);
+    assert!(samples.len() >= 2, "no samples in tests/samples");
+    let offline = Options {
+        live: false,
+        ..Options::default()
+    };
+    let mismatched = compare(&samples, "expected.json", "actual.json", |input| {
+        Analysis::new(input, NOW_MS, offline.clone()).finish()
+    });
     assert!(
         mismatched.is_empty(),
         "reports differ from their snapshots (see tests/samples/*.actual.json; accept with \
@@ -54,57 +79,36 @@ fn sample_reports_match_their_snapshots() {
 }
 
 /// Every sample analyzed live against the test zones (tests/zones/*.zone, in memory): SPF,
-/// DKIM keys, DMARC, reverse DNS and blocklists from the project's own records. Snapshots are
-/// `NAME.live.json`.
+/// DKIM keys, DMARC, reverse DNS and blocklists from the project's own records; the bounces'
+/// returned messages are analyzed too.
 #[test]
 fn live_sample_reports_match_their_snapshots() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let mut zone = mailtrace::dns::zone::MemoryResolver::new();
-    let mut zones: Vec<PathBuf> = std::fs::read_dir(root.join("tests/zones"))
+    let zone = test_zones(&root().join("tests/zones"));
+    let samples = messages(&["tests/samples", "tests/bounces"]);
+    let mismatched = compare(&samples, "live.json", "live-actual.json", |input| {
+        let report = mailtrace::run_with(Analysis::new(input, NOW_MS, Options::default()), &zone);
+        assert!(report.complete);
+        report
+    });
+    assert!(
+        mismatched.is_empty(),
+        "live reports differ from their snapshots (see *.live-actual.json; accept with \
+         MAILTRACE_UPDATE_SNAPSHOTS=1): {mismatched:?}"
+    );
+    eprintln!("{} live reports match their snapshots", samples.len());
+}
+
+fn test_zones(dir: &Path) -> MemoryResolver {
+    let mut zone = MemoryResolver::new();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "zone"))
         .collect();
-    zones.sort();
-    for path in &zones {
+    files.sort();
+    for path in &files {
         zone.add_zone(&std::fs::read_to_string(path).unwrap())
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     }
-    // The samples, and the bounces (whose returned messages are analyzed too).
-    let mut samples: Vec<PathBuf> = ["tests/samples", "tests/bounces"]
-        .iter()
-        .flat_map(|d| std::fs::read_dir(root.join(d)).unwrap())
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "eml"))
-        .collect();
-    samples.sort();
-    let update = std::env::var_os("MAILTRACE_UPDATE_SNAPSHOTS").is_some();
-    let mut mismatched = Vec::new();
-    for sample in &samples {
-        let input = std::fs::read(sample).unwrap();
-        let analysis = Analysis::new(&input, NOW_MS, Options::default());
-        let mut report = mailtrace::run_with(analysis, &zone);
-        report.generator = "mailtrace".into();
-        assert!(report.complete);
-        let actual = report.to_json() + "\n";
-        let expected_path = sample.with_extension("live.json");
-        let actual_path = sample.with_extension("live-actual.json");
-        if update {
-            std::fs::write(&expected_path, &actual).unwrap();
-            let _ = std::fs::remove_file(&actual_path);
-            continue;
-        }
-        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
-        if expected == actual {
-            let _ = std::fs::remove_file(&actual_path);
-        } else {
-            std::fs::write(&actual_path, &actual).unwrap();
-            mismatched.push(sample.file_name().unwrap().to_string_lossy().into_owned());
-        }
-    }
-    assert!(
-        mismatched.is_empty(),
-        "live reports differ from their snapshots (see tests/samples/*.live-actual.json; accept \
-         with MAILTRACE_UPDATE_SNAPSHOTS=1): {mismatched:?}"
-    );
+    zone
 }
