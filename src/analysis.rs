@@ -97,9 +97,16 @@ impl Analysis {
     /// Parses the input and plans the lookups. `now_ms` is the current time in milliseconds
     /// since the Unix epoch; the analysis never reads a clock.
     pub fn new(input: &[u8], now_ms: i64, options: Options) -> Analysis {
-        let bounce = crate::bounce::analyze(input);
-        let bounce = (bounce.kind != crate::bounce::BounceKind::NotBounce).then_some(bounce);
         let mut normalized = input::normalize(input);
+        // The bounce reader runs only when the header fields say the paste could be one.
+        let bounce = crate::bounce::may_be_report(
+            normalized
+                .fields
+                .iter()
+                .map(|f| (f.name.as_str(), f.value.as_str())),
+        )
+        .then(|| crate::bounce::analyze(input))
+        .filter(|b| b.kind != crate::bounce::BounceKind::NotBounce);
         let mut attached_note: Option<Finding> = None;
         if let Some(original) = bounce
             .as_ref()
