@@ -279,15 +279,7 @@ impl Analysis {
             self.auth = auth;
             self.reputation =
                 crate::live::evaluate_reputation(&self.auth_inputs, &self.dns, &mut need);
-            let mut settled_at_once = false;
-            for question in need {
-                if self.dns.state(&question).is_none() {
-                    self.dns.want(question.clone());
-                    settled_at_once |=
-                        matches!(self.dns.state(&question), Some(LookupState::Done(_)));
-                }
-            }
-            if !settled_at_once {
+            if !self.dns.want_all(need) {
                 break;
             }
         }

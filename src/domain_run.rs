@@ -3,10 +3,8 @@
 //! findings ordered by importance. The page's "Check a domain" and `mailtrace domain` both run
 //! this, so they show the same findings.
 
-use crate::dns::{
-    Answer, Answers, DnsError, Query, QueryId, Question, RData, Rcode, RecordType, Step,
-};
-use crate::lookups::{LookupState, LookupTable, Session};
+use crate::dns::{Answer, Answers, DnsError, Query, QueryId, Question, RData, Rcode, RecordType};
+use crate::lookups::{LookupTable, Session};
 use crate::report::{DnsExchange, Evidence, Finding, Severity};
 use serde::{Deserialize, Serialize};
 
@@ -110,14 +108,7 @@ impl DomainAnalysis {
         for _ in 0..64 {
             let mut need = Vec::new();
             self.evaluate(&mut need);
-            let mut settled = false;
-            for q in need {
-                if self.dns.state(&q).is_none() {
-                    self.dns.want(q.clone());
-                    settled |= matches!(self.dns.state(&q), Some(LookupState::Done(_)));
-                }
-            }
-            if !settled {
+            if !self.dns.want_all(need) {
                 break;
             }
         }
@@ -135,7 +126,7 @@ impl DomainAnalysis {
             receiver: "mailtrace".into(),
             now_s: self.now_ms.div_euclid(1000),
         };
-        r.spf = take(crate::spf::check_host(&input, answers), need);
+        r.spf = crate::spf::check_host(&input, answers).done_or_need(need);
         r.spf_lint = match &r.spf {
             Some(o) => o
                 .record
@@ -147,10 +138,8 @@ impl DomainAnalysis {
                 .collect(),
             None => Vec::new(),
         };
-        r.dmarc = take(
-            crate::dmarc::discover(&self.domain, crate::dmarc::DmarcMode::Rfc9989, answers),
-            need,
-        );
+        r.dmarc = crate::dmarc::discover(&self.domain, crate::dmarc::DmarcMode::Rfc9989, answers)
+            .done_or_need(need);
         r.dmarc_lint = r
             .dmarc
             .as_ref()
@@ -163,13 +152,11 @@ impl DomainAnalysis {
             .map(|s| selector_key(&self.domain, s, answers, need))
             .collect();
         r.checks = Some(
-            take(
-                crate::domain_check::check_domain(&self.domain, &self.config, answers),
-                need,
-            )
-            .unwrap_or_else(|| {
-                crate::domain_check::check_domain_snapshot(&self.domain, &self.config, answers)
-            }),
+            crate::domain_check::check_domain(&self.domain, &self.config, answers)
+                .done_or_need(need)
+                .unwrap_or_else(|| {
+                    crate::domain_check::check_domain_snapshot(&self.domain, &self.config, answers)
+                }),
         );
         r.complete = need.is_empty();
         r.findings = findings(r);
@@ -182,16 +169,6 @@ impl DomainAnalysis {
             self.config.spamhaus_dqs_key.as_deref(),
         );
         self.report
-    }
-}
-
-fn take<T>(step: Step<T>, need: &mut Vec<Question>) -> Option<T> {
-    match step {
-        Step::Done(v) => Some(v),
-        Step::Need(q) => {
-            need.extend(q);
-            None
-        }
     }
 }
 

@@ -173,16 +173,6 @@ pub fn evaluate(inputs: &AuthInputs, answers: &dyn Answers) -> (LiveAuth, Vec<Qu
     )
 }
 
-fn take<T>(step: Step<T>, need: &mut Vec<Question>) -> Option<T> {
-    match step {
-        Step::Done(value) => Some(value),
-        Step::Need(questions) => {
-            need.extend(questions);
-            None
-        }
-    }
-}
-
 fn evaluate_spf(inputs: &AuthInputs, answers: &dyn Answers, need: &mut Vec<Question>) -> SpfReport {
     let mut out = SpfReport {
         ip: inputs.ip,
@@ -215,7 +205,7 @@ fn evaluate_spf(inputs: &AuthInputs, answers: &dyn Answers, need: &mut Vec<Quest
         if inputs.mail_from.is_none() {
             out.note = Some("The envelope sender (Return-Path) is not in the paste; SPF was checked for the HELO name only.".into());
         } else {
-            out.mail_from_result = take(spf::check_host(&input, answers), need);
+            out.mail_from_result = spf::check_host(&input, answers).done_or_need(need);
         }
     } else {
         out.state = CheckState::Skipped;
@@ -223,7 +213,7 @@ fn evaluate_spf(inputs: &AuthInputs, answers: &dyn Answers, need: &mut Vec<Quest
         return out;
     }
     if !inputs.helo.is_empty() {
-        out.helo_result = take(spf::check_helo(&input, answers), need);
+        out.helo_result = spf::check_helo(&input, answers).done_or_need(need);
     }
     if let Some(outcome) = &out.mail_from_result {
         if let Some(record) = &outcome.record {
@@ -232,7 +222,7 @@ fn evaluate_spf(inputs: &AuthInputs, answers: &dyn Answers, need: &mut Vec<Quest
         out.lint.extend(spf::lint_outcome(outcome));
         out.policy = spf::receiver_policy(outcome.result);
         if outcome.result == SpfResult::None && outcome.record.is_none() {
-            out.guess = take(spf::check_guess(&input, answers), need);
+            out.guess = spf::check_guess(&input, answers).done_or_need(need);
         }
     }
     out.state = if need.is_empty() {
@@ -356,15 +346,18 @@ pub fn evaluate_reputation(
     let before = need.len();
     if let Some(ip) = inputs.ip {
         out.blocklists = Some(
-            take(rep::check_ip(ip, &inputs.blocklists, answers), need)
+            rep::check_ip(ip, &inputs.blocklists, answers)
+                .done_or_need(need)
                 .unwrap_or_else(|| rep::check_ip_snapshot(ip, &inputs.blocklists, answers)),
         );
-        let fcrdns = take(rep::fcrdns(ip, answers), need)
+        let fcrdns = rep::fcrdns(ip, answers)
+            .done_or_need(need)
             .unwrap_or_else(|| rep::fcrdns_snapshot(ip, answers));
         if !inputs.helo.is_empty() {
             let names: Vec<String> = fcrdns.names.iter().map(|n| n.name.clone()).collect();
             out.helo = Some(
-                take(rep::check_helo(&inputs.helo, ip, &names, answers), need)
+                rep::check_helo(&inputs.helo, ip, &names, answers)
+                    .done_or_need(need)
                     .unwrap_or_else(|| rep::check_helo_snapshot(&inputs.helo, ip, &names, answers)),
             );
         }
@@ -374,28 +367,29 @@ pub fn evaluate_reputation(
     }
     if let Some(d) = &inputs.from_domain {
         out.sender_mx = Some(
-            take(rep::check_mx(d, answers), need)
+            rep::check_mx(d, answers)
+                .done_or_need(need)
                 .unwrap_or_else(|| rep::check_mx_snapshot(d, answers)),
         );
     }
     if let Some(d) = &inputs.recipient_domain {
         out.recipient_mx = Some(
-            take(rep::check_mx(d, answers), need)
+            rep::check_mx(d, answers)
+                .done_or_need(need)
                 .unwrap_or_else(|| rep::check_mx_snapshot(d, answers)),
         );
     }
     if !inputs.listed_domains.is_empty() {
-        out.domain_lists = take(
-            rep::check_domains_on_lists(&inputs.listed_domains, &inputs.blocklists, answers),
-            need,
-        )
-        .unwrap_or_else(|| {
-            rep::check_domains_on_lists_snapshot(
-                &inputs.listed_domains,
-                &inputs.blocklists,
-                answers,
-            )
-        });
+        out.domain_lists =
+            rep::check_domains_on_lists(&inputs.listed_domains, &inputs.blocklists, answers)
+                .done_or_need(need)
+                .unwrap_or_else(|| {
+                    rep::check_domains_on_lists_snapshot(
+                        &inputs.listed_domains,
+                        &inputs.blocklists,
+                        answers,
+                    )
+                });
     }
     out.state = if need.len() > before {
         CheckState::Pending

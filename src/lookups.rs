@@ -77,6 +77,19 @@ impl LookupTable {
         self.lookups.push(Lookup { question, state });
     }
 
+    /// Asks for every question not asked yet. True when one of them was settled at once (over
+    /// the budget, or after a stop): the checks that wanted it can go on, so evaluate them again.
+    pub fn want_all(&mut self, questions: impl IntoIterator<Item = Question>) -> bool {
+        let mut settled = false;
+        for question in questions {
+            if self.state(&question).is_none() {
+                self.want(question.clone());
+                settled |= matches!(self.state(&question), Some(LookupState::Done(_)));
+            }
+        }
+        settled
+    }
+
     /// Where a question stands; None if it was never asked.
     pub fn state(&self, question: &Question) -> Option<&LookupState> {
         self.index.get(question).map(|&i| &self.lookups[i].state)
@@ -275,14 +288,7 @@ impl<T: Clone, F: Fn(&dyn Answers) -> crate::dns::Step<T>> CheckRun<T, F> {
                     return;
                 }
                 crate::dns::Step::Need(questions) => {
-                    let mut settled = false;
-                    for q in questions {
-                        if self.dns.state(&q).is_none() {
-                            self.dns.want(q.clone());
-                            settled |= matches!(self.dns.state(&q), Some(LookupState::Done(_)));
-                        }
-                    }
-                    if !settled {
+                    if !self.dns.want_all(questions) {
                         return;
                     }
                 }

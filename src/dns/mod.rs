@@ -443,6 +443,20 @@ pub enum Step<T> {
     Need(Vec<Question>),
 }
 
+impl<T> Step<T> {
+    /// The result when done; otherwise None, with the questions added to `need`. For callers
+    /// that combine several checks into one round of questions.
+    pub fn done_or_need(self, need: &mut Vec<Question>) -> Option<T> {
+        match self {
+            Step::Done(value) => Some(value),
+            Step::Need(questions) => {
+                need.extend(questions);
+                None
+            }
+        }
+    }
+}
+
 /// Runs an evaluation to the end against a synchronous resolver: each round asks every
 /// question the evaluation needs, then evaluates again. After `max_questions` distinct
 /// questions, further ones are answered [`DnsError::Budget`] without being asked, so an
