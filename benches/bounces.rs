@@ -38,7 +38,7 @@ fn bench(c: &mut Criterion) {
     let start = std::time::Instant::now();
     for _ in 0..rounds {
         for m in &messages {
-            black_box(mailtrace::bounce::analyze(black_box(m)));
+            black_box(mailtrace::checks::bounce::analyze(black_box(m)));
         }
     }
     let secs = start.elapsed().as_secs_f64();
@@ -55,7 +55,7 @@ fn bench(c: &mut Criterion) {
     group.bench_function("analyze the corpus", |b| {
         b.iter(|| {
             for m in &messages {
-                black_box(mailtrace::bounce::analyze(black_box(m)));
+                black_box(mailtrace::checks::bounce::analyze(black_box(m)));
             }
         })
     });

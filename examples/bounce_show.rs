@@ -1,10 +1,10 @@
 //! Prints the bounce report of each file given (development aid).
-use mailtrace::bounce::{Reason, reason};
+use mailtrace::checks::bounce::{Reason, reason};
 
 fn main() {
     for p in std::env::args().skip(1) {
         let bytes = std::fs::read(&p).expect("readable file");
-        let r = mailtrace::bounce::analyze(&bytes);
+        let r = mailtrace::checks::bounce::analyze(&bytes);
         println!(
             "== {p}: {:?} {:?} original line {:?}",
             r.kind,

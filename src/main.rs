@@ -15,8 +15,9 @@ fn main() -> std::process::ExitCode {
 mod cli {
 
     use mailtrace::dns::zone::MemoryResolver;
-    use mailtrace::native::{DohClient, run_parallel};
-    use mailtrace::{Analysis, Options, render};
+    use mailtrace::driver::native::{DohClient, run_parallel};
+    use mailtrace::present::render;
+    use mailtrace::{Analysis, Options};
     use std::io::Read;
     use std::process::ExitCode;
     use std::time::{SystemTime, UNIX_EPOCH};
@@ -233,8 +234,8 @@ mod cli {
     }
 
     fn spf(args: &[String]) -> Result<(), String> {
-        use mailtrace::lookups::CheckRun;
-        use mailtrace::spf::{self, SpfInput};
+        use mailtrace::checks::spf::{self, SpfInput};
+        use mailtrace::engine::lookups::CheckRun;
         let a = dns_args(args, &["--ip", "--mail-from", "--helo"])?;
         let get = |name: &str| {
             a.named
@@ -313,8 +314,8 @@ mod cli {
     }
 
     fn dmarc(args: &[String]) -> Result<(), String> {
-        use mailtrace::dmarc::{self, DmarcMode};
-        use mailtrace::lookups::CheckRun;
+        use mailtrace::checks::dmarc::{self, DmarcMode};
+        use mailtrace::engine::lookups::CheckRun;
         let a = dns_args(args, &[])?;
         let [domain] = a.positional.as_slice() else {
             return Err("dmarc needs one DOMAIN".into());
@@ -367,9 +368,12 @@ mod cli {
         };
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
-        let done =
-            mailtrace::batch::run(std::path::Path::new(path.as_str()), summary_only, &mut out)
-                .and_then(|_| std::io::Write::flush(&mut out));
+        let done = mailtrace::driver::batch::run(
+            std::path::Path::new(path.as_str()),
+            summary_only,
+            &mut out,
+        )
+        .and_then(|_| std::io::Write::flush(&mut out));
         match done {
             // The reader went away (`| head`): not an error.
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("{path}: {e}")),
@@ -397,8 +401,12 @@ mod cli {
             .iter()
             .find(|(n, _)| n == "--dqs-key")
             .map(|(_, v)| v.clone());
-        let run =
-            mailtrace::domain_run::DomainAnalysis::new(domain, &selectors, now_ms(), &options);
+        let run = mailtrace::engine::domain_run::DomainAnalysis::new(
+            domain,
+            &selectors,
+            now_ms(),
+            &options,
+        );
         let report = run_parallel(run, &DohClient::new(&a.doh)?);
         if a.json {
             println!(
@@ -413,7 +421,7 @@ mod cli {
 
     fn read_input(path: &str) -> Result<Vec<u8>, String> {
         let mut buffer = Vec::new();
-        let limit = (mailtrace::input::MAX_INPUT + 1) as u64;
+        let limit = (mailtrace::parse::input::MAX_INPUT + 1) as u64;
         if path == "-" {
             std::io::stdin()
                 .take(limit)

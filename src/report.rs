@@ -9,8 +9,8 @@
 //! the answer or error it got, so that it can be re-rendered and re-checked offline.
 
 use crate::dns::{Answer, DnsError, Question};
-use crate::input::LineEnding;
-use crate::ip::IpClass;
+use crate::parse::input::LineEnding;
+use crate::vocab::ip::IpClass;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
@@ -33,15 +33,15 @@ pub struct Report {
     pub live: bool,
     /// What happened and why, most important cause first (None only in progress snapshots
     /// made before the analysis could say anything).
-    pub diagnosis: Option<crate::diagnosis::Diagnosis>,
+    pub diagnosis: Option<crate::interpret::diagnosis::Diagnosis>,
     /// Live authentication: SPF, DKIM and DMARC checked now, and compared with what the
     /// receiver recorded.
-    pub auth: Option<crate::live::LiveAuth>,
+    pub auth: Option<crate::interpret::live::LiveAuth>,
     /// The sending server's reputation (blocklists, reverse DNS, HELO) and the domains' mail
     /// servers, checked now.
-    pub reputation: Option<crate::live::Reputation>,
+    pub reputation: Option<crate::interpret::live::Reputation>,
     /// The bounce (non-delivery report), feedback report or auto-reply, when the paste is one.
-    pub bounce: Option<crate::bounce::BounceReport>,
+    pub bounce: Option<crate::checks::bounce::BounceReport>,
     /// What was pasted, and what was assumed about it.
     pub input: InputSummary,
     /// The message's main header fields, decoded.
@@ -58,14 +58,14 @@ pub struct Report {
     /// headers such as X-HE-DKIM-Result), in message order.
     pub recorded_auth: Vec<RecordedAuth>,
     /// The Received-SPF fields, in message order.
-    pub recorded_spf: Vec<crate::recorded::ReceivedSpf>,
+    pub recorded_spf: Vec<crate::parse::recorded::ReceivedSpf>,
     /// The ARC chain's shape, when the message has ARC fields.
-    pub arc: Option<crate::recorded::ArcChain>,
+    pub arc: Option<crate::parse::recorded::ArcChain>,
     /// What the headers say about the sender: DKIM signatures (parsed, not verified) and the
     /// domains of From, Reply-To and Return-Path.
-    pub sender: crate::sender::SenderFacts,
+    pub sender: crate::checks::sender::SenderFacts,
     /// The spam filters' verdicts recorded in the headers, in message order.
-    pub spam: Vec<crate::spam::SpamVerdict>,
+    pub spam: Vec<crate::checks::spam::SpamVerdict>,
     /// Every header field, in message order.
     pub headers: Vec<HeaderEntry>,
     /// What the analysis found, most important first.
@@ -228,7 +228,7 @@ pub struct RecordedAuth {
     /// The ARC instance (`i=`), for ARC-Authentication-Results.
     pub arc_instance: Option<u32>,
     /// The parsed field.
-    pub parsed: crate::authres::AuthResults,
+    pub parsed: crate::parse::authres::AuthResults,
     /// Whether it was written by the recipient's own systems (and so can be believed).
     pub trusted: bool,
     /// Why it is or is not trusted, in plain words.

@@ -2,5 +2,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = mailtrace::authres::parse(&String::from_utf8_lossy(data));
+    let _ = mailtrace::parse::authres::parse(&String::from_utf8_lossy(data));
 });

@@ -2,7 +2,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let report = mailtrace::bounce::analyze(data);
+    let report = mailtrace::checks::bounce::analyze(data);
     // Bounded output: the report's text is never much larger than the input allows.
     assert!(report.recipients.len() <= 100);
     for r in &report.recipients {

@@ -58,6 +58,6 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     let report = analysis.finish();
-    let _ = mailtrace::render::text(&report);
+    let _ = mailtrace::present::render::text(&report);
     let _ = report.to_json();
 });

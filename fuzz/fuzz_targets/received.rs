@@ -3,6 +3,6 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    let _ = mailtrace::received::parse(&text);
-    let _ = mailtrace::date::parse_with(&text, true);
+    let _ = mailtrace::parse::received::parse(&text);
+    let _ = mailtrace::parse::date::parse_with(&text, true);
 });

@@ -2,5 +2,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = mailtrace::rfc2047::decode(&String::from_utf8_lossy(data), None);
+    let _ = mailtrace::parse::rfc2047::decode(&String::from_utf8_lossy(data), None);
 });

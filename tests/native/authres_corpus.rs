@@ -7,7 +7,7 @@
 //! comparison.
 
 use super::support::corpora;
-use mailtrace::authres;
+use mailtrace::parse::authres;
 use serde_json::Value;
 
 #[test]

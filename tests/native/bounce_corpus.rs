@@ -3,7 +3,7 @@
 //! Set MAILTRACE_BOUNCE_VERBOSE=1 to list every disagreement.
 
 use super::support::corpora;
-use mailtrace::bounce::{BounceKind, analyze};
+use mailtrace::checks::bounce::{BounceKind, analyze};
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -81,8 +81,8 @@ fn sisimai_corpus() {
             let bytes = std::fs::read(dir.join(&row.file)).expect("corpus file");
             // The analysis reads a paste as a bounce only when its header fields say it could
             // be one: every bounce of the corpus must pass that filter.
-            let normalized = mailtrace::input::normalize(&bytes);
-            if !mailtrace::bounce::may_be_report(
+            let normalized = mailtrace::parse::input::normalize(&bytes);
+            if !mailtrace::checks::bounce::may_be_report(
                 normalized
                     .fields
                     .iter()
@@ -221,7 +221,7 @@ fn sisimai_corpus() {
 /// (regenerate with MAILTRACE_UPDATE_SNAPSHOTS=1), and the key facts are checked here too.
 #[test]
 fn own_fixtures() {
-    use mailtrace::bounce::{Reason, RefusedBy};
+    use mailtrace::checks::bounce::{Reason, RefusedBy};
     let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/bounces");
     let update = std::env::var_os("MAILTRACE_UPDATE_SNAPSHOTS").is_some();
     // (file, kind, reason of the first recipient, recipients, blocklist, auth)
@@ -349,7 +349,7 @@ fn own_fixtures() {
         );
         assert_eq!(first.and_then(|r| r.auth.as_deref()), *auth, "{name}: auth");
         let json = serde_json::to_string_pretty(&report).expect("serializes") + "\n";
-        let back: mailtrace::bounce::BounceReport =
+        let back: mailtrace::checks::bounce::BounceReport =
             serde_json::from_str(&json).expect("reads back");
         assert_eq!(back, report, "{name}: JSON round trip");
         let stem = name.rsplit_once('.').map(|(s, _)| s).unwrap_or(name);
@@ -413,7 +413,7 @@ fn odd_inputs() {
 fn batch_over_fixtures() {
     let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/bounces");
     let mut out = Vec::new();
-    let summary = mailtrace::batch::run(&dir, false, &mut out).expect("batch runs");
+    let summary = mailtrace::driver::batch::run(&dir, false, &mut out).expect("batch runs");
     let text = String::from_utf8(out).expect("UTF-8 output");
     let lines: Vec<serde_json::Value> = text
         .lines()

@@ -2,7 +2,7 @@
 //! and over the project's own signed samples.
 
 use super::support::corpora;
-use mailtrace::dkim::{Check, DkimMessage, DkimOutcome, DkimResult, verify_all};
+use mailtrace::checks::dkim::{Check, DkimMessage, DkimOutcome, DkimResult, verify_all};
 use mailtrace::dns::zone::MemoryResolver;
 use mailtrace::dns::{Answer, Question, RData, Record, RecordType, evaluate};
 
@@ -215,7 +215,7 @@ fn rfc8463_appendix_a() {
 /// RSAPublicKey; tampered signatures, other digests and other hashes do not verify.
 #[test]
 fn rsa_verifier_against_the_rsa_crate() {
-    use mailtrace::dkim::rsa::{Hash, PublicKey, Verdict};
+    use mailtrace::checks::dkim::rsa::{Hash, PublicKey, Verdict};
     use rsa::pkcs1::DecodeRsaPrivateKey;
     use rsa::pkcs1::EncodeRsaPublicKey;
     use rsa::pkcs8::EncodePublicKey;
@@ -287,7 +287,7 @@ fn rsa_verifier_against_the_rsa_crate() {
 /// Hostile keys and signatures: no panic, bounded work.
 #[test]
 fn rsa_hostile_inputs() {
-    use mailtrace::dkim::rsa::{Hash, KeyError, PublicKey};
+    use mailtrace::checks::dkim::rsa::{Hash, KeyError, PublicKey};
     assert_eq!(PublicKey::from_der(&[]), Err(KeyError::NotRsa));
     assert_eq!(
         PublicKey::from_der(&[0x30, 0x84, 0xff, 0xff, 0xff, 0xff]),

@@ -14,7 +14,9 @@
 //! 9989 made it historic).
 
 use super::support::corpora;
-use mailtrace::dmarc::{self, AlignmentMode, DiscoveryStatus, DmarcInput, DmarcMode, DmarcOutcome};
+use mailtrace::checks::dmarc::{
+    self, AlignmentMode, DiscoveryStatus, DmarcInput, DmarcMode, DmarcOutcome,
+};
 use mailtrace::dns::{self, Answer, DnsError, Question, RData, Record, RecordType, Resolver};
 use serde_json::{Value, json};
 use std::cell::RefCell;

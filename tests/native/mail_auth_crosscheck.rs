@@ -133,8 +133,8 @@ fn record_parsers_agree_with_mail_auth() {
         &spf,
         true,
         |r| {
-            !mailtrace::spf::lint(r).iter().any(|l| {
-                l.severity == mailtrace::spf::Severity::Problem && l.code.contains("syntax")
+            !mailtrace::checks::spf::lint(r).iter().any(|l| {
+                l.severity == mailtrace::checks::spf::Severity::Problem && l.code.contains("syntax")
             })
         },
         |r| mail_auth::spf::SpfRecord::parse(r.as_bytes()).is_ok(),
@@ -173,7 +173,7 @@ fn record_parsers_agree_with_mail_auth() {
         &dmarc,
         false,
         // A usable record (ours lists tag errors beside it, as lint; mail-auth skips them).
-        |r| mailtrace::dmarc::parse_record(r).is_ok(),
+        |r| mailtrace::checks::dmarc::parse_record(r).is_ok(),
         |r| mail_auth::dmarc::DmarcRecord::parse(r.as_bytes()).is_ok(),
     );
 
@@ -195,7 +195,7 @@ fn record_parsers_agree_with_mail_auth() {
         &keys,
         false,
         |r| {
-            let (_, problems) = mailtrace::dkim::read_key_record(r);
+            let (_, problems) = mailtrace::checks::dkim::read_key_record(r);
             !problems
                 .iter()
                 .any(|p| p.code == "dkim.key-malformed" || p.code == "dkim.key-revoked")

@@ -134,7 +134,7 @@ fn dates_in_every_corpus_form() {
     for case in cases {
         let input = case["input"].as_str().unwrap();
         let value = input.strip_prefix("Received:").unwrap();
-        let parsed = mailtrace::received::parse(value);
+        let parsed = mailtrace::parse::received::parse(value);
         assert_eq!(
             parsed.date.map(|d| d.epoch_ms),
             case["expected_dateNum_ms"].as_i64(),
@@ -154,7 +154,11 @@ fn rfc2047_words_decode_as_expected() {
     for case in cases {
         let input = case["input"].as_str().unwrap();
         let want = case["expected"].as_str().unwrap();
-        assert_eq!(mailtrace::rfc2047::decode(input, None), want, "{input}");
+        assert_eq!(
+            mailtrace::parse::rfc2047::decode(input, None),
+            want,
+            "{input}"
+        );
     }
 }
 
@@ -171,12 +175,12 @@ fn header_lists_unfold_and_decode_as_expected() {
     };
     for case in corpus["cases"].as_array().unwrap() {
         let input = case["input"].as_str().unwrap();
-        let normalized = mailtrace::input::normalize(input.as_bytes());
+        let normalized = mailtrace::parse::input::normalize(input.as_bytes());
         let got: Vec<(String, String)> = normalized
             .fields
             .iter()
             .map(|f| {
-                let decoded = mailtrace::rfc2047::decode(f.unfolded(), None);
+                let decoded = mailtrace::parse::rfc2047::decode(f.unfolded(), None);
                 (f.name.clone(), collapse(&decoded))
             })
             .collect();
@@ -210,7 +214,7 @@ fn single_received_fields_parse_as_expected() {
         let name = case["name"].as_str().unwrap();
         let input = case["input"].as_str().unwrap_or("");
         let value = input.strip_prefix("Received:").unwrap_or(input);
-        let parsed = mailtrace::received::parse(value);
+        let parsed = mailtrace::parse::received::parse(value);
         let want = &case["expected"];
         assert_eq!(
             parsed.date.map(|d| d.epoch_ms),

@@ -9,8 +9,8 @@
 //! a label longer than 63 bytes fails.
 
 use super::support::corpora;
+use mailtrace::checks::spf::{self, SpfInput, SpfResult};
 use mailtrace::dns::{self, Answer, DnsError, Question, RData, Rcode, Record, RecordType};
-use mailtrace::spf::{self, SpfInput, SpfResult};
 use serde_yaml::Value;
 use std::collections::HashMap;
 

@@ -190,7 +190,7 @@ impl<'a> Scanner<'a> {
 /// Parses the value of an Authentication-Results (or ARC-Authentication-Results, after its
 /// `i=N;`) field.
 pub fn parse(value: &str) -> AuthResults {
-    let value = crate::input::breaks_to_spaces(value);
+    let value = crate::parse::input::breaks_to_spaces(value);
     let mut sc = Scanner {
         s: value.as_bytes(),
         text: &value,

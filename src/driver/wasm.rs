@@ -64,8 +64,8 @@ struct JsOptions {
 }
 
 /// Which lists the page asked for, beyond the ones always asked.
-fn blocklist_config(js: &JsOptions) -> crate::reputation::BlocklistConfig {
-    use crate::reputation::{BlocklistConfig, ListKind, ListSpec};
+fn blocklist_config(js: &JsOptions) -> crate::checks::reputation::BlocklistConfig {
+    use crate::checks::reputation::{BlocklistConfig, ListKind, ListSpec};
     const BUILT_IN: &[&str] = &[
         "zen.spamhaus.org",
         "b.barracudacentral.org",
@@ -187,13 +187,13 @@ pub async fn check_domain(
         }
     };
     let selectors = js.selectors.clone().unwrap_or_default();
-    let run = crate::domain_run::DomainAnalysis::new(&domain, &selectors, now, &core);
+    let run = crate::engine::domain_run::DomainAnalysis::new(&domain, &selectors, now, &core);
     drive(run, endpoint, on_progress, signal).await
 }
 
 /// Runs any sans-IO session to the end with fetch: every ready query at once, progress after
 /// each answer, stopped lookups reported as "could not check".
-async fn drive<S: crate::lookups::Session>(
+async fn drive<S: crate::engine::lookups::Session>(
     mut session: S,
     endpoint: String,
     on_progress: Option<js_sys::Function>,

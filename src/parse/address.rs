@@ -5,7 +5,7 @@
 //! Display names are unquoted, comments dropped (a comment is the name when there is no other,
 //! as in `user@example.com (Jane)`), groups flattened, and RFC 2047 words decoded.
 
-use crate::rfc2047::{self, CharsetDecoder};
+use crate::parse::rfc2047::{self, CharsetDecoder};
 
 /// Longest field value read, in bytes; the rest is ignored.
 const MAX_FIELD: usize = 16 * 1024;

@@ -4,7 +4,7 @@
 //! this, so they show the same findings.
 
 use crate::dns::{Answer, Answers, DnsError, Query, QueryId, Question, RData, Rcode, RecordType};
-use crate::lookups::{LookupTable, Session};
+use crate::engine::lookups::{LookupTable, Session};
 use crate::report::{DnsExchange, Evidence, Finding, Severity};
 use serde::{Deserialize, Serialize};
 
@@ -23,9 +23,9 @@ pub struct SelectorKey {
     /// found, missing, could_not_check or pending.
     pub status: String,
     /// The key, when one is published.
-    pub key: Option<crate::dkim::KeyFacts>,
+    pub key: Option<crate::checks::dkim::KeyFacts>,
     /// What is wrong with it.
-    pub problems: Vec<crate::dkim::DkimProblem>,
+    pub problems: Vec<crate::checks::dkim::DkimProblem>,
 }
 
 /// The domain check's report.
@@ -41,17 +41,17 @@ pub struct DomainCheckReport {
     /// False while lookups are pending.
     pub complete: bool,
     /// The SPF record evaluated in full (against an address it does not list).
-    pub spf: Option<crate::spf::SpfOutcome>,
+    pub spf: Option<crate::checks::spf::SpfOutcome>,
     /// Problems with the SPF record.
-    pub spf_lint: Vec<crate::spf::SpfLint>,
+    pub spf_lint: Vec<crate::checks::spf::SpfLint>,
     /// The DMARC policy found.
-    pub dmarc: Option<crate::dmarc::Discovery>,
+    pub dmarc: Option<crate::checks::dmarc::Discovery>,
     /// Problems with the DMARC record.
-    pub dmarc_lint: Vec<crate::dmarc::DmarcLint>,
+    pub dmarc_lint: Vec<crate::checks::dmarc::DmarcLint>,
     /// The DKIM keys at the selectors named.
     pub dkim: Vec<SelectorKey>,
     /// MX, blocklists, MTA-STS, TLS-RPT, BIMI.
-    pub checks: Option<crate::domain_check::DomainReport>,
+    pub checks: Option<crate::checks::domain::DomainReport>,
     /// Everything found, most important first.
     pub findings: Vec<Finding>,
     /// Every DNS question asked and what came back.
@@ -63,7 +63,7 @@ pub struct DomainCheckReport {
 pub struct DomainAnalysis {
     domain: String,
     selectors: Vec<String>,
-    config: crate::reputation::BlocklistConfig,
+    config: crate::checks::reputation::BlocklistConfig,
     now_ms: i64,
     dns: LookupTable,
     report: DomainCheckReport,
@@ -117,7 +117,7 @@ impl DomainAnalysis {
     fn evaluate(&mut self, need: &mut Vec<Question>) {
         let answers: &dyn Answers = &self.dns;
         let r = &mut self.report;
-        let input = crate::spf::SpfInput {
+        let input = crate::checks::spf::SpfInput {
             ip: PROBE_IP
                 .parse()
                 .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED)),
@@ -126,25 +126,29 @@ impl DomainAnalysis {
             receiver: "mailtrace".into(),
             now_s: self.now_ms.div_euclid(1000),
         };
-        r.spf = crate::spf::check_host(&input, answers).done_or_need(need);
+        r.spf = crate::checks::spf::check_host(&input, answers).done_or_need(need);
         r.spf_lint = match &r.spf {
             Some(o) => o
                 .record
                 .as_deref()
-                .map(crate::spf::lint)
+                .map(crate::checks::spf::lint)
                 .unwrap_or_default()
                 .into_iter()
-                .chain(crate::spf::lint_outcome(o))
+                .chain(crate::checks::spf::lint_outcome(o))
                 .collect(),
             None => Vec::new(),
         };
-        r.dmarc = crate::dmarc::discover(&self.domain, crate::dmarc::DmarcMode::Rfc9989, answers)
-            .done_or_need(need);
+        r.dmarc = crate::checks::dmarc::discover(
+            &self.domain,
+            crate::checks::dmarc::DmarcMode::Rfc9989,
+            answers,
+        )
+        .done_or_need(need);
         r.dmarc_lint = r
             .dmarc
             .as_ref()
             .and_then(|d| d.record.as_ref())
-            .map(crate::dmarc::lint)
+            .map(crate::checks::dmarc::lint)
             .unwrap_or_default();
         r.dkim = self
             .selectors
@@ -152,10 +156,14 @@ impl DomainAnalysis {
             .map(|s| selector_key(&self.domain, s, answers, need))
             .collect();
         r.checks = Some(
-            crate::domain_check::check_domain(&self.domain, &self.config, answers)
+            crate::checks::domain::check_domain(&self.domain, &self.config, answers)
                 .done_or_need(need)
                 .unwrap_or_else(|| {
-                    crate::domain_check::check_domain_snapshot(&self.domain, &self.config, answers)
+                    crate::checks::domain::check_domain_snapshot(
+                        &self.domain,
+                        &self.config,
+                        answers,
+                    )
                 }),
         );
         r.complete = need.is_empty();
@@ -164,7 +172,7 @@ impl DomainAnalysis {
 
     fn finish_report(mut self) -> DomainCheckReport {
         self.report.dns = self.dns.into_exchanges();
-        crate::lookups::mask_secret(
+        crate::engine::lookups::mask_secret(
             &mut self.report.dns,
             self.config.spamhaus_dqs_key.as_deref(),
         );
@@ -199,7 +207,7 @@ fn selector_key(
                 .filter(|t| t.contains("p="));
             match record {
                 Some(text) => {
-                    let (facts, problems) = crate::dkim::read_key_record(&text);
+                    let (facts, problems) = crate::checks::dkim::read_key_record(&text);
                     out.status = "found".into();
                     out.key = Some(facts);
                     out.problems = problems;
@@ -219,7 +227,7 @@ fn findings(r: &DomainCheckReport) -> Vec<Finding> {
     let mut checks = checks.clone();
     let mut spf = Vec::new();
     if let Some(o) = &r.spf {
-        use crate::spf::SpfResult;
+        use crate::checks::spf::SpfResult;
         match (&o.record, o.result) {
             (None, SpfResult::Temperror) => spf.push(f("spf.temperror", Severity::Info, format!("Could not check the SPF record of {}.", r.domain), o.summary.clone(), vec![])),
             (None, _) => spf.push(f("spf.none", Severity::Problem, format!("{} has no SPF record.", r.domain), "Receivers cannot tell which servers may send its mail; many treat such mail as suspicious. Publish a TXT record starting v=spf1 that lists the servers and services sending for the domain, ending in -all or ~all.".into(), vec![])),
@@ -236,9 +244,9 @@ fn findings(r: &DomainCheckReport) -> Vec<Finding> {
             spf.push(f(
                 &format!("spf.lint.{}", l.code),
                 match l.severity {
-                    crate::spf::Severity::Problem => Severity::Problem,
-                    crate::spf::Severity::Warning => Severity::Warning,
-                    crate::spf::Severity::Info => Severity::Info,
+                    crate::checks::spf::Severity::Problem => Severity::Problem,
+                    crate::checks::spf::Severity::Warning => Severity::Warning,
+                    crate::checks::spf::Severity::Info => Severity::Info,
                 },
                 l.message.clone(),
                 String::new(),
@@ -249,7 +257,7 @@ fn findings(r: &DomainCheckReport) -> Vec<Finding> {
     checks.spf = Some(spf);
     let mut dmarc = Vec::new();
     if let Some(d) = &r.dmarc {
-        use crate::dmarc::DiscoveryStatus;
+        use crate::checks::dmarc::DiscoveryStatus;
         match (&d.status, &d.record) {
             (DiscoveryStatus::Found, Some(rec)) => dmarc.push(f("dmarc.record", Severity::Info, format!("DMARC policy for {}: {}", r.domain, rec.text), format!("Found at _dmarc.{}.", d.policy_domain.as_deref().unwrap_or(&r.domain)), vec![])),
             (DiscoveryStatus::TempError, _) => dmarc.push(f("dmarc.temperror", Severity::Info, format!("Could not check DMARC for {}.", r.domain), d.problem.clone().unwrap_or_default(), vec![])),
@@ -259,10 +267,9 @@ fn findings(r: &DomainCheckReport) -> Vec<Finding> {
             dmarc.push(f(
                 &format!("dmarc.lint.{}", l.code),
                 match l.severity {
-                    crate::dmarc::Severity::Error | crate::dmarc::Severity::Warning => {
-                        Severity::Warning
-                    }
-                    crate::dmarc::Severity::Info => Severity::Info,
+                    crate::checks::dmarc::Severity::Error
+                    | crate::checks::dmarc::Severity::Warning => Severity::Warning,
+                    crate::checks::dmarc::Severity::Info => Severity::Info,
                 },
                 l.message.clone(),
                 String::new(),

@@ -19,8 +19,8 @@
 //! Not supported: writers that put the date before the clauses; clause keywords in languages
 //! other than English.
 
-use crate::date::{self, ParsedDate};
-use crate::ip::parse_ip;
+use crate::parse::date::{self, ParsedDate};
+use crate::vocab::ip::parse_ip;
 use std::net::IpAddr;
 
 /// One Received field, parsed.
@@ -214,7 +214,7 @@ impl<'a> Clause<'a> {
 
 /// Parses the value of one Received field (unfolded or not).
 pub fn parse(value: &str) -> Received {
-    let value = crate::input::breaks_to_spaces(value);
+    let value = crate::parse::input::breaks_to_spaces(value);
     // Go programs (SendGrid) print times with a monotonic clock reading: "... UTC m=+123.4".
     let value = match value.rfind(" m=+").or_else(|| value.rfind(" m=-")) {
         Some(pos)

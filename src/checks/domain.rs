@@ -7,12 +7,12 @@
 //! can know (round 1: MX, the three policy records, the domain lists; round 2: the MX hosts'
 //! addresses; round 3: those addresses on the blocklists), or [`Step::Done`].
 
-use crate::dns::{Answers, Question, RecordType, Step};
-use crate::report::{Finding, Severity};
-use crate::reputation::{
+use crate::checks::reputation::{
     BlocklistConfig, Ctx, DomainListing, Got, IpReputation, Lookup, MxCheck, MxStatus, evidence_of,
     finding, host_name, lists, mx, sort_findings,
 };
+use crate::dns::{Answers, Question, RecordType, Step};
+use crate::report::{Finding, Severity};
 use serde::{Deserialize, Serialize};
 
 /// At most this many MX host addresses are checked on the blocklists.
@@ -97,7 +97,7 @@ pub fn tags(record: &str) -> Vec<Tag> {
         .take(24)
         .map(|(n, v)| Tag {
             name: n.trim().to_string(),
-            value: crate::reputation::cap(v.trim(), 500),
+            value: crate::checks::reputation::cap(v.trim(), 500),
         })
         .collect()
 }
@@ -161,7 +161,7 @@ fn policy(
             out.explanation = format!("No {what} record ({name}). {missing}");
         }
         [one] => {
-            out.record = Some(crate::reputation::cap(one, 2000));
+            out.record = Some(crate::checks::reputation::cap(one, 2000));
             out.tags = tags(one);
             (out.status, out.explanation) = match judge(&out.tags) {
                 Ok(text) => (RecordStatus::Valid, text),
@@ -189,7 +189,7 @@ fn valid_rua(value: &str) -> bool {
 }
 
 fn domain_eval(domain: &str, config: &BlocklistConfig, ctx: &mut Ctx) -> DomainReport {
-    let d = host_name(domain).unwrap_or_else(|| crate::reputation::cap(domain.trim(), 255));
+    let d = host_name(domain).unwrap_or_else(|| crate::checks::reputation::cap(domain.trim(), 255));
     let mx = mx::mx_eval(&d, ctx);
     let mta_sts = policy(
         ctx,
@@ -336,11 +336,14 @@ impl DomainReport {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::reputation::ListStatus;
     use crate::dns::evaluate;
     use crate::dns::zone::MemoryResolver;
-    use crate::reputation::ListStatus;
 
-    const ZONE: &str = include_str!("../tests/zones/reputation.zone");
+    const ZONE: &str = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/zones/reputation.zone"
+    ));
 
     fn run(domain: &str) -> (DomainReport, usize) {
         let r = MemoryResolver::from_zone(ZONE).expect("zone");

@@ -11,7 +11,7 @@
 //! - RFC 7489 section 3.1 (DMARC identifier alignment, relaxed mode), with the organizational
 //!   domain approximated (see below).
 //! - RFC 5322 section 3.6 (exactly one From, Date, Message-ID, ...), section 3.6.4 (msg-id
-//!   syntax), section 3.3 dates through [`crate::date::parse`].
+//!   syntax), section 3.3 dates through [`crate::parse::date::parse`].
 //! - RFC 2369 (List-Unsubscribe), RFC 2919 (List-Id), RFC 8058 (one-click unsubscription, and
 //!   its requirement that DKIM covers both fields), and the bulk sender rules Gmail and Yahoo
 //!   enforce since February 2024.
@@ -30,8 +30,8 @@
 //! - ARC-Seal and ARC-Message-Signature;
 //! - a maintained list of every free mail domain: the list here holds the major ones.
 
-use crate::domain::org_domain;
 use crate::report::{Evidence, Finding, Severity};
+use crate::vocab::domain::org_domain;
 use serde::{Deserialize, Serialize};
 
 /// At most this many DKIM-Signature fields are examined.
@@ -430,7 +430,7 @@ impl<'a> Scan<'a> {
                     .rsplit_once(';')
                     .map(|(_, d)| d)
                     .unwrap_or_default();
-                if let Some(date) = crate::date::parse(unfold(clip(text, 300)).trim()) {
+                if let Some(date) = crate::parse::date::parse(unfold(clip(text, 300)).trim()) {
                     self.received_date = Some((date.epoch_ms, field));
                 }
             }
@@ -486,7 +486,7 @@ struct SigView<'s> {
 pub fn check<'a>(
     fields: impl IntoIterator<Item = (&'a str, &'a str, u32)>,
     now_ms: i64,
-    platform: Option<crate::rfc2047::CharsetDecoder>,
+    platform: Option<crate::parse::rfc2047::CharsetDecoder>,
 ) -> (SenderFacts, Vec<Finding>) {
     let mut scan = Scan::default();
     for (name, value, line) in fields {
@@ -527,7 +527,7 @@ pub fn check<'a>(
     let date_ms = scan
         .single("Date")
         .first()
-        .and_then(|f| crate::date::parse(unfold(clip(f.value, 300)).trim()))
+        .and_then(|f| crate::parse::date::parse(unfold(clip(f.value, 300)).trim()))
         .map(|d| d.epoch_ms);
     check_dkim(
         &scan,
@@ -818,13 +818,13 @@ fn check_dkim(
         }
         if let Some(x) = sig.expiration {
             let x_ms = x.saturating_mul(1000);
-            let when = crate::date::format_utc(x_ms);
+            let when = crate::parse::date::format_utc(x_ms);
             if let Some(sent) = sent_ms.filter(|sent| x_ms < *sent) {
                 findings.push(finding(
                     "dkim.expired",
                     Severity::Warning,
                     format!("A DKIM signature (by {d}) had already expired when the message was sent."),
-                    format!("The signature says it is valid until {when}, which is before the message was sent ({}). Receivers treat an expired signature as no signature. The signer's clock or its expiry setting is wrong.", crate::date::format_utc(sent)),
+                    format!("The signature says it is valid until {when}, which is before the message was sent ({}). Receivers treat an expired signature as no signature. The signer's clock or its expiry setting is wrong.", crate::parse::date::format_utc(sent)),
                     ev(),
                 ));
             } else if x_ms < now_ms {
@@ -844,7 +844,7 @@ fn check_dkim(
                     "dkim.timestamp-in-future",
                     Severity::Warning,
                     format!("A DKIM signature (by {d}) was made in the future."),
-                    format!("The signature says it was made at {}, later than the message was received. The signing server's clock is wrong; receivers may ignore a signature from the future.", crate::date::format_utc(t_ms)),
+                    format!("The signature says it was made at {}, later than the message was received. The signing server's clock is wrong; receivers may ignore a signature from the future.", crate::parse::date::format_utc(t_ms)),
                     ev(),
                 ));
             }
@@ -924,7 +924,7 @@ fn check_date(
             Severity::Warning,
             format!(
                 "The message is dated {} later than {against}.",
-                crate::date::format_duration(ahead)
+                crate::parse::date::format_duration(ahead)
             ),
             "The date the message claims is in the future. Usually the sender's computer clock or time zone is set wrong; spammers also do it to stay at the top of the inbox. Spam filters count it against the message. The sender should check the clock and time zone of the device or server.",
             vec![field.evidence()],
@@ -1114,9 +1114,9 @@ struct MailboxText {
 /// The first mailbox of an address field.
 fn first_mailbox(
     value: &str,
-    platform: Option<crate::rfc2047::CharsetDecoder>,
+    platform: Option<crate::parse::rfc2047::CharsetDecoder>,
 ) -> Option<MailboxText> {
-    let mailbox = crate::address::first(clip(value, MAX_ADDRESS_FIELD), platform)?;
+    let mailbox = crate::parse::address::first(clip(value, MAX_ADDRESS_FIELD), platform)?;
     Some(MailboxText {
         name: mailbox.name.map(|n| clip(&n, MAX_VALUE).to_string()),
         address: mailbox.address.map(|a| clip(&a, 512).to_string()),
@@ -1477,7 +1477,7 @@ fn unfold(text: &str) -> String {
 /// Evidence for a field: `Name: value`, unfolded, at most about [`MAX_EVIDENCE`] bytes.
 fn evidence(name: &str, value: &str, line: u32) -> Evidence {
     let head = clip(value, MAX_EVIDENCE * 2);
-    let collapsed = crate::input::collapse_space(head);
+    let collapsed = crate::parse::input::collapse_space(head);
     let text = format!("{}: {}", clip(name.trim(), 100), collapsed);
     let cut = head.len() < value.len() || text.len() > MAX_EVIDENCE;
     let text = if cut {

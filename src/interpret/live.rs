@@ -5,9 +5,9 @@
 //! and the answers so far, run again whenever answers arrive. It returns the report section and
 //! the questions still needed.
 
+use crate::checks::spf::{self, SpfInput, SpfOutcome, SpfResult};
 use crate::dns::{Answers, Question, Step};
 use crate::report::{Evidence, Finding, Report, Severity};
-use crate::spf::{self, SpfInput, SpfOutcome, SpfResult};
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
@@ -62,7 +62,7 @@ pub struct DkimReport {
     /// Why it was skipped.
     pub note: Option<String>,
     /// One result per signature, in message order.
-    pub signatures: Vec<crate::dkim::DkimOutcome>,
+    pub signatures: Vec<crate::checks::dkim::DkimOutcome>,
 }
 
 /// DMARC for the From domain, evaluated now from the live SPF and DKIM results.
@@ -74,7 +74,7 @@ pub struct DmarcReport {
     /// Why it was skipped, or what was assumed.
     pub note: Option<String>,
     /// The evaluation.
-    pub outcome: Option<crate::dmarc::DmarcOutcome>,
+    pub outcome: Option<crate::checks::dmarc::DmarcOutcome>,
 }
 
 /// Live checks now and the receiver's record then, side by side.
@@ -116,17 +116,17 @@ pub struct Reputation {
     /// Why they were skipped.
     pub note: Option<String>,
     /// The sending IP on the IP blocklists.
-    pub blocklists: Option<crate::reputation::IpReputation>,
+    pub blocklists: Option<crate::checks::reputation::IpReputation>,
     /// Forward-confirmed reverse DNS of the sending IP.
-    pub fcrdns: Option<crate::reputation::Fcrdns>,
+    pub fcrdns: Option<crate::checks::reputation::Fcrdns>,
     /// The HELO name the sending server gave.
-    pub helo: Option<crate::reputation::HeloCheck>,
+    pub helo: Option<crate::checks::reputation::HeloCheck>,
     /// The sender domain's mail servers (where replies and bounces go).
-    pub sender_mx: Option<crate::reputation::MxCheck>,
+    pub sender_mx: Option<crate::checks::reputation::MxCheck>,
     /// The recipient domain's mail servers.
-    pub recipient_mx: Option<crate::reputation::MxCheck>,
+    pub recipient_mx: Option<crate::checks::reputation::MxCheck>,
     /// The From, Return-Path, DKIM and link domains on the domain blocklists.
-    pub domain_lists: Vec<crate::reputation::DomainListing>,
+    pub domain_lists: Vec<crate::checks::reputation::DomainListing>,
 }
 
 /// What the live checks need from the message, read once.
@@ -145,7 +145,7 @@ pub struct AuthInputs {
     /// The analysis time, in seconds.
     pub now_s: i64,
     /// Which blocklists to ask, and a Spamhaus DQS key.
-    pub blocklists: crate::reputation::BlocklistConfig,
+    pub blocklists: crate::checks::reputation::BlocklistConfig,
     /// Domains to check on the domain blocklists (From, Return-Path, DKIM d=, links).
     pub listed_domains: Vec<String>,
     /// The recipient's domain (the first To address).
@@ -153,7 +153,7 @@ pub struct AuthInputs {
     /// The From domain (None when From has no address, or several).
     pub from_domain: Option<String>,
     /// The message prepared for DKIM (hashed once; shared by every evaluation).
-    pub dkim: Option<std::sync::Arc<crate::dkim::DkimMessage>>,
+    pub dkim: Option<std::sync::Arc<crate::checks::dkim::DkimMessage>>,
 }
 
 /// Runs the live checks against the answers so far.
@@ -249,7 +249,7 @@ fn evaluate_dkim(
         out.note = Some("The message has no DKIM signature.".into());
         return out;
     };
-    match crate::dkim::verify_all(message, answers, inputs.now_s) {
+    match crate::checks::dkim::verify_all(message, answers, inputs.now_s) {
         Step::Done(signatures) => {
             out.state = CheckState::Done;
             out.signatures = signatures;
@@ -266,7 +266,7 @@ fn evaluate_dmarc(
     answers: &dyn Answers,
     need: &mut Vec<Question>,
 ) -> DmarcReport {
-    use crate::dmarc::{self, DmarcInput, DmarcMode, SpfResultWord};
+    use crate::checks::dmarc::{self, DmarcInput, DmarcMode, SpfResultWord};
     let mut out = DmarcReport::default();
     if !inputs.live {
         out.state = CheckState::Skipped;
@@ -301,13 +301,13 @@ fn evaluate_dmarc(
         .signatures
         .iter()
         .map(|s| {
-            let header_only_pass = s.header_signature == crate::dkim::Check::Verified
-                && matches!(s.body, crate::dkim::Check::NotChecked { .. })
-                && s.result == crate::dkim::DkimResult::Neutral;
+            let header_only_pass = s.header_signature == crate::checks::dkim::Check::Verified
+                && matches!(s.body, crate::checks::dkim::Check::NotChecked { .. })
+                && s.result == crate::checks::dkim::DkimResult::Neutral;
             headers_only |= header_only_pass;
             (
                 s.domain.clone(),
-                s.result == crate::dkim::DkimResult::Pass || header_only_pass,
+                s.result == crate::checks::dkim::DkimResult::Pass || header_only_pass,
             )
         })
         .collect();
@@ -336,7 +336,7 @@ pub fn evaluate_reputation(
     answers: &dyn Answers,
     need: &mut Vec<Question>,
 ) -> Reputation {
-    use crate::reputation as rep;
+    use crate::checks::reputation as rep;
     let mut out = Reputation::default();
     if !inputs.live {
         out.state = CheckState::Skipped;
@@ -446,7 +446,7 @@ pub fn findings(auth: &LiveAuth) -> Vec<Finding> {
                 text: format!(
                     "{} TXT \"{}\"",
                     o.domain,
-                    crate::analysis::shorten(record, 400)
+                    crate::engine::analysis::shorten(record, 400)
                 ),
             });
         }
@@ -535,7 +535,7 @@ pub fn findings(auth: &LiveAuth) -> Vec<Finding> {
 }
 
 fn dmarc_findings(dmarc: &DmarcReport, out: &mut Vec<Finding>) {
-    use crate::dmarc::DmarcResult;
+    use crate::checks::dmarc::DmarcResult;
     let Some(o) = dmarc
         .outcome
         .as_ref()
@@ -579,7 +579,7 @@ fn dmarc_findings(dmarc: &DmarcReport, out: &mut Vec<Finding>) {
             line: None,
             text: format!(
                 "_dmarc.{domain} TXT \"{}\"",
-                crate::analysis::shorten(&record.text, 300)
+                crate::engine::analysis::shorten(&record.text, 300)
             ),
         });
     }
@@ -599,9 +599,9 @@ fn dmarc_findings(dmarc: &DmarcReport, out: &mut Vec<Finding>) {
         out.push(Finding {
             code: format!("dmarc.lint.{}", lint.code),
             severity: match lint.severity {
-                crate::dmarc::Severity::Error => Severity::Warning,
-                crate::dmarc::Severity::Warning => Severity::Warning,
-                crate::dmarc::Severity::Info => Severity::Info,
+                crate::checks::dmarc::Severity::Error => Severity::Warning,
+                crate::checks::dmarc::Severity::Warning => Severity::Warning,
+                crate::checks::dmarc::Severity::Info => Severity::Info,
             },
             title: lint.message.clone(),
             detail: String::new(),
@@ -629,7 +629,7 @@ fn spf_lint_findings(spf: &SpfReport, out: &mut Vec<Finding>) {
 }
 
 fn dkim_findings(dkim: &DkimReport, out: &mut Vec<Finding>) {
-    use crate::dkim::DkimResult;
+    use crate::checks::dkim::DkimResult;
     if dkim.state != CheckState::Done {
         return;
     }
@@ -681,7 +681,7 @@ fn dkim_findings(dkim: &DkimReport, out: &mut Vec<Finding>) {
                     "{}._domainkey.{} TXT \"{}\"",
                     sig.selector,
                     sig.domain,
-                    crate::analysis::shorten(&key.record, 200)
+                    crate::engine::analysis::shorten(&key.record, 200)
                 ),
             });
         }
@@ -790,8 +790,8 @@ pub fn compare(report: &Report, auth: &LiveAuth) -> Vec<Comparison> {
     out
 }
 
-fn compare_dkim(then: &str, sig: &crate::dkim::DkimOutcome) -> Comparison {
-    use crate::dkim::{Check, DkimResult};
+fn compare_dkim(then: &str, sig: &crate::checks::dkim::DkimOutcome) -> Comparison {
+    use crate::checks::dkim::{Check, DkimResult};
     let header_ok = sig.header_signature == Check::Verified;
     let body_unchecked = matches!(sig.body, Check::NotChecked { .. });
     let now = match sig.result {
@@ -898,7 +898,7 @@ pub fn recorded_result(report: &Report, method: &str) -> Option<String> {
 pub fn mail_from(
     return_path: Option<&str>,
     recorded_auth: &[crate::report::RecordedAuth],
-    recorded_spf: &[crate::recorded::ReceivedSpf],
+    recorded_spf: &[crate::parse::recorded::ReceivedSpf],
 ) -> Option<(String, String)> {
     if let Some(rp) = return_path {
         return Some((rp.trim().to_string(), "Return-Path".into()));
@@ -933,8 +933,8 @@ pub fn mail_from(
 }
 
 /// Findings from a bounce: one per failed or delayed recipient, one for a complaint.
-pub fn bounce_findings(b: &crate::bounce::BounceReport) -> Vec<Finding> {
-    use crate::bounce::BounceKind;
+pub fn bounce_findings(b: &crate::checks::bounce::BounceReport) -> Vec<Finding> {
+    use crate::checks::bounce::BounceKind;
     let mut out = Vec::new();
     match b.kind {
         BounceKind::Bounce | BounceKind::Delay => {
@@ -949,7 +949,7 @@ pub fn bounce_findings(b: &crate::bounce::BounceReport) -> Vec<Finding> {
                 if let Some(d) = &r.diagnostic {
                     evidence.push(Evidence {
                         line: None,
-                        text: crate::analysis::shorten(d, 400),
+                        text: crate::engine::analysis::shorten(d, 400),
                     });
                 }
                 if let Some(list) = &r.blocklist {

@@ -299,7 +299,7 @@ pub fn generic_ptr(name: &str, ip: IpAddr) -> Option<GenericPtr> {
     if name.len() > 253 {
         return None;
     }
-    let host = match crate::domain::org_domain(&name) {
+    let host = match crate::vocab::domain::org_domain(&name) {
         Some(org) => name
             .strip_suffix(org.as_str())
             .unwrap_or(&name)

@@ -5,7 +5,10 @@ use crate::dns::zone::MemoryResolver;
 use crate::dns::{DnsError, evaluate};
 use std::collections::HashMap;
 
-const ZONE: &str = include_str!("../../tests/zones/reputation.zone");
+const ZONE: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/zones/reputation.zone"
+));
 
 fn zone() -> MemoryResolver {
     MemoryResolver::from_zone(ZONE).expect("the test zone reads")
@@ -677,7 +680,7 @@ fn arbitrary_answers_and_inputs_never_panic() {
         let (d, _) = evaluate(&r, 1, 500, |x| check_domains_on_lists(&doms, &config, x));
         let _ = d.expect("ends");
         let (dc, asked) = evaluate(&r, 1, 500, |x| {
-            crate::domain_check::check_domain("m.test", &config, x)
+            crate::checks::domain::check_domain("m.test", &config, x)
         });
         let _ = dc.expect("ends").findings();
         assert!(asked.len() < 500);
@@ -700,7 +703,7 @@ fn arbitrary_answers_and_inputs_never_panic() {
         let _ = generic_ptr(s, ip("192.0.2.1"));
         let _ = check_helo_snapshot(s, ip("192.0.2.1"), &[s.to_string()], &HashMap::new());
         let _ = check_mx_snapshot(s, &HashMap::new());
-        let _ = crate::domain_check::check_domain_snapshot(s, &config, &HashMap::new());
+        let _ = crate::checks::domain::check_domain_snapshot(s, &config, &HashMap::new());
     }
 }
 

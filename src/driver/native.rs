@@ -2,7 +2,7 @@
 //! queries sent in parallel on threads, answers handed to the analysis as they arrive.
 
 use crate::dns::{Answer, DnsError, Question, Resolver, wire};
-use crate::lookups::Session;
+use crate::engine::lookups::Session;
 use std::sync::mpsc;
 use std::time::Duration;
 

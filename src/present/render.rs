@@ -1,6 +1,6 @@
 //! The report as plain text, for the terminal and for pasting into a ticket.
 
-use crate::date::{format_duration, format_utc};
+use crate::parse::date::{format_duration, format_utc};
 use crate::report::{Report, Severity};
 use std::fmt::Write;
 
@@ -309,8 +309,8 @@ fn group_title(area: &str) -> &'static str {
 }
 
 /// The diagnosis block: what happened, then each cause with its fix.
-pub fn diagnosis(out: &mut String, d: &crate::diagnosis::Diagnosis) {
-    use crate::diagnosis::{Certainty, Party};
+pub fn diagnosis(out: &mut String, d: &crate::interpret::diagnosis::Diagnosis) {
+    use crate::interpret::diagnosis::{Certainty, Party};
     let _ = writeln!(out, "Diagnosis\n  {}", d.headline);
     for (i, c) in d.causes.iter().enumerate() {
         let certainty = match c.certainty {
@@ -344,8 +344,8 @@ pub fn diagnosis(out: &mut String, d: &crate::diagnosis::Diagnosis) {
 }
 
 /// The live authentication section.
-fn live_auth(out: &mut String, auth: &crate::live::LiveAuth) {
-    use crate::live::CheckState;
+fn live_auth(out: &mut String, auth: &crate::interpret::live::LiveAuth) {
+    use crate::interpret::live::CheckState;
     let _ = writeln!(out, "\nAuthentication, checked now");
     let spf = &auth.spf;
     match spf.state {
@@ -386,7 +386,7 @@ fn live_auth(out: &mut String, auth: &crate::live::LiveAuth) {
                 let _ = writeln!(
                     out,
                     "  With no SPF record, a receiver guessing \"{}\" would get {}.",
-                    crate::spf::GUESS_RECORD,
+                    crate::checks::spf::GUESS_RECORD,
                     g.result.as_str()
                 );
             }
@@ -462,7 +462,7 @@ fn live_auth(out: &mut String, auth: &crate::live::LiveAuth) {
 }
 
 /// An SPF result with its trace, indented.
-pub fn spf_outcome(out: &mut String, o: &crate::spf::SpfOutcome, indent: &str) {
+pub fn spf_outcome(out: &mut String, o: &crate::checks::spf::SpfOutcome, indent: &str) {
     let _ = writeln!(
         out,
         "{indent}Result: {} for {}. {}",
@@ -498,8 +498,11 @@ pub fn spf_outcome(out: &mut String, o: &crate::spf::SpfOutcome, indent: &str) {
 }
 
 /// A domain's DMARC policy and what it means.
-pub fn dmarc_text(d: &crate::dmarc::Discovery, lint: &[crate::dmarc::DmarcLint]) -> String {
-    use crate::dmarc::{AlignmentMode, DiscoveryStatus, Policy};
+pub fn dmarc_text(
+    d: &crate::checks::dmarc::Discovery,
+    lint: &[crate::checks::dmarc::DmarcLint],
+) -> String {
+    use crate::checks::dmarc::{AlignmentMode, DiscoveryStatus, Policy};
     let mut out = String::new();
     let policy_word = |p: Policy| match p {
         Policy::None => "none (monitor only: nothing is done to failing mail)",
@@ -560,7 +563,7 @@ pub fn dmarc_text(d: &crate::dmarc::Discovery, lint: &[crate::dmarc::DmarcLint])
 }
 
 /// The domain check as text: what is wrong first, then the records.
-pub fn domain_text(r: &crate::domain_run::DomainCheckReport) -> String {
+pub fn domain_text(r: &crate::engine::domain_run::DomainCheckReport) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "Mail set-up of {}", r.domain);
     let problems = r
@@ -597,7 +600,7 @@ pub fn domain_text(r: &crate::domain_run::DomainCheckReport) -> String {
         let _ = writeln!(
             out,
             "\nSPF, evaluated in full against {} (an address no record lists, so that every term is looked up; the result only shows how the record ends):",
-            crate::domain_run::PROBE_IP
+            crate::engine::domain_run::PROBE_IP
         );
         spf_outcome(&mut out, o, "  ");
     }

@@ -351,10 +351,9 @@ pub fn diagnose(report: &Report) -> Diagnosis {
     let outcome = outcome(report);
     // A bounce without the returned message: its own headers are the bouncing server's, so
     // only the bounce's findings say anything about the customer's message.
-    let bounce_only = report
-        .bounce
-        .as_ref()
-        .is_some_and(|b| b.original.is_none() && b.kind != crate::bounce::BounceKind::AutoReply);
+    let bounce_only = report.bounce.as_ref().is_some_and(|b| {
+        b.original.is_none() && b.kind != crate::checks::bounce::BounceKind::AutoReply
+    });
     let mut causes: Vec<(u8, Cause)> = report
         .findings
         .iter()
@@ -503,12 +502,12 @@ fn dynamic_fix_lists(report: &Report, code: &str) -> Option<String> {
     match code {
         "blocklist.ip.listed" | "blocklist.domain.listed" => {
             let rep = report.reputation.as_ref()?;
-            let listed: Vec<&crate::reputation::ListResult> = rep
+            let listed: Vec<&crate::checks::reputation::ListResult> = rep
                 .blocklists
                 .iter()
                 .flat_map(|b| b.lists.iter())
                 .chain(rep.domain_lists.iter().flat_map(|d| d.lists.iter()))
-                .filter(|l| l.status == crate::reputation::ListStatus::Listed)
+                .filter(|l| l.status == crate::checks::reputation::ListStatus::Listed)
                 .collect();
             let first = listed.first()?;
             Some(format!(
@@ -531,7 +530,7 @@ fn dynamic_fix_lists(report: &Report, code: &str) -> Option<String> {
 
 fn outcome(report: &Report) -> Outcome {
     if let Some(b) = &report.bounce {
-        use crate::bounce::{BounceKind, RefusedBy};
+        use crate::checks::bounce::{BounceKind, RefusedBy};
         match b.kind {
             BounceKind::Bounce if b.refused_by == RefusedBy::SenderServerAtSend => {
                 return Outcome::Rejected;
@@ -554,7 +553,10 @@ fn outcome(report: &Report) -> Outcome {
 
 /// The rules that added the most to the scores of the filters that said spam.
 fn spam_rules(report: &Report) -> Option<(u8, Cause)> {
-    let mut items: Vec<(&crate::spam::SpamVerdict, &crate::spam::SpamItem)> = report
+    let mut items: Vec<(
+        &crate::checks::spam::SpamVerdict,
+        &crate::checks::spam::SpamItem,
+    )> = report
         .spam
         .iter()
         .filter(|v| v.is_spam == Some(true))
@@ -575,7 +577,7 @@ fn spam_rules(report: &Report) -> Option<(u8, Cause)> {
             format!(
                 "{} (+{})",
                 i.code,
-                crate::spam::fmt_num(i.score.unwrap_or(0.0))
+                crate::checks::spam::fmt_num(i.score.unwrap_or(0.0))
             )
         })
         .collect();

@@ -2,12 +2,30 @@ use super::*;
 use crate::dns::zone::MemoryResolver;
 use crate::dns::{Answer, DnsError, evaluate};
 
-const SIGNED: &str = include_str!("../../tests/samples/dkim-signed.eml");
-const TAMPERED: &str = include_str!("../../tests/samples/dkim-tampered.eml");
-const SIMPLE_LENGTH: &str = include_str!("../../tests/dkim/simple-length.eml");
-const SHA1: &str = include_str!("../../tests/dkim/rsa-sha1.eml");
-const SHORT_KEY: &str = include_str!("../../tests/dkim/short-key.eml");
-const ZONE: &str = include_str!("../../tests/zones/dkim.zone");
+const SIGNED: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/samples/dkim-signed.eml"
+));
+const TAMPERED: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/samples/dkim-tampered.eml"
+));
+const SIMPLE_LENGTH: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/dkim/simple-length.eml"
+));
+const SHA1: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/dkim/rsa-sha1.eml"
+));
+const SHORT_KEY: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/dkim/short-key.eml"
+));
+const ZONE: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/zones/dkim.zone"
+));
 /// The public key of tests/keys/dkim-mt2026.pem, base64 DER.
 const MT2026: &str = "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAqG9cD86jAr8lbNk0orH4aZWIN8LLt2SYZNF7gHQuvHSoyBOLlXFcI+VjVlKJkGWlkItyTHI5OrE5+zX3NlJY71aeZhnn4yHBo6kJWorTEs2rk2q8kUTLrvj/7eL83zbTqfWsvpfS5aFPORVqpICAjGXYK8UNkWEOGRfTYQmisZq5N/NfsLSIAp7VQPafClTGLE5YoDouCz5knvxqRHtzV2Ic4e17HcG7CHBAXaUY2dkt6dmucn54Y7Aobl5zSy1PalvlMyx00nzC52h+JI8L4e6TKP5QY4j71dH2cGdQAzirHy3Cd0GnWkZT4mpemjXVSiU1BZTY83jX7oHzKLN0mwIDAQAB";
 /// The public key of tests/keys/rsa-512.pem.

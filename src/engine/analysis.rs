@@ -25,14 +25,14 @@
 //! Every question goes out once per analysis, however many checks need it, and the number of
 //! questions is capped by [`Options::max_queries`], so no input can make it query without end.
 
-use crate::date;
 use crate::dns::{Answer, DnsError, Query, QueryId, Question, RData, Rcode};
-use crate::domain::org_domain;
-use crate::input::{self, Field, Normalized};
-use crate::ip::{self, IpClass};
-use crate::lookups::{LookupState, LookupTable};
-use crate::received;
+use crate::engine::lookups::{LookupState, LookupTable};
+use crate::parse::date;
+use crate::parse::input::{self, Field, Normalized};
+use crate::parse::received;
 use crate::report::*;
+use crate::vocab::domain::org_domain;
+use crate::vocab::ip::{self, IpClass};
 use std::net::IpAddr;
 
 /// How an analysis runs.
@@ -47,9 +47,9 @@ pub struct Options {
     pub max_queries: usize,
     /// A platform charset decoder for RFC 2047 words (the browser's TextDecoder in the wasm
     /// build); None uses mail-parser's tables alone. A pure function: it does no I/O.
-    pub charset_decoder: Option<crate::rfc2047::CharsetDecoder>,
+    pub charset_decoder: Option<crate::parse::rfc2047::CharsetDecoder>,
     /// Which blocklists to ask (beyond the defaults) and a Spamhaus DQS key.
-    pub blocklists: crate::reputation::BlocklistConfig,
+    pub blocklists: crate::checks::reputation::BlocklistConfig,
 }
 
 impl Default for Options {
@@ -59,7 +59,7 @@ impl Default for Options {
             query_timeout_ms: 5_000,
             max_queries: 100,
             charset_decoder: None,
-            blocklists: crate::reputation::BlocklistConfig::default(),
+            blocklists: crate::checks::reputation::BlocklistConfig::default(),
         }
     }
 }
@@ -81,16 +81,16 @@ pub struct Analysis {
     sending_ip: Option<SendingIp>,
     headers: Vec<HeaderEntry>,
     recorded_auth: Vec<RecordedAuth>,
-    recorded_spf: Vec<crate::recorded::ReceivedSpf>,
-    arc: Option<crate::recorded::ArcChain>,
-    sender: crate::sender::SenderFacts,
-    spam: Vec<crate::spam::SpamVerdict>,
+    recorded_spf: Vec<crate::parse::recorded::ReceivedSpf>,
+    arc: Option<crate::parse::recorded::ArcChain>,
+    sender: crate::checks::sender::SenderFacts,
+    spam: Vec<crate::checks::spam::SpamVerdict>,
     findings: Vec<Finding>,
     dns: LookupTable,
-    auth_inputs: crate::live::AuthInputs,
-    auth: crate::live::LiveAuth,
-    reputation: crate::live::Reputation,
-    bounce: Option<crate::bounce::BounceReport>,
+    auth_inputs: crate::interpret::live::AuthInputs,
+    auth: crate::interpret::live::LiveAuth,
+    reputation: crate::interpret::live::Reputation,
+    bounce: Option<crate::checks::bounce::BounceReport>,
 }
 
 impl Analysis {
@@ -99,14 +99,14 @@ impl Analysis {
     pub fn new(input: &[u8], now_ms: i64, options: Options) -> Analysis {
         let mut normalized = input::normalize(input);
         // The bounce reader runs only when the header fields say the paste could be one.
-        let bounce = crate::bounce::may_be_report(
+        let bounce = crate::checks::bounce::may_be_report(
             normalized
                 .fields
                 .iter()
                 .map(|f| (f.name.as_str(), f.value.as_str())),
         )
-        .then(|| crate::bounce::analyze(input))
-        .filter(|b| b.kind != crate::bounce::BounceKind::NotBounce);
+        .then(|| crate::checks::bounce::analyze(input))
+        .filter(|b| b.kind != crate::checks::bounce::BounceKind::NotBounce);
         let mut attached_note: Option<Finding> = None;
         if let Some(original) = bounce
             .as_ref()
@@ -169,24 +169,24 @@ impl Analysis {
             recorded_auth: Vec::new(),
             recorded_spf: Vec::new(),
             arc: None,
-            sender: crate::sender::SenderFacts::default(),
+            sender: crate::checks::sender::SenderFacts::default(),
             spam: Vec::new(),
             findings: Vec::new(),
             dns: LookupTable::new(live, max_queries, timeout_ms),
-            auth_inputs: crate::live::AuthInputs::default(),
-            auth: crate::live::LiveAuth::default(),
-            reputation: crate::live::Reputation::default(),
+            auth_inputs: crate::interpret::live::AuthInputs::default(),
+            auth: crate::interpret::live::LiveAuth::default(),
+            reputation: crate::interpret::live::Reputation::default(),
             bounce,
         };
         analysis.findings.extend(attached_note);
         analysis.read_input(&normalized);
         analysis.auth_inputs = analysis.auth_inputs();
         if analysis.options.live {
-            analysis.auth_inputs.dkim = Some(std::sync::Arc::new(crate::dkim::DkimMessage::new(
-                &normalized,
-            )));
+            analysis.auth_inputs.dkim = Some(std::sync::Arc::new(
+                crate::checks::dkim::DkimMessage::new(&normalized),
+            ));
             if let Some(body) = &normalized.body {
-                for d in crate::reputation::link_domains(body, 20) {
+                for d in crate::checks::reputation::link_domains(body, 20) {
                     if !analysis.auth_inputs.listed_domains.contains(&d) {
                         analysis.auth_inputs.listed_domains.push(d);
                     }
@@ -250,7 +250,7 @@ impl Analysis {
     }
 }
 
-impl crate::lookups::Session for Analysis {
+impl crate::engine::lookups::Session for Analysis {
     type Output = Report;
     fn poll_queries(&mut self) -> Vec<Query> {
         Analysis::poll_queries(self)
@@ -275,10 +275,13 @@ impl Analysis {
             self.want(Question::reverse(sending.ip));
         }
         for _ in 0..64 {
-            let (auth, mut need) = crate::live::evaluate(&self.auth_inputs, &self.dns);
+            let (auth, mut need) = crate::interpret::live::evaluate(&self.auth_inputs, &self.dns);
             self.auth = auth;
-            self.reputation =
-                crate::live::evaluate_reputation(&self.auth_inputs, &self.dns, &mut need);
+            self.reputation = crate::interpret::live::evaluate_reputation(
+                &self.auth_inputs,
+                &self.dns,
+                &mut need,
+            );
             if !self.dns.want_all(need) {
                 break;
             }
@@ -286,12 +289,12 @@ impl Analysis {
     }
 
     /// What the live checks need from the message.
-    fn auth_inputs(&self) -> crate::live::AuthInputs {
+    fn auth_inputs(&self) -> crate::interpret::live::AuthInputs {
         let hop = self
             .sending_ip
             .as_ref()
             .and_then(|s| self.hops.iter().find(|h| h.number == s.hop));
-        crate::live::AuthInputs {
+        crate::interpret::live::AuthInputs {
             live: self.options.live,
             ip: self.sending_ip.as_ref().map(|s| s.ip),
             helo: hop
@@ -299,7 +302,7 @@ impl Analysis {
                 .filter(|h| !h.starts_with('['))
                 .unwrap_or_default(),
             receiver: hop.and_then(|h| h.by.clone()).unwrap_or_default(),
-            mail_from: crate::live::mail_from(
+            mail_from: crate::interpret::live::mail_from(
                 self.message.return_path.as_deref(),
                 &self.recorded_auth,
                 &self.recorded_spf,
@@ -377,11 +380,11 @@ impl Analysis {
             .iter()
             .map(|f| {
                 let value = f.unfolded();
-                let decoded = crate::rfc2047::decode(value, self.options.charset_decoder);
+                let decoded = crate::parse::rfc2047::decode(value, self.options.charset_decoder);
                 HeaderEntry {
                     name: f.name.clone(),
                     decoded: (decoded != value).then(|| shorten(&decoded, MAX_VALUE)),
-                    explanation: crate::header_info::explain(&f.name).map(str::to_string),
+                    explanation: crate::parse::header_info::explain(&f.name).map(str::to_string),
                     value: shorten(value, MAX_VALUE),
                     line: f.line,
                 }
@@ -391,7 +394,7 @@ impl Analysis {
         self.read_received(&normalized.fields);
         self.read_recorded_auth(&normalized.fields);
         self.read_other_records(&normalized.fields);
-        let (facts, findings) = crate::sender::check(
+        let (facts, findings) = crate::checks::sender::check(
             normalized
                 .fields
                 .iter()
@@ -401,7 +404,7 @@ impl Analysis {
         );
         self.sender = facts;
         self.findings.extend(findings);
-        self.spam = crate::spam::read(
+        self.spam = crate::checks::spam::read(
             normalized
                 .fields
                 .iter()
@@ -440,7 +443,7 @@ impl Analysis {
         for field in fields {
             let value = field.unfolded();
             if field.is("Received-SPF") {
-                match crate::recorded::parse_received_spf(value, field.line) {
+                match crate::parse::recorded::parse_received_spf(value, field.line) {
                     Some(mut spf) => {
                         spf.trusted = positioned(field.line);
                         if spf.trusted
@@ -466,19 +469,19 @@ impl Analysis {
                 }
                 continue;
             }
-            if let Some((_, method)) = crate::recorded::PROVIDER_RESULTS
+            if let Some((_, method)) = crate::parse::recorded::PROVIDER_RESULTS
                 .iter()
                 .find(|(name, _)| field.is(name))
-                && let Some(result) = crate::recorded::provider_result(value)
+                && let Some(result) = crate::parse::recorded::provider_result(value)
             {
                 let trusted = positioned(field.line);
                 self.recorded_auth.push(RecordedAuth {
                     field: field.name.clone(),
                     line: field.line,
                     arc_instance: None,
-                    parsed: crate::authres::AuthResults {
+                    parsed: crate::parse::authres::AuthResults {
                         authserv_id: String::new(),
-                        results: vec![crate::authres::MethodResult {
+                        results: vec![crate::parse::authres::MethodResult {
                             method: (*method).to_string(),
                             result,
                             comments: vec![shorten(value, 512)],
@@ -495,7 +498,7 @@ impl Analysis {
                 });
             }
         }
-        let arc = crate::recorded::arc_chain(
+        let arc = crate::parse::recorded::arc_chain(
             fields
                 .iter()
                 .filter(|f| f.name.len() > 4 && f.name[..4].eq_ignore_ascii_case("arc-"))
@@ -552,7 +555,7 @@ impl Analysis {
             } else {
                 (None, unfolded)
             };
-            let parsed = crate::authres::parse(body);
+            let parsed = crate::parse::authres::parse(body);
             let org = org_domain(&parsed.authserv_id);
             let above_entry = boundary_line.is_none_or(|line| field.line < line);
             let (trusted, trust_reason) = if self.hops.is_empty() {
@@ -652,15 +655,15 @@ impl Analysis {
     fn read_summary(&mut self, normalized: &Normalized) {
         let field = |name: &str| normalized.fields.iter().find(|f| f.is(name));
         let platform = self.options.charset_decoder;
-        let mailbox = |m: crate::address::ParsedMailbox| Mailbox {
+        let mailbox = |m: crate::parse::address::ParsedMailbox| Mailbox {
             name: m.name,
             address: m.address,
         };
         if let Some(f) = field("From") {
-            self.message.from = crate::address::first(&f.value, platform).map(mailbox);
+            self.message.from = crate::parse::address::first(&f.value, platform).map(mailbox);
         }
         if let Some(f) = field("To") {
-            self.message.to = crate::address::parse_list(&f.value, platform)
+            self.message.to = crate::parse::address::parse_list(&f.value, platform)
                 .into_iter()
                 .take(50)
                 .map(mailbox)
@@ -677,7 +680,7 @@ impl Analysis {
         // where there is one (the browser's TextDecoder in the wasm build).
         self.message.subject = field("Subject").map(|f| {
             shorten(
-                crate::rfc2047::decode(f.unfolded(), platform).trim(),
+                crate::parse::rfc2047::decode(f.unfolded(), platform).trim(),
                 MAX_VALUE,
             )
         });
@@ -686,7 +689,10 @@ impl Analysis {
             if raw.contains("=?")
                 && let Some(name) = raw_display_name(raw, from.address.as_deref())
             {
-                from.name = Some(shorten(&crate::rfc2047::decode(&name, platform), 1024));
+                from.name = Some(shorten(
+                    &crate::parse::rfc2047::decode(&name, platform),
+                    1024,
+                ));
             }
         }
         // Only the Return-Path field itself: mail-parser's return_address() falls back to
@@ -987,14 +993,16 @@ impl Analysis {
                 evidence: Vec::new(),
             });
         }
-        findings.extend(crate::live::findings(&self.auth));
+        findings.extend(crate::interpret::live::findings(&self.auth));
         if self.reputation.fcrdns.is_some() {
             // The forward-confirmed reverse DNS check says it better (and with the same codes).
             findings.retain(|f| !f.code.starts_with("rdns."));
         }
-        findings.extend(crate::live::reputation_findings(&self.reputation));
+        findings.extend(crate::interpret::live::reputation_findings(
+            &self.reputation,
+        ));
         if let Some(b) = &self.bounce {
-            findings.extend(crate::live::bounce_findings(b));
+            findings.extend(crate::interpret::live::bounce_findings(b));
         }
         findings.sort_by_key(|f| f.severity);
         let mut report = Report {
@@ -1022,15 +1030,15 @@ impl Analysis {
             findings,
             dns: self.dns.into_exchanges(),
         };
-        crate::lookups::mask_secret(
+        crate::engine::lookups::mask_secret(
             &mut report.dns,
             self.options.blocklists.spamhaus_dqs_key.as_deref(),
         );
         let mut auth = self.auth;
-        auth.comparison = crate::live::compare(&report, &auth);
+        auth.comparison = crate::interpret::live::compare(&report, &auth);
         report.auth = Some(auth);
         report.reputation = Some(self.reputation);
-        report.diagnosis = Some(crate::diagnosis::diagnose(&report));
+        report.diagnosis = Some(crate::interpret::diagnosis::diagnose(&report));
         report
     }
 

@@ -237,7 +237,7 @@ pub(crate) fn mx_eval(domain: &str, ctx: &mut Ctx) -> MxCheck {
                 "A null MX (\".\") mixed with other MX records; RFC 7505 allows it only alone."
                     .into(),
             );
-        } else if crate::ip::parse_ip(&exchange).is_some() {
+        } else if crate::vocab::ip::parse_ip(&exchange).is_some() {
             host.problem = Some(format!(
                 "The MX record gives an IP address ({exchange}) instead of a host name; mail servers look it up as a name and fail. Use a name whose address record is that IP."
             ));

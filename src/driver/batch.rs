@@ -5,7 +5,7 @@
 //! (mboxrd: one `>` removed); a maildir is a folder with `cur/` and/or `new/`; any other folder
 //! is walked for `.eml` files (depth and count bounded).
 
-use crate::bounce::{self, BounceKind};
+use crate::checks::bounce::{self, BounceKind};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, BufReader, IsTerminal, Write};

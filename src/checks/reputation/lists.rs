@@ -517,7 +517,7 @@ pub(crate) fn ip_eval(ip: IpAddr, config: &BlocklistConfig, ctx: &mut Ctx) -> Ip
         .filter(|k| key_ok(k))
         .map(str::to_ascii_lowercase);
     let shown = ip.to_string();
-    let public = crate::ip::classify(ip).can_be_sender();
+    let public = crate::vocab::ip::classify(ip).can_be_sender();
     let item = reversed(ip);
     let lists = plans(config, ListKind::Ip)
         .iter()
@@ -575,7 +575,7 @@ pub(crate) fn domains_eval(
         let Some(host) = host_name(domain) else {
             continue;
         };
-        let org = crate::domain::org_domain(&host).unwrap_or(host);
+        let org = crate::vocab::domain::org_domain(&host).unwrap_or(host);
         if !seen.contains(&org) {
             seen.push(org);
         }

@@ -18,9 +18,9 @@ pub mod canon;
 mod key;
 pub mod rsa;
 
+use crate::checks::sender::{DkimSignature, parse_dkim_signature};
 use crate::dns::{Answers, Question, Rcode, RecordType, Step};
-use crate::input::Normalized;
-use crate::sender::{DkimSignature, parse_dkim_signature};
+use crate::parse::input::Normalized;
 use canon::Canon;
 use serde::{Deserialize, Serialize};
 use sha2::Digest;
@@ -206,7 +206,7 @@ fn digest(hash: rsa::Hash, data: &[u8]) -> Vec<u8> {
 }
 
 /// A header field's raw text: `name:value`, folded lines joined with CRLF.
-fn raw(field: &crate::input::Field) -> String {
+fn raw(field: &crate::parse::input::Field) -> String {
     format!("{}:{}", field.name, field.value.replace('\n', "\r\n"))
 }
 
@@ -345,7 +345,7 @@ impl DkimMessage {
 
     /// Reads pasted bytes and prepares them (see [`DkimMessage::new`]).
     pub fn parse(input: &[u8]) -> DkimMessage {
-        DkimMessage::new(&crate::input::normalize(input))
+        DkimMessage::new(&crate::parse::input::normalize(input))
     }
 
     /// The number of signatures prepared.
@@ -435,7 +435,7 @@ pub fn verify_all(
 }
 
 fn date(seconds: i64) -> String {
-    crate::date::format_utc(seconds.saturating_mul(1000))
+    crate::parse::date::format_utc(seconds.saturating_mul(1000))
 }
 
 /// Remarks that need no DNS: weak hash, body length limit, expiry, future signing time.

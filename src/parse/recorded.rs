@@ -69,7 +69,7 @@ fn leading_word(value: &str) -> String {
 
 /// Parses the value of a Received-SPF field. None when it does not start with a result word.
 pub fn parse_received_spf(value: &str, line: u32) -> Option<ReceivedSpf> {
-    let value = crate::input::breaks_to_spaces(value);
+    let value = crate::parse::input::breaks_to_spaces(value);
     let trimmed = value.trim_start();
     let word = leading_word(trimmed);
     if !RESULT_WORDS[..7].contains(&word.as_str()) {

@@ -9,7 +9,7 @@ pub fn org_domain(host: &str) -> Option<String> {
     let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
     if host.is_empty()
         || host.starts_with('[')
-        || crate::ip::parse_ip(&host).is_some()
+        || crate::vocab::ip::parse_ip(&host).is_some()
         || !host.contains('.')
     {
         return None;

@@ -1,0 +1,5 @@
+//! The sans-IO sessions: the lookup table, the analysis of a paste, the domain check run.
+
+pub mod analysis;
+pub mod domain_run;
+pub mod lookups;

@@ -1,0 +1,4 @@
+//! What the checks mean together: the live checks wired to one message, then versus now, the diagnosis.
+
+pub mod diagnosis;
+pub mod live;

@@ -1,0 +1,3 @@
+//! Reports rendered for people: plain text.
+
+pub mod render;

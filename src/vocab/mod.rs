@@ -1,0 +1,4 @@
+//! Vocabulary every layer shares: text helpers, findings, IP addresses and domain names.
+
+pub mod domain;
+pub mod ip;
