@@ -243,7 +243,7 @@ mod cli {
                 .find(|(n, _)| n == name)
                 .map(|(_, v)| v.clone())
         };
-        let ip: std::net::IpAddr = get("--ip")
+        let ip: core::net::IpAddr = get("--ip")
             .ok_or("spf needs --ip")?
             .parse()
             .map_err(|_| "--ip takes an IPv4 or IPv6 address".to_string())?;

@@ -29,6 +29,7 @@
 //! (RFC 7489 section 7.1).
 
 use crate::dns::{Answers, Question, RData, Rcode, RecordType, Step, normalize_name};
+use crate::vocab::text::clip;
 use serde::{Deserialize, Serialize};
 
 /// Bytes of a record's text that are parsed; the rest is ignored (and said so).
@@ -216,25 +217,13 @@ fn is_wsp(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\r' | '\n')
 }
 
-/// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
-fn cut(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut end = max;
-    while end > 0 && !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    s.get(..end).unwrap_or("")
-}
-
 /// Parses a DMARC record. Err when the text does not begin with `v=DMARC1` (exactly that
 /// value; the tag name in any case, spaces around `=` allowed): receivers discard such TXT
 /// records. Otherwise Ok, with any syntax and value errors listed in `errors`; tags that are
 /// invalid are left unset and the rest is still used, as receivers do.
 pub fn parse_record(text: &str) -> Result<DmarcRecord, NotDmarc> {
     let full = text;
-    let text = cut(text, MAX_RECORD_BYTES);
+    let text = clip(text, MAX_RECORD_BYTES);
     let version = text
         .split(';')
         .next()
@@ -244,7 +233,7 @@ pub fn parse_record(text: &str) -> Result<DmarcRecord, NotDmarc> {
     if version != Some("DMARC1") {
         return Err(NotDmarc {
             reason: match version {
-                Some(v) => format!("the version is \"{}\", not exactly \"DMARC1\"", cut(v, 40)),
+                Some(v) => format!("the version is \"{}\", not exactly \"DMARC1\"", clip(v, 40)),
                 None => "it does not begin with v=DMARC1".to_string(),
             },
         });
@@ -307,7 +296,7 @@ pub fn parse_record(text: &str) -> Result<DmarcRecord, NotDmarc> {
                 position: pos,
                 message: format!(
                     "\"{}\" has no \"=\": a tag is written name=value",
-                    cut(trimmed, 40)
+                    clip(trimmed, 40)
                 ),
             });
             continue;
@@ -319,7 +308,7 @@ pub fn parse_record(text: &str) -> Result<DmarcRecord, NotDmarc> {
         if !valid_name {
             record.errors.push(RecordError {
                 position: pos,
-                message: format!("\"{}\" is not a valid tag name", cut(&name, 40)),
+                message: format!("\"{}\" is not a valid tag name", clip(&name, 40)),
             });
             continue;
         }
@@ -350,7 +339,7 @@ pub fn parse_record(text: &str) -> Result<DmarcRecord, NotDmarc> {
 }
 
 fn set_tag(record: &mut DmarcRecord, name: &str, value: &str) -> Result<(), String> {
-    let shown = cut(value, 60);
+    let shown = clip(value, 60);
     match name {
         "v" => return Err("v= may only come first".to_string()),
         "p" | "sp" | "np" => {
@@ -412,7 +401,7 @@ fn set_tag(record: &mut DmarcRecord, name: &str, value: &str) -> Result<(), Stri
                 if valid_report_uri(uri) {
                     good.push(uri.to_string());
                 } else {
-                    bad.push(format!("\"{}\"", cut(uri, 60)));
+                    bad.push(format!("\"{}\"", clip(uri, 60)));
                 }
             }
             if name == "rua" {
@@ -874,7 +863,7 @@ pub fn discover(from_domain: &str, mode: DmarcMode, answers: &dyn Answers) -> St
     let Some(from) = clean_domain(from_domain) else {
         return Step::Done(Discovery {
             mode,
-            from_domain: normalize_name(cut(from_domain, 255)),
+            from_domain: normalize_name(clip(from_domain, 255)),
             status: DiscoveryStatus::InvalidDomain,
             policy_domain: None,
             record: None,
@@ -1416,7 +1405,7 @@ fn evaluate_mode(input: &DmarcInput, mode: DmarcMode, answers: &dyn Answers) -> 
         };
         alignment.push(AlignmentCheck {
             identifier: identifier.to_string(),
-            domain: normalize_name(cut(domain, 255)),
+            domain: normalize_name(clip(domain, 255)),
             mode,
             aligned,
             org_domain,

@@ -12,7 +12,7 @@ use crate::checks::reputation::{
     finding, host_name, lists, mx, sort_findings,
 };
 use crate::dns::{Answers, Question, RecordType, Step};
-use crate::report::{Finding, Severity};
+use crate::vocab::finding::{Finding, Severity};
 use serde::{Deserialize, Serialize};
 
 /// At most this many MX host addresses are checked on the blocklists.
@@ -97,7 +97,7 @@ pub fn tags(record: &str) -> Vec<Tag> {
         .take(24)
         .map(|(n, v)| Tag {
             name: n.trim().to_string(),
-            value: crate::checks::reputation::cap(v.trim(), 500),
+            value: crate::vocab::text::clip_ellipsis(v.trim(), 500),
         })
         .collect()
 }
@@ -161,7 +161,7 @@ fn policy(
             out.explanation = format!("No {what} record ({name}). {missing}");
         }
         [one] => {
-            out.record = Some(crate::checks::reputation::cap(one, 2000));
+            out.record = Some(crate::vocab::text::clip_ellipsis(one, 2000));
             out.tags = tags(one);
             (out.status, out.explanation) = match judge(&out.tags) {
                 Ok(text) => (RecordStatus::Valid, text),
@@ -189,7 +189,8 @@ fn valid_rua(value: &str) -> bool {
 }
 
 fn domain_eval(domain: &str, config: &BlocklistConfig, ctx: &mut Ctx) -> DomainReport {
-    let d = host_name(domain).unwrap_or_else(|| crate::checks::reputation::cap(domain.trim(), 255));
+    let d =
+        host_name(domain).unwrap_or_else(|| crate::vocab::text::clip_ellipsis(domain.trim(), 255));
     let mx = mx::mx_eval(&d, ctx);
     let mta_sts = policy(
         ctx,
@@ -353,6 +354,46 @@ mod tests {
             check_domain(domain, &BlocklistConfig::default(), a)
         });
         (result.expect("the check ends"), rounds)
+    }
+
+    #[test]
+    fn arbitrary_answers_and_names_never_panic() {
+        use crate::checks::reputation::tests::Junk;
+        use crate::checks::reputation::{ListKind, ListSpec};
+        let config = BlocklistConfig {
+            lists: vec![ListSpec {
+                zone: "x.test".into(),
+                kind: ListKind::Domain,
+            }],
+            spamhaus_dqs_key: Some("abcdefgh12".into()),
+            surbl: true,
+            uribl: true,
+            skip: Vec::new(),
+        };
+        for seed in 0..200u64 {
+            let r = Junk(std::cell::Cell::new(seed));
+            let (dc, asked) = evaluate(&r, 1, 500, |x| check_domain("m.test", &config, x));
+            let _ = dc.expect("ends").findings();
+            assert!(asked.len() < 500);
+        }
+        let long_dots = "a.".repeat(300);
+        let long_digits = "9".repeat(400);
+        let strange = [
+            "",
+            ".",
+            "..",
+            "[",
+            "[]",
+            "[IPv6:]",
+            "\u{e9}",
+            "a\u{0}b.test",
+            "-.-",
+            &long_dots,
+            &long_digits,
+        ];
+        for s in strange {
+            let _ = check_domain_snapshot(s, &config, &std::collections::HashMap::new());
+        }
     }
 
     #[test]

@@ -22,7 +22,7 @@ pub mod lists;
 pub mod mx;
 pub mod rdns;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use lists::{
     BlocklistConfig, DomainListing, IpReputation, ListKind, ListResult, ListSpec, ListStatus,
@@ -36,9 +36,10 @@ pub use rdns::{
 };
 
 use crate::dns::{Answer, Answers, Question, RData, Rcode, RecordType, Step};
-use crate::report::{Evidence, Finding, Severity};
+use crate::vocab::finding::{Evidence, Finding, Severity};
+use crate::vocab::text::clip_ellipsis;
+use core::net::IpAddr;
 use serde::{Deserialize, Serialize};
-use std::net::IpAddr;
 
 /// One DNS question a result is based on and a short form of what came back.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -215,25 +216,13 @@ fn short_answer(answer: &Answer) -> String {
             if answer.records.len() > 6 {
                 parts.push(format!("(+{} more)", answer.records.len() - 6));
             }
-            cap(&parts.join(", "), 300)
+            clip_ellipsis(&parts.join(", "), 300)
         }
         Rcode::NxDomain => "NXDOMAIN".into(),
         Rcode::ServFail => "SERVFAIL".into(),
         Rcode::Refused => "REFUSED".into(),
         Rcode::Other(code) => format!("rcode {code}"),
     }
-}
-
-/// At most `max` bytes of `text`, cut at a character boundary.
-pub(crate) fn cap(text: &str, max: usize) -> String {
-    if text.len() <= max {
-        return text.to_string();
-    }
-    let mut end = max;
-    while end > 0 && !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", text.get(..end).unwrap_or(""))
 }
 
 /// IPv4-mapped IPv6 addresses as IPv4; others unchanged.

@@ -30,8 +30,9 @@
 //! - ARC-Seal and ARC-Message-Signature;
 //! - a maintained list of every free mail domain: the list here holds the major ones.
 
-use crate::report::{Evidence, Finding, Severity};
 use crate::vocab::domain::org_domain;
+use crate::vocab::finding::{Evidence, Finding, Severity};
+use crate::vocab::text::clip;
 use serde::{Deserialize, Serialize};
 
 /// At most this many DKIM-Signature fields are examined.
@@ -1452,18 +1453,6 @@ fn compact(raw: &str, max: usize) -> String {
         out.push(c);
     }
     out
-}
-
-/// The longest prefix of `text` of at most `max` bytes that ends on a character boundary.
-fn clip(text: &str, max: usize) -> &str {
-    if text.len() <= max {
-        return text;
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    text.get(..end).unwrap_or_default()
 }
 
 /// RFC 5322 section 2.2.3 unfolding: line breaks removed, white space kept.

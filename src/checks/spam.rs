@@ -82,12 +82,9 @@ const MAX_TOKENS: usize = 4000;
 
 /// Copies at most [`MAX_TEXT`] bytes of `s`, trimmed, cut on a char boundary.
 fn clip(s: &str) -> String {
-    let s = s.trim();
-    let mut end = s.len().min(MAX_TEXT);
-    while end > 0 && !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    s.get(..end).unwrap_or("").trim_end().to_string()
+    crate::vocab::text::clip(s.trim(), MAX_TEXT)
+        .trim_end()
+        .to_string()
 }
 
 /// A finite number, ignoring a trailing `,` / `;`; None for anything else (NaN, inf, text).

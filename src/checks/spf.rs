@@ -24,8 +24,8 @@ mod parse;
 pub use eval::{GUESS_RECORD, check_guess, check_helo, check_host};
 pub use lint::{lint, lint_outcome, lint_strings};
 
+use core::net::IpAddr;
 use serde::{Deserialize, Serialize};
-use std::net::IpAddr;
 
 /// What the check is given: the connection and the SMTP identities.
 #[derive(Debug, Clone, PartialEq, Eq)]

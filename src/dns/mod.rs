@@ -10,9 +10,9 @@
 pub mod wire;
 pub mod zone;
 
+use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// A DNS record type the analysis can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -498,6 +498,45 @@ pub fn evaluate<T>(
                     return (None, answers);
                 }
             }
+        }
+    }
+}
+
+/// The state of a DNS question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum ExchangeStatus {
+    /// Waiting for an answer.
+    Pending,
+    /// Answered.
+    Answered,
+    /// Failed: see the error.
+    Error,
+}
+
+/// A DNS question the analysis asked and what came back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct DnsExchange {
+    /// The question.
+    #[serde(flatten)]
+    pub question: Question,
+    /// Its state.
+    pub status: ExchangeStatus,
+    /// The answer, when answered.
+    pub answer: Option<Answer>,
+    /// The error, when it failed.
+    pub error: Option<DnsError>,
+}
+
+impl DnsExchange {
+    /// The outcome, unless still pending.
+    pub fn outcome(&self) -> Option<Result<Answer, DnsError>> {
+        match (self.status, &self.answer, &self.error) {
+            (ExchangeStatus::Answered, Some(answer), _) => Some(Ok(answer.clone())),
+            (ExchangeStatus::Error, _, Some(error)) => Some(Err(error.clone())),
+            _ => None,
         }
     }
 }

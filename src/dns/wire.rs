@@ -11,7 +11,7 @@
 
 use super::{Answer, DnsError, Question, RData, Rcode, Record, RecordType};
 use base64::Engine;
-use std::net::{Ipv4Addr, Ipv6Addr};
+use core::net::{Ipv4Addr, Ipv6Addr};
 
 /// The largest response accepted (the DNS message size limit).
 pub const MAX_MESSAGE: usize = 65_535;

@@ -72,7 +72,7 @@ impl MemoryResolver {
 
     /// Answers the questions recorded in a report's DNS evidence exactly as they were answered.
     pub fn from_exchanges<'a>(
-        exchanges: impl IntoIterator<Item = &'a crate::report::DnsExchange>,
+        exchanges: impl IntoIterator<Item = &'a crate::dns::DnsExchange>,
     ) -> MemoryResolver {
         let mut resolver = MemoryResolver::new();
         for exchange in exchanges {

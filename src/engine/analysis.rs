@@ -32,8 +32,10 @@ use crate::parse::input::{self, Field, Normalized};
 use crate::parse::received;
 use crate::report::*;
 use crate::vocab::domain::org_domain;
+use crate::vocab::finding::{Evidence, Finding, Severity};
 use crate::vocab::ip::{self, IpClass};
-use std::net::IpAddr;
+use crate::vocab::text::shorten;
+use core::net::IpAddr;
 
 /// How an analysis runs.
 #[derive(Debug, Clone)]
@@ -88,8 +90,8 @@ pub struct Analysis {
     findings: Vec<Finding>,
     dns: LookupTable,
     auth_inputs: crate::interpret::live::AuthInputs,
-    auth: crate::interpret::live::LiveAuth,
-    reputation: crate::interpret::live::Reputation,
+    auth: crate::report::live::LiveAuth,
+    reputation: crate::report::live::Reputation,
     bounce: Option<crate::checks::bounce::BounceReport>,
 }
 
@@ -174,8 +176,8 @@ impl Analysis {
             findings: Vec::new(),
             dns: LookupTable::new(live, max_queries, timeout_ms),
             auth_inputs: crate::interpret::live::AuthInputs::default(),
-            auth: crate::interpret::live::LiveAuth::default(),
-            reputation: crate::interpret::live::Reputation::default(),
+            auth: crate::report::live::LiveAuth::default(),
+            reputation: crate::report::live::Reputation::default(),
             bounce,
         };
         analysis.findings.extend(attached_note);
@@ -1143,18 +1145,6 @@ fn evidence(field: &Field) -> Evidence {
     }
 }
 
-/// Shortens text to at most `max` bytes (on a character boundary), marking the cut.
-pub(crate) fn shorten(text: &str, max: usize) -> String {
-    if text.len() <= max {
-        return text.to_string();
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}… [{} bytes more]", &text[..end], text.len() - end)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1221,7 +1211,7 @@ mod tests {
             report
                 .dns
                 .iter()
-                .all(|d| d.status == ExchangeStatus::Answered)
+                .all(|d| d.status == crate::dns::ExchangeStatus::Answered)
         );
     }
 
@@ -1428,11 +1418,5 @@ ARC-Seal: i=1; a=rsa-sha256; cv=pass; d=sender.example; s=k; b=x\n";
             report.headers[0].value,
             "=?ISO-8859-1?Q?Andr=E9?= Pirard <pirard@example.be>"
         );
-    }
-
-    #[test]
-    fn shorten_respects_char_boundaries() {
-        let s = shorten("ééééé", 3);
-        assert!(s.starts_with('é') && s.contains("bytes more"));
     }
 }

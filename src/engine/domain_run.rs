@@ -3,9 +3,10 @@
 //! findings ordered by importance. The page's "Check a domain" and `mailtrace domain` both run
 //! this, so they show the same findings.
 
+use crate::dns::DnsExchange;
 use crate::dns::{Answer, Answers, DnsError, Query, QueryId, Question, RData, Rcode, RecordType};
 use crate::engine::lookups::{LookupTable, Session};
-use crate::report::{DnsExchange, Evidence, Finding, Severity};
+use crate::vocab::finding::{Evidence, Finding, Severity};
 use serde::{Deserialize, Serialize};
 
 /// The address the SPF record is evaluated against: a documentation address no record lists,
@@ -120,7 +121,7 @@ impl DomainAnalysis {
         let input = crate::checks::spf::SpfInput {
             ip: PROBE_IP
                 .parse()
-                .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED)),
+                .unwrap_or(core::net::IpAddr::V4(core::net::Ipv4Addr::UNSPECIFIED)),
             mail_from: format!("postmaster@{}", self.domain),
             helo: self.domain.clone(),
             receiver: "mailtrace".into(),

@@ -3,7 +3,7 @@
 //! the [`Answers`] view the checks are evaluated against.
 
 use crate::dns::{Answer, Answers, DnsError, Query, QueryId, Question};
-use crate::report::{DnsExchange, ExchangeStatus};
+use crate::dns::{DnsExchange, ExchangeStatus};
 use std::collections::HashMap;
 
 /// Where one question stands.

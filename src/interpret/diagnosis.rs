@@ -5,85 +5,13 @@
 //! its evidence and its fix, whose problem it is (the sender's setup or the receiver's choice)
 //! and whether it is certain (the receiver recorded it, or a live check showed it) or likely.
 
-use crate::report::{Evidence, Finding, Report, Severity};
-use serde::{Deserialize, Serialize};
-
-/// What happened to the message, as far as the pasted text shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// It reached the recipient's mailbox (the pasted headers are from the delivered copy).
-    Delivered,
-    /// It was delivered, but a spam filter marked it as spam.
-    Spam,
-    /// A server refused it during the SMTP conversation (the sender saw an error at once).
-    Rejected,
-    /// It was accepted, then returned to the sender in a bounce message.
-    Bounced,
-    /// Not delivered yet: a server keeps trying (a delay notice).
-    Delayed,
-    /// It was delivered, and a recipient reported it as spam (a feedback report).
-    Complaint,
-    /// The pasted text does not show what happened.
-    Unknown,
-}
-
-/// Whose setup a cause is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Party {
-    /// The sender's domain, server or provider: the sender can fix it.
-    Sender,
-    /// The receiving side's policy or filter: the sender can only adapt or ask.
-    Receiver,
-    /// Not clear from the evidence.
-    Unknown,
-}
-
-/// How sure the diagnosis is about a cause.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Certainty {
-    /// Recorded by the receiver, or shown by a live check.
-    Certain,
-    /// Inferred from the evidence; other explanations are possible.
-    Likely,
-}
-
-/// One cause, with what to do about it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct Cause {
-    /// The finding it comes from (its code).
-    pub code: String,
-    /// One line.
-    pub title: String,
-    /// The explanation.
-    pub detail: String,
-    /// What to do, in plain words.
-    pub fix: Option<String>,
-    /// How sure this is.
-    pub certainty: Certainty,
-    /// Whose setup it is about.
-    pub party: Party,
-    /// What it rests on: header lines, DNS answers.
-    pub evidence: Vec<Evidence>,
-}
-
-/// The answer at the top of a report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct Diagnosis {
-    /// What happened.
-    pub outcome: Outcome,
-    /// One sentence: what happened and the main reason.
-    pub headline: String,
-    /// The causes, most important first.
-    pub causes: Vec<Cause>,
-}
+use crate::report::Report;
+use crate::report::diagnosis::Cause;
+use crate::report::diagnosis::Certainty;
+use crate::report::diagnosis::Diagnosis;
+use crate::report::diagnosis::Outcome;
+use crate::report::diagnosis::Party;
+use crate::vocab::finding::{Evidence, Finding, Severity};
 
 /// Most causes listed; the rest stay in the findings.
 const MAX_CAUSES: usize = 8;
@@ -457,8 +385,8 @@ fn dynamic_fix(report: &Report, code: &str) -> Option<String> {
             let o = spf?;
             let ip = auth.spf.ip?;
             let mech = match ip {
-                std::net::IpAddr::V4(_) => "ip4",
-                std::net::IpAddr::V6(_) => "ip6",
+                core::net::IpAddr::V4(_) => "ip4",
+                core::net::IpAddr::V6(_) => "ip6",
             };
             Some(format!(
                 "The SPF record of {d} does not include the server that sent this message, {ip}. If that server (or the service it belongs to) sends mail for {d}, add `{mech}:{ip}` to the record at {d} (or the `include:` the service documents); if not, the message did not come from {d}'s own systems.",

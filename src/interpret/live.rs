@@ -5,129 +5,18 @@
 //! and the answers so far, run again whenever answers arrive. It returns the report section and
 //! the questions still needed.
 
-use crate::checks::spf::{self, SpfInput, SpfOutcome, SpfResult};
+use crate::checks::spf::{self, SpfInput, SpfResult};
 use crate::dns::{Answers, Question, Step};
-use crate::report::{Evidence, Finding, Report, Severity};
-use serde::{Deserialize, Serialize};
-use std::net::IpAddr;
-
-/// Where a live check stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum CheckState {
-    /// Waiting for DNS answers.
-    #[default]
-    Pending,
-    /// Finished.
-    Done,
-    /// Not run: see the note.
-    Skipped,
-}
-
-/// The SPF checks of one message.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct SpfReport {
-    /// Where the check stands.
-    pub state: CheckState,
-    /// Why it was skipped, or what was assumed.
-    pub note: Option<String>,
-    /// The sending IP checked (from the trust boundary).
-    pub ip: Option<IpAddr>,
-    /// The MAIL FROM address checked (empty for a bounce).
-    pub mail_from: String,
-    /// Where the MAIL FROM address was read.
-    pub mail_from_source: String,
-    /// The HELO name checked.
-    pub helo: String,
-    /// The result for the MAIL FROM identity (the one DMARC uses).
-    pub mail_from_result: Option<SpfOutcome>,
-    /// The result for the HELO identity.
-    pub helo_result: Option<SpfOutcome>,
-    /// With no SPF record: what a receiver's guess rule (`v=spf1 a mx ptr -all`) concludes.
-    pub guess: Option<SpfOutcome>,
-    /// Problems with the MAIL FROM domain's record.
-    pub lint: Vec<spf::SpfLint>,
-    /// What receivers configured in the usual ways would do with the MAIL FROM result.
-    pub policy: Vec<spf::PolicyRow>,
-}
-
-/// The DKIM signatures of one message, verified now.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct DkimReport {
-    /// Where the check stands.
-    pub state: CheckState,
-    /// Why it was skipped.
-    pub note: Option<String>,
-    /// One result per signature, in message order.
-    pub signatures: Vec<crate::checks::dkim::DkimOutcome>,
-}
-
-/// DMARC for the From domain, evaluated now from the live SPF and DKIM results.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct DmarcReport {
-    /// Where the check stands.
-    pub state: CheckState,
-    /// Why it was skipped, or what was assumed.
-    pub note: Option<String>,
-    /// The evaluation.
-    pub outcome: Option<crate::checks::dmarc::DmarcOutcome>,
-}
-
-/// Live checks now and the receiver's record then, side by side.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct Comparison {
-    /// "spf", "dkim" or "dmarc".
-    pub method: String,
-    /// What the receiver recorded when the message arrived.
-    pub then: String,
-    /// What the live check gives now.
-    pub now: String,
-    /// Whether they agree.
-    pub agree: bool,
-    /// What the difference most likely means, with its evidence.
-    pub explanation: String,
-}
-
-/// The live authentication section of a report.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct LiveAuth {
-    /// SPF for the MAIL FROM and HELO identities.
-    pub spf: SpfReport,
-    /// DKIM, each signature verified now.
-    pub dkim: DkimReport,
-    /// DMARC for the From domain.
-    pub dmarc: DmarcReport,
-    /// Live results against recorded ones.
-    pub comparison: Vec<Comparison>,
-}
-
-/// The sending server's reputation and the domains' DNS health, checked now.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct Reputation {
-    /// Where the checks stand (pending while any part waits).
-    pub state: CheckState,
-    /// Why they were skipped.
-    pub note: Option<String>,
-    /// The sending IP on the IP blocklists.
-    pub blocklists: Option<crate::checks::reputation::IpReputation>,
-    /// Forward-confirmed reverse DNS of the sending IP.
-    pub fcrdns: Option<crate::checks::reputation::Fcrdns>,
-    /// The HELO name the sending server gave.
-    pub helo: Option<crate::checks::reputation::HeloCheck>,
-    /// The sender domain's mail servers (where replies and bounces go).
-    pub sender_mx: Option<crate::checks::reputation::MxCheck>,
-    /// The recipient domain's mail servers.
-    pub recipient_mx: Option<crate::checks::reputation::MxCheck>,
-    /// The From, Return-Path, DKIM and link domains on the domain blocklists.
-    pub domain_lists: Vec<crate::checks::reputation::DomainListing>,
-}
+use crate::report::Report;
+use crate::report::live::CheckState;
+use crate::report::live::Comparison;
+use crate::report::live::DkimReport;
+use crate::report::live::DmarcReport;
+use crate::report::live::LiveAuth;
+use crate::report::live::Reputation;
+use crate::report::live::SpfReport;
+use crate::vocab::finding::{Evidence, Finding, Severity};
+use core::net::IpAddr;
 
 /// What the live checks need from the message, read once.
 #[derive(Debug, Clone, Default)]
@@ -446,7 +335,7 @@ pub fn findings(auth: &LiveAuth) -> Vec<Finding> {
                 text: format!(
                     "{} TXT \"{}\"",
                     o.domain,
-                    crate::engine::analysis::shorten(record, 400)
+                    crate::vocab::text::shorten(record, 400)
                 ),
             });
         }
@@ -579,7 +468,7 @@ fn dmarc_findings(dmarc: &DmarcReport, out: &mut Vec<Finding>) {
             line: None,
             text: format!(
                 "_dmarc.{domain} TXT \"{}\"",
-                crate::engine::analysis::shorten(&record.text, 300)
+                crate::vocab::text::shorten(&record.text, 300)
             ),
         });
     }
@@ -681,7 +570,7 @@ fn dkim_findings(dkim: &DkimReport, out: &mut Vec<Finding>) {
                     "{}._domainkey.{} TXT \"{}\"",
                     sig.selector,
                     sig.domain,
-                    crate::engine::analysis::shorten(&key.record, 200)
+                    crate::vocab::text::shorten(&key.record, 200)
                 ),
             });
         }
@@ -949,7 +838,7 @@ pub fn bounce_findings(b: &crate::checks::bounce::BounceReport) -> Vec<Finding> 
                 if let Some(d) = &r.diagnostic {
                     evidence.push(Evidence {
                         line: None,
-                        text: crate::engine::analysis::shorten(d, 400),
+                        text: crate::vocab::text::shorten(d, 400),
                     });
                 }
                 if let Some(list) = &r.blocklist {

@@ -23,11 +23,7 @@ pub struct ParsedMailbox {
 
 /// Reads the mailboxes of an address field value (folded or not).
 pub fn parse_list(value: &str, platform: Option<CharsetDecoder>) -> Vec<ParsedMailbox> {
-    let mut end = value.len().min(MAX_FIELD);
-    while !value.is_char_boundary(end) {
-        end -= 1;
-    }
-    let value = &value[..end];
+    let value = crate::vocab::text::clip(value, MAX_FIELD);
     let mut out = Vec::new();
     let mut current = Element::default();
     let mut chars = value.chars();

@@ -364,15 +364,7 @@ pub fn parse(value: &str) -> AuthResults {
 }
 
 fn snippet(text: &str) -> String {
-    let mut end = text.len().min(40);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    if end < text.len() {
-        format!("{}…", &text[..end])
-    } else {
-        text.to_string()
-    }
+    crate::vocab::text::clip_ellipsis(text, 40)
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@
 
 use crate::parse::date::{self, ParsedDate};
 use crate::vocab::ip::parse_ip;
-use std::net::IpAddr;
+use core::net::IpAddr;
 
 /// One Received field, parsed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -1,7 +1,8 @@
 //! The report as plain text, for the terminal and for pasting into a ticket.
 
 use crate::parse::date::{format_duration, format_utc};
-use crate::report::{Report, Severity};
+use crate::report::Report;
+use crate::vocab::finding::Severity;
 use std::fmt::Write;
 
 /// Renders a report as readable text.
@@ -213,7 +214,7 @@ pub fn text(report: &Report) -> String {
         let _ = writeln!(out, "\nFindings");
         // Grouped by area (the first part of the code), groups in order of their most serious
         // finding, as the page shows them.
-        let mut groups: Vec<(&str, Vec<&crate::report::Finding>)> = Vec::new();
+        let mut groups: Vec<(&str, Vec<&crate::vocab::finding::Finding>)> = Vec::new();
         for f in &report.findings {
             let title = group_title(f.code.split('.').next().unwrap_or(""));
             match groups.iter_mut().find(|(t, _)| *t == title) {
@@ -309,8 +310,8 @@ fn group_title(area: &str) -> &'static str {
 }
 
 /// The diagnosis block: what happened, then each cause with its fix.
-pub fn diagnosis(out: &mut String, d: &crate::interpret::diagnosis::Diagnosis) {
-    use crate::interpret::diagnosis::{Certainty, Party};
+pub fn diagnosis(out: &mut String, d: &crate::report::diagnosis::Diagnosis) {
+    use crate::report::diagnosis::{Certainty, Party};
     let _ = writeln!(out, "Diagnosis\n  {}", d.headline);
     for (i, c) in d.causes.iter().enumerate() {
         let certainty = match c.certainty {
@@ -344,8 +345,8 @@ pub fn diagnosis(out: &mut String, d: &crate::interpret::diagnosis::Diagnosis) {
 }
 
 /// The live authentication section.
-fn live_auth(out: &mut String, auth: &crate::interpret::live::LiveAuth) {
-    use crate::interpret::live::CheckState;
+fn live_auth(out: &mut String, auth: &crate::report::live::LiveAuth) {
+    use crate::report::live::CheckState;
     let _ = writeln!(out, "\nAuthentication, checked now");
     let spf = &auth.spf;
     match spf.state {

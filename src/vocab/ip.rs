@@ -4,8 +4,8 @@
 //! Registries (RFC 6890 and its updates). Documentation ranges (RFC 5737, RFC 3849) are kept
 //! apart: they are not routable, but examples and test messages use them as public addresses.
 
+use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use serde::{Deserialize, Serialize};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// What kind of address an IP is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,6 +3,7 @@ mod bounce_corpus;
 mod cli;
 mod dkim_corpus;
 mod dmarc_corpus;
+mod layers;
 mod mail_auth_crosscheck;
 mod received_corpus;
 mod reputation_doh;

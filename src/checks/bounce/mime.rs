@@ -76,11 +76,7 @@ pub fn squeeze(s: &str, max: usize) -> String {
             out.push(' ');
         }
         if out.len() + word.len() > max {
-            let mut end = max - out.len();
-            while end > 0 && !word.is_char_boundary(end) {
-                end -= 1;
-            }
-            out.push_str(&word[..end]);
+            out.push_str(crate::vocab::text::clip(word, max - out.len()));
             break;
         }
         out.push_str(word);

@@ -20,6 +20,7 @@ mod scan;
 pub use lists::Blocklist;
 pub use reason::Reason;
 
+use crate::vocab::text::clip;
 use serde::{Deserialize, Serialize};
 
 /// Longest diagnostic text kept per recipient (bytes).
@@ -324,7 +325,7 @@ pub fn analyze(input: &[u8]) -> BounceReport {
                     original = Some(OriginalMessage {
                         line: mime::line_of(&text, p.offset) + if p.verbatim { skipped } else { 0 },
                         headers_only: p.ctype.ends_with("headers"),
-                        text: cut(t, MAX_ORIGINAL),
+                        text: clip(t, MAX_ORIGINAL).to_string(),
                     });
                 }
             }
@@ -359,7 +360,7 @@ pub fn analyze(input: &[u8]) -> BounceReport {
             original = Some(OriginalMessage {
                 line,
                 headers_only: false,
-                text: cut(body_text.get(start..).unwrap_or(""), MAX_ORIGINAL),
+                text: clip(body_text.get(start..).unwrap_or(""), MAX_ORIGINAL).to_string(),
             });
         }
         bounce_text = body_text.get(..marker).unwrap_or(&body_text);
@@ -462,7 +463,7 @@ pub fn analyze(input: &[u8]) -> BounceReport {
             for (s, e) in scan::addresses(&x) {
                 raws.push(Raw {
                     address: x.get(s..e).unwrap_or("").to_ascii_lowercase(),
-                    context: cut(bounce_text, 4096),
+                    context: clip(bounce_text, 4096).to_string(),
                     ..Raw::default()
                 });
             }
@@ -485,7 +486,7 @@ pub fn analyze(input: &[u8]) -> BounceReport {
                 {
                     raws.push(Raw {
                         address: a,
-                        context: cut(bounce_text, 4096),
+                        context: clip(bounce_text, 4096).to_string(),
                         ..Raw::default()
                     });
                     if orig_to.is_empty() {
@@ -521,18 +522,6 @@ pub fn analyze(input: &[u8]) -> BounceReport {
         pasted_error,
         &subject,
     )
-}
-
-/// `s` cut to `max` bytes at a char boundary.
-fn cut(s: &str, max: usize) -> String {
-    if s.len() <= max {
-        return s.to_string();
-    }
-    let mut end = max;
-    while end > 0 && !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    s.get(..end).unwrap_or("").to_string()
 }
 
 /// HTML reduced to its text, roughly (tags dropped, block ends made line breaks); for bounces
@@ -985,7 +974,7 @@ fn auto_reply_report(
         format: Some("rfc3834".into()),
         summary: format!(
             "An automatic reply (\"{}\"), not a bounce: the message was delivered and the recipient's mailbox answered by itself, usually because they are away.",
-            cut(subject, 120)
+            clip(subject, 120)
         ),
         refused_by: RefusedBy::Unknown,
         reporting_mta: None,
@@ -1132,7 +1121,7 @@ fn case_facts(
             BounceKind::Bounce | BounceKind::Delay => top.value("to"),
             _ => None,
         })
-        .map(|v| cut(&v, 200));
+        .map(|v| clip(&v, 200).to_string());
     let recipients: Vec<String> = report
         .recipients
         .iter()
@@ -1142,11 +1131,11 @@ fn case_facts(
         .value("date")
         .or(arrival)
         .or_else(|| og("date"))
-        .map(|v| cut(&v, 100));
+        .map(|v| clip(&v, 100).to_string());
     let subject = og("subject")
         .or_else(|| top.value("subject"))
-        .map(|v| cut(&v, 200));
-    let message_id = og("message-id").map(|v| cut(&v, 200));
+        .map(|v| clip(&v, 200).to_string());
+    let message_id = og("message-id").map(|v| clip(&v, 200).to_string());
     let mut servers: Vec<String> = Vec::new();
     for s in report.reporting_mta.iter().chain(
         report
@@ -1155,7 +1144,7 @@ fn case_facts(
             .filter_map(|r| r.remote_mta.as_ref()),
     ) {
         if !servers.contains(s) && servers.len() < 10 {
-            servers.push(cut(s, 200));
+            servers.push(clip(s, 200).to_string());
         }
     }
     let mut text = String::new();
@@ -1182,7 +1171,7 @@ fn case_facts(
             v.push_str(&format!(" {s}"));
         }
         if let Some(d) = &r.diagnostic {
-            v.push_str(&format!(": {}", cut(d, 300)));
+            v.push_str(&format!(": {}", clip(d, 300)));
         }
         line(&format!("Result for {}", r.address), &v);
     }

@@ -21,6 +21,7 @@ pub mod rsa;
 use crate::checks::sender::{DkimSignature, parse_dkim_signature};
 use crate::dns::{Answers, Question, Rcode, RecordType, Step};
 use crate::parse::input::Normalized;
+use crate::vocab::text::clip;
 use canon::Canon;
 use serde::{Deserialize, Serialize};
 use sha2::Digest;
@@ -170,18 +171,6 @@ pub struct DkimMessage {
     prepared: Vec<Prepared>,
     /// DKIM-Signature fields beyond [`MAX_SIGNATURES`], not verified.
     pub left_out: usize,
-}
-
-/// Clips text at a character boundary.
-fn clip(text: &str, max: usize) -> &str {
-    if text.len() <= max {
-        return text;
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    text.get(..end).unwrap_or_default()
 }
 
 /// Base64 with white space removed and padding optional; None if not base64.

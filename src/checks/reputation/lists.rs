@@ -8,9 +8,9 @@
 
 use super::{Ctx, Got, Lookup, canonical_ip, evidence_of, finding, host_name};
 use crate::dns::{Answers, Question, RData, RecordType, Step};
-use crate::report::{Finding, Severity};
+use crate::vocab::finding::{Finding, Severity};
+use core::net::{IpAddr, Ipv4Addr};
 use serde::{Deserialize, Serialize};
-use std::net::{IpAddr, Ipv4Addr};
 
 /// What a list holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -468,7 +468,7 @@ fn ask_list(ctx: &mut Ctx, plan: &Plan, item: &str, shown: &str, canary: &str) -
                     result.reason = texts
                         .iter()
                         .find_map(|d| d.txt_joined())
-                        .map(|t| super::cap(&t, 300));
+                        .map(|t| crate::vocab::text::clip_ellipsis(&t, 300));
                     result.evidence.push(ctx.lookup(&qt));
                 }
                 let meanings: Vec<String> = result

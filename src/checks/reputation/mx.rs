@@ -2,7 +2,7 @@
 
 use super::{Ctx, Got, Lookup, addresses, evidence_of, finding, host_name};
 use crate::dns::{Answers, Question, RData, RecordType, Step};
-use crate::report::{Finding, Severity};
+use crate::vocab::finding::{Finding, Severity};
 use serde::{Deserialize, Serialize};
 
 /// At most this many MX records are followed.
@@ -71,7 +71,7 @@ pub struct MxCheck {
 
 impl MxCheck {
     /// The addresses of the usable MX hosts (or of the implicit MX), at most `max`.
-    pub fn server_ips(&self, max: usize) -> Vec<std::net::IpAddr> {
+    pub fn server_ips(&self, max: usize) -> Vec<core::net::IpAddr> {
         let hosts = self.hosts.iter().flat_map(|h| h.addresses.iter());
         hosts
             .chain(self.fallback_addresses.iter())
@@ -116,7 +116,7 @@ fn resolve(
 }
 
 pub(crate) fn mx_eval(domain: &str, ctx: &mut Ctx) -> MxCheck {
-    let shown = super::cap(domain.trim(), 255);
+    let shown = crate::vocab::text::clip_ellipsis(domain.trim(), 255);
     let mut out = MxCheck {
         domain: shown.clone(),
         status: MxStatus::Pending,

@@ -4,9 +4,9 @@ use super::{
     Ctx, Got, Lookup, addr_type, addresses, canonical_ip, evidence_of, finding, host_name,
 };
 use crate::dns::{Answers, Question, RData, RecordType, Step};
-use crate::report::{Finding, Severity};
+use crate::vocab::finding::{Finding, Severity};
+use core::net::IpAddr;
 use serde::{Deserialize, Serialize};
-use std::net::IpAddr;
 
 /// At most this many PTR names are followed.
 pub const MAX_PTR_NAMES: usize = 10;
@@ -107,7 +107,7 @@ fn fcrdns_eval(ip: IpAddr, ctx: &mut Ctx) -> Fcrdns {
                 let RData::Ptr(raw) = rdata else { continue };
                 let Some(name) = host_name(raw) else {
                     out.names.push(PtrName {
-                        name: super::cap(raw, 255),
+                        name: crate::vocab::text::clip_ellipsis(raw, 255),
                         addresses: Vec::new(),
                         matches: false,
                         note: "not a valid host name".into(),
@@ -495,7 +495,7 @@ fn helo_eval(helo: &str, ip: IpAddr, ptr_names: &[String], ctx: &mut Ctx) -> Hel
     let ip = canonical_ip(ip);
     let raw = helo.trim();
     let (form, literal) = helo_form(raw);
-    let shown = super::cap(raw, 255);
+    let shown = crate::vocab::text::clip_ellipsis(raw, 255);
     let mut out = HeloCheck {
         helo: shown.clone(),
         form,

@@ -587,7 +587,9 @@ fn mx_hosts_are_asked_in_one_round() {
 }
 
 /// Answers every question with records drawn from a small deterministic generator.
-struct Junk(std::cell::Cell<u64>);
+/// A resolver that answers anything: random codes, types and data (also used by the domain
+/// check's tests).
+pub(crate) struct Junk(pub(crate) std::cell::Cell<u64>);
 
 impl Junk {
     fn next(&self) -> u64 {
@@ -612,8 +614,8 @@ impl crate::dns::Resolver for Junk {
         for _ in 0..(self.next() % 40) {
             let k = self.next();
             let data = match k % 7 {
-                0 => RData::A(std::net::Ipv4Addr::from(k as u32)),
-                1 => RData::A(std::net::Ipv4Addr::new(
+                0 => RData::A(core::net::Ipv4Addr::from(k as u32)),
+                1 => RData::A(core::net::Ipv4Addr::new(
                     127,
                     (k >> 8) as u8,
                     (k >> 16) as u8,
@@ -630,7 +632,7 @@ impl crate::dns::Resolver for Junk {
                         format!("m{}.test", k % 9)
                     },
                 },
-                _ => RData::Aaaa(std::net::Ipv6Addr::from(u128::from(k))),
+                _ => RData::Aaaa(core::net::Ipv6Addr::from(u128::from(k))),
             };
             records.push(Record {
                 name: q.name.clone(),
@@ -679,11 +681,6 @@ fn arbitrary_answers_and_inputs_never_panic() {
         let doms = vec!["a.test".to_string(), "b.c.test".to_string()];
         let (d, _) = evaluate(&r, 1, 500, |x| check_domains_on_lists(&doms, &config, x));
         let _ = d.expect("ends");
-        let (dc, asked) = evaluate(&r, 1, 500, |x| {
-            crate::checks::domain::check_domain("m.test", &config, x)
-        });
-        let _ = dc.expect("ends").findings();
-        assert!(asked.len() < 500);
     }
     let strange = [
         "",
@@ -703,7 +700,6 @@ fn arbitrary_answers_and_inputs_never_panic() {
         let _ = generic_ptr(s, ip("192.0.2.1"));
         let _ = check_helo_snapshot(s, ip("192.0.2.1"), &[s.to_string()], &HashMap::new());
         let _ = check_mx_snapshot(s, &HashMap::new());
-        let _ = crate::checks::domain::check_domain_snapshot(s, &config, &HashMap::new());
     }
 }
 

@@ -3,7 +3,8 @@
 use super::parse::{self, Cidr, Kind, Mech, Piece, Record};
 use super::{Identity, SpfInput, SpfOutcome, SpfResult, TraceStep};
 use crate::dns::{Answer, Answers, Question, RData, Rcode, RecordType, Step};
-use std::net::IpAddr;
+use crate::vocab::text::clip_ellipsis;
+use core::net::IpAddr;
 
 const MAX_LOOKUPS: u32 = 10;
 const MAX_VOID: u32 = 2;
@@ -232,18 +233,6 @@ fn in_net(ip: IpAddr, net: IpAddr, len: u8) -> bool {
     }
 }
 
-/// Cuts a string to at most `max` bytes at a character boundary.
-fn cut(s: &mut String, max: usize) {
-    if s.len() > max {
-        let mut end = max;
-        while !s.is_char_boundary(end) {
-            end -= 1;
-        }
-        s.truncate(end);
-        s.push('…');
-    }
-}
-
 fn describe(q: &Question, outcome: &Result<Answer, crate::dns::DnsError>) -> String {
     let mut line = format!("{q}: ");
     match outcome {
@@ -269,7 +258,7 @@ fn describe(q: &Question, outcome: &Result<Answer, crate::dns::DnsError>) -> Str
             }
         }
     }
-    cut(&mut line, 240);
+    line = clip_ellipsis(&line, 240);
     line
 }
 
@@ -980,7 +969,7 @@ impl Cx<'_> {
         };
         match self.expand(&text, domain, true) {
             Ok(mut e) => {
-                cut(&mut e, 512);
+                e = clip_ellipsis(&e, 512);
                 self.step(
                     depth,
                     domain,

@@ -3,7 +3,7 @@
 //! Parsing never fails with a panic: every problem is a [`SyntaxError`] with the byte position
 //! of the offending text. Macro strings are checked here and expanded by the evaluator.
 
-use std::net::{Ipv4Addr, Ipv6Addr};
+use core::net::{Ipv4Addr, Ipv6Addr};
 
 /// A syntax error: where (0-based byte offset into the record) and what.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,11 +8,15 @@
 //! A report carries its DNS evidence ([`Report::dns`]): every question the analysis asked and
 //! the answer or error it got, so that it can be re-rendered and re-checked offline.
 
-use crate::dns::{Answer, DnsError, Question};
+use crate::dns::DnsExchange;
 use crate::parse::input::LineEnding;
+use crate::vocab::finding::Finding;
 use crate::vocab::ip::IpClass;
+use core::net::IpAddr;
 use serde::{Deserialize, Serialize};
-use std::net::IpAddr;
+
+pub mod diagnosis;
+pub mod live;
 
 /// The version of the report's shape.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -33,13 +37,13 @@ pub struct Report {
     pub live: bool,
     /// What happened and why, most important cause first (None only in progress snapshots
     /// made before the analysis could say anything).
-    pub diagnosis: Option<crate::interpret::diagnosis::Diagnosis>,
+    pub diagnosis: Option<crate::report::diagnosis::Diagnosis>,
     /// Live authentication: SPF, DKIM and DMARC checked now, and compared with what the
     /// receiver recorded.
-    pub auth: Option<crate::interpret::live::LiveAuth>,
+    pub auth: Option<crate::report::live::LiveAuth>,
     /// The sending server's reputation (blocklists, reverse DNS, HELO) and the domains' mail
     /// servers, checked now.
-    pub reputation: Option<crate::interpret::live::Reputation>,
+    pub reputation: Option<crate::report::live::Reputation>,
     /// The bounce (non-delivery report), feedback report or auto-reply, when the paste is one.
     pub bounce: Option<crate::checks::bounce::BounceReport>,
     /// What was pasted, and what was assumed about it.
@@ -249,84 +253,6 @@ pub struct HeaderEntry {
     pub explanation: Option<String>,
     /// Its first line in the input.
     pub line: u32,
-}
-
-/// How much a finding matters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Likely the reason for a delivery problem.
-    Problem,
-    /// Worth fixing or knowing.
-    Warning,
-    /// For information.
-    Info,
-}
-
-/// A piece of evidence: a line of the input, or a DNS answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct Evidence {
-    /// The input line it is on, if any.
-    pub line: Option<u32>,
-    /// The text.
-    pub text: String,
-}
-
-/// Something the analysis found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct Finding {
-    /// A stable code, `area.what` (for example `rdns.missing`).
-    pub code: String,
-    /// How much it matters.
-    pub severity: Severity,
-    /// One line, plain words.
-    pub title: String,
-    /// The explanation, for someone who is not technical.
-    pub detail: String,
-    /// What it is based on.
-    pub evidence: Vec<Evidence>,
-}
-
-/// The state of a DNS question.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "lowercase")]
-pub enum ExchangeStatus {
-    /// Waiting for an answer.
-    Pending,
-    /// Answered.
-    Answered,
-    /// Failed: see the error.
-    Error,
-}
-
-/// A DNS question the analysis asked and what came back.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct DnsExchange {
-    /// The question.
-    #[serde(flatten)]
-    pub question: Question,
-    /// Its state.
-    pub status: ExchangeStatus,
-    /// The answer, when answered.
-    pub answer: Option<Answer>,
-    /// The error, when it failed.
-    pub error: Option<DnsError>,
-}
-
-impl DnsExchange {
-    /// The outcome, unless still pending.
-    pub fn outcome(&self) -> Option<Result<Answer, DnsError>> {
-        match (self.status, &self.answer, &self.error) {
-            (ExchangeStatus::Answered, Some(answer), _) => Some(Ok(answer.clone())),
-            (ExchangeStatus::Error, _, Some(error)) => Some(Err(error.clone())),
-            _ => None,
-        }
-    }
 }
 
 impl Report {
