@@ -4,7 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use mailtrace::Report;
-use mailtrace::wasm::{analyze, analyze_offline};
+use mailtrace::driver::wasm::{analyze, analyze_offline};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
@@ -60,11 +60,14 @@ async fn ptr_comes_from_the_loopback_doh_server_through_fetch() {
         report
             .dns
             .iter()
-            .all(|d| d.status == mailtrace::report::ExchangeStatus::Answered),
+            .all(|d| d.status == mailtrace::dns::ExchangeStatus::Answered),
         "every lookup answered by the loopback server"
     );
     let auth = report.auth.expect("live authentication");
-    assert_eq!(auth.dmarc.state, mailtrace::live::CheckState::Done);
+    assert_eq!(
+        auth.dmarc.state,
+        mailtrace::report::live::CheckState::Done
+    );
     assert!(report.complete);
     // Progress: first a snapshot with the lookup pending, then one with its answer.
     assert!(progress.length() >= 2);

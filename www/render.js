@@ -126,43 +126,6 @@ export function looksLikeReport(r) {
     && Array.isArray(r.findings) && typeof r.message === "object";
 }
 
-// Finding groups, by the area part of the finding code.
-export const GROUPS = {
-  input: "What was pasted",
-  received: "Delivery path",
-  rdns: "Sending server",
-  helo: "Sending server",
-  rbl: "Blocklists",
-  blocklist: "Blocklists",
-  mx: "MX records",
-  "mx-recipient": "The recipient's MX records",
-  reputation: "Reputation",
-  recorded: "Authentication recorded by the receiver",
-  arc: "Authentication recorded by the receiver",
-  auth: "Authentication",
-  spf: "SPF",
-  dkim: "DKIM",
-  dmarc: "DMARC",
-  sender: "The sender",
-  header: "Message headers",
-  bulk: "Bulk mail",
-  spam: "Spam filters",
-  bounce: "Bounce",
-  dns: "DNS lookups",
-};
-
-// The page section a finding belongs to, by its code's prefix.
-export function sectionFor(code) {
-  const area = String(code).split(".")[0];
-  if (["spf", "dkim", "dmarc", "auth", "recorded", "arc"].includes(area)) return "auth";
-  if (["rbl", "blocklist", "rdns", "helo", "mx", "mx-recipient", "reputation", "dns"].includes(area)) return "reputation";
-  if (area === "bounce") return "bounce";
-  if (area === "spam") return "spam";
-  if (area === "received") return "path";
-  if (area === "header") return "headers";
-  return "sender";
-}
-
 const SEVERITY_ORDER = { problem: 0, warning: 1, info: 2 };
 const sevRank = (s) => SEVERITY_ORDER[s] ?? 3;
 
@@ -244,13 +207,13 @@ function findingItem(f) {
   return li;
 }
 
-// Findings grouped by their area, each group under a heading.
+// Findings grouped under the heading the report gives each (the core's registry of codes,
+// data/findings.tsv: the CLI uses the same).
 function findingsBlock(findings, sectionTitle) {
   const box = el("div", null, "findings");
   const groups = new Map();
   for (const f of findings) {
-    const area = f.code.split(".")[0];
-    const title = GROUPS[area] || "Other";
+    const title = typeof f.group === "string" && f.group ? f.group : "Other";
     if (!groups.has(title)) groups.set(title, []);
     groups.get(title).push(f);
   }
@@ -1004,7 +967,8 @@ export function renderReport(root, input, options = {}) {
   const focusedSection = active && active.tagName === "SUMMARY" && root.contains(active) ? active.parentElement.id : null;
 
   const bySection = { path: [], auth: [], reputation: [], bounce: [], spam: [], sender: [], headers: [] };
-  for (const f of report.findings) bySection[sectionFor(f.code)].push(f);
+  // Each finding's page section comes from the report (the core's registry of codes).
+  for (const f of report.findings) (bySection[f.section] || bySection.sender).push(f);
 
   const nodes = [diagnosisBlock(report), overview(report)];
   if (!options.compact) {

@@ -212,11 +212,11 @@ pub fn text(report: &Report) -> String {
 
     if !report.findings.is_empty() {
         let _ = writeln!(out, "\nFindings");
-        // Grouped by area (the first part of the code), groups in order of their most serious
-        // finding, as the page shows them.
+        // Grouped under the registry's heading for each code (data/findings.tsv), groups in
+        // order of their first finding, as the page shows them.
         let mut groups: Vec<(&str, Vec<&crate::vocab::finding::Finding>)> = Vec::new();
         for f in &report.findings {
-            let title = group_title(f.code.split('.').next().unwrap_or(""));
+            let title = crate::vocab::registry::of(&f.code).group;
             match groups.iter_mut().find(|(t, _)| *t == title) {
                 Some((_, list)) => list.push(f),
                 None => groups.push((title, vec![f])),
@@ -286,27 +286,6 @@ pub fn text(report: &Report) -> String {
         }
     }
     out
-}
-
-/// The heading of a group of findings, by the area part of their code (the page uses the same).
-fn group_title(area: &str) -> &'static str {
-    match area {
-        "input" => "What was pasted",
-        "received" => "Delivery path",
-        "rdns" => "Sending server",
-        "recorded" | "arc" => "Authentication recorded by the receiver",
-        "dkim" => "DKIM signatures",
-        "spf" => "SPF",
-        "dmarc" => "DMARC",
-        "rbl" | "blocklist" | "helo" | "mx" | "mx-recipient" => "Reputation and DNS health",
-        "bounce" => "Bounce",
-        "sender" => "The sender",
-        "header" => "Message headers",
-        "bulk" => "Bulk mail",
-        "spam" => "Spam filters",
-        "dns" => "DNS lookups",
-        _ => "Other",
-    }
 }
 
 /// The diagnosis block: what happened, then each cause with its fix.

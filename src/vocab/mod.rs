@@ -3,4 +3,6 @@
 pub mod domain;
 pub mod finding;
 pub mod ip;
+pub mod registry;
+pub mod tables;
 pub mod text;

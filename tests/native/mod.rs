@@ -6,6 +6,7 @@ mod dmarc_corpus;
 mod layers;
 mod mail_auth_crosscheck;
 mod received_corpus;
+mod registry;
 mod reputation_doh;
 mod samples;
 mod schema;
