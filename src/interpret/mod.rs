@@ -1,4 +1,5 @@
 //! What the checks mean together: the live checks wired to one message, then versus now, the diagnosis.
 
+pub mod bounce_ip;
 pub mod diagnosis;
 pub mod live;

@@ -8,6 +8,9 @@ use std::fmt::Write;
 /// Renders a report as readable text.
 pub fn text(report: &Report) -> String {
     let mut out = String::new();
+    for n in &report.notices {
+        let _ = writeln!(out, "NOTE: {}\n", n.text);
+    }
     if let Some(d) = &report.diagnosis {
         diagnosis(&mut out, d);
     }
@@ -292,6 +295,15 @@ pub fn text(report: &Report) -> String {
 pub fn diagnosis(out: &mut String, d: &crate::report::diagnosis::Diagnosis) {
     use crate::report::diagnosis::{Certainty, Party};
     let _ = writeln!(out, "Diagnosis\n  {}", d.headline);
+    if !d.summary.is_empty() {
+        let _ = writeln!(out, "\n  For the customer: {}", d.summary);
+        for a in &d.actions {
+            let _ = writeln!(out, "    - {}: {}", actor(a.who), a.text);
+        }
+    }
+    if !d.causes.is_empty() {
+        let _ = writeln!(out, "\n  Why");
+    }
     for (i, c) in d.causes.iter().enumerate() {
         let certainty = match c.certainty {
             Certainty::Certain => "certain",
@@ -302,12 +314,18 @@ pub fn diagnosis(out: &mut String, d: &crate::report::diagnosis::Diagnosis) {
             Party::Receiver => "receiver's side",
             Party::Unknown => "side unclear",
         };
-        let _ = writeln!(out, "  {}. {} ({certainty}; {party})", i + 1, c.title);
+        let _ = writeln!(
+            out,
+            "  {}. {} ({certainty}; {party}; {})",
+            i + 1,
+            c.title,
+            source(c.source)
+        );
         if !c.detail.is_empty() {
             let _ = writeln!(out, "     {}", c.detail);
         }
-        if let Some(fix) = &c.fix {
-            let _ = writeln!(out, "     What to do: {fix}");
+        for a in &c.actions {
+            let _ = writeln!(out, "     What to do ({}): {}", actor(a.who), a.text);
         }
         for e in c.evidence.iter().take(3) {
             match e.line {
@@ -320,7 +338,41 @@ pub fn diagnosis(out: &mut String, d: &crate::report::diagnosis::Diagnosis) {
             }
         }
     }
+    if !d.advice.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n  Worth fixing (not why this message fared as it did)"
+        );
+        for c in &d.advice {
+            let _ = writeln!(out, "  - {}", c.title);
+            if let Some(fix) = &c.fix {
+                let _ = writeln!(out, "    {fix}");
+            }
+        }
+    }
     let _ = writeln!(out);
+}
+
+/// Who an action is for, in words.
+fn actor(who: crate::report::diagnosis::Actor) -> &'static str {
+    use crate::report::diagnosis::Actor;
+    match who {
+        Actor::Sender => "the sender",
+        Actor::SenderProvider => "the sender's provider or domain admin",
+        Actor::Recipient => "the recipient",
+        Actor::RecipientAdmin => "the recipient's mail admin",
+    }
+}
+
+/// Where a cause's evidence comes from, in words.
+fn source(s: crate::report::diagnosis::Source) -> &'static str {
+    use crate::report::diagnosis::Source;
+    match s {
+        Source::Receiver => "recorded by the receiver",
+        Source::Bounce => "from the bounce",
+        Source::Live => "live check today",
+        Source::Headers => "from the headers",
+    }
 }
 
 /// The live authentication section.

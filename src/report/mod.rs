@@ -35,6 +35,9 @@ pub struct Report {
     pub complete: bool,
     /// Whether live DNS lookups were on.
     pub live: bool,
+    /// What the reader must know first: the live checks failed or could not see public DNS,
+    /// or the paste is damaged.
+    pub notices: Vec<crate::report::diagnosis::Notice>,
     /// What happened and why, most important cause first (None only in progress snapshots
     /// made before the analysis could say anything).
     pub diagnosis: Option<crate::report::diagnosis::Diagnosis>,

@@ -69,3 +69,23 @@ pub fn sample(name: &str) -> Vec<u8> {
         .join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
+
+/// Whether a corpus item belongs to the validation part: a fixed quarter of the items, chosen by
+/// a hash of their name (FNV-1a, 32 bits), which nothing is tuned against. Every corpus test
+/// that tunes a rule set prints its figures for both parts.
+pub fn validation_part(name: &str) -> bool {
+    let mut hash: u32 = 0x811c_9dc5;
+    for b in name.bytes() {
+        hash ^= u32::from(b);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    hash.is_multiple_of(4)
+}
+
+/// `part` out of `all`, as "n/m (p%)".
+pub fn ratio(part: usize, all: usize) -> String {
+    if all == 0 {
+        return "0/0".into();
+    }
+    format!("{part}/{all} ({:.1}%)", 100.0 * part as f64 / all as f64)
+}
