@@ -88,5 +88,5 @@ fi
 
 if want fuzz; then
   echo "== fuzz: the targets build"
-  (cd fuzz && CARGO_TARGET_DIR="$repo/target" cargo build --quiet)
+  (cd fuzz && CARGO_TARGET_DIR="$repo/target/fuzz" cargo build --quiet)
 fi
