@@ -54,3 +54,10 @@ test("the single-file build allows its inline script and style by hash only", ()
   assert.equal((html.match(/<script/g) || []).length, 1);
   assert.equal((html.match(/<style/g) || []).length, 1);
 });
+
+test("the single-file build holds every module: no import of a file is left", () => {
+  const html = readFileSync(`${REPO}dist/mailtrace.html`, "utf8");
+  const script = html.match(/<script type="module">([\s\S]*)<\/script>/)[1];
+  assert.doesNotMatch(script, /\bfrom\s*["'][^"']*\.js["']|\bimport\s*["']/);
+  assert.doesNotMatch(html, /<link rel="(?:stylesheet|modulepreload|preload)"|\ssrc="/);
+});
