@@ -19,7 +19,9 @@ const FORBIDDEN = ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.wri
 
 test("nothing in www/ makes HTML from strings", () => {
   const hits = [];
-  for (const path of files(WWW).filter((p) => /\.(js|mjs|html|svg)$/.test(p))) {
+  const scanned = files(WWW).filter((p) => /\.(js|mjs|html|svg)$/.test(p));
+  assert.ok(scanned.filter((p) => p.startsWith(`${WWW}/render/sections/`)).length >= 10, "the render/ modules are scanned");
+  for (const path of scanned) {
     const text = readFileSync(path, "utf8");
     for (const word of FORBIDDEN) {
       text.split("\n").forEach((line, i) => {
@@ -53,6 +55,27 @@ test("the single-file build allows its inline script and style by hash only", ()
   assert.match(csp, /style-src 'sha256-[A-Za-z0-9+/=]+'/);
   assert.equal((html.match(/<script/g) || []).length, 1);
   assert.equal((html.match(/<style/g) || []).length, 1);
+});
+
+// The modules app.js imports, transitively (static imports of relative paths).
+function moduleGraph(entry) {
+  const seen = new Set();
+  const visit = (path) => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    const text = readFileSync(path, "utf8");
+    for (const m of text.matchAll(/^(?:import|export)\s[^;]*?\sfrom\s*"(\.\.?\/[^"]+)";/gm)) visit(join(path, "..", m[1]));
+  };
+  visit(entry);
+  return seen;
+}
+
+test("index.html preloads every module the page imports, and only those", () => {
+  const html = readFileSync(`${WWW}/index.html`, "utf8");
+  const preloaded = [...html.matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map((m) => m[1]);
+  const imported = [...moduleGraph(`${WWW}/app.js`)].map((p) => p.slice(WWW.length + 1)).filter((p) => p !== "app.js");
+  assert.ok(imported.includes("render/sections/path.js"), imported.join(" "));
+  assert.deepEqual(preloaded.filter((p) => !p.startsWith("pkg/")).sort(), imported.sort());
 });
 
 test("the single-file build holds every module: no import of a file is left", () => {
