@@ -33,7 +33,7 @@ use crate::parse::received;
 use crate::report::*;
 use crate::vocab::domain::org_domain;
 use crate::vocab::finding::{Evidence, Finding, Severity};
-use crate::vocab::ip::{self, IpClass};
+use crate::vocab::ip;
 use crate::vocab::text::shorten;
 use core::net::IpAddr;
 
@@ -100,13 +100,17 @@ impl Analysis {
     /// since the Unix epoch; the analysis never reads a clock.
     pub fn new(input: &[u8], now_ms: i64, options: Options) -> Analysis {
         let mut normalized = input::normalize(input);
-        // The bounce reader runs only when the header fields say the paste could be one.
-        let bounce = crate::checks::bounce::may_be_report(
+        // The bounce reader runs only when the header fields say the paste could be one, or
+        // when text above them was skipped (a bounce's own words, pasted without its header).
+        let bounce = (crate::checks::bounce::may_be_report(
             normalized
                 .fields
                 .iter()
                 .map(|f| (f.name.as_str(), f.value.as_str())),
-        )
+        ) || normalized
+            .notes
+            .iter()
+            .any(|n| n.code == "input.skipped-prose"))
         .then(|| crate::checks::bounce::analyze(input))
         .filter(|b| b.kind != crate::checks::bounce::BounceKind::NotBounce);
         // The bounce's own Received fields, before the analysis turns to the returned message.
@@ -398,14 +402,23 @@ impl Analysis {
                 severity,
                 title: note.message.clone(),
                 detail: String::new(),
-                evidence: note
-                    .line
-                    .map(|line| Evidence {
-                        line: Some(line),
-                        text: String::new(),
-                    })
-                    .into_iter()
-                    .collect(),
+                evidence: if note.lines.is_empty() {
+                    note.line
+                        .map(|line| Evidence {
+                            line: Some(line),
+                            text: String::new(),
+                        })
+                        .into_iter()
+                        .collect()
+                } else {
+                    note.lines
+                        .iter()
+                        .map(|(line, text)| Evidence {
+                            line: Some(*line),
+                            text: text.clone(),
+                        })
+                        .collect()
+                },
             });
         }
         if normalized.fields.is_empty() {
@@ -912,77 +925,19 @@ impl Analysis {
         }
     }
 
-    /// Walks the chain from the newest hop down. Hops whose sending host belongs to an
-    /// organization that received the message (its domain was a receiving `by` host above)
-    /// are the recipient's own; the first hop from outside, from an address that can be on the
-    /// Internet, gives the sending IP.
+    /// The sending IP at the recipient's trust boundary (see `engine::boundary`).
     fn find_sending_ip(&mut self) {
-        let mut inside: Vec<String> = Vec::new();
-        let mut chosen: Option<(usize, &'static str)> = None;
-        let mut last_public: Option<usize> = None;
-        for index in (0..self.hops.len()).rev() {
-            let hop = &self.hops[index];
-            if let Some(by) = hop.by.as_deref().and_then(org_domain)
-                && !inside.contains(&by)
-            {
-                inside.push(by);
-            }
-            let from_org = hop
-                .rdns
-                .as_deref()
-                .or(hop.helo.as_deref())
-                .and_then(org_domain);
-            let public = hop.ip_class.is_some_and(IpClass::can_be_sender);
-            if public {
-                last_public = Some(index);
-            }
-            let internal = match &from_org {
-                Some(org) => inside.contains(org),
-                None => !public,
-            };
-            if internal {
-                self.hops[index].internal = true;
-                continue;
-            }
-            if public {
-                chosen = Some((
-                    index,
-                    "the first hop from outside the receiving organization",
-                ));
-                break;
-            }
+        let has = |name: &str| {
+            self.headers
+                .iter()
+                .any(|h| h.name.eq_ignore_ascii_case(name))
+        };
+        let cut_off = !has("From") && !has("Date");
+        let boundary = crate::engine::boundary::find(&self.hops, cut_off);
+        for &index in &boundary.internal {
+            self.hops[index].internal = true;
         }
-        if chosen.is_none() {
-            chosen = last_public.map(|i| {
-                (
-                    i,
-                    "the oldest public address in the chain; every hop looks internal",
-                )
-            });
-        }
-        // An authenticated submission is the sender's own device, never a relay: the sending
-        // server is the first public address that carried the message on from there.
-        if let Some((index, _)) = chosen
-            && self.hops[index].authenticated
-        {
-            match (index + 1..self.hops.len())
-                .find(|&i| self.hops[i].ip_class.is_some_and(IpClass::can_be_sender))
-            {
-                Some(relay) => {
-                    chosen = Some((
-                        relay,
-                        "the first server to carry the message on from the sender's own login (an authenticated submission is the sender's device, not a relay)",
-                    ));
-                }
-                None => {
-                    chosen = Some((
-                        index,
-                        "the sender's own device, which logged in to submit the message; the message did not pass through any other public server",
-                    ));
-                }
-            }
-        }
-        if let Some((index, reason)) = chosen {
+        if let Some((index, reason)) = boundary.chosen {
             let hop = &self.hops[index];
             if let Some(ip) = hop.ip {
                 self.sending_ip = Some(SendingIp {
@@ -996,7 +951,7 @@ impl Analysis {
                 code: "received.no-sending-ip".into(),
                 severity: Severity::Info,
                 title: "No public sending IP address was found in the Received chain.".into(),
-                detail: "Every address in the chain is private or missing, so the sending server cannot be checked.".into(),
+                detail: boundary.undecided.unwrap_or("Every address in the chain is private or missing, so the sending server cannot be checked.").into(),
                 evidence: Vec::new(),
             });
         }

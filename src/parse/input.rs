@@ -8,7 +8,8 @@
 //!
 //! Limits, so that no input can hold the analysis: at most [`MAX_INPUT`] bytes are read, the
 //! header section at most [`MAX_HEADER_BYTES`] and [`MAX_FIELDS`] fields; past these the rest is
-//! left out and a note says so.
+//! left out and a note says so. One field longer than [`MAX_FIELD_BYTES`] is cut there (and said
+//! so), without ending the header section.
 
 use serde::{Deserialize, Serialize};
 
@@ -18,6 +19,10 @@ pub const MAX_INPUT: usize = 32 * 1024 * 1024;
 pub const MAX_HEADER_BYTES: usize = 1024 * 1024;
 /// Header fields read at most.
 pub const MAX_FIELDS: usize = 5_000;
+/// Bytes of one field's value kept at most. A longer field (a spam filter's report, a pasted
+/// attachment glued into the header) is cut there and reading goes on with the next field: its
+/// cut-off lines count neither here nor towards [`MAX_HEADER_BYTES`].
+pub const MAX_FIELD_BYTES: usize = 64 * 1024;
 
 /// One header field as it stood in the input.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,6 +120,20 @@ pub struct InputNote {
     pub message: String,
     /// The 1-based line it concerns, if any.
     pub line: Option<u32>,
+    /// The lines it concerns, each with its text as pasted: every line the reader skipped is
+    /// listed in a note, so that nothing pasted is lost without a word.
+    pub lines: Vec<(u32, String)>,
+}
+
+impl InputNote {
+    fn new(code: &'static str, message: String, line: Option<u32>) -> InputNote {
+        InputNote {
+            code,
+            message,
+            line,
+            lines: Vec::new(),
+        }
+    }
 }
 
 /// The input, split and normalized.
@@ -221,37 +240,37 @@ fn boundary_of(content_type: &str) -> Option<String> {
 pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
     let mut notes = Vec::new();
     let input = if input.len() > MAX_INPUT {
-        notes.push(InputNote {
-            code: "input.truncated",
-            message: format!(
+        notes.push(InputNote::new(
+            "input.truncated",
+            format!(
                 "The input is {} bytes; only the first {} were read.",
                 input.len(),
                 MAX_INPUT
             ),
-            line: None,
-        });
+            None,
+        ));
         &input[..MAX_INPUT]
     } else {
         input
     };
     let text = String::from_utf8_lossy(input);
     if matches!(text, std::borrow::Cow::Owned(_)) {
-        notes.push(InputNote {
-            code: "input.not-utf8",
-            message: "Some bytes are not valid UTF-8; they are shown as \u{FFFD}.".into(),
-            line: None,
-        });
+        notes.push(InputNote::new(
+            "input.not-utf8",
+            "Some bytes are not valid UTF-8; they are shown as \u{FFFD}.".into(),
+            None,
+        ));
     }
     let controls = text
         .bytes()
         .filter(|b| *b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n'))
         .count();
     if controls > 0 && controls * 50 > text.len().max(1) {
-        notes.push(InputNote {
-            code: "input.binary",
-            message: "The input contains binary data; it does not look like e-mail text.".into(),
-            line: None,
-        });
+        notes.push(InputNote::new(
+            "input.binary",
+            "The input contains binary data; it does not look like e-mail text.".into(),
+            None,
+        ));
     }
 
     let (crlf, lone_cr, lone_lf) = count_endings(text.as_bytes());
@@ -267,130 +286,274 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
     } else {
         text.into_owned()
     };
+    let raw: Vec<&str> = text.split('\n').collect();
 
-    // Forwarded headers quoted with "> ": one quote level is removed from every quoted line.
-    let quoted = text
-        .split('\n')
-        .find(|l| !l.trim().is_empty())
+    // Where the header section starts: past blank lines, an mbox separator, text above the
+    // headers, a forward's banner and summary, a mail program's own summary or labels.
+    let start = find_start(&raw);
+    // Forwarded headers quoted with "> ": one quote level is removed from every quoted line
+    // from the header section on.
+    let quoted = raw
+        .get(start.index)
         .is_some_and(|l| l.trim_start().starts_with('>'));
-    let owned: Vec<std::borrow::Cow<'_, str>> = if quoted {
-        notes.push(InputNote {
-            code: "input.quoted",
-            message: "The headers were quoted with \"> \" (a forwarded message); the quote marks were removed.".into(),
-            line: None,
-        });
-        text.split('\n')
-            .map(|l| {
-                let t = l.trim_start();
-                std::borrow::Cow::Borrowed(match t.strip_prefix('>') {
-                    Some(rest) => rest.strip_prefix(' ').unwrap_or(rest),
-                    None => l,
-                })
-            })
-            .collect()
-    } else {
-        text.split('\n').map(std::borrow::Cow::Borrowed).collect()
-    };
-    let lines: Vec<&str> = owned.iter().map(|l| l.as_ref()).collect();
-    let mut index = 0;
-    while index < lines.len() && lines[index].trim().is_empty() {
-        index += 1;
+    if quoted {
+        notes.push(InputNote::new(
+            "input.quoted",
+            "The headers were quoted with \"> \" (a forwarded message); the quote marks were removed.".into(),
+            None,
+        ));
     }
-    if index > 0 && index < lines.len() {
-        notes.push(InputNote {
-            code: "input.leading-blank-lines",
-            message: format!("Skipped {index} blank line(s) before the first header."),
-            line: Some(1),
-        });
-    }
-    if index < lines.len() && lines[index].starts_with("From ") && !is_header_start(lines[index]) {
-        notes.push(InputNote {
-            code: "input.mbox-line",
-            message: "Skipped the mbox separator line (\"From ...\") before the headers.".into(),
-            line: Some(index as u32 + 1),
-        });
-        index += 1;
-    }
+    notes.extend(start.notes);
+    let lines: Vec<&str> = raw
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            if quoted && i >= start.index {
+                unquote(l)
+            } else {
+                l
+            }
+        })
+        .collect();
+    let mut index = start.index;
     // An indented first line: either the whole block was indented (a paste from an indented
     // quote or ticket: remove the common indentation) or only the first line was (Outlook's
     // header box: remove it there alone, so that folded lines keep their indentation).
-    let indent: String = lines
-        .get(index)
-        .map(|l| l.chars().take_while(|c| *c == ' ' || *c == '\t').collect())
-        .unwrap_or_default();
+    let indent: &str = lines.get(index).map_or("", |l| {
+        &l[..l.len() - l.trim_start_matches([' ', '\t']).len()]
+    });
     let whole_block = !indent.is_empty()
         && lines
             .iter()
             .skip(index + 1)
             .take_while(|l| !l.trim().is_empty())
             .take(500)
-            .all(|l| l.starts_with(indent.as_str()));
+            .all(|l| l.starts_with(indent));
     if !indent.is_empty() {
-        notes.push(InputNote {
-            code: "input.indented",
-            message: if whole_block {
+        notes.push(InputNote::new(
+            "input.indented",
+            if whole_block {
                 "The headers were indented; the indentation was removed.".into()
             } else {
                 "The first line was indented; the indentation was removed.".into()
             },
-            line: Some(index as u32 + 1),
-        });
+            Some(index as u32 + 1),
+        ));
     }
     let first_line = index;
     // The indentation removed from lines after the first.
-    let rest_indent: &str = if whole_block { indent.as_str() } else { "" };
-    fn cut<'l>(line: &'l str, prefix: &str) -> &'l str {
-        line.strip_prefix(prefix).unwrap_or(line)
+    let rest_indent: &str = if whole_block { indent } else { "" };
+    let cut = |i: usize| -> &str {
+        let prefix = if i == first_line { indent } else { rest_indent };
+        lines[i].strip_prefix(prefix).unwrap_or(lines[i])
+    };
+
+    // Fields a mail program keeps in its own mailbox (Thunderbird's X-Mozilla-Status...), at
+    // the top of its source view: never sent, so not part of the message.
+    let mut client: Vec<(u32, String)> = Vec::new();
+    let mut client_ui = "";
+    while index < lines.len() {
+        let line = cut(index);
+        match field_name(line).and_then(|n| wrapper_row(n).filter(|r| r[2] == "client")) {
+            Some(row) => {
+                client_ui = row[1];
+                client.push((index as u32 + 1, clip_line(line)));
+                index += 1;
+                while index < lines.len() && is_continuation(lines[index]) {
+                    client.push((index as u32 + 1, clip_line(lines[index])));
+                    index += 1;
+                }
+            }
+            None => break,
+        }
     }
+    if !client.is_empty() {
+        notes.push(InputNote {
+            code: "input.skipped-wrapper",
+            message: format!(
+                "{} added by {client_ui} itself (the program's own mailbox fields, never sent); skipped.",
+                span_words(&client, "is a field", "are fields"),
+            ),
+            line: client.first().map(|(n, _)| *n),
+            lines: client,
+        });
+    }
+
+    // A line of nothing but spaces or tabs continues the field above (RFC 5322 section 4.2,
+    // obs-FWS; cPanel's X-Spam-Report writes them) when more of the header follows it: an
+    // indented line or a field. An empty line, or a white-space line before anything else,
+    // ends the header section.
+    let blank_fold_at = |i: usize| {
+        let line = cut(i);
+        !line.is_empty()
+            && line.trim().is_empty()
+            && lines.get(i + 1).is_some_and(|next| {
+                let next = next.strip_prefix(rest_indent).unwrap_or(next);
+                !next.trim().is_empty() && (is_continuation(next) || is_header_start(next))
+            })
+    };
+    let end = (index..lines.len())
+        .find(|&i| cut(i).trim().is_empty() && !blank_fold_at(i))
+        .unwrap_or(lines.len());
+    // A paste whose folded lines lost their indentation (a ticket system or mail client that
+    // re-wrapped it) shows lines at column 0 that are not fields, with fields after them. One
+    // such line among well-formed fields is more likely a stray note, and is skipped; from two
+    // on, such lines are taken as continuations, and a line starts a new field only when it
+    // plausibly does (see `plausible_field`).
+    let damaged = {
+        let mut seen_field = false;
+        let mut stray = 0usize;
+        for i in (index..end).rev() {
+            let line = cut(i);
+            if is_header_start(line) {
+                seen_field = true;
+            } else if seen_field && !is_continuation(line) {
+                stray += 1;
+            }
+        }
+        stray >= 2
+    };
+    let is_field = |line: &str| {
+        if damaged {
+            plausible_field(line)
+        } else {
+            is_header_start(line)
+        }
+    };
+    // For each line, whether a field starts at or after it before the end of the section
+    // (damaged pastes only: the others look three lines ahead, as `header_follows` does).
+    let field_ahead: Vec<bool> = if damaged {
+        let mut out = vec![false; end - index + 1];
+        for i in (index..end).rev() {
+            out[i - index] = out[i - index + 1] || is_field(cut(i));
+        }
+        out
+    } else {
+        Vec::new()
+    };
 
     let mut fields: Vec<Field> = Vec::new();
     let mut header_bytes = 0usize;
     let mut body_start: Option<usize> = None;
+    let mut rejoined: Vec<(u32, String)> = Vec::new();
+    let mut blank_folds: Vec<u32> = Vec::new();
+    // The bytes of the current field's value so far, and the fields cut at MAX_FIELD_BYTES:
+    // (name, its first line, the first and last line cut, bytes left out).
+    let mut field_bytes = 0usize;
+    let mut oversized: Vec<(String, u32, u32, u32, usize)> = Vec::new();
+    // Whether the line before was a continuation that had lost its indentation.
+    let mut after_rejoin = false;
     let mut i = index;
     while i < lines.len() {
-        let line = cut(
-            lines[i],
-            if i == first_line {
-                indent.as_str()
-            } else {
-                rest_indent
-            },
-        );
+        let line = cut(i);
         let number = i as u32 + 1;
-        if line.trim().is_empty() {
+        let blank = line.trim().is_empty();
+        let blank_fold = blank && !fields.is_empty() && blank_fold_at(i);
+        if blank && !blank_fold {
             body_start = Some(i + 1);
             break;
         }
-        let is_header_line = is_continuation(line) || is_header_start(line);
+        let field_start = !blank_fold && !is_continuation(line) && is_field(line);
+        // A line at column 0 that is not a field, in a paste that lost its folding: the rest
+        // of the field above, as long as the header goes on after it (or the field above has
+        // no value yet, or it continues a run of such lines without spaces, like base64).
+        let rejoin = damaged
+            && !blank_fold
+            && !field_start
+            && !is_continuation(line)
+            && fields.last().is_some()
+            && (field_ahead.get(i - index).copied().unwrap_or(false)
+                || fields.last().is_some_and(|f| f.value.trim().is_empty())
+                || (after_rejoin && !line.trim().contains([' ', '\t'])));
+        let is_header_line = blank_fold || rejoin || is_continuation(line) || field_start;
+        // One very long field is cut at MAX_FIELD_BYTES, and the header goes on after it.
+        let room = if field_start {
+            MAX_FIELD_BYTES
+        } else {
+            MAX_FIELD_BYTES.saturating_sub(field_bytes)
+        };
+        let line = if is_header_line && line.len() + 1 > room && (field_start || !fields.is_empty())
+        {
+            let keep = floor_boundary(line, room.saturating_sub(1));
+            let name = if field_start {
+                field_name(line).unwrap_or("")
+            } else {
+                fields.last().map_or("", |f| f.name.as_str())
+            };
+            let field_line = if field_start {
+                number
+            } else {
+                fields.last().map_or(number, |f| f.line)
+            };
+            match oversized.last_mut() {
+                Some(o) if o.1 == field_line => {
+                    o.3 = number;
+                    o.4 += line.len() + 1 - keep;
+                }
+                _ => oversized.push((
+                    clip_line(name),
+                    field_line,
+                    number,
+                    number,
+                    line.len() + 1 - keep,
+                )),
+            }
+            &line[..keep]
+        } else {
+            line
+        };
+        if field_start {
+            field_bytes = 0;
+        }
+        if is_header_line && !field_start && room == 0 && !fields.is_empty() {
+            // Wholly past the field's limit: left out (listed in the note on the cut field).
+            after_rejoin = rejoin;
+            i += 1;
+            continue;
+        }
         if is_header_line {
+            field_bytes += line.len() + 1;
             header_bytes += line.len() + 1;
         }
         if is_header_line && (header_bytes > MAX_HEADER_BYTES || fields.len() >= MAX_FIELDS) {
-            notes.push(InputNote {
-                code: "input.header-too-large",
-                message: format!(
+            notes.push(InputNote::new(
+                "input.header-too-large",
+                format!(
                     "The header section is too large; only the first {} fields ({} bytes) were read.",
                     fields.len(),
                     header_bytes - line.len() - 1
                 ),
-                line: Some(number),
-            });
+                Some(number),
+            ));
             body_start = None;
             break;
         }
-        if is_continuation(line) {
+        after_rejoin = rejoin;
+        if blank_fold || is_continuation(line) || rejoin {
             match fields.last_mut() {
                 Some(field) => {
                     field.value.push('\n');
+                    if rejoin {
+                        // The fold's white space, lost in the paste.
+                        field.value.push(' ');
+                        rejoined.push((number, clip_line(line)));
+                    }
+                    if blank_fold {
+                        blank_folds.push(number);
+                    }
                     field.value.push_str(line);
                 }
-                None => notes.push(InputNote {
-                    code: "input.orphan-continuation",
-                    message: format!("Line {number} is indented but follows no header; skipped."),
-                    line: Some(number),
-                }),
+                None => {
+                    let mut note = InputNote::new(
+                        "input.orphan-continuation",
+                        format!("Line {number} is indented but follows no header; skipped."),
+                        Some(number),
+                    );
+                    note.lines.push((number, clip_line(line)));
+                    notes.push(note);
+                }
             }
-        } else if is_header_start(line) {
+        } else if field_start {
             let colon = line.find(':').unwrap_or(0);
             // Unfolded once all continuation lines are in (below).
             fields.push(Field {
@@ -399,28 +562,65 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
                 line: number,
                 unfolded: String::new(),
             });
-        } else if header_follows(&lines, i + 1, rest_indent) {
-            notes.push(InputNote {
-                code: "input.skipped-line",
-                message: format!(
-                    "Line {number} is not a header field (it has no \"name:\"); skipped."
-                ),
-                line: Some(number),
-            });
+        } else if !damaged && header_follows(&lines, i + 1, rest_indent) {
+            let mut note = InputNote::new(
+                "input.skipped-line",
+                format!("Line {number} is not a header field (it has no \"name:\"); skipped."),
+                Some(number),
+            );
+            note.lines.push((number, clip_line(line)));
+            notes.push(note);
         } else {
             if !fields.is_empty() {
-                notes.push(InputNote {
-                    code: "input.body-without-blank-line",
-                    message: format!(
+                notes.push(InputNote::new(
+                    "input.body-without-blank-line",
+                    format!(
                         "No blank line separated the headers from the body; the body was taken to start at line {number}."
                     ),
-                    line: Some(number),
-                });
+                    Some(number),
+                ));
             }
             body_start = Some(i);
             break;
         }
         i += 1;
+    }
+    for (name, field_line, first, last, bytes) in oversized {
+        let lines = if first == last {
+            format!("line {first}")
+        } else {
+            format!("lines {first}-{last}")
+        };
+        notes.push(InputNote::new(
+            "input.long-field",
+            format!(
+                "The {name} field (line {field_line}) is longer than {} KB; its rest ({bytes} bytes, {lines}) was left out, and the header was read on after it.",
+                MAX_FIELD_BYTES / 1024
+            ),
+            Some(field_line),
+        ));
+    }
+    if !rejoined.is_empty() {
+        notes.push(InputNote {
+            code: "input.rejoined-lines",
+            message: format!(
+                "The paste lost the indentation of folded lines: {} taken as the rest of the field above (a line starts a new field only where a field name can stand).",
+                span_words(&rejoined, "was", "were")
+            ),
+            line: rejoined.first().map(|(n, _)| *n),
+            lines: rejoined,
+        });
+    }
+    if let Some(first) = blank_folds.first() {
+        let listed: Vec<(u32, String)> = blank_folds.iter().map(|n| (*n, String::new())).collect();
+        notes.push(InputNote::new(
+            "input.whitespace-fold",
+            format!(
+                "{} only white space inside a folded field; read as part of that field (RFC 5322's obsolete folding), not as the end of the header.",
+                span_words(&listed, "holds", "hold")
+            ),
+            Some(*first),
+        ));
     }
 
     // Continuation lines were appended after each field was made: unfold once now.
@@ -430,6 +630,9 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
         .collect();
     for note in &mut notes {
         if let Some(line) = note.line.as_mut() {
+            *line += offset;
+        }
+        for (line, _) in &mut note.lines {
             *line += offset;
         }
     }
@@ -445,6 +648,346 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
         line_ending,
         notes,
     }
+}
+
+/// The longest prefix of `line` of at most `max` bytes that ends on a character boundary.
+fn floor_boundary(line: &str, max: usize) -> usize {
+    let mut at = max.min(line.len());
+    while !line.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// A line with one quote level ("> " or ">") removed.
+fn unquote(line: &str) -> &str {
+    match line.trim_start().strip_prefix('>') {
+        Some(rest) => rest.strip_prefix(' ').unwrap_or(rest),
+        None => line,
+    }
+}
+
+/// A skipped line's text for a note: trimmed of its line end, and shortened when very long.
+fn clip_line(line: &str) -> String {
+    crate::vocab::text::clip_ellipsis(line.trim_end(), 300)
+}
+
+/// "Line 3 was" / "Lines 3, 5-9 were": the lines of a note in words.
+fn span_words(lines: &[(u32, String)], one: &str, many: &str) -> String {
+    let mut ranges: Vec<(u32, u32)> = Vec::new();
+    for (n, _) in lines {
+        match ranges.last_mut() {
+            Some((_, last)) if *last + 1 == *n => *last = *n,
+            _ => ranges.push((*n, *n)),
+        }
+    }
+    let list: Vec<String> = ranges
+        .iter()
+        .map(|(a, b)| {
+            if a == b {
+                a.to_string()
+            } else {
+                format!("{a}-{b}")
+            }
+        })
+        .collect();
+    if lines.len() == 1 {
+        format!("Line {} {one}", list.join(", "))
+    } else {
+        format!("Lines {} {many}", list.join(", "))
+    }
+}
+
+/// Where the header section starts, and what was skipped before it.
+struct Start {
+    index: usize,
+    notes: Vec<InputNote>,
+}
+
+/// Lines above the headers looked at, at most: text someone wrote above a paste, a forward's
+/// banner and summary, a mail program's summary table.
+const MAX_PREAMBLE: usize = 80;
+
+/// Finds the first line of the header section. Blank lines and an mbox `From ` line at the
+/// top are skipped as before. When the first line is not the start of a header section (a
+/// block of lines, up to a blank line, with at least two known field names), the lines above
+/// the first one that is are skipped and listed: a forward's banner with its summary, a mail
+/// program's summary table or labels, and text (prose). When no header section starts within
+/// [`MAX_PREAMBLE`] lines, the header is read from the first line, as written.
+fn find_start(lines: &[&str]) -> Start {
+    let mut notes = Vec::new();
+    let mut index = 0;
+    while index < lines.len() && lines[index].trim().is_empty() {
+        index += 1;
+    }
+    if index > 0 && index < lines.len() {
+        notes.push(InputNote::new(
+            "input.leading-blank-lines",
+            format!("Skipped {index} blank line(s) before the first header."),
+            Some(1),
+        ));
+    }
+    if index < lines.len() && lines[index].starts_with("From ") && !is_header_start(lines[index]) {
+        let mut note = InputNote::new(
+            "input.mbox-line",
+            "Skipped the mbox separator line (\"From ...\") before the headers.".into(),
+            Some(index as u32 + 1),
+        );
+        note.lines.push((index as u32 + 1, clip_line(lines[index])));
+        notes.push(note);
+        index += 1;
+    }
+    let first = index;
+    let view = |i: usize| unquote(lines[i]).trim_start();
+    // The common case: the paste starts with its header (a field of a known name, or a block
+    // of fields).
+    if first < lines.len()
+        && field_name(view(first)).is_some_and(known_name)
+        && wrapper_at(lines, first).is_none()
+        || first < lines.len() && header_section_at(lines, first)
+    {
+        return Start {
+            index: first,
+            notes,
+        };
+    }
+    let mut skipped: Vec<InputNote> = Vec::new();
+    let mut prose: Vec<(u32, String)> = Vec::new();
+    let flush = |prose: &mut Vec<(u32, String)>, skipped: &mut Vec<InputNote>| {
+        if prose.is_empty() {
+            return;
+        }
+        let lines = std::mem::take(prose);
+        skipped.push(InputNote {
+            code: "input.skipped-prose",
+            message: format!(
+                "{} text above the headers, not header fields; skipped.",
+                span_words(&lines, "is", "are")
+            ),
+            line: lines.first().map(|(n, _)| *n),
+            lines,
+        });
+    };
+    let mut i = first;
+    let limit = lines.len().min(first + MAX_PREAMBLE);
+    while i < limit {
+        if view(i).trim().is_empty() {
+            flush(&mut prose, &mut skipped);
+            i += 1;
+            continue;
+        }
+        if let Some((end, ui, kind)) = wrapper_at(lines, i) {
+            flush(&mut prose, &mut skipped);
+            let listed: Vec<(u32, String)> = (i..end)
+                .filter(|&k| !lines[k].trim().is_empty())
+                .map(|k| (k as u32 + 1, clip_line(lines[k])))
+                .collect();
+            skipped.push(InputNote {
+                code: "input.skipped-wrapper",
+                message: format!(
+                    "{} {kind} of {ui}, not header fields; skipped.",
+                    span_words(&listed, "is", "are")
+                ),
+                line: Some(i as u32 + 1),
+                lines: listed,
+            });
+            i = end;
+            continue;
+        }
+        if let Some(end) = forward_banner_at(lines, i) {
+            flush(&mut prose, &mut skipped);
+            let listed: Vec<(u32, String)> = (i..end)
+                .filter(|&k| !lines[k].trim().is_empty())
+                .map(|k| (k as u32 + 1, clip_line(lines[k])))
+                .collect();
+            skipped.push(InputNote {
+                code: "input.skipped-forward",
+                message: format!(
+                    "{} the banner of a forward and its summary (\"{}\"), not the forwarded message's header; skipped.",
+                    span_words(&listed, "is", "are"),
+                    crate::vocab::text::clip_ellipsis(view(i).trim(), 60)
+                ),
+                line: Some(i as u32 + 1),
+                lines: listed,
+            });
+            i = end;
+            continue;
+        }
+        if header_section_at(lines, i) {
+            flush(&mut prose, &mut skipped);
+            notes.append(&mut skipped);
+            return Start { index: i, notes };
+        }
+        prose.push((i as u32 + 1, clip_line(lines[i])));
+        i += 1;
+    }
+    // No header section: read from the first line, as written.
+    Start {
+        index: first,
+        notes,
+    }
+}
+
+/// Whether a header section starts at line `i`: it can start a field, and the block from it to
+/// the next blank line (at most 60 lines) holds at least two fields of known names.
+fn header_section_at(lines: &[&str], i: usize) -> bool {
+    fn view(l: &str) -> &str {
+        unquote(l).trim_start()
+    }
+    if !is_header_start(view(lines[i])) {
+        return false;
+    }
+    let mut known = 0;
+    for line in lines.iter().skip(i).take(60) {
+        let v = view(line);
+        if v.trim().is_empty() {
+            break;
+        }
+        if field_name(v).is_some_and(known_name) {
+            known += 1;
+            if known >= 2 {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// A mail program's summary block or label at line `i`: where it ends (exclusive), the
+/// program, and what it is. A block opens with a `start` line of `data/paste/wrappers.tsv` (or
+/// a `key` line with the block's `end` line within a few lines) and runs through its `end`
+/// line, or else through its last `key` line.
+fn wrapper_at(lines: &[&str], i: usize) -> Option<(usize, &'static str, &'static str)> {
+    let row = wrapper_row(wrapper_key(lines[i])?)?;
+    match row[2] {
+        "label" => Some((i + 1, row[1], "a label")),
+        "start" | "key" => {
+            let mut last_key = (row[2] == "start").then_some(i);
+            for (k, line) in lines.iter().enumerate().skip(i + 1).take(15) {
+                let Some(r) = wrapper_key(line).and_then(wrapper_row) else {
+                    if line.trim().is_empty() {
+                        continue;
+                    }
+                    break;
+                };
+                match r[2] {
+                    "end" => return Some((k + 1, r[1], "the summary")),
+                    "key" | "start" => last_key = Some(k),
+                    _ => break,
+                }
+            }
+            // A table without its end line: only when it opened with a start line.
+            (row[2] == "start").then(|| last_key.map(|k| (k + 1, row[1], "the summary")))?
+        }
+        _ => None,
+    }
+}
+
+/// A line's key for `data/paste/wrappers.tsv`: its text up to the first colon or tab,
+/// trimmed.
+fn wrapper_key(line: &str) -> Option<&str> {
+    let key = line
+        .split([':', '\t'])
+        .next()
+        .unwrap_or("")
+        .trim_matches([' ', '\t']);
+    (!key.is_empty() && key.len() <= 24).then_some(key)
+}
+
+/// The row of `data/paste/wrappers.tsv` for a key (compared ASCII case-insensitively).
+fn wrapper_row(key: &str) -> Option<&'static [&'static str; 3]> {
+    if key.len() > 24 {
+        return None;
+    }
+    let mut lower = [0u8; 24];
+    for (d, s) in lower.iter_mut().zip(key.bytes()) {
+        *d = s.to_ascii_lowercase();
+    }
+    let lower = std::str::from_utf8(&lower[..key.len()]).ok()?;
+    crate::vocab::tables::lookup(crate::vocab::tables::paste::WRAPPERS, lower)
+}
+
+/// A forward's banner at line `i` ("---------- Forwarded message ---------", "-----Original
+/// Message-----", "Begin forwarded message:"), with the summary lines below it (From, Date,
+/// Sent, Subject, To, Cc: up to a blank line): where it ends (exclusive).
+fn forward_banner_at(lines: &[&str], i: usize) -> Option<usize> {
+    let line = unquote(lines[i]).trim();
+    let dashes = line.starts_with("---")
+        && line.ends_with("---")
+        && line
+            .trim_matches('-')
+            .trim()
+            .chars()
+            .any(char::is_alphabetic);
+    let begin = line
+        .to_ascii_lowercase()
+        .trim_end_matches(':')
+        .eq("begin forwarded message");
+    if !dashes && !begin {
+        return None;
+    }
+    let mut end = i + 1;
+    while end < lines.len() && end < i + 12 {
+        let v = unquote(lines[end]).trim_start();
+        if v.trim().is_empty() || !(is_header_start(v) || is_continuation(lines[end])) {
+            break;
+        }
+        end += 1;
+    }
+    Some(end)
+}
+
+/// The field name of a line that can start a header field (see [`is_header_start`]).
+fn field_name(line: &str) -> Option<&str> {
+    let colon = line.find(':')?;
+    let name = line[..colon].trim_end_matches([' ', '\t']);
+    (!name.is_empty() && name.len() <= 200 && name.bytes().all(|b| (33..=126).contains(&b)))
+        .then_some(name)
+}
+
+/// Whether a field name is one a reader knows: explained in `header_info`, or of a family
+/// every mail system writes (`X-`, `ARC-`, `List-`, `Content-`, `Resent-`).
+fn known_name(name: &str) -> bool {
+    const FAMILIES: [&str; 5] = ["x-", "arc-", "list-", "content-", "resent-"];
+    FAMILIES.iter().any(|f| {
+        name.len() > f.len()
+            && name.is_char_boundary(f.len())
+            && name[..f.len()].eq_ignore_ascii_case(f)
+    }) || crate::parse::header_info::explain(name).is_some()
+}
+
+/// Whether a line at column 0, in a paste whose folded lines lost their indentation, starts a
+/// new field rather than continuing the one above: a name of letters, digits, `-`, `_` or `.`
+/// that starts with a letter, then the colon followed by white space or the end of the line;
+/// with the value glued to the colon, only a known name whose value is not itself a list of
+/// names. So `BCL:0;ARA:...`, `CIP:192.0.2.1;CTRY:...`, `h=From:Date:` and
+/// `Content-Language:MIME-Version:Date:` (the rest of long fields re-wrapped at column 0) are
+/// continuations.
+fn plausible_field(line: &str) -> bool {
+    let Some(colon) = line.find(':') else {
+        return false;
+    };
+    let name = line[..colon].trim_end_matches([' ', '\t']).as_bytes();
+    if name.is_empty()
+        || name.len() > 100
+        || !name[0].is_ascii_alphabetic()
+        || !name
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    {
+        return false;
+    }
+    let rest = &line[colon + 1..];
+    if rest.is_empty() || rest.starts_with([' ', '\t']) {
+        return true;
+    }
+    if !known_name(&line[..name.len()]) {
+        return false;
+    }
+    let token = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .unwrap_or(rest.len());
+    !(token > 0 && rest[token..].starts_with([':', ';']))
 }
 
 /// Whether a header field starts within the next few lines (so a stray line is skipped rather
@@ -585,5 +1128,94 @@ mod tests {
         assert!(codes(&n).contains(&"input.header-too-large"));
         let empty = normalize(b"");
         assert!(empty.fields.is_empty() && empty.body.is_none());
+    }
+
+    #[test]
+    fn a_field_over_a_megabyte_does_not_end_the_header() {
+        // One folded field of 1.5 MB, one unfolded line of 1.2 MB, then the rest of the header.
+        let mut text = String::from(
+            "Received: from a.example by b.example; Tue, 2 Jan 2024 10:00:00 +0000\nX-Report: start\n",
+        );
+        for _ in 0..20_000 {
+            text.push_str("\t* 0.1 RULE_NAME some explanation of a spam rule that fired here\n");
+        }
+        text.push_str("X-Blob: ");
+        text.push_str(&"A".repeat(1_200_000));
+        text.push_str("\nFrom: a@b.example\nDate: Tue, 2 Jan 2024 10:00:00 +0000\n\nbody\n");
+        assert!(text.len() > 2 * MAX_HEADER_BYTES);
+        let n = normalize(text.as_bytes());
+        let names: Vec<&str> = n.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["Received", "X-Report", "X-Blob", "From", "Date"]);
+        assert!(n.fields[1].value.len() <= MAX_FIELD_BYTES);
+        assert!(n.fields[2].value.len() <= MAX_FIELD_BYTES);
+        assert_eq!(n.body.as_deref(), Some("body\n"));
+        let long: Vec<&InputNote> = n
+            .notes
+            .iter()
+            .filter(|n| n.code == "input.long-field")
+            .collect();
+        assert_eq!(long.len(), 2);
+        assert_eq!(long[0].line, Some(2));
+        assert!(long[0].message.contains("X-Report"));
+        assert!(!codes(&n).contains(&"input.header-too-large"));
+    }
+
+    #[test]
+    fn prose_above_the_headers_is_skipped_and_listed() {
+        let n = normalize(b"Hi support, here are the headers you asked for:\n\nReceived: from a.example by b.example; Tue, 2 Jan 2024 10:00:00 +0000\nFrom: a@b.example\nSubject: x\n\nbody\n");
+        assert_eq!(n.fields.len(), 3);
+        let note = n
+            .notes
+            .iter()
+            .find(|n| n.code == "input.skipped-prose")
+            .unwrap();
+        assert_eq!(note.lines.len(), 1);
+        assert_eq!(note.lines[0].0, 1);
+        assert!(note.lines[0].1.starts_with("Hi support"));
+    }
+
+    #[test]
+    fn a_forward_banner_above_quoted_headers_is_skipped() {
+        let n = normalize(b"FYI\n\n---------- Forwarded message ---------\nFrom: Boss <boss@c.example>\nDate: Wed, 3 Jan 2024\nSubject: Fwd: x\n\n> Received: from a.example\n>  by b.example; Tue, 2 Jan 2024 10:00:00 +0000\n> From: a@b.example\n> Subject: x\n>\n> body\n");
+        let names: Vec<&str> = n.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["Received", "From", "Subject"]);
+        assert_eq!(n.fields[1].value.trim(), "a@b.example");
+        assert!(codes(&n).contains(&"input.skipped-forward"));
+        assert!(codes(&n).contains(&"input.quoted"));
+    }
+
+    #[test]
+    fn folds_that_lost_their_indentation_are_rejoined() {
+        let n = normalize(b"Received: from a.example (a.example [192.0.2.1])\nby b.example with ESMTPS id 1234\nfor <x@b.example>; Tue, 2 Jan 2024 10:00:00 +0000\nDKIM-Signature: v=1; a=rsa-sha256; d=a.example; s=s1;\nh=From:Date:Subject;\nbh=abc=; b=def\nFrom: a@a.example\nSubject: x\n\nbody\n");
+        let names: Vec<&str> = n.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["Received", "DKIM-Signature", "From", "Subject"]);
+        assert!(n.fields[0].unfolded().contains("by b.example"));
+        assert!(n.fields[1].unfolded().contains("h=From:Date:Subject;"));
+        let note = n
+            .notes
+            .iter()
+            .find(|n| n.code == "input.rejoined-lines")
+            .unwrap();
+        assert_eq!(
+            note.lines.iter().map(|l| l.0).collect::<Vec<_>>(),
+            [2, 3, 5, 6]
+        );
+    }
+
+    #[test]
+    fn a_fold_of_only_white_space_does_not_end_the_header() {
+        let n = normalize(b"Subject: x\nX-Spam-Report: \n \n * 1.0 RULE text\n\t\n * 0.5 OTHER text\nFrom: a@b.example\n\nbody\n");
+        let names: Vec<&str> = n.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["Subject", "X-Spam-Report", "From"]);
+        assert!(codes(&n).contains(&"input.whitespace-fold"));
+        assert_eq!(n.body.as_deref(), Some("body\n"));
+    }
+
+    #[test]
+    fn gmails_show_original_summary_is_skipped() {
+        let n = normalize(b"Original Message\nMessage ID\t<1@a.example>\nCreated at:\tTue, Jan 2, 2024 at 10:00 AM\nFrom:\tA <a@a.example>\nTo:\tb@b.example\nSubject:\tx\nSPF:\tPASS with IP 192.0.2.1 Learn more\nDownload Original\tCopy to clipboard\n\nDelivered-To: b@b.example\nReceived: from a.example by b.example; Tue, 2 Jan 2024 10:00:00 +0000\nFrom: A <a@a.example>\nSubject: x\n\nbody\n");
+        let names: Vec<&str> = n.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["Delivered-To", "Received", "From", "Subject"]);
+        assert!(codes(&n).contains(&"input.skipped-wrapper"));
     }
 }

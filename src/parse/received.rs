@@ -190,6 +190,8 @@ fn keyword(word: &str) -> Option<Key> {
 struct Clause<'a> {
     words: Vec<&'a str>,
     comments: Vec<&'a str>,
+    /// Whether each item, in order, was a comment (`true`) or a word.
+    order: Vec<bool>,
     text: String,
 }
 
@@ -200,6 +202,7 @@ impl<'a> Clause<'a> {
         }
         self.text.push_str(w);
         self.words.push(w);
+        self.order.push(false);
     }
     fn push_comment(&mut self, c: &'a str) {
         if !self.text.is_empty() {
@@ -209,6 +212,53 @@ impl<'a> Clause<'a> {
         self.text.push_str(c);
         self.text.push(')');
         self.comments.push(c);
+        self.order.push(true);
+    }
+}
+
+/// Which writer's conventions apply where writers disagree (see [`read_from_clause`]), told
+/// from the marks each one leaves in its line.
+#[derive(Default, Debug, Clone, Copy)]
+struct Writer {
+    /// Exim (`(Exim 4.96)`): `from NAME ([IP])` names the verified reverse-DNS name, which was
+    /// also the HELO (Exim writes `helo=` only when it differs).
+    exim: bool,
+    /// Cisco's email gateway (AsyncOS: `with ESMTP/TLS/...`, `by esaN...`): as Exim.
+    ironport: bool,
+    /// Exchange and Microsoft 365 (`with Microsoft SMTP Server`, `with mapi`, `outlook.com`):
+    /// `from HELO (IP)`, no reverse-DNS name.
+    exchange: bool,
+    /// A web or API submission (`with HTTP`, `with HTTPS`): no HELO; the name is the client's
+    /// reverse-DNS name.
+    http: bool,
+    /// MDaemon (`(MDaemon PRO ...)`): the from name, an address literal too, is the HELO.
+    mdaemon: bool,
+    /// Symantec Email Security.cloud's relays (`by server-N.bemta-N.messagelabs.com`): `from
+    /// [IP]` is the client's address, not a HELO.
+    messagelabs: bool,
+}
+
+impl Writer {
+    fn of(lower: &str, by_host: Option<&str>, protocol: &str) -> Writer {
+        let by = by_host.unwrap_or("").to_ascii_lowercase();
+        let first_label = by.split('.').next().unwrap_or("");
+        let exchange = lower.contains("microsoft smtp server")
+            || protocol == "MAPI"
+            || by.ends_with("outlook.com")
+            || by.ends_with("office365.com");
+        Writer {
+            exim: lower.contains("(exim "),
+            ironport: protocol.starts_with("ESMTP/")
+                || protocol.starts_with("SMTP/")
+                || by.contains(".iphmx.")
+                || (first_label.len() > 3
+                    && first_label.starts_with("esa")
+                    && first_label[3..].bytes().all(|b| b.is_ascii_digit())),
+            exchange,
+            http: !exchange && (protocol == "HTTP" || protocol == "HTTPS"),
+            mdaemon: lower.contains("(mdaemon"),
+            messagelabs: by.ends_with(".messagelabs.com"),
+        }
     }
 }
 
@@ -237,7 +287,16 @@ pub fn parse(value: &str) -> Received {
 
     // The date: after the last top-level ';', or trailing words that read as a date.
     if let Some(pos) = tokens.iter().rposition(|t| *t == Token::Semicolon) {
-        let date_tokens: Vec<Token> = tokens.drain(pos..).skip(1).collect();
+        let mut date_tokens: Vec<Token> = tokens.drain(pos..).skip(1).collect();
+        // Courier writes the date before the id: "with ESMTP; DATE id 0000...". A clause word
+        // after the date starts the clauses again.
+        if let Some(at) = date_tokens
+            .iter()
+            .position(|t| matches!(t, Token::Word(w) if keyword(w).is_some()))
+            .filter(|&at| at > 0)
+        {
+            tokens.extend(date_tokens.drain(at..));
+        }
         let text = render(&date_tokens);
         if !text.is_empty() {
             out.date = date::parse_with(&text, true);
@@ -266,6 +325,8 @@ pub fn parse(value: &str) -> Received {
 
     let mut cipher_word: Option<&str> = None;
     let mut clauses: Vec<(Key, Clause)> = Vec::new();
+    // Sendmail without a HELO writes its client as a comment: "(from NAME [IP]) by ...".
+    let mut leading: Option<&str> = None;
     for token in &tokens {
         match token {
             Token::Word(w) => match keyword(w) {
@@ -276,15 +337,20 @@ pub fn parse(value: &str) -> Received {
                     }
                 }
             },
-            Token::Comment(c) => {
-                if let Some((_, clause)) = clauses.last_mut() {
-                    clause.push_comment(c);
+            Token::Comment(c) => match clauses.last_mut() {
+                Some((_, clause)) => clause.push_comment(c),
+                None => {
+                    if leading.is_none() {
+                        leading = Some(c);
+                    }
                 }
-            }
+            },
             Token::Semicolon => {}
         }
     }
 
+    let mut from_clause: Option<&Clause> = None;
+    let mut with_words: Vec<&str> = Vec::new();
     for (key, clause) in &clauses {
         let first = clause.words.first().cloned();
         if cipher_word.is_none()
@@ -306,8 +372,8 @@ pub fn parse(value: &str) -> Received {
         match key {
             Key::From => {
                 join(&mut out.from, &clause.text);
-                if out.helo.is_none() && out.ip.is_none() {
-                    read_from_clause(clause, &mut out);
+                if from_clause.is_none() {
+                    from_clause = Some(clause);
                 }
             }
             Key::By => {
@@ -322,6 +388,7 @@ pub fn parse(value: &str) -> Received {
                 let mut words: Vec<&str> = Vec::new();
                 let mut iter = clause.words.iter();
                 while let Some(w) = iter.next() {
+                    with_words.push(w);
                     if w.eq_ignore_ascii_case("tls") {
                         if let Some(cipher) = iter.next() {
                             cipher_word = Some(cipher);
@@ -362,6 +429,25 @@ pub fn parse(value: &str) -> Received {
             out.tls = clause.comments.iter().find_map(|c| tls_of(c));
         }
     }
+    let protocol = out
+        .with
+        .as_deref()
+        .and_then(|w| w.split([' ', ';']).next())
+        .unwrap_or("")
+        .to_ascii_uppercase();
+    let writer = Writer::of(&lower, out.by_host.as_deref(), &protocol);
+    let local = matches!(
+        protocol.as_str(),
+        "LOCAL" | "LOCAL-ESMTP" | "LOCAL-SMTP" | "LOCAL-BSMTP"
+    );
+    if let Some(clause) = from_clause {
+        read_from_clause(clause, writer, local, &mut out);
+    } else if let Some(comment) = leading
+        && comment.len() > 5
+        && comment.as_bytes()[..5].eq_ignore_ascii_case(b"from ")
+    {
+        read_client_comment(comment, &mut out);
+    }
     // Exim's "(TLS1.3) tls CIPHER": join version and cipher.
     if let Some(cipher) = cipher_word {
         out.tls = Some(match out.tls.take() {
@@ -371,28 +457,37 @@ pub fn parse(value: &str) -> Received {
         });
     }
     out.may_be_forged = lower.contains("may be forged");
-    // "with local" and friends: a local login, not a network client with a HELO name.
-    if out.with.as_deref().is_some_and(|w| {
-        matches!(
-            w.to_ascii_lowercase().as_str(),
-            "local" | "local-esmtp" | "local-smtp" | "local-bsmtp"
-        )
-    }) {
-        out.helo = None;
-    }
-    let protocol = out
-        .with
-        .as_deref()
-        .and_then(|w| w.split([' ', ';']).next())
-        .unwrap_or("")
-        .to_ascii_uppercase();
+    let with_has = |word: &str| with_words.iter().any(|w| w.eq_ignore_ascii_case(word));
+    // A web or API submission: a logged-in user's browser or program, unless the "from" is a
+    // server of the receiver's own organization (an internal HTTP hand-off) or a private
+    // address (a proxy or an internal server).
+    let http_submission = writer.http
+        && !out
+            .ip
+            .is_some_and(|ip| !crate::vocab::ip::classify(ip).can_be_sender())
+        && !out.from.as_deref().is_some_and(|f| {
+            let host = f.split([' ', '(']).next().unwrap_or("");
+            let org = crate::vocab::domain::org_domain(host);
+            org.is_some()
+                && org
+                    == out
+                        .by_host
+                        .as_deref()
+                        .and_then(crate::vocab::domain::org_domain)
+        });
     out.authenticated = matches!(
         protocol.as_str(),
-        "ESMTPA" | "ESMTPSA" | "UTF8SMTPA" | "UTF8SMTPSA" | "LMTPA" | "LMTPSA"
-    ) || lower.contains("authenticated sender:")
+        "ESMTPA" | "ESMTPSA" | "UTF8SMTPA" | "UTF8SMTPSA" | "LMTPA" | "LMTPSA" | "ASMTP" | "ASMTPS"
+    ) || http_submission
+        // Mimecast: "with ESMTP with both STARTTLS and AUTH".
+        || with_has("auth")
+        || lower.contains("authenticated sender:")
         || lower.contains("authenticated_id:")
         || lower.contains("(authenticated as ")
-        || lower.contains("(authenticated bits=");
+        || lower.contains("(authenticated bits=")
+        || lower.contains("(authenticated)")
+        || lower.contains("authenticated user")
+        || lower.contains("(auth: ");
     out.encrypted = out.tls.is_some()
         || lower.contains("transport security)")
         || lower.contains(" encrypted)")
@@ -406,7 +501,13 @@ pub fn parse(value: &str) -> Received {
                 | "LMTPSA"
                 | "SMTPS"
                 | "HTTPS"
+                | "ASMTPS"
         )
+        || protocol.contains("/TLS")
+        || with_has("encrypted")
+        || with_has("starttls")
+        // Exchange 2013: "with Microsoft SMTP Server (TLS)".
+        || lower.contains("(tls)")
         || lower.contains(" tls ");
     out
 }
@@ -428,22 +529,176 @@ fn clean_host(host: &str) -> String {
 }
 
 fn is_unknown(name: &str) -> bool {
-    name.eq_ignore_ascii_case("unknown") || name.is_empty()
+    name.eq_ignore_ascii_case("unknown")
+        || name.eq_ignore_ascii_case("<unknown>")
+        || name.is_empty()
 }
 
-fn read_from_clause(clause: &Clause, out: &mut Received) {
-    let host = clause.words.first().copied().unwrap_or("");
-    let host_ip = parse_ip(host)
-        .filter(|_| host.starts_with('[') || !host.contains(':') || host.contains("::"));
+/// An address in one of the spellings writers use for the connecting client: `[IP]`,
+/// `[IP]:port`, `[IPv6:...]`, `IPv6:...` (OpenSMTPD), `[a.b.c.d.port]` (Exim 3), `user@IP` and
+/// `user@[IP]` (qmail, Sendmail). `bare` also accepts an address with no brackets.
+fn client_ip(word: &str, bare: bool) -> Option<IpAddr> {
+    let word = word.trim_matches(['"', '(', ')', ',', ';']);
+    if let Some((_, tail)) = word.rsplit_once('@') {
+        return client_ip(tail, true);
+    }
+    let prefixed = word.len() > 5 && word.as_bytes()[..5].eq_ignore_ascii_case(b"ipv6:");
+    if word.starts_with('[') || prefixed {
+        if let Some(ip) = parse_ip(word) {
+            return Some(ip);
+        }
+        // Exim 3 appends the port after a dot: "[192.0.2.61.1043]".
+        let inner = word.strip_prefix('[')?.split(']').next()?;
+        let (address, port) = inner.rsplit_once('.')?;
+        return (address.matches('.').count() == 3
+            && !port.is_empty()
+            && port.len() <= 5
+            && port.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| address.parse::<core::net::Ipv4Addr>().ok().map(IpAddr::V4))
+        .flatten();
+    }
+    if bare && (word.contains('.') || word.contains(':')) {
+        return parse_ip(word);
+    }
+    None
+}
+
+/// The reverse-DNS name written before a client address: `NAME [IP]`, with Sendmail's
+/// `IDENT:user@NAME` and a `user@` prefix removed; `unknown` means there was none.
+fn rdns_before(word: &str) -> Option<String> {
+    let word = word.trim_end_matches('.');
+    let word = word.rsplit_once('@').map_or(word, |(_, host)| host);
+    let lower = word.to_ascii_lowercase();
+    (!is_unknown(word)
+        && parse_ip(word).is_none()
+        && !matches!(lower.as_str(), "helo" | "ehlo" | "lhlo" | "from")
+        && !lower.contains('=')
+        && !word.starts_with(['[', '(', '"']))
+    .then(|| word.to_string())
+}
+
+/// Whether a from name is no host name at all: a placeholder under the reserved `.invalid`
+/// (GMX's `client.hidden.invalid`).
+fn is_placeholder(host: &str) -> bool {
+    host.trim_end_matches('.')
+        .to_ascii_lowercase()
+        .ends_with(".invalid")
+}
+
+/// Sendmail's client comment when there was no HELO: "(from NAME [IP])" (its reverse-DNS name
+/// and address) or "(from user@localhost)" (a local submission).
+fn read_client_comment(comment: &str, out: &mut Received) {
+    let words: Vec<&str> = comment.split_whitespace().skip(1).collect();
+    out.from = Some(format!("({comment})"));
+    for (i, w) in words.iter().enumerate() {
+        if let Some(ip) = client_ip(w, false) {
+            out.ip = Some(ip);
+            if i > 0 {
+                out.rdns = rdns_before(words[i - 1]).map(|r| clean_host(&r));
+            }
+            return;
+        }
+    }
+}
+
+/// The from clause: the client's address, the name it gave in HELO and the name the receiver
+/// found by reverse DNS, by the writer's convention.
+///
+/// - Postfix, Sendmail, OpenSMTPD, Haraka, Courier, Gmail: `from HELO (RDNS [IP])`, `unknown`
+///   (or `<unknown>`) for no reverse DNS; Sendmail adds `IDENT:user@` or `user@` to the name.
+/// - Exim: `from RDNS ([IP]:port helo=HELO ident=USER)`, `helo=` only when it differs from the
+///   name; `from [IP] (helo=...)` without reverse DNS; Exim 3 writes the port after a dot
+///   (`[IP.port]`), Exim 1 `from RDNS (HELO) [IP] (ident)`.
+/// - qmail and its kin (IronPort, MessageLabs, Yahoo, Zimbra): `from RDNS (HELO name) (IP)`,
+///   `(HELO ...)` left out when it equals the name, `unknown` for no reverse DNS; `user@` before
+///   the address after SMTP AUTH.
+/// - ZMailer: `from RDNS ([IP]:port "EHLO name" rhost-flags...)`.
+/// - Exchange, IIS, MDaemon, amavis, GMX, Symantec's gateways: `from HELO (IP)` or `from HELO
+///   ([IP])`, no reverse-DNS name.
+/// - Webmail and API submissions (`with HTTP`): no HELO; the name is the client's reverse DNS.
+/// - `from IP (claiming to be "name")`: the quoted name was the HELO.
+fn read_from_clause(clause: &Clause, writer: Writer, local: bool, out: &mut Received) {
+    let host = clause
+        .words
+        .first()
+        .copied()
+        .unwrap_or("")
+        .trim_matches('"');
+    let host_literal = host.starts_with('[');
+    let host_ip = client_ip(host, true)
+        .filter(|_| host_literal || !host.contains(':') || host.contains("::"))
+        .filter(|_| !(writer.mdaemon && host_literal));
+    // "from mail pickup service": words, not a host.
+    let words_only = clause.words.len() > 2
+        && clause.words[1..]
+            .iter()
+            .all(|w| client_ip(w, false).is_none());
+    let host_is_name = host_ip.is_none()
+        && !host_literal
+        && !host.is_empty()
+        && !is_unknown(host)
+        && !is_placeholder(host)
+        && !words_only;
+
     let mut helo: Option<String> = None;
     let mut rdns: Option<String> = None;
     let mut ip: Option<IpAddr> = None;
+    // How the address was written: in a comment that starts with it ("([IP])": Exim's and
+    // others' `from NAME ([IP])`), a bare address as the whole comment (qmail's and Exchange's
+    // `from NAME (IP)`), or a word after the name (Exim 1's `from NAME [IP]`).
+    let mut bracket_first = false;
+    let mut bare_comment = false;
+    let mut after_name = false;
+    // Exim 1: "from NAME (HELO) [IP]": a one-word comment before the address word.
+    let mut paren_name: Option<&str> = None;
 
-    for comment in &clause.comments {
+    let mut comment_index = 0;
+    let mut word_index = 1;
+    for is_comment in clause.order.iter().skip(1) {
+        if !is_comment {
+            let w = clause.words.get(word_index).copied().unwrap_or("");
+            word_index += 1;
+            if ip.is_none()
+                && let Some(found) = client_ip(w, false)
+            {
+                ip = Some(found);
+                after_name = true;
+            }
+            continue;
+        }
+        let comment = clause.comments.get(comment_index).copied().unwrap_or("");
+        comment_index += 1;
         let words: Vec<&str> = comment
             .split(|c: char| c.is_whitespace() || c == ',')
+            .map(|w| w.trim_matches('"'))
             .filter(|w| !w.is_empty())
             .collect();
+        if words.len() == 1
+            && paren_name.is_none()
+            && ip.is_none()
+            && words[0].contains('.')
+            && client_ip(words[0], true).is_none()
+        {
+            paren_name = Some(words[0]);
+        }
+        if words
+            .first()
+            .is_some_and(|w| w.eq_ignore_ascii_case("from"))
+        {
+            // NAVGW and Sendmail: "(from NAME [IP])".
+            if ip.is_none()
+                && let Some((at, found)) = words
+                    .iter()
+                    .enumerate()
+                    .find_map(|(at, w)| client_ip(w, false).map(|found| (at, found)))
+            {
+                ip = Some(found);
+                if at > 1 {
+                    rdns = rdns.or_else(|| rdns_before(words[at - 1]));
+                }
+            }
+            continue;
+        }
         let mut i = 0;
         while i < words.len() {
             let w = words[i];
@@ -455,31 +710,31 @@ fn read_from_clause(clause: &Clause, out: &mut Received) {
             } else if (lw == "helo" || lw == "ehlo" || lw == "lhlo") && i + 1 < words.len() {
                 helo.get_or_insert_with(|| words[i + 1].to_string());
                 i += 1;
-            } else if w.starts_with('[') {
-                if let Some(found) = parse_ip(w) {
-                    ip.get_or_insert(found);
-                    if i > 0 {
-                        let before = words[i - 1].trim_end_matches('.');
-                        let lb = before.to_ascii_lowercase();
-                        if !is_unknown(before)
-                            && parse_ip(before).is_none()
-                            && !matches!(lb.as_str(), "helo" | "ehlo")
-                            && !lb.contains('=')
-                        {
-                            rdns.get_or_insert_with(|| before.to_string());
-                        }
-                    }
+            } else if lw == "claiming"
+                && words
+                    .get(i + 1)
+                    .is_some_and(|w| w.eq_ignore_ascii_case("to"))
+                && words
+                    .get(i + 2)
+                    .is_some_and(|w| w.eq_ignore_ascii_case("be"))
+                && let Some(name) = words.get(i + 3)
+            {
+                helo.get_or_insert_with(|| name.to_string());
+                i += 3;
+            } else if ip.is_none()
+                && let Some(found) = client_ip(w, false)
+            {
+                ip = Some(found);
+                if i == 0 {
+                    bracket_first = true;
+                } else {
+                    rdns = rdns.or_else(|| rdns_before(words[i - 1]));
                 }
             } else if ip.is_none()
-                && let Some(found) = parse_ip(w).filter(|_| w.contains('.') || w.contains(':'))
+                && let Some(found) = client_ip(w, true)
             {
                 ip = Some(found);
-            } else if ip.is_none()
-                && let Some((_, tail)) = w.rsplit_once('@')
-                && let Some(found) = parse_ip(tail)
-            {
-                // qmail: "(user@domain@192.0.2.1)".
-                ip = Some(found);
+                bare_comment = words.len() == 1;
             }
             i += 1;
         }
@@ -487,27 +742,27 @@ fn read_from_clause(clause: &Clause, out: &mut Received) {
     if ip.is_none() {
         ip = host_ip;
     }
-    let host_is_name = host_ip.is_none() && !host.is_empty() && !is_unknown(host);
-    // Exim: "from NAME ([IP])" or "([IP]:port)" with no helo=: NAME is the verified reverse
-    // DNS name, and the HELO was the same (Exim writes helo= only when it differs).
-    let exim_style = helo.is_none()
-        && rdns.is_none()
-        && clause
-            .comments
-            .first()
-            .is_some_and(|c| c.trim_start().starts_with('['));
-    if helo.is_some() {
-        if host_is_name {
-            rdns.get_or_insert_with(|| clean_host(host));
+    let explicit_helo = helo.is_some();
+    if helo.is_none() && !writer.http && !local {
+        if let Some(name) = paren_name.filter(|_| after_name) {
+            helo = Some(name.to_string());
+        } else if host_is_name || (host_literal && !writer.messagelabs) {
+            helo = Some(host.to_string());
         }
-    } else if host_is_name && exim_style {
-        rdns = Some(clean_host(host));
-        helo = Some(host.to_string());
-    } else if host_is_name {
-        helo = Some(host.to_string());
-    } else if host_ip.is_some() && host.starts_with('[') {
-        // "from [192.0.2.1]": the client gave an address literal as its HELO.
-        helo = Some(host.to_string());
+    }
+    // The reverse-DNS name, where the writer puts it in the host's place; only for a client
+    // that connected from an address.
+    if rdns.is_none() && host_is_name && ip.is_some() {
+        let conventional = explicit_helo
+            || after_name
+            || (bracket_first && (writer.exim || writer.ironport || writer.http))
+            || (bare_comment && !writer.exchange && !writer.http);
+        if conventional {
+            rdns = Some(clean_host(host));
+        }
+    }
+    if ip.is_none() {
+        rdns = None;
     }
     if helo.as_deref().is_some_and(is_unknown) {
         helo = None;

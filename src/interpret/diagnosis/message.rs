@@ -82,12 +82,21 @@ fn customer_note(ctx: &Context) -> Option<Evidence> {
                 .iter()
                 .any(|w| t.contains(w))
                 && !t.contains("x-spam")
-                && !t.contains(':')
+                && !looks_like_field(&t)
                 || t.contains("went to spam")
                 || t.contains("in spam")
                 || t.contains("to junk")
         })
         .cloned()
+}
+
+/// Whether a line reads as a header field (`name: value`, the name without spaces) rather than
+/// a sentence that happens to hold a colon ("Show original:").
+fn looks_like_field(line: &str) -> bool {
+    line.split_once(':').is_some_and(|(name, _)| {
+        let name = name.trim();
+        !name.is_empty() && !name.contains(char::is_whitespace)
+    })
 }
 
 /// Whether the paste is too damaged to tell what happened, and why.

@@ -1,0 +1,145 @@
+//! The recipient's trust boundary in the Received chain: which hop handed the message to the
+//! recipient's side, and so which address the live sender checks (SPF, blocklists, reverse DNS)
+//! are about.
+//!
+//! The chain is walked from the newest hop (RFC 5321 section 4.4: each server prepends its
+//! line). Hops whose sending host belongs to an organization that received the message above
+//! (its organization domain was a receiving `by` host) are the recipient's own, and so are
+//! content scanners re-injecting the message on one machine (amavis, qmail-scanner, `by
+//! localhost`). The first hop from outside, from an address that can be on the Internet, gives
+//! the sending IP. On shared platforms every tenant's servers share one domain (Microsoft 365's
+//! `outlook.com`), so the hop into a platform's inbound edge (`data/received/edges.tsv`) is the
+//! boundary whatever the sending host's name: for mail between two Microsoft 365 tenants, the
+//! sender tenant's outbound host. An authenticated submission is the sender's own device: the
+//! first public server that carried the message on from it is used instead. When every hop
+//! looks internal, the oldest public address is used and the reason says so; a paste that ends
+//! inside the chain (no From and no Date field below it) gives no address rather than one of
+//! the receiving platform's own.
+
+use crate::report::Hop;
+use crate::vocab::domain::org_domain;
+use crate::vocab::ip::IpClass;
+
+/// Where the trust boundary lies.
+#[derive(Debug, Default)]
+pub struct Boundary {
+    /// The hops (indexes, oldest first) written by the recipient's own systems.
+    pub internal: Vec<usize>,
+    /// The hop whose client is the sending server, and why.
+    pub chosen: Option<(usize, &'static str)>,
+    /// When no hop was chosen: why not, in plain words.
+    pub undecided: Option<&'static str>,
+}
+
+/// Whether a hop is a content scanner handing the message back on the same system: amavis,
+/// qmail-scanner, or a `by localhost` re-injection.
+fn is_scanner(hop: &Hop) -> bool {
+    let raw = hop.raw.to_ascii_lowercase();
+    raw.contains("(amavis")
+        || raw.contains("qmail-scanner")
+        || hop
+            .by
+            .as_deref()
+            .is_some_and(|b| b.eq_ignore_ascii_case("localhost"))
+}
+
+/// The shared platform whose inbound edge received this hop, if any (`data/received/edges.tsv`).
+fn edge(hop: &Hop) -> Option<&'static str> {
+    let by = hop
+        .by
+        .as_deref()?
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    crate::vocab::tables::received::EDGES
+        .iter()
+        .find(|row| {
+            by.len() > row[0].len()
+                && by.ends_with(row[0])
+                && by.as_bytes()[by.len() - row[0].len() - 1] == b'.'
+        })
+        .map(|row| row[1])
+}
+
+/// Finds the trust boundary. `cut_off`: the paste has neither a From nor a Date field, so it
+/// ends inside the Received chain.
+pub fn find(hops: &[Hop], cut_off: bool) -> Boundary {
+    let mut out = Boundary::default();
+    let mut inside: Vec<String> = Vec::new();
+    let mut last_public: Option<usize> = None;
+    let public = |hop: &Hop| hop.ip_class.is_some_and(IpClass::can_be_sender);
+    for index in (0..hops.len()).rev() {
+        let hop = &hops[index];
+        if let Some(by) = hop.by.as_deref().and_then(org_domain)
+            && !inside.contains(&by)
+        {
+            inside.push(by);
+        }
+        if public(hop) {
+            last_public = Some(index);
+        }
+        if is_scanner(hop) {
+            out.internal.push(index);
+            continue;
+        }
+        let from_org = hop
+            .rdns
+            .as_deref()
+            .or(hop.helo.as_deref())
+            .and_then(org_domain);
+        let internal = match &from_org {
+            Some(org) => inside.contains(org),
+            None => !public(hop),
+        };
+        if internal && public(hop) && edge(hop).is_some() {
+            out.chosen = Some((
+                index,
+                "the hop into the recipient's tenant at the shared platform's inbound edge (Microsoft 365's Exchange Online Protection): the server before it is the sender's, here another tenant's outbound host on the same platform",
+            ));
+            break;
+        }
+        if internal {
+            out.internal.push(index);
+            continue;
+        }
+        if public(hop) {
+            out.chosen = Some((
+                index,
+                "the first hop from outside the receiving organization",
+            ));
+            break;
+        }
+    }
+    if out.chosen.is_none() {
+        if cut_off {
+            out.undecided = Some(
+                "The paste ends inside the Received chain (it has no From or Date field), before the hop from the sending server: the addresses it shows are the receiving systems' own, so none of them is taken as the sender's.",
+            );
+            out.internal.sort_unstable();
+            return out;
+        }
+        out.chosen = last_public.map(|i| {
+            (
+                i,
+                "the oldest public address in the chain; every hop looks internal",
+            )
+        });
+    }
+    // An authenticated submission is the sender's own device, never a relay: the sending
+    // server is the first public address that carried the message on from there.
+    if let Some((index, _)) = out.chosen
+        && hops[index].authenticated
+    {
+        out.chosen = Some(match (index + 1..hops.len()).find(|&i| public(&hops[i])) {
+            Some(relay) => (
+                relay,
+                "the first server to carry the message on from the sender's own login (an authenticated submission is the sender's device, not a relay)",
+            ),
+            None => (
+                index,
+                "the sender's own device, which logged in to submit the message; the message did not pass through any other public server",
+            ),
+        });
+    }
+    out.internal.sort_unstable();
+    out
+}
