@@ -2,7 +2,8 @@
 //! form, each with its source and the fields an expert reads from it): the parser must read the
 //! connecting IP, the HELO name, the reverse-DNS name, the receiving host, authentication, TLS and
 //! the date as the writer's documented convention says. Figures for the tuning part and the
-//! validation part (a fixed quarter, by a hash of the field's text).
+//! validation part (a fixed quarter, by a hash of the field's text); the reader is tuned on the
+//! tuning part only, and both parts must stay at their floors.
 
 use super::support::{ratio, validation_part};
 use core::net::IpAddr;
@@ -100,6 +101,10 @@ fn rfc3339_ms(text: &str) -> Option<i64> {
     Some(((days * 24 + n(11..13)?) * 60 + n(14..16)?) * 60_000 + n(17..19)? * 1000)
 }
 
+/// The share of lines with every field right, in each part (measured: 131/131 tuning, 44/44
+/// validation; issue 13 asks for at least 95%).
+const ALL_RIGHT_FLOOR: f64 = 1.0;
+
 const FIELDS: [&str; 7] = ["ip", "helo", "rdns", "by", "auth", "tls", "date"];
 
 /// Each field of a case: (name, expected, read).
@@ -151,6 +156,7 @@ fn received_fixtures_read_as_their_writers_document() {
     let cases = cases();
     assert!(cases.len() >= 150, "only {} fixtures", cases.len());
     let mut show = Vec::new();
+    let mut below = Vec::new();
     for part in ["tuning", "validation"] {
         let in_part: Vec<&Case> = cases
             .iter()
@@ -202,8 +208,20 @@ fn received_fixtures_read_as_their_writers_document() {
             ratio(four_right, in_part.len()),
             fields.join(", ")
         );
+        if (all_right as f64) < ALL_RIGHT_FLOOR * in_part.len() as f64 {
+            below.push(format!(
+                "{part}: every field right {}",
+                ratio(all_right, in_part.len())
+            ));
+        }
+        if ip_missed > 0 {
+            below.push(format!(
+                "{part}: the hop's IP missed on {ip_missed} line(s) that name one"
+            ));
+        }
     }
     for s in &show {
         println!("  {s}");
     }
+    assert!(below.is_empty(), "below the floor: {below:?}");
 }
