@@ -13,5 +13,6 @@ mod reputation_doh;
 mod samples;
 mod scenarios;
 mod schema;
+mod sentences;
 mod spf_corpus;
 mod support;
