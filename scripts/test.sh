@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: formatting and lints, unit and integration tests (the CLI against the loopback
-# DoH server), the wasm module in headless Chromium (wasm-bindgen-test), and the page end to end
+# DoH server), the wasm module in headless Chromium (wasm-bindgen-test), the TypeScript
+# declarations generated from the schemas (tests/node/), and the page end to end
 # (Playwright; with the single-file build in dist/). Installs what is missing first; starts the DoH server on 127.0.0.1 and stops it.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,6 +30,9 @@ cargo test --quiet --features schema -- --show-output
 
 echo "== wasm tests in headless Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test web
+
+echo "== TypeScript declarations generated from the schemas"
+node --test tests/node/
 
 echo "== end-to-end tests (Playwright, Chromium)"
 node --test tests/e2e/
