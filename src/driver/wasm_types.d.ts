@@ -44,6 +44,11 @@ export interface Report {
   /** The message's main header fields, decoded. */
   message: MessageSummary;
   /**
+   * What the reader must know first: the live checks failed or could not see public DNS,
+   * or the paste is damaged.
+   */
+  notices: Notice[];
+  /**
    * The Authentication-Results fields (and ARC-Authentication-Results, and provider result
    * headers such as X-HE-DKIM-Result), in message order.
    */
@@ -102,6 +107,14 @@ export interface DomainCheckReport {
   spf_lint: SpfLint[];
 }
 
+/** One thing to do, and who can do it. */
+export interface Action {
+  /** What to do, in plain words. */
+  text: string;
+  /** Who can do it. */
+  who: Actor;
+}
+
 /**
  * What a receiver does with a message.
  *
@@ -109,7 +122,17 @@ export interface DomainCheckReport {
  * - "reject": Refused during the SMTP session.
  * - "defer": Told to try again later (a temporary 4xx refusal).
  */
-export type Action = "accept" | "reject" | "defer";
+export type Action2 = "accept" | "reject" | "defer";
+
+/**
+ * Who can act on a piece of advice.
+ *
+ * - "sender": The person who sent the message.
+ * - "sender_provider": The sender's mail provider, hosting company or domain administrator.
+ * - "recipient": The person the message was for.
+ * - "recipient_admin": The recipient's mail administrator or provider.
+ */
+export type Actor = "sender" | "sender_provider" | "recipient" | "recipient_admin";
 
 /** One authenticated identifier checked against the From domain. */
 export interface AlignmentCheck {
@@ -286,20 +309,29 @@ export interface CaseFacts {
 
 /** One cause, with what to do about it. */
 export interface Cause {
+  /** What to do, each addressed to whoever can act. */
+  actions: Action[];
   /** How sure this is. */
   certainty: Certainty;
-  /** The finding it comes from (its code). */
+  /** The finding it comes from (its code), or the diagnosis's own code. */
   code: string;
   /** The explanation. */
   detail: string;
   /** What it rests on: header lines, DNS answers. */
   evidence: Evidence[];
-  /** What to do, in plain words. */
+  /** What to do, in plain words (the first of `actions`, for readers that show one). */
   fix?: string | null;
   /** Whose setup it is about. */
   party: Party;
+  /** Where its evidence comes from. */
+  source: Source;
   /** One line. */
   title: string;
+  /**
+   * What it is about (`spf`, `blocklist`, `content`, `user-unknown`, `late`, ...: the
+   * topics of data/findings.tsv and data/diagnosis/).
+   */
+  topic: string;
 }
 
 /**
@@ -354,12 +386,21 @@ export interface DateValue {
 
 /** The answer at the top of a report. */
 export interface Diagnosis {
-  /** The causes, most important first. */
+  /** For the customer: what to do, most useful first, each addressed to whoever can act. */
+  actions: Action[];
+  /**
+   * Worth fixing, but not why this message fared as it did (a record's weakness, a live
+   * check that differs from what the receiver recorded then).
+   */
+  advice: Cause[];
+  /** The causes of this outcome, most important first. */
   causes: Cause[];
-  /** One sentence: what happened and the main reason. */
+  /** One sentence for the support agent: what happened and the main reason. */
   headline: string;
   /** What happened. */
   outcome: Outcome;
+  /** For the customer: what happened and why, in one or two sentences with no jargon. */
+  summary: string;
 }
 
 /** The outcome of policy discovery for one From domain. */
@@ -1103,6 +1144,17 @@ export interface MxHost {
 export type MxStatus = "ok" | "degraded" | "broken" | "null_mx" | "implicit_mx" | "no_mail" | "no_domain" | "could_not_check" | "pending";
 
 /**
+ * Something the reader must know before anything else in the report: the paste is damaged,
+ * or the live checks could not see the Internet's DNS.
+ */
+export interface Notice {
+  /** `resolver-failed`, `resolver-blind` or `paste-damaged`. */
+  code: string;
+  /** What it means for the report, in plain words. */
+  text: string;
+}
+
+/**
  * Where an organizational domain came from.
  *
  * - "tree_walk": The RFC 9989 DNS tree walk.
@@ -1174,7 +1226,7 @@ export interface PolicyRecord {
 /** One common receiver setting and what it does with a result. */
 export interface PolicyRow {
   /** What that setting does with this result. */
-  action: Action;
+  action: Action2;
   /** The setting, as hosting panels word it. */
   setting: string;
 }
@@ -1398,6 +1450,17 @@ export type Severity2 = "info" | "warning" | "error";
  * - "info": For information.
  */
 export type Severity3 = "problem" | "warning" | "info";
+
+/**
+ * Where a cause's evidence comes from. What the receiver recorded at delivery and what a
+ * bounce says decided the outcome; a live check today only explains what changed since.
+ *
+ * - "receiver": What the receiving side recorded when the message arrived: trusted Authentication-Results, Received-SPF, provider result fields, its spam filter's verdict and rules.
+ * - "bounce": What the bounce (or delay notice, feedback report, auto-reply) says.
+ * - "live": A live check made now (DNS as it is today).
+ * - "headers": The message's own header fields (the Received chain, From, the dates).
+ */
+export type Source = "receiver" | "bounce" | "live" | "headers";
 
 /** One rule, symbol or code a filter reported. */
 export interface SpamItem {
