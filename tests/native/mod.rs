@@ -3,6 +3,7 @@ mod bounce_corpus;
 mod cli;
 mod dkim_corpus;
 mod dmarc_corpus;
+mod doh_client;
 mod layers;
 mod mail_auth_crosscheck;
 mod paste_shapes;
