@@ -269,7 +269,10 @@ pub fn run(path: &Path, summary_only: bool, out: &mut impl Write) -> io::Result<
             let total = files.len() as u64;
             for (n, p) in files.iter().enumerate() {
                 let Ok(bytes) = read_limited(p) else {
-                    eprintln!("mailtrace: cannot read {}", p.display());
+                    eprintln!(
+                        "mailtrace: cannot read {}",
+                        crate::present::inert::lines(&p.display().to_string())
+                    );
                     continue;
                 };
                 handle(&p.display().to_string(), 1, &bytes, &mut summary);

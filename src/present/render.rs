@@ -5,8 +5,15 @@ use crate::report::Report;
 use crate::vocab::finding::Severity;
 use std::fmt::Write;
 
-/// Renders a report as readable text.
+/// Renders a report as readable text. Every value from the message or a DNS answer is made
+/// inert first ([`crate::present::inert`]): no control character reaches the terminal and no
+/// decoded line break forges a line.
 pub fn text(report: &Report) -> String {
+    let report = &crate::present::inert::inert(report);
+    crate::present::inert::lines(&text_of(report))
+}
+
+fn text_of(report: &Report) -> String {
     let mut out = String::new();
     for n in &report.notices {
         let _ = writeln!(out, "NOTE: {}\n", n.text);
@@ -554,8 +561,16 @@ pub fn spf_outcome(out: &mut String, o: &crate::checks::spf::SpfOutcome, indent:
     }
 }
 
-/// A domain's DMARC policy and what it means.
+/// A domain's DMARC policy and what it means, made inert like [`text`].
 pub fn dmarc_text(
+    d: &crate::checks::dmarc::Discovery,
+    lint: &[crate::checks::dmarc::DmarcLint],
+) -> String {
+    let d = &crate::present::inert::inert(d);
+    crate::present::inert::lines(&dmarc_text_of(d, lint))
+}
+
+fn dmarc_text_of(
     d: &crate::checks::dmarc::Discovery,
     lint: &[crate::checks::dmarc::DmarcLint],
 ) -> String {
@@ -619,8 +634,13 @@ pub fn dmarc_text(
     out
 }
 
-/// The domain check as text: what is wrong first, then the records.
+/// The domain check as text: what is wrong first, then the records; made inert like [`text`].
 pub fn domain_text(r: &crate::engine::domain_run::DomainCheckReport) -> String {
+    let r = &crate::present::inert::inert(r);
+    crate::present::inert::lines(&domain_text_of(r))
+}
+
+fn domain_text_of(r: &crate::engine::domain_run::DomainCheckReport) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "Mail set-up of {}", r.domain);
     let problems = r

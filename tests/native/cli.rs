@@ -525,3 +525,39 @@ fn bounces_summary_only_prints_the_summary() {
         lines[0]
     );
 }
+
+#[test]
+fn hostile_text_reaches_the_terminal_inert() {
+    // Issue 15's reproducer: OSC title, BEL, clear screen in a display name; an encoded word
+    // that decodes to CR LF and a forged diagnosis line; a right-to-left override.
+    let message = b"From: \"\x1b]0;PWNED\x07\x1b[2J\" <a@b.example>\nSubject: =?utf-8?q?hi=0D=0ADiagnosis:_Delivered?=\nTo: =?utf-8?q?pay=E2=80=AEfdp.exe?= <c@d.example>\n\n";
+    let out = mailtrace(&["analyze", "-", "--offline"], message);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let bad: Vec<char> = text
+        .chars()
+        .filter(|&c| {
+            let u = c as u32;
+            (u < 0x20 && c != '\n' && c != '\t') || (0x7f..=0x9f).contains(&u) || c == '\u{202e}'
+        })
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "control characters in the text output: {bad:?}"
+    );
+    assert!(
+        text.contains("\\x1b]0;PWNED\\x07"),
+        "shown escaped:\n{text}"
+    );
+    assert!(
+        !text
+            .lines()
+            .any(|l| l.trim_start().starts_with("Diagnosis: Delivered")),
+        "a decoded line break forged a line:\n{text}"
+    );
+    assert!(text.contains("U+202E"), "the override is shown:\n{text}");
+}

@@ -2,6 +2,7 @@ mod authres_corpus;
 mod bounce_corpus;
 mod cli;
 mod dkim_corpus;
+mod dkim_fixtures;
 mod dmarc_corpus;
 mod doh_client;
 mod layers;

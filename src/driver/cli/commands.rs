@@ -106,7 +106,7 @@ pub fn spf(a: &SpfArgs) -> Result<(), String> {
         for row in &report.receiver_policy {
             out.push_str(&format!("  {:<40} {:?}\n", row.setting, row.action));
         }
-        print!("{out}");
+        print!("{}", crate::present::inert::lines(&out));
     }
     Ok(())
 }

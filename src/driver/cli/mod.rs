@@ -53,7 +53,7 @@ where
     match done {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("mailtrace: {message}");
+            eprintln!("mailtrace: {}", crate::present::inert::lines(&message));
             ExitCode::from(USAGE_ERROR)
         }
     }
