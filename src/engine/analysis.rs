@@ -232,6 +232,9 @@ impl Analysis {
             analysis.auth_inputs.dkim = Some(std::sync::Arc::new(
                 crate::checks::dkim::DkimMessage::new(&normalized),
             ));
+            analysis.auth_inputs.arc = Some(std::sync::Arc::new(
+                crate::checks::arc::ArcMessage::new(&normalized),
+            ));
             if let Some(body) = &normalized.body {
                 for d in crate::checks::reputation::link_domains(body, 20) {
                     if !analysis.auth_inputs.listed_domains.contains(&d) {
@@ -388,6 +391,7 @@ impl Analysis {
                 .map(|(_, d)| d.trim().trim_end_matches('.').to_ascii_lowercase())
                 .filter(|d| !d.is_empty()),
             dkim: None,
+            arc: None,
         }
     }
 
@@ -571,7 +575,7 @@ impl Analysis {
                     code: "arc.chain".into(),
                     severity: Severity::Info,
                     title: format!("{} system(s) recorded and sealed the authentication results on the way (ARC): {}.", chain.sets.len(), sealers.join(", ")),
-                    detail: "ARC lets a forwarder or mailing list vouch for the checks it saw, so that a receiver can accept a message whose SPF or DKIM broke in forwarding. The seals were not verified here.".into(),
+                    detail: "ARC lets a forwarder or mailing list vouch for the checks it saw, so that a receiver can accept a message whose SPF or DKIM broke in forwarding. With live lookups on, the seals are verified (RFC 8617) and the result is listed with the DKIM checks.".into(),
                     evidence: Vec::new(),
                 });
             } else {

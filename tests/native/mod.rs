@@ -1,3 +1,4 @@
+mod arc_fixtures;
 mod authres_corpus;
 mod bounce_corpus;
 mod cli;

@@ -426,9 +426,13 @@ fn ask_list(ctx: &mut Ctx, plan: &Plan, item: &str, shown: &str, canary: &str) -
         }
         Got::Data(data) => {
             let mut error = None;
-            for rdata in data.iter().take(8) {
+            // Every A record is read (the decoder bounds how many an answer holds): an error
+            // code anywhere in the answer means "could not check", however many listing codes
+            // come before it. At most 8 listing codes are kept for display.
+            for rdata in data.iter() {
                 if let RData::A(addr) = rdata {
                     match decode(plan.family, *addr) {
+                        Code::Listed(..) if result.codes.len() >= 8 => {}
                         Code::Listed(code, meaning) => result.codes.push(ListCode {
                             answer: addr.to_string(),
                             name: code,

@@ -127,6 +127,24 @@ fn spamhaus_error_codes_are_never_listings() {
 }
 
 #[test]
+fn an_error_code_after_many_listing_codes_is_still_an_error() {
+    // Nine listing codes, then Spamhaus's "public resolver" error code: could not check.
+    let mut zone = zone();
+    let mut records = String::new();
+    for last in [2, 3, 4, 5, 6, 7, 9, 10, 11] {
+        records.push_str(&format!(
+            "44.2.0.192.zen.spamhaus.org. 300 IN A 127.0.0.{last}\n"
+        ));
+    }
+    records.push_str("44.2.0.192.zen.spamhaus.org. 300 IN A 127.255.255.254\n");
+    zone.add_zone(&records).unwrap();
+    let rep = run_ip_with(&zone, "192.0.2.44", &BlocklistConfig::default());
+    let zen = list(&rep, "Spamhaus ZEN");
+    assert_eq!(zen.status, ListStatus::CouldNotCheck, "{}", zen.explanation);
+    assert!(!rep.listed());
+}
+
+#[test]
 fn a_list_that_times_out_or_refuses_does_not_hold_the_others() {
     let mut r = zone();
     let qa = Question::new("2.2.0.192.b.barracudacentral.org", RecordType::A);
