@@ -143,6 +143,9 @@ pub struct Normalized {
     pub fields: Vec<Field>,
     /// The body, LF line endings, if there was one.
     pub body: Option<String>,
+    /// The header ended with its blank line and nothing followed: either the message's body is
+    /// empty or the paste stopped at the header (a reader of the body cannot tell which).
+    pub empty_after_header: bool,
     /// The number of lines of the paste before the body's first line.
     pub body_line: u32,
     /// Line endings found.
@@ -641,9 +644,15 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
         .map(|start| lines[start..].join("\n"))
         .filter(|b| !b.trim().is_empty());
 
+    let empty_after_header = body.is_none()
+        && body_start.is_some_and(|start| {
+            // A blank line of its own, not the end of the paste's last line.
+            start < lines.len() && lines[start..].iter().all(|l| l.trim().is_empty())
+        });
     Normalized {
         fields,
         body,
+        empty_after_header,
         body_line: body_start.map_or(0, |b| b as u32) + offset,
         line_ending,
         notes,

@@ -343,6 +343,14 @@ impl DkimMessage {
                 } else {
                     Body::Differs
                 };
+            } else if message.empty_after_header && p.sig.body_length.is_none_or(|l| l == 0) {
+                // Nothing after the header's blank line: an empty body (RFC 6376 3.4.3, 3.4.4)
+                // or a paste of the header alone. Only a body hash of the empty body tells it
+                // was the former; otherwise the body stays "not pasted".
+                let (computed, _) = body_hash("", body_canon, p.sig.body_length, hash);
+                if computed == bh {
+                    p.body = Body::Matches;
+                }
             }
             prepared.push(p);
         }
