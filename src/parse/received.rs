@@ -628,17 +628,6 @@ fn read_from_clause(clause: &Clause, writer: Writer, local: bool, out: &mut Rece
     let host_ip = client_ip(host, true)
         .filter(|_| host_literal || !host.contains(':') || host.contains("::"))
         .filter(|_| !(writer.mdaemon && host_literal));
-    // "from mail pickup service": words, not a host.
-    let words_only = clause.words.len() > 2
-        && clause.words[1..]
-            .iter()
-            .all(|w| client_ip(w, false).is_none());
-    let host_is_name = host_ip.is_none()
-        && !host_literal
-        && !host.is_empty()
-        && !is_unknown(host)
-        && !is_placeholder(host)
-        && !words_only;
 
     let mut helo: Option<String> = None;
     let mut rdns: Option<String> = None;
@@ -742,6 +731,18 @@ fn read_from_clause(clause: &Clause, writer: Writer, local: bool, out: &mut Rece
     if ip.is_none() {
         ip = host_ip;
     }
+    // "from mail pickup service": words and no address anywhere in the clause, not a host.    // "from mail pickup service": words and no address anywhere in the clause, not a host.
+    let words_only = ip.is_none()
+        && clause.words.len() > 2
+        && clause.words[1..]
+            .iter()
+            .all(|w| client_ip(w, false).is_none());
+    let host_is_name = host_ip.is_none()
+        && !host_literal
+        && !host.is_empty()
+        && !is_unknown(host)
+        && !is_placeholder(host)
+        && !words_only;
     let explicit_helo = helo.is_some();
     if helo.is_none() && !writer.http && !local {
         if let Some(name) = paren_name.filter(|_| after_name) {
@@ -1018,5 +1019,19 @@ mod tests {
         let long = "from x ".repeat(20_000);
         let r = parse(&long);
         assert!(r.from.is_some());
+    }
+
+    #[test]
+    fn a_helo_of_several_words_is_still_the_helo_when_the_clause_names_an_address() {
+        let r = parse(
+            "from <img src=x onerror=y> (evil.example [192.0.2.66]) by mx.example.net (Postfix) with ESMTP id 4XYZ; Tue, 2 Jan 2024 10:00:02 +0000",
+        );
+        assert_eq!(r.helo.as_deref(), Some("<img"));
+        assert_eq!(r.rdns.as_deref(), Some("evil.example"));
+        let r = parse(
+            "from mail pickup service by ex.example.net with Microsoft SMTP Server; Tue, 2 Jan 2024 10:00:02 +0000",
+        );
+        assert_eq!(r.helo, None);
+        assert_eq!(r.ip, None);
     }
 }
