@@ -26,10 +26,11 @@ mod cli {
 
     Usage:
       mailtrace analyze [FILE|-] [--json] [--offline] [--doh URL] [--timeout MS] [--now EPOCH_MS]
-                    [--replay REPORT.json]
+                    [--replay REPORT.json] [--blocklist ZONE]...
       mailtrace spf --ip IP [--mail-from ADDRESS] [--helo NAME] [--json] [--doh URL] [--timeout MS]
       mailtrace dmarc DOMAIN [--json] [--doh URL] [--timeout MS]
-      mailtrace domain DOMAIN [--selector S]... [--dqs-key KEY] [--json] [--doh URL] [--timeout MS]
+      mailtrace domain DOMAIN [--selector S]... [--dqs-key KEY] [--blocklist ZONE]... [--json]
+                    [--doh URL] [--timeout MS]
       mailtrace bounces PATH [--summary-only]
       mailtrace --version | --help
 
@@ -41,7 +42,11 @@ mod cli {
               --timeout MS per-lookup timeout in milliseconds (default 5000)
               --now MS     analyze as of this time (milliseconds since 1970), for reproducible runs
               --replay R   re-check against the DNS answers recorded in report R (a JSON report
-                           of the same message): no network, and the time R was made for
+                           of the same message; another message's report is refused): no
+                           network, and the time R was made for
+              --blocklist Z  also ask the blocklist zone Z (repeatable). Asked by default:
+                           Spamhaus ZEN and DBL, SpamCop. Barracuda (b.barracudacentral.org)
+                           answers only registered resolvers, so it is off unless named here.
 
     spf       evaluates SPF (RFC 7208) now for a connecting IP and the MAIL FROM address (or the
               HELO name alone), and prints the result with every step and DNS answer it used,
@@ -102,6 +107,7 @@ mod cli {
         let mut timeout_ms = 5_000u32;
         let mut now_ms: Option<i64> = None;
         let mut replay: Option<String> = None;
+        let mut blocklists: Vec<String> = Vec::new();
         let mut i = 0;
         while i < args.len() {
             let arg = args[i].as_str();
@@ -128,6 +134,7 @@ mod cli {
                     )
                 }
                 "--replay" => replay = Some(value()?),
+                "--blocklist" => blocklists.push(value()?),
                 "-" => file = Some("-".into()),
                 flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
                 path => {
@@ -148,6 +155,9 @@ mod cli {
             None => None,
         };
         if let Some(recorded) = &recorded {
+            if let Some(why) = mailtrace::engine::replay::mismatch(recorded, &input) {
+                return Err(format!("{}: {why}", replay.as_deref().unwrap_or_default()));
+            }
             now_ms.get_or_insert(recorded.analyzed_at_ms);
         }
         let now_ms = now_ms.unwrap_or_else(|| {
@@ -156,11 +166,14 @@ mod cli {
                 .map(|d| d.as_millis() as i64)
                 .unwrap_or(0)
         });
-        let options = Options {
+        let mut options = Options {
             live: !offline,
             query_timeout_ms: timeout_ms,
             ..Options::default()
         };
+        for zone in &blocklists {
+            options.blocklists.add_zone(zone);
+        }
         let analysis = Analysis::new(&input, now_ms, options);
         let report = if let Some(recorded) = &recorded {
             mailtrace::run_with(analysis, &MemoryResolver::from_exchanges(&recorded.dns))
@@ -382,7 +395,7 @@ mod cli {
     }
 
     fn domain(args: &[String]) -> Result<(), String> {
-        let a = dns_args(args, &["--selector", "--dqs-key"])?;
+        let a = dns_args(args, &["--selector", "--dqs-key", "--blocklist"])?;
         let [domain] = a.positional.as_slice() else {
             return Err("domain needs one DOMAIN".into());
         };
@@ -401,6 +414,9 @@ mod cli {
             .iter()
             .find(|(n, _)| n == "--dqs-key")
             .map(|(_, v)| v.clone());
+        for (_, zone) in a.named.iter().filter(|(n, _)| n == "--blocklist") {
+            options.blocklists.add_zone(zone);
+        }
         let run = mailtrace::engine::domain_run::DomainAnalysis::new(
             domain,
             &selectors,

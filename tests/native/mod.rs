@@ -1,6 +1,8 @@
 mod authres_corpus;
+mod blocklist_defaults;
 mod bounce_corpus;
 mod cli;
+mod diagnosis_text;
 mod dkim_corpus;
 mod dmarc_corpus;
 mod layers;
