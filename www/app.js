@@ -139,10 +139,13 @@ function show(report) {
   $("export").hidden = false;
 }
 
-// Results first: the diagnosis takes the focus (and so scrolls into view) once per analysis.
+// Results first: the diagnosis takes the focus and is scrolled to the top of the window, once
+// per analysis.
 function focusDiagnosis() {
   const d = $("diagnosis");
-  if (d) d.focus();
+  if (!d) return;
+  d.focus({ preventScroll: true });
+  d.scrollIntoView({ block: "start" });
 }
 
 // The live checks in words; the box folds when they are done (unless the reader opened it).

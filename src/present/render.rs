@@ -250,7 +250,7 @@ pub fn text(report: &Report) -> String {
                             let _ = writeln!(out, "            line {line}: {}", e.text);
                         }
                         (None, false) => {
-                            let _ = writeln!(out, "            {}", e.text);
+                            let _ = writeln!(out, "            evidence: {}", e.text);
                         }
                         _ => {}
                     }
@@ -260,6 +260,8 @@ pub fn text(report: &Report) -> String {
     }
     if !report.headers.is_empty() {
         let _ = writeln!(out, "\nAll headers");
+        // Each kind of field is explained once, at its first occurrence.
+        let mut explained: Vec<String> = Vec::new();
         for h in &report.headers {
             let value = h.decoded.as_deref().unwrap_or(&h.value);
             let _ = writeln!(out, "  {:>4}  {}: {}", h.line, h.name, value);
@@ -267,7 +269,11 @@ pub fn text(report: &Report) -> String {
                 let _ = writeln!(out, "        raw: {}", h.value);
             }
             if let Some(explanation) = &h.explanation {
-                let _ = writeln!(out, "        ({explanation})");
+                let name = h.name.to_ascii_lowercase();
+                if !explained.contains(&name) {
+                    let _ = writeln!(out, "        ({explanation})");
+                    explained.push(name);
+                }
             }
         }
     }
@@ -510,13 +516,29 @@ fn live_auth(out: &mut String, auth: &crate::report::live::LiveAuth) {
     }
     match auth.dkim.state {
         CheckState::Done => {
+            // A sentence one signature's summary already said is not said again for the next.
+            let mut said: Vec<String> = Vec::new();
             for sig in &auth.dkim.signatures {
+                let mut words: Vec<&str> = Vec::new();
+                for s in crate::vocab::text::split_sentences(&sig.summary) {
+                    if !said.iter().any(|x| x == s) {
+                        said.push(s.to_string());
+                        words.push(s);
+                    }
+                }
                 let _ = writeln!(
                     out,
                     "  DKIM d={} s={}: {}",
-                    sig.domain, sig.selector, sig.summary
+                    sig.domain,
+                    sig.selector,
+                    words.join(" ")
                 );
-                for p in &sig.problems {
+                // A problem the summary already states is not listed again.
+                for p in sig
+                    .problems
+                    .iter()
+                    .filter(|p| !sig.summary.contains(&p.message))
+                {
                     let _ = writeln!(out, "    - {}", p.message);
                 }
             }
@@ -599,7 +621,7 @@ pub fn spf_outcome(out: &mut String, o: &crate::checks::spf::SpfOutcome, indent:
             step.domain, step.term, step.outcome, step.detail
         );
         for d in &step.dns {
-            let _ = writeln!(out, "{indent}{pad}    {d}");
+            let _ = writeln!(out, "{indent}{pad}    dns: {d}");
         }
     }
     if let Some(term) = &o.deciding_term {
