@@ -194,15 +194,16 @@ pub fn text(report: &Report) -> String {
 
     if !report.spam.is_empty() {
         let _ = writeln!(out, "\nSpam filters");
+        // A code stated twice (SCL in the report and in its own field, or the same filter's
+        // field at two hops) is listed once.
+        let mut shown: Vec<(&str, Option<&str>)> = Vec::new();
         for v in &report.spam {
             let _ = writeln!(
                 out,
                 "  {} ({}, line {}): {}",
                 v.filter, v.header, v.line, v.summary
             );
-            let mut shown: Vec<(&str, Option<&str>)> = Vec::new();
             for item in v.items.iter().take(40) {
-                // A code a header states twice (SCL in the report and in its own field) once.
                 let key = (item.code.as_str(), item.value.as_deref());
                 if shown.contains(&key) {
                     continue;
@@ -232,6 +233,9 @@ pub fn text(report: &Report) -> String {
                 None => groups.push((title, vec![f])),
             }
         }
+        // A finding said again (the same code and title, from another field, nothing new in
+        // its explanation) adds only its evidence, under the first.
+        let mut listed: Vec<(&str, &str)> = Vec::new();
         for (title, list) in groups {
             let _ = writeln!(out, "  {title}");
             for f in list {
@@ -240,7 +244,12 @@ pub fn text(report: &Report) -> String {
                     Severity::Warning => "warning",
                     Severity::Info => "info",
                 };
-                let _ = writeln!(out, "    [{tag}] {} ({})", f.title, f.code);
+                let again =
+                    f.detail.is_empty() && listed.contains(&(f.code.as_str(), f.title.as_str()));
+                if !again {
+                    listed.push((f.code.as_str(), f.title.as_str()));
+                    let _ = writeln!(out, "    [{tag}] {} ({})", f.title, f.code);
+                }
                 if !f.detail.is_empty() {
                     let _ = writeln!(out, "            {}", f.detail);
                 }
