@@ -27,7 +27,7 @@ mod words;
 
 use crate::report::Report;
 use crate::report::diagnosis::{
-    Action, Cause, Certainty, Diagnosis, Notice, Outcome, Party, Source,
+    Cause, Certainty, Diagnosis, NextStep, Notice, Outcome, Party, Source,
 };
 use crate::vocab::finding::Evidence;
 pub use crate::vocab::text::split_sentences;
@@ -123,7 +123,7 @@ fn make_cause(
         }
         actions.insert(
             0,
-            Action {
+            NextStep {
                 who,
                 text: fix.clone(),
             },

@@ -2,12 +2,12 @@
 //! `data/diagnosis/topics.tsv`), and tidying so that no sentence is said twice.
 
 use super::evidence::Context;
-use crate::report::diagnosis::{Action, Actor, Cause, Outcome};
+use crate::report::diagnosis::{Actor, Cause, NextStep, Outcome};
 use crate::vocab::tables;
 use crate::vocab::text::{dedupe_sentences, split_sentences};
 
 /// The actions of a topic's row, placeholders filled from the report.
-pub(super) fn topic_actions(ctx: &Context, topic: &str) -> Vec<Action> {
+pub(super) fn topic_actions(ctx: &Context, topic: &str) -> Vec<NextStep> {
     let Some(row) = tables::lookup(tables::diagnosis::TOPICS, topic) else {
         return Vec::new();
     };
@@ -22,7 +22,7 @@ pub(super) fn topic_actions(ctx: &Context, topic: &str) -> Vec<Action> {
                 "recipient_admin" => Actor::RecipientAdmin,
                 _ => return None,
             };
-            Some(Action {
+            Some(NextStep {
                 who,
                 text: fill(ctx, text),
             })
@@ -113,7 +113,7 @@ pub(super) fn customer_view(
     ctx: &Context,
     outcome: Outcome,
     top: Option<&Cause>,
-) -> (String, Vec<Action>) {
+) -> (String, Vec<NextStep>) {
     let what = outcome_sentence(ctx, outcome) + ".";
     let topic = top.map(|c| c.topic.as_str()).unwrap_or(match outcome {
         Outcome::Delivered => "none",
