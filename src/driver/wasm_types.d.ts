@@ -107,14 +107,6 @@ export interface DomainCheckReport {
   spf_lint: SpfLint[];
 }
 
-/** One thing to do, and who can do it. */
-export interface Action {
-  /** What to do, in plain words. */
-  text: string;
-  /** Who can do it. */
-  who: Actor;
-}
-
 /**
  * What a receiver does with a message.
  *
@@ -122,7 +114,7 @@ export interface Action {
  * - "reject": Refused during the SMTP session.
  * - "defer": Told to try again later (a temporary 4xx refusal).
  */
-export type Action2 = "accept" | "reject" | "defer";
+export type Action = "accept" | "reject" | "defer";
 
 /**
  * Who can act on a piece of advice.
@@ -375,7 +367,7 @@ export interface CaseFacts {
 /** One cause, with what to do about it. */
 export interface Cause {
   /** What to do, each addressed to whoever can act. */
-  actions: Action[];
+  actions: NextStep[];
   /** How sure this is. */
   certainty: Certainty;
   /** The finding it comes from (its code), or the diagnosis's own code. */
@@ -452,7 +444,7 @@ export interface DateValue {
 /** The answer at the top of a report. */
 export interface Diagnosis {
   /** For the customer: what to do, most useful first, each addressed to whoever can act. */
-  actions: Action[];
+  actions: NextStep[];
   /**
    * Worth fixing, but not why this message fared as it did (a record's weakness, a live
    * check that differs from what the receiver recorded then).
@@ -1213,6 +1205,14 @@ export interface MxHost {
  */
 export type MxStatus = "ok" | "degraded" | "broken" | "null_mx" | "implicit_mx" | "no_mail" | "no_domain" | "could_not_check" | "pending";
 
+/** One thing to do, and who can do it. */
+export interface NextStep {
+  /** What to do, in plain words. */
+  text: string;
+  /** Who can do it. */
+  who: Actor;
+}
+
 /**
  * Something the reader must know before anything else in the report: the paste is damaged,
  * or the live checks could not see the Internet's DNS.
@@ -1296,7 +1296,7 @@ export interface PolicyRecord {
 /** One common receiver setting and what it does with a result. */
 export interface PolicyRow {
   /** What that setting does with this result. */
-  action: Action2;
+  action: Action;
   /** The setting, as hosting panels word it. */
   setting: string;
 }

@@ -338,6 +338,28 @@ impl Analysis {
         }
     }
 
+    /// The blocklists to ask: the options' choice, and Barracuda when a bounce names it (a
+    /// list that is off by default because it answers registered resolvers only), unless the
+    /// options leave it out.
+    fn blocklists(&self) -> crate::checks::reputation::BlocklistConfig {
+        let mut config = self.options.blocklists.clone();
+        let named = self.bounce.iter().flat_map(|b| &b.recipients).any(|r| {
+            r.blocklist
+                .as_ref()
+                .is_some_and(|l| l.name.starts_with("Barracuda"))
+        });
+        const BARRACUDA: &str = "b.barracudacentral.org";
+        if named
+            && !config
+                .skip
+                .iter()
+                .any(|z| z.eq_ignore_ascii_case(BARRACUDA))
+        {
+            config.add_zone(BARRACUDA);
+        }
+        config
+    }
+
     /// What the live checks need from the message.
     fn auth_inputs(&self) -> crate::interpret::live::AuthInputs {
         let hop = self
@@ -359,7 +381,7 @@ impl Analysis {
             ),
             now_s: self.now_ms.div_euclid(1000),
             from_domain: self.sender.from_domain.clone(),
-            blocklists: self.options.blocklists.clone(),
+            blocklists: self.blocklists(),
             listed_domains: {
                 let mut domains: Vec<String> = Vec::new();
                 let candidates = [

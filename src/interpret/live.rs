@@ -114,10 +114,7 @@ fn evaluate_spf(inputs: &AuthInputs, answers: &dyn Answers, need: &mut Vec<Quest
         out.helo_result = spf::check_helo(&input, answers).done_or_need(need);
     }
     if let Some(outcome) = &out.mail_from_result {
-        if let Some(record) = &outcome.record {
-            out.lint = spf::lint(record);
-        }
-        out.lint.extend(spf::lint_outcome(outcome));
+        out.lint = spf::lint_all(outcome);
         out.policy = spf::receiver_policy(outcome.result);
         if outcome.result == SpfResult::None && outcome.record.is_none() {
             out.guess = spf::check_guess(&input, answers).done_or_need(need);

@@ -85,7 +85,7 @@ pub enum Actor {
 /// One thing to do, and who can do it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct Action {
+pub struct NextStep {
     /// Who can do it.
     pub who: Actor,
     /// What to do, in plain words.
@@ -108,7 +108,7 @@ pub struct Cause {
     /// What to do, in plain words (the first of `actions`, for readers that show one).
     pub fix: Option<String>,
     /// What to do, each addressed to whoever can act.
-    pub actions: Vec<Action>,
+    pub actions: Vec<NextStep>,
     /// How sure this is.
     pub certainty: Certainty,
     /// Whose setup it is about.
@@ -130,7 +130,7 @@ pub struct Diagnosis {
     /// For the customer: what happened and why, in one or two sentences with no jargon.
     pub summary: String,
     /// For the customer: what to do, most useful first, each addressed to whoever can act.
-    pub actions: Vec<Action>,
+    pub actions: Vec<NextStep>,
     /// The causes of this outcome, most important first.
     pub causes: Vec<Cause>,
     /// Worth fixing, but not why this message fared as it did (a record's weakness, a live

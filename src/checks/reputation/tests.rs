@@ -23,8 +23,15 @@ fn run_ip_with(r: &MemoryResolver, addr: &str, config: &BlocklistConfig) -> IpRe
     result.expect("the check ends")
 }
 
+/// The defaults and Barracuda (off by default: it answers registered resolvers only).
+fn with_barracuda() -> BlocklistConfig {
+    let mut config = BlocklistConfig::default();
+    config.add_zone("b.barracudacentral.org");
+    config
+}
+
 fn run_ip(addr: &str) -> IpReputation {
-    run_ip_with(&zone(), addr, &BlocklistConfig::default())
+    run_ip_with(&zone(), addr, &with_barracuda())
 }
 
 fn list<'a>(rep: &'a IpReputation, name: &str) -> &'a ListResult {
@@ -157,7 +164,7 @@ fn a_list_that_times_out_or_refuses_does_not_hold_the_others() {
         Question::new("2.2.0.192.bl.spamcop.net", RecordType::A),
         Ok(refused),
     );
-    let rep = run_ip_with(&r, "192.0.2.2", &BlocklistConfig::default());
+    let rep = run_ip_with(&r, "192.0.2.2", &with_barracuda());
     assert_eq!(list(&rep, "Spamhaus ZEN").status, ListStatus::Listed);
     let b = list(&rep, "Barracuda");
     assert_eq!(b.status, ListStatus::CouldNotCheck);
@@ -169,7 +176,7 @@ fn a_list_that_times_out_or_refuses_does_not_hold_the_others() {
     let mut answers: HashMap<Question, Result<crate::dns::Answer, DnsError>> = HashMap::new();
     let qz = Question::new("2.2.0.192.zen.spamhaus.org", RecordType::A);
     answers.insert(qz.clone(), r.answer(&qz));
-    let snap = check_ip_snapshot(ip("192.0.2.2"), &BlocklistConfig::default(), &answers);
+    let snap = check_ip_snapshot(ip("192.0.2.2"), &with_barracuda(), &answers);
     assert_eq!(list(&snap, "Spamhaus ZEN").status, ListStatus::Listed);
     assert_eq!(list(&snap, "Barracuda").status, ListStatus::Pending);
     assert!(
@@ -182,13 +189,11 @@ fn a_list_that_times_out_or_refuses_does_not_hold_the_others() {
 #[test]
 fn all_list_queries_go_out_in_one_round() {
     let answers: HashMap<Question, Result<crate::dns::Answer, DnsError>> = HashMap::new();
-    let config = BlocklistConfig {
-        lists: vec![ListSpec {
-            zone: "all.bl.test".into(),
-            kind: ListKind::Ip,
-        }],
-        ..Default::default()
-    };
+    let mut config = with_barracuda();
+    config.lists.push(ListSpec {
+        zone: "all.bl.test".into(),
+        kind: ListKind::Ip,
+    });
     let Step::Need(first) = check_ip(ip("192.0.2.2"), &config, &answers) else {
         panic!("needs DNS");
     };

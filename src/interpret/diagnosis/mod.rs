@@ -27,11 +27,11 @@ mod words;
 
 use crate::report::Report;
 use crate::report::diagnosis::{
-    Action, Cause, Certainty, Diagnosis, Notice, Outcome, Party, Source,
+    Cause, Certainty, Diagnosis, NextStep, Notice, Outcome, Party, Source,
 };
 use crate::vocab::finding::Evidence;
+pub use crate::vocab::text::split_sentences;
 use evidence::Context;
-pub use words::split_sentences;
 
 /// Most causes listed; the rest stay in the findings.
 const MAX_CAUSES: usize = 6;
@@ -123,7 +123,7 @@ fn make_cause(
         }
         actions.insert(
             0,
-            Action {
+            NextStep {
                 who,
                 text: fix.clone(),
             },

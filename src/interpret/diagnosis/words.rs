@@ -2,11 +2,12 @@
 //! `data/diagnosis/topics.tsv`), and tidying so that no sentence is said twice.
 
 use super::evidence::Context;
-use crate::report::diagnosis::{Action, Actor, Cause, Outcome};
+use crate::report::diagnosis::{Actor, Cause, NextStep, Outcome};
 use crate::vocab::tables;
+use crate::vocab::text::{dedupe_sentences, split_sentences};
 
 /// The actions of a topic's row, placeholders filled from the report.
-pub(super) fn topic_actions(ctx: &Context, topic: &str) -> Vec<Action> {
+pub(super) fn topic_actions(ctx: &Context, topic: &str) -> Vec<NextStep> {
     let Some(row) = tables::lookup(tables::diagnosis::TOPICS, topic) else {
         return Vec::new();
     };
@@ -21,7 +22,7 @@ pub(super) fn topic_actions(ctx: &Context, topic: &str) -> Vec<Action> {
                 "recipient_admin" => Actor::RecipientAdmin,
                 _ => return None,
             };
-            Some(Action {
+            Some(NextStep {
                 who,
                 text: fill(ctx, text),
             })
@@ -112,7 +113,7 @@ pub(super) fn customer_view(
     ctx: &Context,
     outcome: Outcome,
     top: Option<&Cause>,
-) -> (String, Vec<Action>) {
+) -> (String, Vec<NextStep>) {
     let what = outcome_sentence(ctx, outcome) + ".";
     let topic = top.map(|c| c.topic.as_str()).unwrap_or(match outcome {
         Outcome::Delivered => "none",
@@ -166,43 +167,6 @@ pub(super) fn tidy(cause: &mut Cause) {
             true
         }
     });
-}
-
-/// The text with every sentence after its first occurrence removed.
-pub fn dedupe_sentences(text: &str) -> String {
-    let mut seen: Vec<&str> = Vec::new();
-    for s in split_sentences(text) {
-        if !seen.contains(&s) {
-            seen.push(s);
-        }
-    }
-    seen.join(" ")
-}
-
-/// Sentences: text up to ". ", "! " or "? " (kept with their stop), trimmed.
-pub fn split_sentences(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let bytes = text.as_bytes();
-    for i in 0..bytes.len() {
-        if matches!(bytes[i], b'.' | b'!' | b'?')
-            && bytes.get(i + 1).is_some_and(|b| *b == b' ')
-            && bytes
-                .get(i + 2)
-                .is_some_and(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'"')
-        {
-            let s = text[start..=i].trim();
-            if !s.is_empty() {
-                out.push(s);
-            }
-            start = i + 1;
-        }
-    }
-    let rest = text[start..].trim();
-    if !rest.is_empty() {
-        out.push(rest);
-    }
-    out
 }
 
 /// Names joined as "a, b and c", each once.
