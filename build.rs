@@ -7,8 +7,11 @@
 //! comments; the directive `#! sorted` makes the build sort the rows by the first column and
 //! refuse duplicate keys, so that lookups can binary-search; `#! compile: a b c` compiles only
 //! the named columns, in that order (the others are documentation, or read by tests from the
-//! file itself), which keeps the wasm module small. In a field, `\t`, `\n` and `\\`
-//! stand for a tab, a line break and a backslash; any other backslash is kept as it is.
+//! file itself), which keeps the wasm module small; `#! joined` compiles each row as one string,
+//! its fields joined by tabs (`&[&str]` rather than `&[[&str; N]]`: one pointer a row instead
+//! of one a field, which gzip compresses far less well than text; `tables::Row` reads the fields
+//! back). In a field, `\t`, `\n` and `\\` stand for a tab, a line break and a backslash; any
+//! other backslash is kept as it is (a joined table refuses a tab in a field).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -94,6 +97,7 @@ fn unescape(field: &str) -> String {
 fn table(file: &Path, rel: &Path) -> String {
     let text = std::fs::read_to_string(file).unwrap();
     let mut sorted = false;
+    let mut joined = false;
     let mut compile: Option<Vec<String>> = None;
     let mut header: Option<Vec<String>> = None;
     let mut rows: Vec<(usize, Vec<String>)> = Vec::new();
@@ -101,6 +105,10 @@ fn table(file: &Path, rel: &Path) -> String {
         let n = i + 1;
         if line.trim() == "#! sorted" {
             sorted = true;
+            continue;
+        }
+        if line.trim() == "#! joined" {
+            joined = true;
             continue;
         }
         if let Some(cols) = line.trim().strip_prefix("#! compile:") {
@@ -162,15 +170,33 @@ fn table(file: &Path, rel: &Path) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "/// `data/{}`{}: {}.",
+        "/// `data/{}`{}{}: {}.",
         rel.display(),
         if sorted {
             ", sorted by its first column"
         } else {
             ""
         },
+        if joined {
+            ", each row its fields joined by tabs"
+        } else {
+            ""
+        },
         header.join(", ")
     );
+    if joined {
+        let _ = writeln!(out, "pub static {name}: &[&str] = &[");
+        for (n, row) in &rows {
+            assert!(
+                row.iter().all(|f| !f.contains('\t')),
+                "{}:{n}: a tab in a field of a joined table",
+                file.display()
+            );
+            let _ = writeln!(out, "    {:?},", row.join("\t"));
+        }
+        out.push_str("];\n");
+        return out;
+    }
     let _ = writeln!(out, "pub static {name}: &[[&str; {}]] = &[", header.len());
     for (_, row) in &rows {
         let cells: Vec<String> = row.iter().map(|f| format!("{f:?}")).collect();
