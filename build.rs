@@ -12,8 +12,12 @@
 //! by `|` (which those values may not contain): a list kept one item a line in the file and one
 //! string in the module; `#! packed` compiles the table as a `tables::Packed`: its cells
 //! concatenated into one string with the end of each cell (no pointer pair per cell, which in the
-//! wasm module costs more than most cells). In a field, `\t`, `\n` and `\\`
-//! stand for a tab, a line break and a backslash; any other backslash is kept as it is.
+//! wasm module costs more than most cells); `#! joined` compiles each row as one string, its
+//! fields joined by tabs (`&[&str]` rather than `&[[&str; N]]`: one pointer a row instead of one
+//! a field, which gzip compresses far less well than text; `tables::Row` reads the fields back;
+//! lookups by key stay binary searches). A table is packed or joined, not both. In a field,
+//! `\t`, `\n` and `\\` stand for a tab, a line break and a backslash; any other backslash is
+//! kept as it is (a joined table refuses a tab in a field).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -99,6 +103,7 @@ fn unescape(field: &str) -> String {
 fn table(file: &Path, rel: &Path) -> String {
     let text = std::fs::read_to_string(file).unwrap();
     let mut sorted = false;
+    let mut joined = false;
     let mut compile: Option<Vec<String>> = None;
     let mut join: Option<String> = None;
     let mut packed = false;
@@ -108,6 +113,10 @@ fn table(file: &Path, rel: &Path) -> String {
         let n = i + 1;
         if line.trim() == "#! sorted" {
             sorted = true;
+            continue;
+        }
+        if line.trim() == "#! joined" {
+            joined = true;
             continue;
         }
         if let Some(cols) = line.trim().strip_prefix("#! compile:") {
@@ -199,14 +208,24 @@ fn table(file: &Path, rel: &Path) -> String {
             joined
         }
     };
+    assert!(
+        !(packed && joined),
+        "{}: a table is packed or joined, not both",
+        file.display()
+    );
     let name = ident(&file.file_stem().unwrap().to_string_lossy()).to_uppercase();
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "/// `data/{}`{}: {}.",
+        "/// `data/{}`{}{}: {}.",
         rel.display(),
         if sorted {
             ", sorted by its first column"
+        } else {
+            ""
+        },
+        if joined {
+            ", each row its fields joined by tabs"
         } else {
             ""
         },
@@ -237,6 +256,19 @@ fn table(file: &Path, rel: &Path) -> String {
             header.len(),
             ends.join(", ")
         );
+        return out;
+    }
+    if joined {
+        let _ = writeln!(out, "pub static {name}: &[&str] = &[");
+        for (n, row) in &rows {
+            assert!(
+                row.iter().all(|f| !f.contains('\t')),
+                "{}:{n}: a tab in a field of a joined table",
+                file.display()
+            );
+            let _ = writeln!(out, "    {:?},", row.join("\t"));
+        }
+        out.push_str("];\n");
         return out;
     }
     let _ = writeln!(out, "pub static {name}: &[[&str; {}]] = &[", header.len());
