@@ -4,7 +4,7 @@
 // (gzip, as nginx sends them). Uses $MAILTRACE_TEST_PAGE, or starts the loopback server itself.
 //   node scripts/bench-page.mjs [runs]
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
@@ -62,7 +62,8 @@ try {
     console.log(`  ${t.name.padEnd(28)} ${String(t.transfer).padStart(8)} bytes (${t.body} decoded)`);
   }
   console.log(`  total                        ${String(total).padStart(8)} bytes (${(total / 1024).toFixed(1)} KB)`);
-  const files = ["www/index.html", "www/app.js", "www/render.js", "www/core.js", "www/style.css", "www/render.css", "pkg/mailtrace.js", "pkg/mailtrace_bg.wasm"];
+  const files = ["www/index.html", "www/app.js", "www/render.js", "www/core.js", "www/style.css", "www/render.css", "pkg/mailtrace.js", "pkg/mailtrace_bg.wasm",
+    ...readdirSync(`${repo}www/render`, { recursive: true }).filter((f) => f.endsWith(".js")).map((f) => `www/render/${f}`)];
   const gz = files.reduce((n, f) => n + gzipSync(readFileSync(repo + f), { level: 9 }).length, 0);
   console.log(`page files, gzip -9 from disk: ${gz} bytes (${(gz / 1024).toFixed(1)} KB)`);
 } finally {

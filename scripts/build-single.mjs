@@ -2,63 +2,81 @@
 // which works opened from file://. Its CSP has no 'unsafe-inline': the inline script and style
 // are allowed by their SHA-256 hashes, computed here, and the wasm by 'wasm-unsafe-eval'.
 //
-// A minimal bundler for this project's own modules: each module becomes a function scope that
-// returns its exports; `import { a, b } from "./x.js"` becomes `const { a, b } = <x's exports>`.
-// The wasm-bindgen bindings become a factory, so that a crashed core can be replaced by a fresh
-// instance (see www/core.js).
+// The script is bundled by esbuild (package.json pins it) from one entry: a generated module that
+// sets globalThis.__mailtraceInline (see www/core.js), then www/app.js with everything it imports.
+// __mailtraceInline carries
+//   - the wasm-bindgen bindings (pkg/mailtrace.js) as a factory: esbuild bundles them as an IIFE,
+//     and the IIFE is wrapped in a function, so that each call evaluates the module afresh (a
+//     crashed core is replaced by a fresh instance);
+//   - the wasm bytes, inlined by esbuild's binary loader (base64 in the script).
+// The style is render.css then style.css, bundled and minified by esbuild too.
+//   node scripts/build-single.mjs [--no-minify]
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { createHash } from "node:crypto";
+import * as esbuild from "esbuild";
 
 const repo = new URL("..", import.meta.url).pathname;
 const read = (p) => readFileSync(repo + p, "utf8");
 const fail = (msg) => { console.error(`build-single: ${msg}`); process.exit(1); };
+const minify = !process.argv.includes("--no-minify");
 
-function exportsOf(src, file) {
-  const names = [];
-  const body = src.replace(/^export\s+((?:async\s+)?function\*?|class|const|let)\s+([A-Za-z_$][\w$]*)/gm, (_, kind, name) => {
-    names.push(name);
-    return `${kind} ${name}`;
-  });
-  if (/^export\s/m.test(body)) fail(`${file}: an export form the bundler does not know`);
-  return { body, names };
-}
+// The bindings as a factory of fresh module objects. The bindings' default URL of the wasm
+// (new URL(..., import.meta.url)) is never used: the bytes are passed in, so the empty
+// import.meta of an IIFE is fine.
+const bindings = await esbuild.build({
+  entryPoints: [`${repo}pkg/mailtrace.js`],
+  bundle: true,
+  format: "iife",
+  globalName: "__mailtraceBindings",
+  write: false,
+  logLevel: "warning",
+  logOverride: { "empty-import-meta": "silent" },
+});
+const bindingsFactory = `export default () => {\n${bindings.outputFiles[0].text}\nreturn __mailtraceBindings;\n};\n`;
 
-function bundleModule(file, varName, known) {
-  let src = read(file);
-  src = src.replace(/^import\s*\{([^}]*)\}\s*from\s*"\.\/([\w-]+)\.js";/gm, (_, names, dep) => {
-    if (!known[dep]) fail(`${file}: imports ${dep}.js, which is not bundled before it`);
-    return `const {${names}} = ${known[dep]};`;
-  });
-  if (/^import\s/m.test(src)) fail(`${file}: an import form the bundler does not know`);
-  const { body, names } = exportsOf(src, file);
-  return `const ${varName} = (() => {\n${body}\nreturn { ${names.join(", ")} };\n})();\n`;
-}
-
-// The wasm-bindgen bindings as a factory of fresh module objects.
-let pkg = read("pkg/mailtrace.js");
-const tail = /^export\s*\{\s*initSync,\s*__wbg_init as default\s*\};\s*$/m;
-if (!tail.test(pkg)) fail("pkg/mailtrace.js does not end as expected (wasm-bindgen changed?)");
-pkg = pkg.replace(tail, "");
-const { body: pkgBody, names: pkgNames } = exportsOf(pkg, "pkg/mailtrace.js");
-const bindings = `const __mailtraceBindings = () => {\n${pkgBody}\nreturn { ${pkgNames.join(", ")}, initSync, default: __wbg_init };\n};\n`;
-
-const wasm = readFileSync(repo + "pkg/mailtrace_bg.wasm").toString("base64");
-const inline = `const __mailtraceWasm = "${wasm}";
-globalThis.__mailtraceInline = {
-  bindings: __mailtraceBindings,
-  wasmBytes: () => { const s = atob(__mailtraceWasm); const b = new Uint8Array(s.length); for (let i = 0; i < s.length; i += 1) b[i] = s.charCodeAt(i); return b; },
-};
+const inlineModule = `import bindings from "mailtrace:bindings";
+import wasm from "${repo}pkg/mailtrace_bg.wasm";
+globalThis.__mailtraceInline = { bindings, wasmBytes: () => wasm };
 `;
 
-const known = {};
-let modules = "";
-for (const [name, file] of [["render", "www/render.js"], ["core", "www/core.js"], ["app", "www/app.js"]]) {
-  known[name] = `__module_${name}`;
-  modules += bundleModule(file, known[name], known);
-}
-const script = `${bindings}${inline}${modules}`;
+// The two generated modules, under the namespace "mailtrace".
+const generated = {
+  name: "mailtrace-inline",
+  setup(build) {
+    build.onResolve({ filter: /^mailtrace:/ }, (args) => ({ path: args.path, namespace: "mailtrace" }));
+    build.onLoad({ filter: /.*/, namespace: "mailtrace" }, (args) => {
+      if (args.path === "mailtrace:inline") return { contents: inlineModule, loader: "js", resolveDir: repo };
+      if (args.path === "mailtrace:bindings") return { contents: bindingsFactory, loader: "js", resolveDir: repo };
+      return { errors: [{ text: `unknown module ${args.path}` }] };
+    });
+  },
+};
+
+const js = await esbuild.build({
+  stdin: { contents: `import "mailtrace:inline";\nimport "./www/app.js";\n`, resolveDir: repo, sourcefile: "single-entry.js", loader: "js" },
+  bundle: true,
+  format: "esm",
+  platform: "browser",
+  charset: "utf8",
+  loader: { ".wasm": "binary" },
+  plugins: [generated],
+  minify,
+  legalComments: "none",
+  write: false,
+  logLevel: "warning",
+});
+const script = js.outputFiles[0].text.trimEnd();
 if (/<\/script|<!--/i.test(script)) fail("the script contains </script or <!--");
-const style = `${read("www/render.css")}\n${read("www/style.css")}`;
+
+const css = await esbuild.build({
+  stdin: { contents: `@import "./www/render.css";\n@import "./www/style.css";\n`, resolveDir: repo, sourcefile: "single.css", loader: "css" },
+  bundle: true,
+  charset: "utf8",
+  minify,
+  write: false,
+  logLevel: "warning",
+});
+const style = css.outputFiles[0].text.trimEnd();
 if (/<\/style/i.test(style)) fail("the style contains </style");
 
 const hash = (text) => `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
@@ -83,7 +101,9 @@ replace(/<link rel="stylesheet" href="style.css">\n<link rel="stylesheet" href="
 replace(/(<link rel="(?:modulepreload|preload)" [^>]*>\n)+/, "", "the preloads");
 replace(/<script type="module" src="app.js"><\/script>/, () => `<script type="module">${script}</script>`, "the script");
 replace(/ · <a href="demo.html">[^<]*<\/a>/, " · single-file build", "the demo link");
+if (/<link rel="(?:modulepreload|preload|stylesheet)"/.test(html)) fail("index.html: a link left over (not contiguous with the others?)");
 
 mkdirSync(repo + "dist", { recursive: true });
 writeFileSync(repo + "dist/mailtrace.html", html);
-console.log(`dist/mailtrace.html: ${html.length} bytes (wasm ${wasm.length} bytes as base64)`);
+const wasmBytes = readFileSync(repo + "pkg/mailtrace_bg.wasm").length;
+console.log(`dist/mailtrace.html: ${Buffer.byteLength(html)} bytes (script ${Buffer.byteLength(script)} with the wasm's ${wasmBytes} bytes as base64, style ${Buffer.byteLength(style)}${minify ? ", minified" : ""})`);

@@ -2,7 +2,7 @@
 # Installs what mailtrace needs on a fresh machine, skipping what is already there:
 # Debian packages (unbound, nginx-light, chromium, chromium-driver, curl, node), the Rust
 # toolchain pinned in rust-toolchain.toml, wasm-bindgen-cli at the version in Cargo.lock, and the
-# npm packages of package-lock.json.
+# npm packages of package-lock.json (the browser tests' Playwright and axe-core, the esbuild bundler).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
@@ -33,7 +33,9 @@ if [ "$have" != "$want" ]; then
   cargo install wasm-bindgen-cli --version "$want" --quiet
 fi
 
-if [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# playwright-core and axe-core for the browser tests, esbuild for scripts/build-single.sh and
+# scripts/build-page.sh (its binary comes in the platform's @esbuild/* optional package).
+if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/esbuild ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm packages"
   npm ci --no-audit --no-fund --silent
 fi

@@ -1,4 +1,6 @@
 //! What the checks mean together: the live checks wired to one message, then versus now, the diagnosis.
 
+pub mod bounce_ip;
 pub mod diagnosis;
+pub mod findings;
 pub mod live;

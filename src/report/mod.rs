@@ -17,6 +17,9 @@ use serde::{Deserialize, Serialize};
 
 pub mod diagnosis;
 pub mod live;
+// The single checks' reports are the CLI's (native only), never the page's.
+#[cfg(not(target_arch = "wasm32"))]
+pub mod standalone;
 
 /// The version of the report's shape.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -35,6 +38,9 @@ pub struct Report {
     pub complete: bool,
     /// Whether live DNS lookups were on.
     pub live: bool,
+    /// What the reader must know first: the live checks failed or could not see public DNS,
+    /// or the paste is damaged.
+    pub notices: Vec<crate::report::diagnosis::Notice>,
     /// What happened and why, most important cause first (None only in progress snapshots
     /// made before the analysis could say anything).
     pub diagnosis: Option<crate::report::diagnosis::Diagnosis>,

@@ -17,9 +17,16 @@ function files(dir) {
 const FORBIDDEN = ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "DOMParser",
   "createContextualFragment", "srcdoc"];
 
+// www/ (the page's modules, render/ and its sections included) and, when it is built,
+// dist/www/ (the bundled and minified page, scripts/build-page.sh).
+const DIST_WWW = `${REPO}dist/www`;
+const served = () => [...files(WWW), ...(existsSync(DIST_WWW) ? files(DIST_WWW) : [])];
+
 test("nothing in www/ makes HTML from strings", () => {
   const hits = [];
-  for (const path of files(WWW).filter((p) => /\.(js|mjs|html|svg)$/.test(p))) {
+  const scanned = served().filter((p) => /\.(js|mjs|html|svg)$/.test(p));
+  assert.ok(scanned.filter((p) => p.startsWith(`${WWW}/render/sections/`)).length >= 10, "the render/ modules are scanned");
+  for (const path of scanned) {
     const text = readFileSync(path, "utf8");
     for (const word of FORBIDDEN) {
       text.split("\n").forEach((line, i) => {
@@ -31,7 +38,7 @@ test("nothing in www/ makes HTML from strings", () => {
 });
 
 test("every page has a strict CSP: no 'unsafe-inline', no 'unsafe-eval', no inline script or style", () => {
-  const pages = files(WWW).filter((p) => p.endsWith(".html"));
+  const pages = served().filter((p) => p.endsWith(".html"));
   assert.ok(pages.length >= 2);
   for (const path of pages) {
     const html = readFileSync(path, "utf8");
@@ -53,4 +60,32 @@ test("the single-file build allows its inline script and style by hash only", ()
   assert.match(csp, /style-src 'sha256-[A-Za-z0-9+/=]+'/);
   assert.equal((html.match(/<script/g) || []).length, 1);
   assert.equal((html.match(/<style/g) || []).length, 1);
+});
+
+// The modules app.js imports, transitively (static imports of relative paths).
+function moduleGraph(entry) {
+  const seen = new Set();
+  const visit = (path) => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    const text = readFileSync(path, "utf8");
+    for (const m of text.matchAll(/^(?:import|export)\s[^;]*?\sfrom\s*"(\.\.?\/[^"]+)";/gm)) visit(join(path, "..", m[1]));
+  };
+  visit(entry);
+  return seen;
+}
+
+test("index.html preloads every module the page imports, and only those", () => {
+  const html = readFileSync(`${WWW}/index.html`, "utf8");
+  const preloaded = [...html.matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map((m) => m[1]);
+  const imported = [...moduleGraph(`${WWW}/app.js`)].map((p) => p.slice(WWW.length + 1)).filter((p) => p !== "app.js");
+  assert.ok(imported.includes("render/sections/path.js"), imported.join(" "));
+  assert.deepEqual(preloaded.filter((p) => !p.startsWith("pkg/")).sort(), imported.sort());
+});
+
+test("the single-file build holds every module: no import of a file is left", () => {
+  const html = readFileSync(`${REPO}dist/mailtrace.html`, "utf8");
+  const script = html.match(/<script type="module">([\s\S]*)<\/script>/)[1];
+  assert.doesNotMatch(script, /\bfrom\s*["'][^"']*\.js["']|\bimport\s*["']/);
+  assert.doesNotMatch(html, /<link rel="(?:stylesheet|modulepreload|preload)"|\ssrc="/);
 });

@@ -370,6 +370,28 @@ test("the single-file build makes live lookups where the browser allows it", asy
   await context.close();
 });
 
+test("the single-file build recovers from a crash of the core with a fresh instance", async () => {
+  const context = await browser.newContext({ offline: true });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(e.message));
+  await page.goto(`file://${REPO}dist/mailtrace.html`);
+  await page.waitForSelector("body[data-ready=true]");
+  const crashed = await page.evaluate(() => {
+    window.firstCore = window.mailtrace;
+    try { window.mailtrace.crashForTest(); return false; } catch { return true; }
+  });
+  assert.equal(crashed, true);
+  await paste(page, sample("forwarded-as-attachment.eml"));
+  await page.click("#analyze");
+  await page.waitForSelector("body[data-analyzed]");
+  assert.match(await page.locator("#summary").textContent(), /Invoice 2024-0117/);
+  // The inlined bindings were evaluated afresh: a new module object with its own functions.
+  assert.equal(await page.evaluate(() => window.mailtrace !== window.firstCore && window.mailtrace.analyze !== window.firstCore.analyze), true);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 // axe-core, injected into pages whose CSP would block it (this test's contexts bypass CSP).
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 async function axe(page, label) {

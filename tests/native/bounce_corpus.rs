@@ -51,7 +51,7 @@ fn pct(a: usize, b: usize) -> f64 {
 
 #[test]
 fn sisimai_corpus() {
-    let Some(root) = corpora() else { return };
+    let root = corpora();
     let dir = root.join("bounces/sisimai");
     let verbose = std::env::var_os("MAILTRACE_BOUNCE_VERBOSE").is_some();
     let disagreements: HashSet<String> =

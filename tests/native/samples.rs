@@ -1,8 +1,10 @@
 //! Snapshot tests: every message in tests/samples/ (written for this project, one per mail
 //! system) is analyzed as of a fixed time, and its report must equal the one stored beside it:
 //! offline as `NAME.expected.json`, and live against the test zones as `NAME.live.json` (the
-//! bounces in tests/bounces/ too). A mismatch writes the actual report beside it for review; set
-//! MAILTRACE_UPDATE_SNAPSHOTS=1 to accept the new reports.
+//! bounces in tests/bounces/ too). A mismatch prints what changed, path by path (and the same
+//! changes summed up over every file, with array indices as `*`), and writes the actual report
+//! beside it; set MAILTRACE_UPDATE_SNAPSHOTS=1 to accept the new reports. After accepting,
+//! `node scripts/snapshot-diff.mjs` sums up the change against the last commit for review.
 
 use mailtrace::dns::zone::MemoryResolver;
 use mailtrace::{Analysis, Options, Report};
@@ -49,14 +51,65 @@ fn compare(
             let _ = std::fs::remove_file(&actual_path);
             continue;
         }
-        if std::fs::read_to_string(&expected_path).unwrap_or_default() == text {
+        let old = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        if old == text {
             let _ = std::fs::remove_file(&actual_path);
         } else {
             std::fs::write(&actual_path, &text).unwrap();
-            mismatched.push(sample.file_name().unwrap().to_string_lossy().into_owned());
+            let name = sample.file_name().unwrap().to_string_lossy().into_owned();
+            let old: serde_json::Value = serde_json::from_str(&old).unwrap_or_default();
+            let new: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let mut changes = Vec::new();
+            json_diff(&old, &new, String::new(), &mut changes);
+            eprintln!("{name} ({expected}): {} change(s)", changes.len());
+            for c in changes.iter().take(12) {
+                eprintln!("  {c}");
+            }
+            mismatched.push(name);
         }
     }
     mismatched
+}
+
+/// The differences between two JSON values, one line per changed path.
+fn json_diff(
+    old: &serde_json::Value,
+    new: &serde_json::Value,
+    path: String,
+    out: &mut Vec<String>,
+) {
+    use serde_json::Value;
+    let short = |v: &Value| {
+        let s = v.to_string();
+        if s.len() > 100 {
+            format!("{}…", &s[..s.floor_char_boundary(100)])
+        } else {
+            s
+        }
+    };
+    match (old, new) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, v) in a {
+                match b.get(k) {
+                    Some(w) => json_diff(v, w, format!("{path}/{k}"), out),
+                    None => out.push(format!("{path}/{k}: removed")),
+                }
+            }
+            for k in b.keys().filter(|k| !a.contains_key(*k)) {
+                out.push(format!("{path}/{k}: added {}", short(&b[k])));
+            }
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            for (i, (v, w)) in a.iter().zip(b).enumerate() {
+                json_diff(v, w, format!("{path}/{i}"), out);
+            }
+            if a.len() != b.len() {
+                out.push(format!("{path}: {} items, now {}", a.len(), b.len()));
+            }
+        }
+        _ if old != new => out.push(format!("{path}: {} -> {}", short(old), short(new))),
+        _ => {}
+    }
 }
 
 #[test]

@@ -137,9 +137,7 @@ impl dns::Resolver for Zone {
 
 #[test]
 fn rfc7208_suite_passes() {
-    let Some(dir) = corpora() else {
-        return;
-    };
+    let dir = corpora();
     let text = std::fs::read_to_string(dir.join("spf/rfc7208-tests.yml")).unwrap();
     let (mut total, mut passed, mut case_only) = (0, 0, 0);
     let mut failures = Vec::new();

@@ -42,6 +42,7 @@ mod tests;
 use crate::dns::{Answer, DnsError, Query, QueryId, Question, RData, Rcode};
 use crate::engine::lookups::{LookupState, LookupTable};
 use crate::parse::input::{self, Normalized};
+use crate::parse::received;
 use crate::report::*;
 use crate::vocab::finding::{Evidence, Finding, Severity};
 use core::net::IpAddr;
@@ -118,6 +119,27 @@ impl Analysis {
         )
         .then(|| crate::checks::bounce::analyze(input))
         .filter(|b| b.kind != crate::checks::bounce::BounceKind::NotBounce);
+        // The bounce's own Received fields, before the analysis turns to the returned message.
+        let outer: Vec<crate::interpret::bounce_ip::OuterHop> = if bounce.is_some() {
+            normalized
+                .fields
+                .iter()
+                .filter(|f| f.is("Received"))
+                .map(|f| {
+                    let r = received::parse(f.unfolded());
+                    crate::interpret::bounce_ip::OuterHop {
+                        names: [r.helo, r.rdns, r.from]
+                            .into_iter()
+                            .flatten()
+                            .map(|n| n.to_ascii_lowercase())
+                            .collect(),
+                        ip: r.ip,
+                    }
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let mut attached_note: Option<Finding> = None;
         if let Some(original) = bounce
             .as_ref()
@@ -191,7 +213,27 @@ impl Analysis {
         };
         analysis.findings.extend(attached_note);
         analysis.read_input(&normalized);
+        if let Some(b) = &analysis.bounce {
+            // A bounce is about the server that talked to the refusing server.
+            let (sending, _) = crate::interpret::bounce_ip::bounce_sender(
+                b,
+                &outer,
+                &analysis.hops,
+                analysis.sending_ip.as_ref(),
+            );
+            analysis.sending_ip = sending;
+        }
         analysis.auth_inputs = analysis.auth_inputs();
+        if let Some(identity) = analysis
+            .bounce
+            .as_ref()
+            .and_then(crate::interpret::bounce_ip::bounce_identity)
+        {
+            analysis.auth_inputs.mail_from = Some((
+                identity,
+                "the sender identity the refusing server named".into(),
+            ));
+        }
         if analysis.options.live {
             analysis.auth_inputs.dkim = Some(std::sync::Arc::new(
                 crate::checks::dkim::DkimMessage::new(&normalized),
@@ -420,12 +462,14 @@ impl Analysis {
             findings.extend(crate::interpret::live::bounce_findings(b));
         }
         findings.sort_by_key(|f| f.severity);
+        crate::interpret::findings::dedupe(&mut findings);
         let mut report = Report {
             schema_version: SCHEMA_VERSION,
             generator: format!("mailtrace {}", env!("CARGO_PKG_VERSION")),
             analyzed_at_ms: self.now_ms,
             complete,
             live: self.options.live,
+            notices: Vec::new(),
             diagnosis: None,
             auth: None,
             reputation: None,
@@ -453,6 +497,7 @@ impl Analysis {
         auth.comparison = crate::interpret::live::compare(&report, &auth);
         report.auth = Some(auth);
         report.reputation = Some(self.reputation);
+        report.notices = crate::interpret::diagnosis::notices(&report);
         report.diagnosis = Some(crate::interpret::diagnosis::diagnose(&report));
         report
     }

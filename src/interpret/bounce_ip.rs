@@ -1,0 +1,286 @@
+//! Which server a bounce is about: the one that talked to the refusing server. The live checks
+//! (blocklists, SPF, reverse DNS) must look at that server, never at the customer's own device
+//! that submitted the message with a password.
+//!
+//! In order: an address the refusing server names in its reply (`Client host [IP]`, `[IP] is
+//! in an RBL`, `ip=IP`); the reporting server (RFC 3464 `Reporting-MTA`) where the bounce's own
+//! Received fields show its address; the returned copy's sending hop when the bouncing server
+//! itself received the copy from outside without a login (a forged message bounced back).
+
+use crate::checks::bounce::{BounceKind, BounceReport};
+use crate::report::{Hop, SendingIp};
+use crate::vocab::ip::{IpClass, classify, parse_ip};
+use core::net::IpAddr;
+
+/// A Received field of the bounce itself, reduced to what this needs.
+#[derive(Debug, Clone)]
+pub struct OuterHop {
+    /// The sending host's names (HELO and reverse DNS), lowercase.
+    pub names: Vec<String>,
+    /// The sending host's address.
+    pub ip: Option<IpAddr>,
+}
+
+/// The server a bounce is about, when the paste shows it. `None` with `Some(reason)` in the
+/// second part when the paste names none (then no address is checked).
+pub fn bounce_sender(
+    bounce: &BounceReport,
+    outer: &[OuterHop],
+    original_hops: &[Hop],
+    original_sending: Option<&SendingIp>,
+) -> (Option<SendingIp>, Option<&'static str>) {
+    match bounce.kind {
+        BounceKind::AutoReply => {
+            return (
+                None,
+                Some(
+                    "an automatic reply comes from the recipient's side: there is no sending server of the customer's to check",
+                ),
+            );
+        }
+        BounceKind::Feedback => {
+            if let Some(ip) = bounce
+                .feedback
+                .as_ref()
+                .and_then(|f| f.source_ip.as_deref())
+                .and_then(|s| parse_ip(s.trim()))
+            {
+                return (
+                    Some(SendingIp {
+                        ip,
+                        hop: 0,
+                        reason: "the address the feedback report names as the source of the reported message (Source-IP)".into(),
+                    }),
+                    None,
+                );
+            }
+        }
+        BounceKind::Bounce | BounceKind::Delay | BounceKind::NotBounce => {}
+    }
+    // 1. An address the refusing server names. Only a refusal names the client: when the
+    // sending server gave up (no connection, a timeout), the addresses in its words are the
+    // servers it tried.
+    let gave_up = bounce.recipients.iter().all(|r| {
+        matches!(
+            r.reason.name(),
+            "expired" | "networkerror" | "systemerror" | "hostunknown"
+        )
+    });
+    let remote_ips: Vec<IpAddr> = bounce
+        .recipients
+        .iter()
+        .filter_map(|r| r.remote_mta.as_deref())
+        .flat_map(ips_in)
+        .collect();
+    for r in bounce.recipients.iter().filter(|_| !gave_up) {
+        let Some(words) = r.diagnostic.as_deref() else {
+            continue;
+        };
+        if let Some(ip) = ips_in(words)
+            .into_iter()
+            .find(|ip| !remote_ips.contains(ip) && classify(*ip).can_be_sender())
+        {
+            return (
+                Some(SendingIp {
+                    ip,
+                    hop: 0,
+                    reason: "the address the refusing server named in its reply".into(),
+                }),
+                None,
+            );
+        }
+    }
+    // 2. The returned copy crossed from the sender's side to another organization without a
+    // login on that hop (the recipient's server bounced what it had accepted, or a forged copy
+    // came back): its sending hop is the server in question.
+    if let Some(sending) = original_sending
+        && let Some(hop) = original_hops.iter().find(|h| h.number == sending.hop)
+        && !hop.authenticated
+        && classify(sending.ip).can_be_sender()
+        && crosses(hop)
+    {
+        return (
+            Some(SendingIp {
+                ip: sending.ip,
+                hop: hop.number,
+                reason: "the server that handed the returned message to the receiving organization"
+                    .into(),
+            }),
+            None,
+        );
+    }
+    // 3. The reporting server, where the bounce's own Received fields give its address.
+    if let Some(reporting) = bounce.reporting_mta.as_deref()
+        && let Some(ip) = outer
+            .iter()
+            .filter(|h| h.names.iter().any(|n| same_host(n, reporting)))
+            .find_map(|h| h.ip.filter(|ip| classify(*ip).can_be_sender()))
+    {
+        return (
+            Some(SendingIp {
+                ip,
+                hop: 0,
+                reason: format!(
+                    "the server that wrote the bounce ({}), which talked to the refusing server; its address is in the bounce's own Received field",
+                    reporting.trim()
+                ),
+            }),
+            None,
+        );
+    }
+    (
+        None,
+        Some(
+            "the bounce does not show the address of the server that talked to the refusing server (the returned copy shows only the sender's own submission)",
+        ),
+    )
+}
+
+/// The sender identity the refusing server's words name for SPF (`id=`, `identity=`,
+/// `envelope-from=`, `smtp.mailfrom=`), when they are about SPF.
+pub fn bounce_identity(bounce: &BounceReport) -> Option<String> {
+    for r in &bounce.recipients {
+        let Some(words) = r.diagnostic.as_deref() else {
+            continue;
+        };
+        let lower = words.to_ascii_lowercase();
+        if !lower.contains("spf") && !lower.contains("sender policy framework") {
+            continue;
+        }
+        for key in [
+            "id=",
+            "identity=",
+            "envelope-from=",
+            "smtp.mailfrom=",
+            "mailfrom=",
+        ] {
+            let mut rest = lower.as_str();
+            while let Some(at) = rest.find(key) {
+                let value: String = rest[at + key.len()..]
+                    .chars()
+                    .take_while(|c| !matches!(c, ';' | ' ' | ',' | ')' | '>' | '"'))
+                    .collect();
+                let value = value.trim_start_matches('<').to_string();
+                if value.contains('@') && value.len() < 255 {
+                    return Some(value);
+                }
+                rest = &rest[at + key.len()..];
+            }
+        }
+    }
+    None
+}
+
+/// Whether a hop goes from one organization to another (by the names it records).
+pub fn crosses(hop: &Hop) -> bool {
+    let from = hop
+        .rdns
+        .as_deref()
+        .or(hop.helo.as_deref())
+        .and_then(crate::vocab::domain::org_domain);
+    let by = hop.by.as_deref().and_then(crate::vocab::domain::org_domain);
+    match (from, by) {
+        (Some(f), Some(b)) => f != b,
+        (None, Some(_)) => true,
+        _ => false,
+    }
+}
+
+fn same_host(a: &str, b: &str) -> bool {
+    let norm = |s: &str| s.trim().trim_end_matches('.').to_ascii_lowercase();
+    let (a, b) = (norm(a), norm(b));
+    !a.is_empty() && a == b
+}
+
+/// The IP addresses written in a text: dotted quads (with a port after `:` or a fifth
+/// number) and IPv6. Addresses in brackets or after `ip=` come first (that is how servers name
+/// a client); then the others in text order.
+fn ips_in(text: &str) -> Vec<IpAddr> {
+    let mut out: Vec<(bool, IpAddr)> = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() && out.len() < 16 {
+        let c = bytes[i];
+        let starts = i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'.');
+        if starts && (c.is_ascii_hexdigit() || c == b':') {
+            let end = text[i..]
+                .find(|ch: char| !(ch.is_ascii_hexdigit() || ch == '.' || ch == ':'))
+                .map(|e| i + e)
+                .unwrap_or(text.len());
+            let token = text[i..end].trim_end_matches(['.', ':']);
+            if let Some(ip) = parse_ip(token)
+                .or_else(|| dotted_with_port(token))
+                .filter(|ip| !matches!(classify(*ip), IpClass::Loopback))
+                && !out.iter().any(|(_, o)| *o == ip)
+                // `host.example[IP]` names the remote server (Postfix's "host NAME[IP] said",
+                // "connect to NAME[IP]"), never the client.
+                && !(text[..i].ends_with('[')
+                    && text[..i - 1]
+                        .chars()
+                        .next_back()
+                        .is_some_and(|c| c.is_ascii_alphanumeric() || c == '.'))
+            {
+                let named =
+                    text[..i].ends_with('[') || text[..i].to_ascii_lowercase().ends_with("ip=");
+                out.push((named, ip));
+            }
+            i = end.max(i + 1);
+            continue;
+        }
+        i += 1;
+    }
+    out.sort_by_key(|(named, _)| !*named);
+    out.into_iter().map(|(_, ip)| ip).collect()
+}
+
+/// `a.b.c.d.port` or `a.b.c.d:port`.
+fn dotted_with_port(token: &str) -> Option<IpAddr> {
+    if let Some((ip, port)) = token.rsplit_once(':')
+        && port.chars().all(|c| c.is_ascii_digit())
+        && let Some(ip) = ip.parse::<core::net::Ipv4Addr>().ok()
+    {
+        return Some(IpAddr::V4(ip));
+    }
+    let parts: Vec<&str> = token.split('.').collect();
+    if parts.len() == 5
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+    {
+        return parts[..4].join(".").parse().ok();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_in_replies() {
+        let ips = |t: &str| ips_in(t).iter().map(|i| i.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            ips("550 JunkMail rejected - host [192.0.2.2]:40122 is in an RBL on zen.spamhaus.org"),
+            ["192.0.2.2"]
+        );
+        assert_eq!(ips("Client host [203.0.113.25] blocked"), ["203.0.113.25"]);
+        assert_eq!(
+            ips("host mx00.gmx.net[203.0.113.19] refused: see ?i=ip&v=198.51.100.230&r=1"),
+            ["198.51.100.230"]
+        );
+        assert_eq!(
+            ips("s=mfrom;id=a@b.example;ip=198.51.100.201;r=x"),
+            ["198.51.100.201"]
+        );
+        assert_eq!(
+            ips("from [2001:db8:4f2a:10::25] no PTR"),
+            ["2001:db8:4f2a:10::25"]
+        );
+        assert_eq!(ips("version 5.7.26 and 4.16.55.1"), ["4.16.55.1"]);
+        assert_eq!(
+            ips("[TSS04] from 192.0.2.77 deferred - 4.16.55.1; [198.51.100.9]"),
+            ["198.51.100.9", "192.0.2.77", "4.16.55.1"]
+        );
+        assert!(ips("no address here, 5.1.1 only").is_empty());
+    }
+}

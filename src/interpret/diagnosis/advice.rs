@@ -1,0 +1,124 @@
+//! Advice: what is worth fixing but did not decide this message's outcome, from the findings
+//! the causes did not use (`data/diagnosis/advice.tsv` gives each one's side and fix). A live
+//! check that differs from what the receiver recorded then is explained as then versus now; a
+//! sender at a free-mail provider gets no advice about a domain it cannot change.
+
+use super::evidence::Context;
+use super::make_cause;
+use crate::report::diagnosis::{Cause, Certainty, Party, Source};
+use crate::vocab::finding::Severity;
+use crate::vocab::registry;
+use crate::vocab::tables;
+
+/// Codes about the sender domain's DNS, which only its owner can change.
+const DOMAIN_SETUP: &[&str] = &["spf.", "dkim.", "dmarc.", "mx.", "recorded."];
+/// Codes that rest on live DNS answers.
+const LIVE: &[&str] = &[
+    "spf.",
+    "dkim.verify",
+    "dkim.key",
+    "dmarc.",
+    "rdns.",
+    "helo.",
+    "mx",
+    "blocklist.",
+];
+
+pub(super) fn advice(ctx: &Context, causes: &[Cause]) -> Vec<Cause> {
+    let r = ctx.r;
+    // A bounce without the returned message: its own headers are the bouncing server's.
+    if r.bounce.as_ref().is_some_and(|b| {
+        b.original.is_none() && b.kind != crate::checks::bounce::BounceKind::NotBounce
+    }) {
+        return Vec::new();
+    }
+    let free_mail = r.sender.free_mail_provider.is_some();
+    let mut out: Vec<Cause> = Vec::new();
+    let mut findings: Vec<&crate::vocab::finding::Finding> = r
+        .findings
+        .iter()
+        .filter(|f| f.severity != Severity::Info)
+        .collect();
+    findings.sort_by_key(|f| f.severity);
+    for f in findings {
+        let info = registry::of(&f.code);
+        if matches!(
+            info.topic,
+            "input" | "paste-damaged" | "path" | "info" | "bounce" | "content" | "complaint"
+        ) || f.code.starts_with("bounce.")
+            || f.code.starts_with("spam.")
+        {
+            continue;
+        }
+        let live = LIVE.iter().any(|p| f.code.starts_with(p));
+        if live && !ctx.dns.usable() {
+            continue;
+        }
+        if free_mail && DOMAIN_SETUP.iter().any(|p| f.code.starts_with(p)) {
+            continue;
+        }
+        // One item per topic, and none for a topic a cause already covers.
+        let topic = advice_topic(info.topic);
+        if causes.iter().any(|c| c.topic == topic) || out.iter().any(|c| c.topic == topic) {
+            continue;
+        }
+        let row = tables::diagnosis::ADVICE
+            .iter()
+            .find(|row| f.code.starts_with(row[0]));
+        let party = match row.map(|r| r[1]) {
+            Some("receiver") => Party::Receiver,
+            Some("sender") => Party::Sender,
+            _ => Party::Unknown,
+        };
+        let mut fix = row
+            .map(|r| r[2])
+            .filter(|f| !f.is_empty())
+            .map(str::to_string);
+        let mut detail = f.detail.clone();
+        let mut certainty = Certainty::Certain;
+        // Then versus now: the receiver recorded a pass, the live check differs.
+        if let Some(auth) = &r.auth
+            && let Some(c) = auth
+                .comparison
+                .iter()
+                .find(|c| f.code.starts_with(&c.method) && !c.agree && c.then == "pass")
+        {
+            detail = c.explanation.clone();
+            fix = Some(format!(
+                "Nothing to fix for this message: the receiver recorded {} pass when it arrived; only mail sent from now on would be affected.",
+                c.method.to_ascii_uppercase()
+            ));
+            certainty = Certainty::Likely;
+        }
+        let own_words_only = fix.is_none();
+        let mut item = make_cause(
+            ctx,
+            &f.code,
+            topic,
+            f.title.clone(),
+            detail,
+            fix,
+            certainty,
+            party,
+            if live { Source::Live } else { Source::Headers },
+            f.evidence.clone(),
+        );
+        // No fix of its own: the finding's words say what to do; the topic's general actions
+        // are about another problem.
+        if own_words_only {
+            item.fix = None;
+            item.actions.clear();
+        }
+        out.push(item);
+    }
+    out
+}
+
+/// The advice topic: the lint families as their method's.
+fn advice_topic(topic: &str) -> &str {
+    match topic {
+        "spf-lint" => "spf",
+        "dmarc-lint" => "dmarc",
+        t => t,
+    }
+}

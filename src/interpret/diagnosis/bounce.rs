@@ -1,0 +1,285 @@
+//! The causes a bounce, delay notice, feedback report or automatic reply gives: the refusing
+//! server's own words decide, read through the bounce reader's reason and the topic table
+//! (`data/diagnosis/reasons.tsv`); the IP, list and identity the words name are what the live
+//! checks look at. A bounce about a message the customer's servers never sent (a forged sender)
+//! is backscatter, and says so.
+
+use super::evidence::Context;
+use super::make_cause;
+use crate::checks::bounce::{BounceKind, BouncedRecipient};
+use crate::report::diagnosis::{Cause, Certainty, Party, Source};
+use crate::vocab::finding::Evidence;
+use crate::vocab::tables;
+
+/// The causes of a bounce-like paste.
+pub(super) fn causes(ctx: &Context) -> Vec<Cause> {
+    let Some(b) = &ctx.r.bounce else {
+        return Vec::new();
+    };
+    match b.kind {
+        BounceKind::AutoReply => {
+            return vec![make_cause(
+                ctx,
+                "bounce.auto-reply",
+                "auto-reply",
+                "This is an automatic reply, not a failure: the message was delivered.".into(),
+                b.summary.clone(),
+                None,
+                Certainty::Certain,
+                Party::Unknown,
+                Source::Bounce,
+                Vec::new(),
+            )];
+        }
+        BounceKind::Feedback => {
+            let detail = match &b.feedback {
+                Some(f) => format!(
+                    "{} A feedback report{} tells the sender that a recipient pressed \"Report spam\".",
+                    b.summary,
+                    f.user_agent
+                        .as_deref()
+                        .map(|u| format!(" from {u}"))
+                        .unwrap_or_default()
+                ),
+                None => b.summary.clone(),
+            };
+            return vec![make_cause(
+                ctx,
+                "bounce.feedback",
+                "complaint",
+                "A recipient reported the message as spam.".into(),
+                detail,
+                None,
+                Certainty::Certain,
+                Party::Sender,
+                Source::Bounce,
+                Vec::new(),
+            )];
+        }
+        _ => {}
+    }
+    if let Some(c) = backscatter(ctx) {
+        return vec![c];
+    }
+    let mut out: Vec<Cause> = Vec::new();
+    for r in &b.recipients {
+        let cause = recipient_cause(ctx, b.kind, r);
+        if !out.iter().any(|c| c.topic == cause.topic) {
+            out.push(cause);
+        }
+    }
+    out
+}
+
+/// The topic and party a recipient's failure is about: the reason's row, refined by the words.
+fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
+    let reason = r.reason.name();
+    let words = r
+        .diagnostic
+        .as_deref()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let has = |w: &[&str]| w.iter().any(|x| words.contains(x));
+    let (mut topic, mut party) = match tables::lookup(tables::diagnosis::REASONS, reason) {
+        Some(row) => (
+            row[1],
+            if row[2] == "receiver" {
+                Party::Receiver
+            } else {
+                Party::Sender
+            },
+        ),
+        None => ("unknown", Party::Unknown),
+    };
+    if has(&["virus", "malware", "infected"]) {
+        topic = "policy";
+        party = Party::Sender;
+    } else if r.blocklist.is_some() {
+        topic = "blocklist";
+        party = Party::Sender;
+    } else if topic == "blocklist" && has(&["ptr", "reverse dns", "reverse-dns", "rdns"]) {
+        topic = "reverse-dns";
+    }
+    if topic == "dmarc" || reason == "authfailure" {
+        if has(&["dmarc"]) {
+            topic = "dmarc";
+        } else if has(&["spf", "sender policy framework"]) {
+            topic = "spf";
+        } else if has(&["dkim"]) {
+            topic = "dkim";
+        }
+        party = Party::Sender;
+    }
+    if kind == BounceKind::Delay && topic != "rate-limit" {
+        topic = if has(&[
+            "too many",
+            "rate",
+            "throttl",
+            "try again later",
+            "temporarily deferred",
+        ]) && !has(&["connection refused", "timed out"])
+        {
+            "rate-limit"
+        } else {
+            "delay"
+        };
+        party = if topic == "rate-limit" {
+            Party::Sender
+        } else {
+            Party::Receiver
+        };
+    }
+    (topic, party)
+}
+
+fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cause {
+    let (topic, party) = topic_of(kind, r);
+    let mut title = format!("{}: {}", r.address, first_sentence(&r.reason_explanation));
+    if let Some(list) = &r.blocklist {
+        title = format!(
+            "{}: the receiving server refused mail from a server listed on {}.",
+            r.address, list.name
+        );
+    }
+    // The title carries the explanation's first sentence.
+    let mut detail = r
+        .reason_explanation
+        .strip_prefix(first_sentence(&r.reason_explanation))
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    if let Some(words) = &r.diagnostic {
+        detail.push_str(&format!(
+            " The receiving server said: \"{}\".",
+            crate::vocab::text::clip_ellipsis(words, 300)
+        ));
+    }
+    let mut fix = Some(r.advice.clone()).filter(|a| !a.is_empty());
+    if let Some(list) = &r.blocklist {
+        let ip = ctx
+            .ip()
+            .unwrap_or_else(|| "the sending server's address".into());
+        fix = Some(format!(
+            "Find what got {ip} listed (a compromised account or website, a bulk send to old addresses) and stop it, then check the listing at {} and ask for removal at {}.",
+            list.lookup_url, list.delist_url
+        ));
+    }
+    if let Some(method) = &r.auth {
+        let method = method.replace('_', " and ").to_ascii_uppercase();
+        let more = if ctx.r.bounce.as_ref().is_some_and(|b| b.original.is_some()) {
+            format!(
+                " The bounce names {method}: the Authentication section checks it for the returned message."
+            )
+        } else {
+            format!(
+                " The bounce names {method}, but it does not carry the returned message: paste the original message's headers to have its {method} checked."
+            )
+        };
+        fix = Some(fix.unwrap_or_default() + &more);
+    }
+    let mut evidence = Vec::new();
+    if let Some(words) = &r.diagnostic {
+        evidence.push(Evidence {
+            line: None,
+            text: crate::vocab::text::clip_ellipsis(words, 300),
+        });
+    }
+    if let Some(status) = &r.status {
+        evidence.push(Evidence {
+            line: None,
+            text: format!("Status: {status}"),
+        });
+    }
+    let certainty = if topic == "unknown" {
+        Certainty::Likely
+    } else {
+        Certainty::Certain
+    };
+    make_cause(
+        ctx,
+        &format!("bounce.{}", r.reason.name()),
+        topic,
+        title,
+        detail,
+        fix.map(|f| f.trim().to_string()),
+        certainty,
+        party,
+        Source::Bounce,
+        evidence,
+    )
+}
+
+fn first_sentence(text: &str) -> &str {
+    match text.find(". ") {
+        Some(i) => &text[..i + 1],
+        None => text,
+    }
+}
+
+/// A bounce about a message the customer's servers never sent: the returned copy reached the
+/// bouncing server from an address the sender domain's SPF does not allow, without a DKIM
+/// signature of that domain and without any authenticated submission on its way.
+fn backscatter(ctx: &Context) -> Option<Cause> {
+    let r = ctx.r;
+    let b = r.bounce.as_ref()?;
+    b.original.as_ref()?;
+    let from = ctx.sender_domain()?.to_string();
+    // The server that wrote the bounce took the returned copy from outside: the copy's
+    // sending hop goes into the reporting server's organization.
+    let reporting = b.reporting_mta.as_deref()?;
+    let reporting_org = crate::vocab::domain::org_domain(reporting)?;
+    let sending = r.sending_ip.as_ref()?;
+    let hop = r.hops.iter().find(|h| h.number == sending.hop)?;
+    if hop.by.as_deref().and_then(crate::vocab::domain::org_domain) != Some(reporting_org)
+        || !crate::interpret::bounce_ip::crosses(hop)
+    {
+        return None;
+    }
+    if r.hops.is_empty() || r.hops.iter().any(|h| h.authenticated) {
+        return None;
+    }
+    let auth = r.auth.as_ref()?;
+    let spf = auth.spf.mail_from_result.as_ref()?;
+    use crate::checks::spf::SpfResult;
+    if !matches!(spf.result, SpfResult::Fail | SpfResult::Softfail) {
+        return None;
+    }
+    if !ctx.dns.usable() {
+        return None;
+    }
+    let signed_by_from = r.sender.dkim_signatures.iter().any(|s| {
+        s.domain
+            .as_deref()
+            .is_some_and(|d| d.eq_ignore_ascii_case(&from))
+    });
+    if signed_by_from {
+        return None;
+    }
+    let ip = ctx.ip().unwrap_or_default();
+    let msgid_domain = r
+        .message
+        .message_id
+        .as_deref()
+        .and_then(|m| m.rsplit_once('@'))
+        .map(|(_, d)| d.trim_end_matches('>').to_ascii_lowercase());
+    let mut detail = format!(
+        "The returned copy came to the bouncing server from {ip}, which the SPF record of {from} does not allow (SPF {} now), it carries no DKIM signature of {from}, and no step of its path shows a logged-in submission: {from}'s own servers did not send it.",
+        spf.result.as_str()
+    );
+    if let Some(d) = msgid_domain.filter(|d| !d.ends_with(&from)) {
+        detail.push_str(&format!(" Its Message-ID was made at {d}, not at {from}."));
+    }
+    detail.push_str(" Someone forged the address on spam; the server that accepted it bounced it to the forged sender.");
+    Some(make_cause(
+        ctx,
+        "bounce.backscatter",
+        "backscatter",
+        format!("Backscatter: {from} did not send the bounced message; its address was forged."),
+        detail,
+        None,
+        Certainty::Likely,
+        Party::Receiver,
+        Source::Bounce,
+        Vec::new(),
+    ))
+}

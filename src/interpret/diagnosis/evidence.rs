@@ -1,0 +1,303 @@
+//! The evidence the diagnosis weighs, read once from the report and labelled by where it comes
+//! from: the receiver's recorded results, its spam filters' rules, the health of the live DNS
+//! checks.
+
+use crate::checks::reputation::ListStatus;
+use crate::dns::{ExchangeStatus, Rcode};
+use crate::report::Report;
+use crate::vocab::finding::Evidence;
+use crate::vocab::tables;
+
+/// One authentication result the receiver recorded.
+#[derive(Debug, Clone)]
+pub(super) struct Recorded {
+    /// `spf`, `dkim`, `dmarc`, `compauth`, `arc`.
+    pub method: String,
+    /// `pass`, `fail`, `softfail`, `none`, ...
+    pub result: String,
+    /// The domain the result is about (smtp.mailfrom, header.d, header.from), lowercase.
+    pub domain: Option<String>,
+    /// `reason=`, `action=` and the comments, lowercase, for policy words.
+    pub extra: String,
+    /// Where it was recorded.
+    pub evidence: Evidence,
+}
+
+/// The DNS health of the live checks.
+#[derive(Debug, Default)]
+pub(super) struct DnsHealth {
+    /// Questions asked.
+    pub asked: usize,
+    /// Questions that failed (timeout, network, HTTP, malformed).
+    pub failed: usize,
+    /// A public provider's domain the resolver said does not exist.
+    pub blind_name: Option<String>,
+}
+
+impl DnsHealth {
+    /// Whether live results can be believed.
+    pub fn usable(&self) -> bool {
+        self.failed_notice().is_none() && self.blind_name.is_none()
+    }
+
+    pub fn failed_notice(&self) -> Option<String> {
+        // Half of the lookups or more failed: the endpoint is down or blocked.
+        if self.asked == 0 || self.failed == 0 || self.failed * 2 < self.asked {
+            return None;
+        }
+        Some(format!(
+            "The live checks could not be made: {} of {} DNS lookups failed (the DNS-over-HTTPS endpoint did not answer). What follows rests on what the receiver recorded and what the headers show; nothing was checked today.",
+            self.failed, self.asked
+        ))
+    }
+
+    pub fn blind_notice(&self) -> Option<String> {
+        let name = self.blind_name.as_ref()?;
+        Some(format!(
+            "The DNS resolver used for the live checks cannot see public names: it says {name} does not exist. Its answers prove nothing about the Internet, so the live checks are left out of the diagnosis; choose a public resolver in the settings to run them."
+        ))
+    }
+}
+
+/// A spam-filter rule as evidence: what it is about and how much it scored.
+#[derive(Debug, Clone)]
+pub(super) struct FilterRule {
+    pub filter: String,
+    pub code: String,
+    pub topic: &'static str,
+    /// `setup`, `content` or `allow`.
+    pub kind: &'static str,
+    pub score: Option<f64>,
+    pub meaning: Option<String>,
+    pub evidence: Evidence,
+}
+
+/// Everything the diagnosis reads, once.
+pub(super) struct Context<'a> {
+    pub r: &'a Report,
+    pub dns: DnsHealth,
+    /// The receiver's trusted results, newest field first.
+    pub recorded: Vec<Recorded>,
+    /// The rules of the filters that recorded a verdict (all filters, in message order).
+    pub rules: Vec<FilterRule>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(r: &'a Report) -> Context<'a> {
+        Context {
+            r,
+            dns: dns_health(r),
+            recorded: recorded(r),
+            rules: filter_rules(r),
+        }
+    }
+
+    /// The first trusted recorded result for a method.
+    pub fn rec(&self, method: &str) -> Option<&Recorded> {
+        self.recorded.iter().find(|x| x.method == method)
+    }
+
+    /// Whether the paste is an automatic reply.
+    pub fn auto_reply(&self) -> bool {
+        self.r
+            .bounce
+            .as_ref()
+            .is_some_and(|b| b.kind == crate::checks::bounce::BounceKind::AutoReply)
+    }
+
+    /// The From domain, lowercase.
+    pub fn sender_domain(&self) -> Option<&str> {
+        self.r.sender.from_domain.as_deref()
+    }
+
+    /// The sending IP, as text.
+    pub fn ip(&self) -> Option<String> {
+        self.r.sending_ip.as_ref().map(|s| s.ip.to_string())
+    }
+
+    /// The IP blocklists that list the sending IP now (empty when the live checks cannot be
+    /// believed).
+    pub fn listed_now(&self) -> Vec<&'a crate::checks::reputation::ListResult> {
+        if !self.dns.usable() {
+            return Vec::new();
+        }
+        self.r
+            .reputation
+            .iter()
+            .flat_map(|rep| rep.blocklists.iter())
+            .flat_map(|b| b.lists.iter())
+            .filter(|l| l.status == ListStatus::Listed)
+            .collect()
+    }
+
+    /// A header field's value by name (the first one), unfolded.
+    pub fn header(&self, name: &str) -> Option<&'a crate::report::HeaderEntry> {
+        self.r
+            .headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case(name))
+    }
+}
+
+fn dns_health(r: &Report) -> DnsHealth {
+    let mut h = DnsHealth::default();
+    for x in &r.dns {
+        if x.status == ExchangeStatus::Pending {
+            continue;
+        }
+        h.asked += 1;
+        match (&x.error, &x.answer) {
+            (Some(e), _) => {
+                if !matches!(
+                    e,
+                    crate::dns::DnsError::Stopped | crate::dns::DnsError::Budget
+                ) {
+                    h.failed += 1;
+                }
+            }
+            (None, Some(a)) if a.rcode == Rcode::NxDomain => {
+                let name = x.question.name.trim_end_matches('.').to_ascii_lowercase();
+                if h.blind_name.is_none()
+                    && tables::lookup(tables::diagnosis::PROVIDERS, &name).is_some()
+                {
+                    h.blind_name = Some(name);
+                }
+            }
+            _ => {}
+        }
+    }
+    h
+}
+
+fn recorded(r: &Report) -> Vec<Recorded> {
+    let mut out = Vec::new();
+    for field in r
+        .recorded_auth
+        .iter()
+        .filter(|a| a.trusted && a.arc_instance.is_none())
+    {
+        for m in &field.parsed.results {
+            let prop = |names: &[&str]| {
+                m.properties
+                    .iter()
+                    .find(|p| names.iter().any(|n| p.name.eq_ignore_ascii_case(n)))
+                    .map(|p| p.value.trim_start_matches('@').to_ascii_lowercase())
+            };
+            let domain = match m.method.as_str() {
+                "spf" => prop(&["smtp.mailfrom", "smtp.helo"]).map(|v| match v.rsplit_once('@') {
+                    Some((_, d)) => d.to_string(),
+                    None => v,
+                }),
+                "dkim" => prop(&["header.d", "header.i"]).map(|v| match v.rsplit_once('@') {
+                    Some((_, d)) => d.to_string(),
+                    None => v,
+                }),
+                "dmarc" | "compauth" => prop(&["header.from"]),
+                _ => None,
+            };
+            let mut extra = String::new();
+            if let Some(reason) = &m.reason {
+                extra.push_str(reason);
+                extra.push(' ');
+            }
+            for p in &m.properties {
+                if p.name.eq_ignore_ascii_case("action") || p.name.eq_ignore_ascii_case("policy") {
+                    extra.push_str(&format!("{}={} ", p.name, p.value));
+                }
+            }
+            for c in &m.comments {
+                extra.push_str(c);
+                extra.push(' ');
+            }
+            out.push(Recorded {
+                method: m.method.clone(),
+                result: m.result.clone(),
+                domain,
+                extra: extra.to_ascii_lowercase(),
+                evidence: Evidence {
+                    line: Some(field.line),
+                    text: format!("{}: {}={}", field.field, m.method, m.result),
+                },
+            });
+        }
+    }
+    for spf in r.recorded_spf.iter().filter(|s| s.trusted) {
+        if out.iter().any(|x| x.method == "spf") {
+            break;
+        }
+        let domain = spf
+            .key("envelope-from")
+            .or_else(|| spf.key("identity").filter(|i| *i != "mailfrom"))
+            .map(|v| {
+                v.trim_matches(['<', '>'])
+                    .rsplit('@')
+                    .next()
+                    .unwrap_or_default()
+                    .to_ascii_lowercase()
+            });
+        out.push(Recorded {
+            method: "spf".into(),
+            result: spf.result.to_ascii_lowercase(),
+            domain,
+            extra: spf.comment.clone().unwrap_or_default().to_ascii_lowercase(),
+            evidence: Evidence {
+                line: Some(spf.line),
+                text: format!("Received-SPF: {}", spf.result),
+            },
+        });
+    }
+    out
+}
+
+/// The rule table row for a filter's rule: (topic, kind).
+fn classify(filter: &str, code: &str) -> Option<(&'static str, &'static str)> {
+    let family = if filter.contains("SpamAssassin") || filter.contains("Amavis") {
+        "spamassassin"
+    } else if filter.contains("rspamd") {
+        "rspamd"
+    } else if filter.contains("Microsoft") {
+        "microsoft"
+    } else {
+        return None;
+    };
+    tables::diagnosis::FILTER_RULES
+        .iter()
+        .filter(|row| row[0] == family)
+        .find(|row| match row[1].strip_suffix('*') {
+            Some(prefix) => code.starts_with(prefix),
+            None => row[1] == code,
+        })
+        .map(|row| (row[2], row[3]))
+}
+
+fn filter_rules(r: &Report) -> Vec<FilterRule> {
+    let mut out = Vec::new();
+    for v in &r.spam {
+        for item in &v.items {
+            // Microsoft's codes are CODE=VALUE pairs; the table names them CODE:VALUE.
+            let code = match &item.value {
+                Some(value) if v.filter.contains("Microsoft") && !value.contains(' ') => {
+                    format!("{}:{}", item.code, value)
+                }
+                _ => item.code.clone(),
+            };
+            let code = code.replace('=', ":");
+            let Some((topic, kind)) = classify(&v.filter, &code) else {
+                continue;
+            };
+            out.push(FilterRule {
+                filter: v.filter.clone(),
+                code,
+                topic,
+                kind,
+                score: item.score,
+                meaning: item.meaning.clone(),
+                evidence: Evidence {
+                    line: Some(v.line),
+                    text: crate::vocab::text::clip_ellipsis(&v.header, 200),
+                },
+            });
+        }
+    }
+    out
+}

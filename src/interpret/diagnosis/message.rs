@@ -1,0 +1,829 @@
+//! The outcome of a delivered (or spam-filed) message and its causes: what the receiver
+//! recorded first (authentication results, its filter's rules), then what the headers show
+//! (forwarding, forgery, delays), then what the live checks find today.
+
+use super::evidence::{Context, FilterRule};
+use super::make_cause;
+use crate::report::diagnosis::{Cause, Certainty, Outcome, Party, Source};
+use crate::vocab::finding::Evidence;
+use crate::vocab::tables;
+
+/// A hop delay that counts as late (a human waits for mail measured in minutes).
+const LATE_MS: i64 = 10 * 60 * 1000;
+
+/// What happened, as far as the paste shows.
+pub(super) fn outcome(ctx: &Context) -> Outcome {
+    let r = ctx.r;
+    if let Some(b) = &r.bounce {
+        use crate::checks::bounce::{BounceKind, RefusedBy};
+        match b.kind {
+            BounceKind::Bounce if b.refused_by == RefusedBy::SenderServerAtSend => {
+                return Outcome::Rejected;
+            }
+            BounceKind::Bounce => return Outcome::Bounced,
+            BounceKind::AutoReply => return Outcome::Delivered,
+            BounceKind::Delay => return Outcome::Delayed,
+            BounceKind::Feedback => return Outcome::Complaint,
+            BounceKind::NotBounce => {}
+        }
+    }
+    if spam_verdict(ctx).is_some() {
+        return Outcome::Spam;
+    }
+    if paste_damage(ctx).is_some() {
+        return Outcome::Unknown;
+    }
+    if !r.hops.is_empty() {
+        return Outcome::Delivered;
+    }
+    Outcome::Unknown
+}
+
+/// The receiver's own verdict that the message is spam: a filter's verdict, Gmail's Spam label
+/// (a Takeout export), Yahoo's bulk-folder stamp, or the customer's note above the paste.
+/// Returns the evidence.
+pub(super) fn spam_verdict(ctx: &Context) -> Option<Evidence> {
+    let r = ctx.r;
+    if let Some(v) = r.spam.iter().find(|v| v.is_spam == Some(true)) {
+        return Some(Evidence {
+            line: Some(v.line),
+            text: crate::vocab::text::clip_ellipsis(&v.header, 200),
+        });
+    }
+    if let Some(h) = ctx.header("X-Gmail-Labels")
+        && h.value
+            .split(',')
+            .any(|l| l.trim().eq_ignore_ascii_case("spam"))
+    {
+        return Some(Evidence {
+            line: Some(h.line),
+            text: format!("X-Gmail-Labels: {}", h.value),
+        });
+    }
+    if let Some(h) = ctx.header("X-YahooFilteredBulk") {
+        return Some(Evidence {
+            line: Some(h.line),
+            text: format!("X-YahooFilteredBulk: {}", h.value),
+        });
+    }
+    customer_note(ctx)
+}
+
+/// The customer's own words above the paste, when they say the message went to spam.
+fn customer_note(ctx: &Context) -> Option<Evidence> {
+    ctx.r
+        .findings
+        .iter()
+        .filter(|f| f.code == "input.skipped-line" || f.code == "input.skipped-prose")
+        .flat_map(|f| f.evidence.iter())
+        .find(|e| {
+            let t = e.text.to_ascii_lowercase();
+            ["spam", "junk", "bulk folder"]
+                .iter()
+                .any(|w| t.contains(w))
+                && !t.contains("x-spam")
+                && !t.contains(':')
+                || t.contains("went to spam")
+                || t.contains("in spam")
+                || t.contains("to junk")
+        })
+        .cloned()
+}
+
+/// Whether the paste is too damaged to tell what happened, and why.
+pub(super) fn paste_damage(ctx: &Context) -> Option<String> {
+    let r = ctx.r;
+    if r.bounce
+        .as_ref()
+        .is_some_and(|b| b.kind != crate::checks::bounce::BounceKind::NotBounce)
+    {
+        return None;
+    }
+    let has = |name: &str| r.headers.iter().any(|h| h.name.eq_ignore_ascii_case(name));
+    if r.headers.is_empty() {
+        return Some("No header fields were found in the paste: it cannot show what happened to the message. Copy the whole header (Gmail: Show original; Outlook: File > Properties > Internet headers) and paste all of it.".into());
+    }
+    if !has("Received") {
+        return Some(format!(
+            "The paste holds {} header field(s) and no Received lines, so it is not the whole header: it cannot show where the message went or what the receiver decided. Copy the whole header (Gmail: Show original; Outlook: File > Properties > Internet headers) and paste all of it.",
+            r.headers.len()
+        ));
+    }
+    // The originator fields stand below the Received chain: without From and Date, the paste
+    // was cut off before the end of the header.
+    if !has("From") && !has("Date") {
+        return Some("The paste ends before the message's own fields (From, Date): it was cut off, so the receiver's verdict may be missing. Paste the whole header.".into());
+    }
+    None
+}
+
+/// The causes for a message the receiver filed as spam.
+pub(super) fn spam_causes(ctx: &Context) -> Vec<Cause> {
+    let mut out = Vec::new();
+    let verdict = spam_verdict(ctx);
+    // 1. A forward that broke authentication, which ARC shows was genuine before.
+    if let Some(c) = forwarding(ctx) {
+        out.push(c);
+    }
+    // 2. Authentication failures the receiver recorded.
+    if let Some(c) = recorded_auth_failure(ctx) {
+        out.push(c);
+    }
+    // 3. The filter's own rules about the sender's setup, by score.
+    for c in setup_rules(ctx) {
+        if !out.iter().any(|o: &Cause| o.topic == c.topic) {
+            out.push(c);
+        }
+    }
+    // 4. Impersonation the headers show.
+    if let Some(c) = spoofing(ctx) {
+        out.push(c);
+    }
+    // 5. Live checks today that nothing recorded contradicts: a listing, no reverse DNS.
+    if out.is_empty() {
+        out.extend(live_reputation(ctx));
+    }
+    // 6. Otherwise the filter's judgement of the message itself.
+    if out.is_empty() || out.iter().all(|c| c.certainty == Certainty::Likely) {
+        out.push(content_verdict(ctx, verdict));
+    }
+    out
+}
+
+/// The causes for a message that was delivered: usually none.
+pub(super) fn delivered_causes(ctx: &Context) -> Vec<Cause> {
+    let mut out = Vec::new();
+    if let Some(c) = spoofing(ctx) {
+        out.push(c);
+    }
+    if let Some(c) = forwarding(ctx) {
+        out.push(c);
+    }
+    if out.is_empty()
+        && let Some(c) = recorded_auth_failure(ctx)
+    {
+        out.push(c);
+    }
+    out.extend(late(ctx));
+    out
+}
+
+/// The causes when the paste does not show what happened.
+pub(super) fn unknown_causes(ctx: &Context) -> Vec<Cause> {
+    match paste_damage(ctx) {
+        Some(text) => vec![make_cause(
+            ctx,
+            "diagnosis.paste-damaged",
+            "paste-damaged",
+            "The paste is incomplete or damaged.".into(),
+            text,
+            None,
+            Certainty::Certain,
+            Party::Unknown,
+            Source::Headers,
+            Vec::new(),
+        )],
+        None => Vec::new(),
+    }
+}
+
+/// A recorded SPF, DKIM or DMARC failure for the From domain, as the cause it points to.
+fn recorded_auth_failure(ctx: &Context) -> Option<Cause> {
+    let spf = ctx.rec("spf");
+    let dkim_pass = ctx
+        .recorded
+        .iter()
+        .any(|x| x.method == "dkim" && x.result == "pass");
+    let dkim_fail = ctx
+        .recorded
+        .iter()
+        .find(|x| x.method == "dkim" && matches!(x.result.as_str(), "fail" | "permerror"));
+    let dmarc = ctx.rec("dmarc");
+    let compauth = ctx.rec("compauth");
+    let dmarc_failed = dmarc.is_some_and(|d| d.result == "fail");
+    let compauth_failed = compauth.is_some_and(|c| c.result == "fail");
+    let spf_bad = spf.filter(|s| matches!(s.result.as_str(), "fail" | "softfail"));
+    let spf_none = spf.filter(|s| matches!(s.result.as_str(), "none" | "neutral" | "permerror"));
+    let ip = ctx.ip().unwrap_or_else(|| "the sending server".into());
+    let from = ctx
+        .sender_domain()
+        .unwrap_or("the sender's domain")
+        .to_string();
+    let policy = dmarc
+        .map(|d| {
+            if d.extra.contains("quarantine") {
+                " The domain's DMARC policy says quarantine, so the receiver filed it as spam."
+            } else if d.extra.contains("reject") {
+                " The domain's DMARC policy says reject."
+            } else {
+                ""
+            }
+        })
+        .unwrap_or("");
+    let mut evidence: Vec<Evidence> = Vec::new();
+    for x in [spf, dkim_fail, dmarc, compauth].into_iter().flatten() {
+        if !evidence.contains(&x.evidence) {
+            evidence.push(x.evidence.clone());
+        }
+    }
+    // SPF failed for the From domain itself (or with nothing else to pass DMARC).
+    if let Some(s) = spf_bad
+        && !dkim_pass
+        && (dmarc_failed || compauth_failed || dmarc.is_none())
+    {
+        let domain = s.domain.clone().unwrap_or_else(|| from.clone());
+        return Some(make_cause(
+            ctx,
+            "recorded.spf-fail",
+            "spf",
+            format!(
+                "SPF {} for {domain}: {ip} is not allowed to send its mail.",
+                s.result
+            ),
+            format!(
+                "The receiver recorded SPF {} when the message arrived: the SPF record of {domain} does not list {ip}, the server that delivered the message, and no DKIM signature made up for it.{policy}",
+                s.result
+            ),
+            spf_fix(ctx, &domain),
+            Certainty::Certain,
+            Party::Sender,
+            Source::Receiver,
+            evidence,
+        ));
+    }
+    if let Some(d) = dkim_fail
+        && !dkim_pass
+        && (dmarc_failed || compauth_failed)
+    {
+        let domain = d.domain.clone().unwrap_or_else(|| from.clone());
+        return Some(make_cause(
+            ctx,
+            "recorded.dkim-fail",
+            "dkim",
+            format!("The DKIM signature of {domain} did not verify when the message arrived."),
+            format!(
+                "The receiver recorded DKIM {} for {domain}: the message was changed after it was signed (a footer or disclaimer added by a gateway, a rewritten subject) or was signed with a key that is not published.{policy}",
+                d.result
+            ),
+            None,
+            Certainty::Certain,
+            Party::Sender,
+            Source::Receiver,
+            evidence,
+        ));
+    }
+    if dmarc_failed || compauth_failed {
+        // No DMARC record and no SPF or DKIM: Microsoft's implicit authentication failed.
+        if !dmarc_failed
+            && let Some(s) = spf_none
+            && !dkim_pass
+        {
+            let domain = s.domain.clone().unwrap_or_else(|| from.clone());
+            return Some(make_cause(
+                ctx,
+                "recorded.spf-none",
+                "spf",
+                format!("{domain} does not authenticate its mail: no SPF pass, no DKIM signature."),
+                format!(
+                    "The receiver recorded SPF {} for {domain} and no passing DKIM signature, so it could not tell this message from a forgery (composite authentication failed).",
+                    s.result
+                ),
+                None,
+                Certainty::Certain,
+                Party::Sender,
+                Source::Receiver,
+                evidence,
+            ));
+        }
+        return Some(make_cause(
+            ctx,
+            "recorded.dmarc-fail",
+            "dmarc",
+            format!("DMARC failed for {from}: neither SPF nor DKIM passed for the From domain."),
+            format!(
+                "The receiver recorded DMARC fail for {from}: the SPF and DKIM results it had (if any passed) were for another domain than the one in From, so they do not count for it.{policy}"
+            ),
+            None,
+            Certainty::Certain,
+            Party::Sender,
+            Source::Receiver,
+            evidence,
+        ));
+    }
+    None
+}
+
+/// The fix for an SPF failure, worded from the live SPF result when there is one.
+fn spf_fix(ctx: &Context, domain: &str) -> Option<String> {
+    let ip = ctx.r.sending_ip.as_ref()?.ip;
+    let mech = match ip {
+        core::net::IpAddr::V4(_) => "ip4",
+        core::net::IpAddr::V6(_) => "ip6",
+    };
+    Some(format!(
+        "If {ip} (or the service it belongs to) sends mail for {domain}, add `{mech}:{ip}` to the SPF record at {domain} (or the `include:` the service documents); if not, the message did not come from {domain}'s own systems."
+    ))
+}
+
+/// The filters' recorded rules about the sender's setup, strongest first: each topic once.
+fn setup_rules(ctx: &Context) -> Vec<Cause> {
+    let mut rules: Vec<&FilterRule> = ctx
+        .rules
+        .iter()
+        .filter(|r| r.kind == "setup")
+        // Rules without a score (Microsoft's codes) count; scored rules only when they added
+        // to the score.
+        .filter(|r| r.score.is_none_or(|s| s >= 0.5))
+        .collect();
+    // DMARC rules are the consequence of an SPF or DKIM failure next to them.
+    let has_auth = rules.iter().any(|r| r.topic == "spf" || r.topic == "dkim");
+    rules.retain(|r| !(has_auth && r.topic == "dmarc"));
+    rules.sort_by(|a, b| {
+        b.score
+            .unwrap_or(1.0)
+            .partial_cmp(&a.score.unwrap_or(1.0))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    let mut out: Vec<Cause> = Vec::new();
+    for rule in rules {
+        if out.iter().any(|c| c.topic == rule.topic) {
+            continue;
+        }
+        let score = rule
+            .score
+            .map(|s| format!(" (+{})", crate::checks::spam::fmt_num(s)))
+            .unwrap_or_default();
+        let meaning = rule
+            .meaning
+            .clone()
+            .unwrap_or_else(|| "the filter's own rule".into());
+        out.push(make_cause(
+            ctx,
+            &format!("filter.{}", rule.code.to_ascii_lowercase()),
+            rule.topic,
+            format!(
+                "{} ({}'s rule {}{score})",
+                first_sentence(&meaning).trim_end_matches('.'),
+                rule.filter,
+                rule.code
+            ),
+            format!(
+                "The receiving side's spam filter ({}) scored the message with {}{score} when it arrived: {meaning}",
+                rule.filter, rule.code
+            ),
+            None,
+            Certainty::Certain,
+            Party::Sender,
+            Source::Receiver,
+            vec![rule.evidence.clone()],
+        ));
+    }
+    out
+}
+
+fn first_sentence(text: &str) -> &str {
+    match text.find(". ") {
+        Some(i) => &text[..i + 1],
+        None => text,
+    }
+}
+
+/// Listings and missing reverse DNS found now, for a spam verdict nothing recorded explains.
+fn live_reputation(ctx: &Context) -> Vec<Cause> {
+    let mut out = Vec::new();
+    let listed = ctx.listed_now();
+    if let Some(first) = listed.first() {
+        let names: Vec<&str> = listed.iter().map(|l| l.list.as_str()).collect();
+        let ip = ctx.ip().unwrap_or_default();
+        out.push(make_cause(
+            ctx,
+            "blocklist.ip.listed",
+            "blocklist",
+            format!("The sending server {ip} is listed on {} today.", names.join(", ")),
+            format!(
+                "The receiver did not record why it filed the message as spam, but the server that delivered it is on {} now: {}",
+                names.join(" and "),
+                first.explanation
+            ),
+            None,
+            Certainty::Likely,
+            Party::Sender,
+            Source::Live,
+            first
+                .evidence
+                .iter()
+                .take(2)
+                .map(|l| Evidence {
+                    line: None,
+                    text: format!("{} {}", l.question, l.answer),
+                })
+                .collect(),
+        ));
+    }
+    out
+}
+
+/// The filter's judgement of the message itself, with authentication passing.
+fn content_verdict(ctx: &Context, verdict: Option<Evidence>) -> Cause {
+    let filters: Vec<&str> = ctx
+        .r
+        .spam
+        .iter()
+        .filter(|v| v.is_spam == Some(true))
+        .map(|v| v.filter.as_str())
+        .collect();
+    let who = if filters.is_empty() {
+        "The receiving provider".to_string()
+    } else {
+        super::words::join_names(&filters)
+    };
+    let auth_ok = ctx.rec("dmarc").is_some_and(|d| d.result == "pass")
+        || ctx.rec("compauth").is_some_and(|d| d.result == "pass");
+    let mut rules: Vec<&FilterRule> = ctx
+        .rules
+        .iter()
+        .filter(|r| r.kind == "content" && r.score.is_some_and(|s| s > 0.0))
+        .collect();
+    rules.sort_by(|a, b| {
+        b.score
+            .partial_cmp(&a.score)
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    let named: Vec<String> = rules
+        .iter()
+        .take(3)
+        .map(|r| {
+            format!(
+                "{} (+{})",
+                r.code,
+                crate::checks::spam::fmt_num(r.score.unwrap_or(0.0))
+            )
+        })
+        .collect();
+    let codes: Vec<String> = ctx
+        .rules
+        .iter()
+        .filter(|r| r.kind == "content" && r.score.is_none())
+        .map(|r| r.code.clone())
+        .collect();
+    let mut detail = String::new();
+    if auth_ok {
+        detail.push_str("The sender's authentication passed (the receiver recorded it), so this is not a setup problem: ");
+    }
+    detail.push_str(&format!(
+        "{who} judged the message itself, its content or the sender's reputation with that provider, to be spam."
+    ));
+    if !named.is_empty() {
+        detail.push_str(&format!(
+            " The rules that scored most: {}.",
+            named.join(", ")
+        ));
+    } else if !codes.is_empty() {
+        detail.push_str(&format!(" Its verdict: {}.", codes.join(", ")));
+    }
+    let mut evidence: Vec<Evidence> = verdict.into_iter().collect();
+    for r in rules.iter().take(1) {
+        if !evidence.contains(&r.evidence) {
+            evidence.push(r.evidence.clone());
+        }
+    }
+    make_cause(
+        ctx,
+        "spam.content",
+        "content",
+        format!("{who} filed it as spam for its content or reputation, not for its setup."),
+        detail,
+        None,
+        Certainty::Certain,
+        Party::Receiver,
+        Source::Receiver,
+        evidence,
+    )
+}
+
+/// A forward or mailing list that broke SPF or DKIM, where the ARC chain shows the results
+/// before the forward passed.
+fn forwarding(ctx: &Context) -> Option<Cause> {
+    let r = ctx.r;
+    let broke = ctx
+        .recorded
+        .iter()
+        .any(|x| matches!(x.method.as_str(), "spf" | "dkim" | "dmarc") && x.result == "fail");
+    let compauth_arc = ctx
+        .rec("compauth")
+        .is_some_and(|c| c.extra.contains("130") || c.extra.contains("arc"));
+    if !broke && !compauth_arc {
+        return None;
+    }
+    // The oldest ARC-Authentication-Results: what the first intermediary saw.
+    let aar = r
+        .recorded_auth
+        .iter()
+        .filter(|a| a.arc_instance.is_some())
+        .min_by_key(|a| a.arc_instance)?;
+    let passed: Vec<&str> = aar
+        .parsed
+        .results
+        .iter()
+        .filter(|m| matches!(m.method.as_str(), "spf" | "dkim" | "dmarc") && m.result == "pass")
+        .map(|m| m.method.as_str())
+        .collect();
+    if !passed.iter().any(|m| *m == "dmarc" || *m == "dkim") {
+        return None;
+    }
+    let arc_ok = ctx.rec("arc").is_none_or(|a| a.result == "pass");
+    if !arc_ok {
+        return None;
+    }
+    let intermediary = aar.parsed.authserv_id.clone();
+    let via = if intermediary.is_empty() {
+        "a forwarder or mailing list".to_string()
+    } else {
+        intermediary.clone()
+    };
+    Some(make_cause(
+        ctx,
+        "arc.forwarded",
+        "forwarding",
+        format!("The message passed through {via}, which broke its authentication on the way."),
+        format!(
+            "When {via} received the message it recorded {} pass (its ARC-Authentication-Results); it then changed or re-sent the message (a subject tag, a footer, forwarding from its own server), so the final receiver saw SPF or DKIM fail. The message was genuine; the forward is why it failed.",
+            passed.join(", ").to_uppercase()
+        ),
+        None,
+        Certainty::Certain,
+        Party::Receiver,
+        Source::Receiver,
+        vec![Evidence {
+            line: Some(aar.line),
+            text: format!("{}: i={}", aar.field, aar.arc_instance.unwrap_or_default()),
+        }],
+    ))
+}
+
+/// Impersonation: a brand in the display name over another domain's address, a look-alike of
+/// the recipient's own domain, or the recipient's own address on mail from elsewhere.
+fn spoofing(ctx: &Context) -> Option<Cause> {
+    let r = ctx.r;
+    let from = r.message.from.as_ref()?;
+    let address = from.address.as_deref()?.to_ascii_lowercase();
+    let domain = address.rsplit_once('@')?.1.to_string();
+    let org = crate::vocab::domain::org_domain(&domain).unwrap_or_else(|| domain.clone());
+    let evidence = r
+        .headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case("From"))
+        .map(|h| Evidence {
+            line: Some(h.line),
+            text: format!("From: {}", h.value),
+        })
+        .into_iter()
+        .collect::<Vec<_>>();
+    // A brand's name over an address at a domain the brand does not send from.
+    if let Some(name) = from.name.as_deref() {
+        let lower = name.to_ascii_lowercase();
+        for row in tables::diagnosis::BRANDS {
+            let brand = row[0];
+            if !contains_word(&lower, brand) {
+                continue;
+            }
+            if row[1]
+                .split(' ')
+                .any(|d| org == d || domain.ends_with(&format!(".{d}")))
+            {
+                continue;
+            }
+            return Some(make_cause(
+                ctx,
+                "sender.brand-impersonation",
+                "spoofing",
+                format!("The sender's name says {name:?}, but the address is {address}."),
+                format!(
+                    "The display name claims to be {}, whose mail comes from its own domains ({}); this message comes from {domain}. That is how phishing imitates a brand: the name is free to choose, the address is not.",
+                    title_case(brand),
+                    row[1].replace(' ', ", ")
+                ),
+                None,
+                Certainty::Likely,
+                Party::Sender,
+                Source::Headers,
+                evidence,
+            ));
+        }
+    }
+    // A look-alike of the recipient's own domain (one or two letters apart).
+    let recipient = r
+        .message
+        .to
+        .first()?
+        .address
+        .as_deref()?
+        .to_ascii_lowercase();
+    let rdomain = recipient.rsplit_once('@')?.1.to_string();
+    let rorg = crate::vocab::domain::org_domain(&rdomain).unwrap_or_else(|| rdomain.clone());
+    if org != rorg && org.len() > 5 && edit_distance(&org, &rorg) <= 2 {
+        return Some(make_cause(
+            ctx,
+            "sender.lookalike-domain",
+            "spoofing",
+            format!("The sender's domain {org} imitates the recipient's own domain {rorg}."),
+            format!(
+                "{org} differs from {rorg} by a letter or two: a look-alike domain registered to pass as a colleague or partner (common in invoice and payment fraud)."
+            ),
+            None,
+            Certainty::Likely,
+            Party::Sender,
+            Source::Headers,
+            evidence,
+        ));
+    }
+    // The recipient's own address as the sender, on mail that did not authenticate.
+    if address == recipient && !authenticated(ctx) {
+        {
+            return Some(make_cause(
+                ctx,
+                "sender.own-address-forged",
+                "spoofing",
+                format!("The message claims to come from the recipient's own address, {address}."),
+                "Authentication did not pass for it (neither SPF nor DKIM confirmed the domain): the address was forged, as extortion mail that claims the mailbox was hacked does. It does not mean the account was used.".to_string(),
+                None,
+                Certainty::Likely,
+                Party::Sender,
+                Source::Receiver,
+                evidence,
+            ));
+        }
+    }
+    None
+}
+
+/// Whether anything confirms the From domain: a recorded DMARC, SPF or DKIM pass, a filter's
+/// SPF or DKIM pass rule, or (live checks usable) SPF or DMARC passing now.
+fn authenticated(ctx: &Context) -> bool {
+    let recorded = ctx
+        .recorded
+        .iter()
+        .any(|x| matches!(x.method.as_str(), "dmarc" | "spf" | "dkim") && x.result == "pass");
+    let rules = ctx.rules.iter().any(|r| {
+        matches!(
+            r.code.as_str(),
+            "SPF_PASS" | "DKIM_VALID_AU" | "R_SPF_ALLOW" | "R_DKIM_ALLOW"
+        )
+    });
+    let live = ctx.dns.usable()
+        && ctx.r.auth.as_ref().is_some_and(|a| {
+            a.spf
+                .mail_from_result
+                .as_ref()
+                .is_some_and(|o| o.result == crate::checks::spf::SpfResult::Pass)
+                || a.dmarc
+                    .outcome
+                    .as_ref()
+                    .is_some_and(|d| d.result == crate::checks::dmarc::DmarcResult::Pass)
+        });
+    recorded || rules || live
+}
+
+fn contains_word(text: &str, word: &str) -> bool {
+    let mut start = 0;
+    while let Some(i) = text[start..].find(word) {
+        let at = start + i;
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        if !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric) {
+            return true;
+        }
+        start = at + word.len();
+    }
+    false
+}
+
+fn title_case(text: &str) -> String {
+    text.split(' ')
+        .map(|w| {
+            let mut c = w.chars();
+            match c.next() {
+                Some(f) => f.to_uppercase().chain(c).collect(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Levenshtein distance, bounded (names over 64 bytes count as far apart).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() > 64 || b.len() > 64 {
+        return usize::MAX;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Hops that held the message long, unless the clocks explain it.
+fn late(ctx: &Context) -> Option<Cause> {
+    let hops = &ctx.r.hops;
+    let mut worst: Option<(usize, i64)> = None;
+    for (i, hop) in hops.iter().enumerate() {
+        let Some(delay) = hop.delay_ms else { continue };
+        if delay < LATE_MS {
+            continue;
+        }
+        // A clock that is off shows as a long delay next to a negative one of about the same
+        // size: not a wait.
+        let skew = [i.checked_sub(1), Some(i + 1)]
+            .into_iter()
+            .flatten()
+            .filter_map(|j| hops.get(j)?.delay_ms)
+            .any(|d| d < 0 && (d + delay).abs() < delay / 2);
+        if skew {
+            continue;
+        }
+        if worst.is_none_or(|(_, w)| delay > w) {
+            worst = Some((i, delay));
+        }
+    }
+    let (i, delay) = worst?;
+    let hop = &hops[i];
+    // The wait was at the server that handed this hop on: the previous hop's receiver.
+    let waited_at = i
+        .checked_sub(1)
+        .and_then(|j| hops[j].by.clone())
+        .or_else(|| hop.helo.clone())
+        .or_else(|| hop.rdns.clone())
+        .unwrap_or_else(|| "a server on the way".into());
+    let greylist = ctx.header("X-Greylist");
+    let receiver_side = greylist.is_some() || hop.internal || i > 0 && hops[i - 1].internal;
+    let party = if receiver_side {
+        Party::Receiver
+    } else {
+        Party::Sender
+    };
+    let how_long = crate::parse::date::format_duration(delay);
+    let mut detail = format!(
+        "Between hop {} and hop {} the message waited {how_long}: it sat in the queue of {waited_at} before {} took it.",
+        i,
+        i + 1,
+        hop.by.as_deref().unwrap_or("the next server")
+    );
+    let mut evidence = vec![Evidence {
+        line: Some(hop.line),
+        text: crate::vocab::text::clip_ellipsis(&hop.raw, 200),
+    }];
+    if let Some(g) = greylist {
+        detail.push_str(&format!(
+            " The receiving server greylisted it ({}): it refused the first attempt on purpose and took the message when the sending server tried again.",
+            g.value
+        ));
+        evidence.push(Evidence {
+            line: Some(g.line),
+            text: format!("X-Greylist: {}", g.value),
+        });
+    }
+    let mut cause = make_cause(
+        ctx,
+        "received.late",
+        "late",
+        format!("The message was delivered late: it waited {how_long} at {waited_at}."),
+        detail,
+        None,
+        Certainty::Certain,
+        party,
+        Source::Headers,
+        evidence,
+    );
+    for a in cause.actions.iter_mut() {
+        a.text = a
+            .text
+            .replace("{delay}", &how_long)
+            .replace("{hop}", &waited_at);
+    }
+    Some(cause)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_and_distances() {
+        assert!(contains_word("paypal service", "paypal"));
+        assert!(!contains_word("paypalx", "paypal"));
+        assert!(contains_word("bank of america alerts", "bank of america"));
+        assert_eq!(
+            edit_distance("harrnon-legal.example", "harmon-legal.example"),
+            2
+        );
+        assert_eq!(edit_distance("same", "same"), 0);
+        assert_eq!(title_case("bank of america"), "Bank Of America");
+    }
+}

@@ -1,0 +1,258 @@
+//! The diagnosis in words: the agent's headline, the customer's summary and actions (from
+//! `data/diagnosis/topics.tsv`), and tidying so that no sentence is said twice.
+
+use super::evidence::Context;
+use crate::report::diagnosis::{Action, Actor, Cause, Outcome};
+use crate::vocab::tables;
+
+/// The actions of a topic's row, placeholders filled from the report.
+pub(super) fn topic_actions(ctx: &Context, topic: &str) -> Vec<Action> {
+    let Some(row) = tables::lookup(tables::diagnosis::TOPICS, topic) else {
+        return Vec::new();
+    };
+    row[2]
+        .split('|')
+        .filter_map(|a| {
+            let (who, text) = a.split_once(": ")?;
+            let who = match who.trim() {
+                "sender" => Actor::Sender,
+                "sender_provider" => Actor::SenderProvider,
+                "recipient" => Actor::Recipient,
+                "recipient_admin" => Actor::RecipientAdmin,
+                _ => return None,
+            };
+            Some(Action {
+                who,
+                text: fill(ctx, text),
+            })
+        })
+        .collect()
+}
+
+/// The placeholders of `data/diagnosis/topics.tsv` filled from the report.
+fn fill(ctx: &Context, text: &str) -> String {
+    let r = ctx.r;
+    let recipient = r
+        .bounce
+        .as_ref()
+        .and_then(|b| b.recipients.first())
+        .map(|x| x.address.clone())
+        .or_else(|| r.message.to.first().and_then(|m| m.address.clone()))
+        .unwrap_or_else(|| "the recipient's address".into());
+    let list = r
+        .bounce
+        .as_ref()
+        .and_then(|b| b.recipients.iter().find_map(|x| x.blocklist.as_ref()))
+        .map(|l| l.name.clone())
+        .or_else(|| ctx.listed_now().first().map(|l| l.list.clone()))
+        .unwrap_or_else(|| "a blocklist".into());
+    text.replace("{recipient}", &recipient)
+        .replace(
+            "{ip}",
+            &ctx.ip()
+                .unwrap_or_else(|| "the sending server's address".into()),
+        )
+        .replace("{list}", &list)
+        .replace(
+            "{from_domain}",
+            ctx.sender_domain().unwrap_or("the sender's domain"),
+        )
+        .replace("{domain}", ctx.sender_domain().unwrap_or("the domain"))
+}
+
+/// The agent's one-sentence headline: what happened, then the main reason (never the cause's
+/// title repeated as a sentence of its own).
+pub(super) fn headline(ctx: &Context, outcome: Outcome, top: Option<&Cause>) -> String {
+    let what = outcome_sentence(ctx, outcome);
+    match top {
+        None if outcome == Outcome::Delivered => {
+            format!("{what}; nothing in it points to a problem.")
+        }
+        None => format!("{what}."),
+        Some(c) if c.topic == "auto-reply" || c.topic == "complaint" => format!("{what}."),
+        Some(c) if outcome == Outcome::Delivered => {
+            format!("{what}, but {}", lower_first(c.title.trim_end_matches('.'))) + "."
+        }
+        Some(c) => {
+            let lead = match c.certainty {
+                crate::report::diagnosis::Certainty::Certain => "the main reason",
+                crate::report::diagnosis::Certainty::Likely => "the likely reason",
+            };
+            format!(
+                "{what}; {lead}: {}",
+                lower_first(c.title.trim_end_matches('.'))
+            ) + "."
+        }
+    }
+}
+
+fn outcome_sentence(ctx: &Context, outcome: Outcome) -> String {
+    match outcome {
+        Outcome::Delivered if ctx.auto_reply() => {
+            "The message was delivered, and an automatic reply came back".to_string()
+        }
+        Outcome::Delivered => "The message was delivered to the recipient's server".to_string(),
+        Outcome::Spam => "The message was delivered but filed as spam".to_string(),
+        Outcome::Rejected => "The message was refused when it was sent".to_string(),
+        Outcome::Bounced => "The message bounced: it came back undelivered".to_string(),
+        Outcome::Delayed => {
+            "The message is not delivered yet: a server is still trying".to_string()
+        }
+        Outcome::Complaint => {
+            "The message was delivered, and the recipient reported it as spam".to_string()
+        }
+        Outcome::Unknown => {
+            "The pasted text does not show what happened to the message".to_string()
+        }
+    }
+}
+
+/// The customer's view: one or two sentences, and what to do.
+pub(super) fn customer_view(
+    ctx: &Context,
+    outcome: Outcome,
+    top: Option<&Cause>,
+) -> (String, Vec<Action>) {
+    let what = outcome_sentence(ctx, outcome) + ".";
+    let topic = top.map(|c| c.topic.as_str()).unwrap_or(match outcome {
+        Outcome::Delivered => "none",
+        _ => "unknown",
+    });
+    let why = tables::lookup(tables::diagnosis::TOPICS, topic)
+        .map(|row| fill(ctx, row[1]))
+        .unwrap_or_default();
+    let summary = if why.is_empty() || (topic == "none" && outcome == Outcome::Delivered) {
+        match topic {
+            "none" => format!("{} Nothing in it points to a problem.", what),
+            _ => what,
+        }
+    } else {
+        format!("{what} {why}")
+    };
+    let actions = match top {
+        Some(c) => c.actions.clone(),
+        None => topic_actions(ctx, topic),
+    };
+    (dedupe_sentences(&summary), actions)
+}
+
+/// Removes repeated sentences within a cause: the title said again in the detail, a sentence
+/// twice in the detail, the fix repeating the detail.
+pub(super) fn tidy(cause: &mut Cause) {
+    cause.detail = dedupe_sentences(&cause.detail);
+    let title = cause.title.trim().trim_end_matches('.').to_string();
+    let sentences = split_sentences(&cause.detail);
+    let kept: Vec<&str> = sentences
+        .iter()
+        .copied()
+        .filter(|s| s.trim().trim_end_matches('.') != title)
+        .collect();
+    cause.detail = kept.join(" ");
+    if let Some(fix) = &cause.fix {
+        let detail = split_sentences(&cause.detail);
+        let fixed: Vec<&str> = split_sentences(fix)
+            .into_iter()
+            .filter(|s| !detail.contains(s))
+            .collect();
+        cause.fix = Some(fixed.join(" ")).filter(|f| !f.is_empty());
+    }
+    let mut seen: Vec<String> = Vec::new();
+    cause.actions.retain(|a| {
+        let key = a.text.trim().to_string();
+        if seen.contains(&key) {
+            false
+        } else {
+            seen.push(key);
+            true
+        }
+    });
+}
+
+/// The text with every sentence after its first occurrence removed.
+pub fn dedupe_sentences(text: &str) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    for s in split_sentences(text) {
+        if !seen.contains(&s) {
+            seen.push(s);
+        }
+    }
+    seen.join(" ")
+}
+
+/// Sentences: text up to ". ", "! " or "? " (kept with their stop), trimmed.
+pub fn split_sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    for i in 0..bytes.len() {
+        if matches!(bytes[i], b'.' | b'!' | b'?')
+            && bytes.get(i + 1).is_some_and(|b| *b == b' ')
+            && bytes
+                .get(i + 2)
+                .is_some_and(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'"')
+        {
+            let s = text[start..=i].trim();
+            if !s.is_empty() {
+                out.push(s);
+            }
+            start = i + 1;
+        }
+    }
+    let rest = text[start..].trim();
+    if !rest.is_empty() {
+        out.push(rest);
+    }
+    out
+}
+
+/// Names joined as "a, b and c", each once.
+pub(super) fn join_names(names: &[&str]) -> String {
+    let mut unique: Vec<&str> = Vec::new();
+    for n in names {
+        if !unique.contains(n) {
+            unique.push(n);
+        }
+    }
+    match unique.as_slice() {
+        [] => "a filter".to_string(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// The text with its first letter lowercased when it starts with a common word (never a name
+/// such as "SpamAssassin" or an acronym).
+fn lower_first(text: &str) -> String {
+    const WORDS: &[&str] = &[
+        "The", "A", "An", "This", "No", "Your", "It", "Its", "One", "Some", "Neither",
+    ];
+    let first = text.split(' ').next().unwrap_or_default();
+    if WORDS.contains(&first) {
+        let mut out = first.to_ascii_lowercase();
+        out.push_str(&text[first.len()..]);
+        out
+    } else {
+        text.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_split_and_dedupe() {
+        let t = "One thing. Two things! One thing. Version 1.2 is here. \"Quoted.\" End";
+        assert_eq!(
+            split_sentences(t),
+            [
+                "One thing.",
+                "Two things!",
+                "One thing.",
+                "Version 1.2 is here.",
+                "\"Quoted.\" End"
+            ]
+        );
+        assert_eq!(dedupe_sentences("A b. C d. A b."), "A b. C d.");
+    }
+}

@@ -1,0 +1,271 @@
+//! The scenario suite (tests/scenarios/, format in its README): realistic messages and bounces,
+//! each with the DNS of its world and what the diagnosis must say. Each is analyzed live against
+//! its own zone (or with every lookup failing, for `dns: fail`) at its own `now`, and scored on
+//! the outcome, the first cause (as a topic), the party, the sending IP the live checks used and
+//! the notices at the top. Figures for the tuning part and the validation part (a fixed quarter,
+//! by a hash of the file name); the diagnosis is not tuned against the validation part, so only
+//! its figures are printed, not its cases (set MAILTRACE_SHOW_VALIDATION=1 to list them).
+
+use super::support::{ratio, validation_part};
+use mailtrace::dns::zone::MemoryResolver;
+use mailtrace::dns::{Answer, DnsError, Question, Resolver};
+use mailtrace::{Analysis, Options};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// The floor for each figure, in both parts (issue: outcome >= 95%, first cause >= 90%).
+const OUTCOME_FLOOR: f64 = 0.95;
+const TOPIC_FLOOR: f64 = 0.90;
+
+pub struct Scenario {
+    pub name: String,
+    pub meta: BTreeMap<String, Vec<String>>,
+    pub zone: String,
+    pub paste: Vec<u8>,
+}
+
+impl Scenario {
+    pub fn get(&self, key: &str) -> &str {
+        self.meta
+            .get(key)
+            .and_then(|v| v.first())
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+}
+
+/// Every scenario file, sorted by name.
+pub fn load() -> Vec<Scenario> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "scenario"))
+        .collect();
+    files.sort();
+    files.iter().map(parse).collect()
+}
+
+fn parse(path: &PathBuf) -> Scenario {
+    let bytes = std::fs::read(path).unwrap();
+    let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+    // The preamble runs to the first blank line (LF or CRLF); the paste is the rest, byte for
+    // byte.
+    let mut meta: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut zone = String::new();
+    let mut pos = 0;
+    let mut paste_start = bytes.len();
+    while pos < bytes.len() {
+        let end = bytes[pos..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map(|i| pos + i + 1)
+            .unwrap_or(bytes.len());
+        let line = String::from_utf8_lossy(&bytes[pos..end]);
+        let line = line.trim_end_matches(['\r', '\n']);
+        if line.trim().is_empty() {
+            paste_start = end;
+            break;
+        }
+        if let Some(comment) = line.strip_prefix(';') {
+            if let Some((k, v)) = comment.split_once(':') {
+                let key = k.trim();
+                if !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c == '-') {
+                    meta.entry(key.to_string())
+                        .or_default()
+                        .push(v.trim().to_string());
+                }
+            }
+        } else {
+            zone.push_str(line);
+            zone.push('\n');
+        }
+        pos = end;
+    }
+    for key in ["outcome", "topic", "party", "sending-ip", "now"] {
+        assert!(meta.contains_key(key), "{name}: no `; {key}:` line");
+    }
+    Scenario {
+        name,
+        meta,
+        zone,
+        paste: bytes[paste_start..].to_vec(),
+    }
+}
+
+/// RFC 3339 UTC (`2026-11-20T10:15:00Z`) to milliseconds.
+fn rfc3339_ms(text: &str) -> i64 {
+    let n = |r: std::ops::Range<usize>| text.get(r).and_then(|s| s.parse::<i64>().ok()).unwrap();
+    let days = mailtrace::parse::date::days_from_civil(n(0..4), n(5..7) as u32, n(8..10) as u32);
+    ((days * 24 + n(11..13)) * 60 + n(14..16)) * 60_000 + n(17..19) * 1000
+}
+
+/// A resolver whose every lookup fails, as an unreachable DoH endpoint does.
+struct Unreachable;
+
+impl Resolver for Unreachable {
+    fn lookup(&self, _: &Question, _: u32) -> Result<Answer, DnsError> {
+        Err(DnsError::Network("connection refused".into()))
+    }
+}
+
+/// The report of a scenario, as JSON.
+pub fn report(s: &Scenario) -> Value {
+    let now = rfc3339_ms(s.get("now"));
+    let analysis = Analysis::new(&s.paste, now, Options::default());
+    let report = if s.get("dns") == "fail" {
+        mailtrace::run_with(analysis, &Unreachable)
+    } else {
+        let zone =
+            MemoryResolver::from_zone(&s.zone).unwrap_or_else(|e| panic!("{}: zone: {e}", s.name));
+        mailtrace::run_with(analysis, &zone)
+    };
+    assert!(report.complete, "{}: the analysis did not finish", s.name);
+    serde_json::from_str(&report.to_json()).unwrap()
+}
+
+/// What the report says, in the scenario's terms.
+pub struct Reading {
+    pub outcome: String,
+    pub topic: String,
+    pub party: String,
+    pub ip: String,
+    pub notices: Vec<String>,
+    pub headline: String,
+}
+
+pub fn read(report: &Value) -> Reading {
+    let d = &report["diagnosis"];
+    let first = d["causes"].get(0);
+    let topic = first
+        .and_then(|c| c["topic"].as_str())
+        .unwrap_or("none")
+        .to_string();
+    let party = match first.and_then(|c| c["party"].as_str()) {
+        None => "none",
+        Some("unknown") => "none",
+        Some(p) => p,
+    }
+    .to_string();
+    Reading {
+        outcome: d["outcome"].as_str().unwrap_or("?").to_string(),
+        topic,
+        party,
+        ip: report["sending_ip"]["ip"]
+            .as_str()
+            .unwrap_or("none")
+            .to_string(),
+        notices: report["notices"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|n| n["code"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        headline: d["headline"].as_str().unwrap_or("").to_string(),
+    }
+}
+
+#[derive(Default)]
+struct Score {
+    n: usize,
+    outcome: usize,
+    topic: usize,
+    party: usize,
+    ip: usize,
+    notices: usize,
+    all: usize,
+}
+
+#[test]
+fn scenarios_get_the_diagnosis_an_expert_gives() {
+    let scenarios = load();
+    assert!(scenarios.len() >= 60, "only {} scenarios", scenarios.len());
+    let show_validation = std::env::var_os("MAILTRACE_SHOW_VALIDATION").is_some();
+    let mut scores: BTreeMap<&str, Score> = BTreeMap::new();
+    let mut lines = Vec::new();
+    for s in &scenarios {
+        let part = if validation_part(&s.name) {
+            "validation"
+        } else {
+            "tuning"
+        };
+        let r = read(&report(s));
+        let want_notices: Vec<&str> = s
+            .meta
+            .get("notice")
+            .map(|v| v.iter().map(String::as_str).collect())
+            .unwrap_or_default();
+        let notices_ok = want_notices
+            .iter()
+            .all(|n| r.notices.iter().any(|m| m == n))
+            && ["resolver-blind", "resolver-failed", "paste-damaged"]
+                .iter()
+                .filter(|n| !want_notices.contains(n))
+                .all(|n| !r.notices.iter().any(|m| m == n));
+        let checks = [
+            ("outcome", r.outcome == s.get("outcome")),
+            ("topic", r.topic == s.get("topic")),
+            ("party", r.party == s.get("party")),
+            ("ip", r.ip == s.get("sending-ip")),
+            ("notices", notices_ok),
+        ];
+        let score = scores.entry(part).or_default();
+        score.n += 1;
+        score.outcome += checks[0].1 as usize;
+        score.topic += checks[1].1 as usize;
+        score.party += checks[2].1 as usize;
+        score.ip += checks[3].1 as usize;
+        score.notices += checks[4].1 as usize;
+        score.all += checks.iter().all(|c| c.1) as usize;
+        let wrong: Vec<String> = checks
+            .iter()
+            .filter(|c| !c.1)
+            .map(|(what, _)| match *what {
+                "outcome" => format!("outcome {} (want {})", r.outcome, s.get("outcome")),
+                "topic" => format!("topic {} (want {})", r.topic, s.get("topic")),
+                "party" => format!("party {} (want {})", r.party, s.get("party")),
+                "ip" => format!("ip {} (want {})", r.ip, s.get("sending-ip")),
+                _ => format!("notices {:?} (want {:?})", r.notices, want_notices),
+            })
+            .collect();
+        if !wrong.is_empty() && (part == "tuning" || show_validation) {
+            lines.push(format!(
+                "  {} [{part}]: {}\n      headline: {}",
+                s.name,
+                wrong.join("; "),
+                r.headline
+            ));
+        }
+    }
+    for (part, s) in &scores {
+        println!(
+            "scenarios, {part} part ({}): outcome {}, first cause {}, party {}, sending IP {}, notices {}, all right {}",
+            s.n,
+            ratio(s.outcome, s.n),
+            ratio(s.topic, s.n),
+            ratio(s.party, s.n),
+            ratio(s.ip, s.n),
+            ratio(s.notices, s.n),
+            ratio(s.all, s.n),
+        );
+    }
+    for l in &lines {
+        println!("{l}");
+    }
+    for (part, s) in &scores {
+        let f = |x: usize| x as f64 / s.n as f64;
+        assert!(
+            f(s.outcome) >= OUTCOME_FLOOR,
+            "{part}: outcome {}",
+            ratio(s.outcome, s.n)
+        );
+        assert!(
+            f(s.topic) >= TOPIC_FLOOR,
+            "{part}: first cause {}",
+            ratio(s.topic, s.n)
+        );
+    }
+}

@@ -1,0 +1,63 @@
+// DOM helpers of the report renderer: elements and SVG elements built with createElement /
+// createElementNS and textContent (never from HTML), and links made only from http(s) URLs that
+// the URL parser accepts.
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+export function el(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  if (className) node.className = className;
+  return node;
+}
+
+export function svg(tag, attrs, text) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, String(v));
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  return node;
+}
+
+// An http(s) URL that the URL parser accepts, normalized; anything else is null.
+export function safeHttpUrl(text) {
+  if (typeof text !== "string" || text.length > 2048) return null;
+  let url;
+  try { url = new URL(text); } catch { return null; }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return null;
+  if (!url.hostname || url.username || url.password) return null;
+  return url.href;
+}
+
+const URL_CANDIDATE = /\bhttps?:\/\/[^\s<>"'`]+/gi;
+
+// Text with the http(s) URLs in it made into links (each one checked by safeHttpUrl).
+export function linkified(tag, text, className) {
+  const node = el(tag, null, className);
+  const s = String(text ?? "");
+  let last = 0;
+  for (const match of s.matchAll(URL_CANDIDATE)) {
+    const raw = match[0].replace(/[).,;:!?\]]+$/, "");
+    const href = safeHttpUrl(raw);
+    if (!href) continue;
+    if (match.index > last) node.append(document.createTextNode(s.slice(last, match.index)));
+    const a = el("a", raw);
+    a.href = href;
+    a.rel = "noopener noreferrer nofollow";
+    a.target = "_blank";
+    node.append(a);
+    last = match.index + raw.length;
+  }
+  if (last < s.length) node.append(document.createTextNode(s.slice(last)));
+  return node;
+}
+
+// A link to an http(s) URL (checked by safeHttpUrl); plain text when the URL is not one.
+export function link(url, text) {
+  const href = safeHttpUrl(url);
+  if (!href) return el("span", text ?? "");
+  const a = el("a", text ?? href);
+  a.href = href;
+  a.rel = "noopener noreferrer nofollow";
+  a.target = "_blank";
+  return a;
+}

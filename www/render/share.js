@@ -1,0 +1,48 @@
+// Share links: #r= + base64url(deflate-raw(JSON)). Decoding checks the size and that the payload is
+// a report; the page renders it as untrusted input.
+
+import { looksLikeReport } from "./model.js";
+
+const MAX_SHARED_BYTES = 8 * 1024 * 1024;
+
+function toBase64Url(bytes) {
+  let bin = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function fromBase64Url(text) {
+  const b64 = text.replace(/-/g, "+").replace(/_/g, "/");
+  const bin = atob(b64 + "=".repeat((4 - (b64.length % 4)) % 4));
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i += 1) bytes[i] = bin.charCodeAt(i);
+  return bytes;
+}
+
+export async function encodeShare(report) {
+  const bytes = new TextEncoder().encode(JSON.stringify(report));
+  const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream("deflate-raw"));
+  return toBase64Url(new Uint8Array(await new Response(stream).arrayBuffer()));
+}
+
+// The report in a share fragment's payload; throws when it is not one.
+export async function decodeShare(payload) {
+  if (!/^[A-Za-z0-9_-]+$/.test(payload)) throw new Error("the link is damaged");
+  const stream = new Blob([fromBase64Url(payload)]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+  const reader = stream.getReader();
+  const chunks = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > MAX_SHARED_BYTES) { reader.cancel(); throw new Error("the shared report is too large"); }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) { all.set(c, at); at += c.length; }
+  const report = JSON.parse(new TextDecoder().decode(all));
+  if (!looksLikeReport(report)) throw new Error("the link does not hold a mailtrace report");
+  return report;
+}
