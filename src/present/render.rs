@@ -201,6 +201,9 @@ fn text_of(report: &Report) -> String {
 
     if !report.spam.is_empty() {
         let _ = writeln!(out, "\nSpam filters");
+        // An item a filter's earlier verdict already said (the sending organisation's copy of
+        // the same fields) is said once.
+        let mut said: Vec<String> = Vec::new();
         for v in &report.spam {
             let _ = writeln!(
                 out,
@@ -215,7 +218,11 @@ fn text_of(report: &Report) -> String {
                     .unwrap_or_default();
                 let score = item.score.map(|s| format!(" ({s:+})")).unwrap_or_default();
                 let meaning = item.meaning.as_deref().unwrap_or("(unknown code)");
-                let _ = writeln!(out, "    {}{value}{score}: {meaning}", item.code);
+                let line = format!("    {}{value}{score}: {meaning}", item.code);
+                if !said.contains(&line) {
+                    let _ = writeln!(out, "{line}");
+                    said.push(line);
+                }
             }
         }
     }

@@ -6,7 +6,7 @@
 //! `data/spam/microsoft.tsv`; compauth results and reasons: `data/spam/compauth.tsv`. The
 //! numbered levels (SCL, BCL, PCL) are worded here.
 
-use super::{Group, MAX_ITEMS, SpamVerdict, cell, fill, item, join_and, push_item};
+use super::{Group, MAX_ITEMS, SpamItem, SpamVerdict, cell, fill, item, join_and, push_item};
 use crate::vocab::tables::{self, Row, spam::COMPAUTH, spam::MICROSOFT};
 
 /// `KEY:value;KEY:value;` pairs (Microsoft's format), at most [`MAX_ITEMS`].
@@ -88,7 +88,7 @@ pub(super) fn verdict(g: &Group<'_>, untrusted: bool) -> SpamVerdict {
             "x-microsoft-antispam-mailbox-delivery",
         ]
     };
-    let mut items = Vec::new();
+    let mut items: Vec<SpamItem> = Vec::new();
     let (mut scl, mut bcl, mut sfv, mut cat, mut dest) = (None, None, None, None, None);
     for kind in kinds {
         let Some(v) = g.value(kind) else { continue };
@@ -106,7 +106,14 @@ pub(super) fn verdict(g: &Group<'_>, untrusted: bool) -> SpamVerdict {
                 "DEST" => dest = dest.or(Some(val)),
                 _ => {}
             }
-            push_item(&mut items, item(key, Some(val), None, ms_meaning(key, val)));
+            // X-MS-Exchange-Organization-SCL repeats the report's SCL: each item once.
+            let new = item(key, Some(val), None, ms_meaning(key, val));
+            if !items
+                .iter()
+                .any(|i| i.code.eq_ignore_ascii_case(&new.code) && i.value == new.value)
+            {
+                push_item(&mut items, new);
+            }
         }
     }
     // A category with a name (any but NONE) is a verdict of spam; `verdict` is SFV's.
@@ -290,7 +297,9 @@ mod tests {
             v.summary,
             "Microsoft 365 gave it spam confidence level 5 (spam) and delivered it to the Junk Email folder."
         );
-        assert_eq!(v.items.len(), 1 + 2 + 13 + 7);
+        // X-MS-Exchange-Organization-SCL repeats the report's SCL:5 and adds no item.
+        assert_eq!(v.items.len(), 2 + 13 + 7);
+        assert_eq!(v.items.iter().filter(|i| i.code == "SCL").count(), 1);
         let sfv = v.items.iter().find(|i| i.code == "SFV").unwrap();
         assert_eq!(sfv.value.as_deref(), Some("SPM"));
         assert_eq!(

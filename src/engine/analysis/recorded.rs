@@ -185,8 +185,18 @@ impl Analysis {
                         "fail" | "softfail" | "permerror" | "temperror"
                     );
                     if bad && matches!(r.method.as_str(), "spf" | "dkim" | "dmarc") {
+                        let code = format!("recorded.{}-{}", r.method, r.result);
+                        // Recorded again (by an ARC set or a second trusted field): one finding,
+                        // with each field as its evidence.
+                        if let Some(same) = self.findings.iter_mut().find(|f| f.code == code) {
+                            let e = evidence(field);
+                            if !same.evidence.contains(&e) {
+                                same.evidence.push(e);
+                            }
+                            continue;
+                        }
                         self.findings.push(Finding {
-                            code: format!("recorded.{}-{}", r.method, r.result),
+                            code,
                             severity: if r.result == "temperror" { Severity::Warning } else { Severity::Problem },
                             title: format!(
                                 "The receiving server recorded {} = {} for this message.",
