@@ -2,7 +2,8 @@
 # The loopback DoH server: unbound answers DNS from zone files (RFC 8484 over h2c), nginx-light
 # in front serves GET/POST /dns-query (with CORS) and the static page on the same origin.
 #
-#   scripts/dns-server.sh start [--zones] [--root DIR]   start on free 127.0.0.1 ports
+#   scripts/dns-server.sh start [--zones] [--root DIR] [--port N]
+#                                    start on free 127.0.0.1 ports (the page on port N if given)
 #   scripts/dns-server.sh stop                           stop both, by PID
 #   scripts/dns-server.sh url                            print the page URL
 #
@@ -38,15 +39,17 @@ case "$cmd" in
   stop) stop; exit 0 ;;
   url) cat "$run_dir/url"; exit 0 ;;
   start) ;;
-  *) echo "usage: $0 start [--zones] [--root DIR] | stop | url" >&2; exit 2 ;;
+  *) echo "usage: $0 start [--zones] [--root DIR] [--port N] | stop | url" >&2; exit 2 ;;
 esac
 
 zones=0
 root=$repo/www
+page_port=
 while [ $# -gt 0 ]; do
   case "$1" in
     --zones) zones=1 ;;
     --root) root=$(cd "$2" && pwd); shift ;;
+    --port) page_port=${2:-}; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -58,8 +61,8 @@ command -v nginx >/dev/null || { echo "nginx is not installed (scripts/setup.sh 
 stop
 mkdir -p "$run_dir/nginx-tmp"
 dns_port=$(free_port)
-http_port=$(free_port)
-while [ "$http_port" = "$dns_port" ]; do http_port=$(free_port); done
+http_port=${page_port:-$(free_port)}
+while [ "$http_port" = "$dns_port" ]; do dns_port=$(free_port); done
 
 {
   echo "server:"

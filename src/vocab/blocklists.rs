@@ -14,8 +14,10 @@ pub struct KnownList {
     pub id: &'static str,
     /// What the reputation check asks it about: `ip` or `domain`; None: it is never asked.
     pub kind: Option<&'static str>,
-    /// Whether it is asked without being chosen (else only when its option is on).
+    /// Whether it is asked without being chosen (else only when chosen).
     pub default: bool,
+    /// Why it is off by default, if it is.
+    pub off_because: Option<&'static str>,
     /// Its name under Spamhaus's Data Query Service (`zen`, `dbl`), if any.
     pub dqs: Option<&'static str>,
     /// The DNS zone asked, if it is asked.
@@ -44,6 +46,7 @@ pub fn all() -> impl Iterator<Item = KnownList> {
             id,
             kind,
             default,
+            off_because,
             dqs,
             zone,
             name,
@@ -55,6 +58,7 @@ pub fn all() -> impl Iterator<Item = KnownList> {
             id,
             kind: given(kind),
             default: default == "yes",
+            off_because: given(off_because),
             dqs: given(dqs),
             zone: given(zone),
             name,

@@ -1,7 +1,7 @@
 //! The words: each alignment check explained, what a receiver does with the message, the
 //! summary for a support agent, and where RFC 7489 and RFC 9989 give different answers.
 
-use super::discovery::{Discovery, DiscoveryStatus, OrgBasis};
+use super::discovery::{Discovery, DiscoveryStatus};
 use super::evaluation::{Disposition, DmarcOutcome, DmarcResult, step_down};
 use super::record::Policy;
 
@@ -257,15 +257,9 @@ pub(super) fn differences(main: &DmarcOutcome, other: &DmarcOutcome) -> Vec<Stri
     let (a, b) = (main.mode.name(), other.mode.name());
     let mut out = Vec::new();
     let show = |d: &Option<String>| d.clone().unwrap_or_else(|| "none".to_string());
-    if main.org_basis == OrgBasis::TreeWalkInsteadOfList
-        || other.org_basis == OrgBasis::TreeWalkInsteadOfList
-    {
-        out.push(
-            "This build has no public suffix list, so RFC 7489's organizational domains come \
-             from RFC 9989's DNS tree walk; where the two would differ is not shown."
-                .to_string(),
-        );
-    }
+    // Without the public suffix list (the WebAssembly build) RFC 7489's organizational domain
+    // comes from the tree walk too: `org_basis` records it, and the readers are not told about
+    // the build (it is not a fact about the message).
     if main.result != other.result {
         out.push(format!(
             "{a} gives {}, {b} gives {}.",

@@ -35,12 +35,14 @@ pub struct ListSpec {
     pub kind: ListKind,
 }
 
-/// Which blocklists to ask. The defaults (Spamhaus ZEN, Barracuda, SpamCop for addresses;
-/// Spamhaus DBL for domains) are always asked.
+/// Which blocklists to ask. The built-in lists that are on by default (Spamhaus ZEN and SpamCop
+/// for addresses, Spamhaus DBL for domains: [`built_in_lists`]) are asked unless `skip` names
+/// them; the others (Barracuda, which answers only registered resolvers; SURBL, URIBL) only when
+/// asked for. The page and the CLI share these defaults.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BlocklistConfig {
-    /// Extra lists (at most 16 are used).
+    /// Extra lists (at most 16 are used), including built-in lists that are off by default.
     pub lists: Vec<ListSpec>,
     /// A Spamhaus Data Query Service key: Spamhaus is then asked at
     /// `KEY.zen.dq.spamhaus.net` / `KEY.dbl.dq.spamhaus.net`, which answer through any resolver.
@@ -52,6 +54,46 @@ pub struct BlocklistConfig {
     /// Built-in lists not to ask, by zone (the page's unticked boxes).
     #[serde(default)]
     pub skip: Vec<String>,
+}
+
+impl BlocklistConfig {
+    /// Turns one list on by its zone: a built-in list that is off by default, SURBL or URIBL by
+    /// their flags, any other zone as an address list (at most 16 extra lists).
+    pub fn add_zone(&mut self, zone: &str) {
+        let Some(zone) = host_name(zone) else {
+            return;
+        };
+        self.skip.retain(|z| !z.eq_ignore_ascii_case(&zone));
+        match blocklists::all().find(|k| k.zone == Some(zone.as_str())) {
+            Some(k) if k.id == "surbl" => self.surbl = true,
+            Some(k) if k.id == "uribl" => self.uribl = true,
+            Some(k) if k.default => {}
+            known => {
+                let kind = match known.and_then(|k| k.kind) {
+                    Some("domain") => ListKind::Domain,
+                    _ => ListKind::Ip,
+                };
+                if self.lists.len() < 16 && !self.lists.iter().any(|l| l.zone == zone) {
+                    self.lists.push(ListSpec { zone, kind });
+                }
+            }
+        }
+    }
+
+    /// The lists chosen as a whole (the page's ticked boxes): the built-in lists on by default
+    /// that are not named are skipped; every named zone is turned on.
+    pub fn choose(&mut self, zones: &[String]) {
+        let named: Vec<String> = zones.iter().filter_map(|z| host_name(z)).collect();
+        self.skip = blocklists::all()
+            .filter(|k| k.default)
+            .filter_map(|k| k.zone)
+            .filter(|zone| !named.iter().any(|z| z == zone))
+            .map(str::to_string)
+            .collect();
+        for zone in named.iter().take(16) {
+            self.add_zone(zone);
+        }
+    }
 }
 
 /// Where a list stands for one address or domain.
@@ -123,6 +165,35 @@ pub struct DomainListing {
     pub domain: String,
     /// One entry per list, in the order asked.
     pub lists: Vec<ListResult>,
+}
+
+/// A built-in list as the page's settings and the CLI offer it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BuiltInList {
+    /// The list's name, e.g. `Spamhaus ZEN`.
+    pub name: &'static str,
+    /// Its DNS zone.
+    pub zone: &'static str,
+    /// Addresses or domains.
+    pub kind: ListKind,
+    /// Why it is not asked unless chosen; None when it is asked by default.
+    pub off_because: Option<&'static str>,
+}
+
+/// The built-in lists (those of `data/blocklists.tsv` that are asked), in the order they are
+/// asked, with their defaults.
+pub fn built_in_lists() -> impl Iterator<Item = BuiltInList> {
+    blocklists::all().filter_map(|k| {
+        Some(BuiltInList {
+            name: k.name,
+            zone: k.zone?,
+            kind: match k.kind? {
+                "domain" => ListKind::Domain,
+                _ => ListKind::Ip,
+            },
+            off_because: k.off_because,
+        })
+    })
 }
 
 /// One list as it will be asked.
@@ -271,9 +342,13 @@ fn ask_list(ctx: &mut Ctx, plan: &Plan, item: &str, shown: &str, canary: &str) -
         }
         Got::Data(data) => {
             let mut error = None;
-            for rdata in data.iter().take(8) {
+            // Every A record is read (the decoder bounds how many an answer holds): an error
+            // code anywhere in the answer means "could not check", however many listing codes
+            // come before it. At most 8 listing codes are kept for display.
+            for rdata in data.iter() {
                 if let RData::A(addr) = rdata {
                     match blocklists::return_code(plan.list, addr.octets()) {
+                        ReturnCode::Listed(..) if result.codes.len() >= 8 => {}
                         ReturnCode::Listed(code, meaning) => result.codes.push(ListCode {
                             answer: addr.to_string(),
                             name: code,

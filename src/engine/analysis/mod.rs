@@ -238,6 +238,9 @@ impl Analysis {
             analysis.auth_inputs.dkim = Some(std::sync::Arc::new(
                 crate::checks::dkim::DkimMessage::new(&normalized),
             ));
+            analysis.auth_inputs.arc = Some(std::sync::Arc::new(
+                crate::checks::arc::ArcMessage::new(&normalized),
+            ));
             if let Some(body) = &normalized.body {
                 for d in crate::checks::reputation::link_domains(body, 20) {
                     if !analysis.auth_inputs.listed_domains.contains(&d) {
@@ -358,6 +361,28 @@ impl Analysis {
         self.read_spam(normalized);
     }
 
+    /// The blocklists to ask: the options' choice, and Barracuda when a bounce names it (a
+    /// list that is off by default because it answers registered resolvers only), unless the
+    /// options leave it out.
+    fn blocklists(&self) -> crate::checks::reputation::BlocklistConfig {
+        let mut config = self.options.blocklists.clone();
+        let named = self.bounce.iter().flat_map(|b| &b.recipients).any(|r| {
+            r.blocklist
+                .as_ref()
+                .is_some_and(|l| l.name.starts_with("Barracuda"))
+        });
+        const BARRACUDA: &str = "b.barracudacentral.org";
+        if named
+            && !config
+                .skip
+                .iter()
+                .any(|z| z.eq_ignore_ascii_case(BARRACUDA))
+        {
+            config.add_zone(BARRACUDA);
+        }
+        config
+    }
+
     /// What the live checks need from the message.
     fn auth_inputs(&self) -> crate::interpret::live::AuthInputs {
         let hop = self
@@ -379,7 +404,7 @@ impl Analysis {
             ),
             now_s: self.now_ms.div_euclid(1000),
             from_domain: self.sender.from_domain.clone(),
-            blocklists: self.options.blocklists.clone(),
+            blocklists: self.blocklists(),
             listed_domains: {
                 let mut domains: Vec<String> = Vec::new();
                 let candidates = [
@@ -411,6 +436,7 @@ impl Analysis {
                 .map(|(_, d)| d.trim().trim_end_matches('.').to_ascii_lowercase())
                 .filter(|d| !d.is_empty()),
             dkim: None,
+            arc: None,
         }
     }
 }

@@ -90,7 +90,7 @@ impl Analysis {
                     code: "arc.chain".into(),
                     severity: Severity::Info,
                     title: format!("{} system(s) recorded and sealed the authentication results on the way (ARC): {}.", chain.sets.len(), sealers.join(", ")),
-                    detail: "ARC lets a forwarder or mailing list vouch for the checks it saw, so that a receiver can accept a message whose SPF or DKIM broke in forwarding. The seals were not verified here.".into(),
+                    detail: "ARC lets a forwarder or mailing list vouch for the checks it saw, so that a receiver can accept a message whose SPF or DKIM broke in forwarding. With live lookups on, the seals are verified (RFC 8617) and the result is listed with the DKIM checks.".into(),
                     evidence: Vec::new(),
                 });
             } else {
