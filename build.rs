@@ -7,8 +7,17 @@
 //! comments; the directive `#! sorted` makes the build sort the rows by the first column and
 //! refuse duplicate keys, so that lookups can binary-search; `#! compile: a b c` compiles only
 //! the named columns, in that order (the others are documentation, or read by tests from the
-//! file itself), which keeps the wasm module small. In a field, `\t`, `\n` and `\\`
-//! stand for a tab, a line break and a backslash; any other backslash is kept as it is.
+//! file itself), which keeps the wasm module small; `#! join: c` (after `compile`) makes rows that
+//! follow each other with the same values in every other column one row, their `c` values joined
+//! by `|` (which those values may not contain): a list kept one item a line in the file and one
+//! string in the module; `#! packed` compiles the table as a `tables::Packed`: its cells
+//! concatenated into one string with the end of each cell (no pointer pair per cell, which in the
+//! wasm module costs more than most cells); `#! joined` compiles each row as one string, its
+//! fields joined by tabs (`&[&str]` rather than `&[[&str; N]]`: one pointer a row instead of one
+//! a field, which gzip compresses far less well than text; `tables::Row` reads the fields back;
+//! lookups by key stay binary searches). A table is packed or joined, not both. In a field,
+//! `\t`, `\n` and `\\` stand for a tab, a line break and a backslash; any other backslash is
+//! kept as it is (a joined table refuses a tab in a field).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -94,7 +103,10 @@ fn unescape(field: &str) -> String {
 fn table(file: &Path, rel: &Path) -> String {
     let text = std::fs::read_to_string(file).unwrap();
     let mut sorted = false;
+    let mut joined = false;
     let mut compile: Option<Vec<String>> = None;
+    let mut join: Option<String> = None;
+    let mut packed = false;
     let mut header: Option<Vec<String>> = None;
     let mut rows: Vec<(usize, Vec<String>)> = Vec::new();
     for (i, line) in text.lines().enumerate() {
@@ -103,8 +115,20 @@ fn table(file: &Path, rel: &Path) -> String {
             sorted = true;
             continue;
         }
+        if line.trim() == "#! joined" {
+            joined = true;
+            continue;
+        }
         if let Some(cols) = line.trim().strip_prefix("#! compile:") {
             compile = Some(cols.split_whitespace().map(str::to_string).collect());
+            continue;
+        }
+        if line.trim() == "#! packed" {
+            packed = true;
+            continue;
+        }
+        if let Some(col) = line.trim().strip_prefix("#! join:") {
+            join = Some(col.trim().to_string());
             continue;
         }
         if line.starts_with('#') || line.trim().is_empty() {
@@ -158,19 +182,95 @@ fn table(file: &Path, rel: &Path) -> String {
             (cols, rows)
         }
     };
+    let rows = match join {
+        None => rows,
+        Some(col) => {
+            let c = header
+                .iter()
+                .position(|h| *h == col)
+                .unwrap_or_else(|| panic!("{}: no column {col} to join", file.display()));
+            let mut joined: Vec<(usize, Vec<String>)> = Vec::new();
+            for (n, row) in rows {
+                assert!(
+                    !row[c].contains('|'),
+                    "{}:{n}: a joined value contains '|'",
+                    file.display()
+                );
+                let same = |last: &Vec<String>| (0..row.len()).all(|i| i == c || last[i] == row[i]);
+                match joined.last_mut() {
+                    Some((_, last)) if same(last) => {
+                        last[c].push('|');
+                        last[c].push_str(&row[c]);
+                    }
+                    _ => joined.push((n, row)),
+                }
+            }
+            joined
+        }
+    };
+    assert!(
+        !(packed && joined),
+        "{}: a table is packed or joined, not both",
+        file.display()
+    );
     let name = ident(&file.file_stem().unwrap().to_string_lossy()).to_uppercase();
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "/// `data/{}`{}: {}.",
+        "/// `data/{}`{}{}: {}.",
         rel.display(),
         if sorted {
             ", sorted by its first column"
         } else {
             ""
         },
+        if joined {
+            ", each row its fields joined by tabs"
+        } else {
+            ""
+        },
         header.join(", ")
     );
+    if packed {
+        let text: String = rows
+            .iter()
+            .flat_map(|(_, row)| row.iter().cloned())
+            .collect();
+        assert!(
+            text.len() <= usize::from(u16::MAX),
+            "{}: too large to be packed",
+            file.display()
+        );
+        let mut end = 0;
+        let ends: Vec<String> = rows
+            .iter()
+            .flat_map(|(_, row)| row.iter())
+            .map(|cell| {
+                end += cell.len();
+                end.to_string()
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "pub static {name}: crate::vocab::tables::Packed<{}> = crate::vocab::tables::Packed {{\n    text: {text:?},\n    ends: &[{}],\n}};",
+            header.len(),
+            ends.join(", ")
+        );
+        return out;
+    }
+    if joined {
+        let _ = writeln!(out, "pub static {name}: &[&str] = &[");
+        for (n, row) in &rows {
+            assert!(
+                row.iter().all(|f| !f.contains('\t')),
+                "{}:{n}: a tab in a field of a joined table",
+                file.display()
+            );
+            let _ = writeln!(out, "    {:?},", row.join("\t"));
+        }
+        out.push_str("];\n");
+        return out;
+    }
     let _ = writeln!(out, "pub static {name}: &[[&str; {}]] = &[", header.len());
     for (_, row) in &rows {
         let cells: Vec<String> = row.iter().map(|f| format!("{f:?}")).collect();

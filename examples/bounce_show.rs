@@ -13,7 +13,7 @@ fn main() {
         );
         for x in &r.recipients {
             let set = reason::phrases(&x.diagnostic.clone().unwrap_or_default().to_lowercase());
-            let names: Vec<&str> = ALL
+            let names: Vec<&str> = Reason::ALL
                 .iter()
                 .filter(|r| set & (1u64 << (**r as u8)) != 0)
                 .map(|r| r.name())
@@ -32,36 +32,3 @@ fn main() {
         }
     }
 }
-
-use Reason::*;
-const ALL: &[Reason] = &[
-    Userunknown,
-    Mailboxfull,
-    Hostunknown,
-    Blocked,
-    Rejected,
-    Spamdetected,
-    Policyviolation,
-    Authfailure,
-    Requireptr,
-    Badreputation,
-    Norelaying,
-    Toomanyconn,
-    Speeding,
-    Mesgtoobig,
-    Expired,
-    Suspend,
-    Filtered,
-    Securityerror,
-    Systemerror,
-    Systemfull,
-    Networkerror,
-    Contenterror,
-    Virusdetected,
-    Syntaxerror,
-    Notaccept,
-    Notcompliantrfc,
-    Exceedlimit,
-    Hasmoved,
-    Mailererror,
-];

@@ -1,5 +1,6 @@
 //! Vocabulary every layer shares: text helpers, findings, IP addresses and domain names.
 
+pub mod blocklists;
 pub mod domain;
 pub mod finding;
 pub mod ip;

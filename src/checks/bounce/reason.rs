@@ -1,6 +1,12 @@
 //! Bounce reasons (Sisimai's vocabulary), found from the remote server's words and the status
-//! codes; RFC 3463 enhanced status codes explained.
+//! codes; RFC 3463 enhanced status codes explained (section 3: class, subject and detail).
+//!
+//! The words are data: each reason's meaning and advice are `data/bounce/reader/reasons.tsv`,
+//! the phrases that name a reason `data/bounce/reader/phrases.tsv`. What stays here is the
+//! logic: the phrase index and its one pass over the text, and the order in which the reasons
+//! found (and the status code) decide.
 
+use crate::vocab::tables::bounce::reader::{PHRASES, REASONS};
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
@@ -49,19 +55,62 @@ pub enum Reason {
 use Reason::*;
 
 impl Reason {
+    /// Every reason, in the order declared (the order of `data/bounce/reader/reasons.tsv`).
+    pub const ALL: [Reason; 34] = [
+        Userunknown,
+        Mailboxfull,
+        Hostunknown,
+        Blocked,
+        Rejected,
+        Spamdetected,
+        Policyviolation,
+        Authfailure,
+        Requireptr,
+        Badreputation,
+        Norelaying,
+        Toomanyconn,
+        Speeding,
+        Mesgtoobig,
+        Expired,
+        Suspend,
+        Filtered,
+        Securityerror,
+        Systemerror,
+        Systemfull,
+        Networkerror,
+        Contenterror,
+        Virusdetected,
+        Syntaxerror,
+        Notaccept,
+        Notcompliantrfc,
+        Exceedlimit,
+        Hasmoved,
+        Mailererror,
+        Onhold,
+        Undefined,
+        Delivered,
+        Feedback,
+        Vacation,
+    ];
+
     /// The reason's name as in the JSON (`userunknown`, ...).
     pub fn name(self) -> &'static str {
-        self.texts().0
+        self.texts()[0]
     }
 
     /// A plain explanation for a support agent.
     pub fn explanation(self) -> &'static str {
-        self.texts().1
+        self.texts()[1]
     }
 
     /// What to do about it.
     pub fn advice(self) -> &'static str {
-        self.texts().2
+        self.texts()[2]
+    }
+
+    /// The reason with this name (as in the JSON).
+    pub fn from_name(name: &str) -> Option<Reason> {
+        Reason::ALL.into_iter().find(|r| r.name() == name)
     }
 
     /// Whether the address itself is bad (stop sending to it), as Sisimai's "hard bounce".
@@ -69,179 +118,9 @@ impl Reason {
         matches!(self, Userunknown | Hostunknown | Hasmoved)
     }
 
-    fn texts(self) -> (&'static str, &'static str, &'static str) {
-        match self {
-            Userunknown => (
-                "userunknown",
-                "The receiving server says this mailbox does not exist.",
-                "Check the address for typos; if it is right, the person has left or the address was closed. Remove it from lists.",
-            ),
-            Mailboxfull => (
-                "mailboxfull",
-                "The recipient's mailbox is full.",
-                "Nothing is wrong on the sender's side. The recipient must make room; try again later or reach them another way.",
-            ),
-            Hostunknown => (
-                "hostunknown",
-                "The recipient's domain does not exist or has no mail server (DNS).",
-                "Check the part after @ for typos. If it is right, the domain's DNS (MX records) is broken; only its owner can fix it.",
-            ),
-            Blocked => (
-                "blocked",
-                "The receiving server refused the sending server itself (its IP address or name), not this message.",
-                "The sending server's IP is blocked or listed; see the list named, if any, and ask the mail provider to check its reputation.",
-            ),
-            Rejected => (
-                "rejected",
-                "The receiving server refused the sender's address (the envelope sender).",
-                "Check that the sender address and its domain exist and are allowed to send; the remote server may block this sender.",
-            ),
-            Spamdetected => (
-                "spamdetected",
-                "A spam filter at the receiving side judged the message to be spam.",
-                "Review the content and links; make sure SPF, DKIM and DMARC pass; send again without spam-like content.",
-            ),
-            Policyviolation => (
-                "policyviolation",
-                "The message broke a rule set by the receiving organization (content, attachment type, or recipient policy).",
-                "Ask the recipient which rule applies; remove what it objects to (attachment, link, size).",
-            ),
-            Authfailure => (
-                "authfailure",
-                "The message failed sender authentication (SPF, DKIM or DMARC) at the receiving side.",
-                "Check the sender domain's SPF, DKIM and DMARC records and that the sending service is included; the live checks show which fails.",
-            ),
-            Requireptr => (
-                "requireptr",
-                "The sending server's IP has no valid reverse DNS name (PTR record), and the receiver requires one.",
-                "The owner of the sending IP must set a PTR record that matches the server's name.",
-            ),
-            Badreputation => (
-                "badreputation",
-                "The receiver refused the mail because of the sending IP or domain's reputation.",
-                "Ask the mail provider about the sending IP's reputation; reduce complaints and bounces; warm up new IPs slowly.",
-            ),
-            Norelaying => (
-                "norelaying",
-                "A server refused to pass the message on (relay) because it does not handle mail for that domain or the sender did not log in.",
-                "Check the outgoing server settings in the mail program (login required) and the recipient's domain MX records.",
-            ),
-            Toomanyconn => (
-                "toomanyconn",
-                "The receiving server refused because too many connections came from the sender at once.",
-                "Temporary: the sending server will usually retry. Lower the sending concurrency if it persists.",
-            ),
-            Speeding => (
-                "speeding",
-                "The sender sent too much mail too fast; the receiver is rate-limiting.",
-                "Slow down sending; the mail is usually accepted later.",
-            ),
-            Mesgtoobig => (
-                "mesgtoobig",
-                "The message is larger than the receiving server accepts.",
-                "Send smaller attachments or share files by link.",
-            ),
-            Expired => (
-                "expired",
-                "The sending server kept trying but could not deliver in time and gave up.",
-                "Check that the recipient's domain and mail servers are reachable; try again later.",
-            ),
-            Suspend => (
-                "suspend",
-                "The recipient's mailbox exists but is disabled or suspended.",
-                "The recipient must reactivate the account; reach them another way.",
-            ),
-            Filtered => (
-                "filtered",
-                "The recipient (or their server's filter) refused this message after it was sent.",
-                "The recipient may have blocked the sender or have a filter rule; ask them through another channel.",
-            ),
-            Securityerror => (
-                "securityerror",
-                "The receiving side refused for a security reason (authentication, TLS or access rules).",
-                "Check the sender's login, TLS settings and authentication records.",
-            ),
-            Systemerror => (
-                "systemerror",
-                "The receiving server had an internal error or a configuration problem (for example a mail loop).",
-                "Usually on the receiver's side; try again later and tell their administrator if it persists.",
-            ),
-            Systemfull => (
-                "systemfull",
-                "The receiving server's disk is full.",
-                "A problem on the receiving side; try again later.",
-            ),
-            Networkerror => (
-                "networkerror",
-                "The sending server could not reach the receiving server (DNS or network problem).",
-                "Check the recipient domain's MX records and that its servers answer; usually temporary.",
-            ),
-            Contenterror => (
-                "contenterror",
-                "The receiver refused the message's format (headers or encoding).",
-                "Check the mail program or the sending application's message format.",
-            ),
-            Virusdetected => (
-                "virusdetected",
-                "A virus scanner at the receiving side found something harmful in the message.",
-                "Scan the attachment; send without it or as a link.",
-            ),
-            Syntaxerror => (
-                "syntaxerror",
-                "The receiver did not understand an SMTP command (a protocol error).",
-                "A fault of the sending software; tell the mail provider.",
-            ),
-            Notaccept => (
-                "notaccept",
-                "The recipient's domain does not accept e-mail at all (null MX, or no working mail server).",
-                "The address cannot receive mail; use another way to reach them.",
-            ),
-            Notcompliantrfc => (
-                "notcompliantrfc",
-                "The message does not follow the e-mail standards (RFC 5322), for example duplicate or malformed headers.",
-                "Fix the sending software so its messages are well formed.",
-            ),
-            Exceedlimit => (
-                "exceedlimit",
-                "The message exceeded a limit set by the recipient's server (size or quota for one message).",
-                "Send a smaller message.",
-            ),
-            Hasmoved => (
-                "hasmoved",
-                "The recipient's address has moved and mail is not forwarded.",
-                "Use the new address if the bounce gives one; remove the old one.",
-            ),
-            Mailererror => (
-                "mailererror",
-                "A delivery program on the receiving server failed.",
-                "A fault on the receiving side; tell their administrator.",
-            ),
-            Onhold => (
-                "onhold",
-                "The bounce does not say clearly why delivery failed.",
-                "Read the server's own words below; ask the receiving side if unclear.",
-            ),
-            Undefined => (
-                "undefined",
-                "No reason could be found in the bounce.",
-                "Read the server's own words below; ask the mail provider if unclear.",
-            ),
-            Delivered => (
-                "delivered",
-                "This is a delivery report: the message was delivered.",
-                "Nothing to do.",
-            ),
-            Feedback => (
-                "feedback",
-                "A spam complaint (feedback report), not a bounce: a recipient marked the message as spam.",
-                "Stop mailing that recipient; review why recipients complain.",
-            ),
-            Vacation => (
-                "vacation",
-                "An automatic reply (out of office or vacation), not a bounce: the message was delivered.",
-                "Nothing to do; the recipient will read it later.",
-            ),
-        }
+    /// Its row of `data/bounce/reader/reasons.tsv`: name, meaning, advice.
+    fn texts(self) -> [&'static str; 3] {
+        REASONS.row(self as usize)
     }
 }
 
@@ -294,140 +173,21 @@ const fn bit(r: Reason) -> u64 {
     1u64 << (r as u8)
 }
 
-/// Lowercase phrases that name a reason, `|`-separated per reason (one string each keeps the
-/// table small in the wasm). Short, distinctive pieces of the wording real servers use; matched
-/// as substrings of the lowercased text.
-static PHRASES: &[(Reason, &str)] = &[
-    (
-        Mailboxfull,
-        "mailbox full|mailbox is full|mailbox size limit|quota exceeded|over quota|overquota|exceeded storage|exceeds the storage|mailbox has exceeded|mailbox exceeded|user is over|would exceed mailbox quota|recipient's mailbox is full|mail box full|mailfolder is full|account is full|out of storage|quota full|mailbox over quota|disk quota|not enough storage|inbox is full|full mailbox|is over the allowed quota|exceeds quota",
-    ),
-    (
-        Mesgtoobig,
-        "message size exceeds|message too large|message is too large|size exceeds|message too big|exceeds size limit|exceeds maximum message size|message file too big|size limit exceeded|message length exceeds|line limit exceeded|exceeded max message size|message is larger than",
-    ),
-    (
-        Exceedlimit,
-        "message header size exceeds|exceeds the maximum",
-    ),
-    (
-        Suspend,
-        "account disabled|account has been disabled|account is disabled|mailbox disabled|mailbox is disabled|account suspended|account is suspended|has been suspended|is inactive|account inactive|mailbox unavailable or deactivated|account deactivated|not an active mailbox|mailbox is frozen|account is locked|recipient suspended|recipient account is blocked|reach is disabled|temporary locked|temporarily locked|temporarily disabled|has been disabled|inactive user|inactive mailbox|account expired",
-    ),
-    (
-        Hasmoved,
-        "address has moved|has moved to|no longer with|has changed his address|user has moved",
-    ),
-    (
-        Norelaying,
-        "relay access denied|relaying denied|relay not permitted|not permitted to relay|relaying not allowed|we do not relay|unable to relay|not configured to relay|relay denied|relaying mail to|not allowed to relay|relay prohibited|relaying is prohibited|no relaying allowed|mail server does not relay",
-    ),
-    (
-        Authfailure,
-        "spf check|spf fail|spf validation|sender policy framework|dmarc policy|dmarc validation|dmarc check|dkim signature|dkim validation|dkim check|unauthenticated email|is not authorized to send|not designated|dmarc fail|spf=fail|dmarc=fail|failed the dmarc|spf hard fail|sender authentication|spf records for|authentication failed|5.7.23|5.7.26|5.7.509",
-    ),
-    (
-        Requireptr,
-        "reverse dns|no ptr|ptr record|reverse lookup|cannot find your hostname|cannot resolve your address|no reverse|reverse hostname|rdns|dns ptr|client host rejected: cannot find|ip name lookup failed|unresolvable|5.7.25|please configure your dns|mismatches client ip|missing ptr",
-    ),
-    (
-        Badreputation,
-        "low reputation|poor reputation|bad reputation|ip reputation|sender reputation|domain reputation|sending reputation|due to reputation|user complaints",
-    ),
-    (
-        Virusdetected,
-        "virus detected|contains a virus|virus found|infected with|malware",
-    ),
-    (
-        Userunknown,
-        "user unknown|unknown user|no such user|no such mailbox|mailbox not found|mailbox does not exist|address does not exist|does not exist|recipient unknown|unknown recipient|invalid recipient|recipient not found|user not found|address unknown|unknown mailbox|invalid mailbox|mailbox unavailable|no mailbox|not a valid mailbox|recipient address rejected: user|no such recipient|unknown local part|unknown local-part|is not a valid user|address rejected.|user doesn't exist|no such person|no account by that name|no longer accepts mail|email account that you tried to reach does not exist|invalid address|address not present|no valid recipients|not a valid recipient|user not exist|recipient does not exist|badrcptto|validrcptto|not a known user|recipientnotfound|recipient notfound|user does not exist|unknown address|bad destination mailbox|addressee unknown|user missing home directory|unrouteable address|not our customer|no mail box|mailbox is unavailable|invalid user|unknown or illegal alias|no such local user|is not a valid e-mail|this user doesn't have|recipient rejected|address couldn't be found|check if address is correct|non-existent|nonexistent|not listed in",
-    ),
-    (
-        Hostunknown,
-        "couldn't find any host named|host unknown|unknown host|host not found|domain not found|domain does not exist|no such domain|name or service not known|unrouteable mail domain|unknown domain|domain name not found|host or domain name not found|domain is not|nxdomain|no route to domain|unknown mail domain|domain must exist|illegal host|mx lookup failed",
-    ),
-    (
-        Filtered,
-        "due to user's preferences|blocked by recipient|refused by recipient|rejected by recipient|recipient has blocked|sender is blacklisted by recipient|rejected due to user policy|domain is in recipient's blocked|blocked by user|message filtered|mail filtered|filtered|content filter|because of spam suspicion|mail refused by|does not accept mail from|sender is on user's block list|user refuses|not accepting mail from",
-    ),
-    (
-        Notcompliantrfc,
-        "not compliant with rfc|rfc 5322|rfc5322|rfc 2822|rfc2822|rfc 822|duplicate header|multiple addresses in from|bad header|header syntax|message is not rfc|non-compliant",
-    ),
-    (
-        Contenterror,
-        "improper use of 8-bit|malformed message|invalid header|message header|media error|message contains invalid",
-    ),
-    (
-        Rejected,
-        "sender rejected|sender address rejected|sender denied|domain of sender address|sender domain|sender verify failed|address verification failed|sender not pre-approved|invalid sender|unknown sender|sender is not allowed|mail from address|return path|envelope sender|sender unknown|sender blocked|reject from|sender verification|not allowed to send|sender address|your domain has no mx|from address|rejected sender|sender was rejected|address that has been blacklisted|permission to post|send mail as|google groups|purported responsible address|sender was denied|sender is rejected|mail from rejected",
-    ),
-    (
-        Notaccept,
-        "no mx found|couldn't find a mail exchanger|doesn't receive email|does not accept mail|null mx|accepts no mail|not accept any mail|no mail is accepted",
-    ),
-    (
-        Spamdetected,
-        "spam|junk mail|bulk mail|unsolicited|content rejected|message content rejected|scored too high|suspicious content|rejected as junk|high probability of|uce|ube",
-    ),
-    (
-        Speeding,
-        "rate limit|too fast|rate exceeded|sending rate|too many messages|message rate|throttl|ratelimit|too many emails|receiving mail at a rate",
-    ),
-    (
-        Toomanyconn,
-        "too many connections|connection rate limit|too many recipients|connection limit|too many concurrent|too many sessions|too many simultaneous",
-    ),
-    (
-        Blocked,
-        "blacklist|blocklist|block list|black list|spamhaus|spamcop|barracudacentral|sorbs|uceprotect|dnsbl|rbl|client host rejected|connection refused|access denied|banned sending ip|s3150|s3140|blocked using|listed at|listed on|listed in|ip address blocked|your ip|your host|has been blocked|is blocked|blocked|not allowed to connect|denied by|connection rejected|invalid ip for sending|dynamic ip|dial-up|dialup|smtp server of your isp|my name was rejected|refused to talk|residential|rejected by dnsbl",
-    ),
-    (
-        Policyviolation,
-        "policy violation|protocol violation|violates|policy reasons|by policy|prohibited attachment|host network not allowed|local policy|security policy|content presents a potential|policy violation|violation of",
-    ),
-    (
-        Systemfull,
-        "system full|insufficient disk space|mail system full|disk full|insufficient system storage",
-    ),
-    (
-        Expired,
-        "retry timeout exceeded|did not accept our requests to connect|attempts:|retry time not reached|queue too long|delivery time expired|could not be delivered within|message expired|in the queue too long|giving up|timed out|timeout|delivery expired|has been delayed|not yet been delivered|undeliverable for|expired|maximum retries|connection to the|message delayed",
-    ),
-    (
-        Securityerror,
-        "tls|starttls|authentication required|must issue a starttls|not secure|secure connection|certificate|encryption required|smtp auth",
-    ),
-    (
-        Systemerror,
-        "loops back to myself|ldap server|service refused|local configuration error|transaction failed|service currently unavailable|internal error|server error|system error|system not accepting|temporarily unavailable|service unavailable|configuration error|local error",
-    ),
-    (
-        Networkerror,
-        "network error|host name lookup failure|mail loop|too many hops|hop count exceeded|routing loop|network is unreachable|no route to host|wasn't able to establish|not found, try again|name service error|could not connect|dns error|lost connection|connection reset|host unreachable|dns lookup",
-    ),
-    (
-        Mailererror,
-        "mailer error|exit code|unknown mailer|pipe to program|command died|command output|delivery to a program",
-    ),
-    (
-        Syntaxerror,
-        "syntax error|command unrecognized|command not recognized|bad sequence of commands|improper sequence|unrecognized command",
-    ),
-];
-
 /// Phrases by their first two bytes (folded into 1024 buckets), so each position of the text
 /// is checked against one or two candidates.
 fn index() -> &'static [Vec<(&'static str, Reason)>] {
     static INDEX: OnceLock<Vec<Vec<(&'static str, Reason)>>> = OnceLock::new();
     INDEX.get_or_init(|| {
         let mut idx: Vec<Vec<(&'static str, Reason)>> = vec![Vec::new(); 1024];
-        for (reason, list) in PHRASES {
+        for [name, list] in PHRASES.rows() {
+            let Some(reason) = Reason::from_name(name) else {
+                continue;
+            };
             for p in list.split('|') {
                 if let [a, b, ..] = p.as_bytes()
                     && let Some(v) = idx.get_mut(key(*a, *b))
                 {
-                    v.push((p, *reason));
+                    v.push((p, reason));
                 }
             }
         }
@@ -738,4 +498,26 @@ pub fn explain_status(status: &str) -> String {
         _ => "an undefined status",
     };
     format!("{class_text}: {detail_text}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tables_match_the_enum() {
+        assert_eq!(REASONS.len(), Reason::ALL.len());
+        for (i, r) in Reason::ALL.into_iter().enumerate() {
+            assert_eq!(r as usize, i);
+            let json = serde_json::to_string(&r).unwrap();
+            assert_eq!(json, format!("\"{}\"", r.name()));
+            assert!(!r.explanation().is_empty() && !r.advice().is_empty());
+        }
+        for [name, list] in PHRASES.rows() {
+            assert!(Reason::from_name(name).is_some(), "{name} is no reason");
+            for p in list.split('|') {
+                assert!(p.len() >= 2 && p == p.to_ascii_lowercase(), "{p:?}");
+            }
+        }
+    }
 }

@@ -18,8 +18,8 @@ pub mod canon;
 mod key;
 pub mod rsa;
 
-use crate::checks::sender::{DkimSignature, parse_dkim_signature};
 use crate::dns::{Answers, Question, Rcode, RecordType, Step};
+use crate::parse::dkim_signature::{DkimSignature, parse_dkim_signature};
 use crate::parse::input::Normalized;
 use crate::vocab::text::clip;
 use canon::Canon;

@@ -1,5 +1,6 @@
 //! DNS blocklists (DNSBL and domain lists, RFC 5782): which lists to ask, how to ask, and what
-//! each answer means.
+//! each answer means (the lists and their return codes are data: `data/blocklists.tsv` and
+//! `data/blocklist-codes.tsv`, read through `vocab::blocklists`).
 //!
 //! Every list is asked at once: the A question (listed or not), the TXT question (the list's
 //! reason, shown when it has arrived, never waited for) and a test entry (RFC 5782 section 5:
@@ -8,8 +9,9 @@
 
 use super::{Ctx, Got, Lookup, canonical_ip, evidence_of, finding, host_name};
 use crate::dns::{Answers, Question, RData, RecordType, Step};
+use crate::vocab::blocklists::{self, KnownList, ReturnCode};
 use crate::vocab::finding::{Finding, Severity};
-use core::net::{IpAddr, Ipv4Addr};
+use core::net::IpAddr;
 use serde::{Deserialize, Serialize};
 
 /// What a list holds.
@@ -62,13 +64,13 @@ impl BlocklistConfig {
             return;
         };
         self.skip.retain(|z| !z.eq_ignore_ascii_case(&zone));
-        match KNOWN.iter().find(|k| k.zone == zone) {
-            Some(k) if k.family == Family::Surbl => self.surbl = true,
-            Some(k) if k.family == Family::Uribl => self.uribl = true,
-            Some(k) if k.off_because.is_none() => {}
+        match blocklists::all().find(|k| k.zone == Some(zone.as_str())) {
+            Some(k) if k.id == "surbl" => self.surbl = true,
+            Some(k) if k.id == "uribl" => self.uribl = true,
+            Some(k) if k.default => {}
             known => {
-                let kind = match known.map(|k| k.family) {
-                    Some(Family::Dbl) => ListKind::Domain,
+                let kind = match known.and_then(|k| k.kind) {
+                    Some("domain") => ListKind::Domain,
                     _ => ListKind::Ip,
                 };
                 if self.lists.len() < 16 && !self.lists.iter().any(|l| l.zone == zone) {
@@ -82,10 +84,11 @@ impl BlocklistConfig {
     /// that are not named are skipped; every named zone is turned on.
     pub fn choose(&mut self, zones: &[String]) {
         let named: Vec<String> = zones.iter().filter_map(|z| host_name(z)).collect();
-        self.skip = KNOWN
-            .iter()
-            .filter(|k| k.off_because.is_none() && !named.iter().any(|z| z == k.zone))
-            .map(|k| k.zone.to_string())
+        self.skip = blocklists::all()
+            .filter(|k| k.default)
+            .filter_map(|k| k.zone)
+            .filter(|zone| !named.iter().any(|z| z == zone))
+            .map(str::to_string)
             .collect();
         for zone in named.iter().take(16) {
             self.add_zone(zone);
@@ -164,30 +167,6 @@ pub struct DomainListing {
     pub lists: Vec<ListResult>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Family {
-    Zen,
-    Dbl,
-    Barracuda,
-    SpamCop,
-    Surbl,
-    Uribl,
-    Other,
-}
-
-struct Known {
-    family: Family,
-    name: &'static str,
-    zone: &'static str,
-    lookup: &'static str,
-    delist: &'static str,
-    /// Why the list is not asked unless chosen (None: asked by default).
-    off_because: Option<&'static str>,
-}
-
-/// Why Barracuda is off by default, for the page's settings and the CLI's help.
-pub const REGISTERED_RESOLVERS_ONLY: &str = "Off by default: Barracuda answers only DNS resolvers registered with it (free registration), so through a public resolver or one that is not registered it gives no answer.";
-
 /// A built-in list as the page's settings and the CLI offer it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BuiltInList {
@@ -201,80 +180,33 @@ pub struct BuiltInList {
     pub off_because: Option<&'static str>,
 }
 
-/// The built-in lists, in the order they are asked, with their defaults.
+/// The built-in lists (those of `data/blocklists.tsv` that are asked), in the order they are
+/// asked, with their defaults.
 pub fn built_in_lists() -> impl Iterator<Item = BuiltInList> {
-    KNOWN.iter().map(|k| BuiltInList {
-        name: k.name,
-        zone: k.zone,
-        kind: match k.family {
-            Family::Zen | Family::Barracuda | Family::SpamCop | Family::Other => ListKind::Ip,
-            Family::Dbl | Family::Surbl | Family::Uribl => ListKind::Domain,
-        },
-        off_because: k.off_because,
+    blocklists::all().filter_map(|k| {
+        Some(BuiltInList {
+            name: k.name,
+            zone: k.zone?,
+            kind: match k.kind? {
+                "domain" => ListKind::Domain,
+                _ => ListKind::Ip,
+            },
+            off_because: k.off_because,
+        })
     })
 }
 
-const SPAMHAUS_URL: &str = "https://check.spamhaus.org/";
-
-const KNOWN: [Known; 6] = [
-    Known {
-        family: Family::Zen,
-        name: "Spamhaus ZEN",
-        zone: "zen.spamhaus.org",
-        lookup: SPAMHAUS_URL,
-        delist: SPAMHAUS_URL,
-        off_because: None,
-    },
-    Known {
-        family: Family::Barracuda,
-        name: "Barracuda BRBL",
-        zone: "b.barracudacentral.org",
-        lookup: "https://www.barracudacentral.org/lookups",
-        delist: "https://www.barracudacentral.org/rbl/removal-request",
-        off_because: Some(REGISTERED_RESOLVERS_ONLY),
-    },
-    Known {
-        family: Family::SpamCop,
-        name: "SpamCop",
-        zone: "bl.spamcop.net",
-        lookup: "https://www.spamcop.net/bl.shtml",
-        delist: "https://www.spamcop.net/bl.shtml",
-        off_because: None,
-    },
-    Known {
-        family: Family::Dbl,
-        name: "Spamhaus DBL",
-        zone: "dbl.spamhaus.org",
-        lookup: SPAMHAUS_URL,
-        delist: SPAMHAUS_URL,
-        off_because: None,
-    },
-    Known {
-        family: Family::Surbl,
-        name: "SURBL",
-        zone: "multi.surbl.org",
-        lookup: "https://www.surbl.org/surbl-analysis",
-        delist: "https://www.surbl.org/surbl-analysis",
-        off_because: Some("Off by default: a list of domains seen in the links of spam messages."),
-    },
-    Known {
-        family: Family::Uribl,
-        name: "URIBL",
-        zone: "multi.uribl.com",
-        lookup: "https://admin.uribl.com/",
-        delist: "https://admin.uribl.com/",
-        off_because: Some("Off by default: a list of domains seen in the links of spam messages."),
-    },
-];
-
 /// One list as it will be asked.
 struct Plan {
-    family: Family,
+    /// Its id in `data/blocklists.tsv` (empty for a list the user added).
+    list: &'static str,
     name: String,
     zone: String,
     shown_zone: String,
     lookup: Option<&'static str>,
     delist: Option<&'static str>,
+    /// Spamhaus's: asked through DQS when a key is given.
+    spamhaus: bool,
     bad_key: bool,
 }
 
@@ -291,18 +223,21 @@ fn key_ok(key: &str) -> bool {
 }
 
 fn plans(config: &BlocklistConfig, kind: ListKind) -> Vec<Plan> {
-    let mut wanted: Vec<&Known> = KNOWN
-        .iter()
-        .filter(|k| match k.family {
-            Family::Zen | Family::SpamCop => kind == ListKind::Ip,
-            // Asked only when chosen (in `lists`): it answers registered resolvers only.
-            Family::Barracuda => false,
-            Family::Dbl => kind == ListKind::Domain,
-            Family::Surbl => kind == ListKind::Domain && config.surbl,
-            Family::Uribl => kind == ListKind::Domain && config.uribl,
-            Family::Other => false,
-        })
-        .filter(|k| !config.skip.iter().any(|z| z.eq_ignore_ascii_case(k.zone)))
+    let kind_word = match kind {
+        ListKind::Ip => "ip",
+        ListKind::Domain => "domain",
+    };
+    let option = |id: &str| match id {
+        "surbl" => config.surbl,
+        "uribl" => config.uribl,
+        _ => false,
+    };
+    let skipped = |zone: Option<&str>| {
+        zone.is_some_and(|zone| config.skip.iter().any(|z| z.eq_ignore_ascii_case(zone)))
+    };
+    let mut wanted: Vec<KnownList> = blocklists::all()
+        .filter(|k| k.kind == Some(kind_word) && (k.default || option(k.id)))
+        .filter(|k| !skipped(k.zone))
         .collect();
     let mut out: Vec<Plan> = Vec::new();
     let key = dqs_key(config);
@@ -311,7 +246,7 @@ fn plans(config: &BlocklistConfig, kind: ListKind) -> Vec<Plan> {
         let Some(zone) = host_name(&spec.zone) else {
             continue;
         };
-        match KNOWN.iter().find(|k| k.zone == zone) {
+        match blocklists::all().find(|k| k.zone == Some(zone.as_str())) {
             Some(k) if !wanted.iter().any(|w| w.zone == k.zone) => wanted.push(k),
             Some(_) => {}
             None if !custom.contains(&zone) => custom.push(zone),
@@ -319,21 +254,18 @@ fn plans(config: &BlocklistConfig, kind: ListKind) -> Vec<Plan> {
         }
     }
     for k in wanted {
+        let zone = k.zone.unwrap_or_default();
         let mut plan = Plan {
-            family: k.family,
+            list: k.id,
             name: k.name.to_string(),
-            zone: k.zone.to_string(),
-            shown_zone: k.zone.to_string(),
+            zone: zone.to_string(),
+            shown_zone: zone.to_string(),
             lookup: Some(k.lookup),
             delist: Some(k.delist),
+            spamhaus: k.dqs.is_some(),
             bad_key: false,
         };
-        if let (Some(key), Family::Zen | Family::Dbl) = (key, k.family) {
-            let sub = if k.family == Family::Zen {
-                "zen"
-            } else {
-                "dbl"
-            };
+        if let (Some(key), Some(sub)) = (key, k.dqs) {
             plan.bad_key = !key_ok(key);
             plan.zone = format!("{}.{sub}.dq.spamhaus.net", key.to_ascii_lowercase());
             plan.shown_zone = format!("KEY.{sub}.dq.spamhaus.net");
@@ -343,119 +275,26 @@ fn plans(config: &BlocklistConfig, kind: ListKind) -> Vec<Plan> {
     }
     for zone in custom {
         out.push(Plan {
-            family: Family::Other,
+            list: "",
             name: zone.clone(),
             shown_zone: zone.clone(),
             zone,
             lookup: None,
             delist: None,
+            spamhaus: false,
             bad_key: false,
         });
     }
     out
 }
 
-/// A decoded return address.
-enum Code {
-    Listed(String, &'static str),
-    Error(&'static str),
-}
-
-const PBL: &str = "an address for home or office users that should not send mail straight to other servers. It is not a spam accusation: send through the provider's mail server, or, if this is a real mail server, ask to have it removed.";
-const UNKNOWN_CODE: &str = "a code this page does not know; the list's lookup page explains it.";
-
-fn decode(family: Family, a: Ipv4Addr) -> Code {
-    let o = a.octets();
-    let spamhaus = matches!(family, Family::Zen | Family::Dbl);
-    let listed = |name: &str, meaning| Code::Listed(name.to_string(), meaning);
-    match (o, family) {
-        ([127, 255, 255, 252], _) if spamhaus => Code::Error(
-            "Spamhaus says the query was malformed (127.255.255.252: a typo in the list name).",
-        ),
-        ([127, 255, 255, 254], _) if spamhaus => Code::Error(
-            "Spamhaus refuses queries that come through public DNS resolvers (127.255.255.254), which this check uses.",
-        ),
-        ([127, 255, 255, 255], _) if spamhaus => {
-            Code::Error("Spamhaus says too many queries came from this resolver (127.255.255.255).")
-        }
-        ([127, 0, 1, 255], Family::Dbl) => {
-            Code::Error("Spamhaus DBL does not answer for IP addresses (127.0.1.255).")
-        }
-        ([127, 255, ..], _) => {
-            Code::Error("The list answered with an error code (127.255.x.x), not a listing.")
-        }
-        ([127, 0, 0, 1], _) => Code::Error(
-            "The list answered 127.0.0.1, which lists use to refuse a query (public resolver or query limit), not a listing.",
-        ),
-        ([first, ..], _) if first != 127 => Code::Error(
-            "The list answered with an address outside 127.x, which is not a listing: something answers every name (often a list that has shut down).",
-        ),
-        ([_, 0, 0, 2], Family::Zen) => listed(
-            "SBL",
-            "Spamhaus staff found this address sending or hosting spam. Most receivers reject its mail.",
-        ),
-        ([_, 0, 0, 3], Family::Zen) => listed(
-            "CSS",
-            "an automatic listing for sending spam or low-quality bulk mail, often from a compromised or misconfigured server. It expires once the problem stops.",
-        ),
-        ([_, 0, 0, 9], Family::Zen) => listed(
-            "DROP",
-            "the whole network is hijacked or run by criminals; its traffic is refused almost everywhere.",
-        ),
-        ([_, 0, 0, 4..=7], Family::Zen) => listed(
-            "XBL",
-            "a machine at this address looks infected or hijacked (botnet, open proxy). Clean it, then ask for removal.",
-        ),
-        ([_, 0, 0, 10], Family::Zen) => listed("PBL (ISP)", PBL),
-        ([_, 0, 0, 11], Family::Zen) => listed("PBL (Spamhaus)", PBL),
-        ([_, 0, 1, 2], Family::Dbl) => listed("spam domain", "the domain is used in spam."),
-        ([_, 0, 1, 4], Family::Dbl) => listed("phish domain", "the domain is used for phishing."),
-        ([_, 0, 1, 5], Family::Dbl) => listed("malware domain", "the domain spreads malware."),
-        ([_, 0, 1, 6], Family::Dbl) => listed(
-            "botnet C&C domain",
-            "the domain controls a botnet (infected machines).",
-        ),
-        ([_, 0, 1, 102..=106], Family::Dbl) => listed(
-            "abused legit domain",
-            "a legitimate domain that was hacked or abused (spam, phishing, redirects or malware on it). The owner must clean it up.",
-        ),
-        ([_, 0, 0, 2], Family::Barracuda) => {
-            listed("BRBL", "Barracuda's systems saw spam from this address.")
-        }
-        ([_, 0, 0, 2], Family::SpamCop) => listed(
-            "SCBL",
-            "people or spam traps reported mail from this address as spam recently. It expires by itself about a day after the reports stop.",
-        ),
-        ([_, 0, 0, bits], Family::Surbl) if bits & 0xd8 != 0 => listed(
-            &flags(bits, &[(8, "PH"), (16, "MW"), (64, "ABUSE"), (128, "CR")]),
-            "the domain appeared in unwanted mail (PH phishing, MW malware, ABUSE spam, CR hacked site).",
-        ),
-        ([_, 0, 0, bits], Family::Uribl) if bits & 0x0e != 0 => listed(
-            &flags(bits, &[(2, "black"), (4, "grey"), (8, "red")]),
-            "the domain appeared in spam (black: spam domain; grey: bulk sender; red: abused).",
-        ),
-        _ => Code::Listed(a.to_string(), UNKNOWN_CODE),
-    }
-}
-
-fn flags(bits: u8, names: &[(u8, &str)]) -> String {
-    names
-        .iter()
-        .filter(|(b, _)| bits & b != 0)
-        .map(|(_, n)| *n)
-        .collect::<Vec<_>>()
-        .join("+")
-}
-
-fn advice(family: Family) -> &'static str {
-    match family {
-        Family::Zen | Family::Dbl => {
-            "To check Spamhaus, add a free Spamhaus DQS key in the settings (it stays in your browser), or point the page at your own DNS-over-HTTPS resolver."
-        }
-        Family::Barracuda => {
-            "Barracuda answers only resolvers registered with it: point the page at your own registered resolver, or use its lookup page."
-        }
-        _ => "Try again later, or use the list's lookup page.",
+fn advice(plan: &Plan) -> &'static str {
+    if plan.spamhaus {
+        "To check Spamhaus, add a free Spamhaus DQS key in the settings (it stays in your browser), or point the page at your own DNS-over-HTTPS resolver."
+    } else if plan.list == "barracuda" {
+        "Barracuda answers only resolvers registered with it: point the page at your own registered resolver, or use its lookup page."
+    } else {
+        "Try again later, or use the list's lookup page."
     }
 }
 
@@ -495,10 +334,7 @@ fn ask_list(ctx: &mut Ctx, plan: &Plan, item: &str, shown: &str, canary: &str) -
         Got::Pending => result.explanation = format!("Waiting for {list}."),
         Got::Failed(why) => {
             result.status = ListStatus::CouldNotCheck;
-            result.explanation = format!(
-                "{list} could not be checked: {why}. {}",
-                advice(plan.family)
-            );
+            result.explanation = format!("{list} could not be checked: {why}. {}", advice(plan));
         }
         Got::NxDomain | Got::NoData => {
             result.status = ListStatus::NotListed;
@@ -511,14 +347,14 @@ fn ask_list(ctx: &mut Ctx, plan: &Plan, item: &str, shown: &str, canary: &str) -
             // come before it. At most 8 listing codes are kept for display.
             for rdata in data.iter() {
                 if let RData::A(addr) = rdata {
-                    match decode(plan.family, *addr) {
-                        Code::Listed(..) if result.codes.len() >= 8 => {}
-                        Code::Listed(code, meaning) => result.codes.push(ListCode {
+                    match blocklists::return_code(plan.list, addr.octets()) {
+                        ReturnCode::Listed(..) if result.codes.len() >= 8 => {}
+                        ReturnCode::Listed(code, meaning) => result.codes.push(ListCode {
                             answer: addr.to_string(),
                             name: code,
                             meaning: meaning.to_string(),
                         }),
-                        Code::Error(what) => {
+                        ReturnCode::Error(what) => {
                             error.get_or_insert((addr.to_string(), what));
                         }
                     }
@@ -531,10 +367,8 @@ fn ask_list(ctx: &mut Ctx, plan: &Plan, item: &str, shown: &str, canary: &str) -
                     name: "error".into(),
                     meaning: what.to_string(),
                 }];
-                result.explanation = format!(
-                    "{list} could not be checked. {what} {}",
-                    advice(plan.family)
-                );
+                result.explanation =
+                    format!("{list} could not be checked. {what} {}", advice(plan));
             } else if result.codes.is_empty() {
                 result.status = ListStatus::NotListed;
                 result.explanation = format!("{shown} is not on {list}.");
@@ -544,7 +378,7 @@ fn ask_list(ctx: &mut Ctx, plan: &Plan, item: &str, shown: &str, canary: &str) -
                 result.codes.clear();
                 result.explanation = format!(
                     "{list} could not be checked. {TEST_ANSWERS_EVERYTHING} {}",
-                    advice(plan.family)
+                    advice(plan)
                 );
             } else {
                 result.status = ListStatus::Listed;

@@ -1,0 +1,201 @@
+//! The report's own text: its text parts joined (HTML reduced to text), the writer recognized
+//! by its wording (Postfix, Exim, qmail, Exchange, Gmail, Sendmail, ...), the subjects bounces
+//! and delay notices use, a mail program's refusal pasted without headers, and the host the text
+//! says refused.
+
+use super::{mime, scan};
+
+/// Signatures of known writers: (lowercase marker in the first part of the text, format name).
+static FORMATS: &[(&str, &str)] = &[
+    ("this is the mail system at host", "postfix"),
+    (
+        "this message was created automatically by mail delivery software",
+        "exim",
+    ),
+    ("qmail-send program", "qmail"),
+    ("diagnostic information for administrators", "exchange"),
+    ("delivery has failed to these recipients", "exchange"),
+    ("your message couldn't be delivered", "exchange"),
+    ("** message not delivered **", "gmail"),
+    ("** address not found **", "gmail"),
+    ("delivery to the following recipient failed", "gmail"),
+    ("the response from the remote server was", "gmail"),
+    (
+        "this message was created automatically by the sendgrid",
+        "sendgrid",
+    ),
+    ("amazonses", "amazon_ses"),
+    ("yahoo", "yahoo"),
+    ("zoho", "zoho"),
+    ("transcript of session follows", "sendmail"),
+    (
+        "the following addresses had permanent fatal errors",
+        "sendmail",
+    ),
+    ("opensmtpd", "opensmtpd"),
+    ("courier mail server", "courier"),
+    ("mimecast", "mimecast"),
+    ("outlook.com", "outlook"),
+    ("hotmail", "outlook"),
+];
+
+/// Subjects (lowercase) that bounces and delay notices use.
+static BOUNCE_SUBJECTS: &[&str] = &[
+    "undeliver",
+    "returned mail",
+    "delivery status notification",
+    "mail delivery failed",
+    "failure notice",
+    "delivery failure",
+    "non remis",
+    "non-delivery",
+    "nondeliverable",
+    "delivery notification",
+    "mail delivery failure",
+    "could not send message",
+    "delayed mail",
+    "delivery delayed",
+    "warning: message",
+    "mail could not be delivered",
+    "delivery problem",
+    "mail system error",
+    "returned to sender",
+    "unzustellbar",
+    "rejected",
+    "delivery report",
+    "message delivery has failed",
+    "message not delivered",
+    "notification d'état",
+    "failed delivery",
+    "undelivered",
+    "delivery has failed",
+    "permanent error",
+    "bounce",
+    "mail failure",
+];
+
+/// The writer's format, from its wording in the first 4 KB of the text (lowercased).
+pub(super) fn format_of(lower: &str) -> Option<String> {
+    let head = lower.get(..lower.len().min(4096)).unwrap_or(lower);
+    FORMATS
+        .iter()
+        .find(|(m, _)| head.contains(m))
+        .map(|(_, f)| (*f).to_string())
+}
+
+/// Whether a subject (lowercased) is one bounces and delay notices use.
+pub(super) fn bounce_subject(subject_l: &str) -> bool {
+    BOUNCE_SUBJECTS.iter().any(|s| subject_l.contains(s))
+}
+
+/// The report's text: its text parts, joined.
+#[derive(Default)]
+pub(super) struct Body {
+    /// The text (at most about 64 KB).
+    pub(super) text: String,
+    /// Where it starts in the input, when it is one part as written (else `usize::MAX`).
+    pub(super) offset: usize,
+}
+
+impl Body {
+    /// Adds a text part: the first one, and more plain text while none names an address yet.
+    pub(super) fn add(&mut self, part: &mime::Part<'_>) {
+        if self.text.len() >= 64 * 1024 {
+            return;
+        }
+        if self.text.is_empty() {
+            self.offset = if part.verbatim {
+                part.offset
+            } else {
+                usize::MAX
+            };
+        }
+        if part.ctype == "text/html" {
+            if self.text.is_empty() {
+                self.text = strip_html(&part.text);
+            }
+        } else if self.text.is_empty() || !self.text.contains('@') {
+            if !self.text.is_empty() {
+                self.text.push('\n');
+                self.offset = usize::MAX;
+            }
+            self.text.push_str(&part.text);
+        }
+    }
+}
+
+/// HTML reduced to its text, roughly (tags dropped, block ends made line breaks); for bounces
+/// that come only as HTML.
+fn strip_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() / 2);
+    let mut in_tag = false;
+    let mut tag = String::new();
+    for c in s.chars() {
+        if in_tag {
+            if c == '>' {
+                in_tag = false;
+                let t = tag.to_ascii_lowercase();
+                if t.starts_with("br")
+                    || t.starts_with("/p")
+                    || t.starts_with("/div")
+                    || t.starts_with("/tr")
+                    || t.starts_with("p")
+                {
+                    out.push('\n');
+                }
+                tag.clear();
+            } else if tag.len() < 8 {
+                tag.push(c);
+            }
+        } else if c == '<' {
+            in_tag = true;
+        } else {
+            out.push(c);
+        }
+    }
+    out.replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// Whether text without headers reads like an SMTP refusal a mail program showed.
+pub(super) fn looks_like_client_error(lower: &str) -> bool {
+    scan::reply_code(lower).is_some_and(|c| c >= 400)
+        && [
+            "rejected",
+            "refused",
+            "denied",
+            "undeliverable",
+            "not delivered",
+            "couldn't be delivered",
+            "could not be delivered",
+            "failed",
+            "error",
+            "blocked",
+            "unknown",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
+}
+
+/// The host a plain-text bounce says refused (`host mx.example.com[192.0.2.1] said:`).
+pub(super) fn host_in(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    for key in ["host ", "remote server ", "server "] {
+        for (i, _) in lower.match_indices(key).take(8) {
+            let rest = text.get(i + key.len()..).unwrap_or("");
+            let token: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-')
+                .collect();
+            if token.contains('.')
+                && token.chars().any(|c| c.is_ascii_alphabetic())
+                && token.len() > 3
+            {
+                return Some(token.trim_end_matches('.').to_ascii_lowercase());
+            }
+        }
+    }
+    None
+}

@@ -1,0 +1,100 @@
+//! The recipients a report is about: a DSN's (given the words of the text part about each), or
+//! those a plain-text bounce names: the blocks of its text that start with an address, else
+//! X-Failed-Recipients, else the returned message's To (or the first address the text names
+//! that is neither the bounce's sender nor its recipient, nor a mailer daemon).
+
+use super::{MAX_RECIPIENTS, OriginalMessage, mime, scan};
+use crate::vocab::text::clip;
+
+/// One per-recipient account before reasons are decided.
+#[derive(Default)]
+pub(super) struct Raw {
+    pub(super) address: String,
+    pub(super) original_recipient: Option<String>,
+    pub(super) action: Option<String>,
+    pub(super) status: Option<String>,
+    pub(super) diagnostic: String,
+    pub(super) diagnostic_type: String,
+    pub(super) remote_mta: Option<String>,
+    pub(super) last_attempt: Option<String>,
+    /// Text around the recipient that may name a reason (lowercased later).
+    pub(super) context: String,
+}
+
+/// Completes `raws` (a DSN's recipients, or none) from the report's text `bounce_text`: see the
+/// module's doc. `from` and `to` are the bounce's own From and To.
+pub(super) fn find(
+    raws: &mut Vec<Raw>,
+    bounce_text: &str,
+    top: &mime::Headers<'_>,
+    from: &str,
+    to: &str,
+    original: Option<&OriginalMessage>,
+) {
+    let mut skip: Vec<String> = Vec::new();
+    for v in [from, to] {
+        for (s, e) in scan::addresses(v) {
+            if let Some(a) = v.get(s..e) {
+                skip.push(a.to_ascii_lowercase());
+            }
+        }
+    }
+    let blocks = scan::blocks(bounce_text, if raws.is_empty() { &skip } else { &[] });
+    if raws.is_empty() {
+        for b in &blocks {
+            raws.push(Raw {
+                address: b.address.clone(),
+                context: bounce_text.get(b.start..b.end).unwrap_or("").to_string(),
+                ..Raw::default()
+            });
+        }
+        if raws.is_empty()
+            && let Some(x) = top.value("x-failed-recipients")
+        {
+            for (s, e) in scan::addresses(&x) {
+                raws.push(Raw {
+                    address: x.get(s..e).unwrap_or("").to_ascii_lowercase(),
+                    context: clip(bounce_text, 4096).to_string(),
+                    ..Raw::default()
+                });
+            }
+        }
+        if raws.is_empty() {
+            let orig_to = original
+                .map(|o| mime::headers(&o.text).value("to").unwrap_or_default())
+                .unwrap_or_default();
+            let source = if orig_to.is_empty() {
+                bounce_text
+            } else {
+                orig_to.as_str()
+            };
+            for (s, e) in scan::addresses(source).into_iter().take(MAX_RECIPIENTS) {
+                let a = source.get(s..e).unwrap_or("").to_ascii_lowercase();
+                if !skip.contains(&a)
+                    && !scan::is_daemon(&a)
+                    && !raws.iter().any(|r| r.address == a)
+                {
+                    raws.push(Raw {
+                        address: a,
+                        context: clip(bounce_text, 4096).to_string(),
+                        ..Raw::default()
+                    });
+                    if orig_to.is_empty() {
+                        break;
+                    }
+                }
+            }
+        }
+    } else {
+        // Give DSN recipients the words of the text part about them.
+        for r in raws.iter_mut() {
+            if let Some(b) = blocks
+                .iter()
+                .find(|b| b.address.eq_ignore_ascii_case(&r.address))
+            {
+                r.context = bounce_text.get(b.start..b.end).unwrap_or("").to_string();
+            }
+        }
+    }
+    raws.truncate(MAX_RECIPIENTS);
+}

@@ -1,0 +1,206 @@
+//! The per-recipient result: the remote server's own words, the reply code and the enhanced
+//! status code (RFC 3463; a DSN's vague Status refined by the words), permanent or temporary,
+//! the SMTP stage, the reason and what to do, the blocklist named and the authentication
+//! blamed.
+
+use super::recipients::Raw;
+use super::{BouncedRecipient, MAX_DIAGNOSTIC, Reason, lists, mime, plain, reason, scan};
+
+pub(super) fn finish(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecipient {
+    // The server's words: the Diagnostic-Code, or the block after the address.
+    let words = if !r.diagnostic.trim().is_empty() {
+        mime::squeeze(&r.diagnostic, MAX_DIAGNOSTIC)
+    } else if !r.context.is_empty() {
+        let c = r.context.as_str();
+        let lc = c.to_ascii_lowercase();
+        let at = lc.find(&r.address);
+        // "554 5.7.1 <a@b>: Relay access denied": the code before the address is part of it.
+        let line_start = at
+            .and_then(|i| c.get(..i))
+            .map(|p| p.rfind('\n').map_or(0, |n| n + 1))
+            .unwrap_or(0);
+        let code_before = at
+            .and_then(|i| c.get(line_start..i))
+            .is_some_and(|p| scan::reply_code(p).is_some() && scan::status(p).is_some());
+        let after = if code_before {
+            line_start
+        } else {
+            at.map(|i| i + r.address.len()).unwrap_or(0)
+        };
+        let rest = c.get(after..).unwrap_or("");
+        let rest = rest.trim_start_matches(['>', ':', ' ', ',', '\n', '.']);
+        // Where the remote server's own words start, when the text says so.
+        let lr = rest.to_ascii_lowercase();
+        let rest = [
+            "server was:",
+            "host said:",
+            "said:",
+            "server returned",
+            "reason:",
+            "error message:",
+        ]
+        .iter()
+        .find_map(|m| lr.find(m).map(|i| i + m.len()))
+        .and_then(|i| rest.get(i..))
+        .map(|r| r.trim_start_matches([' ', '\n', '\'', ':']))
+        .filter(|r| r.trim().len() >= 8)
+        .unwrap_or(rest);
+        if rest.trim().len() < 8 {
+            mime::squeeze(c, MAX_DIAGNOSTIC)
+        } else {
+            mime::squeeze(rest, MAX_DIAGNOSTIC)
+        }
+    } else {
+        String::new()
+    };
+    let words_l = mime::squeeze(&format!("{words} {}", r.context), 8192).to_ascii_lowercase();
+    let reply_code = scan::reply_code(&words)
+        .or_else(|| scan::reply_code(&r.context))
+        .or_else(|| scan::reply_code(bounce_text));
+    let best = |t: &str| {
+        let all = scan::statuses(t);
+        all.iter()
+            .find(|s| !s.ends_with(".0.0"))
+            .or(all.first())
+            .cloned()
+    };
+    let text_status = best(&words)
+        .or_else(|| best(&r.context))
+        .or_else(|| best(bounce_text));
+    // A DSN's Status field is often vaguer than the code in the server's own words (5.0.0
+    // against "550 5.2.2 Mailbox full"): the last specific code of the same class there wins.
+    let status = match r.status {
+        Some(s) => {
+            let vague = s.ends_with(".0.0");
+            let specific = scan::statuses(&r.diagnostic).into_iter().rfind(|t| {
+                t.get(..1) == s.get(..1)
+                    && !t.ends_with(".0.0")
+                    && t != "4.4.7"
+                    && (vague || !t.ends_with(".0"))
+            });
+            Some(specific.unwrap_or(s))
+        }
+        None => text_status,
+    };
+    let action = r.action.clone().unwrap_or_default();
+    let class = status
+        .as_deref()
+        .and_then(|s| s.bytes().next())
+        .or_else(|| {
+            reply_code.map(|c| {
+                if c >= 500 {
+                    b'5'
+                } else if c >= 400 {
+                    b'4'
+                } else {
+                    b'2'
+                }
+            })
+        });
+    let delivered =
+        class == Some(b'2') || matches!(action.as_str(), "delivered" | "relayed" | "expanded");
+    let own_l = words.to_ascii_lowercase();
+    let command = if r.diagnostic.trim().is_empty() {
+        scan::command(&words_l, true)
+    } else {
+        scan::command(&own_l, true).or_else(|| scan::command(&words_l, false))
+    };
+    let stage = match command {
+        Some(scan::Command::Rcpt) => reason::Stage::Rcpt,
+        Some(scan::Command::Mail | scan::Command::Connect) => reason::Stage::BeforeRcpt,
+        _ => reason::Stage::DataOrUnknown,
+    };
+    // The server's own words first; the text around them only when those say nothing.
+    let own = if r.diagnostic.trim().is_empty() {
+        None
+    } else {
+        Some(own_l)
+    };
+    let reason = if delivered {
+        Reason::Delivered
+    } else if r.diagnostic_type.starts_with("X-UNIX") {
+        // A local delivery program failed (procmail, a pipe).
+        Reason::Mailererror
+    } else if let Some(r) = own
+        .as_deref()
+        .and_then(|w| reason::decide(reason::phrases(w), status.as_deref(), stage))
+    {
+        r
+    } else if let Some(r) = reason::decide(reason::phrases(&words_l), status.as_deref(), stage) {
+        r
+    } else if let Some(r) = reason::decide(reason::phrases(all_lower), status.as_deref(), stage) {
+        r
+    } else if status.as_deref().is_some_and(|s| s.get(1..3) == Some(".6")) {
+        Reason::Contenterror
+    } else if status.as_deref().is_some_and(|s| s.get(1..3) == Some(".7")) {
+        Reason::Securityerror
+    } else if r.diagnostic_type.starts_with("X-UNIX") {
+        Reason::Mailererror
+    } else if action == "delayed" {
+        Reason::Expired
+    } else if !words.is_empty() {
+        Reason::Onhold
+    } else {
+        Reason::Undefined
+    };
+    let hard = match action.as_str() {
+        "failed" => true,
+        "delayed" => false,
+        _ => class != Some(b'4') && !delivered,
+    };
+    let remote_mta = r
+        .remote_mta
+        .clone()
+        .or_else(|| plain::host_in(&words))
+        .or_else(|| plain::host_in(&r.context));
+    BouncedRecipient {
+        address: r.address,
+        original_recipient: r.original_recipient,
+        action: r.action,
+        hard,
+        address_is_bad: hard && reason.address_is_bad(),
+        reply_code,
+        status_explanation: status
+            .as_deref()
+            .map(reason::explain_status)
+            .filter(|s| !s.is_empty()),
+        status,
+        diagnostic: (!words.is_empty()).then_some(words),
+        remote_mta,
+        last_attempt: r.last_attempt,
+        reason,
+        reason_explanation: reason.explanation().to_string(),
+        advice: reason.advice().to_string(),
+        blocklist: lists::blocklist(&words_l),
+        auth: lists::auth(&words_l).map(str::to_string),
+    }
+}
+
+pub(super) fn first_address(v: &str) -> Option<String> {
+    scan::addresses(v)
+        .first()
+        .and_then(|&(s, e)| v.get(s..e))
+        .map(str::to_ascii_lowercase)
+}
+
+/// A recipient of a report that is not a bounce (a complaint, an automatic reply).
+pub(super) fn simple_recipient(address: String, reason: Reason) -> BouncedRecipient {
+    BouncedRecipient {
+        address,
+        original_recipient: None,
+        action: None,
+        hard: false,
+        address_is_bad: false,
+        reply_code: None,
+        status: None,
+        status_explanation: None,
+        diagnostic: None,
+        remote_mta: None,
+        last_attempt: None,
+        reason,
+        reason_explanation: reason.explanation().to_string(),
+        advice: reason.advice().to_string(),
+        blocklist: None,
+        auth: None,
+    }
+}

@@ -1,0 +1,594 @@
+//! The analysis: a deterministic state machine from pasted text to a [`Report`].
+//!
+//! It performs no I/O and reads no clock (the time is given to [`Analysis::new`]). It hands out
+//! DNS queries ([`Analysis::poll_queries`], all that are ready at once, so a driver can send
+//! them in parallel), takes the outcomes back ([`Analysis::handle_answer`]) and finishes into a
+//! report ([`Analysis::finish`]) that never fails: bad input gives findings, not errors.
+//!
+//! ```
+//! use mailtrace::{Analysis, Options, dns::zone::MemoryResolver, dns::Resolver};
+//! let zone = MemoryResolver::from_zone("5.113.0.203.in-addr.arpa. PTR mail.example.com.").unwrap();
+//! let input = b"Received: from mail.example.com (mail.example.com [203.0.113.5]) by mx.example.net; Tue, 2 Jan 2024 10:00:00 +0000\nSubject: hi\n";
+//! let mut analysis = Analysis::new(input, 1_704_189_600_000, Options::default());
+//! loop {
+//!     let queries = analysis.poll_queries();
+//!     if queries.is_empty() { break; }
+//!     for query in queries {
+//!         let outcome = zone.lookup(&query.question, query.timeout_ms);
+//!         analysis.handle_answer(query.id, outcome);
+//!     }
+//! }
+//! let report = analysis.finish();
+//! assert_eq!(report.reverse_dns.unwrap().names, ["mail.example.com"]);
+//! ```
+//!
+//! Every question goes out once per analysis, however many checks need it, and the number of
+//! questions is capped by [`Options::max_queries`], so no input can make it query without end.
+
+//!
+//! The session is here: [`Analysis::new`] reads the paste (the header readers are the
+//! submodules: `headers` for the input notes, the field list, the summary, the sender checks and
+//! the spam filters' verdicts; `chain` for the Received chain, the hops and the trust boundary
+//! with the sending IP; `recorded` for the results the receiver recorded), then `plan` evaluates
+//! the live checks against the answers so far and asks what they still need, after every
+//! answer; `finish` turns it all into the report.
+
+mod chain;
+mod headers;
+mod recorded;
+#[cfg(test)]
+mod tests;
+
+use crate::dns::{Answer, DnsError, Query, QueryId, Question, RData, Rcode};
+use crate::engine::lookups::{LookupState, LookupTable};
+use crate::parse::input::{self, Normalized};
+use crate::parse::received;
+use crate::report::*;
+use crate::vocab::finding::{Evidence, Finding, Severity};
+use core::net::IpAddr;
+
+/// How an analysis runs.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Whether to ask for DNS answers at all. Off: no query is handed out, and checks that
+    /// need DNS say they were skipped.
+    pub live: bool,
+    /// The timeout handed to the driver with each query.
+    pub query_timeout_ms: u32,
+    /// The most DNS questions one analysis may ask.
+    pub max_queries: usize,
+    /// A platform charset decoder for RFC 2047 words (the browser's TextDecoder in the wasm
+    /// build); None uses mail-parser's tables alone. A pure function: it does no I/O.
+    pub charset_decoder: Option<crate::parse::rfc2047::CharsetDecoder>,
+    /// Which blocklists to ask (beyond the defaults) and a Spamhaus DQS key.
+    pub blocklists: crate::checks::reputation::BlocklistConfig,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            live: true,
+            query_timeout_ms: 5_000,
+            max_queries: 100,
+            charset_decoder: None,
+            blocklists: crate::checks::reputation::BlocklistConfig::default(),
+        }
+    }
+}
+
+/// Received fields analyzed at most; a longer chain is a mail loop or an attack.
+pub const MAX_HOPS: usize = 100;
+/// Longest header value kept in the report, in bytes.
+const MAX_VALUE: usize = 8 * 1024;
+
+/// One analysis of one pasted message.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    now_ms: i64,
+    options: Options,
+    input: InputSummary,
+    message: MessageSummary,
+    hops: Vec<Hop>,
+    delivery_ms: Option<i64>,
+    sending_ip: Option<SendingIp>,
+    headers: Vec<HeaderEntry>,
+    recorded_auth: Vec<RecordedAuth>,
+    recorded_spf: Vec<crate::parse::recorded::ReceivedSpf>,
+    arc: Option<crate::parse::recorded::ArcChain>,
+    sender: crate::checks::sender::SenderFacts,
+    spam: Vec<crate::checks::spam::SpamVerdict>,
+    findings: Vec<Finding>,
+    dns: LookupTable,
+    auth_inputs: crate::interpret::live::AuthInputs,
+    auth: crate::report::live::LiveAuth,
+    reputation: crate::report::live::Reputation,
+    bounce: Option<crate::checks::bounce::BounceReport>,
+}
+
+impl Analysis {
+    /// Parses the input and plans the lookups. `now_ms` is the current time in milliseconds
+    /// since the Unix epoch; the analysis never reads a clock.
+    pub fn new(input: &[u8], now_ms: i64, options: Options) -> Analysis {
+        let mut normalized = input::normalize(input);
+        // The bounce reader runs only when the header fields say the paste could be one, or
+        // when text above them was skipped (a bounce's own words, pasted without its header).
+        let bounce = (crate::checks::bounce::may_be_report(
+            normalized
+                .fields
+                .iter()
+                .map(|f| (f.name.as_str(), f.value.as_str())),
+        ) || normalized
+            .notes
+            .iter()
+            .any(|n| n.code == "input.skipped-prose"))
+        .then(|| crate::checks::bounce::analyze(input))
+        .filter(|b| b.kind != crate::checks::bounce::BounceKind::NotBounce);
+        // The bounce's own Received fields, before the analysis turns to the returned message.
+        let outer: Vec<crate::interpret::bounce_ip::OuterHop> = if bounce.is_some() {
+            normalized
+                .fields
+                .iter()
+                .filter(|f| f.is("Received"))
+                .map(|f| {
+                    let r = received::parse(f.unfolded());
+                    crate::interpret::bounce_ip::OuterHop {
+                        names: [r.helo, r.rdns, r.from]
+                            .into_iter()
+                            .flatten()
+                            .map(|n| n.to_ascii_lowercase())
+                            .collect(),
+                        ip: r.ip,
+                    }
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mut attached_note: Option<Finding> = None;
+        if let Some(original) = bounce
+            .as_ref()
+            .and_then(|b| b.original.as_ref())
+            .filter(|o| !o.text.trim().is_empty())
+        {
+            let line = u32::try_from(original.line).unwrap_or(u32::MAX);
+            attached_note = Some(Finding {
+                code: "bounce.original-analyzed".into(),
+                severity: Severity::Info,
+                title: format!(
+                    "The bounce carries the returned message{}; its headers were analyzed below.",
+                    if original.headers_only { " (its headers)" } else { "" }
+                ),
+                detail: "The delivery path, authentication and sender checks below are those of the message that bounced, not of the bounce itself.".into(),
+                evidence: vec![Evidence {
+                    line: Some(line),
+                    text: String::new(),
+                }],
+            });
+            normalized = input::normalize_from(original.text.as_bytes(), line.saturating_sub(1));
+        } else if let Some((inner, offset)) = input::attached_message(&normalized) {
+            let outer_from = normalized
+                .fields
+                .iter()
+                .find(|f| f.is("From"))
+                .map(|f| f.unfolded().to_string())
+                .unwrap_or_default();
+            attached_note = Some(Finding {
+                code: "input.attached-message".into(),
+                severity: Severity::Info,
+                title: "The pasted message carries another message as an attachment; the attached message was analyzed.".into(),
+                detail: format!(
+                    "The outer message is the forward ({}); the attachment is the message as it arrived, with its own headers.",
+                    if outer_from.is_empty() { "no From" } else { outer_from.as_str() }
+                ),
+                evidence: vec![Evidence {
+                    line: Some(offset + 1),
+                    text: String::new(),
+                }],
+            });
+            normalized = input::normalize_from(inner.as_bytes(), offset);
+        }
+        let (live, max_queries, timeout_ms) =
+            (options.live, options.max_queries, options.query_timeout_ms);
+        let mut analysis = Analysis {
+            now_ms,
+            options,
+            input: InputSummary {
+                bytes: input.len(),
+                line_ending: normalized.line_ending,
+                header_fields: normalized.fields.len(),
+                body_bytes: normalized.body.as_ref().map(String::len),
+            },
+            message: MessageSummary::default(),
+            hops: Vec::new(),
+            delivery_ms: None,
+            sending_ip: None,
+            headers: Vec::new(),
+            recorded_auth: Vec::new(),
+            recorded_spf: Vec::new(),
+            arc: None,
+            sender: crate::checks::sender::SenderFacts::default(),
+            spam: Vec::new(),
+            findings: Vec::new(),
+            dns: LookupTable::new(live, max_queries, timeout_ms),
+            auth_inputs: crate::interpret::live::AuthInputs::default(),
+            auth: crate::report::live::LiveAuth::default(),
+            reputation: crate::report::live::Reputation::default(),
+            bounce,
+        };
+        analysis.findings.extend(attached_note);
+        analysis.read_input(&normalized);
+        if let Some(b) = &analysis.bounce {
+            // A bounce is about the server that talked to the refusing server.
+            let (sending, _) = crate::interpret::bounce_ip::bounce_sender(
+                b,
+                &outer,
+                &analysis.hops,
+                analysis.sending_ip.as_ref(),
+            );
+            analysis.sending_ip = sending;
+        }
+        analysis.auth_inputs = analysis.auth_inputs();
+        if let Some(identity) = analysis
+            .bounce
+            .as_ref()
+            .and_then(crate::interpret::bounce_ip::bounce_identity)
+        {
+            analysis.auth_inputs.mail_from = Some((
+                identity,
+                "the sender identity the refusing server named".into(),
+            ));
+        }
+        if analysis.options.live {
+            analysis.auth_inputs.dkim = Some(std::sync::Arc::new(
+                crate::checks::dkim::DkimMessage::new(&normalized),
+            ));
+            analysis.auth_inputs.arc = Some(std::sync::Arc::new(
+                crate::checks::arc::ArcMessage::new(&normalized),
+            ));
+            if let Some(body) = &normalized.body {
+                for d in crate::checks::reputation::link_domains(body, 20) {
+                    if !analysis.auth_inputs.listed_domains.contains(&d) {
+                        analysis.auth_inputs.listed_domains.push(d);
+                    }
+                }
+            }
+        }
+        analysis.plan();
+        analysis
+    }
+
+    /// All queries ready to be sent now. Send them in any order, in parallel if you like, and
+    /// hand each outcome back with [`Analysis::handle_answer`]. Empty when nothing is left to
+    /// ask (and nothing will be, once every query handed out is answered).
+    #[must_use]
+    pub fn poll_queries(&mut self) -> Vec<Query> {
+        self.dns.poll_queries()
+    }
+
+    /// One query ready to be sent, if any.
+    #[must_use]
+    pub fn poll_query(&mut self) -> Option<Query> {
+        self.dns.poll_query()
+    }
+
+    /// Takes the outcome of a query. Unknown ids and repeated answers are ignored.
+    pub fn handle_answer(&mut self, id: QueryId, outcome: Result<Answer, DnsError>) {
+        if self.dns.answer(id, outcome) {
+            self.plan();
+        }
+    }
+
+    /// Whether every query handed out has been answered and none is left to hand out.
+    pub fn is_finished(&self) -> bool {
+        self.dns.is_finished()
+    }
+
+    /// The number of queries handed out and not yet answered.
+    pub fn in_flight(&self) -> usize {
+        self.dns.in_flight()
+    }
+
+    /// The report as it stands, with unanswered lookups shown as pending.
+    pub fn snapshot(&self) -> Report {
+        self.clone().into_report(false)
+    }
+
+    /// The final report. Lookups still unanswered are reported as stopped ("could not check"),
+    /// and checks waiting on them finish with what they have.
+    pub fn finish(mut self) -> Report {
+        self.dns.stop();
+        self.plan();
+        self.into_report(true)
+    }
+
+    fn want(&mut self, question: Question) {
+        self.dns.want(question);
+    }
+
+    fn outcome(&self, question: &Question) -> Option<&LookupState> {
+        self.dns.state(question)
+    }
+}
+
+impl crate::engine::lookups::Session for Analysis {
+    type Output = Report;
+    fn poll_queries(&mut self) -> Vec<Query> {
+        Analysis::poll_queries(self)
+    }
+    fn handle_answer(&mut self, id: QueryId, outcome: Result<Answer, DnsError>) {
+        Analysis::handle_answer(self, id, outcome)
+    }
+    fn snapshot(&self) -> Report {
+        Analysis::snapshot(self)
+    }
+    fn finish(self) -> Report {
+        Analysis::finish(self)
+    }
+}
+
+impl Analysis {
+    /// Decides which questions are needed, given the answers so far: evaluates every check
+    /// against the answers and asks what they still need. A question refused at once (over the
+    /// budget, or after a stop) is already answered, so the checks are evaluated again.
+    fn plan(&mut self) {
+        if let Some(sending) = &self.sending_ip {
+            self.want(Question::reverse(sending.ip));
+        }
+        for _ in 0..64 {
+            let (auth, mut need) = crate::interpret::live::evaluate(&self.auth_inputs, &self.dns);
+            self.auth = auth;
+            self.reputation = crate::interpret::live::evaluate_reputation(
+                &self.auth_inputs,
+                &self.dns,
+                &mut need,
+            );
+            if !self.dns.want_all(need) {
+                break;
+            }
+        }
+    }
+
+    /// Reads the paste's header fields into the parts of the report, in order; each reader adds
+    /// its findings, and the later ones use what the earlier found (the Authentication-Results
+    /// are trusted or not by where the Received chain puts the trust boundary).
+    fn read_input(&mut self, normalized: &Normalized) {
+        self.read_notes(normalized);
+        if normalized.fields.is_empty() {
+            return;
+        }
+        self.read_header_list(normalized);
+        self.read_summary(normalized);
+        self.read_received(&normalized.fields);
+        self.read_recorded_auth(&normalized.fields);
+        self.read_other_records(&normalized.fields);
+        self.read_sender(normalized);
+        self.read_spam(normalized);
+    }
+
+    /// The blocklists to ask: the options' choice, and Barracuda when a bounce names it (a
+    /// list that is off by default because it answers registered resolvers only), unless the
+    /// options leave it out.
+    fn blocklists(&self) -> crate::checks::reputation::BlocklistConfig {
+        let mut config = self.options.blocklists.clone();
+        let named = self.bounce.iter().flat_map(|b| &b.recipients).any(|r| {
+            r.blocklist
+                .as_ref()
+                .is_some_and(|l| l.name.starts_with("Barracuda"))
+        });
+        const BARRACUDA: &str = "b.barracudacentral.org";
+        if named
+            && !config
+                .skip
+                .iter()
+                .any(|z| z.eq_ignore_ascii_case(BARRACUDA))
+        {
+            config.add_zone(BARRACUDA);
+        }
+        config
+    }
+
+    /// What the live checks need from the message.
+    fn auth_inputs(&self) -> crate::interpret::live::AuthInputs {
+        let hop = self
+            .sending_ip
+            .as_ref()
+            .and_then(|s| self.hops.iter().find(|h| h.number == s.hop));
+        crate::interpret::live::AuthInputs {
+            live: self.options.live,
+            ip: self.sending_ip.as_ref().map(|s| s.ip),
+            helo: hop
+                .and_then(|h| h.helo.clone())
+                .filter(|h| !h.starts_with('['))
+                .unwrap_or_default(),
+            receiver: hop.and_then(|h| h.by.clone()).unwrap_or_default(),
+            mail_from: crate::interpret::live::mail_from(
+                self.message.return_path.as_deref(),
+                &self.recorded_auth,
+                &self.recorded_spf,
+            ),
+            now_s: self.now_ms.div_euclid(1000),
+            from_domain: self.sender.from_domain.clone(),
+            blocklists: self.blocklists(),
+            listed_domains: {
+                let mut domains: Vec<String> = Vec::new();
+                let candidates = [
+                    self.sender.from_domain.clone(),
+                    self.sender.return_path_domain.clone(),
+                ]
+                .into_iter()
+                .flatten()
+                .chain(
+                    self.sender
+                        .dkim_signatures
+                        .iter()
+                        .filter_map(|s| s.domain.clone()),
+                );
+                for d in candidates {
+                    let d = d.to_ascii_lowercase();
+                    if !domains.contains(&d) {
+                        domains.push(d);
+                    }
+                }
+                domains
+            },
+            recipient_domain: self
+                .message
+                .to
+                .first()
+                .and_then(|m| m.address.as_deref())
+                .and_then(|a| a.rsplit_once('@'))
+                .map(|(_, d)| d.trim().trim_end_matches('.').to_ascii_lowercase())
+                .filter(|d| !d.is_empty()),
+            dkim: None,
+            arc: None,
+        }
+    }
+}
+
+impl Analysis {
+    fn into_report(mut self, complete: bool) -> Report {
+        let mut findings = std::mem::take(&mut self.findings);
+        let reverse_dns = self.sending_ip.as_ref().map(|s| self.reverse_dns(s.ip));
+        if let Some(r) = &reverse_dns {
+            match r.status {
+                LookupStatus::None => findings.push(Finding {
+                    code: "rdns.missing".into(),
+                    severity: Severity::Warning,
+                    title: format!("The sending server {} has no reverse DNS name.", r.ip),
+                    detail: "Many receivers reject or distrust mail from an address with no reverse DNS (PTR) record. The owner of the address (the hosting or Internet provider) can set one.".into(),
+                    evidence: vec![Evidence { line: None, text: format!("{} PTR: {}", r.question, r.detail) }],
+                }),
+                LookupStatus::Temperror => findings.push(Finding {
+                    code: "rdns.temperror".into(),
+                    severity: Severity::Info,
+                    title: format!("Could not check the reverse DNS of {}.", r.ip),
+                    detail: r.detail.clone(),
+                    evidence: Vec::new(),
+                }),
+                _ => {}
+            }
+        }
+        if self.dns.over_budget() {
+            findings.push(Finding {
+                code: "dns.budget".into(),
+                severity: Severity::Warning,
+                title: format!(
+                    "The analysis reached its limit of {} DNS lookups; some checks were not run.",
+                    self.options.max_queries
+                ),
+                detail: String::new(),
+                evidence: Vec::new(),
+            });
+        }
+        findings.extend(crate::interpret::live::findings(&self.auth));
+        if self.reputation.fcrdns.is_some() {
+            // The forward-confirmed reverse DNS check says it better (and with the same codes).
+            findings.retain(|f| !f.code.starts_with("rdns."));
+        }
+        findings.extend(crate::interpret::live::reputation_findings(
+            &self.reputation,
+        ));
+        if let Some(b) = &self.bounce {
+            findings.extend(crate::interpret::live::bounce_findings(b));
+        }
+        findings.sort_by_key(|f| f.severity);
+        crate::interpret::findings::dedupe(&mut findings);
+        let mut report = Report {
+            schema_version: SCHEMA_VERSION,
+            generator: format!("mailtrace {}", env!("CARGO_PKG_VERSION")),
+            analyzed_at_ms: self.now_ms,
+            complete,
+            live: self.options.live,
+            notices: Vec::new(),
+            diagnosis: None,
+            auth: None,
+            reputation: None,
+            bounce: self.bounce,
+            input: self.input,
+            message: self.message,
+            hops: self.hops,
+            delivery_ms: self.delivery_ms,
+            sending_ip: self.sending_ip,
+            reverse_dns,
+            recorded_auth: self.recorded_auth,
+            recorded_spf: self.recorded_spf,
+            arc: self.arc,
+            sender: self.sender,
+            spam: self.spam,
+            headers: self.headers,
+            findings,
+            dns: self.dns.into_exchanges(),
+        };
+        crate::engine::lookups::mask_secret(
+            &mut report.dns,
+            self.options.blocklists.spamhaus_dqs_key.as_deref(),
+        );
+        let mut auth = self.auth;
+        auth.comparison = crate::interpret::live::compare(&report, &auth);
+        report.auth = Some(auth);
+        report.reputation = Some(self.reputation);
+        report.notices = crate::interpret::diagnosis::notices(&report);
+        report.diagnosis = Some(crate::interpret::diagnosis::diagnose(&report));
+        report
+    }
+
+    fn reverse_dns(&self, ip: IpAddr) -> ReverseDns {
+        let question = Question::reverse(ip);
+        let mut out = ReverseDns {
+            ip,
+            question: question.name.clone(),
+            status: LookupStatus::Skipped,
+            names: Vec::new(),
+            detail: "Not checked: live lookups are off.".into(),
+        };
+        match self.outcome(&question) {
+            None if self.options.live => {
+                out.detail = "Not checked: the analysis reached its lookup limit.".into();
+            }
+            None => {}
+            Some(LookupState::Wanted | LookupState::InFlight) => {
+                out.status = LookupStatus::Pending;
+                out.detail = "Looking up...".into();
+            }
+            Some(LookupState::Done(Err(error))) => {
+                out.status = LookupStatus::Temperror;
+                out.detail = format!("Could not check: {error}.");
+            }
+            Some(LookupState::Done(Ok(answer))) => match answer.rcode {
+                Rcode::NoError | Rcode::NxDomain => {
+                    out.names = answer
+                        .data_for(&question)
+                        .into_iter()
+                        .filter_map(|d| match d {
+                            RData::Ptr(name) => Some(name.clone()),
+                            _ => None,
+                        })
+                        .collect();
+                    if out.names.is_empty() {
+                        out.status = LookupStatus::None;
+                        out.detail = if answer.rcode == Rcode::NxDomain {
+                            "No reverse DNS name: the name does not exist (NXDOMAIN).".into()
+                        } else {
+                            "No reverse DNS name: no PTR record.".into()
+                        };
+                    } else {
+                        out.status = LookupStatus::Found;
+                        out.detail = out.names.join(", ");
+                    }
+                }
+                other => {
+                    out.status = LookupStatus::Temperror;
+                    out.detail = format!(
+                        "Could not check: the DNS server answered {}.",
+                        match other {
+                            Rcode::ServFail => "SERVFAIL (it could not get an answer)".to_string(),
+                            Rcode::Refused => "REFUSED".to_string(),
+                            o => format!("with error code {}", o.code()),
+                        }
+                    );
+                }
+            },
+        }
+        out
+    }
+}

@@ -1,0 +1,252 @@
+//! What the receiving side recorded: Authentication-Results (RFC 8601; trusted only when the
+//! recipient's own systems wrote it, section 5), ARC-Authentication-Results (RFC 8617),
+//! Received-SPF (RFC 7208 section 9.1), providers' own result fields, and the ARC chain's shape.
+
+use super::Analysis;
+use super::headers::evidence;
+use crate::parse::input::Field;
+use crate::report::*;
+use crate::vocab::domain::org_domain;
+use crate::vocab::finding::{Finding, Severity};
+use crate::vocab::text::shorten;
+
+impl Analysis {
+    /// Received-SPF, provider result headers and the ARC chain.
+    pub(super) fn read_other_records(&mut self, fields: &[Field]) {
+        let boundary = self.boundary_line();
+        let positioned = |line: u32| boundary.is_none_or(|b| line < b);
+        for field in fields {
+            let value = field.unfolded();
+            if field.is("Received-SPF") {
+                match crate::parse::recorded::parse_received_spf(value, field.line) {
+                    Some(mut spf) => {
+                        spf.trusted = positioned(field.line);
+                        if spf.trusted
+                            && matches!(spf.result.as_str(), "fail" | "softfail" | "permerror")
+                        {
+                            self.findings.push(Finding {
+                                code: format!("recorded.received-spf-{}", spf.result),
+                                severity: Severity::Problem,
+                                title: format!("The receiving server recorded SPF {} in Received-SPF.", spf.result),
+                                detail: "SPF checks whether the sending server is allowed to send for the envelope sender's domain. This result means the domain's SPF record does not allow the server that sent it.".into(),
+                                evidence: vec![evidence(field)],
+                            });
+                        }
+                        self.recorded_spf.push(spf);
+                    }
+                    None => self.findings.push(Finding {
+                        code: "recorded.received-spf-unreadable".into(),
+                        severity: Severity::Info,
+                        title: "A Received-SPF field does not start with an SPF result.".into(),
+                        detail: String::new(),
+                        evidence: vec![evidence(field)],
+                    }),
+                }
+                continue;
+            }
+            if let Some((_, method)) = crate::parse::recorded::PROVIDER_RESULTS
+                .iter()
+                .find(|(name, _)| field.is(name))
+                && let Some(result) = crate::parse::recorded::provider_result(value)
+            {
+                let trusted = positioned(field.line);
+                self.recorded_auth.push(RecordedAuth {
+                    field: field.name.clone(),
+                    line: field.line,
+                    arc_instance: None,
+                    parsed: crate::parse::authres::AuthResults {
+                        authserv_id: String::new(),
+                        results: vec![crate::parse::authres::MethodResult {
+                            method: (*method).to_string(),
+                            result,
+                            comments: vec![shorten(value, 512)],
+                            ..Default::default()
+                        }],
+                        ..Default::default()
+                    },
+                    trusted,
+                    trust_reason: if trusted {
+                        "A provider's own result header, standing where the receiving side writes.".into()
+                    } else {
+                        "It stands below the point where the message reached the recipient's servers, so the sender's side could have written it.".into()
+                    },
+                });
+            }
+        }
+        let arc = crate::parse::recorded::arc_chain(
+            fields
+                .iter()
+                .filter(|f| f.name.len() > 4 && f.name[..4].eq_ignore_ascii_case("arc-"))
+                .map(|f| (f.name.as_str(), f.value.as_str())),
+        );
+        if let Some(chain) = &arc {
+            let sealers: Vec<&str> = chain
+                .sets
+                .iter()
+                .filter_map(|s| s.sealer.as_deref())
+                .collect();
+            if chain.problems.is_empty() {
+                self.findings.push(Finding {
+                    code: "arc.chain".into(),
+                    severity: Severity::Info,
+                    title: format!("{} system(s) recorded and sealed the authentication results on the way (ARC): {}.", chain.sets.len(), sealers.join(", ")),
+                    detail: "ARC lets a forwarder or mailing list vouch for the checks it saw, so that a receiver can accept a message whose SPF or DKIM broke in forwarding. With live lookups on, the seals are verified (RFC 8617) and the result is listed with the DKIM checks.".into(),
+                    evidence: Vec::new(),
+                });
+            } else {
+                self.findings.push(Finding {
+                    code: "arc.broken".into(),
+                    severity: Severity::Warning,
+                    title: "The ARC chain is incomplete or marked broken.".into(),
+                    detail: format!("Receivers ignore a broken ARC chain, so a forwarded message gets no help from it. {}.", chain.problems.join("; ")),
+                    evidence: Vec::new(),
+                });
+            }
+        }
+        self.arc = arc;
+    }
+
+    /// Authentication-Results fields. Only those the recipient's own systems added can be
+    /// believed (RFC 8601 section 5): a field whose authserv-id belongs to an organization that
+    /// received the message, standing above the hop where the message entered it. Any field
+    /// below that point, or with another id, may have been written by the sender.
+    pub(super) fn read_recorded_auth(&mut self, fields: &[Field]) {
+        let receivers: Vec<String> = self
+            .hops
+            .iter()
+            .filter(|h| h.internal || Some(h.number) == self.sending_ip.as_ref().map(|s| s.hop))
+            .filter_map(|h| h.by.as_deref().and_then(org_domain))
+            .collect();
+        let boundary_line = self.boundary_line();
+        let mut first_plain = true;
+        for field in fields {
+            let arc = field.is("ARC-Authentication-Results");
+            if !arc && !field.is("Authentication-Results") {
+                continue;
+            }
+            let unfolded = field.unfolded();
+            let (arc_instance, body) = if arc {
+                split_arc_instance(unfolded)
+            } else {
+                (None, unfolded)
+            };
+            let parsed = crate::parse::authres::parse(body);
+            let org = org_domain(&parsed.authserv_id);
+            let above_entry = boundary_line.is_none_or(|line| field.line < line);
+            let (trusted, trust_reason) = if self.hops.is_empty() {
+                let trusted = first_plain && !arc;
+                (
+                    trusted,
+                    if trusted {
+                        "Assumed to be the receiver's: it is the topmost such field and there are no Received headers to check it against.".to_string()
+                    } else {
+                        "Not the topmost such field; with no Received headers it cannot be placed."
+                            .to_string()
+                    },
+                )
+            } else if parsed.authserv_id.is_empty() && above_entry {
+                (
+                    true,
+                    "It names no server (Microsoft 365 writes it that way); trusted because it stands where only the receiving side writes.".to_string(),
+                )
+            } else if org.as_ref().is_some_and(|o| receivers.contains(o)) && above_entry {
+                (
+                    true,
+                    format!(
+                        "Written by {}, one of the receiving servers, after the message arrived.",
+                        parsed.authserv_id
+                    ),
+                )
+            } else if !above_entry {
+                (
+                    false,
+                    "It stands below the point where the message reached the recipient's servers, so the sender's side could have written it.".to_string(),
+                )
+            } else {
+                (
+                    false,
+                    format!(
+                        "Its writer ({}) is not one of the servers that received the message; it could have been written by anyone along the way.",
+                        if parsed.authserv_id.is_empty() {
+                            "unnamed"
+                        } else {
+                            &parsed.authserv_id
+                        }
+                    ),
+                )
+            };
+            if !arc {
+                first_plain = false;
+            }
+            if trusted {
+                for r in &parsed.results {
+                    let bad = matches!(
+                        r.result.as_str(),
+                        "fail" | "softfail" | "permerror" | "temperror"
+                    );
+                    if bad && matches!(r.method.as_str(), "spf" | "dkim" | "dmarc") {
+                        let code = format!("recorded.{}-{}", r.method, r.result);
+                        // Recorded again (by an ARC set or a second trusted field): one finding,
+                        // with each field as its evidence.
+                        if let Some(same) = self.findings.iter_mut().find(|f| f.code == code) {
+                            let e = evidence(field);
+                            if !same.evidence.contains(&e) {
+                                same.evidence.push(e);
+                            }
+                            continue;
+                        }
+                        self.findings.push(Finding {
+                            code,
+                            severity: if r.result == "temperror" { Severity::Warning } else { Severity::Problem },
+                            title: format!(
+                                "The receiving server recorded {} = {} for this message.",
+                                r.method.to_ascii_uppercase(),
+                                r.result
+                            ),
+                            detail: match r.method.as_str() {
+                                "spf" => "SPF checks whether the sending server is allowed to send for the sender's domain. A failure usually means the domain's SPF record does not list that server.",
+                                "dkim" => "DKIM checks a digital signature added by the sender's domain. A failure means the signature did not verify: the message was changed on the way, or the key does not match.",
+                                _ => "DMARC requires SPF or DKIM to pass for the domain in the From address. A failure means neither did, for that domain.",
+                            }
+                            .to_string(),
+                            evidence: vec![evidence(field)],
+                        });
+                    }
+                }
+            }
+            if !parsed.syntax_errors.is_empty() {
+                self.findings.push(Finding {
+                    code: "recorded.authres-syntax".into(),
+                    severity: Severity::Info,
+                    title: format!(
+                        "An {} field does not follow RFC 8601; it was read leniently.",
+                        field.name
+                    ),
+                    detail: parsed.syntax_errors.join("; "),
+                    evidence: vec![evidence(field)],
+                });
+            }
+            self.recorded_auth.push(RecordedAuth {
+                field: field.name.clone(),
+                line: field.line,
+                arc_instance,
+                parsed,
+                trusted,
+                trust_reason,
+            });
+        }
+    }
+}
+
+/// Splits `i=1; mx.example; spf=pass` into the instance and the rest.
+fn split_arc_instance(value: &str) -> (Option<u32>, &str) {
+    let trimmed = value.trim_start();
+    if let Some(rest) = trimmed
+        .strip_prefix("i=")
+        .or_else(|| trimmed.strip_prefix("I="))
+        && let Some((number, tail)) = rest.split_once(';')
+    {
+        return (number.trim().parse().ok(), tail);
+    }
+    (None, value)
+}

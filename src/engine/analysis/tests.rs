@@ -1,0 +1,275 @@
+//! Unit tests of the analysis: the chain and sending IP, lookups that fail, offline runs,
+//! snapshots, stray answers, bad input, which recorded results are trusted, decoded names.
+
+use super::*;
+use crate::dns::zone::MemoryResolver;
+use crate::dns::{RecordType, Resolver};
+
+const SAMPLE: &str = "Received: from mx.example.net (mx.example.net [10.0.0.5])\n by inbox.example.net with LMTP id abc; Tue, 2 Jan 2024 10:00:05 +0000\nReceived: from mail.sender.example (mail.sender.example [203.0.113.5])\n by mx.example.net (Postfix) with ESMTPS id 4XYZ for <u@example.net>; Tue, 2 Jan 2024 10:00:02 +0000\nReceived: from [192.168.1.20] (unknown [198.51.100.77])\n by mail.sender.example with ESMTPSA id q1; Tue, 2 Jan 2024 09:59:58 +0000\nFrom: Ann <ann@sender.example>\nTo: u@example.net\nSubject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\nDate: Tue, 2 Jan 2024 09:59:57 +0000\nMessage-ID: <1@sender.example>\n\nbody\n";
+
+fn run(input: &str, resolver: &MemoryResolver, options: Options) -> (Report, usize) {
+    let mut analysis = Analysis::new(input.as_bytes(), 1_704_189_600_000, options);
+    let mut asked = 0;
+    for _ in 0..100 {
+        let queries = analysis.poll_queries();
+        if queries.is_empty() {
+            break;
+        }
+        for q in queries {
+            asked += 1;
+            let outcome = resolver.lookup(&q.question, q.timeout_ms);
+            analysis.handle_answer(q.id, outcome);
+        }
+    }
+    assert!(analysis.is_finished());
+    (analysis.finish(), asked)
+}
+
+#[test]
+fn chain_summary_and_sending_ip() {
+    let zone =
+        MemoryResolver::from_zone("5.113.0.203.in-addr.arpa. PTR mail.sender.example.").unwrap();
+    let (report, asked) = run(SAMPLE, &zone, Options::default());
+    assert_eq!(asked, report.dns.len(), "each question asked once");
+    assert!(
+        report
+            .dns
+            .iter()
+            .any(|d| d.question.name == "5.113.0.203.in-addr.arpa")
+    );
+    assert_eq!(report.hops.len(), 3);
+    assert_eq!(report.hops[0].ip, Some("198.51.100.77".parse().unwrap()));
+    assert_eq!(report.hops[1].delay_ms, Some(4_000));
+    assert_eq!(report.delivery_ms, Some(7_000));
+    let sending = report.sending_ip.unwrap();
+    assert_eq!(
+        (sending.ip.to_string().as_str(), sending.hop),
+        ("203.0.113.5", 2)
+    );
+    assert!(report.hops[2].internal && !report.hops[1].internal);
+    let rdns = report.reverse_dns.unwrap();
+    assert_eq!(
+        (rdns.status, rdns.names),
+        (LookupStatus::Found, vec!["mail.sender.example".to_string()])
+    );
+    assert_eq!(report.message.subject.as_deref(), Some("Grüße"));
+    assert_eq!(
+        report.message.from.unwrap().address.as_deref(),
+        Some("ann@sender.example")
+    );
+    assert_eq!(
+        report.message.date.unwrap().epoch_ms,
+        Some(1_704_189_597_000)
+    );
+    assert!(
+        report
+            .dns
+            .iter()
+            .all(|d| d.status == crate::dns::ExchangeStatus::Answered)
+    );
+}
+
+#[test]
+fn failures_are_could_not_check_never_fail() {
+    let mut zone = MemoryResolver::new();
+    zone.set(
+        Question::new("5.113.0.203.in-addr.arpa", RecordType::Ptr),
+        Err(DnsError::Timeout),
+    );
+    let (report, _) = run(SAMPLE, &zone, Options::default());
+    let rdns = report.reverse_dns.unwrap();
+    assert_eq!(rdns.status, LookupStatus::Temperror);
+    assert!(report.findings.iter().any(|f| f.code == "rdns.temperror"));
+    assert!(!report.findings.iter().any(|f| f.code == "rdns.missing"));
+
+    let mut servfail = MemoryResolver::new();
+    servfail.set(
+        Question::new("5.113.0.203.in-addr.arpa", RecordType::Ptr),
+        Ok(Answer {
+            rcode: Rcode::ServFail,
+            records: vec![],
+        }),
+    );
+    let (report, _) = run(SAMPLE, &servfail, Options::default());
+    assert_eq!(report.reverse_dns.unwrap().status, LookupStatus::Temperror);
+}
+
+#[test]
+fn missing_ptr_is_a_finding() {
+    let (report, _) = run(SAMPLE, &MemoryResolver::new(), Options::default());
+    assert_eq!(report.reverse_dns.unwrap().status, LookupStatus::None);
+    assert!(report.findings.iter().any(|f| f.code == "rdns.missing"));
+}
+
+#[test]
+fn offline_asks_nothing_and_says_skipped() {
+    let options = Options {
+        live: false,
+        ..Options::default()
+    };
+    let (report, asked) = run(SAMPLE, &MemoryResolver::new(), options);
+    assert_eq!(asked, 0);
+    assert_eq!(report.reverse_dns.unwrap().status, LookupStatus::Skipped);
+    assert!(report.dns.is_empty());
+}
+
+#[test]
+fn snapshots_show_pending_and_unanswered_becomes_stopped() {
+    let mut analysis = Analysis::new(SAMPLE.as_bytes(), 0, Options::default());
+    let queries = analysis.poll_queries();
+    assert!(
+        queries
+            .iter()
+            .any(|q| q.question == Question::reverse("203.0.113.5".parse().unwrap()))
+    );
+    assert!(
+        analysis.poll_queries().is_empty(),
+        "a query is handed out once"
+    );
+    let snap = analysis.snapshot();
+    assert!(!snap.complete);
+    assert_eq!(snap.reverse_dns.unwrap().status, LookupStatus::Pending);
+    let report = analysis.finish();
+    assert!(report.complete);
+    assert_eq!(report.reverse_dns.unwrap().status, LookupStatus::Temperror);
+    assert_eq!(report.dns[0].error, Some(DnsError::Stopped));
+}
+
+#[test]
+fn stray_answers_are_ignored() {
+    let mut analysis = Analysis::new(SAMPLE.as_bytes(), 0, Options::default());
+    analysis.handle_answer(QueryId(99), Err(DnsError::Timeout));
+    let q = analysis.poll_query().unwrap();
+    analysis.handle_answer(q.id, Ok(Answer::nxdomain()));
+    analysis.handle_answer(q.id, Err(DnsError::Timeout));
+    let report = analysis.finish();
+    assert_eq!(report.reverse_dns.unwrap().status, LookupStatus::None);
+}
+
+#[test]
+fn bad_input_gives_a_report() {
+    let inputs: Vec<Vec<u8>> = vec![
+        Vec::new(),
+        vec![0xff; 1000],
+        b"no colon anywhere".to_vec(),
+        format!("Received: {}\n", "x".repeat(100_000)).into_bytes(),
+        "Received: from a (b [192.0.2.1]) by c; Tue, 2 Jan 2024 10:00:00 +0000\n"
+            .repeat(10_000)
+            .into_bytes(),
+    ];
+    for input in inputs {
+        let report = Analysis::new(&input, 0, Options::default()).finish();
+        assert!(report.hops.len() <= MAX_HOPS);
+        assert!(!report.findings.is_empty() || !report.hops.is_empty());
+    }
+    let empty = Analysis::new(b"", 0, Options::default()).finish();
+    assert!(empty.findings.iter().any(|f| f.code == "input.no-headers"));
+}
+
+#[test]
+fn only_the_receivers_own_authentication_results_are_trusted() {
+    let input = "Authentication-Results: mx.example.net; spf=fail smtp.mailfrom=ann@sender.example\n\
+Authentication-Results: evil.example; dkim=pass header.d=sender.example\n\
+Received: from mail.sender.example (mail.sender.example [203.0.113.5]) by mx.example.net with ESMTPS id 1; Tue, 2 Jan 2024 10:00:02 +0000\n\
+Authentication-Results: mx.example.net; dmarc=pass header.from=sender.example\n\
+Received: from [192.168.1.20] (unknown [198.51.100.77]) by mail.sender.example with ESMTPSA id 2; Tue, 2 Jan 2024 10:00:00 +0000\n\
+Authentication-Results: mx.example.net; dkim=fail header.d=sender.example\n\
+ARC-Authentication-Results: i=1; mx.example.net; spf=fail smtp.mailfrom=ann@sender.example\n";
+    let report = Analysis::new(
+        input.as_bytes(),
+        0,
+        Options {
+            live: false,
+            ..Options::default()
+        },
+    )
+    .finish();
+    let trust: Vec<(bool, Option<u32>)> = report
+        .recorded_auth
+        .iter()
+        .map(|r| (r.trusted, r.arc_instance))
+        .collect();
+    // Above the sender's own Received: the receiver's (even just below its Received, as
+    // Gmail writes it); a foreign authserv-id, or anything below that line: not trusted.
+    assert_eq!(
+        trust,
+        [
+            (true, None),
+            (false, None),
+            (true, None),
+            (false, None),
+            (false, Some(1))
+        ]
+    );
+    assert_eq!(report.recorded_auth[0].parsed.results[0].result, "fail");
+    let codes: Vec<&str> = report.findings.iter().map(|f| f.code.as_str()).collect();
+    assert!(codes.contains(&"recorded.spf-fail"));
+    assert!(
+        !codes.contains(&"recorded.dkim-fail"),
+        "a field the sender could have written makes no finding"
+    );
+}
+
+#[test]
+fn received_spf_provider_results_and_arc_are_read() {
+    let input = "X-HE-DKIM-Result: fail (body hash mismatch)\n\
+Received-SPF: softfail (mx.example.net: 203.0.113.5 is not permitted) client-ip=203.0.113.5; envelope-from=ann@sender.example\n\
+Received: from mail.sender.example (mail.sender.example [203.0.113.5]) by mx.example.net with ESMTPS id 1; Tue, 2 Jan 2024 10:00:02 +0000\n\
+Received-SPF: pass (forged) client-ip=203.0.113.5\n\
+Received: from [192.168.1.20] (unknown [198.51.100.77]) by mail.sender.example with ESMTPSA id 2; Tue, 2 Jan 2024 10:00:00 +0000\n\
+ARC-Seal: i=1; a=rsa-sha256; cv=pass; d=sender.example; s=k; b=x\n";
+    let report = Analysis::new(
+        input.as_bytes(),
+        0,
+        Options {
+            live: false,
+            ..Options::default()
+        },
+    )
+    .finish();
+    let spf: Vec<(&str, bool)> = report
+        .recorded_spf
+        .iter()
+        .map(|s| (s.result.as_str(), s.trusted))
+        .collect();
+    assert_eq!(
+        spf,
+        [("softfail", true), ("pass", true)],
+        "both stand above the sender's own Received"
+    );
+    assert_eq!(report.recorded_spf[0].key("client-ip"), Some("203.0.113.5"));
+    let he = &report.recorded_auth[0];
+    assert_eq!(
+        (
+            he.field.as_str(),
+            he.parsed.results[0].method.as_str(),
+            he.parsed.results[0].result.as_str()
+        ),
+        ("X-HE-DKIM-Result", "dkim", "fail")
+    );
+    let codes: Vec<&str> = report.findings.iter().map(|f| f.code.as_str()).collect();
+    assert!(codes.contains(&"recorded.received-spf-softfail"));
+    assert!(
+        codes.contains(&"arc.broken"),
+        "cv=pass at i=1, no AMS, no AAR: {codes:?}"
+    );
+}
+
+#[test]
+fn encoded_display_names_and_subjects_are_decoded() {
+    let input = "From: =?ISO-8859-1?Q?Andr=E9?= Pirard <pirard@example.be>\nTo: \"=?utf-8?Q?A=C3=B1a?=\" <ana@example.net>\nSubject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?= =?UTF-8?Q?_aus?= Wien\n";
+    let report = Analysis::new(input.as_bytes(), 0, Options::default()).finish();
+    assert_eq!(
+        report.message.from.unwrap().name.as_deref(),
+        Some("André Pirard")
+    );
+    assert_eq!(report.message.subject.as_deref(), Some("Grüße aus Wien"));
+    assert_eq!(
+        report.headers[0].decoded.as_deref(),
+        Some("André Pirard <pirard@example.be>")
+    );
+    assert_eq!(
+        report.headers[0].value,
+        "=?ISO-8859-1?Q?Andr=E9?= Pirard <pirard@example.be>"
+    );
+}
