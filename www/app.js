@@ -152,7 +152,7 @@ async function analyze(event) {
   const controller = new AbortController();
   running = controller;
   $("analyze").disabled = true;
-  $("stop").disabled = !opts.live;
+  $("stop").disabled = false;
   $("progress-box").hidden = true;
   if (location.hash.startsWith("#r=")) history.replaceState(null, "", location.pathname + location.search);
   setStatus(opts.live ? "Analyzing; live checks running…" : "Analyzing…");
@@ -174,7 +174,8 @@ async function analyze(event) {
     setStatus(`Analyzed ${report.input.header_fields} header fields.${stopped}`);
     document.body.dataset.analyzed = String(Number(document.body.dataset.analyzed || 0) + 1);
   } catch (error) {
-    setStatus(`The analysis failed: ${error && error.message ? error.message : error}. You can try again.`, true);
+    if (error && error.name === "AbortError") setStatus("The analysis was stopped.");
+    else setStatus(`The analysis failed: ${error && error.message ? error.message : error}. You can try again.`, true);
   } finally {
     if (running === controller) {
       running = null;
@@ -254,12 +255,6 @@ async function checkDomain(event) {
   const status = $("domain-status");
   const out = $("domain-result");
   const domain = $("domain").value.trim().replace(/\.$/, "").toLowerCase();
-  const api = window.mailtrace;
-  if (!api || typeof api.checkDomain !== "function") {
-    status.textContent = "Checking a domain is not available in this build.";
-    out.replaceChildren();
-    return;
-  }
   if (!ZONE.test(domain)) {
     status.textContent = "Enter a domain name such as example.com.";
     $("domain").focus();
@@ -268,6 +263,13 @@ async function checkDomain(event) {
   const opts = options();
   if (!opts.live) {
     status.textContent = "Checking a domain needs live lookups: switch them on first.";
+    return;
+  }
+  // The core may still be loading (core.js loads it in the background): wait for it.
+  const api = window.mailtrace || await core.load().catch(() => null);
+  if (!api || typeof api.checkDomain !== "function") {
+    status.textContent = "Checking a domain is not available in this build.";
+    out.replaceChildren();
     return;
   }
   if (running) running.abort();
@@ -364,7 +366,7 @@ async function main() {
   applySettings();
   updatePrivacy();
   $("input-form").addEventListener("submit", analyze);
-  $("stop").addEventListener("click", () => { if (running) running.abort(); setStatus("Stopping the live checks…"); });
+  $("stop").addEventListener("click", () => { if (running) running.abort(); setStatus("Stopping…"); });
   $("sample").addEventListener("click", () => { $("input").value = SAMPLE; $("input").focus(); });
   $("file").addEventListener("change", () => loadFile($("file").files[0]));
   $("domain-form").addEventListener("submit", checkDomain);
@@ -386,16 +388,17 @@ async function main() {
   wireDrop();
   loadSamples();
   await showShared();
-  try {
-    core.onLoad = (m) => { window.mailtrace = { ...m }; };
-    const mod = await core.load();
-    $("version").textContent = `mailtrace ${mod.version()}`;
-    $("analyze").disabled = false;
-    document.body.dataset.readyMs = performance.now().toFixed(1);
-    document.body.dataset.ready = "true";
-  } catch (error) {
-    setStatus(`The analyzer could not be loaded: ${error.message}`, true);
-  }
+  core.onLoad = (m) => {
+    window.mailtrace = { ...m };
+    $("version").textContent = `mailtrace ${m.version()}`;
+    document.body.dataset.coreMs = performance.now().toFixed(1);
+  };
+  // The core is fetched and compiled in the background (core.js): on the first touch of the
+  // input, or once the page has loaded; an Analyze before that waits for it.
+  core.loadSoon([$("input"), $("drop-zone"), $("file"), $("sample"), $("sample-list"), $("domain")]);
+  $("analyze").disabled = false;
+  document.body.dataset.readyMs = performance.now().toFixed(1);
+  document.body.dataset.ready = "true";
 }
 
 main();
