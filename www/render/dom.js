@@ -61,3 +61,36 @@ export function link(url, text) {
   a.target = "_blank";
   return a;
 }
+
+// Puts `nodes` into `parent` as its children, keeping each child already there that is equal to
+// its replacement (isEqualNode: same tag, attributes and content), so that a re-render after a
+// DNS answer touches the DOM only where what is shown changed: layout, focus, selection and
+// scroll stay where nothing changed. With depth > 1, a kept element whose own attributes are equal
+// but whose content differs is patched the same way one level down (a section whose body changed
+// keeps its summary). Depth stays small on purpose: a listener attached to a node refers to the
+// nodes built with it, so a kept node must come with everything it refers to.
+export function patchChildren(parent, nodes, depth = 1) {
+  const old = [...parent.children];
+  const byId = new Map(old.filter((n) => n.id).map((n) => [n.id, n]));
+  const wanted = nodes.map((node, i) => {
+    const prev = node.id ? byId.get(node.id) : (old[i] && !old[i].id ? old[i] : null);
+    if (!prev) return node;
+    if (prev.isEqualNode(node)) return prev;
+    const onlyElements = (n) => n.childNodes.length === n.children.length;
+    if (depth > 1 && onlyElements(prev) && onlyElements(node) && prev.cloneNode(false).isEqualNode(node.cloneNode(false))) {
+      patchChildren(prev, [...node.children], depth - 1);
+      return prev;
+    }
+    return node;
+  });
+  let cursor = parent.firstChild;
+  for (const node of wanted) {
+    if (node === cursor) { cursor = cursor.nextSibling; continue; }
+    parent.insertBefore(node, cursor);
+  }
+  while (cursor) {
+    const next = cursor.nextSibling;
+    cursor.remove();
+    cursor = next;
+  }
+}

@@ -2,7 +2,7 @@
 // filed by the `section` each carries) into a root, keeping open sections, the header search and
 // the focus across re-renders; renderProgress lists the live checks.
 
-import { el } from "./dom.js";
+import { el, patchChildren } from "./dom.js";
 import { dnsResultText, normalizeReport } from "./model.js";
 import { diagnosisBlock } from "./sections/diagnosis.js";
 import { overview } from "./sections/overview.js";
@@ -16,7 +16,9 @@ import { headersSection } from "./sections/headers.js";
 import { dnsSection } from "./sections/dns.js";
 
 // Renders `report` into `root` (replacing what was there). Sections that were open stay open,
-// and the header search keeps its text, so progress snapshots can re-render freely.
+// and the header search keeps its text, so progress snapshots can re-render freely; a part
+// (the diagnosis, the overview, a section's summary or body) that renders the same as before is
+// left in place (patchChildren), so an answer changes the DOM only where it changed the report.
 // options.compact: the diagnosis and overview only, sections left out.
 export function renderReport(root, input, options = {}) {
   const report = normalizeReport(input);
@@ -45,11 +47,12 @@ export function renderReport(root, input, options = {}) {
       dnsSection(report),
     );
   }
-  root.replaceChildren(...nodes);
-  for (const id of open) {
-    const d = root.querySelector(`#${CSS.escape(id)}`);
-    if (d) d.open = true;
+  for (const node of nodes) {
+    for (const d of [node, ...node.querySelectorAll("details[id]")]) {
+      if (d.tagName === "DETAILS" && open.has(d.id)) d.open = true;
+    }
   }
+  patchChildren(root, nodes, 2);
   if (searchFocused) root.querySelector("#header-search")?.focus();
   if (focusedSection) root.querySelector(`#${CSS.escape(focusedSection)} > summary`)?.focus();
   return report;
@@ -58,12 +61,12 @@ export function renderReport(root, input, options = {}) {
 // The live checks, each pending or answered, into a list element.
 export function renderProgress(list, input) {
   const report = normalizeReport(input);
-  list.replaceChildren();
-  for (const x of report.dns) {
+  const items = report.dns.map((x) => {
     const li = el("li", null, `lookup status-${x.status}`);
     li.dataset.status = String(x.status ?? "");
     li.append(el("span", `${x.name} ${x.type}`, "mono"), el("span", ` — ${x.status === "pending" ? "pending" : "answered"}: `),
       el("span", dnsResultText(x)));
-    list.append(li);
-  }
+    return li;
+  });
+  patchChildren(list, items);
 }
