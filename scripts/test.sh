@@ -7,7 +7,8 @@
 #            corpora fail)
 #   native   the other integration tests: the CLI against the loopback DoH server, snapshots,
 #            the layer rules, the registry, the schema, scenarios
-#   wasm     the wasm build, its size check, and the wasm module in headless Chromium
+#   wasm     the wasm build, its size check, the TypeScript declarations generated from the
+#            schemas (tests/node/), and the wasm module in headless Chromium
 #   e2e      the page, the widget and the single-file build end to end (Playwright)
 #   fuzz     the fuzz targets build (cargo-fuzz's crate, built as a normal crate)
 # Installs what is missing first; starts the DoH server on 127.0.0.1 when a kind needs it and
@@ -75,6 +76,8 @@ if want wasm || want e2e; then
 fi
 
 if want wasm; then
+  echo "== wasm: the TypeScript declarations (generated from the schemas)"
+  node --test tests/node/
   start_server
   echo "== wasm: the module in headless Chromium"
   CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test web

@@ -64,10 +64,7 @@ async fn ptr_comes_from_the_loopback_doh_server_through_fetch() {
         "every lookup answered by the loopback server"
     );
     let auth = report.auth.expect("live authentication");
-    assert_eq!(
-        auth.dmarc.state,
-        mailtrace::report::live::CheckState::Done
-    );
+    assert_eq!(auth.dmarc.state, mailtrace::report::live::CheckState::Done);
     assert!(report.complete);
     // Progress: first a snapshot with the lookup pending, then one with its answer.
     assert!(progress.length() >= 2);

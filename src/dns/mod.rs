@@ -351,11 +351,18 @@ impl Answer {
     /// The data of the records that answer `question`, following CNAMEs in the answer
     /// section (at most 8 steps, so a CNAME loop cannot hold the analysis).
     pub fn data_for<'a>(&'a self, question: &Question) -> Vec<&'a RData> {
-        let mut name = question.name.clone();
+        // Names read from a message are in presentation form (wire::presentation); a zone's
+        // names are plain. Either may answer.
+        let mut raw = question.name.as_str();
+        let mut name = wire::presentation(raw);
         let mut out = Vec::new();
         for _ in 0..8 {
             let mut next = None;
-            for record in self.records.iter().filter(|r| r.name == name) {
+            for record in self
+                .records
+                .iter()
+                .filter(|r| r.name == name || (!raw.is_empty() && r.name == raw))
+            {
                 match &record.data {
                     RData::Cname(target) if question.rtype != RecordType::Cname => {
                         next = Some(target.clone())
@@ -365,7 +372,10 @@ impl Answer {
                 }
             }
             match next {
-                Some(target) if out.is_empty() => name = target,
+                Some(target) if out.is_empty() => {
+                    name = target;
+                    raw = "";
+                }
                 _ => break,
             }
         }

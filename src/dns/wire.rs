@@ -86,11 +86,12 @@ pub fn decode_response(message: &[u8], question: &Question) -> Result<Answer, Dn
     let _nscount = reader.u16()?;
     let _arcount = reader.u16()?;
     let mut echoed = false;
+    let asked = presentation(&question.name);
     for _ in 0..qdcount {
         let name = reader.name()?;
         let qtype = reader.u16()?;
         let _qclass = reader.u16()?;
-        if name == question.name && qtype == question.rtype.code() {
+        if name == asked && qtype == question.rtype.code() {
             echoed = true;
         }
     }
@@ -250,6 +251,20 @@ impl<'a> Reader<'a> {
         self.pos = resume.unwrap_or(pos);
         Ok(out)
     }
+}
+
+/// A name as a question holds it (raw label bytes, dots between labels) in the presentation
+/// form the decoder gives names read from a message, so the two compare: a space in a label
+/// (valid in DNS) is `\\032` in both.
+pub fn presentation(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for (i, label) in name.split('.').enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        push_label(&mut out, label.as_bytes());
+    }
+    out
 }
 
 /// Appends a label in presentation form: lowercase ASCII, with dots, backslashes and bytes
@@ -449,5 +464,30 @@ mod tests {
         let mut out = String::new();
         push_label(&mut out, b"A.b\\c\x00 ");
         assert_eq!(out, "a\\.b\\\\c\\000\\032");
+    }
+
+    #[test]
+    fn a_name_with_a_space_is_answered_not_temperror() {
+        // A TXT record at "with space._domainkey.sender.example": valid in DNS (RFC 2181 11).
+        let q = Question::new("with space._domainkey.sender.example", RecordType::Txt);
+        let answer = Answer {
+            rcode: Rcode::NoError,
+            records: vec![Record {
+                name: q.name.clone(),
+                ttl: 300,
+                data: RData::Txt(vec!["v=DKIM1; p=".into()]),
+            }],
+        };
+        let wire = encode_response(&q, &answer).unwrap();
+        let decoded = decode_response(&wire, &q).expect("the echoed question matches");
+        assert_eq!(
+            decoded.records[0].name,
+            "with\\032space._domainkey.sender.example"
+        );
+        assert_eq!(
+            decoded.data_for(&q).len(),
+            1,
+            "the record is found for the question"
+        );
     }
 }

@@ -4,6 +4,9 @@
 //! Mailbox formats: mbox messages start at `From ` lines and have `>From ` lines unescaped
 //! (mboxrd: one `>` removed); a maildir is a folder with `cur/` and/or `new/`; any other folder
 //! is walked for `.eml` files (depth and count bounded).
+//!
+//! Every output line is a [`BouncesLine`]; its JSON Schema is `docs/bounces-line.schema.json`
+//! (generated with the `schema` feature; a test keeps it current).
 
 use crate::checks::bounce::{self, BounceKind};
 use serde::Serialize;
@@ -18,8 +21,28 @@ const MAX_FILES: usize = 2_000_000;
 /// Bytes of one message kept (the rest is skipped).
 const MAX_MESSAGE: usize = bounce::mime::MAX_INPUT;
 
+/// One line of the output: a failed recipient, or the summary that ends the output.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(untagged)]
+pub enum BouncesLine<'a> {
+    /// A recipient of one message.
+    Recipient(Line<'a>),
+    /// The counts over the whole run (the last line).
+    Summary(SummaryLine<'a>),
+}
+
+/// The last output line: `{"summary": ...}`.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct SummaryLine<'a> {
+    /// The counts over the whole run.
+    pub summary: &'a Summary,
+}
+
 /// One output line: a recipient of one message.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Line<'a> {
     /// The file the message came from.
     pub file: &'a str,
@@ -45,6 +68,7 @@ pub struct Line<'a> {
 
 /// Counts over a whole run.
 #[derive(Debug, Default, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Summary {
     /// Messages read.
     pub messages: usize,
@@ -207,7 +231,7 @@ pub fn run(path: &Path, summary_only: bool, out: &mut impl Write) -> io::Result<
             if summary_only || write_error.is_some() {
                 continue;
             }
-            let line = Line {
+            let line = BouncesLine::Recipient(Line {
                 file,
                 message: index,
                 kind: report.kind,
@@ -218,7 +242,7 @@ pub fn run(path: &Path, summary_only: bool, out: &mut impl Write) -> io::Result<
                 hard: r.hard,
                 list: r.blocklist.as_ref().map(|b| b.name.as_str()),
                 diagnostic: r.diagnostic.as_deref(),
-            };
+            });
             let written = serde_json::to_writer(&mut *out, &line)
                 .map_err(io::Error::other)
                 .and_then(|()| out.write_all(b"\n"));
@@ -245,7 +269,10 @@ pub fn run(path: &Path, summary_only: bool, out: &mut impl Write) -> io::Result<
             let total = files.len() as u64;
             for (n, p) in files.iter().enumerate() {
                 let Ok(bytes) = read_limited(p) else {
-                    eprintln!("mailtrace: cannot read {}", p.display());
+                    eprintln!(
+                        "mailtrace: cannot read {}",
+                        crate::present::inert::lines(&p.display().to_string())
+                    );
                     continue;
                 };
                 handle(&p.display().to_string(), 1, &bytes, &mut summary);
@@ -261,7 +288,10 @@ pub fn run(path: &Path, summary_only: bool, out: &mut impl Write) -> io::Result<
     if let Some(e) = write_error {
         return Err(e);
     }
-    serde_json::to_writer(&mut *out, &serde_json::json!({ "summary": &summary }))
+    // Through a JSON value, whose keys are sorted, as this line always had them.
+    let last = BouncesLine::Summary(SummaryLine { summary: &summary });
+    serde_json::to_value(&last)
+        .and_then(|v| serde_json::to_writer(&mut *out, &v))
         .map_err(io::Error::other)?;
     out.write_all(b"\n")?;
     Ok(summary)

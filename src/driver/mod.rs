@@ -1,8 +1,10 @@
 //! The drivers: the only code that does I/O or reads the clock. The browser boundary (fetch-based
-//! DNS-over-HTTPS), the native DoH client and the command line's file reading.
+//! DNS-over-HTTPS), the native DoH client, the command line and its file reading.
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod batch;
+#[cfg(all(not(target_arch = "wasm32"), feature = "cli"))]
+pub mod cli;
 #[cfg(all(not(target_arch = "wasm32"), feature = "cli"))]
 pub mod native;
 #[cfg(target_arch = "wasm32")]

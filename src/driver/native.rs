@@ -3,6 +3,7 @@
 
 use crate::dns::{Answer, DnsError, Question, Resolver, wire};
 use crate::engine::lookups::Session;
+use std::io::Read;
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -18,13 +19,28 @@ impl DohClient {
     pub fn new(endpoint: &str) -> Result<DohClient, String> {
         if !(endpoint.starts_with("https://") || endpoint.starts_with("http://")) {
             return Err(format!(
-                "the DoH endpoint must be an http(s) URL, not {endpoint:?}"
+                "the DoH endpoint must be an http(s) URL, not {:?}",
+                crate::vocab::text::clip_ellipsis(endpoint, 80)
             ));
         }
+        // A DoH server has no reason to redirect: follow at most three redirects, and only to
+        // the same host (a redirect elsewhere would send the questions, and a DQS key in them,
+        // to a server nobody chose).
         let client = reqwest::blocking::Client::builder()
             .user_agent(concat!("mailtrace/", env!("CARGO_PKG_VERSION")))
+            .redirect(reqwest::redirect::Policy::custom(|attempt| {
+                let same_host = attempt
+                    .previous()
+                    .first()
+                    .is_some_and(|first| first.host_str() == attempt.url().host_str());
+                if same_host && attempt.previous().len() <= 3 {
+                    attempt.follow()
+                } else {
+                    attempt.stop()
+                }
+            }))
             .build()
-            .map_err(|e| format!("cannot start the HTTP client: {e}"))?;
+            .map_err(|e| format!("cannot start the HTTP client: {}", e.without_url()))?;
         Ok(DohClient {
             endpoint: endpoint.to_string(),
             client,
@@ -45,20 +61,31 @@ impl Resolver for DohClient {
                 if e.is_timeout() {
                     DnsError::Timeout
                 } else {
-                    DnsError::Network(e.to_string())
+                    // Never the request URL: it carries the question (and a DQS key in it).
+                    DnsError::Network(e.without_url().to_string())
                 }
             })?;
         let status = response.status();
+        if status.is_redirection() {
+            return Err(DnsError::Network(
+                "the DoH server redirected to another host; not followed".into(),
+            ));
+        }
         if !status.is_success() {
             return Err(DnsError::Http(status.as_u16()));
         }
-        let body = response.bytes().map_err(|e| {
-            if e.is_timeout() {
-                DnsError::Timeout
-            } else {
-                DnsError::Network(e.to_string())
-            }
-        })?;
+        // Read at most one byte more than a DNS message can be, whatever the server sends.
+        let mut body = Vec::new();
+        response
+            .take(wire::MAX_MESSAGE as u64 + 1)
+            .read_to_end(&mut body)
+            .map_err(|e| {
+                if e.kind() == std::io::ErrorKind::TimedOut {
+                    DnsError::Timeout
+                } else {
+                    DnsError::Network("the response could not be read".into())
+                }
+            })?;
         if body.len() > wire::MAX_MESSAGE {
             return Err(DnsError::Malformed("the response is too large".into()));
         }

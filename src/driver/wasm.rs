@@ -39,8 +39,8 @@ export interface AnalyzeOptions {
    *  the page parses it once, where an object would be built in the worker and cloned. */
   text?: boolean;
 }
-/** The report; its JSON Schema is docs/report.schema.json. */
-export type Report = Record<string, any>;
+/* Report, DomainCheckReport and the types they use: generated from their JSON Schemas
+   (docs/report.schema.json, docs/domain-report.schema.json) by scripts/schema-to-ts.mjs. */
 "#;
 
 #[wasm_bindgen(start)]
@@ -145,7 +145,7 @@ fn text_decoder(label: &str, bytes: &[u8]) -> Option<String> {
 }
 
 /// Analyzes without any lookup; returns the report at once.
-#[wasm_bindgen(js_name = analyzeOffline)]
+#[wasm_bindgen(js_name = analyzeOffline, unchecked_return_type = "Report")]
 pub fn analyze_offline(input: &str, options: JsValue) -> Result<JsValue, JsError> {
     let (js, mut core, now) = read_options(options)?;
     core.live = false;
@@ -158,10 +158,10 @@ pub fn analyze_offline(input: &str, options: JsValue) -> Result<JsValue, JsError
 /// Analyzes with live lookups through the DoH endpoint in `options.doh`. Calls `onProgress`
 /// with a snapshot report when the lookups start and after each answer; an aborted `signal`
 /// stops the lookups still running (they are reported as "could not check").
-#[wasm_bindgen(js_name = analyze)]
+#[wasm_bindgen(js_name = analyze, unchecked_return_type = "Report")]
 pub async fn analyze(
     input: String,
-    options: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "AnalyzeOptions | undefined")] options: JsValue,
     on_progress: Option<js_sys::Function>,
     signal: Option<AbortSignal>,
 ) -> Result<JsValue, JsError> {
@@ -183,10 +183,10 @@ pub async fn analyze(
 /// Checks a domain's mail set-up (no message): SPF, DMARC, DKIM keys at `options.selectors`,
 /// MX, MTA-STS, TLS-RPT, BIMI and the blocklists, through the DoH endpoint in `options.doh`.
 /// Progress and stopping as for `analyze`.
-#[wasm_bindgen(js_name = checkDomain)]
+#[wasm_bindgen(js_name = checkDomain, unchecked_return_type = "DomainCheckReport")]
 pub async fn check_domain(
     domain: String,
-    options: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "AnalyzeOptions | undefined")] options: JsValue,
     on_progress: Option<js_sys::Function>,
     signal: Option<AbortSignal>,
 ) -> Result<JsValue, JsError> {
@@ -344,3 +344,10 @@ pub fn set_panic_handler(handler: js_sys::Function) {
 pub fn crash_for_test() {
     panic!("crash requested by crashForTest");
 }
+
+/// `Report`, `DomainCheckReport` and every type they use, generated from
+/// docs/report.schema.json and docs/domain-report.schema.json by scripts/schema-to-ts.mjs (a
+/// test keeps the file current). Like the section at the top, it reaches only
+/// pkg/mailtrace.d.ts: wasm-bindgen takes it out of the .wasm.
+#[wasm_bindgen(typescript_custom_section)]
+const TS_REPORT_TYPES: &str = include_str!("wasm_types.d.ts");

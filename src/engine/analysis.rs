@@ -1048,6 +1048,7 @@ impl Analysis {
             findings.extend(crate::interpret::live::bounce_findings(b));
         }
         findings.sort_by_key(|f| f.severity);
+        crate::interpret::findings::dedupe(&mut findings);
         let mut report = Report {
             schema_version: SCHEMA_VERSION,
             generator: format!("mailtrace {}", env!("CARGO_PKG_VERSION")),

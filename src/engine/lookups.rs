@@ -130,7 +130,7 @@ impl LookupTable {
     pub fn answer(&mut self, id: QueryId, outcome: Result<Answer, DnsError>) -> bool {
         match self.lookups.get_mut(id.0 as usize) {
             Some(lookup) if matches!(lookup.state, LookupState::InFlight) => {
-                lookup.state = LookupState::Done(outcome);
+                lookup.state = LookupState::Done(outcome.map_err(scrub_error));
                 true
             }
             _ => false,
@@ -202,6 +202,32 @@ impl LookupTable {
                 },
             })
             .collect()
+    }
+}
+
+/// A driver's error as it may enter a report: no URL (a DoH request URL carries the question,
+/// and with it a Spamhaus DQS key, base64-encoded; an endpoint may carry credentials), no
+/// control characters, bounded. This is the one place where driver errors enter the report.
+fn scrub_error(error: DnsError) -> DnsError {
+    let clean = |text: String| {
+        let mut out = String::new();
+        for word in text.split(' ') {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            let lower = word.to_ascii_lowercase();
+            if lower.contains("://") || lower.contains("dns=") || lower.contains('@') {
+                out.push_str("[URL]");
+            } else {
+                out.extend(word.chars().filter(|c| !c.is_control()));
+            }
+        }
+        crate::vocab::text::clip_ellipsis(&out, 200)
+    };
+    match error {
+        DnsError::Network(text) => DnsError::Network(clean(text)),
+        DnsError::Malformed(text) => DnsError::Malformed(clean(text)),
+        other => other,
     }
 }
 

@@ -303,7 +303,12 @@ pub fn reputation_findings(rep: &Reputation) -> Vec<Finding> {
     if let Some(mx) = &rep.sender_mx {
         out.extend(mx.findings());
     }
-    if let Some(mx) = &rep.recipient_mx {
+    // The recipient's domain is the sender's own: its mail servers are stated once.
+    let same_domain = matches!(
+        (&rep.sender_mx, &rep.recipient_mx),
+        (Some(s), Some(r)) if s.domain.eq_ignore_ascii_case(&r.domain)
+    );
+    if let Some(mx) = rep.recipient_mx.as_ref().filter(|_| !same_domain) {
         // The recipient's side: its own codes, so that the diagnosis does not take a problem of
         // the recipient's domain for one of the sender's.
         out.extend(mx.findings().into_iter().map(|mut f| {
@@ -612,7 +617,7 @@ pub fn compare(report: &Report, auth: &LiveAuth) -> Vec<Comparison> {
                 "The receiver recorded SPF {then} when the message arrived, and the check gives the same result now."
             )
         } else if now.result == SpfResult::Temperror {
-            "The live check could not be completed, so it cannot be compared.".to_string()
+            "The live SPF check could not be completed, so it cannot be compared.".to_string()
         } else if then.eq_ignore_ascii_case("pass") {
             format!(
                 "The receiver recorded SPF pass, but it gives {now_word} now: the SPF record of {} has most likely changed since the message was sent (or the receiver checked a different sending address).",
@@ -649,7 +654,7 @@ pub fn compare(report: &Report, auth: &LiveAuth) -> Vec<Comparison> {
         let explanation = if agree {
             format!("The receiver recorded DMARC {then}, and it gives the same now.")
         } else if now_word == "temperror" {
-            "The live check could not be completed, so it cannot be compared.".to_string()
+            "The live DMARC check could not be completed, so it cannot be compared.".to_string()
         } else {
             format!(
                 "The receiver recorded DMARC {then}; it gives {now_word} now. DMARC follows from SPF and DKIM: see their comparison for what changed (a key removed since, a changed SPF record, or a forward that broke SPF)."

@@ -2,4 +2,5 @@
 
 pub mod bounce_ip;
 pub mod diagnosis;
+pub mod findings;
 pub mod live;

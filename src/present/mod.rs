@@ -1,3 +1,4 @@
 //! Reports rendered for people: plain text.
 
+pub mod inert;
 pub mod render;

@@ -5,8 +5,15 @@ use crate::report::Report;
 use crate::vocab::finding::Severity;
 use std::fmt::Write;
 
-/// Renders a report as readable text.
+/// Renders a report as readable text. Every value from the message or a DNS answer is made
+/// inert first ([`crate::present::inert`]): no control character reaches the terminal and no
+/// decoded line break forges a line.
 pub fn text(report: &Report) -> String {
+    let report = &crate::present::inert::inert(report);
+    crate::present::inert::lines(&text_of(report))
+}
+
+fn text_of(report: &Report) -> String {
     let mut out = String::new();
     for n in &report.notices {
         let _ = writeln!(out, "NOTE: {}\n", n.text);
@@ -243,7 +250,7 @@ pub fn text(report: &Report) -> String {
                             let _ = writeln!(out, "            line {line}: {}", e.text);
                         }
                         (None, false) => {
-                            let _ = writeln!(out, "            {}", e.text);
+                            let _ = writeln!(out, "            evidence: {}", e.text);
                         }
                         _ => {}
                     }
@@ -253,6 +260,8 @@ pub fn text(report: &Report) -> String {
     }
     if !report.headers.is_empty() {
         let _ = writeln!(out, "\nAll headers");
+        // Each kind of field is explained once, at its first occurrence.
+        let mut explained: Vec<String> = Vec::new();
         for h in &report.headers {
             let value = h.decoded.as_deref().unwrap_or(&h.value);
             let _ = writeln!(out, "  {:>4}  {}: {}", h.line, h.name, value);
@@ -260,7 +269,11 @@ pub fn text(report: &Report) -> String {
                 let _ = writeln!(out, "        raw: {}", h.value);
             }
             if let Some(explanation) = &h.explanation {
-                let _ = writeln!(out, "        ({explanation})");
+                let name = h.name.to_ascii_lowercase();
+                if !explained.contains(&name) {
+                    let _ = writeln!(out, "        ({explanation})");
+                    explained.push(name);
+                }
             }
         }
     }
@@ -324,8 +337,11 @@ pub fn diagnosis(out: &mut String, d: &crate::report::diagnosis::Diagnosis) {
         if !c.detail.is_empty() {
             let _ = writeln!(out, "     {}", c.detail);
         }
-        for a in &c.actions {
-            let _ = writeln!(out, "     What to do ({}): {}", actor(a.who), a.text);
+        // The first cause's actions are the customer's, shown above.
+        if !(i == 0 && c.actions == d.actions) {
+            for a in &c.actions {
+                let _ = writeln!(out, "     What to do ({}): {}", actor(a.who), a.text);
+            }
         }
         for e in c.evidence.iter().take(3) {
             match e.line {
@@ -429,13 +445,29 @@ fn live_auth(out: &mut String, auth: &crate::report::live::LiveAuth) {
     }
     match auth.dkim.state {
         CheckState::Done => {
+            // A sentence one signature's summary already said is not said again for the next.
+            let mut said: Vec<String> = Vec::new();
             for sig in &auth.dkim.signatures {
+                let mut words: Vec<&str> = Vec::new();
+                for s in crate::interpret::diagnosis::split_sentences(&sig.summary) {
+                    if !said.iter().any(|x| x == s) {
+                        said.push(s.to_string());
+                        words.push(s);
+                    }
+                }
                 let _ = writeln!(
                     out,
                     "  DKIM d={} s={}: {}",
-                    sig.domain, sig.selector, sig.summary
+                    sig.domain,
+                    sig.selector,
+                    words.join(" ")
                 );
-                for p in &sig.problems {
+                // A problem the summary already states is not listed again.
+                for p in sig
+                    .problems
+                    .iter()
+                    .filter(|p| !sig.summary.contains(&p.message))
+                {
                     let _ = writeln!(out, "    - {}", p.message);
                 }
             }
@@ -518,7 +550,7 @@ pub fn spf_outcome(out: &mut String, o: &crate::checks::spf::SpfOutcome, indent:
             step.domain, step.term, step.outcome, step.detail
         );
         for d in &step.dns {
-            let _ = writeln!(out, "{indent}{pad}    {d}");
+            let _ = writeln!(out, "{indent}{pad}    dns: {d}");
         }
     }
     if let Some(term) = &o.deciding_term {
@@ -529,8 +561,16 @@ pub fn spf_outcome(out: &mut String, o: &crate::checks::spf::SpfOutcome, indent:
     }
 }
 
-/// A domain's DMARC policy and what it means.
+/// A domain's DMARC policy and what it means, made inert like [`text`].
 pub fn dmarc_text(
+    d: &crate::checks::dmarc::Discovery,
+    lint: &[crate::checks::dmarc::DmarcLint],
+) -> String {
+    let d = &crate::present::inert::inert(d);
+    crate::present::inert::lines(&dmarc_text_of(d, lint))
+}
+
+fn dmarc_text_of(
     d: &crate::checks::dmarc::Discovery,
     lint: &[crate::checks::dmarc::DmarcLint],
 ) -> String {
@@ -594,8 +634,13 @@ pub fn dmarc_text(
     out
 }
 
-/// The domain check as text: what is wrong first, then the records.
+/// The domain check as text: what is wrong first, then the records; made inert like [`text`].
 pub fn domain_text(r: &crate::engine::domain_run::DomainCheckReport) -> String {
+    let r = &crate::present::inert::inert(r);
+    crate::present::inert::lines(&domain_text_of(r))
+}
+
+fn domain_text_of(r: &crate::engine::domain_run::DomainCheckReport) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "Mail set-up of {}", r.domain);
     let problems = r

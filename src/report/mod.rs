@@ -17,6 +17,9 @@ use serde::{Deserialize, Serialize};
 
 pub mod diagnosis;
 pub mod live;
+// The single checks' reports are the CLI's (native only), never the page's.
+#[cfg(not(target_arch = "wasm32"))]
+pub mod standalone;
 
 /// The version of the report's shape.
 pub const SCHEMA_VERSION: u32 = 1;

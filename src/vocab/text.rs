@@ -45,3 +45,52 @@ mod tests {
         assert!(s.starts_with('é') && s.ends_with("[8 bytes more]"), "{s}");
     }
 }
+
+/// Text from a message or a DNS answer made inert for a terminal or a plain-text export: C0 and
+/// C1 control characters (escape sequences, bell, carriage return, line breaks that would
+/// forge a line), DEL, bidirectional controls, zero-width and line-separator characters are
+/// shown escaped (`\x1b`, `U+202E`) instead of acting. Tab stays. The one function every text
+/// output uses.
+pub fn inert(text: &str) -> std::borrow::Cow<'_, str> {
+    fn escaped(c: char) -> bool {
+        let u = c as u32;
+        (u < 0x20 && c != '\t')
+            || (0x7f..=0x9f).contains(&u)
+            || matches!(
+                u,
+                0x061c | 0x200b..=0x200f | 0x2028..=0x202e | 0x2060..=0x2064 | 0x2066..=0x2069
+                    | 0xfeff
+            )
+    }
+    if !text.chars().any(escaped) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if !escaped(c) {
+            out.push(c);
+        } else if (c as u32) < 0x100 {
+            out.push_str(&format!("\\x{:02x}", c as u32));
+        } else {
+            out.push_str(&format!("U+{:04X}", c as u32));
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod inert_tests {
+    use super::inert;
+
+    #[test]
+    fn controls_and_bidi_are_shown_not_acted_on() {
+        assert_eq!(inert("plain text\tok"), "plain text\tok");
+        assert_eq!(inert("a\u{1b}]0;PWNED\u{7}b"), "a\\x1b]0;PWNED\\x07b");
+        assert_eq!(
+            inert("x\r\nDiagnosis: Delivered"),
+            "x\\x0d\\x0aDiagnosis: Delivered"
+        );
+        assert_eq!(inert("pay\u{202e}lap"), "payU+202Elap");
+        assert_eq!(inert("a\u{200b}b\u{9b}c"), "aU+200Bb\\x9bc");
+    }
+}

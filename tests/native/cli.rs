@@ -1,6 +1,6 @@
 //! The CLI end to end, with DNS from the loopback DoH server.
 
-use super::support::{analyze_json, doh_url, mailtrace, sample};
+use super::support::{analyze_json, doh_url, mailtrace, mailtrace_env, sample};
 use serde_json::Value;
 use std::net::TcpListener;
 
@@ -299,4 +299,265 @@ fn signed_sample_passes_dkim_spf_and_dmarc_through_doh() {
         "SPF still passes aligned"
     );
     assert!(codes(&tampered).contains(&"dkim.verify-fail".to_string()));
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn each_subcommand_has_its_help() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "analyze",
+            &[
+                "[FILE]",
+                "--json",
+                "--offline",
+                "--doh <URL>",
+                "--timeout <MS>",
+                "--now <MS>",
+                "--replay",
+            ],
+        ),
+        (
+            "spf",
+            &[
+                "--ip <IP>",
+                "--mail-from <ADDRESS>",
+                "--helo <NAME>",
+                "--json",
+                "--doh <URL>",
+            ],
+        ),
+        (
+            "dmarc",
+            &["<DOMAIN>", "--json", "--doh <URL>", "--timeout <MS>"],
+        ),
+        (
+            "domain",
+            &[
+                "<DOMAIN>",
+                "--selector <S>",
+                "--dqs-key <KEY>",
+                "--json",
+                "--doh <URL>",
+            ],
+        ),
+        ("bounces", &["<PATH>", "--summary-only"]),
+        ("completions", &["<SHELL>", "bash", "zsh", "fish"]),
+    ];
+    for (command, expected) in cases {
+        for args in [vec![*command, "--help"], vec!["help", *command]] {
+            let out = mailtrace(&args, b"");
+            assert_eq!(out.status.code(), Some(0), "{args:?}");
+            let help = text(&out.stdout);
+            assert!(
+                help.contains(&format!("Usage: mailtrace {command}")),
+                "{args:?}: {help}"
+            );
+            for item in *expected {
+                assert!(help.contains(item), "{args:?}: {item} missing in\n{help}");
+            }
+        }
+    }
+    // The default endpoint and $MAILTRACE_DOH are named, and the exit status is explained.
+    let help = text(&mailtrace(&["analyze", "--help"], b"").stdout);
+    assert!(
+        help.contains("$MAILTRACE_DOH, else https://cloudflare-dns.com/dns-query"),
+        "{help}"
+    );
+    assert!(help.contains("[default: 5000]"), "{help}");
+    assert!(
+        help.contains("2 on bad usage or unreadable input"),
+        "{help}"
+    );
+}
+
+#[test]
+fn the_top_level_help_lists_every_command() {
+    for args in [&["--help"][..], &["-h"], &["help"], &[]] {
+        let out = mailtrace(args, b"");
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let help = text(&out.stdout);
+        for command in [
+            "analyze",
+            "spf",
+            "dmarc",
+            "domain",
+            "bounces",
+            "completions",
+        ] {
+            assert!(
+                help.contains(&format!("\n  {command} ")),
+                "{args:?}: {command} in\n{help}"
+            );
+        }
+    }
+    let out = mailtrace(&["--version"], b"");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        text(&out.stdout),
+        format!("mailtrace {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn mistakes_exit_2_with_a_suggestion() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["analyse"], "a similar subcommand exists: 'analyze'"),
+        (
+            &["domian", "example.com"],
+            "similar subcommands exist: 'dmarc', 'domain'",
+        ),
+        (&["analyze", "--jsn"], "a similar argument exists: '--json'"),
+        (
+            &["bounces", "x", "--summary"],
+            "a similar argument exists: '--summary-only'",
+        ),
+        (&["completions", "bsh"], "a similar value exists: 'bash'"),
+    ];
+    for (args, suggestion) in cases {
+        let out = mailtrace(args, b"");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = text(&out.stderr);
+        assert!(err.contains(suggestion), "{args:?}: {err}");
+        assert!(
+            out.stdout.is_empty(),
+            "{args:?}: usage errors go to standard error"
+        );
+    }
+    // Missing or malformed arguments are usage errors too.
+    for args in [
+        &["spf", "--ip", "192.0.2.1"][..],
+        &["spf", "--mail-from", "a@b.example"],
+        &["spf", "--ip", "not-an-ip", "--helo", "a.example"],
+        &["spf", "--ip", "192.0.2.1", "--helo", ""],
+        &["dmarc"],
+        &["dmarc", "a.example", "b.example"],
+        &["domain"],
+        &["bounces"],
+        &["analyze", "a.eml", "b.eml"],
+        &["analyze", "--timeout", "soon"],
+        &["analyze", "--now"],
+        &["completions"],
+    ] {
+        let out = mailtrace(args, b"");
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn completions_for_bash() {
+    let out = mailtrace(&["completions", "bash"], b"");
+    assert_eq!(out.status.code(), Some(0));
+    let script = text(&out.stdout);
+    assert!(script.contains("_mailtrace()"), "{script}");
+    assert!(script.contains("complete -F _mailtrace"), "{script}");
+    for word in [
+        "analyze",
+        "bounces",
+        "--summary-only",
+        "--selector",
+        "--replay",
+    ] {
+        assert!(script.contains(word), "{word} missing");
+    }
+    for shell in ["zsh", "fish", "elvish", "powershell"] {
+        let out = mailtrace(&["completions", shell], b"");
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        assert!(text(&out.stdout).contains("mailtrace"), "{shell}");
+    }
+}
+
+#[test]
+fn the_doh_endpoint_comes_from_the_environment() {
+    let run = |env: &str, extra: &[&str]| {
+        let mut args = vec!["analyze", "-", "--json", "--now", "1704189600000"];
+        args.extend_from_slice(extra);
+        let out = mailtrace_env(
+            &args,
+            &sample("postfix-inbound.eml"),
+            &[("MAILTRACE_DOH", env)],
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let report = run(&doh_url(), &[]);
+    assert_eq!(report["reverse_dns"]["names"][0], "mail.sender.example");
+    // --doh wins over the environment.
+    let report = run("http://127.0.0.1:9/dns-query", &["--doh", &doh_url()]);
+    assert_eq!(report["reverse_dns"]["names"][0], "mail.sender.example");
+    let report = run(&doh_url(), &["--doh", "http://127.0.0.1:9/dns-query"]);
+    assert_eq!(report["reverse_dns"]["status"], "temperror");
+    // Not a URL: bad usage.
+    let out = mailtrace_env(
+        &["dmarc", "a.example"],
+        b"",
+        &[("MAILTRACE_DOH", "dns.example")],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("must be an http(s) URL"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn bounces_summary_only_prints_the_summary() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bounces");
+    let out = mailtrace(&["bounces", dir.to_str().unwrap(), "--summary-only"], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let lines: Vec<String> = text(&out.stdout).lines().map(String::from).collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    let summary: Value = serde_json::from_str(&lines[0]).unwrap();
+    assert!(summary["summary"]["recipients"].as_u64().unwrap() > 0);
+    // The summary's keys in sorted order, as they always were.
+    assert!(
+        lines[0].starts_with("{\"summary\":{\"auto_replies\":"),
+        "{}",
+        lines[0]
+    );
+}
+
+#[test]
+fn hostile_text_reaches_the_terminal_inert() {
+    // Issue 15's reproducer: OSC title, BEL, clear screen in a display name; an encoded word
+    // that decodes to CR LF and a forged diagnosis line; a right-to-left override.
+    let message = b"From: \"\x1b]0;PWNED\x07\x1b[2J\" <a@b.example>\nSubject: =?utf-8?q?hi=0D=0ADiagnosis:_Delivered?=\nTo: =?utf-8?q?pay=E2=80=AEfdp.exe?= <c@d.example>\n\n";
+    let out = mailtrace(&["analyze", "-", "--offline"], message);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let bad: Vec<char> = text
+        .chars()
+        .filter(|&c| {
+            let u = c as u32;
+            (u < 0x20 && c != '\n' && c != '\t') || (0x7f..=0x9f).contains(&u) || c == '\u{202e}'
+        })
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "control characters in the text output: {bad:?}"
+    );
+    assert!(
+        text.contains("\\x1b]0;PWNED\\x07"),
+        "shown escaped:\n{text}"
+    );
+    assert!(
+        !text
+            .lines()
+            .any(|l| l.trim_start().starts_with("Diagnosis: Delivered")),
+        "a decoded line break forged a line:\n{text}"
+    );
+    assert!(text.contains("U+202E"), "the override is shown:\n{text}");
 }

@@ -32,8 +32,14 @@ pub fn corpora() -> PathBuf {
 
 /// Runs the CLI with `args`, feeding `stdin`.
 pub fn mailtrace(args: &[&str], stdin: &[u8]) -> Output {
+    mailtrace_env(args, stdin, &[])
+}
+
+/// Runs the CLI with `args` and these environment variables set, feeding `stdin`.
+pub fn mailtrace_env(args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_mailtrace"))
         .args(args)
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

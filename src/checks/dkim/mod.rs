@@ -272,6 +272,18 @@ impl DkimMessage {
                         clip(p.sig.algorithm.as_deref().unwrap_or("?"), 40)
                     ),
                 ));
+            } else if !p
+                .sig
+                .signed_headers
+                .iter()
+                .any(|h| h.trim().eq_ignore_ascii_case("from"))
+            {
+                // RFC 6376 5.4: From MUST be signed; 6.1.1: verifiers MUST ignore a signature
+                // whose h= lacks it (PERMFAIL), however well it verifies.
+                p.unusable = Some(problem(
+                    "dkim.from-not-signed",
+                    "The signature does not cover the From field (From is missing from h=). RFC 6376 requires From to be signed and tells receivers to ignore such a signature: anyone could have changed the sender's address under it, so it counts for nothing, and not for DMARC.".into(),
+                ));
             }
             let signature = p.sig.signature.as_deref().and_then(base64);
             let body_hash_sig = p.sig.body_hash.as_deref().and_then(base64);

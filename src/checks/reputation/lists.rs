@@ -705,7 +705,7 @@ fn list_findings(subject: &str, area: &str, lists: &[ListResult]) -> Vec<Finding
             &format!("{area}.not-listed"),
             Severity::Info,
             format!("{subject} is not on {}.", names.join(", ")),
-            "These blocklists answered that they do not list it.".into(),
+            String::new(),
             evidence_of(&evidence),
         ));
     }

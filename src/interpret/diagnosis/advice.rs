@@ -85,7 +85,7 @@ pub(super) fn advice(ctx: &Context, causes: &[Cause]) -> Vec<Cause> {
         {
             detail = c.explanation.clone();
             fix = Some(format!(
-                "Nothing to fix for this message: the receiver recorded {} pass when it arrived. If mail sent today fails too, fix it as the check below explains.",
+                "Nothing to fix for this message: the receiver recorded {} pass when it arrived; only mail sent from now on would be affected.",
                 c.method.to_ascii_uppercase()
             ));
             certainty = Certainty::Likely;

@@ -141,7 +141,13 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
             r.address, list.name
         );
     }
-    let mut detail = r.reason_explanation.clone();
+    // The title carries the explanation's first sentence.
+    let mut detail = r
+        .reason_explanation
+        .strip_prefix(first_sentence(&r.reason_explanation))
+        .unwrap_or_default()
+        .trim()
+        .to_string();
     if let Some(words) = &r.diagnostic {
         detail.push_str(&format!(
             " The receiving server said: \"{}\".",

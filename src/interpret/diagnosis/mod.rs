@@ -31,6 +31,7 @@ use crate::report::diagnosis::{
 };
 use crate::vocab::finding::Evidence;
 use evidence::Context;
+pub use words::split_sentences;
 
 /// Most causes listed; the rest stay in the findings.
 const MAX_CAUSES: usize = 6;
@@ -110,12 +111,16 @@ fn make_cause(
     evidence: Vec<Evidence>,
 ) -> Cause {
     let mut actions = words::topic_actions(ctx, topic);
+    // A fix worded from the evidence takes the place of the topic's first, general action.
     if let Some(fix) = &fix {
-        let who = match party {
-            Party::Receiver => crate::report::diagnosis::Actor::RecipientAdmin,
-            _ => crate::report::diagnosis::Actor::SenderProvider,
+        let who = match actions.first() {
+            Some(first) => first.who,
+            None if party == Party::Receiver => crate::report::diagnosis::Actor::RecipientAdmin,
+            None => crate::report::diagnosis::Actor::Sender,
         };
-        actions.retain(|a| a.who != who);
+        if !actions.is_empty() {
+            actions.remove(0);
+        }
         actions.insert(
             0,
             Action {

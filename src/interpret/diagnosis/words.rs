@@ -169,7 +169,7 @@ pub(super) fn tidy(cause: &mut Cause) {
 }
 
 /// The text with every sentence after its first occurrence removed.
-pub(crate) fn dedupe_sentences(text: &str) -> String {
+pub fn dedupe_sentences(text: &str) -> String {
     let mut seen: Vec<&str> = Vec::new();
     for s in split_sentences(text) {
         if !seen.contains(&s) {
@@ -180,7 +180,7 @@ pub(crate) fn dedupe_sentences(text: &str) -> String {
 }
 
 /// Sentences: text up to ". ", "! " or "? " (kept with their stop), trimmed.
-pub(crate) fn split_sentences(text: &str) -> Vec<&str> {
+pub fn split_sentences(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;
     let bytes = text.as_bytes();

@@ -1,0 +1,103 @@
+//! The DKIM fixtures in tests/dkim/ (signed by an independent implementation, see its README)
+//! against what RFC 6376 / RFC 8463 say a verifier concludes: each `NAME.eml` with a
+//! `NAME.expect` is verified with the keys of tests/zones/dkim.zone, and the result, the body
+//! hash check and the header signature check are compared with the `dkim`, `body` and `header`
+//! lines. Every fixture is counted and the count asserted, so a missing file fails.
+
+use mailtrace::checks::dkim::{Check, DkimMessage, DkimResult, verify_all};
+use mailtrace::dns::evaluate;
+use mailtrace::dns::zone::MemoryResolver;
+use std::path::Path;
+
+/// One minute after the last fixture was signed (10 Mar 2026).
+const NOW: i64 = 1_773_138_060;
+
+fn expectations(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .filter_map(|l| l.split_once(": "))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect()
+}
+
+fn result_word(r: DkimResult) -> &'static str {
+    match r {
+        DkimResult::Pass => "pass",
+        DkimResult::Fail => "fail",
+        DkimResult::Neutral => "neutral",
+        DkimResult::Temperror => "temperror",
+        DkimResult::Permerror => "permerror",
+        DkimResult::Policy => "policy",
+    }
+}
+
+fn check_word(c: &Check) -> &'static str {
+    match c {
+        Check::Verified => "verified",
+        Check::Failed => "failed",
+        Check::NotChecked { .. } => "not checked",
+    }
+}
+
+#[test]
+fn dkim_fixtures_verify_as_the_rfcs_say() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let zone = std::fs::read_to_string(root.join("tests/zones/dkim.zone")).unwrap();
+    let resolver = MemoryResolver::from_zone(&zone).unwrap();
+    let mut names: Vec<_> = std::fs::read_dir(root.join("tests/dkim"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "expect"))
+        .collect();
+    names.sort();
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for expect_path in &names {
+        let name = expect_path
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        let eml = std::fs::read(expect_path.with_extension("eml")).unwrap();
+        let expect = expectations(&std::fs::read_to_string(expect_path).unwrap());
+        let message = DkimMessage::parse(&eml);
+        let outcomes = evaluate(&resolver, 1000, 20, |a| verify_all(&message, a, NOW))
+            .0
+            .expect("verification finishes with fixed answers");
+        let Some(outcome) = outcomes.first() else {
+            failures.push(format!("{name}: no DKIM signature read"));
+            continue;
+        };
+        for (key, want) in &expect {
+            let got = match key.as_str() {
+                "dkim" => result_word(outcome.result),
+                "body" => check_word(&outcome.body),
+                "header" => check_word(&outcome.header_signature),
+                "reason" => {
+                    if outcome
+                        .problems
+                        .iter()
+                        .any(|p| p.code == format!("dkim.{want}"))
+                    {
+                        continue;
+                    }
+                    "(no such problem)"
+                }
+                _ => continue,
+            };
+            checked += 1;
+            if got != want {
+                failures.push(format!(
+                    "{name}: {key} expected {want}, got {got} ({})",
+                    outcome.summary
+                ));
+            }
+        }
+    }
+    println!(
+        "dkim fixtures: {} files, {checked} expectations checked",
+        names.len()
+    );
+    assert_eq!(names.len(), 7, "tests/dkim/*.expect files");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
