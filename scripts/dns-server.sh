@@ -6,8 +6,9 @@
 # (brotli_static, Debian's libnginx-mod-http-brotli-static) or gzip (gzip_static), compressed on
 # the fly with gzip when there is no such file (www/ as it is in the repository).
 #
-#   scripts/dns-server.sh start [--zones] [--root DIR] [--delay MS]
-#                                       start on free 127.0.0.1 ports; prints the plain-HTTP URL
+#   scripts/dns-server.sh start [--zones] [--root DIR] [--port N] [--delay MS]
+#                                       start on free 127.0.0.1 ports (the plain-HTTP page on
+#                                       port N if given); prints the plain-HTTP URL
 #   scripts/dns-server.sh stop          stop everything it started, by PID
 #   scripts/dns-server.sh url           print the plain-HTTP URL (HTTP/1.1, no TLS)
 #   scripts/dns-server.sh https-url     print the HTTPS URL (HTTP/2 over TLS)
@@ -58,17 +59,19 @@ case "$cmd" in
   https-url) cat "$run_dir/https-url"; exit 0 ;;
   spki) cat "$run_dir/cert.spki"; exit 0 ;;
   start) ;;
-  *) echo "usage: $0 start [--zones] [--root DIR] [--delay MS] | stop | url | https-url | spki" >&2; exit 2 ;;
+  *) echo "usage: $0 start [--zones] [--root DIR] [--port N] [--delay MS] | stop | url | https-url | spki" >&2; exit 2 ;;
 esac
 
 zones=0
 root=$repo/www
 delay=
+page_port=
 while [ $# -gt 0 ]; do
   case "$1" in
     --zones) zones=1 ;;
     --root) root=$(cd "$2" && pwd); shift ;;
     --delay) delay=$2; shift ;;
+    --port) page_port=${2:-}; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -84,8 +87,8 @@ case "$delay" in ''|*[!0-9]*) [ -z "$delay" ] || { echo "--delay takes milliseco
 stop
 mkdir -p "$run_dir/nginx-tmp"
 dns_port=$(free_port)
-http_port=$(free_port)
-while [ "$http_port" = "$dns_port" ]; do http_port=$(free_port); done
+http_port=${page_port:-$(free_port)}
+while [ "$http_port" = "$dns_port" ]; do dns_port=$(free_port); done
 https_port=$(free_port)
 while [ "$https_port" = "$dns_port" ] || [ "$https_port" = "$http_port" ]; do https_port=$(free_port); done
 upstream_port=$dns_port

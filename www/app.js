@@ -1,10 +1,12 @@
 // The page: reads the paste (or a dropped or opened file), runs the wasm core, and renders the
-// report with render.js. Untrusted text (everything from the headers and from DNS answers)
-// reaches the page only through textContent.
+// report with render.js: the notices and the diagnosis first (focus and scroll go there after
+// Analyze), the live checks in words in a box that folds when they are done, then the sections.
+// Also the domain check and the SPF question. Untrusted text (everything from the headers and
+// from DNS answers) reaches the page only through textContent.
 import { Core } from "./core.js";
 import {
-  renderReport, renderDomainReport, renderProgress, expandAll, reportAsText, reportAsMarkdown, redactReport,
-  encodeShare, decodeShare, genericValue, el, looksLikeReport,
+  renderReport, renderDomainReport, renderSpfAnswer, renderProgress, expandAll, reportAsText, reportAsMarkdown,
+  redactReport, encodeShare, decodeShare, genericValue, el, looksLikeReport,
 } from "./render.js";
 
 const SAMPLE = [
@@ -133,15 +135,31 @@ function show(report) {
   current = report;
   const results = $("results");
   results.hidden = false;
-  renderReport(results, report);
+  renderReport(results, report, { keep: $("live-box"), focusable: true });
   $("export").hidden = false;
 }
 
-function showProgress(report) {
-  const box = $("progress-box");
-  if (!report.dns || !report.dns.length) { box.hidden = true; return; }
+// Results first: the diagnosis takes the focus and is scrolled to the top of the window, once
+// per analysis.
+function focusDiagnosis() {
+  const d = $("diagnosis");
+  if (!d) return;
+  d.focus({ preventScroll: true });
+  d.scrollIntoView({ block: "start" });
+}
+
+// The live checks in words; the box folds when they are done (unless the reader opened it).
+function showProgress(report, { done = false } = {}) {
+  const box = $("live-box");
+  if (!report.live || !report.dns || !report.dns.length) { box.hidden = true; return; }
   box.hidden = false;
-  renderProgress($("progress"), report);
+  const live = renderProgress($("progress"), report);
+  const failed = live.failed ? `; ${live.failed} could not be checked` : "";
+  $("live-summary").textContent = done
+    ? `Live checks done: ${live.total} lookup${live.total === 1 ? "" : "s"}${failed}`
+    : `Live checks: ${live.done} of ${live.total} answered${failed}…`;
+  box.dataset.done = String(done);
+  if (done && box.dataset.autoOpen === "true") { box.open = false; box.dataset.autoOpen = "false"; }
 }
 
 async function analyze(event) {
@@ -153,14 +171,20 @@ async function analyze(event) {
   running = controller;
   $("analyze").disabled = true;
   $("stop").disabled = false;
-  $("progress-box").hidden = true;
+  const box = $("live-box");
+  box.hidden = true;
+  box.open = opts.live;
+  box.dataset.autoOpen = String(opts.live);
   if (location.hash.startsWith("#r=")) history.replaceState(null, "", location.pathname + location.search);
   setStatus(opts.live ? "Analyzing; live checks running…" : "Analyzing…");
   try {
     const started = performance.now();
+    let focused = false;
     const report = await core.run(input, opts, {
       onOffline: (r) => {
         show(r);
+        focusDiagnosis();
+        focused = true;
         document.body.dataset.offlineShownMs = (performance.now() - started).toFixed(1);
         requestAnimationFrame(() => { document.body.dataset.offlinePaintMs = (performance.now() - started).toFixed(1); });
       },
@@ -169,7 +193,8 @@ async function analyze(event) {
     });
     if (running !== controller) return;
     show(report);
-    showProgress(report);
+    showProgress(report, { done: true });
+    if (!focused) focusDiagnosis();
     const stopped = controller.signal.aborted ? " Live checks were stopped; the ones not answered are marked \"could not check\"." : "";
     setStatus(`Analyzed ${report.input.header_fields} header fields.${stopped}`);
     document.body.dataset.analyzed = String(Number(document.body.dataset.analyzed || 0) + 1);
@@ -246,53 +271,114 @@ async function loadSamples() {
   });
 }
 
-// ---- check a domain ---------------------------------------------------------------------------
+// ---- check a domain, and the SPF question ------------------------------------------------------
 
-// Lights up when the core exports checkDomain(domain, options, onProgress, signal); the page
-// looks it up on window.mailtrace at each use.
-async function checkDomain(event) {
-  event.preventDefault();
-  const status = $("domain-status");
-  const out = $("domain-result");
-  const domain = $("domain").value.trim().replace(/\.$/, "").toLowerCase();
-  if (!ZONE.test(domain)) {
-    status.textContent = "Enter a domain name such as example.com.";
-    $("domain").focus();
-    return;
+// The domain in what was typed: a domain, an e-mail address (the part after the @), or a web
+// address (its host, without a leading "www."). Lowercase, IDNs as punycode; null when none.
+function domainOf(text) {
+  let t = String(text ?? "").trim().replace(/^mailto:/i, "").replace(/^<|>$/g, "");
+  if (!t) return null;
+  let fromUrl = false;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(t)) {
+    try { t = new URL(t).hostname; fromUrl = true; } catch { return null; }
+  } else {
+    const at = t.lastIndexOf("@");
+    if (at >= 0) t = t.slice(at + 1);
+    t = t.replace(/[/?#].*$/, "");
+    if (!t || /[\s@]/.test(t)) return null;
+    try { t = new URL(`http://${t}/`).hostname; } catch { return null; }
   }
+  t = t.replace(/\.$/, "").toLowerCase();
+  if (fromUrl && t.startsWith("www.") && ZONE.test(t.slice(4))) t = t.slice(4);
+  return ZONE.test(t) ? t : null;
+}
+
+// Runs one DNS-driven check of the core (checkDomain, checkSpf) into `out`, with its status
+// line; the previous result is cleared first.
+async function runCheck({ status, out, name, call, draw, what }) {
+  out.replaceChildren();
   const opts = options();
   if (!opts.live) {
-    status.textContent = "Checking a domain needs live lookups: switch them on first.";
+    status.textContent = `${what} needs live lookups: switch them on first.`;
     return;
   }
   // The core may still be loading (core.js loads it in the background): wait for it.
   const api = window.mailtrace || await core.load().catch(() => null);
-  if (!api || typeof api.checkDomain !== "function") {
-    status.textContent = "Checking a domain is not available in this build.";
-    out.replaceChildren();
+  if (!api || typeof api[name] !== "function") {
+    status.textContent = "This check is not available in this build.";
     return;
   }
   if (running) running.abort();
   const controller = new AbortController();
   running = controller;
-  $("stop").disabled = false;
-  status.textContent = `Checking ${domain}…`;
-  opts.selectors = $("selectors").value.split(/[\s,]+/).filter(Boolean).slice(0, 10);
+  status.textContent = "Checking…";
+  try {
+    const result = await call(api, opts, (r) => { if (running === controller) draw(r); }, controller.signal);
+    draw(result);
+    return result;
+  } catch (error) {
+    status.textContent = `The check failed: ${error && error.message ? error.message : error}`;
+    return null;
+  } finally {
+    if (running === controller) running = null;
+  }
+}
+
+async function checkDomain(event) {
+  event.preventDefault();
+  const status = $("domain-status");
+  const out = $("domain-result");
+  const typed = $("domain").value.trim();
+  const domain = domainOf(typed);
+  if (!domain) {
+    out.replaceChildren();
+    status.textContent = "Enter a domain name (example.com), an e-mail address or a web address.";
+    $("domain").focus();
+    return;
+  }
+  const selectors = $("selectors").value.split(/[\s,]+/).filter(Boolean).slice(0, 10);
   const draw = (r) => {
     if (r && typeof r === "object" && typeof r.domain === "string" && Array.isArray(r.findings)) renderDomainReport(out, r);
     else if (looksLikeReport(r)) renderReport(out, r, { compact: false });
     else out.replaceChildren(genericValue(r));
-    if (r && Array.isArray(r.dns)) showProgress(r);
   };
-  try {
-    const result = await api.checkDomain(domain, opts, (r) => { if (running === controller) draw(r); }, controller.signal);
-    draw(result);
-    status.textContent = `Checked ${domain}.`;
-  } catch (error) {
-    status.textContent = `The check failed: ${error && error.message ? error.message : error}`;
-  } finally {
-    if (running === controller) { running = null; $("stop").disabled = true; }
+  const result = await runCheck({
+    status, out, name: "checkDomain", what: "Checking a domain", draw,
+    call: (api, opts, progress, signal) => api.checkDomain(domain, { ...opts, selectors }, progress, signal),
+  });
+  if (result) status.textContent = `Checked ${domain}${domain !== typed.toLowerCase() ? ` (from ${typed})` : ""}.`;
+}
+
+const IP = /^(?:\d{1,3}(?:\.\d{1,3}){3}|\[?[0-9a-f:.]*:[0-9a-f:.]*\]?)$/i;
+
+async function checkSpf(event) {
+  event.preventDefault();
+  const status = $("spf-status");
+  const out = $("spf-result");
+  const ip = $("spf-ip").value.trim();
+  const typed = $("spf-sender").value.trim().replace(/^mailto:/i, "");
+  // An address is checked as it is (its domain normalized); anything else for its domain.
+  const at = typed.lastIndexOf("@");
+  const local = at > 0 && !/^[a-z][a-z0-9+.-]*:\/\//i.test(typed) ? typed.slice(0, at) : "";
+  const domain = domainOf(typed);
+  const sender = domain ? (local ? `${local}@${domain}` : domain) : "";
+  if (!IP.test(ip)) {
+    out.replaceChildren();
+    status.textContent = "Enter the IP address of the sending server, such as 203.0.113.5 or 2001:db8::25.";
+    $("spf-ip").focus();
+    return;
   }
+  if (!sender) {
+    out.replaceChildren();
+    status.textContent = "Enter the sender's address (ann@example.com) or domain (example.com).";
+    $("spf-sender").focus();
+    return;
+  }
+  const result = await runCheck({
+    status, out, name: "checkSpf", what: "The SPF check", draw: (r) => renderSpfAnswer(out, r),
+    call: (api, opts, progress, signal) => api.checkSpf(ip, sender, opts, progress, signal),
+  });
+  if (result) status.textContent = `Checked SPF for ${result.ip} sending as ${result.mail_from}: ${result.outcome ? result.outcome.result : "not finished"}.`;
 }
 
 // ---- export -----------------------------------------------------------------------------------
@@ -304,15 +390,26 @@ function exported() {
 
 function exportStatus(text) { $("export-status").textContent = text; }
 
-async function copy(text, what) {
+async function copy(text, what, say = exportStatus) {
   try {
     await navigator.clipboard.writeText(text);
-    exportStatus(`${what} copied to the clipboard.`);
+    say(`${what} copied to the clipboard.`);
   } catch (error) {
-    exportStatus(`Could not copy (${error.message}); select the text and copy it yourself.`);
+    say(`Could not copy (${error.message}); select the text and copy it yourself.`);
     $("share-link").value = text;
     $("share-link").select();
   }
+}
+
+// The diagnosis's copy buttons (plain text for a ticket, Markdown), redacted when asked.
+function copyDiagnosis(event) {
+  const button = event.target.closest("button[data-copy]");
+  const r = exported();
+  if (!button || !r) return;
+  const say = (text) => { const s = $("copy-status"); if (s) s.textContent = text; };
+  say("");
+  if (button.dataset.copy === "markdown") copy(reportAsMarkdown(r), "The diagnosis as Markdown", say);
+  else copy(reportAsText(r), "The diagnosis as plain text", say);
 }
 
 function download() {
@@ -350,7 +447,7 @@ async function showShared() {
   try {
     const report = await decodeShare(location.hash.slice(3));
     show(report);
-    $("progress-box").hidden = true;
+    $("live-box").hidden = true;
     setStatus("Showing a shared report. Nothing was analyzed or looked up again; the evidence is as it was when it was shared.");
     document.body.dataset.shared = "true";
     return true;
@@ -370,6 +467,8 @@ async function main() {
   $("sample").addEventListener("click", () => { $("input").value = SAMPLE; $("input").focus(); });
   $("file").addEventListener("change", () => loadFile($("file").files[0]));
   $("domain-form").addEventListener("submit", checkDomain);
+  $("spf-form").addEventListener("submit", checkSpf);
+  $("results").addEventListener("click", copyDiagnosis);
   $("settings-form").addEventListener("submit", (e) => { e.preventDefault(); saveSettings(); });
   for (const node of document.querySelectorAll("#settings input, #settings textarea, #live")) {
     node.addEventListener("change", saveSettings);
@@ -377,8 +476,6 @@ async function main() {
   $("doh").addEventListener("input", () => {
     document.querySelector("input[name=doh-preset][value=custom]").checked = true;
   });
-  $("copy-text").addEventListener("click", () => { const r = exported(); if (r) copy(reportAsText(r), "The diagnosis"); });
-  $("copy-md").addEventListener("click", () => { const r = exported(); if (r) copy(reportAsMarkdown(r), "The Markdown"); });
   $("download-json").addEventListener("click", download);
   $("print").addEventListener("click", () => { beforePrint(); window.print(); });
   $("share").addEventListener("click", share);

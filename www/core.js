@@ -12,8 +12,8 @@
 // lookups run, stopping ends them and the report marks the unanswered ones "could not check".
 //
 // load() resolves to the instance's API: analyzeOffline(input, options),
-// analyze(input, options, onProgress, signal), checkDomain(domain, options, onProgress, signal)
-// and crashForTest(), each returning a Promise, and version(). Reports are plain objects
+// analyze(input, options, onProgress, signal), checkDomain(domain, options, onProgress, signal),
+// checkSpf(ip, sender, options, onProgress, signal) and crashForTest(), each returning a Promise, and version(). Reports are plain objects
 // (docs/report.schema.json).
 //
 // Without a worker the core runs on the main thread as before (the same API; its functions then
@@ -216,6 +216,8 @@ export class Core {
           call("analyze", [String(input), plainOptions(options)], { onProgress, signal }),
         checkDomain: (domain, options, onProgress, signal) =>
           call("checkDomain", [String(domain), plainOptions(options)], { onProgress, signal }),
+        checkSpf: (ip, sender, options, onProgress, signal) =>
+          call("checkSpf", [String(ip), String(sender), plainOptions(options)], { onProgress, signal }),
         crashForTest: () => call("crashForTest", []),
         terminate: () => kill(new Error("the analyzer was closed")),
       };

@@ -4,13 +4,16 @@
 //   <header-analyzer doh="https://cloudflare-dns.com/dns-query"></header-analyzer>
 //
 // Attributes: doh (the DNS-over-HTTPS endpoint; default Cloudflare's), offline (no lookup at
-// all, no switch shown), compact (the diagnosis and the message summary only). Styling hooks:
-// ::part(container|label|input|controls|button|live-toggle|privacy|status|results). When an
-// analysis ends it fires "analysis-complete" (bubbles, composed) with the report as `detail`.
+// all, no switch shown), view="customer" (only what a customer needs: the notices, the outcome,
+// the summary and what to do; the default is the full agent view), compact (the diagnosis and
+// the message summary only). The diagnosis has copy buttons (plain text for a ticket, Markdown).
+// Styling hooks: ::part(container|label|input|controls|button|live-toggle|privacy|status|results).
+// When an analysis ends it fires "analysis-complete" (bubbles, composed) with the report as
+// `detail`.
 // It renders with the same module as the page (render.js) and loads the wasm core from pkg/
 // next to this file.
 import { Core } from "./core.js";
-import { renderReport, el } from "./render.js";
+import { renderReport, reportAsMarkdown, reportAsText, el } from "./render.js";
 
 const HERE = new URL(".", import.meta.url);
 const DEFAULT_DOH = "https://cloudflare-dns.com/dns-query";
@@ -23,7 +26,7 @@ function part(node, name) {
 }
 
 export class HeaderAnalyzer extends HTMLElement {
-  static get observedAttributes() { return ["doh", "offline", "compact"]; }
+  static get observedAttributes() { return ["doh", "offline", "compact", "view"]; }
 
   constructor() {
     super();
@@ -65,6 +68,7 @@ export class HeaderAnalyzer extends HTMLElement {
     box.append(form, this.privacy, this.status, this.results);
     root.append(box);
     form.addEventListener("submit", (e) => { e.preventDefault(); this.analyze(); });
+    this.results.addEventListener("click", (e) => this.copy(e));
     this.live.addEventListener("change", () => this.update());
     this.report = null;
     this.update();
@@ -86,7 +90,31 @@ export class HeaderAnalyzer extends HTMLElement {
     this.privacy.textContent = live
       ? `Analyzed in your browser; nothing you paste is sent. Only DNS questions (such as the reverse DNS of the sending IP) go to ${where}.`
       : "Analyzed in your browser; nothing at all leaves this page.";
-    if (this.report) renderReport(this.results, this.report, { compact: this.hasAttribute("compact") });
+    if (this.report) this.render(this.report);
+  }
+
+  get view() { return this.getAttribute("view") === "customer" ? "customer" : "agent"; }
+
+  render(report) {
+    this.report = report;
+    renderReport(this.results, report, { compact: this.hasAttribute("compact"), view: this.view });
+  }
+
+  // The diagnosis's copy buttons: plain text for a ticket, or Markdown.
+  async copy(event) {
+    const button = event.target.closest("button[data-copy]");
+    if (!button || !this.report) return;
+    const markdown = button.dataset.copy === "markdown";
+    const text = markdown ? reportAsMarkdown(this.report) : reportAsText(this.report);
+    const status = this.results.querySelector("#copy-status");
+    if (status) status.textContent = "";
+    try {
+      await navigator.clipboard.writeText(text);
+      if (status) status.textContent = `The diagnosis ${markdown ? "as Markdown" : "as plain text"} is copied: paste it into your ticket.`;
+    } catch (error) {
+      if (status) status.textContent = `Could not copy (${error && error.message ? error.message : error}).`;
+    }
+    this.dispatchEvent(new CustomEvent("diagnosis-copied", { detail: { format: markdown ? "markdown" : "text", text }, bubbles: true, composed: true }));
   }
 
   // Analyzes `text` (default: what is in the box) and resolves to the report.
@@ -95,8 +123,7 @@ export class HeaderAnalyzer extends HTMLElement {
     if (!sharedCore) sharedCore = new Core(new URL("pkg/mailtrace.js", HERE).href);
     const live = !this.isOffline && this.live.checked;
     const options = { live, doh: live ? this.doh : undefined, now: Date.now() };
-    const compact = this.hasAttribute("compact");
-    const show = (r) => { this.report = r; renderReport(this.results, r, { compact }); };
+    const show = (r) => this.render(r);
     this.button.disabled = true;
     this.status.textContent = "Analyzing…";
     try {

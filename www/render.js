@@ -10,16 +10,18 @@
 //   render/model.js                   the report's shape (normalizeReport) and derived data
 //   render/blocks.js                  tables, finding lists grouped by `group`, section frames
 //   render/sections/*.js              one module per part of the report
-//   render/report.js                  renderReport (findings filed by `section`), renderProgress
+//   render/report.js                  renderReport (findings filed by `section`)
+//   render/live.js                    the live checks in words while they run (renderProgress)
 //   render/export.js, render/redact.js, render/share.js   text and Markdown, print, redaction,
 //                                     share links
 
-export { el, safeHttpUrl, linkified } from "./render/dom.js";
+export { el, safeHttpUrl, linkified, breakable } from "./render/dom.js";
 export { fmtUtc, fmtLocal, fmtDuration, mailbox } from "./render/format.js";
-export { normalizeReport, looksLikeReport, OUTCOMES, diagnosisOf, dnsResultText } from "./render/model.js";
+export { normalizeReport, looksLikeReport, OUTCOMES, diagnosisOf, diagnosisView, splitSentences, dnsResultText, recordText } from "./render/model.js";
 export { genericValue } from "./render/blocks.js";
 export { listTable } from "./render/sections/reputation.js";
-export { renderDomainReport } from "./render/sections/domain.js";
+export { renderDomainReport, renderSpfAnswer } from "./render/sections/domain.js";
+export { liveSteps } from "./render/live.js";
 export { renderReport, renderProgress } from "./render/report.js";
 export { expandAll, reportAsText, reportAsMarkdown } from "./render/export.js";
 export { redactReport } from "./render/redact.js";

@@ -6,7 +6,7 @@
 // Messages from the page:
 //   { type: "init", module }                   a compiled WebAssembly.Module to instantiate
 //   { type: "call", id, fn, args, progress }   fn: analyze | analyzeOffline | checkDomain |
-//                                              crashForTest; analyze and checkDomain get a
+//                                              checkSpf | crashForTest; the live ones get a
 //                                              progress callback and an abort signal added
 //   { type: "abort", id }                      stop the live lookups of call `id`
 // Messages to the page:
@@ -65,6 +65,7 @@ async function call({ id, fn, args, progress }) {
     let value;
     if (fn === "analyze") value = await wasm.analyze(args[0], text(args[1]), onProgress, controller.signal);
     else if (fn === "checkDomain") value = await wasm.checkDomain(args[0], text(args[1]), onProgress, controller.signal);
+    else if (fn === "checkSpf") value = await wasm.checkSpf(args[0], args[1], text(args[2]), onProgress, controller.signal);
     else if (fn === "analyzeOffline") value = wasm.analyzeOffline(args[0], text(args[1]));
     else if (fn === "crashForTest") value = wasm.crashForTest();
     else throw new Error(`unknown function ${fn}`);

@@ -1662,15 +1662,9 @@ fn differences(main: &DmarcOutcome, other: &DmarcOutcome) -> Vec<String> {
     let (a, b) = (main.mode.name(), other.mode.name());
     let mut out = Vec::new();
     let show = |d: &Option<String>| d.clone().unwrap_or_else(|| "none".to_string());
-    if main.org_basis == OrgBasis::TreeWalkInsteadOfList
-        || other.org_basis == OrgBasis::TreeWalkInsteadOfList
-    {
-        out.push(
-            "This build has no public suffix list, so RFC 7489's organizational domains come \
-             from RFC 9989's DNS tree walk; where the two would differ is not shown."
-                .to_string(),
-        );
-    }
+    // Without the public suffix list (the WebAssembly build) RFC 7489's organizational domain
+    // comes from the tree walk too: `org_basis` records it, and the readers are not told about
+    // the build (it is not a fact about the message).
     if main.result != other.result {
         out.push(format!(
             "{a} gives {}, {b} gives {}.",

@@ -1,5 +1,6 @@
 //! The checks: pure functions of parsed input and DNS answers (`Step`-returning where they need DNS).
 
+pub mod arc;
 pub mod bounce;
 pub mod dkim;
 pub mod dmarc;

@@ -25,9 +25,9 @@ pub mod rdns;
 pub(crate) mod tests;
 
 pub use lists::{
-    BlocklistConfig, DomainListing, IpReputation, ListKind, ListResult, ListSpec, ListStatus,
-    check_domains_on_lists, check_domains_on_lists_snapshot, check_ip, check_ip_snapshot,
-    link_domains,
+    BlocklistConfig, BuiltInList, DomainListing, IpReputation, ListKind, ListResult, ListSpec,
+    ListStatus, REGISTERED_RESOLVERS_ONLY, built_in_lists, check_domains_on_lists,
+    check_domains_on_lists_snapshot, check_ip, check_ip_snapshot, link_domains,
 };
 pub use mx::{MxCheck, MxHost, MxStatus, check_mx, check_mx_snapshot};
 pub use rdns::{

@@ -22,7 +22,7 @@ mod lint;
 mod parse;
 
 pub use eval::{GUESS_RECORD, check_guess, check_helo, check_host};
-pub use lint::{lint, lint_outcome, lint_strings};
+pub use lint::{lint, lint_all, lint_outcome, lint_strings};
 
 use core::net::IpAddr;
 use serde::{Deserialize, Serialize};

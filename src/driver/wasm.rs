@@ -27,8 +27,9 @@ export interface AnalyzeOptions {
   now?: number;
   /** Most DNS questions one analysis may ask (default 100). */
   maxQueries?: number;
-  /** The blocklist zones to ask (default: ZEN, Barracuda, SpamCop and DBL). Built-in lists left
-   *  out are not asked; multi.surbl.org and multi.uribl.com are domain lists, others IP lists. */
+  /** The blocklist zones to ask (default: ZEN, SpamCop and DBL; Barracuda, which answers only
+   *  registered resolvers, when named). Built-in lists left out are not asked; multi.surbl.org
+   *  and multi.uribl.com are domain lists, others IP lists. */
   blocklists?: string[];
   /** A Spamhaus Data Query Service key: Spamhaus is then asked through KEY.zen.dq.spamhaus.net. */
   dqsKey?: string;
@@ -68,38 +69,14 @@ struct JsOptions {
     text: Option<bool>,
 }
 
-/// Which lists the page asked for, beyond the ones always asked.
+/// The lists the page ticked (the core's defaults when it sent none), and the DQS key.
 fn blocklist_config(js: &JsOptions) -> crate::checks::reputation::BlocklistConfig {
-    use crate::checks::reputation::{BlocklistConfig, ListKind, ListSpec};
-    const BUILT_IN: &[&str] = &[
-        "zen.spamhaus.org",
-        "b.barracudacentral.org",
-        "bl.spamcop.net",
-        "dbl.spamhaus.org",
-    ];
-    let mut config = BlocklistConfig {
+    let mut config = crate::checks::reputation::BlocklistConfig {
         spamhaus_dqs_key: js.dqs_key.clone().filter(|k| !k.trim().is_empty()),
-        ..BlocklistConfig::default()
+        ..Default::default()
     };
-    // The page sends every ticked list: a built-in one left out is not asked.
     if let Some(ticked) = &js.blocklists {
-        config.skip = BUILT_IN
-            .iter()
-            .filter(|z| !ticked.iter().any(|t| t.trim().eq_ignore_ascii_case(z)))
-            .map(|z| z.to_string())
-            .collect();
-    }
-    for zone in js.blocklists.iter().flatten().take(16) {
-        let zone = zone.trim().trim_end_matches('.').to_ascii_lowercase();
-        match zone.as_str() {
-            "multi.surbl.org" => config.surbl = true,
-            "multi.uribl.com" => config.uribl = true,
-            z if BUILT_IN.contains(&z) || z.is_empty() => {}
-            _ => config.lists.push(ListSpec {
-                zone,
-                kind: ListKind::Ip,
-            }),
-        }
+        config.choose(ticked);
     }
     config
 }
@@ -201,6 +178,38 @@ pub async fn check_domain(
     };
     let selectors = js.selectors.clone().unwrap_or_default();
     let run = crate::engine::domain_run::DomainAnalysis::new(&domain, &selectors, now, &core);
+    drive(run, endpoint, on_progress, signal, js.text.unwrap_or(false)).await
+}
+
+/// "Would this IP pass SPF for this sender?": SPF evaluated now (RFC 7208) for `ip` and
+/// `sender` (an address, or a domain: then postmaster@ the domain), through the DoH endpoint
+/// in `options.doh`; the result with its trace, the record's problems and what receivers
+/// would do. Progress and stopping as for `analyze`.
+#[wasm_bindgen(js_name = checkSpf)]
+pub async fn check_spf(
+    ip: String,
+    sender: String,
+    options: JsValue,
+    on_progress: Option<js_sys::Function>,
+    signal: Option<AbortSignal>,
+) -> Result<JsValue, JsError> {
+    let (js, core, now) = read_options(options)?;
+    let endpoint = match &js.doh {
+        Some(url) if !url.is_empty() && core.live => url.clone(),
+        _ => {
+            return Err(JsError::new(
+                "an SPF check needs live lookups and a DoH endpoint (options.doh)",
+            ));
+        }
+    };
+    let ip: core::net::IpAddr = ip
+        .trim()
+        .trim_matches(|c| c == '[' || c == ']')
+        .parse()
+        .map_err(|_| JsError::new("not an IPv4 or IPv6 address"))?;
+    let mail_from = crate::engine::spf_run::mail_from_of(&sender)
+        .ok_or_else(|| JsError::new("not an e-mail address or domain"))?;
+    let run = crate::engine::spf_run::SpfRun::new(ip, &mail_from, now, &core);
     drive(run, endpoint, on_progress, signal, js.text.unwrap_or(false)).await
 }
 

@@ -171,6 +171,20 @@ export interface Answer {
   records: Record[];
 }
 
+/** Where and why a chain breaks. */
+export interface ArcBreak {
+  /**
+   * A short code: `instance-out-of-range`, `newest-cv-fail`, `duplicate-instance`,
+   * `instance-gap`, `missing-aar`, `missing-ams`, `missing-as`, `no-cv`, `cv-pass-first`,
+   * `cv-none-not-first`, `as-h-tag`, `ams-fail`, `as-fail`.
+   */
+  code: string;
+  /** The instance at fault. */
+  instance: number;
+  /** What it means, in plain words. */
+  message: string;
+}
+
 /** The ARC chain's shape. */
 export interface ArcChain {
   /** What is wrong with the shape (missing fields or instances, cv values), in plain words. */
@@ -178,6 +192,15 @@ export interface ArcChain {
   /** The sets, by instance. */
   sets: ArcSet[];
 }
+
+/**
+ * The chain's validation status (RFC 8617 4.4, `cv=` words), or none without ARC fields.
+ *
+ * - "pass": Every rule holds and every signature checked verifies.
+ * - "fail": The chain is broken; [`ArcValidation::broken`] says where and why.
+ * - "temperror": A key could not be fetched, or a signature uses an algorithm this build does not verify: could not check.
+ */
+export type ArcResult = "pass" | "fail" | "temperror";
 
 /** One ARC set (RFC 8617 section 4.1): the three fields of one instance. */
 export interface ArcSet {
@@ -191,6 +214,48 @@ export interface ArcSet {
   instance: number;
   /** The sealing domain (ARC-Seal `d=`). */
   sealer?: string | null;
+}
+
+/** One ARC set as checked. */
+export interface ArcSetCheck {
+  /** The chain status the sealer recorded, `cv=`. */
+  cv?: string | null;
+  /** The instance `i=`. */
+  instance: number;
+  /** The ARC-Message-Signature. */
+  message_signature: Check;
+  /**
+   * The results this sealer recorded before forwarding (ARC-Authentication-Results),
+   * `method=result` in its order.
+   */
+  results: string[];
+  /** The ARC-Seal. */
+  seal: Check;
+  /** The sealer, ARC-Seal `d=`. */
+  sealer?: string | null;
+}
+
+/** The validation of a message's ARC chain. */
+export interface ArcValidation {
+  /** Whether the AMS body hashes were checked (a body was pasted). */
+  body_checked: boolean;
+  /** Where the chain breaks, when it fails. */
+  broken?: ArcBreak | null;
+  /** The number of ARC sets (the highest instance). */
+  instances: number;
+  /**
+   * `arc.oldest-pass`: the instance of the oldest AMS that verifies, 0 when all do (IANA
+   * registry for RFC 8617); None when the chain fails before step 5.
+   */
+  oldest_pass?: number | null;
+  /** The chain's status. */
+  result: ArcResult;
+  /** The newest sealer's domain. */
+  sealed_by?: string | null;
+  /** The sets, oldest first. */
+  sets: ArcSetCheck[];
+  /** The outcome in one or two sentences. */
+  summary: string;
 }
 
 /** One Authentication-Results field, parsed. */
@@ -1024,6 +1089,11 @@ export type ListStatus = "listed" | "not_listed" | "could_not_check" | "pending"
 
 /** The live authentication section of a report. */
 export interface LiveAuth {
+  /**
+   * The ARC chain validated now (RFC 8617 5.2), when the message has ARC fields and live
+   * lookups are on (the seals need their keys).
+   */
+  arc?: ArcValidation | null;
   /** Live results against recorded ones. */
   comparison: Comparison[];
   /** DKIM, each signature verified now. */

@@ -228,6 +228,9 @@ impl Analysis {
             analysis.auth_inputs.dkim = Some(std::sync::Arc::new(
                 crate::checks::dkim::DkimMessage::new(&normalized),
             ));
+            analysis.auth_inputs.arc = Some(std::sync::Arc::new(
+                crate::checks::arc::ArcMessage::new(&normalized),
+            ));
             if let Some(body) = &normalized.body {
                 for d in crate::checks::reputation::link_domains(body, 20) {
                     if !analysis.auth_inputs.listed_domains.contains(&d) {
@@ -331,6 +334,28 @@ impl Analysis {
         }
     }
 
+    /// The blocklists to ask: the options' choice, and Barracuda when a bounce names it (a
+    /// list that is off by default because it answers registered resolvers only), unless the
+    /// options leave it out.
+    fn blocklists(&self) -> crate::checks::reputation::BlocklistConfig {
+        let mut config = self.options.blocklists.clone();
+        let named = self.bounce.iter().flat_map(|b| &b.recipients).any(|r| {
+            r.blocklist
+                .as_ref()
+                .is_some_and(|l| l.name.starts_with("Barracuda"))
+        });
+        const BARRACUDA: &str = "b.barracudacentral.org";
+        if named
+            && !config
+                .skip
+                .iter()
+                .any(|z| z.eq_ignore_ascii_case(BARRACUDA))
+        {
+            config.add_zone(BARRACUDA);
+        }
+        config
+    }
+
     /// What the live checks need from the message.
     fn auth_inputs(&self) -> crate::interpret::live::AuthInputs {
         let hop = self
@@ -352,7 +377,7 @@ impl Analysis {
             ),
             now_s: self.now_ms.div_euclid(1000),
             from_domain: self.sender.from_domain.clone(),
-            blocklists: self.options.blocklists.clone(),
+            blocklists: self.blocklists(),
             listed_domains: {
                 let mut domains: Vec<String> = Vec::new();
                 let candidates = [
@@ -384,6 +409,7 @@ impl Analysis {
                 .map(|(_, d)| d.trim().trim_end_matches('.').to_ascii_lowercase())
                 .filter(|d| !d.is_empty()),
             dkim: None,
+            arc: None,
         }
     }
 
@@ -558,7 +584,7 @@ impl Analysis {
                     code: "arc.chain".into(),
                     severity: Severity::Info,
                     title: format!("{} system(s) recorded and sealed the authentication results on the way (ARC): {}.", chain.sets.len(), sealers.join(", ")),
-                    detail: "ARC lets a forwarder or mailing list vouch for the checks it saw, so that a receiver can accept a message whose SPF or DKIM broke in forwarding. The seals were not verified here.".into(),
+                    detail: "ARC lets a forwarder or mailing list vouch for the checks it saw, so that a receiver can accept a message whose SPF or DKIM broke in forwarding. With live lookups on, the seals are verified (RFC 8617) and the result is listed with the DKIM checks.".into(),
                     evidence: Vec::new(),
                 });
             } else {

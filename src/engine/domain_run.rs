@@ -128,17 +128,11 @@ impl DomainAnalysis {
             now_s: self.now_ms.div_euclid(1000),
         };
         r.spf = crate::checks::spf::check_host(&input, answers).done_or_need(need);
-        r.spf_lint = match &r.spf {
-            Some(o) => o
-                .record
-                .as_deref()
-                .map(crate::checks::spf::lint)
-                .unwrap_or_default()
-                .into_iter()
-                .chain(crate::checks::spf::lint_outcome(o))
-                .collect(),
-            None => Vec::new(),
-        };
+        r.spf_lint = r
+            .spf
+            .as_ref()
+            .map(crate::checks::spf::lint_all)
+            .unwrap_or_default();
         r.dmarc = crate::checks::dmarc::discover(
             &self.domain,
             crate::checks::dmarc::DmarcMode::Rfc9989,
@@ -295,7 +289,15 @@ fn findings(r: &DomainCheckReport) -> Vec<Finding> {
         }
     }
     checks.dkim = Some(dkim);
-    checks.findings()
+    let all = checks.findings();
+    // A domain that does not exist is said once, not as every record it lacks.
+    if checks.mx.status == crate::checks::reputation::MxStatus::NoDomain {
+        return all
+            .into_iter()
+            .filter(|f| f.code == "mx.no-domain")
+            .collect();
+    }
+    all
 }
 
 fn f(

@@ -11,7 +11,7 @@ pub fn dedupe(findings: &mut [Finding]) {
     for f in findings.iter_mut() {
         let group = registry::of(&f.code).group;
         let mut kept: Vec<&str> = Vec::new();
-        let sentences = crate::interpret::diagnosis::split_sentences(&f.detail);
+        let sentences = crate::vocab::text::split_sentences(&f.detail);
         for s in &sentences {
             if kept.contains(s) || said.iter().any(|(g, x)| *g == group && x == s) {
                 continue;

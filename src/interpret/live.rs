@@ -43,6 +43,8 @@ pub struct AuthInputs {
     pub from_domain: Option<String>,
     /// The message prepared for DKIM (hashed once; shared by every evaluation).
     pub dkim: Option<std::sync::Arc<crate::checks::dkim::DkimMessage>>,
+    /// The message's ARC sets prepared for validation (None without live lookups).
+    pub arc: Option<std::sync::Arc<crate::checks::arc::ArcMessage>>,
 }
 
 /// Runs the live checks against the answers so far.
@@ -51,11 +53,18 @@ pub fn evaluate(inputs: &AuthInputs, answers: &dyn Answers) -> (LiveAuth, Vec<Qu
     let spf = evaluate_spf(inputs, answers, &mut need);
     let dkim = evaluate_dkim(inputs, answers, &mut need);
     let dmarc = evaluate_dmarc(inputs, &spf, &dkim, answers, &mut need);
+    let arc = match inputs.arc.as_deref().filter(|_| inputs.live) {
+        Some(message) => crate::checks::arc::validate(message, answers)
+            .done_or_need(&mut need)
+            .flatten(),
+        None => None,
+    };
     (
         LiveAuth {
             spf,
             dkim,
             dmarc,
+            arc,
             comparison: Vec::new(),
         },
         need,
@@ -105,10 +114,7 @@ fn evaluate_spf(inputs: &AuthInputs, answers: &dyn Answers, need: &mut Vec<Quest
         out.helo_result = spf::check_helo(&input, answers).done_or_need(need);
     }
     if let Some(outcome) = &out.mail_from_result {
-        if let Some(record) = &outcome.record {
-            out.lint = spf::lint(record);
-        }
-        out.lint.extend(spf::lint_outcome(outcome));
+        out.lint = spf::lint_all(outcome);
         out.policy = spf::receiver_policy(outcome.result);
         if outcome.result == SpfResult::None && outcome.record.is_none() {
             out.guess = spf::check_guess(&input, answers).done_or_need(need);
@@ -425,7 +431,86 @@ pub fn findings(auth: &LiveAuth) -> Vec<Finding> {
     }
     dkim_findings(&auth.dkim, &mut out);
     dmarc_findings(&auth.dmarc, &mut out);
+    if let Some(arc) = &auth.arc {
+        out.push(arc_finding(arc));
+    }
     out
+}
+
+/// The ARC chain as validated now (RFC 8617 5.2).
+fn arc_finding(arc: &crate::checks::arc::ArcValidation) -> Finding {
+    use crate::checks::arc::ArcResult;
+    let (code, severity, title) = match arc.result {
+        ArcResult::Pass => (
+            "arc.valid",
+            Severity::Info,
+            format!(
+                "The ARC chain verifies: {} seal(s), the last by {}.",
+                arc.instances,
+                arc.sealed_by.as_deref().unwrap_or("?")
+            ),
+        ),
+        ArcResult::Fail => (
+            "arc.invalid",
+            Severity::Warning,
+            format!(
+                "The ARC chain does not verify (broken at instance {}).",
+                arc.broken.as_ref().map_or(0, |b| b.instance)
+            ),
+        ),
+        ArcResult::Temperror => (
+            "arc.temperror",
+            Severity::Info,
+            "The ARC chain could not be checked now.".to_string(),
+        ),
+    };
+    let detail = match arc.result {
+        ArcResult::Pass => format!(
+            "{} A receiver that trusts these sealers may accept the message on their word even if forwarding broke SPF or DKIM; ARC never overrides a failing DMARC by itself.",
+            arc.summary
+        ),
+        ArcResult::Fail => format!(
+            "{} Receivers ignore a chain that does not verify, so a forwarded message gets no help from it.",
+            arc.summary
+        ),
+        ArcResult::Temperror => arc.summary.clone(),
+    };
+    let evidence = arc
+        .sets
+        .iter()
+        .map(|s| Evidence {
+            line: None,
+            text: format!(
+                "ARC i={}: {} cv={}, message signature {}, seal {}; recorded {}",
+                s.instance,
+                s.sealer.as_deref().unwrap_or("?"),
+                s.cv.as_deref().unwrap_or("?"),
+                check_word(&s.message_signature),
+                check_word(&s.seal),
+                if s.results.is_empty() {
+                    "nothing".to_string()
+                } else {
+                    s.results.join(" ")
+                }
+            ),
+        })
+        .take(8)
+        .collect();
+    Finding {
+        code: code.into(),
+        severity,
+        title,
+        detail,
+        evidence,
+    }
+}
+
+fn check_word(check: &crate::checks::dkim::Check) -> &'static str {
+    match check {
+        crate::checks::dkim::Check::Verified => "verifies",
+        crate::checks::dkim::Check::Failed => "fails",
+        crate::checks::dkim::Check::NotChecked { .. } => "not checked",
+    }
 }
 
 fn dmarc_findings(dmarc: &DmarcReport, out: &mut Vec<Finding>) {

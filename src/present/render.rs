@@ -201,6 +201,9 @@ fn text_of(report: &Report) -> String {
 
     if !report.spam.is_empty() {
         let _ = writeln!(out, "\nSpam filters");
+        // A code stated twice (SCL in the report and in its own field, or the same filter's
+        // field at two hops) is listed once.
+        let mut shown: Vec<(&str, Option<&str>)> = Vec::new();
         for v in &report.spam {
             let _ = writeln!(
                 out,
@@ -208,6 +211,11 @@ fn text_of(report: &Report) -> String {
                 v.filter, v.header, v.line, v.summary
             );
             for item in v.items.iter().take(40) {
+                let key = (item.code.as_str(), item.value.as_deref());
+                if shown.contains(&key) {
+                    continue;
+                }
+                shown.push(key);
                 let value = item
                     .value
                     .as_deref()
@@ -232,6 +240,9 @@ fn text_of(report: &Report) -> String {
                 None => groups.push((title, vec![f])),
             }
         }
+        // A finding said again (the same code and title, from another field, nothing new in
+        // its explanation) adds only its evidence, under the first.
+        let mut listed: Vec<(&str, &str)> = Vec::new();
         for (title, list) in groups {
             let _ = writeln!(out, "  {title}");
             for f in list {
@@ -240,7 +251,12 @@ fn text_of(report: &Report) -> String {
                     Severity::Warning => "warning",
                     Severity::Info => "info",
                 };
-                let _ = writeln!(out, "    [{tag}] {} ({})", f.title, f.code);
+                let again =
+                    f.detail.is_empty() && listed.contains(&(f.code.as_str(), f.title.as_str()));
+                if !again {
+                    listed.push((f.code.as_str(), f.title.as_str()));
+                    let _ = writeln!(out, "    [{tag}] {} ({})", f.title, f.code);
+                }
                 if !f.detail.is_empty() {
                     let _ = writeln!(out, "            {}", f.detail);
                 }
@@ -304,18 +320,37 @@ fn text_of(report: &Report) -> String {
     out
 }
 
-/// The diagnosis block: what happened, then each cause with its fix.
+/// The diagnosis block, as the page and its exports show it: the customer's view (the outcome,
+/// the summary, what to do by whoever can act), then the agent's (the headline, each cause with
+/// its certainty, party, source, explanation, actions and evidence, then what is worth fixing).
+/// No sentence is said twice: what was said earlier in the block is left out later (a cause's
+/// actions that the customer's view already lists, say).
 pub fn diagnosis(out: &mut String, d: &crate::report::diagnosis::Diagnosis) {
     use crate::report::diagnosis::{Certainty, Party};
-    let _ = writeln!(out, "Diagnosis\n  {}", d.headline);
-    if !d.summary.is_empty() {
-        let _ = writeln!(out, "\n  For the customer: {}", d.summary);
-        for a in &d.actions {
-            let _ = writeln!(out, "    - {}: {}", actor(a.who), a.text);
+    let mut said = Said::default();
+    let _ = writeln!(out, "Diagnosis\n  Outcome: {}", outcome_word(d.outcome));
+    let summary = said.fresh(&d.summary);
+    if !summary.is_empty() {
+        let _ = writeln!(out, "  {summary}");
+    }
+    let actions: Vec<(&str, String)> = d
+        .actions
+        .iter()
+        .map(|a| (actor(a.who), said.fresh(&a.text)))
+        .filter(|(_, t)| !t.is_empty())
+        .collect();
+    if !actions.is_empty() {
+        let _ = writeln!(out, "  What to do:");
+        for (who, text) in actions {
+            let _ = writeln!(out, "    - {who}: {text}");
         }
     }
-    if !d.causes.is_empty() {
-        let _ = writeln!(out, "\n  Why");
+    let headline = said.fresh(&d.headline);
+    if !d.causes.is_empty() || !headline.is_empty() {
+        let _ = writeln!(out, "\n  Why (for the support agent)");
+    }
+    if !headline.is_empty() {
+        let _ = writeln!(out, "  {headline}");
     }
     for (i, c) in d.causes.iter().enumerate() {
         let certainty = match c.certainty {
@@ -327,6 +362,7 @@ pub fn diagnosis(out: &mut String, d: &crate::report::diagnosis::Diagnosis) {
             Party::Receiver => "receiver's side",
             Party::Unknown => "side unclear",
         };
+        said.fresh(&c.title);
         let _ = writeln!(
             out,
             "  {}. {} ({certainty}; {party}; {})",
@@ -334,13 +370,14 @@ pub fn diagnosis(out: &mut String, d: &crate::report::diagnosis::Diagnosis) {
             c.title,
             source(c.source)
         );
-        if !c.detail.is_empty() {
-            let _ = writeln!(out, "     {}", c.detail);
+        let detail = said.fresh(&c.detail);
+        if !detail.is_empty() {
+            let _ = writeln!(out, "     {detail}");
         }
-        // The first cause's actions are the customer's, shown above.
-        if !(i == 0 && c.actions == d.actions) {
-            for a in &c.actions {
-                let _ = writeln!(out, "     What to do ({}): {}", actor(a.who), a.text);
+        for a in &c.actions {
+            let text = said.fresh(&a.text);
+            if !text.is_empty() {
+                let _ = writeln!(out, "     What to do ({}): {text}", actor(a.who));
             }
         }
         for e in c.evidence.iter().take(3) {
@@ -354,19 +391,69 @@ pub fn diagnosis(out: &mut String, d: &crate::report::diagnosis::Diagnosis) {
             }
         }
     }
-    if !d.advice.is_empty() {
+    let advice: Vec<(String, String)> = d
+        .advice
+        .iter()
+        .map(|c| {
+            let title = said.fresh(&c.title);
+            let fix = c.fix.as_deref().map(|f| said.fresh(f)).unwrap_or_default();
+            (title, fix)
+        })
+        .filter(|(t, f)| !t.is_empty() || !f.is_empty())
+        .collect();
+    if !advice.is_empty() {
         let _ = writeln!(
             out,
             "\n  Worth fixing (not why this message fared as it did)"
         );
-        for c in &d.advice {
-            let _ = writeln!(out, "  - {}", c.title);
-            if let Some(fix) = &c.fix {
-                let _ = writeln!(out, "    {fix}");
+        for (title, fix) in advice {
+            match (title.is_empty(), fix.is_empty()) {
+                (false, false) => {
+                    let _ = writeln!(out, "  - {title}\n    {fix}");
+                }
+                (false, true) => {
+                    let _ = writeln!(out, "  - {title}");
+                }
+                _ => {
+                    let _ = writeln!(out, "  - {fix}");
+                }
             }
         }
     }
     let _ = writeln!(out);
+}
+
+/// The sentences said so far in one block, so that none is said twice.
+#[derive(Default)]
+struct Said(Vec<String>);
+
+impl Said {
+    /// `text` without the sentences already said; the rest is now said.
+    fn fresh(&mut self, text: &str) -> String {
+        let mut kept = Vec::new();
+        for s in crate::vocab::text::split_sentences(text) {
+            let key = s.trim_end_matches('.').to_string();
+            if !self.0.contains(&key) {
+                self.0.push(key);
+                kept.push(s);
+            }
+        }
+        kept.join(" ")
+    }
+}
+
+/// What happened, in a word or two.
+pub fn outcome_word(o: crate::report::diagnosis::Outcome) -> &'static str {
+    use crate::report::diagnosis::Outcome;
+    match o {
+        Outcome::Delivered => "Delivered",
+        Outcome::Spam => "Sent to spam",
+        Outcome::Rejected => "Rejected",
+        Outcome::Bounced => "Bounced",
+        Outcome::Delayed => "Delayed",
+        Outcome::Complaint => "Reported as spam",
+        Outcome::Unknown => "Not shown by the paste",
+    }
 }
 
 /// Who an action is for, in words.
@@ -449,7 +536,7 @@ fn live_auth(out: &mut String, auth: &crate::report::live::LiveAuth) {
             let mut said: Vec<String> = Vec::new();
             for sig in &auth.dkim.signatures {
                 let mut words: Vec<&str> = Vec::new();
-                for s in crate::interpret::diagnosis::split_sentences(&sig.summary) {
+                for s in crate::vocab::text::split_sentences(&sig.summary) {
                     if !said.iter().any(|x| x == s) {
                         said.push(s.to_string());
                         words.push(s);

@@ -97,6 +97,10 @@ pub struct LiveAuth {
     pub dkim: DkimReport,
     /// DMARC for the From domain.
     pub dmarc: DmarcReport,
+    /// The ARC chain validated now (RFC 8617 5.2), when the message has ARC fields and live
+    /// lookups are on (the seals need their keys).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arc: Option<crate::checks::arc::ArcValidation>,
     /// Live results against recorded ones.
     pub comparison: Vec<Comparison>,
 }

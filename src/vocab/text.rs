@@ -1,5 +1,5 @@
 //! Text helpers every layer uses: cutting untrusted text to a bound without splitting a
-//! character.
+//! character, and sentences (so that no sentence is said twice).
 
 /// The longest prefix of `text` of at most `max` bytes that ends on a character boundary.
 pub fn clip(text: &str, max: usize) -> &str {
@@ -28,6 +28,43 @@ pub fn shorten(text: &str, max: usize) -> String {
     }
     let kept = clip(text, max);
     format!("{kept}… [{} bytes more]", text.len() - kept.len())
+}
+
+/// The text with every sentence after its first occurrence removed.
+pub fn dedupe_sentences(text: &str) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    for s in split_sentences(text) {
+        if !seen.contains(&s) {
+            seen.push(s);
+        }
+    }
+    seen.join(" ")
+}
+
+/// Sentences: text up to ". ", "! " or "? " (kept with their stop), trimmed.
+pub fn split_sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    for i in 0..bytes.len() {
+        if matches!(bytes[i], b'.' | b'!' | b'?')
+            && bytes.get(i + 1).is_some_and(|b| *b == b' ')
+            && bytes
+                .get(i + 2)
+                .is_some_and(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'"')
+        {
+            let s = text[start..=i].trim();
+            if !s.is_empty() {
+                out.push(s);
+            }
+            start = i + 1;
+        }
+    }
+    let rest = text[start..].trim();
+    if !rest.is_empty() {
+        out.push(rest);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -55,6 +55,12 @@ test("every finding is shown in its registry section, under its registry heading
         const heading = h4 ? h4.textContent : details?.querySelector(".section-title")?.textContent;
         out.push({ code: li.dataset.code, section: details?.dataset.section, heading });
       }
+      // A finding a section's own table or check states is shown there once (not listed
+      // again): the element that states it carries its code.
+      for (const node of root.querySelectorAll("details.section [data-codes]")) {
+        const details = node.closest("details.section");
+        for (const code of node.dataset.codes.split(" ")) out.push({ code, section: details.dataset.section, heading: null });
+      }
       root.remove();
       return out;
     }, report);
@@ -63,7 +69,7 @@ test("every finding is shown in its registry section, under its registry heading
     for (const s of shown) {
       const want = lookup(s.code);
       assert.equal(s.section, want.section, `${name}: ${s.code} section`);
-      assert.equal(s.heading, want.group, `${name}: ${s.code} heading`);
+      if (s.heading !== null) assert.equal(s.heading, want.group, `${name}: ${s.code} heading`);
       checked++;
     }
   }

@@ -209,6 +209,49 @@ fn a_saved_report_re_checks_the_message_offline() {
 }
 
 #[test]
+fn replay_refuses_the_report_of_another_message() {
+    let dir = std::env::temp_dir().join(format!("mailtrace-replay-other-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let saved = dir.join("report.json");
+    let report = analyze_json(&sample("postfix-inbound.eml"), &["--doh", &doh_url()]);
+    std::fs::write(&saved, serde_json::to_string(&report).unwrap()).unwrap();
+    let out = mailtrace(
+        &["analyze", "-", "--replay", saved.to_str().unwrap()],
+        &sample("gmail.eml"),
+    );
+    assert_eq!(out.status.code(), Some(2), "bad usage: exit status 2");
+    assert!(out.stdout.is_empty(), "no report is printed");
+    let why = String::from_utf8_lossy(&out.stderr);
+    assert!(why.starts_with("mailtrace: "), "{why}");
+    assert!(why.contains("another message"), "{why}");
+    assert!(why.contains("Message-ID"), "{why}");
+    assert!(
+        why.contains("does not exist"),
+        "says what replaying it would do: {why}"
+    );
+    // The same message with other line endings is the same message.
+    let crlf = String::from_utf8(sample("postfix-inbound.eml"))
+        .unwrap()
+        .replace('\n', "\r\n");
+    let out = mailtrace(
+        &[
+            "analyze",
+            "-",
+            "--json",
+            "--replay",
+            saved.to_str().unwrap(),
+        ],
+        crlf.as_bytes(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn spf_command_traces_an_include_through_doh() {
     let doh = doh_url();
     let out = mailtrace(

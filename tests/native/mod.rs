@@ -1,6 +1,9 @@
+mod arc_fixtures;
 mod authres_corpus;
+mod blocklist_defaults;
 mod bounce_corpus;
 mod cli;
+mod diagnosis_text;
 mod dkim_corpus;
 mod dkim_fixtures;
 mod dmarc_corpus;

@@ -2,13 +2,13 @@
 // heading each finding carries (its `group`, from the core's registry data/findings.tsv), the
 // generic view of any JSON value, and a section's collapsible frame with its severity badge.
 
-import { el, linkified } from "./dom.js";
+import { breakable, el, linkified } from "./dom.js";
 import { arr, sevRank } from "./model.js";
 
 export function row(dl, term, value, className) {
   if (value === undefined || value === null || value === "") return null;
   dl.append(el("dt", term));
-  const dd = el("dd", value, className);
+  const dd = breakable("dd", value, className);
   dl.append(dd);
   return dd;
 }
@@ -54,8 +54,13 @@ function findingsBlock(findings, sectionTitle) {
   return box;
 }
 
+// A table in a box that scrolls sideways when it must (never the page); on a phone its rows
+// are stacked, each cell labelled with its column's heading (render.css, `table.stack`).
 export function table(headers, rows, id) {
-  const t = el("table");
+  const t = el("table", null, "stack");
+  for (const r of rows) {
+    [...r.children].forEach((cell, i) => { if (headers[i]) cell.dataset.label = headers[i]; });
+  }
   if (id) t.id = id;
   const thead = el("thead");
   const tr = el("tr");
@@ -68,7 +73,9 @@ export function table(headers, rows, id) {
   const tbody = el("tbody");
   for (const r of rows) tbody.append(r);
   t.append(thead, tbody);
+  // A wide table scrolls inside its own box, which a keyboard user can focus to scroll it.
   const wrap = el("div", null, "scroll");
+  wrap.tabIndex = 0;
   wrap.append(t);
   return wrap;
 }
@@ -115,7 +122,10 @@ function severityBadge(findings) {
   return badge;
 }
 
-export function section(id, title, findings, extraSummary) {
+// A section's frame: its summary (title, note, severity badge) and its findings grouped.
+// `shownBy(finding)`: the finding is stated by the section's own tables, so it is not listed
+// again (it still counts in the badge).
+export function section(id, title, findings, extraSummary, shownBy) {
   const details = el("details", null, "section panel");
   details.id = `sec-${id}`;
   details.dataset.section = id;
@@ -126,6 +136,7 @@ export function section(id, title, findings, extraSummary) {
   details.append(summary);
   const body = el("div", null, "section-body");
   details.append(body);
-  if (findings.length) body.append(findingsBlock(findings, title));
+  const listed = shownBy ? findings.filter((f) => !shownBy(f)) : findings;
+  if (listed.length) body.append(findingsBlock(listed, title));
   return { details, body };
 }

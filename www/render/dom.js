@@ -1,6 +1,7 @@
 // DOM helpers of the report renderer: elements and SVG elements built with createElement /
-// createElementNS and textContent (never from HTML), and links made only from http(s) URLs that
-// the URL parser accepts.
+// createElementNS and textContent (never from HTML), links made only from http(s) URLs that the
+// URL parser accepts, and long tokens (names, addresses, keys, URLs) given break points where
+// they can wrap sensibly, so that nothing makes the page scroll sideways.
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 
@@ -28,6 +29,37 @@ export function safeHttpUrl(text) {
   return url.href;
 }
 
+// Appends `text` to `node` with a line-break opportunity (<wbr>) after the punctuation inside
+// long tokens (after "@", ".", "/", "=", ";", ",", ":", "&", "?", "_", "-", "|") and every 24
+// characters of a long run without any (base64 keys), so they wrap there instead of in the
+// middle of a word or past the edge.
+export function appendBreakable(node, text) {
+  const s = String(text ?? "");
+  if (!/\S{24}/.test(s)) { node.append(document.createTextNode(s)); return node; }
+  let buffer = "";
+  const flush = () => { if (buffer) node.append(document.createTextNode(buffer)); buffer = ""; };
+  for (const token of s.split(/(\s+)/)) {
+    if (token.length < 24 || /^\s+$/.test(token)) { buffer += token; continue; }
+    let run = 0;
+    for (const ch of token) {
+      buffer += ch;
+      run += 1;
+      if ("@./=;,:&?_-|)".includes(ch) || run >= 24) {
+        flush();
+        node.append(document.createElement("wbr"));
+        run = 0;
+      }
+    }
+  }
+  flush();
+  return node;
+}
+
+// An element with `text` that wraps at sensible points (see appendBreakable).
+export function breakable(tag, text, className) {
+  return appendBreakable(el(tag, null, className), text);
+}
+
 const URL_CANDIDATE = /\bhttps?:\/\/[^\s<>"'`]+/gi;
 
 // Text with the http(s) URLs in it made into links (each one checked by safeHttpUrl).
@@ -39,15 +71,16 @@ export function linkified(tag, text, className) {
     const raw = match[0].replace(/[).,;:!?\]]+$/, "");
     const href = safeHttpUrl(raw);
     if (!href) continue;
-    if (match.index > last) node.append(document.createTextNode(s.slice(last, match.index)));
-    const a = el("a", raw);
+    if (match.index > last) appendBreakable(node, s.slice(last, match.index));
+    // The link's text is its URL: printed once (render.css adds the URL after other links).
+    const a = appendBreakable(el("a", null, "url"), raw);
     a.href = href;
     a.rel = "noopener noreferrer nofollow";
     a.target = "_blank";
     node.append(a);
     last = match.index + raw.length;
   }
-  if (last < s.length) node.append(document.createTextNode(s.slice(last)));
+  if (last < s.length) appendBreakable(node, s.slice(last));
   return node;
 }
 
@@ -60,37 +93,4 @@ export function link(url, text) {
   a.rel = "noopener noreferrer nofollow";
   a.target = "_blank";
   return a;
-}
-
-// Puts `nodes` into `parent` as its children, keeping each child already there that is equal to
-// its replacement (isEqualNode: same tag, attributes and content), so that a re-render after a
-// DNS answer touches the DOM only where what is shown changed: layout, focus, selection and
-// scroll stay where nothing changed. With depth > 1, a kept element whose own attributes are equal
-// but whose content differs is patched the same way one level down (a section whose body changed
-// keeps its summary). Depth stays small on purpose: a listener attached to a node refers to the
-// nodes built with it, so a kept node must come with everything it refers to.
-export function patchChildren(parent, nodes, depth = 1) {
-  const old = [...parent.children];
-  const byId = new Map(old.filter((n) => n.id).map((n) => [n.id, n]));
-  const wanted = nodes.map((node, i) => {
-    const prev = node.id ? byId.get(node.id) : (old[i] && !old[i].id ? old[i] : null);
-    if (!prev) return node;
-    if (prev.isEqualNode(node)) return prev;
-    const onlyElements = (n) => n.childNodes.length === n.children.length;
-    if (depth > 1 && onlyElements(prev) && onlyElements(node) && prev.cloneNode(false).isEqualNode(node.cloneNode(false))) {
-      patchChildren(prev, [...node.children], depth - 1);
-      return prev;
-    }
-    return node;
-  });
-  let cursor = parent.firstChild;
-  for (const node of wanted) {
-    if (node === cursor) { cursor = cursor.nextSibling; continue; }
-    parent.insertBefore(node, cursor);
-  }
-  while (cursor) {
-    const next = cursor.nextSibling;
-    cursor.remove();
-    cursor = next;
-  }
 }

@@ -1,8 +1,9 @@
-// Exports of a report: the diagnosis as plain text (for a support ticket) and as Markdown, and
-// expandAll for printing (every section opened, then restored).
+// Exports of a report: the diagnosis as plain text (for a support ticket) and as Markdown, with
+// the same sentences as the page and the CLI's text (diagnosisView), and expandAll for printing
+// (every section opened, then restored).
 
 import { fmtDuration, fmtUtc, mailbox } from "./format.js";
-import { OUTCOMES, PARTY, arr, diagnosisOf, normalizeReport } from "./model.js";
+import { ACTORS, arr, diagnosisView, normalizeReport } from "./model.js";
 
 // Opens every section (for printing); returns a function that restores the previous state.
 export function expandAll(root) {
@@ -13,7 +14,7 @@ export function expandAll(root) {
 
 function exportParts(input) {
   const report = normalizeReport(input);
-  const d = diagnosisOf(report);
+  const view = diagnosisView(report);
   const msg = report.message;
   const facts = [
     ["From", mailbox(msg.from)], ["To", arr(msg.to).map(mailbox).join(", ")], ["Subject", msg.subject],
@@ -22,31 +23,43 @@ function exportParts(input) {
     ["Reverse DNS", report.reverse_dns && (report.reverse_dns.status === "found" ? arr(report.reverse_dns.names).join(", ") : report.reverse_dns.detail)],
     ["Delivery time", report.delivery_ms != null ? fmtDuration(report.delivery_ms) : null],
   ].filter(([, v]) => v !== undefined && v !== null && v !== "");
-  const problems = report.findings.filter((f) => f.severity === "problem" || f.severity === "warning");
-  return { report, d, facts, problems };
+  return { report, view, facts };
 }
 
-// The diagnosis as plain text, for a support ticket.
+const evidenceLine = (e) => `${Number.isInteger(e.line) ? ` (line ${e.line})` : ""}: ${e.text}`;
+
+// The diagnosis as plain text, for a support ticket: the same block as the CLI's text.
 export function reportAsText(input) {
-  const { report, d, facts, problems } = exportParts(input);
+  const { report, view, facts } = exportParts(input);
   const out = [];
-  out.push(`E-mail diagnosis (${report.generator || "mailtrace"}, ${fmtUtc(report.analyzed_at_ms)})`);
-  if (!d.fromFindings) out.push(`Outcome: ${OUTCOMES[d.outcome]}`);
-  out.push(d.headline, "");
-  d.causes.forEach((c, i) => {
-    const meta = [c.severity, c.certainty, PARTY[c.party]].filter(Boolean).join(", ");
-    out.push(`${i + 1}. ${c.title}${meta ? ` [${meta}]` : ""}`);
-    if (c.detail) out.push(`   ${c.detail}`);
-    if (c.fix) out.push(`   How to fix: ${c.fix}`);
-    for (const e of arr(c.evidence)) if (e.text) out.push(`   Evidence${Number.isInteger(e.line) ? ` (line ${e.line})` : ""}: ${e.text}`);
-  });
-  if (d.causes.length) out.push("");
-  out.push("The message:");
-  for (const [k, v] of facts) out.push(`  ${k}: ${v}`);
-  if (!d.fromFindings && problems.length) {
-    out.push("", "Findings:");
-    for (const f of problems) out.push(`  - [${f.severity}] ${f.title}`);
+  out.push(`E-mail diagnosis (${report.generator || "mailtrace"}, ${fmtUtc(report.analyzed_at_ms)})`, "");
+  for (const n of view.notices) out.push(`NOTE: ${n.text}`, "");
+  out.push("Diagnosis");
+  if (!view.fromFindings) out.push(`  Outcome: ${view.outcomeWord}`);
+  if (view.summary) out.push(`  ${view.summary}`);
+  if (view.actions.length) {
+    out.push("  What to do:");
+    for (const a of view.actions) out.push(`    - ${ACTORS[a.who] || "anyone"}: ${a.text}`);
   }
+  if (view.causes.length || view.headline) out.push("", view.fromFindings ? "  The most important findings" : "  Why (for the support agent)");
+  if (view.headline) out.push(`  ${view.headline}`);
+  view.causes.forEach((c, i) => {
+    const meta = [c.severity, ...c.meta].filter(Boolean).join("; ");
+    out.push(`  ${i + 1}. ${c.title}${meta ? ` (${meta})` : ""}`);
+    if (c.detail) out.push(`     ${c.detail}`);
+    for (const a of c.actions) out.push(`     What to do (${ACTORS[a.who] || "anyone"}): ${a.text}`);
+    if (c.fix) out.push(`     How to fix: ${c.fix}`);
+    for (const e of arr(c.evidence)) if (e.text) out.push(`     Evidence${evidenceLine(e)}`);
+  });
+  if (view.advice.length) {
+    out.push("", "  Worth fixing (not why this message fared as it did)");
+    for (const c of view.advice) {
+      if (c.title) out.push(`  - ${c.title}`);
+      if (c.fix) out.push(c.title ? `    ${c.fix}` : `  - ${c.fix}`);
+    }
+  }
+  out.push("", "The message:");
+  for (const [k, v] of facts) out.push(`  ${k}: ${v}`);
   return `${out.join("\n")}\n`;
 }
 
@@ -59,27 +72,39 @@ const mdCode = (s) => {
   const fence = "`".repeat(ticks + 1);
   return `${fence}${ticks ? " " : ""}${t}${ticks ? " " : ""}${fence}`;
 };
+const capital = (s) => (s ? s[0].toUpperCase() + s.slice(1) : s);
 
-// The diagnosis as Markdown.
+// The diagnosis as Markdown: the same sentences as the text.
 export function reportAsMarkdown(input) {
-  const { report, d, facts, problems } = exportParts(input);
+  const { report, view, facts } = exportParts(input);
   const out = [];
-  out.push(`## E-mail diagnosis`, "");
-  if (!d.fromFindings) out.push(`**Outcome:** ${mdEscape(OUTCOMES[d.outcome])}`, "");
-  out.push(mdLine(d.headline), "");
-  d.causes.forEach((c, i) => {
-    const meta = [c.severity, c.certainty, PARTY[c.party]].filter(Boolean).join(", ");
+  out.push("## E-mail diagnosis", "");
+  for (const n of view.notices) out.push(`> **Note:** ${mdEscape(n.text)}`, "");
+  if (!view.fromFindings) out.push(`**Outcome:** ${mdEscape(view.outcomeWord)}`, "");
+  if (view.summary) out.push(mdLine(view.summary), "");
+  if (view.groups.length) {
+    out.push("### What to do", "");
+    for (const g of view.groups) for (const t of g.items) out.push(`- **${mdEscape(capital(g.label))}:** ${mdEscape(t)}`);
+    out.push("");
+  }
+  if (view.causes.length || view.headline) out.push(view.fromFindings ? "### The most important findings" : "### Why (for the support agent)", "");
+  if (view.headline) out.push(mdLine(view.headline), "");
+  view.causes.forEach((c, i) => {
+    const meta = [c.severity, ...c.meta].filter(Boolean).join(" · ");
     out.push(`${i + 1}. **${mdEscape(c.title)}**${meta ? ` _(${mdEscape(meta)})_` : ""}`);
     if (c.detail) out.push(`   ${mdEscape(c.detail)}`);
-    if (c.fix) out.push(`   **How to fix:** ${mdEscape(c.fix)}`);
-    for (const e of arr(c.evidence)) if (e.text) out.push(`   - ${Number.isInteger(e.line) ? `line ${e.line}: ` : ""}${mdCode(e.text)}`);
+    for (const a of c.actions) out.push(`   - What to do (${mdEscape(ACTORS[a.who] || "anyone")}): ${mdEscape(a.text)}`);
+    if (c.fix) out.push(`   - **How to fix:** ${mdEscape(c.fix)}`);
+    for (const e of arr(c.evidence)) if (e.text) out.push(`   - Evidence${Number.isInteger(e.line) ? ` (line ${e.line})` : ""}: ${mdCode(e.text)}`);
   });
-  out.push("", "### The message", "", "| | |", "|---|---|");
-  for (const [k, v] of facts) out.push(`| ${mdEscape(k)} | ${mdEscape(v)} |`);
-  if (!d.fromFindings && problems.length) {
-    out.push("", "### Findings", "");
-    for (const f of problems) out.push(`- **${f.severity}**: ${mdEscape(f.title)}`);
+  if (view.causes.length) out.push("");
+  if (view.advice.length) {
+    out.push("### Worth fixing (not why this message fared as it did)", "");
+    for (const c of view.advice) out.push(`- ${c.title ? `**${mdEscape(c.title)}**` : ""}${c.title && c.fix ? " " : ""}${mdEscape(c.fix)}`);
+    out.push("");
   }
+  out.push("### The message", "", "| | |", "|---|---|");
+  for (const [k, v] of facts) out.push(`| ${mdEscape(k)} | ${mdEscape(v)} |`);
   out.push("", `_${mdEscape(report.generator || "mailtrace")}, ${mdEscape(fmtUtc(report.analyzed_at_ms))}_`);
   return `${out.join("\n")}\n`;
 }

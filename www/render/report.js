@@ -1,10 +1,9 @@
-// The whole report: renderReport puts the diagnosis, the overview and the sections (findings
-// filed by the `section` each carries) into a root, keeping open sections, the header search and
-// the focus across re-renders; renderProgress lists the live checks.
+// The whole report: renderReport puts the notices, the diagnosis (the customer's view, then the
+// agent's), the overview and the sections (findings filed by the `section` each carries) into a
+// root, keeping open sections, the header search and the focus across re-renders.
 
-import { el, patchChildren } from "./dom.js";
-import { dnsResultText, normalizeReport } from "./model.js";
-import { diagnosisBlock } from "./sections/diagnosis.js";
+import { diagnosisView, normalizeReport } from "./model.js";
+import { diagnosisBlock, noticesBlock } from "./sections/diagnosis.js";
 import { overview } from "./sections/overview.js";
 import { pathSection } from "./sections/path.js";
 import { authSection } from "./sections/auth.js";
@@ -15,58 +14,64 @@ import { senderSection } from "./sections/sender.js";
 import { headersSection } from "./sections/headers.js";
 import { dnsSection } from "./sections/dns.js";
 
+export { renderProgress } from "./live.js";
+
 // Renders `report` into `root` (replacing what was there). Sections that were open stay open,
-// and the header search keeps its text, so progress snapshots can re-render freely; a part
-// (the diagnosis, the overview, a section's summary or body) that renders the same as before is
-// left in place (patchChildren), so an answer changes the DOM only where it changed the report.
-// options.compact: the diagnosis and overview only, sections left out.
+// the header search keeps its text and the focused control keeps the focus, so progress
+// snapshots can re-render freely.
+// options.view: "agent" (default: everything) or "customer" (the notices, the outcome, the
+//   summary and what to do: nothing for the agent).
+// options.compact: the diagnosis and the overview only, sections left out.
+// options.keep: an element of `root` left in place (not re-created) after the diagnosis: the
+//   page's live-checks box.
+// options.focusable: the diagnosis is in the Tab order (the page: one Tab from Analyze).
 export function renderReport(root, input, options = {}) {
   const report = normalizeReport(input);
   const open = new Set([...root.querySelectorAll("details[open][id]")].map((d) => d.id));
   const searchBox = root.querySelector("#header-search");
   const searchValue = searchBox ? searchBox.value : "";
   const active = root.getRootNode().activeElement;
+  const inside = active && active !== root && root.contains(active) && !(options.keep && options.keep.contains(active));
   const searchFocused = searchBox && active === searchBox;
-  // A section's summary that has the focus keeps it across re-renders (keyboard users).
-  const focusedSection = active && active.tagName === "SUMMARY" && root.contains(active) ? active.parentElement.id : null;
+  // A section's summary or a control with an id that has the focus keeps it (keyboard users).
+  const focusedSection = inside && active.tagName === "SUMMARY" && active.parentElement.id ? active.parentElement.id : null;
+  const focusedId = inside && active.id && active !== searchBox ? active.id : null;
 
-  const bySection = { path: [], auth: [], reputation: [], bounce: [], spam: [], sender: [], headers: [] };
-  // Each finding's page section comes from the report (the core's registry of codes).
-  for (const f of report.findings) (bySection[f.section] || bySection.sender).push(f);
-
-  const nodes = [diagnosisBlock(report), overview(report)];
-  if (!options.compact) {
-    nodes.push(
-      pathSection(report, bySection.path),
-      authSection(report, bySection.auth),
-      reputationSection(report, bySection.reputation),
-      bounceSection(report, bySection.bounce),
-      spamSection(report, bySection.spam),
-      senderSection(report, bySection.sender),
-      headersSection(report, bySection.headers, searchValue),
-      dnsSection(report),
-    );
-  }
-  for (const node of nodes) {
-    for (const d of [node, ...node.querySelectorAll("details[id]")]) {
-      if (d.tagName === "DETAILS" && open.has(d.id)) d.open = true;
+  const view = diagnosisView(report);
+  const head = [noticesBlock(view), diagnosisBlock(report, view, options)].filter(Boolean);
+  const tail = [];
+  if (options.view !== "customer") {
+    tail.push(overview(report));
+    if (!options.compact) {
+      const bySection = { path: [], auth: [], reputation: [], bounce: [], spam: [], sender: [], headers: [] };
+      // Each finding's page section comes from the report (the core's registry of codes).
+      for (const f of report.findings) (bySection[f.section] || bySection.sender).push(f);
+      tail.push(
+        pathSection(report, bySection.path),
+        authSection(report, bySection.auth),
+        reputationSection(report, bySection.reputation),
+        bounceSection(report, bySection.bounce),
+        spamSection(report, bySection.spam),
+        senderSection(report, bySection.sender),
+        headersSection(report, bySection.headers, searchValue),
+        dnsSection(report),
+      );
     }
   }
-  patchChildren(root, nodes, 2);
+  const keep = options.keep && options.keep.parentNode === root ? options.keep : null;
+  if (keep) {
+    for (const child of [...root.childNodes]) if (child !== keep) child.remove();
+    keep.before(...head);
+    keep.after(...tail);
+  } else {
+    root.replaceChildren(...head, ...tail);
+  }
+  for (const id of open) {
+    const d = root.querySelector(`#${CSS.escape(id)}`);
+    if (d) d.open = true;
+  }
   if (searchFocused) root.querySelector("#header-search")?.focus();
-  if (focusedSection) root.querySelector(`#${CSS.escape(focusedSection)} > summary`)?.focus();
+  else if (focusedSection) root.querySelector(`#${CSS.escape(focusedSection)} > summary`)?.focus();
+  else if (focusedId) root.querySelector(`#${CSS.escape(focusedId)}`)?.focus({ preventScroll: true });
   return report;
-}
-
-// The live checks, each pending or answered, into a list element.
-export function renderProgress(list, input) {
-  const report = normalizeReport(input);
-  const items = report.dns.map((x) => {
-    const li = el("li", null, `lookup status-${x.status}`);
-    li.dataset.status = String(x.status ?? "");
-    li.append(el("span", `${x.name} ${x.type}`, "mono"), el("span", ` — ${x.status === "pending" ? "pending" : "answered"}: `),
-      el("span", dnsResultText(x)));
-    return li;
-  });
-  patchChildren(list, items);
 }

@@ -174,7 +174,7 @@ pub struct DkimMessage {
 }
 
 /// Base64 with white space removed and padding optional; None if not base64.
-fn base64(text: &str) -> Option<Vec<u8>> {
+pub(crate) fn base64(text: &str) -> Option<Vec<u8>> {
     use base64::Engine;
     use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
     const ENGINE: GeneralPurpose = GeneralPurpose::new(
@@ -187,7 +187,7 @@ fn base64(text: &str) -> Option<Vec<u8>> {
     ENGINE.decode(compact).ok()
 }
 
-fn digest(hash: rsa::Hash, data: &[u8]) -> Vec<u8> {
+pub(crate) fn digest(hash: rsa::Hash, data: &[u8]) -> Vec<u8> {
     match hash {
         rsa::Hash::Sha1 => sha1::Sha1::digest(data).to_vec(),
         rsa::Hash::Sha256 => sha2::Sha256::digest(data).to_vec(),
@@ -195,12 +195,17 @@ fn digest(hash: rsa::Hash, data: &[u8]) -> Vec<u8> {
 }
 
 /// A header field's raw text: `name:value`, folded lines joined with CRLF.
-fn raw(field: &crate::parse::input::Field) -> String {
+pub(crate) fn raw(field: &crate::parse::input::Field) -> String {
     format!("{}:{}", field.name, field.value.replace('\n', "\r\n"))
 }
 
 /// The hash of the canonical body (at most `limit` bytes) and the canonical body's length.
-fn body_hash(body: &str, canon: Canon, limit: Option<u64>, hash: rsa::Hash) -> (Vec<u8>, u64) {
+pub(crate) fn body_hash(
+    body: &str,
+    canon: Canon,
+    limit: Option<u64>,
+    hash: rsa::Hash,
+) -> (Vec<u8>, u64) {
     match hash {
         rsa::Hash::Sha1 => {
             let mut h = sha1::Sha1::new();
@@ -722,6 +727,95 @@ fn finish(mut out: DkimOutcome, remarks: Vec<DkimProblem>) -> DkimOutcome {
         None => head,
     };
     out
+}
+
+/// What a key says about one signature, for the other users of DKIM's machinery (ARC's
+/// AMS and AS, RFC 8617 5.2): the same key lookup, key rules and RSA / ed25519 verification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum KeyCheck {
+    /// The signature verifies with the published key.
+    Valid,
+    /// It does not (the words say how).
+    Invalid(String),
+    /// No usable key is published (removed, revoked, malformed, of another type).
+    NoKey(String),
+    /// The key could not be fetched: could not check.
+    Temperror(String),
+}
+
+/// Checks `signature` over the digest `data_hash` with the key at `selector._domainkey.domain`.
+pub(crate) fn check_with_key(
+    domain: &str,
+    selector: &str,
+    algorithm: &str,
+    data_hash: &[u8],
+    signature: &[u8],
+    answers: &dyn Answers,
+) -> Step<KeyCheck> {
+    let (hash, ed25519) = match algorithm {
+        "rsa-sha256" => (rsa::Hash::Sha256, false),
+        "rsa-sha1" => (rsa::Hash::Sha1, false),
+        "ed25519-sha256" => (rsa::Hash::Sha256, true),
+        other => {
+            return Step::Done(KeyCheck::NoKey(format!(
+                "the algorithm a={} is unknown",
+                clip(other, 40)
+            )));
+        }
+    };
+    let question = Question::new(&format!("{selector}._domainkey.{domain}"), RecordType::Txt);
+    let Some(outcome) = answers.outcome(&question) else {
+        return Step::Need(vec![question]);
+    };
+    let name = &question.name;
+    let answer = match outcome {
+        Err(e) => return Step::Done(KeyCheck::Temperror(format!("{name}: {e}"))),
+        Ok(a) => a,
+    };
+    match answer.rcode {
+        Rcode::NoError => {}
+        Rcode::NxDomain => {
+            return Step::Done(KeyCheck::NoKey(format!("no key is published at {name}")));
+        }
+        other => {
+            return Step::Done(KeyCheck::Temperror(format!(
+                "{name}: DNS error code {}",
+                other.code()
+            )));
+        }
+    }
+    let record = answer
+        .data_for(&question)
+        .iter()
+        .filter_map(|d| d.txt_joined())
+        .take(8)
+        .map(|t| key::parse(&t))
+        .find(|r| r.key.is_ok());
+    let Some(Ok(key)) = record.map(|r| r.key) else {
+        return Step::Done(KeyCheck::NoKey(format!("no usable key at {name}")));
+    };
+    let valid = match &key {
+        key::PublicKey::Rsa(_) if ed25519 => None,
+        key::PublicKey::Ed25519(_) if !ed25519 => None,
+        key::PublicKey::Rsa(k) => Some(k.verify(hash, data_hash, signature) == rsa::Verdict::Valid),
+        key::PublicKey::Ed25519(raw) => match ed25519_verify(raw, data_hash, signature) {
+            Some(v) => Some(v),
+            None => {
+                return Step::Done(KeyCheck::Temperror(
+                    "ed25519 is not verified in this build".into(),
+                ));
+            }
+        },
+    };
+    Step::Done(match valid {
+        None => KeyCheck::NoKey(format!(
+            "the key at {name} is of another type than a={algorithm}"
+        )),
+        Some(true) => KeyCheck::Valid,
+        Some(false) => KeyCheck::Invalid(format!(
+            "the signature does not verify with the key at {name}"
+        )),
+    })
 }
 
 #[cfg(test)]

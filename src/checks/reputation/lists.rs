@@ -33,12 +33,14 @@ pub struct ListSpec {
     pub kind: ListKind,
 }
 
-/// Which blocklists to ask. The defaults (Spamhaus ZEN, Barracuda, SpamCop for addresses;
-/// Spamhaus DBL for domains) are always asked.
+/// Which blocklists to ask. The built-in lists that are on by default (Spamhaus ZEN and SpamCop
+/// for addresses, Spamhaus DBL for domains: [`built_in_lists`]) are asked unless `skip` names
+/// them; the others (Barracuda, which answers only registered resolvers; SURBL, URIBL) only when
+/// asked for. The page and the CLI share these defaults.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BlocklistConfig {
-    /// Extra lists (at most 16 are used).
+    /// Extra lists (at most 16 are used), including built-in lists that are off by default.
     pub lists: Vec<ListSpec>,
     /// A Spamhaus Data Query Service key: Spamhaus is then asked at
     /// `KEY.zen.dq.spamhaus.net` / `KEY.dbl.dq.spamhaus.net`, which answer through any resolver.
@@ -50,6 +52,45 @@ pub struct BlocklistConfig {
     /// Built-in lists not to ask, by zone (the page's unticked boxes).
     #[serde(default)]
     pub skip: Vec<String>,
+}
+
+impl BlocklistConfig {
+    /// Turns one list on by its zone: a built-in list that is off by default, SURBL or URIBL by
+    /// their flags, any other zone as an address list (at most 16 extra lists).
+    pub fn add_zone(&mut self, zone: &str) {
+        let Some(zone) = host_name(zone) else {
+            return;
+        };
+        self.skip.retain(|z| !z.eq_ignore_ascii_case(&zone));
+        match KNOWN.iter().find(|k| k.zone == zone) {
+            Some(k) if k.family == Family::Surbl => self.surbl = true,
+            Some(k) if k.family == Family::Uribl => self.uribl = true,
+            Some(k) if k.off_because.is_none() => {}
+            known => {
+                let kind = match known.map(|k| k.family) {
+                    Some(Family::Dbl) => ListKind::Domain,
+                    _ => ListKind::Ip,
+                };
+                if self.lists.len() < 16 && !self.lists.iter().any(|l| l.zone == zone) {
+                    self.lists.push(ListSpec { zone, kind });
+                }
+            }
+        }
+    }
+
+    /// The lists chosen as a whole (the page's ticked boxes): the built-in lists on by default
+    /// that are not named are skipped; every named zone is turned on.
+    pub fn choose(&mut self, zones: &[String]) {
+        let named: Vec<String> = zones.iter().filter_map(|z| host_name(z)).collect();
+        self.skip = KNOWN
+            .iter()
+            .filter(|k| k.off_because.is_none() && !named.iter().any(|z| z == k.zone))
+            .map(|k| k.zone.to_string())
+            .collect();
+        for zone in named.iter().take(16) {
+            self.add_zone(zone);
+        }
+    }
 }
 
 /// Where a list stands for one address or domain.
@@ -140,6 +181,37 @@ struct Known {
     zone: &'static str,
     lookup: &'static str,
     delist: &'static str,
+    /// Why the list is not asked unless chosen (None: asked by default).
+    off_because: Option<&'static str>,
+}
+
+/// Why Barracuda is off by default, for the page's settings and the CLI's help.
+pub const REGISTERED_RESOLVERS_ONLY: &str = "Off by default: Barracuda answers only DNS resolvers registered with it (free registration), so through a public resolver or one that is not registered it gives no answer.";
+
+/// A built-in list as the page's settings and the CLI offer it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BuiltInList {
+    /// The list's name, e.g. `Spamhaus ZEN`.
+    pub name: &'static str,
+    /// Its DNS zone.
+    pub zone: &'static str,
+    /// Addresses or domains.
+    pub kind: ListKind,
+    /// Why it is not asked unless chosen; None when it is asked by default.
+    pub off_because: Option<&'static str>,
+}
+
+/// The built-in lists, in the order they are asked, with their defaults.
+pub fn built_in_lists() -> impl Iterator<Item = BuiltInList> {
+    KNOWN.iter().map(|k| BuiltInList {
+        name: k.name,
+        zone: k.zone,
+        kind: match k.family {
+            Family::Zen | Family::Barracuda | Family::SpamCop | Family::Other => ListKind::Ip,
+            Family::Dbl | Family::Surbl | Family::Uribl => ListKind::Domain,
+        },
+        off_because: k.off_because,
+    })
 }
 
 const SPAMHAUS_URL: &str = "https://check.spamhaus.org/";
@@ -151,6 +223,7 @@ const KNOWN: [Known; 6] = [
         zone: "zen.spamhaus.org",
         lookup: SPAMHAUS_URL,
         delist: SPAMHAUS_URL,
+        off_because: None,
     },
     Known {
         family: Family::Barracuda,
@@ -158,6 +231,7 @@ const KNOWN: [Known; 6] = [
         zone: "b.barracudacentral.org",
         lookup: "https://www.barracudacentral.org/lookups",
         delist: "https://www.barracudacentral.org/rbl/removal-request",
+        off_because: Some(REGISTERED_RESOLVERS_ONLY),
     },
     Known {
         family: Family::SpamCop,
@@ -165,6 +239,7 @@ const KNOWN: [Known; 6] = [
         zone: "bl.spamcop.net",
         lookup: "https://www.spamcop.net/bl.shtml",
         delist: "https://www.spamcop.net/bl.shtml",
+        off_because: None,
     },
     Known {
         family: Family::Dbl,
@@ -172,6 +247,7 @@ const KNOWN: [Known; 6] = [
         zone: "dbl.spamhaus.org",
         lookup: SPAMHAUS_URL,
         delist: SPAMHAUS_URL,
+        off_because: None,
     },
     Known {
         family: Family::Surbl,
@@ -179,6 +255,7 @@ const KNOWN: [Known; 6] = [
         zone: "multi.surbl.org",
         lookup: "https://www.surbl.org/surbl-analysis",
         delist: "https://www.surbl.org/surbl-analysis",
+        off_because: Some("Off by default: a list of domains seen in the links of spam messages."),
     },
     Known {
         family: Family::Uribl,
@@ -186,6 +263,7 @@ const KNOWN: [Known; 6] = [
         zone: "multi.uribl.com",
         lookup: "https://admin.uribl.com/",
         delist: "https://admin.uribl.com/",
+        off_because: Some("Off by default: a list of domains seen in the links of spam messages."),
     },
 ];
 
@@ -216,7 +294,9 @@ fn plans(config: &BlocklistConfig, kind: ListKind) -> Vec<Plan> {
     let mut wanted: Vec<&Known> = KNOWN
         .iter()
         .filter(|k| match k.family {
-            Family::Zen | Family::Barracuda | Family::SpamCop => kind == ListKind::Ip,
+            Family::Zen | Family::SpamCop => kind == ListKind::Ip,
+            // Asked only when chosen (in `lists`): it answers registered resolvers only.
+            Family::Barracuda => false,
             Family::Dbl => kind == ListKind::Domain,
             Family::Surbl => kind == ListKind::Domain && config.surbl,
             Family::Uribl => kind == ListKind::Domain && config.uribl,
@@ -426,9 +506,13 @@ fn ask_list(ctx: &mut Ctx, plan: &Plan, item: &str, shown: &str, canary: &str) -
         }
         Got::Data(data) => {
             let mut error = None;
-            for rdata in data.iter().take(8) {
+            // Every A record is read (the decoder bounds how many an answer holds): an error
+            // code anywhere in the answer means "could not check", however many listing codes
+            // come before it. At most 8 listing codes are kept for display.
+            for rdata in data.iter() {
                 if let RData::A(addr) = rdata {
                     match decode(plan.family, *addr) {
+                        Code::Listed(..) if result.codes.len() >= 8 => {}
                         Code::Listed(code, meaning) => result.codes.push(ListCode {
                             answer: addr.to_string(),
                             name: code,

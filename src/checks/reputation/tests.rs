@@ -23,8 +23,15 @@ fn run_ip_with(r: &MemoryResolver, addr: &str, config: &BlocklistConfig) -> IpRe
     result.expect("the check ends")
 }
 
+/// The defaults and Barracuda (off by default: it answers registered resolvers only).
+fn with_barracuda() -> BlocklistConfig {
+    let mut config = BlocklistConfig::default();
+    config.add_zone("b.barracudacentral.org");
+    config
+}
+
 fn run_ip(addr: &str) -> IpReputation {
-    run_ip_with(&zone(), addr, &BlocklistConfig::default())
+    run_ip_with(&zone(), addr, &with_barracuda())
 }
 
 fn list<'a>(rep: &'a IpReputation, name: &str) -> &'a ListResult {
@@ -127,6 +134,24 @@ fn spamhaus_error_codes_are_never_listings() {
 }
 
 #[test]
+fn an_error_code_after_many_listing_codes_is_still_an_error() {
+    // Nine listing codes, then Spamhaus's "public resolver" error code: could not check.
+    let mut zone = zone();
+    let mut records = String::new();
+    for last in [2, 3, 4, 5, 6, 7, 9, 10, 11] {
+        records.push_str(&format!(
+            "44.2.0.192.zen.spamhaus.org. 300 IN A 127.0.0.{last}\n"
+        ));
+    }
+    records.push_str("44.2.0.192.zen.spamhaus.org. 300 IN A 127.255.255.254\n");
+    zone.add_zone(&records).unwrap();
+    let rep = run_ip_with(&zone, "192.0.2.44", &BlocklistConfig::default());
+    let zen = list(&rep, "Spamhaus ZEN");
+    assert_eq!(zen.status, ListStatus::CouldNotCheck, "{}", zen.explanation);
+    assert!(!rep.listed());
+}
+
+#[test]
 fn a_list_that_times_out_or_refuses_does_not_hold_the_others() {
     let mut r = zone();
     let qa = Question::new("2.2.0.192.b.barracudacentral.org", RecordType::A);
@@ -139,7 +164,7 @@ fn a_list_that_times_out_or_refuses_does_not_hold_the_others() {
         Question::new("2.2.0.192.bl.spamcop.net", RecordType::A),
         Ok(refused),
     );
-    let rep = run_ip_with(&r, "192.0.2.2", &BlocklistConfig::default());
+    let rep = run_ip_with(&r, "192.0.2.2", &with_barracuda());
     assert_eq!(list(&rep, "Spamhaus ZEN").status, ListStatus::Listed);
     let b = list(&rep, "Barracuda");
     assert_eq!(b.status, ListStatus::CouldNotCheck);
@@ -151,7 +176,7 @@ fn a_list_that_times_out_or_refuses_does_not_hold_the_others() {
     let mut answers: HashMap<Question, Result<crate::dns::Answer, DnsError>> = HashMap::new();
     let qz = Question::new("2.2.0.192.zen.spamhaus.org", RecordType::A);
     answers.insert(qz.clone(), r.answer(&qz));
-    let snap = check_ip_snapshot(ip("192.0.2.2"), &BlocklistConfig::default(), &answers);
+    let snap = check_ip_snapshot(ip("192.0.2.2"), &with_barracuda(), &answers);
     assert_eq!(list(&snap, "Spamhaus ZEN").status, ListStatus::Listed);
     assert_eq!(list(&snap, "Barracuda").status, ListStatus::Pending);
     assert!(
@@ -164,13 +189,11 @@ fn a_list_that_times_out_or_refuses_does_not_hold_the_others() {
 #[test]
 fn all_list_queries_go_out_in_one_round() {
     let answers: HashMap<Question, Result<crate::dns::Answer, DnsError>> = HashMap::new();
-    let config = BlocklistConfig {
-        lists: vec![ListSpec {
-            zone: "all.bl.test".into(),
-            kind: ListKind::Ip,
-        }],
-        ..Default::default()
-    };
+    let mut config = with_barracuda();
+    config.lists.push(ListSpec {
+        zone: "all.bl.test".into(),
+        kind: ListKind::Ip,
+    });
     let Step::Need(first) = check_ip(ip("192.0.2.2"), &config, &answers) else {
         panic!("needs DNS");
     };

@@ -202,6 +202,29 @@ fn lookup_lint(out: &mut Vec<SpfLint>, p: &str, lookups: u32, least: &str) {
     }
 }
 
+/// Everything to say about an evaluated record: the record's own lint, then what the evaluation
+/// found. The lookup count is said once: the count the evaluation made when it made one, else
+/// the record's "at least" count.
+pub fn lint_all(outcome: &SpfOutcome) -> Vec<SpfLint> {
+    const COUNT: [&str; 2] = ["too_many_lookups", "lookups_near_limit"];
+    let found = lint_outcome(outcome);
+    let counted = found.iter().any(|l| COUNT.contains(&l.code.as_str()));
+    let mut out: Vec<SpfLint> = outcome
+        .record
+        .as_deref()
+        .map(lint)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|l| !(counted && COUNT.contains(&l.code.as_str())))
+        .collect();
+    for l in found {
+        if !out.iter().any(|o| o.message == l.message) {
+            out.push(l);
+        }
+    }
+    out
+}
+
 /// Lints what an evaluation found: the lookup count, void lookups, includes without SPF, and
 /// the records reached through include and redirect.
 pub fn lint_outcome(outcome: &SpfOutcome) -> Vec<SpfLint> {

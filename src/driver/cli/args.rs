@@ -102,11 +102,19 @@ pub struct AnalyzeArgs {
     /// Analyze as of this time (milliseconds since 1970), for reproducible runs.
     #[arg(long = "now", value_name = "MS", allow_negative_numbers = true)]
     pub now_ms: Option<i64>,
-    /// Re-check against the DNS answers recorded in a JSON report of the same message: no
-    /// network, and the time that report was made for.
+    /// Re-check against the DNS answers recorded in a JSON report of the same message (another
+    /// message's report is refused): no network, and the time that report was made for.
     #[arg(long, value_name = "REPORT.json")]
     pub replay: Option<String>,
+    /// Also ask this blocklist zone (repeat for more).
+    #[arg(long = "blocklist", value_name = "ZONE", long_help = BLOCKLIST_HELP)]
+    pub blocklists: Vec<String>,
 }
+
+/// The blocklists asked by default, and why Barracuda is not (the page's settings say the same).
+const BLOCKLIST_HELP: &str = "Also ask this blocklist zone (repeat for more). Asked by default: \
+    Spamhaus ZEN and DBL, SpamCop. Barracuda (b.barracudacentral.org) answers only DNS resolvers \
+    registered with it, so it is off unless named here.";
 
 /// `mailtrace spf`.
 #[derive(Debug, Args)]
@@ -155,6 +163,9 @@ pub struct DomainArgs {
     /// A Spamhaus Data Query Service key: Spamhaus is then asked through KEY.zen.dq.spamhaus.net.
     #[arg(long, value_name = "KEY")]
     pub dqs_key: Option<String>,
+    /// Also ask this blocklist zone (repeat for more).
+    #[arg(long = "blocklist", value_name = "ZONE", long_help = BLOCKLIST_HELP)]
+    pub blocklists: Vec<String>,
     /// Print the report as JSON (its schema: docs/domain-report.schema.json).
     #[arg(long)]
     pub json: bool,

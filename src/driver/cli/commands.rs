@@ -34,15 +34,23 @@ pub fn analyze(a: &AnalyzeArgs) -> Result<(), String> {
         }
         None => None,
     };
+    if let (Some(recorded), Some(path)) = (&recorded, &a.replay)
+        && let Some(why) = crate::engine::replay::mismatch(recorded, &input)
+    {
+        return Err(format!("{path}: {why}"));
+    }
     let now_ms = a
         .now_ms
         .or(recorded.as_ref().map(|r| r.analyzed_at_ms))
         .unwrap_or_else(now_ms);
-    let options = Options {
+    let mut options = Options {
         live: !a.offline,
         query_timeout_ms: a.dns.timeout_ms,
         ..Options::default()
     };
+    for zone in &a.blocklists {
+        options.blocklists.add_zone(zone);
+    }
     let analysis = Analysis::new(&input, now_ms, options);
     let report = if let Some(recorded) = &recorded {
         crate::run_with(analysis, &MemoryResolver::from_exchanges(&recorded.dns))
@@ -142,6 +150,9 @@ pub fn domain(a: &DomainArgs) -> Result<(), String> {
         ..Options::default()
     };
     options.blocklists.spamhaus_dqs_key = a.dqs_key.clone();
+    for zone in &a.blocklists {
+        options.blocklists.add_zone(zone);
+    }
     let run =
         crate::engine::domain_run::DomainAnalysis::new(&a.domain, &a.selectors, now_ms(), &options);
     let report = run_parallel(run, &DohClient::new(&a.dns.endpoint())?);

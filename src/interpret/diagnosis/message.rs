@@ -531,9 +531,32 @@ fn forwarding(ctx: &Context) -> Option<Cause> {
     if !passed.iter().any(|m| *m == "dmarc" || *m == "dkim") {
         return None;
     }
-    let arc_ok = ctx.rec("arc").is_none_or(|a| a.result == "pass");
+    // What the receiver recorded about the chain decides. Without it, a chain whose structure
+    // is broken (RFC 8617 5.2 steps 1-3: no key needed to see it) does not vouch; a signature
+    // that fails today may only mean a key was replaced since, so it does not veto.
+    let live = r.auth.as_ref().and_then(|a| a.arc.as_ref());
+    let arc_ok = match ctx.rec("arc") {
+        Some(a) => a.result == "pass",
+        None => live
+            .and_then(|v| v.broken.as_ref())
+            .is_none_or(|b| matches!(b.code.as_str(), "ams-fail" | "as-fail")),
+    };
     if !arc_ok {
         return None;
+    }
+    let mut evidence = vec![Evidence {
+        line: Some(aar.line),
+        text: format!("{}: i={}", aar.field, aar.arc_instance.unwrap_or_default()),
+    }];
+    if let Some(v) = live.filter(|v| v.result == crate::checks::arc::ArcResult::Pass) {
+        evidence.push(Evidence {
+            line: None,
+            text: format!(
+                "ARC verified now: {} seal(s), sealed last by {}",
+                v.instances,
+                v.sealed_by.as_deref().unwrap_or("?")
+            ),
+        });
     }
     let intermediary = aar.parsed.authserv_id.clone();
     let via = if intermediary.is_empty() {
@@ -554,10 +577,7 @@ fn forwarding(ctx: &Context) -> Option<Cause> {
         Certainty::Certain,
         Party::Receiver,
         Source::Receiver,
-        vec![Evidence {
-            line: Some(aar.line),
-            text: format!("{}: i={}", aar.field, aar.arc_instance.unwrap_or_default()),
-        }],
+        evidence,
     ))
 }
 

@@ -30,8 +30,8 @@ use crate::report::diagnosis::{
     Action, Cause, Certainty, Diagnosis, Notice, Outcome, Party, Source,
 };
 use crate::vocab::finding::Evidence;
+pub use crate::vocab::text::split_sentences;
 use evidence::Context;
-pub use words::split_sentences;
 
 /// Most causes listed; the rest stay in the findings.
 const MAX_CAUSES: usize = 6;

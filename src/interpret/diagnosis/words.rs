@@ -4,6 +4,7 @@
 use super::evidence::Context;
 use crate::report::diagnosis::{Action, Actor, Cause, Outcome};
 use crate::vocab::tables;
+use crate::vocab::text::{dedupe_sentences, split_sentences};
 
 /// The actions of a topic's row, placeholders filled from the report.
 pub(super) fn topic_actions(ctx: &Context, topic: &str) -> Vec<Action> {
@@ -166,43 +167,6 @@ pub(super) fn tidy(cause: &mut Cause) {
             true
         }
     });
-}
-
-/// The text with every sentence after its first occurrence removed.
-pub fn dedupe_sentences(text: &str) -> String {
-    let mut seen: Vec<&str> = Vec::new();
-    for s in split_sentences(text) {
-        if !seen.contains(&s) {
-            seen.push(s);
-        }
-    }
-    seen.join(" ")
-}
-
-/// Sentences: text up to ". ", "! " or "? " (kept with their stop), trimmed.
-pub fn split_sentences(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let bytes = text.as_bytes();
-    for i in 0..bytes.len() {
-        if matches!(bytes[i], b'.' | b'!' | b'?')
-            && bytes.get(i + 1).is_some_and(|b| *b == b' ')
-            && bytes
-                .get(i + 2)
-                .is_some_and(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'"')
-        {
-            let s = text[start..=i].trim();
-            if !s.is_empty() {
-                out.push(s);
-            }
-            start = i + 1;
-        }
-    }
-    let rest = text[start..].trim();
-    if !rest.is_empty() {
-        out.push(rest);
-    }
-    out
 }
 
 /// Names joined as "a, b and c", each once.

@@ -2,10 +2,16 @@
 // and now), what the receiver recorded (Authentication-Results, Received-SPF, ARC), and the DKIM
 // signatures as read. spfTrace is shared with the domain check.
 
-import { el } from "../dom.js";
+import { breakable, el } from "../dom.js";
 import { fmtUtc } from "../format.js";
 import { arr, obj } from "../model.js";
-import { section, table } from "../blocks.js";
+import { row, section, table } from "../blocks.js";
+
+// An element that states a message a finding may say too (marked so the finding can be found).
+function said(node, message) {
+  node.dataset.message = String(message ?? "");
+  return node;
+}
 
 function stateNote(check, what) {
   if (check.state === "pending") return el("p", `${what}: checking…`, "pending");
@@ -21,8 +27,8 @@ export function spfTrace(o) {
   const rows = arr(o.trace).map((step) => {
     const tr = el("tr");
     const term = el("td", `${"\u00a0\u00a0".repeat(Math.min(Number(step.depth) || 0, 10))}${step.term}`, "mono");
-    tr.append(el("td", step.domain, "mono"), term, el("td", step.outcome, `outcome-${String(step.outcome).replace(/\W+/g, "-")}`),
-      el("td", step.detail), el("td", arr(step.dns).join("\n"), "mono dns-lines"));
+    tr.append(breakable("td", step.domain, "mono"), term, el("td", step.outcome, `outcome-${String(step.outcome).replace(/\W+/g, "-")}`),
+      breakable("td", step.detail), breakable("td", arr(step.dns).join("\n"), "mono dns-lines"));
     return tr;
   });
   return table(["Domain", "Term", "Outcome", "What happened", "DNS"], rows);
@@ -40,7 +46,7 @@ function spfBlock(spf) {
     head.append(el("strong", `MAIL FROM ${spf.mail_from || "<>"} `), el("span", `(from ${spf.mail_from_source}) `, "finding-detail"),
       resultBadge(o.result));
     box.append(head, el("p", o.summary));
-    if (o.record) box.append(el("p", `Record of ${o.domain}: ${o.record}`, "mono"));
+    if (o.record) box.append(breakable("p", `Record of ${o.domain}: ${o.record}`, "mono"));
     box.append(el("p", `DNS-querying terms: ${o.lookups} of 10; void lookups: ${o.void_lookups} of 2.${o.deciding_term ? ` Decided by ${o.deciding_term}.` : ""}`));
     box.append(spfTrace(o));
     if (o.explanation) box.append(el("p", `The domain's own explanation: ${o.explanation}`));
@@ -55,7 +61,7 @@ function spfBlock(spf) {
   if (spf.guess) box.append(el("p", `No SPF record: a receiver that guesses with "v=spf1 a mx ptr -all" would get ${obj(spf.guess).result}.`));
   if (arr(spf.lint).length) {
     const ul = el("ul", null, "lint");
-    for (const l of arr(spf.lint)) ul.append(el("li", `${l.severity}: ${l.message}`));
+    for (const l of arr(spf.lint)) ul.append(said(el("li", `${l.severity}: ${l.message}`), l.message));
     box.append(el("h5", "Problems with the record"), ul);
   }
   if (arr(spf.policy).length) {
@@ -84,10 +90,12 @@ function dkimBlock(dkim) {
     const key = obj(s.key);
     const facts = [["Header signature (b=)", checkWord(s.header_signature)], ["Body hash (bh=)", checkWord(s.body)]];
     if (s.key) facts.push(["Key", `${key.key_type || "rsa"}${key.bits ? `, ${key.bits} bits` : ""}${key.testing ? ", testing (t=y)" : ""}`], ["Key record", key.record]);
-    box.append(table(["", ""], facts.map(([k, v]) => { const tr = el("tr"); tr.append(el("th", k), el("td", v, "mono")); return tr; })));
+    const dl = el("dl", null, "facts");
+    for (const [k, v] of facts) row(dl, k, v, "mono");
+    box.append(dl);
     if (arr(s.problems).length) {
       const ul = el("ul", null, "lint");
-      for (const p of arr(s.problems)) ul.append(el("li", p.message));
+      for (const p of arr(s.problems)) ul.append(said(el("li", p.message), p.message));
       box.append(ul);
     }
   }
@@ -104,19 +112,19 @@ function dmarcBlock(dmarc) {
   const head = el("p");
   head.append(el("strong", `From ${o.from_domain} `), resultBadge(o.result));
   box.append(head, el("p", o.summary));
-  if (o.record) box.append(el("p", `_dmarc.${o.policy_domain}: ${obj(o.record).text}`, "mono"));
+  if (o.record) box.append(breakable("p", `_dmarc.${o.policy_domain}: ${obj(o.record).text}`, "mono"));
   const disp = obj(o.disposition);
   if (disp.explanation) box.append(el("p", disp.explanation));
   const rows = arr(o.alignment).map((a) => {
     const tr = el("tr");
-    tr.append(el("td", a.identifier), el("td", a.domain, "mono"), el("td", a.mode),
+    tr.append(el("td", a.identifier), breakable("td", a.domain, "mono"), el("td", a.mode),
       el("td", a.aligned === true ? "aligned" : a.aligned === false ? "not aligned" : "—"), el("td", a.explanation));
     return tr;
   });
   if (rows.length) box.append(table(["Identifier", "Domain", "Mode", "Alignment", "Why"], rows));
   for (const d of arr(o.differences)) box.append(el("p", `RFC 7489 and RFC 9989 differ: ${d}`, "finding-detail"));
   if (dmarc.note) box.append(el("p", dmarc.note, "finding-detail"));
-  for (const l of arr(o.lint)) box.append(el("p", `${l.severity}: ${l.message}`, "finding-detail"));
+  for (const l of arr(o.lint)) box.append(said(el("p", `${l.severity}: ${l.message}`, "finding-detail"), l.message));
   return box;
 }
 
@@ -133,15 +141,28 @@ function liveAuth(auth) {
     });
     const box = el("div");
     box.id = "auth-comparison";
-    box.append(el("h4", "Then (recorded by the receiver) and now"), table(["Check", "Then", "Now", "", "What it means"], rows));
+    box.append(el("h4", "Then (recorded by the receiver) and now"), table(["Check", "Then", "Now", "Same?", "What it means"], rows));
     live.append(box);
   }
   live.append(spfBlock(obj(auth.spf)), dkimBlock(obj(auth.dkim)), dmarcBlock(obj(auth.dmarc)));
   return live;
 }
 
+// The messages the live blocks list (the SPF record's problems, a DKIM signature's, the DMARC
+// record's): a finding that says the same is not listed again.
+function listedByBlocks(auth) {
+  const messages = new Set();
+  if (!auth) return messages;
+  for (const l of arr(obj(auth.spf).lint)) messages.add(l.message);
+  for (const sig of arr(obj(auth.dkim).signatures)) for (const p of arr(sig.problems)) messages.add(p.message);
+  for (const l of arr(obj(obj(auth.dmarc).outcome).lint)) messages.add(l.message);
+  return messages;
+}
+
 export function authSection(report, findings) {
-  const { details, body } = section("auth", "Authentication", findings);
+  const stated = listedByBlocks(report.auth && typeof report.auth === "object" ? obj(report.auth) : null);
+  const { details, body } = section("auth", "Authentication", findings, null, (f) => stated.has(f.title));
+  const absorbed = findings.filter((f) => stated.has(f.title));
   if (report.auth && typeof report.auth === "object") body.append(liveAuth(obj(report.auth)));
   const auth = el("div");
   auth.id = "recorded-auth";
@@ -160,7 +181,7 @@ export function authSection(report, findings) {
         r.reason ? `reason: ${r.reason}` : null,
         ...arr(r.comments).map((c) => `(${c})`),
       ].filter(Boolean).join("  ");
-      tr.append(el("td", r.method), el("td", r.result, `result-${r.result}`), el("td", details, "mono"));
+      tr.append(el("td", r.method), el("td", r.result, `result-${r.result}`), breakable("td", details, "mono"));
       return tr;
     });
     block.append(table(["Method", "Result", "Details"], rows));
@@ -170,7 +191,7 @@ export function authSection(report, findings) {
     const keys = arr(spf.keys).map((kv) => (Array.isArray(kv) ? `${kv[0]}=${kv[1]}` : "")).join("  ");
     const p = el("p");
     p.append(el("strong", `Received-SPF (line ${spf.line}): `), el("span", spf.result, `result-${spf.result}`),
-      el("span", ` ${keys}`, "mono"), el("span", spf.trusted ? "" : " (not trusted: could have been written by the sender)", "finding-detail"));
+      breakable("span", ` ${keys}`, "mono"), el("span", spf.trusted ? "" : " (not trusted: could have been written by the sender)", "finding-detail"));
     auth.append(p);
   }
   const arc = report.arc;
@@ -193,7 +214,7 @@ export function authSection(report, findings) {
     const rows = list.map((d) => {
       const tr = el("tr");
       const signsFrom = arr(d.signed_headers).some((h) => String(h).toLowerCase() === "from");
-      tr.append(el("td", `line ${d.line}`), el("td", d.domain ?? "(none)", "mono"), el("td", d.selector ?? "(none)", "mono"),
+      tr.append(el("td", `line ${d.line}`), breakable("td", d.domain ?? "(none)", "mono"), breakable("td", d.selector ?? "(none)", "mono"),
         el("td", d.algorithm ?? "(none)"), el("td", signsFrom ? "yes" : "NO"),
         el("td", d.body_length != null ? String(d.body_length) : "no limit"),
         el("td", d.expiration != null ? fmtUtc(d.expiration * 1000) : "never"));
@@ -204,5 +225,10 @@ export function authSection(report, findings) {
     sigs.append(el("p", "No DKIM-Signature header: the message is not signed."));
   }
   body.append(sigs);
+  // The findings the live blocks state: their codes on the element that states them.
+  for (const f of absorbed) {
+    const node = [...body.querySelectorAll("[data-message]")].find((n) => n.dataset.message === f.title);
+    if (node) node.dataset.codes = `${node.dataset.codes ? `${node.dataset.codes} ` : ""}${f.code}`;
+  }
   return details;
 }

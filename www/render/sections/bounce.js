@@ -1,7 +1,7 @@
 // The "Bounce" section: the kind of notice, who refused the message, each recipient's code,
 // reason and advice, the facts for a support case, and where the returned message starts.
 
-import { el, link, linkified } from "../dom.js";
+import { breakable, el, link, linkified } from "../dom.js";
 import { arr, obj } from "../model.js";
 import { section, table } from "../blocks.js";
 
@@ -26,7 +26,7 @@ export function bounceSection(report, findings) {
         why.append(el("br"), el("span", `Blocklist named: ${bl.name} — `), link(bl.lookup_url, "look up"), el("span", " · "), link(bl.delist_url, "delisting"));
       }
       if (r.auth) why.append(el("br"), el("span", `Authentication named (${String(r.auth).replace("_", " and ").toUpperCase()}): see the Authentication section for the live check of the returned message.`));
-      tr.append(el("td", r.address, "mono"), el("td", r.hard ? "permanent" : "temporary (retried)"),
+      tr.append(breakable("td", r.address, "mono"), el("td", r.hard ? "permanent" : "temporary (retried)"),
         el("td", [r.reply_code, r.status].filter((x) => x != null).join(" ")), el("td", r.status_explanation ?? ""), diag, why);
       return tr;
     });
@@ -38,7 +38,7 @@ export function bounceSection(report, findings) {
     const facts = obj(b.case_facts);
     if (facts.text) {
       box.append(el("h4", "Facts for the support case"));
-      const pre = el("pre", facts.text, "case-facts");
+      const pre = breakable("pre", facts.text, "case-facts");
       pre.id = "case-facts";
       box.append(pre);
     }

@@ -1,7 +1,7 @@
 // The "All headers" section: every header field with its line, decoded value and explanation, and
 // a search box that filters the rows.
 
-import { el } from "../dom.js";
+import { breakable, el } from "../dom.js";
 import { section, table } from "../blocks.js";
 
 function filterRows(tbody, needle) {
@@ -23,11 +23,11 @@ export function headersSection(report, findings, searchValue) {
   const rows = report.headers.map((h) => {
     const tr = el("tr");
     const name = el("td");
-    name.append(el("span", h.name));
+    name.append(breakable("span", h.name));
     if (h.explanation) name.append(el("span", h.explanation, "finding-detail"));
     const value = el("td", null, "mono");
-    value.append(el("span", h.decoded ?? h.value));
-    if (h.decoded) value.append(el("span", `raw: ${h.value}`, "finding-detail"));
+    value.append(breakable("span", h.decoded ?? h.value));
+    if (h.decoded) value.append(breakable("span", `raw: ${h.value}`, "finding-detail"));
     tr.append(el("td", h.line), name, value);
     tr.dataset.search = `${h.name}\n${h.value}\n${h.decoded ?? ""}\n${h.explanation ?? ""}`.toLowerCase();
     return tr;

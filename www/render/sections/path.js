@@ -1,7 +1,7 @@
 // The "Delivery path" section: the Received chain as an SVG timeline (hops, delays, encryption,
 // the trust boundary) and as a table.
 
-import { el, svg } from "../dom.js";
+import { breakable, el, svg } from "../dom.js";
 import { fmtDuration, fmtLocal, fmtUtc, truncate } from "../format.js";
 import { section, table } from "../blocks.js";
 
@@ -72,7 +72,7 @@ export function pathSection(report, findings) {
   const rows = report.hops.map((h) => {
     const tr = el("tr", null, h.internal ? "internal" : "");
     tr.append(
-      el("td", h.number), el("td", hopFrom(h)), el("td", h.ip || "", "mono"), el("td", h.by || ""),
+      el("td", h.number), breakable("td", hopFrom(h)), breakable("td", h.ip || "", "mono"), breakable("td", h.by || ""),
       el("td", [h.with, h.tls, h.encrypted && !h.tls ? "encrypted" : null, h.authenticated ? "logged in" : null].filter(Boolean).join(", ")),
       el("td", fmtUtc(h.timestamp_ms)), el("td", fmtLocal(h.timestamp_ms)), el("td", fmtDuration(h.delay_ms)),
     );

@@ -1,4 +1,5 @@
-// The "Spam filters" section: each filter's verdict header with its rules and codes explained.
+// The "Spam filters" section: each filter's verdict header with its rules and codes explained,
+// each code once.
 
 import { el } from "../dom.js";
 import { arr } from "../model.js";
@@ -8,12 +9,20 @@ export function spamSection(report, findings) {
   const { details, body } = section("spam", "Spam filters", findings);
   const spam = el("div");
   spam.id = "spam";
-  for (const v of report.spam) {
+  report.spam.forEach((v, index) => {
     const block = el("div", null, "spam-verdict");
     block.append(el("h3", `${v.filter} (${v.header}, line ${v.line})`));
     block.append(el("p", v.summary, v.is_spam === true ? "sev-problem" : ""));
-    const items = arr(v.items);
+    // A code stated twice (SCL in the report and in its own header field) is shown once.
+    const seen = new Set();
+    const items = arr(v.items).filter((item) => {
+      const key = `${item.code}=${item.value ?? ""}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
     const inner = el("details");
+    inner.id = `spam-rules-${index}`;
     inner.append(el("summary", `${items.length} rule(s) and code(s)`));
     const ul = el("ul");
     for (const item of items) {
@@ -26,7 +35,7 @@ export function spamSection(report, findings) {
     inner.append(ul);
     block.append(inner);
     spam.append(block);
-  }
+  });
   if (!report.spam.length) spam.append(el("p", "No spam filter headers in what was pasted."));
   body.append(spam);
   return details;
