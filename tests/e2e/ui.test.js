@@ -146,6 +146,8 @@ test("with the switch off no request at all leaves the page", async () => {
   const { page, problems, requests, context } = await open(browser);
   await page.uncheck("#live");
   assert.match(await page.locator("#privacy-text").textContent(), /nothing at all leaves/);
+  // The page's own files, the worker and the wasm among them, are loaded by then.
+  await page.waitForSelector("body[data-core-ms]");
   const before = requests.length;
   await analyzeSample(page, { live: false });
   await analyzeSample(page, { live: false, name: "gmail.eml" });
