@@ -2,13 +2,19 @@
 // same files as www/ (index.html, demo.html, the styles, the icon, the samples) and pkg/ under
 // it; what differs:
 //   app.js, header-analyzer.js   each one file: the module with everything it imports (core.js,
-//                                render.js and render/), minified; the wasm bindings stay apart
-//                                (pkg/mailtrace.js, loaded by core.js as before)
+//                                render.js and render/), minified
+//   worker.js                    the Web Worker that runs the core, with the wasm bindings
+//                                (pkg/mailtrace.js) inside, minified
 //   render.js, demo.js           bundled and minified likewise (render.js for embedders)
-//   *.css, pkg/mailtrace.js      minified
+//   *.css, pkg/mailtrace.js      minified (pkg/mailtrace.js is loaded only where no worker can
+//                                run the core)
 //   index.html                   without the preloads of the modules now inside app.js
+//   *.br, *.gz                   every file also pre-compressed, brotli (quality 11, as large a
+//                                window as helps) and gzip -9, for nginx's brotli_static and
+//                                gzip_static (scripts/dns-server.sh)
 // Then prints the bytes of what the page loads (and of the widget), raw, gzip -9 and brotli
-// (quality 11), from www/ and pkg/ and from dist/www/.
+// (quality 11), from www/ and pkg/ and from dist/www/. scripts/size.sh measures the page as a
+// browser loads it from dist/www/ (scripts/size.mjs).
 //   node scripts/build-page.mjs
 import { readFileSync, writeFileSync, mkdirSync, rmSync, cpSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -22,10 +28,20 @@ const fail = (msg) => { console.error(`build-page: ${msg}`); process.exit(1); };
 rmSync(out, { recursive: true, force: true });
 mkdirSync(`${out}pkg`, { recursive: true });
 
+// www/worker.js imports the bindings as ./pkg/mailtrace.js, the URL the server maps to the
+// repository's pkg/ (scripts/dns-server.sh): here they come from pkg/ itself.
+const pkgBindings = {
+  name: "pkg-bindings",
+  setup(build) {
+    build.onResolve({ filter: /^\.\/pkg\/mailtrace\.js$/ }, () => ({ path: `${repo}pkg/mailtrace.js` }));
+  },
+};
+
 await esbuild.build({
-  entryPoints: ["app.js", "header-analyzer.js", "render.js", "demo.js"].map((f) => `${repo}www/${f}`),
+  entryPoints: ["app.js", "header-analyzer.js", "render.js", "demo.js", "worker.js"].map((f) => `${repo}www/${f}`),
   outdir: out,
   bundle: true,
+  plugins: [pkgBindings],
   format: "esm",
   platform: "browser",
   charset: "utf8",
@@ -57,6 +73,16 @@ const index = readFileSync(`${repo}www/index.html`, "utf8");
 if (!inside.test(index)) fail("index.html: the module preloads not found");
 writeFileSync(`${out}index.html`, index.replace(inside, ""));
 
+// ---- pre-compressed copies --------------------------------------------------------------------
+
+const brotli = (data) => brotliCompressSync(data, {
+  params: {
+    [constants.BROTLI_PARAM_QUALITY]: 11,
+    [constants.BROTLI_PARAM_LGWIN]: 24,
+    [constants.BROTLI_PARAM_SIZE_HINT]: data.length,
+  },
+});
+
 // ---- the bytes, before and after --------------------------------------------------------------
 
 function files(dir) {
@@ -65,13 +91,16 @@ function files(dir) {
     return statSync(path).isDirectory() ? files(path) : [path];
   });
 }
+for (const path of files(out)) {
+  const data = readFileSync(path);
+  writeFileSync(`${path}.br`, brotli(data));
+  writeFileSync(`${path}.gz`, gzipSync(data, { level: 9 }));
+}
+
 const sizes = (path) => {
   const data = readFileSync(path);
-  return {
-    raw: data.length,
-    gzip: gzipSync(data, { level: 9 }).length,
-    brotli: brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: data.length } }).length,
-  };
+  if (path.startsWith(out)) return { raw: data.length, gzip: statSync(`${path}.gz`).size, brotli: statSync(`${path}.br`).size };
+  return { raw: data.length, gzip: gzipSync(data, { level: 9 }).length, brotli: brotli(data).length };
 };
 const sum = (paths) => paths.map(sizes).reduce((a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli }), { raw: 0, gzip: 0, brotli: 0 });
 
@@ -80,7 +109,7 @@ const groups = [
   ["page scripts", [...["app.js", "core.js", "render.js"].map((f) => `${repo}www/${f}`), ...renderModules], [`${out}app.js`]],
   ["page styles", ["style.css", "render.css"].map((f) => `${repo}www/${f}`), ["style.css", "render.css"].map((f) => `${out}${f}`)],
   ["index.html", [`${repo}www/index.html`], [`${out}index.html`]],
-  ["wasm bindings", [`${repo}pkg/mailtrace.js`], [`${out}pkg/mailtrace.js`]],
+  ["worker+bindings", [`${repo}www/worker.js`, `${repo}pkg/mailtrace.js`], [`${out}worker.js`]],
   ["wasm", [`${repo}pkg/mailtrace_bg.wasm`], [`${out}pkg/mailtrace_bg.wasm`]],
   ["widget scripts", [...["header-analyzer.js", "core.js", "render.js"].map((f) => `${repo}www/${f}`), ...renderModules], [`${out}header-analyzer.js`]],
   ["widget styles", ["render.css", "header-analyzer.css"].map((f) => `${repo}www/${f}`), ["render.css", "header-analyzer.css"].map((f) => `${out}${f}`)],

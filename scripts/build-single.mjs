@@ -5,10 +5,15 @@
 // The script is bundled by esbuild (package.json pins it) from one entry: a generated module that
 // sets globalThis.__mailtraceInline (see www/core.js), then www/app.js with everything it imports.
 // __mailtraceInline carries
-//   - the wasm-bindgen bindings (pkg/mailtrace.js) as a factory: esbuild bundles them as an IIFE,
-//     and the IIFE is wrapped in a function, so that each call evaluates the module afresh (a
-//     crashed core is replaced by a fresh instance);
-//   - the wasm bytes, inlined by esbuild's binary loader (base64 in the script).
+//   - the worker's source: www/worker.js bundled with the bindings as a classic script (IIFE),
+//     which core.js starts from a Blob URL (the CSP allows worker-src blob:), so that the
+//     analysis runs off the main thread here too;
+//   - the wasm-bindgen bindings (pkg/mailtrace.js) as a factory, for the main thread when no
+//     worker can start: esbuild bundles them as an IIFE, and the IIFE is wrapped in a function,
+//     so that each call evaluates the module afresh (a crashed core is replaced by a fresh
+//     instance);
+//   - the wasm bytes, inlined by esbuild's binary loader (base64 in the script), compiled once
+//     on the main thread and handed to each worker as a WebAssembly.Module.
 // The style is render.css then style.css, bundled and minified by esbuild too.
 //   node scripts/build-single.mjs [--no-minify]
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
@@ -19,6 +24,15 @@ const repo = new URL("..", import.meta.url).pathname;
 const read = (p) => readFileSync(repo + p, "utf8");
 const fail = (msg) => { console.error(`build-single: ${msg}`); process.exit(1); };
 const minify = !process.argv.includes("--no-minify");
+
+// www/worker.js imports the bindings as ./pkg/mailtrace.js, the URL the server maps to the
+// repository's pkg/ (scripts/dns-server.sh): here they come from pkg/ itself.
+const pkgBindings = {
+  name: "pkg-bindings",
+  setup(build) {
+    build.onResolve({ filter: /^\.\/pkg\/mailtrace\.js$/ }, () => ({ path: `${repo}pkg/mailtrace.js` }));
+  },
+};
 
 // The bindings as a factory of fresh module objects. The bindings' default URL of the wasm
 // (new URL(..., import.meta.url)) is never used: the bytes are passed in, so the empty
@@ -34,9 +48,25 @@ const bindings = await esbuild.build({
 });
 const bindingsFactory = `export default () => {\n${bindings.outputFiles[0].text}\nreturn __mailtraceBindings;\n};\n`;
 
+// The worker: www/worker.js with the bindings, one classic script.
+const worker = await esbuild.build({
+  entryPoints: [`${repo}www/worker.js`],
+  bundle: true,
+  plugins: [pkgBindings],
+  format: "iife",
+  platform: "browser",
+  charset: "utf8",
+  minify,
+  legalComments: "none",
+  write: false,
+  logLevel: "warning",
+  logOverride: { "empty-import-meta": "silent" },
+});
+const workerSource = worker.outputFiles[0].text;
+
 const inlineModule = `import bindings from "mailtrace:bindings";
 import wasm from "${repo}pkg/mailtrace_bg.wasm";
-globalThis.__mailtraceInline = { bindings, wasmBytes: () => wasm };
+globalThis.__mailtraceInline = { bindings, wasmBytes: () => wasm, workerSource: ${JSON.stringify(workerSource)} };
 `;
 
 // The two generated modules, under the namespace "mailtrace".
@@ -85,6 +115,7 @@ const csp = [
   `script-src ${hash(script)} 'wasm-unsafe-eval'`,
   `style-src ${hash(style)}`,
   "img-src data:",
+  "worker-src blob:",
   "connect-src https: http://127.0.0.1:* http://localhost:*",
   "object-src 'none'", "base-uri 'none'", "form-action 'none'",
 ].join("; ");

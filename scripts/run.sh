@@ -2,7 +2,8 @@
 # Runs the product: installs what is missing, builds the wasm, and serves the page with its own
 # DoH endpoint (/dns-query) on 127.0.0.1, on a stable port so that a bookmarked URL keeps
 # working: 8080, or the next free one up to 8099; --port N (or $MAILTRACE_PORT) asks for exactly
-# N and stops if it is taken. Ctrl-C stops it.
+# N and stops if it is taken. The same site is also served over HTTP/2 with TLS on a free port (a
+# self-signed certificate made at each start; see scripts/dns-server.sh). Ctrl-C stops it.
 #   scripts/run.sh [--port N]           unbound resolves recursively (needs Internet access)
 #   scripts/run.sh --zones [--port N]   answers only from tests/zones/ (the samples' names; works offline)
 set -euo pipefail
@@ -44,5 +45,7 @@ scripts/setup.sh
 scripts/build-wasm.sh
 url=$(scripts/dns-server.sh start ${args[@]+"${args[@]}"} --port "$port")
 trap 'scripts/dns-server.sh stop' EXIT INT TERM
-echo "mailtrace is at $url/ (DoH endpoint $url/dns-query). Ctrl-C to stop."
+https=$(scripts/dns-server.sh https-url)
+echo "mailtrace is at $url/ (DoH endpoint $url/dns-query), and over HTTP/2 with TLS at $https/"
+echo "(a certificate made for this run: the browser asks once to accept it). Ctrl-C to stop."
 while kill -0 "$(cat "${MAILTRACE_RUN_DIR:-$repo/.run}/nginx.pid")" 2>/dev/null; do sleep 1; done

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what mailtrace needs on a fresh machine, skipping what is already there:
-# Debian packages (unbound, nginx-light, chromium, chromium-driver, curl, node), the Rust
+# Debian packages (unbound, nginx-light and its brotli_static module, openssl, chromium,
+# chromium-driver, curl, node), the Rust
 # toolchain pinned in rust-toolchain.toml, wasm-bindgen-cli at the version in Cargo.lock, and the
 # npm packages of package-lock.json (the browser tests' Playwright and axe-core, the esbuild bundler).
 set -euo pipefail
@@ -12,6 +13,10 @@ sudo_cmd=()
 missing=()
 command -v unbound >/dev/null || missing+=(unbound)
 command -v nginx >/dev/null || missing+=(nginx-light)
+# nginx's brotli_static (pre-compressed .br files, scripts/dns-server.sh) and openssl for the
+# test stack's own TLS certificate.
+[ -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ] || missing+=(libnginx-mod-http-brotli-static)
+command -v openssl >/dev/null || missing+=(openssl)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 command -v curl >/dev/null || missing+=(curl)

@@ -170,7 +170,7 @@ async function analyze(event) {
   const controller = new AbortController();
   running = controller;
   $("analyze").disabled = true;
-  $("stop").disabled = !opts.live;
+  $("stop").disabled = false;
   const box = $("live-box");
   box.hidden = true;
   box.open = opts.live;
@@ -199,7 +199,8 @@ async function analyze(event) {
     setStatus(`Analyzed ${report.input.header_fields} header fields.${stopped}`);
     document.body.dataset.analyzed = String(Number(document.body.dataset.analyzed || 0) + 1);
   } catch (error) {
-    setStatus(`The analysis failed: ${error && error.message ? error.message : error}. You can try again.`, true);
+    if (error && error.name === "AbortError") setStatus("The analysis was stopped.");
+    else setStatus(`The analysis failed: ${error && error.message ? error.message : error}. You can try again.`, true);
   } finally {
     if (running === controller) {
       running = null;
@@ -296,14 +297,15 @@ function domainOf(text) {
 // line; the previous result is cleared first.
 async function runCheck({ status, out, name, call, draw, what }) {
   out.replaceChildren();
-  const api = window.mailtrace;
-  if (!api || typeof api[name] !== "function") {
-    status.textContent = "This check is not available in this build.";
-    return;
-  }
   const opts = options();
   if (!opts.live) {
     status.textContent = `${what} needs live lookups: switch them on first.`;
+    return;
+  }
+  // The core may still be loading (core.js loads it in the background): wait for it.
+  const api = window.mailtrace || await core.load().catch(() => null);
+  if (!api || typeof api[name] !== "function") {
+    status.textContent = "This check is not available in this build.";
     return;
   }
   if (running) running.abort();
@@ -461,7 +463,7 @@ async function main() {
   applySettings();
   updatePrivacy();
   $("input-form").addEventListener("submit", analyze);
-  $("stop").addEventListener("click", () => { if (running) running.abort(); setStatus("Stopping the live checks…"); });
+  $("stop").addEventListener("click", () => { if (running) running.abort(); setStatus("Stopping…"); });
   $("sample").addEventListener("click", () => { $("input").value = SAMPLE; $("input").focus(); });
   $("file").addEventListener("change", () => loadFile($("file").files[0]));
   $("domain-form").addEventListener("submit", checkDomain);
@@ -483,16 +485,17 @@ async function main() {
   wireDrop();
   loadSamples();
   await showShared();
-  try {
-    core.onLoad = (m) => { window.mailtrace = { ...m }; };
-    const mod = await core.load();
-    $("version").textContent = `mailtrace ${mod.version()}`;
-    $("analyze").disabled = false;
-    document.body.dataset.readyMs = performance.now().toFixed(1);
-    document.body.dataset.ready = "true";
-  } catch (error) {
-    setStatus(`The analyzer could not be loaded: ${error.message}`, true);
-  }
+  core.onLoad = (m) => {
+    window.mailtrace = { ...m };
+    $("version").textContent = `mailtrace ${m.version()}`;
+    document.body.dataset.coreMs = performance.now().toFixed(1);
+  };
+  // The core is fetched and compiled in the background (core.js): on the first touch of the
+  // input, or once the page has loaded; an Analyze before that waits for it.
+  core.loadSoon([$("input"), $("drop-zone"), $("file"), $("sample"), $("sample-list"), $("domain")]);
+  $("analyze").disabled = false;
+  document.body.dataset.readyMs = performance.now().toFixed(1);
+  document.body.dataset.ready = "true";
 }
 
 main();

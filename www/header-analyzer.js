@@ -72,6 +72,8 @@ export class HeaderAnalyzer extends HTMLElement {
     this.live.addEventListener("change", () => this.update());
     this.report = null;
     this.update();
+    if (!sharedCore) sharedCore = new Core(new URL("pkg/mailtrace.js", HERE).href);
+    sharedCore.loadSoon([this.input], { whenLoaded: false });
   }
 
   attributeChangedCallback() { this.update(); }

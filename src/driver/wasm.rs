@@ -35,6 +35,10 @@ export interface AnalyzeOptions {
   dqsKey?: string;
   /** DKIM selectors to look up in a domain check. */
   selectors?: string[];
+  /** Reports (the result and each progress snapshot) as JSON text (a string) instead of
+   *  objects: what www/worker.js asks for, since a string crosses to the page as one copy and
+   *  the page parses it once, where an object would be built in the worker and cloned. */
+  text?: boolean;
 }
 /* Report, DomainCheckReport and the types they use: generated from their JSON Schemas
    (docs/report.schema.json, docs/domain-report.schema.json) by scripts/schema-to-ts.mjs. */
@@ -62,6 +66,7 @@ struct JsOptions {
     blocklists: Option<Vec<String>>,
     dqs_key: Option<String>,
     selectors: Option<Vec<String>>,
+    text: Option<bool>,
 }
 
 /// The lists the page ticked (the core's defaults when it sent none), and the DQS key.
@@ -76,12 +81,16 @@ fn blocklist_config(js: &JsOptions) -> crate::checks::reputation::BlocklistConfi
     config
 }
 
-/// Reports cross as JSON text parsed by the browser: serde_json's one serializer per type is
-/// smaller than serde-wasm-bindgen's object building (measured: see ARCHITECTURE.md).
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    let text = serde_json::to_string(value)
+/// Reports cross as JSON text, parsed by the browser unless `text` asks for the text itself:
+/// serde_json's one serializer per type is smaller than serde-wasm-bindgen's object building,
+/// and faster (measured: see ARCHITECTURE.md).
+fn to_js<T: Serialize>(value: &T, text: bool) -> Result<JsValue, JsError> {
+    let json = serde_json::to_string(value)
         .map_err(|e| JsError::new(&format!("cannot convert the report: {e}")))?;
-    js_sys::JSON::parse(&text).map_err(|_| JsError::new("cannot convert the report"))
+    if text {
+        return Ok(JsValue::from_str(&json));
+    }
+    js_sys::JSON::parse(&json).map_err(|_| JsError::new("cannot convert the report"))
 }
 
 fn read_options(options: JsValue) -> Result<(JsOptions, Options, i64), JsError> {
@@ -115,9 +124,12 @@ fn text_decoder(label: &str, bytes: &[u8]) -> Option<String> {
 /// Analyzes without any lookup; returns the report at once.
 #[wasm_bindgen(js_name = analyzeOffline, unchecked_return_type = "Report")]
 pub fn analyze_offline(input: &str, options: JsValue) -> Result<JsValue, JsError> {
-    let (_, mut core, now) = read_options(options)?;
+    let (js, mut core, now) = read_options(options)?;
     core.live = false;
-    to_js(&Analysis::new(input.as_bytes(), now, core).finish())
+    to_js(
+        &Analysis::new(input.as_bytes(), now, core).finish(),
+        js.text.unwrap_or(false),
+    )
 }
 
 /// Analyzes with live lookups through the DoH endpoint in `options.doh`. Calls `onProgress`
@@ -140,8 +152,9 @@ pub async fn analyze(
         }
         _ => String::new(),
     };
+    let text = js.text.unwrap_or(false);
     let analysis = Analysis::new(input.as_bytes(), now, core);
-    drive(analysis, endpoint, on_progress, signal).await
+    drive(analysis, endpoint, on_progress, signal, text).await
 }
 
 /// Checks a domain's mail set-up (no message): SPF, DMARC, DKIM keys at `options.selectors`,
@@ -165,7 +178,7 @@ pub async fn check_domain(
     };
     let selectors = js.selectors.clone().unwrap_or_default();
     let run = crate::engine::domain_run::DomainAnalysis::new(&domain, &selectors, now, &core);
-    drive(run, endpoint, on_progress, signal).await
+    drive(run, endpoint, on_progress, signal, js.text.unwrap_or(false)).await
 }
 
 /// "Would this IP pass SPF for this sender?": SPF evaluated now (RFC 7208) for `ip` and
@@ -197,7 +210,7 @@ pub async fn check_spf(
     let mail_from = crate::engine::spf_run::mail_from_of(&sender)
         .ok_or_else(|| JsError::new("not an e-mail address or domain"))?;
     let run = crate::engine::spf_run::SpfRun::new(ip, &mail_from, now, &core);
-    drive(run, endpoint, on_progress, signal).await
+    drive(run, endpoint, on_progress, signal, js.text.unwrap_or(false)).await
 }
 
 /// Runs any sans-IO session to the end with fetch: every ready query at once, progress after
@@ -207,13 +220,14 @@ async fn drive<S: crate::engine::lookups::Session>(
     endpoint: String,
     on_progress: Option<js_sys::Function>,
     signal: Option<AbortSignal>,
+    text: bool,
 ) -> Result<JsValue, JsError>
 where
     S::Output: Serialize,
 {
     let progress = |report: &S::Output| {
         if let Some(callback) = &on_progress
-            && let Ok(value) = to_js(report)
+            && let Ok(value) = to_js(report, text)
         {
             let _ = callback.call1(&JsValue::NULL, &value);
         }
@@ -236,7 +250,7 @@ where
             None => break,
         }
     }
-    to_js(&session.finish())
+    to_js(&session.finish(), text)
 }
 
 /// The version of the core.
