@@ -145,6 +145,15 @@ impl DomainAnalysis {
             .and_then(|d| d.record.as_ref())
             .map(crate::checks::dmarc::lint)
             .unwrap_or_default();
+        if let Some((record, at)) = r
+            .dmarc
+            .as_ref()
+            .and_then(|d| d.record.as_ref().zip(d.policy_domain.as_deref()))
+            && let Some(more) =
+                crate::checks::dmarc::external_reports(at, record, answers).done_or_need(need)
+        {
+            r.dmarc_lint.extend(more);
+        }
         r.dkim = self
             .selectors
             .iter()

@@ -8,15 +8,16 @@
 //! - `evaluation`: alignment (RFC 7489 section 3.1), the result and the policy that applies
 //!   (RFC 7489 sections 6.6.2 and 6.6.4; RFC 9989's `np` and `t`), in both RFCs at once.
 //! - `explanation`: the words of it all, and where the two RFCs differ.
+//! - `reports`: whether external report destinations accept the reports (RFC 7489 section 7.1).
 //!
 //! Not supported: IDN U-labels (the From domain must be given in its `xn--` form), report URI
-//! size limits (`!10m`) beyond their syntax, external report destination checks
-//! (RFC 7489 section 7.1).
+//! size limits (`!10m`) beyond their syntax (RFC 9989 dropped them; the lint says so).
 
 mod discovery;
 mod evaluation;
 mod explanation;
 mod record;
+mod reports;
 #[cfg(test)]
 mod tests;
 
@@ -29,6 +30,7 @@ pub use record::{
     AlignmentMode, DmarcLint, DmarcRecord, NotDmarc, Policy, Psd, RecordError, Severity, lint,
     parse_record,
 };
+pub use reports::external_reports;
 
 use serde::{Deserialize, Serialize};
 

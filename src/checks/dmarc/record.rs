@@ -526,6 +526,45 @@ pub fn lint(record: &DmarcRecord) -> Vec<DmarcLint> {
                 .to_string(),
         ));
     }
+    for (tag, uris) in [("rua", &record.rua), ("ruf", &record.ruf)] {
+        if uris.len() > 2 {
+            out.push(lint_item(
+                "too_many_report_addresses",
+                Severity::Warning,
+                format!(
+                    "{tag}= lists {} addresses; receivers need only send to the first two (RFC \
+                     7489 section 6.2), so the others may get nothing.",
+                    uris.len()
+                ),
+            ));
+        }
+        if uris.iter().any(|u| u.contains('!')) {
+            out.push(lint_item(
+                "report_size_limit",
+                Severity::Info,
+                format!(
+                    "{tag}= has a size limit (\"!size\"), which RFC 9989 removed: receivers may \
+                     ignore it or the address."
+                ),
+            ));
+        }
+    }
+    // RFC 7489's grammar (section 6.4) has the request (p=) right after the version.
+    let second = record
+        .text
+        .split(';')
+        .nth(1)
+        .and_then(|t| t.split('=').next())
+        .map(|t| t.trim_matches(is_wsp).to_ascii_lowercase());
+    if record.p.is_some() && second.as_deref().is_some_and(|t| t != "p") {
+        out.push(lint_item(
+            "p_not_second",
+            Severity::Info,
+            "p= is not the tag right after v=DMARC1: RFC 7489's grammar puts it there, and some \
+             receivers reject a record where it is not."
+                .to_string(),
+        ));
+    }
     if let Some(pct) = record.pct.filter(|p| *p < 100) {
         out.push(lint_item(
             "partial_pct",

@@ -575,3 +575,81 @@ fn print_samples() {
         );
     }
 }
+
+#[test]
+fn report_address_lint() {
+    let codes = |text: &str| -> Vec<String> {
+        lint(&parse_record(text).unwrap())
+            .into_iter()
+            .map(|l| l.code)
+            .collect()
+    };
+    let three =
+        codes("v=DMARC1; p=reject; rua=mailto:a@x.example,mailto:b@x.example,mailto:c@x.example");
+    assert!(
+        three.contains(&"too_many_report_addresses".to_string()),
+        "{three:?}"
+    );
+    let sized = codes("v=DMARC1; p=reject; rua=mailto:a@x.example!10m");
+    assert!(
+        sized.contains(&"report_size_limit".to_string()),
+        "{sized:?}"
+    );
+    let late = codes("v=DMARC1; rua=mailto:a@x.example; p=reject");
+    assert!(late.contains(&"p_not_second".to_string()), "{late:?}");
+    let fine = codes("v=DMARC1; p=reject; rua=mailto:a@x.example,mailto:b@x.example");
+    for code in [
+        "too_many_report_addresses",
+        "report_size_limit",
+        "p_not_second",
+    ] {
+        assert!(!fine.contains(&code.to_string()), "{code} in {fine:?}");
+    }
+}
+
+#[test]
+fn external_report_destinations_must_authorize_them() {
+    // RFC 7489 7.1: reports.example authorizes sender.example; other.example does not; an
+    // address at the domain's own organization needs nothing.
+    let r = zone(
+        "sender.example._report._dmarc.reports.example. 300 IN TXT \"v=DMARC1\"\n\
+         other.example. 300 IN TXT \"unrelated\"",
+    );
+    let record = parse_record(
+        "v=DMARC1; p=reject; rua=mailto:d@reports.example,mailto:d@other.example,mailto:me@mail.sender.example",
+    )
+    .unwrap();
+    let (lints, asked) = run(&r, 1000, 100, |a| {
+        external_reports("sender.example", &record, a)
+    });
+    let lints = lints.unwrap();
+    assert_eq!(lints.len(), 1, "{lints:?}");
+    assert_eq!(lints[0].code, "report_not_authorized");
+    assert!(
+        lints[0]
+            .message
+            .contains("sender.example._report._dmarc.other.example")
+    );
+    assert_eq!(
+        asked.len(),
+        2,
+        "only the two outside destinations are asked"
+    );
+    // A failed lookup is could-not-check, never "not authorized".
+    let mut failing = MemoryResolver::new();
+    failing.set(
+        Question::new(
+            "sender.example._report._dmarc.reports.example",
+            RecordType::Txt,
+        ),
+        Err(DnsError::Timeout),
+    );
+    let record = parse_record("v=DMARC1; p=reject; rua=mailto:d@reports.example").unwrap();
+    let (lints, _) = run(&failing, 1000, 100, |a| {
+        external_reports("sender.example", &record, a)
+    });
+    let lints = lints.unwrap();
+    assert_eq!(lints.len(), 1);
+    assert_eq!(lints[0].code, "report_authorization_unknown");
+    assert_eq!(lints[0].severity, Severity::Info);
+}
