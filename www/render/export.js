@@ -26,6 +26,13 @@ function exportParts(input) {
   return { report, view, facts };
 }
 
+// Text from a message or a DNS answer made inert for a plain-text export (as the CLI's
+// present::inert): control characters (a decoded line break that would forge a line, escape
+// sequences) and bidi / zero-width characters are shown escaped, never acted on.
+export const inert = (s) => String(s ?? "")
+  .replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`)
+  .replace(/[\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g, (c) => `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`);
+
 const evidenceLine = (e) => `${Number.isInteger(e.line) ? ` (line ${e.line})` : ""}: ${e.text}`;
 
 // The diagnosis as plain text, for a support ticket: the same block as the CLI's text.
@@ -60,10 +67,11 @@ export function reportAsText(input) {
   }
   out.push("", "The message:");
   for (const [k, v] of facts) out.push(`  ${k}: ${v}`);
-  return `${out.join("\n")}\n`;
+  // Each entry is one line: whatever a value holds stays on it.
+  return `${out.map(inert).join("\n")}\n`;
 }
 
-const mdEscape = (s) => String(s ?? "").replace(/\r?\n/g, " ").replace(/([\\`*_[\]<>|~])/g, "\\$1");
+const mdEscape = (s) => inert(String(s ?? "").replace(/\r?\n/g, " ")).replace(/([\\`*_[\]<>|~])/g, "\\$1");
 // For text that starts a line: a leading "#", "-", "+" or "1." would be read as Markdown syntax.
 const mdLine = (s) => mdEscape(s).replace(/^([#+-]|\d+\.)/, "\\$1");
 const mdCode = (s) => {
