@@ -117,7 +117,7 @@ function updatePrivacy() {
   const lists = blocklists().map((z) => BLOCKLIST_NAMES[z] || z);
   p.textContent = `Nothing you paste leaves this page. With live lookups on, only DNS questions go out, to ${describeEndpoint(dohEndpoint())}: `
     + "the reverse DNS (PTR) of the sending IP and the addresses of the names it gives"
-    + (lists.length ? `; the sending IP and the sender's domains at the blocklists (${lists.join(", ")})` : "")
+    + (lists.length ? `; the sending IP, the sender's domains and the domains of links in the pasted body (at most 20) at the blocklists (${lists.join(", ")})` : "")
     + "; the SPF, DKIM key, DMARC and MX records of the sender's domains (and of what SPF includes), the HELO name, and the recipient domain's MX"
     + ($("dqs-key").value.trim() ? "; with your Spamhaus DQS key inside the Spamhaus names (it is never written into a report)" : "")
     + ". The DNS provider sees those names and your IP address; nothing else is sent.";

@@ -88,7 +88,7 @@ export class HeaderAnalyzer extends HTMLElement {
     let where = this.doh;
     try { where = new URL(this.doh, document.baseURI).host; } catch { /* shown as written */ }
     this.privacy.textContent = live
-      ? `Analyzed in your browser; nothing you paste is sent. Only DNS questions (such as the reverse DNS of the sending IP) go to ${where}.`
+      ? `Analyzed in your browser; nothing you paste is sent. Only DNS questions go to ${where}: about the sending IP, the sender's domains and the domains of links in the pasted body.`
       : "Analyzed in your browser; nothing at all leaves this page.";
     if (this.report) this.render(this.report);
   }

@@ -19,6 +19,27 @@ export function svg(tag, attrs, text) {
   return node;
 }
 
+// The hosts mailtrace vouches for: blocklist operators and the mail providers' and filter
+// vendors' documentation that the core's own texts name (every host of a URL in data/*.tsv;
+// tests/node/links.test.js keeps the two in step). Only these become links. A URL to any other
+// host (from a header, a bounce, a DNS answer or a crafted share link) stays text, so no
+// homograph (a Cyrillic "а" in "spamhаus") and no attacker's page is ever one click away.
+export const VOUCHED_HOSTS = new Set([
+  "admin.uribl.com", "check.spamhaus.org", "community.mimecast.com", "csi.cloudmark.com",
+  "doc.dovecot.org", "help.proofpoint.com", "ipcheck.proofpoint.com", "learn.microsoft.com",
+  "lookup.abusix.com", "mailspike.org", "mimecastsupport.zendesk.com", "postmaster.comcast.net",
+  "postmaster.cox.net", "postmaster.orange.fr", "psbl.org", "rspamd.com", "sender.office.com",
+  "senders.yahooinc.com", "senderscore.org", "sendersupport.olc.protection.outlook.com",
+  "servicecentral.trendmicro.com", "support.google.com", "www.0spam.org",
+  "www.barracudacentral.org", "www.iana.org", "www.invaluement.com", "www.sorbs.net",
+  "www.spamcop.net", "www.spamhaus.org", "www.spamrats.com", "www.surbl.org", "www.uceprotect.net",
+]);
+
+// Whether a normalized http(s) URL goes to a host we vouch for (the parser's host: punycode).
+export function vouched(href) {
+  try { return VOUCHED_HOSTS.has(new URL(href).hostname); } catch { return false; }
+}
+
 // An http(s) URL that the URL parser accepts, normalized; anything else is null.
 export function safeHttpUrl(text) {
   if (typeof text !== "string" || text.length > 2048) return null;
@@ -62,7 +83,8 @@ export function breakable(tag, text, className) {
 
 const URL_CANDIDATE = /\bhttps?:\/\/[^\s<>"'`]+/gi;
 
-// Text with the http(s) URLs in it made into links (each one checked by safeHttpUrl).
+// Text with the http(s) URLs in it made into links: only those safeHttpUrl accepts whose host
+// is vouched for; the others stay text.
 export function linkified(tag, text, className) {
   const node = el(tag, null, className);
   const s = String(text ?? "");
@@ -70,7 +92,7 @@ export function linkified(tag, text, className) {
   for (const match of s.matchAll(URL_CANDIDATE)) {
     const raw = match[0].replace(/[).,;:!?\]]+$/, "");
     const href = safeHttpUrl(raw);
-    if (!href) continue;
+    if (!href || !vouched(href)) continue;
     if (match.index > last) appendBreakable(node, s.slice(last, match.index));
     // The link's text is its URL: printed once (render.css adds the URL after other links).
     const a = appendBreakable(el("a", null, "url"), raw);
@@ -84,10 +106,11 @@ export function linkified(tag, text, className) {
   return node;
 }
 
-// A link to an http(s) URL (checked by safeHttpUrl); plain text when the URL is not one.
+// A link to an http(s) URL at a vouched host (checked by safeHttpUrl and vouched); plain text
+// otherwise.
 export function link(url, text) {
   const href = safeHttpUrl(url);
-  if (!href) return el("span", text ?? "");
+  if (!href || !vouched(href)) return el("span", text ?? "");
   const a = el("a", text ?? href);
   a.href = href;
   a.rel = "noopener noreferrer nofollow";

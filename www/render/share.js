@@ -3,7 +3,31 @@
 
 import { looksLikeReport } from "./model.js";
 
-const MAX_SHARED_BYTES = 8 * 1024 * 1024;
+const MAX_SHARED_BYTES = 4 * 1024 * 1024;
+// What a report of a real message can hold, generously (the core bounds fields, hops, findings
+// and DNS questions far below this): a crafted link past it would make the page build millions
+// of elements, so it is refused before anything is rendered.
+const MAX_VALUES = 100000;
+const MAX_ARRAY = 5000;
+const MAX_DEPTH = 24;
+
+// Whether a parsed report stays within those bounds (values counted, arrays and depth capped).
+export function withinBounds(value) {
+  let count = 0;
+  const stack = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop();
+    count += 1;
+    if (count > MAX_VALUES || depth > MAX_DEPTH) return false;
+    if (Array.isArray(v)) {
+      if (v.length > MAX_ARRAY) return false;
+      for (const x of v) stack.push([x, depth + 1]);
+    } else if (v && typeof v === "object") {
+      for (const x of Object.values(v)) stack.push([x, depth + 1]);
+    }
+  }
+  return true;
+}
 
 function toBase64Url(bytes) {
   let bin = "";
@@ -44,5 +68,6 @@ export async function decodeShare(payload) {
   for (const c of chunks) { all.set(c, at); at += c.length; }
   const report = JSON.parse(new TextDecoder().decode(all));
   if (!looksLikeReport(report)) throw new Error("the link does not hold a mailtrace report");
+  if (!withinBounds(report)) throw new Error("the shared report holds more than a report of a real message can");
   return report;
 }
