@@ -279,12 +279,14 @@ pub fn analyze(input: &[u8]) -> BounceReport {
         }
     }
 
+    let preamble = !has_headers && plain::mta_preamble(&lower);
     let bounce_like = !raws.is_empty()
+        || preamble
         || from_daemon
         || top.get("x-failed-recipients").is_some()
         || plain::bounce_subject(&subject_l)
         || report_type == "delivery-status";
-    let pasted_error = !has_headers && plain::looks_like_client_error(&lower);
+    let pasted_error = !has_headers && !preamble && plain::looks_like_client_error(&lower);
     if !bounce_like && !pasted_error {
         return report::not_bounce(&top, original);
     }

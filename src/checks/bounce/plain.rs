@@ -160,6 +160,20 @@ fn strip_html(s: &str) -> String {
 }
 
 /// Whether text without headers reads like an SMTP refusal a mail program showed.
+/// Whether the text opens with the preamble an MTA writes at the top of its own bounce
+/// (Postfix's bounce template "This is the mail system at host", Exim's "This message was created
+/// automatically by mail delivery software", Sendmail's "The original message was received
+/// at"): a bounce's body pasted without its header, not an error a mail program showed.
+pub(super) fn mta_preamble(lower: &str) -> bool {
+    [
+        "this is the mail system at host",
+        "this message was created automatically by mail delivery software",
+        "the original message was received at",
+    ]
+    .iter()
+    .any(|p| lower.contains(p))
+}
+
 pub(super) fn looks_like_client_error(lower: &str) -> bool {
     scan::reply_code(lower).is_some_and(|c| c >= 400)
         && [
@@ -198,4 +212,18 @@ pub(super) fn host_in(text: &str) -> Option<String> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod preamble_tests {
+    use super::{looks_like_client_error, mta_preamble};
+
+    #[test]
+    fn an_mta_bounce_body_is_not_a_client_error() {
+        let postfix = "this is the mail system at host mail.example.net.\n\n<a@b.example>: host mx.b.example[192.0.2.9] refused to talk to me: 554 ip address is black listed";
+        assert!(mta_preamble(postfix));
+        let client = "an error occurred while sending mail. the mail server responded: 554 5.7.1 <a@b.example>: relay access denied. please check the message recipient and try again.";
+        assert!(!mta_preamble(client));
+        assert!(looks_like_client_error(client));
+    }
 }
