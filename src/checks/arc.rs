@@ -157,12 +157,7 @@ fn tag_compact(value: &str, name: &str) -> Option<String> {
     tag(value, name).map(|v| v.chars().filter(|c| !c.is_whitespace()).collect())
 }
 
-fn prepare(
-    field: &Field,
-    signed: Vec<u8>,
-    hash_of: impl Fn(dkim::rsa::Hash, &[u8]) -> Vec<u8>,
-    body: Option<bool>,
-) -> Prepared {
+fn prepare(field: &Field, signed: &[u8], body: Option<bool>) -> Prepared {
     let value = clip(&field.value, 16 * 1024);
     let algorithm = tag_compact(value, "a")
         .unwrap_or_default()
@@ -187,7 +182,7 @@ fn prepare(
         domain,
         selector,
         algorithm,
-        data_hash: hash_of(hash, &signed),
+        data_hash: dkim::digest(hash, signed),
         signature: signature.unwrap_or_default(),
         body,
         unusable,
@@ -396,7 +391,6 @@ impl ArcMessage {
                     None => ("simple".into(), "simple".into()),
                 };
                 let header_canon = Canon::parse(&hc).unwrap_or(Canon::Simple);
-                let mut data = Vec::new();
                 let names: Vec<String> = tag_compact(value, "h")
                     .unwrap_or_default()
                     .split(':')
@@ -404,26 +398,7 @@ impl ArcMessage {
                     .take(64)
                     .map(str::to_string)
                     .collect();
-                let mut used = vec![false; fields.len()];
-                for name in &names {
-                    let found = fields
-                        .iter()
-                        .enumerate()
-                        .rev()
-                        .find(|(j, g)| !used.get(*j).copied().unwrap_or(true) && g.is(name));
-                    if let Some((j, g)) = found {
-                        if let Some(u) = used.get_mut(j) {
-                            *u = true;
-                        }
-                        canon::header(&dkim::raw(g), header_canon, &mut data, false);
-                    }
-                }
-                canon::header(
-                    &canon::without_b(&dkim::raw(f)),
-                    header_canon,
-                    &mut data,
-                    true,
-                );
+                let data = dkim::signed_data(fields, &names, f, header_canon);
                 let body = match (message.body.as_deref(), Canon::parse(&bc)) {
                     (Some(text), Some(body_canon)) => {
                         body_checked = true;
@@ -438,7 +413,7 @@ impl ArcMessage {
                     }
                     _ => None,
                 };
-                prepare(f, data, dkim::digest, body)
+                prepare(f, &data, body)
             });
             // The seal covers every set up to its own: AAR, AMS, AS; its own b= emptied.
             let seal_prepared = match (aar, ams, seal) {
@@ -453,7 +428,7 @@ impl ArcMessage {
                         true,
                     );
                     canon::header(&dkim::raw(seal), Canon::Relaxed, &mut seal_data, false);
-                    Some(prepare(seal, data, dkim::digest, None))
+                    Some(prepare(seal, &data, None))
                 }
                 _ => None,
             };

@@ -93,6 +93,16 @@ fn to_js<T: Serialize>(value: &T, text: bool) -> Result<JsValue, JsError> {
     js_sys::JSON::parse(&json).map_err(|_| JsError::new("cannot convert the report"))
 }
 
+/// The DoH endpoint of a check that cannot run without live lookups (`what` names it).
+fn live_endpoint(js: &JsOptions, core: &Options, what: &str) -> Result<String, JsError> {
+    match &js.doh {
+        Some(url) if !url.is_empty() && core.live => Ok(url.clone()),
+        _ => Err(JsError::new(&format!(
+            "{what} needs live lookups and a DoH endpoint (options.doh)"
+        ))),
+    }
+}
+
 fn read_options(options: JsValue) -> Result<(JsOptions, Options, i64), JsError> {
     let js: JsOptions = if options.is_undefined() || options.is_null() {
         JsOptions::default()
@@ -168,14 +178,7 @@ pub async fn check_domain(
     signal: Option<AbortSignal>,
 ) -> Result<JsValue, JsError> {
     let (js, core, now) = read_options(options)?;
-    let endpoint = match &js.doh {
-        Some(url) if !url.is_empty() && core.live => url.clone(),
-        _ => {
-            return Err(JsError::new(
-                "a domain check needs live lookups and a DoH endpoint (options.doh)",
-            ));
-        }
-    };
+    let endpoint = live_endpoint(&js, &core, "a domain check")?;
     let selectors = js.selectors.clone().unwrap_or_default();
     let run = crate::engine::domain_run::DomainAnalysis::new(&domain, &selectors, now, &core);
     drive(run, endpoint, on_progress, signal, js.text.unwrap_or(false)).await
@@ -194,14 +197,7 @@ pub async fn check_spf(
     signal: Option<AbortSignal>,
 ) -> Result<JsValue, JsError> {
     let (js, core, now) = read_options(options)?;
-    let endpoint = match &js.doh {
-        Some(url) if !url.is_empty() && core.live => url.clone(),
-        _ => {
-            return Err(JsError::new(
-                "an SPF check needs live lookups and a DoH endpoint (options.doh)",
-            ));
-        }
-    };
+    let endpoint = live_endpoint(&js, &core, "an SPF check")?;
     let ip: core::net::IpAddr = ip
         .trim()
         .trim_matches(|c| c == '[' || c == ']')

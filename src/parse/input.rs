@@ -681,6 +681,14 @@ fn clip_line(line: &str) -> String {
     crate::vocab::text::clip_ellipsis(line.trim_end(), 300)
 }
 
+/// The non-blank lines `start..end` of the paste, numbered from 1 and clipped, for a notice.
+fn listed_lines(lines: &[&str], start: usize, end: usize) -> Vec<(u32, String)> {
+    (start..end)
+        .filter(|&k| !lines[k].trim().is_empty())
+        .map(|k| (k as u32 + 1, clip_line(lines[k])))
+        .collect()
+}
+
 /// "Line 3 was" / "Lines 3, 5-9 were": the lines of a note in words.
 fn span_words(lines: &[(u32, String)], one: &str, many: &str) -> String {
     let mut ranges: Vec<(u32, u32)> = Vec::new();
@@ -787,10 +795,7 @@ fn find_start(lines: &[&str]) -> Start {
         }
         if let Some((end, ui, kind)) = wrapper_at(lines, i) {
             flush(&mut prose, &mut skipped);
-            let listed: Vec<(u32, String)> = (i..end)
-                .filter(|&k| !lines[k].trim().is_empty())
-                .map(|k| (k as u32 + 1, clip_line(lines[k])))
-                .collect();
+            let listed = listed_lines(lines, i, end);
             skipped.push(InputNote {
                 code: "input.skipped-wrapper",
                 message: format!(
@@ -805,10 +810,7 @@ fn find_start(lines: &[&str]) -> Start {
         }
         if let Some(end) = forward_banner_at(lines, i) {
             flush(&mut prose, &mut skipped);
-            let listed: Vec<(u32, String)> = (i..end)
-                .filter(|&k| !lines[k].trim().is_empty())
-                .map(|k| (k as u32 + 1, clip_line(lines[k])))
-                .collect();
+            let listed = listed_lines(lines, i, end);
             skipped.push(InputNote {
                 code: "input.skipped-forward",
                 message: format!(

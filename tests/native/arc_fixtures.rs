@@ -4,31 +4,19 @@
 //! sender's own DKIM signature. Every fixture and every expectation is counted, and the
 //! counts are asserted, so a missing file or an unread key fails.
 
+use super::support::{expect_files, expectations};
 use mailtrace::checks::arc::{ArcMessage, ArcResult, validate};
 use mailtrace::checks::dkim::{DkimMessage, DkimResult, verify_all};
 use mailtrace::dns::evaluate;
 use mailtrace::dns::zone::MemoryResolver;
 use std::path::Path;
 
-fn expectations(text: &str) -> Vec<(String, String)> {
-    text.lines()
-        .filter_map(|l| l.split_once(": "))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-        .collect()
-}
-
 #[test]
 fn arc_fixtures_validate_as_rfc_8617_says() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let zone = std::fs::read_to_string(root.join("tests/zones/dkim.zone")).unwrap();
     let resolver = MemoryResolver::from_zone(&zone).unwrap();
-    let mut names: Vec<_> = std::fs::read_dir(root.join("tests/arc"))
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "expect"))
-        .collect();
-    names.sort();
+    let names = expect_files(&root.join("tests/arc"));
     let (mut failures, mut checked, mut chains_right) = (Vec::new(), 0, 0);
     for path in &names {
         let name = path.file_stem().unwrap().to_string_lossy().to_string();

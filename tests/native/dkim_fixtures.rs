@@ -4,6 +4,7 @@
 //! hash check and the header signature check are compared with the `dkim`, `body` and `header`
 //! lines. Every fixture is counted and the count asserted, so a missing file fails.
 
+use super::support::{expect_files, expectations};
 use mailtrace::checks::dkim::{Check, DkimMessage, DkimResult, verify_all};
 use mailtrace::dns::evaluate;
 use mailtrace::dns::zone::MemoryResolver;
@@ -11,13 +12,6 @@ use std::path::Path;
 
 /// One minute after the last fixture was signed (10 Mar 2026).
 const NOW: i64 = 1_773_138_060;
-
-fn expectations(text: &str) -> Vec<(String, String)> {
-    text.lines()
-        .filter_map(|l| l.split_once(": "))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-        .collect()
-}
 
 fn result_word(r: DkimResult) -> &'static str {
     match r {
@@ -43,13 +37,7 @@ fn dkim_fixtures_verify_as_the_rfcs_say() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let zone = std::fs::read_to_string(root.join("tests/zones/dkim.zone")).unwrap();
     let resolver = MemoryResolver::from_zone(&zone).unwrap();
-    let mut names: Vec<_> = std::fs::read_dir(root.join("tests/dkim"))
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "expect"))
-        .collect();
-    names.sort();
+    let names = expect_files(&root.join("tests/dkim"));
     let mut failures = Vec::new();
     let mut checked = 0;
     for expect_path in &names {

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 /// The loopback DoH endpoint started by scripts/test.sh.
@@ -94,4 +94,24 @@ pub fn ratio(part: usize, all: usize) -> String {
         return "0/0".into();
     }
     format!("{part}/{all} ({:.1}%)", 100.0 * part as f64 / all as f64)
+}
+
+/// The `key: value` lines of a fixture's `.expect` file (split at the first `: `).
+pub fn expectations(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .filter_map(|l| l.split_once(": "))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect()
+}
+
+/// The `.expect` files of a fixture folder, sorted.
+pub fn expect_files(dir: &Path) -> Vec<PathBuf> {
+    let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "expect"))
+        .collect();
+    names.sort();
+    names
 }

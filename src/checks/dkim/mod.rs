@@ -220,6 +220,35 @@ pub(crate) fn body_hash(
     }
 }
 
+/// What a signature field signs (RFC 6376 5.4 and 3.7): the header fields named in `names`, each
+/// taken bottom-up (a name with no instance left adds nothing: over-signing), then the signing
+/// field itself with b= emptied and without its CRLF, all canonicalized with `canon`. ARC's
+/// message signatures sign the same way (RFC 8617 4.1.2).
+pub(crate) fn signed_data(
+    fields: &[crate::parse::input::Field],
+    names: &[String],
+    signing: &crate::parse::input::Field,
+    canon: Canon,
+) -> Vec<u8> {
+    let mut data = Vec::new();
+    let mut used = vec![false; fields.len()];
+    for name in names {
+        let found = fields
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(j, f)| !used.get(*j).copied().unwrap_or(true) && f.is(name));
+        if let Some((j, f)) = found {
+            if let Some(u) = used.get_mut(j) {
+                *u = true;
+            }
+            canon::header(&raw(f), canon, &mut data, false);
+        }
+    }
+    canon::header(&canon::without_b(&raw(signing)), canon, &mut data, true);
+    data
+}
+
 type BodyKey = (Canon, Option<u64>, rsa::Hash);
 
 impl DkimMessage {
@@ -302,29 +331,7 @@ impl DkimMessage {
                 continue;
             };
             p.signature = signature;
-            // The signed header fields, each taken bottom-up; names with no (more) instance
-            // add nothing (over-signing), then this field with b= emptied, without CRLF.
-            let mut data = Vec::new();
-            let mut used = vec![false; fields.len()];
-            for name in &p.sig.signed_headers {
-                let found = fields
-                    .iter()
-                    .enumerate()
-                    .rev()
-                    .find(|(j, f)| !used.get(*j).copied().unwrap_or(true) && f.is(name));
-                if let Some((j, f)) = found {
-                    if let Some(u) = used.get_mut(j) {
-                        *u = true;
-                    }
-                    canon::header(&raw(f), p.header_canon, &mut data, false);
-                }
-            }
-            canon::header(
-                &canon::without_b(&raw(field)),
-                p.header_canon,
-                &mut data,
-                true,
-            );
+            let data = signed_data(fields, &p.sig.signed_headers, field, p.header_canon);
             p.header_hash = digest(hash, &data);
             if let Some(body) = message.body.as_deref() {
                 let key = (body_canon, p.sig.body_length, hash);
