@@ -530,6 +530,7 @@ fn check(p: &Prepared, answers: &dyn Answers) -> Step<Verdict> {
     );
     let verdict = match step {
         Step::Need(q) => return Step::Need(q),
+        Step::Verify(v) => return Step::Verify(v),
         Step::Done(v) => v,
     };
     Step::Done(match verdict {
@@ -551,27 +552,31 @@ pub fn validate(message: &ArcMessage, answers: &dyn Answers) -> Step<Option<ArcV
     // the chain (no key is needed to say so), and none beyond a bound on distinct keys.
     let skip = message.structure.is_some() || keys > MAX_KEYS;
     let mut need = Vec::new();
+    let mut verify = Vec::new();
     let mut verdicts: Vec<(Option<Verdict>, Option<Verdict>)> = Vec::new();
     for set in facts {
-        let mut one =
-            |p: &Option<Prepared>| match p.as_ref().filter(|_| !skip).map(|p| check(p, answers)) {
-                None => None,
-                Some(Step::Done(v)) => Some(v),
-                Some(Step::Need(q)) => {
-                    for q in q {
-                        if !need.contains(&q) {
-                            need.push(q);
-                        }
-                    }
-                    None
+        let mut one = |p: &Option<Prepared>| {
+            let mut asked = Vec::new();
+            let v = p
+                .as_ref()
+                .filter(|_| !skip)
+                .and_then(|p| check(p, answers).done_or_ask(&mut asked, &mut verify));
+            for q in asked {
+                if !need.contains(&q) {
+                    need.push(q);
                 }
-            };
+            }
+            v
+        };
         let ams = one(&set.ams);
         let seal = one(&set.seal);
         verdicts.push((ams, seal));
     }
     if !need.is_empty() {
         return Step::Need(need);
+    }
+    if !verify.is_empty() {
+        return Step::Verify(verify);
     }
     let not_checked = if message.structure.is_some() {
         "the chain is already broken"

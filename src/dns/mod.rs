@@ -7,6 +7,7 @@
 //! Only the record types the analysis reads are decoded (RFC 1035 section 3.3: A, NS, CNAME, PTR,
 //! MX, TXT; RFC 3596: AAAA). Other types in an answer are kept as their type code and length.
 
+pub mod verify;
 pub mod wire;
 pub mod zone;
 
@@ -434,6 +435,12 @@ pub trait Resolver {
 pub trait Answers {
     /// The outcome for `question` once it has arrived; None while it is unasked or in flight.
     fn outcome(&self, question: &Question) -> Option<&Result<Answer, DnsError>>;
+
+    /// The driver's verdict on a signature once it has arrived; None while it is unasked or
+    /// being verified (a check then asks for it with [`Step::Verify`]).
+    fn verdict(&self, _check: &verify::SignatureCheck) -> Option<verify::Verdict> {
+        None
+    }
 }
 
 impl Answers for std::collections::HashMap<Question, Result<Answer, DnsError>> {
@@ -451,11 +458,15 @@ pub enum Step<T> {
     /// can already know it needs (not only the first), so they go out in parallel and the
     /// number of sequential round trips equals the depth of the dependencies.
     Need(Vec<Question>),
+    /// It cannot go on before the driver has verified these signatures ([`verify`]). A check
+    /// that needs both asks its questions first.
+    Verify(Vec<verify::SignatureCheck>),
 }
 
 impl<T> Step<T> {
     /// The result when done; otherwise None, with the questions added to `need`. For callers
-    /// that combine several checks into one round of questions.
+    /// that combine several checks into one round of questions; only for checks that never ask
+    /// for a verification (one that did would stay pending: use [`Step::done_or_ask`]).
     pub fn done_or_need(self, need: &mut Vec<Question>) -> Option<T> {
         match self {
             Step::Done(value) => Some(value),
@@ -463,6 +474,36 @@ impl<T> Step<T> {
                 need.extend(questions);
                 None
             }
+            Step::Verify(_) => None,
+        }
+    }
+
+    /// The result when done; otherwise None, with the questions added to `need` and the
+    /// verifications to `verify` (without repeats).
+    pub fn done_or_ask(
+        self,
+        need: &mut Vec<Question>,
+        verify: &mut Vec<verify::SignatureCheck>,
+    ) -> Option<T> {
+        match self {
+            Step::Done(value) => Some(value),
+            Step::Need(questions) => {
+                need.extend(questions);
+                None
+            }
+            Step::Verify(checks) => {
+                add_checks(verify, checks);
+                None
+            }
+        }
+    }
+}
+
+/// Adds the checks not in `to` yet (outside the generic [`Step`], so it is compiled once).
+fn add_checks(to: &mut Vec<verify::SignatureCheck>, checks: Vec<verify::SignatureCheck>) {
+    for check in checks {
+        if !to.contains(&check) {
+            to.push(check);
         }
     }
 }
@@ -478,17 +519,53 @@ pub type Evaluated<T> = (
     std::collections::HashMap<Question, Result<Answer, DnsError>>,
 );
 
-/// See [`Evaluated`].
+/// See [`Evaluated`]. Signature verifications are answered [`verify::Verdict::Unsupported`];
+/// [`evaluate_verified`] takes a verifier.
 pub fn evaluate<T>(
     resolver: &dyn Resolver,
+    timeout_ms: u32,
+    max_questions: usize,
+    eval: impl FnMut(&dyn Answers) -> Step<T>,
+) -> Evaluated<T> {
+    let unsupported = verify::FixedVerdict(verify::Verdict::Unsupported);
+    evaluate_verified(resolver, &unsupported, timeout_ms, max_questions, eval)
+}
+
+/// The answers so far of [`evaluate_verified`]: DNS outcomes and signature verdicts.
+struct Gathered<'a> {
+    dns: &'a std::collections::HashMap<Question, Result<Answer, DnsError>>,
+    verdicts: &'a [(verify::SignatureCheck, verify::Verdict)],
+}
+
+impl Answers for Gathered<'_> {
+    fn outcome(&self, question: &Question) -> Option<&Result<Answer, DnsError>> {
+        self.dns.get(question)
+    }
+    fn verdict(&self, check: &verify::SignatureCheck) -> Option<verify::Verdict> {
+        self.verdicts
+            .iter()
+            .find(|(c, _)| c == check)
+            .map(|(_, verdict)| *verdict)
+    }
+}
+
+/// [`evaluate`], with signature verifications answered by `verifier`.
+pub fn evaluate_verified<T>(
+    resolver: &dyn Resolver,
+    verifier: &dyn verify::Verifier,
     timeout_ms: u32,
     max_questions: usize,
     mut eval: impl FnMut(&dyn Answers) -> Step<T>,
 ) -> Evaluated<T> {
     let mut answers: std::collections::HashMap<Question, Result<Answer, DnsError>> =
         std::collections::HashMap::new();
+    let mut verdicts: Vec<(verify::SignatureCheck, verify::Verdict)> = Vec::new();
     loop {
-        match eval(&answers) {
+        let view = Gathered {
+            dns: &answers,
+            verdicts: &verdicts,
+        };
+        match eval(&view) {
             Step::Done(result) => return (Some(result), answers),
             Step::Need(questions) => {
                 let mut progressed = false;
@@ -503,6 +580,20 @@ pub fn evaluate<T>(
                         resolver.lookup(&question, timeout_ms)
                     };
                     answers.insert(question, outcome);
+                }
+                if !progressed {
+                    return (None, answers);
+                }
+            }
+            Step::Verify(checks) => {
+                let mut progressed = false;
+                for check in checks {
+                    if verdicts.iter().any(|(c, _)| *c == check) {
+                        continue;
+                    }
+                    progressed = true;
+                    let verdict = verifier.verify(&check);
+                    verdicts.push((check, verdict));
                 }
                 if !progressed {
                     return (None, answers);

@@ -1,5 +1,6 @@
 //! The drivers: the only code that does I/O or reads the clock. The browser boundary (fetch-based
-//! DNS-over-HTTPS), the native DoH client, the command line and its file reading.
+//! DNS-over-HTTPS, WebCrypto for signatures), the native DoH client and signature verifier, the
+//! command line and its file reading.
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod batch;
@@ -7,5 +8,7 @@ pub mod batch;
 pub mod cli;
 #[cfg(all(not(target_arch = "wasm32"), feature = "cli"))]
 pub mod native;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod verify;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

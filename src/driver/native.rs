@@ -1,7 +1,10 @@
 //! The native driver: DNS-over-HTTPS (RFC 8484, GET, wire format) with a blocking HTTP client,
-//! queries sent in parallel on threads, answers handed to the analysis as they arrive.
+//! queries sent in parallel on threads, answers handed to the analysis as they arrive; signature
+//! verifications answered at once by [`crate::driver::verify::NativeVerifier`].
 
+use crate::dns::verify::Verifier;
 use crate::dns::{Answer, DnsError, Question, Resolver, wire};
+use crate::driver::verify::NativeVerifier;
 use crate::engine::lookups::Session;
 use std::io::Read;
 use std::sync::mpsc;
@@ -102,6 +105,16 @@ pub fn run_parallel<S: Session, R: Resolver + Clone + Send + 'static>(
     let (sender, receiver) = mpsc::channel();
     let mut in_flight = 0usize;
     loop {
+        // Verifications are answered at once; a verdict can make more work, so until none is left.
+        loop {
+            let requests = analysis.poll_verifications();
+            if requests.is_empty() {
+                break;
+            }
+            for request in requests {
+                analysis.handle_verdict(request.id, NativeVerifier.verify(&request.check));
+            }
+        }
         for query in analysis.poll_queries() {
             let sender = sender.clone();
             let resolver = resolver.clone();

@@ -1,9 +1,13 @@
 //! The JavaScript boundary: glue only. Input and options come in, [`Report`] values go out
 //! (serialized with serde-wasm-bindgen), and DNS questions go to a DoH endpoint with the
 //! browser's `fetch` (RFC 8484 GET, wire format), in parallel, each with its own timeout.
+//! Signature verifications the core asks for ([`crate::dns::verify`]: ed25519) go to WebCrypto
+//! (`crypto.subtle.importKey` + `verify`, "Ed25519"); a browser without Ed25519 gets "not
+//! verified in this browser", never a failure.
 //!
 //! Nothing here decides anything about the message; that is all in the core.
 
+use crate::dns::verify::{SignatureAlgorithm, SignatureCheck, Verdict, VerifyId, VerifyRequest};
 use crate::dns::{Answer, DnsError, Query, QueryId, wire};
 use crate::{Analysis, Options};
 use futures_util::StreamExt;
@@ -230,6 +234,16 @@ where
     };
     let mut pending = FuturesUnordered::new();
     loop {
+        // Verifications take WebCrypto a moment, so they are awaited here, between answers
+        // (the lookups in flight go on meanwhile); a verdict can make new work: look again.
+        let requests = session.poll_verifications();
+        if !requests.is_empty() {
+            for (id, verdict) in verify_all(requests).await {
+                session.handle_verdict(id, verdict);
+            }
+            progress(&session.snapshot());
+            continue;
+        }
         let queries = session.poll_queries();
         let sent = !queries.is_empty();
         for query in queries {
@@ -262,6 +276,71 @@ async fn lookup(
 ) -> (QueryId, Result<Answer, DnsError>) {
     let outcome = fetch_answer(&endpoint, &query, signal.as_ref()).await;
     (query.id, outcome)
+}
+
+/// The verdicts on a session's verification requests, one after the other (not generic, so
+/// each session type's driver shares it).
+async fn verify_all(requests: Vec<VerifyRequest>) -> Vec<(VerifyId, Verdict)> {
+    let mut out = Vec::with_capacity(requests.len());
+    for request in requests {
+        out.push((request.id, webcrypto_verify(&request.check).await));
+    }
+    out
+}
+
+#[wasm_bindgen]
+extern "C" {
+    // WebCrypto, in a window or a worker. Without `crypto.subtle` (an insecure context) the
+    // call throws, which `catch` turns into an error.
+    #[wasm_bindgen(js_namespace = ["crypto", "subtle"], js_name = importKey, catch)]
+    fn import_key(
+        format: &str,
+        key: &[u8],
+        algorithm: &str,
+        extractable: bool,
+        usages: &js_sys::Array,
+    ) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(js_namespace = ["crypto", "subtle"], js_name = verify, catch)]
+    fn subtle_verify(
+        algorithm: &str,
+        key: &JsValue,
+        signature: &[u8],
+        data: &[u8],
+    ) -> Result<js_sys::Promise, JsValue>;
+}
+
+/// Verifies a signature with WebCrypto (`crypto.subtle.importKey` + `verify`; the byte views
+/// are copied by WebCrypto when called). A browser without the algorithm (importKey rejects
+/// with NotSupportedError) or without `crypto.subtle` gives [`Verdict::Unsupported`]; a key
+/// WebCrypto refuses as data (not a valid point) makes the signature invalid, as natively.
+pub async fn webcrypto_verify(check: &SignatureCheck) -> Verdict {
+    let algorithm = match check.algorithm {
+        SignatureAlgorithm::Ed25519 => "Ed25519",
+    };
+    let usages = js_sys::Array::of1(&"verify".into());
+    let key = match import_key("raw", &check.key, algorithm, false, &usages) {
+        Ok(promise) => JsFuture::from(promise).await,
+        Err(e) => Err(e),
+    };
+    let key = match key {
+        Ok(key) => key,
+        Err(e) => {
+            let name = js_sys::Reflect::get(&e, &"name".into()).ok();
+            return match name.and_then(|n| n.as_string()).as_deref() {
+                Some("DataError") => Verdict::Invalid,
+                _ => Verdict::Unsupported,
+            };
+        }
+    };
+    let verified = match subtle_verify(algorithm, &key, &check.signature, &check.message) {
+        Ok(promise) => JsFuture::from(promise).await,
+        Err(e) => Err(e),
+    };
+    match verified.map(|v| v.as_bool()) {
+        Ok(Some(true)) => Verdict::Valid,
+        Ok(Some(false)) => Verdict::Invalid,
+        _ => Verdict::Unsupported,
+    }
 }
 
 async fn fetch_answer(

@@ -1,7 +1,10 @@
 //! The table of DNS questions one analysis (or one domain check) asks: each question goes out
 //! once, however many checks need it; the number of questions is capped; and what has arrived is
-//! the [`Answers`] view the checks are evaluated against.
+//! the [`Answers`] view the checks are evaluated against. Signature verifications the checks ask
+//! for ([`crate::dns::verify`]) are kept beside the questions the same way: each goes out once,
+//! and their verdicts are part of the same view.
 
+use crate::dns::verify::{SignatureCheck, Verdict, VerifyId, VerifyRequest};
 use crate::dns::{Answer, Answers, DnsError, Query, QueryId, Question};
 use crate::dns::{DnsExchange, ExchangeStatus};
 use std::collections::HashMap;
@@ -23,6 +26,18 @@ struct Lookup {
     state: LookupState,
 }
 
+/// Signature verifications one run may ask for at most (DKIM signatures and ARC sets are
+/// bounded far below this); beyond it a verification is answered "not verified".
+pub const MAX_VERIFICATIONS: usize = 128;
+
+/// Where one verification stands: None wanted or in flight (`handed` tells), or its verdict.
+#[derive(Debug, Clone)]
+struct Verification {
+    check: SignatureCheck,
+    handed: bool,
+    verdict: Option<Verdict>,
+}
+
 /// The questions of one run and their outcomes.
 #[derive(Debug, Clone)]
 pub struct LookupTable {
@@ -31,6 +46,7 @@ pub struct LookupTable {
     timeout_ms: u32,
     lookups: Vec<Lookup>,
     index: HashMap<Question, usize>,
+    verifications: Vec<Verification>,
     over_budget: bool,
     stopping: bool,
 }
@@ -44,6 +60,7 @@ impl LookupTable {
             timeout_ms,
             lookups: Vec::new(),
             index: HashMap::new(),
+            verifications: Vec::new(),
             over_budget: false,
             stopping: false,
         }
@@ -88,6 +105,59 @@ impl LookupTable {
             }
         }
         settled
+    }
+
+    /// Asks for every verification not asked yet. True when one of them was settled at once
+    /// (after a stop, or over [`MAX_VERIFICATIONS`]): evaluate the checks again.
+    pub fn want_verified(&mut self, checks: Vec<SignatureCheck>) -> bool {
+        let mut settled = false;
+        for check in checks {
+            if self.verifications.iter().any(|v| v.check == check) {
+                continue;
+            }
+            let verdict = if self.stopping {
+                Some(Verdict::Stopped)
+            } else if self.verifications.len() >= MAX_VERIFICATIONS {
+                Some(Verdict::Unsupported)
+            } else {
+                None
+            };
+            settled |= verdict.is_some();
+            if self.verifications.len() < MAX_VERIFICATIONS * 2 {
+                self.verifications.push(Verification {
+                    check,
+                    handed: false,
+                    verdict,
+                });
+            }
+        }
+        settled
+    }
+
+    /// Every wanted verification, now marked in flight.
+    pub fn poll_verifications(&mut self) -> Vec<VerifyRequest> {
+        let mut out = Vec::new();
+        for (i, v) in self.verifications.iter_mut().enumerate() {
+            if !v.handed && v.verdict.is_none() {
+                v.handed = true;
+                out.push(VerifyRequest {
+                    id: VerifyId(i as u32),
+                    check: v.check.clone(),
+                });
+            }
+        }
+        out
+    }
+
+    /// Records a verdict. False for an unknown id or a verification not in flight.
+    pub fn record_verdict(&mut self, id: VerifyId, verdict: Verdict) -> bool {
+        match self.verifications.get_mut(id.0 as usize) {
+            Some(v) if v.handed && v.verdict.is_none() => {
+                v.verdict = Some(verdict);
+                true
+            }
+            _ => false,
+        }
     }
 
     /// Where a question stands; None if it was never asked.
@@ -137,19 +207,25 @@ impl LookupTable {
         }
     }
 
-    /// Whether every question is done.
+    /// Whether every question and every verification is done.
     pub fn is_finished(&self) -> bool {
         self.lookups
             .iter()
             .all(|l| matches!(l.state, LookupState::Done(_)))
+            && self.verifications.iter().all(|v| v.verdict.is_some())
     }
 
-    /// Questions handed out and not yet answered.
+    /// Questions and verifications handed out and not yet answered.
     pub fn in_flight(&self) -> usize {
         self.lookups
             .iter()
             .filter(|l| matches!(l.state, LookupState::InFlight))
             .count()
+            + self
+                .verifications
+                .iter()
+                .filter(|v| v.handed && v.verdict.is_none())
+                .count()
     }
 
     /// Marks every unanswered question stopped; questions wanted from now on are stopped too.
@@ -159,6 +235,9 @@ impl LookupTable {
             if !matches!(lookup.state, LookupState::Done(_)) {
                 lookup.state = LookupState::Done(Err(DnsError::Stopped));
             }
+        }
+        for v in &mut self.verifications {
+            v.verdict.get_or_insert(Verdict::Stopped);
         }
     }
 
@@ -259,6 +338,13 @@ impl Answers for LookupTable {
             _ => None,
         }
     }
+
+    fn verdict(&self, check: &SignatureCheck) -> Option<Verdict> {
+        self.verifications
+            .iter()
+            .find(|v| v.check == *check)
+            .and_then(|v| v.verdict)
+    }
 }
 
 /// A sans-IO run that a driver can take to the end: hand out queries, take answers back,
@@ -271,6 +357,12 @@ pub trait Session {
     fn poll_queries(&mut self) -> Vec<Query>;
     /// Takes the outcome of a query.
     fn handle_answer(&mut self, id: QueryId, outcome: Result<Answer, DnsError>);
+    /// Every signature verification ready to be done now (none for runs that verify nothing).
+    fn poll_verifications(&mut self) -> Vec<VerifyRequest> {
+        Vec::new()
+    }
+    /// Takes the verdict on a verification.
+    fn handle_verdict(&mut self, _id: VerifyId, _verdict: Verdict) {}
     /// The result as it stands (unanswered questions shown as pending).
     fn snapshot(&self) -> Self::Output;
     /// The final result; questions still unanswered count as stopped.
@@ -318,6 +410,11 @@ impl<T: Clone, F: Fn(&dyn Answers) -> crate::dns::Step<T>> CheckRun<T, F> {
                         return;
                     }
                 }
+                crate::dns::Step::Verify(checks) => {
+                    if !self.dns.want_verified(checks) {
+                        return;
+                    }
+                }
             }
         }
     }
@@ -332,6 +429,16 @@ impl<T: Clone, F: Fn(&dyn Answers) -> crate::dns::Step<T>> Session for CheckRun<
 
     fn handle_answer(&mut self, id: QueryId, outcome: Result<Answer, DnsError>) {
         if self.dns.answer(id, outcome) {
+            self.plan();
+        }
+    }
+
+    fn poll_verifications(&mut self) -> Vec<VerifyRequest> {
+        self.dns.poll_verifications()
+    }
+
+    fn handle_verdict(&mut self, id: VerifyId, verdict: Verdict) {
+        if self.dns.record_verdict(id, verdict) {
             self.plan();
         }
     }

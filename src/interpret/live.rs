@@ -6,6 +6,7 @@
 //! the questions still needed.
 
 use crate::checks::spf::{self, SpfInput, SpfResult};
+use crate::dns::verify::SignatureCheck;
 use crate::dns::{Answers, Question, Step};
 use crate::report::Report;
 use crate::report::live::CheckState;
@@ -47,15 +48,20 @@ pub struct AuthInputs {
     pub arc: Option<std::sync::Arc<crate::checks::arc::ArcMessage>>,
 }
 
-/// Runs the live checks against the answers so far.
-pub fn evaluate(inputs: &AuthInputs, answers: &dyn Answers) -> (LiveAuth, Vec<Question>) {
+/// Runs the live checks against the answers so far: the report section, the questions still
+/// needed and the signature verifications still needed.
+pub fn evaluate(
+    inputs: &AuthInputs,
+    answers: &dyn Answers,
+) -> (LiveAuth, Vec<Question>, Vec<SignatureCheck>) {
     let mut need = Vec::new();
+    let mut verify = Vec::new();
     let spf = evaluate_spf(inputs, answers, &mut need);
-    let dkim = evaluate_dkim(inputs, answers, &mut need);
+    let dkim = evaluate_dkim(inputs, answers, &mut need, &mut verify);
     let dmarc = evaluate_dmarc(inputs, &spf, &dkim, answers, &mut need);
     let arc = match inputs.arc.as_deref().filter(|_| inputs.live) {
         Some(message) => crate::checks::arc::validate(message, answers)
-            .done_or_need(&mut need)
+            .done_or_ask(&mut need, &mut verify)
             .flatten(),
         None => None,
     };
@@ -68,6 +74,7 @@ pub fn evaluate(inputs: &AuthInputs, answers: &dyn Answers) -> (LiveAuth, Vec<Qu
             comparison: Vec::new(),
         },
         need,
+        verify,
     )
 }
 
@@ -132,6 +139,7 @@ fn evaluate_dkim(
     inputs: &AuthInputs,
     answers: &dyn Answers,
     need: &mut Vec<Question>,
+    verify: &mut Vec<SignatureCheck>,
 ) -> DkimReport {
     let mut out = DkimReport::default();
     if !inputs.live {
@@ -144,12 +152,11 @@ fn evaluate_dkim(
         out.note = Some("The message has no DKIM signature.".into());
         return out;
     };
-    match crate::checks::dkim::verify_all(message, answers, inputs.now_s) {
-        Step::Done(signatures) => {
-            out.state = CheckState::Done;
-            out.signatures = signatures;
-        }
-        Step::Need(questions) => need.extend(questions),
+    if let Some(signatures) =
+        crate::checks::dkim::verify_all(message, answers, inputs.now_s).done_or_ask(need, verify)
+    {
+        out.state = CheckState::Done;
+        out.signatures = signatures;
     }
     out
 }
@@ -212,15 +219,12 @@ fn evaluate_dmarc(
         dkim: dkim_input,
         mode,
     };
-    match dmarc::evaluate(&input, answers) {
-        Step::Done(outcome) => {
-            out.state = CheckState::Done;
-            out.outcome = Some(outcome);
-            if headers_only {
-                out.note = Some("A DKIM signature whose header signature verified counts as passing here; its body hash could not be checked because the body was not pasted.".into());
-            }
+    if let Some(outcome) = dmarc::evaluate(&input, answers).done_or_need(need) {
+        out.state = CheckState::Done;
+        out.outcome = Some(outcome);
+        if headers_only {
+            out.note = Some("A DKIM signature whose header signature verified counts as passing here; its body hash could not be checked because the body was not pasted.".into());
         }
-        Step::Need(questions) => need.extend(questions),
     }
     out
 }

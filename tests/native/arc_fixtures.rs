@@ -7,8 +7,9 @@
 use super::support::{expect_files, expectations};
 use mailtrace::checks::arc::{ArcMessage, ArcResult, validate};
 use mailtrace::checks::dkim::{DkimMessage, DkimResult, verify_all};
-use mailtrace::dns::evaluate;
+use mailtrace::dns::evaluate_verified;
 use mailtrace::dns::zone::MemoryResolver;
+use mailtrace::driver::verify::NativeVerifier;
 use std::path::Path;
 
 #[test]
@@ -24,16 +25,18 @@ fn arc_fixtures_validate_as_rfc_8617_says() {
         let expect = expectations(&std::fs::read_to_string(path).unwrap());
         let normalized = mailtrace::parse::input::normalize(&eml);
         let arc = ArcMessage::new(&normalized);
-        let v = evaluate(&resolver, 1000, 50, |a| validate(&arc, a))
+        let v = evaluate_verified(&resolver, &NativeVerifier, 1000, 50, |a| validate(&arc, a))
             .0
             .expect("finishes with fixed answers")
             .expect("the fixture has ARC fields");
         let dkim = DkimMessage::new(&normalized);
-        let dkim_result = evaluate(&resolver, 1000, 50, |a| verify_all(&dkim, a, 1_773_325_300))
-            .0
-            .unwrap()
-            .first()
-            .map(|o| o.result);
+        let dkim_result = evaluate_verified(&resolver, &NativeVerifier, 1000, 50, |a| {
+            verify_all(&dkim, a, 1_773_325_300)
+        })
+        .0
+        .unwrap()
+        .first()
+        .map(|o| o.result);
         let mut right = true;
         for (key, want) in &expect {
             let got = match key.as_str() {

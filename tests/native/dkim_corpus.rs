@@ -4,7 +4,8 @@
 use super::support::corpora;
 use mailtrace::checks::dkim::{Check, DkimMessage, DkimOutcome, DkimResult, verify_all};
 use mailtrace::dns::zone::MemoryResolver;
-use mailtrace::dns::{Answer, Question, RData, Record, RecordType, evaluate};
+use mailtrace::dns::{Answer, Question, RData, Record, RecordType, evaluate_verified};
+use mailtrace::driver::verify::NativeVerifier;
 
 /// The reference time of the mail-auth corpus (005 expires a day later).
 const CORPUS_NOW: i64 = 1_667_843_664;
@@ -21,7 +22,9 @@ fn txt(resolver: &mut MemoryResolver, name: &str, parts: Vec<String>) {
 
 fn run(resolver: &MemoryResolver, message: &[u8], now: i64) -> Vec<DkimOutcome> {
     let prepared = DkimMessage::parse(message);
-    let (outcomes, answers) = evaluate(resolver, 1000, 50, |a| verify_all(&prepared, a, now));
+    let (outcomes, answers) = evaluate_verified(resolver, &NativeVerifier, 1000, 50, |a| {
+        verify_all(&prepared, a, now)
+    });
     let outcomes = outcomes.expect("the evaluation ends");
     // One round: every key is asked for at once.
     assert_eq!(answers.len(), prepared.questions().len());

@@ -34,6 +34,7 @@ const DRIVER_ONLY: &[&str] = &[
     "web_sys",
     "js_sys",
     "wasm_bindgen",
+    "ed25519_dalek",
 ];
 
 fn src_dir() -> PathBuf {

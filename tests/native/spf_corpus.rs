@@ -242,6 +242,7 @@ fn one_by_one(zone: &Zone, input: &SpfInput) -> Option<spf::SpfOutcome> {
                 let a = dns::Resolver::lookup(zone, &q, 1000);
                 answers.insert(q, a);
             }
+            dns::Step::Verify(_) => return None,
         }
     }
     None

@@ -5,6 +5,8 @@
 //! field, canonicalizes and hashes the signed header fields, and hashes the body when one was
 //! pasted. [`verify_all`] (or [`verify`] for one signature) then needs only the key records
 //! (`selector._domainkey.domain` TXT, all asked in one round) and is cheap to evaluate again.
+//! RSA is verified here (`rsa.rs`); an ed25519 signature is a verification the check asks the
+//! driver for ([`crate::dns::verify`], [`Step::Verify`]) once its key has arrived.
 //!
 //! The header signature (`b=`) covers the `bh=` value as written, so it can be checked without
 //! the body: a paste of the headers alone still tells whether the signed header fields are the
@@ -18,6 +20,7 @@ pub mod canon;
 mod key;
 pub mod rsa;
 
+use crate::dns::verify::{SignatureAlgorithm, SignatureCheck, Verdict};
 use crate::dns::{Answers, Question, Rcode, RecordType, Step};
 use crate::parse::dkim_signature::{DkimSignature, parse_dkim_signature};
 use crate::parse::input::Normalized;
@@ -428,7 +431,8 @@ pub fn verify(
     }
 }
 
-/// Verifies every signature; asks for all their keys at once.
+/// Verifies every signature; asks for all their keys at once, then for every ed25519
+/// verification at once.
 pub fn verify_all(
     message: &DkimMessage,
     answers: &dyn Answers,
@@ -436,22 +440,44 @@ pub fn verify_all(
 ) -> Step<Vec<DkimOutcome>> {
     let mut done = Vec::new();
     let mut need: Vec<Question> = Vec::new();
+    let mut verify: Vec<SignatureCheck> = Vec::new();
     for p in &message.prepared {
-        match verify_one(p, answers, now_s) {
-            Step::Done(outcome) => done.push(outcome),
-            Step::Need(questions) => {
-                for q in questions {
-                    if !need.contains(&q) {
-                        need.push(q);
-                    }
-                }
+        let mut asked = Vec::new();
+        if let Some(outcome) = verify_one(p, answers, now_s).done_or_ask(&mut asked, &mut verify) {
+            done.push(outcome);
+        }
+        for q in asked {
+            if !need.contains(&q) {
+                need.push(q);
             }
         }
     }
-    if need.is_empty() {
-        Step::Done(done)
-    } else {
+    if !need.is_empty() {
         Step::Need(need)
+    } else if !verify.is_empty() {
+        Step::Verify(verify)
+    } else {
+        Step::Done(done)
+    }
+}
+
+/// The driver's verification of an ed25519-sha256 signature (RFC 8463 section 3: Ed25519 over
+/// the SHA-256 hash of the signed header data): the verdict, or the step that asks for it.
+fn ed25519_verdict(
+    key: &[u8; 32],
+    data_hash: &[u8],
+    signature: &[u8],
+    answers: &dyn Answers,
+) -> Result<Verdict, SignatureCheck> {
+    let check = SignatureCheck {
+        algorithm: SignatureAlgorithm::Ed25519,
+        key: key.to_vec(),
+        message: data_hash.to_vec(),
+        signature: signature.to_vec(),
+    };
+    match answers.verdict(&check) {
+        Some(verdict) => Ok(verdict),
+        None => Err(check),
     }
 }
 
@@ -625,19 +651,27 @@ fn verify_one(p: &Prepared, answers: &dyn Answers, now_s: i64) -> Step<DkimOutco
             &p.header_hash,
             &p.signature,
         ),
-        key::PublicKey::Ed25519(raw) => match ed25519_verify(raw, &p.header_hash, &p.signature) {
-            Some(true) => rsa::Verdict::Valid,
-            Some(false) => rsa::Verdict::OtherDigest,
-            None => {
-                out.header_signature = Check::not("ed25519 is not verified in the browser");
-                out.result = DkimResult::Neutral;
-                out.problems.push(problem(
-                    "dkim.ed25519-not-in-browser",
-                    "This signature uses ed25519 (RFC 8463). The browser version does not verify ed25519 (it would not fit the page's size budget); the command line (mailtrace analyze) does. Domains that sign with ed25519 usually add an RSA signature too, checked here.".into(),
-                ));
-                return Step::Done(finish(out, remarks));
+        key::PublicKey::Ed25519(raw) => {
+            match ed25519_verdict(raw, &p.header_hash, &p.signature, answers) {
+                Err(check) => return Step::Verify(vec![check]),
+                Ok(Verdict::Valid) => rsa::Verdict::Valid,
+                Ok(Verdict::Invalid) => rsa::Verdict::OtherDigest,
+                Ok(Verdict::Unsupported) => {
+                    out.header_signature = Check::not("ed25519 is not verified in this browser");
+                    out.result = DkimResult::Neutral;
+                    out.problems.push(problem(
+                        "dkim.ed25519-not-in-browser",
+                        "This signature uses ed25519 (RFC 8463), which this browser cannot verify (its WebCrypto has no Ed25519): not verified here, which is not a failure. A current browser, or the command line (mailtrace analyze), verifies it. Domains that sign with ed25519 usually add an RSA signature too, checked here.".into(),
+                    ));
+                    return Step::Done(finish(out, remarks));
+                }
+                Ok(Verdict::Stopped) => {
+                    out.header_signature = Check::not("verification stopped");
+                    out.result = DkimResult::Temperror;
+                    return Step::Done(finish(out, remarks));
+                }
             }
-        },
+        }
     };
     let short = facts
         .bits
@@ -716,6 +750,9 @@ fn finish(mut out: DkimOutcome, remarks: Vec<DkimProblem>) -> DkimOutcome {
     };
     let pasted = out.body != Check::not("body not pasted");
     let head = match out.result {
+        DkimResult::Neutral if out.header_signature != Check::Verified => {
+            format!("The signature by {d} was not verified here.")
+        }
         DkimResult::Pass => format!(
             "Valid signature by {d}: the signed header fields and the body are as {d} signed them."
         ),
@@ -734,7 +771,10 @@ fn finish(mut out: DkimOutcome, remarks: Vec<DkimProblem>) -> DkimOutcome {
     };
     let detail = match out.result {
         DkimResult::Pass => None,
-        DkimResult::Neutral => out.problems.iter().find(|p| p.code == "dkim.expired"),
+        DkimResult::Neutral => out
+            .problems
+            .iter()
+            .find(|p| p.code == "dkim.expired" || p.code == "dkim.ed25519-not-in-browser"),
         _ => out.problems.first(),
     };
     out.summary = match detail {
@@ -813,12 +853,17 @@ pub(crate) fn check_with_key(
         key::PublicKey::Rsa(_) if ed25519 => None,
         key::PublicKey::Ed25519(_) if !ed25519 => None,
         key::PublicKey::Rsa(k) => Some(k.verify(hash, data_hash, signature) == rsa::Verdict::Valid),
-        key::PublicKey::Ed25519(raw) => match ed25519_verify(raw, data_hash, signature) {
-            Some(v) => Some(v),
-            None => {
+        key::PublicKey::Ed25519(raw) => match ed25519_verdict(raw, data_hash, signature, answers) {
+            Err(check) => return Step::Verify(vec![check]),
+            Ok(Verdict::Valid) => Some(true),
+            Ok(Verdict::Invalid) => Some(false),
+            Ok(Verdict::Unsupported) => {
                 return Step::Done(KeyCheck::Temperror(
-                    "ed25519 is not verified in this build".into(),
+                    "ed25519 is not verified in this browser".into(),
                 ));
+            }
+            Ok(Verdict::Stopped) => {
+                return Step::Done(KeyCheck::Temperror("the verification was stopped".into()));
             }
         },
     };
@@ -855,21 +900,4 @@ pub fn read_key_record(record: &str) -> (KeyFacts, Vec<DkimProblem>) {
         problems.push(problem("dkim.key-testing", "The domain marks this key as in testing (t=y): receivers are asked to treat a failure like no signature at all.".into()));
     }
     (parsed.facts, problems)
-}
-
-/// Verifies an ed25519 signature (RFC 8463): Some(valid), or None where this build cannot.
-#[cfg(not(target_arch = "wasm32"))]
-fn ed25519_verify(key: &[u8; 32], message: &[u8], signature: &[u8]) -> Option<bool> {
-    Some(
-        ed25519_dalek::VerifyingKey::from_bytes(key).is_ok_and(|vk| {
-            ed25519_dalek::Signature::from_slice(signature)
-                .is_ok_and(|s| vk.verify_strict(message, &s).is_ok())
-        }),
-    )
-}
-
-/// The browser build leaves ed25519 out (size); the caller says so.
-#[cfg(target_arch = "wasm32")]
-fn ed25519_verify(_key: &[u8; 32], _message: &[u8], _signature: &[u8]) -> Option<bool> {
-    None
 }

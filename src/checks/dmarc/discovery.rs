@@ -307,6 +307,7 @@ pub fn discover(from_domain: &str, mode: DmarcMode, answers: &dyn Answers) -> St
             push_unique(&mut need, questions);
             None
         }
+        Step::Verify(_) => None,
         Step::Done(org) => Some(org),
     };
     let names: Vec<String> = match mode {

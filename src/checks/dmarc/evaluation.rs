@@ -234,6 +234,7 @@ fn align(
     }
     let id_org = match org_of(&id, basis, answers) {
         Step::Need(questions) => return Step::Need(questions),
+        Step::Verify(checks) => return Step::Verify(checks),
         Step::Done(org) => org,
     };
     Step::Done(match (from_org, id_org) {
@@ -316,6 +317,7 @@ fn evaluate_mode(input: &DmarcInput, mode: DmarcMode, answers: &dyn Answers) -> 
             push_unique(&mut need, questions);
             None
         }
+        Step::Verify(_) => None,
         Step::Done(d) => Some(d),
     };
     if !from.is_empty() {
@@ -357,7 +359,7 @@ fn evaluate_mode(input: &DmarcInput, mode: DmarcMode, answers: &dyn Answers) -> 
         } else {
             match align(&ctx, identifier, domain, *passed, mode) {
                 Step::Done(done) => done,
-                Step::Need(_) => (None, None, "Not determined.".to_string()),
+                Step::Need(_) | Step::Verify(_) => (None, None, "Not determined.".to_string()),
             }
         };
         alignment.push(AlignmentCheck {
@@ -412,6 +414,7 @@ fn evaluate_mode(input: &DmarcInput, mode: DmarcMode, answers: &dyn Answers) -> 
             if let (Some(np), DmarcResult::Fail) = (np, result) {
                 match exists(&from, answers) {
                     Step::Need(questions) => return Step::Need(questions),
+                    Step::Verify(checks) => return Step::Verify(checks),
                     Step::Done(Some(true)) => {}
                     Step::Done(Some(false)) => {
                         applied = Some(np);

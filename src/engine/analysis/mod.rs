@@ -278,6 +278,25 @@ impl Analysis {
         }
     }
 
+    /// Every signature verification ready to be done now (ed25519 DKIM and ARC signatures whose
+    /// keys have arrived, [`crate::dns::verify`]). Verify each and hand the verdict back with
+    /// [`Analysis::handle_verdict`].
+    #[must_use]
+    pub fn poll_verifications(&mut self) -> Vec<crate::dns::verify::VerifyRequest> {
+        self.dns.poll_verifications()
+    }
+
+    /// Takes the verdict on a verification. Unknown ids and repeated verdicts are ignored.
+    pub fn handle_verdict(
+        &mut self,
+        id: crate::dns::verify::VerifyId,
+        verdict: crate::dns::verify::Verdict,
+    ) {
+        if self.dns.record_verdict(id, verdict) {
+            self.plan();
+        }
+    }
+
     /// Whether every query handed out has been answered and none is left to hand out.
     pub fn is_finished(&self) -> bool {
         self.dns.is_finished()
@@ -318,6 +337,16 @@ impl crate::engine::lookups::Session for Analysis {
     fn handle_answer(&mut self, id: QueryId, outcome: Result<Answer, DnsError>) {
         Analysis::handle_answer(self, id, outcome)
     }
+    fn poll_verifications(&mut self) -> Vec<crate::dns::verify::VerifyRequest> {
+        Analysis::poll_verifications(self)
+    }
+    fn handle_verdict(
+        &mut self,
+        id: crate::dns::verify::VerifyId,
+        verdict: crate::dns::verify::Verdict,
+    ) {
+        Analysis::handle_verdict(self, id, verdict)
+    }
     fn snapshot(&self) -> Report {
         Analysis::snapshot(self)
     }
@@ -335,14 +364,16 @@ impl Analysis {
             self.want(Question::reverse(sending.ip));
         }
         for _ in 0..64 {
-            let (auth, mut need) = crate::interpret::live::evaluate(&self.auth_inputs, &self.dns);
+            let (auth, mut need, verify) =
+                crate::interpret::live::evaluate(&self.auth_inputs, &self.dns);
             self.auth = auth;
             self.reputation = crate::interpret::live::evaluate_reputation(
                 &self.auth_inputs,
                 &self.dns,
                 &mut need,
             );
-            if !self.dns.want_all(need) {
+            let settled = self.dns.want_verified(verify);
+            if !self.dns.want_all(need) && !settled {
                 break;
             }
         }
