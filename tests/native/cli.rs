@@ -324,6 +324,38 @@ fn dmarc_command_finds_the_organizational_policy() {
     );
 }
 
+/// `mailtrace dmarc` checks report addresses at another organization (RFC 7489 section 7.1)
+/// like the domain check, and lints fo= without ruf=.
+#[test]
+fn dmarc_command_checks_external_report_destinations() {
+    let codes = |domain: &str| -> Vec<String> {
+        let out = mailtrace(&["dmarc", domain, "--doh", &doh_url(), "--json"], b"");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        report["lint"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        codes("reports-out.example"),
+        ["fo_without_ruf", "report_not_authorized"]
+    );
+    assert!(codes("reports-ok.example").is_empty());
+    let out = mailtrace(&["dmarc", "reports-out.example", "--doh", &doh_url()], b"");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("reports-out.example._report._dmarc.dmarc-vendor.example"),
+        "{text}"
+    );
+}
+
 #[test]
 fn signed_sample_passes_dkim_spf_and_dmarc_through_doh() {
     let report = analyze_json(&sample("dkim-signed.eml"), &["--doh", &doh_url()]);

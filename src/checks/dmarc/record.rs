@@ -383,7 +383,9 @@ fn set_tag(record: &mut DmarcRecord, name: &str, value: &str) -> Result<(), Stri
                     .all(|o| matches!(o.trim_matches(is_wsp), "0" | "1" | "d" | "s" | "D" | "S"));
             if !ok {
                 return Err(format!(
-                    "fo=\"{shown}\" is not valid: use 0, 1, d or s, joined by \":\""
+                    "fo=\"{shown}\" is not valid: RFC 7489 section 6.3 allows only 0, 1, d and s, \
+                     joined by \":\" (for example fo=1 or fo=d:s); receivers ignore it and use \
+                     fo=0"
                 ));
             }
             record.fo = Some(value.to_string());
@@ -548,6 +550,15 @@ pub fn lint(record: &DmarcRecord) -> Vec<DmarcLint> {
                 ),
             ));
         }
+    }
+    if record.fo.is_some() && record.ruf.is_empty() {
+        out.push(lint_item(
+            "fo_without_ruf",
+            Severity::Info,
+            "fo= chooses when failure reports are sent, but there is no ruf= address to send \
+             them to, so it has no effect (RFC 7489 section 6.3)."
+                .to_string(),
+        ));
     }
     // RFC 7489's grammar (section 6.4) has the request (p=) right after the version.
     let second = record

@@ -653,3 +653,29 @@ fn external_report_destinations_must_authorize_them() {
     assert_eq!(lints[0].code, "report_authorization_unknown");
     assert_eq!(lints[0].severity, Severity::Info);
 }
+
+/// RFC 7489 section 6.3: fo is a colon-separated list of 0, 1, d and s, and only matters with a
+/// ruf= address.
+#[test]
+fn fo_values_are_linted() {
+    let lints = |text: &str| lint(&parse_record(text).unwrap());
+    for bad in ["fo=2", "fo=1:x", "fo=1,d", "fo=", "fo=ds"] {
+        let l = lints(&format!(
+            "v=DMARC1; p=reject; rua=mailto:d@example.com; ruf=mailto:f@example.com; {bad}"
+        ));
+        assert_eq!(l.len(), 1, "{bad}: {l:?}");
+        assert_eq!(l[0].code, "syntax_error", "{bad}");
+        assert!(l[0].message.contains("RFC 7489 section 6.3"), "{bad}");
+    }
+    for good in ["fo=0", "fo=1:d:s", "fo = d : s", "fo=S"] {
+        let text = format!(
+            "v=DMARC1; p=reject; rua=mailto:d@example.com; ruf=mailto:f@example.com; {good}"
+        );
+        assert!(lints(&text).is_empty(), "{good}: {:?}", lints(&text));
+    }
+    let l = lints("v=DMARC1; p=reject; rua=mailto:d@example.com; fo=1");
+    assert_eq!(
+        l.iter().map(|l| l.code.as_str()).collect::<Vec<_>>(),
+        ["fo_without_ruf"]
+    );
+}

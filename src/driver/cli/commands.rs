@@ -119,22 +119,40 @@ pub fn spf(a: &SpfArgs) -> Result<(), String> {
     Ok(())
 }
 
-/// `mailtrace dmarc`: a domain's DMARC policy, explained.
+/// `mailtrace dmarc`: a domain's DMARC policy, explained, with the report destinations at other
+/// organizations checked as the domain check does (RFC 7489 section 7.1).
 pub fn dmarc(a: &DmarcArgs) -> Result<(), String> {
     use crate::checks::dmarc::{self, DmarcMode};
+    use crate::dns::Step;
     use crate::engine::lookups::CheckRun;
     let domain = a.domain.trim().trim_end_matches('.').to_ascii_lowercase();
     let client = DohClient::new(&a.dns.endpoint())?;
     let run = CheckRun::new(
-        |answers: &dyn crate::dns::Answers| dmarc::discover(&domain, DmarcMode::Rfc9989, answers),
+        |answers: &dyn crate::dns::Answers| {
+            let discovery = match dmarc::discover(&domain, DmarcMode::Rfc9989, answers) {
+                Step::Done(d) => d,
+                Step::Need(q) => return Step::Need(q),
+                Step::Verify(v) => return Step::Verify(v),
+            };
+            let external = match (&discovery.record, &discovery.policy_domain) {
+                (Some(record), Some(at)) => match dmarc::external_reports(at, record, answers) {
+                    Step::Done(lint) => lint,
+                    Step::Need(q) => return Step::Need(q),
+                    Step::Verify(v) => return Step::Verify(v),
+                },
+                _ => Vec::new(),
+            };
+            Step::Done((discovery, external))
+        },
         MAX_CHECK_QUERIES,
         a.dns.timeout_ms,
     );
     let output = run_parallel(run, &client);
-    let discovery = output
+    let (discovery, external) = output
         .result
         .ok_or("the DMARC lookup did not finish (DNS lookups stopped)")?;
-    let report = DmarcCheckReport::new(discovery, output.dns);
+    let mut report = DmarcCheckReport::new(discovery, output.dns);
+    report.lint.extend(external);
     if a.json {
         println!("{}", report.to_json());
     } else {
