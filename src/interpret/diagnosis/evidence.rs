@@ -262,12 +262,13 @@ fn classify(filter: &str, code: &str) -> Option<(&'static str, &'static str)> {
     };
     tables::diagnosis::FILTER_RULES
         .iter()
-        .filter(|row| row[0] == family)
-        .find(|row| match row[1].strip_suffix('*') {
+        .map(|&row| tables::Row(row))
+        .filter(|row| row.key() == family)
+        .find(|row| match row.get(1).strip_suffix('*') {
             Some(prefix) => code.starts_with(prefix),
-            None => row[1] == code,
+            None => row.get(1) == code,
         })
-        .map(|row| (row[2], row[3]))
+        .map(|row| (row.get(2), row.get(3)))
 }
 
 fn filter_rules(r: &Report) -> Vec<FilterRule> {
