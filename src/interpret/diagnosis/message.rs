@@ -66,7 +66,37 @@ pub(super) fn spam_verdict(ctx: &Context) -> Option<Evidence> {
             text: format!("X-YahooFilteredBulk: {}", h.value),
         });
     }
+    // The DMARC step's disposition decides only when nothing later in the receiver's pipeline
+    // says otherwise: a filter's own "not spam" verdict (Microsoft's SFV:NSPM) or a composite
+    // authentication pass (Microsoft's compauth, which an ARC chain from a trusted sealer can
+    // turn to pass: reason 130) mean the message was not filed as junk for DMARC.
+    let overruled = r.spam.iter().any(|v| v.is_spam == Some(false))
+        || ctx.rec("compauth").is_some_and(|c| c.result == "pass");
+    if let Some(d) = ctx
+        .rec("dmarc")
+        .filter(|d| !overruled && dmarc_quarantined(&d.extra))
+    {
+        return Some(Evidence {
+            line: d.evidence.line,
+            text: format!("{} ({})", d.evidence.text, d.extra.trim()),
+        });
+    }
     customer_note(ctx)
+}
+
+/// Whether the receiver's recorded DMARC result says it applied the quarantine disposition
+/// (RFC 7489 section 7.2's `disposition`: what the receiver did, which may differ from the
+/// domain's `p=`): Google writes it as the comment `dis=QUARANTINE`; Microsoft as `action=`,
+/// where `quarantine` and `oreject` ("override reject": filed as junk instead of rejected) both
+/// mean the Junk folder, and `pct.quarantine` means the policy was sampled out (not applied).
+/// `extra` is [`super::evidence::Recorded::extra`] (lowercase).
+fn dmarc_quarantined(extra: &str) -> bool {
+    extra.split([' ', '(', ')', ';']).any(|word| {
+        matches!(
+            word,
+            "dis=quarantine" | "action=quarantine" | "action=oreject" | "action=o.reject"
+        )
+    })
 }
 
 /// The customer's own words above the paste, when they say the message went to spam.
@@ -842,6 +872,18 @@ fn late(ctx: &Context) -> Option<Cause> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dmarc_dispositions() {
+        // Google's comment and Microsoft's action= (lowercased, as Recorded::extra keeps them).
+        assert!(dmarc_quarantined("p=reject sp=reject dis=quarantine "));
+        assert!(dmarc_quarantined("action=oreject "));
+        assert!(dmarc_quarantined("action=quarantine "));
+        assert!(!dmarc_quarantined("p=quarantine sp=quarantine dis=none "));
+        assert!(!dmarc_quarantined("action=pct.quarantine "));
+        assert!(!dmarc_quarantined("action=none "));
+        assert!(!dmarc_quarantined("dis=reject "));
+    }
 
     #[test]
     fn words_and_distances() {
