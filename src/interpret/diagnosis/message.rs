@@ -366,10 +366,20 @@ fn spf_fix(ctx: &Context, domain: &str) -> Option<String> {
 
 /// The filters' recorded rules about the sender's setup, strongest first: each topic once.
 fn setup_rules(ctx: &Context) -> Vec<Cause> {
+    // A domain the message names on a domain blocklist leads only when that rule added the most
+    // to its filter's score; otherwise it is part of the filter's content judgement.
+    let strongest = |rule: &FilterRule| {
+        rule.score.is_some_and(|s| {
+            ctx.rules
+                .iter()
+                .filter(|o| o.filter == rule.filter && o.kind != "allow")
+                .all(|o| o.score.is_none_or(|os| os <= s))
+        })
+    };
     let mut rules: Vec<&FilterRule> = ctx
         .rules
         .iter()
-        .filter(|r| r.kind == "setup")
+        .filter(|r| r.kind == "setup" || (r.kind == "list" && strongest(r)))
         // Rules without a score (Microsoft's codes) count; scored rules only when they added
         // to the score.
         .filter(|r| r.score.is_none_or(|s| s >= 0.5))
@@ -481,7 +491,7 @@ fn content_verdict(ctx: &Context, verdict: Option<Evidence>) -> Cause {
     let mut rules: Vec<&FilterRule> = ctx
         .rules
         .iter()
-        .filter(|r| r.kind == "content" && r.score.is_some_and(|s| s > 0.0))
+        .filter(|r| matches!(r.kind, "content" | "list") && r.score.is_some_and(|s| s > 0.0))
         .collect();
     rules.sort_by(|a, b| {
         b.score
@@ -502,7 +512,7 @@ fn content_verdict(ctx: &Context, verdict: Option<Evidence>) -> Cause {
     let codes: Vec<String> = ctx
         .rules
         .iter()
-        .filter(|r| r.kind == "content" && r.score.is_none())
+        .filter(|r| matches!(r.kind, "content" | "list") && r.score.is_none())
         .map(|r| r.code.clone())
         .collect();
     let mut detail = String::new();
