@@ -564,6 +564,12 @@ fn forwarding(ctx: &Context) -> Option<Cause> {
     if !broke && !compauth_arc {
         return None;
     }
+    // A forward that broke a signature or SPF while the receiver still recorded DMARC pass (a
+    // list that rewrote From to its own domain, another signature that held) broke nothing
+    // that counted.
+    if ctx.rec("dmarc").is_some_and(|d| d.result == "pass") {
+        return None;
+    }
     // The oldest ARC-Authentication-Results: what the first intermediary saw.
     let aar = r
         .recorded_auth
