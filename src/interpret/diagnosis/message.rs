@@ -241,7 +241,25 @@ fn recorded_auth_failure(ctx: &Context) -> Option<Cause> {
     let compauth = ctx.rec("compauth");
     let dmarc_failed = dmarc.is_some_and(|d| d.result == "fail");
     let compauth_failed = compauth.is_some_and(|c| c.result == "fail");
-    let spf_bad = spf.filter(|s| matches!(s.result.as_str(), "fail" | "softfail"));
+    let from_domain = ctx.sender_domain().map(str::to_ascii_lowercase);
+    // Relaxed alignment (RFC 7489 3.1), approximated without the public suffix list: the same
+    // domain, or one a subdomain of the other.
+    let aligned = |d: Option<&String>| match (d, from_domain.as_deref()) {
+        (Some(d), Some(f)) => {
+            d == f || d.ends_with(&format!(".{f}")) || f.ends_with(&format!(".{d}"))
+        }
+        _ => false,
+    };
+    let dkim_aligned_pass = ctx
+        .recorded
+        .iter()
+        .any(|x| x.method == "dkim" && x.result == "pass" && aligned(x.domain.as_ref()));
+    // SPF that did not pass for the From domain: a fail, or a record so broken that it could
+    // not be evaluated (permerror, RFC 7208 2.6.7: e.g. more than 10 DNS lookups).
+    let spf_bad = spf.filter(|s| {
+        matches!(s.result.as_str(), "fail" | "softfail")
+            || (s.result == "permerror" && aligned(s.domain.as_ref()))
+    });
     let spf_none = spf.filter(|s| matches!(s.result.as_str(), "none" | "neutral" | "permerror"));
     let ip = ctx.ip().unwrap_or_else(|| "the sending server".into());
     let from = ctx
@@ -267,10 +285,28 @@ fn recorded_auth_failure(ctx: &Context) -> Option<Cause> {
     }
     // SPF failed for the From domain itself (or with nothing else to pass DMARC).
     if let Some(s) = spf_bad
-        && !dkim_pass
+        && (!dkim_pass || (s.result == "permerror" && !dkim_aligned_pass))
         && (dmarc_failed || compauth_failed || dmarc.is_none())
     {
         let domain = s.domain.clone().unwrap_or_else(|| from.clone());
+        if s.result == "permerror" {
+            return Some(make_cause(
+                ctx,
+                "recorded.spf-fail",
+                "spf",
+                format!("SPF permerror for {domain}: its SPF record could not be evaluated."),
+                format!(
+                    "The receiver recorded SPF permerror when the message arrived: the SPF record of {domain} is broken (most often it needs more than the 10 DNS lookups SPF allows, or it has a syntax error), so SPF could not pass, and no DKIM signature for {domain} made up for it.{policy}"
+                ),
+                Some(format!(
+                    "Repair the SPF record of {domain}: at most 10 includes, a, mx, ptr, exists and redirect in all (flatten or remove includes of services no longer used), one record only, valid syntax. The SPF section shows the record as it is now."
+                )),
+                Certainty::Certain,
+                Party::Sender,
+                Source::Receiver,
+                evidence,
+            ));
+        }
         return Some(make_cause(
             ctx,
             "recorded.spf-fail",
