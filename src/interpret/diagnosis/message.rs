@@ -823,7 +823,7 @@ fn title_case(text: &str) -> String {
 }
 
 /// Levenshtein distance, bounded (names over 64 bytes count as far apart).
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(super) fn edit_distance(a: &str, b: &str) -> usize {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() > 64 || b.len() > 64 {
         return usize::MAX;
