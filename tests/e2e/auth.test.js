@@ -53,3 +53,27 @@ test("the tampered copy: DKIM fails, and the page says why", async () => {
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+// An ed25519-sha256 signature (RFC 8463; tests/dkim/ed25519.eml, signed with tests/keys'
+// ed25519-mt2026.key): the core asks for the verification and the page's worker answers it with
+// WebCrypto; the copy with its Subject changed fails.
+test("an ed25519 DKIM signature is verified in the page with WebCrypto; its tampered copy fails", async () => {
+  const { page, problems, context } = await open(browser);
+  const { readFileSync } = await import("node:fs");
+  const fixture = (name) => readFileSync(new URL(`../dkim/${name}`, import.meta.url), "utf8");
+  for (const [name, want] of [["ed25519.eml", "pass"], ["ed25519-tampered.eml", "fail"]]) {
+    await paste(page, fixture(name));
+    await page.check("#live");
+    const n = await page.evaluate(() => Number(document.body.dataset.analyzed || 0));
+    await page.click("#analyze");
+    await page.waitForFunction((k) => Number(document.body.dataset.analyzed || 0) > k, n);
+    const auth = page.locator("#sec-auth");
+    if (!(await auth.evaluate((x) => x.open))) await auth.locator(":scope > summary").click();
+    const dkim = page.locator("#live-dkim");
+    assert.equal(await dkim.locator(".result").first().textContent(), want, name);
+    assert.match(await dkim.textContent(), /s=ed2026/);
+    assert.doesNotMatch(await dkim.textContent(), /not verified in this browser/);
+  }
+  assert.deepEqual(problems, []);
+  await context.close();
+});
