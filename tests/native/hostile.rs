@@ -109,6 +109,14 @@ fn display_name_tricks_are_found_and_shown_escaped() {
             .unwrap_or_else(|| panic!("{code} missing for {from:?}: {found:?}"));
         assert_eq!(hit.1, "warning", "{from:?}");
         assert!(hit.2.contains(shown), "{from:?}: {}", hit.2);
+        // The diagnosis names the impersonation (an address in the name is a finding only).
+        if code != "sender.display-name-address" {
+            let causes = report["diagnosis"]["causes"].as_array().expect("causes");
+            assert!(
+                causes.iter().any(|c| c["topic"] == "spoofing"),
+                "{from:?}: {causes:?}"
+            );
+        }
         // The text output: the finding is there, and nothing reorders or hides text.
         let (text, _) = analyze(message.as_bytes(), &["--offline"]);
         assert!(
