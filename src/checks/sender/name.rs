@@ -40,7 +40,7 @@ fn lookalike(c: char) -> Option<char> {
 }
 
 /// Up to five distinct code points, as `U+202E, U+200B`.
-fn code_points(name: &str, pick: impl Fn(char) -> bool) -> String {
+fn code_points(name: &str, pick: fn(char) -> bool) -> String {
     let mut seen: Vec<char> = Vec::new();
     for c in name.chars().filter(|&c| pick(c)) {
         if !seen.contains(&c) && seen.len() < 5 {
@@ -85,133 +85,138 @@ fn as_read(name: &str) -> String {
 pub(super) fn check(name: &str, address: &str, evidence: &Evidence, findings: &mut Vec<Finding>) {
     let from_domain = domain_of(address).unwrap_or_default();
     let written = as_written(name);
+    let read = as_read(name);
+    // (code, title, what the reader sees against what is there); all warnings but one.
+    let mut found: Vec<(&str, String, String)> = Vec::new();
     if name.chars().any(is_bidi) {
-        let read = as_read(name);
-        findings.push(finding(
+        found.push((
             "sender.display-name-bidi",
-            Severity::Warning,
             format!(
                 "The sender's name holds characters that reorder the text shown ({}).",
                 code_points(name, is_bidi)
             ),
             format!(
-                "These invisible controls (Unicode UAX #9) make a mail program show the text after them in another order, so the reader does not see \"{}\" as it is written; written, with them shown, the name is \"{written}\", and the message is from {address}. Real senders have no reason to put them in a name: it is a known trick to hide or reverse part of a name or an address (Unicode TR36 section 2.1).",
+                "A mail program shows the text after these invisible controls (Unicode UAX #9) in another order, so the reader does not see \"{}\" in the order it is written; with them shown it is \"{written}\". A trick to hide or reverse part of a name or an address (Unicode TR36 section 2.1).",
                 clip(&read, 300)
             ),
-            vec![evidence.clone()],
         ));
     }
     if name.chars().any(is_invisible) {
-        let read: String = name.chars().filter(|&c| !is_invisible(c)).collect();
-        findings.push(finding(
+        found.push((
             "sender.display-name-invisible",
-            Severity::Warning,
             format!(
                 "The sender's name holds characters that take no room ({}).",
                 code_points(name, is_invisible)
             ),
             format!(
-                "The reader sees \"{}\", but written, with them shown, the name is \"{written}\". Zero-width characters split a word without showing, so that a brand name or a word a spam filter looks for no longer matches (Unicode TR36 section 2.1); real senders have no reason to put them in a name. The message is from {address}.",
+                "The reader sees \"{}\"; with them shown it is \"{written}\". Zero-width characters split a word unseen, so that a brand or a word a spam filter looks for no longer matches (Unicode TR36 section 2.1).",
                 clip(&crate::vocab::text::inert(&read), 300)
             ),
-            vec![evidence.clone()],
         ));
     }
-
-    let read = as_read(name);
     let lookalikes = code_points(name, |c| {
         lookalike(c).is_some() || ('\u{ff01}'..='\u{ff5e}').contains(&c)
     });
     let shown_address = addresses_in(&read)
         .into_iter()
         .find(|a| !a.eq_ignore_ascii_case(address));
-    let shown_domain = if shown_address.is_some() {
-        None
-    } else {
-        domains_in(&read)
+    let shown_domain = match shown_address {
+        Some(_) => None,
+        None => domains_in(&read)
             .into_iter()
-            .find(|d| !same_org(d, &from_domain))
+            .find(|d| !same_org(d, &from_domain)),
     };
+    let mut same_org_address = false;
     if let Some(shown) = &shown_address {
-        let shown_domain = domain_of(shown).unwrap_or_default();
-        let other_org = !same_org(&shown_domain, &from_domain);
-        findings.push(finding(
+        same_org_address = same_org(&domain_of(shown).unwrap_or_default(), &from_domain);
+        found.push((
             "sender.display-name-address",
-            if other_org { Severity::Warning } else { Severity::Info },
             format!("The sender's name shows the address {shown}, but the message is from {address}."),
-            if other_org {
-                format!("Many mail programs show only the name, so the reader sees {shown} while the message really comes from {address}, another domain. This is a classic phishing trick and spam filters score it. If this is a genuine sender, put a plain name in the From (\"Company Support\"), not an address.")
-            } else {
+            if same_org_address {
                 format!("Many mail programs show only the name, so the reader sees {shown}, not {address}. Both are on the same domain, so this is likely harmless, but filters may still notice it; a plain name is better.")
+            } else {
+                format!("Many mail programs show only the name, so the reader sees {shown} while the message really comes from {address}, another domain. This is a classic phishing trick and spam filters score it. If this is a genuine sender, put a plain name in the From (\"Company Support\"), not an address.")
             },
-            vec![evidence.clone()],
         ));
     }
     if let Some(shown) = &shown_domain {
-        findings.push(finding(
+        found.push((
             "sender.display-name-domain",
-            Severity::Warning,
             format!("The sender's name shows the domain {shown}, but the message is from {address}."),
-            format!("Many mail programs show only the name, so the reader sees {shown} and may take the message for one from that domain, while it really comes from {address}, another domain (RFC 5322 lets the display name say anything). If this is a genuine sender, put the company's name in the From, not a domain, or send from that domain."),
-            vec![evidence.clone()],
+            format!("Many mail programs show only the name, so the reader sees {shown} and may take the message for one from that domain (RFC 5322 lets the name say anything). A genuine sender should put the company's name in the From, not a domain."),
         ));
     }
-    if !lookalikes.is_empty() && (shown_address.is_some() || shown_domain.is_some()) {
-        let shown = shown_address
-            .as_deref()
-            .or(shown_domain.as_deref())
-            .unwrap_or_default();
-        findings.push(finding(
+    if let Some(shown) = shown_address.as_deref().or(shown_domain.as_deref())
+        && !lookalikes.is_empty()
+    {
+        found.push((
             "sender.display-name-confusable",
-            Severity::Warning,
             format!("The sender's name writes {shown} with lookalike characters ({lookalikes})."),
-            format!("The reader sees {shown}, but the name is written \"{written}\": the {lookalikes} look like the ASCII @, dot or letters of an address without being them (Unicode TR39 confusables), a trick to show an address or a domain that filters looking for one do not find. The message is from {address}."),
-            vec![evidence.clone()],
+            format!("The reader sees {shown}, but the name is written \"{written}\": {lookalikes} look like ASCII without being it (Unicode TR39 confusables), so filters looking for the address or domain do not find it."),
         ));
     }
-
     if let Some(word) = mixed_script_word(&read) {
-        let foreign = code_points(&word, |c| script(c).is_some_and(|s| s != "Latin"));
-        let scripts = if word.chars().any(|c| script(c) == Some("Cyrillic")) {
+        let foreign = code_points(&word, |c| matches!(script(c), Some("Greek" | "Cyrillic")));
+        let other = if word.chars().any(|c| script(c) == Some("Cyrillic")) {
             "Cyrillic"
         } else {
             "Greek"
         };
-        findings.push(finding(
+        found.push((
             "sender.display-name-mixed-script",
-            Severity::Warning,
-            format!("A word of the sender's name, \"{word}\", mixes Latin and {scripts} letters ({foreign})."),
-            format!("The reader sees \"{word}\" as one word in Latin letters, but {foreign} is a {scripts} letter that looks like a Latin one (Unicode TR39 section 5.1, mixed-script confusables). A real name is written in one script; a lookalike word imitates a brand or a name while filters looking for it do not find it. The message is from {address}."),
+            format!("A word of the sender's name, \"{word}\", mixes Latin and {other} letters ({foreign})."),
+            format!("The reader sees \"{word}\" as a word in Latin letters, but {foreign} is {other} (Unicode TR39 section 5.1, mixed-script confusables): a lookalike word imitates a brand or a name while filters looking for it do not find it."),
+        ));
+    }
+    for (code, title, detail) in found {
+        let is_address = code == "sender.display-name-address";
+        findings.push(finding(
+            code,
+            if is_address && same_org_address {
+                Severity::Info
+            } else {
+                Severity::Warning
+            },
+            title,
+            if is_address {
+                detail
+            } else {
+                format!("{detail} The message is from {address}.")
+            },
             vec![evidence.clone()],
         ));
     }
 }
 
-/// The script of a letter, for the scripts that look like Latin; None for anything else.
+/// The script of a letter, for the scripts that look like Latin; None for anything else (the
+/// blocks' few signs and marks count as letters: the check looks for two scripts in a word).
+/// Code point ranges rather than `char::is_alphabetic`, whose Unicode tables would grow the
+/// wasm module.
 fn script(c: char) -> Option<&'static str> {
     match c as u32 {
-        0x41..=0x5a | 0x61..=0x7a | 0xc0..=0x24f => Some("Latin"),
-        0x370..=0x3ff => Some("Greek"),
-        0x400..=0x52f => Some("Cyrillic"),
+        0x41..=0x5a | 0x61..=0x7a | 0xc0..=0xd6 | 0xd8..=0xf6 | 0xf8..=0x24f => Some("Latin"),
+        0x386 | 0x388..=0x3ff => Some("Greek"),
+        0x400..=0x481 | 0x48a..=0x52f => Some("Cyrillic"),
         _ => None,
     }
-    .filter(|_| c.is_alphabetic())
 }
 
-/// The first word (letters only, at most 64 words looked at) with Latin letters and Cyrillic or
-/// Greek ones.
+/// The first word (a run of Latin, Greek and Cyrillic letters, digits and combining marks; at
+/// most 64 words looked at) with Latin letters and Cyrillic or Greek ones.
 fn mixed_script_word(name: &str) -> Option<String> {
-    name.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(64)
-        .find(|w| {
-            let latin = w.chars().any(|c| script(c) == Some("Latin"));
-            let other = w
-                .chars()
-                .any(|c| matches!(script(c), Some("Greek" | "Cyrillic")));
-            latin && other
-        })
-        .map(|w| clip(w, 120).to_string())
+    name.split(|c: char| {
+        script(c).is_none() && !c.is_ascii_digit() && !('\u{300}'..='\u{36f}').contains(&c)
+    })
+    .filter(|w| !w.is_empty())
+    .take(64)
+    .find(|w| {
+        let latin = w.chars().any(|c| script(c) == Some("Latin"));
+        let other = w
+            .chars()
+            .any(|c| matches!(script(c), Some("Greek" | "Cyrillic")));
+        latin && other
+    })
+    .map(|w| clip(w, 120).to_string())
 }
 
 /// Domains written in a text as words (`bank.example`, `www.Bank.example`), lowercase, whose

@@ -649,15 +649,10 @@ fn spoofing(ctx: &Context) -> Option<Cause> {
     }
     // A display name that hides or imitates what the reader sees (checks::sender::name).
     if let Some(f) = r.findings.iter().find(|f| {
+        // bidi, invisible, confusable, mixed-script, domain (an address is a finding only).
         f.severity == crate::vocab::finding::Severity::Warning
-            && matches!(
-                f.code.as_str(),
-                "sender.display-name-bidi"
-                    | "sender.display-name-invisible"
-                    | "sender.display-name-confusable"
-                    | "sender.display-name-mixed-script"
-                    | "sender.display-name-domain"
-            )
+            && f.code.starts_with("sender.display-name-")
+            && f.code != "sender.display-name-address"
     }) {
         return Some(make_cause(
             ctx,
