@@ -146,3 +146,37 @@ test("planted secrets reach no export: JSON download, share link, ticket text, M
     await context.close();
   }
 });
+
+test("a crafted share link: links to hosts it names stay text, display-name tricks show escaped, a huge one is refused at once", async () => {
+  const { page, context } = await open(browser);
+  const report = JSON.parse(readFileSync(new URL("../samples/gmail.expected.json", import.meta.url), "utf8"));
+  const homograph = "https://www.spamh\u0430us.org/query/ip/203.0.113.5";
+  report.findings.unshift({
+    code: "blocklist.ip.listed", severity: "problem", section: "reputation", group: "Blocklists",
+    title: `Listed \u202Egnp.exe see ${homograph}`, detail: `Delist at ${homograph} or https://evil.example/delist`,
+    evidence: [{ line: 1, text: `From: "Pay\u200BPal" <x@evil.example> ${homograph}` }],
+  });
+  const encode = (r) => page.evaluate(async (x) => (await import("/render.js")).encodeShare(x), r);
+  await page.goto(`${PAGE}#r=${await encode(report)}`);
+  await page.waitForSelector("body[data-shared=true]");
+  await page.locator("#results details.section").evaluateAll((ds) => ds.forEach((d) => { d.open = true; }));
+  const hrefs = await page.locator("#results a[href]").evaluateAll((as) => as.map((a) => a.href));
+  for (const href of hrefs) assert.doesNotMatch(new URL(href).hostname, /evil\.example|xn--/, href);
+  const shown = await page.locator("#results").textContent();
+  assert.match(shown, /evil\.example\/delist/, "shown as text");
+  // Reordering and zero-width characters are shown, not acted on.
+  assert.match(shown, /Listed U\+202Egnp\.exe/);
+  assert.match(shown, /PayU\+200BPal/);
+  assert.doesNotMatch(shown, /[\u202e\u200b]/);
+
+  // A share link past what a real report holds: refused before rendering, quickly.
+  // (The issue's 17 KB link held a few million nodes; here 8,000 findings of a few values each.)
+  const huge = { ...report, findings: Array.from({ length: 8_000 }, (_, i) => ({ code: "x", severity: "info", title: `f${i}` })) };
+  const link = `${PAGE}#r=${await encode(huge)}`;
+  const started = Date.now();
+  await page.goto(link);
+  await page.waitForFunction(() => /shared link could not be read/.test(document.querySelector("#status").textContent), null, { timeout: 30_000 });
+  assert.ok(Date.now() - started < 15_000, `${Date.now() - started} ms`);
+  assert.ok(await page.locator("#results *").count() < 2000, "nothing rendered from it");
+  await context.close();
+});
