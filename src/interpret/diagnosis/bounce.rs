@@ -158,6 +158,13 @@ fn typo_of_provider(address: &str) -> bool {
 fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cause {
     let (topic, party) = topic_of(kind, r);
     let mut title = format!("{}: {}", r.address, first_sentence(&r.reason_explanation));
+    // A delay notice is written while the server still tries: never "gave up".
+    if kind == BounceKind::Delay && r.reason.name() == "expired" {
+        title = format!(
+            "{}: The sending server could not deliver it yet and keeps trying, until its retry time runs out.",
+            r.address
+        );
+    }
     if let Some(list) = &r.blocklist {
         title = format!(
             "{}: the receiving server refused mail from a server listed on {}.",

@@ -690,9 +690,16 @@ fn spoofing(ctx: &Context) -> Option<Cause> {
         })
         .into_iter()
         .collect::<Vec<_>>();
-    // A brand's name over an address at a domain the brand does not send from.
+    // A brand's name over an address at a domain the brand does not send from (read as the
+    // reader sees it: without invisible and bidi characters).
     if let Some(name) = from.name.as_deref() {
-        let lower = name.to_ascii_lowercase();
+        let lower: String = name
+            .chars()
+            .filter(|&c| {
+                !matches!(c as u32, 0x061c | 0x200b..=0x200f | 0x202a..=0x202e | 0x2060..=0x2069 | 0xfeff)
+            })
+            .collect::<String>()
+            .to_ascii_lowercase();
         for row in tables::diagnosis::BRANDS {
             let brand = row[0];
             if !contains_word(&lower, brand) {
@@ -721,6 +728,26 @@ fn spoofing(ctx: &Context) -> Option<Cause> {
                 evidence,
             ));
         }
+    }
+    // A display name that hides or imitates what the reader sees (checks::sender::name).
+    if let Some(f) = r.findings.iter().find(|f| {
+        // bidi, invisible, confusable, mixed-script, domain (an address is a finding only).
+        f.severity == crate::vocab::finding::Severity::Warning
+            && f.code.starts_with("sender.display-name-")
+            && f.code != "sender.display-name-address"
+    }) {
+        return Some(make_cause(
+            ctx,
+            &f.code,
+            "spoofing",
+            f.title.clone(),
+            f.detail.clone(),
+            None,
+            Certainty::Likely,
+            Party::Sender,
+            Source::Headers,
+            evidence,
+        ));
     }
     // A look-alike of the recipient's own domain (one or two letters apart).
     let recipient = r
