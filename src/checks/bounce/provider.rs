@@ -13,8 +13,14 @@ use crate::vocab::tables::bounce::{PROVIDERS, STATUS};
 /// The reason the provider's own rows give the normalized `reply` ([`normalize`]), with the
 /// remote host (lowercase) when known.
 pub fn reason(reply: &str, host: Option<&str>) -> Option<Reason> {
+    // Rows with the same provider, kind and reason come as one, their patterns joined by `|`.
+    let rows = || {
+        PROVIDERS.rows().flat_map(|[name, kind, reason, patterns]| {
+            patterns.split('|').map(move |p| (name, kind, reason, p))
+        })
+    };
     let mut known: Vec<&str> = Vec::new();
-    for [name, kind, pattern, reason] in PROVIDERS.rows() {
+    for (name, kind, reason, pattern) in rows() {
         let identifies = match kind {
             "host" => host.is_some_and(|h| h.contains(pattern)) || reply.contains(pattern),
             _ => reason == "-" && found_in(reply, pattern),
@@ -24,7 +30,7 @@ pub fn reason(reply: &str, host: Option<&str>) -> Option<Reason> {
         }
     }
     let mut best: Option<(usize, Reason)> = None;
-    for [name, kind, pattern, reason] in PROVIDERS.rows() {
+    for (name, kind, reason, pattern) in rows() {
         if kind != "reply" || reason == "-" {
             continue;
         }
@@ -51,7 +57,7 @@ fn registry_code(pattern: &str) -> bool {
         .split(['*', ' '])
         .find(|p| p.contains('.'))
         .unwrap_or("");
-    STATUS.rows().any(|[s, _]| s == code)
+    STATUS.rows().any(|[s]| s == code)
 }
 
 /// Whether `piece` stands at `i` in `text`: a piece of four bytes or fewer has no letter or
@@ -204,7 +210,7 @@ mod tests {
             Some(Reason::Blocked)
         );
         assert!(!found_in("550 5.1.10 x", "5.1.1"));
-        for [_, kind, _, reason] in PROVIDERS.rows() {
+        for [_, kind, reason, _] in PROVIDERS.rows() {
             assert!(kind == "host" || kind == "reply");
             assert!(
                 reason == "-" || Reason::from_name(reason).is_some(),
