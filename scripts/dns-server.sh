@@ -7,6 +7,7 @@
 # the fly with gzip when there is no such file (www/ as it is in the repository).
 #
 #   scripts/dns-server.sh start [--zones] [--root DIR] [--port N] [--delay MS]
+#                               [--cors own|loopback|any] [--rate N]
 #                                       start on free 127.0.0.1 ports (the plain-HTTP page on
 #                                       port N if given); prints the plain-HTTP URL
 #   scripts/dns-server.sh stop          stop everything it started, by PID
@@ -27,6 +28,17 @@
 # served from the repository's pkg/ unless DIR has its own.
 # --delay MS: every DNS question waits MS milliseconds at the server (scripts/doh-delay.mjs
 # between nginx and unbound), to measure live checks against rounds x latency.
+# --cors MODE: which other web origins may call /dns-query (CORS). `own` (the default without
+# --zones, as a deployment should be): only the page's own origins, so another website cannot
+# spend the site's resolver and blocklist quota; `loopback`: also any page on 127.0.0.1 or
+# localhost and file:// pages (Origin: null), the default with --zones (the test resolver
+# answers only the test zones, and the wasm tests' runner and the single file call it from
+# other origins); `any`: every origin (Access-Control-Allow-Origin: *), for a public resolver
+# on purpose. $MAILTRACE_CORS sets the same.
+# --rate N: DoH questions per second per client address (nginx limit_req, a burst of 10 N
+# answered at once, then 429): default 20 (one analysis asks 25-75), 500 with --zones (the
+# e2e tests run analyses back to back). Every response carries the security headers, and
+# server_tokens is off (no nginx version in headers or error pages).
 # State lives in $MAILTRACE_RUN_DIR (default .run/ in the repository).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -59,16 +71,20 @@ case "$cmd" in
   https-url) cat "$run_dir/https-url"; exit 0 ;;
   spki) cat "$run_dir/cert.spki"; exit 0 ;;
   start) ;;
-  *) echo "usage: $0 start [--zones] [--root DIR] [--port N] [--delay MS] | stop | url | https-url | spki" >&2; exit 2 ;;
+  *) echo "usage: $0 start [--zones] [--root DIR] [--port N] [--delay MS] [--cors own|loopback|any] [--rate N] | stop | url | https-url | spki" >&2; exit 2 ;;
 esac
 
 zones=0
 root=$repo/www
 delay=
 page_port=
+cors=${MAILTRACE_CORS:-}
+rate=
 while [ $# -gt 0 ]; do
   case "$1" in
     --zones) zones=1 ;;
+    --cors) cors=${2:-}; shift ;;
+    --rate) rate=${2:-}; shift ;;
     --root) root=$(cd "$2" && pwd); shift ;;
     --delay) delay=$2; shift ;;
     --port) page_port=${2:-}; shift ;;
@@ -83,6 +99,10 @@ command -v openssl >/dev/null || { echo "openssl is not installed (scripts/setup
 brotli_module=/usr/lib/nginx/modules/ngx_http_brotli_static_module.so
 [ -f "$brotli_module" ] || { echo "nginx's brotli module is not installed (scripts/setup.sh installs libnginx-mod-http-brotli-static)" >&2; exit 1; }
 case "$delay" in ''|*[!0-9]*) [ -z "$delay" ] || { echo "--delay takes milliseconds" >&2; exit 2; } ;; esac
+[ -n "$cors" ] || { [ "$zones" = 1 ] && cors=loopback || cors=own; }
+case "$cors" in own|loopback|any) ;; *) echo "--cors takes own, loopback or any" >&2; exit 2 ;; esac
+[ -n "$rate" ] || { [ "$zones" = 1 ] && rate=500 || rate=20; }
+case "$rate" in ''|*[!0-9]*|0) echo "--rate takes questions per second (1 or more)" >&2; exit 2 ;; esac
 
 stop
 mkdir -p "$run_dir/nginx-tmp"
@@ -137,6 +157,12 @@ pkg_location="location /pkg/ { alias $repo/pkg/; }"
 } > "$run_dir/unbound.conf"
 unbound-checkconf "$run_dir/unbound.conf" >/dev/null
 
+# The origins /dns-query answers with Access-Control-Allow-Origin (an empty value sends none).
+case "$cors" in
+  own) cors_map="default \"\";" ;;
+  loopback) cors_map="default \"\"; \"~^https?://(127\\.0\\.0\\.1|localhost)(:[0-9]+)?\$\" \$http_origin; null \$http_origin;" ;;
+  any) cors_map="default *;" ;;
+esac
 cat > "$run_dir/nginx.conf" <<CONF
 load_module $brotli_module;
 daemon off;
@@ -162,6 +188,18 @@ http {
   gzip_vary on;
   gzip_types application/wasm text/javascript application/javascript text/css application/json image/svg+xml;
   gzip_comp_level 6;  # 6 measured: 304 KB wasm on the wire (level 1: 344 KB), same load time
+  server_tokens off;
+  # CORS (--cors $cors): the page's own origins always, others as the mode says.
+  map \$http_origin \$cors_origin {
+    $cors_map
+    "http://127.0.0.1:$http_port" \$http_origin;
+    "https://127.0.0.1:$https_port" \$http_origin;
+    "http://localhost:$http_port" \$http_origin;
+    "https://localhost:$https_port" \$http_origin;
+  }
+  # At most $rate DoH questions a second per client address, a burst of $((rate * 10)) at once.
+  limit_req_zone \$binary_remote_addr zone=doh:1m rate=${rate}r/s;
+  limit_req_status 429;
   server {
     listen 127.0.0.1:$http_port;
     listen 127.0.0.1:$https_port ssl http2;
@@ -181,10 +219,12 @@ http {
       add_header Content-Security-Policy "default-src 'none'; frame-ancestors 'none'" always;
       add_header X-Content-Type-Options nosniff always;
       add_header Referrer-Policy no-referrer always;
-      add_header Access-Control-Allow-Origin * always;
+      add_header Access-Control-Allow-Origin \$cors_origin always;
+      add_header Vary Origin always;
       add_header Access-Control-Allow-Methods "GET, POST, OPTIONS" always;
       add_header Access-Control-Allow-Headers "Accept, Content-Type" always;
       add_header Access-Control-Max-Age 86400 always;
+      limit_req zone=doh burst=$((rate * 10)) nodelay;
       if (\$request_method = OPTIONS) { return 204; }
       grpc_pass grpc://127.0.0.1:$upstream_port;
     }

@@ -26,7 +26,15 @@ const SAMPLE = [
   "",
 ].join("\n");
 
-const MAX_FILE_BYTES = 10 * 1024 * 1024;
+// The core reads at most 32 MB (parse::input::MAX_INPUT); a file is read up to one byte more,
+// so that the report says the rest was left out.
+const MAX_INPUT_BYTES = 32 * 1024 * 1024;
+// A file past these is not put into the text box (a box of many megabytes, or of millions of
+// lines, freezes the tab for a minute): it is analyzed as read, and the box shows its start.
+const BOX_MAX_CHARS = 512 * 1024;
+const BOX_MAX_LINES = 10000;
+const PREVIEW_CHARS = 16 * 1024;
+const PREVIEW_LINES = 200;
 const SETTINGS_KEY = "mailtrace.settings";
 const BLOCKLIST_NAMES = {
   "zen.spamhaus.org": "Spamhaus ZEN", "dbl.spamhaus.org": "Spamhaus DBL",
@@ -38,6 +46,7 @@ const core = new Core(new URL("./pkg/mailtrace.js", import.meta.url).href);
 const isFile = location.protocol === "file:";
 let current = null; // the report shown
 let running = null; // the AbortController of the analysis running
+let loaded = null; // a file too large for the box: { name, text }, analyzed instead of the box
 
 // ---- settings ---------------------------------------------------------------------------------
 
@@ -103,9 +112,11 @@ function describeEndpoint(doh) {
   if (!doh) return "no endpoint set";
   try {
     const url = new URL(doh, location.href);
-    if (isFile) return url.href;
-    return url.origin === location.origin ? `this site (${url.href})` : url.href;
-  } catch { return doh; }
+    // Never a user name, password or query string (they can hold credentials).
+    const shown = `${url.protocol}//${url.host}${url.pathname}${url.username || url.password || url.search ? " (its credentials not shown)" : ""}`;
+    if (isFile) return shown;
+    return url.origin === location.origin ? `this site (${shown})` : shown;
+  } catch { return "the endpoint set (not a valid URL)"; }
 }
 
 function updatePrivacy() {
@@ -164,7 +175,7 @@ function showProgress(report, { done = false } = {}) {
 
 async function analyze(event) {
   event.preventDefault();
-  const input = $("input").value;
+  const input = loaded ? loaded.text : $("input").value;
   const opts = options();
   if (running) running.abort();
   const controller = new AbortController();
@@ -212,14 +223,44 @@ async function analyze(event) {
 
 // ---- input: files, drops, samples ---------------------------------------------------------------
 
+// The index just past the `lines`-th line break of `text` (or -1 when it has fewer), read no
+// further than that.
+function pastLines(text, lines) {
+  let at = -1;
+  for (let i = 0; i < lines; i++) {
+    at = text.indexOf("\n", at + 1);
+    if (at < 0) return -1;
+  }
+  return at + 1;
+}
+
+// What the box analyzes: its own text, or a file too large for it.
+function setInput(text, file = null) {
+  loaded = file;
+  $("input").value = text;
+  const note = $("input-note");
+  note.hidden = !file;
+  note.textContent = file
+    ? `${file.name} is too large to show here (${file.size.toLocaleString("en")} characters${file.cut ? ", of which the first 32 MB are read" : ""}): the box shows its start, and Analyze reads the whole file. Typing in the box analyzes the box instead.`
+    : "";
+}
+
 async function loadFile(file) {
   if (!file) return;
-  if (file.size > MAX_FILE_BYTES) {
-    setStatus(`${file.name} is too large (${Math.round(file.size / 1048576)} MB); the limit is 10 MB.`, true);
-    return;
+  const text = await file.slice(0, MAX_INPUT_BYTES + 1).text();
+  const cut = file.size > MAX_INPUT_BYTES;
+  const boxLines = pastLines(text, BOX_MAX_LINES);
+  if (!cut && text.length <= BOX_MAX_CHARS && boxLines < 0) {
+    setInput(text);
+    setStatus(`Read ${file.name} (${file.size} bytes). Press Analyze.`);
+  } else {
+    let end = Math.min(text.length, PREVIEW_CHARS);
+    const previewLines = pastLines(text.slice(0, end), PREVIEW_LINES);
+    if (previewLines >= 0) end = previewLines;
+    setInput(`${text.slice(0, end)}${end < text.length ? "\n[… the rest of the file is not shown here, but is analyzed]" : ""}`,
+      { name: file.name, size: text.length, cut, text });
+    setStatus(`Read ${file.name} (${file.size} bytes); it is too large to show, its start is shown. Press Analyze.`);
   }
-  $("input").value = await file.text();
-  setStatus(`Read ${file.name} (${file.size} bytes). Press Analyze.`);
   $("analyze").focus();
 }
 
@@ -263,7 +304,7 @@ async function loadSamples() {
     if (!select.value) return;
     try {
       const response = await fetch(new URL(`samples/${select.value}`, location.href));
-      $("input").value = await response.text();
+      setInput(await response.text());
       setStatus(`Loaded the sample "${select.selectedOptions[0].textContent}". Press Analyze.`);
     } catch (error) {
       setStatus(`The sample could not be loaded: ${error.message}`, true);
@@ -464,7 +505,9 @@ async function main() {
   updatePrivacy();
   $("input-form").addEventListener("submit", analyze);
   $("stop").addEventListener("click", () => { if (running) running.abort(); setStatus("Stopping…"); });
-  $("sample").addEventListener("click", () => { $("input").value = SAMPLE; $("input").focus(); });
+  $("sample").addEventListener("click", () => { setInput(SAMPLE); $("input").focus(); });
+  // Typing in the box (or pasting) analyzes the box again, not a file too large for it.
+  $("input").addEventListener("input", () => { if (loaded) setInput($("input").value); });
   $("file").addEventListener("change", () => loadFile($("file").files[0]));
   $("domain-form").addEventListener("submit", checkDomain);
   $("spf-form").addEventListener("submit", checkSpf);

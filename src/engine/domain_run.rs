@@ -99,7 +99,8 @@ impl DomainAnalysis {
             selectors,
             config: options.blocklists.clone(),
             now_ms,
-            dns: LookupTable::new(true, options.max_queries.max(150), options.query_timeout_ms),
+            dns: LookupTable::new(true, options.max_queries.max(150), options.query_timeout_ms)
+                .with_secret(options.blocklists.spamhaus_dqs_key.as_deref()),
         };
         run.plan();
         run
@@ -176,10 +177,6 @@ impl DomainAnalysis {
 
     fn finish_report(mut self) -> DomainCheckReport {
         self.report.dns = self.dns.into_exchanges();
-        crate::engine::lookups::mask_secret(
-            &mut self.report.dns,
-            self.config.spamhaus_dqs_key.as_deref(),
-        );
         self.report
     }
 }

@@ -1,6 +1,10 @@
 //! The table of DNS questions one analysis (or one domain check) asks: each question goes out
 //! once, however many checks need it; the number of questions is capped; and what has arrived is
-//! the [`Answers`] view the checks are evaluated against.
+//! the [`Answers`] view the checks are evaluated against. It is also the one place where DNS
+//! questions, answers and driver errors enter a report, so secrets are masked here: a Spamhaus
+//! DQS key becomes `KEY` in every name and error text, and a driver's error loses any URL (a
+//! DoH request URL carries the question, and an endpoint can carry `user:pass@` or a query
+//! string).
 
 use crate::dns::{Answer, Answers, DnsError, Query, QueryId, Question};
 use crate::dns::{DnsExchange, ExchangeStatus};
@@ -33,6 +37,8 @@ pub struct LookupTable {
     index: HashMap<Question, usize>,
     over_budget: bool,
     stopping: bool,
+    /// A secret (a Spamhaus DQS key), lowercase, masked as `KEY` in everything given out.
+    secret: Option<String>,
 }
 
 impl LookupTable {
@@ -46,7 +52,18 @@ impl LookupTable {
             index: HashMap::new(),
             over_budget: false,
             stopping: false,
+            secret: None,
         }
+    }
+
+    /// The same table, masking `secret` (a Spamhaus DQS key) as `KEY` wherever a question, an
+    /// answer or an error enters the report.
+    pub fn with_secret(mut self, secret: Option<&str>) -> LookupTable {
+        self.secret = secret
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_ascii_lowercase);
+        self
     }
 
     /// Whether lookups are on.
@@ -130,7 +147,8 @@ impl LookupTable {
     pub fn answer(&mut self, id: QueryId, outcome: Result<Answer, DnsError>) -> bool {
         match self.lookups.get_mut(id.0 as usize) {
             Some(lookup) if matches!(lookup.state, LookupState::InFlight) => {
-                lookup.state = LookupState::Done(outcome.map_err(scrub_error));
+                let secret = self.secret.as_deref();
+                lookup.state = LookupState::Done(outcome.map_err(|e| scrub_error(e, secret)));
                 true
             }
             _ => false,
@@ -177,9 +195,12 @@ impl LookupTable {
         self.lookups.is_empty()
     }
 
-    /// The DNS evidence: every question and its outcome, in the order asked.
+    /// The DNS evidence: every question and its outcome, in the order asked, the secret
+    /// masked.
     pub fn into_exchanges(self) -> Vec<DnsExchange> {
-        self.lookups
+        let secret = self.secret;
+        let mut exchanges: Vec<DnsExchange> = self
+            .lookups
             .into_iter()
             .map(|l| match l.state {
                 LookupState::Done(Ok(answer)) => DnsExchange {
@@ -201,22 +222,33 @@ impl LookupTable {
                     error: None,
                 },
             })
-            .collect()
+            .collect();
+        mask_secret(&mut exchanges, secret.as_deref());
+        exchanges
     }
 }
 
 /// A driver's error as it may enter a report: no URL (a DoH request URL carries the question,
 /// and with it a Spamhaus DQS key, base64-encoded; an endpoint may carry credentials), no
-/// control characters, bounded. This is the one place where driver errors enter the report.
-fn scrub_error(error: DnsError) -> DnsError {
+/// control characters, no secret, bounded. This is the one place where driver errors enter
+/// the report.
+fn scrub_error(error: DnsError, secret: Option<&str>) -> DnsError {
     let clean = |text: String| {
+        let text = match secret {
+            Some(secret) => replace_ci(&text, secret, "KEY"),
+            None => text,
+        };
         let mut out = String::new();
         for word in text.split(' ') {
             if !out.is_empty() {
                 out.push(' ');
             }
             let lower = word.to_ascii_lowercase();
-            if lower.contains("://") || lower.contains("dns=") || lower.contains('@') {
+            if lower.contains("://")
+                || lower.contains("dns=")
+                || lower.contains('@')
+                || lower.contains('?')
+            {
                 out.push_str("[URL]");
             } else {
                 out.extend(word.chars().filter(|c| !c.is_control()));
@@ -231,21 +263,50 @@ fn scrub_error(error: DnsError) -> DnsError {
     }
 }
 
-/// Replaces a secret (a Spamhaus DQS key) in the questions of the DNS evidence with `KEY`, so
-/// that a report that is exported, shared or printed never carries it.
-pub fn mask_secret(exchanges: &mut [DnsExchange], secret: Option<&str>) {
-    let Some(secret) = secret.map(str::trim).filter(|s| !s.is_empty()) else {
+/// `text` with every occurrence of `needle` (lowercase ASCII) replaced, ignoring ASCII case.
+fn replace_ci(text: &str, needle: &str, with: &str) -> String {
+    if needle.is_empty() || !text.to_ascii_lowercase().contains(needle) {
+        return text.to_string();
+    }
+    let lower = text.to_ascii_lowercase();
+    let mut out = String::with_capacity(text.len());
+    let mut rest = 0;
+    for (at, _) in lower.match_indices(needle) {
+        if at < rest {
+            continue;
+        }
+        out.push_str(&text[rest..at]);
+        out.push_str(with);
+        rest = at + needle.len();
+    }
+    out.push_str(&text[rest..]);
+    out
+}
+
+/// Replaces a secret (a Spamhaus DQS key) in the DNS evidence (question names, record names,
+/// names in record data) with `KEY`, so that a report that is exported, shared or printed never
+/// carries it.
+fn mask_secret(exchanges: &mut [DnsExchange], secret: Option<&str>) {
+    let Some(secret) = secret.filter(|s| !s.is_empty()) else {
         return;
     };
-    let secret = secret.to_ascii_lowercase();
-    for e in exchanges {
-        if e.question.name.contains(&secret) {
-            e.question.name = e.question.name.replace(&secret, "KEY");
+    let mask = |name: &mut String| {
+        if name.to_ascii_lowercase().contains(secret) {
+            *name = replace_ci(name, secret, "KEY");
         }
+    };
+    for e in exchanges {
+        mask(&mut e.question.name);
         if let Some(answer) = &mut e.answer {
             for r in &mut answer.records {
-                if r.name.contains(&secret) {
-                    r.name = r.name.replace(&secret, "KEY");
+                mask(&mut r.name);
+                match &mut r.data {
+                    crate::dns::RData::Ns(n)
+                    | crate::dns::RData::Cname(n)
+                    | crate::dns::RData::Ptr(n)
+                    | crate::dns::RData::Mx { exchange: n, .. } => mask(n),
+                    crate::dns::RData::Txt(strings) => strings.iter_mut().for_each(mask),
+                    _ => {}
                 }
             }
         }
@@ -350,5 +411,63 @@ impl<T: Clone, F: Fn(&dyn Answers) -> crate::dns::Step<T>> Session for CheckRun<
             result: self.result,
             dns: self.dns.into_exchanges(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dns::{RData, Record, RecordType};
+
+    #[test]
+    fn a_secret_is_masked_in_questions_answers_and_errors() {
+        let mut table = LookupTable::new(true, 10, 1000).with_secret(Some(" TestKey0 "));
+        let listed = Question::new("2.0.0.127.testkey0.zen.dq.spamhaus.net", RecordType::A);
+        let failed = Question::new("x.testkey0.dbl.dq.spamhaus.net", RecordType::A);
+        table.want(listed.clone());
+        table.want(failed.clone());
+        let queries = table.poll_queries();
+        // The driver gets the real name.
+        assert!(queries[0].question.name.contains("testkey0"));
+        table.answer(
+            queries[0].id,
+            Ok(Answer::records(vec![Record {
+                name: listed.name.clone(),
+                ttl: 60,
+                data: RData::Cname("alias.TESTKEY0.example".into()),
+            }])),
+        );
+        table.answer(
+            queries[1].id,
+            Err(DnsError::Malformed(
+                "the name \"x.TestKey0.dbl.dq.spamhaus.net\" is longer than 255 bytes; see https://user:pw@doh.example/dns-query?token=t0k&dns=AAAB"
+                    .into(),
+            )),
+        );
+        let exchanges = table.into_exchanges();
+        let text = serde_json::to_string(&exchanges).unwrap();
+        let lower = text.to_ascii_lowercase();
+        for secret in ["testkey0", "user:pw", "t0k", "dns=aaab", "doh.example"] {
+            assert!(!lower.contains(secret), "{secret} leaked: {text}");
+        }
+        assert_eq!(
+            exchanges[0].question.name,
+            "2.0.0.127.KEY.zen.dq.spamhaus.net"
+        );
+        assert!(text.contains("alias.KEY.example"), "{text}");
+        assert!(text.contains("[URL]"), "{text}");
+    }
+
+    #[test]
+    fn errors_lose_urls_and_controls_without_a_secret() {
+        let scrubbed = scrub_error(
+            DnsError::Network("error sending request for (http://a:b@h/q?dns=x)\u{1b}[2J".into()),
+            None,
+        );
+        let DnsError::Network(text) = scrubbed else {
+            panic!("kind changed")
+        };
+        assert_eq!(text, "error sending request for [URL]");
+        assert_eq!(replace_ci("aKeYbkey", "key", "K"), "aKbK");
     }
 }

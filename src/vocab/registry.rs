@@ -27,24 +27,25 @@ pub const UNKNOWN: CodeInfo = CodeInfo {
     topic: "info",
 };
 
-fn info(row: &[&'static str; 4]) -> CodeInfo {
+fn info(row: tables::Row) -> CodeInfo {
     CodeInfo {
-        code: row[0],
-        section: row[1],
-        group: row[2],
-        topic: row[3],
+        code: row.key(),
+        section: row.get(1),
+        group: row.get(2),
+        topic: row.get(3),
     }
 }
 
 /// The registry row for `code`: the exact code, or else the longest family (a row whose code
 /// ends in `*`, such as `spf.lint.*` or `recorded.spf-*`) it belongs to.
 pub fn lookup(code: &str) -> Option<CodeInfo> {
-    if let Some(row) = tables::lookup(tables::FINDINGS, code) {
+    if let Some(row) = tables::lookup_joined(tables::FINDINGS, code) {
         return Some(info(row));
     }
     tables::FINDINGS
         .iter()
-        .filter_map(|row| Some((row, row[0].strip_suffix('*')?)))
+        .map(|&row| tables::Row(row))
+        .filter_map(|row| Some((row, row.key().strip_suffix('*')?)))
         .filter(|(_, prefix)| code.starts_with(prefix))
         .max_by_key(|(_, prefix)| prefix.len())
         .map(|(row, _)| info(row))
@@ -75,8 +76,8 @@ mod tests {
 
     #[test]
     fn every_row_names_a_known_section() {
-        for row in tables::FINDINGS {
-            let i = info(row);
+        for &row in tables::FINDINGS {
+            let i = info(tables::Row(row));
             assert!(
                 [
                     "path",

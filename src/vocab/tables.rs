@@ -56,6 +56,15 @@ pub fn lookup<'t, const N: usize>(
         .map(|i| &table[i])
 }
 
+/// The row whose key (first field) is `key`, byte for byte, in a table built with `#! sorted`
+/// and `#! joined`.
+pub fn lookup_joined(table: &[&'static str], key: &str) -> Option<Row> {
+    table
+        .binary_search_by(|row| key_of(row).cmp(key))
+        .ok()
+        .map(|i| Row(table[i]))
+}
+
 /// A row of a `#! joined` table: its fields joined by tabs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Row(pub &'static str);

@@ -27,6 +27,21 @@ test("/dns-query answers carry the security headers the pages carry", async () =
   }
 });
 
+test("/dns-query allows CORS to the page's own and loopback origins only, and names no server version", async () => {
+  const query = new URL("dns-query?dns=AAABAAABAAAAAAAAAAACAAE", PAGE).href;
+  const allowed = async (origin) => (await fetch(query, { headers: { accept: "application/dns-message", origin } }))
+    .headers.get("access-control-allow-origin");
+  // scripts/test.sh starts the server with --zones, whose default is --cors loopback.
+  assert.equal(await allowed(new URL(PAGE).origin), new URL(PAGE).origin);
+  assert.equal(await allowed("http://127.0.0.1:9"), "http://127.0.0.1:9");
+  for (const other of ["https://evil.example", "http://127.0.0.1.evil.example", "https://localhost.evil.example:8080"]) {
+    assert.equal(await allowed(other), null, other);
+  }
+  const response = await fetch(new URL("no-such-file", PAGE).href);
+  assert.equal(response.headers.get("server"), "nginx");
+  assert.doesNotMatch(await response.text(), /nginx\/\d/);
+});
+
 test("over HTTPS the page's DoH questions go out over HTTP/2, and the analysis completes", async (t) => {
   const origin = runFile("https-url");
   const spki = runFile("cert.spki");

@@ -211,6 +211,34 @@ test("input by file picker, drag and drop, and the samples list", async () => {
   await context.close();
 });
 
+test("a file of megabytes and millions of lines is analyzed whole without going into the text box", async () => {
+  const { page, problems, context } = await open(browser);
+  const header = "From: Ann <ann@sender.example>\nTo: user@example.net\nSubject: a giant file\nDate: Tue, 2 Jan 2024 09:59:57 +0000\n\n";
+  const body = "\n".repeat(3_000_000) + "x".repeat(3_000_000);
+  const started = Date.now();
+  await page.setInputFiles("#file", { name: "giant.eml", mimeType: "message/rfc822", buffer: Buffer.from(header + body) });
+  await page.waitForFunction(() => !document.querySelector("#input-note").hidden);
+  const boxed = await page.inputValue("#input");
+  assert.ok(boxed.length < 20_000, `the box holds ${boxed.length} characters`);
+  assert.ok(boxed.startsWith("From: Ann"), boxed.slice(0, 80));
+  assert.match(await page.locator("#input-note").textContent(), /giant\.eml is too large to show here.*Analyze reads the whole file/);
+  await page.uncheck("#live");
+  const n = await page.evaluate(() => Number(document.body.dataset.analyzed || 0));
+  await page.click("#analyze");
+  await page.waitForFunction((k) => Number(document.body.dataset.analyzed || 0) > k, n, { timeout: 60_000 });
+  assert.match(await page.locator("#status").textContent(), /Analyzed 4 header fields/);
+  assert.match(await page.locator("#summary").textContent(), /a giant file/);
+  assert.ok(Date.now() - started < 30_000, `${Date.now() - started} ms`);
+  // Typing in the box analyzes the box again.
+  await page.locator("#input").fill("Subject: typed instead\nFrom: b@c.example\n\n");
+  assert.equal(await page.locator("#input-note").isHidden(), true);
+  await page.click("#analyze");
+  await page.waitForFunction((k) => Number(document.body.dataset.analyzed || 0) > k + 1, n);
+  assert.match(await page.locator("#summary").textContent(), /typed instead/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test("check a domain: it needs live lookups and a domain name, and says so", async () => {
   const { page, problems, context } = await open(browser);
   await page.uncheck("#live");

@@ -8,6 +8,7 @@ mod dkim_corpus;
 mod dkim_fixtures;
 mod dmarc_corpus;
 mod doh_client;
+mod hostile;
 mod layers;
 mod mail_auth_crosscheck;
 mod paste_shapes;

@@ -5,9 +5,16 @@
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 
+// Characters that reorder text (bidi controls) or take no room (zero-width): on the page too
+// they are shown as U+XXXX, so that what the reader sees is what is there (a display name's
+// right-to-left override, a word split unseen). Every text node is made through here.
+const HIDDEN = /[\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+export const visible = (s) => String(s ?? "")
+  .replace(HIDDEN, (c) => `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`);
+
 export function el(tag, text, className) {
   const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = String(text);
+  if (text !== undefined && text !== null) node.textContent = visible(text);
   if (className) node.className = className;
   return node;
 }
@@ -15,7 +22,7 @@ export function el(tag, text, className) {
 export function svg(tag, attrs, text) {
   const node = document.createElementNS(SVG_NS, tag);
   for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, String(v));
-  if (text !== undefined && text !== null) node.textContent = String(text);
+  if (text !== undefined && text !== null) node.textContent = visible(text);
   return node;
 }
 
@@ -55,7 +62,7 @@ export function safeHttpUrl(text) {
 // characters of a long run without any (base64 keys), so they wrap there instead of in the
 // middle of a word or past the edge.
 export function appendBreakable(node, text) {
-  const s = String(text ?? "");
+  const s = visible(text);
   if (!/\S{24}/.test(s)) { node.append(document.createTextNode(s)); return node; }
   let buffer = "";
   const flush = () => { if (buffer) node.append(document.createTextNode(buffer)); buffer = ""; };

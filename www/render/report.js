@@ -16,7 +16,30 @@ import { dnsSection } from "./sections/dns.js";
 
 export { renderProgress } from "./live.js";
 
-// Renders `report` into `root` (replacing what was there). Sections that were open stay open,
+// Makes `root`'s children the nodes of `next`, in order, keeping each current child that is
+// equal (Node.isEqualNode: same tags, attributes and text, all the way down) to the new node
+// in its place: a progress snapshot then changes only the blocks an answer changed, and what
+// did not change keeps its DOM (focus, selection, scroll, a screen reader's place). Returns how
+// many blocks were replaced.
+export function patchChildren(root, next) {
+  const current = [...root.childNodes];
+  let replaced = 0;
+  const wanted = next.map((node, i) => {
+    const old = current[i];
+    if (old && old !== node && !next.includes(old) && old.isEqualNode(node)) return old;
+    if (old !== node) replaced += 1;
+    return node;
+  });
+  wanted.forEach((node, i) => {
+    const at = root.childNodes[i];
+    if (at !== node) root.insertBefore(node, at || null);
+  });
+  while (root.childNodes.length > wanted.length) root.lastChild.remove();
+  return replaced;
+}
+
+// Renders `report` into `root`, replacing only the blocks that differ from what is there.
+// Sections that were open stay open,
 // the header search keeps its text and the focused control keeps the focus, so progress
 // snapshots can re-render freely.
 // options.view: "agent" (default: everything) or "customer" (the notices, the outcome, the
@@ -59,13 +82,14 @@ export function renderReport(root, input, options = {}) {
     }
   }
   const keep = options.keep && options.keep.parentNode === root ? options.keep : null;
-  if (keep) {
-    for (const child of [...root.childNodes]) if (child !== keep) child.remove();
-    keep.before(...head);
-    keep.after(...tail);
-  } else {
-    root.replaceChildren(...head, ...tail);
+  // Sections that were open stay open: set before comparing, so an unchanged open section
+  // compares equal to its new copy.
+  for (const block of [...head, ...tail]) {
+    for (const d of block.matches?.("details[id]") ? [block] : block.querySelectorAll?.("details[id]") || []) {
+      if (open.has(d.id)) d.open = true;
+    }
   }
+  patchChildren(root, keep ? [...head, keep, ...tail] : [...head, ...tail]);
   for (const id of open) {
     const d = root.querySelector(`#${CSS.escape(id)}`);
     if (d) d.open = true;

@@ -159,7 +159,6 @@ fn strip_html(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// Whether text without headers reads like an SMTP refusal a mail program showed.
 /// Whether the text opens with the preamble an MTA writes at the top of its own bounce
 /// (Postfix's bounce template "This is the mail system at host", Exim's "This message was created
 /// automatically by mail delivery software", Sendmail's "The original message was received
@@ -174,8 +173,17 @@ pub(super) fn mta_preamble(lower: &str) -> bool {
     .any(|p| lower.contains(p))
 }
 
+/// Whether text without headers reads like an SMTP refusal a mail program showed.
+/// The server's refusal is a reply code of class 4 or 5 (RFC 5321 4.2.1) or, as some mail
+/// programs show only the text after it, an enhanced status code of class 4 or 5 opening a line (RFC 3463:
+/// `5.7.1 <a@b.example>: Relay access denied.`), with words of refusal.
 pub(super) fn looks_like_client_error(lower: &str) -> bool {
-    scan::reply_code(lower).is_some_and(|c| c >= 400)
+    let refusal = scan::reply_code(lower).is_some_and(|c| c >= 400)
+        || lower.lines().any(|line| {
+            let line = line.trim_start();
+            scan::status(line).is_some_and(|s| s.starts_with(['4', '5']) && line.starts_with(&s))
+        });
+    refusal
         && [
             "rejected",
             "refused",
@@ -225,5 +233,11 @@ mod preamble_tests {
         let client = "an error occurred while sending mail. the mail server responded: 554 5.7.1 <a@b.example>: relay access denied. please check the message recipient and try again.";
         assert!(!mta_preamble(client));
         assert!(looks_like_client_error(client));
+        // Thunderbird shows the reply without its code: the enhanced status still says 5xx.
+        let no_code = "sending of the message failed.\nan error occurred while sending mail. the mail server responded:\n5.7.1 <b@gmail.example>: relay access denied.";
+        assert!(looks_like_client_error(no_code));
+        assert!(!looks_like_client_error(
+            "version 5.7.1 of the manual describes the error"
+        ));
     }
 }

@@ -1,9 +1,8 @@
 //! The From field: present, single and readable (RFC 5322 section 3.6.2), and the tricks of its
-//! display name (an address shown as the name) and local part (a run of digits).
+//! local part (a run of digits); its display name's tricks are in [`super::name`].
 
-use super::{Field, MailboxText, Scan, domain_of, finding, same_org};
+use super::{Field, MailboxText, Scan, domain_of, finding};
 use crate::vocab::finding::{Finding, Severity};
-use crate::vocab::text::clip;
 
 /// The From checks; `mailbox`: the first mailbox of the first From, read.
 pub(super) fn check(
@@ -44,28 +43,10 @@ pub(super) fn check(
         ));
         return;
     };
-    let from_domain = domain_of(address).unwrap_or_default();
-
-    // A display name that is itself an address.
+    // The display name's tricks: an address or a domain shown, reordering, invisible and
+    // lookalike characters.
     if let Some(name) = mailbox.and_then(|m| m.name.as_deref()) {
-        let shown = addresses_in(name)
-            .into_iter()
-            .find(|a| !a.eq_ignore_ascii_case(address));
-        if let Some(shown) = shown {
-            let shown_domain = domain_of(&shown).unwrap_or_default();
-            let other_org = !same_org(&shown_domain, &from_domain);
-            findings.push(finding(
-                "sender.display-name-address",
-                if other_org { Severity::Warning } else { Severity::Info },
-                format!("The sender's name shows the address {shown}, but the message is from {address}."),
-                if other_org {
-                    format!("Many mail programs show only the name, so the reader sees {shown} while the message really comes from {address}, another domain. This is a classic phishing trick and spam filters score it. If this is a genuine sender, put a plain name in the From (\"Company Support\"), not an address.")
-                } else {
-                    format!("Many mail programs show only the name, so the reader sees {shown}, not {address}. Both are on the same domain, so this is likely harmless, but filters may still notice it; a plain name is better.")
-                },
-                vec![first.evidence()],
-            ));
-        }
+        super::name::check(name, address, &first.evidence(), findings);
     }
 
     // A local part ending in a run of digits that is not a year.
@@ -106,40 +87,6 @@ fn odd_local_part(local: &str, current_year: i64) -> bool {
         return false;
     }
     true
-}
-
-/// Addresses written inside a text (a display name), at most five.
-fn addresses_in(text: &str) -> Vec<String> {
-    let bytes = text.as_bytes();
-    let is_local = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~.".contains(&b);
-    let is_domain = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'.';
-    let mut found = Vec::new();
-    for (at, _) in text.match_indices('@').take(20) {
-        let mut start = at;
-        while start > 0 && is_local(bytes[start - 1]) {
-            start -= 1;
-        }
-        let mut end = at + 1;
-        while end < bytes.len() && is_domain(bytes[end]) {
-            end += 1;
-        }
-        let (Some(local), Some(domain)) = (text.get(start..at), text.get(at + 1..end)) else {
-            continue;
-        };
-        let local = local.trim_matches('.');
-        let domain = domain.trim_matches(|c| c == '.' || c == '-');
-        let tld_ok = domain
-            .rsplit('.')
-            .next()
-            .is_some_and(|t| t.len() >= 2 && t.bytes().all(|b| b.is_ascii_alphabetic()));
-        if !local.is_empty() && domain.contains('.') && tld_ok {
-            found.push(clip(&format!("{local}@{domain}"), 320).to_string());
-            if found.len() == 5 {
-                break;
-            }
-        }
-    }
-    found
 }
 
 /// The calendar year (UTC) of a time in ms since 1970.
@@ -300,10 +247,10 @@ mod tests {
     #[test]
     fn small_parsers() {
         assert_eq!(
-            addresses_in("Support (support@bank.example) and x@y.example"),
+            super::super::name::addresses_in("Support (support@bank.example) and x@y.example"),
             ["support@bank.example", "x@y.example"]
         );
-        assert!(addresses_in("Ann @ home, a@b, @, ü@ü.example").is_empty());
+        assert!(super::super::name::addresses_in("Ann @ home, a@b, @, ü@ü.example").is_empty());
         assert_eq!(year_of(0), 1970);
         assert_eq!(year_of(-1), 1969);
         assert_eq!(year_of(1_709_251_199_000), 2024); // 2024-02-29T23:59:59Z

@@ -1,6 +1,6 @@
 //! What the header fields themselves say about the sender, read without DNS: the
-//! "seeds of suspicion" support staff look at first. One module per concern: the From field and
-//! display-name tricks ([`from`]), the DKIM-Signature fields ([`dkim`]), Reply-To and
+//! "seeds of suspicion" support staff look at first. One module per concern: the From field
+//! ([`from`]), display-name spoofing ([`name`]), the DKIM-Signature fields ([`dkim`]), Reply-To and
 //! Return-Path ([`reply_to`]), Date, Message-ID and fields that may appear once ([`date_id`]),
 //! bulk-mail hygiene ([`bulk`]) and free mail ([`free_mail`]); this module reads the fields once
 //! and runs them. The signatures themselves are parsed by [`crate::parse::dkim_signature`].
@@ -42,6 +42,7 @@ mod date_id;
 mod dkim;
 mod free_mail;
 mod from;
+mod name;
 mod reply_to;
 
 /// At most this many DKIM-Signature fields are examined.

@@ -109,6 +109,10 @@ pub struct AnalyzeArgs {
     /// Also ask this blocklist zone (repeat for more).
     #[arg(long = "blocklist", value_name = "ZONE", long_help = BLOCKLIST_HELP)]
     pub blocklists: Vec<String>,
+    /// A Spamhaus Data Query Service key: Spamhaus is then asked through KEY.zen.dq.spamhaus.net
+    /// and KEY.dbl.dq.spamhaus.net (the report shows it as KEY).
+    #[arg(long, value_name = "KEY")]
+    pub dqs_key: Option<String>,
 }
 
 /// The blocklists asked by default, and why Barracuda is not (the page's settings say the same).

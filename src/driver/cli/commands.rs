@@ -48,6 +48,7 @@ pub fn analyze(a: &AnalyzeArgs) -> Result<(), String> {
         query_timeout_ms: a.dns.timeout_ms,
         ..Options::default()
     };
+    options.blocklists.spamhaus_dqs_key = a.dqs_key.clone();
     for zone in &a.blocklists {
         options.blocklists.add_zone(zone);
     }

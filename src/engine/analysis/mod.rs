@@ -187,8 +187,8 @@ impl Analysis {
             });
             normalized = input::normalize_from(inner.as_bytes(), offset);
         }
-        let (live, max_queries, timeout_ms) =
-            (options.live, options.max_queries, options.query_timeout_ms);
+        let dns = LookupTable::new(options.live, options.max_queries, options.query_timeout_ms)
+            .with_secret(options.blocklists.spamhaus_dqs_key.as_deref());
         let mut analysis = Analysis {
             now_ms,
             options,
@@ -209,7 +209,7 @@ impl Analysis {
             sender: crate::checks::sender::SenderFacts::default(),
             spam: Vec::new(),
             findings: Vec::new(),
-            dns: LookupTable::new(live, max_queries, timeout_ms),
+            dns,
             auth_inputs: crate::interpret::live::AuthInputs::default(),
             auth: crate::report::live::LiveAuth::default(),
             reputation: crate::report::live::Reputation::default(),
@@ -519,10 +519,6 @@ impl Analysis {
             findings,
             dns: self.dns.into_exchanges(),
         };
-        crate::engine::lookups::mask_secret(
-            &mut report.dns,
-            self.options.blocklists.spamhaus_dqs_key.as_deref(),
-        );
         let mut auth = self.auth;
         auth.comparison = crate::interpret::live::compare(&report, &auth);
         report.auth = Some(auth);

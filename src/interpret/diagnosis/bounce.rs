@@ -91,6 +91,16 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         ),
         None => ("unknown", Party::Unknown),
     };
+    // A recipient domain that does not exist is the sender's to fix when it is a slip of the
+    // keyboard away from a large provider's (gmial.com: correct the address), and otherwise the
+    // recipient's (a domain that lapsed or lost its DNS: only its owner can bring it back).
+    if topic == "domain-missing" {
+        party = if typo_of_provider(&r.address) {
+            Party::Sender
+        } else {
+            Party::Receiver
+        };
+    }
     if has(&["virus", "malware", "infected"]) {
         topic = "policy";
         party = Party::Sender;
@@ -132,9 +142,29 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     (topic, party)
 }
 
+/// Whether the address's domain is one or two edits from a large provider's domain
+/// (`data/diagnosis/providers.tsv`) without being it.
+fn typo_of_provider(address: &str) -> bool {
+    let Some((_, domain)) = address.rsplit_once('@') else {
+        return false;
+    };
+    let domain = domain.trim_end_matches(['>', '.']).to_ascii_lowercase();
+    tables::diagnosis::PROVIDERS.iter().any(|row| {
+        let d = super::message::edit_distance(&domain, row[0]);
+        (1..=2).contains(&d)
+    })
+}
+
 fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cause {
     let (topic, party) = topic_of(kind, r);
     let mut title = format!("{}: {}", r.address, first_sentence(&r.reason_explanation));
+    // A delay notice is written while the server still tries: never "gave up".
+    if kind == BounceKind::Delay && r.reason.name() == "expired" {
+        title = format!(
+            "{}: The sending server could not deliver it yet and keeps trying, until its retry time runs out.",
+            r.address
+        );
+    }
     if let Some(list) = &r.blocklist {
         title = format!(
             "{}: the receiving server refused mail from a server listed on {}.",
@@ -282,4 +312,17 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
         Source::Bounce,
         Vec::new(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::typo_of_provider;
+
+    #[test]
+    fn provider_typos() {
+        assert!(typo_of_provider("kevin@gmial.com"));
+        assert!(typo_of_provider("a@hotmial.com"));
+        assert!(!typo_of_provider("a@gmail.com"));
+        assert!(!typo_of_provider("orders@pellow-joinery.example"));
+    }
 }

@@ -177,10 +177,19 @@ fn recorded(r: &Report) -> Vec<Recorded> {
         .filter(|a| a.trusted && a.arc_instance.is_none())
     {
         for m in &field.parsed.results {
+            // `names` are written `ptype.property` (RFC 8601 2.3: `smtp.mailfrom`); the parser
+            // keeps the two apart.
             let prop = |names: &[&str]| {
                 m.properties
                     .iter()
-                    .find(|p| names.iter().any(|n| p.name.eq_ignore_ascii_case(n)))
+                    .find(|p| {
+                        names.iter().any(|n| {
+                            n.split_once('.').is_some_and(|(ptype, name)| {
+                                p.ptype.eq_ignore_ascii_case(ptype)
+                                    && p.name.eq_ignore_ascii_case(name)
+                            })
+                        })
+                    })
                     .map(|p| p.value.trim_start_matches('@').to_ascii_lowercase())
             };
             let domain = match m.method.as_str() {
@@ -262,12 +271,13 @@ fn classify(filter: &str, code: &str) -> Option<(&'static str, &'static str)> {
     };
     tables::diagnosis::FILTER_RULES
         .iter()
-        .filter(|row| row[0] == family)
-        .find(|row| match row[1].strip_suffix('*') {
+        .map(|&row| tables::Row(row))
+        .filter(|row| row.key() == family)
+        .find(|row| match row.get(1).strip_suffix('*') {
             Some(prefix) => code.starts_with(prefix),
-            None => row[1] == code,
+            None => row.get(1) == code,
         })
-        .map(|row| (row[2], row[3]))
+        .map(|row| (row.get(2), row.get(3)))
 }
 
 fn filter_rules(r: &Report) -> Vec<FilterRule> {

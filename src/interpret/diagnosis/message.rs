@@ -66,7 +66,37 @@ pub(super) fn spam_verdict(ctx: &Context) -> Option<Evidence> {
             text: format!("X-YahooFilteredBulk: {}", h.value),
         });
     }
+    // The DMARC step's disposition decides only when nothing later in the receiver's pipeline
+    // says otherwise: a filter's own "not spam" verdict (Microsoft's SFV:NSPM) or a composite
+    // authentication pass (Microsoft's compauth, which an ARC chain from a trusted sealer can
+    // turn to pass: reason 130) mean the message was not filed as junk for DMARC.
+    let overruled = r.spam.iter().any(|v| v.is_spam == Some(false))
+        || ctx.rec("compauth").is_some_and(|c| c.result == "pass");
+    if let Some(d) = ctx
+        .rec("dmarc")
+        .filter(|d| !overruled && dmarc_quarantined(&d.extra))
+    {
+        return Some(Evidence {
+            line: d.evidence.line,
+            text: format!("{} ({})", d.evidence.text, d.extra.trim()),
+        });
+    }
     customer_note(ctx)
+}
+
+/// Whether the receiver's recorded DMARC result says it applied the quarantine disposition
+/// (RFC 7489 section 7.2's `disposition`: what the receiver did, which may differ from the
+/// domain's `p=`): Google writes it as the comment `dis=QUARANTINE`; Microsoft as `action=`,
+/// where `quarantine` and `oreject` ("override reject": filed as junk instead of rejected) both
+/// mean the Junk folder, and `pct.quarantine` means the policy was sampled out (not applied).
+/// `extra` is [`super::evidence::Recorded::extra`] (lowercase).
+fn dmarc_quarantined(extra: &str) -> bool {
+    extra.split([' ', '(', ')', ';']).any(|word| {
+        matches!(
+            word,
+            "dis=quarantine" | "action=quarantine" | "action=oreject" | "action=o.reject"
+        )
+    })
 }
 
 /// The customer's own words above the paste, when they say the message went to spam.
@@ -211,7 +241,25 @@ fn recorded_auth_failure(ctx: &Context) -> Option<Cause> {
     let compauth = ctx.rec("compauth");
     let dmarc_failed = dmarc.is_some_and(|d| d.result == "fail");
     let compauth_failed = compauth.is_some_and(|c| c.result == "fail");
-    let spf_bad = spf.filter(|s| matches!(s.result.as_str(), "fail" | "softfail"));
+    let from_domain = ctx.sender_domain().map(str::to_ascii_lowercase);
+    // Relaxed alignment (RFC 7489 3.1), approximated without the public suffix list: the same
+    // domain, or one a subdomain of the other.
+    let aligned = |d: Option<&String>| match (d, from_domain.as_deref()) {
+        (Some(d), Some(f)) => {
+            d == f || d.ends_with(&format!(".{f}")) || f.ends_with(&format!(".{d}"))
+        }
+        _ => false,
+    };
+    let dkim_aligned_pass = ctx
+        .recorded
+        .iter()
+        .any(|x| x.method == "dkim" && x.result == "pass" && aligned(x.domain.as_ref()));
+    // SPF that did not pass for the From domain: a fail, or a record so broken that it could
+    // not be evaluated (permerror, RFC 7208 2.6.7: e.g. more than 10 DNS lookups).
+    let spf_bad = spf.filter(|s| {
+        matches!(s.result.as_str(), "fail" | "softfail")
+            || (s.result == "permerror" && aligned(s.domain.as_ref()))
+    });
     let spf_none = spf.filter(|s| matches!(s.result.as_str(), "none" | "neutral" | "permerror"));
     let ip = ctx.ip().unwrap_or_else(|| "the sending server".into());
     let from = ctx
@@ -237,10 +285,28 @@ fn recorded_auth_failure(ctx: &Context) -> Option<Cause> {
     }
     // SPF failed for the From domain itself (or with nothing else to pass DMARC).
     if let Some(s) = spf_bad
-        && !dkim_pass
+        && (!dkim_pass || (s.result == "permerror" && !dkim_aligned_pass))
         && (dmarc_failed || compauth_failed || dmarc.is_none())
     {
         let domain = s.domain.clone().unwrap_or_else(|| from.clone());
+        if s.result == "permerror" {
+            return Some(make_cause(
+                ctx,
+                "recorded.spf-fail",
+                "spf",
+                format!("SPF permerror for {domain}: its SPF record could not be evaluated."),
+                format!(
+                    "The receiver recorded SPF permerror when the message arrived: the SPF record of {domain} is broken (most often it needs more than the 10 DNS lookups SPF allows, or it has a syntax error), so SPF could not pass, and no DKIM signature for {domain} made up for it.{policy}"
+                ),
+                Some(format!(
+                    "Repair the SPF record of {domain}: at most 10 includes, a, mx, ptr, exists and redirect in all (flatten or remove includes of services no longer used), one record only, valid syntax. The SPF section shows the record as it is now."
+                )),
+                Certainty::Certain,
+                Party::Sender,
+                Source::Receiver,
+                evidence,
+            ));
+        }
         return Some(make_cause(
             ctx,
             "recorded.spf-fail",
@@ -336,10 +402,20 @@ fn spf_fix(ctx: &Context, domain: &str) -> Option<String> {
 
 /// The filters' recorded rules about the sender's setup, strongest first: each topic once.
 fn setup_rules(ctx: &Context) -> Vec<Cause> {
+    // A domain the message names on a domain blocklist leads only when that rule added the most
+    // to its filter's score; otherwise it is part of the filter's content judgement.
+    let strongest = |rule: &FilterRule| {
+        rule.score.is_some_and(|s| {
+            ctx.rules
+                .iter()
+                .filter(|o| o.filter == rule.filter && o.kind != "allow")
+                .all(|o| o.score.is_none_or(|os| os <= s))
+        })
+    };
     let mut rules: Vec<&FilterRule> = ctx
         .rules
         .iter()
-        .filter(|r| r.kind == "setup")
+        .filter(|r| r.kind == "setup" || (r.kind == "list" && strongest(r)))
         // Rules without a score (Microsoft's codes) count; scored rules only when they added
         // to the score.
         .filter(|r| r.score.is_none_or(|s| s >= 0.5))
@@ -451,7 +527,7 @@ fn content_verdict(ctx: &Context, verdict: Option<Evidence>) -> Cause {
     let mut rules: Vec<&FilterRule> = ctx
         .rules
         .iter()
-        .filter(|r| r.kind == "content" && r.score.is_some_and(|s| s > 0.0))
+        .filter(|r| matches!(r.kind, "content" | "list") && r.score.is_some_and(|s| s > 0.0))
         .collect();
     rules.sort_by(|a, b| {
         b.score
@@ -472,7 +548,7 @@ fn content_verdict(ctx: &Context, verdict: Option<Evidence>) -> Cause {
     let codes: Vec<String> = ctx
         .rules
         .iter()
-        .filter(|r| r.kind == "content" && r.score.is_none())
+        .filter(|r| matches!(r.kind, "content" | "list") && r.score.is_none())
         .map(|r| r.code.clone())
         .collect();
     let mut detail = String::new();
@@ -522,6 +598,12 @@ fn forwarding(ctx: &Context) -> Option<Cause> {
         .rec("compauth")
         .is_some_and(|c| c.extra.contains("130") || c.extra.contains("arc"));
     if !broke && !compauth_arc {
+        return None;
+    }
+    // A forward that broke a signature or SPF while the receiver still recorded DMARC pass (a
+    // list that rewrote From to its own domain, another signature that held) broke nothing
+    // that counted.
+    if ctx.rec("dmarc").is_some_and(|d| d.result == "pass") {
         return None;
     }
     // The oldest ARC-Authentication-Results: what the first intermediary saw.
@@ -608,9 +690,16 @@ fn spoofing(ctx: &Context) -> Option<Cause> {
         })
         .into_iter()
         .collect::<Vec<_>>();
-    // A brand's name over an address at a domain the brand does not send from.
+    // A brand's name over an address at a domain the brand does not send from (read as the
+    // reader sees it: without invisible and bidi characters).
     if let Some(name) = from.name.as_deref() {
-        let lower = name.to_ascii_lowercase();
+        let lower: String = name
+            .chars()
+            .filter(|&c| {
+                !matches!(c as u32, 0x061c | 0x200b..=0x200f | 0x202a..=0x202e | 0x2060..=0x2069 | 0xfeff)
+            })
+            .collect::<String>()
+            .to_ascii_lowercase();
         for row in tables::diagnosis::BRANDS {
             let brand = row[0];
             if !contains_word(&lower, brand) {
@@ -639,6 +728,26 @@ fn spoofing(ctx: &Context) -> Option<Cause> {
                 evidence,
             ));
         }
+    }
+    // A display name that hides or imitates what the reader sees (checks::sender::name).
+    if let Some(f) = r.findings.iter().find(|f| {
+        // bidi, invisible, confusable, mixed-script, domain (an address is a finding only).
+        f.severity == crate::vocab::finding::Severity::Warning
+            && f.code.starts_with("sender.display-name-")
+            && f.code != "sender.display-name-address"
+    }) {
+        return Some(make_cause(
+            ctx,
+            &f.code,
+            "spoofing",
+            f.title.clone(),
+            f.detail.clone(),
+            None,
+            Certainty::Likely,
+            Party::Sender,
+            Source::Headers,
+            evidence,
+        ));
     }
     // A look-alike of the recipient's own domain (one or two letters apart).
     let recipient = r
@@ -741,7 +850,7 @@ fn title_case(text: &str) -> String {
 }
 
 /// Levenshtein distance, bounded (names over 64 bytes count as far apart).
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(super) fn edit_distance(a: &str, b: &str) -> usize {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() > 64 || b.len() > 64 {
         return usize::MAX;
@@ -842,6 +951,18 @@ fn late(ctx: &Context) -> Option<Cause> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dmarc_dispositions() {
+        // Google's comment and Microsoft's action= (lowercased, as Recorded::extra keeps them).
+        assert!(dmarc_quarantined("p=reject sp=reject dis=quarantine "));
+        assert!(dmarc_quarantined("action=oreject "));
+        assert!(dmarc_quarantined("action=quarantine "));
+        assert!(!dmarc_quarantined("p=quarantine sp=quarantine dis=none "));
+        assert!(!dmarc_quarantined("action=pct.quarantine "));
+        assert!(!dmarc_quarantined("action=none "));
+        assert!(!dmarc_quarantined("dis=reject "));
+    }
 
     #[test]
     fn words_and_distances() {
