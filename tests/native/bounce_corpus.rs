@@ -1,6 +1,7 @@
 //! The bounce parser against the Sisimai corpus (../shared/corpora/bounces/sisimai): reasons,
 //! DSN status codes and SMTP reply codes per recipient, newline variants, and non-bounces.
-//! Set MAILTRACE_BOUNCE_VERBOSE=1 to list every disagreement.
+//! Set MAILTRACE_BOUNCE_VERBOSE=1 to list the disagreements of the tuning part (the validation
+//! part is only counted: its misses are not shown, so that no rule is written from them).
 
 use super::support::{corpora, validation_part};
 use mailtrace::checks::bounce::{BounceKind, analyze};
@@ -80,6 +81,8 @@ fn sisimai_corpus() {
     let mut cache = std::collections::HashMap::new();
     let mut filtered_out: Vec<String> = Vec::new();
     for row in &expected {
+        // Only the tuning part's misses are shown.
+        let verbose = verbose && !validation_part(&row.file);
         let report = cache.entry(row.file.clone()).or_insert_with(|| {
             let bytes = std::fs::read(dir.join(&row.file)).expect("corpus file");
             // The analysis reads a paste as a bounce only when its header fields say it could
@@ -116,9 +119,13 @@ fn sisimai_corpus() {
             part_ok[part] += usize::from(ok);
         }
         if verbose && !ok {
+            let words = got.and_then(|r| r.diagnostic.as_deref()).unwrap_or("");
             println!(
-                "REASON {} #{}: want {} got {reason}",
-                row.file, row.index, row.reason
+                "REASON {} #{}: want {} got {reason} [{status}] {}",
+                row.file,
+                row.index,
+                row.reason,
+                words.get(..words.len().min(160)).unwrap_or(words)
             );
         }
         if pseudo(&row.status) {
@@ -236,6 +243,24 @@ fn sisimai_corpus() {
     assert!(
         pct(reply_ok, reply_n) >= 95.0,
         "reply code agreement below 95%"
+    );
+    // Floors at the figures measured (tuning 193/211, validation 67/74, status 213/222, reply
+    // code 200/208): a change may not lose a row on either part without saying so here.
+    assert!(
+        part_ok[0] >= 193 && part_ok[1] >= 67,
+        "reason: tuning {}/{} (floor 193), validation {}/{} (floor 67)",
+        part_ok[0],
+        part_n[0],
+        part_ok[1],
+        part_n[1]
+    );
+    assert!(
+        status_ok >= 213,
+        "status {status_ok}/{status_n} (floor 213)"
+    );
+    assert!(
+        reply_ok >= 200,
+        "reply code {reply_ok}/{reply_n} (floor 200)"
     );
 }
 

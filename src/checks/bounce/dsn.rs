@@ -72,8 +72,15 @@ pub(super) fn read(
 
 fn dsn_recipient(h: &mime::Headers<'_>, raws: &mut Vec<Raw>) {
     {
-        let final_rcpt = h.value("final-recipient").map(|v| typed_value(&v));
-        let orig_rcpt = h.value("original-recipient").map(|v| typed_value(&v));
+        // An empty Final-Recipient (or one without an address) falls back to Original-Recipient.
+        let final_rcpt = h
+            .value("final-recipient")
+            .map(|v| typed_value(&v))
+            .filter(|v| v.contains('@'));
+        let orig_rcpt = h
+            .value("original-recipient")
+            .map(|v| typed_value(&v))
+            .filter(|v| v.contains('@'));
         let Some(address) = final_rcpt.clone().or_else(|| orig_rcpt.clone()) else {
             return;
         };
@@ -106,5 +113,23 @@ fn dsn_recipient(h: &mime::Headers<'_>, raws: &mut Vec<Raw>) {
             last_attempt: h.value("last-attempt-date"),
             context: String::new(),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_final_recipient_falls_back_to_the_original() {
+        let (mut raws, mut reporting, mut arrival) = (Vec::new(), None, None);
+        read(
+            "Reporting-MTA: dns; mx.example\n\nFinal-Recipient: rfc822;\nOriginal-Recipient: rfc822; a@b.example\nAction: failed\nStatus: 5.1.1\n",
+            &mut raws,
+            &mut reporting,
+            &mut arrival,
+        );
+        assert_eq!(raws.len(), 1);
+        assert_eq!(raws[0].address, "a@b.example");
     }
 }

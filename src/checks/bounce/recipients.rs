@@ -72,6 +72,7 @@ pub(super) fn find(
                 let a = source.get(s..e).unwrap_or("").to_ascii_lowercase();
                 if !skip.contains(&a)
                     && !scan::is_daemon(&a)
+                    && !scan::id_like(&a)
                     && !raws.iter().any(|r| r.address == a)
                 {
                     raws.push(Raw {

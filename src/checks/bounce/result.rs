@@ -4,7 +4,7 @@
 //! blamed.
 
 use super::recipients::Raw;
-use super::{BouncedRecipient, MAX_DIAGNOSTIC, Reason, lists, mime, plain, reason, scan};
+use super::{BouncedRecipient, MAX_DIAGNOSTIC, Reason, lists, mime, plain, provider, reason, scan};
 
 pub(super) fn finish(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecipient {
     // The server's words: the Diagnostic-Code, or the block after the address.
@@ -99,7 +99,8 @@ pub(super) fn finish(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecip
         });
     let delivered =
         class == Some(b'2') || matches!(action.as_str(), "delivered" | "relayed" | "expanded");
-    let own_l = words.to_ascii_lowercase();
+    // Multi-line replies unfolded, so that a phrase wrapped across lines is found.
+    let own_l = provider::normalize(&words);
     let command = if r.diagnostic.trim().is_empty() {
         scan::command(&words_l, true)
     } else {
@@ -114,8 +115,13 @@ pub(super) fn finish(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecip
     let own = if r.diagnostic.trim().is_empty() {
         None
     } else {
-        Some(own_l)
+        Some(own_l.clone())
     };
+    let remote_mta = r
+        .remote_mta
+        .clone()
+        .or_else(|| plain::host_in(&words))
+        .or_else(|| plain::host_in(&r.context));
     let reason = if delivered {
         Reason::Delivered
     } else if r.diagnostic_type.starts_with("X-UNIX") {
@@ -148,11 +154,6 @@ pub(super) fn finish(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecip
         "delayed" => false,
         _ => class != Some(b'4') && !delivered,
     };
-    let remote_mta = r
-        .remote_mta
-        .clone()
-        .or_else(|| plain::host_in(&words))
-        .or_else(|| plain::host_in(&r.context));
     BouncedRecipient {
         address: r.address,
         original_recipient: r.original_recipient,

@@ -313,6 +313,11 @@ pub fn blocks(text: &str, skip: &[String]) -> Vec<Block> {
                 || prefix.starts_with("reply-to")
                 || prefix.starts_with("sender")
                 || prefix.starts_with("message-id")
+                || prefix.starts_with("in-reply-to")
+                || prefix.starts_with("references")
+                || prefix.starts_with("original-envelope-id")
+                || prefix.starts_with("x-original-message-id")
+                || id_like(&addr)
                 || addr.starts_with("mailer-daemon@");
             if head && !excluded && heads.len() < MAX_ADDRESSES {
                 heads.push((addr, pos));
@@ -348,6 +353,21 @@ pub fn blocks(text: &str, skip: &[String]) -> Vec<Block> {
     out
 }
 
+/// Whether an address-like string is a Message-ID or an MTA's queue ID rather than a mailbox
+/// (`20260102123456.12345@mx.example`, `u3ABC$1234567890@host`): a local part with ten digits
+/// in a row and a `.`, `$` or `%`, as those IDs are built (a timestamp, a queue ID), which a
+/// person's address does not have.
+pub fn id_like(addr: &str) -> bool {
+    let local = addr.split('@').next().unwrap_or("");
+    let mut run = 0;
+    let mut longest = 0;
+    for b in local.bytes() {
+        run = if b.is_ascii_digit() { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    longest >= 10 && local.contains(['.', '$', '%'])
+}
+
 /// Whether an address is a mail system's own (mailer-daemon, postmaster).
 pub fn is_daemon(addr: &str) -> bool {
     let local = addr.split('@').next().unwrap_or("");
@@ -372,8 +392,10 @@ pub enum Command {
 }
 
 /// The SMTP command named in `lower` (lowercased text), if any: from the words of an SMTP
-/// transcript ("in reply to RCPT TO command"), or, with `wording`, also from replies that are
-/// only given to RCPT TO ("invalid recipient").
+/// transcript as each MTA lays it out (data/bounce/README.md: Postfix "in reply to RCPT TO
+/// command" and "refused to talk to me", Exim "after RCPT TO", Sendmail ">>> DATA", qmail's
+/// "... does not like recipient." / "... but sender was rejected."), or, with `wording`, also
+/// from replies that are only given to RCPT TO ("invalid recipient").
 pub fn command(lower: &str, wording: bool) -> Option<Command> {
     const KEYS: &[(&str, Command)] = &[
         ("end of data", Command::Data),
@@ -395,6 +417,14 @@ pub fn command(lower: &str, wording: bool) -> Option<Command> {
         ("after ehlo", Command::Connect),
         ("after initial connection", Command::Connect),
         ("reply to initial", Command::Connect),
+        // Postfix smtp_proto.c: a 5xx greeting.
+        ("refused to talk to me", Command::Connect),
+        // qmail-remote.c: the sentence before "Remote host said:".
+        ("but greeting failed", Command::Connect),
+        ("but my name was rejected", Command::Connect),
+        ("but sender was rejected", Command::Mail),
+        ("failed on data command", Command::Data),
+        ("failed after i sent the message", Command::Data),
     ];
     const WORDING: &[&str] = &[
         "recipient name is not recognized",
@@ -447,5 +477,16 @@ mod tests {
         assert_eq!(status("said: 550 5.1.1 <a@b.c>").as_deref(), Some("5.1.1"));
         assert_eq!(status("ip 192.0.2.1 and 5.7.1."), Some("5.7.1".into()));
         assert_eq!(status("version 4.2.1.5"), None);
+    }
+
+    #[test]
+    fn ids_are_not_recipients() {
+        assert!(id_like("20260102123456.12345@mx.example"));
+        assert!(!id_like("09012345678@docomo.example"));
+        assert!(!id_like("first.last@example.com"));
+        let t = "References: <20260102123456.12345@mx.example>\nTo: <a@b.example>\n";
+        let b = blocks(t, &[]);
+        assert_eq!(b.len(), 1);
+        assert_eq!(b[0].address, "a@b.example");
     }
 }
