@@ -109,6 +109,11 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         party = Party::Sender;
     } else if topic == "blocklist" && has(&["ptr", "reverse dns", "reverse-dns", "rdns"]) {
         topic = "reverse-dns";
+    } else if has(&["helo command rejected", "ehlo command rejected"]) {
+        // Postfix's HELO restrictions (smtpd_check.c: "Helo command rejected: need
+        // fully-qualified hostname", "... Host not found", "... Invalid name").
+        topic = "helo";
+        party = Party::Sender;
     }
     if topic == "dmarc" || reason == "authfailure" {
         if has(&["dmarc"]) {
