@@ -30,6 +30,15 @@ pub fn org_domain(host: &str) -> Option<String> {
     Some(labels[n.saturating_sub(take)..].join("."))
 }
 
+/// Whether two domains belong to the same organization (DMARC relaxed alignment, RFC 7489
+/// 3.1.1, by [`org_domain`]); names without one compare as they are.
+pub fn same_org(a: &str, b: &str) -> bool {
+    match (org_domain(a), org_domain(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a.eq_ignore_ascii_case(b),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -32,7 +32,7 @@
 //!   ones.
 
 use crate::parse::dkim_signature::{DkimSignature, parse_dkim_signature};
-use crate::vocab::domain::org_domain;
+use crate::vocab::domain::{org_domain, same_org};
 use crate::vocab::finding::{Evidence, Finding, Severity};
 use crate::vocab::text::clip;
 use serde::{Deserialize, Serialize};
@@ -312,14 +312,6 @@ fn domain_of(address: &str) -> Option<String> {
         return None;
     }
     Some(clip(&domain, 255).to_string())
-}
-
-/// Whether two domains belong to the same organization (DMARC relaxed alignment).
-fn same_org(a: &str, b: &str) -> bool {
-    match (org_domain(a), org_domain(b)) {
-        (Some(x), Some(y)) => x == y,
-        _ => a.eq_ignore_ascii_case(b),
-    }
 }
 
 /// RFC 5322 section 2.2.3 unfolding: line breaks removed, white space kept.

@@ -241,14 +241,9 @@ fn recorded_auth_failure(ctx: &Context) -> Option<Cause> {
     let compauth = ctx.rec("compauth");
     let dmarc_failed = dmarc.is_some_and(|d| d.result == "fail");
     let compauth_failed = compauth.is_some_and(|c| c.result == "fail");
-    let from_domain = ctx.sender_domain().map(str::to_ascii_lowercase);
-    // Relaxed alignment (RFC 7489 3.1), approximated without the public suffix list: the same
-    // domain, or one a subdomain of the other.
-    let aligned = |d: Option<&String>| match (d, from_domain.as_deref()) {
-        (Some(d), Some(f)) => {
-            d == f || d.ends_with(&format!(".{f}")) || f.ends_with(&format!(".{d}"))
-        }
-        _ => false,
+    let aligned = |d: Option<&String>| {
+        d.zip(ctx.sender_domain())
+            .is_some_and(|(d, f)| crate::vocab::domain::same_org(d, f))
     };
     let dkim_aligned_pass = ctx
         .recorded
