@@ -57,22 +57,25 @@ pub fn bounce_sender(
         }
         BounceKind::Bounce | BounceKind::Delay | BounceKind::NotBounce => {}
     }
-    // 1. An address the refusing server names. Only a refusal names the client: when the
-    // sending server gave up (no connection, a timeout), the addresses in its words are the
-    // servers it tried.
-    let gave_up = bounce.recipients.iter().all(|r| {
-        matches!(
-            r.reason.name(),
-            "expired" | "networkerror" | "systemerror" | "hostunknown"
-        )
-    });
+    // 1. An address the refusing server names. Only a reply names the client: when the
+    // sending server gave up without one (no connection, a timeout), the addresses in its
+    // words are the servers it tried. A recipient whose last attempt got an SMTP reply (RFC
+    // 5321 4.2: a reply code) carries the remote server's own words, even when the retry time
+    // then ran out ("451 4.7.500 ... from [IP]" in a delay notice).
+    let gave_up = |r: &crate::checks::bounce::BouncedRecipient| {
+        !r.diagnostic.as_deref().is_some_and(is_reply)
+            && matches!(
+                r.reason.name(),
+                "expired" | "networkerror" | "systemerror" | "hostunknown"
+            )
+    };
     let remote_ips: Vec<IpAddr> = bounce
         .recipients
         .iter()
         .filter_map(|r| r.remote_mta.as_deref())
         .flat_map(ips_in)
         .collect();
-    for r in bounce.recipients.iter().filter(|_| !gave_up) {
+    for r in bounce.recipients.iter().filter(|r| !gave_up(r)) {
         let Some(words) = r.diagnostic.as_deref() else {
             continue;
         };
@@ -136,6 +139,15 @@ pub fn bounce_sender(
     )
 }
 
+/// Whether `words` are an SMTP reply: a 4xx or 5xx reply code first (RFC 5321 4.2).
+fn is_reply(words: &str) -> bool {
+    let b = words.trim_start().as_bytes();
+    b.len() >= 4
+        && matches!(b[0], b'4' | b'5')
+        && b[1..3].iter().all(u8::is_ascii_digit)
+        && matches!(b[3], b' ' | b'-')
+}
+
 /// The sender identity the refusing server's words name for SPF (`id=`, `identity=`,
 /// `envelope-from=`, `smtp.mailfrom=`), when they are about SPF.
 pub fn bounce_identity(bounce: &BounceReport) -> Option<String> {
@@ -195,6 +207,12 @@ fn same_host(a: &str, b: &str) -> bool {
 /// The IP addresses written in a text: dotted quads (with a port after `:` or a fifth
 /// number) and IPv6. Addresses in brackets or after `ip=` come first (that is how servers name
 /// a client); then the others in text order.
+/// Whether `text` ends with the ASCII `suffix` (lowercase), ignoring ASCII case.
+fn ends_with_ci(text: &str, suffix: &str) -> bool {
+    let t = text.as_bytes();
+    t.len() >= suffix.len() && t[t.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+}
+
 fn ips_in(text: &str) -> Vec<IpAddr> {
     let mut out: Vec<(bool, IpAddr)> = Vec::new();
     let bytes = text.as_bytes();
@@ -219,9 +237,11 @@ fn ips_in(text: &str) -> Vec<IpAddr> {
                         .chars()
                         .next_back()
                         .is_some_and(|c| c.is_ascii_alphanumeric() || c == '.'))
+                // Exchange's NDR diagnostics name the server it tried
+                // (`[LastAttemptedServerName=...] [LastAttemptedIP=IP:25]`).
+                && !ends_with_ci(&text[..i], "lastattemptedip=")
             {
-                let named =
-                    text[..i].ends_with('[') || text[..i].to_ascii_lowercase().ends_with("ip=");
+                let named = text[..i].ends_with('[') || ends_with_ci(&text[..i], "ip=");
                 out.push((named, ip));
             }
             i = end.max(i + 1);
@@ -282,5 +302,23 @@ mod tests {
             ["198.51.100.9", "192.0.2.77", "4.16.55.1"]
         );
         assert!(ips("no address here, 5.1.1 only").is_empty());
+        // Exchange names the server it tried, not the client.
+        assert!(
+            ips("550 4.4.7 QUEUE.Expired [LastAttemptedServerName=mx.example] [LastAttemptedIP=203.0.113.240:25]")
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_reply_is_the_remote_servers_words() {
+        assert!(is_reply(
+            "451 4.7.500 Server busy. Please try again later from [198.51.100.183]."
+        ));
+        assert!(is_reply("  550-5.7.1 first line"));
+        assert!(!is_reply("Connection timed out"));
+        assert!(!is_reply("retry timeout exceeded"));
+        assert!(!is_reply("250 ok"));
+        assert!(!is_reply("4511 no"));
+        assert!(!is_reply("45"));
     }
 }

@@ -434,6 +434,9 @@ pub fn command(lower: &str, wording: bool) -> Option<Command> {
         "doesn't have a yahoo",
         "recipientnotfound",
         "550 requested action not taken: mailbox unavailable",
+        // Microsoft's directory-based edge blocking answers RCPT TO for an address its
+        // directory does not have (Exchange Online NDR reference, 5.4.1).
+        "recipient address rejected: access denied",
     ];
     KEYS.iter()
         .find(|(k, _)| lower.contains(k))
