@@ -6,7 +6,10 @@
 //! is walked for `.eml` files (depth and count bounded).
 //!
 //! Every output line is a [`BouncesLine`]; its JSON Schema is `docs/bounces-line.schema.json`
-//! (generated with the `schema` feature; a test keeps it current).
+//! (generated with the `schema` feature; a test keeps it current). With `csv`, the recipients
+//! are written as CSV (RFC 4180, a header row first) for spreadsheets and the summary goes to
+//! standard error as text. A CSV cell never starts with `=`, `+`, `-` or `@` (a spreadsheet
+//! would run it as a formula: it gets a leading `'`), and control characters are escaped.
 
 use crate::checks::bounce::{self, BounceKind};
 use serde::Serialize;
@@ -64,6 +67,15 @@ pub struct Line<'a> {
     pub list: Option<&'a str>,
     /// The remote server's words.
     pub diagnostic: Option<&'a str>,
+    /// The refusing server (the bounce's Remote-MTA, or the host its text names).
+    pub remote_mta: Option<&'a str>,
+    /// The address the refusing server's words name: the client it refused (for a blocklist
+    /// refusal, the listed IP). Never the refusing server's own address.
+    pub ip: Option<String>,
+    /// From of the returned message, when the bounce carries its headers.
+    pub original_from: Option<String>,
+    /// Subject of the returned message (RFC 2047 words decoded), when the bounce carries it.
+    pub original_subject: Option<String>,
 }
 
 /// Counts over a whole run.
@@ -84,6 +96,144 @@ pub struct Summary {
     pub by_reason: BTreeMap<String, usize>,
     /// Recipients per recipient domain.
     pub by_domain: BTreeMap<String, usize>,
+    /// Recipients refused because of a blocklist, per list named.
+    pub by_list: BTreeMap<String, usize>,
+    /// Per address a refusal names (the IP of ours a receiver refused), the recipients refused
+    /// per list named (`-` when the refusal names no list): which of our servers are listed
+    /// where.
+    pub by_ip: BTreeMap<String, BTreeMap<String, usize>>,
+}
+
+/// Distinct keys kept in each of the summary's maps (a hostile mailbox cannot grow them
+/// without bound; a key already there is still counted).
+const MAX_KEYS: usize = 100_000;
+
+fn count(map: &mut BTreeMap<String, usize>, key: &str) {
+    if let Some(n) = map.get_mut(key) {
+        *n += 1;
+    } else if map.len() < MAX_KEYS {
+        map.insert(key.to_string(), 1);
+    }
+}
+
+/// Characters of an original From or Subject kept.
+const MAX_ORIGINAL: usize = 200;
+
+/// From and Subject of the returned message, when the bounce carries its headers.
+fn original_fields(report: &bounce::BounceReport) -> (Option<String>, Option<String>) {
+    let Some(original) = &report.original else {
+        return (None, None);
+    };
+    let headers = bounce::mime::headers(&original.text);
+    let field = |name: &str| {
+        headers
+            .value(name)
+            .map(|v| crate::parse::rfc2047::decode(v.trim(), None))
+            .map(|v| crate::vocab::text::clip_ellipsis(&v, MAX_ORIGINAL).to_string())
+            .filter(|v| !v.is_empty())
+    };
+    (field("From"), field("Subject"))
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// One JSON object per line, the summary last.
+    JsonLines,
+    /// CSV rows with a header row; the summary as text to standard error.
+    Csv,
+}
+
+/// The CSV columns, in order.
+const CSV_COLUMNS: [&str; 14] = [
+    "file",
+    "message",
+    "kind",
+    "recipient",
+    "reason",
+    "status",
+    "reply_code",
+    "hard",
+    "list",
+    "ip",
+    "remote_mta",
+    "original_from",
+    "original_subject",
+    "diagnostic",
+];
+
+/// One CSV cell (RFC 4180): control characters escaped, a leading formula character
+/// neutralized with `'`, quoted when it holds a comma, a quote or a space at either end.
+fn csv_cell(value: &str) -> String {
+    let mut v = crate::vocab::text::inert(value).into_owned();
+    if v.starts_with(['=', '+', '-', '@', '\t']) {
+        v.insert(0, '\'');
+    }
+    if v.contains([',', '"']) || v.starts_with(' ') || v.ends_with(' ') {
+        format!("\"{}\"", v.replace('"', "\"\""))
+    } else {
+        v
+    }
+}
+
+fn csv_row(line: &Line<'_>) -> String {
+    let kind = serde_json::to_value(line.kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    let cells = [
+        line.file.to_string(),
+        line.message.to_string(),
+        kind,
+        line.recipient.to_string(),
+        line.reason.to_string(),
+        line.status.unwrap_or_default().to_string(),
+        line.reply_code.map(|c| c.to_string()).unwrap_or_default(),
+        line.hard.to_string(),
+        line.list.unwrap_or_default().to_string(),
+        line.ip.clone().unwrap_or_default(),
+        line.remote_mta.unwrap_or_default().to_string(),
+        line.original_from.clone().unwrap_or_default(),
+        line.original_subject.clone().unwrap_or_default(),
+        line.diagnostic.unwrap_or_default().to_string(),
+    ];
+    let mut row = cells
+        .iter()
+        .map(|c| csv_cell(c))
+        .collect::<Vec<_>>()
+        .join(",");
+    row.push_str("\r\n");
+    row
+}
+
+/// The summary as text lines (for standard error in CSV mode), hostile keys made inert.
+pub fn summary_text(s: &Summary) -> String {
+    let top = |map: &BTreeMap<String, usize>| {
+        let mut v: Vec<(&String, &usize)> = map.iter().collect();
+        v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        v.iter()
+            .take(20)
+            .map(|(k, n)| format!("{} {n}", crate::vocab::text::inert(k)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut out = format!(
+        "{} messages: {} bounces or delay notices, {} feedback reports, {} automatic replies; {} recipients\n",
+        s.messages, s.bounces, s.feedback, s.auto_replies, s.recipients
+    );
+    out.push_str(&format!("by reason: {}\n", top(&s.by_reason)));
+    out.push_str(&format!("by recipient domain: {}\n", top(&s.by_domain)));
+    if !s.by_list.is_empty() {
+        out.push_str(&format!("by blocklist: {}\n", top(&s.by_list)));
+    }
+    for (ip, lists) in s.by_ip.iter().take(50) {
+        out.push_str(&format!(
+            "refusals naming {}: {}\n",
+            crate::vocab::text::inert(ip),
+            top(lists)
+        ));
+    }
+    out
 }
 
 /// Where messages come from.
@@ -197,13 +347,23 @@ pub fn mbox_messages(reader: impl io::Read, mut each: impl FnMut(usize, &[u8])) 
 }
 
 /// Analyzes every message under `path` and writes JSON lines to `out`: one per recipient
-/// (unless `summary_only`), then `{"summary": ...}`. A progress bar goes to stderr when it is a
-/// terminal.
-pub fn run(path: &Path, summary_only: bool, out: &mut impl Write) -> io::Result<Summary> {
+/// (unless `summary_only`), then `{"summary": ...}`; or, with [`Format::Csv`], a header row
+/// and one CSV row per recipient (the caller prints the summary it returns). A progress bar
+/// goes to stderr when it is a terminal.
+pub fn run(
+    path: &Path,
+    summary_only: bool,
+    format: Format,
+    out: &mut impl Write,
+) -> io::Result<Summary> {
     let source = find_source(path)?;
     let progress = io::stderr().is_terminal();
     let mut summary = Summary::default();
     let mut write_error: Option<io::Error> = None;
+    if format == Format::Csv && !summary_only {
+        out.write_all(CSV_COLUMNS.join(",").as_bytes())?;
+        out.write_all(b"\r\n")?;
+    }
     let mut handle = |file: &str, index: usize, bytes: &[u8], summary: &mut Summary| {
         summary.messages += 1;
         let report = bounce::analyze(bytes);
@@ -213,25 +373,29 @@ pub fn run(path: &Path, summary_only: bool, out: &mut impl Write) -> io::Result<
             BounceKind::AutoReply => summary.auto_replies += 1,
             BounceKind::NotBounce => return,
         }
+        let (original_from, original_subject) = original_fields(&report);
         for r in &report.recipients {
             summary.recipients += 1;
-            *summary
-                .by_reason
-                .entry(r.reason.name().to_string())
-                .or_default() += 1;
-            let domain = r
-                .address
-                .rsplit_once('@')
-                .map(|(_, d)| d)
-                .unwrap_or("")
-                .to_string();
-            if summary.by_domain.len() < 100_000 || summary.by_domain.contains_key(&domain) {
-                *summary.by_domain.entry(domain).or_default() += 1;
+            count(&mut summary.by_reason, r.reason.name());
+            let domain = r.address.rsplit_once('@').map(|(_, d)| d).unwrap_or("");
+            count(&mut summary.by_domain, domain);
+            let list = r.blocklist.as_ref().map(|b| b.name.as_str());
+            let ip = crate::interpret::bounce_ip::named_ip(&report, r).map(|ip| ip.to_string());
+            if let Some(list) = list {
+                count(&mut summary.by_list, list);
+            }
+            if let Some(ip) = &ip
+                && (summary.by_ip.len() < MAX_KEYS || summary.by_ip.contains_key(ip))
+            {
+                count(
+                    summary.by_ip.entry(ip.clone()).or_default(),
+                    list.unwrap_or("-"),
+                );
             }
             if summary_only || write_error.is_some() {
                 continue;
             }
-            let line = BouncesLine::Recipient(Line {
+            let line = Line {
                 file,
                 message: index,
                 kind: report.kind,
@@ -240,12 +404,21 @@ pub fn run(path: &Path, summary_only: bool, out: &mut impl Write) -> io::Result<
                 status: r.status.as_deref(),
                 reply_code: r.reply_code,
                 hard: r.hard,
-                list: r.blocklist.as_ref().map(|b| b.name.as_str()),
+                list,
                 diagnostic: r.diagnostic.as_deref(),
-            });
-            let written = serde_json::to_writer(&mut *out, &line)
-                .map_err(io::Error::other)
-                .and_then(|()| out.write_all(b"\n"));
+                remote_mta: r.remote_mta.as_deref(),
+                ip,
+                original_from: original_from.clone(),
+                original_subject: original_subject.clone(),
+            };
+            let written = match format {
+                Format::Csv => out.write_all(csv_row(&line).as_bytes()),
+                Format::JsonLines => {
+                    serde_json::to_writer(&mut *out, &BouncesLine::Recipient(line))
+                        .map_err(io::Error::other)
+                        .and_then(|()| out.write_all(b"\n"))
+                }
+            };
             if let Err(e) = written {
                 write_error = Some(e);
             }
@@ -287,6 +460,9 @@ pub fn run(path: &Path, summary_only: bool, out: &mut impl Write) -> io::Result<
     }
     if let Some(e) = write_error {
         return Err(e);
+    }
+    if format == Format::Csv {
+        return Ok(summary);
     }
     // Through a JSON value, whose keys are sorted, as this line always had them.
     let last = BouncesLine::Summary(SummaryLine { summary: &summary });

@@ -7,7 +7,7 @@
 //! Received fields show its address; the returned copy's sending hop when the bouncing server
 //! itself received the copy from outside without a login (a forged message bounced back).
 
-use crate::checks::bounce::{BounceKind, BounceReport};
+use crate::checks::bounce::{BounceKind, BounceReport, BouncedRecipient};
 use crate::report::{Hop, SendingIp};
 use crate::vocab::ip::{IpClass, classify, parse_ip};
 use core::net::IpAddr;
@@ -57,41 +57,16 @@ pub fn bounce_sender(
         }
         BounceKind::Bounce | BounceKind::Delay | BounceKind::NotBounce => {}
     }
-    // 1. An address the refusing server names. Only a reply names the client: when the
-    // sending server gave up without one (no connection, a timeout), the addresses in its
-    // words are the servers it tried. A recipient whose last attempt got an SMTP reply (RFC
-    // 5321 4.2: a reply code) carries the remote server's own words, even when the retry time
-    // then ran out ("451 4.7.500 ... from [IP]" in a delay notice).
-    let gave_up = |r: &crate::checks::bounce::BouncedRecipient| {
-        !r.diagnostic.as_deref().is_some_and(is_reply)
-            && matches!(
-                r.reason.name(),
-                "expired" | "networkerror" | "systemerror" | "hostunknown"
-            )
-    };
-    let remote_ips: Vec<IpAddr> = bounce
-        .recipients
-        .iter()
-        .filter_map(|r| r.remote_mta.as_deref())
-        .flat_map(ips_in)
-        .collect();
-    for r in bounce.recipients.iter().filter(|r| !gave_up(r)) {
-        let Some(words) = r.diagnostic.as_deref() else {
-            continue;
-        };
-        if let Some(ip) = ips_in(words)
-            .into_iter()
-            .find(|ip| !remote_ips.contains(ip) && classify(*ip).can_be_sender())
-        {
-            return (
-                Some(SendingIp {
-                    ip,
-                    hop: 0,
-                    reason: "the address the refusing server named in its reply".into(),
-                }),
-                None,
-            );
-        }
+    // 1. An address the refusing server names.
+    if let Some(ip) = bounce.recipients.iter().find_map(|r| named_ip(bounce, r)) {
+        return (
+            Some(SendingIp {
+                ip,
+                hop: 0,
+                reason: "the address the refusing server named in its reply".into(),
+            }),
+            None,
+        );
     }
     // 2. The returned copy crossed from the sender's side to another organization without a
     // login on that hop (the recipient's server bounced what it had accepted, or a forged copy
@@ -137,6 +112,34 @@ pub fn bounce_sender(
             "the bounce does not show the address of the server that talked to the refusing server (the returned copy shows only the sender's own submission)",
         ),
     )
+}
+
+/// The address the refusing server names in its words about this recipient (the client it
+/// refused: `Client host [IP]`, `[IP] is in an RBL`, `ip=IP`), never one of the remote
+/// servers the bounce names. Only a reply names the client: when the sending server gave up
+/// without one (no connection, a timeout), the addresses in its words are the servers it
+/// tried. A recipient whose last attempt got an SMTP reply (RFC 5321 4.2: a reply code)
+/// carries the remote server's own words, even when the retry time then ran out
+/// ("451 4.7.500 ... from [IP]" in a delay notice).
+pub fn named_ip(bounce: &BounceReport, r: &BouncedRecipient) -> Option<IpAddr> {
+    let words = r.diagnostic.as_deref()?;
+    let gave_up = !is_reply(words)
+        && matches!(
+            r.reason.name(),
+            "expired" | "networkerror" | "systemerror" | "hostunknown"
+        );
+    if gave_up {
+        return None;
+    }
+    let remote_ips: Vec<IpAddr> = bounce
+        .recipients
+        .iter()
+        .filter_map(|r| r.remote_mta.as_deref())
+        .flat_map(ips_in)
+        .collect();
+    ips_in(words)
+        .into_iter()
+        .find(|ip| !remote_ips.contains(ip) && classify(*ip).can_be_sender())
 }
 
 /// Whether `words` are an SMTP reply: a 4xx or 5xx reply code first (RFC 5321 4.2).
@@ -207,6 +210,23 @@ fn same_host(a: &str, b: &str) -> bool {
 /// The IP addresses written in a text: dotted quads (with a port after `:` or a fifth
 /// number) and IPv6. Addresses in brackets or after `ip=` come first (that is how servers name
 /// a client); then the others in text order.
+/// Whether `before` (the text before an address) ends with Exim's `host NAME [`.
+fn exim_remote_host(before: &str) -> bool {
+    let Some(rest) = before.strip_suffix('[') else {
+        return false;
+    };
+    let Some(rest) = rest.strip_suffix(' ') else {
+        return false;
+    };
+    let name_start = rest.rfind(' ').map_or(0, |p| p + 1);
+    let name = &rest[name_start..];
+    name.contains('.')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_')
+        && ends_with_ci(&rest[..name_start], "host ")
+}
+
 /// Whether `text` ends with the ASCII `suffix` (lowercase), ignoring ASCII case.
 fn ends_with_ci(text: &str, suffix: &str) -> bool {
     let t = text.as_bytes();
@@ -237,6 +257,10 @@ fn ips_in(text: &str) -> Vec<IpAddr> {
                         .chars()
                         .next_back()
                         .is_some_and(|c| c.is_ascii_alphanumeric() || c == '.'))
+                // Exim's "host NAME [IP]: ..." / "host NAME [IP] SMTP error from remote mail
+                // server" names the remote server it talked to (Exim specification, the
+                // delivery error messages), never the client.
+                && !exim_remote_host(&text[..i])
                 // Exchange's NDR diagnostics name the server it tried
                 // (`[LastAttemptedServerName=...] [LastAttemptedIP=IP:25]`).
                 && !ends_with_ci(&text[..i], "lastattemptedip=")
@@ -302,6 +326,15 @@ mod tests {
             ["198.51.100.9", "192.0.2.77", "4.16.55.1"]
         );
         assert!(ips("no address here, 5.1.1 only").is_empty());
+        // Exim names the remote server it talked to, not the client.
+        assert!(
+            ips("host mx.receiver.example [203.0.113.7] SMTP error from remote mail server after RCPT TO:<d@r.example>: 552 5.2.2 Mailbox full")
+                .is_empty()
+        );
+        assert_eq!(
+            ips("host mx.r.example [203.0.113.7]: 550 Client host [192.0.2.9] blocked"),
+            ["192.0.2.9"]
+        );
         // Exchange names the server it tried, not the client.
         assert!(
             ips("550 4.4.7 QUEUE.Expired [LastAttemptedServerName=mx.example] [LastAttemptedIP=203.0.113.240:25]")

@@ -220,6 +220,31 @@ fn evaluate_dmarc(
         mode,
     };
     if let Some(outcome) = dmarc::evaluate(&input, answers).done_or_need(need) {
+        // Without an SPF result (no sending IP to check) and no aligned DKIM pass, DMARC is not
+        // known to fail: SPF might have passed at delivery. Say what could not be checked.
+        if spf.state == CheckState::Skipped && outcome.result == dmarc::DmarcResult::Fail {
+            out.state = CheckState::Skipped;
+            let why = spf
+                .note
+                .as_deref()
+                .map(|n| n.trim_start_matches("Not checked: ").trim_end_matches('.'))
+                .map(|n| format!("SPF could not be checked ({n})"))
+                .unwrap_or_else(|| "SPF could not be checked".into());
+            let policy = outcome
+                .applied_policy
+                .map(|p| {
+                    format!(
+                        " The policy that applies is {}={}.",
+                        outcome.policy_tag.as_deref().unwrap_or("p"),
+                        p.as_str()
+                    )
+                })
+                .unwrap_or_default();
+            out.note = Some(format!(
+                "Not determined: {why} and no DKIM signature aligned with From passes.{policy}"
+            ));
+            return out;
+        }
         out.state = CheckState::Done;
         out.outcome = Some(outcome);
         if headers_only {

@@ -460,7 +460,13 @@ fn odd_inputs() {
 fn batch_over_fixtures() {
     let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/bounces");
     let mut out = Vec::new();
-    let summary = mailtrace::driver::batch::run(&dir, false, &mut out).expect("batch runs");
+    let summary = mailtrace::driver::batch::run(
+        &dir,
+        false,
+        mailtrace::driver::batch::Format::JsonLines,
+        &mut out,
+    )
+    .expect("batch runs");
     let text = String::from_utf8(out).expect("UTF-8 output");
     let lines: Vec<serde_json::Value> = text
         .lines()
@@ -473,4 +479,80 @@ fn batch_over_fixtures() {
     let last = lines.last().expect("summary line");
     assert_eq!(last["summary"]["messages"], 11);
     assert!(lines.iter().any(|l| l["list"] == "Spamhaus"));
+    // Triage: the IP a blocklist refusal names and the list, per IP in the summary; the
+    // refusing server; the returned message's From and Subject. Exim's "host NAME [IP]" is the
+    // remote server, never counted as ours.
+    let spamhaus = lines.iter().find(|l| l["list"] == "Spamhaus").unwrap();
+    assert_eq!(spamhaus["ip"], "209.85.220.41");
+    assert_eq!(summary.by_list.get("Spamhaus"), Some(&1));
+    assert_eq!(
+        summary
+            .by_ip
+            .get("209.85.220.41")
+            .and_then(|m| m.get("Spamhaus")),
+        Some(&1)
+    );
+    assert!(
+        !summary.by_ip.contains_key("203.0.113.7"),
+        "{:?}",
+        summary.by_ip
+    );
+    let full = lines
+        .iter()
+        .find(|l| l["recipient"] == "dave@receiver.example")
+        .unwrap();
+    assert_eq!(full["remote_mta"], "mx.receiver.example");
+    assert!(full["ip"].is_null());
+    let multi = lines
+        .iter()
+        .find(|l| l["recipient"] == "leo@one.example")
+        .unwrap();
+    assert_eq!(multi["original_subject"], "Holiday photos");
+    assert_eq!(multi["original_from"], "Kim <kim@sender.example>");
+}
+
+/// The same run as CSV: a header row, one row per recipient, quoting and formula cells made
+/// inert (RFC 4180; a cell starting with `=`, `+`, `-` or `@` gets a leading `'`).
+#[test]
+fn batch_as_csv() {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/bounces");
+    let mut out = Vec::new();
+    let summary =
+        mailtrace::driver::batch::run(&dir, false, mailtrace::driver::batch::Format::Csv, &mut out)
+            .expect("batch runs");
+    let text = String::from_utf8(out).expect("UTF-8 output");
+    let rows: Vec<&str> = text.split_terminator("\r\n").collect();
+    assert_eq!(rows.len(), summary.recipients + 1, "{text}");
+    assert!(rows[0].starts_with("file,message,kind,recipient,reason,status,"));
+    assert!(!text.contains("{\"summary\""));
+    // The blocklist refusal's row: list, the IP it names, the returned message's From.
+    assert!(
+        rows.iter().any(|r| r.contains(
+            ",blocked,5.7.1,554,true,Spamhaus,209.85.220.41,,Grace <grace@gmail.example>,Hello,554 5.7.1 Service unavailable; Client host [209.85.220.41] blocked"
+        )),
+        "{text}"
+    );
+    let s = mailtrace::driver::batch::summary_text(&summary);
+    assert!(
+        s.contains("refusals naming 209.85.220.41: Spamhaus 1"),
+        "{s}"
+    );
+
+    // Hostile values: a formula, a control character, quotes.
+    let tmp = std::env::temp_dir().join(format!("mailtrace-csv-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    std::fs::write(
+        tmp.join("a.eml"),
+        "From: MAILER-DAEMON@mx.example\nSubject: Undelivered Mail Returned to Sender\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\n\n--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example\n\nFinal-Recipient: rfc822; a@b.example\nAction: failed\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 \"=HYPERLINK(x)\" \u{1b}[2J unknown\n\n--b\nContent-Type: text/rfc822-headers\n\nFrom: x@y.example\nSubject: =cmd|' /C calc'!A0\n\n--b--\n",
+    )
+    .unwrap();
+    let mut out = Vec::new();
+    mailtrace::driver::batch::run(&tmp, false, mailtrace::driver::batch::Format::Csv, &mut out)
+        .expect("batch runs");
+    let _ = std::fs::remove_dir_all(&tmp);
+    let text = String::from_utf8(out).unwrap();
+    let row = text.split_terminator("\r\n").nth(1).expect("one row");
+    assert!(!row.contains('\u{1b}'), "{row}");
+    assert!(row.contains(",'=cmd|' /C calc'!A0,"), "{row}");
+    assert!(row.contains("\"\"=HYPERLINK(x)\"\""), "{row}");
 }

@@ -50,8 +50,11 @@ pub enum Command {
     Domain(DomainArgs),
     /// Reads bounces from an mbox file, a maildir or a folder of .eml files.
     ///
-    /// Prints one JSON line per failed recipient, then a summary by reason and by recipient
-    /// domain (a progress bar on a terminal). The lines' schema: docs/bounces-line.schema.json.
+    /// Prints one JSON line per failed recipient (reason, status, the refusing server, the IP
+    /// and blocklist a refusal names, the returned message's From and Subject), then a summary
+    /// by reason, by recipient domain, by blocklist and by refused IP (a progress bar on a
+    /// terminal). The lines' schema: docs/bounces-line.schema.json. With --csv: CSV rows for a
+    /// spreadsheet, and the summary as text on standard error.
     #[command(after_help = EXIT_STATUS)]
     Bounces(BouncesArgs),
     /// Prints the completion script for a shell (bash, elvish, fish, powershell, zsh).
@@ -187,6 +190,10 @@ pub struct BouncesArgs {
     /// Print only the summary.
     #[arg(long)]
     pub summary_only: bool,
+    /// Write CSV (a header row, one row per recipient) instead of JSON lines; the summary goes
+    /// to standard error as text.
+    #[arg(long)]
+    pub csv: bool,
 }
 
 /// `mailtrace completions`.

@@ -190,8 +190,24 @@ pub fn domain(a: &DomainArgs) -> Result<(), String> {
 pub fn bounces(a: &BouncesArgs) -> Result<(), String> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let done = crate::driver::batch::run(std::path::Path::new(&a.path), a.summary_only, &mut out)
-        .and_then(|_| std::io::Write::flush(&mut out));
+    let format = if a.csv {
+        crate::driver::batch::Format::Csv
+    } else {
+        crate::driver::batch::Format::JsonLines
+    };
+    let done = crate::driver::batch::run(
+        std::path::Path::new(&a.path),
+        a.summary_only,
+        format,
+        &mut out,
+    )
+    .and_then(|summary| {
+        std::io::Write::flush(&mut out)?;
+        if a.csv {
+            eprint!("{}", crate::driver::batch::summary_text(&summary));
+        }
+        Ok(())
+    });
     match done {
         // The reader went away (`| head`): not an error.
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("{}: {e}", a.path)),
