@@ -158,6 +158,10 @@ pub(super) fn paste_damage(ctx: &Context) -> Option<String> {
 
 /// The causes for a message the receiver filed as spam.
 pub(super) fn spam_causes(ctx: &Context) -> Vec<Cause> {
+    // The recipient's own Blocked Senders list decides alone: filtering was skipped.
+    if let Some(c) = blocked_sender(ctx) {
+        return vec![c];
+    }
     let mut out = Vec::new();
     let verdict = spam_verdict(ctx);
     // 1. A forward that broke authentication, which ARC shows was genuine before.
@@ -182,11 +186,101 @@ pub(super) fn spam_causes(ctx: &Context) -> Vec<Cause> {
     if out.is_empty() {
         out.extend(live_reputation(ctx));
     }
-    // 6. Otherwise the filter's judgement of the message itself.
+    // 6. Otherwise the filter's judgement of the message itself: a category it names
+    // (phishing, impersonation), or its content verdict.
     if out.is_empty() || out.iter().all(|c| c.certainty == Certainty::Likely) {
-        out.push(content_verdict(ctx, verdict));
+        out.push(phishing_verdict(ctx).unwrap_or_else(|| content_verdict(ctx, verdict)));
     }
     out
+}
+
+/// Microsoft's SFV:BLK: "filtering was skipped and the message was blocked because it was sent
+/// from an address in a user's Blocked Senders list" (Microsoft Learn, anti-spam message
+/// headers). The recipient's own choice, whatever the authentication.
+fn blocked_sender(ctx: &Context) -> Option<Cause> {
+    let rule = ctx
+        .rules
+        .iter()
+        .find(|r| r.filter.contains("Microsoft") && r.code == "SFV:BLK")?;
+    let mut cause = make_cause(
+        ctx,
+        "filter.sfv:blk",
+        "policy",
+        "The recipient has this sender on their own Blocked Senders list, so Microsoft 365 put the message in Junk without filtering it.".into(),
+        format!(
+            "The receiving side recorded {} when the message arrived: the sender's address (or domain) is on the recipient's Blocked Senders list, and such mail goes to Junk whatever its authentication or content.",
+            rule.code
+        ),
+        None,
+        Certainty::Certain,
+        Party::Receiver,
+        Source::Receiver,
+        vec![rule.evidence.clone()],
+    );
+    use crate::report::diagnosis::{Actor, NextStep};
+    cause.actions = vec![
+        NextStep {
+            who: Actor::Recipient,
+            text: "If the mail is wanted, remove the sender from your Blocked Senders list (Outlook: Settings > Mail > Junk email) and move the message to the Inbox.".into(),
+        },
+        NextStep {
+            who: Actor::Sender,
+            text: "Nothing to change on your side: the recipient blocked your address; ask them by another channel to unblock it.".into(),
+        },
+    ];
+    cause.fix = cause.actions.first().map(|a| a.text.clone());
+    Some(cause)
+}
+
+/// A filter's verdict that the message is phishing or impersonation (Microsoft's CAT:PHSH,
+/// CAT:HPHSH, CAT:UIMP, CAT:DIMP, CAT:GIMP; `data/diagnosis/filter-rules.tsv` files them under
+/// `spoofing`): the advice is not to trust the message, never to mark it "not junk".
+fn phishing_verdict(ctx: &Context) -> Option<Cause> {
+    let rule = ctx
+        .rules
+        .iter()
+        .find(|r| r.kind == "content" && r.topic == "spoofing" && r.score.is_none())?;
+    // Microsoft's category meanings start "The category of protection that applied: ".
+    let meaning = rule
+        .meaning
+        .as_deref()
+        .map(|m| {
+            let m = m.rsplit(": ").next().unwrap_or(m).trim_end_matches('.');
+            let mut c = m.chars();
+            c.next()
+                .map(|f| f.to_lowercase().chain(c).collect::<String>())
+                .unwrap_or_default()
+        })
+        .filter(|m| !m.is_empty())
+        .unwrap_or_else(|| rule.code.clone());
+    let from = ctx.sender_domain().unwrap_or("its sender's domain");
+    let auth_ok = ctx.rec("dmarc").is_some_and(|d| d.result == "pass")
+        || ctx.rec("compauth").is_some_and(|d| d.result == "pass");
+    let passed = if auth_ok {
+        format!(
+            " Authentication that passed only shows that the message came from {from}, not that its sender is who the name claims."
+        )
+    } else {
+        String::new()
+    };
+    Some(make_cause(
+        ctx,
+        &format!("filter.{}", rule.code.to_ascii_lowercase()),
+        "spoofing",
+        format!(
+            "{} judged it to be phishing or impersonation ({}: {meaning}).",
+            rule.filter, rule.code
+        ),
+        format!(
+            "The receiving side's filter ({}) classed the message as {meaning} when it arrived.{passed} Treat it as a phishing attempt unless the sender confirms it by another channel.",
+            rule.filter
+        ),
+        None,
+        Certainty::Certain,
+        Party::Sender,
+        Source::Receiver,
+        vec![rule.evidence.clone()],
+    ))
 }
 
 /// The causes for a message that was delivered: usually none.
@@ -862,8 +956,8 @@ pub(super) fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-/// Hops that held the message long, unless the clocks explain it.
-fn late(ctx: &Context) -> Option<Cause> {
+/// The hop that held the message longest (index, milliseconds), unless the clocks explain it.
+fn worst_hop(ctx: &Context) -> Option<(usize, i64)> {
     let hops = &ctx.r.hops;
     let mut worst: Option<(usize, i64)> = None;
     for (i, hop) in hops.iter().enumerate() {
@@ -885,15 +979,43 @@ fn late(ctx: &Context) -> Option<Cause> {
             worst = Some((i, delay));
         }
     }
-    let (i, delay) = worst?;
+    worst
+}
+
+/// Where the message waited: the server that handed hop `i` on (the previous hop's receiver).
+fn waited_at(hops: &[crate::report::Hop], i: usize) -> String {
+    i.checked_sub(1)
+        .and_then(|j| hops[j].by.clone())
+        .or_else(|| hops[i].helo.clone())
+        .or_else(|| hops[i].rdns.clone())
+        .unwrap_or_else(|| "a server on the way".into())
+}
+
+/// How long and where a late message waited, for the customer's sentence ({delay}, {hop}).
+pub(super) fn late_wait(ctx: &Context) -> Option<(String, String)> {
+    match worst_hop(ctx) {
+        Some((i, delay)) => Some((
+            crate::parse::date::format_duration(delay),
+            waited_at(&ctx.r.hops, i),
+        )),
+        None => outbox_gap(ctx).map(|(gap, _)| {
+            (
+                crate::parse::date::format_duration(gap),
+                "the sender's device, before the first server".to_string(),
+            )
+        }),
+    }
+}
+
+/// Hops that held the message long, unless the clocks explain it.
+fn late(ctx: &Context) -> Option<Cause> {
+    let hops = &ctx.r.hops;
+    let Some((i, delay)) = worst_hop(ctx) else {
+        return outbox_wait(ctx);
+    };
     let hop = &hops[i];
     // The wait was at the server that handed this hop on: the previous hop's receiver.
-    let waited_at = i
-        .checked_sub(1)
-        .and_then(|j| hops[j].by.clone())
-        .or_else(|| hop.helo.clone())
-        .or_else(|| hop.rdns.clone())
-        .unwrap_or_else(|| "a server on the way".into());
+    let waited_at = waited_at(hops, i);
     let greylist = ctx.header("X-Greylist");
     let receiver_side = greylist.is_some() || hop.internal || i > 0 && hops[i - 1].internal;
     let party = if receiver_side {
@@ -939,6 +1061,72 @@ fn late(ctx: &Context) -> Option<Cause> {
             .text
             .replace("{delay}", &how_long)
             .replace("{hop}", &waited_at);
+    }
+    Some(cause)
+}
+
+/// The wait before the first server (milliseconds) and that server's hop: see [`outbox_wait`].
+fn outbox_gap<'r>(ctx: &Context<'r>) -> Option<(i64, &'r crate::report::Hop)> {
+    const DAY_MS: i64 = 24 * 3600 * 1000;
+    let date = ctx.r.message.date.as_ref()?.epoch_ms?;
+    let first = ctx.r.hops.iter().find(|h| h.timestamp_ms.is_some())?;
+    let gap = first.timestamp_ms? - date;
+    if !(LATE_MS..=7 * DAY_MS).contains(&gap) {
+        return None;
+    }
+    let half_hour = 30 * 60 * 1000;
+    let off = gap % half_hour;
+    if off.min(half_hour - off) <= 2 * 60 * 1000 {
+        return None;
+    }
+    // Every server after the first passed it on within the lateness threshold.
+    if ctx
+        .r
+        .hops
+        .iter()
+        .any(|h| h.delay_ms.is_some_and(|d| d >= LATE_MS))
+    {
+        return None;
+    }
+    Some((gap, first))
+}
+
+/// A long wait before the first server: RFC 5322 3.6.1 makes Date the moment the author
+/// declared the message ready ("pressed Send"), so the time from Date to the first Received
+/// field was spent before the mail system had it: in the sender's Outbox (a laptop offline, a
+/// send-later rule) or on a device whose clock is wrong. A gap within two minutes of a whole
+/// half hour is read as a clock or time-zone error instead, and nothing is said.
+fn outbox_wait(ctx: &Context) -> Option<Cause> {
+    let (gap, first) = outbox_gap(ctx)?;
+    let how_long = crate::parse::date::format_duration(gap);
+    let server = first
+        .by
+        .clone()
+        .unwrap_or_else(|| "the first server".into());
+    let mut cause = make_cause(
+        ctx,
+        "received.late-before-sending",
+        "late",
+        format!(
+            "The message was delivered late: it reached the first server ({server}) {how_long} after the time in its Date field; the servers then passed it on at once."
+        ),
+        format!(
+            "The Date field is set when Send is pressed; the first Received field is written when the sender's mail server takes the message. The {how_long} between them passed on the sender's side, before any server had the message: it waited in the mail program's Outbox (a computer offline or asleep, a send-later rule, a stuck Outbox), or the sending device's clock was wrong."
+        ),
+        Some("Check the mail program on the device the message was sent from: was it offline, is something stuck in its Outbox, is a delayed-send rule set, and is its clock right?".into()),
+        Certainty::Likely,
+        Party::Sender,
+        Source::Headers,
+        vec![Evidence {
+            line: Some(first.line),
+            text: crate::vocab::text::clip_ellipsis(&first.raw, 200),
+        }],
+    );
+    for a in cause.actions.iter_mut() {
+        a.text = a
+            .text
+            .replace("{delay}", &how_long)
+            .replace("{hop}", "the sender's device");
     }
     Some(cause)
 }

@@ -47,7 +47,15 @@ fn fill(ctx: &Context, text: &str) -> String {
         .map(|l| l.name.clone())
         .or_else(|| ctx.listed_now().first().map(|l| l.list.clone()))
         .unwrap_or_else(|| "a blocklist".into());
+    let (delay, hop) = if text.contains("{delay}") || text.contains("{hop}") {
+        super::message::late_wait(ctx)
+            .unwrap_or_else(|| ("a while".into(), "a server on the way".into()))
+    } else {
+        Default::default()
+    };
     text.replace("{recipient}", &recipient)
+        .replace("{delay}", &delay)
+        .replace("{hop}", &hop)
         .replace(
             "{ip}",
             &ctx.ip()
