@@ -43,6 +43,35 @@ function plainOptions(options) {
 
 const parse = (value) => (typeof value === "string" ? JSON.parse(value) : value);
 
+// Progress snapshots are drawn at most once per animation frame, the newest winning: a reader
+// cannot see more, and parsing and drawing each of a live analysis's ~25 snapshots kept the
+// final report waiting behind them. The first snapshot (the report before any answer: the
+// offline part) is drawn at once.
+const nextFrame = (f) => (typeof requestAnimationFrame === "function" ? requestAnimationFrame(f) : setTimeout(f, 16));
+function coalesced(draw) {
+  let latest;
+  let waiting = false;
+  let closed = false;
+  let drawn = false;
+  return {
+    push(value) {
+      if (closed) return;
+      if (!drawn) { drawn = true; draw(value); return; }
+      latest = value;
+      if (waiting) return;
+      waiting = true;
+      nextFrame(() => {
+        waiting = false;
+        if (closed || latest === undefined) return;
+        const value = latest;
+        latest = undefined;
+        draw(value);
+      });
+    },
+    close() { closed = true; latest = undefined; },
+  };
+}
+
 export class Core {
   constructor(pkgUrl) {
     this.pkgUrl = pkgUrl;
@@ -158,7 +187,10 @@ export class Core {
         worker.terminate();
         this.drop(made);
         rejectReady(error);
-        for (const c of calls.values()) c.reject(error);
+        for (const c of calls.values()) {
+          if (c.progress) c.progress.close();
+          c.reject(error);
+        }
         calls.clear();
       };
       worker.onmessage = ({ data }) => {
@@ -173,12 +205,14 @@ export class Core {
         if (!c) return;
         if (data.type === "progress") {
           c.live = true;
-          if (c.onProgress) c.onProgress(parse(data.report));
+          if (c.progress) c.progress.push(data.report);
         } else if (data.type === "done") {
           calls.delete(data.id);
+          if (c.progress) c.progress.close();
           c.resolve(parse(data.value));
         } else if (data.type === "error") {
           calls.delete(data.id);
+          if (c.progress) c.progress.close();
           c.reject(new Error(data.message));
         }
       };
@@ -190,7 +224,7 @@ export class Core {
         if (dead) { reject(dead); return; }
         nextId += 1;
         const id = nextId;
-        const c = { resolve, reject, onProgress, live: false };
+        const c = { resolve, reject, progress: onProgress ? coalesced((r) => onProgress(parse(r))) : null, live: false };
         calls.set(id, c);
         worker.postMessage({ type: "call", id, fn, args, progress: Boolean(onProgress) });
         if (signal && signal.aborted) worker.postMessage({ type: "abort", id });
@@ -248,17 +282,21 @@ export class Core {
       if (first && onOffline) onOffline(report);
       return report;
     }
+    let progress = null;
     try {
       const offline = api.analyzeOffline(input, options);
       if (onOffline) onOffline(offline);
       if (!options.live) return offline;
       const crashed = new Promise((_, reject) => { this.failCurrent = reject; });
-      return await Promise.race([api.analyze(input, options, onProgress || null, signal || null), crashed]);
+      progress = onProgress ? coalesced(onProgress) : null;
+      const each = progress ? (r) => progress.push(r) : null;
+      return await Promise.race([api.analyze(input, options, each, signal || null), crashed]);
     } catch (error) {
       this.current = null;
       throw error;
     } finally {
       this.failCurrent = null;
+      if (progress) progress.close();
     }
   }
 }

@@ -10,8 +10,8 @@
 use crate::dns::verify::{SignatureAlgorithm, SignatureCheck, Verdict, VerifyId, VerifyRequest};
 use crate::dns::{Answer, DnsError, Query, QueryId, wire};
 use crate::{Analysis, Options};
-use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
+use futures_util::{FutureExt, StreamExt};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -233,6 +233,7 @@ where
         }
     };
     let mut pending = FuturesUnordered::new();
+    let mut answered = false;
     loop {
         // Verifications take WebCrypto a moment, so they are awaited here, between answers
         // (the lookups in flight go on meanwhile); a verdict can make new work: look again.
@@ -244,18 +245,23 @@ where
             progress(&session.snapshot());
             continue;
         }
+        // New questions go out before the snapshot is made: a snapshot takes a moment.
         let queries = session.poll_queries();
         let sent = !queries.is_empty();
         for query in queries {
             pending.push(lookup(endpoint.clone(), query, signal.clone()));
         }
-        if sent {
+        if sent || answered {
             progress(&session.snapshot());
         }
         match pending.next().await {
             Some((id, outcome)) => {
                 session.handle_answer(id, outcome);
-                progress(&session.snapshot());
+                // Answers that arrived meanwhile are taken too: one snapshot per batch.
+                while let Some(Some((id, outcome))) = pending.next().now_or_never() {
+                    session.handle_answer(id, outcome);
+                }
+                answered = true;
             }
             None => break,
         }
