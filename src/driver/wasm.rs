@@ -37,6 +37,9 @@ export interface AnalyzeOptions {
   blocklists?: string[];
   /** A Spamhaus Data Query Service key: Spamhaus is then asked through KEY.zen.dq.spamhaus.net. */
   dqsKey?: string;
+  /** Whether the domains of links in the body (at most 20) are asked at the domain blocklists
+   *  (default true). */
+  bodyLinks?: boolean;
   /** DKIM selectors to look up in a domain check. */
   selectors?: string[];
   /** Reports (the result and each progress snapshot) as JSON text (a string) instead of
@@ -69,6 +72,7 @@ struct JsOptions {
     max_queries: Option<usize>,
     blocklists: Option<Vec<String>>,
     dqs_key: Option<String>,
+    body_links: Option<bool>,
     selectors: Option<Vec<String>>,
     text: Option<bool>,
 }
@@ -121,6 +125,7 @@ fn read_options(options: JsValue) -> Result<(JsOptions, Options, i64), JsError> 
         max_queries: js.max_queries.unwrap_or(defaults.max_queries).min(1000),
         charset_decoder: Some(text_decoder),
         blocklists: blocklist_config(&js),
+        body_links: js.body_links.unwrap_or(true),
     };
     let now = js.now.unwrap_or_else(js_sys::Date::now) as i64;
     Ok((js, core, now))
