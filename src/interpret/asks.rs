@@ -136,8 +136,14 @@ impl Needs {
     /// The result of `step` when done; otherwise None, with its questions added as `kind`.
     pub fn ask<T>(&mut self, kind: LookupKind, step: Step<T>) -> Option<T> {
         let out = step.done_or_need(&mut self.questions);
-        self.kinds.resize(self.questions.len(), kind);
+        self.tag(kind);
         out
+    }
+
+    /// Gives the questions added since the last call their kind (one copy for every `T`).
+    #[inline(never)]
+    fn tag(&mut self, kind: LookupKind) {
+        self.kinds.resize(self.questions.len(), kind);
     }
 
     /// [`Needs::ask`] for a check that may also ask for signature verifications.
@@ -148,14 +154,14 @@ impl Needs {
         verify: &mut Vec<SignatureCheck>,
     ) -> Option<T> {
         let out = step.done_or_ask(&mut self.questions, verify);
-        self.kinds.resize(self.questions.len(), kind);
+        self.tag(kind);
         out
     }
 
     /// Questions added as `kind` directly.
     pub fn add(&mut self, kind: LookupKind, questions: impl IntoIterator<Item = Question>) {
         self.questions.extend(questions);
-        self.kinds.resize(self.questions.len(), kind);
+        self.tag(kind);
     }
 
     /// Changes the kind of the questions from index `from` on for which `f` says so.

@@ -191,6 +191,60 @@ test("settings are kept, and the DoH endpoint chosen is the one asked", async ()
   await context.close();
 });
 
+// The question names of the DoH GET requests (RFC 8484 ?dns=, base64url wire format), lowercase.
+function questionNames(urls) {
+  return urls.map((u) => {
+    const b = Buffer.from(new URL(u).searchParams.get("dns") || "", "base64url");
+    const labels = [];
+    for (let i = 12; i < b.length && b[i] > 0 && b[i] < 64; i += b[i] + 1) labels.push(b.subarray(i + 1, i + 1 + b[i]).toString("latin1"));
+    return labels.join(".").toLowerCase();
+  });
+}
+
+test("the body-link setting: the privacy text follows it, it is kept, and off no link domain is asked", async () => {
+  const { page, problems, dns, context } = await open(browser);
+  const message = [
+    "Received: from mail.sender.example (mail.sender.example [203.0.113.5]) by mx.example.net; Tue, 2 Jan 2024 10:00:00 +0000",
+    "From: Ann <ann@sender.example>", "To: bob@example.net", "Subject: links", "Date: Tue, 2 Jan 2024 09:59:00 +0000", "",
+    "See https://links-only.example/a and https://sender.example/b", "",
+  ].join("\r\n");
+  const text = () => page.locator("#privacy-text").textContent();
+  await page.check("#live");
+  assert.match(await text(), /domains of links in the pasted body \(at most 20\) at the blocklists/);
+  await paste(page, message);
+  let before = dns.length;
+  await page.click("#analyze");
+  await page.waitForFunction(() => Number(document.body.dataset.analyzed || 0) > 0);
+  const on = questionNames(dns.slice(before));
+  assert.ok(on.some((n) => n.startsWith("links-only.example.")), on.join(" "));
+
+  await page.click("#settings > summary");
+  await page.uncheck("#body-links");
+  const off = await text();
+  assert.doesNotMatch(off, /links in the pasted body/);
+  assert.match(off, /the sending IP and the sender's domains at the blocklists/);
+  assert.equal((await page.evaluate(() => JSON.parse(localStorage.getItem("mailtrace.settings")))).bodyLinks, false);
+  await page.reload();
+  await page.waitForSelector("body[data-ready=true]");
+  assert.equal(await page.isChecked("#body-links"), false);
+  assert.doesNotMatch(await text(), /links in the pasted body/);
+
+  await paste(page, message);
+  const n = await page.evaluate(() => Number(document.body.dataset.analyzed || 0));
+  before = dns.length;
+  await page.click("#analyze");
+  await page.waitForFunction((k) => Number(document.body.dataset.analyzed || 0) > k, n);
+  const asked = questionNames(dns.slice(before));
+  assert.ok(asked.some((q) => q.startsWith("sender.example.dbl.")), asked.join(" "));
+  assert.ok(!asked.some((q) => q.includes("links-only")), asked.join(" "));
+
+  await page.click("#settings > summary");
+  await page.check("#body-links");
+  assert.match(await text(), /domains of links in the pasted body/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test("input by file picker, drag and drop, and the samples list", async () => {
   const { page, problems, context } = await open(browser);
   await page.setInputFiles("#file", `${REPO}tests/samples/gmail.eml`);
