@@ -5,6 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, existsSync } from "node:fs";
+import { deflateRawSync } from "node:zlib";
 import { launch, open, paste, sample, PAGE, REPO, ARTIFACTS } from "./helpers.js";
 
 let browser;
@@ -472,6 +473,14 @@ test("the single-file build works from file:// with no network", async () => {
   assert.match(await page.locator("#summary").textContent(), /Invoice 2024-0117/);
   assert.equal(await page.locator("#sec-spam li.finding[data-code='spam.flagged']").count(), 1);
   assert.match(await page.locator("#footer, footer").textContent(), /single-file build/);
+  // Share links open here too, checked against the schema the file carries (no fetch).
+  const share = (r) => `file://${REPO}dist/mailtrace.html#r=${deflateRawSync(Buffer.from(JSON.stringify(r))).toString("base64url")}`;
+  const shared = JSON.parse(sample("gmail.live.json"));
+  await page.goto(share(shared));
+  await page.waitForSelector("body[data-shared=true]");
+  shared.findings[0].extra = true;
+  await page.goto(share(shared));
+  await page.waitForFunction(() => /not valid at \/findings\/0\/extra/.test(document.querySelector("#status").textContent));
   // The page itself and the Blob URL its worker starts from (www/core.js): nothing else.
   assert.deepEqual(requests.filter((u) => !u.startsWith("blob:")), [`file://${REPO}dist/mailtrace.html`]);
   assert.deepEqual(problems, []);
