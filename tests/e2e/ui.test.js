@@ -30,7 +30,8 @@ async function openAll(page) {
 }
 
 // A report with the parts other engineers are adding (diagnosis, auth, reputation, bounce), made
-// from a real one, to check that the page renders them.
+// from a real one, to check that the page renders them. It goes through a share link, so it must
+// be valid against the report schema (www/render/share.js checks it before rendering).
 async function futureReport(page) {
   await page.waitForSelector("body[data-core-ms]");
   return page.evaluate(async (text) => {
@@ -40,12 +41,14 @@ async function futureReport(page) {
       outcome: "spam", headline: "Filed as spam: the sender's domain fails DMARC.",
       summary: "The message went to the spam folder because the sender's domain fails DMARC.",
       actions: [{ who: "sender_provider", text: "Publish SPF for the sending service." }],
-      advice: [{ code: "dmarc.policy-none", title: "supplier.example has a DMARC policy of none.", fix: "Move to p=quarantine once reports are clean.", actions: [], evidence: [] }],
+      advice: [{ code: "dmarc.policy-none", topic: "dmarc", title: "supplier.example has a DMARC policy of none.", detail: "", fix: "Move to p=quarantine once reports are clean.", actions: [], certainty: "likely", party: "sender", source: "live", evidence: [] }],
       causes: [{
+        code: "dmarc.fail", topic: "dmarc", source: "live", actions: [],
         title: "DMARC fails for supplier.example", detail: "Neither SPF nor DKIM passed for the From domain.",
         fix: "Publish SPF for the sending service; see https://help.example/dmarc for steps.",
         certainty: "certain", party: "sender", evidence: [{ line: 3, text: "dmarc=fail header.from=supplier.example" }],
       }, {
+        code: "rbl.listed", topic: "blocklist", source: "live", actions: [],
         title: "Listed on a blocklist", detail: "The sending IP is on SpamCop.", fix: "Request delisting.",
         certainty: "likely", party: "receiver", evidence: [{ text: "2.0.0.127.bl.spamcop.net A 127.0.0.2" }],
       }],

@@ -118,7 +118,8 @@ fn the_pages_report_schema_is_the_docs_one() {
             other => other.clone(),
         }
     }
-    let generated = serde_json::to_string(&strip(&schema("docs/report.schema.json"))).unwrap() + "\n";
+    let generated =
+        serde_json::to_string(&strip(&schema("docs/report.schema.json"))).unwrap() + "\n";
     let path = root().join("www/report.schema.json");
     if std::env::var_os("MAILTRACE_UPDATE_SCHEMA").is_some() {
         std::fs::write(&path, &generated).unwrap();
