@@ -39,8 +39,9 @@ pub struct AuthInputs {
     pub blocklists: crate::checks::reputation::BlocklistConfig,
     /// Domains to check on the domain blocklists (From, Return-Path, DKIM d=, links).
     pub listed_domains: Vec<String>,
-    /// Those of `listed_domains` that are there only as the hosts of links in the body.
-    pub link_domains: Vec<String>,
+    /// The organizational domains that are in `listed_domains` only as the hosts of links in
+    /// the body (the blocklist questions about them are body-link questions).
+    pub link_orgs: Vec<String>,
     /// The recipient's domain (the first To address).
     pub recipient_domain: Option<String>,
     /// The From domain (None when From has no address, or several).
@@ -305,25 +306,16 @@ pub fn evaluate_reputation(
             });
         // A list is asked about each organizational domain (`org.zone`, or inside the key's
         // name with DQS); those that come only from body links are body-link questions.
-        let org = |d: &str| crate::vocab::domain::org_domain(d).unwrap_or_else(|| d.to_string());
-        let senders: Vec<String> = inputs
-            .listed_domains
-            .iter()
-            .filter(|d| !inputs.link_domains.contains(d))
-            .map(|d| org(&d.to_ascii_lowercase()))
-            .collect();
-        let links: Vec<String> = inputs
-            .link_domains
-            .iter()
-            .map(|d| org(&d.to_ascii_lowercase()))
-            .filter(|o| !senders.contains(o))
-            .map(|o| format!("{o}."))
-            .collect();
-        if !links.is_empty() {
+        if !inputs.link_orgs.is_empty() {
             need.retag(from, |q| {
-                links
+                inputs
+                    .link_orgs
                     .iter()
-                    .any(|l| q.name.to_ascii_lowercase().starts_with(l.as_str()))
+                    .any(|l| {
+                        q.name.len() > l.len()
+                            && q.name[..l.len()].eq_ignore_ascii_case(l)
+                            && q.name.as_bytes()[l.len()] == b'.'
+                    })
                     .then_some(LookupKind::BodyLinkBlocklists)
             });
         }

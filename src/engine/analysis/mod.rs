@@ -282,10 +282,19 @@ impl Analysis {
                 .as_ref()
                 .filter(|_| analysis.options.body_links)
             {
+                // Blocklists are asked about organizational domains: those that only links
+                // give are noted, so their questions are known as body-link questions.
+                let org =
+                    |d: &str| crate::vocab::domain::org_domain(d).unwrap_or_else(|| d.to_string());
+                let inputs = &mut analysis.auth_inputs;
+                let senders: Vec<String> = inputs.listed_domains.iter().map(|d| org(d)).collect();
                 for d in crate::checks::reputation::link_domains(body, 20) {
-                    if !analysis.auth_inputs.listed_domains.contains(&d) {
-                        analysis.auth_inputs.listed_domains.push(d.clone());
-                        analysis.auth_inputs.link_domains.push(d);
+                    if !inputs.listed_domains.contains(&d) {
+                        let o = org(&d);
+                        if !senders.contains(&o) && !inputs.link_orgs.contains(&o) {
+                            inputs.link_orgs.push(o);
+                        }
+                        inputs.listed_domains.push(d);
                     }
                 }
             }
@@ -497,7 +506,7 @@ impl Analysis {
             now_s: self.now_ms.div_euclid(1000),
             from_domain: self.sender.from_domain.clone(),
             blocklists: self.blocklists(),
-            link_domains: Vec::new(),
+            link_orgs: Vec::new(),
             listed_domains: {
                 let mut domains: Vec<String> = Vec::new();
                 let candidates = [
