@@ -5,8 +5,9 @@
 //! leaves your browser" from it. It must equal what the core gives now (regenerate with
 //! `MAILTRACE_UPDATE_ASKS=1 cargo test --features schema --test lib -- native::asks`). Every
 //! sample analyzed live against the test zones, under several options, asks only kinds of
-//! questions that `Options::lookup_kinds` names for those options; with body-link checks off,
-//! no question names a domain that only a body link gave.
+//! questions that `Options::lookup_kinds` names for those options; with body-link checks off
+//! (`Options::body_links`, the CLI's `--no-body-links`), no question names a domain that only a
+//! body link gave.
 
 use mailtrace::dns::zone::MemoryResolver;
 use mailtrace::dns::{Question, Resolver};
@@ -267,4 +268,49 @@ fn analyze_help_lists_the_questions_and_the_flag() {
     for kind in LookupKind::ALL {
         assert!(help.contains(kind.text()), "{help}");
     }
+}
+
+#[test]
+fn cli_no_body_links_asks_no_link_domain_through_doh() {
+    let doh = super::support::doh_url();
+    let names = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec![
+            "analyze",
+            "-",
+            "--json",
+            "--now",
+            "1704189600000",
+            "--doh",
+            &doh,
+        ];
+        args.extend_from_slice(extra);
+        let out = super::support::mailtrace(&args, LINKS);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        report["dns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["name"].as_str().unwrap().to_ascii_lowercase())
+            .collect()
+    };
+    let on = names(&[]);
+    assert!(
+        on.iter().any(|n| n.starts_with("links-only.example.")),
+        "{on:?}"
+    );
+    let off = names(&["--no-body-links"]);
+    assert!(
+        !off.iter()
+            .any(|n| n.contains("links-only") || n.contains("second-link")),
+        "{off:?}"
+    );
+    assert!(
+        off.iter().any(|n| n.starts_with("sender.example.")),
+        "{off:?}"
+    );
 }
