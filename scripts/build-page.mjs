@@ -9,6 +9,7 @@
 //   *.css, pkg/mailtrace.js      minified (pkg/mailtrace.js is loaded only where no worker can
 //                                run the core)
 //   index.html                   without the preloads of the modules now inside app.js
+//   report.schema.json           as in www/ (fetched only when a share link is opened)
 //   *.br, *.gz                   every file also pre-compressed, brotli (quality 11, as large a
 //                                window as helps) and gzip -9, for nginx's brotli_static and
 //                                gzip_static (scripts/dns-server.sh)
@@ -66,7 +67,8 @@ await esbuild.build({
   logLevel: "warning",
 });
 cpSync(`${repo}pkg/mailtrace_bg.wasm`, `${out}pkg/mailtrace_bg.wasm`);
-for (const f of ["demo.html", "favicon.svg", "samples"]) cpSync(`${repo}www/${f}`, `${out}${f}`, { recursive: true });
+// report.schema.json: fetched only when a share link is opened (www/render/share.js).
+for (const f of ["demo.html", "favicon.svg", "samples", "report.schema.json"]) cpSync(`${repo}www/${f}`, `${out}${f}`, { recursive: true });
 
 const inside = /<link rel="modulepreload" href="(?:core\.js|render\.js|render\/[^"]+)">\n/g;
 const index = readFileSync(`${repo}www/index.html`, "utf8");

@@ -13,7 +13,9 @@
 //     so that each call evaluates the module afresh (a crashed core is replaced by a fresh
 //     instance);
 //   - the wasm bytes, inlined by esbuild's binary loader (base64 in the script), compiled once
-//     on the main thread and handed to each worker as a WebAssembly.Module.
+//     on the main thread and handed to each worker as a WebAssembly.Module;
+//   - the report schema (www/report.schema.json), which a share link's report is checked
+//     against before it is shown (the single file opens share links too: mailtrace.html#r=...).
 // The style is render.css then style.css, bundled and minified by esbuild too.
 //   node scripts/build-single.mjs [--no-minify]
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
@@ -66,7 +68,7 @@ const workerSource = worker.outputFiles[0].text;
 
 const inlineModule = `import bindings from "mailtrace:bindings";
 import wasm from "${repo}pkg/mailtrace_bg.wasm";
-globalThis.__mailtraceInline = { bindings, wasmBytes: () => wasm, workerSource: ${JSON.stringify(workerSource)} };
+globalThis.__mailtraceInline = { bindings, wasmBytes: () => wasm, workerSource: ${JSON.stringify(workerSource)}, reportSchema: ${readFileSync(`${repo}www/report.schema.json`, "utf8").trim()} };
 `;
 
 // The two generated modules, under the namespace "mailtrace".

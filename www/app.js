@@ -8,6 +8,7 @@ import {
   renderReport, renderDomainReport, renderSpfAnswer, renderProgress, expandAll, reportAsText, reportAsMarkdown,
   redactReport, encodeShare, decodeShare, genericValue, el, looksLikeReport,
 } from "./render.js";
+import { questionsText } from "./render/privacy.js";
 
 const SAMPLE = [
   "Received: from mx.example.net (mx.example.net [10.0.0.5])",
@@ -62,6 +63,7 @@ function saveSettings() {
     blocklists: [...document.querySelectorAll("input[name=blocklist]")].filter((c) => c.checked).map((c) => c.value),
     customZones: $("custom-zones").value,
     dqsKey: $("dqs-key").value.trim(),
+    bodyLinks: $("body-links").checked,
   };
   try { localStorage.setItem(SETTINGS_KEY, JSON.stringify(s)); } catch { /* private mode: not kept */ }
   updatePrivacy();
@@ -80,6 +82,7 @@ function applySettings() {
   }
   $("custom-zones").value = typeof s.customZones === "string" ? s.customZones : "";
   $("dqs-key").value = typeof s.dqsKey === "string" ? s.dqsKey : "";
+  $("body-links").checked = typeof s.bodyLinks === "boolean" ? s.bodyLinks : true;
 }
 
 function dohEndpoint() {
@@ -96,7 +99,8 @@ function blocklists() {
 }
 
 // The options object of an analysis: live, doh, now, the ticked blocklists (built-in lists left
-// unticked are not asked) and the Spamhaus DQS key (the core masks it in the report).
+// unticked are not asked), the Spamhaus DQS key (the core masks it in the report) and whether
+// the domains of links in the body are asked at the domain blocklists.
 function options() {
   const dqsKey = $("dqs-key").value.trim();
   return {
@@ -105,6 +109,7 @@ function options() {
     now: Date.now(),
     blocklists: blocklists(),
     dqsKey: dqsKey || undefined,
+    bodyLinks: $("body-links").checked,
   };
 }
 
@@ -125,13 +130,15 @@ function updatePrivacy() {
     p.textContent = "Live lookups are off: nothing at all leaves this page. Nothing you paste is ever sent anywhere; the analysis runs in your browser.";
     return;
   }
-  const lists = blocklists().map((z) => BLOCKLIST_NAMES[z] || z);
-  p.textContent = `Nothing you paste leaves this page. With live lookups on, only DNS questions go out, to ${describeEndpoint(dohEndpoint())}: `
-    + "the reverse DNS (PTR) of the sending IP and the addresses of the names it gives"
-    + (lists.length ? `; the sending IP, the sender's domains and the domains of links in the pasted body (at most 20) at the blocklists (${lists.join(", ")})` : "")
-    + "; the SPF, DKIM key, DMARC and MX records of the sender's domains (and of what SPF includes), the HELO name, and the recipient domain's MX"
-    + ($("dqs-key").value.trim() ? "; with your Spamhaus DQS key inside the Spamhaus names (it is never written into a report)" : "")
-    + ". The DNS provider sees those names and your IP address; nothing else is sent.";
+  const lists = blocklists();
+  const questions = questionsText({
+    lists,
+    listNames: lists.map((z) => BLOCKLIST_NAMES[z] || z),
+    bodyLinks: $("body-links").checked,
+    dqsKey: Boolean($("dqs-key").value.trim()),
+  });
+  p.textContent = `Nothing you paste leaves this page. With live lookups on, only DNS questions go out, to ${describeEndpoint(dohEndpoint())}: ${questions}. `
+    + "The DNS provider sees those names and your IP address; nothing else is sent.";
 }
 
 // ---- analysis ---------------------------------------------------------------------------------

@@ -4,7 +4,8 @@
 //   <header-analyzer doh="https://cloudflare-dns.com/dns-query"></header-analyzer>
 //
 // Attributes: doh (the DNS-over-HTTPS endpoint; default Cloudflare's), offline (no lookup at
-// all, no switch shown), view="customer" (only what a customer needs: the notices, the outcome,
+// all, no switch shown), no-body-links (the domains of links in the body are not asked at the
+// domain blocklists; the privacy line says so), view="customer" (only what a customer needs: the notices, the outcome,
 // the summary and what to do; the default is the full agent view), compact (the diagnosis and
 // the message summary only). The diagnosis has copy buttons (plain text for a ticket, Markdown).
 // Styling hooks: ::part(container|label|input|controls|button|live-toggle|privacy|status|results).
@@ -14,6 +15,7 @@
 // next to this file.
 import { Core } from "./core.js";
 import { renderReport, reportAsMarkdown, reportAsText, el } from "./render.js";
+import { questionsText } from "./render/privacy.js";
 
 const HERE = new URL(".", import.meta.url);
 const DEFAULT_DOH = "https://cloudflare-dns.com/dns-query";
@@ -26,7 +28,7 @@ function part(node, name) {
 }
 
 export class HeaderAnalyzer extends HTMLElement {
-  static get observedAttributes() { return ["doh", "offline", "compact", "view"]; }
+  static get observedAttributes() { return ["doh", "offline", "compact", "view", "no-body-links"]; }
 
   constructor() {
     super();
@@ -88,7 +90,7 @@ export class HeaderAnalyzer extends HTMLElement {
     let where = this.doh;
     try { where = new URL(this.doh, document.baseURI).host; } catch { /* shown as written */ }
     this.privacy.textContent = live
-      ? `Analyzed in your browser; nothing you paste is sent. Only DNS questions go to ${where}: about the sending IP, the sender's domains and the domains of links in the pasted body.`
+      ? `Analyzed in your browser; nothing you paste is sent. Only DNS questions go to ${where}: ${questionsText({ bodyLinks: !this.hasAttribute("no-body-links") })}.`
       : "Analyzed in your browser; nothing at all leaves this page.";
     if (this.report) this.render(this.report);
   }
@@ -122,7 +124,7 @@ export class HeaderAnalyzer extends HTMLElement {
     if (typeof text === "string") this.input.value = text;
     if (!sharedCore) sharedCore = new Core(new URL("pkg/mailtrace.js", HERE).href);
     const live = !this.isOffline && this.live.checked;
-    const options = { live, doh: live ? this.doh : undefined, now: Date.now() };
+    const options = { live, doh: live ? this.doh : undefined, now: Date.now(), bodyLinks: !this.hasAttribute("no-body-links") };
     const show = (r) => this.render(r);
     this.button.disabled = true;
     this.status.textContent = "Analyzing…";

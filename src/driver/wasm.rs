@@ -1,6 +1,8 @@
 //! The JavaScript boundary: glue only. Input and options come in, [`Report`] values go out
 //! (serialized with serde-wasm-bindgen), and DNS questions go to a DoH endpoint with the
-//! browser's `fetch` (RFC 8484 GET, wire format), in parallel, each with its own timeout.
+//! browser's `fetch` (RFC 8484 GET, wire format), in parallel, each with its own timeout; a
+//! redirect is an error, and a body longer than a DNS message (`wire::MAX_MESSAGE`) is refused
+//! by its Content-Length or, streamed, as soon as it passes the limit.
 //! Signature verifications the core asks for ([`crate::dns::verify`]: ed25519) go to WebCrypto
 //! (`crypto.subtle.importKey` + `verify`, "Ed25519"); a browser without Ed25519 gets "not
 //! verified in this browser", never a failure.
@@ -15,7 +17,10 @@ use futures_util::{FutureExt, StreamExt};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, Request, RequestInit, RequestMode, Response};
+use web_sys::{
+    AbortSignal, ReadableStreamDefaultReader, Request, RequestInit, RequestMode, RequestRedirect,
+    Response,
+};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
@@ -37,6 +42,9 @@ export interface AnalyzeOptions {
   blocklists?: string[];
   /** A Spamhaus Data Query Service key: Spamhaus is then asked through KEY.zen.dq.spamhaus.net. */
   dqsKey?: string;
+  /** Whether the domains of links in the body (at most 20) are asked at the domain blocklists
+   *  (default true). */
+  bodyLinks?: boolean;
   /** DKIM selectors to look up in a domain check. */
   selectors?: string[];
   /** Reports (the result and each progress snapshot) as JSON text (a string) instead of
@@ -69,6 +77,7 @@ struct JsOptions {
     max_queries: Option<usize>,
     blocklists: Option<Vec<String>>,
     dqs_key: Option<String>,
+    body_links: Option<bool>,
     selectors: Option<Vec<String>>,
     text: Option<bool>,
 }
@@ -121,6 +130,7 @@ fn read_options(options: JsValue) -> Result<(JsOptions, Options, i64), JsError> 
         max_queries: js.max_queries.unwrap_or(defaults.max_queries).min(1000),
         charset_decoder: Some(text_decoder),
         blocklists: blocklist_config(&js),
+        body_links: js.body_links.unwrap_or(true),
     };
     let now = js.now.unwrap_or_else(js_sys::Date::now) as i64;
     Ok((js, core, now))
@@ -366,6 +376,8 @@ async fn fetch_answer(
     let init = RequestInit::new();
     init.set_method("GET");
     init.set_mode(RequestMode::Cors);
+    // A redirect is an error: the question goes to the endpoint chosen, and nowhere else.
+    init.set_redirect(RequestRedirect::Error);
     init.set_signal(Some(&signal));
     let request =
         Request::new_with_str_and_init(&url, &init).map_err(|e| DnsError::Network(describe(&e)))?;
@@ -387,14 +399,45 @@ async fn fetch_answer(
     if !response.ok() {
         return Err(DnsError::Http(response.status()));
     }
-    let buffer = JsFuture::from(response.array_buffer().map_err(failed)?)
-        .await
-        .map_err(failed)?;
-    let bytes = js_sys::Uint8Array::new(&buffer);
-    if bytes.length() as usize > wire::MAX_MESSAGE {
-        return Err(DnsError::Malformed("the response is too large".into()));
+    let too_large = || DnsError::Malformed("the response is too large".into());
+    // A declared length over the limit is refused before a byte of the body is read.
+    if let Ok(Some(length)) = response.headers().get("content-length")
+        && length
+            .trim()
+            .parse::<u64>()
+            .map_or(true, |n| n > wire::MAX_MESSAGE as u64)
+    {
+        return Err(too_large());
     }
-    wire::decode_response(&bytes.to_vec(), &query.question)
+    // The body is read chunk by chunk and given up (the stream cancelled) as soon as it is
+    // longer than a DNS message can be, whatever the header said.
+    let Some(body) = response.body() else {
+        return Err(DnsError::Malformed("the response has no body".into()));
+    };
+    let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+    let mut bytes: Vec<u8> = Vec::new();
+    loop {
+        let chunk = JsFuture::from(reader.read()).await.map_err(failed)?;
+        if js_sys::Reflect::get(&chunk, &JsValue::from_str("done"))
+            .ok()
+            .is_some_and(|d| d.is_truthy())
+        {
+            break;
+        }
+        let value = js_sys::Reflect::get(&chunk, &JsValue::from_str("value")).unwrap_or_default();
+        let Some(part) = value.dyn_ref::<js_sys::Uint8Array>() else {
+            let _ = reader.cancel();
+            return Err(DnsError::Malformed("the response body is not bytes".into()));
+        };
+        if bytes.len() + part.length() as usize > wire::MAX_MESSAGE {
+            let _ = reader.cancel();
+            return Err(too_large());
+        }
+        let start = bytes.len();
+        bytes.resize(start + part.length() as usize, 0);
+        part.copy_to(&mut bytes[start..]);
+    }
+    wire::decode_response(&bytes, &query.question)
 }
 
 fn describe(error: &JsValue) -> String {

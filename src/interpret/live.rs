@@ -7,7 +7,8 @@
 
 use crate::checks::spf::{self, SpfInput, SpfResult};
 use crate::dns::verify::SignatureCheck;
-use crate::dns::{Answers, Question, Step};
+use crate::dns::{Answers, Step};
+use crate::interpret::asks::{LookupKind, Needs};
 use crate::report::Report;
 use crate::report::live::CheckState;
 use crate::report::live::Comparison;
@@ -38,6 +39,9 @@ pub struct AuthInputs {
     pub blocklists: crate::checks::reputation::BlocklistConfig,
     /// Domains to check on the domain blocklists (From, Return-Path, DKIM d=, links).
     pub listed_domains: Vec<String>,
+    /// The organizational domains that are in `listed_domains` only as the hosts of links in
+    /// the body (the blocklist questions about them are body-link questions).
+    pub link_orgs: Vec<String>,
     /// The recipient's domain (the first To address).
     pub recipient_domain: Option<String>,
     /// The From domain (None when From has no address, or several).
@@ -53,15 +57,19 @@ pub struct AuthInputs {
 pub fn evaluate(
     inputs: &AuthInputs,
     answers: &dyn Answers,
-) -> (LiveAuth, Vec<Question>, Vec<SignatureCheck>) {
-    let mut need = Vec::new();
+) -> (LiveAuth, Needs, Vec<SignatureCheck>) {
+    let mut need = Needs::default();
     let mut verify = Vec::new();
     let spf = evaluate_spf(inputs, answers, &mut need);
     let dkim = evaluate_dkim(inputs, answers, &mut need, &mut verify);
     let dmarc = evaluate_dmarc(inputs, &spf, &dkim, answers, &mut need);
     let arc = match inputs.arc.as_deref().filter(|_| inputs.live) {
-        Some(message) => crate::checks::arc::validate(message, answers)
-            .done_or_ask(&mut need, &mut verify)
+        Some(message) => need
+            .ask_verify(
+                LookupKind::Arc,
+                crate::checks::arc::validate(message, answers),
+                &mut verify,
+            )
             .flatten(),
         None => None,
     };
@@ -78,7 +86,7 @@ pub fn evaluate(
     )
 }
 
-fn evaluate_spf(inputs: &AuthInputs, answers: &dyn Answers, need: &mut Vec<Question>) -> SpfReport {
+fn evaluate_spf(inputs: &AuthInputs, answers: &dyn Answers, need: &mut Needs) -> SpfReport {
     let mut out = SpfReport {
         ip: inputs.ip,
         helo: inputs.helo.clone(),
@@ -110,7 +118,7 @@ fn evaluate_spf(inputs: &AuthInputs, answers: &dyn Answers, need: &mut Vec<Quest
         if inputs.mail_from.is_none() {
             out.note = Some("The envelope sender (Return-Path) is not in the paste; SPF was checked for the HELO name only.".into());
         } else {
-            out.mail_from_result = spf::check_host(&input, answers).done_or_need(need);
+            out.mail_from_result = need.ask(LookupKind::Spf, spf::check_host(&input, answers));
         }
     } else {
         out.state = CheckState::Skipped;
@@ -118,13 +126,13 @@ fn evaluate_spf(inputs: &AuthInputs, answers: &dyn Answers, need: &mut Vec<Quest
         return out;
     }
     if !inputs.helo.is_empty() {
-        out.helo_result = spf::check_helo(&input, answers).done_or_need(need);
+        out.helo_result = need.ask(LookupKind::Spf, spf::check_helo(&input, answers));
     }
     if let Some(outcome) = &out.mail_from_result {
         out.lint = spf::lint_all(outcome);
         out.policy = spf::receiver_policy(outcome.result);
         if outcome.result == SpfResult::None && outcome.record.is_none() {
-            out.guess = spf::check_guess(&input, answers).done_or_need(need);
+            out.guess = need.ask(LookupKind::Spf, spf::check_guess(&input, answers));
         }
     }
     out.state = if need.is_empty() {
@@ -138,7 +146,7 @@ fn evaluate_spf(inputs: &AuthInputs, answers: &dyn Answers, need: &mut Vec<Quest
 fn evaluate_dkim(
     inputs: &AuthInputs,
     answers: &dyn Answers,
-    need: &mut Vec<Question>,
+    need: &mut Needs,
     verify: &mut Vec<SignatureCheck>,
 ) -> DkimReport {
     let mut out = DkimReport::default();
@@ -152,9 +160,11 @@ fn evaluate_dkim(
         out.note = Some("The message has no DKIM signature.".into());
         return out;
     };
-    if let Some(signatures) =
-        crate::checks::dkim::verify_all(message, answers, inputs.now_s).done_or_ask(need, verify)
-    {
+    if let Some(signatures) = need.ask_verify(
+        LookupKind::Dkim,
+        crate::checks::dkim::verify_all(message, answers, inputs.now_s),
+        verify,
+    ) {
         out.state = CheckState::Done;
         out.signatures = signatures;
     }
@@ -166,7 +176,7 @@ fn evaluate_dmarc(
     spf: &SpfReport,
     dkim: &DkimReport,
     answers: &dyn Answers,
-    need: &mut Vec<Question>,
+    need: &mut Needs,
 ) -> DmarcReport {
     use crate::checks::dmarc::{self, DmarcInput, DmarcMode, SpfResultWord};
     let mut out = DmarcReport::default();
@@ -183,7 +193,7 @@ fn evaluate_dmarc(
     let mode = DmarcMode::Rfc9989;
     // The policy lookups do not depend on SPF or DKIM: ask them at once, in parallel.
     if let Step::Need(questions) = dmarc::discover(&from_domain, mode, answers) {
-        need.extend(questions);
+        need.add(LookupKind::Dmarc, questions);
     }
     if spf.state == CheckState::Pending || dkim.state == CheckState::Pending {
         return out;
@@ -219,7 +229,7 @@ fn evaluate_dmarc(
         dkim: dkim_input,
         mode,
     };
-    if let Some(outcome) = dmarc::evaluate(&input, answers).done_or_need(need) {
+    if let Some(outcome) = need.ask(LookupKind::Dmarc, dmarc::evaluate(&input, answers)) {
         // Without an SPF result (no sending IP to check) and no aligned DKIM pass, DMARC is not
         // known to fail: SPF might have passed at delivery. Say what could not be checked.
         if spf.state == CheckState::Skipped && outcome.result == dmarc::DmarcResult::Fail {
@@ -258,7 +268,7 @@ fn evaluate_dmarc(
 pub fn evaluate_reputation(
     inputs: &AuthInputs,
     answers: &dyn Answers,
-    need: &mut Vec<Question>,
+    need: &mut Needs,
 ) -> Reputation {
     use crate::checks::reputation as rep;
     let mut out = Reputation::default();
@@ -270,19 +280,23 @@ pub fn evaluate_reputation(
     let before = need.len();
     if let Some(ip) = inputs.ip {
         out.blocklists = Some(
-            rep::check_ip(ip, &inputs.blocklists, answers)
-                .done_or_need(need)
-                .unwrap_or_else(|| rep::check_ip_snapshot(ip, &inputs.blocklists, answers)),
+            need.ask(
+                LookupKind::IpBlocklists,
+                rep::check_ip(ip, &inputs.blocklists, answers),
+            )
+            .unwrap_or_else(|| rep::check_ip_snapshot(ip, &inputs.blocklists, answers)),
         );
-        let fcrdns = rep::fcrdns(ip, answers)
-            .done_or_need(need)
+        let fcrdns = need
+            .ask(LookupKind::ReverseDns, rep::fcrdns(ip, answers))
             .unwrap_or_else(|| rep::fcrdns_snapshot(ip, answers));
         if !inputs.helo.is_empty() {
             let names: Vec<String> = fcrdns.names.iter().map(|n| n.name.clone()).collect();
             out.helo = Some(
-                rep::check_helo(&inputs.helo, ip, &names, answers)
-                    .done_or_need(need)
-                    .unwrap_or_else(|| rep::check_helo_snapshot(&inputs.helo, ip, &names, answers)),
+                need.ask(
+                    LookupKind::Helo,
+                    rep::check_helo(&inputs.helo, ip, &names, answers),
+                )
+                .unwrap_or_else(|| rep::check_helo_snapshot(&inputs.helo, ip, &names, answers)),
             );
         }
         out.fcrdns = Some(fcrdns);
@@ -291,29 +305,45 @@ pub fn evaluate_reputation(
     }
     if let Some(d) = &inputs.from_domain {
         out.sender_mx = Some(
-            rep::check_mx(d, answers)
-                .done_or_need(need)
+            need.ask(LookupKind::SenderMx, rep::check_mx(d, answers))
                 .unwrap_or_else(|| rep::check_mx_snapshot(d, answers)),
         );
     }
     if let Some(d) = &inputs.recipient_domain {
         out.recipient_mx = Some(
-            rep::check_mx(d, answers)
-                .done_or_need(need)
+            need.ask(LookupKind::RecipientMx, rep::check_mx(d, answers))
                 .unwrap_or_else(|| rep::check_mx_snapshot(d, answers)),
         );
     }
     if !inputs.listed_domains.is_empty() {
-        out.domain_lists =
-            rep::check_domains_on_lists(&inputs.listed_domains, &inputs.blocklists, answers)
-                .done_or_need(need)
-                .unwrap_or_else(|| {
-                    rep::check_domains_on_lists_snapshot(
-                        &inputs.listed_domains,
-                        &inputs.blocklists,
-                        answers,
-                    )
-                });
+        let from = need.len();
+        out.domain_lists = need
+            .ask(
+                LookupKind::SenderDomainBlocklists,
+                rep::check_domains_on_lists(&inputs.listed_domains, &inputs.blocklists, answers),
+            )
+            .unwrap_or_else(|| {
+                rep::check_domains_on_lists_snapshot(
+                    &inputs.listed_domains,
+                    &inputs.blocklists,
+                    answers,
+                )
+            });
+        // A list is asked about each organizational domain (`org.zone`, or inside the key's
+        // name with DQS); those that come only from body links are body-link questions.
+        if !inputs.link_orgs.is_empty() {
+            need.retag(from, |q| {
+                inputs
+                    .link_orgs
+                    .iter()
+                    .any(|l| {
+                        q.name.len() > l.len()
+                            && q.name[..l.len()].eq_ignore_ascii_case(l)
+                            && q.name.as_bytes()[l.len()] == b'.'
+                    })
+                    .then_some(LookupKind::BodyLinkBlocklists)
+            });
+        }
     }
     out.state = if need.len() > before {
         CheckState::Pending

@@ -5,6 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, existsSync } from "node:fs";
+import { deflateRawSync } from "node:zlib";
 import { launch, open, paste, sample, PAGE, REPO, ARTIFACTS } from "./helpers.js";
 
 let browser;
@@ -29,7 +30,8 @@ async function openAll(page) {
 }
 
 // A report with the parts other engineers are adding (diagnosis, auth, reputation, bounce), made
-// from a real one, to check that the page renders them.
+// from a real one, to check that the page renders them. It goes through a share link, so it must
+// be valid against the report schema (www/render/share.js checks it before rendering).
 async function futureReport(page) {
   await page.waitForSelector("body[data-core-ms]");
   return page.evaluate(async (text) => {
@@ -39,12 +41,14 @@ async function futureReport(page) {
       outcome: "spam", headline: "Filed as spam: the sender's domain fails DMARC.",
       summary: "The message went to the spam folder because the sender's domain fails DMARC.",
       actions: [{ who: "sender_provider", text: "Publish SPF for the sending service." }],
-      advice: [{ code: "dmarc.policy-none", title: "supplier.example has a DMARC policy of none.", fix: "Move to p=quarantine once reports are clean.", actions: [], evidence: [] }],
+      advice: [{ code: "dmarc.policy-none", topic: "dmarc", title: "supplier.example has a DMARC policy of none.", detail: "", fix: "Move to p=quarantine once reports are clean.", actions: [], certainty: "likely", party: "sender", source: "live", evidence: [] }],
       causes: [{
+        code: "dmarc.fail", topic: "dmarc", source: "live", actions: [],
         title: "DMARC fails for supplier.example", detail: "Neither SPF nor DKIM passed for the From domain.",
         fix: "Publish SPF for the sending service; see https://help.example/dmarc for steps.",
         certainty: "certain", party: "sender", evidence: [{ line: 3, text: "dmarc=fail header.from=supplier.example" }],
       }, {
+        code: "rbl.listed", topic: "blocklist", source: "live", actions: [],
         title: "Listed on a blocklist", detail: "The sending IP is on SpamCop.", fix: "Request delisting.",
         certainty: "likely", party: "receiver", evidence: [{ text: "2.0.0.127.bl.spamcop.net A 127.0.0.2" }],
       }],
@@ -187,6 +191,60 @@ test("settings are kept, and the DoH endpoint chosen is the one asked", async ()
   for (const url of asked) assert.match(url, /^https:\/\/dns\.google\/dns-query\?dns=/);
   await page.locator("#ptr[data-status=temperror]").waitFor();
   problems.splice(0, problems.length, ...problems.filter((p) => !/dns\.google|ERR_FAILED/.test(p)));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+// The question names of the DoH GET requests (RFC 8484 ?dns=, base64url wire format), lowercase.
+function questionNames(urls) {
+  return urls.map((u) => {
+    const b = Buffer.from(new URL(u).searchParams.get("dns") || "", "base64url");
+    const labels = [];
+    for (let i = 12; i < b.length && b[i] > 0 && b[i] < 64; i += b[i] + 1) labels.push(b.subarray(i + 1, i + 1 + b[i]).toString("latin1"));
+    return labels.join(".").toLowerCase();
+  });
+}
+
+test("the body-link setting: the privacy text follows it, it is kept, and off no link domain is asked", async () => {
+  const { page, problems, dns, context } = await open(browser);
+  const message = [
+    "Received: from mail.sender.example (mail.sender.example [203.0.113.5]) by mx.example.net; Tue, 2 Jan 2024 10:00:00 +0000",
+    "From: Ann <ann@sender.example>", "To: bob@example.net", "Subject: links", "Date: Tue, 2 Jan 2024 09:59:00 +0000", "",
+    "See https://links-only.example/a and https://sender.example/b", "",
+  ].join("\r\n");
+  const text = () => page.locator("#privacy-text").textContent();
+  await page.check("#live");
+  assert.match(await text(), /domains of links in the pasted body \(at most 20\) at the blocklists/);
+  await paste(page, message);
+  let before = dns.length;
+  await page.click("#analyze");
+  await page.waitForFunction(() => Number(document.body.dataset.analyzed || 0) > 0);
+  const on = questionNames(dns.slice(before));
+  assert.ok(on.some((n) => n.startsWith("links-only.example.")), on.join(" "));
+
+  await page.click("#settings > summary");
+  await page.uncheck("#body-links");
+  const off = await text();
+  assert.doesNotMatch(off, /links in the pasted body/);
+  assert.match(off, /the sending IP and the sender's domains at the blocklists/);
+  assert.equal((await page.evaluate(() => JSON.parse(localStorage.getItem("mailtrace.settings")))).bodyLinks, false);
+  await page.reload();
+  await page.waitForSelector("body[data-ready=true]");
+  assert.equal(await page.isChecked("#body-links"), false);
+  assert.doesNotMatch(await text(), /links in the pasted body/);
+
+  await paste(page, message);
+  const n = await page.evaluate(() => Number(document.body.dataset.analyzed || 0));
+  before = dns.length;
+  await page.click("#analyze");
+  await page.waitForFunction((k) => Number(document.body.dataset.analyzed || 0) > k, n);
+  const asked = questionNames(dns.slice(before));
+  assert.ok(asked.some((q) => q.startsWith("sender.example.dbl.")), asked.join(" "));
+  assert.ok(!asked.some((q) => q.includes("links-only")), asked.join(" "));
+
+  await page.click("#settings > summary");
+  await page.check("#body-links");
+  assert.match(await text(), /domains of links in the pasted body/);
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -418,6 +476,14 @@ test("the single-file build works from file:// with no network", async () => {
   assert.match(await page.locator("#summary").textContent(), /Invoice 2024-0117/);
   assert.equal(await page.locator("#sec-spam li.finding[data-code='spam.flagged']").count(), 1);
   assert.match(await page.locator("#footer, footer").textContent(), /single-file build/);
+  // Share links open here too, checked against the schema the file carries (no fetch).
+  const share = (r) => `file://${REPO}dist/mailtrace.html#r=${deflateRawSync(Buffer.from(JSON.stringify(r))).toString("base64url")}`;
+  const shared = JSON.parse(sample("gmail.live.json"));
+  await page.goto(share(shared));
+  await page.waitForSelector("body[data-shared=true]");
+  shared.findings[0].extra = true;
+  await page.goto(share(shared));
+  await page.waitForFunction(() => /not valid at \/findings\/0\/extra/.test(document.querySelector("#status").textContent));
   // The page itself and the Blob URL its worker starts from (www/core.js): nothing else.
   assert.deepEqual(requests.filter((u) => !u.startsWith("blob:")), [`file://${REPO}dist/mailtrace.html`]);
   assert.deepEqual(problems, []);

@@ -180,3 +180,52 @@ test("a crafted share link: links to hosts it names stay text, display-name tric
   assert.ok(await page.locator("#results *").count() < 2000, "nothing rendered from it");
   await context.close();
 });
+
+test("a shared report is checked against the report schema before rendering: departures are refused with where they are", async () => {
+  const { page, problems, requests, context } = await open(browser);
+  // The schema is not part of the cold load.
+  await page.waitForSelector("body[data-core-ms]");
+  assert.ok(!requests.some((u) => u.includes("report.schema.json")), "the schema was fetched without a share link");
+  const real = JSON.parse(readFileSync(new URL("../samples/gmail.live.json", import.meta.url), "utf8"));
+  const encode = (r) => page.evaluate(async (x) => (await import("/render.js")).encodeShare(x), r);
+  const refused = async (report, pointer, what, message = /the shared report is not valid at /) => {
+    await page.evaluate(() => { document.querySelector("#status").textContent = ""; });
+    await page.goto(`${PAGE}#r=${await encode(report)}`);
+    await page.waitForFunction(() => /shared link could not be read/.test(document.querySelector("#status").textContent), null, { timeout: 30_000 });
+    const status = await page.locator("#status").textContent();
+    assert.match(status, message, what);
+    if (pointer) assert.ok(status.includes(`at ${pointer} (`), `${what}: ${status}`);
+    assert.equal(await page.locator("#results").isVisible(), false, `${what}: rendered`);
+    assert.notEqual(await page.evaluate(() => document.body.dataset.shared), "true", what);
+  };
+
+  const extra = structuredClone(real);
+  extra.findings[0].onmouseover = "alert(1)";
+  await refused(extra, "/findings/0/onmouseover", "an unknown key in a finding");
+
+  const wrongType = structuredClone(real);
+  wrongType.hops[0].ip = { toString: "x" };
+  await refused(wrongType, "/hops/0/ip", "an object where a string belongs");
+
+  const nested = structuredClone(real);
+  let nest = "x";
+  for (let i = 0; i < 5; i += 1) nest = [nest];
+  nested.findings[0].evidence = [{ line: 1, text: nest }];
+  await refused(nested, "/findings/0/evidence/0/text", "arrays nested where text belongs");
+
+  // Nesting past any real report's depth is refused before the schema is even consulted.
+  const deep = structuredClone(real);
+  for (let i = 0; i < 40; i += 1) nest = [nest];
+  deep.findings[0].evidence = [{ line: 1, text: nest }];
+  await refused(deep, null, "a too-deep nesting", /holds more than a report of a real message can/);
+
+  assert.ok(requests.some((u) => u.endsWith("/report.schema.json")), "the schema was fetched for a share link");
+
+  // The real report, shared, is shown.
+  await page.goto(`${PAGE}#r=${await encode(real)}`);
+  await page.waitForSelector("body[data-shared=true]");
+  assert.match(await page.locator("#status").textContent(), /Showing a shared report/);
+  assert.ok(await page.locator("#results details.section").count() > 3);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -3,9 +3,10 @@
 //! secrets (a DQS key, a DoH endpoint's `user:pass@` and query string) in no output on any
 //! path (answers and errors), a giant field skipped with reading going on, millions of line
 //! breaks and fields read within bounds. The other hostile cases live beside the code they
-//! test: the DoH client's 100 MB answer and cross-host redirect (`doh_client.rs`), the page's
-//! exports, links and crafted share links (`tests/node/`, `tests/e2e/xss.test.js`,
-//! `tests/e2e/page.test.js`).
+//! test: the DoH client's 100 MB answer and cross-host redirect (`doh_client.rs`), the browser
+//! DoH client's huge body and redirect (`tests/e2e/doh-limits.test.js`), the page's exports,
+//! links and crafted share links, checked against the report schema before rendering
+//! (`tests/node/`, `tests/e2e/xss.test.js`, `tests/e2e/page.test.js`).
 
 use super::support::{doh_url, mailtrace, sample};
 use serde_json::Value;

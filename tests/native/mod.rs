@@ -1,4 +1,5 @@
 mod arc_fixtures;
+mod asks;
 mod authres_corpus;
 mod blocklist_defaults;
 mod bounce_corpus;

@@ -10,6 +10,9 @@
 //! | docs/dmarc-report.schema.json | `DmarcCheckReport` | `mailtrace dmarc --json` |
 //! | docs/bounces-line.schema.json | `BouncesLine` | each line of `mailtrace bounces` |
 //!
+//! www/report.schema.json is docs/report.schema.json without its words, for the page to check
+//! a shared report against before rendering it.
+//!
 //! The outputs are checked with a small validator of the keywords schemars writes (an unknown
 //! keyword fails the test rather than pass unchecked).
 
@@ -79,6 +82,53 @@ fn bounces_line_schema_is_current() {
     check_current(
         schemars::schema_for!(mailtrace::driver::batch::BouncesLine<'static>),
         "docs/bounces-line.schema.json",
+    );
+}
+
+/// The report schema as the page fetches it to check a shared report before rendering it
+/// (www/report.schema.json, www/render/validate.js): docs/report.schema.json without the words
+/// (description, title, format, $schema), compact. Written with MAILTRACE_UPDATE_SCHEMA.
+#[test]
+fn the_pages_report_schema_is_the_docs_one() {
+    fn strip(v: &Value) -> Value {
+        match v {
+            Value::Object(map) => Value::Object(
+                map.iter()
+                    .filter(|(k, _)| {
+                        !matches!(k.as_str(), "description" | "title" | "format" | "$schema")
+                    })
+                    .map(|(k, v)| {
+                        // Property names are data, not keywords: keep every one.
+                        let v = if k == "properties" || k == "$defs" {
+                            Value::Object(
+                                v.as_object()
+                                    .unwrap()
+                                    .iter()
+                                    .map(|(n, s)| (n.clone(), strip(s)))
+                                    .collect(),
+                            )
+                        } else {
+                            strip(v)
+                        };
+                        (k.clone(), v)
+                    })
+                    .collect(),
+            ),
+            Value::Array(items) => Value::Array(items.iter().map(strip).collect()),
+            other => other.clone(),
+        }
+    }
+    let generated =
+        serde_json::to_string(&strip(&schema("docs/report.schema.json"))).unwrap() + "\n";
+    let path = root().join("www/report.schema.json");
+    if std::env::var_os("MAILTRACE_UPDATE_SCHEMA").is_some() {
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let stored = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        stored == generated,
+        "www/report.schema.json is out of date; regenerate it with \
+         MAILTRACE_UPDATE_SCHEMA=1 cargo test --features schema schema"
     );
 }
 

@@ -1,7 +1,27 @@
-// Share links: #r= + base64url(deflate-raw(JSON)). Decoding checks the size and that the payload is
-// a report; the page renders it as untrusted input.
+// Share links: #r= + base64url(deflate-raw(JSON)). Decoding checks the size (4 MB of JSON at
+// most, the values counted and the nesting capped), that the payload is a report, and that it is
+// valid against the report schema (www/report.schema.json: docs/report.schema.json without its
+// words, checked by www/render/validate.js; fetched only when a share link is opened, inline in
+// the single-file build); the page renders it as untrusted input even then.
 
 import { looksLikeReport } from "./model.js";
+import { validate } from "./validate.js";
+
+let schemaLoad = null;
+
+// The report schema: the single-file build's copy, or fetched once from beside the page.
+export function reportSchema() {
+  const inline = globalThis.__mailtraceInline;
+  if (inline && inline.reportSchema) return Promise.resolve(inline.reportSchema);
+  if (!schemaLoad) {
+    schemaLoad = fetch(new URL("report.schema.json", document.baseURI)).then((r) => {
+      if (!r.ok) throw new Error(`HTTP ${r.status}`);
+      return r.json();
+    });
+    schemaLoad.catch(() => { schemaLoad = null; });
+  }
+  return schemaLoad;
+}
 
 const MAX_SHARED_BYTES = 4 * 1024 * 1024;
 // What a report of a real message can hold, generously (the core bounds fields, hops, findings
@@ -49,8 +69,9 @@ export async function encodeShare(report) {
   return toBase64Url(new Uint8Array(await new Response(stream).arrayBuffer()));
 }
 
-// The report in a share fragment's payload; throws when it is not one.
-export async function decodeShare(payload) {
+// The report in a share fragment's payload; throws when it is not one, or not a valid one
+// (against `schema`, by default the report schema, reportSchema()).
+export async function decodeShare(payload, { schema } = {}) {
   if (!/^[A-Za-z0-9_-]+$/.test(payload)) throw new Error("the link is damaged");
   const stream = new Blob([fromBase64Url(payload)]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
   const reader = stream.getReader();
@@ -69,5 +90,13 @@ export async function decodeShare(payload) {
   const report = JSON.parse(new TextDecoder().decode(all));
   if (!looksLikeReport(report)) throw new Error("the link does not hold a mailtrace report");
   if (!withinBounds(report)) throw new Error("the shared report holds more than a report of a real message can");
+  let rules = schema;
+  if (!rules) {
+    try { rules = await reportSchema(); } catch (error) {
+      throw new Error(`the shared report could not be checked against the report schema (${error.message}), so it is not shown`);
+    }
+  }
+  const problem = validate(rules, report);
+  if (problem) throw new Error(`the shared report is not valid at ${problem.pointer || "/"} (${problem.message}), so it is not shown`);
   return report;
 }

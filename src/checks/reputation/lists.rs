@@ -80,6 +80,11 @@ impl BlocklistConfig {
         }
     }
 
+    /// Whether any list of this kind is asked.
+    pub fn asks(&self, kind: ListKind) -> bool {
+        !plans(self, kind).is_empty()
+    }
+
     /// The lists chosen as a whole (the page's ticked boxes): the built-in lists on by default
     /// that are not named are skipped; every named zone is turned on.
     pub fn choose(&mut self, zones: &[String]) {

@@ -30,7 +30,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Reads a message or its headers and prints the report, the diagnosis first.
-    #[command(after_help = EXIT_STATUS)]
+    #[command(after_help = EXIT_STATUS, after_long_help = analyze_long_help())]
     Analyze(AnalyzeArgs),
     /// Evaluates SPF (RFC 7208) now for a connecting IP and the MAIL FROM address (or the HELO
     /// name alone).
@@ -116,6 +116,30 @@ pub struct AnalyzeArgs {
     /// and KEY.dbl.dq.spamhaus.net (the report shows it as KEY).
     #[arg(long, value_name = "KEY")]
     pub dqs_key: Option<String>,
+    /// Do not ask the domain blocklists about the domains of links in the body (by default
+    /// the first 20 are asked).
+    #[arg(long)]
+    pub no_body_links: bool,
+}
+
+/// `mailtrace analyze --help`'s end: the kinds of DNS questions an analysis asks (from the
+/// core's list, [`crate::interpret::asks::LookupKind`]), then the exit status.
+fn analyze_long_help() -> String {
+    use crate::interpret::asks::{DQS_TEXT, LookupKind};
+    let mut out = String::from(
+        "DNS questions (unless --offline), about what the message names; nothing else is sent:\n",
+    );
+    for kind in LookupKind::ALL {
+        let what = kind.text();
+        let tail = if kind.is_blocklist() {
+            " at the blocklists"
+        } else {
+            ""
+        };
+        out.push_str(&format!("  - {what}{tail}\n"));
+    }
+    out.push_str(&format!("  ({DQS_TEXT}, with --dqs-key)\n\n{EXIT_STATUS}"));
+    out
 }
 
 /// The blocklists asked by default, and why Barracuda is not (the page's settings say the same).

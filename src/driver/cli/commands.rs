@@ -46,6 +46,7 @@ pub fn analyze(a: &AnalyzeArgs) -> Result<(), String> {
     let mut options = Options {
         live: !a.offline,
         query_timeout_ms: a.dns.timeout_ms,
+        body_links: !a.no_body_links,
         ..Options::default()
     };
     options.blocklists.spamhaus_dqs_key = a.dqs_key.clone();

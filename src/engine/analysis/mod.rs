@@ -41,6 +41,7 @@ mod tests;
 
 use crate::dns::{Answer, DnsError, Query, QueryId, Question, RData, Rcode};
 use crate::engine::lookups::{LookupState, LookupTable};
+pub use crate::interpret::asks::LookupKind;
 use crate::parse::input::{self, Normalized};
 use crate::parse::received;
 use crate::report::*;
@@ -62,6 +63,9 @@ pub struct Options {
     pub charset_decoder: Option<crate::parse::rfc2047::CharsetDecoder>,
     /// Which blocklists to ask (beyond the defaults) and a Spamhaus DQS key.
     pub blocklists: crate::checks::reputation::BlocklistConfig,
+    /// Whether the domains of links in the body (at most 20) are asked at the domain
+    /// blocklists. Off: no question names a domain that only a body link gave.
+    pub body_links: bool,
 }
 
 impl Default for Options {
@@ -72,7 +76,32 @@ impl Default for Options {
             max_queries: 100,
             charset_decoder: None,
             blocklists: crate::checks::reputation::BlocklistConfig::default(),
+            body_links: true,
         }
+    }
+}
+
+impl Options {
+    /// The kinds of DNS questions an analysis with these options can ask, in the order the
+    /// privacy text names them (none when live lookups are off). Whether a given message leads
+    /// to each depends on what it holds.
+    pub fn lookup_kinds(&self) -> Vec<LookupKind> {
+        use crate::interpret::asks::AskedWhen;
+        if !self.live {
+            return Vec::new();
+        }
+        use crate::checks::reputation::ListKind;
+        let ip_lists = self.blocklists.asks(ListKind::Ip);
+        let domain_lists = self.blocklists.asks(ListKind::Domain);
+        LookupKind::ALL
+            .into_iter()
+            .filter(|k| match k.when() {
+                AskedWhen::Live => true,
+                AskedWhen::IpLists => ip_lists,
+                AskedWhen::DomainLists => domain_lists,
+                AskedWhen::BodyLinks => domain_lists && self.body_links,
+            })
+            .collect()
     }
 }
 
@@ -103,6 +132,8 @@ pub struct Analysis {
     auth: crate::report::live::LiveAuth,
     reputation: crate::report::live::Reputation,
     bounce: Option<crate::checks::bounce::BounceReport>,
+    /// The kinds of the questions the checks have needed so far, without repeats.
+    asked: Vec<LookupKind>,
 }
 
 impl Analysis {
@@ -214,6 +245,7 @@ impl Analysis {
             auth: crate::report::live::LiveAuth::default(),
             reputation: crate::report::live::Reputation::default(),
             bounce,
+            asked: Vec::new(),
         };
         analysis.findings.extend(attached_note);
         analysis.read_input(&normalized);
@@ -245,10 +277,24 @@ impl Analysis {
             analysis.auth_inputs.arc = Some(std::sync::Arc::new(
                 crate::checks::arc::ArcMessage::new(&normalized),
             ));
-            if let Some(body) = &normalized.body {
+            if let Some(body) = normalized
+                .body
+                .as_ref()
+                .filter(|_| analysis.options.body_links)
+            {
+                // Blocklists are asked about organizational domains: those that only links
+                // give are noted, so their questions are known as body-link questions.
+                let org =
+                    |d: &str| crate::vocab::domain::org_domain(d).unwrap_or_else(|| d.to_string());
+                let inputs = &mut analysis.auth_inputs;
+                let senders: Vec<String> = inputs.listed_domains.iter().map(|d| org(d)).collect();
                 for d in crate::checks::reputation::link_domains(body, 20) {
-                    if !analysis.auth_inputs.listed_domains.contains(&d) {
-                        analysis.auth_inputs.listed_domains.push(d);
+                    if !inputs.listed_domains.contains(&d) {
+                        let o = org(&d);
+                        if !senders.contains(&o) && !inputs.link_orgs.contains(&o) {
+                            inputs.link_orgs.push(o);
+                        }
+                        inputs.listed_domains.push(d);
                     }
                 }
             }
@@ -320,8 +366,22 @@ impl Analysis {
         self.into_report(true)
     }
 
-    fn want(&mut self, question: Question) {
+    fn want(&mut self, kind: LookupKind, question: Question) {
+        self.note_asked(kind);
         self.dns.want(question);
+    }
+
+    fn note_asked(&mut self, kind: LookupKind) {
+        // Without live lookups nothing is asked (the table refuses every question).
+        if self.options.live && !self.asked.contains(&kind) {
+            self.asked.push(kind);
+        }
+    }
+
+    /// The kinds of DNS questions this analysis has needed so far (each once, in the order
+    /// first needed): always among [`Options::lookup_kinds`] of its options.
+    pub fn lookup_kinds_asked(&self) -> &[LookupKind] {
+        &self.asked
     }
 
     fn outcome(&self, question: &Question) -> Option<&LookupState> {
@@ -361,7 +421,8 @@ impl Analysis {
     /// budget, or after a stop) is already answered, so the checks are evaluated again.
     fn plan(&mut self) {
         if let Some(sending) = &self.sending_ip {
-            self.want(Question::reverse(sending.ip));
+            let ip = sending.ip;
+            self.want(LookupKind::ReverseDns, Question::reverse(ip));
         }
         for _ in 0..64 {
             let (auth, mut need, verify) =
@@ -372,8 +433,11 @@ impl Analysis {
                 &self.dns,
                 &mut need,
             );
+            for (kind, _) in need.iter() {
+                self.note_asked(kind);
+            }
             let settled = self.dns.want_verified(verify);
-            if !self.dns.want_all(need) && !settled {
+            if !self.dns.want_all(need.into_questions()) && !settled {
                 break;
             }
         }
@@ -398,7 +462,7 @@ impl Analysis {
 
     /// The blocklists to ask: the options' choice, and Barracuda when a bounce names it (a
     /// list that is off by default because it answers registered resolvers only), unless the
-    /// options leave it out.
+    /// options leave it out or ask no address list at all.
     fn blocklists(&self) -> crate::checks::reputation::BlocklistConfig {
         let mut config = self.options.blocklists.clone();
         let named = self.bounce.iter().flat_map(|b| &b.recipients).any(|r| {
@@ -407,7 +471,9 @@ impl Analysis {
                 .is_some_and(|l| l.name.starts_with("Barracuda"))
         });
         const BARRACUDA: &str = "b.barracudacentral.org";
+        // Not when every address list is off: the options said no sending-IP questions.
         if named
+            && config.asks(crate::checks::reputation::ListKind::Ip)
             && !config
                 .skip
                 .iter()
@@ -440,6 +506,7 @@ impl Analysis {
             now_s: self.now_ms.div_euclid(1000),
             from_domain: self.sender.from_domain.clone(),
             blocklists: self.blocklists(),
+            link_orgs: Vec::new(),
             listed_domains: {
                 let mut domains: Vec<String> = Vec::new();
                 let candidates = [
