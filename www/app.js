@@ -55,6 +55,36 @@ function readSettings() {
   try { return JSON.parse(localStorage.getItem(SETTINGS_KEY) || "{}") || {}; } catch { return {}; }
 }
 
+// Whether this page's Content-Security-Policy (connect-src) lets it ask `endpoint`. The served
+// page allows only this site, the three listed resolvers and the machine itself (loopback): a
+// custom endpoint elsewhere is blocked by the browser, and the settings say so.
+function allowedByPolicy(endpoint) {
+  const meta = document.querySelector('meta[http-equiv="Content-Security-Policy"]');
+  const directive = meta && meta.content.split(";").map((d) => d.trim().split(/\s+/)).find((d) => d[0] === "connect-src");
+  if (!directive) return true;
+  let url;
+  try { url = new URL(endpoint, location.href); } catch { return true; }
+  return directive.slice(1).some((source) => {
+    if (source === "'self'") return url.origin === location.origin;
+    if (/^[a-z][a-z0-9+.-]*:$/.test(source)) return url.protocol === source;
+    const m = /^(https?):\/\/([^/:]+)(?::(\*|\d+))?/.exec(source);
+    if (!m) return false;
+    const port = url.port || (url.protocol === "https:" ? "443" : "80");
+    return url.protocol === `${m[1]}:` && url.hostname === m[2]
+      && (m[3] === "*" || port === (m[3] || (m[1] === "https" ? "443" : "80")));
+  });
+}
+
+function updateDohNote() {
+  const note = $("doh-note");
+  const endpoint = dohEndpoint();
+  const blocked = Boolean(endpoint) && !allowedByPolicy(endpoint);
+  note.hidden = !blocked;
+  note.textContent = blocked
+    ? "This page's security policy lets it ask only this site, Cloudflare, Google, Quad9 and this computer: the browser will block that endpoint, and every live check will say \"could not check\". Use one of those, or the single-file page, which may ask any HTTPS endpoint."
+    : "";
+}
+
 function saveSettings() {
   const s = {
     live: $("live").checked,
@@ -67,6 +97,7 @@ function saveSettings() {
   };
   try { localStorage.setItem(SETTINGS_KEY, JSON.stringify(s)); } catch { /* private mode: not kept */ }
   updatePrivacy();
+  updateDohNote();
 }
 
 function applySettings() {
@@ -510,6 +541,7 @@ async function showShared() {
 async function main() {
   applySettings();
   updatePrivacy();
+  updateDohNote();
   $("input-form").addEventListener("submit", analyze);
   $("stop").addEventListener("click", () => { if (running) running.abort(); setStatus("Stopping…"); });
   $("sample").addEventListener("click", () => { setInput(SAMPLE); $("input").focus(); });
@@ -525,6 +557,7 @@ async function main() {
   }
   $("doh").addEventListener("input", () => {
     document.querySelector("input[name=doh-preset][value=custom]").checked = true;
+    updateDohNote();
   });
   $("download-json").addEventListener("click", download);
   $("print").addEventListener("click", () => { beforePrint(); window.print(); });

@@ -47,6 +47,10 @@ test("every page has a strict CSP: no 'unsafe-inline', no 'unsafe-eval', no inli
     assert.doesNotMatch(csp[1], /unsafe-inline|'unsafe-eval'/, path);
     assert.match(csp[1], /script-src 'self' 'wasm-unsafe-eval'/, path);
     assert.match(csp[1], /object-src 'none'/, path);
+    // The served pages may ask only their own site, the three listed resolvers and loopback:
+    // no scheme-wide `https:` that would let an injected script send anywhere.
+    const connect = csp[1].split(";").map((d) => d.trim()).find((d) => d.startsWith("connect-src"));
+    assert.equal(connect, "connect-src 'self' https://cloudflare-dns.com https://dns.google https://dns.quad9.net http://127.0.0.1:* http://localhost:*", path);
     assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, `${path}: an inline script`);
     assert.doesNotMatch(html, /<style|\sstyle=|\son[a-z]+=/i, `${path}: inline style or event handler`);
   }

@@ -195,6 +195,21 @@ test("settings are kept, and the DoH endpoint chosen is the one asked", async ()
   await context.close();
 });
 
+test("a custom DoH endpoint the page's security policy blocks is said so in the settings", async () => {
+  const { page, context } = await open(browser);
+  await page.click("#settings > summary");
+  assert.equal(await page.isHidden("#doh-note"), true);
+  await page.fill("#doh", "https://dns.example/dns-query");
+  assert.match(await page.locator("#doh-note").textContent(), /security policy lets it ask only this site, Cloudflare, Google, Quad9/);
+  // The machine itself (a local resolver) and the listed ones are allowed.
+  await page.fill("#doh", "http://127.0.0.1:8053/dns-query");
+  assert.equal(await page.isHidden("#doh-note"), true);
+  await page.fill("#doh", "https://dns.example/dns-query");
+  await page.check("input[name=doh-preset][value='https://dns.quad9.net/dns-query']");
+  assert.equal(await page.isHidden("#doh-note"), true);
+  await context.close();
+});
+
 // The question names of the DoH GET requests (RFC 8484 ?dns=, base64url wire format), lowercase.
 function questionNames(urls) {
   return urls.map((u) => {
