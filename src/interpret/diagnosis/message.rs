@@ -1017,7 +1017,27 @@ fn late(ctx: &Context) -> Option<Cause> {
     // The wait was at the server that handed this hop on: the previous hop's receiver.
     let waited_at = waited_at(hops, i);
     let greylist = ctx.header("X-Greylist");
-    let receiver_side = greylist.is_some() || hop.internal || i > 0 && hops[i - 1].internal;
+    // Mail for a domain goes to the hosts its MX records name (RFC 5321 5.1): a wait at a
+    // server of the recipient domain's MX organization (a filtering gateway such as Mimecast in
+    // front of the recipient's own server) is on the recipient's side.
+    let at_recipient_mx = i
+        .checked_sub(1)
+        .and_then(|j| hops[j].by.as_deref())
+        .and_then(crate::vocab::domain::org_domain)
+        .is_some_and(|org| {
+            ctx.r
+                .reputation
+                .as_ref()
+                .and_then(|r| r.recipient_mx.as_ref())
+                .is_some_and(|mx| {
+                    mx.hosts.iter().any(|h| {
+                        crate::vocab::domain::org_domain(h.exchange.trim_end_matches('.'))
+                            .is_some_and(|o| o == org)
+                    })
+                })
+        });
+    let receiver_side =
+        greylist.is_some() || at_recipient_mx || hop.internal || i > 0 && hops[i - 1].internal;
     let party = if receiver_side {
         Party::Receiver
     } else {
