@@ -122,11 +122,15 @@ pub(super) fn finish(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecip
         .clone()
         .or_else(|| plain::host_in(&words))
         .or_else(|| plain::host_in(&r.context));
+    let remote_l = remote_mta.as_deref().map(str::to_ascii_lowercase);
     let reason = if delivered {
         Reason::Delivered
     } else if r.diagnostic_type.starts_with("X-UNIX") {
         // A local delivery program failed (procmail, a pipe).
         Reason::Mailererror
+    } else if let Some(r) = provider::reason(&own_l, remote_l.as_deref()) {
+        // The receiving provider's own codes first (data/bounce/README.md, step 3).
+        r
     } else if let Some(r) = own
         .as_deref()
         .and_then(|w| reason::decide(reason::phrases(w), status.as_deref(), stage))
