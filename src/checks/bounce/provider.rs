@@ -135,14 +135,10 @@ pub fn reason(reply: &str, host: Option<&str>) -> Option<Reason> {
         }
     }
     for &id in &idx.short {
-        if let Some(p) = idx.patterns.get(usize::from(id)) {
-            if if p.host {
-                reply.contains(p.text)
-            } else {
-                found_in_pieces(t, &p.pieces)
-            } {
-                found.push(id);
-            }
+        if let Some(p) = idx.patterns.get(usize::from(id))
+            && (p.host && reply.contains(p.text) || !p.host && found_in_pieces(t, &p.pieces))
+        {
+            found.push(id);
         }
     }
     // The providers identified: a host row in the remote host or the reply, or an
