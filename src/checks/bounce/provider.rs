@@ -113,6 +113,9 @@ pub fn reason(reply: &str, host: Option<&str>) -> Option<Reason> {
     let t = reply.as_bytes();
     // The patterns found in the reply, by id (few: no allocation when none).
     let mut found: Vec<u16> = Vec::new();
+    // Patterns of several pieces that decide only for their provider, with the first place
+    // their first piece stands: the rest is looked for once the providers are known.
+    let mut pending: Vec<(u16, usize)> = Vec::new();
     for (i, pair) in t.windows(2).enumerate() {
         let Some(bucket) = idx.buckets.get(key(pair[0], pair[1])) else {
             continue;
@@ -126,6 +129,16 @@ pub fn reason(reply: &str, host: Option<&str>) -> Option<Reason> {
             }
             let hit = if p.host {
                 t.get(i..).is_some_and(|r| r.starts_with(p.text.as_bytes()))
+            } else if p.pieces.len() > 1 && p.reason.is_some() && !p.alone {
+                // The earliest start leaves the most room for the later pieces.
+                if !pending.iter().any(|(q, _)| *q == id)
+                    && let Some(first) = p.pieces.first()
+                    && t.get(i..).is_some_and(|r| r.starts_with(first))
+                    && stands(t, i, first, true, false)
+                {
+                    pending.push((id, i));
+                }
+                false
             } else {
                 starts_here(t, i, &p.pieces)
             };
@@ -159,6 +172,14 @@ pub fn reason(reply: &str, host: Option<&str>) -> Option<Reason> {
             {
                 mark(p);
             }
+        }
+    }
+    for (id, i) in pending {
+        if let Some(p) = idx.patterns.get(usize::from(id))
+            && known & (1u64 << (p.provider % 64)) != 0
+            && starts_here(t, i, &p.pieces)
+        {
+            found.push(id);
         }
     }
     // The longest deciding pattern wins; of equal lengths, the first row.
