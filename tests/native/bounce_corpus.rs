@@ -244,7 +244,7 @@ fn sisimai_corpus() {
         pct(reply_ok, reply_n) >= 95.0,
         "reply code agreement below 95%"
     );
-    // Floors at the figures measured (tuning 193/211, validation 67/74, status 213/222, reply
+    // Floors at the figures measured (tuning 193/211, validation 67/74, status 216/222, reply
     // code 200/208): a change may not lose a row on either part without saying so here.
     assert!(
         part_ok[0] >= 193 && part_ok[1] >= 67,
@@ -255,8 +255,8 @@ fn sisimai_corpus() {
         part_n[1]
     );
     assert!(
-        status_ok >= 213,
-        "status {status_ok}/{status_n} (floor 213)"
+        status_ok >= 216,
+        "status {status_ok}/{status_n} (floor 216)"
     );
     assert!(
         reply_ok >= 200,

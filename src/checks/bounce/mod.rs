@@ -15,8 +15,8 @@
 //! [`analyze`] reads the MIME parts by role and hands each kind of report to its reader:
 //! `feedback` (RFC 5965), `autoreply` (RFC 3834), `dsn` (RFC 3464) and `ses` (Amazon SES's JSON),
 //! `plain` and `recipients` for plain-text bounces; `original` finds the returned message,
-//! `result` gives each recipient its reading (with `reason`, `lists` and `scan`; `provider` reads
-//! the receiving providers' own codes but is not yet in the decision: too slow as written), and `report`
+//! `result` gives each recipient its reading (with `provider`, the receiving providers' own codes
+//! first, then `reason`, `lists` and `scan`), and `report`
 //! the kind, the summary and the case facts. `screen` decides beforehand whether a paste could
 //! be a report at all; `mime` reads the message structure.
 

@@ -69,10 +69,43 @@ pub(super) fn finish(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecip
         .or_else(|| best(bounce_text));
     // A DSN's Status field is often vaguer than the code in the server's own words (5.0.0
     // against "550 5.2.2 Mailbox full"): the last specific code of the same class there wins.
+    // With no Diagnostic-Code, the server's reply for this recipient as quoted in the
+    // human-readable part (the paragraph that starts at the address) stands for it.
+    let quoted = if r.status.is_some() && r.diagnostic.trim().is_empty() {
+        quoted_reply(bounce_text, &r.address)
+    } else {
+        ""
+    };
+    let reply_words = if r.diagnostic.trim().is_empty() {
+        quoted
+    } else {
+        r.diagnostic.as_str()
+    };
+    // RFC 2034 section 4: an enhanced code's class matches its reply code's first digit. A 5xx
+    // reply whose own code is of class 5 is a permanent refusal as the server gave it.
+    let permanent = scan::reply_code(reply_words)
+        .filter(|c| (500..600).contains(c))
+        .and_then(|_| scan::status(reply_words))
+        .filter(|t| t.starts_with('5'));
     let status = match r.status {
+        // A Status of class 4 with `Action: failed` (RFC 3464 2.3.3: delivery abandoned)
+        // against such a reply: the reply's code.
+        Some(s)
+            if s.starts_with('4')
+                && r.action.as_deref() == Some("failed")
+                && permanent.is_some() =>
+        {
+            permanent
+        }
         Some(s) => {
             let vague = s.ends_with(".0.0");
-            let specific = scan::statuses(&r.diagnostic).into_iter().rfind(|t| {
+            // The quoted reply refines only a vague Status.
+            let words = if vague {
+                reply_words
+            } else {
+                r.diagnostic.as_str()
+            };
+            let specific = scan::statuses(words).into_iter().rfind(|t| {
                 t.get(..1) == s.get(..1)
                     && !t.ends_with(".0.0")
                     && t != "4.4.7"
@@ -122,11 +155,15 @@ pub(super) fn finish(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecip
         .clone()
         .or_else(|| plain::host_in(&words))
         .or_else(|| plain::host_in(&r.context));
+    let remote_l = remote_mta.as_deref().map(str::to_ascii_lowercase);
     let reason = if delivered {
         Reason::Delivered
     } else if r.diagnostic_type.starts_with("X-UNIX") {
         // A local delivery program failed (procmail, a pipe).
         Reason::Mailererror
+    } else if let Some(r) = provider::reason(&own_l, remote_l.as_deref()) {
+        // The receiving provider's own codes first (data/bounce/README.md, step 3).
+        r
     } else if let Some(r) = own
         .as_deref()
         .and_then(|w| reason::decide(reason::phrases(w), status.as_deref(), stage))
@@ -177,6 +214,22 @@ pub(super) fn finish(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecip
     }
 }
 
+/// The paragraph of the human-readable part that starts at `address` (OpenSMTPD's
+/// `address: 421 4.7.0 ...`, Postfix's `<address>: host ... said: ...`), up to the next blank
+/// line; empty when the address is not there.
+fn quoted_reply<'t>(text: &'t str, address: &str) -> &'t str {
+    if address.is_empty() {
+        return "";
+    }
+    let lower = text.to_ascii_lowercase();
+    let Some(at) = lower.find(address) else {
+        return "";
+    };
+    let rest = text.get(at + address.len()..).unwrap_or("");
+    let end = rest.find("\n\n").unwrap_or(rest.len()).min(2048);
+    rest.get(..end).unwrap_or("")
+}
+
 pub(super) fn first_address(v: &str) -> Option<String> {
     scan::addresses(v)
         .first()
@@ -203,5 +256,46 @@ pub(super) fn simple_recipient(address: String, reason: Reason) -> BouncedRecipi
         advice: reason.advice().to_string(),
         blocklist: None,
         auth: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::bounce::analyze;
+
+    fn dsn(text: &str, fields: &str) -> String {
+        format!(
+            "From: MAILER-DAEMON@mx.example\nTo: a@example.org\nSubject: Delivery Status Notification\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\n{text}\n\n--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example\n\n{fields}\n--b--\n"
+        )
+    }
+
+    fn status(msg: &str) -> Option<String> {
+        analyze(msg.as_bytes())
+            .recipients
+            .first()
+            .and_then(|r| r.status.clone())
+    }
+
+    #[test]
+    fn a_vague_status_refined_by_the_quoted_reply() {
+        // No Diagnostic-Code: the reply quoted for the recipient in the text part.
+        let fields = "Final-Recipient: rfc822; u@example.net\nAction: delayed\nStatus: 4.0.0\n";
+        let text = "Delivery is delayed.\n\nu@example.net: 421 4.7.0 [TSS04] Messages temporarily deferred\n\nThe message is kept in the queue.";
+        assert_eq!(status(&dsn(text, fields)).as_deref(), Some("4.7.0"));
+        // A specific Status is kept.
+        let fields = "Final-Recipient: rfc822; u@example.net\nAction: delayed\nStatus: 4.4.1\n";
+        assert_eq!(status(&dsn(text, fields)).as_deref(), Some("4.4.1"));
+    }
+
+    #[test]
+    fn a_failed_recipient_with_a_temporary_status_and_a_permanent_reply() {
+        let fields = "Final-Recipient: rfc822; u@example.net\nAction: failed\nStatus: 4.5.0\nDiagnostic-Code: smtp; 550 5.5.0 Service refused\n";
+        assert_eq!(status(&dsn("Failed.", fields)).as_deref(), Some("5.5.0"));
+        // A reply whose own code does not match its class (RFC 2034 section 4) does not decide.
+        let fields = "Final-Recipient: rfc822; u@example.net\nAction: failed\nStatus: 4.4.7\nDiagnostic-Code: smtp; 554 4.4.7 Message expired <421 4.4.2 Connection timed out>\n";
+        assert_eq!(status(&dsn("Failed.", fields)).as_deref(), Some("4.4.2"));
+        // Delayed: the Status stays.
+        let fields = "Final-Recipient: rfc822; u@example.net\nAction: delayed\nStatus: 4.5.0\nDiagnostic-Code: smtp; 550 5.5.0 Service refused\n";
+        assert_eq!(status(&dsn("Delayed.", fields)).as_deref(), Some("4.5.0"));
     }
 }
