@@ -21,7 +21,7 @@ const TOPIC_TARGET: f64 = 0.90;
 /// The floors asserted: the figures as last measured (tuning 51/53 outcome, 51/53 first
 /// cause; validation 21/23, 17/23), so that no change makes them worse. Raise them as the
 /// diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 87, 87), ("validation", 28, 23)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 87, 87), ("validation", 28, 24)];
 
 pub struct Scenario {
     pub name: String,
