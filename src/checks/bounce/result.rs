@@ -45,6 +45,8 @@ pub(super) fn finish(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecip
         .map(|r| r.trim_start_matches([' ', '\n', '\'', ':']))
         .filter(|r| r.trim().len() >= 8)
         .unwrap_or(rest);
+        // A session transcript: the failing reply is the server's words.
+        let rest = transcript_failure(rest).unwrap_or(rest);
         if rest.trim().len() < 8 {
             mime::squeeze(c, MAX_DIAGNOSTIC)
         } else {
@@ -54,13 +56,23 @@ pub(super) fn finish(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecip
         String::new()
     };
     let words_l = mime::squeeze(&format!("{words} {}", r.context), 8192).to_ascii_lowercase();
-    let reply_code = scan::reply_code(&words)
-        .or_else(|| scan::reply_code(&r.context))
-        .or_else(|| scan::reply_code(bounce_text));
+    // A failure code from any of the texts before a positive one (see scan::reply_code).
+    let codes = || {
+        [words.as_str(), r.context.as_str(), bounce_text]
+            .into_iter()
+            .filter_map(scan::reply_code)
+    };
+    let reply_code = codes().find(|c| *c >= 400).or_else(|| codes().next());
+    // A failure's code before a success's (a transcript's "250 2.1.5 Ok" before the failing
+    // reply), and a specific one before X.0.0.
     let best = |t: &str| {
         let all = scan::statuses(t);
+        let failure = |s: &&String| !s.starts_with('2');
         all.iter()
+            .filter(failure)
             .find(|s| !s.ends_with(".0.0"))
+            .or(all.iter().find(failure))
+            .or(all.iter().find(|s| !s.ends_with(".0.0")))
             .or(all.first())
             .cloned()
     };
@@ -259,9 +271,50 @@ pub(super) fn simple_recipient(address: String, reason: Reason) -> BouncedRecipi
     }
 }
 
+/// The first failing reply line of an SMTP session transcript in `text`: Postfix
+/// marks the server's replies `Out:` and the client's commands `In:` (smtpd_chat.c, "Transcript
+/// of session follows"); Sendmail marks the replies it received `<<<` and its commands `>>>`.
+/// A reply is failing when its code is 4xx or 5xx (RFC 5321 4.2.1).
+fn transcript_failure(text: &str) -> Option<&str> {
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        let reply = t
+            .strip_prefix("Out:")
+            .or_else(|| t.strip_prefix("<<<"))
+            .map(str::trim_start);
+        if let Some(reply) = reply {
+            let b = reply.as_bytes();
+            if b.len() >= 4
+                && matches!(b[0], b'4' | b'5')
+                && b[1..3].iter().all(u8::is_ascii_digit)
+                && matches!(b[3], b' ' | b'-')
+            {
+                return Some(reply.trim_end());
+            }
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use crate::checks::bounce::analyze;
+
+    #[test]
+    fn a_transcripts_failing_reply() {
+        use super::transcript_failure;
+        let t = " Out: 250 2.1.5 Ok\n In:  DATA\n Out: 354 End data\n Out: 451 4.3.0 Error: queue file write error\n In:  QUIT\n";
+        assert_eq!(
+            transcript_failure(t),
+            Some("451 4.3.0 Error: queue file write error")
+        );
+        let s = ">>> RCPT To:<a@b.example>\n<<< 550 5.1.1 <a@b.example>... User unknown\n";
+        assert_eq!(
+            transcript_failure(s),
+            Some("550 5.1.1 <a@b.example>... User unknown")
+        );
+        assert_eq!(transcript_failure("Out: 250 2.0.0 Ok\nIn: QUIT\n"), None);
+    }
 
     fn dsn(text: &str, fields: &str) -> String {
         format!(

@@ -51,9 +51,13 @@ pub fn addresses(s: &str) -> Vec<(usize, usize)> {
     out
 }
 
-/// The first SMTP reply code in `s`: three digits standing alone, 2xx/4xx/5xx.
+/// The first SMTP failure reply code in `s` (4xx/5xx: three digits standing alone), or the first
+/// 2xx when there is none. A bounce reports a failure (RFC 3464 2.3.3; RFC 5321 4.2.1: 2yz is a
+/// positive completion), so a 2yz before it is a transcript line ("250 2.1.5 Ok" before the
+/// "451 4.3.0" that failed) or a number in the text, not the reply that decided.
 pub fn reply_code(s: &str) -> Option<u16> {
     let b = s.as_bytes();
+    let mut positive: Option<u16> = None;
     let mut i = 0;
     while i + 3 <= b.len() {
         let c = &b[i..i + 3];
@@ -77,18 +81,20 @@ pub fn reply_code(s: &str) -> Option<u16> {
                     && b.get(i + 4)
                         .is_some_and(|x| x.is_ascii_digit() && b.get(i + 5) != Some(&b'.')));
             if ok_before && ok_after {
-                return Some(
-                    u16::from(c[0] - b'0') * 100
-                        + u16::from(c[1] - b'0') * 10
-                        + u16::from(c[2] - b'0'),
-                );
+                let code = u16::from(c[0] - b'0') * 100
+                    + u16::from(c[1] - b'0') * 10
+                    + u16::from(c[2] - b'0');
+                if c[0] != b'2' {
+                    return Some(code);
+                }
+                positive = positive.or(Some(code));
             }
             i += 3;
             continue;
         }
         i += 1;
     }
-    None
+    positive
 }
 
 /// The first enhanced status code (RFC 3463) in `s`: `[245].d{1,3}.d{1,3}` standing alone.
@@ -477,6 +483,16 @@ mod tests {
     fn codes() {
         assert_eq!(reply_code("said: 550 5.1.1 <a@b.c>"), Some(550));
         assert_eq!(reply_code("192.0.2.250 port 25"), None);
+        // A failure after a success (a transcript), a size after a failure: the failure.
+        assert_eq!(
+            reply_code("Out: 250 2.1.5 Ok\nOut: 451 4.3.0 Error: queue file write error"),
+            Some(451)
+        );
+        assert_eq!(
+            reply_code("Size (in bytes): 222\n550 - no such user"),
+            Some(550)
+        );
+        assert_eq!(reply_code("250 2.0.0 Ok: queued"), Some(250));
         assert_eq!(status("said: 550 5.1.1 <a@b.c>").as_deref(), Some("5.1.1"));
         assert_eq!(status("ip 192.0.2.1 and 5.7.1."), Some("5.7.1".into()));
         assert_eq!(status("version 4.2.1.5"), None);
