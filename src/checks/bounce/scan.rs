@@ -443,6 +443,9 @@ pub fn command(lower: &str, wording: bool) -> Option<Command> {
         // Microsoft's directory-based edge blocking answers RCPT TO for an address its
         // directory does not have (Exchange Online NDR reference, 5.4.1).
         "recipient address rejected: access denied",
+        // Sendmail's local delivery agent could not find the mailbox (mail.local(8): "unknown
+        // user"): the address does not exist, as a refusal of RCPT TO would say.
+        "mail.local: unknown user",
     ];
     KEYS.iter()
         .find(|(k, _)| lower.contains(k))
