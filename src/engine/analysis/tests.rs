@@ -273,3 +273,47 @@ fn encoded_display_names_and_subjects_are_decoded() {
         "=?ISO-8859-1?Q?Andr=E9?= Pirard <pirard@example.be>"
     );
 }
+
+/// RFC 5322 3.6.1: a long gap between Date and the first server, with every hop quick, is a
+/// wait on the sender's device; a gap of a whole number of half hours is a clock or time-zone
+/// error and is not said; the customer's sentence has its placeholders filled.
+#[test]
+fn a_wait_before_the_first_server_is_late_unless_it_is_a_time_zone() {
+    let offline = Options {
+        live: false,
+        ..Options::default()
+    };
+    let with_date = |date: &str| SAMPLE.replace("Tue, 2 Jan 2024 09:59:57 +0000", date);
+    let causes = |r: &Report| {
+        r.diagnosis
+            .as_ref()
+            .map(|d| d.causes.iter().map(|c| c.code.clone()).collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    // The first Received is 09:59:58; Date 3 h 6 min earlier.
+    let (late, _) = run(
+        &with_date("Tue, 2 Jan 2024 06:53:58 +0000"),
+        &MemoryResolver::new(),
+        offline.clone(),
+    );
+    assert!(
+        causes(&late).contains(&"received.late-before-sending".to_string()),
+        "{:?}",
+        causes(&late)
+    );
+    let d = late.diagnosis.as_ref().unwrap();
+    assert!(!d.summary.contains('{'), "{}", d.summary);
+    assert!(d.summary.contains("3 h 6 min"), "{}", d.summary);
+    // Exactly 3 h (a device clock in the wrong time zone) and 4 min (not late): nothing said.
+    for date in [
+        "Tue, 2 Jan 2024 06:59:58 +0000",
+        "Tue, 2 Jan 2024 09:55:58 +0000",
+    ] {
+        let (r, _) = run(&with_date(date), &MemoryResolver::new(), offline.clone());
+        assert!(
+            !causes(&r).iter().any(|c| c.starts_with("received.late")),
+            "{date}: {:?}",
+            causes(&r)
+        );
+    }
+}
