@@ -346,6 +346,13 @@ pub fn normalize(words: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The providers identified are kept as bits of a u64: at most 64 providers.
+    #[test]
+    fn at_most_64_providers() {
+        let idx = index();
+        assert!(idx.patterns.iter().all(|p| p.provider < 64));
+    }
+
     /// The step as first written (every pattern of every row scanned with [`found_in`]): the
     /// index must give the same answers.
     fn reason_by_scan(reply: &str, host: Option<&str>) -> Option<Reason> {
