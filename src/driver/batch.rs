@@ -374,13 +374,14 @@ pub fn run(
             BounceKind::NotBounce => return,
         }
         let (original_from, original_subject) = original_fields(&report);
-        for r in &report.recipients {
+        let named = crate::interpret::bounce_ip::named_ips(&report);
+        for (r, named) in report.recipients.iter().zip(named) {
             summary.recipients += 1;
             count(&mut summary.by_reason, r.reason.name());
             let domain = r.address.rsplit_once('@').map(|(_, d)| d).unwrap_or("");
             count(&mut summary.by_domain, domain);
             let list = r.blocklist.as_ref().map(|b| b.name.as_str());
-            let ip = crate::interpret::bounce_ip::named_ip(&report, r).map(|ip| ip.to_string());
+            let ip = named.map(|ip| ip.to_string());
             if let Some(list) = list {
                 count(&mut summary.by_list, list);
             }

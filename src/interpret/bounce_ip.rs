@@ -10,6 +10,7 @@
 use crate::checks::bounce::{BounceKind, BounceReport, BouncedRecipient};
 use crate::report::{Hop, SendingIp};
 use crate::vocab::ip::{IpClass, classify, parse_ip};
+use crate::vocab::text::ends_with_ci;
 use core::net::IpAddr;
 
 /// A Received field of the bounce itself, reduced to what this needs.
@@ -58,7 +59,7 @@ pub fn bounce_sender(
         BounceKind::Bounce | BounceKind::Delay | BounceKind::NotBounce => {}
     }
     // 1. An address the refusing server names.
-    if let Some(ip) = bounce.recipients.iter().find_map(|r| named_ip(bounce, r)) {
+    if let Some(ip) = named_ips(bounce).into_iter().flatten().next() {
         return (
             Some(SendingIp {
                 ip,
@@ -114,14 +115,28 @@ pub fn bounce_sender(
     )
 }
 
-/// The address the refusing server names in its words about this recipient (the client it
-/// refused: `Client host [IP]`, `[IP] is in an RBL`, `ip=IP`), never one of the remote
+/// Per recipient, in order, the address the refusing server names in its words about it (the
+/// client it refused: `Client host [IP]`, `[IP] is in an RBL`, `ip=IP`), never one of the remote
 /// servers the bounce names. Only a reply names the client: when the sending server gave up
 /// without one (no connection, a timeout), the addresses in its words are the servers it
 /// tried. A recipient whose last attempt got an SMTP reply (RFC 5321 4.2: a reply code)
 /// carries the remote server's own words, even when the retry time then ran out
 /// ("451 4.7.500 ... from [IP]" in a delay notice).
-pub fn named_ip(bounce: &BounceReport, r: &BouncedRecipient) -> Option<IpAddr> {
+pub fn named_ips(bounce: &BounceReport) -> Vec<Option<IpAddr>> {
+    let remote_ips: Vec<IpAddr> = bounce
+        .recipients
+        .iter()
+        .filter_map(|r| r.remote_mta.as_deref())
+        .flat_map(ips_in)
+        .collect();
+    bounce
+        .recipients
+        .iter()
+        .map(|r| named_ip(r, &remote_ips))
+        .collect()
+}
+
+fn named_ip(r: &BouncedRecipient, remote_ips: &[IpAddr]) -> Option<IpAddr> {
     let words = r.diagnostic.as_deref()?;
     let gave_up = !is_reply(words)
         && matches!(
@@ -131,12 +146,6 @@ pub fn named_ip(bounce: &BounceReport, r: &BouncedRecipient) -> Option<IpAddr> {
     if gave_up {
         return None;
     }
-    let remote_ips: Vec<IpAddr> = bounce
-        .recipients
-        .iter()
-        .filter_map(|r| r.remote_mta.as_deref())
-        .flat_map(ips_in)
-        .collect();
     ips_in(words)
         .into_iter()
         .find(|ip| !remote_ips.contains(ip) && classify(*ip).can_be_sender())
@@ -225,12 +234,6 @@ fn exim_remote_host(before: &str) -> bool {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_')
         && ends_with_ci(&rest[..name_start], "host ")
-}
-
-/// Whether `text` ends with the ASCII `suffix` (lowercase), ignoring ASCII case.
-fn ends_with_ci(text: &str, suffix: &str) -> bool {
-    let t = text.as_bytes();
-    t.len() >= suffix.len() && t[t.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
 }
 
 fn ips_in(text: &str) -> Vec<IpAddr> {

@@ -83,6 +83,12 @@ mod tests {
     }
 }
 
+/// Whether `text` ends with `suffix`, ASCII letters compared without case.
+pub fn ends_with_ci(text: &str, suffix: &str) -> bool {
+    let t = text.as_bytes();
+    t.len() >= suffix.len() && t[t.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+}
+
 /// Text from a message or a DNS answer made inert for a terminal or a plain-text export: C0 and
 /// C1 control characters (escape sequences, bell, carriage return, line breaks that would
 /// forge a line), DEL, bidirectional controls, zero-width and line-separator characters are

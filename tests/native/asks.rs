@@ -14,7 +14,7 @@ use mailtrace::dns::{Question, Resolver};
 use mailtrace::interpret::asks::{AskedWhen, DQS_TEXT, LookupKind};
 use mailtrace::{Analysis, Options};
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 const NOW_MS: i64 = 1_704_189_600_000;
 
@@ -88,21 +88,6 @@ fn the_pages_list_of_questions_is_the_cores() {
     );
 }
 
-fn test_zones(dir: &Path) -> MemoryResolver {
-    let mut zone = MemoryResolver::new();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "zone"))
-        .collect();
-    files.sort();
-    for path in &files {
-        zone.add_zone(&std::fs::read_to_string(path).unwrap())
-            .unwrap();
-    }
-    zone
-}
-
 fn messages() -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = ["tests/samples", "tests/bounces", "tests/paste"]
         .iter()
@@ -168,7 +153,7 @@ fn option_sets() -> Vec<(&'static str, Options)> {
 
 #[test]
 fn every_kind_of_question_asked_is_in_the_privacy_list() {
-    let zone = test_zones(&root().join("tests/zones"));
+    let zone = super::support::test_zones(&root().join("tests/zones"));
     let samples = messages();
     assert!(samples.len() > 40, "{} messages", samples.len());
     // The samples and a message with links in its body to domains it names nowhere else.

@@ -6,9 +6,8 @@
 //! beside it; set MAILTRACE_UPDATE_SNAPSHOTS=1 to accept the new reports. After accepting,
 //! `node scripts/snapshot-diff.mjs` sums up the change against the last commit for review.
 
-use mailtrace::dns::zone::MemoryResolver;
 use mailtrace::{Analysis, Options, Report};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// 2024-01-02T10:00:00Z: the samples are dated around then.
 const NOW_MS: i64 = 1_704_189_600_000;
@@ -136,7 +135,7 @@ fn sample_reports_match_their_snapshots() {
 /// returned messages are analyzed too.
 #[test]
 fn live_sample_reports_match_their_snapshots() {
-    let zone = test_zones(&root().join("tests/zones"));
+    let zone = super::support::test_zones(&root().join("tests/zones"));
     let samples = messages(&["tests/samples", "tests/bounces"]);
     let mismatched = compare(&samples, "live.json", "live-actual.json", |input| {
         let report = mailtrace::run_with(Analysis::new(input, NOW_MS, Options::default()), &zone);
@@ -149,19 +148,4 @@ fn live_sample_reports_match_their_snapshots() {
          MAILTRACE_UPDATE_SNAPSHOTS=1): {mismatched:?}"
     );
     eprintln!("{} live reports match their snapshots", samples.len());
-}
-
-fn test_zones(dir: &Path) -> MemoryResolver {
-    let mut zone = MemoryResolver::new();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "zone"))
-        .collect();
-    files.sort();
-    for path in &files {
-        zone.add_zone(&std::fs::read_to_string(path).unwrap())
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    }
-    zone
 }

@@ -115,3 +115,19 @@ pub fn expect_files(dir: &Path) -> Vec<PathBuf> {
     names.sort();
     names
 }
+
+/// Every `*.zone` file of `dir` (the test zones), in name order, as one in-memory resolver.
+pub fn test_zones(dir: &Path) -> mailtrace::dns::zone::MemoryResolver {
+    let mut zone = mailtrace::dns::zone::MemoryResolver::new();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "zone"))
+        .collect();
+    files.sort();
+    for path in &files {
+        zone.add_zone(&std::fs::read_to_string(path).unwrap())
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    }
+    zone
+}

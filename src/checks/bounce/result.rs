@@ -56,13 +56,17 @@ pub(super) fn finish(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecip
         String::new()
     };
     let words_l = mime::squeeze(&format!("{words} {}", r.context), 8192).to_ascii_lowercase();
-    // A failure code from any of the texts before a positive one (see scan::reply_code).
-    let codes = || {
-        [words.as_str(), r.context.as_str(), bounce_text]
-            .into_iter()
-            .filter_map(scan::reply_code)
-    };
-    let reply_code = codes().find(|c| *c >= 400).or_else(|| codes().next());
+    // A failure code from any of the texts before a positive one (see scan::reply_code), each
+    // text read once and only as far as needed.
+    let mut positive = None;
+    let reply_code = [words.as_str(), r.context.as_str(), bounce_text]
+        .into_iter()
+        .filter_map(scan::reply_code)
+        .find(|c| {
+            positive = positive.or(Some(*c));
+            *c >= 400
+        })
+        .or(positive);
     // A failure's code before a success's (a transcript's "250 2.1.5 Ok" before the failing
     // reply), and a specific one before X.0.0.
     let best = |t: &str| {

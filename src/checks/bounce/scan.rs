@@ -202,11 +202,11 @@ pub fn original_start(text: &str) -> Option<(usize, usize)> {
             && t.len() > 6
             && (t.starts_with(['-', '=', '*', '['])
                 || t.ends_with([':', '-'])
-                || ends_with_ci(t, "follows")
-                || ends_with_ci(t, "follows.")
-                || ends_with_ci(t, "follow.")
-                || ends_with_ci(t, "follow")
-                || ends_with_ci(t, "below."))
+                || crate::vocab::text::ends_with_ci(t, "follows")
+                || crate::vocab::text::ends_with_ci(t, "follows.")
+                || crate::vocab::text::ends_with_ci(t, "follow.")
+                || crate::vocab::text::ends_with_ci(t, "follow")
+                || crate::vocab::text::ends_with_ci(t, "below."))
         {
             let lower = t.to_ascii_lowercase();
             if ORIGINAL_MARKERS.iter().any(|m| lower.contains(m)) {
@@ -217,11 +217,6 @@ pub fn original_start(text: &str) -> Option<(usize, usize)> {
         pos = end + 1;
     }
     None
-}
-
-fn ends_with_ci(s: &str, suffix: &str) -> bool {
-    s.len() >= suffix.len()
-        && s.as_bytes()[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
 }
 
 /// Whether a line looks like a header field line (`Name: value`) of a returned message.
