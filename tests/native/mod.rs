@@ -1,3 +1,4 @@
+mod arc_crosscheck;
 mod arc_fixtures;
 mod asks;
 mod authres_corpus;
