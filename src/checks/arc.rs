@@ -248,7 +248,7 @@ impl ArcMessage {
                 body_checked: false,
             };
         }
-        sets.sort_by_key(|s| s.instance);
+        crate::vocab::sort::sort_by_key(&mut sets, |s| s.instance);
         let newest = sets.last().map_or(0, |s| s.instance);
         // Step 2: the newest seal's cv=fail ends the chain.
         if structure.is_none()

@@ -114,7 +114,7 @@ pub fn find(hops: &[Hop], cut_off: bool) -> Boundary {
             out.undecided = Some(
                 "The paste ends inside the Received chain (it has no From or Date field), before the hop from the sending server: the addresses it shows are the receiving systems' own, so none of them is taken as the sender's.",
             );
-            out.internal.sort_unstable();
+            crate::vocab::sort::sort_by_key(&mut out.internal, |&i| i);
             return out;
         }
         out.chosen = last_public.map(|i| {
@@ -140,6 +140,6 @@ pub fn find(hops: &[Hop], cut_off: bool) -> Boundary {
             ),
         });
     }
-    out.internal.sort_unstable();
+    crate::vocab::sort::sort_by_key(&mut out.internal, |&i| i);
     out
 }

@@ -276,7 +276,7 @@ fn ips_in(text: &str) -> Vec<IpAddr> {
         }
         i += 1;
     }
-    out.sort_by_key(|(named, _)| !*named);
+    crate::vocab::sort::sort_by_key(&mut out, |(named, _)| !*named);
     out.into_iter().map(|(_, ip)| ip).collect()
 }
 

@@ -202,7 +202,7 @@ pub fn arc_chain<'a>(fields: impl IntoIterator<Item = (&'a str, &'a str)>) -> Op
     if !seen_any {
         return None;
     }
-    sets.sort_by_key(|s| s.instance);
+    crate::vocab::sort::sort_by_key(&mut sets, |s| s.instance);
     for (expected, set) in (1..).zip(&sets) {
         if set.instance != expected {
             chain

@@ -5,5 +5,6 @@ pub mod domain;
 pub mod finding;
 pub mod ip;
 pub mod registry;
+pub mod sort;
 pub mod tables;
 pub mod text;

@@ -282,7 +282,7 @@ pub fn check<'a>(
     );
 
     facts.dkim_signatures = scan.signatures.iter().map(|(s, _)| s.clone()).collect();
-    findings.sort_by_key(|f| f.severity);
+    crate::vocab::sort::sort_by_key(&mut findings, |f| f.severity);
     (facts, findings)
 }
 

@@ -267,7 +267,7 @@ fn contributors(items: &[SpamItem]) -> String {
         .iter()
         .filter_map(|i| i.score.filter(|s| *s > 0.0).map(|s| (i.code.as_str(), s)))
         .collect();
-    scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+    crate::vocab::sort::sort_by(&mut scored, |a, b| b.1.total_cmp(&a.1));
     let top: Vec<String> = scored
         .iter()
         .take(3)

@@ -589,7 +589,7 @@ impl Analysis {
         if let Some(b) = &self.bounce {
             findings.extend(crate::interpret::live::bounce_findings(b));
         }
-        findings.sort_by_key(|f| f.severity);
+        crate::vocab::sort::sort_by_key(&mut findings, |f| f.severity);
         crate::interpret::findings::dedupe(&mut findings);
         let mut report = Report {
             schema_version: SCHEMA_VERSION,

@@ -39,7 +39,7 @@ pub(super) fn advice(ctx: &Context, causes: &[Cause]) -> Vec<Cause> {
         .iter()
         .filter(|f| f.severity != Severity::Info)
         .collect();
-    findings.sort_by_key(|f| f.severity);
+    crate::vocab::sort::sort_by_key(&mut findings, |f| f.severity);
     for f in findings {
         let info = registry::of(&f.code);
         if matches!(

@@ -512,7 +512,7 @@ fn setup_rules(ctx: &Context) -> Vec<Cause> {
     // DMARC rules are the consequence of an SPF or DKIM failure next to them.
     let has_auth = rules.iter().any(|r| r.topic == "spf" || r.topic == "dkim");
     rules.retain(|r| !(has_auth && r.topic == "dmarc"));
-    rules.sort_by(|a, b| {
+    crate::vocab::sort::sort_by(&mut rules, |a, b| {
         b.score
             .unwrap_or(1.0)
             .partial_cmp(&a.score.unwrap_or(1.0))
@@ -618,7 +618,7 @@ fn content_verdict(ctx: &Context, verdict: Option<Evidence>) -> Cause {
         .iter()
         .filter(|r| matches!(r.kind, "content" | "list") && r.score.is_some_and(|s| s > 0.0))
         .collect();
-    rules.sort_by(|a, b| {
+    crate::vocab::sort::sort_by(&mut rules, |a, b| {
         b.score
             .partial_cmp(&a.score)
             .unwrap_or(std::cmp::Ordering::Equal)
