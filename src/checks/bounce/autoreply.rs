@@ -7,29 +7,11 @@ use super::result::{first_address, simple_recipient};
 use super::{
     BounceKind, BounceReport, BouncedRecipient, CaseFacts, OriginalMessage, Reason, RefusedBy, mime,
 };
+use crate::vocab::tables::bounce::reader::SUBJECTS;
 use crate::vocab::text::clip;
 
-/// Subjects (lowercase prefixes) of automatic replies.
-static AUTO_SUBJECTS: &[&str] = &[
-    "auto:",
-    "automatic reply",
-    "autoreply",
-    "auto-reply",
-    "auto reply",
-    "out of office",
-    "out of the office",
-    "abwesenheit",
-    "réponse automatique",
-    "respuesta automática",
-    "vacation",
-    "away from",
-    "i am out",
-    "i'm out",
-    "risposta automatica",
-    "autosvar",
-];
-
-/// Whether the header fields mark the message as an automatic reply.
+/// Whether the header fields mark the message as an automatic reply (subjects:
+/// data/bounce/reader/subjects.tsv, `auto` rows).
 pub(super) fn marked(top: &mime::Headers<'_>, subject_l: &str) -> bool {
     top.value("auto-submitted")
         .unwrap_or_default()
@@ -37,7 +19,9 @@ pub(super) fn marked(top: &mime::Headers<'_>, subject_l: &str) -> bool {
         .starts_with("auto-replied")
         || top.get("x-autoreply").is_some()
         || top.get("x-autorespond").is_some()
-        || AUTO_SUBJECTS.iter().any(|s| subject_l.starts_with(s))
+        || SUBJECTS
+            .iter()
+            .any(|[kind, s]| *kind == "auto" && subject_l.starts_with(s))
 }
 
 /// The report an automatic reply gives: the replying mailbox is its recipient.

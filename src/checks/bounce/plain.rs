@@ -4,88 +4,24 @@
 //! says refused.
 
 use super::{mime, scan};
+use crate::vocab::tables::bounce::reader::{FORMATS, SUBJECTS};
 
-/// Signatures of known writers: (lowercase marker in the first part of the text, format name).
-static FORMATS: &[(&str, &str)] = &[
-    ("this is the mail system at host", "postfix"),
-    (
-        "this message was created automatically by mail delivery software",
-        "exim",
-    ),
-    ("qmail-send program", "qmail"),
-    ("diagnostic information for administrators", "exchange"),
-    ("delivery has failed to these recipients", "exchange"),
-    ("your message couldn't be delivered", "exchange"),
-    ("** message not delivered **", "gmail"),
-    ("** address not found **", "gmail"),
-    ("delivery to the following recipient failed", "gmail"),
-    ("the response from the remote server was", "gmail"),
-    (
-        "this message was created automatically by the sendgrid",
-        "sendgrid",
-    ),
-    ("amazonses", "amazon_ses"),
-    ("yahoo", "yahoo"),
-    ("zoho", "zoho"),
-    ("transcript of session follows", "sendmail"),
-    (
-        "the following addresses had permanent fatal errors",
-        "sendmail",
-    ),
-    ("opensmtpd", "opensmtpd"),
-    ("courier mail server", "courier"),
-    ("mimecast", "mimecast"),
-    ("outlook.com", "outlook"),
-    ("hotmail", "outlook"),
-];
-
-/// Subjects (lowercase) that bounces and delay notices use.
-static BOUNCE_SUBJECTS: &[&str] = &[
-    "undeliver",
-    "returned mail",
-    "delivery status notification",
-    "mail delivery failed",
-    "failure notice",
-    "delivery failure",
-    "non remis",
-    "non-delivery",
-    "nondeliverable",
-    "delivery notification",
-    "mail delivery failure",
-    "could not send message",
-    "delayed mail",
-    "delivery delayed",
-    "warning: message",
-    "mail could not be delivered",
-    "delivery problem",
-    "mail system error",
-    "returned to sender",
-    "unzustellbar",
-    "rejected",
-    "delivery report",
-    "message delivery has failed",
-    "message not delivered",
-    "notification d'état",
-    "failed delivery",
-    "undelivered",
-    "delivery has failed",
-    "permanent error",
-    "bounce",
-    "mail failure",
-];
-
-/// The writer's format, from its wording in the first 4 KB of the text (lowercased).
+/// The writer's format, from its wording in the first 4 KB of the text (lowercased;
+/// data/bounce/reader/formats.tsv).
 pub(super) fn format_of(lower: &str) -> Option<String> {
     let head = lower.get(..lower.len().min(4096)).unwrap_or(lower);
     FORMATS
         .iter()
-        .find(|(m, _)| head.contains(m))
-        .map(|(_, f)| (*f).to_string())
+        .find(|[marker, _]| head.contains(marker))
+        .map(|[_, format]| (*format).to_string())
 }
 
-/// Whether a subject (lowercased) is one bounces and delay notices use.
+/// Whether a subject (lowercased) is one bounces and delay notices use
+/// (data/bounce/reader/subjects.tsv, `bounce` rows).
 pub(super) fn bounce_subject(subject_l: &str) -> bool {
-    BOUNCE_SUBJECTS.iter().any(|s| subject_l.contains(s))
+    SUBJECTS
+        .iter()
+        .any(|[kind, s]| *kind == "bounce" && subject_l.contains(s))
 }
 
 /// The report's text: its text parts, joined.
