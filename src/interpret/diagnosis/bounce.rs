@@ -160,9 +160,38 @@ fn typo_of_provider(address: &str) -> bool {
     })
 }
 
+/// Whether a policy refusal was made by the reporting server itself, on the sender's side. RFC
+/// 3464 section 2.3.5: a delivery status report names the Remote-MTA of every attempt to relay
+/// the message to a remote server (and the bounce reader takes any host the words name); a
+/// policy refusal that names none came from the sender's own system, which never handed the
+/// message on: Exchange Online's 5.7.520 (the organization's outbound spam policy allows no
+/// automatic forwarding to outside addresses) and 5.7.703 (the sender organization's tenant
+/// block policy), https://learn.microsoft.com/en-us/exchange/troubleshoot/email-delivery/ndr/non-delivery-reports-in-exchange-online.
+fn own_refusal(ctx: &Context, kind: BounceKind, topic: &str, r: &BouncedRecipient) -> bool {
+    kind == BounceKind::Bounce
+        && topic == "policy"
+        && r.remote_mta.is_none()
+        && r.reply_code.is_some()
+        && ctx
+            .r
+            .bounce
+            .as_ref()
+            .is_some_and(|b| b.reporting_mta.is_some())
+}
+
 fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cause {
-    let (topic, party) = topic_of(kind, r);
+    let (topic, mut party) = topic_of(kind, r);
+    let own = own_refusal(ctx, kind, topic, r);
+    if own {
+        party = Party::Sender;
+    }
     let mut title = format!("{}: {}", r.address, first_sentence(&r.reason_explanation));
+    if own {
+        title = format!(
+            "{}: the sender's own mail system refused to send it, under a policy of the sender's organization; the recipient's side never received it.",
+            r.address
+        );
+    }
     // A delay notice is written while the server still tries: never "gave up".
     if kind == BounceKind::Delay && r.reason.name() == "expired" {
         title = format!(
@@ -190,6 +219,19 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
         ));
     }
     let mut fix = Some(r.advice.clone()).filter(|a| !a.is_empty());
+    if own {
+        detail = r
+            .diagnostic
+            .as_deref()
+            .map(|words| {
+                format!(
+                    "The sender's own server said: \"{}\".",
+                    crate::vocab::text::clip_ellipsis(words, 300)
+                )
+            })
+            .unwrap_or_default();
+        fix = Some("Ask the organization's own mail administrator about the policy the server's words name; for an automatic forward to an outside address, remove the forwarding rule, or the administrator allows forwarding for this mailbox if the organization permits it.".into());
+    }
     if let Some(list) = &r.blocklist {
         let ip = ctx
             .ip()
@@ -230,7 +272,7 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
     } else {
         Certainty::Certain
     };
-    make_cause(
+    let mut cause = make_cause(
         ctx,
         &format!("bounce.{}", r.reason.name()),
         topic,
@@ -241,7 +283,15 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
         party,
         Source::Bounce,
         evidence,
-    )
+    );
+    if own {
+        // The recipient's side never saw the message: nothing for it to allow.
+        use crate::report::diagnosis::Actor;
+        cause
+            .actions
+            .retain(|a| !matches!(a.who, Actor::Recipient | Actor::RecipientAdmin));
+    }
+    cause
 }
 
 fn first_sentence(text: &str) -> &str {
