@@ -179,10 +179,51 @@ fn own_refusal(ctx: &Context, kind: BounceKind, topic: &str, r: &BouncedRecipien
             .is_some_and(|b| b.reporting_mta.is_some())
 }
 
+/// Whether a recipient domain that does not exist (DNS NXDOMAIN, not a domain whose MX hosts
+/// are broken: the live MX check of that domain, when it ran, does not show it existing) was
+/// written in a new message rather than a reply: then a slip in the address is the likely
+/// reading and the sender corrects it. A reply (RFC 5322 3.6.4: In-Reply-To names the message
+/// replied to) shows the domain was in use before, so it has lapsed or lost its DNS and only
+/// its owner can bring it back. Read from the returned copy, so only when the bounce carries
+/// it.
+fn new_message_to_missing_domain(ctx: &Context, topic: &str, r: &BouncedRecipient) -> bool {
+    use crate::checks::reputation::MxStatus;
+    let domain = r
+        .address
+        .rsplit_once('@')
+        .map(|(_, d)| d.trim_end_matches(['>', '.']).to_ascii_lowercase());
+    let exists = ctx
+        .r
+        .reputation
+        .as_ref()
+        .and_then(|rep| rep.recipient_mx.as_ref())
+        .filter(|mx| Some(mx.domain.to_ascii_lowercase()) == domain)
+        .is_some_and(|mx| {
+            matches!(
+                mx.status,
+                MxStatus::Ok
+                    | MxStatus::Degraded
+                    | MxStatus::Broken
+                    | MxStatus::NullMx
+                    | MxStatus::ImplicitMx
+                    | MxStatus::NoMail
+            )
+        });
+    topic == "domain-missing"
+        && r.reason.name() == "hostunknown"
+        && !exists
+        && ctx.r.bounce.as_ref().is_some_and(|b| b.original.is_some())
+        && !ctx
+            .r
+            .headers
+            .iter()
+            .any(|h| h.name.eq_ignore_ascii_case("In-Reply-To"))
+}
+
 fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cause {
     let (topic, mut party) = topic_of(kind, r);
     let own = own_refusal(ctx, kind, topic, r);
-    if own {
+    if own || new_message_to_missing_domain(ctx, topic, r) {
         party = Party::Sender;
     }
     let mut title = format!("{}: {}", r.address, first_sentence(&r.reason_explanation));
