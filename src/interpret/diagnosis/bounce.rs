@@ -277,9 +277,20 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
         let ip = ctx
             .ip()
             .unwrap_or_else(|| "the sending server's address".into());
+        // One page for both (SpamCop's): name it once.
+        let check = if list.lookup_url == list.delist_url {
+            format!(
+                "check the listing and ask for removal at {}",
+                list.lookup_url
+            )
+        } else {
+            format!(
+                "check the listing at {} and ask for removal at {}",
+                list.lookup_url, list.delist_url
+            )
+        };
         fix = Some(format!(
-            "Find what got {ip} listed (a compromised account or website, a bulk send to old addresses) and stop it, then check the listing at {} and ask for removal at {}.",
-            list.lookup_url, list.delist_url
+            "Find what got {ip} listed (a compromised account or website, a bulk send to old addresses) and stop it, then {check}."
         ));
     }
     if let Some(method) = &r.auth {
