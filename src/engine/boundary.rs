@@ -15,6 +15,15 @@
 //! looks internal, the oldest public address is used and the reason says so; a paste that ends
 //! inside the chain (no From and no Date field below it) gives no address rather than one of
 //! the receiving platform's own.
+//!
+//! An inbound gateway in front of the recipient's mailbox server (Mimecast, Proofpoint, a
+//! Cisco or Barracuda appliance) is the recipient's own too, once the recipient domain's MX
+//! records are known: RFC 5321 section 5.1 makes the MX hosts the servers that accept mail for
+//! the domain, so a hop from a host of the same organization as an MX host (the gateway
+//! handing the message on to Exchange Online or an on-premises server) is inside, and the
+//! sending IP is the host that handed the message to the gateway. A hop within one shared
+//! platform (a Microsoft 365 tenant to another, both under `outlook.com`) is not a gateway hop:
+//! the MX names the platform, not a gateway in front of it.
 
 use crate::report::Hop;
 use crate::vocab::domain::org_domain;
@@ -61,11 +70,13 @@ fn edge(hop: &Hop) -> Option<&'static str> {
 }
 
 /// Finds the trust boundary. `cut_off`: the paste has neither a From nor a Date field, so it
-/// ends inside the Received chain.
-pub fn find(hops: &[Hop], cut_off: bool) -> Boundary {
+/// ends inside the Received chain. `gateways`: the organization domains of the recipient
+/// domain's MX hosts, when known (empty before the MX answer arrives).
+pub fn find(hops: &[Hop], cut_off: bool, gateways: &[String]) -> Boundary {
     let mut out = Boundary::default();
     let mut inside: Vec<String> = Vec::new();
     let mut last_public: Option<usize> = None;
+    let mut gated = false;
     let public = |hop: &Hop| hop.ip_class.is_some_and(IpClass::can_be_sender);
     for index in (0..hops.len()).rev() {
         let hop = &hops[index];
@@ -86,6 +97,17 @@ pub fn find(hops: &[Hop], cut_off: bool) -> Boundary {
             .as_deref()
             .or(hop.helo.as_deref())
             .and_then(org_domain);
+        // The recipient's inbound gateway handing the message on (RFC 5321 5.1: the MX hosts
+        // accept mail for the domain); not a hop within one platform, whose own hosts share
+        // the MX's organization domain.
+        let gateway = from_org.as_ref().is_some_and(|org| {
+            gateways.contains(org) && hop.by.as_deref().and_then(org_domain).as_ref() != Some(org)
+        });
+        if gateway {
+            out.internal.push(index);
+            gated = true;
+            continue;
+        }
         let internal = match &from_org {
             Some(org) => inside.contains(org),
             None => !public(hop),
@@ -104,7 +126,11 @@ pub fn find(hops: &[Hop], cut_off: bool) -> Boundary {
         if public(hop) {
             out.chosen = Some((
                 index,
-                "the first hop from outside the receiving organization",
+                if gated {
+                    "the hop into the recipient's inbound gateway: the gateway is a host of the same organization as the recipient domain's MX servers (RFC 5321 5.1), so the server that handed the message to it is the sender's"
+                } else {
+                    "the first hop from outside the receiving organization"
+                },
             ));
             break;
         }

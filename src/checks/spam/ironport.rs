@@ -1,6 +1,10 @@
 //! Cisco Secure Email (IronPort): `X-IronPort-Anti-Spam-Filtered`,
 //! `X-IronPort-Anti-Spam-Result` (older `X-IPAS-Result`; Cisco's encoded data, shown raw) and
-//! `X-SBRS` (the sending server's SenderBase reputation).
+//! `X-SBRS` (the sending server's SenderBase reputation). The verdict itself is not in those
+//! fields: Cisco's anti-spam actions tag the Subject, by default `[SPAM]` for positively
+//! identified spam and `[SUSPECTED SPAM]` for suspected spam (Cisco AsyncOS for Email User
+//! Guide, Anti-Spam: "Add text to subject"), so a scanned message whose Subject starts with
+//! either tag was judged spam.
 
 use super::{Group, SpamVerdict, fmt_num, item, num, push_item, yes_no};
 
@@ -19,8 +23,17 @@ fn sbrs_band(n: f64) -> &'static str {
     }
 }
 
-/// Cisco Secure Email (IronPort).
-pub(super) fn verdict(g: &Group<'_>) -> SpamVerdict {
+/// Cisco's default Subject tag for its spam verdicts, if the subject starts with one.
+fn subject_tag(subject: &str) -> Option<&'static str> {
+    let s = subject.trim_start();
+    ["[SUSPECTED SPAM]", "[SPAM]"].into_iter().find(|tag| {
+        s.get(..tag.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(tag))
+    })
+}
+
+/// Cisco Secure Email (IronPort); `subject`: the message's Subject.
+pub(super) fn verdict(g: &Group<'_>, subject: Option<&str>) -> SpamVerdict {
     let mut items = Vec::new();
     let filtered = g.value("x-ironport-anti-spam-filtered");
     if let Some(v) = filtered {
@@ -51,6 +64,9 @@ pub(super) fn verdict(g: &Group<'_>) -> SpamVerdict {
         };
         push_item(&mut items, item("SBRS", Some(v), sbrs, m));
     }
+    let tag = subject
+        .and_then(subject_tag)
+        .filter(|_| filtered.and_then(yes_no) == Some(true));
     let mut summary = match filtered.and_then(yes_no) {
         Some(true) => "Cisco Secure Email scanned this message for spam".to_string(),
         Some(false) => "Cisco Secure Email did not scan this message for spam".to_string(),
@@ -65,7 +81,13 @@ pub(super) fn verdict(g: &Group<'_>) -> SpamVerdict {
         (None, Some(v)) if v.eq_ignore_ascii_case("none") => {
             summary.push_str("; Cisco had no reputation data for the sending server.");
         }
+        _ if tag.is_some() => summary.push('.'),
         _ => summary.push_str(", but these headers carry no readable verdict."),
+    }
+    if let Some(tag) = tag {
+        summary.push_str(&format!(
+            " Its anti-spam verdict: spam (the Subject starts with its tag {tag})."
+        ));
     }
     let (header, line) = g.main(&[
         "x-ironport-anti-spam-filtered",
@@ -77,7 +99,7 @@ pub(super) fn verdict(g: &Group<'_>) -> SpamVerdict {
         filter: "Cisco Secure Email (IronPort)".to_string(),
         header,
         line,
-        is_spam: None,
+        is_spam: tag.map(|_| true),
         score: None,
         threshold: None,
         summary,
@@ -123,6 +145,20 @@ mod tests {
                 .unwrap()
                 .contains("not the same as 0")
         );
+        let v = one(&[
+            ("Subject", "[SUSPECTED SPAM] Last call", 4),
+            ("X-IronPort-Anti-Spam-Filtered", "true", 5),
+        ]);
+        assert_eq!(v.is_spam, Some(true));
+        assert!(
+            v.summary
+                .ends_with("(the Subject starts with its tag [SUSPECTED SPAM]).")
+        );
+        let v = one(&[
+            ("Subject", "Re: [SPAM] filter settings", 4),
+            ("X-IronPort-Anti-Spam-Filtered", "true", 5),
+        ]);
+        assert_eq!(v.is_spam, None);
         assert_eq!(sbrs_band(5.5), "good: unlikely to send spam");
         assert_eq!(sbrs_band(0.0), "neutral");
     }

@@ -406,11 +406,16 @@ impl<'a> Group<'a> {
 pub fn read<'a>(fields: impl IntoIterator<Item = (&'a str, &'a str, u32)>) -> Vec<SpamVerdict> {
     let mut groups: Vec<Group<'a>> = Vec::new();
     let mut segment = 0usize;
+    // The Subject, for a filter that gives its verdict as a tag there (Cisco).
+    let mut subject: Option<&'a str> = None;
     for (name, value, line) in fields {
         let name = name.trim();
         if name.eq_ignore_ascii_case("received") {
             segment += 1;
             continue;
+        }
+        if name.eq_ignore_ascii_case("subject") && subject.is_none() {
+            subject = Some(value);
         }
         let Some((kind, family)) = classify(name, value) else {
             continue;
@@ -443,11 +448,15 @@ pub fn read<'a>(fields: impl IntoIterator<Item = (&'a str, &'a str, u32)>) -> Ve
             });
         }
     }
-    groups.iter().filter_map(build).take(MAX_VERDICTS).collect()
+    groups
+        .iter()
+        .filter_map(|g| build(g, subject))
+        .take(MAX_VERDICTS)
+        .collect()
 }
 
-/// The verdict of one group.
-fn build(g: &Group<'_>) -> Option<SpamVerdict> {
+/// The verdict of one group; `subject`: the message's Subject.
+fn build(g: &Group<'_>, subject: Option<&str>) -> Option<SpamVerdict> {
     match g.family {
         Family::SpamAssassin => Some(spamassassin::verdict(g, false)),
         // An empty `X-Spam-Level` alone says nothing.
@@ -460,7 +469,7 @@ fn build(g: &Group<'_>) -> Option<SpamVerdict> {
         Family::Barracuda => Some(barracuda::verdict(g)),
         Family::Proofpoint => Some(proofpoint::verdict(g)),
         Family::Mimecast => Some(mimecast::verdict(g)),
-        Family::IronPort => Some(ironport::verdict(g)),
+        Family::IronPort => Some(ironport::verdict(g, subject)),
     }
 }
 

@@ -188,7 +188,7 @@ impl Analysis {
                 .any(|h| h.name.eq_ignore_ascii_case(name))
         };
         let cut_off = !has("From") && !has("Date");
-        let boundary = crate::engine::boundary::find(&self.hops, cut_off);
+        let boundary = crate::engine::boundary::find(&self.hops, cut_off, &[]);
         for &index in &boundary.internal {
             self.hops[index].internal = true;
         }

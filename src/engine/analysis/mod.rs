@@ -134,6 +134,8 @@ pub struct Analysis {
     bounce: Option<crate::checks::bounce::BounceReport>,
     /// The kinds of the questions the checks have needed so far, without repeats.
     asked: Vec<LookupKind>,
+    /// Whether the trust boundary was decided again with the recipient domain's MX hosts.
+    gated: bool,
 }
 
 impl Analysis {
@@ -246,6 +248,7 @@ impl Analysis {
             reputation: crate::report::live::Reputation::default(),
             bounce,
             asked: Vec::new(),
+            gated: false,
         };
         analysis.findings.extend(attached_note);
         analysis.read_input(&normalized);
@@ -433,6 +436,9 @@ impl Analysis {
                 &self.dns,
                 &mut need,
             );
+            if self.regate() {
+                continue;
+            }
             for (kind, _) in need.iter() {
                 self.note_asked(kind);
             }
@@ -441,6 +447,92 @@ impl Analysis {
                 break;
             }
         }
+    }
+
+    /// Decides the trust boundary again once the recipient domain's MX hosts are known (an
+    /// inbound gateway of the recipient's is inside it, `engine::boundary`); once, and not for
+    /// a bounce (whose sending server is the one that talked to the refusing server). True
+    /// when the sending IP moved, so the checks about it are asked again.
+    fn regate(&mut self) -> bool {
+        if self.gated || self.bounce.is_some() {
+            return false;
+        }
+        let Some(mx) = self
+            .reputation
+            .recipient_mx
+            .as_ref()
+            .filter(|mx| !mx.hosts.is_empty())
+        else {
+            return false;
+        };
+        self.gated = true;
+        let org = crate::vocab::domain::org_domain;
+        let mut orgs: Vec<String> = Vec::new();
+        for o in mx.hosts.iter().filter_map(|h| org(&h.exchange)) {
+            if !orgs.contains(&o) {
+                orgs.push(o);
+            }
+        }
+        let has = |name: &str| {
+            self.headers
+                .iter()
+                .any(|h| h.name.eq_ignore_ascii_case(name))
+        };
+        let values = |name: &'static str| {
+            self.headers
+                .iter()
+                .filter(move |h| h.name.eq_ignore_ascii_case(name))
+                .map(|h| h.value.as_str())
+        };
+        // The To domain's MX received the message for the final mailbox only if nothing says
+        // it went on to another address: an envelope recipient in another domain (a Received
+        // field's FOR clause, RFC 5321 4.4; Delivered-To, X-Original-To), a mailing list
+        // (List-Id, RFC 2919), or an ARC set sealed by the MX's own organization (RFC 8617:
+        // an intermediary that forwards). Then the MX host is a forwarder, not a gateway.
+        let to_org = self.auth_inputs.recipient_domain.as_deref().and_then(org);
+        let elsewhere = self
+            .hops
+            .iter()
+            .filter_map(|h| h.for_addr.as_deref())
+            .chain(values("Delivered-To"))
+            .chain(values("X-Original-To"))
+            .filter_map(|a| a.trim().trim_matches(['<', '>']).rsplit_once('@'))
+            .any(|(_, d)| org(d.trim().trim_end_matches(['>', '.'])) != to_org);
+        let sealed_by_mx = values("ARC-Seal")
+            .filter_map(|v| crate::parse::recorded::tag(v, "d"))
+            .filter_map(org)
+            .any(|d| orgs.contains(&d));
+        if elsewhere || has("List-Id") || sealed_by_mx {
+            return false;
+        }
+        let cut_off = !has("From") && !has("Date");
+        let boundary = crate::engine::boundary::find(&self.hops, cut_off, &orgs);
+        let Some((index, reason)) = boundary.chosen else {
+            return false;
+        };
+        let hop = &self.hops[index];
+        let (Some(ip), number) = (hop.ip, hop.number) else {
+            return false;
+        };
+        if self.sending_ip.as_ref().is_some_and(|s| s.hop == number) {
+            return false;
+        }
+        for hop in &mut self.hops {
+            hop.internal = false;
+        }
+        for &i in &boundary.internal {
+            self.hops[i].internal = true;
+        }
+        self.sending_ip = Some(SendingIp {
+            ip,
+            hop: number,
+            reason: reason.to_string(),
+        });
+        let fresh = self.auth_inputs();
+        self.auth_inputs.ip = fresh.ip;
+        self.auth_inputs.helo = fresh.helo;
+        self.auth_inputs.receiver = fresh.receiver;
+        true
     }
 
     /// Reads the paste's header fields into the parts of the report, in order; each reader adds

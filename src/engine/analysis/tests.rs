@@ -317,3 +317,32 @@ fn a_wait_before_the_first_server_is_late_unless_it_is_a_time_zone() {
         );
     }
 }
+
+/// A message through the recipient's inbound gateway (a host of the MX's organization) to the
+/// company's own server: once the recipient domain's MX is known, the sending IP is the host
+/// that handed the message to the gateway; not when the To domain's MX forwarded it elsewhere.
+#[test]
+fn an_inbound_gateway_of_the_recipient_domain_is_inside_the_boundary() {
+    let message = |extra: &str| {
+        format!(
+            "{extra}Received: from out-7.filtercloud.example (out-7.filtercloud.example [198.51.100.7])\n by mail.acme.example with ESMTPS id 1; Tue, 2 Jan 2024 10:00:05 +0000\nReceived: from mail.sender.example (mail.sender.example [203.0.113.5])\n by in-3.filtercloud.example with ESMTPS id 2 for <u@acme.example>; Tue, 2 Jan 2024 10:00:02 +0000\nFrom: Ann <ann@sender.example>\nTo: u@acme.example\nSubject: Hello\nDate: Tue, 2 Jan 2024 10:00:00 +0000\nMessage-ID: <1@sender.example>\n\nbody\n"
+        )
+    };
+    let ip = |report: &Report| report.sending_ip.as_ref().map(|s| s.ip.to_string());
+    let without_mx = MemoryResolver::from_zone("acme.example. A 192.0.2.9").unwrap();
+    let (report, _) = run(&message(""), &without_mx, Options::default());
+    assert_eq!(ip(&report).as_deref(), Some("198.51.100.7"));
+    let with_mx = MemoryResolver::from_zone(
+        "acme.example. MX 10 in-1.filtercloud.example.\nin-1.filtercloud.example. A 198.51.100.1",
+    )
+    .unwrap();
+    let (report, _) = run(&message(""), &with_mx, Options::default());
+    assert_eq!(ip(&report).as_deref(), Some("203.0.113.5"));
+    assert_eq!(report.hops.iter().filter(|h| h.internal).count(), 1);
+    let (report, _) = run(
+        &message("Delivered-To: someone@elsewhere.example\n"),
+        &with_mx,
+        Options::default(),
+    );
+    assert_eq!(ip(&report).as_deref(), Some("198.51.100.7"));
+}

@@ -160,9 +160,79 @@ fn typo_of_provider(address: &str) -> bool {
     })
 }
 
+/// Whether a policy refusal was made by the reporting server itself, on the sender's side. RFC
+/// 3464 section 2.3.5: a delivery status report names the Remote-MTA of every attempt to relay
+/// the message to a remote server (and the bounce reader takes any host the words name); a
+/// policy refusal that names none came from the sender's own system, which never handed the
+/// message on: Exchange Online's 5.7.520 (the organization's outbound spam policy allows no
+/// automatic forwarding to outside addresses) and 5.7.703 (the sender organization's tenant
+/// block policy), https://learn.microsoft.com/en-us/exchange/troubleshoot/email-delivery/ndr/non-delivery-reports-in-exchange-online.
+fn own_refusal(ctx: &Context, kind: BounceKind, topic: &str, r: &BouncedRecipient) -> bool {
+    kind == BounceKind::Bounce
+        && topic == "policy"
+        && r.remote_mta.is_none()
+        && r.reply_code.is_some()
+        && ctx
+            .r
+            .bounce
+            .as_ref()
+            .is_some_and(|b| b.reporting_mta.is_some())
+}
+
+/// Whether a recipient domain that does not exist (DNS NXDOMAIN, not a domain whose MX hosts
+/// are broken: the live MX check of that domain, when it ran, does not show it existing) was
+/// written in a new message rather than a reply: then a slip in the address is the likely
+/// reading and the sender corrects it. A reply (RFC 5322 3.6.4: In-Reply-To names the message
+/// replied to) shows the domain was in use before, so it has lapsed or lost its DNS and only
+/// its owner can bring it back. Read from the returned copy, so only when the bounce carries
+/// it.
+fn new_message_to_missing_domain(ctx: &Context, topic: &str, r: &BouncedRecipient) -> bool {
+    use crate::checks::reputation::MxStatus;
+    let domain = r
+        .address
+        .rsplit_once('@')
+        .map(|(_, d)| d.trim_end_matches(['>', '.']).to_ascii_lowercase());
+    let exists = ctx
+        .r
+        .reputation
+        .as_ref()
+        .and_then(|rep| rep.recipient_mx.as_ref())
+        .filter(|mx| Some(mx.domain.to_ascii_lowercase()) == domain)
+        .is_some_and(|mx| {
+            matches!(
+                mx.status,
+                MxStatus::Ok
+                    | MxStatus::Degraded
+                    | MxStatus::Broken
+                    | MxStatus::NullMx
+                    | MxStatus::ImplicitMx
+                    | MxStatus::NoMail
+            )
+        });
+    topic == "domain-missing"
+        && r.reason.name() == "hostunknown"
+        && !exists
+        && ctx.r.bounce.as_ref().is_some_and(|b| b.original.is_some())
+        && !ctx
+            .r
+            .headers
+            .iter()
+            .any(|h| h.name.eq_ignore_ascii_case("In-Reply-To"))
+}
+
 fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cause {
-    let (topic, party) = topic_of(kind, r);
+    let (topic, mut party) = topic_of(kind, r);
+    let own = own_refusal(ctx, kind, topic, r);
+    if own || new_message_to_missing_domain(ctx, topic, r) {
+        party = Party::Sender;
+    }
     let mut title = format!("{}: {}", r.address, first_sentence(&r.reason_explanation));
+    if own {
+        title = format!(
+            "{}: the sender's own mail system refused to send it, under a policy of the sender's organization; the recipient's side never received it.",
+            r.address
+        );
+    }
     // A delay notice is written while the server still tries: never "gave up".
     if kind == BounceKind::Delay && r.reason.name() == "expired" {
         title = format!(
@@ -190,13 +260,37 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
         ));
     }
     let mut fix = Some(r.advice.clone()).filter(|a| !a.is_empty());
+    if own {
+        detail = r
+            .diagnostic
+            .as_deref()
+            .map(|words| {
+                format!(
+                    "The sender's own server said: \"{}\".",
+                    crate::vocab::text::clip_ellipsis(words, 300)
+                )
+            })
+            .unwrap_or_default();
+        fix = Some("Ask the organization's own mail administrator about the policy the server's words name; for an automatic forward to an outside address, remove the forwarding rule, or the administrator allows forwarding for this mailbox if the organization permits it.".into());
+    }
     if let Some(list) = &r.blocklist {
         let ip = ctx
             .ip()
             .unwrap_or_else(|| "the sending server's address".into());
+        // One page for both (SpamCop's): name it once.
+        let check = if list.lookup_url == list.delist_url {
+            format!(
+                "check the listing and ask for removal at {}",
+                list.lookup_url
+            )
+        } else {
+            format!(
+                "check the listing at {} and ask for removal at {}",
+                list.lookup_url, list.delist_url
+            )
+        };
         fix = Some(format!(
-            "Find what got {ip} listed (a compromised account or website, a bulk send to old addresses) and stop it, then check the listing at {} and ask for removal at {}.",
-            list.lookup_url, list.delist_url
+            "Find what got {ip} listed (a compromised account or website, a bulk send to old addresses) and stop it, then {check}."
         ));
     }
     if let Some(method) = &r.auth {
@@ -230,7 +324,7 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
     } else {
         Certainty::Certain
     };
-    make_cause(
+    let mut cause = make_cause(
         ctx,
         &format!("bounce.{}", r.reason.name()),
         topic,
@@ -241,7 +335,15 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
         party,
         Source::Bounce,
         evidence,
-    )
+    );
+    if own {
+        // The recipient's side never saw the message: nothing for it to allow.
+        use crate::report::diagnosis::Actor;
+        cause
+            .actions
+            .retain(|a| !matches!(a.who, Actor::Recipient | Actor::RecipientAdmin));
+    }
+    cause
 }
 
 fn first_sentence(text: &str) -> &str {
