@@ -55,10 +55,17 @@ pub(super) fn build(
     };
     let refused_by = if pasted_error {
         RefusedBy::SenderServerAtSend
-    } else if recipients
-        .iter()
-        .any(|r| r.remote_mta.is_some() || r.reply_code.is_some())
-    {
+    } else if recipients.iter().any(|r| {
+        r.remote_mta.is_some()
+            || (r.reply_code.is_some()
+                && !(reporting_mta.is_some() && r.reason == Reason::Policyviolation))
+    }) {
+        // RFC 3464 2.3.5: a report names the Remote-MTA of an attempt to relay to a remote
+        // server (and the reader takes any host the words name). A policy refusal with a
+        // reporting server and no remote one is the reporting server's own (Exchange
+        // Online's 5.7.520 and 5.7.703, the sender organization's policies; the diagnosis
+        // reads it so too, `interpret::diagnosis::bounce::own_refusal`): the recipient's
+        // server is not said to have refused.
         RefusedBy::RemoteServer
     } else if recipients.iter().any(|r| {
         matches!(
@@ -205,5 +212,42 @@ pub(super) fn case_facts(
         message_id,
         servers,
         text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::bounce::{RefusedBy, analyze};
+
+    /// A DSN whose only failure is `code` with `remote` as the Remote-MTA field (or none).
+    fn dsn(code: &str, remote: &str) -> Vec<u8> {
+        format!(
+            "From: postmaster@contoso.example\r\nTo: ann@contoso.example\r\nSubject: Undeliverable: Minutes\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nYour message couldn't be delivered.\r\n\r\n--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns;DM6PR01MB0001.namprd01.prod.outlook.com\r\n\r\nFinal-Recipient: rfc822;ann@gmail.example\r\nAction: failed\r\nStatus: 5.7.520\r\n{remote}Diagnostic-Code: smtp;{code}\r\n\r\n--b--\r\n"
+        )
+        .into_bytes()
+    }
+
+    #[test]
+    fn own_policy_refusal_is_not_the_recipients_server() {
+        // Exchange Online's 5.7.520 (the sender organization forbids external forwarding):
+        // the reporting server refused by its own policy, no remote server was tried.
+        let own = analyze(&dsn(
+            "550 5.7.520 Access denied, Your organization does not allow external forwarding. Please contact your administrator for further assistance. AS(7555)",
+            "",
+        ));
+        assert_eq!(own.recipients.len(), 1);
+        assert_eq!(own.recipients[0].reason.name(), "policyviolation");
+        assert_ne!(own.refused_by, RefusedBy::RemoteServer);
+        assert!(
+            !own.summary.contains("recipient's server refused"),
+            "{}",
+            own.summary
+        );
+        // The same refusal from a named remote server is the remote server's.
+        let remote = analyze(&dsn(
+            "550 5.7.520 Access denied, Your organization does not allow external forwarding. AS(7555)",
+            "Remote-MTA: dns;mx.gmail.example\r\n",
+        ));
+        assert_eq!(remote.refused_by, RefusedBy::RemoteServer);
     }
 }
