@@ -298,6 +298,7 @@ pub fn analyze(input: &[u8]) -> BounceReport {
 
     // The recipients: the DSN's, or those the text names; then each one's result.
     recipients::find(&mut raws, bounce_text, &top, &from, &to, original.as_ref());
+    let phrase_text = scan::without_chatter(&lower);
     let recipients: Vec<BouncedRecipient> = raws
         .into_iter()
         .map(|r| result::finish(r, bounce_text, &lower))

@@ -6,6 +6,8 @@
 use super::recipients::Raw;
 use super::{BouncedRecipient, MAX_DIAGNOSTIC, Reason, lists, mime, plain, provider, reason, scan};
 
+/// `all_lower` is the whole report's text, lowercased, as the phrases read it
+/// ([`scan::without_chatter`]).
 pub(super) fn finish(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecipient {
     // The server's words: the Diagnostic-Code, or the block after the address.
     let words = if !r.diagnostic.trim().is_empty() {
@@ -56,6 +58,13 @@ pub(super) fn finish(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecip
         String::new()
     };
     let words_l = mime::squeeze(&format!("{words} {}", r.context), 8192).to_ascii_lowercase();
+    // For the phrases: the same without a transcript's commands and positive replies.
+    let words_p = match scan::without_chatter(&r.context) {
+        std::borrow::Cow::Borrowed(_) => std::borrow::Cow::Borrowed(words_l.as_str()),
+        std::borrow::Cow::Owned(c) => std::borrow::Cow::Owned(
+            mime::squeeze(&format!("{words} {c}"), 8192).to_ascii_lowercase(),
+        ),
+    };
     // A failure code from any of the texts before a positive one (see scan::reply_code), each
     // text read once and only as far as needed.
     let mut positive = None;
@@ -185,7 +194,7 @@ pub(super) fn finish(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecip
         .and_then(|w| reason::decide(reason::phrases(w), status.as_deref(), stage))
     {
         r
-    } else if let Some(r) = reason::decide(reason::phrases(&words_l), status.as_deref(), stage) {
+    } else if let Some(r) = reason::decide(reason::phrases(&words_p), status.as_deref(), stage) {
         r
     } else if let Some(r) = reason::decide(reason::phrases(all_lower), status.as_deref(), stage) {
         r
