@@ -426,6 +426,13 @@ pub fn command(lower: &str, wording: bool) -> Option<Command> {
         ("but sender was rejected", Command::Mail),
         ("failed on data command", Command::Data),
         ("failed after i sent the message", Command::Data),
+        // Gmail's "Address not found" notice, written by the sending side about the recipient
+        // the remote server refused (https://support.google.com/mail/answer/6596: "...wasn't
+        // delivered to x because the address couldn't be found, or is unable to receive mail").
+        (
+            "because the address couldn't be found, or is unable to receive mail",
+            Command::Rcpt,
+        ),
     ];
     const WORDING: &[&str] = &[
         "recipient name is not recognized",
@@ -434,6 +441,9 @@ pub fn command(lower: &str, wording: bool) -> Option<Command> {
         "check if address is correct",
         "doesn't have a yahoo",
         "recipientnotfound",
+        // Google's reply to RCPT TO for an address it does not have (Gmail SMTP errors and
+        // codes, https://support.google.com/a/answer/3726730: 550 5.1.1).
+        "email account that you tried to reach does not exist",
         "550 requested action not taken: mailbox unavailable",
         // Microsoft's directory-based edge blocking answers RCPT TO for an address its
         // directory does not have (Exchange Online NDR reference, 5.4.1).
