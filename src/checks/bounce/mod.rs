@@ -268,10 +268,22 @@ pub fn analyze(input: &[u8]) -> BounceReport {
         let l = lower.as_str();
         (l.contains("final-recipient:") && l.contains("status:")).then_some(bounce_text)
     });
-    if dsn_text.is_none() && lower.contains("notificationtype") {
-        let unescaped = bounce_text.replace("\\\"", "\"");
+    // An Amazon SES notification, in a message's body or pasted alone (a JSON text starts
+    // with `{`, RFC 8259 section 2, and is no header field even when its first line reads as one).
+    let ses_text = if lower.contains("notificationtype") || lower.contains("eventtype") {
+        Some(bounce_text)
+    } else {
+        text.trim_start().starts_with('{').then_some(text.as_str())
+    };
+    if dsn_text.is_none()
+        && let Some(json) = ses_text
+    {
+        let unescaped = json.replace("\\\"", "\"");
         if let Some(r) = ses::notification(&unescaped, &mut raws) {
             return r;
+        }
+        if !raws.is_empty() {
+            format = Some("amazon_ses".to_string());
         }
     }
     if let Some(d) = dsn_text {

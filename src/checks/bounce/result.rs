@@ -198,6 +198,9 @@ pub(super) fn finish(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecip
         r
     } else if let Some(r) = reason::decide(reason::phrases(all_lower), status.as_deref(), stage) {
         r
+    } else if let Some(r) = r.classified {
+        // The writer's own classification (Amazon SES's bounceSubType).
+        r
     } else if status.as_deref().is_some_and(|s| s.get(1..3) == Some(".6")) {
         Reason::Contenterror
     } else if status.as_deref().is_some_and(|s| s.get(1..3) == Some(".7")) {
