@@ -345,6 +345,31 @@ mod tests {
             .and_then(|r| r.status.clone())
     }
 
+    fn addresses(msg: &str) -> Vec<String> {
+        analyze(msg.as_bytes())
+            .recipients
+            .into_iter()
+            .map(|r| r.address)
+            .collect()
+    }
+
+    #[test]
+    fn an_empty_final_recipient_falls_back_to_the_original_recipient() {
+        let fields = "Final-Recipient: rfc822;\nOriginal-Recipient: rfc822;x@y.example\nAction: failed\nStatus: 5.1.1\n";
+        assert_eq!(addresses(&dsn("Failed.", fields)), ["x@y.example"]);
+    }
+
+    #[test]
+    fn queue_ids_and_message_ids_are_not_recipients() {
+        // Sendmail's layout (savemail.c): the queue ID is part of the Message-ID it writes
+        // (`<YYYYMMDDhhmm.QUEUEID@host>`), and the bounce and the returned message name both.
+        let msg = "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example>\nTo: a@example.org\nSubject: Returned mail: see transcript for details\nMessage-Id: <202601021234.60BCYZab012345@mx.example>\n\nThe original message was received at Fri, 2 Jan 2026 12:34:56 +0100\nfrom client.example [192.0.2.7]\nQueue ID <202601021233.60BCYYab012344@mx.example>\n\n   ----- The following addresses had permanent fatal errors -----\n<u@example.net>\n    (reason: 550 5.1.1 <u@example.net>... User unknown)\n\n   ----- Transcript of session follows -----\n... while talking to mx.example.net.:\n>>> RCPT To:<u@example.net>\n<<< 550 5.1.1 <u@example.net>... User unknown\n\n   ----- Original message follows -----\n\nReturn-Path: <a@example.org>\nMessage-ID: <20260102123456.12345@client.example>\nIn-Reply-To: <20260101000000.99999@other.example>\nFrom: a@example.org\nTo: u@example.net\nSubject: hello\n\nhi\n";
+        assert_eq!(addresses(msg), ["u@example.net"]);
+        // No recipient block: the first address the text names that is no ID.
+        let msg = "From: MAILER-DAEMON@mx.example\nTo: a@example.org\nSubject: Undeliverable mail\n\nYour message 20260102123456.12345@client.example could not be delivered to bob@example.net: mailbox unavailable.\n";
+        assert_eq!(addresses(msg), ["bob@example.net"]);
+    }
+
     #[test]
     fn a_vague_status_refined_by_the_quoted_reply() {
         // No Diagnostic-Code: the reply quoted for the recipient in the text part.
