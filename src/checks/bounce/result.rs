@@ -205,6 +205,17 @@ pub(super) fn finish(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecip
         Reason::Contenterror
     } else if status.as_deref().is_some_and(|s| s.get(1..3) == Some(".7")) {
         Reason::Securityerror
+    } else if let Some(r) = match command {
+        // The stage alone (data/bounce/README.md, decision step 6): a refusal of the
+        // connection or of HELO/EHLO is of the client, one of MAIL FROM of the sender, a
+        // permanent one of RCPT TO of the mailbox (RFC 5321 3.3, 4.2.2: 550 "mailbox
+        // unavailable").
+        Some(scan::Command::Connect) => Some(Reason::Blocked),
+        Some(scan::Command::Mail) => Some(Reason::Rejected),
+        Some(scan::Command::Rcpt) if class == Some(b'5') => Some(Reason::Userunknown),
+        _ => None,
+    } {
+        r
     } else if r.diagnostic_type.starts_with("X-UNIX") {
         Reason::Mailererror
     } else if action == "delayed" {
@@ -314,7 +325,7 @@ fn transcript_failure(text: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::bounce::analyze;
+    use crate::checks::bounce::{Reason, analyze};
 
     #[test]
     fn a_transcripts_failing_reply() {
@@ -368,6 +379,33 @@ mod tests {
         // No recipient block: the first address the text names that is no ID.
         let msg = "From: MAILER-DAEMON@mx.example\nTo: a@example.org\nSubject: Undeliverable mail\n\nYour message 20260102123456.12345@client.example could not be delivered to bob@example.net: mailbox unavailable.\n";
         assert_eq!(addresses(msg), ["bob@example.net"]);
+    }
+
+    #[test]
+    fn the_stage_alone_decides_when_words_and_codes_do_not() {
+        let postfix = |reply: &str, command: &str| {
+            format!(
+                "From: MAILER-DAEMON@mx.example\nTo: a@example.org\nSubject: Undelivered Mail Returned to Sender\n\nThis is the mail system at host mx.example.\n\n<u@example.net>: host mx.example.net[192.0.2.1] said: {reply} (in reply to {command} command)\n"
+            )
+        };
+        let reason = |m: String| analyze(m.as_bytes()).recipients.first().map(|r| r.reason);
+        assert_eq!(
+            reason(postfix("550 Go away", "MAIL FROM")),
+            Some(Reason::Rejected)
+        );
+        assert_eq!(
+            reason(postfix("554 Go away", "EHLO")),
+            Some(Reason::Blocked)
+        );
+        assert_eq!(
+            reason(postfix("550 Go away", "RCPT TO")),
+            Some(Reason::Userunknown)
+        );
+        // Temporary at RCPT TO: no reason from the stage alone.
+        assert_eq!(
+            reason(postfix("450 Go away", "RCPT TO")),
+            Some(Reason::Onhold)
+        );
     }
 
     #[test]
