@@ -244,23 +244,23 @@ fn sisimai_corpus() {
         pct(reply_ok, reply_n) >= 95.0,
         "reply code agreement below 95%"
     );
-    // Floors at the figures measured (tuning 194/211, validation 67/74, status 217/222, reply
-    // code 202/208): a change may not lose a row on either part without saying so here.
+    // Floors at the figures measured (tuning 196/211, validation 67/74, status 218/222, reply
+    // code 203/208): a change may not lose a row on either part without saying so here.
     assert!(
-        part_ok[0] >= 194 && part_ok[1] >= 67,
-        "reason: tuning {}/{} (floor 194), validation {}/{} (floor 67)",
+        part_ok[0] >= 196 && part_ok[1] >= 67,
+        "reason: tuning {}/{} (floor 196), validation {}/{} (floor 67)",
         part_ok[0],
         part_n[0],
         part_ok[1],
         part_n[1]
     );
     assert!(
-        status_ok >= 217,
-        "status {status_ok}/{status_n} (floor 217)"
+        status_ok >= 218,
+        "status {status_ok}/{status_n} (floor 218)"
     );
     assert!(
-        reply_ok >= 202,
-        "reply code {reply_ok}/{reply_n} (floor 202)"
+        reply_ok >= 203,
+        "reply code {reply_ok}/{reply_n} (floor 203)"
     );
 }
 

@@ -112,6 +112,7 @@ fn dsn_recipient(h: &mime::Headers<'_>, raws: &mut Vec<Raw>) {
                 .filter(|v| !v.is_empty()),
             last_attempt: h.value("last-attempt-date"),
             context: String::new(),
+            classified: None,
         });
     }
 }

@@ -200,6 +200,11 @@ pub struct BounceReport {
 /// Analyzes a bounce, delay notice, feedback report, automatic reply or any message. Never
 /// fails: ordinary mail gives `kind: not_bounce`.
 pub fn analyze(input: &[u8]) -> BounceReport {
+    analyze_at(input, true)
+}
+
+/// [`analyze`]; `outer` is false for a report enclosed in another (read once, not deeper).
+fn analyze_at(input: &[u8], outer: bool) -> BounceReport {
     let text = mime::normalize(input);
     let top = mime::headers(&text);
     let mut parts = Vec::new();
@@ -268,10 +273,22 @@ pub fn analyze(input: &[u8]) -> BounceReport {
         let l = lower.as_str();
         (l.contains("final-recipient:") && l.contains("status:")).then_some(bounce_text)
     });
-    if dsn_text.is_none() && lower.contains("notificationtype") {
-        let unescaped = bounce_text.replace("\\\"", "\"");
+    // An Amazon SES notification, in a message's body or pasted alone (a JSON text starts
+    // with `{`, RFC 8259 section 2, and is no header field even when its first line reads as one).
+    let ses_text = if lower.contains("notificationtype") || lower.contains("eventtype") {
+        Some(bounce_text)
+    } else {
+        text.trim_start().starts_with('{').then_some(text.as_str())
+    };
+    if dsn_text.is_none()
+        && let Some(json) = ses_text
+    {
+        let unescaped = json.replace("\\\"", "\"");
         if let Some(r) = ses::notification(&unescaped, &mut raws) {
             return r;
+        }
+        if !raws.is_empty() {
+            format = Some("amazon_ses".to_string());
         }
     }
     if let Some(d) = dsn_text {
@@ -296,11 +313,37 @@ pub fn analyze(input: &[u8]) -> BounceReport {
         format = plain::format_of(&lower);
     }
 
+    // A report that names no recipient of its own but returns a delivery status notification
+    // (multipart/report; report-type=delivery-status, RFC 6522 section 3 and RFC 3464) is that
+    // report forwarded or re-wrapped by a gateway: the enclosed one is read instead.
+    if outer
+        && raws.is_empty()
+        && let Some(o) = original.as_ref()
+        && mime::headers(&o.text)
+            .value("content-type")
+            .is_some_and(|t| {
+                let t = t.to_ascii_lowercase();
+                t.contains("multipart/report") && t.contains("delivery-status")
+            })
+        && top.get("x-failed-recipients").is_none()
+        && scan::blocks(bounce_text, &[]).is_empty()
+    {
+        let mut inner = analyze_at(o.text.as_bytes(), false);
+        if !inner.recipients.is_empty() {
+            // Its returned message's line, counted in this input.
+            if let Some(m) = inner.original.as_mut() {
+                m.line = (o.line + m.line).saturating_sub(1);
+            }
+            return inner;
+        }
+    }
+
     // The recipients: the DSN's, or those the text names; then each one's result.
     recipients::find(&mut raws, bounce_text, &top, &from, &to, original.as_ref());
+    let phrase_text = scan::without_chatter(&lower);
     let recipients: Vec<BouncedRecipient> = raws
         .into_iter()
-        .map(|r| result::finish(r, bounce_text, &lower))
+        .map(|r| result::finish(r, bounce_text, &phrase_text))
         .collect();
     report::build(
         &top,

@@ -19,6 +19,9 @@ pub(super) struct Raw {
     pub(super) last_attempt: Option<String>,
     /// Text around the recipient that may name a reason (lowercased later).
     pub(super) context: String,
+    /// The reason the report's writer gave in a field of its own (Amazon SES's
+    /// `bounceSubType`), used when neither the words nor the codes decide.
+    pub(super) classified: Option<super::Reason>,
 }
 
 /// Completes `raws` (a DSN's recipients, or none) from the report's text `bounce_text`: see the

@@ -6,6 +6,8 @@
 use super::recipients::Raw;
 use super::{BouncedRecipient, MAX_DIAGNOSTIC, Reason, lists, mime, plain, provider, reason, scan};
 
+/// `all_lower` is the whole report's text, lowercased, as the phrases read it
+/// ([`scan::without_chatter`]).
 pub(super) fn finish(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecipient {
     // The server's words: the Diagnostic-Code, or the block after the address.
     let words = if !r.diagnostic.trim().is_empty() {
@@ -56,6 +58,13 @@ pub(super) fn finish(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecip
         String::new()
     };
     let words_l = mime::squeeze(&format!("{words} {}", r.context), 8192).to_ascii_lowercase();
+    // For the phrases: the same without a transcript's commands and positive replies.
+    let words_p = match scan::without_chatter(&r.context) {
+        std::borrow::Cow::Borrowed(_) => std::borrow::Cow::Borrowed(words_l.as_str()),
+        std::borrow::Cow::Owned(c) => std::borrow::Cow::Owned(
+            mime::squeeze(&format!("{words} {c}"), 8192).to_ascii_lowercase(),
+        ),
+    };
     // A failure code from any of the texts before a positive one (see scan::reply_code), each
     // text read once and only as far as needed.
     let mut positive = None;
@@ -185,14 +194,28 @@ pub(super) fn finish(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecip
         .and_then(|w| reason::decide(reason::phrases(w), status.as_deref(), stage))
     {
         r
-    } else if let Some(r) = reason::decide(reason::phrases(&words_l), status.as_deref(), stage) {
+    } else if let Some(r) = reason::decide(reason::phrases(&words_p), status.as_deref(), stage) {
         r
     } else if let Some(r) = reason::decide(reason::phrases(all_lower), status.as_deref(), stage) {
+        r
+    } else if let Some(r) = r.classified {
+        // The writer's own classification (Amazon SES's bounceSubType).
         r
     } else if status.as_deref().is_some_and(|s| s.get(1..3) == Some(".6")) {
         Reason::Contenterror
     } else if status.as_deref().is_some_and(|s| s.get(1..3) == Some(".7")) {
         Reason::Securityerror
+    } else if let Some(r) = match command {
+        // The stage alone (data/bounce/README.md, decision step 6): a refusal of the
+        // connection or of HELO/EHLO is of the client, one of MAIL FROM of the sender, a
+        // permanent one of RCPT TO of the mailbox (RFC 5321 3.3, 4.2.2: 550 "mailbox
+        // unavailable").
+        Some(scan::Command::Connect) => Some(Reason::Blocked),
+        Some(scan::Command::Mail) => Some(Reason::Rejected),
+        Some(scan::Command::Rcpt) if class == Some(b'5') => Some(Reason::Userunknown),
+        _ => None,
+    } {
+        r
     } else if r.diagnostic_type.starts_with("X-UNIX") {
         Reason::Mailererror
     } else if action == "delayed" {
@@ -302,7 +325,7 @@ fn transcript_failure(text: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::bounce::analyze;
+    use crate::checks::bounce::{Reason, analyze};
 
     #[test]
     fn a_transcripts_failing_reply() {
@@ -331,6 +354,58 @@ mod tests {
             .recipients
             .first()
             .and_then(|r| r.status.clone())
+    }
+
+    fn addresses(msg: &str) -> Vec<String> {
+        analyze(msg.as_bytes())
+            .recipients
+            .into_iter()
+            .map(|r| r.address)
+            .collect()
+    }
+
+    #[test]
+    fn an_empty_final_recipient_falls_back_to_the_original_recipient() {
+        let fields = "Final-Recipient: rfc822;\nOriginal-Recipient: rfc822;x@y.example\nAction: failed\nStatus: 5.1.1\n";
+        assert_eq!(addresses(&dsn("Failed.", fields)), ["x@y.example"]);
+    }
+
+    #[test]
+    fn queue_ids_and_message_ids_are_not_recipients() {
+        // Sendmail's layout (savemail.c): the queue ID is part of the Message-ID it writes
+        // (`<YYYYMMDDhhmm.QUEUEID@host>`), and the bounce and the returned message name both.
+        let msg = "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example>\nTo: a@example.org\nSubject: Returned mail: see transcript for details\nMessage-Id: <202601021234.60BCYZab012345@mx.example>\n\nThe original message was received at Fri, 2 Jan 2026 12:34:56 +0100\nfrom client.example [192.0.2.7]\nQueue ID <202601021233.60BCYYab012344@mx.example>\n\n   ----- The following addresses had permanent fatal errors -----\n<u@example.net>\n    (reason: 550 5.1.1 <u@example.net>... User unknown)\n\n   ----- Transcript of session follows -----\n... while talking to mx.example.net.:\n>>> RCPT To:<u@example.net>\n<<< 550 5.1.1 <u@example.net>... User unknown\n\n   ----- Original message follows -----\n\nReturn-Path: <a@example.org>\nMessage-ID: <20260102123456.12345@client.example>\nIn-Reply-To: <20260101000000.99999@other.example>\nFrom: a@example.org\nTo: u@example.net\nSubject: hello\n\nhi\n";
+        assert_eq!(addresses(msg), ["u@example.net"]);
+        // No recipient block: the first address the text names that is no ID.
+        let msg = "From: MAILER-DAEMON@mx.example\nTo: a@example.org\nSubject: Undeliverable mail\n\nYour message 20260102123456.12345@client.example could not be delivered to bob@example.net: mailbox unavailable.\n";
+        assert_eq!(addresses(msg), ["bob@example.net"]);
+    }
+
+    #[test]
+    fn the_stage_alone_decides_when_words_and_codes_do_not() {
+        let postfix = |reply: &str, command: &str| {
+            format!(
+                "From: MAILER-DAEMON@mx.example\nTo: a@example.org\nSubject: Undelivered Mail Returned to Sender\n\nThis is the mail system at host mx.example.\n\n<u@example.net>: host mx.example.net[192.0.2.1] said: {reply} (in reply to {command} command)\n"
+            )
+        };
+        let reason = |m: String| analyze(m.as_bytes()).recipients.first().map(|r| r.reason);
+        assert_eq!(
+            reason(postfix("550 Go away", "MAIL FROM")),
+            Some(Reason::Rejected)
+        );
+        assert_eq!(
+            reason(postfix("554 Go away", "EHLO")),
+            Some(Reason::Blocked)
+        );
+        assert_eq!(
+            reason(postfix("550 Go away", "RCPT TO")),
+            Some(Reason::Userunknown)
+        );
+        // Temporary at RCPT TO: no reason from the stage alone.
+        assert_eq!(
+            reason(postfix("450 Go away", "RCPT TO")),
+            Some(Reason::Onhold)
+        );
     }
 
     #[test]

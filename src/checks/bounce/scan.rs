@@ -426,6 +426,13 @@ pub fn command(lower: &str, wording: bool) -> Option<Command> {
         ("but sender was rejected", Command::Mail),
         ("failed on data command", Command::Data),
         ("failed after i sent the message", Command::Data),
+        // Gmail's "Address not found" notice, written by the sending side about the recipient
+        // the remote server refused (https://support.google.com/mail/answer/6596: "...wasn't
+        // delivered to x because the address couldn't be found, or is unable to receive mail").
+        (
+            "because the address couldn't be found, or is unable to receive mail",
+            Command::Rcpt,
+        ),
     ];
     const WORDING: &[&str] = &[
         "recipient name is not recognized",
@@ -434,6 +441,9 @@ pub fn command(lower: &str, wording: bool) -> Option<Command> {
         "check if address is correct",
         "doesn't have a yahoo",
         "recipientnotfound",
+        // Google's reply to RCPT TO for an address it does not have (Gmail SMTP errors and
+        // codes, https://support.google.com/a/answer/3726730: 550 5.1.1).
+        "email account that you tried to reach does not exist",
         "550 requested action not taken: mailbox unavailable",
         // Microsoft's directory-based edge blocking answers RCPT TO for an address its
         // directory does not have (Exchange Online NDR reference, 5.4.1).
@@ -446,6 +456,43 @@ pub fn command(lower: &str, wording: bool) -> Option<Command> {
         .find(|(k, _)| lower.contains(k))
         .map(|(_, c)| *c)
         .or_else(|| (wording && WORDING.iter().any(|k| lower.contains(k))).then_some(Command::Rcpt))
+}
+
+/// `text` without the lines of an SMTP session transcript that cannot be a refusal: the
+/// client's own commands (Postfix `In:`, Sendmail `>>>`) and the server's positive or
+/// intermediate replies (`Out:` / `<<<` with a 2yz or 3yz code, RFC 5321 4.2.1), such as the
+/// capability lines of an EHLO reply (`250-STARTTLS`, `250-AUTH PLAIN`: RFC 5321 4.1.1.1,
+/// RFC 3207), which name features, not reasons. Borrowed when there is none.
+pub fn without_chatter(text: &str) -> std::borrow::Cow<'_, str> {
+    fn chatter(line: &str) -> bool {
+        let t = line.trim_start().as_bytes();
+        let strip = |p: &[u8]| {
+            t.get(..p.len())
+                .filter(|h| h.eq_ignore_ascii_case(p))
+                .map(|_| &t[p.len()..])
+        };
+        if strip(b"in:").is_some() || strip(b">>>").is_some() {
+            return true;
+        }
+        let Some(reply) = strip(b"out:").or_else(|| strip(b"<<<")) else {
+            return false;
+        };
+        let r = reply.trim_ascii_start();
+        r.len() >= 3
+            && matches!(r[0], b'2' | b'3')
+            && r[1..3].iter().all(u8::is_ascii_digit)
+            && r.get(3).is_none_or(|c| matches!(c, b' ' | b'-' | b'\r'))
+    }
+    if !text.split('\n').take(MAX_LINES).any(chatter) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        if !chatter(line) {
+            out.push_str(line);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// The value of `"key":"value"` in JSON-like text (escapes kept as written), bounded.
@@ -494,6 +541,20 @@ mod tests {
         assert_eq!(status("said: 550 5.1.1 <a@b.c>").as_deref(), Some("5.1.1"));
         assert_eq!(status("ip 192.0.2.1 and 5.7.1."), Some("5.7.1".into()));
         assert_eq!(status("version 4.2.1.5"), None);
+    }
+
+    #[test]
+    fn transcript_chatter_is_left_out() {
+        let t = " Out: 250-STARTTLS\n Out: 250 CHUNKING\n In:  RCPT TO:<a@b.example>\n Out: 354 End data\n Out: 451 4.3.0 Error: queue file write error\n<<< 250-AUTH PLAIN\n>>> DATA\n<<< 554 5.7.1 Rejected\n";
+        assert_eq!(
+            without_chatter(t),
+            " Out: 451 4.3.0 Error: queue file write error\n<<< 554 5.7.1 Rejected\n"
+        );
+        let plain = "550 5.1.1 <a@b.example>: User unknown\n";
+        assert!(matches!(
+            without_chatter(plain),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]

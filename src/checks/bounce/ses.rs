@@ -7,10 +7,38 @@ use super::{
     BounceKind, BounceReport, CaseFacts, FeedbackInfo, MAX_RECIPIENTS, Reason, RefusedBy, scan,
 };
 
+/// The reason an Amazon SES `bounceType` / `bounceSubType` pair names, when it names one (Amazon
+/// SES Developer Guide, "Amazon SNS notification contents for Amazon SES", bounce types:
+/// https://docs.aws.amazon.com/ses/latest/dg/notification-contents.html#bounce-types). The
+/// `General` and `Undetermined` sub-types name none: the server's words decide.
+fn subtype_reason(bounce_type: &str, sub: &str) -> Option<Reason> {
+    let permanent = bounce_type.eq_ignore_ascii_case("permanent");
+    let transient = bounce_type.eq_ignore_ascii_case("transient");
+    let is = |s: &str| sub.eq_ignore_ascii_case(s);
+    Some(if permanent && is("noemail") {
+        // "the target email address does not exist"
+        Reason::Userunknown
+    } else if permanent && (is("suppressed") || is("onaccountsuppressionlist")) {
+        // On SES's suppression list or the account's (a recent hard bounce): Sisimai 5's
+        // Suppressed, whose closest reason here is an unknown user (data/bounce/README.md).
+        Reason::Userunknown
+    } else if transient && is("mailboxfull") {
+        Reason::Mailboxfull
+    } else if transient && is("messagetoolarge") {
+        Reason::Mesgtoobig
+    } else if transient && (is("contentrejected") || is("attachmentrejected")) {
+        Reason::Contenterror
+    } else {
+        return None;
+    })
+}
+
 /// An Amazon SES notification (JSON in the body): bounces become recipients; a complaint is a
-/// feedback report, returned at once.
+/// feedback report, returned at once. The type is `notificationType`, or `eventType` when the
+/// notification comes from event publishing (same Developer Guide page, top-level object).
 pub(super) fn notification(text: &str, raws: &mut Vec<Raw>) -> Option<BounceReport> {
-    let kind = scan::json_str(text, "notificationType")?;
+    let kind =
+        scan::json_str(text, "notificationType").or_else(|| scan::json_str(text, "eventType"))?;
     if kind.eq_ignore_ascii_case("complaint") {
         let rcpt = scan::json_str(text, "complainedRecipients")
             .or_else(|| {
@@ -42,6 +70,10 @@ pub(super) fn notification(text: &str, raws: &mut Vec<Raw>) -> Option<BounceRepo
         .or_else(|| text.find("deliveredRecipients"))?;
     let mut rest = text.get(start..)?;
     let reporting = scan::json_str(text, "reportingMTA").map(typed_value);
+    let classified = subtype_reason(
+        scan::json_str(text, "bounceType").unwrap_or(""),
+        scan::json_str(text, "bounceSubType").unwrap_or(""),
+    );
     for _ in 0..MAX_RECIPIENTS {
         let Some(i) = rest.find("\"emailAddress\"") else {
             break;
@@ -64,9 +96,35 @@ pub(super) fn notification(text: &str, raws: &mut Vec<Raw>) -> Option<BounceRepo
             diagnostic: dtext,
             diagnostic_type: dtype,
             remote_mta: reporting.clone(),
+            classified,
             ..Raw::default()
         });
         rest = rest.get(obj_end..)?;
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::bounce::{Reason, analyze};
+
+    fn reasons(json: &str) -> Vec<(String, Reason)> {
+        analyze(json.as_bytes())
+            .recipients
+            .into_iter()
+            .map(|r| (r.address, r.reason))
+            .collect()
+    }
+
+    #[test]
+    fn the_bounce_sub_type_decides_when_the_words_do_not() {
+        // Event publishing names the type `eventType`; a recipient without diagnosticCode.
+        let j = r#"{"eventType":"Bounce","bounce":{"bounceType":"Transient","bounceSubType":"MailboxFull","bouncedRecipients":[{"emailAddress":"u@example.net"}],"timestamp":"2026-01-02T00:00:00.000Z"},"mail":{"source":"a@example.org"}}"#;
+        assert_eq!(reasons(j), [("u@example.net".into(), Reason::Mailboxfull)]);
+        let j = r#"{"notificationType":"Bounce","bounce":{"bounceType":"Permanent","bounceSubType":"OnAccountSuppressionList","bouncedRecipients":[{"emailAddress":"v@example.net"}]}}"#;
+        assert_eq!(reasons(j), [("v@example.net".into(), Reason::Userunknown)]);
+        // The server's words come first.
+        let j = r#"{"notificationType":"Bounce","bounce":{"bounceType":"Transient","bounceSubType":"General","bouncedRecipients":[{"emailAddress":"w@example.net","status":"5.2.2","diagnosticCode":"smtp; 552 5.2.2 Mailbox full"}]}}"#;
+        assert_eq!(reasons(j), [("w@example.net".into(), Reason::Mailboxfull)]);
+    }
 }
