@@ -1,6 +1,8 @@
 //! Byte-level scanning of bounce text: addresses, SMTP reply codes, enhanced status codes, the
 //! failed-recipient blocks of plain-text bounces, and where a returned message starts.
 
+use crate::vocab::tables::bounce::reader::STAGES;
+
 /// Lines scanned in one text.
 const MAX_LINES: usize = 5000;
 /// Lines one recipient's block may span.
@@ -396,66 +398,23 @@ pub enum Command {
 /// transcript as each MTA lays it out (data/bounce/README.md: Postfix "in reply to RCPT TO
 /// command" and "refused to talk to me", Exim "after RCPT TO", Sendmail ">>> DATA", qmail's
 /// "... does not like recipient." / "... but sender was rejected."), or, with `wording`, also
-/// from replies that are only given to RCPT TO ("invalid recipient").
+/// from replies that are only given to RCPT TO ("invalid recipient"); the markers are
+/// data/bounce/reader/stages.tsv.
 pub fn command(lower: &str, wording: bool) -> Option<Command> {
-    const KEYS: &[(&str, Command)] = &[
-        ("end of data", Command::Data),
-        ("after data", Command::Data),
-        ("reply to data", Command::Data),
-        (">>> data", Command::Data),
-        ("command data", Command::Data),
-        ("rcpt to", Command::Rcpt),
-        ("rcpt_to", Command::Rcpt),
-        ("smtp:rcpt", Command::Rcpt),
-        ("does not like recipient", Command::Rcpt),
-        ("rcpt command", Command::Rcpt),
-        ("after rcpt", Command::Rcpt),
-        ("mail from", Command::Mail),
-        ("after mail", Command::Mail),
-        ("reply to helo", Command::Connect),
-        ("reply to ehlo", Command::Connect),
-        ("after helo", Command::Connect),
-        ("after ehlo", Command::Connect),
-        ("after initial connection", Command::Connect),
-        ("reply to initial", Command::Connect),
-        // Postfix smtp_proto.c: a 5xx greeting.
-        ("refused to talk to me", Command::Connect),
-        // qmail-remote.c: the sentence before "Remote host said:".
-        ("but greeting failed", Command::Connect),
-        ("but my name was rejected", Command::Connect),
-        ("but sender was rejected", Command::Mail),
-        ("failed on data command", Command::Data),
-        ("failed after i sent the message", Command::Data),
-        // Gmail's "Address not found" notice, written by the sending side about the recipient
-        // the remote server refused (https://support.google.com/mail/answer/6596: "...wasn't
-        // delivered to x because the address couldn't be found, or is unable to receive mail").
-        (
-            "because the address couldn't be found, or is unable to receive mail",
-            Command::Rcpt,
-        ),
-    ];
-    const WORDING: &[&str] = &[
-        "recipient name is not recognized",
-        "invalid recipient",
-        "couldn't be found",
-        "check if address is correct",
-        "doesn't have a yahoo",
-        "recipientnotfound",
-        // Google's reply to RCPT TO for an address it does not have (Gmail SMTP errors and
-        // codes, https://support.google.com/a/answer/3726730: 550 5.1.1).
-        "email account that you tried to reach does not exist",
-        "550 requested action not taken: mailbox unavailable",
-        // Microsoft's directory-based edge blocking answers RCPT TO for an address its
-        // directory does not have (Exchange Online NDR reference, 5.4.1).
-        "recipient address rejected: access denied",
-        // Sendmail's local delivery agent could not find the mailbox (mail.local(8): "unknown
-        // user"): the address does not exist, as a refusal of RCPT TO would say.
-        "mail.local: unknown user",
-    ];
-    KEYS.iter()
-        .find(|(k, _)| lower.contains(k))
-        .map(|(_, c)| *c)
-        .or_else(|| (wording && WORDING.iter().any(|k| lower.contains(k))).then_some(Command::Rcpt))
+    let of = |name: &str| match name {
+        "connect" => Some(Command::Connect),
+        "mail" => Some(Command::Mail),
+        "rcpt" => Some(Command::Rcpt),
+        "data" => Some(Command::Data),
+        _ => None,
+    };
+    let find = |kind: &str| {
+        STAGES
+            .iter()
+            .find(|[k, marker, _]| *k == kind && lower.contains(marker))
+            .and_then(|[_, _, command]| of(command))
+    };
+    find("transcript").or_else(|| if wording { find("wording") } else { None })
 }
 
 /// `text` without the lines of an SMTP session transcript that cannot be a refusal: the
