@@ -1,5 +1,8 @@
 //! The screening: whether a paste could be a bounce, a complaint or an automatic reply at all,
-//! judged from its header fields alone, before the full reading.
+//! judged from its header fields alone, before the full reading. The markers are data
+//! (data/bounce/reader/screen.tsv).
+
+use crate::vocab::tables::bounce::reader::SCREEN;
 
 /// Whether a message could be a bounce, a delay notice, a complaint or an auto-reply, judged
 /// from its header fields alone: the full reading ([`analyze`](super::analyze)) is done only then, so ordinary
@@ -7,96 +10,33 @@
 /// bounce's body) always could. Generous on purpose: the corpus test checks that every bounce in
 /// the Sisimai corpus and every fixture passes.
 pub fn may_be_report<'a>(fields: impl IntoIterator<Item = (&'a str, &'a str)>) -> bool {
-    const FROM: &[&str] = &[
-        "daemon",
-        "postmaster",
-        "post_master",
-        "mail deliver",
-        "delivery",
-        "mailer",
-        "mail system",
-        "mail administrator",
-        "microsoftexchange",
-        "system administrator",
-        "returned",
-        "root@",
-        "admin",
-        "notification",
-        "bounce",
-        "no-reply",
-        "noreply",
-        "abuse",
-        "feedback",
-        "auto",
-        "mail server",
-        "gateway",
-        "smtp",
-    ];
-    const SUBJECT: &[&str] = &[
-        "deliver",
-        "return",
-        "fail",
-        "bounce",
-        "notif",
-        "warning",
-        "delay",
-        "undeliv",
-        "reject",
-        "not be",
-        "could not",
-        "unable",
-        "error",
-        "problem",
-        "auto",
-        "reply",
-        "out of office",
-        "away",
-        "vacation",
-        "absence",
-        "abwesen",
-        "complaint",
-        "abuse",
-        "report",
-        "dsn",
-        "ndr",
-        "status",
-        "mail system",
-        "unknown",
-        "blocked",
-        "spam",
-        "message",
-        "mail",
-    ];
+    // data/bounce/reader/screen.tsv: (kind, marker) rows.
+    let markers = |kind: &'static str| {
+        SCREEN
+            .iter()
+            .filter(move |[k, _]| *k == kind)
+            .map(|[_, marker]| *marker)
+    };
     let mut count = 0usize;
     for (name, value) in fields {
         count += 1;
-        let has = |list: &[&str]| {
+        let has = |kind: &'static str| {
             let v = value.to_ascii_lowercase();
-            list.iter().any(|m| v.contains(m))
+            markers(kind).any(|m| v.contains(m))
         };
         let is = |n: &str| name.eq_ignore_ascii_case(n);
         let hit = if is("from") || is("sender") || is("return-path") {
-            value.contains("<>") || has(FROM)
+            value.contains("<>") || has("from")
         } else if is("subject") {
-            has(SUBJECT)
+            has("subject")
         } else if is("content-type") {
-            has(&["report", "delivery-status"])
+            let v = value.to_ascii_lowercase();
+            v.contains("report") || v.contains("delivery-status")
         } else if is("auto-submitted") {
             !value.trim().eq_ignore_ascii_case("no")
         } else {
-            const MARKS: &[&str] = &[
-                "x-failed-recipients",
-                "feedback-type",
-                "x-ses-outgoing",
-                "x-mailer-daemon-error",
-                "diagnostic-code",
-                "final-recipient",
-                "action",
-                "status",
-            ];
-            const PREFIXES: &[&str] = &["x-autore", "x-amazon", "x-postfix-queue"];
-            MARKS.iter().any(|m| is(m))
-                || PREFIXES.iter().any(|p| {
+            markers("field").any(|m| is(m))
+                || markers("field-prefix").any(|p| {
                     name.len() >= p.len()
                         && name.is_char_boundary(p.len())
                         && name[..p.len()].eq_ignore_ascii_case(p)
