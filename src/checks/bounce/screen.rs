@@ -35,7 +35,7 @@ pub fn may_be_report<'a>(fields: impl IntoIterator<Item = (&'a str, &'a str)>) -
         } else if is("auto-submitted") {
             !value.trim().eq_ignore_ascii_case("no")
         } else {
-            markers("field").any(|m| is(m))
+            markers("field").any(is)
                 || markers("field-prefix").any(|p| {
                     name.len() >= p.len()
                         && name.is_char_boundary(p.len())
