@@ -18,10 +18,10 @@ use std::path::PathBuf;
 /// the figures; not yet met (see the floors below).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 101/101 outcome, 101/101 first
-/// cause; validation 30/31, 26/31), so that no change makes them worse. Raise them as the
+/// The floors asserted: the figures as last measured (tuning 107/107 outcome, 107/107 first
+/// cause; validation 32/33, 28/33), so that no change makes them worse. Raise them as the
 /// diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 101, 101), ("validation", 30, 26)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 107, 107), ("validation", 32, 28)];
 
 pub struct Scenario {
     pub name: String,
