@@ -140,7 +140,8 @@ pub fn find(hops: &[Hop], cut_off: bool, gateways: &[String]) -> Boundary {
             out.undecided = Some(
                 "The paste ends inside the Received chain (it has no From or Date field), before the hop from the sending server: the addresses it shows are the receiving systems' own, so none of them is taken as the sender's.",
             );
-            crate::vocab::sort::sort_by_key(&mut out.internal, |&i| i);
+            // Pushed newest hop first (the walk goes down from the last index): oldest first.
+            out.internal.reverse();
             return out;
         }
         out.chosen = last_public.map(|i| {
@@ -166,6 +167,6 @@ pub fn find(hops: &[Hop], cut_off: bool, gateways: &[String]) -> Boundary {
             ),
         });
     }
-    crate::vocab::sort::sort_by_key(&mut out.internal, |&i| i);
+    out.internal.reverse();
     out
 }

@@ -197,6 +197,17 @@ pub struct BounceReport {
     pub original: Option<OriginalMessage>,
 }
 
+/// Whether a recipient's refusal may be the reporting server's own rather than a remote
+/// server's: it has a reply code, the report names its reporting server, and no remote server
+/// is named. RFC 3464 section 2.3.5: a report names the Remote-MTA of every attempt to relay
+/// to a remote server (and the reader takes any host the words name), so a refusal naming
+/// none was not a remote server's. With a policy reason it is the sender organization's own
+/// policy (Exchange Online's 5.7.520 and 5.7.703): the bounce summary and the diagnosis both
+/// read it so.
+pub fn refused_by_reporter(reporting_mta: Option<&str>, r: &BouncedRecipient) -> bool {
+    reporting_mta.is_some() && r.remote_mta.is_none() && r.reply_code.is_some()
+}
+
 /// Analyzes a bounce, delay notice, feedback report, automatic reply or any message. Never
 /// fails: ordinary mail gives `kind: not_bounce`.
 pub fn analyze(input: &[u8]) -> BounceReport {

@@ -56,16 +56,12 @@ pub(super) fn build(
     let refused_by = if pasted_error {
         RefusedBy::SenderServerAtSend
     } else if recipients.iter().any(|r| {
-        r.remote_mta.is_some()
-            || (r.reply_code.is_some()
-                && !(reporting_mta.is_some() && r.reason == Reason::Policyviolation))
+        (r.remote_mta.is_some() || r.reply_code.is_some())
+            && !(r.reason == Reason::Policyviolation
+                && super::refused_by_reporter(reporting_mta.as_deref(), r))
     }) {
-        // RFC 3464 2.3.5: a report names the Remote-MTA of an attempt to relay to a remote
-        // server (and the reader takes any host the words name). A policy refusal with a
-        // reporting server and no remote one is the reporting server's own (Exchange
-        // Online's 5.7.520 and 5.7.703, the sender organization's policies; the diagnosis
-        // reads it so too, `interpret::diagnosis::bounce::own_refusal`): the recipient's
-        // server is not said to have refused.
+        // A policy refusal of the reporting server's own (`refused_by_reporter`) is not said
+        // to be the recipient's server's.
         RefusedBy::RemoteServer
     } else if recipients.iter().any(|r| {
         matches!(

@@ -298,29 +298,14 @@ pub(super) fn simple_recipient(address: String, reason: Reason) -> BouncedRecipi
     }
 }
 
-/// The first failing reply line of an SMTP session transcript in `text`: Postfix
-/// marks the server's replies `Out:` and the client's commands `In:` (smtpd_chat.c, "Transcript
-/// of session follows"); Sendmail marks the replies it received `<<<` and its commands `>>>`.
-/// A reply is failing when its code is 4xx or 5xx (RFC 5321 4.2.1).
+/// The first failing reply line of an SMTP session transcript in `text`
+/// ([`scan::transcript_line`]): a reply whose code is 4xx or 5xx (RFC 5321 4.2.1).
 fn transcript_failure(text: &str) -> Option<&str> {
-    for line in text.split_inclusive('\n') {
-        let t = line.trim_start();
-        let reply = t
-            .strip_prefix("Out:")
-            .or_else(|| t.strip_prefix("<<<"))
-            .map(str::trim_start);
-        if let Some(reply) = reply {
-            let b = reply.as_bytes();
-            if b.len() >= 4
-                && matches!(b[0], b'4' | b'5')
-                && b[1..3].iter().all(u8::is_ascii_digit)
-                && matches!(b[3], b' ' | b'-')
-            {
-                return Some(reply.trim_end());
-            }
-        }
-    }
-    None
+    text.split_inclusive('\n')
+        .find_map(|line| match scan::transcript_line(line) {
+            Some(scan::Transcript::Reply(b'4' | b'5', reply)) => Some(reply.trim_end()),
+            _ => None,
+        })
 }
 
 #[cfg(test)]

@@ -417,31 +417,50 @@ pub fn command(lower: &str, wording: bool) -> Option<Command> {
     find("transcript").or_else(|| if wording { find("wording") } else { None })
 }
 
+/// A line of an SMTP session transcript (Postfix marks the client's commands `In:` and the
+/// server's replies `Out:`, smtpd_chat.c; Sendmail its commands `>>>` and the replies it
+/// received `<<<`; markers read without regard to case).
+pub enum Transcript<'a> {
+    /// A command the client sent.
+    Command,
+    /// A reply: the first digit of its code (RFC 5321 4.2: three digits, then a space, a
+    /// hyphen or the end of the line) and the reply from its code on.
+    Reply(u8, &'a str),
+}
+
+/// `line` read as a transcript line; None for any other line (a reply marker without a code
+/// too).
+pub fn transcript_line(line: &str) -> Option<Transcript<'_>> {
+    let t = line.trim_start();
+    let strip = |p: &str| {
+        t.get(..p.len())
+            .filter(|h| h.eq_ignore_ascii_case(p))
+            .map(|_| &t[p.len()..])
+    };
+    if strip("in:").is_some() || strip(">>>").is_some() {
+        return Some(Transcript::Command);
+    }
+    let reply = strip("out:").or_else(|| strip("<<<"))?.trim_start();
+    let r = reply.as_bytes();
+    let code = r.len() >= 3
+        && matches!(r[0], b'2'..=b'5')
+        && r[1..3].iter().all(u8::is_ascii_digit)
+        && r.get(3)
+            .is_none_or(|c| matches!(c, b' ' | b'-' | b'\r' | b'\n'));
+    code.then(|| Transcript::Reply(r[0], reply))
+}
+
 /// `text` without the lines of an SMTP session transcript that cannot be a refusal: the
 /// client's own commands (Postfix `In:`, Sendmail `>>>`) and the server's positive or
 /// intermediate replies (`Out:` / `<<<` with a 2yz or 3yz code, RFC 5321 4.2.1), such as the
 /// capability lines of an EHLO reply (`250-STARTTLS`, `250-AUTH PLAIN`: RFC 5321 4.1.1.1,
 /// RFC 3207), which name features, not reasons. Borrowed when there is none.
 pub fn without_chatter(text: &str) -> std::borrow::Cow<'_, str> {
-    fn chatter(line: &str) -> bool {
-        let t = line.trim_start().as_bytes();
-        let strip = |p: &[u8]| {
-            t.get(..p.len())
-                .filter(|h| h.eq_ignore_ascii_case(p))
-                .map(|_| &t[p.len()..])
-        };
-        if strip(b"in:").is_some() || strip(b">>>").is_some() {
-            return true;
-        }
-        let Some(reply) = strip(b"out:").or_else(|| strip(b"<<<")) else {
-            return false;
-        };
-        let r = reply.trim_ascii_start();
-        r.len() >= 3
-            && matches!(r[0], b'2' | b'3')
-            && r[1..3].iter().all(u8::is_ascii_digit)
-            && r.get(3).is_none_or(|c| matches!(c, b' ' | b'-' | b'\r'))
-    }
+    let chatter = |line: &str| match transcript_line(line) {
+        Some(Transcript::Command) => true,
+        Some(Transcript::Reply(class, _)) => matches!(class, b'2' | b'3'),
+        None => false,
+    };
     if !text.split('\n').take(MAX_LINES).any(chatter) {
         return std::borrow::Cow::Borrowed(text);
     }

@@ -180,15 +180,22 @@ impl Analysis {
         }
     }
 
-    /// The sending IP at the recipient's trust boundary (see `engine::boundary`).
-    fn find_sending_ip(&mut self) {
+    /// The recipient's trust boundary in the Received chain (`engine::boundary`); `gateways`:
+    /// the organization domains of the recipient domain's MX hosts, when known.
+    pub(super) fn trust_boundary(&self, gateways: &[String]) -> crate::engine::boundary::Boundary {
         let has = |name: &str| {
             self.headers
                 .iter()
                 .any(|h| h.name.eq_ignore_ascii_case(name))
         };
+        // A paste with neither From nor Date ends inside the chain.
         let cut_off = !has("From") && !has("Date");
-        let boundary = crate::engine::boundary::find(&self.hops, cut_off, &[]);
+        crate::engine::boundary::find(&self.hops, cut_off, gateways)
+    }
+
+    /// The sending IP at the recipient's trust boundary (see `engine::boundary`).
+    fn find_sending_ip(&mut self) {
+        let boundary = self.trust_boundary(&[]);
         for &index in &boundary.internal {
             self.hops[index].internal = true;
         }

@@ -505,8 +505,7 @@ impl Analysis {
         if elsewhere || has("List-Id") || sealed_by_mx {
             return false;
         }
-        let cut_off = !has("From") && !has("Date");
-        let boundary = crate::engine::boundary::find(&self.hops, cut_off, &orgs);
+        let boundary = self.trust_boundary(&orgs);
         let Some((index, reason)) = boundary.chosen else {
             return false;
         };

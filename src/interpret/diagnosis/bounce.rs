@@ -160,23 +160,17 @@ fn typo_of_provider(address: &str) -> bool {
     })
 }
 
-/// Whether a policy refusal was made by the reporting server itself, on the sender's side. RFC
-/// 3464 section 2.3.5: a delivery status report names the Remote-MTA of every attempt to relay
-/// the message to a remote server (and the bounce reader takes any host the words name); a
-/// policy refusal that names none came from the sender's own system, which never handed the
-/// message on: Exchange Online's 5.7.520 (the organization's outbound spam policy allows no
-/// automatic forwarding to outside addresses) and 5.7.703 (the sender organization's tenant
-/// block policy), https://learn.microsoft.com/en-us/exchange/troubleshoot/email-delivery/ndr/non-delivery-reports-in-exchange-online.
+/// Whether a policy refusal was made by the reporting server itself, on the sender's side
+/// (`checks::bounce::refused_by_reporter`, RFC 3464 section 2.3.5): the sender's own system
+/// never handed the message on: Exchange Online's 5.7.520 (the organization's outbound spam
+/// policy allows no automatic forwarding to outside addresses) and 5.7.703 (the sender
+/// organization's tenant block policy), https://learn.microsoft.com/en-us/exchange/troubleshoot/email-delivery/ndr/non-delivery-reports-in-exchange-online.
 fn own_refusal(ctx: &Context, kind: BounceKind, topic: &str, r: &BouncedRecipient) -> bool {
     kind == BounceKind::Bounce
         && topic == "policy"
-        && r.remote_mta.is_none()
-        && r.reply_code.is_some()
-        && ctx
-            .r
-            .bounce
-            .as_ref()
-            .is_some_and(|b| b.reporting_mta.is_some())
+        && ctx.r.bounce.as_ref().is_some_and(|b| {
+            crate::checks::bounce::refused_by_reporter(b.reporting_mta.as_deref(), r)
+        })
 }
 
 /// Whether a recipient domain that does not exist (DNS NXDOMAIN, not a domain whose MX hosts
@@ -199,14 +193,9 @@ fn new_message_to_missing_domain(ctx: &Context, topic: &str, r: &BouncedRecipien
         .and_then(|rep| rep.recipient_mx.as_ref())
         .filter(|mx| Some(mx.domain.to_ascii_lowercase()) == domain)
         .is_some_and(|mx| {
-            matches!(
+            !matches!(
                 mx.status,
-                MxStatus::Ok
-                    | MxStatus::Degraded
-                    | MxStatus::Broken
-                    | MxStatus::NullMx
-                    | MxStatus::ImplicitMx
-                    | MxStatus::NoMail
+                MxStatus::NoDomain | MxStatus::CouldNotCheck | MxStatus::Pending
             )
         });
     topic == "domain-missing"
