@@ -306,6 +306,11 @@ export interface BounceReport {
   refused_by: RefusedBy;
   /** The server that wrote the report (Reporting-MTA), when known. */
   reporting_mta?: string | null;
+  /**
+   * The address the sending service's own record says it sent the message from, when it
+   * names one (SendGrid's event `ip`): the server that talked to the refusing server.
+   */
+  sent_from_ip?: string | null;
   /** One or two plain sentences for a support agent. */
   summary: string;
 }

@@ -5,7 +5,8 @@
 //! In order: an address the refusing server names in its reply (`Client host [IP]`, `[IP] is
 //! in an RBL`, `ip=IP`); the reporting server (RFC 3464 `Reporting-MTA`) where the bounce's own
 //! Received fields show its address; the returned copy's sending hop when the bouncing server
-//! itself received the copy from outside without a login (a forged message bounced back).
+//! itself received the copy from outside without a login (a forged message bounced back). A
+//! sending service's own event record that names the address it sent from counts as the first.
 
 use crate::checks::bounce::{BounceKind, BounceReport, BouncedRecipient};
 use crate::report::{Hop, SendingIp};
@@ -65,6 +66,24 @@ pub fn bounce_sender(
                 ip,
                 hop: 0,
                 reason: "the address the refusing server named in its reply".into(),
+            }),
+            None,
+        );
+    }
+    // 1b. The address the sending service's own record says it sent from (SendGrid's event
+    // `ip`, "the IP address used to send the email"): the server that talked to the refusing
+    // server.
+    if let Some(ip) = bounce
+        .sent_from_ip
+        .as_deref()
+        .and_then(|s| parse_ip(s.trim()))
+        .filter(|ip| classify(*ip).can_be_sender())
+    {
+        return (
+            Some(SendingIp {
+                ip,
+                hop: 0,
+                reason: "the address the sending service's own event record names as the one it sent from".into(),
             }),
             None,
         );

@@ -18,10 +18,10 @@ use std::path::PathBuf;
 /// the figures; not yet met (see the floors below).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 107/107 outcome, 107/107 first
-/// cause; validation 32/33, 28/33), so that no change makes them worse. Raise them as the
+/// The floors asserted: the figures as last measured (tuning 128/128 outcome, 127/128 first
+/// cause; validation 39/40, 35/40), so that no change makes them worse. Raise them as the
 /// diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 107, 107), ("validation", 32, 28)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 128, 127), ("validation", 39, 35)];
 
 pub struct Scenario {
     pub name: String,
@@ -285,5 +285,27 @@ fn scenarios_get_the_diagnosis_an_expert_gives() {
             "{part}: first cause {} fell below the floor {topic_floor}",
             ratio(s.topic, s.n)
         );
+    }
+}
+
+/// One tuning scenario's diagnosis, sending IP and bounce reading, printed for working on a miss:
+/// `SCEN_DUMP=name cargo test --test lib -- native::scenarios::dump --ignored --nocapture`.
+/// Validation scenarios are never printed.
+#[test]
+#[ignore]
+fn dump_tuning_scenario() {
+    let Ok(name) = std::env::var("SCEN_DUMP") else {
+        return;
+    };
+    for s in load() {
+        if s.name == name && !validation_part(&s.name) {
+            let r = report(&s);
+            println!("{}", serde_json::to_string_pretty(&r["diagnosis"]).unwrap());
+            println!("sending_ip: {}", r["sending_ip"]);
+            println!(
+                "bounce: {}",
+                serde_json::to_string_pretty(&r["bounce"]).unwrap_or_default()
+            );
+        }
     }
 }

@@ -64,6 +64,7 @@ pub(super) fn report(
         feedback: Some(info),
         case_facts: CaseFacts::default(),
         original,
+        sent_from_ip: None,
     };
     report.case_facts = case_facts(top, &report, None);
     report

@@ -13,7 +13,8 @@
 //! (found generically: the failed address starts a block, the server's words follow it).
 //!
 //! [`analyze`] reads the MIME parts by role and hands each kind of report to its reader:
-//! `feedback` (RFC 5965), `autoreply` (RFC 3834), `dsn` (RFC 3464) and `ses` (Amazon SES's JSON),
+//! `feedback` (RFC 5965), `autoreply` (RFC 3834), `dsn` (RFC 3464), `ses` (Amazon SES's JSON) and
+//! `sendgrid` (SendGrid's Event Webhook JSON),
 //! `plain` and `recipients` for plain-text bounces; `original` finds the returned message,
 //! `result` gives each recipient its reading (with `provider`, the receiving providers' own codes
 //! first, then `reason`, `lists` and `scan`), and `report`
@@ -34,6 +35,7 @@ mod report;
 mod result;
 mod scan;
 mod screen;
+mod sendgrid;
 mod ses;
 
 pub use lists::Blocklist;
@@ -195,6 +197,10 @@ pub struct BounceReport {
     pub case_facts: CaseFacts,
     /// The returned original message, when present.
     pub original: Option<OriginalMessage>,
+    /// The address the sending service's own record says it sent the message from, when it
+    /// names one (SendGrid's event `ip`): the server that talked to the refusing server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_from_ip: Option<String>,
 }
 
 /// Whether a recipient's refusal may be the reporting server's own rather than a remote
@@ -302,6 +308,22 @@ fn analyze_at(input: &[u8], outer: bool) -> BounceReport {
             format = Some("amazon_ses".to_string());
         }
     }
+    // SendGrid Event Webhook events pasted from an application's logs.
+    let mut sent_from_ip = None;
+    let events_text = if sendgrid::is_events(bounce_text) {
+        Some(bounce_text)
+    } else {
+        sendgrid::is_events(&text).then_some(text.as_str())
+    };
+    if dsn_text.is_none()
+        && raws.is_empty()
+        && let Some(events) = events_text
+    {
+        sent_from_ip = sendgrid::events(events, &mut raws);
+        if !raws.is_empty() {
+            format = Some("sendgrid".to_string());
+        }
+    }
     if let Some(d) = dsn_text {
         dsn::read(d, &mut raws, &mut reporting_mta, &mut arrival);
         if dsn.is_some() {
@@ -356,7 +378,7 @@ fn analyze_at(input: &[u8], outer: bool) -> BounceReport {
         .into_iter()
         .map(|r| result::finish(r, bounce_text, &phrase_text))
         .collect();
-    report::build(
+    let mut report = report::build(
         &top,
         format,
         reporting_mta,
@@ -365,5 +387,7 @@ fn analyze_at(input: &[u8], outer: bool) -> BounceReport {
         original,
         pasted_error,
         &subject,
-    )
+    );
+    report.sent_from_ip = sent_from_ip;
+    report
 }

@@ -20,6 +20,7 @@ pub(super) fn not_bounce(
         feedback: None,
         case_facts: CaseFacts::default(),
         original,
+        sent_from_ip: None,
     };
     report.case_facts = case_facts(top, &report, None);
     report
@@ -84,6 +85,7 @@ pub(super) fn build(
         feedback: None,
         case_facts: CaseFacts::default(),
         original,
+        sent_from_ip: None,
     };
     report.case_facts = case_facts(top, &report, arrival);
     report

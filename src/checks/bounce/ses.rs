@@ -63,6 +63,7 @@ pub(super) fn notification(text: &str, raws: &mut Vec<Raw>) -> Option<BounceRepo
             }),
             case_facts: CaseFacts::default(),
             original: None,
+            sent_from_ip: None,
         });
     }
     let start = text

@@ -125,7 +125,11 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         }
         party = Party::Sender;
     }
-    if kind == BounceKind::Delay && topic != "rate-limit" {
+    // A delay for a full mailbox names its cause: the recipient's mailbox is over quota for now
+    // (RFC 3463 X.2.2 "Mailbox full" in class 4, a persistent transient failure; Gmail's
+    // 452 4.2.2 "The recipient's inbox is out of storage space", OverQuotaTemp,
+    // https://support.google.com/a/answer/3726730), and the sender's server keeps trying.
+    if kind == BounceKind::Delay && topic != "rate-limit" && topic != "mailbox-full" {
         topic = if has(&[
             "too many",
             "rate",

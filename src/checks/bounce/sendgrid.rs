@@ -1,0 +1,128 @@
+//! Twilio SendGrid Event Webhook events: the JSON an application logs for each delivery event
+//! of a message it sent through SendGrid, pasted as it is ("Event Webhook Reference",
+//! https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/event). SendGrid posts a
+//! JSON array of event objects; each carries `event`, `email` (the recipient), `sg_event_id`
+//! and `sg_message_id`. A `bounce` event (its `type` is `bounce` or `blocked`) adds the
+//! receiving server's reply (`reason`), the enhanced status code (`status`) and the IP address
+//! SendGrid sent from (`ip`); a `deferred` event gives the reply in `response`; a `dropped`
+//! event names SendGrid's own reason for not sending (`reason`, e.g. "Bounced Address").
+
+use super::recipients::Raw;
+use super::{MAX_RECIPIENTS, scan};
+
+/// Whether the text holds SendGrid events: the keys only SendGrid's events carry.
+pub(super) fn is_events(text: &str) -> bool {
+    (text.contains("\"sg_event_id\"") || text.contains("\"sg_message_id\""))
+        && text.contains("\"event\"")
+}
+
+/// The events' failed or deferred recipients, added to `raws`; returns the address SendGrid
+/// says it sent from (the first bounce event's `ip`), when one names it.
+pub(super) fn events(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
+    let mut ip = None;
+    for obj in objects(text).into_iter().take(MAX_RECIPIENTS) {
+        let Some(event) = scan::json_str(obj, "event") else {
+            continue;
+        };
+        let event = event.to_ascii_lowercase();
+        let (action, words) = match event.as_str() {
+            "bounce" => ("failed", scan::json_str(obj, "reason")),
+            "dropped" => ("failed", scan::json_str(obj, "reason")),
+            "deferred" => (
+                "delayed",
+                scan::json_str(obj, "response").or_else(|| scan::json_str(obj, "reason")),
+            ),
+            _ => continue,
+        };
+        let Some(address) = scan::json_str(obj, "email").filter(|a| a.contains('@')) else {
+            continue;
+        };
+        if event == "bounce" && ip.is_none() {
+            ip = scan::json_str(obj, "ip").map(str::to_string);
+        }
+        raws.push(Raw {
+            address: address.to_ascii_lowercase(),
+            action: Some(action.to_string()),
+            status: scan::json_str(obj, "status").and_then(scan::status),
+            diagnostic: words.unwrap_or_default().replace("\\\"", "\""),
+            diagnostic_type: "SMTP".into(),
+            ..Raw::default()
+        });
+    }
+    ip
+}
+
+/// The top-level JSON objects of the text (`{...}` at depth one or, inside an array, two),
+/// strings and their escapes skipped; bounded.
+fn objects(text: &str) -> Vec<&str> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut start = None;
+    let mut in_str = false;
+    let mut i = 0;
+    while i < b.len() && out.len() < MAX_RECIPIENTS {
+        let c = b[i];
+        if in_str {
+            match c {
+                b'\\' => i += 1,
+                b'"' => in_str = false,
+                _ => {}
+            }
+        } else {
+            match c {
+                b'"' => in_str = true,
+                b'{' => {
+                    if depth == 0 {
+                        start = Some(i);
+                    }
+                    depth += 1;
+                }
+                b'}' if depth > 0 => {
+                    depth -= 1;
+                    if depth == 0
+                        && let Some(s) = start.take()
+                        && let Some(o) = text.get(s..=i)
+                    {
+                        out.push(o);
+                    }
+                }
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::bounce::{BounceKind, Reason, analyze};
+
+    const BOUNCE: &str = r#"[{"email":"a.b@example.net","event":"bounce","ip":"192.0.2.9","reason":"550 5.1.1 The email account that you tried to reach does not exist.","sg_event_id":"x","sg_message_id":"y","status":"5.1.1","type":"bounce"}]"#;
+
+    #[test]
+    fn a_bounce_event_is_a_bounce_with_the_ip_sendgrid_sent_from() {
+        let r = analyze(BOUNCE.as_bytes());
+        assert_eq!(r.kind, BounceKind::Bounce);
+        assert_eq!(r.recipients.len(), 1);
+        assert_eq!(r.recipients[0].address, "a.b@example.net");
+        assert_eq!(r.recipients[0].reason, Reason::Userunknown);
+        assert_eq!(r.recipients[0].status.as_deref(), Some("5.1.1"));
+        assert_eq!(r.sent_from_ip.as_deref(), Some("192.0.2.9"));
+    }
+
+    #[test]
+    fn a_deferred_event_is_a_delay() {
+        let j = r#"{"email":"c@example.net","event":"deferred","attempt":"3","response":"421 4.7.0 Try again later","sg_event_id":"x","sg_message_id":"y"}"#;
+        let r = analyze(j.as_bytes());
+        assert_eq!(r.kind, BounceKind::Delay);
+        assert_eq!(r.sent_from_ip, None);
+    }
+
+    #[test]
+    fn delivered_and_engagement_events_are_no_failures() {
+        let j = r#"[{"email":"d@example.net","event":"delivered","response":"250 OK","sg_event_id":"x","sg_message_id":"y"},{"email":"d@example.net","event":"open","sg_event_id":"z","sg_message_id":"y"}]"#;
+        assert!(analyze(j.as_bytes()).recipients.is_empty());
+    }
+}
