@@ -50,6 +50,17 @@ pub(super) fn advice(ctx: &Context, causes: &[Cause]) -> Vec<Cause> {
         {
             continue;
         }
+        // No signature in the paste while the receiver recorded dkim=pass: the message was
+        // signed (RFC 8601 section 2.7.1, "pass": the message was signed and the signature
+        // passed verification); the paste lost the field, as a returned copy's headers can.
+        if f.code == "dkim.none"
+            && ctx
+                .recorded
+                .iter()
+                .any(|x| x.method == "dkim" && x.result == "pass")
+        {
+            continue;
+        }
         let live = LIVE.iter().any(|p| f.code.starts_with(p));
         if live && !ctx.dns.usable() {
             continue;
