@@ -61,6 +61,20 @@ pub(super) fn advice(ctx: &Context, causes: &[Cause]) -> Vec<Cause> {
         {
             continue;
         }
+        // Nor from the copy an Exim bounce returns: Exim signs in its SMTP transport, on the way
+        // out (Exim specification, "Support for DKIM", signing options of the smtp transport),
+        // so the spooled copy it returns never carries the signature the sent one had.
+        if f.code == "dkim.none"
+            && r.bounce.as_ref().is_some_and(|b| {
+                matches!(
+                    b.kind,
+                    crate::checks::bounce::BounceKind::Bounce
+                        | crate::checks::bounce::BounceKind::Delay
+                ) && b.format.as_deref() == Some("exim")
+            })
+        {
+            continue;
+        }
         let live = LIVE.iter().any(|p| f.code.starts_with(p));
         if live && !ctx.dns.usable() {
             continue;
