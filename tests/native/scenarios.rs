@@ -294,6 +294,16 @@ fn scenarios_get_the_diagnosis_an_expert_gives() {
 #[test]
 #[ignore]
 fn dump_tuning_scenario() {
+    if let Ok(path) = std::env::var("SCEN_FILE") {
+        let s = parse(&PathBuf::from(path));
+        let r = read(&report(&s));
+        println!(
+            "{} | {} | {} | {} | {}",
+            s.name, r.outcome, r.topic, r.party, r.ip
+        );
+        println!("   {}", r.headline);
+        return;
+    }
     let Ok(name) = std::env::var("SCEN_DUMP") else {
         return;
     };

@@ -115,6 +115,22 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         topic = "helo";
         party = Party::Sender;
     }
+    // A server that requires TLS ("530 5.7.0 Must issue a STARTTLS command first", RFC 3207
+    // section 4) refuses a sender that did not start it: the sending server's TLS use, not a
+    // refused relay.
+    if reason == "securityerror" && has(&["starttls"]) {
+        topic = "policy";
+        party = Party::Sender;
+    }
+    // Exchange's "RESOLVER.RST.AuthRequired; authentication required": the recipient (often a
+    // distribution group) accepts only authenticated, internal senders
+    // (RequireSenderAuthenticationEnabled, https://learn.microsoft.com/en-us/powershell/module/exchange/set-distributiongroup;
+    // 5.7.1 "Delivery not authorized" in the Exchange Online NDR reference): the recipient
+    // organization's restriction, not the sender's login.
+    if reason == "securityerror" && has(&["resolver.rst.authrequired"]) {
+        topic = "policy";
+        party = Party::Receiver;
+    }
     if topic == "dmarc" || reason == "authfailure" {
         if has(&["dmarc"]) {
             topic = "dmarc";
