@@ -40,10 +40,18 @@ pub(super) fn events(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
         if event == "bounce" && ip.is_none() {
             ip = scan::json_str(obj, "ip").map(str::to_string);
         }
+        // A drop for an address that bounced before: SendGrid's suppression list of bounced
+        // addresses ("Bounced Address", SendGrid's drop reasons), as Amazon SES's account
+        // suppression list (ses.rs) reads: the address does not take mail.
+        let classified = (event == "dropped"
+            && words.is_some_and(|w| w.eq_ignore_ascii_case("bounced address")))
+        .then_some(super::Reason::Userunknown);
+        let status = scan::json_str(obj, "status").and_then(scan::status);
         raws.push(Raw {
             address: address.to_ascii_lowercase(),
             action: Some(action.to_string()),
-            status: scan::json_str(obj, "status").and_then(scan::status),
+            status,
+            classified,
             diagnostic: words.unwrap_or_default().replace("\\\"", "\""),
             diagnostic_type: "SMTP".into(),
             ..Raw::default()
@@ -118,6 +126,13 @@ mod tests {
         let r = analyze(j.as_bytes());
         assert_eq!(r.kind, BounceKind::Delay);
         assert_eq!(r.sent_from_ip, None);
+    }
+
+    #[test]
+    fn a_drop_for_a_bounced_address_is_an_address_that_takes_no_mail() {
+        let j = r#"[{"email":"e@example.net","event":"dropped","reason":"Bounced Address","sg_event_id":"x","sg_message_id":"y"}]"#;
+        let r = analyze(j.as_bytes());
+        assert_eq!(r.recipients[0].reason, Reason::Userunknown);
     }
 
     #[test]
