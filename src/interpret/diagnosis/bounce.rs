@@ -131,7 +131,11 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         topic = "policy";
         party = Party::Receiver;
     }
-    if topic == "dmarc" || reason == "authfailure" {
+    // A security refusal whose words name the authentication method that failed ("550 5.7.1
+    // Email rejected per SPF policy"; RFC 7208 section 8.4 gives an SPF "fail" a 550 with
+    // 5.7.1 or 5.7.23): that method is the cause, as for an authentication failure.
+    let names_auth = has(&["spf", "sender policy framework", "dkim", "dmarc"]);
+    if topic == "dmarc" || reason == "authfailure" || (reason == "securityerror" && names_auth) {
         if has(&["dmarc"]) {
             topic = "dmarc";
         } else if has(&["spf", "sender policy framework"]) {
