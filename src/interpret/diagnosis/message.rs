@@ -195,20 +195,45 @@ pub(super) fn spam_causes(ctx: &Context) -> Vec<Cause> {
 }
 
 /// Microsoft's SFV:BLK: "filtering was skipped and the message was blocked because it was sent
-/// from an address in a user's Blocked Senders list" (Microsoft Learn, anti-spam message
-/// headers). The recipient's own choice, whatever the authentication.
+/// from an address in a user's Blocked Senders list", and SFV:SKB: "the message was marked as
+/// spam because it matched a sender in the blocked senders list or blocked domains list in an
+/// anti-spam policy" (Microsoft Learn, anti-spam message headers). The recipient's own choice,
+/// or their organization's, whatever the authentication.
 fn blocked_sender(ctx: &Context) -> Option<Cause> {
+    use crate::report::diagnosis::{Actor, NextStep};
     let rule = ctx
         .rules
         .iter()
-        .find(|r| r.filter.contains("Microsoft") && r.code == "SFV:BLK")?;
+        .find(|r| r.filter.contains("Microsoft") && (r.code == "SFV:BLK" || r.code == "SFV:SKB"))?;
+    let organization = rule.code == "SFV:SKB";
+    let (code, title, list, first) = if organization {
+        (
+            "filter.sfv:skb",
+            "The recipient's organization has this sender (or its domain) on the blocked senders or domains list of its anti-spam policy, so Microsoft 365 marked the message as spam.",
+            "the sender's address (or domain) is on the blocked senders or domains list of the recipient organization's anti-spam policy",
+            NextStep {
+                who: Actor::RecipientAdmin,
+                text: "If the mail is wanted, remove the sender or its domain from the anti-spam policy's blocked senders and domains lists (Microsoft Defender portal, anti-spam policies) and release the message.".into(),
+            },
+        )
+    } else {
+        (
+            "filter.sfv:blk",
+            "The recipient has this sender on their own Blocked Senders list, so Microsoft 365 put the message in Junk without filtering it.",
+            "the sender's address (or domain) is on the recipient's Blocked Senders list",
+            NextStep {
+                who: Actor::Recipient,
+                text: "If the mail is wanted, remove the sender from your Blocked Senders list (Outlook: Settings > Mail > Junk email) and move the message to the Inbox.".into(),
+            },
+        )
+    };
     let mut cause = make_cause(
         ctx,
-        "filter.sfv:blk",
+        code,
         "policy",
-        "The recipient has this sender on their own Blocked Senders list, so Microsoft 365 put the message in Junk without filtering it.".into(),
+        title.into(),
         format!(
-            "The receiving side recorded {} when the message arrived: the sender's address (or domain) is on the recipient's Blocked Senders list, and such mail goes to Junk whatever its authentication or content.",
+            "The receiving side recorded {} when the message arrived: {list}, and such mail goes to Junk whatever its authentication or content.",
             rule.code
         ),
         None,
@@ -217,15 +242,16 @@ fn blocked_sender(ctx: &Context) -> Option<Cause> {
         Source::Receiver,
         vec![rule.evidence.clone()],
     );
-    use crate::report::diagnosis::{Actor, NextStep};
     cause.actions = vec![
-        NextStep {
-            who: Actor::Recipient,
-            text: "If the mail is wanted, remove the sender from your Blocked Senders list (Outlook: Settings > Mail > Junk email) and move the message to the Inbox.".into(),
-        },
+        first,
         NextStep {
             who: Actor::Sender,
-            text: "Nothing to change on your side: the recipient blocked your address; ask them by another channel to unblock it.".into(),
+            text: if organization {
+                "Nothing to change on your side: the recipient's organization blocked your address or domain; ask them by another channel to unblock it."
+            } else {
+                "Nothing to change on your side: the recipient blocked your address; ask them by another channel to unblock it."
+            }
+            .into(),
         },
     ];
     cause.fix = cause.actions.first().map(|a| a.text.clone());
