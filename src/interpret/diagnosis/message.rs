@@ -158,8 +158,9 @@ pub(super) fn paste_damage(ctx: &Context) -> Option<String> {
 
 /// The causes for a message the receiver filed as spam.
 pub(super) fn spam_causes(ctx: &Context) -> Vec<Cause> {
-    // The recipient's own Blocked Senders list decides alone: filtering was skipped.
-    if let Some(c) = blocked_sender(ctx) {
+    // The recipient's own Blocked Senders list, or their organization's block list or mail flow
+    // rule, decides alone.
+    if let Some(c) = receiver_policy(ctx) {
         return vec![c];
     }
     let mut out = Vec::new();
@@ -199,14 +200,24 @@ pub(super) fn spam_causes(ctx: &Context) -> Vec<Cause> {
 /// spam because it matched a sender in the blocked senders list or blocked domains list in an
 /// anti-spam policy" (Microsoft Learn, anti-spam message headers). The recipient's own choice,
 /// or their organization's, whatever the authentication.
-fn blocked_sender(ctx: &Context) -> Option<Cause> {
+fn receiver_policy(ctx: &Context) -> Option<Cause> {
     use crate::report::diagnosis::{Actor, NextStep};
-    let rule = ctx
-        .rules
-        .iter()
-        .find(|r| r.filter.contains("Microsoft") && (r.code == "SFV:BLK" || r.code == "SFV:SKB"))?;
-    let organization = rule.code == "SFV:SKB";
-    let (code, title, list, first) = if organization {
+    let rule = ctx.rules.iter().find(|r| {
+        r.filter.contains("Microsoft")
+            && matches!(r.code.as_str(), "SFV:BLK" | "SFV:SKB" | "SFV:SKS")
+    })?;
+    let organization = rule.code != "SFV:BLK";
+    let (code, title, list, first) = if rule.code == "SFV:SKS" {
+        (
+            "filter.sfv:sks",
+            "A mail flow rule of the recipient's organization marked the message as spam before spam filtering ran.",
+            "a mail flow rule (transport rule) of the recipient's organization marked it as spam before spam filtering",
+            NextStep {
+                who: Actor::RecipientAdmin,
+                text: "If the mail is wanted, find the mail flow rule that sets the spam confidence level for it (Exchange admin center, Mail flow > Rules), change it, and release the message.".into(),
+            },
+        )
+    } else if organization {
         (
             "filter.sfv:skb",
             "The recipient's organization has this sender (or its domain) on the blocked senders or domains list of its anti-spam policy, so Microsoft 365 marked the message as spam.",
@@ -247,7 +258,7 @@ fn blocked_sender(ctx: &Context) -> Option<Cause> {
         NextStep {
             who: Actor::Sender,
             text: if organization {
-                "Nothing to change on your side: the recipient's organization blocked your address or domain; ask them by another channel to unblock it."
+                "Nothing to change on your side: the recipient's organization set this for your address or domain; ask them by another channel to change it."
             } else {
                 "Nothing to change on your side: the recipient blocked your address; ask them by another channel to unblock it."
             }
