@@ -206,6 +206,16 @@ fn receiver_policy(ctx: &Context) -> Option<Cause> {
         r.filter.contains("Microsoft")
             && matches!(r.code.as_str(), "SFV:BLK" | "SFV:SKB" | "SFV:SKS")
     })?;
+    // A rule that only acted on another filter's verdict (a gateway's spam tag in front of
+    // Microsoft 365) leaves that verdict as the reason.
+    if rule.code == "SFV:SKS"
+        && ctx
+            .rules
+            .iter()
+            .any(|r| !r.filter.contains("Microsoft") && r.kind != "allow")
+    {
+        return None;
+    }
     let organization = rule.code != "SFV:BLK";
     let (code, title, list, first) = if rule.code == "SFV:SKS" {
         (
