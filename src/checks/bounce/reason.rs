@@ -200,11 +200,17 @@ fn key(a: u8, b: u8) -> usize {
 }
 
 /// The reasons whose phrases occur in `lower` (already lowercased), as a bit set. One pass
-/// over the text.
+/// over the text. A phrase found only inside a longer phrase of another reason does not count:
+/// the longer wording is the one its server wrote (data/bounce/README.md: "prefer the longer
+/// row"), as Postfix's "Helo command rejected: Host not found" is about the client's HELO
+/// name, not a recipient domain that was not found.
 pub fn phrases(lower: &str) -> u64 {
+    /// Matches kept for the containment test (far above any real reply).
+    const MAX_MATCHES: usize = 2048;
     let lower = lower.as_bytes();
     let idx = index();
     let mut set = 0u64;
+    let mut found: Vec<(usize, usize, Reason)> = Vec::new();
     for i in 0..lower.len().saturating_sub(1) {
         let (a, b) = (lower[i], lower[i + 1]);
         if a >= 128 || a == b' ' && b == b' ' {
@@ -226,9 +232,21 @@ pub fn phrases(lower: &str) -> u64 {
                             continue;
                         }
                     }
-                    set |= bit(*reason);
+                    if found.len() < MAX_MATCHES {
+                        found.push((i, i + phrase.len(), *reason));
+                    } else {
+                        set |= bit(*reason);
+                    }
                 }
             }
+        }
+    }
+    for &(start, end, reason) in &found {
+        let inside_longer = found
+            .iter()
+            .any(|&(s2, e2, r2)| r2 != reason && s2 <= start && end <= e2 && e2 - s2 > end - start);
+        if !inside_longer {
+            set |= bit(reason);
         }
     }
     // "example.com does not exist": a domain, not a mailbox.

@@ -19,6 +19,8 @@
 //!   `-Spam-Signature`.
 //! - **Cisco Secure Email (IronPort)** ([`ironport`]): `X-IronPort-Anti-Spam-Filtered`,
 //!   `X-IronPort-Anti-Spam-Result` (older `X-IPAS-Result`), `X-SBRS`.
+//! - **GMX / WEB.DE** and **Kaspersky** ([`upstream`]): `X-UI-Filterresults`,
+//!   `X-KLMS-AntiSpam-Status` / `X-KSMG-AntiSpam-Status` (with `-Rate`, `-Method`).
 //! - Generic `X-Spam: yes/no` and `X-Spam-Flag` with no named filter next to them (read as
 //!   SpamAssassin's are).
 //!
@@ -33,7 +35,7 @@
 //! - the encoded or encrypted blobs (`X-IronPort-Anti-Spam-Result`,
 //!   `X-Microsoft-Antispam-Message-Info`, `X-Proofpoint-Spam-Details-Enc`, the `ARA:` list of
 //!   `X-Microsoft-Antispam`, `SFS:` rule numbers): shown raw, not decoded;
-//! - other products (Google, Sophos, Trend Micro, Kaspersky, FortiMail, SpamExperts, ...);
+//! - other products (Google, Sophos, Trend Micro, FortiMail, SpamExperts, ...);
 //! - per-site custom rule names, which are shown raw;
 //! - deciding which hop wrote a verdict beyond the `Received` boundaries between fields.
 
@@ -47,6 +49,7 @@ mod mimecast;
 mod proofpoint;
 mod rspamd;
 mod spamassassin;
+mod upstream;
 
 /// One filter's verdict.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -294,6 +297,8 @@ enum Family {
     Proofpoint,
     Mimecast,
     IronPort,
+    UnitedInternet,
+    Kaspersky,
 }
 
 /// Field names read, lowercase, and their family.
@@ -334,6 +339,13 @@ const FIELDS: &[(&str, Family)] = &[
     ("x-ironport-anti-spam-result", Family::IronPort),
     ("x-ipas-result", Family::IronPort),
     ("x-sbrs", Family::IronPort),
+    ("x-ui-filterresults", Family::UnitedInternet),
+    ("x-klms-antispam-status", Family::Kaspersky),
+    ("x-klms-antispam-rate", Family::Kaspersky),
+    ("x-klms-antispam-method", Family::Kaspersky),
+    ("x-ksmg-antispam-status", Family::Kaspersky),
+    ("x-ksmg-antispam-rate", Family::Kaspersky),
+    ("x-ksmg-antispam-method", Family::Kaspersky),
 ];
 
 /// The field's kind (its lowercase name from [`FIELDS`]) and family, if it is read here.
@@ -470,6 +482,8 @@ fn build(g: &Group<'_>, subject: Option<&str>) -> Option<SpamVerdict> {
         Family::Proofpoint => Some(proofpoint::verdict(g)),
         Family::Mimecast => Some(mimecast::verdict(g)),
         Family::IronPort => Some(ironport::verdict(g, subject)),
+        Family::UnitedInternet => Some(upstream::united_internet(g)),
+        Family::Kaspersky => Some(upstream::kaspersky(g)),
     }
 }
 

@@ -149,7 +149,16 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     // (RFC 3463 X.2.2 "Mailbox full" in class 4, a persistent transient failure; Gmail's
     // 452 4.2.2 "The recipient's inbox is out of storage space", OverQuotaTemp,
     // https://support.google.com/a/answer/3726730), and the sender's server keeps trying.
-    if kind == BounceKind::Delay && topic != "rate-limit" && topic != "mailbox-full" {
+    // A delay for the sending server's own name keeps it too: Postfix refuses an unknown HELO
+    // name or client hostname with a temporary code by default (postconf(5):
+    // unknown_hostname_reject_code and unknown_client_reject_code, 450), so every retry meets
+    // the same refusal until the sending side fixes its name.
+    if kind == BounceKind::Delay
+        && !matches!(
+            topic,
+            "rate-limit" | "mailbox-full" | "helo" | "reverse-dns"
+        )
+    {
         topic = if has(&[
             "too many",
             "rate",
