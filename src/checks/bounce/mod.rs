@@ -37,6 +37,7 @@ mod scan;
 mod screen;
 mod sendgrid;
 mod ses;
+mod sparkpost;
 
 pub use lists::Blocklist;
 pub use reason::Reason;
@@ -324,6 +325,13 @@ fn analyze_at(input: &[u8], outer: bool) -> BounceReport {
             format = Some("sendgrid".to_string());
         }
     }
+    // SparkPost webhook events, likewise.
+    if dsn_text.is_none() && raws.is_empty() && sparkpost::is_events(&text) {
+        sent_from_ip = sparkpost::events(&text, &mut raws);
+        if !raws.is_empty() {
+            format = Some("sparkpost".to_string());
+        }
+    }
     if let Some(d) = dsn_text {
         dsn::read(d, &mut raws, &mut reporting_mta, &mut arrival);
         if dsn.is_some() {
@@ -338,7 +346,14 @@ fn analyze_at(input: &[u8], outer: bool) -> BounceReport {
         || top.get("x-failed-recipients").is_some()
         || plain::bounce_subject(&subject_l)
         || report_type == "delivery-status";
-    let pasted_error = !has_headers && !preamble && plain::looks_like_client_error(&lower);
+    // A sending service's event record is the service's report of its own delivery attempt
+    // (the message left the customer's system), never a mail program's send error.
+    let from_service = matches!(
+        format.as_deref(),
+        Some("sendgrid" | "sparkpost" | "amazon_ses")
+    );
+    let pasted_error =
+        !has_headers && !preamble && !from_service && plain::looks_like_client_error(&lower);
     if !bounce_like && !pasted_error {
         return report::not_bounce(&top, original);
     }

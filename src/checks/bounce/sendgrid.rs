@@ -5,7 +5,9 @@
 //! and `sg_message_id`. A `bounce` event (its `type` is `bounce` or `blocked`) adds the
 //! receiving server's reply (`reason`), the enhanced status code (`status`) and the IP address
 //! SendGrid sent from (`ip`); a `deferred` event gives the reply in `response`; a `dropped`
-//! event names SendGrid's own reason for not sending (`reason`, e.g. "Bounced Address").
+//! event names SendGrid's own reason for not sending (`reason`, e.g. "Bounced Address"); a
+//! `delivered` event ("Message has been successfully delivered to the receiving server") gives
+//! the receiving server's acceptance in `response` and the IP SendGrid sent from in `ip`.
 
 use super::recipients::Raw;
 use super::{MAX_RECIPIENTS, scan};
@@ -16,8 +18,8 @@ pub(super) fn is_events(text: &str) -> bool {
         && text.contains("\"event\"")
 }
 
-/// The events' failed or deferred recipients, added to `raws`; returns the address SendGrid
-/// says it sent from (the first bounce event's `ip`), when one names it.
+/// The events' failed, deferred or delivered recipients, added to `raws`; returns the address
+/// SendGrid says it sent from (the first bounce or delivered event's `ip`), when one names it.
 pub(super) fn events(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
     let mut ip = None;
     for obj in objects(text).into_iter().take(MAX_RECIPIENTS) {
@@ -32,12 +34,13 @@ pub(super) fn events(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
                 "delayed",
                 scan::json_str(obj, "response").or_else(|| scan::json_str(obj, "reason")),
             ),
+            "delivered" => ("delivered", scan::json_str(obj, "response")),
             _ => continue,
         };
         let Some(address) = scan::json_str(obj, "email").filter(|a| a.contains('@')) else {
             continue;
         };
-        if event == "bounce" && ip.is_none() {
+        if (event == "bounce" || event == "delivered") && ip.is_none() {
             ip = scan::json_str(obj, "ip").map(str::to_string);
         }
         // A drop for an address that bounced before: SendGrid's suppression list of bounced
@@ -46,7 +49,10 @@ pub(super) fn events(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
         let classified = (event == "dropped"
             && words.is_some_and(|w| w.eq_ignore_ascii_case("bounced address")))
         .then_some(super::Reason::Userunknown);
-        let status = scan::json_str(obj, "status").and_then(scan::status);
+        // A delivered event carries no `status`: the acceptance is a 2.X.X (RFC 3463).
+        let status = scan::json_str(obj, "status")
+            .and_then(scan::status)
+            .or_else(|| (event == "delivered").then(|| "2.0.0".to_string()));
         raws.push(Raw {
             address: address.to_ascii_lowercase(),
             action: Some(action.to_string()),
@@ -137,7 +143,10 @@ mod tests {
 
     #[test]
     fn delivered_and_engagement_events_are_no_failures() {
-        let j = r#"[{"email":"d@example.net","event":"delivered","response":"250 OK","sg_event_id":"x","sg_message_id":"y"},{"email":"d@example.net","event":"open","sg_event_id":"z","sg_message_id":"y"}]"#;
-        assert!(analyze(j.as_bytes()).recipients.is_empty());
+        let j = r#"[{"email":"d@example.net","event":"delivered","ip":"192.0.2.10","response":"250 OK","sg_event_id":"x","sg_message_id":"y"},{"email":"d@example.net","event":"open","sg_event_id":"z","sg_message_id":"y"}]"#;
+        let r = analyze(j.as_bytes());
+        assert_eq!(r.kind, BounceKind::NotBounce);
+        assert!(r.recipients.iter().all(|x| x.reason == Reason::Delivered));
+        assert_eq!(r.sent_from_ip.as_deref(), Some("192.0.2.10"));
     }
 }

@@ -155,7 +155,15 @@ impl Analysis {
             .iter()
             .any(|n| n.code == "input.skipped-prose"))
         .then(|| crate::checks::bounce::analyze(input))
-        .filter(|b| b.kind != crate::checks::bounce::BounceKind::NotBounce);
+        // A delivery report (every recipient delivered: RFC 3464 `Action: delivered`, a
+        // sending service's "delivered" event) is kept: it is what the paste says happened.
+        .filter(|b| {
+            b.kind != crate::checks::bounce::BounceKind::NotBounce
+                || (!b.recipients.is_empty()
+                    && b.recipients
+                        .iter()
+                        .all(|r| r.reason == crate::checks::bounce::Reason::Delivered))
+        });
         // The bounce's own Received fields, before the analysis turns to the returned message.
         let outer: Vec<crate::interpret::bounce_ip::OuterHop> = if bounce.is_some() {
             normalized

@@ -24,6 +24,9 @@ pub(super) fn outcome(ctx: &Context) -> Outcome {
             BounceKind::AutoReply => return Outcome::Delivered,
             BounceKind::Delay => return Outcome::Delayed,
             BounceKind::Feedback => return Outcome::Complaint,
+            // A delivery report (RFC 3464 `Action: delivered`, a 2.X.X status; a sending
+            // service's "delivered" event) says the receiving server accepted the message.
+            BounceKind::NotBounce if delivery_report(ctx) => return Outcome::Delivered,
             BounceKind::NotBounce => {}
         }
     }
@@ -37,6 +40,16 @@ pub(super) fn outcome(ctx: &Context) -> Outcome {
         return Outcome::Delivered;
     }
     Outcome::Unknown
+}
+
+/// Whether the paste is a delivery report: every recipient it names was delivered.
+fn delivery_report(ctx: &Context) -> bool {
+    ctx.r.bounce.as_ref().is_some_and(|b| {
+        !b.recipients.is_empty()
+            && b.recipients
+                .iter()
+                .all(|r| r.reason == crate::checks::bounce::Reason::Delivered)
+    })
 }
 
 /// The receiver's own verdict that the message is spam: a filter's verdict, Gmail's Spam label
@@ -135,6 +148,7 @@ pub(super) fn paste_damage(ctx: &Context) -> Option<String> {
     if r.bounce
         .as_ref()
         .is_some_and(|b| b.kind != crate::checks::bounce::BounceKind::NotBounce)
+        || delivery_report(ctx)
     {
         return None;
     }
@@ -381,6 +395,9 @@ fn recorded_auth_failure(ctx: &Context) -> Option<Cause> {
     let dmarc = ctx.rec("dmarc");
     let compauth = ctx.rec("compauth");
     let dmarc_failed = dmarc.is_some_and(|d| d.result == "fail");
+    // No DMARC evaluation: none recorded, or `dmarc=none` (RFC 7489 section 11.2 / RFC 8601:
+    // the domain publishes no DMARC policy), so SPF and DKIM stand alone.
+    let dmarc_absent = dmarc.is_none_or(|d| d.result == "none");
     let compauth_failed = compauth.is_some_and(|c| c.result == "fail");
     let aligned = |d: Option<&String>| {
         d.zip(ctx.sender_domain())
@@ -422,7 +439,7 @@ fn recorded_auth_failure(ctx: &Context) -> Option<Cause> {
     // SPF failed for the From domain itself (or with nothing else to pass DMARC).
     if let Some(s) = spf_bad
         && (!dkim_pass || (s.result == "permerror" && !dkim_aligned_pass))
-        && (dmarc_failed || compauth_failed || dmarc.is_none())
+        && (dmarc_failed || compauth_failed || dmarc_absent)
     {
         let domain = s.domain.clone().unwrap_or_else(|| from.clone());
         if s.result == "permerror" {
@@ -475,6 +492,33 @@ fn recorded_auth_failure(ctx: &Context) -> Option<Cause> {
             format!(
                 "The receiver recorded DKIM {} for {domain}: the message was changed after it was signed (a footer or disclaimer added by a gateway, a rewritten subject) or was signed with a key that is not published.{policy}",
                 d.result
+            ),
+            None,
+            Certainty::Certain,
+            Party::Sender,
+            Source::Receiver,
+            evidence,
+        ));
+    }
+    // Nothing authenticated a message the receiver filed as spam: no SPF pass, no DKIM
+    // signature that passed, no DMARC policy. Receivers file such mail as spam or refuse it
+    // (Google's email sender guidelines, https://support.google.com/a/answer/81126: every
+    // sender must set up SPF or DKIM; Microsoft's composite authentication, compauth=fail
+    // reason=001, for a domain with no SPF, DKIM or DMARC).
+    if dmarc_absent
+        && !compauth_failed
+        && !dkim_pass
+        && let Some(s) = spf_none
+    {
+        let domain = s.domain.clone().unwrap_or_else(|| from.clone());
+        return Some(make_cause(
+            ctx,
+            "recorded.spf-none",
+            "spf",
+            format!("{domain} does not authenticate its mail: no SPF pass, no DKIM signature."),
+            format!(
+                "The receiver recorded SPF {} for {domain} and no passing DKIM signature, and the domain has no DMARC policy: nothing showed the message really came from {domain}, and receivers file such unauthenticated mail as spam.",
+                s.result
             ),
             None,
             Certainty::Certain,
