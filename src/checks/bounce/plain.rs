@@ -98,12 +98,17 @@ fn strip_html(s: &str) -> String {
 /// Whether the text opens with the preamble an MTA writes at the top of its own bounce
 /// (Postfix's bounce template "This is the mail system at host", Exim's "This message was created
 /// automatically by mail delivery software", Sendmail's "The original message was received
-/// at"): a bounce's body pasted without its header, not an error a mail program showed.
+/// at", Exchange's "Delivery has failed to these recipients or groups"): a bounce's body pasted
+/// without its header, not an error a mail program showed.
 pub(super) fn mta_preamble(lower: &str) -> bool {
     [
         "this is the mail system at host",
         "this message was created automatically by mail delivery software",
         "the original message was received at",
+        // Exchange's NDR ("Delivery has failed to these recipients or groups:" above
+        // "Diagnostic information for administrators:", data/bounce/reader/formats.tsv): the
+        // generating server's report, copied from the mail program's view.
+        "delivery has failed to these recipients or groups",
     ]
     .iter()
     .any(|p| lower.contains(p))

@@ -909,6 +909,49 @@ fn spoofing(ctx: &Context) -> Option<Cause> {
             ));
         }
     }
+    // A domain that spells the display name's organization with look-alike letters
+    // ("Morgan Timber" <accounts@rnorgan-timber.example>): the domain's first label read as
+    // its confusable skeleton (Unicode UTS #39 section 4; confusables.txt maps "rn" to "m",
+    // "vv" to "w", "cl" to "d", digit 0 to "o", digit 1 to "l") is written in the name, while
+    // the label as spelt is not.
+    if let Some(name) = from.name.as_deref() {
+        let letters = |t: &str| -> String {
+            t.chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect::<String>()
+                .to_ascii_lowercase()
+        };
+        let label = letters(domain.split('.').next().unwrap_or_default());
+        let skeleton = label
+            .replace("rn", "m")
+            .replace("vv", "w")
+            .replace("cl", "d")
+            .replace('0', "o")
+            .replace('1', "l");
+        let said = letters(name);
+        if skeleton != label
+            && skeleton.len() >= 5
+            && said.contains(&skeleton)
+            && !said.contains(&label)
+        {
+            return Some(make_cause(
+                ctx,
+                "sender.lookalike-domain",
+                "spoofing",
+                format!(
+                    "The sender's name says {name:?}, but the address is at {domain}, a look-alike spelling."
+                ),
+                format!(
+                    "{domain} is written to read like the name's own organization ({skeleton} with letters that look alike): it is not that organization's domain, and its SPF, DKIM and DMARC results only show the message came from the look-alike. That is how invoice and payment fraud imitates a known supplier."
+                ),
+                None,
+                Certainty::Likely,
+                Party::Sender,
+                Source::Headers,
+                evidence,
+            ));
+        }
+    }
     // A display name that hides or imitates what the reader sees (checks::sender::name).
     if let Some(f) = r.findings.iter().find(|f| {
         // bidi, invisible, confusable, mixed-script, domain (an address is a finding only).
