@@ -504,10 +504,17 @@ fn recorded_auth_failure(ctx: &Context) -> Option<Cause> {
     // signature that passed, no DMARC policy. Receivers file such mail as spam or refuse it
     // (Google's email sender guidelines, https://support.google.com/a/answer/81126: every
     // sender must set up SPF or DKIM; Microsoft's composite authentication, compauth=fail
-    // reason=001, for a domain with no SPF, DKIM or DMARC).
+    // reason=001, for a domain with no SPF, DKIM or DMARC). When the receiver's filter recorded
+    // its own rules about the sender's setup or a list (SpamAssassin's RCVD_IN_SBL, RDNS_NONE,
+    // SPF_NONE with their scores), those rules say what decided, and are read instead.
+    let filter_named_setup = ctx
+        .rules
+        .iter()
+        .any(|rule| rule.kind == "setup" || rule.kind == "list");
     if dmarc_absent
         && !compauth_failed
         && !dkim_pass
+        && !filter_named_setup
         && let Some(s) = spf_none
     {
         let domain = s.domain.clone().unwrap_or_else(|| from.clone());
