@@ -166,7 +166,34 @@ fn dns_health(r: &Report) -> DnsHealth {
             _ => {}
         }
     }
+    if h.blind_name.is_none() {
+        h.blind_name = answered_domain_missing(r);
+    }
     h
+}
+
+/// A recipient domain the resolver says does not exist although, in the bounce, a server of
+/// that domain answered the sending server (a reply code or a Remote-MTA for that recipient):
+/// the sending server found the domain's mail servers in DNS to connect at all (RFC 5321
+/// section 5.1), so the domain existed when the message was sent, and an NXDOMAIN for it now
+/// says the resolver cannot see public names.
+fn answered_domain_missing(r: &Report) -> Option<String> {
+    let b = r.bounce.as_ref()?;
+    let answered: Vec<String> = b
+        .recipients
+        .iter()
+        .filter(|x| x.reply_code.is_some() && x.remote_mta.is_some())
+        .filter_map(|x| x.address.rsplit_once('@'))
+        .map(|(_, d)| d.trim_end_matches(['>', '.']).to_ascii_lowercase())
+        .collect();
+    r.dns.iter().find_map(|x| {
+        let name = x.question.name.trim_end_matches('.').to_ascii_lowercase();
+        let nx = x.error.is_none()
+            && x.answer
+                .as_ref()
+                .is_some_and(|a| a.rcode == Rcode::NxDomain);
+        (nx && answered.contains(&name)).then_some(name)
+    })
 }
 
 fn recorded(r: &Report) -> Vec<Recorded> {
