@@ -18,10 +18,10 @@ use std::path::PathBuf;
 /// the figures; not yet met (see the floors below).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 128/128 outcome, 127/128 first
-/// cause; validation 39/40, 35/40), so that no change makes them worse. Raise them as the
+/// The floors asserted: the figures as last measured (tuning 146/146 outcome, 145/146 first
+/// cause; validation 45/50, 41/50), so that no change makes them worse. Raise them as the
 /// diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 128, 127), ("validation", 39, 35)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 146, 145), ("validation", 45, 41)];
 
 pub struct Scenario {
     pub name: String,
