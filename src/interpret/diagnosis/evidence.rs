@@ -32,6 +32,9 @@ pub(super) struct DnsHealth {
     pub failed: usize,
     /// A public provider's domain the resolver said does not exist.
     pub blind_name: Option<String>,
+    /// Whether `blind_name` is a domain whose server answered in the bounce (not a large
+    /// provider's): it may also have been deleted since, which the notice says.
+    pub blind_answered: bool,
 }
 
 impl DnsHealth {
@@ -53,6 +56,11 @@ impl DnsHealth {
 
     pub fn blind_notice(&self) -> Option<String> {
         let name = self.blind_name.as_ref()?;
+        if self.blind_answered {
+            return Some(format!(
+                "The DNS resolver used for the live checks says {name} does not exist, yet a mail server of {name} answered this message: either the domain was deleted since, or the resolver cannot see public names. Its answers are not proof either way, so the live checks are left out of the diagnosis; to run them, choose a public resolver in the settings."
+            ));
+        }
         Some(format!(
             "The DNS resolver used for the live checks cannot see public names: it says {name} does not exist. Its answers prove nothing about the Internet, so the live checks are left out of the diagnosis; choose a public resolver in the settings to run them."
         ))
@@ -168,6 +176,7 @@ fn dns_health(r: &Report) -> DnsHealth {
     }
     if h.blind_name.is_none() {
         h.blind_name = answered_domain_missing(r);
+        h.blind_answered = h.blind_name.is_some();
     }
     h
 }
@@ -175,8 +184,9 @@ fn dns_health(r: &Report) -> DnsHealth {
 /// A recipient domain the resolver says does not exist although, in the bounce, a server of
 /// that domain answered the sending server (a reply code or a Remote-MTA for that recipient):
 /// the sending server found the domain's mail servers in DNS to connect at all (RFC 5321
-/// section 5.1), so the domain existed when the message was sent, and an NXDOMAIN for it now
-/// says the resolver cannot see public names.
+/// section 5.1), so the domain existed when the message was sent. An NXDOMAIN for it now says
+/// the resolver cannot see public names, or that the domain was deleted since: the live answers
+/// cannot be trusted either way.
 fn answered_domain_missing(r: &Report) -> Option<String> {
     let b = r.bounce.as_ref()?;
     let answered: Vec<String> = b
