@@ -38,8 +38,7 @@ const pkgBindings = {
   },
 };
 
-await esbuild.build({
-  entryPoints: ["app.js", "header-analyzer.js", "render.js", "demo.js", "worker.js"].map((f) => `${repo}www/${f}`),
+const scripts = {
   outdir: out,
   bundle: true,
   plugins: [pkgBindings],
@@ -49,7 +48,13 @@ await esbuild.build({
   minify: true,
   legalComments: "none",
   logLevel: "warning",
-});
+};
+// The page's script in two parts: app.js (the input, Analyze, the settings: what the page needs
+// to be ready) and render.js, which app.js imports once it has started (esbuild's splitting
+// keeps that import a separate file; the code both use is one shared chunk).
+await esbuild.build({ ...scripts, entryPoints: ["app.js", "render.js"].map((f) => `${repo}www/${f}`), splitting: true, chunkNames: "chunk-[hash]" });
+// The widget, the demo and the worker: each one file, as they are embedded and started.
+await esbuild.build({ ...scripts, entryPoints: ["header-analyzer.js", "demo.js", "worker.js"].map((f) => `${repo}www/${f}`) });
 await esbuild.build({
   entryPoints: readdirSync(`${repo}www`).filter((f) => f.endsWith(".css")).map((f) => `${repo}www/${f}`),
   outdir: out,

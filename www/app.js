@@ -4,10 +4,6 @@
 // Also the domain check and the SPF question. Untrusted text (everything from the headers and
 // from DNS answers) reaches the page only through textContent.
 import { Core } from "./core.js";
-import {
-  renderReport, renderDomainReport, renderSpfAnswer, renderProgress, expandAll, reportAsText, reportAsMarkdown,
-  redactReport, encodeShare, decodeShare, genericValue, el, looksLikeReport,
-} from "./render.js";
 import { questionsText } from "./render/privacy.js";
 
 const SAMPLE = [
@@ -43,6 +39,12 @@ const BLOCKLIST_NAMES = {
 };
 
 const $ = (id) => document.getElementById(id);
+// The renderer (render.js and its sections, most of the page's script) is loaded after the page
+// is ready rather than before: the input, Analyze and the settings work without it, and
+// everything that draws a report waits for it (`await rendering`), as Analyze waits for the core.
+// R is the module once loaded: a report is only ever shown after that.
+let R = null;
+const rendering = import("./render.js").then((m) => { R = m; return m; });
 const core = new Core(new URL("./pkg/mailtrace.js", import.meta.url).href);
 const isFile = location.protocol === "file:";
 let current = null; // the report shown
@@ -184,7 +186,7 @@ function show(report) {
   current = report;
   const results = $("results");
   results.hidden = false;
-  renderReport(results, report, { keep: $("live-box"), focusable: true });
+  R.renderReport(results, report, { keep: $("live-box"), focusable: true });
   $("export").hidden = false;
 }
 
@@ -202,7 +204,7 @@ function showProgress(report, { done = false } = {}) {
   const box = $("live-box");
   if (!report.live || !report.dns || !report.dns.length) { box.hidden = true; return; }
   box.hidden = false;
-  const live = renderProgress($("progress"), report);
+  const live = R.renderProgress($("progress"), report);
   const failed = live.failed ? `; ${live.failed} could not be checked` : "";
   $("live-summary").textContent = done
     ? `Live checks done: ${live.total} lookup${live.total === 1 ? "" : "s"}${failed}`
@@ -211,8 +213,16 @@ function showProgress(report, { done = false } = {}) {
   if (done && box.dataset.autoOpen === "true") { box.open = false; box.dataset.autoOpen = "false"; }
 }
 
+// The renderer, or null (and a message in `say`) when it could not be loaded.
+async function renderer(say) {
+  const m = await rendering.catch(() => null);
+  if (!m) say("The page could not load its report view; reload the page to try again.");
+  return m;
+}
+
 async function analyze(event) {
   event.preventDefault();
+  if (!(await renderer((text) => setStatus(text, true)))) return;
   const input = loaded ? loaded.text : $("input").value;
   const opts = options();
   if (running) running.abort();
@@ -330,7 +340,8 @@ async function loadSamples() {
     const list = await response.json();
     for (const s of Array.isArray(list) ? list : []) {
       if (typeof s.file !== "string" || !/^[a-z0-9-]+\.eml$/.test(s.file)) continue;
-      const o = el("option", String(s.title ?? s.file));
+      const o = document.createElement("option");
+      o.textContent = String(s.title ?? s.file);
       o.value = s.file;
       select.append(o);
     }
@@ -376,6 +387,7 @@ function domainOf(text) {
 // line; the previous result is cleared first.
 async function runCheck({ status, out, name, call, draw, what }) {
   out.replaceChildren();
+  if (!(await renderer((text) => { status.textContent = text; }))) return;
   const opts = options();
   if (!opts.live) {
     status.textContent = `${what} needs live lookups: switch them on first.`;
@@ -417,9 +429,9 @@ async function checkDomain(event) {
   }
   const selectors = $("selectors").value.split(/[\s,]+/).filter(Boolean).slice(0, 10);
   const draw = (r) => {
-    if (r && typeof r === "object" && typeof r.domain === "string" && Array.isArray(r.findings)) renderDomainReport(out, r);
-    else if (looksLikeReport(r)) renderReport(out, r, { compact: false });
-    else out.replaceChildren(genericValue(r));
+    if (r && typeof r === "object" && typeof r.domain === "string" && Array.isArray(r.findings)) R.renderDomainReport(out, r);
+    else if (R.looksLikeReport(r)) R.renderReport(out, r, { compact: false });
+    else out.replaceChildren(R.genericValue(r));
   };
   const result = await runCheck({
     status, out, name: "checkDomain", what: "Checking a domain", draw,
@@ -454,7 +466,7 @@ async function checkSpf(event) {
     return;
   }
   const result = await runCheck({
-    status, out, name: "checkSpf", what: "The SPF check", draw: (r) => renderSpfAnswer(out, r),
+    status, out, name: "checkSpf", what: "The SPF check", draw: (r) => R.renderSpfAnswer(out, r),
     call: (api, opts, progress, signal) => api.checkSpf(ip, sender, opts, progress, signal),
   });
   if (result) status.textContent = `Checked SPF for ${result.ip} sending as ${result.mail_from}: ${result.outcome ? result.outcome.result : "not finished"}.`;
@@ -464,7 +476,7 @@ async function checkSpf(event) {
 
 function exported() {
   if (!current) return null;
-  return $("redact").checked ? redactReport(current, { keepDomains: $("keep-domains").checked }) : current;
+  return $("redact").checked ? R.redactReport(current, { keepDomains: $("keep-domains").checked }) : current;
 }
 
 function exportStatus(text) { $("export-status").textContent = text; }
@@ -487,15 +499,15 @@ function copyDiagnosis(event) {
   if (!button || !r) return;
   const say = (text) => { const s = $("copy-status"); if (s) s.textContent = text; };
   say("");
-  if (button.dataset.copy === "markdown") copy(reportAsMarkdown(r), "The diagnosis as Markdown", say);
-  else copy(reportAsText(r), "The diagnosis as plain text", say);
+  if (button.dataset.copy === "markdown") copy(R.reportAsMarkdown(r), "The diagnosis as Markdown", say);
+  else copy(R.reportAsText(r), "The diagnosis as plain text", say);
 }
 
 function download() {
   const report = exported();
   if (!report) return;
   const blob = new Blob([`${JSON.stringify(report, null, 2)}\n`], { type: "application/json" });
-  const a = el("a");
+  const a = document.createElement("a");
   a.href = URL.createObjectURL(blob);
   const stamp = new Date(report.analyzed_at_ms || Date.now()).toISOString().slice(0, 19).replace(/:/g, "");
   a.download = `mailtrace-report-${stamp}.json`;
@@ -507,13 +519,13 @@ function download() {
 }
 
 let restorePrint = null;
-function beforePrint() { if (!restorePrint) restorePrint = expandAll($("results")); }
+function beforePrint() { if (R && !restorePrint) restorePrint = R.expandAll($("results")); }
 function afterPrint() { if (restorePrint) { restorePrint(); restorePrint = null; } }
 
 async function share() {
   const report = exported();
   if (!report) return;
-  const payload = await encodeShare(report);
+  const payload = await R.encodeShare(report);
   const link = `${location.href.split("#")[0]}#r=${payload}`;
   $("share-link").value = link;
   await copy(link, "The share link");
@@ -524,7 +536,8 @@ async function share() {
 async function showShared() {
   if (!location.hash.startsWith("#r=")) return false;
   try {
-    const report = await decodeShare(location.hash.slice(3));
+    await rendering;
+    const report = await R.decodeShare(location.hash.slice(3));
     show(report);
     $("live-box").hidden = true;
     setStatus("Showing a shared report. Nothing was analyzed or looked up again; the evidence is as it was when it was shared.");

@@ -74,6 +74,8 @@ function moduleGraph(entry) {
     seen.add(path);
     const text = readFileSync(path, "utf8");
     for (const m of text.matchAll(/^(?:import|export)\s[^;]*?\sfrom\s*"(\.\.?\/[^"]+)";/gm)) visit(join(path, "..", m[1]));
+    // The renderer is imported once the page has started (app.js): fetched at load all the same.
+    for (const m of text.matchAll(/\bimport\("(\.\.?\/[^"]+)"\)/g)) visit(join(path, "..", m[1]));
   };
   visit(entry);
   return seen;
