@@ -18,13 +18,16 @@ use std::path::PathBuf;
 /// the figures; not yet met (see the floors below).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 146/146 outcome, 145/146 first
+/// The floors asserted: the figures as last measured (tuning 158/158 outcome, 157/158 first
 /// cause; validation 45/50, 41/50), so that no change makes them worse. Raise them as the
 /// diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 146, 145), ("validation", 45, 41)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 158, 157), ("validation", 45, 41)];
 
 pub struct Scenario {
     pub name: String,
+    /// From `tests/scenarios/seen/`: written and run while the diagnosis was changed for it,
+    /// so always in the tuning part whatever its name's hash.
+    pub seen: bool,
     pub meta: BTreeMap<String, Vec<String>>,
     pub zone: String,
     pub paste: Vec<u8>,
@@ -40,16 +43,28 @@ impl Scenario {
     }
 }
 
-/// Every scenario file, sorted by name.
+/// Every scenario file, sorted by name: `tests/scenarios/` and then `tests/scenarios/seen/`
+/// (files whose diagnosis was looked at while the defaults were changed; always tuning).
 pub fn load() -> Vec<Scenario> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "scenario"))
-        .collect();
-    files.sort();
-    files.iter().map(parse).collect()
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios");
+    let mut out = Vec::new();
+    for (dir, seen) in [(root.clone(), false), (root.join("seen"), true)] {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut files: Vec<PathBuf> = entries
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "scenario"))
+            .collect();
+        files.sort();
+        out.extend(files.iter().map(|p| Scenario { seen, ..parse(p) }));
+    }
+    out
+}
+
+/// Whether a scenario is in the validation part.
+fn in_validation(s: &Scenario) -> bool {
+    !s.seen && validation_part(&s.name)
 }
 
 fn parse(path: &PathBuf) -> Scenario {
@@ -93,6 +108,7 @@ fn parse(path: &PathBuf) -> Scenario {
     }
     Scenario {
         name,
+        seen: false,
         meta,
         zone,
         paste: bytes[paste_start..].to_vec(),
@@ -193,7 +209,7 @@ fn scenarios_get_the_diagnosis_an_expert_gives() {
     let mut scores: BTreeMap<&str, Score> = BTreeMap::new();
     let mut lines = Vec::new();
     for s in &scenarios {
-        let part = if validation_part(&s.name) {
+        let part = if in_validation(s) {
             "validation"
         } else {
             "tuning"
@@ -308,7 +324,7 @@ fn dump_tuning_scenario() {
         return;
     };
     for s in load() {
-        if s.name == name && !validation_part(&s.name) {
+        if s.name == name && !in_validation(&s) {
             let r = report(&s);
             println!("{}", serde_json::to_string_pretty(&r["diagnosis"]).unwrap());
             println!("sending_ip: {}", r["sending_ip"]);

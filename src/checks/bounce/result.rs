@@ -228,7 +228,8 @@ pub(super) fn finish(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecip
     let hard = match action.as_str() {
         "failed" => true,
         "delayed" => false,
-        _ => class != Some(b'4') && !delivered,
+        // With no Action and no reply code, the notice's own words say whether it is final.
+        _ => class != Some(b'4') && !delivered && !(class.is_none() && says_temporary(all_lower)),
     };
     BouncedRecipient {
         address: r.address,
@@ -251,6 +252,25 @@ pub(super) fn finish(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecip
         blocklist: lists::blocklist(&words_l),
         auth: lists::auth(&words_l).map(str::to_string),
     }
+}
+
+/// Whether a notice says in its own words that it is a temporary failure the sending server
+/// keeps retrying (the wording of the MTAs' delay notices: OpenSMTPD bounce.c "Please note
+/// that this is only a temporary failure report" / "You DO NOT NEED to re-send the message";
+/// Postfix bounce templates "THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR
+/// MESSAGE."; Sendmail "Will keep trying until message is 5 days old"; Postfix "Delayed Mail
+/// (still being retried)").
+fn says_temporary(all_lower: &str) -> bool {
+    [
+        "temporary failure report",
+        "do not need to re-send",
+        "do not need to resend",
+        "this is a warning only",
+        "will keep trying",
+        "still being retried",
+    ]
+    .iter()
+    .any(|p| all_lower.contains(p))
 }
 
 /// The paragraph of the human-readable part that starts at `address` (OpenSMTPD's
@@ -311,6 +331,18 @@ fn transcript_failure(text: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use crate::checks::bounce::{Reason, analyze};
+
+    #[test]
+    fn a_notice_that_calls_itself_temporary() {
+        use super::says_temporary;
+        assert!(says_temporary(
+            "please note that this is only a temporary failure report."
+        ));
+        assert!(says_temporary("you do not need to re-send the message"));
+        assert!(!says_temporary(
+            "an error has occurred while attempting to deliver"
+        ));
+    }
 
     #[test]
     fn a_transcripts_failing_reply() {

@@ -23,6 +23,10 @@
 //!   `X-KLMS-AntiSpam-Status` / `X-KSMG-AntiSpam-Status` (with `-Rate`, `-Method`).
 //! - Generic `X-Spam: yes/no` and `X-Spam-Flag` with no named filter next to them (read as
 //!   SpamAssassin's are).
+//! - Any other `X-` field whose name ends in a verdict word (`...-Spam`, `...SPAMSTATE`,
+//!   `...-Spam-Verdict`, ...) and whose value is one verdict word (`SPAM`, `yes`, `OK`, `no`,
+//!   ...), as Vade's `X-VR-SPAMSTATE` ([`upstream`]); and, when no field gives a verdict, a spam
+//!   tag at the start of the Subject (`*****SPAM*****`, `[SPAM]`).
 //!
 //! Fields of one filter are grouped while no `Received` field separates them and the same field
 //! does not repeat; a repeat (two `X-Spam-Status` from two servers) starts a new verdict. A
@@ -299,6 +303,8 @@ enum Family {
     IronPort,
     UnitedInternet,
     Kaspersky,
+    /// A one-word verdict field no table names (`upstream::is_verdict_field`).
+    OneWord,
 }
 
 /// Field names read, lowercase, and their family.
@@ -420,6 +426,7 @@ pub fn read<'a>(fields: impl IntoIterator<Item = (&'a str, &'a str, u32)>) -> Ve
     let mut segment = 0usize;
     // The Subject, for a filter that gives its verdict as a tag there (Cisco).
     let mut subject: Option<&'a str> = None;
+    let mut subject_line = 0u32;
     for (name, value, line) in fields {
         let name = name.trim();
         if name.eq_ignore_ascii_case("received") {
@@ -428,8 +435,11 @@ pub fn read<'a>(fields: impl IntoIterator<Item = (&'a str, &'a str, u32)>) -> Ve
         }
         if name.eq_ignore_ascii_case("subject") && subject.is_none() {
             subject = Some(value);
+            subject_line = line;
         }
-        let Some((kind, family)) = classify(name, value) else {
+        let Some((kind, family)) = classify(name, value).or_else(|| {
+            upstream::is_verdict_field(name, value).then_some(("one-word", Family::OneWord))
+        }) else {
             continue;
         };
         let field = Field {
@@ -460,11 +470,18 @@ pub fn read<'a>(fields: impl IntoIterator<Item = (&'a str, &'a str, u32)>) -> Ve
             });
         }
     }
-    groups
+    let mut verdicts: Vec<SpamVerdict> = groups
         .iter()
         .filter_map(|g| build(g, subject))
         .take(MAX_VERDICTS)
-        .collect()
+        .collect();
+    // A Subject tag is a verdict of its own only when no filter's fields give one.
+    if !verdicts.iter().any(|v| v.is_spam.is_some())
+        && let Some(tag) = subject.and_then(upstream::subject_tag)
+    {
+        verdicts.push(upstream::subject_verdict(tag, subject_line));
+    }
+    verdicts
 }
 
 /// The verdict of one group; `subject`: the message's Subject.
@@ -484,6 +501,7 @@ fn build(g: &Group<'_>, subject: Option<&str>) -> Option<SpamVerdict> {
         Family::IronPort => Some(ironport::verdict(g, subject)),
         Family::UnitedInternet => Some(upstream::united_internet(g)),
         Family::Kaspersky => Some(upstream::kaspersky(g)),
+        Family::OneWord => upstream::one_word(g),
     }
 }
 

@@ -116,3 +116,172 @@ pub(super) fn kaspersky(g: &Group<'_>) -> SpamVerdict {
         items,
     }
 }
+
+/// The one-word verdict of a field whose name calls it a spam verdict and which no table names
+/// (`X-VR-SPAMSTATE: SPAM` of the Vade filter at OVHcloud, `X-<product>-Spam: yes`): the generic
+/// reading of a filter's verdict field, as SpamAssassin's `X-Spam-Flag: YES` and rspamd's
+/// `X-Spam: Yes` are written. Only a name ending in a verdict word (`spam`, `spam-flag`,
+/// `spamstate`, `spam-status`, `spam-verdict`, `spam-result`, `isspam`, `junk`), and only a
+/// value that is one verdict word: a count, a score or a date says nothing here.
+pub(super) fn is_verdict_field(name: &str, value: &str) -> bool {
+    let n: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    n.starts_with('x')
+        && [
+            "spam",
+            "spamflag",
+            "spamstate",
+            "spamstatus",
+            "spamverdict",
+            "spamresult",
+            "isspam",
+            "junk",
+        ]
+        .iter()
+        .any(|end| n.ends_with(end))
+        && verdict_word(value).is_some()
+}
+
+/// A one-word spam verdict: spam (`spam`, `yes`, `junk`, `true`) or not (`ok`, `no`, `clean`,
+/// `ham`, `notspam`, `notjunk`, `false`).
+fn verdict_word(value: &str) -> Option<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "spam" | "yes" | "junk" | "true" => Some(true),
+        "ok" | "no" | "clean" | "ham" | "notspam" | "not_spam" | "nonspam" | "notjunk"
+        | "false" => Some(false),
+        _ => None,
+    }
+}
+
+/// The verdict of one such field.
+pub(super) fn one_word(g: &Group<'_>) -> Option<SpamVerdict> {
+    let f = g.fields.first()?;
+    let is_spam = verdict_word(f.value)?;
+    let summary = if is_spam {
+        format!(
+            "A spam filter's verdict field ({}) says this message is spam.",
+            f.name
+        )
+    } else {
+        format!(
+            "A spam filter's verdict field ({}) says this message is not spam.",
+            f.name
+        )
+    };
+    Some(SpamVerdict {
+        filter: format!("Spam filter ({})", super::clip(f.name)),
+        header: super::clip(f.name),
+        line: f.line,
+        is_spam: Some(is_spam),
+        score: None,
+        threshold: None,
+        summary,
+        items: vec![item(
+            f.name,
+            Some(f.value),
+            None,
+            Some("The filter's one-word verdict.".to_string()),
+        )],
+    })
+}
+
+/// A spam tag at the start of the Subject, enclosed as filters write their tags
+/// (SpamAssassin's `rewrite_header Subject *****SPAM*****`, Mail::SpamAssassin::Conf; Cisco's
+/// and many gateways' `[SPAM]`, `[SUSPECTED SPAM]`; `{Spam?}`): the tag as written.
+pub(super) fn subject_tag(subject: &str) -> Option<&str> {
+    let s = subject.trim_start();
+    let open = s.len() - s.trim_start_matches(['*', '[', '{', '(']).len();
+    if open == 0 {
+        return None;
+    }
+    let rest = &s[open..];
+    let lower = rest.to_ascii_lowercase();
+    let word = [
+        "suspected spam",
+        "possible spam",
+        "probable spam",
+        "spam",
+        "junk",
+    ]
+    .into_iter()
+    .find(|w| lower.starts_with(w))?;
+    let after = &rest[word.len()..];
+    let after_q = after.strip_prefix('?').unwrap_or(after);
+    let close = after_q.len() - after_q.trim_start_matches(['*', ']', '}', ')']).len();
+    if close == 0 {
+        return None;
+    }
+    let end = open + word.len() + (after.len() - after_q.len()) + close;
+    s.get(..end)
+}
+
+/// The verdict a Subject tag gives when no filter's fields state one.
+pub(super) fn subject_verdict(tag: &str, line: u32) -> SpamVerdict {
+    SpamVerdict {
+        filter: "Spam filter (Subject tag)".to_string(),
+        header: "Subject".to_string(),
+        line,
+        is_spam: Some(true),
+        score: None,
+        threshold: None,
+        summary: format!(
+            "A spam filter tagged the Subject with {tag}: it judged the message to be spam."
+        ),
+        items: vec![item(
+            "Subject",
+            Some(tag),
+            None,
+            Some(
+                "The tag a filter writes at the start of the Subject of mail it judges spam."
+                    .to_string(),
+            ),
+        )],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::read;
+    use super::subject_tag;
+
+    #[test]
+    fn one_word_verdict_fields() {
+        let v = read([("X-VR-SPAMSTATE", "SPAM", 3)]);
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].is_spam, Some(true));
+        let v = read([("X-VR-SPAMSTATE", "OK", 3)]);
+        assert_eq!(v[0].is_spam, Some(false));
+        // Not a verdict: a word that is not one, a field named for something else.
+        assert!(read([("X-Yandex-Spam", "4", 3)]).is_empty());
+        assert!(read([("X-Spam-Processed", "yes", 3)]).is_empty());
+        assert!(read([("X-VR-SPAMSCORE", "300", 3)]).is_empty());
+    }
+
+    #[test]
+    fn subject_tags() {
+        assert_eq!(
+            subject_tag("*****SPAM***** Rechnung 12"),
+            Some("*****SPAM*****")
+        );
+        assert_eq!(
+            subject_tag("[Suspected Spam] offer"),
+            Some("[Suspected Spam]")
+        );
+        assert_eq!(subject_tag("{Spam?} hello"), Some("{Spam?}"));
+        assert_eq!(subject_tag("Spam filter settings"), None);
+        assert_eq!(subject_tag("[Spamfilter] report"), None);
+        assert_eq!(subject_tag("Re: [SPAM] settings"), None);
+        let v = read([("Subject", "*****SPAM***** Rechnung", 7)]);
+        assert_eq!(v.len(), 1);
+        assert_eq!((v[0].is_spam, v[0].line), (Some(true), 7));
+        // A filter's own verdict decides; the tag adds none.
+        let v = read([
+            ("Subject", "[SPAM] x", 1),
+            ("X-Spam-Status", "No, score=1.0 required=5.0 tests=NONE", 2),
+        ]);
+        assert_eq!(v.len(), 1);
+    }
+}

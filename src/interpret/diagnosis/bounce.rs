@@ -94,8 +94,16 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     // A recipient domain that does not exist is the sender's to fix when it is a slip of the
     // keyboard away from a large provider's (gmial.com: correct the address), and otherwise the
     // recipient's (a domain that lapsed or lost its DNS: only its owner can bring it back).
+    // A domain that publishes a null MX (RFC 7505 section 3: it "does not accept email"; X.1.10
+    // "Recipient address has null MX") was never a mail domain: the address is wrong, the
+    // sender's list to correct, as for a typo.
+    let null_mx = r
+        .status
+        .as_deref()
+        .is_some_and(|s| s.get(1..) == Some(".1.10"))
+        || has(&["null mx", "nullmx"]);
     if topic == "domain-missing" {
-        party = if typo_of_provider(&r.address) {
+        party = if null_mx || typo_of_provider(&r.address) {
             Party::Sender
         } else {
             Party::Receiver
@@ -113,6 +121,23 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         // Postfix's HELO restrictions (smtpd_check.c: "Helo command rejected: need
         // fully-qualified hostname", "... Host not found", "... Invalid name").
         topic = "helo";
+        party = Party::Sender;
+    }
+    // A security refusal (X.7.0/X.7.1) whose words are about relaying or logging in is a
+    // refused relay (RFC 5321 section 3.6.2: a server may refuse to relay; RFC 4954 section 6:
+    // 530 5.7.0 "Authentication required"); without them it is the receiving side's policy
+    // (RFC 3463 X.7.1, per-host or per-recipient filtering), as the reasons table says.
+    if reason == "securityerror"
+        && has(&[
+            "relay",
+            "authentication required",
+            "auth required",
+            "must authenticate",
+            "not authenticated",
+            "smtp auth",
+        ])
+    {
+        topic = "relay-denied";
         party = Party::Sender;
     }
     // A server that requires TLS ("530 5.7.0 Must issue a STARTTLS command first", RFC 3207
@@ -142,6 +167,8 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
             topic = "spf";
         } else if has(&["dkim"]) {
             topic = "dkim";
+        } else if let Some(t) = r.status.as_deref().and_then(auth_status_topic) {
+            topic = t;
         }
         party = Party::Sender;
     }
@@ -178,6 +205,19 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         };
     }
     (topic, party)
+}
+
+/// The authentication method an enhanced status code names (RFC 7372 section 3, in the IANA
+/// SMTP Enhanced Status Codes registry): X.7.20 "No passing DKIM signature found", X.7.21 "No
+/// acceptable DKIM signature found", X.7.22 "No valid author-matched DKIM signature found" are
+/// DKIM's; X.7.23 "SPF validation failed" and X.7.24 "SPF validation error" are SPF's. X.7.26
+/// "Multiple authentication checks failed" names none and stays with the reason's row.
+fn auth_status_topic(status: &str) -> Option<&'static str> {
+    match status.get(1..)? {
+        ".7.20" | ".7.21" | ".7.22" => Some("dkim"),
+        ".7.23" | ".7.24" => Some("spf"),
+        _ => None,
+    }
 }
 
 /// Whether the address's domain is one or two edits from a large provider's domain
@@ -445,7 +485,16 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
 
 #[cfg(test)]
 mod tests {
-    use super::typo_of_provider;
+    use super::{auth_status_topic, typo_of_provider};
+
+    #[test]
+    fn rfc_7372_codes_name_the_method() {
+        assert_eq!(auth_status_topic("5.7.23"), Some("spf"));
+        assert_eq!(auth_status_topic("4.7.24"), Some("spf"));
+        assert_eq!(auth_status_topic("5.7.20"), Some("dkim"));
+        assert_eq!(auth_status_topic("5.7.26"), None);
+        assert_eq!(auth_status_topic("5.7.2"), None);
+    }
 
     #[test]
     fn provider_typos() {
