@@ -511,26 +511,36 @@ fn recorded_auth_failure(ctx: &Context) -> Option<Cause> {
         .rules
         .iter()
         .any(|rule| rule.kind == "setup" || rule.kind == "list");
+    // The recorded SPF result without a passing DKIM signature as the cause; `then` ends the
+    // explanation (what the receiver made of it).
+    let unauthenticated = |s: &super::evidence::Recorded, then: &str, evidence: Vec<Evidence>| {
+        let domain = s.domain.clone().unwrap_or_else(|| from.clone());
+        make_cause(
+            ctx,
+            "recorded.spf-none",
+            "spf",
+            format!("{domain} does not authenticate its mail: no SPF pass, no DKIM signature."),
+            format!(
+                "The receiver recorded SPF {} for {domain} and no passing DKIM signature, {}",
+                s.result,
+                then.replace("{domain}", &domain)
+            ),
+            None,
+            Certainty::Certain,
+            Party::Sender,
+            Source::Receiver,
+            evidence,
+        )
+    };
     if dmarc_absent
         && !compauth_failed
         && !dkim_pass
         && !filter_named_setup
         && let Some(s) = spf_none
     {
-        let domain = s.domain.clone().unwrap_or_else(|| from.clone());
-        return Some(make_cause(
-            ctx,
-            "recorded.spf-none",
-            "spf",
-            format!("{domain} does not authenticate its mail: no SPF pass, no DKIM signature."),
-            format!(
-                "The receiver recorded SPF {} for {domain} and no passing DKIM signature, and the domain has no DMARC policy: nothing showed the message really came from {domain}, and receivers file such unauthenticated mail as spam.",
-                s.result
-            ),
-            None,
-            Certainty::Certain,
-            Party::Sender,
-            Source::Receiver,
+        return Some(unauthenticated(
+            s,
+            "and the domain has no DMARC policy: nothing showed the message really came from {domain}, and receivers file such unauthenticated mail as spam.",
             evidence,
         ));
     }
@@ -540,20 +550,9 @@ fn recorded_auth_failure(ctx: &Context) -> Option<Cause> {
             && let Some(s) = spf_none
             && !dkim_pass
         {
-            let domain = s.domain.clone().unwrap_or_else(|| from.clone());
-            return Some(make_cause(
-                ctx,
-                "recorded.spf-none",
-                "spf",
-                format!("{domain} does not authenticate its mail: no SPF pass, no DKIM signature."),
-                format!(
-                    "The receiver recorded SPF {} for {domain} and no passing DKIM signature, so it could not tell this message from a forgery (composite authentication failed).",
-                    s.result
-                ),
-                None,
-                Certainty::Certain,
-                Party::Sender,
-                Source::Receiver,
+            return Some(unauthenticated(
+                s,
+                "so it could not tell this message from a forgery (composite authentication failed).",
                 evidence,
             ));
         }
