@@ -24,6 +24,28 @@ pub(super) struct Raw {
     pub(super) classified: Option<super::Reason>,
 }
 
+impl Raw {
+    /// A recipient of a sending service's event record (SendGrid, SparkPost): its address, the
+    /// RFC 3464 action the event stands for, the status it gives and the server's words (JSON
+    /// string escapes of quotes undone). A delivery event carries no status: the acceptance is
+    /// a 2.X.X (RFC 3463).
+    pub(super) fn event(
+        address: &str,
+        action: &str,
+        status: Option<String>,
+        words: Option<&str>,
+    ) -> Raw {
+        Raw {
+            address: address.to_ascii_lowercase(),
+            action: Some(action.to_string()),
+            status: status.or_else(|| (action == "delivered").then(|| "2.0.0".to_string())),
+            diagnostic: words.unwrap_or_default().replace("\\\"", "\""),
+            diagnostic_type: "SMTP".into(),
+            ..Raw::default()
+        }
+    }
+}
+
 /// Completes `raws` (a DSN's recipients, or none) from the report's text `bounce_text`: see the
 /// module's doc. `from` and `to` are the bounce's own From and To.
 pub(super) fn find(

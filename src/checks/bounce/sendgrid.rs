@@ -49,18 +49,10 @@ pub(super) fn events(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
         let classified = (event == "dropped"
             && words.is_some_and(|w| w.eq_ignore_ascii_case("bounced address")))
         .then_some(super::Reason::Userunknown);
-        // A delivered event carries no `status`: the acceptance is a 2.X.X (RFC 3463).
-        let status = scan::json_str(obj, "status")
-            .and_then(scan::status)
-            .or_else(|| (event == "delivered").then(|| "2.0.0".to_string()));
+        let status = scan::json_str(obj, "status").and_then(scan::status);
         raws.push(Raw {
-            address: address.to_ascii_lowercase(),
-            action: Some(action.to_string()),
-            status,
             classified,
-            diagnostic: words.unwrap_or_default().replace("\\\"", "\""),
-            diagnostic_type: "SMTP".into(),
-            ..Raw::default()
+            ..Raw::event(address, action, status, words)
         });
     }
     ip

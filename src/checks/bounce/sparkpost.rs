@@ -35,17 +35,12 @@ pub(super) fn events(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
             ip = scan::json_str(obj, "sending_ip").map(str::to_string);
         }
         let words = scan::json_str(obj, "raw_reason").or_else(|| scan::json_str(obj, "reason"));
-        let status = words
-            .and_then(scan::status)
-            .or_else(|| (action == "delivered").then(|| "2.0.0".to_string()));
-        raws.push(Raw {
-            address: address.to_ascii_lowercase(),
-            action: Some(action.to_string()),
-            status,
-            diagnostic: words.unwrap_or_default().replace("\\\"", "\""),
-            diagnostic_type: "SMTP".into(),
-            ..Raw::default()
-        });
+        raws.push(Raw::event(
+            address,
+            action,
+            words.and_then(scan::status),
+            words,
+        ));
     }
     ip
 }
