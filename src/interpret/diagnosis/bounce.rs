@@ -140,6 +140,16 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         topic = "relay-denied";
         party = Party::Sender;
     }
+    // A security refusal about what the message carries (an attachment or file type, its
+    // content: Courier's "554 5.7.1 Attachments of type .iso are not accepted here") is the
+    // receiving side's own content rule (RFC 3463 X.7.1, per-recipient filtering), not the
+    // sender's host or address.
+    if reason == "securityerror"
+        && topic == "policy"
+        && has(&["attachment", "file type", "file extension", "content"])
+    {
+        party = Party::Receiver;
+    }
     // A server that requires TLS ("530 5.7.0 Must issue a STARTTLS command first", RFC 3207
     // section 4) refuses a sender that did not start it: the sending server's TLS use, not a
     // refused relay.
@@ -172,6 +182,18 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         }
         party = Party::Sender;
     }
+    // A permanent "554 Transaction failed" (RFC 5321 section 4.2.3; after the message's data,
+    // section 4.1.1.4: the receiver "rejects the message") is the receiving server refusing
+    // this message without saying why: its own policy or filter, not a sending server that gave
+    // up retrying, which the reasons table's reading of a system error would say.
+    if reason == "systemerror"
+        && r.hard
+        && r.reply_code.is_some_and(|c| (500..600).contains(&c))
+        && has(&["transaction failed"])
+    {
+        topic = "policy";
+        party = Party::Receiver;
+    }
     // A delay for a full mailbox names its cause: the recipient's mailbox is over quota for now
     // (RFC 3463 X.2.2 "Mailbox full" in class 4, a persistent transient failure; Gmail's
     // 452 4.2.2 "The recipient's inbox is out of storage space", OverQuotaTemp,
@@ -186,11 +208,15 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
             "rate-limit" | "mailbox-full" | "helo" | "reverse-dns"
         )
     {
+        // "Try later" is the same deferral as "try again later" (Orange's bilingual "Service
+        // refuse. Veuillez essayer plus tard. Service refused, please try later", OFR004_105, a
+        // temporary refusal to slow a sender down: Orange Postmaster's error codes).
         topic = if has(&[
             "too many",
             "rate",
             "throttl",
             "try again later",
+            "try later",
             "temporarily deferred",
         ]) && !has(&["connection refused", "timed out"])
         {
