@@ -523,6 +523,40 @@ mod tests {
     }
 
     #[test]
+    fn refusals_without_a_named_reason() {
+        use super::topic_of;
+        use crate::checks::bounce::{BounceKind, analyze};
+        use crate::report::diagnosis::Party;
+        let topic = |reply: &str, command: &str| {
+            let m = format!(
+                "From: MAILER-DAEMON@mx.example\nTo: a@example.org\nSubject: Undelivered Mail Returned to Sender\n\nThis is the mail system at host mx.example.\n\n<u@example.net>: host mx.example.net[192.0.2.1] said: {reply} (in reply to {command} command)\n"
+            );
+            let b = analyze(m.as_bytes());
+            topic_of(BounceKind::Bounce, &b.recipients[0])
+        };
+        // RFC 5321 4.2.3: the receiver refused the message, it did not time out.
+        assert_eq!(
+            topic("554 Transaction failed", "end of DATA"),
+            ("policy", Party::Receiver)
+        );
+        // RFC 3463 X.7.1: the sender is not authorized; an attachment rule is the receiver's.
+        assert_eq!(
+            topic(
+                "550 5.7.1 Delivery not authorized, message refused",
+                "RCPT TO"
+            ),
+            ("policy", Party::Sender)
+        );
+        assert_eq!(
+            topic(
+                "554 5.7.1 Attachments of type .iso are not accepted here",
+                "end of DATA"
+            ),
+            ("policy", Party::Receiver)
+        );
+    }
+
+    #[test]
     fn provider_typos() {
         assert!(typo_of_provider("kevin@gmial.com"));
         assert!(typo_of_provider("a@hotmial.com"));
