@@ -182,6 +182,21 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         }
         party = Party::Sender;
     }
+    // A bare X.2.1 (RFC 3463: "Mailbox disabled, not accepting messages": "The mailbox exists,
+    // but is not accepting messages"), which the reader files as filtered after Sisimai, is a
+    // mailbox that takes no mail, as the reasons table reads a disabled mailbox (suspend):
+    // the address to take off the list, not a filter's rule, unless the words name a filter,
+    // a block or a refused sender.
+    if reason == "filtered"
+        && r.status.as_deref().and_then(|s| s.get(1..)) == Some(".2.1")
+        && r.hard
+        && !has(&[
+            "filter", "block", "spam", "reject", "denied", "refused", "policy", "sender",
+        ])
+    {
+        topic = "user-unknown";
+        party = Party::Sender;
+    }
     // A permanent "554 Transaction failed" (RFC 5321 section 4.2.3; after the message's data,
     // section 4.1.1.4: the receiver "rejects the message") is the receiving server refusing
     // this message without saying why: its own policy or filter, not a sending server that gave
@@ -553,6 +568,15 @@ mod tests {
                 "end of DATA"
             ),
             ("policy", Party::Receiver)
+        );
+        // RFC 3463 X.2.1: a disabled mailbox, not a filter.
+        assert_eq!(
+            topic("550 5.2.1 Mailbox not available", "RCPT TO"),
+            ("user-unknown", Party::Sender)
+        );
+        assert_eq!(
+            topic("550 5.2.1 Sender blocked by recipient", "RCPT TO").1,
+            Party::Receiver
         );
     }
 
