@@ -165,9 +165,36 @@ fn named_ip(r: &BouncedRecipient, remote_ips: &[IpAddr]) -> Option<IpAddr> {
     if gave_up {
         return None;
     }
-    ips_in(words)
-        .into_iter()
-        .find(|ip| !remote_ips.contains(ip) && classify(*ip).can_be_sender())
+    let connected = connected_to(words);
+    ips_in(words).into_iter().find(|ip| {
+        !remote_ips.contains(ip) && !connected.contains(ip) && classify(*ip).can_be_sender()
+    })
+}
+
+/// The addresses a sending server's own session log says it connected to (MDaemon's "Attempting
+/// SMTP connection to [IP:25]", "Connection established (LOCAL -> REMOTE)"; "connecting to",
+/// "connected to"): the remote servers it talked to (RFC 5321 section 2.3.1: the client
+/// opens the connection to the server), never the client a refusal is about, wherever else
+/// the log writes them.
+fn connected_to(words: &str) -> Vec<IpAddr> {
+    let lower = words.to_ascii_lowercase();
+    let mut out = Vec::new();
+    for marker in ["connection to ", "connecting to ", "connected to ", "-> "] {
+        for (i, _) in lower.match_indices(marker).take(16) {
+            let rest = lower[i + marker.len()..].trim_start_matches(['[', '(', ' ']);
+            let token: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_hexdigit() || matches!(c, '.' | ':'))
+                .collect();
+            let token = token.trim_end_matches(['.', ':']);
+            if let Some(ip) = parse_ip(token).or_else(|| dotted_with_port(token))
+                && !out.contains(&ip)
+            {
+                out.push(ip);
+            }
+        }
+    }
+    out
 }
 
 /// Whether `words` are an SMTP reply: a 4xx or 5xx reply code first (RFC 5321 4.2).
@@ -321,6 +348,14 @@ fn dotted_with_port(token: &str) -> Option<IpAddr> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn addresses_a_session_log_connected_to() {
+        let log = "Attempting SMTP connection to [203.0.113.88:25]\n* Connection established (198.51.100.58:52814 -> 203.0.113.88:25)\nMX=[mx.example] {203.0.113.88}";
+        let to = connected_to(log);
+        assert_eq!(to, vec![parse_ip("203.0.113.88").unwrap()]);
+        assert!(connected_to("550 5.7.1 Client host [192.0.2.2] blocked").is_empty());
+    }
 
     #[test]
     fn addresses_in_replies() {

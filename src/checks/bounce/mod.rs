@@ -402,6 +402,7 @@ fn analyze_at(input: &[u8], outer: bool) -> BounceReport {
         original,
         pasted_error,
         &subject,
+        plain::exchange_delay(&lower),
     );
     report.sent_from_ip = sent_from_ip;
     report

@@ -112,6 +112,25 @@ pub(super) fn mta_preamble(lower: &str) -> bool {
     ]
     .iter()
     .any(|p| lower.contains(p))
+        || exchange_delay(lower)
+        // Exchange's NDR layout in German: "Diagnoseinformationen für Administratoren:" (the
+        // heading Microsoft's German support article on postmaster NDRs tells users to look
+        // for, "Fehlgeschlagene Übermittlungsnachrichten vom Postmaster").
+        || lower.contains("diagnoseinformationen für administratoren")
+}
+
+/// Whether the text is Exchange's delay notice (DSN "Delivery delayed"): "Delivery is delayed
+/// to these recipients or groups:" above "The message hasn't been delivered yet. Delivery
+/// will continue to be attempted.", and its German wording "Die Zustellung an folgende
+/// Empfänger oder Verteilerlisten wurde verzögert" (the localized notice Exchange sends in a
+/// German organization). A delay, not a failure: the server keeps trying.
+pub(super) fn exchange_delay(lower: &str) -> bool {
+    [
+        "delivery is delayed to these recipients or groups",
+        "die zustellung an folgende empfänger oder verteilerlisten wurde verzögert",
+    ]
+    .iter()
+    .any(|p| lower.contains(p))
 }
 
 /// Whether text without headers reads like an SMTP refusal a mail program showed.
@@ -166,6 +185,22 @@ pub(super) fn host_in(text: &str) -> Option<String> {
 #[cfg(test)]
 mod preamble_tests {
     use super::{looks_like_client_error, mta_preamble};
+
+    #[test]
+    fn exchange_notices_in_english_and_german() {
+        use super::exchange_delay;
+        let de = "die zustellung an folgende empfänger oder verteilerlisten wurde verzögert:\n\n     a@b.example";
+        assert!(exchange_delay(de) && mta_preamble(de));
+        assert!(exchange_delay(
+            "delivery is delayed to these recipients or groups:"
+        ));
+        assert!(!exchange_delay(
+            "delivery has failed to these recipients or groups:"
+        ));
+        assert!(mta_preamble(
+            "diagnoseinformationen für administratoren:\n\ngenerierender server: ex01"
+        ));
+    }
 
     #[test]
     fn an_mta_bounce_body_is_not_a_client_error() {

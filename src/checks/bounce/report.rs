@@ -36,6 +36,7 @@ pub(super) fn build(
     original: Option<OriginalMessage>,
     pasted_error: bool,
     subject: &str,
+    delay_text: bool,
 ) -> BounceReport {
     let subject_l = subject.to_ascii_lowercase();
     let all_delivered =
@@ -48,7 +49,10 @@ pub(super) fn build(
         BounceKind::NotBounce
     } else if !recipients.is_empty()
         && none_hard
-        && (any_delayed || subject_l.contains("delay") || subject_l.contains("warning"))
+        && (any_delayed
+            || subject_l.contains("delay")
+            || subject_l.contains("warning")
+            || delay_text)
     {
         BounceKind::Delay
     } else {

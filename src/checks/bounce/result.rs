@@ -225,6 +225,22 @@ pub(super) fn finish(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecip
     } else {
         Reason::Undefined
     };
+    // A final report ("Action: failed") whose last reply was temporary (class 4) is the sending
+    // server giving up after retrying: RFC 3463 section 3.2, class 4 "Persistent Transient
+    // Failure": "persistence of some temporary condition has caused abandonment ... of attempts
+    // to send the message". Unless the words name the condition (a full mailbox, a rate limit,
+    // a listed IP), the code's security detail alone (4.7.1 "try again later": greylisting, a
+    // deferral; the status table reads X.7.x as a refusal of the sending host) is not a
+    // refusal of the sender: the retries ran out. Other vague codes stay as they are read.
+    let reason = if action == "failed"
+        && class == Some(b'4')
+        && !worded(&own_l, &words_p, remote_l.as_deref())
+        && matches!(reason, Reason::Blocked | Reason::Securityerror)
+    {
+        Reason::Expired
+    } else {
+        reason
+    };
     let hard = match action.as_str() {
         "failed" => true,
         "delayed" => false,
@@ -252,6 +268,14 @@ pub(super) fn finish(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecip
         blocklist: lists::blocklist(&words_l),
         auth: lists::auth(&words_l).map(str::to_string),
     }
+}
+
+/// Whether the refusing server's words (or the text about the recipient) name a reason of
+/// their own: a provider's code or a phrase of the reasons table, not only a status code.
+fn worded(own_l: &str, words_p: &str, remote: Option<&str>) -> bool {
+    provider::reason(own_l, remote).is_some()
+        || reason::phrases(own_l) != 0
+        || reason::phrases(words_p) != 0
 }
 
 /// Whether a notice says in its own words that it is a temporary failure the sending server
@@ -423,6 +447,23 @@ mod tests {
             reason(postfix("450 Go away", "RCPT TO")),
             Some(Reason::Onhold)
         );
+    }
+
+    #[test]
+    fn a_final_report_on_a_temporary_reply_is_an_expiry() {
+        let reason = |fields: &str| {
+            let m = dsn("Failed.", fields);
+            analyze(m.as_bytes()).recipients.first().map(|r| r.reason)
+        };
+        // Postfix gave up after its queue lifetime: the last reply was a bare deferral.
+        let fields = "Final-Recipient: rfc822; u@example.net\nAction: failed\nStatus: 4.7.1\nDiagnostic-Code: smtp; 451 4.7.1 Please try again later\n";
+        assert_eq!(reason(fields), Some(Reason::Expired));
+        // Words that name the condition keep their reason.
+        let fields = "Final-Recipient: rfc822; u@example.net\nAction: failed\nStatus: 4.2.2\nDiagnostic-Code: smtp; 452 4.2.2 Mailbox full\n";
+        assert_eq!(reason(fields), Some(Reason::Mailboxfull));
+        // A delay notice with the same reply is not final.
+        let fields = "Final-Recipient: rfc822; u@example.net\nAction: delayed\nStatus: 4.7.1\nDiagnostic-Code: smtp; 451 4.7.1 Please try again later\n";
+        assert_ne!(reason(fields), Some(Reason::Expired));
     }
 
     #[test]

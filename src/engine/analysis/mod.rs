@@ -270,6 +270,20 @@ impl Analysis {
             );
             analysis.sending_ip = sending;
         }
+        // A quarantine notification is Microsoft's own message about a held one: its hops are
+        // Microsoft's, and the held message's sending server is not in the paste.
+        if analysis.bounce.is_none()
+            && crate::interpret::diagnosis::quarantine_notice(
+                analysis
+                    .message
+                    .from
+                    .as_ref()
+                    .and_then(|m| m.address.as_deref()),
+                analysis.message.subject.as_deref(),
+            )
+        {
+            analysis.sending_ip = None;
+        }
         analysis.auth_inputs = analysis.auth_inputs();
         if let Some(identity) = analysis
             .bounce

@@ -140,6 +140,16 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         topic = "relay-denied";
         party = Party::Sender;
     }
+    // A security refusal about what the message carries (an attachment or file type, its
+    // content: Courier's "554 5.7.1 Attachments of type .iso are not accepted here") is the
+    // receiving side's own content rule (RFC 3463 X.7.1, per-recipient filtering), not the
+    // sender's host or address.
+    if reason == "securityerror"
+        && topic == "policy"
+        && has(&["attachment", "file type", "file extension", "content"])
+    {
+        party = Party::Receiver;
+    }
     // A server that requires TLS ("530 5.7.0 Must issue a STARTTLS command first", RFC 3207
     // section 4) refuses a sender that did not start it: the sending server's TLS use, not a
     // refused relay.
@@ -172,6 +182,33 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         }
         party = Party::Sender;
     }
+    // A bare X.2.1 (RFC 3463: "Mailbox disabled, not accepting messages": "The mailbox exists,
+    // but is not accepting messages"), which the reader files as filtered after Sisimai, is a
+    // mailbox that takes no mail, as the reasons table reads a disabled mailbox (suspend):
+    // the address to take off the list, not a filter's rule, unless the words name a filter,
+    // a block or a refused sender.
+    if reason == "filtered"
+        && r.status.as_deref().and_then(|s| s.get(1..)) == Some(".2.1")
+        && r.hard
+        && !has(&[
+            "filter", "block", "spam", "reject", "denied", "refused", "policy", "sender",
+        ])
+    {
+        topic = "user-unknown";
+        party = Party::Sender;
+    }
+    // A permanent "554 Transaction failed" (RFC 5321 section 4.2.3; after the message's data,
+    // section 4.1.1.4: the receiver "rejects the message") is the receiving server refusing
+    // this message without saying why: its own policy or filter, not a sending server that gave
+    // up retrying, which the reasons table's reading of a system error would say.
+    if reason == "systemerror"
+        && r.hard
+        && r.reply_code.is_some_and(|c| (500..600).contains(&c))
+        && has(&["transaction failed"])
+    {
+        topic = "policy";
+        party = Party::Receiver;
+    }
     // A delay for a full mailbox names its cause: the recipient's mailbox is over quota for now
     // (RFC 3463 X.2.2 "Mailbox full" in class 4, a persistent transient failure; Gmail's
     // 452 4.2.2 "The recipient's inbox is out of storage space", OverQuotaTemp,
@@ -186,11 +223,15 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
             "rate-limit" | "mailbox-full" | "helo" | "reverse-dns"
         )
     {
+        // "Try later" is the same deferral as "try again later" (Orange's bilingual "Service
+        // refuse. Veuillez essayer plus tard. Service refused, please try later", OFR004_105, a
+        // temporary refusal to slow a sender down: Orange Postmaster's error codes).
         topic = if has(&[
             "too many",
             "rate",
             "throttl",
             "try again later",
+            "try later",
             "temporarily deferred",
         ]) && !has(&["connection refused", "timed out"])
         {
@@ -494,6 +535,49 @@ mod tests {
         assert_eq!(auth_status_topic("5.7.20"), Some("dkim"));
         assert_eq!(auth_status_topic("5.7.26"), None);
         assert_eq!(auth_status_topic("5.7.2"), None);
+    }
+
+    #[test]
+    fn refusals_without_a_named_reason() {
+        use super::topic_of;
+        use crate::checks::bounce::{BounceKind, analyze};
+        use crate::report::diagnosis::Party;
+        let topic = |reply: &str, command: &str| {
+            let m = format!(
+                "From: MAILER-DAEMON@mx.example\nTo: a@example.org\nSubject: Undelivered Mail Returned to Sender\n\nThis is the mail system at host mx.example.\n\n<u@example.net>: host mx.example.net[192.0.2.1] said: {reply} (in reply to {command} command)\n"
+            );
+            let b = analyze(m.as_bytes());
+            topic_of(BounceKind::Bounce, &b.recipients[0])
+        };
+        // RFC 5321 4.2.3: the receiver refused the message, it did not time out.
+        assert_eq!(
+            topic("554 Transaction failed", "end of DATA"),
+            ("policy", Party::Receiver)
+        );
+        // RFC 3463 X.7.1: the sender is not authorized; an attachment rule is the receiver's.
+        assert_eq!(
+            topic(
+                "550 5.7.1 Delivery not authorized, message refused",
+                "RCPT TO"
+            ),
+            ("policy", Party::Sender)
+        );
+        assert_eq!(
+            topic(
+                "554 5.7.1 Attachments of type .iso are not accepted here",
+                "end of DATA"
+            ),
+            ("policy", Party::Receiver)
+        );
+        // RFC 3463 X.2.1: a disabled mailbox, not a filter.
+        assert_eq!(
+            topic("550 5.2.1 Mailbox not available", "RCPT TO"),
+            ("user-unknown", Party::Sender)
+        );
+        assert_eq!(
+            topic("550 5.2.1 Sender blocked by recipient", "RCPT TO").1,
+            Party::Receiver
+        );
     }
 
     #[test]

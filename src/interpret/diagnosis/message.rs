@@ -64,13 +64,25 @@ pub(super) fn spam_verdict(ctx: &Context) -> Option<Evidence> {
         });
     }
     if let Some(h) = ctx.header("X-Gmail-Labels")
-        && h.value
-            .split(',')
-            .any(|l| l.trim().eq_ignore_ascii_case("spam"))
+        && h.value.split(',').any(|l| gmail_spam_label(l.trim()))
     {
         return Some(Evidence {
             line: Some(h.line),
             text: format!("X-Gmail-Labels: {}", h.value),
+        });
+    }
+    if quarantine_notice(
+        ctx.r
+            .message
+            .from
+            .as_ref()
+            .and_then(|m| m.address.as_deref()),
+        ctx.r.message.subject.as_deref(),
+    ) && let Some(h) = ctx.header("From")
+    {
+        return Some(Evidence {
+            line: Some(h.line),
+            text: format!("From: {} (a quarantine notification)", h.value),
         });
     }
     if let Some(h) = ctx.header("X-YahooFilteredBulk") {
@@ -95,6 +107,28 @@ pub(super) fn spam_verdict(ctx: &Context) -> Option<Evidence> {
         });
     }
     customer_note(ctx)
+}
+
+/// Whether a label of a Takeout export's `X-Gmail-Labels` is Gmail's Spam label. Takeout
+/// writes the system labels in the account's language: "Spam" in most European languages,
+/// "迷惑メール" in Japanese (Gmail Help in Japanese, "Gmail で迷惑メールを報告する",
+/// https://support.google.com/mail/answer/1366858?hl=ja: the [迷惑メール] label).
+fn gmail_spam_label(label: &str) -> bool {
+    let label = label.trim_matches('"');
+    label.eq_ignore_ascii_case("spam") || label == "迷惑メール"
+}
+
+/// Whether the paste is Microsoft 365's quarantine notification (formerly the end-user spam
+/// notification): sent from quarantine@messaging.microsoft.com, "You have messages in
+/// quarantine", listing messages the recipient organization's filter holds (Microsoft Learn,
+/// "Quarantine notifications (end-user spam notifications) in EOP"). The message it lists was
+/// not delivered to the inbox: the receiver's filter keeps it until someone releases it. The
+/// notification's own hops are Microsoft's, not the held message's.
+pub(crate) fn quarantine_notice(from: Option<&str>, subject: Option<&str>) -> bool {
+    from.is_some_and(|a| {
+        a.trim()
+            .eq_ignore_ascii_case("quarantine@messaging.microsoft.com")
+    }) && subject.is_some_and(|s| s.to_ascii_lowercase().contains("quarantine"))
 }
 
 /// Whether the receiver's recorded DMARC result says it applied the quarantine disposition
@@ -1318,5 +1352,28 @@ mod tests {
         );
         assert_eq!(edit_distance("same", "same"), 0);
         assert_eq!(title_case("bank of america"), "Bank Of America");
+    }
+}
+
+#[cfg(test)]
+mod notice_tests {
+    use super::{gmail_spam_label, quarantine_notice};
+
+    #[test]
+    fn gmail_spam_labels_and_quarantine_notices() {
+        assert!(gmail_spam_label("Spam") && gmail_spam_label("迷惑メール"));
+        assert!(!gmail_spam_label("Posteingang") && !gmail_spam_label("Spam-Filter"));
+        assert!(quarantine_notice(
+            Some("quarantine@messaging.microsoft.com"),
+            Some("Microsoft 365 security: You have messages in quarantine")
+        ));
+        assert!(!quarantine_notice(
+            Some("quarantine@messaging.microsoft.com"),
+            Some("Weekly digest")
+        ));
+        assert!(!quarantine_notice(
+            Some("it@example.org"),
+            Some("Messages in quarantine")
+        ));
     }
 }

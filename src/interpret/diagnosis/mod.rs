@@ -32,6 +32,7 @@ use crate::report::diagnosis::{
 use crate::vocab::finding::Evidence;
 pub use crate::vocab::text::split_sentences;
 use evidence::Context;
+pub(crate) use message::quarantine_notice;
 
 /// Most causes listed; the rest stay in the findings.
 const MAX_CAUSES: usize = 6;
