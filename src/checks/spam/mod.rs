@@ -21,6 +21,9 @@
 //!   `X-IronPort-Anti-Spam-Result` (older `X-IPAS-Result`), `X-SBRS`.
 //! - **GMX / WEB.DE** and **Kaspersky** ([`upstream`]): `X-UI-Filterresults`,
 //!   `X-KLMS-AntiSpam-Status` / `X-KSMG-AntiSpam-Status` (with `-Rate`, `-Method`).
+//! - **Fastmail** ([`fastmail`]): `X-Spam-score` with `X-Spam-hits`, `X-Spam-known-sender`,
+//!   `X-Spam-sender-reputation`, against Fastmail's documented default threshold (5).
+//! - **iCloud Mail** ([`apple`]): `X-Apple-MoveToFolder`, `X-Apple-Action` (the folder chosen).
 //! - Generic `X-Spam: yes/no` and `X-Spam-Flag` with no named filter next to them (read as
 //!   SpamAssassin's are).
 //! - Any other `X-` field whose name ends in a verdict word (`...-Spam`, `...SPAMSTATE`,
@@ -46,7 +49,9 @@
 use crate::vocab::tables;
 use serde::{Deserialize, Serialize};
 
+mod apple;
 mod barracuda;
+mod fastmail;
 mod ironport;
 mod microsoft;
 mod mimecast;
@@ -303,6 +308,8 @@ enum Family {
     IronPort,
     UnitedInternet,
     Kaspersky,
+    Fastmail,
+    Apple,
     /// A one-word verdict field no table names (`upstream::is_verdict_field`).
     OneWord,
 }
@@ -352,6 +359,11 @@ const FIELDS: &[(&str, Family)] = &[
     ("x-ksmg-antispam-status", Family::Kaspersky),
     ("x-ksmg-antispam-rate", Family::Kaspersky),
     ("x-ksmg-antispam-method", Family::Kaspersky),
+    ("x-spam-hits", Family::Fastmail),
+    ("x-spam-known-sender", Family::Fastmail),
+    ("x-spam-sender-reputation", Family::Fastmail),
+    ("x-apple-movetofolder", Family::Apple),
+    ("x-apple-action", Family::Apple),
 ];
 
 /// The field's kind (its lowercase name from [`FIELDS`]) and family, if it is read here.
@@ -373,11 +385,11 @@ fn classify(name: &str, value: &str) -> Option<(&'static str, Family)> {
 
 /// Whether fields of families `a` (group) and `b` (field) can share a verdict, and as what.
 fn merge(a: Family, b: Family) -> Option<Family> {
-    use Family::{Flexible, Rspamd, SpamAssassin};
+    use Family::{Fastmail, Flexible, Rspamd, SpamAssassin};
     match (a, b) {
         _ if a == b && a != Family::Compauth => Some(a),
-        (Flexible, SpamAssassin | Rspamd) => Some(b),
-        (SpamAssassin | Rspamd, Flexible) => Some(a),
+        (Flexible, SpamAssassin | Rspamd | Fastmail) => Some(b),
+        (SpamAssassin | Rspamd | Fastmail, Flexible) => Some(a),
         _ => None,
     }
 }
@@ -501,6 +513,8 @@ fn build(g: &Group<'_>, subject: Option<&str>) -> Option<SpamVerdict> {
         Family::IronPort => Some(ironport::verdict(g, subject)),
         Family::UnitedInternet => Some(upstream::united_internet(g)),
         Family::Kaspersky => Some(upstream::kaspersky(g)),
+        Family::Fastmail => Some(fastmail::verdict(g)),
+        Family::Apple => Some(apple::verdict(g)),
         Family::OneWord => upstream::one_word(g),
     }
 }

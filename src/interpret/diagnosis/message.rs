@@ -204,6 +204,23 @@ pub(super) fn paste_damage(ctx: &Context) -> Option<String> {
     None
 }
 
+/// Damage the reader repaired, announced at the top although the paste could still be read:
+/// folded lines that lost the white space that marks them as continuations (RFC 5322 section
+/// 2.2.3: a folded field's later lines begin with a space or tab), which the reader joined back
+/// to the field above. The reading rests on that repair, so the reader must know it was made;
+/// unlike [`paste_damage`] it does not make the outcome unknown.
+pub(super) fn paste_repaired(ctx: &Context) -> Option<String> {
+    let rejoined = ctx
+        .r
+        .findings
+        .iter()
+        .find(|f| f.code == "input.rejoined-lines")?;
+    Some(format!(
+        "The paste lost the indentation of folded header lines ({} line(s) rejoined to the field above them): it was damaged on the way (a web form or ticket system that strips leading spaces) and repaired as well as the field names allow. If something below looks wrong, copy the header again from the mail program.",
+        rejoined.evidence.len().max(1)
+    ))
+}
+
 /// The causes for a message the receiver filed as spam.
 pub(super) fn spam_causes(ctx: &Context) -> Vec<Cause> {
     // The recipient's own Blocked Senders list, or their organization's block list or mail flow

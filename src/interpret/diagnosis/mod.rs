@@ -56,7 +56,7 @@ pub fn notices(report: &Report) -> Vec<Notice> {
             text,
         });
     }
-    if let Some(text) = message::paste_damage(&ctx) {
+    if let Some(text) = message::paste_damage(&ctx).or_else(|| message::paste_repaired(&ctx)) {
         out.push(Notice {
             code: "paste-damaged".into(),
             text,
