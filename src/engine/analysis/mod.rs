@@ -524,7 +524,18 @@ impl Analysis {
             .filter_map(|v| crate::parse::recorded::tag(v, "d"))
             .filter_map(org)
             .any(|d| orgs.contains(&d));
-        if elsewhere || has("List-Id") || sealed_by_mx {
+        // An envelope sender rewritten by the Sender Rewriting Scheme (SRS0=/SRS1= local
+        // parts, as postsrsd and pfix-srsd write them) in the MX's own organization: that
+        // server forwarded the message on under its own domain, so it is a forwarder.
+        let srs_by_mx = values("Return-Path")
+            .filter_map(|v| v.trim().trim_matches(['<', '>']).rsplit_once('@'))
+            .any(|(local, domain)| {
+                let local = local.trim().to_ascii_uppercase();
+                (local.starts_with("SRS0=") || local.starts_with("SRS1="))
+                    && org(domain.trim().trim_end_matches(['>', '.']))
+                        .is_some_and(|d| orgs.contains(&d))
+            });
+        if elsewhere || has("List-Id") || sealed_by_mx || srs_by_mx {
             return false;
         }
         let boundary = self.trust_boundary(&orgs);
