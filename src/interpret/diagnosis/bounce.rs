@@ -380,6 +380,17 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
             "The owner of {via} (or its mail host) forwards with the Sender Rewriting Scheme and without changing the message, or gives the sender the final address to write to directly; the sender's SPF, DKIM and DMARC need no change for a forward."
         ));
     }
+    // A sender at a free-mail provider cannot publish anything for the provider's domain
+    // (RFC 7208 and RFC 7489: the domain's owner does): the authentication it names passes
+    // only for mail sent through the provider's own servers.
+    if let Some(provider) = ctx.r.sender.free_mail_provider.as_deref()
+        && matches!(topic, "spf" | "dkim" | "dmarc")
+    {
+        let domain = ctx.sender_domain().unwrap_or("the address's domain");
+        fix = Some(format!(
+            "{provider} publishes the SPF, DKIM and DMARC records of {domain}, and only mail sent through {provider}'s own servers passes them: send from its website or app, or set the mail program's outgoing server to {provider}'s own (with the account's login), not the Internet provider's or another sending service's."
+        ));
+    }
     if own {
         detail = r
             .diagnostic
