@@ -78,8 +78,22 @@ pub fn find(hops: &[Hop], cut_off: bool, gateways: &[String]) -> Boundary {
     let mut last_public: Option<usize> = None;
     let mut gated = false;
     let public = |hop: &Hop| hop.ip_class.is_some_and(IpClass::can_be_sender);
+    // The newest hop into a shared platform's inbound edge is where the message entered the
+    // recipient's tenant (`data/received/edges.tsv`): every hop written after it is the
+    // platform's own, whatever names its internal hosts carry (Microsoft 365's
+    // `prod.exchangelabs.com` hosts beside `outlook.com`).
+    let entry = hops.iter().rposition(|h| edge(h).is_some());
     for index in (0..hops.len()).rev() {
         let hop = &hops[index];
+        if entry.is_some_and(|e| index > e) {
+            if let Some(by) = hop.by.as_deref().and_then(org_domain)
+                && !inside.contains(&by)
+            {
+                inside.push(by);
+            }
+            out.internal.push(index);
+            continue;
+        }
         if let Some(by) = hop.by.as_deref().and_then(org_domain)
             && !inside.contains(&by)
         {

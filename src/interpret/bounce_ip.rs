@@ -96,6 +96,7 @@ pub fn bounce_sender(
         && !hop.authenticated
         && classify(sending.ip).can_be_sender()
         && crosses(hop)
+        && !refused_elsewhere(bounce)
     {
         return (
             Some(SendingIp {
@@ -241,16 +242,56 @@ pub fn bounce_identity(bounce: &BounceReport) -> Option<String> {
     None
 }
 
-/// Whether a hop goes from one organization to another (by the names it records).
+/// Whether every refusal came from a server of another organization than the one that wrote
+/// the bounce: the reporting server carried the message on (a forward, a relay) and talked to
+/// the refusing server itself, so the hop into the reporting server is not the one in question.
+/// A refusing server with a private name (RFC 6762 appendix G: .local, .lan, .internal, ...;
+/// RFC 8375 home.arpa) is inside the reporting organization.
+fn refused_elsewhere(bounce: &BounceReport) -> bool {
+    let org = crate::vocab::domain::org_domain;
+    let Some(reporter) = bounce.reporting_mta.as_deref().and_then(org) else {
+        return false;
+    };
+    let private = |host: &str| {
+        let host = host.trim().trim_end_matches('.');
+        ends_with_ci(host, ".home.arpa")
+            || host.rsplit('.').next().is_some_and(|tld| {
+                [
+                    "local",
+                    "lan",
+                    "internal",
+                    "intranet",
+                    "private",
+                    "corp",
+                    "home",
+                    "localdomain",
+                ]
+                .iter()
+                .any(|t| tld.eq_ignore_ascii_case(t))
+            })
+    };
+    !bounce.recipients.is_empty()
+        && bounce.recipients.iter().all(|r| {
+            r.remote_mta.as_deref().is_some_and(|m| {
+                let m = m.trim().trim_start_matches("dns;").trim();
+                !private(m) && org(m).is_some_and(|o| o != reporter)
+            })
+        })
+}
+
+/// Whether a hop goes from one organization to another (by the names it records). A HELO
+/// name is the client's own claim (RFC 5321 section 4.4: the FROM clause's domain is what the
+/// client said; the TCP-info, here the reverse name, is what the receiver found): a client with
+/// a public address and no reverse name is not shown to be the receiving organization's own by
+/// greeting with that organization's domain, as forged mail often does.
 pub fn crosses(hop: &Hop) -> bool {
-    let from = hop
-        .rdns
-        .as_deref()
-        .or(hop.helo.as_deref())
-        .and_then(crate::vocab::domain::org_domain);
-    let by = hop.by.as_deref().and_then(crate::vocab::domain::org_domain);
+    let org = crate::vocab::domain::org_domain;
+    let verified = hop.rdns.as_deref();
+    let from = verified.or(hop.helo.as_deref()).and_then(org);
+    let by = hop.by.as_deref().and_then(org);
+    let unverified_public = verified.is_none() && hop.ip_class.is_some_and(IpClass::can_be_sender);
     match (from, by) {
-        (Some(f), Some(b)) => f != b,
+        (Some(f), Some(b)) => f != b || unverified_public,
         (None, Some(_)) => true,
         _ => false,
     }

@@ -18,10 +18,10 @@ use std::path::PathBuf;
 /// the figures; not yet met (see the floors below).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 190/190 outcome, 189/190 first
-/// cause; validation 46/50, 41/50), so that no change makes them worse. Raise them as the
+/// The floors asserted: the figures as last measured (tuning 202/202 outcome, 202/202 first
+/// cause; validation 46/50, 42/50), so that no change makes them worse. Raise them as the
 /// diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 190, 189), ("validation", 46, 41)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 202, 202), ("validation", 46, 42)];
 
 pub struct Scenario {
     pub name: String,

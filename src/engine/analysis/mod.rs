@@ -471,13 +471,57 @@ impl Analysis {
         }
     }
 
-    /// Decides the trust boundary again once the recipient domain's MX hosts are known (an
-    /// inbound gateway of the recipient's is inside it, `engine::boundary`); once, and not for
-    /// a bounce (whose sending server is the one that talked to the refusing server). True
-    /// when the sending IP moved, so the checks about it are asked again.
-    fn regate(&mut self) -> bool {
-        if self.gated || self.bounce.is_some() {
+    /// For a bounce whose server in question is the returned copy's sending hop: when that
+    /// hop's address is one of the recipient domain's MX hosts (RFC 5321 section 5.1: the
+    /// servers that accept mail for the domain), the hop is the receiving organization's own
+    /// inbound server handing the copy on inside it (RFC 5321 section 4.4: its FROM clause
+    /// names the client that connected, here that server), so the server that handed the
+    /// message to it is not in the paste and no address is checked. Once; true when the
+    /// sending IP was dropped.
+    fn regate_bounce(&mut self) -> bool {
+        let Some(mx) = self
+            .reputation
+            .recipient_mx
+            .as_ref()
+            .filter(|mx| !mx.hosts.is_empty())
+        else {
             return false;
+        };
+        self.gated = true;
+        let Some(ip) = self
+            .sending_ip
+            .as_ref()
+            .filter(|s| s.hop > 0)
+            .map(|s| s.ip.to_string())
+        else {
+            return false;
+        };
+        if !mx
+            .hosts
+            .iter()
+            .any(|h| h.addresses.iter().any(|a| a.eq_ignore_ascii_case(&ip)))
+        {
+            return false;
+        }
+        self.sending_ip = None;
+        let fresh = self.auth_inputs();
+        self.auth_inputs.ip = fresh.ip;
+        self.auth_inputs.helo = fresh.helo;
+        self.auth_inputs.receiver = fresh.receiver;
+        true
+    }
+
+    /// Decides the trust boundary again once the recipient domain's MX hosts are known (an
+    /// inbound gateway of the recipient's is inside it, `engine::boundary`); once. A bounce's
+    /// sending server is the one that talked to the refusing server: only the returned copy's
+    /// hop from the recipient's own MX is dropped (`regate_bounce`). True when the sending IP
+    /// moved, so the checks about it are asked again.
+    fn regate(&mut self) -> bool {
+        if self.gated {
+            return false;
+        }
+        if self.bounce.is_some() {
+            return self.regate_bounce();
         }
         let Some(mx) = self
             .reputation
@@ -524,7 +568,18 @@ impl Analysis {
             .filter_map(|v| crate::parse::recorded::tag(v, "d"))
             .filter_map(org)
             .any(|d| orgs.contains(&d));
-        if elsewhere || has("List-Id") || sealed_by_mx {
+        // An envelope sender rewritten by the Sender Rewriting Scheme (SRS0=/SRS1= local
+        // parts, as postsrsd and pfix-srsd write them) in the MX's own organization: that
+        // server forwarded the message on under its own domain, so it is a forwarder.
+        let srs_by_mx = values("Return-Path")
+            .filter_map(|v| v.trim().trim_matches(['<', '>']).rsplit_once('@'))
+            .any(|(local, domain)| {
+                let local = local.trim().to_ascii_uppercase();
+                (local.starts_with("SRS0=") || local.starts_with("SRS1="))
+                    && org(domain.trim().trim_end_matches(['>', '.']))
+                        .is_some_and(|d| orgs.contains(&d))
+            });
+        if elsewhere || has("List-Id") || sealed_by_mx || srs_by_mx {
             return false;
         }
         let boundary = self.trust_boundary(&orgs);

@@ -82,6 +82,31 @@ pub(super) fn advice(ctx: &Context, causes: &[Cause]) -> Vec<Cause> {
         if free_mail && DOMAIN_SETUP.iter().any(|p| f.code.starts_with(p)) {
             continue;
         }
+        // Backscatter and a refusal of a forward: the server the live checks look at is the
+        // forger's or the forwarder's, not one the sender runs, and SPF fails for it by
+        // design (RFC 7208 section 1.1.1 and RFC 7489 section 4: SPF authorizes the sender's
+        // own servers; a forward re-sends from another); a forged copy carries no signature of
+        // the sender's and a forward that changes the body breaks it (RFC 6376 section 3.7),
+        // so DMARC fails with them (RFC 7960 section 3.2): nothing in them is the sender's.
+        if causes
+            .first()
+            .is_some_and(|c| matches!(c.topic.as_str(), "backscatter" | "forwarding"))
+            && [
+                "spf.",
+                "rdns.",
+                "helo.",
+                "blocklist.",
+                "dmarc.",
+                "dkim.none",
+                "dkim.verify",
+                "dkim.body-",
+                "dkim.header-mismatch",
+            ]
+            .iter()
+            .any(|p| f.code.starts_with(p))
+        {
+            continue;
+        }
         // One item per topic, and none for a topic a cause already covers.
         let topic = advice_topic(info.topic);
         if causes.iter().any(|c| c.topic == topic) || out.iter().any(|c| c.topic == topic) {

@@ -363,6 +363,34 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
         ));
     }
     let mut fix = Some(r.advice.clone()).filter(|a| !a.is_empty());
+    let mut topic = topic;
+    if let Some(via) = forwarded_from(ctx, r).filter(|_| matches!(topic, "spf" | "dkim" | "dmarc"))
+    {
+        // RFC 7489 section 4 and RFC 7960: a forward re-sends the message from the forwarder's
+        // own server (SPF then fails for the sender's domain unless the envelope sender is
+        // rewritten, as the Sender Rewriting Scheme does) and breaks DKIM when it changes the
+        // message; the refusal is about the forward, not the sender's setup.
+        topic = "forwarding";
+        party = Party::Receiver;
+        title = format!(
+            "{}: the message was addressed to {via}, whose server forwarded it on to {}; the forward broke its authentication, so the final server refused it.",
+            r.address, r.address
+        );
+        fix = Some(format!(
+            "The owner of {via} (or its mail host) forwards with the Sender Rewriting Scheme and without changing the message, or gives the sender the final address to write to directly; the sender's SPF, DKIM and DMARC need no change for a forward."
+        ));
+    }
+    // A sender at a free-mail provider cannot publish anything for the provider's domain
+    // (RFC 7208 and RFC 7489: the domain's owner does): the authentication it names passes
+    // only for mail sent through the provider's own servers.
+    if let Some(provider) = ctx.r.sender.free_mail_provider.as_deref()
+        && matches!(topic, "spf" | "dkim" | "dmarc")
+    {
+        let domain = ctx.sender_domain().unwrap_or("the address's domain");
+        fix = Some(format!(
+            "{provider} publishes the SPF, DKIM and DMARC records of {domain}, and only mail sent through {provider}'s own servers passes them: send from its website or app, or set the mail program's outgoing server to {provider}'s own (with the account's login), not the Internet provider's or another sending service's."
+        ));
+    }
     if own {
         detail = r
             .diagnostic
@@ -454,6 +482,40 @@ fn first_sentence(text: &str) -> &str {
         Some(i) => &text[..i + 1],
         None => text,
     }
+}
+
+/// The address the sender wrote when the failed recipient was reached through a forward to
+/// another domain: the Original-Recipient (RFC 3464 section 2.3.1), or the envelope recipient
+/// every Received field of the returned copy names (RFC 5321 section 4.4, the FOR clause),
+/// in another organization than the failed address (RFC 5321 section 3.9: an alias or forward).
+fn forwarded_from(ctx: &Context, r: &BouncedRecipient) -> Option<String> {
+    let org = crate::vocab::domain::org_domain;
+    let domain_org = |a: &str| {
+        a.trim()
+            .trim_matches(['<', '>'])
+            .rsplit_once('@')
+            .and_then(|(_, d)| org(d.trim_end_matches(['>', '.'])))
+    };
+    let failed = domain_org(&r.address)?;
+    if let Some(orig) = r.original_recipient.as_deref() {
+        let orig = orig.trim().trim_start_matches("rfc822;").trim();
+        if domain_org(orig).is_some_and(|o| o != failed) {
+            return Some(orig.to_string());
+        }
+    }
+    let fors: Vec<&str> = ctx
+        .r
+        .hops
+        .iter()
+        .filter_map(|h| h.for_addr.as_deref())
+        .collect();
+    let first = *fors.first()?;
+    let first_org = domain_org(first)?;
+    (first_org != failed
+        && fors
+            .iter()
+            .all(|a| domain_org(a).as_ref() == Some(&first_org)))
+    .then(|| first.trim().trim_matches(['<', '>']).to_string())
 }
 
 /// A bounce about a message the customer's servers never sent: the returned copy reached the
