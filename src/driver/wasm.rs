@@ -255,11 +255,25 @@ where
             progress(&session.snapshot());
             continue;
         }
-        // New questions go out before the snapshot is made: a snapshot takes a moment.
+        // New questions go out before the snapshot is made: a snapshot takes a moment. A future
+        // does nothing until it is polled, so the new lookups are polled once here, which calls
+        // fetch for each of them; an answer ready at once is taken as any other.
         let queries = session.poll_queries();
         let sent = !queries.is_empty();
         for query in queries {
             pending.push(lookup(endpoint.clone(), query, signal.clone()));
+        }
+        if sent {
+            let mut ready = false;
+            while let Some(Some((id, outcome))) = pending.next().now_or_never() {
+                session.handle_answer(id, outcome);
+                ready = true;
+            }
+            if ready {
+                // Answers can make new questions: look again before waiting.
+                answered = true;
+                continue;
+            }
         }
         if sent || answered {
             progress(&session.snapshot());
