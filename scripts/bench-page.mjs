@@ -3,7 +3,8 @@
 // minified, pre-compressed) served by nginx over HTTP/2 with TLS and brotli, its DoH endpoint
 // answering from the test zones with a fixed delay per question (scripts/dns-server.sh --delay),
 // in headless Chromium trusting that server's certificate only. Medians of `runs` (default 10):
-//   load       cold load to ready (the page usable: Analyze enabled) and to the analyzer loaded
+//   load       cold load to ready (the page usable: Analyze enabled), to its first contentful
+//              paint, and to the analyzer loaded
 //              (the wasm compiled and instantiated in its worker), unthrottled on loopback and
 //              with Chromium's "Fast 3G" and a 4x slower CPU (CDP Network.emulateNetworkConditions,
 //              Emulation.setCPUThrottlingRate); every request of a cold load with the bytes nginx
@@ -77,7 +78,11 @@ async function openPage({ throttle = false, url = `${origin}/` } = {}) {
   await page.goto(url, { waitUntil: "load", timeout: 60000 });
   await page.waitForSelector("body[data-ready=true]", { timeout: 60000 });
   await page.waitForSelector("body[data-core-ms]", { timeout: 60000 });
-  const times = await page.evaluate(() => ({ ready: Number(document.body.dataset.readyMs), core: Number(document.body.dataset.coreMs) }));
+  const times = await page.evaluate(() => ({
+    ready: Number(document.body.dataset.readyMs),
+    core: Number(document.body.dataset.coreMs),
+    paint: performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? NaN,
+  }));
   return { context, page, ...times };
 }
 
@@ -101,12 +106,13 @@ const summary = [];
 try {
   if (want("load")) {
     for (const throttle of [false, true]) {
-      const ready = [], core = [];
+      const ready = [], core = [], paint = [];
       let requests = null;
       for (let i = 0; i < runs; i += 1) {
         const before = logLines().length;
-        const { context, page, ready: r, core: c } = await openPage({ throttle });
+        const { context, page, ready: r, core: c, paint: p } = await openPage({ throttle });
         ready.push(r);
+        paint.push(p);
         core.push(c);
         if (!requests) {
           await page.waitForTimeout(300);
@@ -116,7 +122,7 @@ try {
         await context.close();
       }
       const name = throttle ? "Fast 3G + 4x CPU" : "unthrottled, loopback";
-      console.log(`cold load, ${name}: ready ${stats(ready)} ms; analyzer loaded ${stats(core)} ms`);
+      console.log(`cold load, ${name}: ready ${stats(ready)} ms; first contentful paint ${stats(paint)} ms; analyzer loaded ${stats(core)} ms`);
       summary.push([`ready, ${name}`, median(ready)], [`analyzer loaded, ${name}`, median(core)]);
       if (!throttle) {
         let total = 0;
