@@ -132,7 +132,7 @@ replace(/<meta http-equiv="Content-Security-Policy" content="[^"]*">/, `<meta ht
 replace(/<link rel="icon" href="favicon.svg" type="image\/svg\+xml">/, `<link rel="icon" href="${favicon}" type="image/svg+xml">`, "the icon");
 replace(/<link rel="stylesheet" href="style.css">\n<link rel="stylesheet" href="render.css">/, () => `<style>${style}</style>`, "the stylesheets");
 replace(/(<link rel="(?:modulepreload|preload)" [^>]*>\n)+/, "", "the preloads");
-replace(/<script type="module" src="app.js"><\/script>/, () => `<script type="module">${script}</script>`, "the script");
+replace(/<script type="module" src="app.js"[^>]*><\/script>/, () => `<script type="module">${script}</script>`, "the script");
 replace(/ · <a href="demo.html">[^<]*<\/a>/, " · single-file build", "the demo link");
 if (/<link rel="(?:modulepreload|preload|stylesheet)"/.test(html)) fail("index.html: a link left over (not contiguous with the others?)");
 

@@ -172,7 +172,7 @@ error_log $run_dir/nginx-error.log warn;
 events { worker_connections 256; }
 http {
   include /etc/nginx/mime.types;
-  log_format bytes '\$request_method \$uri \$status \$bytes_sent \$body_bytes_sent "\$sent_http_content_encoding" \$server_protocol';
+  log_format bytes '\$request_method \$uri \$status \$bytes_sent \$body_bytes_sent "\$sent_http_content_encoding" \$server_protocol \$msec \$request_time';
   access_log $run_dir/nginx-access.log bytes;
   client_body_temp_path $run_dir/nginx-tmp/body;
   proxy_temp_path $run_dir/nginx-tmp/proxy;

@@ -10,7 +10,7 @@
 //! Nothing here decides anything about the message; that is all in the core.
 
 use crate::dns::verify::{SignatureAlgorithm, SignatureCheck, Verdict, VerifyId, VerifyRequest};
-use crate::dns::{Answer, DnsError, Query, QueryId, wire};
+use crate::dns::{Answer, DnsError, Query, QueryId, RecordType, wire};
 use crate::{Analysis, Options};
 use futures_util::stream::FuturesUnordered;
 use futures_util::{FutureExt, StreamExt};
@@ -255,11 +255,34 @@ where
             progress(&session.snapshot());
             continue;
         }
-        // New questions go out before the snapshot is made: a snapshot takes a moment.
-        let queries = session.poll_queries();
+        // New questions go out before the snapshot is made: a snapshot takes a moment. A future
+        // does nothing until it is polled, so the new lookups are polled once here, which calls
+        // fetch for each of them; an answer ready at once is taken as any other.
+        let mut queries = session.poll_queries();
+        // fetch is called once per question, a millisecond or two apart in a worker; questions
+        // whose answer can ask more (a PTR's names, an MX's hosts, an SPF record's includes, a
+        // DMARC walk) go out before the ones whose answer ends there (addresses), so that the
+        // next round starts sooner. The core's order is kept within each group.
+        queries.sort_by_key(|q| match q.question.rtype {
+            RecordType::Ptr | RecordType::Mx | RecordType::Cname | RecordType::Ns => 0,
+            RecordType::Txt => 1,
+            _ => 2,
+        });
         let sent = !queries.is_empty();
         for query in queries {
             pending.push(lookup(endpoint.clone(), query, signal.clone()));
+        }
+        if sent {
+            let mut ready = false;
+            while let Some(Some((id, outcome))) = pending.next().now_or_never() {
+                session.handle_answer(id, outcome);
+                ready = true;
+            }
+            if ready {
+                // Answers can make new questions: look again before waiting.
+                answered = true;
+                continue;
+            }
         }
         if sent || answered {
             progress(&session.snapshot());
