@@ -108,8 +108,19 @@ pub fn bounce_sender(
             None,
         );
     }
-    // 3. The reporting server, where the bounce's own Received fields give its address.
-    if let Some(reporting) = bounce.reporting_mta.as_deref()
+    // 3. The reporting server, where the bounce's own Received fields give its address; not
+    // for a report of final delivery (RFC 3464 section 2.3.3, Action "delivered": the
+    // reporting MTA delivered the message to the recipient's mailbox, so it is the recipient's
+    // server, not the one that handed the message over; a "relayed" report comes from the
+    // server that passed it on).
+    let delivered_report = !bounce.recipients.is_empty()
+        && bounce.recipients.iter().all(|r| {
+            r.action
+                .as_deref()
+                .is_some_and(|a| a.eq_ignore_ascii_case("delivered"))
+        });
+    if !delivered_report
+        && let Some(reporting) = bounce.reporting_mta.as_deref()
         && let Some(ip) = outer
             .iter()
             .filter(|h| h.names.iter().any(|n| same_host(n, reporting)))

@@ -12,11 +12,21 @@ use crate::vocab::text::clip;
 
 /// Whether the header fields mark the message as an automatic reply (subjects:
 /// data/bounce/reader/subjects.tsv, `auto` rows).
+///
+/// RFC 3834 section 5.1 reserves `auto-replied` for automatic responses and `auto-generated`
+/// for messages that are not responses; but a message marked automatic in any way (any value
+/// but `no`) that answers another message (In-Reply-To, which section 3.1.3 says a response
+/// should carry, RFC 5322 section 3.6.4) is an automatic response whatever the keyword: Exchange
+/// marks its out-of-office replies `auto-generated`, and so do help desks' acknowledgements.
 pub(super) fn marked(top: &mime::Headers<'_>, subject_l: &str) -> bool {
-    top.value("auto-submitted")
+    let submitted = top
+        .value("auto-submitted")
         .unwrap_or_default()
-        .to_ascii_lowercase()
-        .starts_with("auto-replied")
+        .trim()
+        .to_ascii_lowercase();
+    let answers = top.value("in-reply-to").is_some_and(|v| v.contains('@'));
+    submitted.starts_with("auto-replied")
+        || (!submitted.is_empty() && !submitted.starts_with("no") && answers)
         || top.get("x-autoreply").is_some()
         || top.get("x-autorespond").is_some()
         || SUBJECTS
@@ -52,4 +62,19 @@ pub(super) fn report(
     };
     report.case_facts = case_facts(top, &report, None);
     report
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::bounce::{BounceKind, analyze};
+
+    #[test]
+    fn an_auto_generated_answer_to_a_message_is_an_automatic_reply() {
+        // Exchange's out-of-office and help desks' acknowledgements: auto-generated, answering.
+        let m = "From: Help <help@example.net>\r\nTo: a@example.org\r\nSubject: [Request received] x (#1)\r\nIn-Reply-To: <1@example.org>\r\nAuto-Submitted: auto-generated\r\n\r\nYour request has been received.\r\n";
+        assert_eq!(analyze(m.as_bytes()).kind, BounceKind::AutoReply);
+        // Without In-Reply-To, auto-generated is not a response (RFC 3834 section 5.1).
+        let m = "From: Help <help@example.net>\r\nTo: a@example.org\r\nSubject: Weekly digest\r\nAuto-Submitted: auto-generated\r\n\r\nNews.\r\n";
+        assert_ne!(analyze(m.as_bytes()).kind, BounceKind::AutoReply);
+    }
 }

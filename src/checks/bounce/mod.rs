@@ -25,6 +25,7 @@ mod autoreply;
 mod dsn;
 mod feedback;
 pub mod lists;
+mod mdn;
 pub mod mime;
 mod original;
 mod plain;
@@ -38,6 +39,7 @@ mod screen;
 mod sendgrid;
 mod ses;
 mod sparkpost;
+mod webhook;
 
 pub use lists::Blocklist;
 pub use reason::Reason;
@@ -210,9 +212,15 @@ pub struct BounceReport {
 /// to a remote server (and the reader takes any host the words name), so a refusal naming
 /// none was not a remote server's. With a policy reason it is the sender organization's own
 /// policy (Exchange Online's 5.7.520 and 5.7.703): the bounce summary and the diagnosis both
-/// read it so.
+/// read it so. A permanent status code (RFC 3464 section 2.3.4) stands for the reply code
+/// when the reporting server wrote its own words without one: Google Workspace's "Message
+/// blocked" for the sender's organization's own compliance rule gives the rule's text with
+/// Status 5.7.0 and no Remote-MTA (Google Workspace Admin Help, "Message bounced due to a
+/// policy rule": a user who sends a message that violates a rule gets the rule's message).
 pub fn refused_by_reporter(reporting_mta: Option<&str>, r: &BouncedRecipient) -> bool {
-    reporting_mta.is_some() && r.remote_mta.is_none() && r.reply_code.is_some()
+    reporting_mta.is_some()
+        && r.remote_mta.is_none()
+        && (r.reply_code.is_some() || r.status.as_deref().is_some_and(|s| s.starts_with("5.")))
 }
 
 /// Analyzes a bounce, delay notice, feedback report, automatic reply or any message. Never
@@ -239,6 +247,7 @@ fn analyze_at(input: &[u8], outer: bool) -> BounceReport {
     // The parts by role.
     let mut dsn: Option<&str> = None;
     let mut feedback: Option<&str> = None;
+    let mut disposition: Option<&str> = None;
     let mut original: Option<OriginalMessage> = None;
     let mut body = plain::Body::default();
     for p in &parts {
@@ -248,6 +257,9 @@ fn analyze_at(input: &[u8], outer: bool) -> BounceReport {
             }
             "message/feedback-report" => {
                 feedback.get_or_insert(&p.text);
+            }
+            "message/disposition-notification" | "message/global-disposition-notification" => {
+                disposition.get_or_insert(&p.text);
             }
             t if original::is_returned(t) => {
                 if original.is_none() {
@@ -265,6 +277,19 @@ fn analyze_at(input: &[u8], outer: bool) -> BounceReport {
     // Feedback reports.
     if report_type == "feedback-report" || feedback.is_some() {
         return feedback::report(feedback.unwrap_or(""), &top, original);
+    }
+    // Read receipts (RFC 8098 message disposition notifications; RFC 6533 section 6 for the
+    // internationalized part).
+    if dsn.is_none() && (report_type == "disposition-notification" || disposition.is_some()) {
+        return mdn::report(disposition.unwrap_or(""), &top, original);
+    }
+    // A provider's spam-complaint webhook event, pasted as JSON (RFC 8259 section 2: a JSON
+    // text starts with `{` or `[`).
+    if dsn.is_none()
+        && matches!(text.trim_start().as_bytes().first(), Some(b'{' | b'['))
+        && let Some(r) = webhook::complaint(&text)
+    {
+        return r;
     }
 
     // Automatic replies.

@@ -186,6 +186,16 @@ pub(super) fn finish(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecip
     } else if r.diagnostic_type.starts_with("X-UNIX") {
         // A local delivery program failed (procmail, a pipe).
         Reason::Mailererror
+    } else if stage != reason::Stage::Rcpt
+        && remote_mta.is_none()
+        && reply_code.is_none()
+        && own_l.trim().trim_end_matches('.') == "unrouteable address"
+    {
+        // Exim's "Unrouteable address" written by the sending Exim itself, with no server's
+        // reply and no remote host: no router accepted the address (src/src/route.c), as when
+        // the dnslookup router finds no such domain; only an Exim's reply to RCPT says that
+        // of the mailbox (data/bounce/phrases.tsv, the hostunknown and userunknown rows).
+        Reason::Hostunknown
     } else if let Some(r) = provider::reason(&own_l, remote_l.as_deref()) {
         // The receiving provider's own codes first (data/bounce/README.md, step 3).
         r

@@ -209,6 +209,22 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         topic = "policy";
         party = Party::Receiver;
     }
+    // A final failure with a transient network status (RFC 3463 section 3.1: class 4 is a
+    // "persistent transient failure" whose persistence "has caused abandonment"; section 3.5:
+    // X.4.x is the network and routing, X.4.1 "No answer from host", X.4.2 "Bad connection",
+    // X.4.7 "Delivery time expired"), reported as failed (RFC 3464 section 2.3.3) is a sending
+    // server that gave up retrying a host it could not reach: sendmail's "Message could not be
+    // delivered for 5 days" after "Deferred: Connection refused by ..." (a refused TCP
+    // connection, ECONNREFUSED, says nothing about the sender's address), unless a blocklist is
+    // named.
+    if kind == BounceKind::Bounce
+        && r.blocklist.is_none()
+        && r.status.as_deref().is_some_and(|s| s.starts_with("4.4."))
+        && matches!(reason, "blocked" | "networkerror" | "expired" | "undefined")
+    {
+        topic = "expired";
+        party = Party::Receiver;
+    }
     // A delay for a full mailbox names its cause: the recipient's mailbox is over quota for now
     // (RFC 3463 X.2.2 "Mailbox full" in class 4, a persistent transient failure; Gmail's
     // 452 4.2.2 "The recipient's inbox is out of storage space", OverQuotaTemp,

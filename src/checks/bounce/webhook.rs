@@ -1,0 +1,71 @@
+//! Spam-complaint events of e-mail service providers' webhooks, pasted as the JSON the
+//! application received: not bounces, the message was delivered and the recipient then marked
+//! it as spam (the provider learned it from the mailbox provider's feedback loop, RFC 6449).
+//! - Mailgun ("Webhooks", event types): `{"signature": {...}, "event-data": {"event":
+//!   "complained", "recipient": ...}}`, or the event object alone as Mailgun's Events API and
+//!   logs show it: "Email recipient clicked on the spam complaint button within their email
+//!   client".
+//! - Postmark ("Spam complaint webhook"): `"RecordType": "SpamComplaint"` (or `"Type":
+//!   "SpamComplaint"`, `TypeCode` 512) with the recipient in `Email`.
+
+use super::result::simple_recipient;
+use super::{BounceKind, BounceReport, CaseFacts, FeedbackInfo, Reason, RefusedBy, scan};
+
+/// The complaint report a provider's webhook event gives, when the text is one.
+pub(super) fn complaint(text: &str) -> Option<BounceReport> {
+    let is = |key: &str, value: &str| {
+        scan::json_str(text, key).is_some_and(|v| v.eq_ignore_ascii_case(value))
+    };
+    let (format, provider, recipient) = if is("event", "complained") {
+        ("mailgun", "Mailgun", scan::json_str(text, "recipient"))
+    } else if is("RecordType", "SpamComplaint") || is("Type", "SpamComplaint") {
+        ("postmark", "Postmark", scan::json_str(text, "Email"))
+    } else {
+        return None;
+    };
+    let recipients = recipient
+        .filter(|a| a.contains('@'))
+        .map(str::to_ascii_lowercase)
+        .into_iter()
+        .map(|a| simple_recipient(a, Reason::Feedback))
+        .collect();
+    Some(BounceReport {
+        kind: BounceKind::Feedback,
+        format: Some(format.into()),
+        summary: format!(
+            "A {provider} spam-complaint event, not a bounce: the message was delivered and the recipient marked it as spam."
+        ),
+        refused_by: RefusedBy::Unknown,
+        reporting_mta: None,
+        recipients,
+        feedback: Some(FeedbackInfo {
+            feedback_type: Some("abuse".into()),
+            ..FeedbackInfo::default()
+        }),
+        case_facts: CaseFacts::default(),
+        original: None,
+        sent_from_ip: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::bounce::{BounceKind, Reason, analyze};
+
+    #[test]
+    fn a_mailgun_complained_event_is_a_complaint() {
+        let j = r#"{"signature":{"token":"t","timestamp":"1","signature":"s"},"event-data":{"event":"complained","recipient":"A@example.net","message":{"headers":{"to":"a@example.net"}}}}"#;
+        let r = analyze(j.as_bytes());
+        assert_eq!(r.kind, BounceKind::Feedback);
+        assert_eq!(r.recipients[0].address, "a@example.net");
+        assert_eq!(r.recipients[0].reason, Reason::Feedback);
+    }
+
+    #[test]
+    fn a_postmark_spam_complaint_is_a_complaint() {
+        let j = r#"{"RecordType":"SpamComplaint","ID":42,"Type":"SpamComplaint","TypeCode":512,"Email":"b@example.net","From":"n@example.org"}"#;
+        let r = analyze(j.as_bytes());
+        assert_eq!(r.kind, BounceKind::Feedback);
+        assert_eq!(r.recipients[0].address, "b@example.net");
+    }
+}
