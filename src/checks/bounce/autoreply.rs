@@ -2,11 +2,9 @@
 //! delivered. Told by Auto-Submitted: auto-replied (section 5), X-Autoreply / X-Autorespond, or
 //! the subjects mail programs give them.
 
-use super::report::case_facts;
+use super::report::delivered;
 use super::result::{first_address, simple_recipient};
-use super::{
-    BounceKind, BounceReport, BouncedRecipient, CaseFacts, OriginalMessage, Reason, RefusedBy, mime,
-};
+use super::{BounceKind, BounceReport, BouncedRecipient, OriginalMessage, Reason, mime};
 use crate::vocab::tables::bounce::reader::SUBJECTS;
 use crate::vocab::text::clip;
 
@@ -45,23 +43,17 @@ pub(super) fn report(
         .into_iter()
         .map(|a| simple_recipient(a, Reason::Vacation))
         .collect();
-    let mut report = BounceReport {
-        kind: BounceKind::AutoReply,
-        format: Some("rfc3834".into()),
-        summary: format!(
+    delivered(
+        top,
+        BounceKind::AutoReply,
+        Some("rfc3834".into()),
+        format!(
             "An automatic reply (\"{}\"), not a bounce: the message was delivered and the recipient's mailbox answered by itself, usually because they are away.",
             clip(subject, 120)
         ),
-        refused_by: RefusedBy::Unknown,
-        reporting_mta: None,
         recipients,
-        feedback: None,
-        case_facts: CaseFacts::default(),
         original,
-        sent_from_ip: None,
-    };
-    report.case_facts = case_facts(top, &report, None);
-    report
+    )
 }
 
 #[cfg(test)]

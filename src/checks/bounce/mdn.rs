@@ -6,9 +6,9 @@
 //! part, text/rfc822-headers, optional) are the customer's message as it arrived.
 
 use super::dsn::typed_value;
-use super::report::case_facts;
+use super::report::delivered;
 use super::result::simple_recipient;
-use super::{BounceKind, BounceReport, CaseFacts, OriginalMessage, Reason, RefusedBy, mime};
+use super::{BounceKind, BounceReport, OriginalMessage, Reason, mime};
 use crate::vocab::text::clip;
 
 /// The value of a field of the notification part (section 3.1: fields as in RFC 5322).
@@ -36,23 +36,17 @@ pub(super) fn report(
         .map(|d| d.trim().to_ascii_lowercase())
         .filter(|d| !d.is_empty())
         .unwrap_or_else(|| "displayed".into());
-    let mut report = BounceReport {
-        kind: BounceKind::NotBounce,
-        format: Some("rfc8098".into()),
-        summary: format!(
+    delivered(
+        top,
+        BounceKind::NotBounce,
+        Some("rfc8098".into()),
+        format!(
             "A message disposition notification (read receipt, RFC 8098), not a bounce: the message was delivered and the recipient's mail program reports it as {}.",
             clip(&disposition, 40)
         ),
-        refused_by: RefusedBy::Unknown,
-        reporting_mta: None,
         recipients,
-        feedback: None,
-        case_facts: CaseFacts::default(),
         original,
-        sent_from_ip: None,
-    };
-    report.case_facts = case_facts(top, &report, None);
-    report
+    )
 }
 
 #[cfg(test)]

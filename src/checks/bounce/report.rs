@@ -10,13 +10,34 @@ pub(super) fn not_bounce(
     top: &mime::Headers<'_>,
     original: Option<OriginalMessage>,
 ) -> BounceReport {
+    delivered(
+        top,
+        BounceKind::NotBounce,
+        None,
+        "Not a bounce: this reads as an ordinary message (no delivery report, complaint or automatic reply found).".into(),
+        Vec::new(),
+        original,
+    )
+}
+
+/// A report of a message that was not refused (an ordinary message, a read receipt, an
+/// automatic reply): no refusing side, reporting server, complaint or sending IP of its own;
+/// its case facts are read from the top header fields.
+pub(super) fn delivered(
+    top: &mime::Headers<'_>,
+    kind: BounceKind,
+    format: Option<String>,
+    summary: String,
+    recipients: Vec<BouncedRecipient>,
+    original: Option<OriginalMessage>,
+) -> BounceReport {
     let mut report = BounceReport {
-        kind: BounceKind::NotBounce,
-        format: None,
-        summary: "Not a bounce: this reads as an ordinary message (no delivery report, complaint or automatic reply found).".into(),
+        kind,
+        format,
+        summary,
         refused_by: RefusedBy::Unknown,
         reporting_mta: None,
-        recipients: Vec::new(),
+        recipients,
         feedback: None,
         case_facts: CaseFacts::default(),
         original,

@@ -7,7 +7,7 @@
 //! filtering?", https://www.suped.com/learn/email-deliverability/what-do-apple-x-headers-mean-in-email-filtering).
 //! A Junk folder is the spam verdict; INBOX is not.
 
-use super::{Group, SpamVerdict, item, push_item};
+use super::{Group, SpamVerdict, item, push_item, unscored};
 
 /// The folder a field names: the value of `X-Apple-MoveToFolder`, the part after `/` of
 /// `X-Apple-Action`.
@@ -45,24 +45,17 @@ pub(super) fn verdict(g: &Group<'_>) -> SpamVerdict {
             item(f.name, Some(f.value), None, Some(m.to_string())),
         );
     }
-    let summary = match is_spam {
-        Some(true) => "iCloud Mail's filter moved this message to the Junk folder.",
-        Some(false) => "iCloud Mail's filter delivered this message to the Inbox.",
-        None => {
-            "iCloud Mail's filter placed this message in a folder it does not name as Inbox or Junk."
-        }
-    };
-    let (header, line) = g.main(&["x-apple-movetofolder", "x-apple-action"]);
-    SpamVerdict {
-        filter: "iCloud Mail".to_string(),
-        header,
-        line,
+    unscored(
+        "iCloud Mail",
+        g.main(&["x-apple-movetofolder", "x-apple-action"]),
         is_spam,
-        score: None,
-        threshold: None,
-        summary: summary.to_string(),
+        [
+            "iCloud Mail's filter moved this message to the Junk folder.",
+            "iCloud Mail's filter delivered this message to the Inbox.",
+            "iCloud Mail's filter placed this message in a folder it does not name as Inbox or Junk.",
+        ],
         items,
-    }
+    )
 }
 
 #[cfg(test)]

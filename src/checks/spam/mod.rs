@@ -202,6 +202,32 @@ fn fill(template: &str, value: &str) -> String {
     }
 }
 
+/// The verdict of a filter that writes a verdict word and no score: its summary is the
+/// sentence for spam, for not spam, or for a word it does not document (`is_spam` None).
+fn unscored(
+    filter: &str,
+    (header, line): (String, u32),
+    is_spam: Option<bool>,
+    [spam, ham, unknown]: [&str; 3],
+    items: Vec<SpamItem>,
+) -> SpamVerdict {
+    let summary = match is_spam {
+        Some(true) => spam,
+        Some(false) => ham,
+        None => unknown,
+    };
+    SpamVerdict {
+        filter: filter.to_string(),
+        header,
+        line,
+        is_spam,
+        score: None,
+        threshold: None,
+        summary: summary.to_string(),
+        items,
+    }
+}
+
 /// Appends an item unless the verdict already holds [`MAX_ITEMS`].
 fn push_item(items: &mut Vec<SpamItem>, item: SpamItem) {
     if items.len() < MAX_ITEMS {

@@ -12,12 +12,11 @@
 //!   of https://support.kaspersky.com/KLMS/8.2/en-US/56122.htm), a `spam...` status being
 //!   rspamd's KLMS_SPAM, with `-AntiSpam-Rate` and `-AntiSpam-Method` beside it.
 
-use super::{Group, SpamVerdict, item, num, push_item};
+use super::{Group, SpamVerdict, item, num, push_item, unscored};
 
 /// United Internet's verdict field.
 pub(super) fn united_internet(g: &Group<'_>) -> SpamVerdict {
     let mut items = Vec::new();
-    let (main, line) = g.main(&["x-ui-filterresults"]);
     let value = g.value("x-ui-filterresults").unwrap_or_default();
     let word = value
         .split([':', ';'])
@@ -35,23 +34,17 @@ pub(super) fn united_internet(g: &Group<'_>) -> SpamVerdict {
         &mut items,
         item("Filterresults", Some(&word), None, Some(m.to_string())),
     );
-    let summary = match is_spam {
-        Some(true) => "GMX / WEB.DE's filter marked this message as junk (spam).",
-        Some(false) => "GMX / WEB.DE's filter did not mark this message as junk.",
-        None => {
-            "GMX / WEB.DE's filter checked this message; its verdict word is not one it documents."
-        }
-    };
-    SpamVerdict {
-        filter: "GMX / WEB.DE (United Internet)".to_string(),
-        header: main,
-        line,
+    unscored(
+        "GMX / WEB.DE (United Internet)",
+        g.main(&["x-ui-filterresults"]),
         is_spam,
-        score: None,
-        threshold: None,
-        summary: summary.to_string(),
+        [
+            "GMX / WEB.DE's filter marked this message as junk (spam).",
+            "GMX / WEB.DE's filter did not mark this message as junk.",
+            "GMX / WEB.DE's filter checked this message; its verdict word is not one it documents.",
+        ],
         items,
-    }
+    )
 }
 
 /// Kaspersky's anti-spam fields.

@@ -479,12 +479,7 @@ impl Analysis {
     /// message to it is not in the paste and no address is checked. Once; true when the
     /// sending IP was dropped.
     fn regate_bounce(&mut self) -> bool {
-        let Some(mx) = self
-            .reputation
-            .recipient_mx
-            .as_ref()
-            .filter(|mx| !mx.hosts.is_empty())
-        else {
+        let Some(mx) = known_mx(&self.reputation) else {
             return false;
         };
         self.gated = true;
@@ -523,12 +518,7 @@ impl Analysis {
         if self.bounce.is_some() {
             return self.regate_bounce();
         }
-        let Some(mx) = self
-            .reputation
-            .recipient_mx
-            .as_ref()
-            .filter(|mx| !mx.hosts.is_empty())
-        else {
+        let Some(mx) = known_mx(&self.reputation) else {
             return false;
         };
         self.gated = true;
@@ -853,4 +843,15 @@ impl Analysis {
         }
         out
     }
+}
+
+/// The recipient domain's MX check once it has named hosts (RFC 5321 section 5.1): what
+/// regating the trust boundary waits for, for a bounce and for any other message.
+fn known_mx(
+    reputation: &crate::report::live::Reputation,
+) -> Option<&crate::checks::reputation::MxCheck> {
+    reputation
+        .recipient_mx
+        .as_ref()
+        .filter(|mx| !mx.hosts.is_empty())
 }
