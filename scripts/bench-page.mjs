@@ -254,12 +254,19 @@ try {
         longest.push(r.worst);
         total.push(r.done);
         // Stop in the middle of the analysis of the same paste: the time until the page says so.
+        // Stop is clicked in the task after the page says "Analyzing…" (the paste is then with
+        // the worker, which takes 150-250 ms for it): a fixed delay after the click could fall
+        // after the report on a busy machine.
         const s = await page.evaluate(() => new Promise((resolve, reject) => {
+          const status = document.getElementById("status");
+          const stopButton = document.getElementById("stop");
+          const begun = new MutationObserver(() => {
+            if (/Analyzing/.test(status.textContent)) { begun.disconnect(); setTimeout(stopNow, 0); }
+          });
+          begun.observe(status, { childList: true, characterData: true, subtree: true });
           document.getElementById("analyze").click();
-          setTimeout(() => {
+          function stopNow() {
             const t = performance.now();
-            const status = document.getElementById("status");
-            const stopButton = document.getElementById("stop");
             // Stop is enabled only while an analysis runs: clicking a disabled button does
             // nothing, and waiting for "stopped" would then wait for ever.
             if (stopButton.disabled) { reject(new Error(`the analysis was over before Stop (status: ${status.textContent})`)); return; }
@@ -269,7 +276,7 @@ try {
             });
             observer.observe(status, { childList: true, characterData: true, subtree: true });
             stopButton.click();
-          }, 30);
+          }
         }));
         stop.push(s);
       } catch (error) {
