@@ -289,7 +289,31 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
     } else {
         text.into_owned()
     };
-    let raw: Vec<&str> = text.split('\n').collect();
+    let split: Vec<&str> = text.split('\n').collect();
+    // Every line end doubled (CR and LF of each CR LF taken as two line ends, RFC 5322 section
+    // 2.1: lines end in CR LF): a blank line between every two lines of the header. Each run of
+    // blank lines is halved, and line numbers are kept as pasted.
+    let undoubled = undouble(&split);
+    let (raw, map): (Vec<&str>, Option<Vec<u32>>) = match undoubled {
+        Some(kept) => {
+            notes.push(InputNote::new(
+                "input.doubled-line-ends",
+                "Every line of the paste was followed by a blank line (each line end doubled); the extra blank lines were removed.".into(),
+                None,
+            ));
+            (
+                kept.iter().map(|&i| split[i]).collect(),
+                Some(kept.iter().map(|&i| i as u32 + 1).collect()),
+            )
+        }
+        None => (split, None),
+    };
+    // A line number of the lines read (1-based) as a line number of the paste.
+    let as_pasted = |n: u32| -> u32 {
+        map.as_ref()
+            .and_then(|m| m.get((n as usize).checked_sub(1)?).copied())
+            .unwrap_or(n)
+    };
 
     // Where the header section starts: past blank lines, an mbox separator, text above the
     // headers, a forward's banner and summary, a mail program's own summary or labels.
@@ -629,14 +653,14 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
     // Continuation lines were appended after each field was made: unfold once now.
     let fields: Vec<Field> = fields
         .into_iter()
-        .map(|f| Field::new(f.name, f.value, f.line + offset))
+        .map(|f| Field::new(f.name, f.value, as_pasted(f.line) + offset))
         .collect();
     for note in &mut notes {
         if let Some(line) = note.line.as_mut() {
-            *line += offset;
+            *line = as_pasted(*line) + offset;
         }
         for (line, _) in &mut note.lines {
-            *line += offset;
+            *line = as_pasted(*line) + offset;
         }
     }
     let body = body_start
@@ -653,7 +677,10 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
         fields,
         body,
         empty_after_header,
-        body_line: body_start.map_or(0, |b| b as u32) + offset,
+        body_line: body_start.map_or(0, |b| {
+            // The number of lines before the body's first line, as pasted.
+            as_pasted(b as u32 + 1).saturating_sub(1)
+        }) + offset,
         line_ending,
         notes,
     }
@@ -1013,6 +1040,45 @@ fn header_follows(lines: &[&str], from: usize, indent: &str) -> bool {
         .any(is_header_start)
 }
 
+/// The lines to keep when every line end of the paste was doubled: from the first non-blank
+/// line, which starts a header field, at least eight lines each followed by exactly one blank
+/// line, up to the header's end (a longer run of blank lines) or the end of the paste. Each run
+/// of blank lines is then halved (one line end was two). `None` for any other paste.
+fn undouble(lines: &[&str]) -> Option<Vec<usize>> {
+    let first = lines.iter().position(|l| !l.trim().is_empty())?;
+    if !is_header_start(lines[first]) {
+        return None;
+    }
+    let mut i = first;
+    let mut paired = 0;
+    while i + 1 < lines.len() && !lines[i].trim().is_empty() {
+        if !lines[i + 1].trim().is_empty() {
+            return None;
+        }
+        paired += 1;
+        if i + 2 >= lines.len() || lines[i + 2].trim().is_empty() {
+            break;
+        }
+        i += 2;
+    }
+    if paired < 8 {
+        return None;
+    }
+    let mut kept = Vec::with_capacity(lines.len() / 2 + 1);
+    let mut run: Vec<usize> = Vec::new();
+    for (n, l) in lines.iter().enumerate() {
+        if l.trim().is_empty() {
+            run.push(n);
+            continue;
+        }
+        kept.extend(run.iter().take(run.len() / 2));
+        run.clear();
+        kept.push(n);
+    }
+    kept.extend(run.iter().take(run.len() / 2));
+    Some(kept)
+}
+
 fn count_endings(bytes: &[u8]) -> (usize, usize, usize) {
     let (mut crlf, mut cr, mut lf) = (0, 0, 0);
     let mut i = 0;
@@ -1228,5 +1294,33 @@ mod tests {
         let names: Vec<&str> = n.fields.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, ["Delivered-To", "Received", "From", "Subject"]);
         assert!(codes(&n).contains(&"input.skipped-wrapper"));
+    }
+
+    #[test]
+    fn doubled_line_ends_are_halved_and_lines_kept_as_pasted() {
+        let header = [
+            "Return-Path: <a@example.com>",
+            "Received: from a.example.com (a.example.com [192.0.2.1])",
+            "\tby mx.example.net with ESMTPS id 1",
+            "\tfor <b@example.net>; Tue, 1 Dec 2026 10:00:00 +0000",
+            "Authentication-Results: mx.example.net; spf=pass",
+            "From: A <a@example.com>",
+            "To: b@example.net",
+            "Subject: Hello",
+            "Date: Tue, 1 Dec 2026 09:59:58 +0000",
+            "Message-ID: <1@example.com>",
+        ];
+        let doubled = format!("{}\n\n\n\nBody line\n", header.join("\n\n"));
+        let n = normalize(doubled.as_bytes());
+        let names: Vec<&str> = n.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names.len(), 8);
+        assert_eq!(n.fields[2].name, "Authentication-Results");
+        assert_eq!(n.fields[2].line, 9);
+        assert!(n.fields[1].value.contains("for <b@example.net>"));
+        assert!(codes(&n).contains(&"input.doubled-line-ends"));
+        assert_eq!(n.body.as_deref(), Some("Body line"));
+        // A paste with ordinary line ends is left alone.
+        let plain = normalize(header.join("\n").as_bytes());
+        assert!(!codes(&plain).contains(&"input.doubled-line-ends"));
     }
 }

@@ -154,7 +154,19 @@ impl Analysis {
             .notes
             .iter()
             .any(|n| n.code == "input.skipped-prose"))
-        .then(|| crate::checks::bounce::analyze(input))
+        .then(|| {
+            // A forwarded bounce: the reader skipped the forward's banner and its summary
+            // (Outlook's "-----Original Message-----", Gmail's "---------- Forwarded message
+            // ---------", Apple Mail's "Begin forwarded message:") and what the forwarder wrote
+            // above it. The bounce is the forwarded message, so it is read from its own header:
+            // the summary's From/Subject are the forwarder's view, not the bounce's fields.
+            let skip = forwarded_start(input, &normalized);
+            let mut b = crate::checks::bounce::analyze(&input[skip.0..]);
+            if let Some(o) = b.original.as_mut() {
+                o.line += skip.1;
+            }
+            b
+        })
         // A delivery report (every recipient delivered: RFC 3464 `Action: delivered`, a
         // sending service's "delivered" event) is kept: it is what the paste says happened.
         .filter(|b| {
@@ -854,4 +866,45 @@ fn known_mx(
         .recipient_mx
         .as_ref()
         .filter(|mx| !mx.hosts.is_empty())
+}
+
+/// Where a forwarded bounce's header starts in the input, when the reader skipped a forward's
+/// banner above it: its byte offset and the number of lines before it; `(0, 0)` otherwise (and
+/// for text whose lines end in CR alone, where line numbers and LF do not agree).
+fn forwarded_start(input: &[u8], normalized: &Normalized) -> (usize, usize) {
+    let forwarded = normalized
+        .notes
+        .iter()
+        .any(|n| n.code == "input.skipped-forward");
+    // Only when the forwarded message's own header says it is a report (a null Return-Path, a
+    // daemon's From, a report's Subject or Content-Type): a bounce that quotes the returned
+    // message below a banner of dashes (Exim's "------ This is a copy of the message ...")
+    // has its own words above that banner.
+    let report = normalized.fields.len() >= 3
+        && crate::checks::bounce::may_be_report(
+            normalized
+                .fields
+                .iter()
+                .map(|f| (f.name.as_str(), f.value.as_str())),
+        );
+    let Some(first) = normalized.fields.first().filter(|_| forwarded && report) else {
+        return (0, 0);
+    };
+    let skip = (first.line as usize).saturating_sub(1);
+    if skip == 0
+        || input.iter().filter(|&&b| b == b'\r').count()
+            > input.iter().filter(|&&b| b == b'\n').count()
+    {
+        return (0, 0);
+    }
+    let mut seen = 0;
+    for (i, &b) in input.iter().enumerate() {
+        if b == b'\n' {
+            seen += 1;
+            if seen == skip {
+                return (i + 1, skip);
+            }
+        }
+    }
+    (0, 0)
 }

@@ -210,6 +210,14 @@ pub(super) fn paste_damage(ctx: &Context) -> Option<String> {
 /// to the field above. The reading rests on that repair, so the reader must know it was made;
 /// unlike [`paste_damage`] it does not make the outcome unknown.
 pub(super) fn paste_repaired(ctx: &Context) -> Option<String> {
+    if ctx
+        .r
+        .findings
+        .iter()
+        .any(|f| f.code == "input.doubled-line-ends")
+    {
+        return Some("Every line of the paste was followed by a blank line (each line end doubled on the way, as when CR and LF are both taken as line ends): a blank line ends the header, so the extra ones were removed to read it. If something below looks wrong, copy the header again from the mail program.".into());
+    }
     let rejoined = ctx
         .r
         .findings
