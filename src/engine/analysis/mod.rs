@@ -483,6 +483,15 @@ impl Analysis {
         }
     }
 
+    /// The SPF inputs that follow from the sending server (its IP, HELO and the receiver that
+    /// recorded it), made again after the sending IP changed.
+    fn refresh_connection_inputs(&mut self) {
+        let fresh = self.auth_inputs();
+        self.auth_inputs.ip = fresh.ip;
+        self.auth_inputs.helo = fresh.helo;
+        self.auth_inputs.receiver = fresh.receiver;
+    }
+
     /// For a bounce whose server in question is the returned copy's sending hop: when that
     /// hop's address is one of the recipient domain's MX hosts (RFC 5321 section 5.1: the
     /// servers that accept mail for the domain), the hop is the receiving organization's own
@@ -511,10 +520,7 @@ impl Analysis {
             return false;
         }
         self.sending_ip = None;
-        let fresh = self.auth_inputs();
-        self.auth_inputs.ip = fresh.ip;
-        self.auth_inputs.helo = fresh.helo;
-        self.auth_inputs.receiver = fresh.receiver;
+        self.refresh_connection_inputs();
         true
     }
 
@@ -606,10 +612,7 @@ impl Analysis {
             hop: number,
             reason: reason.to_string(),
         });
-        let fresh = self.auth_inputs();
-        self.auth_inputs.ip = fresh.ip;
-        self.auth_inputs.helo = fresh.helo;
-        self.auth_inputs.receiver = fresh.receiver;
+        self.refresh_connection_inputs();
         true
     }
 
@@ -872,10 +875,13 @@ fn known_mx(
 /// banner above it: its byte offset and the number of lines before it; `(0, 0)` otherwise (and
 /// for text whose lines end in CR alone, where line numbers and LF do not agree).
 fn forwarded_start(input: &[u8], normalized: &Normalized) -> (usize, usize) {
-    let forwarded = normalized
+    if !normalized
         .notes
         .iter()
-        .any(|n| n.code == "input.skipped-forward");
+        .any(|n| n.code == "input.skipped-forward")
+    {
+        return (0, 0);
+    }
     // Only when the forwarded message's own header says it is a report (a null Return-Path, a
     // daemon's From, a report's Subject or Content-Type): a bounce that quotes the returned
     // message below a banner of dashes (Exim's "------ This is a copy of the message ...")
@@ -887,7 +893,7 @@ fn forwarded_start(input: &[u8], normalized: &Normalized) -> (usize, usize) {
                 .iter()
                 .map(|f| (f.name.as_str(), f.value.as_str())),
         );
-    let Some(first) = normalized.fields.first().filter(|_| forwarded && report) else {
+    let Some(first) = normalized.fields.first().filter(|_| report) else {
         return (0, 0);
     };
     let skip = (first.line as usize).saturating_sub(1);
