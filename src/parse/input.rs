@@ -152,6 +152,46 @@ pub struct Normalized {
     pub line_ending: LineEnding,
     /// What was assumed or skipped.
     pub notes: Vec<InputNote>,
+    /// The paste from the header's first line on, with the damage of how it was carried undone
+    /// in every line, body included (see [`Carried`]); `None` when nothing was undone.
+    pub carried: Option<Carried>,
+}
+
+/// The paste as the sending system wrote it, for readers of the whole text (the bounce
+/// reader): HTML entities decoded, one quote level and the header's common indentation removed
+/// from every line that has them, doubled line ends halved.
+#[derive(Debug, Clone)]
+pub struct Carried {
+    /// The text, LF line ends.
+    pub text: String,
+    /// The byte offset in `text` where the header's first line starts.
+    pub header_at: usize,
+    /// The 1-based line of the paste of each line of `text`.
+    pub lines: Vec<u32>,
+    /// The 0-based line of `text` where the header starts.
+    pub first_line: usize,
+    /// Lines above the header were skipped (text, a forward's banner, a mail program's
+    /// summary or labels).
+    pub skipped_above: bool,
+}
+
+impl Carried {
+    /// The text from the header's first line on, or all of it; with the line of the paste of
+    /// its 1-based line `n`.
+    pub fn from_header(&self, from_header: bool) -> (&str, impl Fn(usize) -> u32 + '_) {
+        let (text, skip) = if from_header {
+            (&self.text[self.header_at..], self.first_line)
+        } else {
+            (self.text.as_str(), 0)
+        };
+        (text, move |n: usize| {
+            (n + skip)
+                .checked_sub(1)
+                .and_then(|i| self.lines.get(i))
+                .copied()
+                .unwrap_or_else(|| self.lines.last().map_or(1, |l| l + 1))
+        })
+    }
 }
 
 fn is_header_start(line: &str) -> bool {
@@ -264,6 +304,20 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
             None,
         ));
     }
+    // A paste copied from a web page's source or a ticket system that escapes HTML: every `<`
+    // of the header (addresses, Message-ID) arrives as `&lt;`. Decoded only when the text has
+    // no `<` of its own, so a returned HTML body's own entities are left alone.
+    let entities = !text.contains('<') && (text.contains("&lt;") || text.contains("&gt;"));
+    let text: std::borrow::Cow<'_, str> = if entities {
+        notes.push(InputNote::new(
+            "input.html-entities",
+            "The paste had its < > & written as HTML entities (&lt; &gt; &amp;), as a web page's source shows them; they were decoded.".into(),
+            None,
+        ));
+        std::borrow::Cow::Owned(decode_entities(&text))
+    } else {
+        text
+    };
     let controls = text
         .bytes()
         .filter(|b| *b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n'))
@@ -330,6 +384,12 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
             None,
         ));
     }
+    let skipped_above = start.notes.iter().any(|n| {
+        matches!(
+            n.code,
+            "input.skipped-prose" | "input.skipped-forward" | "input.skipped-wrapper"
+        )
+    });
     notes.extend(start.notes);
     let lines: Vec<&str> = raw
         .iter()
@@ -665,8 +725,36 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
     }
     let body = body_start
         .filter(|&start| start <= lines.len())
-        .map(|start| lines[start..].join("\n"))
+        .map(|start| (start..lines.len()).map(cut).collect::<Vec<_>>().join("\n"))
         .filter(|b| !b.trim().is_empty());
+    let carried = (entities || map.is_some() || quoted || !indent.is_empty() || skipped_above)
+        .then(|| {
+            // Lines above the header get the same repair where they have the same damage.
+            let above = |i: usize| {
+                let l = if quoted { unquote(raw[i]) } else { raw[i] };
+                l.strip_prefix(rest_indent).unwrap_or(l)
+            };
+            let mut text = String::new();
+            let mut header_at = 0;
+            for i in 0..lines.len() {
+                if i == first_line {
+                    header_at = text.len();
+                }
+                text.push_str(if i < first_line { above(i) } else { cut(i) });
+                if i + 1 < lines.len() {
+                    text.push('\n');
+                }
+            }
+            Carried {
+                text,
+                header_at,
+                lines: (0..lines.len())
+                    .map(|i| as_pasted(i as u32 + 1) + offset)
+                    .collect(),
+                first_line,
+                skipped_above,
+            }
+        });
 
     let empty_after_header = body.is_none()
         && body_start.is_some_and(|start| {
@@ -683,7 +771,40 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
         }) + offset,
         line_ending,
         notes,
+        carried,
     }
+}
+
+/// HTML's character references for the characters a header uses (`&lt; &gt; &amp; &quot;
+/// &#39; &#x27; &nbsp;`), decoded in one pass (so `&amp;lt;` stays `&lt;`).
+fn decode_entities(text: &str) -> String {
+    const NAMED: [(&str, &str); 7] = [
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&amp;", "&"),
+        ("&quot;", "\""),
+        ("&#39;", "'"),
+        ("&#x27;", "'"),
+        ("&nbsp;", " "),
+    ];
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        match NAMED.iter().find(|(e, _)| tail.starts_with(e)) {
+            Some((e, c)) => {
+                out.push_str(c);
+                rest = &tail[e.len()..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The longest prefix of `line` of at most `max` bytes that ends on a character boundary.
@@ -1040,28 +1161,35 @@ fn header_follows(lines: &[&str], from: usize, indent: &str) -> bool {
         .any(is_header_start)
 }
 
-/// The lines to keep when every line end of the paste was doubled: from the first non-blank
-/// line, which starts a header field, at least eight lines each followed by exactly one blank
-/// line, up to the header's end (a longer run of blank lines) or the end of the paste. Each run
+/// The lines to keep when every line end of the paste was doubled: from the first line that
+/// can start a field, at least eight lines each followed by exactly one blank line, most of them header
+/// lines, up to the header's end (a longer run of blank lines) or the end of the paste. Each run
 /// of blank lines is then halved (one line end was two). `None` for any other paste.
 fn undouble(lines: &[&str]) -> Option<Vec<usize>> {
-    let first = lines.iter().position(|l| !l.trim().is_empty())?;
-    if !is_header_start(lines[first]) {
-        return None;
-    }
+    // From the first line that can start a field (text above the header has its line ends
+    // doubled too, and is halved with the rest).
+    let first = lines
+        .iter()
+        .take(MAX_PREAMBLE)
+        .position(|l| is_header_start(unquote(l).trim_start()))?;
     let mut i = first;
     let mut paired = 0;
+    let mut fields = 0;
     while i + 1 < lines.len() && !lines[i].trim().is_empty() {
         if !lines[i + 1].trim().is_empty() {
             return None;
         }
         paired += 1;
+        let view = unquote(lines[i]);
+        fields += usize::from(is_continuation(view) || is_header_start(view.trim_start()));
         if i + 2 >= lines.len() || lines[i + 2].trim().is_empty() {
             break;
         }
         i += 2;
     }
-    if paired < 8 {
+    // Most of those lines are header lines (a field or its folded rest): what came before them
+    // (an mbox line, a mail program's label, a line of text) has its line ends doubled too.
+    if paired < 8 || fields * 2 < paired {
         return None;
     }
     let mut kept = Vec::with_capacity(lines.len() / 2 + 1);
@@ -1103,6 +1231,56 @@ mod tests {
 
     fn codes(n: &Normalized) -> Vec<&'static str> {
         n.notes.iter().map(|n| n.code).collect()
+    }
+
+    #[test]
+    fn html_entities_are_decoded_only_when_the_paste_has_no_angle_bracket() {
+        let escaped = "From: Ann &lt;ann@a.example&gt;\nTo: b@b.example\nSubject: R&amp;D &amp;lt;\n\n";
+        let n = normalize(escaped.as_bytes());
+        assert!(codes(&n).contains(&"input.html-entities"));
+        assert_eq!(n.fields[0].unfolded(), "Ann <ann@a.example>");
+        // One pass: an escaped entity stays an entity.
+        assert_eq!(n.fields[2].unfolded(), "R&D &lt;");
+        let own = "From: Ann <ann@a.example>\nSubject: a &lt; b\n\n";
+        let n = normalize(own.as_bytes());
+        assert!(!codes(&n).contains(&"input.html-entities"));
+        assert_eq!(n.fields[1].unfolded(), "a &lt; b");
+        assert!(n.carried.is_none());
+    }
+
+    #[test]
+    fn the_carried_text_undoes_quotes_indentation_and_doubled_line_ends_in_the_body_too() {
+        let bounce = "From: MAILER-DAEMON@mx.example\nTo: a@a.example\nSubject: Undelivered\n\n<b@b.example>: host mx.b.example said:\n    550 5.1.1 no such user\n";
+        let quoted: String = bounce.lines().map(|l| format!("> {l}\n")).collect();
+        let n = normalize(format!("See below:\n\n{quoted}").as_bytes());
+        let c = n.carried.as_ref().unwrap();
+        assert!(c.skipped_above);
+        let (text, line) = c.from_header(true);
+        assert!(text.starts_with("From: MAILER-DAEMON"), "{text}");
+        assert!(text.contains("\n<b@b.example>: host mx.b.example said:\n    550 5.1.1"));
+        assert_eq!(line(1), 3);
+        let (whole, _) = c.from_header(false);
+        assert!(whole.starts_with("See below:\n\nFrom:"));
+
+        let indented: String = bounce.lines().map(|l| format!("    {l}\n")).collect();
+        let n = normalize(indented.as_bytes());
+        let (text, _) = n.carried.as_ref().unwrap().from_header(true);
+        assert_eq!(text.trim_end(), bounce.trim_end());
+
+        // Text above the header, every line end doubled: the header and the body are read.
+        let mut doubled = String::from("Customer says it bounced:\n\n\n\n");
+        let extra = "X-A: 1\nX-B: 2\nX-C: 3\nX-D: 4\nX-E: 5\n";
+        for l in bounce.replacen("\n\n", &format!("\n{extra}\n"), 1).lines() {
+            doubled.push_str(l);
+            doubled.push_str("\n\n");
+        }
+        let n = normalize(doubled.as_bytes());
+        assert!(codes(&n).contains(&"input.doubled-line-ends"));
+        assert_eq!(n.fields.len(), 8);
+        let (text, line) = n.carried.as_ref().unwrap().from_header(true);
+        assert!(text.contains("said:\n    550 5.1.1"), "{text}");
+        assert_eq!(line(2), 7);
+        assert_eq!(line(10), 23);
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod doh_client;
 mod hostile;
 mod layers;
 mod mail_auth_crosscheck;
+mod paste_invariance;
 mod paste_shapes;
 mod received_corpus;
 mod received_fixtures;

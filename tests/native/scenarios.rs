@@ -63,7 +63,7 @@ pub fn load() -> Vec<Scenario> {
 }
 
 /// Whether a scenario is in the validation part.
-fn in_validation(s: &Scenario) -> bool {
+pub fn in_validation(s: &Scenario) -> bool {
     !s.seen && validation_part(&s.name)
 }
 

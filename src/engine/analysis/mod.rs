@@ -155,17 +155,27 @@ impl Analysis {
             .iter()
             .any(|n| n.code == "input.skipped-prose"))
         .then(|| {
-            // A forwarded bounce: the reader skipped the forward's banner and its summary
-            // (Outlook's "-----Original Message-----", Gmail's "---------- Forwarded message
-            // ---------", Apple Mail's "Begin forwarded message:") and what the forwarder wrote
-            // above it. The bounce is the forwarded message, so it is read from its own header:
-            // the summary's From/Subject are the forwarder's view, not the bounce's fields.
-            let skip = forwarded_start(input, &normalized);
-            let mut b = crate::checks::bounce::analyze(&input[skip.0..]);
-            if let Some(o) = b.original.as_mut() {
-                o.line += skip.1;
+            // The bounce reader reads the whole text as the sending system wrote it: with the
+            // damage of how it was carried undone (a quote level, an indentation, doubled line
+            // ends, HTML entities; `input::Carried`). When lines above the header were skipped
+            // (what the customer wrote above it, a forward's banner and summary: Outlook's
+            // "-----Original Message-----", Gmail's "---------- Forwarded message ---------"),
+            // the bounce is read from its own header only when that header is a report's: the
+            // summary's From/Subject are the forwarder's view, and a bounce pasted without its
+            // header has its own words above the returned message (Exim's "------ This is a
+            // copy of the message ..."), so then the whole paste is read.
+            match &normalized.carried {
+                Some(c) => {
+                    let (text, pasted_line) =
+                        c.from_header(!c.skipped_above || header_is_report(&normalized));
+                    let mut b = crate::checks::bounce::analyze(text.as_bytes());
+                    if let Some(o) = b.original.as_mut() {
+                        o.line = pasted_line(o.line) as usize;
+                    }
+                    b
+                }
+                None => crate::checks::bounce::analyze(input),
             }
-            b
         })
         // A delivery report (every recipient delivered: RFC 3464 `Action: delivered`, a
         // sending service's "delivered" event) is kept: it is what the paste says happened.
@@ -871,46 +881,14 @@ fn known_mx(
         .filter(|mx| !mx.hosts.is_empty())
 }
 
-/// Where a forwarded bounce's header starts in the input, when the reader skipped a forward's
-/// banner above it: its byte offset and the number of lines before it; `(0, 0)` otherwise (and
-/// for text whose lines end in CR alone, where line numbers and LF do not agree).
-fn forwarded_start(input: &[u8], normalized: &Normalized) -> (usize, usize) {
-    if !normalized
-        .notes
-        .iter()
-        .any(|n| n.code == "input.skipped-forward")
-    {
-        return (0, 0);
-    }
-    // Only when the forwarded message's own header says it is a report (a null Return-Path, a
-    // daemon's From, a report's Subject or Content-Type): a bounce that quotes the returned
-    // message below a banner of dashes (Exim's "------ This is a copy of the message ...")
-    // has its own words above that banner.
-    let report = normalized.fields.len() >= 3
+/// Whether the header read is a report's (a null Return-Path, a daemon's From, a report's
+/// Subject or Content-Type), with at least three fields.
+fn header_is_report(normalized: &Normalized) -> bool {
+    normalized.fields.len() >= 3
         && crate::checks::bounce::may_be_report(
             normalized
                 .fields
                 .iter()
                 .map(|f| (f.name.as_str(), f.value.as_str())),
-        );
-    let Some(first) = normalized.fields.first().filter(|_| report) else {
-        return (0, 0);
-    };
-    let skip = (first.line as usize).saturating_sub(1);
-    if skip == 0
-        || input.iter().filter(|&&b| b == b'\r').count()
-            > input.iter().filter(|&&b| b == b'\n').count()
-    {
-        return (0, 0);
-    }
-    let mut seen = 0;
-    for (i, &b) in input.iter().enumerate() {
-        if b == b'\n' {
-            seen += 1;
-            if seen == skip {
-                return (i + 1, skip);
-            }
-        }
-    }
-    (0, 0)
+        )
 }

@@ -1,0 +1,274 @@
+//! The diagnosis does not depend on how the paste was carried: every tuning scenario is analyzed
+//! again after each change a ticket system, a mail client or a copy from a web page makes to a
+//! paste without changing what it says (line ends, a quote level, a common indentation, prose
+//! around it, trailing spaces, doubled line ends, HTML entities, unfolded or lower-cased field
+//! names in the header; RFC 5322 2.1, 2.2 and 2.2.3 make the last two the same header), and its
+//! outcome, first cause, party and sending IP must be the ones of the paste as written. The
+//! validation part is left out, as everywhere the diagnosis is tuned.
+
+use super::scenarios::{Reading, Scenario, in_validation, load, read, report};
+use super::support::ratio;
+
+/// Per transformation, the number of tuning scenarios whose reading may differ: the figures
+/// as last measured, so that no change makes them worse (the ones left are files whose paste
+/// is already damaged the same way, so that the transformation damages it twice; a JSON
+/// webhook and a message below a line of text that the bounce reader takes for a bounce).
+const MAX_CHANGED: [(&str, usize); 10] = [
+    ("crlf", 0),
+    ("lf", 0),
+    ("quoted", 3),
+    ("indented", 1),
+    ("prose", 2),
+    ("trailing-space", 0),
+    ("doubled", 2),
+    ("entities", 0),
+    ("unfolded", 0),
+    ("lowercase-names", 0),
+];
+
+/// The paste's lines, each with its line end (`\n`, `\r\n` or none at the end).
+fn lines(paste: &[u8]) -> Vec<(&[u8], &[u8])> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos < paste.len() {
+        let end = paste[pos..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(paste.len(), |i| pos + i);
+        let (body, eol_start) = if end > pos && paste.get(end - 1) == Some(&b'\r') {
+            (&paste[pos..end - 1], end - 1)
+        } else {
+            (&paste[pos..end], end)
+        };
+        let eol_end = (end + 1).min(paste.len());
+        out.push((body, &paste[eol_start..eol_end]));
+        pos = end + 1;
+    }
+    out
+}
+
+fn map_lines(paste: &[u8], f: impl Fn(usize, &[u8], &[u8], &mut Vec<u8>)) -> Vec<u8> {
+    let mut out = Vec::with_capacity(paste.len() * 2);
+    for (i, (body, eol)) in lines(paste).into_iter().enumerate() {
+        f(i, body, eol, &mut out);
+    }
+    out
+}
+
+/// The index of the first empty line (the end of the top header block), or the line count.
+fn header_end(paste: &[u8]) -> usize {
+    let ls = lines(paste);
+    let first = ls.iter().position(|(b, _)| !b.is_empty()).unwrap_or(0);
+    ls.iter()
+        .enumerate()
+        .skip(first)
+        .find(|(_, (b, _))| b.iter().all(|c| *c == b' ' || *c == b'\t'))
+        .map_or(ls.len(), |(i, _)| i)
+}
+
+fn transform(kind: &str, paste: &[u8]) -> Vec<u8> {
+    match kind {
+        "crlf" => map_lines(paste, |_, b, eol, out| {
+            out.extend_from_slice(b);
+            if !eol.is_empty() {
+                out.extend_from_slice(b"\r\n");
+            }
+        }),
+        "lf" => map_lines(paste, |_, b, eol, out| {
+            out.extend_from_slice(b);
+            if !eol.is_empty() {
+                out.push(b'\n');
+            }
+        }),
+        "quoted" => map_lines(paste, |_, b, eol, out| {
+            out.extend_from_slice(if b.is_empty() { b">" } else { b"> " });
+            out.extend_from_slice(b);
+            out.extend_from_slice(eol);
+        }),
+        "indented" => map_lines(paste, |_, b, eol, out| {
+            if !b.is_empty() {
+                out.extend_from_slice(b"    ");
+            }
+            out.extend_from_slice(b);
+            out.extend_from_slice(eol);
+        }),
+        "prose" => {
+            let mut out = b"Hi, here are the headers you asked for:\n\n".to_vec();
+            out.extend_from_slice(paste);
+            out.extend_from_slice(b"\n\nThanks,\nAnna\n");
+            out
+        }
+        "trailing-space" => map_lines(paste, |_, b, eol, out| {
+            out.extend_from_slice(b);
+            if !b.is_empty() {
+                out.extend_from_slice(b"  ");
+            }
+            out.extend_from_slice(eol);
+        }),
+        "doubled" => map_lines(paste, |_, b, eol, out| {
+            out.extend_from_slice(b);
+            out.extend_from_slice(eol);
+            out.extend_from_slice(eol);
+        }),
+        "entities" => {
+            let mut out = Vec::with_capacity(paste.len() * 2);
+            for &c in paste {
+                match c {
+                    b'&' => out.extend_from_slice(b"&amp;"),
+                    b'<' => out.extend_from_slice(b"&lt;"),
+                    b'>' => out.extend_from_slice(b"&gt;"),
+                    _ => out.push(c),
+                }
+            }
+            out
+        }
+        "unfolded" => {
+            // RFC 5322 2.2.3: unfolding removes the line end before a white-space line.
+            let end = header_end(paste);
+            let ls = lines(paste);
+            let mut out = Vec::with_capacity(paste.len());
+            for (i, (b, eol)) in ls.iter().enumerate() {
+                out.extend_from_slice(b);
+                let next_folds = i + 1 < end
+                    && ls
+                        .get(i + 1)
+                        .is_some_and(|(n, _)| matches!(n.first(), Some(b' ' | b'\t')));
+                if !next_folds {
+                    out.extend_from_slice(eol);
+                }
+            }
+            out
+        }
+        "lowercase-names" => {
+            // RFC 5322 1.2.2 / 2.2: field names are case-insensitive.
+            let end = header_end(paste);
+            map_lines(paste, |i, b, eol, out| {
+                let colon = b.iter().position(|&c| c == b':');
+                match colon {
+                    Some(c)
+                        if i < end
+                            && c > 0
+                            && b[..c]
+                                .iter()
+                                .all(|x| x.is_ascii_alphanumeric() || *x == b'-') =>
+                    {
+                        out.extend(b[..c].iter().map(u8::to_ascii_lowercase));
+                        out.extend_from_slice(&b[c..]);
+                    }
+                    _ => out.extend_from_slice(b),
+                }
+                out.extend_from_slice(eol);
+            })
+        }
+        other => panic!("no transformation {other}"),
+    }
+}
+
+fn same(a: &Reading, b: &Reading) -> Option<String> {
+    let mut diffs = Vec::new();
+    for (what, x, y) in [
+        ("outcome", &a.outcome, &b.outcome),
+        ("topic", &a.topic, &b.topic),
+        ("party", &a.party, &b.party),
+        ("ip", &a.ip, &b.ip),
+    ] {
+        if x != y {
+            diffs.push(format!("{what} {x} -> {y}"));
+        }
+    }
+    (!diffs.is_empty()).then(|| diffs.join("; "))
+}
+
+#[test]
+fn the_diagnosis_survives_how_the_paste_was_carried() {
+    let scenarios: Vec<Scenario> = load().into_iter().filter(|s| !in_validation(s)).collect();
+    assert!(
+        scenarios.len() >= 100,
+        "only {} tuning scenarios",
+        scenarios.len()
+    );
+    let base: Vec<Reading> = scenarios.iter().map(|s| read(&report(s))).collect();
+    let mut failures = Vec::new();
+    for (kind, max) in MAX_CHANGED {
+        let mut changed = Vec::new();
+        for (s, want) in scenarios.iter().zip(&base) {
+            let variant = Scenario {
+                name: s.name.clone(),
+                seen: s.seen,
+                meta: s.meta.clone(),
+                zone: s.zone.clone(),
+                paste: transform(kind, &s.paste),
+            };
+            let got = read(&report(&variant));
+            if let Some(d) = same(want, &got) {
+                changed.push(format!("    {}: {d}", s.name));
+            }
+        }
+        println!(
+            "paste invariance, {kind}: unchanged {}",
+            ratio(scenarios.len() - changed.len(), scenarios.len())
+        );
+        for c in &changed {
+            println!("{c}");
+        }
+        if changed.len() > max {
+            failures.push(format!("{kind}: {} changed (at most {max})", changed.len()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// One tuning scenario under one transformation, printed for working on a difference:
+/// `INV_NAME=name INV_KIND=quoted cargo test --test lib -- native::paste_invariance::dump --ignored --nocapture`.
+#[test]
+#[ignore]
+fn dump_variant() {
+    let (Ok(name), Ok(kind)) = (std::env::var("INV_NAME"), std::env::var("INV_KIND")) else {
+        return;
+    };
+    for s in load() {
+        if s.name != name || in_validation(&s) {
+            continue;
+        }
+        let paste = transform(&kind, &s.paste);
+        let variant = Scenario {
+            paste: paste.clone(),
+            name: s.name.clone(),
+            seen: s.seen,
+            meta: s.meta.clone(),
+            zone: s.zone.clone(),
+        };
+        for (label, r) in [
+            ("as written", report(&s)),
+            (kind.as_str(), report(&variant)),
+        ] {
+            let reading = read(&r);
+            println!(
+                "{label}: {} | {} | {} | {} | {:?}\n   {}",
+                reading.outcome,
+                reading.topic,
+                reading.party,
+                reading.ip,
+                reading.notices,
+                reading.headline
+            );
+            println!(
+                "   input: {} findings: {}",
+                r["input"],
+                r["findings"].as_array().map_or(0, Vec::len)
+            );
+            if let Some(f) = r["findings"].as_array() {
+                for x in f
+                    .iter()
+                    .filter(|x| x["code"].as_str().is_some_and(|c| c.starts_with("input.")))
+                {
+                    println!("   {}: {}", x["code"], x["message"]);
+                }
+            }
+        }
+        println!("--- variant paste (first 40 lines):");
+        for l in String::from_utf8_lossy(&paste).lines().take(40) {
+            println!("{l}");
+        }
+    }
+}
