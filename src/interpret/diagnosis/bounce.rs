@@ -345,24 +345,30 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
     if own || new_message_to_missing_domain(ctx, topic, r) {
         party = Party::Sender;
     }
-    let mut title = format!("{}: {}", r.address, first_sentence(&r.reason_explanation));
+    // A recipient whose address the paste blanked out is named as such.
+    let who = if r.address.is_empty() {
+        "The recipient (its address is not shown)"
+    } else {
+        r.address.as_str()
+    };
+    let mut title = format!("{}: {}", who, first_sentence(&r.reason_explanation));
     if own {
         title = format!(
             "{}: the sender's own mail system refused to send it, under a policy of the sender's organization; the recipient's side never received it.",
-            r.address
+            who
         );
     }
     // A delay notice is written while the server still tries: never "gave up".
     if kind == BounceKind::Delay && r.reason.name() == "expired" {
         title = format!(
             "{}: The sending server could not deliver it yet and keeps trying, until its retry time runs out.",
-            r.address
+            who
         );
     }
     if let Some(list) = &r.blocklist {
         title = format!(
             "{}: the receiving server refused mail from a server listed on {}.",
-            r.address, list.name
+            who, list.name
         );
     }
     // The title carries the explanation's first sentence.
@@ -390,7 +396,7 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
         party = Party::Receiver;
         title = format!(
             "{}: the message was addressed to {via}, whose server forwarded it on to {}; the forward broke its authentication, so the final server refused it.",
-            r.address, r.address
+            who, who
         );
         fix = Some(format!(
             "The owner of {via} (or its mail host) forwards with the Sender Rewriting Scheme and without changing the message, or gives the sender the final address to write to directly; the sender's SPF, DKIM and DMARC need no change for a forward."
