@@ -117,10 +117,7 @@ pub(super) fn find(
         // recipient it follows; Exim's bounce lists each failed address followed by the "SMTP
         // error from remote mail server" lines). One recipient without an address keeps that
         // reply, so its reason is read rather than lost.
-        if raws.is_empty()
-            && scan::reply_code(bounce_text).is_some_and(|c| c >= 400)
-            && scan::status(bounce_text).is_some()
-        {
+        if raws.is_empty() && scan::reply_code(bounce_text).is_some_and(|c| c >= 400) {
             raws.push(Raw {
                 context: clip(bounce_text, 4096).to_string(),
                 ..Raw::default()
