@@ -114,7 +114,23 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         party = Party::Sender;
     } else if r.blocklist.is_some() {
         topic = "blocklist";
-        party = Party::Sender;
+        // Spamhaus answers a query that came through a public or open resolver, a mistyped
+        // zone or an excessive querier with an error code, not a listing (127.255.255.252,
+        // .254, .255: "Using our public mirrors? Check your return codes now",
+        // https://www.spamhaus.org/resource-hub/dnsbl/using-our-public-mirrors-check-your-return-codes-now./);
+        // a server that refuses on such an answer names it ("Error: open resolver",
+        // https://www.spamhaus.org/returnc/...: "The problem is with the recipient's email
+        // server configuration. It is not because you are listed"): the receiving server's
+        // own DNS setup, not the sender's address.
+        party = if has(&[
+            "error: open resolver",
+            "spamhaus.org/returnc/",
+            "127.255.255.",
+        ]) {
+            Party::Receiver
+        } else {
+            Party::Sender
+        };
     } else if topic == "blocklist" && has(&["ptr", "reverse dns", "reverse-dns", "rdns"]) {
         topic = "reverse-dns";
     } else if has(&["helo command rejected", "ehlo command rejected"]) {
@@ -385,6 +401,20 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
         ));
     }
     let mut fix = Some(r.advice.clone()).filter(|a| !a.is_empty());
+    if let Some(list) = r.blocklist.as_ref().filter(|_| topic == "blocklist")
+        && party == Party::Receiver
+    {
+        // The refusal rests on an error answer to the receiving server's own query (see
+        // topic_of), not on a listing.
+        title = format!(
+            "{who}: the receiving server refused it on an error answer to its own {} query, not because the sending server is listed.",
+            list.name
+        );
+        fix = Some(format!(
+            "The receiving server's administrator queries {} through the server's own resolver (or the list's registered query service) and treats its error answers as errors, not listings; the sender has nothing to change.",
+            list.name
+        ));
+    }
     let mut topic = topic;
     if let Some(via) = forwarded_from(ctx, r).filter(|_| matches!(topic, "spf" | "dkim" | "dmarc"))
     {
@@ -426,7 +456,7 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
             .unwrap_or_default();
         fix = Some("Ask the organization's own mail administrator about the policy the server's words name; for an automatic forward to an outside address, remove the forwarding rule, or the administrator allows forwarding for this mailbox if the organization permits it.".into());
     }
-    if let Some(list) = &r.blocklist {
+    if let Some(list) = r.blocklist.as_ref().filter(|_| party != Party::Receiver) {
         let ip = ctx
             .ip()
             .unwrap_or_else(|| "the sending server's address".into());
