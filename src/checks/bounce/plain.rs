@@ -117,6 +117,10 @@ pub(super) fn mta_preamble(lower: &str) -> bool {
         // heading Microsoft's German support article on postmaster NDRs tells users to look
         // for, "Fehlgeschlagene Übermittlungsnachrichten vom Postmaster").
         || lower.contains("diagnoseinformationen für administratoren")
+        // The same layout in Portuguese, as Exchange writes it for a Portuguese organization:
+        // "Informações de diagnóstico para administradores:" above "Servidor de origem:" (the
+        // generating server) and "Remote Server returned '...'".
+        || lower.contains("informações de diagnóstico para administradores")
 }
 
 /// Whether the text is Exchange's delay notice (DSN "Delivery delayed"): "Delivery is delayed

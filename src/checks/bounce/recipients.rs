@@ -111,6 +111,18 @@ pub(super) fn find(
                 }
             }
         }
+        // A failed address the customer blanked out before pasting ("(my gmail account)@
+        // gmail.com", "xxx@"): no address can be read, but the report still carries the
+        // server's reply for it (RFC 3464 section 2.3.6: the diagnostic belongs to the
+        // recipient it follows; Exim's bounce lists each failed address followed by the "SMTP
+        // error from remote mail server" lines). One recipient without an address keeps that
+        // reply, so its reason is read rather than lost.
+        if raws.is_empty() && scan::reply_code(bounce_text).is_some_and(|c| c >= 400) {
+            raws.push(Raw {
+                context: clip(bounce_text, 4096).to_string(),
+                ..Raw::default()
+            });
+        }
     } else {
         // Give DSN recipients the words of the text part about them.
         for r in raws.iter_mut() {

@@ -12,6 +12,8 @@ pub(super) fn finish(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecip
     // The server's words: the Diagnostic-Code, or the block after the address.
     let words = if !r.diagnostic.trim().is_empty() {
         mime::squeeze(&r.diagnostic, MAX_DIAGNOSTIC)
+    } else if let Some(reply) = postfix_reject_reply(bounce_text) {
+        mime::squeeze(reply, MAX_DIAGNOSTIC)
     } else if !r.context.is_empty() {
         let c = r.context.as_str();
         let lc = c.to_ascii_lowercase();
@@ -362,6 +364,20 @@ fn transcript_failure(text: &str) -> Option<&str> {
         })
 }
 
+/// The reply in a Postfix smtpd rejection log record, "NOQUEUE: reject: RCPT from
+/// host[addr]: 554 5.7.1 ...; from=<sender> to=<recipient> proto=ESMTP helo=<name>" (Postfix
+/// smtpd_check.c, log_whatsup: "%s: %s: %s from %s: %s; from=<%s> to=<%s> proto=%s helo=<%s>"):
+/// the text between the client's "host[addr]: " and "; from=<", where the envelope fields begin.
+fn postfix_reject_reply(text: &str) -> Option<&str> {
+    let at = text.find(": reject: ")?;
+    let rest = text.get(at..)?;
+    let client = rest.find(" from ")?;
+    let open = rest.get(client..)?.find("]: ")? + client + 3;
+    let end = rest.get(open..)?.find("; from=<")? + open;
+    rest.get(open..end)
+        .filter(|r| scan::reply_code(r).is_some())
+}
+
 #[cfg(test)]
 mod tests {
     use crate::checks::bounce::{Reason, analyze};
@@ -497,5 +513,17 @@ mod tests {
         // Delayed: the Status stays.
         let fields = "Final-Recipient: rfc822; u@example.net\nAction: delayed\nStatus: 4.5.0\nDiagnostic-Code: smtp; 550 5.5.0 Service refused\n";
         assert_eq!(status(&dsn("Delayed.", fields)).as_deref(), Some("4.5.0"));
+    }
+
+    #[test]
+    fn postfix_reject_log_record_gives_the_reply() {
+        let line = "Oct 30 14:13:29 mail postfix/smtpd[14922]: NOQUEUE: reject: RCPT from a.example[192.0.2.1]: 554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org; Error: open resolver; from=<a@b.example> to=<c@d.example> proto=ESMTP helo=<a.example>";
+        assert_eq!(
+            super::postfix_reject_reply(line),
+            Some(
+                "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org; Error: open resolver"
+            )
+        );
+        assert_eq!(super::postfix_reject_reply("reject: nothing here"), None);
     }
 }

@@ -114,7 +114,23 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         party = Party::Sender;
     } else if r.blocklist.is_some() {
         topic = "blocklist";
-        party = Party::Sender;
+        // Spamhaus answers a query that came through a public or open resolver, a mistyped
+        // zone or an excessive querier with an error code, not a listing (127.255.255.252,
+        // .254, .255: "Using our public mirrors? Check your return codes now",
+        // https://www.spamhaus.org/resource-hub/dnsbl/using-our-public-mirrors-check-your-return-codes-now./);
+        // a server that refuses on such an answer names it ("Error: open resolver",
+        // https://www.spamhaus.org/returnc/...: "The problem is with the recipient's email
+        // server configuration. It is not because you are listed"): the receiving server's
+        // own DNS setup, not the sender's address.
+        party = if has(&[
+            "error: open resolver",
+            "spamhaus.org/returnc/",
+            "127.255.255.",
+        ]) {
+            Party::Receiver
+        } else {
+            Party::Sender
+        };
     } else if topic == "blocklist" && has(&["ptr", "reverse dns", "reverse-dns", "rdns"]) {
         topic = "reverse-dns";
     } else if has(&["helo command rejected", "ehlo command rejected"]) {
@@ -345,24 +361,30 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
     if own || new_message_to_missing_domain(ctx, topic, r) {
         party = Party::Sender;
     }
-    let mut title = format!("{}: {}", r.address, first_sentence(&r.reason_explanation));
+    // A recipient whose address the paste blanked out is named as such.
+    let who = if r.address.is_empty() {
+        "The recipient (its address is not shown)"
+    } else {
+        r.address.as_str()
+    };
+    let mut title = format!("{}: {}", who, first_sentence(&r.reason_explanation));
     if own {
         title = format!(
             "{}: the sender's own mail system refused to send it, under a policy of the sender's organization; the recipient's side never received it.",
-            r.address
+            who
         );
     }
     // A delay notice is written while the server still tries: never "gave up".
     if kind == BounceKind::Delay && r.reason.name() == "expired" {
         title = format!(
             "{}: The sending server could not deliver it yet and keeps trying, until its retry time runs out.",
-            r.address
+            who
         );
     }
     if let Some(list) = &r.blocklist {
         title = format!(
             "{}: the receiving server refused mail from a server listed on {}.",
-            r.address, list.name
+            who, list.name
         );
     }
     // The title carries the explanation's first sentence.
@@ -379,6 +401,20 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
         ));
     }
     let mut fix = Some(r.advice.clone()).filter(|a| !a.is_empty());
+    if let Some(list) = r.blocklist.as_ref().filter(|_| topic == "blocklist")
+        && party == Party::Receiver
+    {
+        // The refusal rests on an error answer to the receiving server's own query (see
+        // topic_of), not on a listing.
+        title = format!(
+            "{who}: the receiving server refused it on an error answer to its own {} query, not because the sending server is listed.",
+            list.name
+        );
+        fix = Some(format!(
+            "The receiving server's administrator queries {} through the server's own resolver (or the list's registered query service) and treats its error answers as errors, not listings; the sender has nothing to change.",
+            list.name
+        ));
+    }
     let mut topic = topic;
     if let Some(via) = forwarded_from(ctx, r).filter(|_| matches!(topic, "spf" | "dkim" | "dmarc"))
     {
@@ -390,7 +426,7 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
         party = Party::Receiver;
         title = format!(
             "{}: the message was addressed to {via}, whose server forwarded it on to {}; the forward broke its authentication, so the final server refused it.",
-            r.address, r.address
+            who, who
         );
         fix = Some(format!(
             "The owner of {via} (or its mail host) forwards with the Sender Rewriting Scheme and without changing the message, or gives the sender the final address to write to directly; the sender's SPF, DKIM and DMARC need no change for a forward."
@@ -420,7 +456,7 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
             .unwrap_or_default();
         fix = Some("Ask the organization's own mail administrator about the policy the server's words name; for an automatic forward to an outside address, remove the forwarding rule, or the administrator allows forwarding for this mailbox if the organization permits it.".into());
     }
-    if let Some(list) = &r.blocklist {
+    if let Some(list) = r.blocklist.as_ref().filter(|_| party != Party::Receiver) {
         let ip = ctx
             .ip()
             .unwrap_or_else(|| "the sending server's address".into());

@@ -112,6 +112,11 @@ fn make_cause(
     evidence: Vec<Evidence>,
 ) -> Cause {
     let mut actions = words::topic_actions(ctx, topic);
+    // The blocklist topic's actions are the listed sender's; a refusal on the receiving
+    // server's own failed list query (bounce::topic_of) leaves the sender nothing to do.
+    if topic == "blocklist" && party == Party::Receiver && fix.is_some() {
+        actions.clear();
+    }
     // A fix worded from the evidence takes the place of the topic's first, general action.
     if let Some(fix) = &fix {
         let who = match actions.first() {
