@@ -208,6 +208,15 @@ fn is_continuation(line: &str) -> bool {
     line.starts_with([' ', '\t'])
 }
 
+impl Normalized {
+    /// Whether any field read has a name a mail system writes (see [`known_name`]): a paste
+    /// whose first line only looks like a field ("Error: ...", "Note: ...") and that has none
+    /// is text, not a header.
+    pub fn has_known_field(&self) -> bool {
+        self.fields.iter().any(|f| known_name(&f.name))
+    }
+}
+
 /// Reads pasted text.
 pub fn normalize(input: &[u8]) -> Normalized {
     normalize_from(input, 0)
@@ -1235,7 +1244,8 @@ mod tests {
 
     #[test]
     fn html_entities_are_decoded_only_when_the_paste_has_no_angle_bracket() {
-        let escaped = "From: Ann &lt;ann@a.example&gt;\nTo: b@b.example\nSubject: R&amp;D &amp;lt;\n\n";
+        let escaped =
+            "From: Ann &lt;ann@a.example&gt;\nTo: b@b.example\nSubject: R&amp;D &amp;lt;\n\n";
         let n = normalize(escaped.as_bytes());
         assert!(codes(&n).contains(&"input.html-entities"));
         assert_eq!(n.fields[0].unfolded(), "Ann <ann@a.example>");

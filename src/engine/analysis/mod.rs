@@ -144,7 +144,9 @@ impl Analysis {
     pub fn new(input: &[u8], now_ms: i64, options: Options) -> Analysis {
         let mut normalized = input::normalize(input);
         // The bounce reader runs only when the header fields say the paste could be one, or
-        // when text above them was skipped (a bounce's own words, pasted without its header).
+        // when the paste is text (a bounce's own words, or a program's error with the
+        // server's reply, pasted without a header): text above the header was skipped, or no
+        // field of a name mail systems write was found.
         let bounce = (crate::checks::bounce::may_be_report(
             normalized
                 .fields
@@ -153,7 +155,8 @@ impl Analysis {
         ) || normalized
             .notes
             .iter()
-            .any(|n| n.code == "input.skipped-prose"))
+            .any(|n| n.code == "input.skipped-prose")
+            || !normalized.has_known_field())
         .then(|| {
             // The bounce reader reads the whole text as the sending system wrote it: with the
             // damage of how it was carried undone (a quote level, an indentation, doubled line
@@ -164,17 +167,36 @@ impl Analysis {
             // summary's From/Subject are the forwarder's view, and a bounce pasted without its
             // header has its own words above the returned message (Exim's "------ This is a
             // copy of the message ..."), so then the whole paste is read.
+            // Text whose first line only looks like a field ("(node:1) Error: ..."): all of
+            // it is the report's words (a blank line first makes the reader take none of it
+            // as a header).
+            let words_only = !normalized.has_known_field();
+            let read = |text: &[u8]| {
+                if words_only {
+                    let mut with_blank = Vec::with_capacity(text.len() + 1);
+                    with_blank.push(b'\n');
+                    with_blank.extend_from_slice(text);
+                    let mut b = crate::checks::bounce::analyze(&with_blank);
+                    if let Some(o) = b.original.as_mut() {
+                        o.line = o.line.saturating_sub(1).max(1);
+                    }
+                    b
+                } else {
+                    crate::checks::bounce::analyze(text)
+                }
+            };
             match &normalized.carried {
                 Some(c) => {
-                    let (text, pasted_line) =
-                        c.from_header(!c.skipped_above || header_is_report(&normalized));
-                    let mut b = crate::checks::bounce::analyze(text.as_bytes());
+                    let (text, pasted_line) = c.from_header(
+                        !words_only && (!c.skipped_above || header_is_report(&normalized)),
+                    );
+                    let mut b = read(text.as_bytes());
                     if let Some(o) = b.original.as_mut() {
                         o.line = pasted_line(o.line) as usize;
                     }
                     b
                 }
-                None => crate::checks::bounce::analyze(input),
+                None => read(input),
             }
         })
         // A delivery report (every recipient delivered: RFC 3464 `Action: delivered`, a
