@@ -20,7 +20,7 @@ const MAX_CHANGED: [(&str, usize); 10] = [
     ("indented", 1),
     ("prose", 2),
     ("trailing-space", 0),
-    ("doubled", 2),
+    ("doubled", 3),
     ("entities", 0),
     ("unfolded", 0),
     ("lowercase-names", 0),
