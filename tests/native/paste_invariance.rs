@@ -272,3 +272,127 @@ fn dump_variant() {
         }
     }
 }
+
+/// A resolver whose every lookup fails: the bounce's reading does not depend on DNS.
+struct NoDns;
+
+impl mailtrace::dns::Resolver for NoDns {
+    fn lookup(
+        &self,
+        _: &mailtrace::dns::Question,
+        _: u32,
+    ) -> Result<mailtrace::dns::Answer, mailtrace::dns::DnsError> {
+        Err(mailtrace::dns::DnsError::Network(
+            "no DNS in this test".into(),
+        ))
+    }
+}
+
+/// The reason of each recipient the analysis read from a paste, in order.
+fn bounce_reasons(paste: &[u8]) -> Vec<&'static str> {
+    let analysis =
+        mailtrace::Analysis::new(paste, 1_800_000_000_000, mailtrace::Options::default());
+    let report = mailtrace::run_with(analysis, &NoDns);
+    report
+        .bounce
+        .as_ref()
+        .map(|b| b.recipients.iter().map(|r| r.reason.name()).collect())
+        .unwrap_or_default()
+}
+
+/// Per transformation, the number of Sisimai tuning bounces whose recipients' reasons may
+/// differ through the analysis: the figures as last measured.
+const BOUNCE_MAX_CHANGED: [(&str, usize); 5] = [
+    ("quoted", 0),
+    ("indented", 0),
+    ("prose", 0),
+    ("doubled", 6),
+    ("entities", 0),
+];
+
+/// The same for bounces nobody on this project wrote: the tuning part of the Sisimai corpus
+/// (the validation part's totals are printed),
+/// read through the whole analysis (as the page and the CLI read a paste), each bounce again
+/// after each way a bounce reaches support (forwarded and quoted, indented in a ticket, below
+/// the customer's words, with doubled line ends, as a web page's source).
+#[test]
+fn bounce_readings_survive_how_the_paste_was_carried() {
+    // The corpus's names (as in its expected.tsv, which splits by them); bsd/ holds each file
+    // with LF line ends (dos/ and mac/ are the same files with CR LF and CR).
+    let dir = super::support::corpora().join("bounces/sisimai");
+    let mut files: Vec<std::path::PathBuf> = walk(&dir.join("maildir/bsd"));
+    files.sort();
+    let all: Vec<(String, Vec<u8>)> = files
+        .into_iter()
+        .filter_map(|p| {
+            let name = p.strip_prefix(&dir).ok()?.to_string_lossy().into_owned();
+            Some((name, std::fs::read(&p).ok()?))
+        })
+        .collect();
+    let (validation, files): (Vec<_>, Vec<_>) = all
+        .into_iter()
+        .partition(|(name, _)| super::support::validation_part(name));
+    // The validation part: its totals only, as for every corpus (no case is shown).
+    let v_base: Vec<Vec<&str>> = validation.iter().map(|(_, b)| bounce_reasons(b)).collect();
+    let v_read = v_base.iter().filter(|r| !r.is_empty()).count();
+    for (kind, _) in BOUNCE_MAX_CHANGED {
+        let kept = validation
+            .iter()
+            .zip(&v_base)
+            .filter(|(_, want)| !want.is_empty())
+            .filter(|((_, b), want)| &bounce_reasons(&transform(kind, b)) == *want)
+            .count();
+        println!(
+            "bounce invariance, validation part, {kind}: unchanged {}",
+            ratio(kept, v_read)
+        );
+    }
+    assert!(
+        files.len() >= 100,
+        "only {} Sisimai tuning files",
+        files.len()
+    );
+    let base: Vec<Vec<&str>> = files.iter().map(|(_, b)| bounce_reasons(b)).collect();
+    let read = base.iter().filter(|r| !r.is_empty()).count();
+    println!(
+        "bounce invariance: {read} of {} files read as reports",
+        files.len()
+    );
+    let mut failures = Vec::new();
+    for (kind, max) in BOUNCE_MAX_CHANGED {
+        let mut changed = Vec::new();
+        for ((name, bytes), want) in files.iter().zip(&base) {
+            if want.is_empty() {
+                continue;
+            }
+            let got = bounce_reasons(&transform(kind, bytes));
+            if &got != want {
+                changed.push(format!("    {name}: {want:?} -> {got:?}"));
+            }
+        }
+        println!(
+            "bounce invariance, {kind}: unchanged {}",
+            ratio(read - changed.len(), read)
+        );
+        for c in &changed {
+            println!("{c}");
+        }
+        if changed.len() > max {
+            failures.push(format!("{kind}: {} changed (at most {max})", changed.len()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
