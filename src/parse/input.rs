@@ -159,7 +159,8 @@ pub struct Normalized {
 
 /// The paste as the sending system wrote it, for readers of the whole text (the bounce
 /// reader): HTML entities decoded, one quote level and the header's common indentation removed
-/// from every line that has them, doubled line ends halved.
+/// from every line that has them, doubled line ends halved, the header's folded lines that lost
+/// their white space given it back.
 #[derive(Debug, Clone)]
 pub struct Carried {
     /// The text, LF line ends.
@@ -696,6 +697,8 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
             Some(field_line),
         ));
     }
+    // The lines taken as the rest of the field above (0-based, ascending), for the carried text.
+    let rejoined_at: Vec<usize> = rejoined.iter().map(|(n, _)| *n as usize - 1).collect();
     if !rejoined.is_empty() {
         notes.push(InputNote {
             code: "input.rejoined-lines",
@@ -736,34 +739,43 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
         .filter(|&start| start <= lines.len())
         .map(|start| (start..lines.len()).map(cut).collect::<Vec<_>>().join("\n"))
         .filter(|b| !b.trim().is_empty());
-    let carried = (entities || map.is_some() || quoted || !indent.is_empty() || skipped_above)
-        .then(|| {
-            // Lines above the header get the same repair where they have the same damage.
-            let above = |i: usize| {
-                let l = if quoted { unquote(raw[i]) } else { raw[i] };
-                l.strip_prefix(rest_indent).unwrap_or(l)
-            };
-            let mut text = String::new();
-            let mut header_at = 0;
-            for i in 0..lines.len() {
-                if i == first_line {
-                    header_at = text.len();
-                }
-                text.push_str(if i < first_line { above(i) } else { cut(i) });
-                if i + 1 < lines.len() {
-                    text.push('\n');
-                }
+    let carried = (entities
+        || map.is_some()
+        || quoted
+        || !indent.is_empty()
+        || skipped_above
+        || !rejoined_at.is_empty())
+    .then(|| {
+        // Lines above the header get the same repair where they have the same damage.
+        let above = |i: usize| {
+            let l = if quoted { unquote(raw[i]) } else { raw[i] };
+            l.strip_prefix(rest_indent).unwrap_or(l)
+        };
+        let mut text = String::new();
+        let mut header_at = 0;
+        for i in 0..lines.len() {
+            if i == first_line {
+                header_at = text.len();
             }
-            Carried {
-                text,
-                header_at,
-                lines: (0..lines.len())
-                    .map(|i| as_pasted(i as u32 + 1) + offset)
-                    .collect(),
-                first_line,
-                skipped_above,
+            // A folded line that lost its white space gets it back (RFC 5322 2.2.3).
+            if rejoined_at.binary_search(&i).is_ok() {
+                text.push(' ');
             }
-        });
+            text.push_str(if i < first_line { above(i) } else { cut(i) });
+            if i + 1 < lines.len() {
+                text.push('\n');
+            }
+        }
+        Carried {
+            text,
+            header_at,
+            lines: (0..lines.len())
+                .map(|i| as_pasted(i as u32 + 1) + offset)
+                .collect(),
+            first_line,
+            skipped_above,
+        }
+    });
 
     let empty_after_header = body.is_none()
         && body_start.is_some_and(|start| {

@@ -28,7 +28,7 @@ pub(super) fn read(
             pos += 1;
         }
         let rest = d.get(pos..).unwrap_or("");
-        let h = mime::headers(rest);
+        let h = mime::field_block(rest);
         let advance = if h.body == 0 {
             rest.find('\n').map(|i| i + 1).unwrap_or(rest.len())
         } else {

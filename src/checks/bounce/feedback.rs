@@ -16,7 +16,7 @@ pub(super) fn report(
     top: &mime::Headers<'_>,
     original: Option<OriginalMessage>,
 ) -> BounceReport {
-    let h = mime::headers(part);
+    let h = mime::field_block(part);
     let info = FeedbackInfo {
         feedback_type: h.value("feedback-type").map(|v| v.to_ascii_lowercase()),
         user_agent: h.value("user-agent"),

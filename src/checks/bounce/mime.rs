@@ -118,6 +118,18 @@ fn is_field_name(s: &str) -> bool {
 /// first line that is neither a field nor a continuation (which then starts the body). A leading
 /// mbox `From ` line is skipped.
 pub fn headers(text: &str) -> Headers<'_> {
+    read_block(text, false)
+}
+
+/// Reads a block of fields that holds nothing but fields (a delivery-status part's blocks,
+/// RFC 3464 section 2.1; a feedback report's, RFC 5965 section 3.1): a line at column 0 that is
+/// not a field is the rest of the field above whose fold lost its white space (a paste
+/// re-wrapped on the way, RFC 5322 2.2.3), not the end of the block.
+pub fn field_block(text: &str) -> Headers<'_> {
+    read_block(text, true)
+}
+
+fn read_block(text: &str, lost_folds: bool) -> Headers<'_> {
     let mut fields: Vec<Field<'_>> = Vec::new();
     let mut pos = 0;
     let mut current: Option<(usize, usize, usize)> = None; // name start, name end, value start
@@ -156,7 +168,7 @@ pub fn headers(text: &str) -> Headers<'_> {
             }
             let name_end = pos + line[..colon].trim_end().len();
             current = Some((pos, name_end, pos + colon + 1));
-        } else {
+        } else if !(lost_folds && current.is_some()) {
             body = pos;
             break;
         }
