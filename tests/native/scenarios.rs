@@ -21,7 +21,7 @@ const TOPIC_TARGET: f64 = 0.90;
 /// The floors asserted: the figures as last measured (tuning 233/238 outcome, 234/238 first
 /// cause; validation 46/50, 42/50), so that no change makes them worse. Raise them as the
 /// diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 233, 234), ("validation", 46, 42)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 243, 240), ("validation", 46, 42)];
 
 pub struct Scenario {
     pub name: String,
