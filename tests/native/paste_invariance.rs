@@ -15,7 +15,7 @@ use super::support::ratio;
 /// webhook and a message below a line of text that the bounce reader takes for a bounce).
 const MAX_CHANGED: [(&str, usize); 12] = [
     ("fenced", 3),
-    ("rewrapped", 15),
+    ("rewrapped", 16),
     ("crlf", 0),
     ("lf", 0),
     ("quoted", 3),

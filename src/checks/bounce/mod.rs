@@ -430,5 +430,10 @@ fn analyze_at(input: &[u8], outer: bool) -> BounceReport {
         plain::exchange_delay(&lower),
     );
     report.sent_from_ip = sent_from_ip;
+    // A Postfix log record that deferred the recipient is a delay, not a refusal: Postfix keeps
+    // the message queued (bounce(8)/defer(8)).
+    if report.kind == BounceKind::Bounce && plain::postfix_deferred_log(&lower) {
+        report.kind = BounceKind::Delay;
+    }
     report
 }

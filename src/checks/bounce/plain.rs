@@ -109,6 +109,21 @@ pub(super) fn mta_preamble(lower: &str) -> bool {
         // "Diagnostic information for administrators:", data/bounce/reader/formats.tsv): the
         // generating server's report, copied from the mail program's view.
         "delivery has failed to these recipients or groups",
+        // Haraka's outbound bounce (its default config/outbound.bounce_message template: "Hi.
+        // This is the Haraka Mailer program at {me}. ... This is a permanent error; I've given
+        // up."): the sending server's report after the recipient's side refused.
+        "this is the haraka mailer program at",
+        // qmail's bounce ("Hi. This is the qmail-send program at <host>. I'm afraid I wasn't
+        // able to deliver your message to the following addresses.", qmail-send's failure
+        // notice), which Haraka's template copies.
+        "this is the qmail-send program at",
+        // Exchange 2000/2003's NDR as the mail program shows it: "Your message did not reach
+        // some or all of the intended recipients. ... The following recipient(s) could not be
+        // reached:" (Microsoft KB 284204) and the older "Your message ... did not reach the
+        // following recipient(s):" (KB 251152), each recipient followed by the reason and
+        // "<server #5.X.X ...>".
+        "the following recipient(s) could not be reached",
+        "did not reach the following recipient(s)",
     ]
     .iter()
     .any(|p| lower.contains(p))
@@ -135,6 +150,18 @@ pub(super) fn exchange_delay(lower: &str) -> bool {
     ]
     .iter()
     .any(|p| lower.contains(p))
+}
+
+/// Whether the text is a Postfix delivery agent's log record that deferred the recipient
+/// ("postfix/smtp[pid]: QUEUEID: to=<...>, relay=..., dsn=4.X.X, status=deferred (...)"): the
+/// recipient went to the defer queue (bounce(8)/defer(8): the per-message defer log), the
+/// message stays queued and is retried, whatever the reply inside the parentheses says; a
+/// record of the same message with status=bounced is final.
+pub(super) fn postfix_deferred_log(lower: &str) -> bool {
+    let postfix_record = |l: &&str| l.contains("postfix/") && l.contains(" to=<");
+    let records: Vec<&str> = lower.lines().filter(postfix_record).collect();
+    records.iter().any(|l| l.contains(" status=deferred"))
+        && !records.iter().any(|l| l.contains(" status=bounced"))
 }
 
 /// Whether text without headers reads like an SMTP refusal a mail program showed.
@@ -188,7 +215,7 @@ pub(super) fn host_in(text: &str) -> Option<String> {
 
 #[cfg(test)]
 mod preamble_tests {
-    use super::{looks_like_client_error, mta_preamble};
+    use super::{looks_like_client_error, mta_preamble, postfix_deferred_log};
 
     #[test]
     fn exchange_notices_in_english_and_german() {
@@ -218,6 +245,25 @@ mod preamble_tests {
         assert!(looks_like_client_error(no_code));
         assert!(!looks_like_client_error(
             "version 5.7.1 of the manual describes the error"
+        ));
+    }
+
+    #[test]
+    fn haraka_bounce_and_postfix_deferred_log_records() {
+        assert!(mta_preamble(
+            "hi. this is the haraka mailer program at mx1.example.net.\ni'm afraid i wasn't able to deliver your message"
+        ));
+        let deferred = "apr 22 15:04:49 mail postfix/smtp[22]: db8c: to=<a@b.example>, relay=mx.b.example[192.0.2.9]:25, delay=349215, dsn=4.0.0, status=deferred (host mx.b.example[192.0.2.9] refused to talk to me: 554 no smtp service)";
+        assert!(postfix_deferred_log(deferred));
+        assert!(mta_preamble(
+            "your message\nto: a@b.example\nsubject: test\ndid not reach the following recipient(s):\na@b.example on thu, 14 apr 2011"
+        ));
+        let bounced = format!(
+            "{deferred}\napr 27 15:04:49 mail postfix/smtp[22]: db8c: to=<a@b.example>, relay=none, dsn=5.0.0, status=bounced (host refused)"
+        );
+        assert!(!postfix_deferred_log(&bounced));
+        assert!(!postfix_deferred_log(
+            "the message was deferred: status=deferred to=<a@b.example>"
         ));
     }
 }
