@@ -386,6 +386,21 @@ mod tests {
     }
 
     #[test]
+    fn score_over_required_template_decides() {
+        let v = one(&[(
+            "X-Spam-Status",
+            "18.8/5.0, autolearn=no autolearn_force=no, shortcircuit=_SC_, bayes=0.5000",
+            4,
+        )]);
+        assert_eq!(
+            (v.is_spam, v.score, v.threshold),
+            (Some(true), Some(18.8), Some(5.0))
+        );
+        let v = one(&[("X-Spam-Status", "1.2/5.0, autolearn=no", 4)]);
+        assert_eq!(v.is_spam, Some(false));
+    }
+
+    #[test]
     fn generic_flags_alone() {
         let v = one(&[("X-Spam", "Yes", 7)]);
         assert_eq!(v.filter, "Unidentified spam filter");
