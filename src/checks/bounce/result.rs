@@ -26,8 +26,21 @@ pub(super) fn finish(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecip
         let code_before = at
             .and_then(|i| c.get(line_start..i))
             .is_some_and(|p| scan::reply_code(p).is_some() && scan::status(p).is_some());
+        // Postfix's "<final> (expanded from <original>): reason" (bounce(8)): the words keep
+        // the expansion, which shows the address the sender wrote was an alias the receiving
+        // side accepted and expanded.
+        let expanded = at.and_then(|i| {
+            let p = lc.get(line_start..i)?;
+            let k = p.rfind("(expanded from")?;
+            p.get(k..)?
+                .trim_end_matches(['<', ' '])
+                .eq("(expanded from")
+                .then_some(line_start + k)
+        });
         let after = if code_before {
             line_start
+        } else if let Some(k) = expanded {
+            k
         } else {
             at.map(|i| i + r.address.len()).unwrap_or(0)
         };
@@ -525,5 +538,18 @@ mod tests {
             )
         );
         assert_eq!(super::postfix_reject_reply("reject: nothing here"), None);
+    }
+}
+#[cfg(test)]
+mod expanded_tests {
+    #[test]
+    fn postfix_expanded_from_keeps_the_expansion() {
+        let msg = "From: MAILER-DAEMON@mx.example\nTo: a@example.org\nSubject: Undelivered Mail Returned to Sender\n\nThis is the mail system at host mx.example.\n\nI'm sorry to have to inform you that your message could not be delivered to one or more recipients. It's attached below.\n\n                   The mail system\n\n<XXXXXXXX (expanded from <info@example.net>): User unknown in\n    virtual alias table\n";
+        let b = crate::checks::bounce::analyze(msg.as_bytes());
+        let r = &b.recipients[0];
+        assert_eq!(r.address, "info@example.net");
+        assert_eq!(r.reason, crate::checks::bounce::Reason::Userunknown);
+        let d = r.diagnostic.as_deref().unwrap_or("");
+        assert!(d.starts_with("(expanded from"), "{d}");
     }
 }

@@ -198,6 +198,13 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         }
         party = Party::Sender;
     }
+    // Postfix names a recipient that an alias or virtual alias expanded as "<final> (expanded
+    // from <original>)" (bounce(8)): the address the sender wrote exists on the receiving side
+    // as an alias, and the address it points to is the one that does not: the recipient side's
+    // alias to fix, not the sender's address list.
+    if topic == "user-unknown" && has(&["(expanded from"]) {
+        party = Party::Receiver;
+    }
     // A bare X.2.1 (RFC 3463: "Mailbox disabled, not accepting messages": "The mailbox exists,
     // but is not accepting messages"), which the reader files as filtered after Sisimai, is a
     // mailbox that takes no mail, as the reasons table reads a disabled mailbox (suspend):
