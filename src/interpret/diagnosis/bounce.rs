@@ -71,6 +71,16 @@ pub(super) fn causes(ctx: &Context) -> Vec<Cause> {
     out
 }
 
+/// The remote server an Exchange NDR names in its "Remote server returned '<host #5.x.x
+/// smtp;550 ...>'" diagnostic (the host, then `#` and the enhanced status).
+fn exchange_remote_host(r: &BouncedRecipient) -> Option<&str> {
+    let d = r.diagnostic.as_deref()?;
+    let open = d.find('<')?;
+    let rest = d.get(open + 1..)?;
+    let (host, after) = rest.split_once(' ')?;
+    (after.starts_with('#') && host.contains('.') && !host.contains('@')).then_some(host)
+}
+
 /// The topic and party a recipient's failure is about: the reason's row, refined by the words.
 fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     let reason = r.reason.name();
@@ -196,6 +206,25 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         } else if let Some(t) = r.status.as_deref().and_then(auth_status_topic) {
             topic = t;
         }
+        party = Party::Sender;
+    }
+    // A "relay" refusal with X.4.4 (RFC 3463: "Unable to route", no routing information for
+    // the address) from a server of the recipient's own domain is not a refused relay (RFC 5321
+    // section 3.6: relaying is passing mail on to another domain; the sending server was
+    // delivering to the domain's own server): that server no longer takes the address as one of
+    // its own, so the address is gone, as for an unknown recipient.
+    if topic == "relay-denied"
+        && r.status.as_deref().and_then(|s| s.get(1..)) == Some(".4.4")
+        && r.remote_mta
+            .as_deref()
+            .or_else(|| exchange_remote_host(r))
+            .is_some_and(|host| {
+                let org = |d: &str| crate::vocab::domain::org_domain(d.trim_end_matches('.'));
+                let rcpt = r.address.rsplit_once('@').map(|(_, d)| d);
+                rcpt.and_then(org).is_some_and(|o| org(host) == Some(o))
+            })
+    {
+        topic = "user-unknown";
         party = Party::Sender;
     }
     // Postfix names a recipient that an alias or virtual alias expanded as "<final> (expanded
