@@ -37,7 +37,16 @@ pub(super) fn finish(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecip
                 .eq("(expanded from")
                 .then_some(line_start + k)
         });
-        let after = if code_before {
+        // Postfix's smtp(8) "host NAME[IP] refused to talk to me: <greeting reply>"
+        // (smtp_proto.c): the whole reply is the server's words, even when it names an address
+        // of its own (a contact address) that was read as the recipient.
+        let greeting = lc
+            .find("refused to talk to me:")
+            .filter(|k| at.is_none_or(|i| *k < i))
+            .map(|k| k + "refused to talk to me:".len());
+        let after = if let Some(k) = greeting {
+            k
+        } else if code_before {
             line_start
         } else if let Some(k) = expanded {
             k
