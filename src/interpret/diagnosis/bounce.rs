@@ -71,6 +71,29 @@ pub(super) fn causes(ctx: &Context) -> Vec<Cause> {
     out
 }
 
+/// Whether the bounce is addressed to a mailing list's return address: ezmlm's
+/// `list-return-<number>-...@` (ezmlm(5): the list's messages go out with that envelope sender
+/// so that bounces come back to it), Mailman's `list-bounces@` / `list-bounces+...@` (Mailman
+/// documentation: the list's bounce address) or Sympa's `list-owner@` (sympa.conf: the list's
+/// return path). Then the refused message was a post the list resent to its members under the
+/// author's From: a DMARC refusal of it is what a list's resending does to the author's
+/// authentication (RFC 7960 section 3.2.3: mailing lists that modify messages, and section
+/// 4.1.3), not the poster's setup nor the member's server.
+fn returned_to_list(ctx: &Context) -> bool {
+    ctx.r.message.to.iter().any(|m| {
+        m.address
+            .as_deref()
+            .and_then(|a| a.rsplit_once('@'))
+            .is_some_and(|(local, _)| {
+                let local = local.to_ascii_lowercase();
+                local.contains("-return-")
+                    || local.ends_with("-bounces")
+                    || local.contains("-bounces+")
+                    || local.ends_with("-owner")
+            })
+    })
+}
+
 /// The remote server an Exchange NDR names in its "Remote server returned '<host #5.x.x
 /// smtp;550 ...>'" diagnostic (the host, then `#` and the enhanced status).
 fn exchange_remote_host(r: &BouncedRecipient) -> Option<&str> {
@@ -392,7 +415,11 @@ fn new_message_to_missing_domain(ctx: &Context, topic: &str, r: &BouncedRecipien
 }
 
 fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cause {
-    let (topic, mut party) = topic_of(kind, r);
+    let (mut topic, mut party) = topic_of(kind, r);
+    if topic == "dmarc" && returned_to_list(ctx) {
+        topic = "forwarding";
+        party = Party::Sender;
+    }
     let own = own_refusal(ctx, kind, topic, r);
     if own || new_message_to_missing_domain(ctx, topic, r) {
         party = Party::Sender;
