@@ -370,9 +370,12 @@ fn typo_of_provider(address: &str) -> bool {
 /// never handed the message on: Exchange Online's 5.7.520 (the organization's outbound spam
 /// policy allows no automatic forwarding to outside addresses) and 5.7.703 (the sender
 /// organization's tenant block policy), https://learn.microsoft.com/en-us/exchange/troubleshoot/email-delivery/ndr/non-delivery-reports-in-exchange-online.
+/// A spam verdict made the same way is the sender's own outgoing filter's (a milter that
+/// rejected the message in the reporting Postfix, whose bounce then names no remote host:
+/// Postfix writes a remote server's reply as "host NAME[IP] said: ...", smtp(8)).
 fn own_refusal(ctx: &Context, kind: BounceKind, topic: &str, r: &BouncedRecipient) -> bool {
     kind == BounceKind::Bounce
-        && topic == "policy"
+        && matches!(topic, "policy" | "content")
         && ctx.r.bounce.as_ref().is_some_and(|b| {
             crate::checks::bounce::refused_by_reporter(b.reporting_mta.as_deref(), r)
         })
