@@ -481,7 +481,6 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
             list.name
         ));
     }
-    let mut topic = topic;
     if let Some(via) = forwarded_from(ctx, r).filter(|_| matches!(topic, "spf" | "dkim" | "dmarc"))
     {
         // RFC 7489 section 4 and RFC 7960: a forward re-sends the message from the forwarder's
