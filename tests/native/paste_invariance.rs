@@ -13,16 +13,21 @@ use super::support::ratio;
 /// as last measured, so that no change makes them worse (the ones left are files whose paste
 /// is already damaged the same way, so that the transformation damages it twice; a JSON
 /// webhook and a message below a line of text that the bounce reader takes for a bounce).
+/// Indented 1 -> 2 and doubled 3 -> 4 in round 11: the Sympa list-owner bounce (party sender
+/// from the reporting server's own refusal) and the ezmlm failure notice (forwarding, from the
+/// list's return address in To) were wrong in every variant before and are right as written
+/// now; indenting the whole paste, and doubling its line ends, still lose what those readings
+/// rest on (the Reporting-MTA block, the bounce's To), so each counts once more.
 const MAX_CHANGED: [(&str, usize); 12] = [
     ("fenced", 3),
     ("rewrapped", 16),
     ("crlf", 0),
     ("lf", 0),
     ("quoted", 3),
-    ("indented", 1),
+    ("indented", 2),
     ("prose", 2),
     ("trailing-space", 0),
-    ("doubled", 3),
+    ("doubled", 4),
     ("entities", 0),
     ("unfolded", 0),
     ("lowercase-names", 0),

@@ -136,6 +136,18 @@ pub(super) fn mta_preamble(lower: &str) -> bool {
         // "Informações de diagnóstico para administradores:" above "Servidor de origem:" (the
         // generating server) and "Remote Server returned '...'".
         || lower.contains("informações de diagnóstico para administradores")
+        // Postfix's bounce names each failed recipient as "<address>: host NAME[IP] said:
+        // REPLY (in reply to COMMAND command)" (smtp(8), smtp_trouble.c): the sending server's
+        // account of the recipient server's reply, which a mail program showing its own
+        // server's refusal never writes.
+        || lower.lines().any(|l| {
+            let l = l.trim_start();
+            l.starts_with('<') && l.contains(">: host ") && l.contains("] said:")
+        }) && lower
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .contains("(in reply to ")
 }
 
 /// Whether the text is Exchange's delay notice (DSN "Delivery delayed"): "Delivery is delayed

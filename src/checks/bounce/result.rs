@@ -26,8 +26,41 @@ pub(super) fn finish(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecip
         let code_before = at
             .and_then(|i| c.get(line_start..i))
             .is_some_and(|p| scan::reply_code(p).is_some() && scan::status(p).is_some());
-        let after = if code_before {
+        // Postfix's "<final> (expanded from <original>): reason" (bounce(8)): the words keep
+        // the expansion, which shows the address the sender wrote was an alias the receiving
+        // side accepted and expanded.
+        let expanded = at.and_then(|i| {
+            let p = lc.get(line_start..i)?;
+            let k = p.rfind("(expanded from")?;
+            p.get(k..)?
+                .trim_end_matches(['<', ' '])
+                .eq("(expanded from")
+                .then_some(line_start + k)
+        });
+        // Postfix's smtp(8) "host NAME[IP] refused to talk to me: <greeting reply>"
+        // (smtp_proto.c): the whole reply is the server's words, even when it names an address
+        // of its own (a contact address) that was read as the recipient.
+        // The reply may start lines above the address's own (a wrapped log line): then it is
+        // read from the whole text.
+        let talk = ["refused", "to", "talk", "to", "me:"];
+        let whole = bounce_text.to_ascii_lowercase();
+        let (c, greeting) = match phrase_end(&lc, &talk).filter(|k| at.is_none_or(|i| *k < i)) {
+            Some(k) => (c, Some(k)),
+            None => match phrase_end(&whole, &talk).filter(|k| {
+                whole
+                    .get(*k..)
+                    .is_some_and(|rest| rest.contains(r.address.as_str()))
+            }) {
+                Some(k) => (bounce_text, Some(k)),
+                None => (c, None),
+            },
+        };
+        let after = if let Some(k) = greeting {
+            k
+        } else if code_before {
             line_start
+        } else if let Some(k) = expanded {
+            k
         } else {
             at.map(|i| i + r.address.len()).unwrap_or(0)
         };
@@ -525,5 +558,50 @@ mod tests {
             )
         );
         assert_eq!(super::postfix_reject_reply("reject: nothing here"), None);
+    }
+}
+/// Where the words `words` end in `lc`, one after the other apart by any white space (a line
+/// a ticket system or mail program wrapped keeps its words, not its spaces).
+fn phrase_end(lc: &str, words: &[&str]) -> Option<usize> {
+    let first = words.first()?;
+    'start: for (i, _) in lc.match_indices(first).take(64) {
+        let mut pos = i + first.len();
+        for w in words.iter().skip(1) {
+            let rest = lc.get(pos..)?;
+            let trimmed = rest.trim_start();
+            if trimmed.len() == rest.len() || !trimmed.starts_with(w) {
+                continue 'start;
+            }
+            pos += rest.len() - trimmed.len() + w.len();
+        }
+        return Some(pos);
+    }
+    None
+}
+
+#[cfg(test)]
+mod expanded_tests {
+    #[test]
+    fn postfix_expanded_from_keeps_the_expansion() {
+        let msg = "From: MAILER-DAEMON@mx.example\nTo: a@example.org\nSubject: Undelivered Mail Returned to Sender\n\nThis is the mail system at host mx.example.\n\nI'm sorry to have to inform you that your message could not be delivered to one or more recipients. It's attached below.\n\n                   The mail system\n\n<XXXXXXXX (expanded from <info@example.net>): User unknown in\n    virtual alias table\n";
+        let b = crate::checks::bounce::analyze(msg.as_bytes());
+        let r = &b.recipients[0];
+        assert_eq!(r.address, "info@example.net");
+        assert_eq!(r.reason, crate::checks::bounce::Reason::Userunknown);
+        let d = r.diagnostic.as_deref().unwrap_or("");
+        assert!(d.starts_with("(expanded from"), "{d}");
+    }
+
+    #[test]
+    fn a_phrase_across_a_wrapped_line() {
+        let t = "host mx[192.0.2.1] refused to\n   talk to me: 554 no";
+        assert_eq!(
+            super::phrase_end(t, &["refused", "to", "talk", "to", "me:"]),
+            Some(t.len() - " 554 no".len())
+        );
+        assert_eq!(
+            super::phrase_end("refusedto talk", &["refused", "to"]),
+            None
+        );
     }
 }

@@ -305,6 +305,11 @@ pub fn blocks(text: &str, skip: &[String]) -> Vec<Block> {
                     .iter()
                     .any(|p| prefix == *p || (p.len() > 3 && prefix.ends_with(p)))
                 || prefix.ends_with("rfc822;")
+                // Postfix's bounce names a recipient that an alias expanded as "<final>
+                // (expanded from <original>): reason" (bounce(8), bounce_notify_util.c); the
+                // original is the address the sender wrote, and stands for the line when the
+                // final one was blanked out before pasting.
+                || (prefix.starts_with('<') && prefix.ends_with("(expanded from"))
                 || prefix.ends_with("to:")
                 || prefix.ends_with(" to")
                 || (prefix.ends_with(':') && prefix.len() < 40)

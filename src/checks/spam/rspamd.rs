@@ -71,11 +71,28 @@ pub(super) fn verdict(g: &Group<'_>) -> SpamVerdict {
             // `default: False [3.40 / 15.00]`: False only means "not rejected".
             if n == 0
                 && let Some((_, rest)) = part.split_once(':')
-                && let Some(inner) = between(rest, '[', ']')
+                && let Some(open) = rest.find('[')
+                && let Some(len) = rest.get(open..).and_then(|r| r.find(']'))
             {
-                rejected = yes_no(rest);
+                let inner = rest.get(open + 1..open + len).unwrap_or("");
+                rejected = yes_no(rest.get(..open).unwrap_or(""));
                 let (s, t) = inner.split_once('/').unwrap_or((inner, ""));
                 (score, threshold) = (num(s), num(t));
+                // rspamd's symbols follow as `SYMBOL(score)[options]`; where they are written
+                // one per folded line without the `;` (as rmilter's and older rspamd's
+                // X-Spamd-Result did), they stand in this first part, apart by white space.
+                let symbols = rest
+                    .get(open + len + 1..)
+                    .unwrap_or("")
+                    .replace(['\t', '\r', '\n'], " ");
+                for sym in split_top(&symbols, ' ') {
+                    let (name, sc, opts) = rspamd_symbol(sym);
+                    if sc.is_none() || !sym.trim().contains('(') {
+                        continue;
+                    }
+                    let meaning = meaning(RSPAMD, name).map(str::to_string);
+                    push_item(&mut items, item(name, opts, sc, meaning));
+                }
                 continue;
             }
             let (name, sc, opts) = rspamd_symbol(part);
@@ -168,6 +185,22 @@ mod tests {
         assert_eq!(find(&v, "SOME_LOCAL_SYMBOL").value.as_deref(), Some("x;y"));
         assert_eq!(find(&v, "SOME_LOCAL_SYMBOL").meaning, None);
         assert!(find(&v, "RCVD_COUNT_TWO").meaning.is_some());
+    }
+
+    #[test]
+    fn rspamd_symbols_one_per_folded_line_without_semicolons() {
+        let v = one(&[(
+            "X-Spamd-Result",
+            "default: True [24.36 / 15.00]\n RBL_SPAMHAUS_XBL(4.00)[]\n BAYES_SPAM(3.06)[92.67%]\n MIME_UNKNOWN(0.10)[application/x-rar-compressed]",
+            1,
+        )]);
+        assert_eq!((v.score, v.threshold), (Some(24.36), Some(15.0)));
+        assert_eq!(v.items.len(), 3);
+        assert_eq!(find(&v, "RBL_SPAMHAUS_XBL").score, Some(4.0));
+        assert_eq!(
+            find(&v, "MIME_UNKNOWN").value.as_deref(),
+            Some("application/x-rar-compressed")
+        );
     }
 
     #[test]

@@ -37,7 +37,20 @@ pub(super) fn parse_sa_status(v: &str) -> SaStatus {
     if let Some(first) = tokens.peek()
         && !first.contains('=')
     {
-        st.is_spam = yes_no(first);
+        // An add_header template of `_SCORE_/_REQD_` (Mail::SpamAssassin::Conf, "TEMPLATE
+        // TAGS": _SCORE_ the message's score, _REQD_ the required_score), as hMailServer's
+        // SpamAssassin set-ups write it: "18.8/5.0, autolearn=no ...".
+        let pair = first
+            .trim_end_matches(',')
+            .split_once('/')
+            .and_then(|(a, b)| Some((num(a)?, num(b)?)));
+        match pair {
+            Some((score, reqd)) => {
+                st.score = Some(score);
+                st.threshold = Some(reqd);
+            }
+            None => st.is_spam = yes_no(first),
+        }
         tokens.next();
     }
     let (mut in_tests, mut bracket) = (false, false);
@@ -165,6 +178,13 @@ pub(super) fn verdict(g: &Group<'_>, generic: bool) -> SpamVerdict {
         if st.is_spam.is_none() {
             st.is_spam = g.value(kind).and_then(yes_no);
         }
+    }
+    // required_score: "the score required before a mail is considered spam"
+    // (Mail::SpamAssassin::Conf): with both figures and no Yes/No, the score decides.
+    if st.is_spam.is_none()
+        && let (Some(score), Some(reqd)) = (st.score, st.threshold)
+    {
+        st.is_spam = Some(score >= reqd);
     }
     if st.score.is_none() {
         st.score = g
@@ -363,6 +383,21 @@ mod tests {
             v.summary
                 .ends_with("The biggest contributors: DKIM_SIGNED (+0.1), HTML_MESSAGE (+0.001).")
         );
+    }
+
+    #[test]
+    fn score_over_required_template_decides() {
+        let v = one(&[(
+            "X-Spam-Status",
+            "18.8/5.0, autolearn=no autolearn_force=no, shortcircuit=_SC_, bayes=0.5000",
+            4,
+        )]);
+        assert_eq!(
+            (v.is_spam, v.score, v.threshold),
+            (Some(true), Some(18.8), Some(5.0))
+        );
+        let v = one(&[("X-Spam-Status", "1.2/5.0, autolearn=no", 4)]);
+        assert_eq!(v.is_spam, Some(false));
     }
 
     #[test]

@@ -304,6 +304,12 @@ impl Analysis {
         };
         analysis.findings.extend(attached_note);
         analysis.read_input(&normalized);
+        if analysis.bounce.is_none()
+            && analysis.sending_ip.is_none()
+            && analysis.hops.iter().all(|h| h.ip.is_none())
+        {
+            analysis.sending_ip = filter_listed_relay(&analysis.spam);
+        }
         if let Some(b) = &analysis.bounce {
             // A bounce is about the server that talked to the refusing server.
             let (sending, _) = crate::interpret::bounce_ip::bounce_sender(
@@ -913,4 +919,28 @@ fn header_is_report(normalized: &Normalized) -> bool {
                 .iter()
                 .map(|f| (f.name.as_str(), f.value.as_str())),
         )
+}
+
+/// The relay a receiving SpamAssassin found on an IP blocklist, when the paste holds no
+/// Received line that names an address (only the filter's fields were pasted): SpamAssassin's
+/// DNS blocklist rules look up the relays of the Received chain and log each hit as
+/// "[<ip> listed in <zone>]" after the rule's description in its report (Mail::SpamAssassin::Dns,
+/// the test log of a DNSBL hit); the RCVD_IN_* rules are those about the relays ("Received via
+/// a relay in ...", Mail::SpamAssassin rules 20_dnsbl_tests.cf).
+fn filter_listed_relay(spam: &[crate::checks::spam::SpamVerdict]) -> Option<SendingIp> {
+    spam.iter()
+        .flat_map(|v| v.items.iter())
+        .filter(|i| i.code.starts_with("RCVD_IN_"))
+        .filter_map(|i| i.value.as_deref())
+        .find_map(|desc| {
+            let (_, rest) = desc.split_once('[')?;
+            let (ip, rest) = rest.split_once(' ')?;
+            rest.starts_with("listed in ").then_some(())?;
+            let ip: IpAddr = ip.parse().ok()?;
+            Some(SendingIp {
+                ip,
+                hop: 0,
+                reason: "the relay the receiving spam filter found on a blocklist (its report's \"listed in\" note): the paste has no Received line that names it".into(),
+            })
+        })
 }

@@ -71,6 +71,39 @@ pub(super) fn causes(ctx: &Context) -> Vec<Cause> {
     out
 }
 
+/// Whether the bounce is addressed to a mailing list's return address: ezmlm's
+/// `list-return-<number>-...@` (ezmlm(5): the list's messages go out with that envelope sender
+/// so that bounces come back to it), Mailman's `list-bounces@` / `list-bounces+...@` (Mailman
+/// documentation: the list's bounce address) or Sympa's `list-owner@` (sympa.conf: the list's
+/// return path). Then the refused message was a post the list resent to its members under the
+/// author's From: a DMARC refusal of it is what a list's resending does to the author's
+/// authentication (RFC 7960 section 3.2.3: mailing lists that modify messages, and section
+/// 4.1.3), not the poster's setup nor the member's server.
+fn returned_to_list(ctx: &Context) -> bool {
+    ctx.r.message.to.iter().any(|m| {
+        m.address
+            .as_deref()
+            .and_then(|a| a.rsplit_once('@'))
+            .is_some_and(|(local, _)| {
+                let local = local.to_ascii_lowercase();
+                local.contains("-return-")
+                    || local.ends_with("-bounces")
+                    || local.contains("-bounces+")
+                    || local.ends_with("-owner")
+            })
+    })
+}
+
+/// The remote server an Exchange NDR names in its "Remote server returned '<host #5.x.x
+/// smtp;550 ...>'" diagnostic (the host, then `#` and the enhanced status).
+fn exchange_remote_host(r: &BouncedRecipient) -> Option<&str> {
+    let d = r.diagnostic.as_deref()?;
+    let open = d.find('<')?;
+    let rest = d.get(open + 1..)?;
+    let (host, after) = rest.split_once(' ')?;
+    (after.starts_with('#') && host.contains('.') && !host.contains('@')).then_some(host)
+}
+
 /// The topic and party a recipient's failure is about: the reason's row, refined by the words.
 fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     let reason = r.reason.name();
@@ -198,6 +231,32 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         }
         party = Party::Sender;
     }
+    // A "relay" refusal with X.4.4 (RFC 3463: "Unable to route", no routing information for
+    // the address) from a server of the recipient's own domain is not a refused relay (RFC 5321
+    // section 3.6: relaying is passing mail on to another domain; the sending server was
+    // delivering to the domain's own server): that server no longer takes the address as one of
+    // its own, so the address is gone, as for an unknown recipient.
+    if topic == "relay-denied"
+        && r.status.as_deref().and_then(|s| s.get(1..)) == Some(".4.4")
+        && r.remote_mta
+            .as_deref()
+            .or_else(|| exchange_remote_host(r))
+            .is_some_and(|host| {
+                let org = |d: &str| crate::vocab::domain::org_domain(d.trim_end_matches('.'));
+                let rcpt = r.address.rsplit_once('@').map(|(_, d)| d);
+                rcpt.and_then(org).is_some_and(|o| org(host) == Some(o))
+            })
+    {
+        topic = "user-unknown";
+        party = Party::Sender;
+    }
+    // Postfix names a recipient that an alias or virtual alias expanded as "<final> (expanded
+    // from <original>)" (bounce(8)): the address the sender wrote exists on the receiving side
+    // as an alias, and the address it points to is the one that does not: the recipient side's
+    // alias to fix, not the sender's address list.
+    if topic == "user-unknown" && has(&["(expanded from"]) {
+        party = Party::Receiver;
+    }
     // A bare X.2.1 (RFC 3463: "Mailbox disabled, not accepting messages": "The mailbox exists,
     // but is not accepting messages"), which the reader files as filtered after Sisimai, is a
     // mailbox that takes no mail, as the reasons table reads a disabled mailbox (suspend):
@@ -311,9 +370,12 @@ fn typo_of_provider(address: &str) -> bool {
 /// never handed the message on: Exchange Online's 5.7.520 (the organization's outbound spam
 /// policy allows no automatic forwarding to outside addresses) and 5.7.703 (the sender
 /// organization's tenant block policy), https://learn.microsoft.com/en-us/exchange/troubleshoot/email-delivery/ndr/non-delivery-reports-in-exchange-online.
+/// A spam verdict made the same way is the sender's own outgoing filter's (a milter that
+/// rejected the message in the reporting Postfix, whose bounce then names no remote host:
+/// Postfix writes a remote server's reply as "host NAME[IP] said: ...", smtp(8)).
 fn own_refusal(ctx: &Context, kind: BounceKind, topic: &str, r: &BouncedRecipient) -> bool {
     kind == BounceKind::Bounce
-        && topic == "policy"
+        && matches!(topic, "policy" | "content")
         && ctx.r.bounce.as_ref().is_some_and(|b| {
             crate::checks::bounce::refused_by_reporter(b.reporting_mta.as_deref(), r)
         })
@@ -356,7 +418,11 @@ fn new_message_to_missing_domain(ctx: &Context, topic: &str, r: &BouncedRecipien
 }
 
 fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cause {
-    let (topic, mut party) = topic_of(kind, r);
+    let (mut topic, mut party) = topic_of(kind, r);
+    if topic == "dmarc" && returned_to_list(ctx) {
+        topic = "forwarding";
+        party = Party::Sender;
+    }
     let own = own_refusal(ctx, kind, topic, r);
     if own || new_message_to_missing_domain(ctx, topic, r) {
         party = Party::Sender;
@@ -415,7 +481,6 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
             list.name
         ));
     }
-    let mut topic = topic;
     if let Some(via) = forwarded_from(ctx, r).filter(|_| matches!(topic, "spf" | "dkim" | "dmarc"))
     {
         // RFC 7489 section 4 and RFC 7960: a forward re-sends the message from the forwarder's

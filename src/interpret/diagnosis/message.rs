@@ -38,7 +38,7 @@ pub(super) fn outcome(ctx: &Context) -> Outcome {
     // server stamps the time it took the message in), which is what a customer who pastes
     // only those lines is asking about.
     if paste_damage(ctx).is_some() {
-        return if worst_hop(ctx).is_some() {
+        return if worst_hop(ctx).is_some() || greylist_delay(ctx).is_some() {
             Outcome::Delivered
         } else {
             Outcome::Unknown
@@ -1205,12 +1205,23 @@ pub(super) fn late_wait(ctx: &Context) -> Option<(String, String)> {
             crate::parse::date::format_duration(delay),
             waited_at(&ctx.r.hops, i),
         )),
-        None => outbox_gap(ctx).map(|(gap, _)| {
-            (
-                crate::parse::date::format_duration(gap),
-                "the sender's device, before the first server".to_string(),
-            )
-        }),
+        None => outbox_gap(ctx)
+            .map(|(gap, _)| {
+                (
+                    crate::parse::date::format_duration(gap),
+                    "the sender's device, before the first server".to_string(),
+                )
+            })
+            .or_else(|| {
+                greylist_delay(ctx)
+                    .filter(|(d, _)| *d >= LATE_MS)
+                    .map(|(d, _)| {
+                        (
+                            crate::parse::date::format_duration(d),
+                            GREYLIST_WAIT.to_string(),
+                        )
+                    })
+            }),
     }
 }
 
@@ -1218,7 +1229,7 @@ pub(super) fn late_wait(ctx: &Context) -> Option<(String, String)> {
 fn late(ctx: &Context) -> Option<Cause> {
     let hops = &ctx.r.hops;
     let Some((i, delay)) = worst_hop(ctx) else {
-        return outbox_wait(ctx);
+        return outbox_wait(ctx).or_else(|| greylisted(ctx));
     };
     let hop = &hops[i];
     // The wait was at the server that handed this hop on: the previous hop's receiver.
@@ -1288,6 +1299,78 @@ fn late(ctx: &Context) -> Option<Cause> {
             .text
             .replace("{delay}", &how_long)
             .replace("{hop}", &waited_at);
+    }
+    Some(cause)
+}
+
+/// Where a greylisted message waited, for the customer's sentence.
+const GREYLIST_WAIT: &str =
+    "the sending server, which the receiving server's greylisting refused until it tried again";
+
+/// The delay a greylisting filter of the receiving server recorded in its `X-Greylist` field
+/// (milliseconds), with the field. The filter adds the field when it lets a message through
+/// that it had refused with a temporary error before: postgrey(8) prepends
+/// "X-Greylist: delayed <seconds> seconds by postgrey-<version> at <host>; <date>";
+/// milter-greylist(8) adds "X-Greylist: Delayed for HH:MM:SS by milter-greylist-<version> ..."
+/// (its "not delayed" and "inspected" forms carry no delay).
+fn greylist_delay<'r>(ctx: &Context<'r>) -> Option<(i64, &'r crate::report::HeaderEntry)> {
+    ctx.r
+        .headers
+        .iter()
+        .filter(|h| h.name.eq_ignore_ascii_case("X-Greylist"))
+        .find_map(|h| {
+            let v = h.value.trim();
+            let lower = v.to_ascii_lowercase();
+            let secs = if let Some(rest) = lower.strip_prefix("delayed for ") {
+                // milter-greylist: HH:MM:SS (hours may exceed 24).
+                let t = rest.split_whitespace().next()?;
+                let mut parts = t.split(':').map(|p| p.parse::<i64>().ok());
+                let (hh, mm, ss) = (parts.next()??, parts.next()??, parts.next()??);
+                lower
+                    .contains("by milter-greylist")
+                    .then_some(hh * 3600 + mm * 60 + ss)?
+            } else {
+                // postgrey: "delayed N seconds by postgrey".
+                let rest = lower.strip_prefix("delayed ")?;
+                let mut words = rest.split_whitespace();
+                let n = words.next()?.parse::<i64>().ok()?;
+                (words.next() == Some("seconds") && lower.contains("by postgrey")).then_some(n)?
+            };
+            Some((secs * 1000, h))
+        })
+}
+
+/// A message a receiving greylisting filter held long (see [`greylist_delay`]) when the
+/// Received chain does not show the wait (the paste is cut off above the sender's hops): the
+/// filter refused the sending server until a retry it accepted, which is the receiver's policy.
+fn greylisted(ctx: &Context) -> Option<Cause> {
+    let (delay, h) = greylist_delay(ctx).filter(|(d, _)| *d >= LATE_MS)?;
+    let how_long = crate::parse::date::format_duration(delay);
+    let mut cause = make_cause(
+        ctx,
+        "received.greylisted",
+        "late",
+        format!(
+            "The message was delivered late: the receiving server's greylisting held it back for {how_long}."
+        ),
+        format!(
+            "The receiving server's greylisting filter recorded the delay (X-Greylist: {}): it refused the message with a temporary error until the sending server tried again {how_long} later, then took it. Greylisting delays depend on how the sending provider retries (large providers retry from other IP addresses): the recipient's administrator can exempt the sender's outbound servers or greylist by network.",
+            h.value
+        ),
+        None,
+        Certainty::Certain,
+        Party::Receiver,
+        Source::Headers,
+        vec![Evidence {
+            line: Some(h.line),
+            text: format!("X-Greylist: {}", h.value),
+        }],
+    );
+    for a in cause.actions.iter_mut() {
+        a.text = a
+            .text
+            .replace("{delay}", &how_long)
+            .replace("{hop}", GREYLIST_WAIT);
     }
     Some(cause)
 }
