@@ -416,7 +416,7 @@ fn analyze_at(input: &[u8], outer: bool) -> BounceReport {
     let phrase_text = scan::without_chatter(&lower);
     let recipients: Vec<BouncedRecipient> = raws
         .into_iter()
-        .map(|r| result::finish(r, bounce_text, &phrase_text))
+        .map(|r| result::finish(r, bounce_text, &lower, &phrase_text))
         .collect();
     let mut report = report::build(
         &top,

@@ -143,11 +143,7 @@ pub(super) fn mta_preamble(lower: &str) -> bool {
         || lower.lines().any(|l| {
             let l = l.trim_start();
             l.starts_with('<') && l.contains(">: host ") && l.contains("] said:")
-        }) && lower
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .contains("(in reply to ")
+        }) && super::scan::phrase_end(lower, &["(in", "reply", "to"]).is_some()
 }
 
 /// Whether the text is Exchange's delay notice (DSN "Delivery delayed"): "Delivery is delayed

@@ -8,7 +8,12 @@ use super::{BouncedRecipient, MAX_DIAGNOSTIC, Reason, lists, mime, plain, provid
 
 /// `all_lower` is the whole report's text, lowercased, as the phrases read it
 /// ([`scan::without_chatter`]).
-pub(super) fn finish(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecipient {
+pub(super) fn finish(
+    r: Raw,
+    bounce_text: &str,
+    bounce_lower: &str,
+    all_lower: &str,
+) -> BouncedRecipient {
     // The server's words: the Diagnostic-Code, or the block after the address.
     let words = if !r.diagnostic.trim().is_empty() {
         mime::squeeze(&r.diagnostic, MAX_DIAGNOSTIC)
@@ -43,11 +48,11 @@ pub(super) fn finish(r: Raw, bounce_text: &str, all_lower: &str) -> BouncedRecip
         // The reply may start lines above the address's own (a wrapped log line): then it is
         // read from the whole text.
         let talk = ["refused", "to", "talk", "to", "me:"];
-        let whole = bounce_text.to_ascii_lowercase();
-        let (c, greeting) = match phrase_end(&lc, &talk).filter(|k| at.is_none_or(|i| *k < i)) {
+        let (c, greeting) = match scan::phrase_end(&lc, &talk).filter(|k| at.is_none_or(|i| *k < i))
+        {
             Some(k) => (c, Some(k)),
-            None => match phrase_end(&whole, &talk).filter(|k| {
-                whole
+            None => match scan::phrase_end(bounce_lower, &talk).filter(|k| {
+                bounce_lower
                     .get(*k..)
                     .is_some_and(|rest| rest.contains(r.address.as_str()))
             }) {
@@ -560,24 +565,6 @@ mod tests {
         assert_eq!(super::postfix_reject_reply("reject: nothing here"), None);
     }
 }
-/// Where the words `words` end in `lc`, one after the other apart by any white space (a line
-/// a ticket system or mail program wrapped keeps its words, not its spaces).
-fn phrase_end(lc: &str, words: &[&str]) -> Option<usize> {
-    let first = words.first()?;
-    'start: for (i, _) in lc.match_indices(first).take(64) {
-        let mut pos = i + first.len();
-        for w in words.iter().skip(1) {
-            let rest = lc.get(pos..)?;
-            let trimmed = rest.trim_start();
-            if trimmed.len() == rest.len() || !trimmed.starts_with(w) {
-                continue 'start;
-            }
-            pos += rest.len() - trimmed.len() + w.len();
-        }
-        return Some(pos);
-    }
-    None
-}
 
 #[cfg(test)]
 mod expanded_tests {
@@ -596,11 +583,11 @@ mod expanded_tests {
     fn a_phrase_across_a_wrapped_line() {
         let t = "host mx[192.0.2.1] refused to\n   talk to me: 554 no";
         assert_eq!(
-            super::phrase_end(t, &["refused", "to", "talk", "to", "me:"]),
+            crate::checks::bounce::scan::phrase_end(t, &["refused", "to", "talk", "to", "me:"]),
             Some(t.len() - " 554 no".len())
         );
         assert_eq!(
-            super::phrase_end("refusedto talk", &["refused", "to"]),
+            crate::checks::bounce::scan::phrase_end("refusedto talk", &["refused", "to"]),
             None
         );
     }

@@ -496,6 +496,25 @@ pub fn json_str<'a>(s: &'a str, key: &str) -> Option<&'a str> {
     None
 }
 
+/// Where the words `words` end in `lc`, one after the other apart by any white space (a line
+/// a ticket system or mail program wrapped keeps its words, not its spaces).
+pub fn phrase_end(lc: &str, words: &[&str]) -> Option<usize> {
+    let first = words.first()?;
+    'start: for (i, _) in lc.match_indices(first).take(64) {
+        let mut pos = i + first.len();
+        for w in words.iter().skip(1) {
+            let rest = lc.get(pos..)?;
+            let trimmed = rest.trim_start();
+            if trimmed.len() == rest.len() || !trimmed.starts_with(w) {
+                continue 'start;
+            }
+            pos += rest.len() - trimmed.len() + w.len();
+        }
+        return Some(pos);
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -143,11 +143,14 @@ impl Analysis {
     /// since the Unix epoch; the analysis never reads a clock.
     pub fn new(input: &[u8], now_ms: i64, options: Options) -> Analysis {
         let mut normalized = input::normalize(input);
+        // Text whose first line only looks like a field ("(node:1) Error: ..."): all of it is
+        // the report's words.
+        let words_only = !normalized.has_known_field();
         // The bounce reader runs only when the header fields say the paste could be one, or
         // when the paste is text (a bounce's own words, or a program's error with the
         // server's reply, pasted without a header): text above the header was skipped, or no
         // field of a name mail systems write was found.
-        let bounce = (crate::checks::bounce::may_be_report(
+        let may_be_bounce = crate::checks::bounce::may_be_report(
             normalized
                 .fields
                 .iter()
@@ -156,58 +159,18 @@ impl Analysis {
             .notes
             .iter()
             .any(|n| n.code == "input.skipped-prose")
-            || !normalized.has_known_field())
-        .then(|| {
-            // The bounce reader reads the whole text as the sending system wrote it: with the
-            // damage of how it was carried undone (a quote level, an indentation, doubled line
-            // ends, HTML entities; `input::Carried`). When lines above the header were skipped
-            // (what the customer wrote above it, a forward's banner and summary: Outlook's
-            // "-----Original Message-----", Gmail's "---------- Forwarded message ---------"),
-            // the bounce is read from its own header only when that header is a report's: the
-            // summary's From/Subject are the forwarder's view, and a bounce pasted without its
-            // header has its own words above the returned message (Exim's "------ This is a
-            // copy of the message ..."), so then the whole paste is read.
-            // Text whose first line only looks like a field ("(node:1) Error: ..."): all of
-            // it is the report's words (a blank line first makes the reader take none of it
-            // as a header).
-            let words_only = !normalized.has_known_field();
-            let read = |text: &[u8]| {
-                if words_only {
-                    let mut with_blank = Vec::with_capacity(text.len() + 1);
-                    with_blank.push(b'\n');
-                    with_blank.extend_from_slice(text);
-                    let mut b = crate::checks::bounce::analyze(&with_blank);
-                    if let Some(o) = b.original.as_mut() {
-                        o.line = o.line.saturating_sub(1).max(1);
-                    }
-                    b
-                } else {
-                    crate::checks::bounce::analyze(text)
-                }
-            };
-            match &normalized.carried {
-                Some(c) => {
-                    let (text, pasted_line) = c.from_header(
-                        !words_only && (!c.skipped_above || header_is_report(&normalized)),
-                    );
-                    let mut b = read(text.as_bytes());
-                    if let Some(o) = b.original.as_mut() {
-                        o.line = pasted_line(o.line) as usize;
-                    }
-                    b
-                }
-                None => read(input),
-            }
-        })
-        // A delivery report (every recipient delivered: RFC 3464 `Action: delivered`, a
-        // sending service's "delivered" event) is kept: it is what the paste says happened.
-        .filter(|b| {
-            b.kind != crate::checks::bounce::BounceKind::NotBounce
-                || (!b.recipients.is_empty()
-                    && b.recipients
-                        .iter()
-                        .all(|r| r.reason == crate::checks::bounce::Reason::Delivered))
-        });
+            || words_only;
+        let bounce = may_be_bounce
+            .then(|| read_bounce(input, &normalized, words_only))
+            // A delivery report (every recipient delivered: RFC 3464 `Action: delivered`, a
+            // sending service's "delivered" event) is kept: it is what the paste says happened.
+            .filter(|b| {
+                b.kind != crate::checks::bounce::BounceKind::NotBounce
+                    || (!b.recipients.is_empty()
+                        && b.recipients
+                            .iter()
+                            .all(|r| r.reason == crate::checks::bounce::Reason::Delivered))
+            });
         // The bounce's own Received fields, before the analysis turns to the returned message.
         let outer: Vec<crate::interpret::bounce_ip::OuterHop> = if bounce.is_some() {
             normalized
@@ -907,6 +870,50 @@ fn known_mx(
         .recipient_mx
         .as_ref()
         .filter(|mx| !mx.hosts.is_empty())
+}
+
+/// The bounce reader's reading of a paste that may be a report (see `Analysis::new`).
+fn read_bounce(
+    input: &[u8],
+    normalized: &Normalized,
+    words_only: bool,
+) -> crate::checks::bounce::BounceReport {
+    // The bounce reader reads the whole text as the sending system wrote it: with the
+    // damage of how it was carried undone (a quote level, an indentation, doubled line
+    // ends, HTML entities; `input::Carried`). When lines above the header were skipped
+    // (what the customer wrote above it, a forward's banner and summary: Outlook's
+    // "-----Original Message-----", Gmail's "---------- Forwarded message ---------"),
+    // the bounce is read from its own header only when that header is a report's: the
+    // summary's From/Subject are the forwarder's view, and a bounce pasted without its
+    // header has its own words above the returned message (Exim's "------ This is a
+    // copy of the message ..."), so then the whole paste is read.
+    // Words only: a blank line first makes the reader take none of it as a header.
+    let read = |text: &[u8]| {
+        if words_only {
+            let mut with_blank = Vec::with_capacity(text.len() + 1);
+            with_blank.push(b'\n');
+            with_blank.extend_from_slice(text);
+            let mut b = crate::checks::bounce::analyze(&with_blank);
+            if let Some(o) = b.original.as_mut() {
+                o.line = o.line.saturating_sub(1).max(1);
+            }
+            b
+        } else {
+            crate::checks::bounce::analyze(text)
+        }
+    };
+    match &normalized.carried {
+        Some(c) => {
+            let (text, pasted_line) =
+                c.from_header(!words_only && (!c.skipped_above || header_is_report(normalized)));
+            let mut b = read(text.as_bytes());
+            if let Some(o) = b.original.as_mut() {
+                o.line = pasted_line(o.line) as usize;
+            }
+            b
+        }
+        None => read(input),
+    }
 }
 
 /// Whether the header read is a report's (a null Return-Path, a daemon's From, a report's

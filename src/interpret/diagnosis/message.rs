@@ -1213,14 +1213,12 @@ pub(super) fn late_wait(ctx: &Context) -> Option<(String, String)> {
                 )
             })
             .or_else(|| {
-                greylist_delay(ctx)
-                    .filter(|(d, _)| *d >= LATE_MS)
-                    .map(|(d, _)| {
-                        (
-                            crate::parse::date::format_duration(d),
-                            GREYLIST_WAIT.to_string(),
-                        )
-                    })
+                long_greylist(ctx).map(|(d, _)| {
+                    (
+                        crate::parse::date::format_duration(d),
+                        GREYLIST_WAIT.to_string(),
+                    )
+                })
             }),
     }
 }
@@ -1340,11 +1338,16 @@ fn greylist_delay<'r>(ctx: &Context<'r>) -> Option<(i64, &'r crate::report::Head
         })
 }
 
+/// [`greylist_delay`] when it is long enough to call the message late.
+fn long_greylist<'r>(ctx: &Context<'r>) -> Option<(i64, &'r crate::report::HeaderEntry)> {
+    greylist_delay(ctx).filter(|(d, _)| *d >= LATE_MS)
+}
+
 /// A message a receiving greylisting filter held long (see [`greylist_delay`]) when the
 /// Received chain does not show the wait (the paste is cut off above the sender's hops): the
 /// filter refused the sending server until a retry it accepted, which is the receiver's policy.
 fn greylisted(ctx: &Context) -> Option<Cause> {
-    let (delay, h) = greylist_delay(ctx).filter(|(d, _)| *d >= LATE_MS)?;
+    let (delay, h) = long_greylist(ctx)?;
     let how_long = crate::parse::date::format_duration(delay);
     let mut cause = make_cause(
         ctx,
