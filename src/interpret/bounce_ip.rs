@@ -178,9 +178,33 @@ fn named_ip(r: &BouncedRecipient, remote_ips: &[IpAddr]) -> Option<IpAddr> {
         return None;
     }
     let connected = connected_to(words);
+    let codes = yahoo_reference_codes(words);
     ips_in(words).into_iter().find(|ip| {
-        !remote_ips.contains(ip) && !connected.contains(ip) && classify(*ip).can_be_sender()
+        !remote_ips.contains(ip)
+            && !connected.contains(ip)
+            && !codes.contains(ip)
+            && classify(*ip).can_be_sender()
     })
+}
+
+/// Yahoo's own reference code at the end of its replies, written like an IPv4 address between
+/// " - " and "; see <its error code page>" ("421 4.7.0 [TSS04] Messages from IP temporarily
+/// deferred due to unexpected volume or user complaints - 4.16.55.1; see
+/// https://postmaster.yahooinc.com/error-codes", Yahoo Sender Hub, SMTP error codes): an
+/// identifier of Yahoo's, never the client the reply is about.
+fn yahoo_reference_codes(words: &str) -> Vec<IpAddr> {
+    let lower = words.to_ascii_lowercase();
+    if !lower.contains("yahoo") {
+        return Vec::new();
+    }
+    lower
+        .match_indices("; see ")
+        .filter_map(|(at, _)| {
+            let before = &lower[..at];
+            let start = before.rfind(" - ")? + 3;
+            before[start..].trim().parse::<IpAddr>().ok()
+        })
+        .collect()
 }
 
 /// The addresses a sending server's own session log says it connected to (MDaemon's "Attempting

@@ -427,7 +427,10 @@ fn analyze_at(input: &[u8], outer: bool) -> BounceReport {
         original,
         pasted_error,
         &subject,
-        plain::exchange_delay(&lower),
+        // The notice says in its own words that the server keeps retrying (Postfix's delay
+        // template "THIS IS A WARNING ONLY. YOU DO NOT NEED TO RESEND YOUR MESSAGE.", bounce(5);
+        // OpenSMTPD, Sendmail): a delay notice even when the subject was not pasted.
+        plain::exchange_delay(&lower) || result::says_temporary(&lower),
     );
     report.sent_from_ip = sent_from_ip;
     // A Postfix log record that deferred the recipient is a delay, not a refusal: Postfix keeps

@@ -334,7 +334,7 @@ fn worded(own_l: &str, words_p: &str, remote: Option<&str>) -> bool {
 /// Postfix bounce templates "THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR
 /// MESSAGE."; Sendmail "Will keep trying until message is 5 days old"; Postfix "Delayed Mail
 /// (still being retried)").
-fn says_temporary(all_lower: &str) -> bool {
+pub(super) fn says_temporary(all_lower: &str) -> bool {
     [
         "temporary failure report",
         "do not need to re-send",
