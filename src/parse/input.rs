@@ -353,6 +353,20 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
     } else {
         text.into_owned()
     };
+    // A header copied from a header analyzer's table: rows read as fields.
+    let (text, table_map) = match untable(&text) {
+        Some((rows, table_text, map)) => {
+            notes.push(InputNote::new(
+                "input.table-rows",
+                format!(
+                    "The header was copied from a table (field name and value in columns, {rows} row(s)); each row was read as a field."
+                ),
+                None,
+            ));
+            (table_text, Some(map))
+        }
+        None => (text, None),
+    };
     let split: Vec<&str> = text.split('\n').collect();
     // Every line end doubled (CR and LF of each CR LF taken as two line ends, RFC 5322 section
     // 2.1: lines end in CR LF): a blank line between every two lines of the header. Each run of
@@ -374,7 +388,12 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
     };
     // A line number of the lines read (1-based) as a line number of the paste.
     let as_pasted = |n: u32| -> u32 {
-        map.as_ref()
+        let n = map
+            .as_ref()
+            .and_then(|m| m.get((n as usize).checked_sub(1)?).copied())
+            .unwrap_or(n);
+        table_map
+            .as_ref()
             .and_then(|m| m.get((n as usize).checked_sub(1)?).copied())
             .unwrap_or(n)
     };
@@ -741,6 +760,7 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
         .filter(|b| !b.trim().is_empty());
     let carried = (entities
         || map.is_some()
+        || table_map.is_some()
         || quoted
         || !indent.is_empty()
         || skipped_above
@@ -794,6 +814,138 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
         notes,
         carried,
     }
+}
+
+/// A header copied from a header analyzer's table (one row per field, the name and the value
+/// in cells, as Microsoft's Message Header Analyzer and MxToolbox show them), pasted as text: a
+/// browser copies table cells as `Name<TAB>value`, and editors that turn a pasted HTML table into
+/// Markdown (GitHub's among them) write `| Name | value |` with a `| --- | --- |` line under the
+/// first row. In the block of lines from the first row whose name is one mail systems write
+/// (see [`known_name`]; a leading cell of only a row number is passed over) to the next blank
+/// line, the rows are read as `Name: value` and the Markdown separator lines are dropped, when
+/// the rows of known names outnumber the lines of the block that are fields already and no
+/// field stands above the block; every other line is kept. Gives the number of rows, the text, and for each of its lines the line of the input
+/// (1-based).
+fn untable(text: &str) -> Option<(usize, String, Vec<u32>)> {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let first = lines
+        .iter()
+        .take(MAX_PREAMBLE + 1)
+        .position(|l| table_row(l).is_some_and(|(_, known)| known))?;
+    // A header written as fields comes first: a table below it is the body's.
+    if lines[..first]
+        .iter()
+        .any(|l| field_name(l).is_some_and(known_name))
+    {
+        return None;
+    }
+    let end = (first..lines.len())
+        .find(|&i| unquote(lines[i]).trim().is_empty())
+        .unwrap_or(lines.len());
+    let rows: Vec<Option<(String, bool)>> =
+        lines[first..end].iter().map(|l| table_row(l)).collect();
+    let known = rows.iter().flatten().filter(|(_, known)| *known).count();
+    let fields = lines[first..end]
+        .iter()
+        .zip(&rows)
+        .filter(|(l, r)| r.is_none() && field_name(l).is_some_and(known_name))
+        .count();
+    if known <= fields {
+        return None;
+    }
+    let count = rows.iter().flatten().count();
+    // The table's head ("Header | Value", "#<TAB>Header<TAB>Value") and the separator under
+    // it, right above the first row: part of the table, not text.
+    let mut top = first;
+    while top > 0 && table_separator(lines[top - 1]) {
+        top -= 1;
+    }
+    if top > 0 && table_head(lines[top - 1]) {
+        top -= 1;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut map = Vec::with_capacity(lines.len());
+    for (i, line) in lines.iter().enumerate() {
+        let row = (first..end)
+            .contains(&i)
+            .then(|| rows[i - first].as_ref().map(|(f, _)| f.as_str()))
+            .flatten();
+        if (top..first).contains(&i)
+            || row.is_none() && (first..end).contains(&i) && table_separator(line)
+        {
+            continue;
+        }
+        if !map.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(row.unwrap_or(line));
+        map.push(i as u32 + 1);
+    }
+    Some((count, out, map))
+}
+
+/// One row of a copied table as a field (see [`untable`]), with whether its name is one mail
+/// systems write; `None` when the line is not a row whose first cell is a field name (letters,
+/// digits and `-`, from a letter).
+fn table_row(line: &str) -> Option<(String, bool)> {
+    // A quote mark stays where it was (the whole paste's quote level is removed later); a
+    // trailing tab is kept: the cell separator before an empty value.
+    let rest = unquote(line);
+    let quote = &line[..line.len() - rest.len()];
+    let t = rest
+        .trim_start_matches([' ', '\t'])
+        .trim_end_matches([' ', '\r']);
+    let markdown = t.starts_with('|');
+    let t = t.strip_prefix('|').unwrap_or(t).trim_start();
+    let cell = |t: &str| -> Option<(usize, usize)> {
+        let at = t.find(['\t', '|'])?;
+        Some((at, at + 1))
+    };
+    let (mut name, mut rest) = cell(t).map(|(a, b)| (&t[..a], &t[b..]))?;
+    let markdown = markdown || t.as_bytes()[name.len()] == b'|';
+    if !name.trim().is_empty() && name.trim().bytes().all(|b| b.is_ascii_digit()) {
+        let r = rest.trim_start();
+        (name, rest) = cell(r).map(|(a, b)| (&r[..a], &r[b..]))?;
+    }
+    let name = name.trim_matches([' ', '\t']);
+    if name.is_empty()
+        || name.len() > 100
+        || !name.as_bytes()[0].is_ascii_alphabetic()
+        || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        return None;
+    }
+    let known = known_name(name);
+    let mut value = rest.trim_matches([' ', '\t']);
+    if markdown {
+        value = value.strip_suffix('|').unwrap_or(value).trim_end();
+        return Some((
+            format!("{quote}{name}: {}", value.replace("\\|", "|")),
+            known,
+        ));
+    }
+    Some((format!("{quote}{name}: {value}"), known))
+}
+
+/// A table's head row: two to four cells of a few words each, separated by tabs or `|`.
+fn table_head(line: &str) -> bool {
+    let t = unquote(line).trim().trim_matches('|');
+    let cells: Vec<&str> = t.split(['\t', '|']).map(str::trim).collect();
+    (2..=4).contains(&cells.len())
+        && cells.iter().all(|c| {
+            c.len() <= 24
+                && c.chars()
+                    .all(|ch| ch.is_alphanumeric() || " #-_".contains(ch))
+        })
+}
+
+/// A Markdown table's line under its first row: cells of dashes (`| --- | :-: |`, `-- | --`).
+fn table_separator(line: &str) -> bool {
+    let t = unquote(line).trim();
+    t.contains("--")
+        && t.contains('|')
+        && t.bytes()
+            .all(|b| matches!(b, b'-' | b'|' | b':' | b' ' | b'\t'))
 }
 
 /// HTML's character references for the characters a header uses (`&lt; &gt; &amp; &quot;
@@ -1018,6 +1170,7 @@ fn header_section_at(lines: &[&str], i: usize) -> bool {
         return false;
     }
     let mut known = 0;
+    let mut fields = 0;
     for line in lines.iter().skip(i).take(60) {
         let v = view(line);
         if v.trim().is_empty() {
@@ -1029,8 +1182,25 @@ fn header_section_at(lines: &[&str], i: usize) -> bool {
                 return true;
             }
         }
+        if !is_continuation(line) {
+            fields += 1;
+        }
     }
-    false
+    // One field alone in its block (the line a customer was asked about, copied on its own),
+    // when its name is one only a mail system writes: an `X-` or `ARC-` field, or the trace
+    // and result fields (RFC 5321 4.4, RFC 7208 9.1, RFC 8601, RFC 6376).
+    fields == 1 && field_name(view(lines[i])).is_some_and(header_only_name)
+}
+
+/// A field name no one writes in prose: `X-` and `ARC-` fields, Authentication-Results,
+/// Received-SPF, DKIM-Signature.
+fn header_only_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    (lower.len() > 2 && (lower.starts_with("x-") || lower.starts_with("arc-")))
+        || matches!(
+            lower.as_str(),
+            "authentication-results" | "received-spf" | "dkim-signature"
+        )
 }
 
 /// A mail program's summary block or label at line `i`: where it ends (exclusive), the
@@ -1486,6 +1656,50 @@ mod tests {
         assert_eq!(names, ["Subject", "X-Spam-Report", "From"]);
         assert!(codes(&n).contains(&"input.whitespace-fold"));
         assert_eq!(n.body.as_deref(), Some("body\n"));
+    }
+
+    #[test]
+    fn rows_copied_from_a_header_table_are_read_as_fields() {
+        // A browser's copy of table cells, with a row-number column and the table's own head.
+        let n = normalize(b"#\tHeader\tValue\n1\tReceived\tfrom a.example (a.example [192.0.2.1]) by b.example; Tue, 2 Jan 2024 10:00:00 +0000\n2\tFrom\tA <a@a.example>\n3\tX-Microsoft-Antispam-Mailbox-Delivery\tucf:0;jmr:0;auth:1;dest:J;RF:JunkEmail;\n");
+        let names: Vec<&str> = n.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["Received", "From", "X-Microsoft-Antispam-Mailbox-Delivery"]
+        );
+        assert_eq!(n.fields[1].value.trim(), "A <a@a.example>");
+        assert_eq!(n.fields[0].line, 2);
+        assert!(codes(&n).contains(&"input.table-rows"));
+        // The table's head is part of the table, not text above the header.
+        assert!(!codes(&n).contains(&"input.skipped-prose"));
+        // Markdown: the separator line is dropped, line numbers stay those of the paste.
+        let n = normalize(b"Why was this junk?\n\n| Subject | hello \\| world |\n| --- | --- |\n| Authentication-Results | spf=pass smtp.mailfrom=a.example |\n");
+        let names: Vec<&str> = n.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["Subject", "Authentication-Results"]);
+        assert_eq!(n.fields[0].value.trim(), "hello | world");
+        assert_eq!(n.fields[1].line, 5);
+        // A header whose fields are written as fields is left alone, whatever its body holds.
+        let n =
+            normalize(b"From: a@a.example\nSubject: x\nTo: b@b.example\n\nSubject\tnot a field\n");
+        assert!(!codes(&n).contains(&"input.table-rows"));
+        assert_eq!(n.fields.len(), 3);
+        // Names no mail system writes are not rows.
+        assert_eq!(
+            table_row("Colour\tred"),
+            Some(("Colour: red".into(), false))
+        );
+        assert!(table_row("Received: from x\ty").is_none());
+        assert!(table_row("Message ID\t<1@a.example>").is_none());
+        assert_eq!(
+            table_row("> Subject | x |"),
+            Some(("> Subject: x".into(), true))
+        );
+        assert_eq!(
+            table_row("X-Forwarded-For\t"),
+            Some(("X-Forwarded-For: ".into(), true))
+        );
+        let n = normalize(b"Colour\tred\nSize\tlarge\n");
+        assert!(!codes(&n).contains(&"input.table-rows"));
     }
 
     #[test]

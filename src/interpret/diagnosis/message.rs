@@ -93,6 +93,19 @@ pub(super) fn spam_verdict(ctx: &Context) -> Option<Evidence> {
             text: format!("From: {} (a quarantine notification)", h.value),
         });
     }
+    // The folder Exchange Online's mailbox delivery put it in (`dest:J`, the Junk Email folder,
+    // in X-Microsoft-Antispam-Mailbox-Delivery): filed as junk, whatever decided it.
+    if let Some(v) = r.spam.iter().find(|v| {
+        v.filter == "Microsoft 365"
+            && v.items
+                .iter()
+                .any(|i| i.code.eq_ignore_ascii_case("dest") && i.value.as_deref() == Some("J"))
+    }) {
+        return Some(Evidence {
+            line: Some(v.line),
+            text: crate::vocab::text::clip_ellipsis(&v.header, 200),
+        });
+    }
     if let Some(h) = ctx.header("X-YahooFilteredBulk") {
         return Some(Evidence {
             line: Some(h.line),
@@ -199,8 +212,15 @@ pub(super) fn paste_damage(ctx: &Context) -> Option<String> {
         return Some("No header fields were found in the paste: it cannot show what happened to the message. Copy the whole header (Gmail: Show original; Outlook: File > Properties > Internet headers) and paste all of it.".into());
     }
     if !has("Received") {
+        // A field that records the receiver's verdict can be pasted on its own (the line a
+        // customer was asked about): the verdict is read, the rest cannot be seen.
+        let seen = if spam_verdict(ctx).is_some() {
+            "the receiver's verdict in it is read below, but the path the message took and the sender's checks cannot be seen"
+        } else {
+            "it cannot show where the message went or what the receiver decided"
+        };
         return Some(format!(
-            "The paste holds {} header field(s) and no Received lines, so it is not the whole header: it cannot show where the message went or what the receiver decided. Copy the whole header (Gmail: Show original; Outlook: File > Properties > Internet headers) and paste all of it.",
+            "The paste holds {} header field(s) and no Received lines, so it is not the whole header: {seen}. Copy the whole header (Gmail: Show original; Outlook: File > Properties > Internet headers) and paste all of it.",
             r.headers.len()
         ));
     }
