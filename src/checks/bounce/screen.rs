@@ -35,12 +35,16 @@ pub fn may_be_report<'a>(fields: impl IntoIterator<Item = (&'a str, &'a str)>) -
         } else if is("auto-submitted") {
             !value.trim().eq_ignore_ascii_case("no")
         } else {
-            markers("field").any(is)
-                || markers("field-prefix").any(|p| {
-                    name.len() >= p.len()
-                        && name.is_char_boundary(p.len())
-                        && name[..p.len()].eq_ignore_ascii_case(p)
-                })
+            // One pass over the table for both kinds: run for every field of every paste.
+            SCREEN.iter().any(|[kind, m]| match *kind {
+                "field" => is(m),
+                "field-prefix" => {
+                    name.len() >= m.len()
+                        && name.is_char_boundary(m.len())
+                        && name[..m.len()].eq_ignore_ascii_case(m)
+                }
+                _ => false,
+            })
         };
         if hit {
             return true;
