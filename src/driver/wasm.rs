@@ -103,7 +103,8 @@ fn to_js<T: Serialize>(value: &T, text: bool) -> Result<JsValue, JsError> {
     let mut bytes = Vec::with_capacity(32 * 1024);
     serde_json::to_writer(&mut bytes, value)
         .map_err(|e| JsError::new(&format!("cannot convert the report: {e}")))?;
-    let json = String::from_utf8(bytes).unwrap_or_default();
+    let json = String::from_utf8(bytes)
+        .map_err(|e| JsError::new(&format!("cannot convert the report: {e}")))?;
     if text {
         return Ok(JsValue::from_str(&json));
     }

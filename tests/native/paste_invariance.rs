@@ -18,7 +18,9 @@ use super::support::ratio;
 /// from the reporting server's own refusal) and the ezmlm failure notice (forwarding, from the
 /// list's return address in To) were wrong in every variant before and are right as written
 /// now; indenting the whole paste, and doubling its line ends, still lose what those readings
-/// rest on (the Reporting-MTA block, the bounce's To), so each counts once more. Rewrapped
+/// rest on (the Reporting-MTA block, the bounce's To), so each counts once more. Doubled 4 -> 5
+/// in round 13: the build service's three-line paste (two fields in a code block) is too short
+/// to tell doubled line ends from a header and a body (at least eight lines are needed). Rewrapped
 /// 16 -> 17 when the one-field Markdown-table paste (the Outlook.com dest:J row) became right:
 /// wrapped at column 78, its one row loses its value to the next line. The header copied from
 /// a header analyzer's table (tab-separated cells, or a Markdown table): before the table
@@ -33,7 +35,7 @@ const MAX_CHANGED: [(&str, usize); 14] = [
     ("indented", 2),
     ("prose", 2),
     ("trailing-space", 0),
-    ("doubled", 4),
+    ("doubled", 5),
     ("entities", 0),
     ("unfolded", 0),
     ("lowercase-names", 0),
