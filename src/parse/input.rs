@@ -223,11 +223,17 @@ fn is_continuation(line: &str) -> bool {
 }
 
 impl Normalized {
-    /// Whether any field read has a name a mail system writes (see [`known_name`]): a paste
-    /// whose first line only looks like a field ("Error: ...", "Note: ...") and that has none
-    /// is text, not a header.
+    /// Whether any field read as text has a name a mail system writes (see [`known_name`]): a
+    /// paste whose first line only looks like a field ("Error: ...", "Note: ...") and that has
+    /// none is text, not a header; so is a JSON dump.
     pub fn has_known_field(&self) -> bool {
-        self.fields.iter().any(|f| known_name(&f.name))
+        self.fields.iter().any(|f| known_name(&f.name)) && !self.from_json()
+    }
+
+    /// Whether the fields were read from a JSON dump (see `json_fields`): the text itself is
+    /// then a program's words (a notification, an event), not a header.
+    pub fn from_json(&self) -> bool {
+        self.notes.iter().any(|n| n.code == "input.json-headers")
     }
 }
 
@@ -810,6 +816,45 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
         }
     });
 
+    // A header dumped as JSON by a program or an API, when nothing was read as a field of a
+    // known name: its name/value pairs are the fields (see `json_fields`), and the lines the
+    // text reading skipped are not reported as skipped.
+    let json = if fields.iter().any(|f| known_name(&f.name)) {
+        None
+    } else {
+        json_fields(&raw)
+    };
+    let (fields, body) = match json {
+        Some(found) => {
+            notes.retain(|n| {
+                !matches!(
+                    n.code,
+                    "input.skipped-line"
+                        | "input.skipped-prose"
+                        | "input.body-without-blank-line"
+                        | "input.orphan-continuation"
+                        | "input.rejoined-lines"
+                        | "input.whitespace-fold"
+                )
+            });
+            notes.push(InputNote::new(
+                "input.json-headers",
+                format!(
+                    "The header was pasted as a program's JSON (an API's or a parser's dump); its {} field(s) were read from the JSON's names and values.",
+                    found.len()
+                ),
+                found.first().map(|(n, ..)| as_pasted(*n) + offset),
+            ));
+            (
+                found
+                    .into_iter()
+                    .map(|(n, name, value)| Field::new(name, value, as_pasted(n) + offset))
+                    .collect(),
+                None,
+            )
+        }
+        None => (fields, body),
+    };
     let empty_after_header = body.is_none()
         && body_start.is_some_and(|start| {
             // A blank line of its own, not the end of the paste's last line.
@@ -827,6 +872,177 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
         notes,
         carried,
     }
+}
+
+/// The header fields of a JSON dump of a message's header, line by line (the dump may be cut
+/// off, indented or in a code block, so it is not parsed as a whole): the name/value objects of
+/// the Gmail API (`payload.headers`: `{"name": "Received", "value": "..."}`), Microsoft Graph
+/// (`internetMessageHeaders`), Amazon SES notifications (`mail.headers`) and Postmark (`Name`,
+/// `Value`); Mailgun's `[name, value]` pairs (`message-headers`); mailparser's `headerLines`
+/// (`{"key": ..., "line": "Name: value"}`) and its `headers` object, where a known field name
+/// maps to a string or an array of strings (one field each, as `received` is). At least two
+/// fields, each with the line it was read from (1-based); `None` otherwise.
+fn json_fields(lines: &[&str]) -> Option<Vec<(u32, String, String)>> {
+    let mut out: Vec<(u32, String, String)> = Vec::new();
+    // The field name of an array of strings still open, and a `name` waiting for its `value`.
+    let mut array: Option<String> = None;
+    let mut pending: Option<(u32, String, usize)> = None;
+    let mut next = 0;
+    while next < lines.len() {
+        if out.len() >= MAX_FIELDS {
+            break;
+        }
+        let i = next;
+        let n = i as u32 + 1;
+        // A line whose string is still open was hard-wrapped (a mail client or ticket form):
+        // the next lines are its rest, up to where the string closes.
+        let mut joined = std::borrow::Cow::Borrowed(unquote(lines[i]).trim());
+        next += 1;
+        while open_string(&joined) && next < lines.len() && next < i + 20 {
+            let more = unquote(lines[next]).trim();
+            if more.is_empty() || more.starts_with('"') {
+                break;
+            }
+            let mut s = joined.into_owned();
+            s.push(' ');
+            s.push_str(more);
+            joined = std::borrow::Cow::Owned(s);
+            next += 1;
+        }
+        let t = joined.trim_start_matches(['{', '[', ',', ' ', '\t']);
+        if t.is_empty() {
+            continue;
+        }
+        if let Some(name) = array.take()
+            && t.starts_with('"')
+            && json_key(t).is_none()
+        {
+            let mut rest = t;
+            while let Some((value, tail)) = json_string(rest) {
+                out.push((n, name.clone(), value));
+                rest = tail.trim_start_matches([',', ' ', '\t']);
+            }
+            if !rest.starts_with(']') {
+                array = Some(name);
+            }
+            continue;
+        }
+        if pending.as_ref().is_some_and(|(_, _, at)| i > at + 3) {
+            pending = None;
+        }
+        // Mailgun's pairs: `["Received", "from ..."]`.
+        if json_key(t).is_none()
+            && let Some((name, tail)) = json_string(t)
+            && let Some(tail) = tail.trim_start().strip_prefix(',')
+            && let Some((value, _)) = json_string(tail.trim_start())
+            && field_token(&name)
+            && known_name(&name)
+        {
+            out.push((n, name, value));
+            continue;
+        }
+        let mut rest = t;
+        while let Some((key, after)) = json_key(rest) {
+            let after = after.trim_start();
+            if let Some((value, tail)) = json_string(after) {
+                match key.to_ascii_lowercase().as_str() {
+                    "name" | "key" if field_token(&value) => pending = Some((n, value, i)),
+                    "value" => {
+                        if let Some((at, name, _)) = pending.take() {
+                            out.push((at, name, value));
+                        }
+                    }
+                    "line" => {
+                        if let Some((name, v)) = value.split_once(':')
+                            && field_token(name.trim_end())
+                        {
+                            out.push((n, name.trim_end().to_string(), v.to_string()));
+                            pending = None;
+                        }
+                    }
+                    _ if field_token(&key) && known_name(&key) => out.push((n, key, value)),
+                    _ => {}
+                }
+                rest = tail.trim_start_matches([',', '}', ']', ' ', '\t']);
+            } else if let Some(inner) = after.strip_prefix('[') {
+                if field_token(&key) && known_name(&key) {
+                    let mut r = inner.trim_start();
+                    while let Some((value, tail)) = json_string(r) {
+                        out.push((n, key.clone(), value));
+                        r = tail.trim_start_matches([',', ' ', '\t']);
+                    }
+                    if !r.starts_with(']') {
+                        array = Some(key);
+                    }
+                }
+                break;
+            } else {
+                // A number, an object or a literal: on to the next key of the line.
+                rest = after
+                    .split_once(',')
+                    .map_or("", |(_, t)| t)
+                    .trim_start_matches(['{', ' ', '\t']);
+            }
+        }
+    }
+    (out.len() >= 2).then_some(out)
+}
+
+/// Whether a line of JSON ends inside a string (an odd number of unescaped quotes).
+fn open_string(line: &str) -> bool {
+    let mut open = false;
+    let mut escaped = false;
+    for b in line.bytes() {
+        match b {
+            b'\\' if open && !escaped => escaped = true,
+            b'"' if !escaped => open = !open,
+            _ => escaped = false,
+        }
+    }
+    open
+}
+
+/// A JSON object's key at the start of `t` (`"key":`): the key and the text after the colon.
+fn json_key(t: &str) -> Option<(String, &str)> {
+    let (key, tail) = json_string(t)?;
+    let after = tail.trim_start().strip_prefix(':')?;
+    Some((key, after))
+}
+
+/// A JSON string at the start of `t`, unescaped (RFC 8259 section 7), and the text after it. A
+/// string cut off by the end of the line (a cut paste) ends there. Line ends in it become
+/// `\n`, so a folded value stays folded.
+fn json_string(t: &str) -> Option<(String, &str)> {
+    let body = t.strip_prefix('"')?;
+    let mut out = String::new();
+    let mut chars = body.char_indices();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '"' => return Some((out, &body[at + 1..])),
+            '\\' => match chars.next().map(|(_, e)| e) {
+                Some('n') => out.push('\n'),
+                Some('r') => {}
+                Some('t') => out.push('\t'),
+                Some('u') => {
+                    let hex: String = chars.by_ref().take(4).map(|(_, h)| h).collect();
+                    let c = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32);
+                    out.push(c.unwrap_or('\u{FFFD}'));
+                }
+                Some(e) => out.push(e),
+                None => break,
+            },
+            _ => out.push(c),
+        }
+    }
+    Some((out, ""))
+}
+
+/// A field name as JSON dumps write one: letters, digits and `-`, from a letter.
+fn field_token(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 100
+        && name.as_bytes()[0].is_ascii_alphabetic()
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
 /// A header copied from a header analyzer's table (one row per field, the name and the value
@@ -1713,6 +1929,58 @@ mod tests {
         );
         let n = normalize(b"Colour\tred\nSize\tlarge\n");
         assert!(!codes(&n).contains(&"input.table-rows"));
+    }
+
+    #[test]
+    fn a_header_dumped_as_json_is_read_from_its_names_and_values() {
+        // The Gmail API / Microsoft Graph / SES shape, one object over several lines.
+        let n = normalize(b"{\n  \"headers\": [\n    {\n      \"name\": \"Received\",\n      \"value\": \"from a.example ([192.0.2.1]) by b.example; Tue, 2 Jan 2024 10:00:00 +0000\"\n    },\n    {\"name\": \"From\", \"value\": \"A \\\"Q\\\" <a@a.example>\"}\n  ]\n}\n");
+        let got: Vec<(&str, &str, u32)> = n
+            .fields
+            .iter()
+            .map(|f| (f.name.as_str(), f.value.as_str(), f.line))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "Received",
+                    "from a.example ([192.0.2.1]) by b.example; Tue, 2 Jan 2024 10:00:00 +0000",
+                    4
+                ),
+                ("From", "A \"Q\" <a@a.example>", 7)
+            ]
+        );
+        assert!(codes(&n).contains(&"input.json-headers"));
+        assert!(!codes(&n).contains(&"input.skipped-line"));
+        // mailparser's headers object, cut off inside an array of Received strings.
+        let n = normalize(b"```json\n   \"headers\": {\n      \"delivered-to\": \"b@b.example\",\n      \"received\": [\n         \"by 10.0.0.1 with SMTP id x; Fri, 6 Feb 2015 08:07:56 -0800\",\n         \"from a.example (a.example [192.0.2.1]) by b.example with ESMTPS id y; Fri, 6 Feb 2015 08:07:38 -0800\",\n         \"from c.example (c.example [192.0.2.");
+        let names: Vec<&str> = n.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["delivered-to", "received", "received", "received"]);
+        // Quoted, with doubled line ends and a string hard-wrapped onto the next line.
+        let n = normalize(b"> \"received\": [\n>\n>    \"from a.example by b.example; Fri, 6 Feb\n> 2015 08:07:38 -0800\",\n>\n>    \"from c.example by a.example; Fri, 6 Feb 2015 08:07:30 -0800\"\n> ]\n");
+        let values: Vec<&str> = n.fields.iter().map(|f| f.value.as_str()).collect();
+        assert_eq!(
+            values,
+            [
+                "from a.example by b.example; Fri, 6 Feb 2015 08:07:38 -0800",
+                "from c.example by a.example; Fri, 6 Feb 2015 08:07:30 -0800"
+            ]
+        );
+        // Mailgun's pairs and mailparser's headerLines.
+        let n = normalize(
+            b"[[\"Received\", \"from a.example by b.example\"],\n [\"X-Mailgun-Sid\", \"abc\"]]\n",
+        );
+        assert_eq!(n.fields.len(), 2);
+        let n = normalize(b"[{\"key\": \"received\", \"line\": \"Received: from a by b\"},\n{\"key\": \"subject\", \"line\": \"Subject: hi\"}]\n");
+        let names: Vec<&str> = n.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["Received", "Subject"]);
+        // A header written as text is read as text, whatever JSON its body holds.
+        let n = normalize(b"From: a@a.example\nSubject: x\n\n{\"name\": \"To\", \"value\": \"c@c.example\"}\n{\"name\": \"Cc\", \"value\": \"d@d.example\"}\n");
+        assert!(!codes(&n).contains(&"input.json-headers"));
+        // An event's JSON with no header in it is not a header.
+        let n = normalize(b"{\"event\": \"failed\", \"severity\": \"permanent\", \"code\": 550}\n");
+        assert!(n.fields.is_empty() || !codes(&n).contains(&"input.json-headers"));
     }
 
     #[test]
