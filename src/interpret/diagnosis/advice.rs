@@ -40,7 +40,13 @@ pub(super) fn advice(ctx: &Context, causes: &[Cause]) -> Vec<Cause> {
         .filter(|f| f.severity != Severity::Info)
         .collect();
     crate::vocab::sort::sort_by_key(&mut findings, |f| f.severity);
+    // A paste that is not the whole header (cut off, or a few fields only) says nothing about
+    // the fields it does not show: their absence is the paste's, not the message's.
+    let partial = super::message::paste_damage(ctx).is_some();
     for f in findings {
+        if partial && (f.code.starts_with("header.missing-") || f.code == "dkim.none") {
+            continue;
+        }
         let info = registry::of(&f.code);
         if matches!(
             info.topic,
