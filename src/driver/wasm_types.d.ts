@@ -1491,7 +1491,10 @@ export interface SenderFacts {
 
 /** The address the message came from. */
 export interface SendingIp {
-  /** The hop it was read from. */
+  /**
+   * The hop it was read from; 0 when no Received line names it (read from a field the
+   * receiver wrote, such as Received-SPF or a spam filter's report).
+   */
   hop: number;
   /** The address. */
   ip: string;

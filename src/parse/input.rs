@@ -1400,9 +1400,12 @@ fn header_section_at(lines: &[&str], i: usize) -> bool {
     }
     let mut known = 0;
     let mut fields = 0;
+    let first = unquote(lines[i]);
+    let indent = &first[..first.len() - first.trim_start_matches([' ', '\t']).len()];
     for line in lines.iter().skip(i).take(60) {
         let v = view(line);
-        if v.trim().is_empty() {
+        // A blank line or the closing line of a Markdown code block ends the block.
+        if v.trim().is_empty() || v.starts_with("```") || v.starts_with("~~~") {
             break;
         }
         if field_name(v).is_some_and(known_name) {
@@ -1411,7 +1414,10 @@ fn header_section_at(lines: &[&str], i: usize) -> bool {
                 return true;
             }
         }
-        if !is_continuation(line) {
+        // Lines that start a field at the block's own indentation (a whole paste may be
+        // indented or quoted).
+        let own = unquote(line).strip_prefix(indent).unwrap_or(unquote(line));
+        if !is_continuation(own) && field_name(own).is_some() {
             fields += 1;
         }
     }

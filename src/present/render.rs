@@ -96,7 +96,11 @@ fn text_of(report: &Report) -> String {
     }
 
     if let Some(s) = &report.sending_ip {
-        let _ = writeln!(out, "\nSending IP: {} (hop {}: {})", s.ip, s.hop, s.reason);
+        if s.hop == 0 {
+            let _ = writeln!(out, "\nSending IP: {} ({})", s.ip, s.reason);
+        } else {
+            let _ = writeln!(out, "\nSending IP: {} (hop {}: {})", s.ip, s.hop, s.reason);
+        }
     }
     if let Some(r) = &report.reverse_dns {
         let _ = writeln!(out, "Reverse DNS: {}", r.detail);

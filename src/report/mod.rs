@@ -188,7 +188,8 @@ pub struct Hop {
 pub struct SendingIp {
     /// The address.
     pub ip: IpAddr,
-    /// The hop it was read from.
+    /// The hop it was read from; 0 when no Received line names it (read from a field the
+    /// receiver wrote, such as Received-SPF or a spam filter's report).
     pub hop: u32,
     /// Why this one, in plain words.
     pub reason: String,

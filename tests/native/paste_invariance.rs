@@ -22,13 +22,14 @@ use super::support::ratio;
 /// in round 13: the build service's three-line paste (two fields in a code block) is too short
 /// to tell doubled line ends from a header and a body (at least eight lines are needed). Rewrapped
 /// 16 -> 17 when the one-field Markdown-table paste (the Outlook.com dest:J row) became right:
-/// wrapped at column 78, its one row loses its value to the next line. The header copied from
-/// a header analyzer's table (tab-separated cells, or a Markdown table): before the table
+/// wrapped at column 78, its one row loses its value to the next line; 17 -> 18 when the
+/// one-field Received-SPF paste (the AOL one) became right: wrapped, its IP goes to a line of
+/// its own. The header copied from a header analyzer's table (tab-separated cells, or a Markdown table): before the table
 /// reading 118 and 116 of 258 kept; the ones left are the JSON webhook and two pastes already
 /// indented as a whole, whose unfolding makes one line of the whole header.
 const MAX_CHANGED: [(&str, usize); 14] = [
     ("fenced", 3),
-    ("rewrapped", 17),
+    ("rewrapped", 18),
     ("crlf", 0),
     ("lf", 0),
     ("quoted", 3),

@@ -271,7 +271,8 @@ impl Analysis {
             && analysis.sending_ip.is_none()
             && analysis.hops.iter().all(|h| h.ip.is_none())
         {
-            analysis.sending_ip = filter_listed_relay(&analysis.spam);
+            analysis.sending_ip = filter_listed_relay(&analysis.spam)
+                .or_else(|| recorded_spf_client(&analysis.recorded_spf));
         }
         if let Some(b) = &analysis.bounce {
             // A bounce is about the server that talked to the refusing server.
@@ -934,6 +935,37 @@ fn header_is_report(normalized: &Normalized) -> bool {
 /// "[<ip> listed in <zone>]" after the rule's description in its report (Mail::SpamAssassin::Dns,
 /// the test log of a DNSBL hit); the RCVD_IN_* rules are those about the relays ("Received via
 /// a relay in ...", Mail::SpamAssassin rules 20_dnsbl_tests.cf).
+/// The client a Received-SPF field recorded, for a paste without a Received line that names
+/// one: its `client-ip=` key (RFC 7208 section 9.1), else the IP its comment says the domain
+/// does or does not designate ("domain of a@example.com designates 192.0.2.1 as permitted
+/// sender", RFC 7208 9.1's example and the form Google and Yahoo write). The topmost field: the
+/// one the receiver wrote last.
+fn recorded_spf_client(spf: &[crate::parse::recorded::ReceivedSpf]) -> Option<SendingIp> {
+    let first = spf.first()?;
+    let ip = first
+        .key("client-ip")
+        .and_then(|v| v.trim().parse::<IpAddr>().ok())
+        .or_else(|| {
+            let comment = first.comment.as_deref()?;
+            let words: Vec<&str> = comment.split_whitespace().collect();
+            words.windows(3).find_map(|w| {
+                (w[0].eq_ignore_ascii_case("designates") || w[0].eq_ignore_ascii_case("designate"))
+                    .then(|| {
+                        w[1].trim_matches(['(', ')', '[', ']', ',', ';'])
+                            .parse()
+                            .ok()
+                    })
+                    .flatten()
+                    .filter(|_| w[2].eq_ignore_ascii_case("as"))
+            })
+        })?;
+    Some(SendingIp {
+        ip,
+        hop: 0,
+        reason: "the client the receiver's Received-SPF field recorded: the paste has no Received line that names it".into(),
+    })
+}
+
 fn filter_listed_relay(spam: &[crate::checks::spam::SpamVerdict]) -> Option<SendingIp> {
     spam.iter()
         .flat_map(|v| v.items.iter())

@@ -32,7 +32,7 @@ export function overview(report) {
   const sip = report.sending_ip;
   if (sip && typeof sip === "object") {
     row(sender, "Sending IP", sip.ip, "mono").id = "sending-ip";
-    row(sender, "Why this one", `hop ${sip.hop}: ${sip.reason}`);
+    row(sender, "Why this one", sip.hop ? `hop ${sip.hop}: ${sip.reason}` : sip.reason);
   } else {
     row(sender, "Sending IP", "not found in the Received chain");
   }
