@@ -236,6 +236,18 @@ struct Writer {
     /// Symantec Email Security.cloud's relays (`by server-N.bemta-N.messagelabs.com`): `from
     /// [IP]` is the client's address, not a HELO.
     messagelabs: bool,
+    /// chasquid (`by HOST (chasquid)`, internal/smtpsrv/conn.go addReceivedHeader()): `from
+    /// [IP] (EHLO)` for a client that did not log in, the EHLO in the comment; `from EHLO`
+    /// alone for one that did ("only show the EHLO domain they gave; explicitly hide their
+    /// network address"), so a lone literal there is the EHLO, not the address.
+    chasquid: bool,
+    /// Postini (`by exprodNmxM.postini.com`): `from source ([IP])`, where "source" is a fixed
+    /// word, not the client's HELO.
+    postini: bool,
+    /// Synchronet (`(Synchronet Mail Server ...)`, src/sbbs3/mailsrvr.cpp: `"Received: from %s
+    /// (%s [%s])", host_name, hello_name, host_ip`): the looked-up name first, the HELO name in
+    /// the comment, the reverse of Postfix's order.
+    synchronet: bool,
 }
 
 impl Writer {
@@ -258,6 +270,9 @@ impl Writer {
             http: !exchange && (protocol == "HTTP" || protocol == "HTTPS"),
             mdaemon: lower.contains("(mdaemon"),
             messagelabs: by.ends_with(".messagelabs.com"),
+            chasquid: lower.contains("(chasquid)"),
+            postini: by.ends_with(".postini.com"),
+            synchronet: lower.contains("(synchronet mail server"),
         }
     }
 }
@@ -327,9 +342,14 @@ pub fn parse(value: &str) -> Received {
     let mut clauses: Vec<(Key, Clause)> = Vec::new();
     // Sendmail without a HELO writes its client as a comment: "(from NAME [IP]) by ...".
     let mut leading: Option<&str> = None;
+    let mut previous_word: &str = "";
     for token in &tokens {
         match token {
-            Token::Word(w) => match keyword(w) {
+            // aQmail's TLS note, "de/crypted with TLS-VERSION: CIPHER [used/perm] DN=..."
+            // (its received.c): that "with" is no protocol clause.
+            Token::Word(w) => match keyword(w).filter(|key| {
+                !(*key == Key::With && previous_word.eq_ignore_ascii_case("de/crypted"))
+            }) {
                 Some(key) => clauses.push((key, Clause::default())),
                 None => {
                     if let Some((_, clause)) = clauses.last_mut() {
@@ -347,6 +367,10 @@ pub fn parse(value: &str) -> Received {
             },
             Token::Semicolon => {}
         }
+        previous_word = match token {
+            Token::Word(w) => w,
+            _ => "",
+        };
     }
 
     let mut from_clause: Option<&Clause> = None;
@@ -617,6 +641,9 @@ fn read_client_comment(comment: &str, out: &mut Received) {
 ///   ([IP])`, no reverse-DNS name.
 /// - Webmail and API submissions (`with HTTP`): no HELO; the name is the client's reverse DNS.
 /// - `from IP (claiming to be "name")`: the quoted name was the HELO.
+/// - Synchronet: `from RDNS (HELO [IP])`; chasquid: `from [IP] (EHLO)`, or `from EHLO` alone
+///   after a login; Postini: `from source ([IP])`; DragonFly Mail Agent: `from USER (uid N)`
+///   (see [`Writer`]).
 fn read_from_clause(clause: &Clause, writer: Writer, local: bool, out: &mut Received) {
     let host = clause
         .words
@@ -627,7 +654,16 @@ fn read_from_clause(clause: &Clause, writer: Writer, local: bool, out: &mut Rece
     let host_literal = host.starts_with('[');
     let host_ip = client_ip(host, true)
         .filter(|_| host_literal || !host.contains(':') || host.contains("::"))
-        .filter(|_| !(writer.mdaemon && host_literal));
+        .filter(|_| !(writer.mdaemon && host_literal))
+        .filter(|_| !(writer.chasquid && host_literal && clause.comments.is_empty()));
+    // DragonFly Mail Agent's local submission, `from USER (uid N)` (dma's readmail()): the
+    // from word is the submitting user, not a HELO.
+    let local = local
+        || clause.comments.iter().any(|c| {
+            c.trim()
+                .strip_prefix("uid ")
+                .is_some_and(|n| !n.is_empty() && n.trim().bytes().all(|b| b.is_ascii_digit()))
+        });
 
     let mut helo: Option<String> = None;
     let mut rdns: Option<String> = None;
@@ -744,8 +780,8 @@ fn read_from_clause(clause: &Clause, writer: Writer, local: bool, out: &mut Rece
         && !is_placeholder(host)
         && !words_only;
     let explicit_helo = helo.is_some();
-    if helo.is_none() && !writer.http && !local {
-        if let Some(name) = paren_name.filter(|_| after_name) {
+    if helo.is_none() && !writer.http && !local && !writer.postini {
+        if let Some(name) = paren_name.filter(|_| after_name || writer.chasquid) {
             helo = Some(name.to_string());
         } else if host_is_name || (host_literal && !writer.messagelabs) {
             helo = Some(host.to_string());
@@ -764,6 +800,12 @@ fn read_from_clause(clause: &Clause, writer: Writer, local: bool, out: &mut Rece
     }
     if ip.is_none() {
         rdns = None;
+    }
+    if writer.synchronet && ip.is_some() && !explicit_helo {
+        // `from RDNS (HELO [IP])`: what the common order reads as the two names, swapped.
+        let comment_name = rdns.take();
+        rdns = host_is_name.then(|| clean_host(host));
+        helo = comment_name;
     }
     if helo.as_deref().is_some_and(is_unknown) {
         helo = None;
@@ -984,6 +1026,71 @@ mod tests {
             "from mail-sor-f41.google.com (mail-sor-f41.google.com. [209.85.220.41]) by mx.google.com with SMTPS id x for <u@example.net> (Google Transport Security); Tue, 02 Jan 2024 01:02:03 -0800 (PST)",
         );
         assert!(gmail.encrypted);
+    }
+
+    #[test]
+    fn writers_of_round_14_read_by_their_sources() {
+        // Synchronet: the looked-up name first, the HELO name in the comment.
+        let s = parse(
+            "from host-7.example.net (pc7.example.org [192.0.2.70]) by bbs.example.com [192.0.2.1] (Synchronet Mail Server 3.20a-Win32) with SMTP for alice; Mon, 01 Jan 2024 10:00:00 -0800",
+        );
+        assert_eq!(s.ip, ip("192.0.2.70"));
+        assert_eq!(s.helo.as_deref(), Some("pc7.example.org"));
+        assert_eq!(s.rdns.as_deref(), Some("host-7.example.net"));
+        // chasquid: "from [IP] (EHLO)" and, after login, "from EHLO" alone.
+        let c = parse(
+            "from [192.0.2.71] (out.example.org) by mx.example.com (chasquid) with ESMTP (over SMTP, plain text!, envelope from \"a@example.org\") ; Mon, 01 Jan 2024 10:00:00 +0000",
+        );
+        assert_eq!(c.ip, ip("192.0.2.71"));
+        assert_eq!(c.helo.as_deref(), Some("out.example.org"));
+        assert_eq!(c.rdns, None);
+        let ca = parse(
+            "from [10.1.2.3] by mx.example.com (chasquid) with ESMTPA (over submission, plain text!, envelope from \"a@example.com\") ; Mon, 01 Jan 2024 10:00:00 +0000",
+        );
+        assert_eq!(ca.ip, None);
+        assert_eq!(ca.helo.as_deref(), Some("[10.1.2.3]"));
+        assert!(ca.authenticated && !ca.encrypted);
+        // DragonFly Mail Agent: a local user, not a HELO.
+        let d = parse(
+            "from root (uid 0) (envelope-from root@host.example) id 2f by host.example (DragonFly Mail Agent v0.11); Mon, 01 Jan 2024 10:00:00 +0100",
+        );
+        assert_eq!(d.helo, None);
+        // Postini: "source" is a fixed word.
+        let p = parse(
+            "from source ([192.0.2.72]) by exprod5mx1.postini.com ([192.0.2.2]) with SMTP; Mon, 01 Jan 2007 10:00:00 PST",
+        );
+        assert_eq!((p.ip, p.helo), (ip("192.0.2.72"), None));
+        // TLS and login marks of hMailServer, mox, aQmail, Stalwart and amavisd-milter.
+        for (line, auth, tls) in [
+            (
+                "from PC1 (Unknown [192.0.2.73]) by SRV with ESMTPS (version=TLSv1.3 cipher=TLS_AES_256_GCM_SHA384 bits=256) ; Mon, 1 Jan 2024 10:00:00 +0000",
+                false,
+                true,
+            ),
+            (
+                "from out.example.org ([192.0.2.74]) by mx.example.com ([192.0.2.3]) via tcp with ESMTPSA id abc (TLS1.2 TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256) for <b@example.com>; 1 Jan 2024 10:00:00 +0000",
+                true,
+                true,
+            ),
+            (
+                "from unknown (HELO out.example.org) (192.0.2.75) de/crypted with TLSv1.2: ECDHE-RSA-AES128-GCM-SHA256 [128/128] DN=unknown by mx.example.com with ESMTPS; 1 Jan 2024 10:00:00 -0000",
+                false,
+                true,
+            ),
+            (
+                "from out.example.org (unknown [192.0.2.76]) (using TLSv1.2 with cipher ECDHE-RSA-AES128-GCM-SHA256) by mx.example.com (Stalwart SMTP) with ESMTPSA id 1F; Mon, 1 Jan 2024 10:00:00 +0000",
+                true,
+                true,
+            ),
+            (
+                "from out.example.org (host.example.net [192.0.2.77]) (authenticated bits=128) by mx.example.com (amavisd-milter) with ESMTPA (authenticated as bob) id X1; Mon, 1 Jan 2024 10:00:00 +0000 (UTC) (envelope-from <bob@example.com>)",
+                true,
+                false,
+            ),
+        ] {
+            let r = parse(line);
+            assert_eq!((r.authenticated, r.encrypted), (auth, tls), "{line}");
+        }
     }
 
     #[test]
