@@ -244,6 +244,18 @@ struct Writer {
     /// Postini (`by exprodNmxM.postini.com`): `from source ([IP])`, where "source" is a fixed
     /// word, not the client's HELO.
     postini: bool,
+    /// CommuniGate Pro (`(CommuniGate Pro SMTP ...)`): `from [IP] (HELO name)`, `from [IP]
+    /// (account USER HELO name)` or `from [IP] (account USER [IP] verified)`; the literal is
+    /// always the connecting address (the HELO, when shown, is in the comment and may differ
+    /// from it, as in real headers "from [10.157.2.224] (HELO [192.168.200.1])"), and the word
+    /// after "account" is the login name, not a reverse-DNS name.
+    communigate: bool,
+    /// Mandrill's API intake (`from [IP] by mandrillapp.com id ID; DATE`, no `with`): the
+    /// literal is the address of the program that called the API; there was no SMTP HELO.
+    mandrill_api: bool,
+    /// Axigen (`by HOST (Axigen)`): `from HELO (IP)`, like Exchange; the name is the HELO (an
+    /// address literal stands there too: "from [IPv6:...] (2001:...)"), no reverse-DNS name.
+    axigen: bool,
     /// Synchronet (`(Synchronet Mail Server ...)`, src/sbbs3/mailsrvr.cpp: `"Received: from %s
     /// (%s [%s])", host_name, hello_name, host_ip`): the looked-up name first, the HELO name in
     /// the comment, the reverse of Postfix's order.
@@ -273,6 +285,9 @@ impl Writer {
             chasquid: lower.contains("(chasquid)"),
             postini: by.ends_with(".postini.com"),
             synchronet: lower.contains("(synchronet mail server"),
+            communigate: lower.contains("(communigate pro smtp"),
+            mandrill_api: by == "mandrillapp.com" && protocol.is_empty(),
+            axigen: lower.contains("(axigen)"),
         }
     }
 }
@@ -637,8 +652,10 @@ fn read_client_comment(comment: &str, out: &mut Received) {
 ///   `(HELO ...)` left out when it equals the name, `unknown` for no reverse DNS; `user@` before
 ///   the address after SMTP AUTH.
 /// - ZMailer: `from RDNS ([IP]:port "EHLO name" rhost-flags...)`.
-/// - Exchange, IIS, MDaemon, amavis, GMX, Symantec's gateways: `from HELO (IP)` or `from HELO
-///   ([IP])`, no reverse-DNS name.
+/// - Exchange, IIS, MDaemon, amavis, GMX, Symantec's gateways, Axigen: `from HELO (IP)` or
+///   `from HELO ([IP])`, no reverse-DNS name.
+/// - CommuniGate Pro: `from [IP] (account USER HELO name)`: the literal is the address; Mandrill's
+///   API intake `from [IP] by mandrillapp.com`: the API caller's address, no HELO.
 /// - Webmail and API submissions (`with HTTP`): no HELO; the name is the client's reverse DNS.
 /// - `from IP (claiming to be "name")`: the quoted name was the HELO.
 /// - Synchronet: `from RDNS (HELO [IP])`; chasquid: `from [IP] (EHLO)`, or `from EHLO` alone
@@ -735,6 +752,9 @@ fn read_from_clause(clause: &Clause, writer: Writer, local: bool, out: &mut Rece
             } else if (lw == "helo" || lw == "ehlo" || lw == "lhlo") && i + 1 < words.len() {
                 helo.get_or_insert_with(|| words[i + 1].to_string());
                 i += 1;
+            } else if lw == "account" && writer.communigate && i + 1 < words.len() {
+                // CommuniGate Pro's "(account USER ...)": the login name, not a host.
+                i += 1;
             } else if lw == "claiming"
                 && words
                     .get(i + 1)
@@ -750,9 +770,11 @@ fn read_from_clause(clause: &Clause, writer: Writer, local: bool, out: &mut Rece
                 && let Some(found) = client_ip(w, false)
             {
                 ip = Some(found);
+                // CommuniGate Pro's "(account USER [IP] verified)": USER is the login.
+                let login = i >= 2 && words[i - 2].eq_ignore_ascii_case("account");
                 if i == 0 {
                     bracket_first = true;
-                } else {
+                } else if !(writer.communigate && login) {
                     rdns = rdns.or_else(|| rdns_before(words[i - 1]));
                 }
             } else if ip.is_none()
@@ -783,7 +805,9 @@ fn read_from_clause(clause: &Clause, writer: Writer, local: bool, out: &mut Rece
     if helo.is_none() && !writer.http && !local && !writer.postini {
         if let Some(name) = paren_name.filter(|_| after_name || writer.chasquid) {
             helo = Some(name.to_string());
-        } else if host_is_name || (host_literal && !writer.messagelabs) {
+        } else if host_is_name
+            || (host_literal && !writer.messagelabs && !writer.communigate && !writer.mandrill_api)
+        {
             helo = Some(host.to_string());
         }
     }
@@ -793,7 +817,7 @@ fn read_from_clause(clause: &Clause, writer: Writer, local: bool, out: &mut Rece
         let conventional = explicit_helo
             || after_name
             || (bracket_first && (writer.exim || writer.ironport || writer.http))
-            || (bare_comment && !writer.exchange && !writer.http);
+            || (bare_comment && !writer.exchange && !writer.http && !writer.axigen);
         if conventional {
             rdns = Some(clean_host(host));
         }
