@@ -84,6 +84,18 @@ fn header_end(paste: &[u8]) -> usize {
         .map_or(ls.len(), |(i, _)| i)
 }
 
+/// Where the colon of a header field's name is on line `i` (before `end`, the header's end):
+/// a name of letters, digits and `-` at column 0.
+fn field_colon(b: &[u8], i: usize, end: usize) -> Option<usize> {
+    let c = b.iter().position(|&c| c == b':')?;
+    (i < end
+        && c > 0
+        && b[..c]
+            .iter()
+            .all(|x| x.is_ascii_alphanumeric() || *x == b'-'))
+    .then_some(c)
+}
+
 fn transform(kind: &str, paste: &[u8]) -> Vec<u8> {
     match kind {
         "crlf" => map_lines(paste, |_, b, eol, out| {
@@ -161,15 +173,8 @@ fn transform(kind: &str, paste: &[u8]) -> Vec<u8> {
             // RFC 5322 1.2.2 / 2.2: field names are case-insensitive.
             let end = header_end(paste);
             map_lines(paste, |i, b, eol, out| {
-                let colon = b.iter().position(|&c| c == b':');
-                match colon {
-                    Some(c)
-                        if i < end
-                            && c > 0
-                            && b[..c]
-                                .iter()
-                                .all(|x| x.is_ascii_alphanumeric() || *x == b'-') =>
-                    {
+                match field_colon(b, i, end) {
+                    Some(c) => {
                         out.extend(b[..c].iter().map(u8::to_ascii_lowercase));
                         out.extend_from_slice(&b[c..]);
                     }
@@ -215,15 +220,8 @@ fn transform(kind: &str, paste: &[u8]) -> Vec<u8> {
             let unfolded = transform("unfolded", paste);
             let end = header_end(&unfolded);
             let rows = map_lines(&unfolded, |i, b, eol, out| {
-                let colon = b.iter().position(|&c| c == b':');
-                match colon {
-                    Some(c)
-                        if i < end
-                            && c > 0
-                            && b[..c]
-                                .iter()
-                                .all(|x| x.is_ascii_alphanumeric() || *x == b'-') =>
-                    {
+                match field_colon(b, i, end) {
+                    Some(c) => {
                         let value = b[c + 1..].trim_ascii();
                         if markdown {
                             out.extend_from_slice(b"| ");
