@@ -217,9 +217,19 @@ pub struct BounceReport {
 /// blocked" for the sender's organization's own compliance rule gives the rule's text with
 /// Status 5.7.0 and no Remote-MTA (Google Workspace Admin Help, "Message bounced due to a
 /// policy rule": a user who sends a message that violates a rule gets the rule's message).
+/// Never when the status's subject is the address (X.1.XXX) or the mailbox (X.2.XXX): RFC 3463
+/// section 3 says those are about the destination ("mailbox issues are assumed to be under the
+/// general control of the recipient"), so the refusal came from the recipient's side even when
+/// the report does not name its server (Amazon SES's "550 5.2.1 ... User Unknown").
 pub fn refused_by_reporter(reporting_mta: Option<&str>, r: &BouncedRecipient) -> bool {
+    let destination = r
+        .status
+        .as_deref()
+        .and_then(|s| s.split('.').nth(1))
+        .is_some_and(|subject| matches!(subject, "1" | "2"));
     reporting_mta.is_some()
         && r.remote_mta.is_none()
+        && !destination
         && (r.reply_code.is_some() || r.status.as_deref().is_some_and(|s| s.starts_with("5.")))
 }
 

@@ -272,5 +272,18 @@ mod tests {
             "Remote-MTA: dns;mx.gmail.example\r\n",
         ));
         assert_eq!(remote.refused_by, RefusedBy::RemoteServer);
+        // A mailbox status (RFC 3463 X.2.XXX) is the destination's, named server or not.
+        let mailbox = dsn("550 5.2.1 <someone@example.jp>... Mailbox disabled", "");
+        let mailbox = String::from_utf8(mailbox).unwrap_or_default();
+        let mailbox = analyze(
+            mailbox
+                .replace("Status: 5.7.520", "Status: 5.2.1")
+                .as_bytes(),
+        );
+        assert_eq!(mailbox.recipients[0].status.as_deref(), Some("5.2.1"));
+        assert!(!crate::checks::bounce::refused_by_reporter(
+            Some("mx.example.net"),
+            &mailbox.recipients[0]
+        ));
     }
 }
