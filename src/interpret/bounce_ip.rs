@@ -96,6 +96,7 @@ pub fn bounce_sender(
         && !hop.authenticated
         && classify(sending.ip).can_be_sender()
         && crosses(hop)
+        && !in_receivers_network(hop)
         && !refused_elsewhere(bounce)
     {
         return (
@@ -215,7 +216,15 @@ fn yahoo_reference_codes(words: &str) -> Vec<IpAddr> {
 fn connected_to(words: &str) -> Vec<IpAddr> {
     let lower = words.to_ascii_lowercase();
     let mut out = Vec::new();
-    for marker in ["connection to ", "connecting to ", "connected to ", "-> "] {
+    // hMailServer's bounce names the server it sent to as "Remote server (IP) issued an error.
+    // hMailServer sent: RCPT TO:<...> Remote server replied: ...": the remote server too.
+    for marker in [
+        "connection to ",
+        "connecting to ",
+        "connected to ",
+        "-> ",
+        "remote server ",
+    ] {
         for (i, _) in lower.match_indices(marker).take(16) {
             let rest = lower[i + marker.len()..].trim_start_matches(['[', '(', ' ']);
             let token: String = rest
@@ -332,6 +341,53 @@ pub fn crosses(hop: &Hop) -> bool {
     }
 }
 
+/// Whether the hop's client address lies in the receiving server's own network: the address
+/// the by clause gives for the receiving host (RFC 5321 section 4.4; Exchange writes "by NAME
+/// (IP)") shares the client's /24 (IPv4) or /32 (IPv6) prefix, and both names belong to one
+/// organization. A forger cannot send from inside the receiver's own address block, so such
+/// a hop is that organization's internal relay (Exchange Online's "from
+/// DB9PR07MB8411.eurprd07.prod.outlook.com (2603:10a6:10:2f1::14) by
+/// AM9PR07MB7123.eurprd07.prod.outlook.com (2603:10a6:20b:2c4::9)"), not a copy that came
+/// in from outside.
+fn in_receivers_network(hop: &Hop) -> bool {
+    let org = crate::vocab::domain::org_domain;
+    let (Some(client), Some(server)) = (hop.ip, by_address(&hop.raw)) else {
+        return false;
+    };
+    let same_org = match (
+        hop.helo.as_deref().and_then(org),
+        hop.by.as_deref().and_then(org),
+    ) {
+        (Some(f), Some(b)) => f == b,
+        _ => false,
+    };
+    let same_prefix = match (client, server) {
+        (IpAddr::V4(a), IpAddr::V4(b)) => a.octets()[..3] == b.octets()[..3],
+        (IpAddr::V6(a), IpAddr::V6(b)) => a.segments()[..2] == b.segments()[..2],
+        _ => false,
+    };
+    same_org && same_prefix && client != server
+}
+
+/// The address a Received field's by clause gives for the receiving host, in parentheses or
+/// brackets right after its name ("by NAME (IP)", "by NAME ([IP])").
+fn by_address(raw: &str) -> Option<IpAddr> {
+    let lower = raw.to_ascii_lowercase();
+    let at = lower
+        .match_indices("by ")
+        .find(|(i, _)| *i == 0 || lower.as_bytes()[i - 1].is_ascii_whitespace())?
+        .0;
+    let rest = raw[at + 3..].trim_start();
+    let after_name = rest[rest.find(char::is_whitespace)?..].trim_start();
+    let inner = after_name.strip_prefix('(')?;
+    let inner = inner.trim_start_matches('[');
+    let token: String = inner
+        .chars()
+        .take_while(|c| c.is_ascii_hexdigit() || matches!(c, '.' | ':'))
+        .collect();
+    parse_ip(&token)
+}
+
 fn same_host(a: &str, b: &str) -> bool {
     let norm = |s: &str| s.trim().trim_end_matches('.').to_ascii_lowercase();
     let (a, b) = (norm(a), norm(b));
@@ -424,6 +480,28 @@ fn dotted_with_port(token: &str) -> Option<IpAddr> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_by_clause_address() {
+        assert_eq!(
+            by_address(
+                "from A.prod.outlook.com (2603:10a6:10:2f1::14) by B.prod.outlook.com (2603:10a6:20b:2c4::9) with Microsoft SMTP Server"
+            ),
+            parse_ip("2603:10a6:20b:2c4::9")
+        );
+        assert_eq!(
+            by_address(
+                "from mx.example (mx.example [192.0.2.1]) by mail.example.org (Postfix) with ESMTP id 1"
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn hmailserver_names_the_remote_server() {
+        let words = "Error Type: SMTP Remote server (203.0.113.52) issued an error. hMailServer sent: RCPT TO:<a@example.net> Remote server replied: 550 5.7.1 bogus HELO name used: SRV01";
+        assert_eq!(connected_to(words), vec![parse_ip("203.0.113.52").unwrap()]);
+    }
 
     #[test]
     fn addresses_a_session_log_connected_to() {

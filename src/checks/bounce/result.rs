@@ -291,6 +291,21 @@ pub(super) fn finish(
     } else {
         reason
     };
+    // A final failure with a network or routing status (RFC 3463 section 3.5, X.4.x) whose
+    // words say the retries ran out is the same giving up, whatever else the prose mentions:
+    // Exchange Online's "550 5.4.316 Message expired, connection refused" NDR, "Despite repeated
+    // attempts to deliver your message, the recipient's email system refused to accept a
+    // connection" (after the retry period "the queued message expires, and the message is
+    // returned to the original sender",
+    // https://learn.microsoft.com/en-us/defender-office-365/connectors-mail-flow-intelligence),
+    // whose advice text also says "a service that is inactive on the remote host".
+    let reason = if status.as_deref().and_then(|s| s.get(1..3)) == Some(".4")
+        && (words_l.contains("message expired") || words_l.contains("despite repeated attempts"))
+    {
+        Reason::Expired
+    } else {
+        reason
+    };
     let hard = match action.as_str() {
         "failed" => true,
         "delayed" => false,

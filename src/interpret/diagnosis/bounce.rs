@@ -166,9 +166,16 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         };
     } else if topic == "blocklist" && has(&["ptr", "reverse dns", "reverse-dns", "rdns"]) {
         topic = "reverse-dns";
-    } else if has(&["helo command rejected", "ehlo command rejected"]) {
+    } else if has(&[
+        "helo command rejected",
+        "ehlo command rejected",
+        "bogus helo name used",
+    ]) {
         // Postfix's HELO restrictions (smtpd_check.c: "Helo command rejected: need
-        // fully-qualified hostname", "... Host not found", "... Invalid name").
+        // fully-qualified hostname", "... Host not found", "... Invalid name"); sendmail's
+        // FEATURE(block_bad_helo), which rejects a HELO/EHLO name that is unqualified or one of
+        // the server's own names (cf/m4/proto.m4: "550 bogus HELO name used: " with 5.7.1;
+        // sendmail, 4th edition, FEATURE(block_bad_helo)).
         topic = "helo";
         party = Party::Sender;
     }
@@ -218,9 +225,20 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     // A security refusal whose words name the authentication method that failed ("550 5.7.1
     // Email rejected per SPF policy"; RFC 7208 section 8.4 gives an SPF "fail" a 550 with
     // 5.7.1 or 5.7.23): that method is the cause, as for an authentication failure.
+    // Yahoo's "554 5.7.9 Message not accepted for policy reasons" is its refusal of a message
+    // whose sender it could not verify: it "failed one or more of the following industry-wide
+    // authentication checks" (DKIM, SPF, DMARC), Yahoo Help SLN7253,
+    // https://help.yahoo.com/kb/SLN7253.html: a DMARC refusal, as the page's own policy note says.
+    if r.status.as_deref().and_then(|s| s.get(1..)) == Some(".7.9")
+        && has(&["not accepted for policy reasons"])
+    {
+        topic = "dmarc";
+    }
     let names_auth = has(&["spf", "sender policy framework", "dkim", "dmarc"]);
     if topic == "dmarc" || reason == "authfailure" || (reason == "securityerror" && names_auth) {
-        if has(&["dmarc"]) {
+        if let Some(t) = gmail_failed_method(&words) {
+            topic = t;
+        } else if has(&["dmarc"]) {
             topic = "dmarc";
         } else if has(&["spf", "sender policy framework"]) {
             topic = "spf";
@@ -292,10 +310,15 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     // delivered for 5 days" after "Deferred: Connection refused by ..." (a refused TCP
     // connection, ECONNREFUSED, says nothing about the sender's address), unless a blocklist is
     // named.
+    // The same holds for a permanent network status the reader found to be an expiry
+    // (checks::bounce::result: Exchange Online's "550 5.4.316 Message expired, connection
+    // refused" after "450 4.4.316 Connection refused").
+    let network_status = r.status.as_deref().and_then(|s| s.get(1..3)) == Some(".4");
     if kind == BounceKind::Bounce
         && r.blocklist.is_none()
-        && r.status.as_deref().is_some_and(|s| s.starts_with("4.4."))
-        && matches!(reason, "blocked" | "networkerror" | "expired" | "undefined")
+        && ((r.status.as_deref().is_some_and(|s| s.starts_with("4.4."))
+            && matches!(reason, "blocked" | "networkerror" | "expired" | "undefined"))
+            || (network_status && reason == "expired"))
     {
         topic = "expired";
         party = Party::Receiver;
@@ -344,6 +367,34 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
 /// acceptable DKIM signature found", X.7.22 "No valid author-matched DKIM signature found" are
 /// DKIM's; X.7.23 "SPF validation failed" and X.7.24 "SPF validation error" are SPF's. X.7.26
 /// "Multiple authentication checks failed" names none and stays with the reason's row.
+/// The one method Gmail's authentication refusal says did not pass, when the other passed:
+/// its 5.7.26/5.7.27/5.7.30 replies list "Authentication results: DKIM = did not pass SPF
+/// [domain] with ip: [IP] = pass" (Gmail SMTP errors and codes,
+/// https://support.google.com/a/answer/3726730: 5.7.27 SPF did not pass, 5.7.30 DKIM did not
+/// pass, for senders that must use both). `words` is lowercase.
+fn gmail_failed_method(words: &str) -> Option<&'static str> {
+    let at = words.find("authentication results:")?;
+    let rest = &words[at..];
+    let result = |method: &str| -> Option<bool> {
+        let from = rest.find(method)?;
+        let after = &rest[from..];
+        let eq = after.find("= ")?;
+        let value = after[eq + 2..].trim_start();
+        if value.starts_with("did not pass") {
+            Some(false)
+        } else if value.starts_with("pass") {
+            Some(true)
+        } else {
+            None
+        }
+    };
+    match (result("dkim ="), result("spf [")) {
+        (Some(false), Some(true)) => Some("dkim"),
+        (Some(true), Some(false)) => Some("spf"),
+        _ => None,
+    }
+}
+
 fn auth_status_topic(status: &str) -> Option<&'static str> {
     match status.get(1..)? {
         ".7.20" | ".7.21" | ".7.22" => Some("dkim"),
@@ -705,7 +756,29 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
 
 #[cfg(test)]
 mod tests {
-    use super::{auth_status_topic, typo_of_provider};
+    use super::{auth_status_topic, gmail_failed_method, typo_of_provider};
+
+    #[test]
+    fn gmail_names_the_method_that_did_not_pass() {
+        let words = |dkim: &str, spf: &str| {
+            format!(
+                "550-5.7.30 this mail has been blocked because the sender is unauthenticated. 550-5.7.30 authentication results: 550-5.7.30 dkim = {dkim} 550-5.7.30 spf [news.example] with ip: [192.0.2.9] = {spf} 550-5.7.30 for instructions"
+            )
+        };
+        assert_eq!(
+            gmail_failed_method(&words("did not pass", "pass")),
+            Some("dkim")
+        );
+        assert_eq!(
+            gmail_failed_method(&words("pass", "did not pass")),
+            Some("spf")
+        );
+        assert_eq!(
+            gmail_failed_method(&words("did not pass", "did not pass")),
+            None
+        );
+        assert_eq!(gmail_failed_method("550 5.7.26 unauthenticated"), None);
+    }
 
     #[test]
     fn rfc_7372_codes_name_the_method() {

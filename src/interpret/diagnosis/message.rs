@@ -383,11 +383,21 @@ fn receiver_policy(ctx: &Context) -> Option<Cause> {
 /// A filter's verdict that the message is phishing or impersonation (Microsoft's CAT:PHSH,
 /// CAT:HPHSH, CAT:UIMP, CAT:DIMP, CAT:GIMP; `data/diagnosis/filter-rules.tsv` files them under
 /// `spoofing`): the advice is not to trust the message, never to mark it "not junk".
+/// A scored rule counts when it added the most to its filter's score (rspamd's
+/// SPOOF_DISPLAY_NAME, rules/misc.lua: "Display name is being used to spoof and trick the
+/// recipient"), as a domain blocklist rule does in `setup_rules`.
 fn phishing_verdict(ctx: &Context) -> Option<Cause> {
-    let rule = ctx
-        .rules
-        .iter()
-        .find(|r| r.kind == "content" && r.topic == "spoofing" && r.score.is_none())?;
+    let strongest = |rule: &FilterRule| {
+        rule.score.is_some_and(|s| {
+            ctx.rules
+                .iter()
+                .filter(|o| o.filter == rule.filter && o.kind != "allow")
+                .all(|o| o.score.is_none_or(|os| os <= s))
+        })
+    };
+    let rule = ctx.rules.iter().find(|r| {
+        r.kind == "content" && r.topic == "spoofing" && (r.score.is_none() || strongest(r))
+    })?;
     // Microsoft's category meanings start "The category of protection that applied: ".
     let meaning = rule
         .meaning
