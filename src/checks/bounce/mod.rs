@@ -233,6 +233,16 @@ pub fn refused_by_reporter(reporting_mta: Option<&str>, r: &BouncedRecipient) ->
         && (r.reply_code.is_some() || r.status.as_deref().is_some_and(|s| s.starts_with("5.")))
 }
 
+/// Words with which a notification that returns a message says it failed to reach an address
+/// (lowercase): the recipient heads of `scan::blocks` that only a failure writes.
+const RETURNED_FAILURE_WORDS: &[&str] = &[
+    "could not be delivered to",
+    "was not delivered to",
+    "failed to deliver to",
+    "delivery has failed to these recipients",
+    "did not reach the following recipient",
+];
+
 /// Analyzes a bounce, delay notice, feedback report, automatic reply or any message. Never
 /// fails: ordinary mail gives `kind: not_bounce`.
 pub fn analyze(input: &[u8]) -> BounceReport {
@@ -375,8 +385,16 @@ fn analyze_at(input: &[u8], outer: bool) -> BounceReport {
     }
 
     let preamble = !has_headers && plain::mta_preamble(&lower);
+    // A message that returns another one (a message/rfc822 part, RFC 3461 section 4.3's
+    // returned content) and says in its own words that it could not be delivered to an address
+    // is a non-delivery notification (RFC 5321 section 6.1: one "MUST be sent to the
+    // originator"), whoever signs it and in whatever language its subject is: KDDI's au one net
+    // writes "Could not be delivered to: <address>" under a Japanese subject, from no-reply@.
+    let returns_failure =
+        original.is_some() && RETURNED_FAILURE_WORDS.iter().any(|w| lower.contains(w));
     let bounce_like = !raws.is_empty()
         || preamble
+        || returns_failure
         || from_daemon
         || top.get("x-failed-recipients").is_some()
         || plain::bounce_subject(&subject_l)

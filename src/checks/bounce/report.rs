@@ -251,6 +251,26 @@ mod tests {
     }
 
     #[test]
+    fn a_returned_message_with_failure_words_is_a_bounce() {
+        use crate::checks::bounce::BounceKind;
+        let notice = |words: &str| {
+            format!(
+                "From: no-reply@isp.example\r\nTo: <ann@example.jp>\r\nSubject: =?UTF-8?B?44Oh44O844Or?=\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n{words}\r\n\r\n--b\r\nContent-Type: message/rfc822\r\n\r\nFrom: ann@example.jp\r\nTo: bob@example.net\r\nSubject: hello\r\n\r\nhi\r\n--b--\r\n"
+            )
+            .into_bytes()
+        };
+        let bounce = analyze(&notice(
+            "Your mail sent on: Thu, 29 Apr 2013\r\n     Could not be delivered to: <bob@example.net>\r\n     As their mailbox is full.",
+        ));
+        assert_eq!(bounce.kind, BounceKind::Bounce);
+        assert_eq!(bounce.recipients.len(), 1);
+        assert_eq!(bounce.recipients[0].reason.name(), "mailboxfull");
+        // A message forwarded as an attachment with words of its own is not a bounce.
+        let forward = analyze(&notice("Please see the message below, it looks odd."));
+        assert_eq!(forward.kind, BounceKind::NotBounce);
+    }
+
+    #[test]
     fn own_policy_refusal_is_not_the_recipients_server() {
         // Exchange Online's 5.7.520 (the sender organization forbids external forwarding):
         // the reporting server refused by its own policy, no remote server was tried.
