@@ -484,7 +484,17 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
     } else {
         r.address.as_str()
     };
-    let mut title = format!("{}: {}", who, first_sentence(&r.reason_explanation));
+    // A refused connection the sending server gave up on (topic_of: a 4.4.x status, RFC 3463
+    // section 3.5) is told as the expiry it is, not as the "blocked" reading of its words:
+    // the title, the explanation and the fix all say the same thing.
+    let (explanation, advice) =
+        if topic == "expired" && r.reason == crate::checks::bounce::Reason::Blocked {
+            let expired = crate::checks::bounce::Reason::Expired;
+            (expired.explanation(), expired.advice())
+        } else {
+            (r.reason_explanation.as_str(), r.advice.as_str())
+        };
+    let mut title = format!("{}: {}", who, first_sentence(explanation));
     if own {
         title = format!(
             "{}: the sender's own mail system refused to send it, under a policy of the sender's organization; the recipient's side never received it.",
@@ -505,19 +515,25 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
         );
     }
     // The title carries the explanation's first sentence.
-    let mut detail = r
-        .reason_explanation
-        .strip_prefix(first_sentence(&r.reason_explanation))
+    let mut detail = explanation
+        .strip_prefix(first_sentence(explanation))
         .unwrap_or_default()
         .trim()
         .to_string();
     if let Some(words) = &r.diagnostic {
+        // An expiry's words are the sending server's own (it never got an answer it could
+        // keep), not the receiving server's.
+        let said = if topic == "expired" {
+            "The bounce says"
+        } else {
+            "The receiving server said"
+        };
         detail.push_str(&format!(
-            " The receiving server said: \"{}\".",
+            " {said}: \"{}\".",
             crate::vocab::text::clip_ellipsis(words, 300)
         ));
     }
-    let mut fix = Some(r.advice.clone()).filter(|a| !a.is_empty());
+    let mut fix = Some(advice.to_string()).filter(|a| !a.is_empty());
     if let Some(list) = r.blocklist.as_ref().filter(|_| topic == "blocklist")
         && party == Party::Receiver
     {
