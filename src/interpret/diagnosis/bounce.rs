@@ -468,6 +468,32 @@ fn new_message_to_missing_domain(ctx: &Context, topic: &str, r: &BouncedRecipien
             .any(|h| h.name.eq_ignore_ascii_case("In-Reply-To"))
 }
 
+/// The reason whose explanation and advice tell `topic`, when `topic` is not the one the
+/// recipient's own reason files under (`data/diagnosis/reasons.tsv`); None when it is, or when
+/// no single reason tells the topic.
+fn text_reason(
+    topic: &str,
+    reason: crate::checks::bounce::Reason,
+) -> Option<crate::checks::bounce::Reason> {
+    use crate::checks::bounce::Reason;
+    let own = tables::lookup(tables::diagnosis::REASONS, reason.name()).map(|row| row[1]);
+    if own == Some(topic) {
+        return None;
+    }
+    Some(match topic {
+        "expired" => Reason::Expired,
+        "spf" | "dkim" | "dmarc" => Reason::Authfailure,
+        "blocklist" => Reason::Blocked,
+        "reverse-dns" => Reason::Requireptr,
+        "user-unknown" => Reason::Userunknown,
+        "mailbox-full" => Reason::Mailboxfull,
+        "domain-missing" => Reason::Hostunknown,
+        "message-too-large" => Reason::Mesgtoobig,
+        "relay-denied" => Reason::Norelaying,
+        _ => return None,
+    })
+}
+
 fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cause {
     let (mut topic, mut party) = topic_of(kind, r);
     if topic == "dmarc" && returned_to_list(ctx) {
@@ -484,16 +510,14 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
     } else {
         r.address.as_str()
     };
-    // A refused connection the sending server gave up on (topic_of: a 4.4.x status, RFC 3463
-    // section 3.5) is told as the expiry it is, not as the "blocked" reading of its words:
-    // the title, the explanation and the fix all say the same thing.
-    let (explanation, advice) =
-        if topic == "expired" && r.reason == crate::checks::bounce::Reason::Blocked {
-            let expired = crate::checks::bounce::Reason::Expired;
-            (expired.explanation(), expired.advice())
-        } else {
-            (r.reason_explanation.as_str(), r.advice.as_str())
-        };
+    // When topic_of read the refusal as another topic than its reason's (a refused connection
+    // the sending server gave up on, RFC 3463 section 3.5; Yahoo's 5.7.9, an authentication
+    // refusal), the title, the explanation and the fix are that topic's, so the three say the
+    // same thing as the topic.
+    let (explanation, advice) = match text_reason(topic, r.reason) {
+        Some(other) => (other.explanation(), other.advice()),
+        None => (r.reason_explanation.as_str(), r.advice.as_str()),
+    };
     let mut title = format!("{}: {}", who, first_sentence(explanation));
     if own {
         title = format!(
@@ -772,7 +796,26 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
 
 #[cfg(test)]
 mod tests {
-    use super::{auth_status_topic, gmail_failed_method, typo_of_provider};
+    use super::{auth_status_topic, gmail_failed_method, text_reason, typo_of_provider};
+    use crate::checks::bounce::Reason;
+
+    #[test]
+    fn the_cause_is_told_as_its_topic() {
+        // A reason's own topic keeps its own words.
+        assert_eq!(text_reason("blocklist", Reason::Blocked), None);
+        assert_eq!(text_reason("policy", Reason::Filtered), None);
+        // Read as another topic, the topic's words.
+        assert_eq!(
+            text_reason("expired", Reason::Blocked),
+            Some(Reason::Expired)
+        );
+        assert_eq!(
+            text_reason("dmarc", Reason::Policyviolation),
+            Some(Reason::Authfailure)
+        );
+        // No single reason tells a HELO refusal: the reason's words stay.
+        assert_eq!(text_reason("helo", Reason::Policyviolation), None);
+    }
 
     #[test]
     fn gmail_names_the_method_that_did_not_pass() {
