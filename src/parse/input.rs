@@ -592,14 +592,38 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
         // A line at column 0 that is not a field, in a paste that lost its folding: the rest
         // of the field above, as long as the header goes on after it (or the field above has
         // no value yet, or it continues a run of such lines without spaces, like base64).
-        let rejoin = damaged
-            && !blank_fold
+        // In a paste that otherwise kept its folding, one such line is the rest of the field
+        // above when a hard wrap put it there: the field's line ends in a separator that says
+        // more follows (a parameter list, RFC 2045 section 5.1, `multipart/report; ...;`
+        // before `boundary=`; an address list, RFC 5322 section 3.4; a Received field's `;`
+        // before its date, RFC 5321 section 4.4), or the line above is as long as a wrapped
+        // line is and this line's first word would not have fitted on it (mail programs and
+        // ticket forms wrap at 72 to 80 characters; RFC 5322 section 2.1.1 asks for 78).
+        let wrapped_here = || {
+            let Some(above) = i.checked_sub(1).map(cut) else {
+                return false;
+            };
+            let above = above.trim_end();
+            let word = line.split_whitespace().next().map_or(0, str::len);
+            let separator = above.ends_with([';', ',']);
+            let full = (50..=80).contains(&above.len()) && above.len() + 1 + word > 72;
+            (separator || full)
+                && (fields.last().is_some_and(|f| f.line as usize == i) || is_continuation(above))
+                && (i + 1 < lines.len()
+                    && (is_continuation(cut(i + 1)) || is_header_start(cut(i + 1)))
+                    || header_follows(&lines, i + 1, rest_indent))
+        };
+        let rejoin = !blank_fold
             && !field_start
             && !is_continuation(line)
             && fields.last().is_some()
-            && (field_ahead.get(i - index).copied().unwrap_or(false)
-                || fields.last().is_some_and(|f| f.value.trim().is_empty())
-                || (after_rejoin && !line.trim().contains([' ', '\t'])));
+            && if damaged {
+                field_ahead.get(i - index).copied().unwrap_or(false)
+                    || fields.last().is_some_and(|f| f.value.trim().is_empty())
+                    || (after_rejoin && !line.trim().contains([' ', '\t']))
+            } else {
+                !blank && wrapped_here()
+            };
         let is_header_line = blank_fold || rejoin || is_continuation(line) || field_start;
         // One very long field is cut at MAX_FIELD_BYTES, and the header goes on after it.
         let room = if field_start {
@@ -1745,6 +1769,28 @@ mod tests {
             ["input.skipped-line", "input.body-without-blank-line"]
         );
         assert_eq!(n.body.as_deref(), Some("Hello there\nsecond line\n"));
+    }
+
+    #[test]
+    fn one_hard_wrapped_field_line_is_rejoined() {
+        // A parameter list wrapped after its `;` (RFC 2045 section 5.1).
+        let n = normalize(b"From: a@b.example\nContent-Type: multipart/report; report-type=delivery-status;\nboundary=b1\nMIME-Version: 1.0\n\nbody\n");
+        assert_eq!(n.fields.len(), 3);
+        assert!(n.fields[1].unfolded().ends_with("; boundary=b1"));
+        assert_eq!(codes(&n), ["input.rejoined-lines"]);
+        // A Received field wrapped at column 72-80 where its next word did not fit.
+        let n = normalize(b"Received: from [192.0.2.40] (port=52114 helo=[192.0.2.40])\n\tby vps-2231.mail-hosting.example.net with esmtpsa  (TLS1.3) tls\nTLS_AES_256_GCM_SHA384\n\t(Exim 4.98.2); Thu, 19 Nov 2026 14:02:36 +0000\nSubject: x\n\nbody\n");
+        assert_eq!(n.fields.len(), 2);
+        assert!(
+            n.fields[0]
+                .unfolded()
+                .contains("tls TLS_AES_256_GCM_SHA384"),
+            "{}",
+            n.fields[0].unfolded()
+        );
+        // A short note after a short field is still a stray line.
+        let n = normalize(b"Subject: x\nsee below\nFrom: a@b.example\n\nbody\n");
+        assert_eq!(codes(&n), ["input.skipped-line"]);
     }
 
     #[test]

@@ -252,7 +252,7 @@ pub(super) fn paste_repaired(ctx: &Context) -> Option<String> {
         .iter()
         .find(|f| f.code == "input.rejoined-lines")?;
     Some(format!(
-        "The paste lost the indentation of folded header lines ({} line(s) rejoined to the field above them): it was damaged on the way (a web form or ticket system that strips leading spaces) and repaired as well as the field names allow. If something below looks wrong, copy the header again from the mail program.",
+        "The paste lost the indentation of folded header lines ({} line(s) rejoined to the field above them): it was damaged on the way (a web form or ticket system that strips leading spaces or wraps long lines) and repaired as well as the field names allow. If something below looks wrong, copy the header again from the mail program.",
         rejoined.evidence.len().max(1)
     ))
 }

@@ -53,13 +53,19 @@ fn fill(ctx: &Context, text: &str) -> String {
     } else {
         Default::default()
     };
+    // With no address known, "the sending server's address {ip}" says it once.
+    let ip = ctx.ip();
+    let text = if ip.is_none() {
+        text.replace("address {ip}", "address")
+    } else {
+        text.to_string()
+    };
     text.replace("{recipient}", &recipient)
         .replace("{delay}", &delay)
         .replace("{hop}", &hop)
         .replace(
             "{ip}",
-            &ctx.ip()
-                .unwrap_or_else(|| "the sending server's address".into()),
+            &ip.unwrap_or_else(|| "the sending server's address".into()),
         )
         .replace("{list}", &list)
         .replace(
