@@ -154,10 +154,15 @@ fn read_block(text: &str, lost_folds: bool) -> Headers<'_> {
                 body = pos;
                 break;
             }
-        } else if let Some(colon) = line
-            .find(':')
-            .filter(|&c| is_field_name(line[..c].trim_end()))
-        {
+        } else if let Some(colon) = line.find(':').filter(|&c| {
+            // In a block whose folds may have lost their indentation, a line at column 0 that
+            // starts with a digit continues the field above: an IPv6 address or a time
+            // ("2001:db8::25 does not have ...", "10:05:31 +0000") that a re-wrapped paste put
+            // at the start of a line, not a field name (every DSN field, RFC 3464 section 2,
+            // and every registered header field name starts with a letter).
+            is_field_name(line[..c].trim_end())
+                && !(lost_folds && current.is_some() && first.is_ascii_digit())
+        }) {
             if let Some((ns, ne, vs)) = current.take()
                 && fields.len() < MAX_FIELDS
             {
@@ -440,6 +445,19 @@ pub fn line_of(text: &str, offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rewrapped_ipv6_address_continues_the_field_above() {
+        let h = field_block(
+            "Action: failed\nDiagnostic-Code: smtp; 554 5.7.1 The sending mail server at\n2001:db8::25 does not have a reverse DNS entry\nStatus: 5.7.1\n",
+        );
+        let names: Vec<&str> = h.fields.iter().map(|f| f.name).collect();
+        assert_eq!(names, ["Action", "Diagnostic-Code", "Status"]);
+        assert!(
+            h.value("diagnostic-code")
+                .is_some_and(|v| v.contains("2001:db8::25 does not have"))
+        );
+    }
 
     #[test]
     fn line_breaks_keep_line_numbers() {

@@ -109,6 +109,11 @@ pub(super) fn mta_preamble(lower: &str) -> bool {
         // "Diagnostic information for administrators:", data/bounce/reader/formats.tsv): the
         // generating server's report, copied from the mail program's view.
         "delivery has failed to these recipients or groups",
+        // Its heading above the generating server and "Remote Server returned '...'", the same
+        // in every Exchange and Exchange Online NDR of that layout (as the German and
+        // Portuguese headings below), whatever text the recipient part above it has (Exchange
+        // 2013 and later: "<server> rejected your message to the following email addresses:").
+        "diagnostic information for administrators",
         // Haraka's outbound bounce (its default config/outbound.bounce_message template: "Hi.
         // This is the Haraka Mailer program at {me}. ... This is a permanent error; I've given
         // up."): the sending server's report after the recipient's side refused.

@@ -200,9 +200,19 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     // content: Courier's "554 5.7.1 Attachments of type .iso are not accepted here") is the
     // receiving side's own content rule (RFC 3463 X.7.1, per-recipient filtering), not the
     // sender's host or address.
+    // amavisd-new names a part its banned-files rules refused as "BANNED: <MIME path> |
+    // <type>,<short types>,<file name>" ($smtp_reason_by_ccat{+CC_BANNED} = 'id=%n - BANNED:
+    // %F'; "554 5.7.0 Reject, id=... - BANNED: multipart/mixed | application/vnd.ms-excel,.doc,
+    // XXX.xls", https://gitlab.com/amavis/amavis/-/issues/102): the same attachment rule.
     if reason == "securityerror"
         && topic == "policy"
-        && has(&["attachment", "file type", "file extension", "content"])
+        && has(&[
+            "attachment",
+            "file type",
+            "file extension",
+            "content",
+            "banned:",
+        ])
     {
         party = Party::Receiver;
     }
@@ -321,6 +331,23 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
             || (network_status && reason == "expired"))
     {
         topic = "expired";
+        party = Party::Receiver;
+    }
+    // A rate limit on what one recipient's mailbox takes in is the recipient's side: Gmail's
+    // "The user you are trying to contact is receiving mail at a rate that prevents additional
+    // messages from being delivered" (450 4.2.1 / 550 5.2.1, https://support.google.com/a/answer/3726730;
+    // RFC 3463 X.2.x is the mailbox's status), Yahoo's "450 4.2.1 User is receiving mail too
+    // quickly", Yandex's "451 4.5.1 The recipient <address> has exceeded their message rate
+    // limit" (real replies, https://pastebin.com/rJxfcyvj, https://pastebin.com/pEBS5hy4): the
+    // mailbox is flooded, whoever the sender is.
+    if topic == "rate-limit"
+        && (has(&[
+            "is receiving mail at a rate",
+            "is receiving email at a rate",
+            "is receiving mail too quickly",
+            "is receiving email too quickly",
+        ]) || (has(&["the recipient"]) && has(&["exceeded their message rate limit"])))
+    {
         party = Party::Receiver;
     }
     // A delay for a full mailbox names its cause: the recipient's mailbox is over quota for now
