@@ -588,7 +588,6 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
             body_start = Some(i + 1);
             break;
         }
-        let field_start = !blank_fold && !is_continuation(line) && is_field(line);
         // A line at column 0 that is not a field, in a paste that lost its folding: the rest
         // of the field above, as long as the header goes on after it (or the field above has
         // no value yet, or it continues a run of such lines without spaces, like base64).
@@ -606,13 +605,25 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
             let above = above.trim_end();
             let word = line.split_whitespace().next().map_or(0, str::len);
             let separator = above.ends_with([';', ',']);
-            let full = (50..=80).contains(&above.len()) && above.len() + 1 + word > 72;
+            // However short the line above, a hard wrap put this line's first word below it
+            // when the two do not fit in a line together ("Message-ID:" above a 64-character
+            // `<id>`; "Received: from host" above "(host [address])").
+            let full = !above.is_empty() && above.len() <= 80 && above.len() + 1 + word > 72;
             (separator || full)
-                && (fields.last().is_some_and(|f| f.line as usize == i) || is_continuation(above))
+                && (fields.last().is_some_and(|f| f.line as usize == i)
+                    || is_continuation(above)
+                    || (after_rejoin && full))
                 && (i + 1 < lines.len()
                     && (is_continuation(cut(i + 1)) || is_header_start(cut(i + 1)))
                     || header_follows(&lines, i + 1, rest_indent))
         };
+        // A line that a hard wrap cut from the field above and that starts with a digit is
+        // that field's rest, not a field ("13:10:14 -0600", a Received field's time): every
+        // registered field name starts with a letter (RFC 3864; the IANA registry).
+        let field_start = !blank_fold
+            && !is_continuation(line)
+            && is_field(line)
+            && !(line.starts_with(|c: char| c.is_ascii_digit()) && wrapped_here());
         let rejoin = !blank_fold
             && !field_start
             && !is_continuation(line)
@@ -1789,6 +1800,21 @@ mod tests {
             n.fields[0].unfolded()
         );
         // A short note after a short field is still a stray line.
+        let n = normalize(b"Subject: x\nsee below\nFrom: a@b.example\n\nbody\n");
+        assert_eq!(codes(&n), ["input.skipped-line"]);
+    }
+
+    #[test]
+    fn a_short_line_above_a_word_that_did_not_fit_is_a_hard_wrap() {
+        // "Message-ID:" with its 64-character `<id>` wrapped below it.
+        let n = normalize(b"Subject: x\nMessage-ID:\n<7A3C41E2-9B1F-4D27-8E55-0C6F2A9D1B84@mail.dachdecker-vogt.example>\nFrom: a@b.example\n\nbody\n");
+        assert_eq!(n.fields.len(), 3);
+        assert!(n.fields[1].unfolded().starts_with("<7A3C41E2"));
+        // A Received field cut twice: the second cut follows a line that was itself rejoined.
+        let n = normalize(b"Received: from sender.domain.example (sender IP) by mail.ourdomain.example\n(192.168.0.9) with Microsoft SMTP Server id 8.3.444.0; Wed, 4 May 2016\n13:10:14 -0600\nSubject: x\n\nbody\n");
+        assert_eq!(n.fields.len(), 2, "{:?}", n.fields);
+        assert!(n.fields[0].unfolded().ends_with("2016 13:10:14 -0600"));
+        // A short word after a short field is still a stray line.
         let n = normalize(b"Subject: x\nsee below\nFrom: a@b.example\n\nbody\n");
         assert_eq!(codes(&n), ["input.skipped-line"]);
     }

@@ -27,10 +27,13 @@ use super::support::ratio;
 /// its own. The header copied from a header analyzer's table (tab-separated cells, or a Markdown table): before the table
 /// reading 118 and 116 of 258 kept; the ones left are the JSON webhook and two pastes already
 /// indented as a whole, whose unfolding makes one line of the whole header. Rewrapped 18 -> 15
-/// when one hard-wrapped header line came to be rejoined to its field (`input::normalize`).
+/// when one hard-wrapped header line came to be rejoined to its field (`input::normalize`);
+/// 15 -> 7 when a short line above a word that would not have fitted on it counts as wrapped
+/// too (and a cut-off time at column 0 is no field), a URL at column 0 in a delivery-status
+/// block continues its field, and a returned message's header rejoins a hard-wrapped line.
 const MAX_CHANGED: [(&str, usize); 14] = [
     ("fenced", 3),
-    ("rewrapped", 15),
+    ("rewrapped", 7),
     ("crlf", 0),
     ("lf", 0),
     ("quoted", 3),
@@ -398,10 +401,12 @@ fn bounce_reasons(paste: &[u8]) -> Vec<&'static str> {
 /// notices (a returned message and "Could not be delivered to:", no DSN, no daemon sender)
 /// became bounces: wrapped at column 78, a Received field's continuation lands at column 0 and
 /// ends the header before its multipart Content-Type, so the returned message is not found.
-/// Rewrapped 9 -> 2 when such a line came to be rejoined to its field (`input::normalize`).
+/// Rewrapped 9 -> 2 when such a line came to be rejoined to its field (`input::normalize`);
+/// 2 -> 1 when a short line above a word that would not have fitted on it counts as wrapped
+/// too, and a returned message's header rejoins such a line (`bounce::mime::headers`).
 const BOUNCE_MAX_CHANGED: [(&str, usize); 9] = [
     ("fenced", 0),
-    ("rewrapped", 2),
+    ("rewrapped", 1),
     ("quoted", 0),
     ("indented", 0),
     ("prose", 0),

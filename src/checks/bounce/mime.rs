@@ -138,6 +138,8 @@ fn read_block(text: &str, lost_folds: bool) -> Headers<'_> {
         pos = text.find('\n').map(|i| i + 1).unwrap_or(text.len());
     }
     let mut body = text.len();
+    // Where the line before this one starts.
+    let mut prev = pos;
     while pos < text.len() {
         let end = text[pos..]
             .find('\n')
@@ -162,6 +164,7 @@ fn read_block(text: &str, lost_folds: bool) -> Headers<'_> {
             // and every registered header field name starts with a letter).
             is_field_name(line[..c].trim_end())
                 && !(lost_folds && current.is_some() && first.is_ascii_digit())
+                && !(current.is_some() && is_uri_start(line, c))
         }) {
             if let Some((ns, ne, vs)) = current.take()
                 && fields.len() < MAX_FIELDS
@@ -173,10 +176,11 @@ fn read_block(text: &str, lost_folds: bool) -> Headers<'_> {
             }
             let name_end = pos + line[..colon].trim_end().len();
             current = Some((pos, name_end, pos + colon + 1));
-        } else if !(lost_folds && current.is_some()) {
+        } else if !(current.is_some() && (lost_folds || hard_wrapped(text, prev, pos, end))) {
             body = pos;
             break;
         }
+        prev = pos;
         pos = end + 1;
     }
     if let Some((ns, ne, vs)) = current {
@@ -189,6 +193,37 @@ fn read_block(text: &str, lost_folds: bool) -> Headers<'_> {
         }
     }
     Headers { fields, body }
+}
+
+/// Whether the line at `pos..end` of a header block, at column 0 and not a field, is the rest
+/// of the field line above that a hard wrap cut (a mail client or ticket form that wraps long
+/// lines at a space before column 72 to 80; RFC 5322 section 2.1.1 asks for 78): the line above
+/// and this line's first word would not fit in a line together, and the header goes on below
+/// it (a folded line, RFC 5322 section 2.2.3, or a field).
+fn hard_wrapped(text: &str, prev: usize, pos: usize, end: usize) -> bool {
+    let above = text
+        .get(prev..pos.saturating_sub(1))
+        .unwrap_or("")
+        .trim_end();
+    let word = text[pos..end].split_whitespace().next().map_or(0, str::len);
+    let next_start = (end + 1).min(text.len());
+    let next = text[next_start..].lines().next().unwrap_or("");
+    let header_goes_on = next.starts_with([' ', '\t']) && !next.trim().is_empty()
+        || next
+            .find(':')
+            .is_some_and(|c| is_field_name(next[..c].trim_end()));
+    !above.is_empty() && above.len() <= 80 && above.len() + 1 + word > 72 && header_goes_on
+}
+
+/// Whether the `name:` at the start of a line is a URI's scheme (`https://...`, RFC 3986
+/// section 3: the scheme's colon followed by `//` and the authority), which a re-wrapped paste
+/// put at the start of a line: the rest of a field's value (a Diagnostic-Code's "see
+/// https://..."), not a field.
+fn is_uri_start(line: &str, colon: usize) -> bool {
+    line[colon + 1..].starts_with("//")
+        && line[..colon]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
 }
 
 /// The media type of a Content-Type value, lowercase (`text/plain` when absent or odd).
@@ -457,6 +492,36 @@ mod tests {
             h.value("diagnostic-code")
                 .is_some_and(|v| v.contains("2001:db8::25 does not have"))
         );
+    }
+
+    #[test]
+    fn a_rewrapped_url_continues_the_field_above() {
+        // RFC 3986 section 3: `https:` followed by `//` is a URI's scheme, not a field name.
+        let h = field_block(
+            "Action: failed\nDiagnostic-Code: smtp; 554 5.7.1 Blocked - see\nhttps://ipcheck.proofpoint.com/?ip=203.0.113.45\nStatus: 5.7.1\n",
+        );
+        let names: Vec<&str> = h.fields.iter().map(|f| f.name).collect();
+        assert_eq!(names, ["Action", "Diagnostic-Code", "Status"]);
+        assert!(
+            h.value("diagnostic-code")
+                .is_some_and(|v| v.ends_with("see https://ipcheck.proofpoint.com/?ip=203.0.113.45"))
+        );
+    }
+
+    #[test]
+    fn a_hard_wrapped_line_in_a_returned_header_is_rejoined() {
+        let h = headers(
+            "Received: from [203.0.113.45] (port=52114 helo=[192.0.2.40])\n\tby vps-2231.nordhost.example with esmtpsa  (TLS1.3) tls\nTLS_AES_256_GCM_SHA384\n\t(Exim 4.98.2); Thu, 19 Nov 2026 14:02:36 +0000\nSubject: x\n\nbody\n",
+        );
+        let names: Vec<&str> = h.fields.iter().map(|f| f.name).collect();
+        assert_eq!(names, ["Received", "Subject"]);
+        assert!(
+            h.value("received")
+                .is_some_and(|v| v.contains("tls TLS_AES"))
+        );
+        // A short line at column 0 after a short one ends the header (the body starts there).
+        let h = headers("Subject: x\nsee below\nFrom: a@b.example\n\nbody\n");
+        assert_eq!(h.fields.len(), 1);
     }
 
     #[test]
