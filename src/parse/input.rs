@@ -598,6 +598,24 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
         // before its date, RFC 5321 section 4.4), or the line above is as long as a wrapped
         // line is and this line's first word would not have fitted on it (mail programs and
         // ticket forms wrap at 72 to 80 characters; RFC 5322 section 2.1.1 asks for 78).
+        // Or the paste ends within the field: from this line to the end (a few lines at
+        // most), each line's first word would not have fitted on the line above (a pasted
+        // header of one or two fields whose last field the wrap cut, with nothing after it).
+        let wrapped_to_end = || {
+            lines.len() - i <= 4
+                && (i..lines.len()).all(|j| {
+                    let l = cut(j);
+                    if is_blank(l) {
+                        return (j..lines.len()).all(|k| is_blank(cut(k)));
+                    }
+                    let above = cut(j - 1).trim_end();
+                    let word = l.split_whitespace().next().map_or(0, str::len);
+                    !is_continuation(l)
+                        && !above.is_empty()
+                        && above.len() <= 80
+                        && above.len() + 1 + word > 72
+                })
+        };
         let wrapped_here = || {
             let Some(above) = i.checked_sub(1).map(cut) else {
                 return false;
@@ -615,7 +633,8 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
                     || (after_rejoin && full))
                 && (i + 1 < lines.len()
                     && (is_continuation(cut(i + 1)) || is_header_start(cut(i + 1)))
-                    || header_follows(&lines, i + 1, rest_indent))
+                    || header_follows(&lines, i + 1, rest_indent)
+                    || wrapped_to_end())
         };
         // A line that a hard wrap cut from the field above and that starts with a digit is
         // that field's rest, not a field ("13:10:14 -0600", a Received field's time): every
@@ -1814,6 +1833,15 @@ mod tests {
         let n = normalize(b"Received: from sender.domain.example (sender IP) by mail.ourdomain.example\n(192.168.0.9) with Microsoft SMTP Server id 8.3.444.0; Wed, 4 May 2016\n13:10:14 -0600\nSubject: x\n\nbody\n");
         assert_eq!(n.fields.len(), 2, "{:?}", n.fields);
         assert!(n.fields[0].unfolded().ends_with("2016 13:10:14 -0600"));
+        // A paste that ends within its last field, cut twice.
+        let n = normalize(b"Received-SPF: softfail (domain of example.com does not designate it at all\n198.51.100.185 as permitted sender)\n");
+        assert_eq!(n.fields.len(), 1);
+        assert!(
+            n.fields[0]
+                .unfolded()
+                .ends_with("all 198.51.100.185 as permitted sender)")
+        );
+        assert_eq!(n.body, None);
         // A short word after a short field is still a stray line.
         let n = normalize(b"Subject: x\nsee below\nFrom: a@b.example\n\nbody\n");
         assert_eq!(codes(&n), ["input.skipped-line"]);

@@ -30,10 +30,11 @@ use super::support::ratio;
 /// when one hard-wrapped header line came to be rejoined to its field (`input::normalize`);
 /// 15 -> 7 when a short line above a word that would not have fitted on it counts as wrapped
 /// too (and a cut-off time at column 0 is no field), a URL at column 0 in a delivery-status
-/// block continues its field, and a returned message's header rejoins a hard-wrapped line.
+/// block continues its field, and a returned message's header rejoins a hard-wrapped line;
+/// 7 -> 5 when a paste that ends within its last field, cut by the wrap, keeps that field's rest.
 const MAX_CHANGED: [(&str, usize); 14] = [
     ("fenced", 3),
-    ("rewrapped", 7),
+    ("rewrapped", 5),
     ("crlf", 0),
     ("lf", 0),
     ("quoted", 3),
