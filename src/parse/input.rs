@@ -598,11 +598,11 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
         // before its date, RFC 5321 section 4.4), or the line above is as long as a wrapped
         // line is and this line's first word would not have fitted on it (mail programs and
         // ticket forms wrap at 72 to 80 characters; RFC 5322 section 2.1.1 asks for 78).
-        // Or the paste ends within the field: from this line to the end (a few lines at
+        // Or the paste ends within the field: from this line to the end (eight lines at
         // most), each line's first word would not have fitted on the line above (a pasted
         // header of one or two fields whose last field the wrap cut, with nothing after it).
         let wrapped_to_end = || {
-            lines.len() - i <= 4
+            lines.len() - i <= 8
                 && (i..lines.len()).all(|j| {
                     let l = cut(j);
                     if is_blank(l) {
@@ -636,13 +636,15 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
                     || header_follows(&lines, i + 1, rest_indent)
                     || wrapped_to_end())
         };
-        // A line that a hard wrap cut from the field above and that starts with a digit is
-        // that field's rest, not a field ("13:10:14 -0600", a Received field's time): every
-        // registered field name starts with a letter (RFC 3864; the IANA registry).
+        // A line that a hard wrap cut from the field above and whose `name:` is no field name
+        // a mail system writes is that field's rest, not a field ("13:10:14 -0600", a Received
+        // field's time; "relay=mx.example[192.0.2.1]:25, ...", a log line's): every registered
+        // field name starts with a letter and holds letters, digits and hyphens (RFC 3864; the
+        // IANA registry).
         let field_start = !blank_fold
             && !is_continuation(line)
             && is_field(line)
-            && !(line.starts_with(|c: char| c.is_ascii_digit()) && wrapped_here());
+            && !(!plausible_name(line) && wrapped_here());
         let rejoin = !blank_fold
             && !field_start
             && !is_continuation(line)
@@ -1595,6 +1597,21 @@ fn known_name(name: &str) -> bool {
     }) || crate::parse::header_info::explain(name).is_some()
 }
 
+/// Whether the text before a line's first colon could be a field name a mail system writes:
+/// a letter, then letters, digits, `-`, `_` or `.`, at most 100 of them.
+fn plausible_name(line: &str) -> bool {
+    let name = line
+        .find(':')
+        .map_or("", |c| line[..c].trim_end_matches([' ', '\t']))
+        .as_bytes();
+    !name.is_empty()
+        && name.len() <= 100
+        && name[0].is_ascii_alphabetic()
+        && name
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
 /// Whether a line at column 0, in a paste whose folded lines lost their indentation, starts a
 /// new field rather than continuing the one above: a name of letters, digits, `-`, `_` or `.`
 /// that starts with a letter, then the colon followed by white space or the end of the line;
@@ -1607,13 +1624,7 @@ fn plausible_field(line: &str) -> bool {
         return false;
     };
     let name = line[..colon].trim_end_matches([' ', '\t']).as_bytes();
-    if name.is_empty()
-        || name.len() > 100
-        || !name[0].is_ascii_alphabetic()
-        || !name
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-    {
+    if !plausible_name(line) {
         return false;
     }
     let rest = &line[colon + 1..];
@@ -1833,6 +1844,10 @@ mod tests {
         let n = normalize(b"Received: from sender.domain.example (sender IP) by mail.ourdomain.example\n(192.168.0.9) with Microsoft SMTP Server id 8.3.444.0; Wed, 4 May 2016\n13:10:14 -0600\nSubject: x\n\nbody\n");
         assert_eq!(n.fields.len(), 2, "{:?}", n.fields);
         assert!(n.fields[0].unfolded().ends_with("2016 13:10:14 -0600"));
+        // A log line pasted as it is, wrapped: `relay=host[address]:25` is no field name.
+        let n = normalize(b"mail.info:Apr 22 15:04:49 mail postfix/smtp[2228153]: DB8CABDC1DB3:\nto=<member@recipient-shop.example>,\nrelay=mx01.kundenserver.de[192.0.2.67]:25, delay=349215,\ndelays=349215/0.02/0.19/0, dsn=4.0.0, status=deferred (host\nmx01.kundenserver.de[192.0.2.67] refused to talk to me: 554-kundenserver.de\n(mxeue110) Nemesis ESMTP Service not available 554-No SMTP service 554-Bad\nDNS PTR resource record.\n");
+        assert_eq!(n.fields.len(), 1, "{:?}", n.fields);
+        assert!(n.fields[0].unfolded().contains("relay=mx01"));
         // A paste that ends within its last field, cut twice.
         let n = normalize(b"Received-SPF: softfail (domain of example.com does not designate it at all\n198.51.100.185 as permitted sender)\n");
         assert_eq!(n.fields.len(), 1);
