@@ -611,6 +611,7 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
                     let above = cut(j - 1).trim_end();
                     let word = l.split_whitespace().next().map_or(0, str::len);
                     !is_continuation(l)
+                        && l.len() <= 998
                         && !above.is_empty()
                         && above.len() <= 80
                         && above.len() + 1 + word > 72
@@ -627,7 +628,10 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
             // when the two do not fit in a line together ("Message-ID:" above a 64-character
             // `<id>`; "Received: from host" above "(host [address])").
             let full = !above.is_empty() && above.len() <= 80 && above.len() + 1 + word > 72;
-            (separator || full)
+            // No header line is longer than 998 characters (RFC 5322 section 2.1.1), so a
+            // longer one is no piece of a wrapped field line.
+            line.len() <= 998
+                && (separator || full)
                 && (fields.last().is_some_and(|f| f.line as usize == i)
                     || is_continuation(above)
                     || (after_rejoin && full))

@@ -212,7 +212,12 @@ fn hard_wrapped(text: &str, prev: usize, pos: usize, end: usize) -> bool {
         || next
             .find(':')
             .is_some_and(|c| is_field_name(next[..c].trim_end()));
-    !above.is_empty() && above.len() <= 80 && above.len() + 1 + word > 72 && header_goes_on
+    // No header line is longer than 998 characters (RFC 5322 section 2.1.1).
+    end - pos <= 998
+        && !above.is_empty()
+        && above.len() <= 80
+        && above.len() + 1 + word > 72
+        && header_goes_on
 }
 
 /// Whether the `name:` at the start of a line is a URI's scheme (`https://...`, RFC 3986
