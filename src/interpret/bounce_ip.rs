@@ -370,17 +370,13 @@ fn in_receivers_network(hop: &Hop) -> bool {
 }
 
 /// The address a Received field's by clause gives for the receiving host, in parentheses or
-/// brackets right after its name ("by NAME (IP)", "by NAME ([IP])").
+/// brackets right after its name ("by NAME (IP)", "by NAME ([IP])"); the clause as the Received
+/// reader (`parse::received`) delimits it.
 fn by_address(raw: &str) -> Option<IpAddr> {
-    let lower = raw.to_ascii_lowercase();
-    let at = lower
-        .match_indices("by ")
-        .find(|(i, _)| *i == 0 || lower.as_bytes()[i - 1].is_ascii_whitespace())?
-        .0;
-    let rest = raw[at + 3..].trim_start();
-    let after_name = rest[rest.find(char::is_whitespace)?..].trim_start();
-    let inner = after_name.strip_prefix('(')?;
-    let inner = inner.trim_start_matches('[');
+    let clause = crate::parse::received::parse(raw).by?;
+    let by = clause.trim_start();
+    let after_name = by[by.find(char::is_whitespace)?..].trim_start();
+    let inner = after_name.strip_prefix('(')?.trim_start_matches('[');
     let token: String = inner
         .chars()
         .take_while(|c| c.is_ascii_hexdigit() || matches!(c, '.' | ':'))

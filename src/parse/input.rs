@@ -608,13 +608,7 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
                     if is_blank(l) {
                         return (j..lines.len()).all(|k| is_blank(cut(k)));
                     }
-                    let above = cut(j - 1).trim_end();
-                    let word = l.split_whitespace().next().map_or(0, str::len);
-                    !is_continuation(l)
-                        && l.len() <= 998
-                        && !above.is_empty()
-                        && above.len() <= 80
-                        && above.len() + 1 + word > 72
+                    !is_continuation(l) && crate::vocab::text::wrap_cut(cut(j - 1), l)
                 })
         };
         let wrapped_here = || {
@@ -622,12 +616,11 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
                 return false;
             };
             let above = above.trim_end();
-            let word = line.split_whitespace().next().map_or(0, str::len);
             let separator = above.ends_with([';', ',']);
             // However short the line above, a hard wrap put this line's first word below it
             // when the two do not fit in a line together ("Message-ID:" above a 64-character
             // `<id>`; "Received: from host" above "(host [address])").
-            let full = !above.is_empty() && above.len() <= 80 && above.len() + 1 + word > 72;
+            let full = crate::vocab::text::wrap_cut(above, line);
             // No header line is longer than 998 characters (RFC 5322 section 2.1.1), so a
             // longer one is no piece of a wrapped field line.
             line.len() <= 998

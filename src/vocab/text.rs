@@ -83,6 +83,17 @@ mod tests {
     }
 }
 
+/// Whether `line`, at column 0, is what a hard wrap cut from the line `above` (a mail client or
+/// ticket form that wraps long lines at a space before column 72 to 80; RFC 5322 section 2.1.1
+/// asks for 78): `above` is no longer than such a line and `line`'s first word would not have
+/// fitted on it. No header line is longer than 998 characters (RFC 5322 section 2.1.1), so a
+/// longer `line` is no piece of one.
+pub fn wrap_cut(above: &str, line: &str) -> bool {
+    let above = above.trim_end();
+    let word = line.split_whitespace().next().map_or(0, str::len);
+    line.len() <= 998 && !above.is_empty() && above.len() <= 80 && above.len() + 1 + word > 72
+}
+
 /// Whether `text` ends with `suffix`, ASCII letters compared without case.
 pub fn ends_with_ci(text: &str, suffix: &str) -> bool {
     let t = text.as_bytes();

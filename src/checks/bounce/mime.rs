@@ -196,28 +196,17 @@ fn read_block(text: &str, lost_folds: bool) -> Headers<'_> {
 }
 
 /// Whether the line at `pos..end` of a header block, at column 0 and not a field, is the rest
-/// of the field line above that a hard wrap cut (a mail client or ticket form that wraps long
-/// lines at a space before column 72 to 80; RFC 5322 section 2.1.1 asks for 78): the line above
-/// and this line's first word would not fit in a line together, and the header goes on below
-/// it (a folded line, RFC 5322 section 2.2.3, or a field).
+/// of the field line above that a hard wrap cut (`vocab::text::wrap_cut`), and the header goes
+/// on below it (a folded line, RFC 5322 section 2.2.3, or a field).
 fn hard_wrapped(text: &str, prev: usize, pos: usize, end: usize) -> bool {
-    let above = text
-        .get(prev..pos.saturating_sub(1))
-        .unwrap_or("")
-        .trim_end();
-    let word = text[pos..end].split_whitespace().next().map_or(0, str::len);
+    let above = text.get(prev..pos.saturating_sub(1)).unwrap_or("");
     let next_start = (end + 1).min(text.len());
     let next = text[next_start..].lines().next().unwrap_or("");
     let header_goes_on = next.starts_with([' ', '\t']) && !next.trim().is_empty()
         || next
             .find(':')
             .is_some_and(|c| is_field_name(next[..c].trim_end()));
-    // No header line is longer than 998 characters (RFC 5322 section 2.1.1).
-    end - pos <= 998
-        && !above.is_empty()
-        && above.len() <= 80
-        && above.len() + 1 + word > 72
-        && header_goes_on
+    crate::vocab::text::wrap_cut(above, &text[pos..end]) && header_goes_on
 }
 
 /// Whether the `name:` at the start of a line is a URI's scheme (`https://...`, RFC 3986

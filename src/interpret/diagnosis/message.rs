@@ -387,16 +387,10 @@ fn receiver_policy(ctx: &Context) -> Option<Cause> {
 /// SPOOF_DISPLAY_NAME, rules/misc.lua: "Display name is being used to spoof and trick the
 /// recipient"), as a domain blocklist rule does in `setup_rules`.
 fn phishing_verdict(ctx: &Context) -> Option<Cause> {
-    let strongest = |rule: &FilterRule| {
-        rule.score.is_some_and(|s| {
-            ctx.rules
-                .iter()
-                .filter(|o| o.filter == rule.filter && o.kind != "allow")
-                .all(|o| o.score.is_none_or(|os| os <= s))
-        })
-    };
     let rule = ctx.rules.iter().find(|r| {
-        r.kind == "content" && r.topic == "spoofing" && (r.score.is_none() || strongest(r))
+        r.kind == "content"
+            && r.topic == "spoofing"
+            && (r.score.is_none() || strongest_in_filter(ctx, r))
     })?;
     // Microsoft's category meanings start "The category of protection that applied: ".
     let meaning = rule
@@ -683,22 +677,25 @@ fn spf_fix(ctx: &Context, domain: &str) -> Option<String> {
     ))
 }
 
+/// Whether a scored rule added the most to its filter's score (no other rule of that filter,
+/// allow rules aside, scored more).
+fn strongest_in_filter(ctx: &Context, rule: &FilterRule) -> bool {
+    rule.score.is_some_and(|s| {
+        ctx.rules
+            .iter()
+            .filter(|o| o.filter == rule.filter && o.kind != "allow")
+            .all(|o| o.score.is_none_or(|os| os <= s))
+    })
+}
+
 /// The filters' recorded rules about the sender's setup, strongest first: each topic once.
 fn setup_rules(ctx: &Context) -> Vec<Cause> {
     // A domain the message names on a domain blocklist leads only when that rule added the most
     // to its filter's score; otherwise it is part of the filter's content judgement.
-    let strongest = |rule: &FilterRule| {
-        rule.score.is_some_and(|s| {
-            ctx.rules
-                .iter()
-                .filter(|o| o.filter == rule.filter && o.kind != "allow")
-                .all(|o| o.score.is_none_or(|os| os <= s))
-        })
-    };
     let mut rules: Vec<&FilterRule> = ctx
         .rules
         .iter()
-        .filter(|r| r.kind == "setup" || (r.kind == "list" && strongest(r)))
+        .filter(|r| r.kind == "setup" || (r.kind == "list" && strongest_in_filter(ctx, r)))
         // Rules without a score (Microsoft's codes) count; scored rules only when they added
         // to the score.
         .filter(|r| r.score.is_none_or(|s| s >= 0.5))
