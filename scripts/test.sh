@@ -27,6 +27,20 @@ want() { case " ${kinds[*]} " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 scripts/setup.sh
 
+# A test run compiles several profiles and targets; incremental compilation caches only help a
+# second run of the same build, and on a fresh clone they add about a third to target/. A set
+# CARGO_INCREMENTAL is kept. The free disk is printed before and after, so a run that fails for
+# space says so.
+export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
+disk() {
+  local free used
+  free=$(df -Pk . | awk 'NR == 2 {printf "%.1f GB", $4 / 1048576}')
+  used=$( (du -sk target 2>/dev/null || true) | awk '{printf "%.1f GB", $1 / 1048576}')
+  echo "== disk ($1): free $free, target/ ${used:-0 GB}"
+}
+disk start
+trap 'disk end' EXIT
+
 # The corpus tests, by module name (they are in the one integration-test binary, tests/lib.rs).
 corpus_filters=(corpus crosscheck)
 
@@ -35,7 +49,8 @@ start_server() {
   [ -z "$server_started" ] || return 0
   export MAILTRACE_RUN_DIR=${MAILTRACE_RUN_DIR:-$(mktemp -d)}
   url=$(scripts/dns-server.sh start --zones)
-  trap 'scripts/dns-server.sh stop' EXIT INT TERM
+  trap 'scripts/dns-server.sh stop; disk end' EXIT
+  trap 'scripts/dns-server.sh stop' INT TERM
   export MAILTRACE_TEST_DOH="$url/dns-query"
   export MAILTRACE_TEST_PAGE="$url/"
   server_started=1
