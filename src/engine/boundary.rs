@@ -14,7 +14,9 @@
 //! first public server that carried the message on from it is used instead. When every hop
 //! looks internal, the oldest public address is used and the reason says so; a paste that ends
 //! inside the chain (no From and no Date field below it) gives no address rather than one of
-//! the receiving platform's own.
+//! the receiving platform's own. A hop from a host of an outside organization whose address is
+//! not shown (masked in the paste) is the crossing too: it gives no address, and no older hop
+//! is the recipient's, even where one was received by a host of that outside organization.
 //!
 //! An inbound gateway in front of the recipient's mailbox server (Mimecast, Proofpoint, a
 //! Cisco or Barracuda appliance) is the recipient's own too, once the recipient domain's MX
@@ -77,6 +79,7 @@ pub fn find(hops: &[Hop], cut_off: bool, gateways: &[String]) -> Boundary {
     let mut inside: Vec<String> = Vec::new();
     let mut last_public: Option<usize> = None;
     let mut gated = false;
+    let mut crossed = false;
     let public = |hop: &Hop| hop.ip_class.is_some_and(IpClass::can_be_sender);
     // The newest hop into a shared platform's inbound edge is where the message entered the
     // recipient's tenant (`data/received/edges.tsv`): every hop written after it is the
@@ -122,6 +125,19 @@ pub fn find(hops: &[Hop], cut_off: bool, gateways: &[String]) -> Boundary {
             gated = true;
             continue;
         }
+        // A hop that records no client address (masked in the paste, or never written) from a
+        // host of an organization that did not receive the message above, to a host whose
+        // organization is known, is where the message
+        // crossed into the recipient's side: every older hop is the sender's, and no address
+        // on this hop can be checked.
+        let by_org = hop.by.as_deref().and_then(org_domain);
+        if hop.ip.is_none()
+            && by_org.is_some()
+            && from_org.as_ref().is_some_and(|org| !inside.contains(org))
+        {
+            crossed = true;
+            break;
+        }
         let internal = match &from_org {
             Some(org) => inside.contains(org),
             None => !public(hop),
@@ -148,6 +164,13 @@ pub fn find(hops: &[Hop], cut_off: bool, gateways: &[String]) -> Boundary {
             ));
             break;
         }
+    }
+    if out.chosen.is_none() && crossed {
+        out.undecided = Some(
+            "The hop from the sending server does not show the sending server's address (it is masked or was not recorded), so no address is taken as the sender's.",
+        );
+        out.internal.reverse();
+        return out;
     }
     if out.chosen.is_none() {
         if cut_off {

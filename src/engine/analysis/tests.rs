@@ -346,3 +346,37 @@ fn an_inbound_gateway_of_the_recipient_domain_is_inside_the_boundary() {
     );
     assert_eq!(ip(&report).as_deref(), Some("198.51.100.7"));
 }
+
+#[test]
+fn a_masked_hop_from_outside_is_the_crossing() {
+    // The recipient's server names the sender's gateway but its address is masked; below it the
+    // sender's gateway received the message from a private address. The gateway's own hop is
+    // the sender's, not the recipient's, and no address is the sending IP.
+    let masked = "Received: from gw.sender.example (sender IP) by mail.recipient.example (192.168.x.x) with Microsoft SMTP Server id 8.3.444.0; Wed, 4 May 2016 13:10:14 -0600\nReceived: from gw.sender.example (plunger [192.168.1.7]) by gw.sender.example with ESMTP id x1; Wed, 4 May 2016 10:36:07 -0600\n";
+    let (report, _) = run(
+        masked,
+        &MemoryResolver::new(),
+        Options {
+            live: false,
+            ..Options::default()
+        },
+    );
+    assert_eq!(report.hops.len(), 2);
+    assert!(report.hops.iter().all(|h| !h.internal), "{:?}", report.hops);
+    assert!(report.sending_ip.is_none());
+    // The same chain with the address shown: the gateway is the sending server.
+    let shown = masked.replace("(sender IP)", "(gw.sender.example [203.0.113.9])");
+    let (report, _) = run(
+        &shown,
+        &MemoryResolver::new(),
+        Options {
+            live: false,
+            ..Options::default()
+        },
+    );
+    assert_eq!(
+        report.sending_ip.map(|s| s.ip.to_string()),
+        Some("203.0.113.9".to_string())
+    );
+    assert!(!report.hops[0].internal);
+}
