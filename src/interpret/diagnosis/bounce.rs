@@ -548,7 +548,7 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
     let mut title = format!("{}: {}", who, first_sentence(explanation));
     if own {
         title = format!(
-            "{}: the sender's own mail system refused to send it, under a policy of the sender's organization; the recipient's side never received it.",
+            "{}: The sender's own mail system refused to send it, under a policy of the sender's organization; the recipient's side never received it.",
             who
         );
     }
@@ -561,7 +561,7 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
     }
     if let Some(list) = &r.blocklist {
         title = format!(
-            "{}: the receiving server refused mail from a server listed on {}.",
+            "{}: The receiving server refused mail from a server listed on {}.",
             who, list.name
         );
     }
@@ -591,7 +591,7 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
         // The refusal rests on an error answer to the receiving server's own query (see
         // topic_of), not on a listing.
         title = format!(
-            "{who}: the receiving server refused it on an error answer to its own {} query, not because the sending server is listed.",
+            "{who}: The receiving server refused it on an error answer to its own {} query, not because the sending server is listed.",
             list.name
         );
         fix = Some(format!(
