@@ -1651,7 +1651,8 @@ fn header_follows(lines: &[&str], from: usize, indent: &str) -> bool {
 
 /// The lines to keep when every line end of the paste was doubled: from the first line that
 /// can start a field, at least eight lines each followed by exactly one blank line, most of them header
-/// lines, up to the header's end (a longer run of blank lines) or the end of the paste. Each run
+/// lines, up to the header's end (a longer run of blank lines) or the end of the paste (or three
+/// or more, all header lines, to the end of the paste). Each run
 /// of blank lines is then halved (one line end was two). `None` for any other paste.
 fn undouble(lines: &[&str]) -> Option<Vec<usize>> {
     // From the first line that can start a field (text above the header has its line ends
@@ -1663,21 +1664,37 @@ fn undouble(lines: &[&str]) -> Option<Vec<usize>> {
     let mut i = first;
     let mut paired = 0;
     let mut fields = 0;
+    let header_line = |l: &str| {
+        let view = unquote(l);
+        is_continuation(view) || is_header_start(view.trim_start())
+    };
+    // Whether the paired lines run to the end of the paste (nothing but blank lines after them,
+    // or one last header line with its line end cut).
+    let mut to_end = false;
     while i + 1 < lines.len() && !lines[i].trim().is_empty() {
         if !lines[i + 1].trim().is_empty() {
             return None;
         }
         paired += 1;
-        let view = unquote(lines[i]);
-        fields += usize::from(is_continuation(view) || is_header_start(view.trim_start()));
+        fields += usize::from(header_line(lines[i]));
         if i + 2 >= lines.len() || lines[i + 2].trim().is_empty() {
+            to_end = lines[i + 1..].iter().all(|l| l.trim().is_empty());
             break;
         }
         i += 2;
     }
+    if i + 1 == lines.len() && header_line(lines[i]) {
+        paired += 1;
+        fields += 1;
+        to_end = true;
+    }
     // Most of those lines are header lines (a field or its folded rest): what came before them
     // (an mbox line, a mail program's label, a line of text) has its line ends doubled too.
-    if paired < 8 || fields * 2 < paired {
+    // A short paste is taken as doubled only when it is header lines alone, each followed by
+    // one blank line, to its end: three header lines or more with nothing below them are not a
+    // header and a body (a body under a header's first line would not be header lines too).
+    let short_whole = to_end && paired >= 3 && fields == paired;
+    if (paired < 8 && !short_whole) || fields * 2 < paired {
         return None;
     }
     let mut kept = Vec::with_capacity(lines.len() / 2 + 1);
@@ -2107,6 +2124,24 @@ mod tests {
         let names: Vec<&str> = n.fields.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, ["Delivered-To", "Received", "From", "Subject"]);
         assert!(codes(&n).contains(&"input.skipped-wrapper"));
+    }
+
+    #[test]
+    fn a_short_doubled_paste_is_halved_only_when_it_is_header_lines_alone() {
+        // Three header lines, each followed by a blank line, to the end of the paste.
+        let n = normalize(b"Received: from a.example (a.example [192.0.2.1]) by b.example; Tue, 1 Dec 2026 10:00:00 +0000\n\nX-Id: 1\n\nReceived: from c.example by a.example; Tue, 1 Dec 2026 09:59:00 +0000\n\n");
+        let names: Vec<&str> = n.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["Received", "X-Id", "Received"]);
+        assert!(codes(&n).contains(&"input.doubled-line-ends"));
+        // The last line's end cut: the same.
+        let n = normalize(b"Subject: a\n\nFrom: b@b.example\n\nTo: c@c.example");
+        assert_eq!(n.fields.len(), 3);
+        // A short header and a body of text: not doubled.
+        let n = normalize(b"Subject: a\n\nFrom: b@b.example\n\nHello there\n\n");
+        assert!(!codes(&n).contains(&"input.doubled-line-ends"));
+        // Two lines: a header line and a body line, whatever the body looks like.
+        let n = normalize(b"Subject: a\n\nNote: b\n");
+        assert!(!codes(&n).contains(&"input.doubled-line-ends"));
     }
 
     #[test]

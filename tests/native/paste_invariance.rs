@@ -41,7 +41,7 @@ const MAX_CHANGED: [(&str, usize); 14] = [
     ("indented", 2),
     ("prose", 2),
     ("trailing-space", 0),
-    ("doubled", 5),
+    ("doubled", 4),
     ("entities", 0),
     ("unfolded", 0),
     ("lowercase-names", 0),
