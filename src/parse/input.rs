@@ -1669,7 +1669,8 @@ fn undouble(lines: &[&str]) -> Option<Vec<usize>> {
         is_continuation(view) || is_header_start(view.trim_start())
     };
     // Whether the paired lines run to the end of the paste (nothing but blank lines after them,
-    // or one last header line with its line end cut).
+    // or one last header line with its line end cut) or to a header's end as doubling writes it
+    // (an odd run of three or more blank lines).
     let mut to_end = false;
     while i + 1 < lines.len() && !lines[i].trim().is_empty() {
         if !lines[i + 1].trim().is_empty() {
@@ -1678,7 +1679,13 @@ fn undouble(lines: &[&str]) -> Option<Vec<usize>> {
         paired += 1;
         fields += usize::from(header_line(lines[i]));
         if i + 2 >= lines.len() || lines[i + 2].trim().is_empty() {
-            to_end = lines[i + 1..].iter().all(|l| l.trim().is_empty());
+            // The header's end: its one blank line doubled is three (a line end doubled after
+            // the last field, then the blank line's own two), or the paste ends.
+            let run = lines[i + 1..]
+                .iter()
+                .take_while(|l| l.trim().is_empty())
+                .count();
+            to_end = i + 1 + run == lines.len() || (run >= 3 && run % 2 == 1);
             break;
         }
         i += 2;
@@ -1691,8 +1698,9 @@ fn undouble(lines: &[&str]) -> Option<Vec<usize>> {
     // Most of those lines are header lines (a field or its folded rest): what came before them
     // (an mbox line, a mail program's label, a line of text) has its line ends doubled too.
     // A short paste is taken as doubled only when it is header lines alone, each followed by
-    // one blank line, to its end: three header lines or more with nothing below them are not a
-    // header and a body (a body under a header's first line would not be header lines too).
+    // one blank line, to its end or to a doubled header end: three header lines or more so
+    // paired are not a header and a body (a body under a header's first line would not be
+    // header lines too).
     let short_whole = to_end && paired >= 3 && fields == paired;
     if (paired < 8 && !short_whole) || fields * 2 < paired {
         return None;
@@ -2139,6 +2147,11 @@ mod tests {
         // A short header and a body of text: not doubled.
         let n = normalize(b"Subject: a\n\nFrom: b@b.example\n\nHello there\n\n");
         assert!(!codes(&n).contains(&"input.doubled-line-ends"));
+        // A short header, its end doubled too (three blank lines), then a body.
+        let n = normalize(b"Date: 29 Apr 2010 00:00:00 -0000\n\nFrom: a@a.example\n\nSubject: failure notice\n\n\n\nHi. This is the qmail-send program.\n\n");
+        let names: Vec<&str> = n.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["Date", "From", "Subject"]);
+        assert!(codes(&n).contains(&"input.doubled-line-ends"));
         // Two lines: a header line and a body line, whatever the body looks like.
         let n = normalize(b"Subject: a\n\nNote: b\n");
         assert!(!codes(&n).contains(&"input.doubled-line-ends"));

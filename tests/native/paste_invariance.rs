@@ -32,6 +32,9 @@ use super::support::ratio;
 /// too (and a cut-off time at column 0 is no field), a URL at column 0 in a delivery-status
 /// block continues its field, and a returned message's header rejoins a hard-wrapped line;
 /// 7 -> 5 when a paste that ends within its last field, cut by the wrap, keeps that field's rest.
+/// Doubled 5 -> 2 when a short header with its line ends doubled came to be halved too; the two
+/// left are a paste already doubled (doubled again, its blank runs are no longer single) and a
+/// fenced one whose fence lines break the pairs.
 const MAX_CHANGED: [(&str, usize); 14] = [
     ("fenced", 3),
     ("rewrapped", 5),
@@ -41,7 +44,7 @@ const MAX_CHANGED: [(&str, usize); 14] = [
     ("indented", 2),
     ("prose", 2),
     ("trailing-space", 0),
-    ("doubled", 4),
+    ("doubled", 2),
     ("entities", 0),
     ("unfolded", 0),
     ("lowercase-names", 0),
@@ -405,13 +408,15 @@ fn bounce_reasons(paste: &[u8]) -> Vec<&'static str> {
 /// Rewrapped 9 -> 2 when such a line came to be rejoined to its field (`input::normalize`);
 /// 2 -> 1 when a short line above a word that would not have fitted on it counts as wrapped
 /// too, and a returned message's header rejoins such a line (`bounce::mime::headers`).
+/// Doubled 6 -> 0 when a short header (three to seven fields) with its line ends doubled came
+/// to be halved too (`input::undouble`).
 const BOUNCE_MAX_CHANGED: [(&str, usize); 9] = [
     ("fenced", 0),
     ("rewrapped", 1),
     ("quoted", 0),
     ("indented", 0),
     ("prose", 0),
-    ("doubled", 6),
+    ("doubled", 0),
     ("entities", 0),
     ("table", 0),
     ("markdown-table", 0),
