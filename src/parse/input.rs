@@ -716,6 +716,13 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
             body_start = None;
             break;
         }
+        // The closing line of a Markdown code block the header was pasted in (CommonMark 0.31,
+        // 4.5: a closing fence is three or more backticks or tildes and nothing else) ends the
+        // paste: it is neither a field nor a body.
+        if !fields.is_empty() && is_closing_fence(line) {
+            body_start = None;
+            break;
+        }
         after_rejoin = rejoin;
         if blank_fold || is_continuation(line) || rejoin {
             match fields.last_mut() {
@@ -1432,6 +1439,23 @@ fn find_start(lines: &[&str]) -> Start {
             notes.append(&mut skipped);
             return Start { index: i, notes };
         }
+        // The opening line of a Markdown code block (CommonMark 0.31, 4.5: three or more
+        // backticks or tildes, then an optional info string such as `text`): how the paste was
+        // carried, not text of the customer's or of a bounce.
+        if is_opening_fence(view(i)) {
+            flush(&mut prose, &mut skipped);
+            skipped.push(InputNote {
+                code: "input.skipped-wrapper",
+                message: format!(
+                    "Line {} opens a Markdown code block, not a header field; skipped.",
+                    i + 1
+                ),
+                line: Some(i as u32 + 1),
+                lines: vec![(i as u32 + 1, clip_line(lines[i]))],
+            });
+            i += 1;
+            continue;
+        }
         prose.push((i as u32 + 1, clip_line(lines[i])));
         i += 1;
     }
@@ -1718,6 +1742,30 @@ fn undouble(lines: &[&str]) -> Option<Vec<usize>> {
     }
     kept.extend(run.iter().take(run.len() / 2));
     Some(kept)
+}
+
+/// Whether a line opens a Markdown code block: three or more backticks (then an info string
+/// without a backtick) or three or more tildes (then any info string), at most three spaces in
+/// (CommonMark 0.31, 4.5).
+fn is_opening_fence(line: &str) -> bool {
+    let t = line.trim_end();
+    let lead = t.len() - t.trim_start_matches(' ').len();
+    let t = t.trim_start_matches(' ');
+    if lead > 3 {
+        return false;
+    }
+    let ticks = t.len() - t.trim_start_matches('`').len();
+    let tildes = t.len() - t.trim_start_matches('~').len();
+    (ticks >= 3 && !t[ticks..].contains('`')) || tildes >= 3
+}
+
+/// Whether a line is a Markdown code block's closing fence: three or more backticks or three or
+/// more tildes, with at most three spaces before and spaces after (CommonMark 0.31, 4.5).
+fn is_closing_fence(line: &str) -> bool {
+    let t = line.trim_end();
+    let lead = t.len() - t.trim_start_matches(' ').len();
+    let t = t.trim_start_matches(' ');
+    lead <= 3 && t.len() >= 3 && (t.bytes().all(|b| b == b'`') || t.bytes().all(|b| b == b'~'))
 }
 
 fn count_endings(bytes: &[u8]) -> (usize, usize, usize) {

@@ -34,15 +34,18 @@ use super::support::ratio;
 /// 7 -> 5 when a paste that ends within its last field, cut by the wrap, keeps that field's rest.
 /// Doubled 5 -> 2 when a short header with its line ends doubled came to be halved too; the two
 /// left are a paste already doubled (doubled again, its blank runs are no longer single) and a
-/// fenced one whose fence lines break the pairs.
+/// fenced one whose fence lines break the pairs. Fenced 3 -> 2 and prose 2 -> 1 when a code
+/// block's fence lines came to be read as such and the words above a header came to make the
+/// paste a bounce candidate only when they can be a report's (a status or reply code, a
+/// returned-message marker): an amavis spam header below them had been read as a bounce.
 const MAX_CHANGED: [(&str, usize); 14] = [
-    ("fenced", 3),
+    ("fenced", 2),
     ("rewrapped", 5),
     ("crlf", 0),
     ("lf", 0),
     ("quoted", 3),
     ("indented", 2),
-    ("prose", 2),
+    ("prose", 1),
     ("trailing-space", 0),
     ("doubled", 2),
     ("entities", 0),

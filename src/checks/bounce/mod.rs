@@ -233,6 +233,11 @@ pub fn refused_by_reporter(reporting_mta: Option<&str>, r: &BouncedRecipient) ->
         && (r.reply_code.is_some() || r.status.as_deref().is_some_and(|s| s.starts_with("5.")))
 }
 
+/// Whether text pasted above a header can be a report's own words (`scan::may_be_report_words`).
+pub fn may_be_report_words(text: &str) -> bool {
+    scan::may_be_report_words(text)
+}
+
 /// Words with which a notification that returns a message says it failed to reach an address
 /// (lowercase): the recipient heads of `scan::blocks` that only a failure writes.
 const RETURNED_FAILURE_WORDS: &[&str] = &[

@@ -176,6 +176,29 @@ static ORIGINAL_MARKERS: &[&str] = &[
     "message follows",
 ];
 
+/// Whether text (the lines pasted above a header) can be a report's own words: it has an
+/// enhanced status code (RFC 3463), an SMTP reply code of a failure written as a server writes
+/// it (RFC 5321 4.2: three digits, then a space or a hyphen; 4xx or 5xx), or a line that marks
+/// a returned message in a plain-text bounce. A customer's words above a pasted header ("here
+/// are the headers you asked for") are none of these.
+pub fn may_be_report_words(text: &str) -> bool {
+    if status(text).is_some() {
+        return true;
+    }
+    let lower = text.to_ascii_lowercase();
+    if ORIGINAL_MARKERS.iter().any(|m| lower.contains(m)) {
+        return true;
+    }
+    let b = lower.as_bytes();
+    (0..b.len().saturating_sub(3)).any(|i| {
+        matches!(b[i], b'4' | b'5')
+            && b[i + 1].is_ascii_digit()
+            && b[i + 2].is_ascii_digit()
+            && matches!(b[i + 3], b' ' | b'-')
+            && (i == 0 || matches!(b[i - 1], b' ' | b':' | b'\t' | b'\n' | b'(' | b'"'))
+    })
+}
+
 /// Where a returned message starts in plain text after a marker line: the byte offsets of the
 /// marker line and of the message's first header line. None when absent.
 pub fn original_start(text: &str) -> Option<(usize, usize)> {
@@ -518,6 +541,28 @@ pub fn phrase_end(lc: &str, words: &[&str]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_customers_words_above_a_header_are_no_report() {
+        assert!(!may_be_report_words(
+            "Hi, here are the headers you asked for:"
+        ));
+        assert!(!may_be_report_words(
+            "It went to spam again, 3 times this week"
+        ));
+        assert!(!may_be_report_words(
+            "Sent from 192.0.2.1 at 10:00 to 5000 people, id 4.2"
+        ));
+        assert!(may_be_report_words(
+            "<a@b.example>: host mx.b.example said: 550 5.1.1 unknown"
+        ));
+        assert!(may_be_report_words(
+            "Remote host said: 554 sorry, no mailbox here"
+        ));
+        assert!(may_be_report_words(
+            "--- Below this line is a copy of the message."
+        ));
+    }
 
     #[test]
     fn finds_inline_original() {

@@ -148,18 +148,20 @@ impl Analysis {
         let words_only = !normalized.has_known_field();
         // The bounce reader runs only when the header fields say the paste could be one, or
         // when the paste is text (a bounce's own words, or a program's error with the
-        // server's reply, pasted without a header): text above the header was skipped, or no
+        // server's reply, pasted without a header): text above the header was skipped that
+        // can be a report's words (a status or reply code, a returned-message marker), or no
         // field of a name mail systems write was found.
         let may_be_bounce = crate::checks::bounce::may_be_report(
             normalized
                 .fields
                 .iter()
                 .map(|f| (f.name.as_str(), f.value.as_str())),
-        ) || normalized
-            .notes
-            .iter()
-            .any(|n| n.code == "input.skipped-prose")
-            || words_only;
+        ) || normalized.notes.iter().any(|n| {
+            n.code == "input.skipped-prose"
+                && n.lines
+                    .iter()
+                    .any(|(_, line)| crate::checks::bounce::may_be_report_words(line))
+        }) || words_only;
         let bounce = may_be_bounce
             .then(|| read_bounce(input, &normalized, words_only))
             // A delivery report (every recipient delivered: RFC 3464 `Action: delivered`, a
