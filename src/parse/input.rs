@@ -494,7 +494,7 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
                 client_ui = row[1];
                 client.push((index as u32 + 1, clip_line(line)));
                 index += 1;
-                while index < lines.len() && is_continuation(lines[index]) {
+                while index < lines.len() && is_continuation(cut(index)) {
                     client.push((index as u32 + 1, clip_line(lines[index])));
                     index += 1;
                 }
@@ -2179,6 +2179,16 @@ mod tests {
         let n = normalize(b"Original Message\nMessage ID\t<1@a.example>\nCreated at:\tTue, Jan 2, 2024 at 10:00 AM\nFrom:\tA <a@a.example>\nTo:\tb@b.example\nSubject:\tx\nSPF:\tPASS with IP 192.0.2.1 Learn more\nDownload Original\tCopy to clipboard\n\nDelivered-To: b@b.example\nReceived: from a.example by b.example; Tue, 2 Jan 2024 10:00:00 +0000\nFrom: A <a@a.example>\nSubject: x\n\nbody\n");
         let names: Vec<&str> = n.fields.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, ["Delivered-To", "Received", "From", "Subject"]);
+        assert!(codes(&n).contains(&"input.skipped-wrapper"));
+    }
+
+    #[test]
+    fn a_mail_programs_own_fields_are_skipped_in_an_indented_paste_too() {
+        // Thunderbird's source view, indented as a whole in a ticket: only its own fields are
+        // skipped, not the indented header below them (each line of which starts with spaces).
+        let n = normalize(b"    X-Mozilla-Status: 0001\n    X-Mozilla-Status2: 00000000\n    Return-Path: <a@a.example>\n    Received: from a.example by b.example;\n    \tTue, 1 Dec 2026 10:00:00 +0000\n    From: a@a.example\n    Subject: x\n");
+        let names: Vec<&str> = n.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["Return-Path", "Received", "From", "Subject"]);
         assert!(codes(&n).contains(&"input.skipped-wrapper"));
     }
 

@@ -38,13 +38,15 @@ use super::support::ratio;
 /// block's fence lines came to be read as such and the words above a header came to make the
 /// paste a bounce candidate only when they can be a report's (a status or reply code, a
 /// returned-message marker): an amavis spam header below them had been read as a bounce.
+/// Indented 2 -> 1 when a mail program's own fields at the top of an indented paste stopped
+/// taking the indented header below them for their folded rest.
 const MAX_CHANGED: [(&str, usize); 14] = [
     ("fenced", 2),
     ("rewrapped", 5),
     ("crlf", 0),
     ("lf", 0),
     ("quoted", 3),
-    ("indented", 2),
+    ("indented", 1),
     ("prose", 1),
     ("trailing-space", 0),
     ("doubled", 2),
