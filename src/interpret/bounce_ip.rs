@@ -180,12 +180,43 @@ fn named_ip(r: &BouncedRecipient, remote_ips: &[IpAddr]) -> Option<IpAddr> {
     }
     let connected = connected_to(words);
     let codes = yahoo_reference_codes(words);
+    let sections = rfc_sections(words);
     ips_in(words).into_iter().find(|ip| {
         !remote_ips.contains(ip)
             && !connected.contains(ip)
             && !codes.contains(ip)
+            && !sections.contains(ip)
             && classify(*ip).can_be_sender()
     })
+}
+
+/// Section numbers of an RFC the refusing server cites, written like an IPv4 address after
+/// the RFC's number ("Invalid HELO name (See RFC2821 4.1.1.1)": RFC 2821 section 4.1.1.1, the
+/// EHLO/HELO command; also "RFC 5321 section 4.1.1.1", "RFC 5321, 4.1.1.1"): a place in a
+/// document (RFC 7322 section 4.8: sections are numbered with dots), never the client.
+fn rfc_sections(words: &str) -> Vec<IpAddr> {
+    let lower = words.to_ascii_lowercase();
+    lower
+        .match_indices("rfc")
+        .filter_map(|(at, _)| {
+            let rest = lower[at + 3..].trim_start_matches([' ', '-']);
+            let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            if digits == 0 {
+                return None;
+            }
+            let rest = rest[digits..].trim_start_matches([' ', ',']);
+            let rest = ["section", "sec.", "§"]
+                .iter()
+                .find_map(|w| rest.strip_prefix(w))
+                .unwrap_or(rest)
+                .trim_start();
+            let token: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .collect();
+            token.trim_end_matches('.').parse::<IpAddr>().ok()
+        })
+        .collect()
 }
 
 /// Yahoo's own reference code at the end of its replies, written like an IPv4 address between
@@ -476,6 +507,19 @@ fn dotted_with_port(token: &str) -> Option<IpAddr> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_rfc_section_number_is_not_an_address() {
+        assert_eq!(
+            rfc_sections("550 Access denied - Invalid HELO name (See RFC2821 4.1.1.1)"),
+            vec![parse_ip("4.1.1.1").unwrap()]
+        );
+        assert_eq!(
+            rfc_sections("see RFC 5321 section 4.1.1.1 and RFC 5321, 2.3.5.1"),
+            vec![parse_ip("4.1.1.1").unwrap(), parse_ip("2.3.5.1").unwrap()]
+        );
+        assert!(rfc_sections("client 192.0.2.1 refused, rfc-ignorant").is_empty());
+    }
 
     #[test]
     fn the_by_clause_address() {

@@ -58,6 +58,20 @@ pub(super) fn causes(ctx: &Context) -> Vec<Cause> {
         }
         _ => {}
     }
+    if let Some(text) = super::message::paste_damage(ctx) {
+        return vec![make_cause(
+            ctx,
+            "diagnosis.paste-damaged",
+            "paste-damaged",
+            "The paste is incomplete or damaged.".into(),
+            text,
+            None,
+            Certainty::Certain,
+            Party::Unknown,
+            Source::Bounce,
+            Vec::new(),
+        )];
+    }
     if let Some(c) = backscatter(ctx) {
         return vec![c];
     }
@@ -170,12 +184,21 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         "helo command rejected",
         "ehlo command rejected",
         "bogus helo name used",
+        "invalid helo name",
+        "real hostname when saying helo",
     ]) {
         // Postfix's HELO restrictions (smtpd_check.c: "Helo command rejected: need
         // fully-qualified hostname", "... Host not found", "... Invalid name"); sendmail's
         // FEATURE(block_bad_helo), which rejects a HELO/EHLO name that is unqualified or one of
         // the server's own names (cf/m4/proto.m4: "550 bogus HELO name used: " with 5.7.1;
-        // sendmail, 4th edition, FEATURE(block_bad_helo)).
+        // sendmail, 4th edition, FEATURE(block_bad_helo)). The HELO check of cPanel's Exim ACL,
+        // which refuses a HELO that is a bare IP address ("Access denied - Invalid HELO name
+        // (See RFC2821 4.1.1.1)",
+        // https://hackerzzz.com/hacker-news/access-denied-invalid-helo-name-see-rfc2821-4-1-1-1),
+        // and servers that ask for the client's real host name ("550 Please use your real
+        // hostname when saying HELO (not HSP-AV01)", a real rejection quoted in the underscore
+        // mailing list archive, April 2007): RFC 5321 section 4.1.1.1, the EHLO/HELO argument
+        // is the client's fully-qualified domain name or an address literal.
         topic = "helo";
         party = Party::Sender;
     }

@@ -200,6 +200,23 @@ fn looks_like_field(line: &str) -> bool {
 /// Whether the paste is too damaged to tell what happened, and why.
 pub(super) fn paste_damage(ctx: &Context) -> Option<String> {
     let r = ctx.r;
+    if let Some(b) = &r.bounce
+        && b.kind == crate::checks::bounce::BounceKind::Bounce
+        && b.recipients.iter().all(|x| {
+            x.reply_code.is_none()
+                && x.status.is_none()
+                && matches!(x.reason.name(), "onhold" | "undefined")
+        })
+    {
+        // A non-delivery notice whose recipient lines are missing (a delay notice may say no
+        // more than that the server keeps trying): the per-recipient part of a
+        // delivery status notification (RFC 3464 section 2.3: Final-Recipient, Action, Status,
+        // Diagnostic-Code) and the human-readable lines that carry the same (Postfix's bounce
+        // template puts "<address>: host ... said: ..." after "The mail system") were not
+        // pasted: no reply code, no status and no words that name a reason (Sisimai's
+        // "onhold"/"undefined"), so nothing says which address failed or why.
+        return Some("The paste is only the opening of a bounce: it says a message could not be delivered, but the lines that name the failed address and the remote server's answer (and the delivery report and returned message attached to it) are not in it. Paste the whole bounce message (open it and use \"Show original\" or \"View source\", or forward it as an attachment).".into());
+    }
     if r.bounce
         .as_ref()
         .is_some_and(|b| b.kind != crate::checks::bounce::BounceKind::NotBounce)
