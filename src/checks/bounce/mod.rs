@@ -389,6 +389,9 @@ fn analyze_at(input: &[u8], outer: bool) -> BounceReport {
         }
     }
 
+    if reporting_mta.is_none() {
+        reporting_mta = plain::qmail_reporter(&lower);
+    }
     let preamble = !has_headers && plain::mta_preamble(&lower);
     // A message that returns another one (a message/rfc822 part, RFC 3461 section 4.3's
     // returned content) and says in its own words that it could not be delivered to an address

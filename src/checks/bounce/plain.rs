@@ -95,6 +95,28 @@ fn strip_html(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// The host that wrote a qmail bounce, as its first paragraph names it ("Hi. This is the
+/// qmail-send program at <host>.", The qmail-send Bounce Message Format, D. J. Bernstein,
+/// https://cr.yp.to/proto/qsbmf.txt section 2: the paragraph names the host that produced the
+/// bounce), and Haraka's copy of that template ("This is the Haraka Mailer program at {me}.").
+/// qmail writes no Reporting-MTA field: this is the reporting host.
+pub(super) fn qmail_reporter(lower: &str) -> Option<String> {
+    [
+        "this is the qmail-send program at ",
+        "this is the haraka mailer program at ",
+    ]
+    .iter()
+    .find_map(|p| {
+        let at = lower.find(p)? + p.len();
+        let host: String = lower[at..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
+            .collect();
+        let host = host.trim_end_matches('.');
+        (host.contains('.')).then(|| host.to_string())
+    })
+}
+
 /// Whether the text opens with the preamble an MTA writes at the top of its own bounce
 /// (Postfix's bounce template "This is the mail system at host", Exim's "This message was created
 /// automatically by mail delivery software", Sendmail's "The original message was received
@@ -228,7 +250,19 @@ pub(super) fn host_in(text: &str) -> Option<String> {
 
 #[cfg(test)]
 mod preamble_tests {
-    use super::{looks_like_client_error, mta_preamble, postfix_deferred_log};
+    use super::{looks_like_client_error, mta_preamble, postfix_deferred_log, qmail_reporter};
+
+    #[test]
+    fn a_qmail_bounce_names_its_reporting_host() {
+        assert_eq!(
+            qmail_reporter("hi. this is the qmail-send program at mx.example.org.\ni'm afraid"),
+            Some("mx.example.org".to_string())
+        );
+        assert_eq!(
+            qmail_reporter("this is the mail system at host mx.example."),
+            None
+        );
+    }
 
     #[test]
     fn exchange_notices_in_english_and_german() {
