@@ -64,6 +64,19 @@ pub(super) fn find(
             }
         }
     }
+    // The address a session transcript gives in MAIL FROM is the envelope sender (RFC 5321
+    // section 3.3: MAIL FROM carries the reverse-path, RCPT TO the recipients), never a
+    // recipient, whatever reply follows it ("250 2.1.0 <sender>... Sender ok").
+    let lower = bounce_text.to_ascii_lowercase();
+    for (at, _) in lower.match_indices("mail from:").take(16) {
+        let rest = &bounce_text[at + "mail from:".len()..];
+        let line = rest.split('\n').next().unwrap_or_default();
+        if let Some(&(s, e)) = scan::addresses(line).first()
+            && let Some(a) = line.get(s..e)
+        {
+            skip.push(a.to_ascii_lowercase());
+        }
+    }
     let blocks = scan::blocks(bounce_text, if raws.is_empty() { &skip } else { &[] });
     if raws.is_empty() {
         for b in &blocks {
