@@ -616,6 +616,7 @@ impl Analysis {
             hop: number,
             reason: reason.to_string(),
         });
+        self.retrust_recorded_auth();
         self.refresh_connection_inputs();
         true
     }

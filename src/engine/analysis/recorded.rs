@@ -7,7 +7,7 @@ use super::headers::evidence;
 use crate::parse::input::Field;
 use crate::report::*;
 use crate::vocab::domain::org_domain;
-use crate::vocab::finding::{Finding, Severity};
+use crate::vocab::finding::{Evidence, Finding, Severity};
 use crate::vocab::text::shorten;
 
 impl Analysis {
@@ -106,6 +106,96 @@ impl Analysis {
         self.arc = arc;
     }
 
+    /// A finding for each SPF, DKIM or DMARC failure a trusted Authentication-Results field
+    /// records (`ev`: the field as evidence); one finding per method and result.
+    fn note_recorded_failures(
+        &mut self,
+        results: &[crate::parse::authres::MethodResult],
+        ev: Evidence,
+    ) {
+        for r in results {
+            let bad = matches!(
+                r.result.as_str(),
+                "fail" | "softfail" | "permerror" | "temperror"
+            );
+            if bad && matches!(r.method.as_str(), "spf" | "dkim" | "dmarc") {
+                let code = format!("recorded.{}-{}", r.method, r.result);
+                // Recorded again (by an ARC set or a second trusted field): one finding,
+                // with each field as its evidence.
+                if let Some(same) = self.findings.iter_mut().find(|f| f.code == code) {
+                    let e = ev.clone();
+                    if !same.evidence.contains(&e) {
+                        same.evidence.push(e);
+                    }
+                    continue;
+                }
+                self.findings.push(Finding {
+                        code,
+                        severity: if r.result == "temperror" { Severity::Warning } else { Severity::Problem },
+                        title: format!(
+                            "The receiving server recorded {} = {} for this message.",
+                            r.method.to_ascii_uppercase(),
+                            r.result
+                        ),
+                        detail: match r.method.as_str() {
+                            "spf" => "SPF checks whether the sending server is allowed to send for the sender's domain. A failure usually means the domain's SPF record does not list that server.",
+                            "dkim" => "DKIM checks a digital signature added by the sender's domain. A failure means the signature did not verify: the message was changed on the way, or the key does not match.",
+                            _ => "DMARC requires SPF or DKIM to pass for the domain in the From address. A failure means neither did, for that domain.",
+                        }
+                        .to_string(),
+                        evidence: vec![ev.clone()],
+                    });
+            }
+        }
+    }
+
+    /// Trusts again, after the sending IP moved to an older hop (the recipient's inbound
+    /// gateway was recognised from the MX records, `engine::boundary`), the
+    /// Authentication-Results fields that its hosts wrote above the new boundary: RFC 8601
+    /// section 5, the fields the recipient's own systems added are the ones to believe, and the
+    /// gateway is one of them.
+    pub(super) fn retrust_recorded_auth(&mut self) {
+        let receivers: Vec<String> = self
+            .hops
+            .iter()
+            .filter(|h| h.internal || Some(h.number) == self.sending_ip.as_ref().map(|s| s.hop))
+            .filter_map(|h| h.by.as_deref().and_then(org_domain))
+            .collect();
+        let boundary_line = self.boundary_line();
+        let mut now_trusted = Vec::new();
+        for (i, a) in self.recorded_auth.iter_mut().enumerate() {
+            if a.trusted || a.parsed.authserv_id.is_empty() {
+                continue;
+            }
+            let above_entry = boundary_line.is_none_or(|line| a.line < line);
+            if above_entry
+                && org_domain(&a.parsed.authserv_id).is_some_and(|o| receivers.contains(&o))
+            {
+                a.trusted = true;
+                a.trust_reason = format!(
+                    "Written by {}, one of the receiving servers, after the message arrived.",
+                    a.parsed.authserv_id
+                );
+                now_trusted.push(i);
+            }
+        }
+        for i in now_trusted {
+            let a = &self.recorded_auth[i];
+            let results = a.parsed.results.clone();
+            let ev = match self.headers.iter().find(|h| h.line == a.line) {
+                Some(h) => Evidence {
+                    line: Some(h.line),
+                    text: shorten(&format!("{}: {}", h.name, h.value), 1024),
+                },
+                None => Evidence {
+                    line: Some(a.line),
+                    text: a.field.clone(),
+                },
+            };
+            self.note_recorded_failures(&results, ev);
+        }
+    }
+
     /// Authentication-Results fields. Only those the recipient's own systems added can be
     /// believed (RFC 8601 section 5): a field whose authserv-id belongs to an organization that
     /// received the message, standing above the hop where the message entered it. Any field
@@ -179,40 +269,7 @@ impl Analysis {
                 first_plain = false;
             }
             if trusted {
-                for r in &parsed.results {
-                    let bad = matches!(
-                        r.result.as_str(),
-                        "fail" | "softfail" | "permerror" | "temperror"
-                    );
-                    if bad && matches!(r.method.as_str(), "spf" | "dkim" | "dmarc") {
-                        let code = format!("recorded.{}-{}", r.method, r.result);
-                        // Recorded again (by an ARC set or a second trusted field): one finding,
-                        // with each field as its evidence.
-                        if let Some(same) = self.findings.iter_mut().find(|f| f.code == code) {
-                            let e = evidence(field);
-                            if !same.evidence.contains(&e) {
-                                same.evidence.push(e);
-                            }
-                            continue;
-                        }
-                        self.findings.push(Finding {
-                            code,
-                            severity: if r.result == "temperror" { Severity::Warning } else { Severity::Problem },
-                            title: format!(
-                                "The receiving server recorded {} = {} for this message.",
-                                r.method.to_ascii_uppercase(),
-                                r.result
-                            ),
-                            detail: match r.method.as_str() {
-                                "spf" => "SPF checks whether the sending server is allowed to send for the sender's domain. A failure usually means the domain's SPF record does not list that server.",
-                                "dkim" => "DKIM checks a digital signature added by the sender's domain. A failure means the signature did not verify: the message was changed on the way, or the key does not match.",
-                                _ => "DMARC requires SPF or DKIM to pass for the domain in the From address. A failure means neither did, for that domain.",
-                            }
-                            .to_string(),
-                            evidence: vec![evidence(field)],
-                        });
-                    }
-                }
+                self.note_recorded_failures(&parsed.results, evidence(field));
             }
             if !parsed.syntax_errors.is_empty() {
                 self.findings.push(Finding {

@@ -213,7 +213,29 @@ fn recorded(r: &Report) -> Vec<Recorded> {
         .iter()
         .filter(|a| a.trusted && a.arc_instance.is_none())
     {
+        // A gateway that records SPF for several identities in one field (Cisco Secure Email:
+        // `spf=None smtp.pra=...; spf=PermError smtp.mailfrom=...; spf=None smtp.helo=...`):
+        // the MAIL FROM result is SPF's (RFC 7208 section 2.4) and the one DMARC uses (RFC 7489
+        // section 4.1); `smtp.pra` is Sender ID's purported responsible address (RFC 4406,
+        // another, obsolete check) and the HELO identity stands in only when there is no MAIL
+        // FROM result (RFC 7208 section 2.3).
+        let identity = |m: &crate::parse::authres::MethodResult, name: &str| {
+            m.properties
+                .iter()
+                .any(|p| p.ptype.eq_ignore_ascii_case("smtp") && p.name.eq_ignore_ascii_case(name))
+        };
+        let has_mailfrom = field
+            .parsed
+            .results
+            .iter()
+            .any(|m| m.method == "spf" && identity(m, "mailfrom"));
         for m in &field.parsed.results {
+            if m.method == "spf"
+                && (identity(m, "pra") || (has_mailfrom && identity(m, "helo")))
+                && !identity(m, "mailfrom")
+            {
+                continue;
+            }
             // `names` are written `ptype.property` (RFC 8601 2.3: `smtp.mailfrom`); the parser
             // keeps the two apart.
             let prop = |names: &[&str]| {
