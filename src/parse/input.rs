@@ -405,6 +405,15 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
         }
         None => (split, None),
     };
+    if let Some((width, count)) = chopped(&raw) {
+        notes.push(InputNote::new(
+            "input.chopped-lines",
+            format!(
+                "{count} lines of the header end at exactly column {width}, no line is longer, and several of them stop inside a parenthesis, bracket or quote: every long line was cut at that width (copied from a terminal or a window that truncates long lines instead of wrapping them), and what stood after that column is lost."
+            ),
+            None,
+        ));
+    }
     // A line number of the lines read (1-based) as a line number of the paste.
     let as_pasted = |n: u32| -> u32 {
         let n = map
@@ -1673,6 +1682,45 @@ fn header_follows(lines: &[&str], from: usize, indent: &str) -> bool {
         .any(is_header_start)
 }
 
+/// The width at which every long line of the header was cut off, and how many lines reach it:
+/// a terminal pager that chops long lines instead of wrapping them (less(1) -S,
+/// --chop-long-lines: "lines longer than the screen width [are] chopped (truncated) rather than
+/// wrapped") or a fixed-width window leaves the header's long lines all exactly as long as the
+/// screen is wide, none longer, and cut anywhere: inside a comment, an address literal or a
+/// quoted string, which a header line folded by its writer (RFC 5322 section 2.2.3: folding
+/// happens at white space) or a mail client's wrap seldom does at one same column. At least
+/// five lines at that width and three of them with an unclosed "(", "[", "<" or quote.
+fn chopped(lines: &[&str]) -> Option<(usize, usize)> {
+    let header: Vec<&str> = lines
+        .iter()
+        .skip_while(|l| l.trim().is_empty())
+        .take_while(|l| !l.trim().is_empty())
+        .take(2000)
+        .map(|l| l.trim_end())
+        .collect();
+    let width = header.iter().map(|l| l.chars().count()).max()?;
+    if !(60..=250).contains(&width) {
+        return None;
+    }
+    let at_width: Vec<&&str> = header
+        .iter()
+        .filter(|l| l.chars().count() == width)
+        .collect();
+    let open = |l: &str, a: char, b: char| {
+        l.chars().filter(|&c| c == a).count() > l.chars().filter(|&c| c == b).count()
+    };
+    let unclosed = at_width
+        .iter()
+        .filter(|l| {
+            open(l, '(', ')')
+                || open(l, '[', ']')
+                || open(l, '<', '>')
+                || l.chars().filter(|&c| c == '"').count() % 2 == 1
+        })
+        .count();
+    (at_width.len() >= 5 && unclosed >= 3).then_some((width, at_width.len()))
+}
+
 /// The lines to keep when every line end of the paste was doubled: from the first line that
 /// can start a field, at least eight lines each followed by exactly one blank line, most of them header
 /// lines, up to the header's end (a longer run of blank lines) or the end of the paste (or three
@@ -2241,5 +2289,25 @@ mod tests {
         // A paste with ordinary line ends is left alone.
         let plain = normalize(header.join("\n").as_bytes());
         assert!(!codes(&plain).contains(&"input.doubled-line-ends"));
+    }
+
+    #[test]
+    fn long_lines_all_cut_at_one_column_are_noted() {
+        let full = [
+            "Received: from mx.example.org (mx.example.org [192.0.2.40]) by imap.example.org (Postfix) with ESMTPS id 4dM6hK2pLrz1xQ8",
+            "        for <b@example.org>; Thu,  3 Dec 2026 11:04:52 +0100 (CET)",
+            "Authentication-Results: mx.example.org; dkim=none (message not signed) header.i=none; spf=Pass smtp.mailfrom=j@example.net",
+            "Received: from mail.example.net (HELO mail.example.net) ([198.51.100.152]) by mx.example.org with ESMTP/TLS",
+            "From: Jonas Lange <j@example.net>",
+            "To: Birgit Keller <b@example.org>",
+            "Subject: Re: Projektantrag Verbundvorhaben - Unterlagen fuer die Einreichung bis Freitag",
+            "Content-Type: multipart/mixed; boundary=\"_004_c41e7a2b90d34f6e8a15b2d7f06c9e31kontorlangeexample_\"",
+            "Date: Thu, 3 Dec 2026 11:04:47 +0100",
+        ];
+        let cut: Vec<String> = full.iter().map(|l| l.chars().take(60).collect()).collect();
+        let n = normalize(cut.join("\n").as_bytes());
+        assert!(codes(&n).contains(&"input.chopped-lines"));
+        let whole = normalize(full.join("\n").as_bytes());
+        assert!(!codes(&whole).contains(&"input.chopped-lines"));
     }
 }

@@ -228,6 +228,14 @@ pub(super) fn paste_damage(ctx: &Context) -> Option<String> {
     if r.headers.is_empty() {
         return Some("No header fields were found in the paste: it cannot show what happened to the message. Copy the whole header (Gmail: Show original; Outlook: File > Properties > Internet headers) and paste all of it.".into());
     }
+    // Every long line cut at one width (a terminal pager's chopped lines): what the receiver
+    // recorded after that column is gone.
+    if let Some(f) = r.findings.iter().find(|f| f.code == "input.chopped-lines") {
+        return Some(format!(
+            "{} Nothing read from these lines can be trusted to be complete: copy the header again from the mail program (\"Show original\", \"View source\") or save it to a file, not from a terminal window.",
+            f.title
+        ));
+    }
     if !has("Received") {
         // A field that records the receiver's verdict can be pasted on its own (the line a
         // customer was asked about): the verdict is read, the rest cannot be seen.
