@@ -230,10 +230,40 @@ pub(super) fn paste_damage(ctx: &Context) -> Option<String> {
     }
     // Every long line cut at one width (a terminal pager's chopped lines): what the receiver
     // recorded after that column is gone.
-    if let Some(f) = r.findings.iter().find(|f| f.code == "input.chopped-lines") {
+    // The same damage shows in the fields themselves, however the lines were carried
+    // afterwards: structured fields whose value stops inside a comment, an address literal, an
+    // angle-bracketed address or a quoted string (RFC 5322 sections 3.2.2 to 3.2.4 and 3.4:
+    // each is closed within its field; RFC 5321 4.4 for Received).
+    let cut_fields = r
+        .headers
+        .iter()
+        .filter(|h| {
+            [
+                "Received",
+                "Authentication-Results",
+                "ARC-Authentication-Results",
+                "Received-SPF",
+                "Content-Type",
+                "From",
+                "To",
+                "Cc",
+                "Reply-To",
+                "Return-Path",
+                "Message-ID",
+            ]
+            .iter()
+            .any(|n| h.name.eq_ignore_ascii_case(n))
+        })
+        .filter(|h| !h.value.ends_with("bytes more]") && unclosed(&h.value))
+        .count();
+    let chopped = r.findings.iter().find(|f| f.code == "input.chopped-lines");
+    if chopped.is_some() || cut_fields >= 3 {
+        let what = chopped.map_or_else(
+            || format!("{cut_fields} header fields stop inside a parenthesis, bracket or quote that they never close: their lines were cut off (copied from a terminal or a window that truncates long lines), and what stood after the cut is lost."),
+            |f| f.title.clone(),
+        );
         return Some(format!(
-            "{} Nothing read from these lines can be trusted to be complete: copy the header again from the mail program (\"Show original\", \"View source\") or save it to a file, not from a terminal window.",
-            f.title
+            "{what} Nothing read from these lines can be trusted to be complete: copy the header again from the mail program (\"Show original\", \"View source\") or save it to a file, not from a terminal window."
         ));
     }
     if !has("Received") {
@@ -255,6 +285,13 @@ pub(super) fn paste_damage(ctx: &Context) -> Option<String> {
         return Some("The paste ends before the message's own fields (From, Date): it was cut off, so the receiver's verdict may be missing. Paste the whole header.".into());
     }
     None
+}
+
+/// Whether a field value leaves a comment, address literal, angle-bracketed address or quoted
+/// string open (more openers than closers, or an odd number of double quotes).
+fn unclosed(value: &str) -> bool {
+    let n = |c: char| value.chars().filter(|&x| x == c).count();
+    n('(') > n(')') || n('[') > n(']') || n('<') > n('>') || n('"') % 2 == 1
 }
 
 /// Damage the reader repaired, announced at the top although the paste could still be read:
