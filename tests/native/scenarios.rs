@@ -21,7 +21,7 @@ const TOPIC_TARGET: f64 = 0.90;
 /// The floors asserted: the figures as last measured (tuning 281/283 outcome, 280/283 first
 /// cause; validation 46/50, 42/50), so that no change makes them worse. Raise them as the
 /// diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 281, 280), ("validation", 46, 42)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 293, 292), ("validation", 46, 42)];
 
 pub struct Scenario {
     pub name: String,
