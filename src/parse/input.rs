@@ -387,6 +387,7 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
         None => (text, None),
     };
     let split: Vec<&str> = text.split('\n').collect();
+    let split = unnest_quotes(split);
     // Every line end doubled (CR and LF of each CR LF taken as two line ends, RFC 5322 section
     // 2.1: lines end in CR LF): a blank line between every two lines of the header. Each run of
     // blank lines is halved, and line numbers are kept as pasted.
@@ -1292,6 +1293,65 @@ fn unquote(line: &str) -> &str {
     match line.trim_start().strip_prefix('>') {
         Some(rest) => rest.strip_prefix(' ').unwrap_or(rest),
         None => line,
+    }
+}
+
+/// One quote level off a line, if it has one: white space, `>`, one optional space (RFC 3676
+/// section 4.5 writes the quote marks; mail programs write `> ` per level, or `>>`).
+fn strip_quote(line: &str) -> Option<&str> {
+    let rest = line.trim_start_matches([' ', '\t']).strip_prefix('>')?;
+    Some(rest.strip_prefix(' ').unwrap_or(rest))
+}
+
+/// A header quoted more than once (a reply to a reply: `> > Received:` or `>> Received:`):
+/// the levels above one are removed from every line, as many as each line has of them, so the
+/// header reads as quoted once and the one-level reading (`unquote`) takes it from there. The
+/// depth is that of the first line, among the first lines of the paste, that starts a header
+/// section once so reduced; a paste whose first header section is quoted once or not at all is
+/// returned as it was.
+fn unnest_quotes(lines: Vec<&str>) -> Vec<&str> {
+    fn depth_of(line: &str) -> (usize, &str) {
+        let mut depth = 0;
+        let mut rest = line;
+        while let Some(r) = strip_quote(rest) {
+            depth += 1;
+            rest = r;
+            if depth > 8 {
+                break;
+            }
+        }
+        (depth, rest)
+    }
+    fn strip(line: &str, levels: usize) -> &str {
+        let mut rest = line;
+        for _ in 0..levels {
+            match strip_quote(rest) {
+                Some(r) => rest = r,
+                None => break,
+            }
+        }
+        rest
+    }
+    let limit = lines.len().min(MAX_PREAMBLE + 40);
+    // The first header section of the paste, at whatever depth; only when that one is quoted
+    // twice or more are levels removed (a forward whose own header is quoted once, with a
+    // bounce quoted twice below it, is read as it is).
+    let found = (0..limit)
+        .find_map(|i| {
+            let (depth, rest) = depth_of(lines[i]);
+            if !is_header_start(rest.trim_start()) {
+                return None;
+            }
+            let window: Vec<&str> = lines[i..lines.len().min(i + 60)]
+                .iter()
+                .map(|l| strip(l, depth.saturating_sub(1)))
+                .collect();
+            header_section_at(&window, 0).then_some(depth)
+        })
+        .filter(|&depth| depth >= 2);
+    match found {
+        Some(depth) => lines.into_iter().map(|l| strip(l, depth - 1)).collect(),
+        None => lines,
     }
 }
 
@@ -2228,6 +2288,28 @@ mod tests {
         let names: Vec<&str> = n.fields.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, ["Delivered-To", "Received", "From", "Subject"]);
         assert!(codes(&n).contains(&"input.skipped-wrapper"));
+    }
+
+    #[test]
+    fn a_header_quoted_twice_is_read_as_quoted_once() {
+        for q in ["> > ", ">> ", ">>"] {
+            let text = format!(
+                "> On Tuesday Ann wrote:\n{q}Here are the headers:\n{q}\n{q}Received: from a.example by b.example;\n{q} Tue, 1 Dec 2026 10:00:00 +0000\n{q}From: a@a.example\n{q}Subject: x\n"
+            );
+            let n = normalize(text.as_bytes());
+            let names: Vec<&str> = n.fields.iter().map(|f| f.name.as_str()).collect();
+            assert_eq!(names, ["Received", "From", "Subject"], "{q:?}");
+            assert!(n.fields[0].unfolded().ends_with("10:00:00 +0000"), "{q:?}");
+        }
+        // A forward quoted once, with the bounce it forwards quoted twice below it: the
+        // forward's header is the header.
+        let n = normalize(b"> From: a@a.example\n> Subject: Fwd: returned\n>\n> > From: MAILER-DAEMON@b.example\n> > Subject: Returned mail\n");
+        let names: Vec<&str> = n.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["From", "Subject"]);
+        assert!(n.fields[1].value.contains("Fwd"));
+        // Quoted once, a transcript's own ">>>" marks are kept below the header.
+        let n = normalize(b"> From: a@a.example\n> Subject: x\n>\n> >>> RCPT To:<b@b.example>\n");
+        assert_eq!(n.fields.len(), 2);
     }
 
     #[test]

@@ -39,13 +39,15 @@ use super::support::ratio;
 /// paste a bounce candidate only when they can be a report's (a status or reply code, a
 /// returned-message marker): an amavis spam header below them had been read as a bounce.
 /// Indented 2 -> 1 when a mail program's own fields at the top of an indented paste stopped
-/// taking the indented header below them for their folded rest.
+/// taking the indented header below them for their folded rest. Quoted 3 -> 1 when a header
+/// quoted twice (a paste already quoted, quoted again: a reply to a reply) came to be read as
+/// quoted once (`input::unnest_quotes`).
 const MAX_CHANGED: [(&str, usize); 14] = [
     ("fenced", 2),
     ("rewrapped", 5),
     ("crlf", 0),
     ("lf", 0),
-    ("quoted", 3),
+    ("quoted", 1),
     ("indented", 1),
     ("prose", 1),
     ("trailing-space", 0),
