@@ -41,10 +41,11 @@ use super::support::ratio;
 /// Indented 2 -> 1 when a mail program's own fields at the top of an indented paste stopped
 /// taking the indented header below them for their folded rest. Quoted 3 -> 1 when a header
 /// quoted twice (a paste already quoted, quoted again: a reply to a reply) came to be read as
-/// quoted once (`input::unnest_quotes`).
+/// quoted once (`input::unnest_quotes`). Rewrapped 5 -> 4 when a Postfix log record
+/// hard-wrapped onto the lines below it came to be read whole (`bounce::plain`).
 const MAX_CHANGED: [(&str, usize); 14] = [
     ("fenced", 2),
-    ("rewrapped", 5),
+    ("rewrapped", 4),
     ("crlf", 0),
     ("lf", 0),
     ("quoted", 1),

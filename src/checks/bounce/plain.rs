@@ -192,9 +192,26 @@ pub(super) fn exchange_delay(lower: &str) -> bool {
 /// recipient went to the defer queue (bounce(8)/defer(8): the per-message defer log), the
 /// message stays queued and is retried, whatever the reply inside the parentheses says; a
 /// record of the same message with status=bounced is final.
+/// A record hard-wrapped onto the lines below it (pasted into a mail program that wraps long
+/// lines) is read whole: the lines after a record's first, up to a blank line or the next
+/// record, are its rest.
 pub(super) fn postfix_deferred_log(lower: &str) -> bool {
-    let postfix_record = |l: &&str| l.contains("postfix/") && l.contains(" to=<");
-    let records: Vec<&str> = lower.lines().filter(postfix_record).collect();
+    let mut records: Vec<String> = Vec::new();
+    let mut open = false;
+    for line in lower.lines().take(2_000) {
+        if line.contains("postfix/") {
+            records.push(line.to_string());
+            open = true;
+        } else if line.trim().is_empty() {
+            open = false;
+        } else if open && let Some(last) = records.last_mut() {
+            if last.len() < 4_096 {
+                last.push(' ');
+                last.push_str(line.trim());
+            }
+        }
+    }
+    let records: Vec<&String> = records.iter().filter(|l| l.contains(" to=<")).collect();
     records.iter().any(|l| l.contains(" status=deferred"))
         && !records.iter().any(|l| l.contains(" status=bounced"))
 }
@@ -302,6 +319,10 @@ mod preamble_tests {
         ));
         let deferred = "apr 22 15:04:49 mail postfix/smtp[22]: db8c: to=<a@b.example>, relay=mx.b.example[192.0.2.9]:25, delay=349215, dsn=4.0.0, status=deferred (host mx.b.example[192.0.2.9] refused to talk to me: 554 no smtp service)";
         assert!(postfix_deferred_log(deferred));
+        // The same record hard-wrapped at column 78 by a mail program.
+        assert!(postfix_deferred_log(
+            "mail.info:apr 22 15:04:49 mail postfix/smtp[2228153]: db8cabdc1db3:\nto=<m@r.example>,\nrelay=mx01.r.example[192.0.2.67]:25, delay=349215,\ndelays=349215/0.02/0.19/0, dsn=4.0.0, status=deferred (host\nmx01.r.example[192.0.2.67] refused to talk to me: 554 no\n"
+        ));
         assert!(mta_preamble(
             "your message\nto: a@b.example\nsubject: test\ndid not reach the following recipient(s):\na@b.example on thu, 14 apr 2011"
         ));
