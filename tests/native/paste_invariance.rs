@@ -42,10 +42,11 @@ use super::support::ratio;
 /// taking the indented header below them for their folded rest. Quoted 3 -> 1 when a header
 /// quoted twice (a paste already quoted, quoted again: a reply to a reply) came to be read as
 /// quoted once (`input::unnest_quotes`). Rewrapped 5 -> 4 when a Postfix log record
-/// hard-wrapped onto the lines below it came to be read whole (`bounce::plain`).
+/// hard-wrapped onto the lines below it came to be read whole (`bounce::plain`); 4 -> 3 when
+/// smtpd's reject record, so wrapped, gave its reply too (`bounce::result`).
 const MAX_CHANGED: [(&str, usize); 14] = [
     ("fenced", 2),
-    ("rewrapped", 4),
+    ("rewrapped", 3),
     ("crlf", 0),
     ("lf", 0),
     ("quoted", 1),

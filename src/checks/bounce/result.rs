@@ -421,13 +421,33 @@ fn transcript_failure(text: &str) -> Option<&str> {
 /// host[addr]: 554 5.7.1 ...; from=<sender> to=<recipient> proto=ESMTP helo=<name>" (Postfix
 /// smtpd_check.c, log_whatsup: "%s: %s: %s from %s: %s; from=<%s> to=<%s> proto=%s helo=<%s>"):
 /// the text between the client's "host[addr]: " and "; from=<", where the envelope fields begin.
+/// A record hard-wrapped onto several lines (a log pasted into a mail program that wraps long
+/// lines) has a line end where the record had a space.
 fn postfix_reject_reply(text: &str) -> Option<&str> {
+    /// Where `a`, white space (at least one character), then `b` occur in `hay`: the offsets of
+    /// `a`'s start and of the end of `b`.
+    fn spaced(hay: &str, a: &str, b: &str) -> Option<(usize, usize)> {
+        let mut from = 0;
+        while let Some(i) = hay.get(from..)?.find(a) {
+            let start = from + i;
+            let after = start + a.len();
+            let gap = hay.get(after..)?;
+            let rest = gap.trim_start_matches([' ', '\t', '\r', '\n']);
+            let ws = gap.len() - rest.len();
+            if ws > 0 && rest.starts_with(b) {
+                return Some((start, after + ws + b.len()));
+            }
+            from = after;
+        }
+        None
+    }
     let at = text.find(": reject: ")?;
     let rest = text.get(at..)?;
-    let client = rest.find(" from ")?;
-    let open = rest.get(client..)?.find("]: ")? + client + 3;
-    let end = rest.get(open..)?.find("; from=<")? + open;
-    rest.get(open..end)
+    let (_, client) = spaced(rest, " from", "")?;
+    let (_, open) = spaced(rest.get(client..)?, "]:", "")?;
+    let open = client + open;
+    let (end, _) = spaced(rest.get(open..)?, ";", "from=<")?;
+    rest.get(open..open + end)
         .filter(|r| scan::reply_code(r).is_some())
 }
 
@@ -578,6 +598,14 @@ mod tests {
             )
         );
         assert_eq!(super::postfix_reject_reply("reject: nothing here"), None);
+        // The same record hard-wrapped at column 78: line ends where it had spaces.
+        let wrapped = "Oct 30 14:13:29 mail postfix/smtpd[14922]: NOQUEUE: reject: RCPT from\na.example[192.0.2.1]: 554 5.7.1 Service unavailable; Client\nhost [192.0.2.1] blocked using zen.spamhaus.org; Error: \nopen resolver;\nfrom=<a@b.example> to=<c@d.example> proto=ESMTP\n";
+        assert_eq!(
+            super::postfix_reject_reply(wrapped),
+            Some(
+                "554 5.7.1 Service unavailable; Client\nhost [192.0.2.1] blocked using zen.spamhaus.org; Error: \nopen resolver"
+            )
+        );
     }
 }
 
