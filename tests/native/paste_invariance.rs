@@ -43,10 +43,12 @@ use super::support::ratio;
 /// quoted twice (a paste already quoted, quoted again: a reply to a reply) came to be read as
 /// quoted once (`input::unnest_quotes`). Rewrapped 5 -> 4 when a Postfix log record
 /// hard-wrapped onto the lines below it came to be read whole (`bounce::plain`); 4 -> 3 when
-/// smtpd's reject record, so wrapped, gave its reply too (`bounce::result`).
+/// smtpd's reject record, so wrapped, gave its reply too (`bounce::result`); 3 -> 2 when any
+/// dated log record (syslog, Exim, MDaemon's session transcript) so wrapped came to be joined
+/// before the bounce is read (`bounce::scan::rejoin_log_records`).
 const MAX_CHANGED: [(&str, usize); 14] = [
     ("fenced", 2),
-    ("rewrapped", 3),
+    ("rewrapped", 2),
     ("crlf", 0),
     ("lf", 0),
     ("quoted", 1),
@@ -375,8 +377,8 @@ fn dump_variant() {
                 }
             }
         }
-        println!("--- variant paste (first 40 lines):");
-        for l in String::from_utf8_lossy(&paste).lines().take(40) {
+        println!("--- variant paste (first 120 lines):");
+        for l in String::from_utf8_lossy(&paste).lines().take(120) {
             println!("{l}");
         }
     }

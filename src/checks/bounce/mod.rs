@@ -255,8 +255,25 @@ pub fn analyze(input: &[u8]) -> BounceReport {
 }
 
 /// [`analyze`]; `outer` is false for a report enclosed in another (read once, not deeper).
+/// Log records hard-wrapped onto the lines below them are joined first
+/// (`scan::rejoin_log_records`); the returned message's line is then counted in the input's
+/// own lines again.
 fn analyze_at(input: &[u8], outer: bool) -> BounceReport {
-    let text = mime::normalize(input);
+    let (text, lines) = scan::rejoin_log_records(mime::normalize(input));
+    let mut report = analyze_text(text, outer);
+    if let (Some(lines), Some(o)) = (lines, report.original.as_mut()) {
+        o.line = o
+            .line
+            .checked_sub(1)
+            .and_then(|i| lines.get(i))
+            .copied()
+            .unwrap_or(o.line);
+    }
+    report
+}
+
+/// [`analyze_at`] on the text, its line ends made LF.
+fn analyze_text(text: String, outer: bool) -> BounceReport {
     let top = mime::headers(&text);
     let mut parts = Vec::new();
     let mut report_type = String::new();

@@ -199,6 +199,99 @@ pub fn may_be_report_words(text: &str) -> bool {
     })
 }
 
+/// Whether a line starts a dated log record, as the session transcripts and logs that bounces
+/// carry write them (white space before it allowed): syslog's `Mmm dd hh:mm:ss` (RFC 3164
+/// 4.1.2), Exim's `yyyy-mm-dd hh:mm:ss` (its log lines), MDaemon's `Www yyyy-mm-dd
+/// hh:mm:ss.mmm:` (its session transcripts).
+fn log_record_start(line: &str) -> bool {
+    let t = line.trim_start_matches([' ', '\t']).as_bytes();
+    let digits = |s: &[u8]| s.iter().all(u8::is_ascii_digit);
+    let time = |s: &[u8]| {
+        s.len() >= 8
+            && digits(&s[0..2])
+            && s[2] == b':'
+            && digits(&s[3..5])
+            && s[5] == b':'
+            && digits(&s[6..8])
+    };
+    let date = |s: &[u8]| {
+        s.len() >= 11
+            && digits(&s[0..4])
+            && s[4] == b'-'
+            && digits(&s[5..7])
+            && s[7] == b'-'
+            && digits(&s[8..10])
+            && s[10] == b' '
+    };
+    let word =
+        |s: &[u8]| s.len() >= 4 && s[..3].iter().all(u8::is_ascii_alphabetic) && s[3] == b' ';
+    // Exim.
+    if date(t) && time(&t[11..]) {
+        return true;
+    }
+    if !word(t) {
+        return false;
+    }
+    let rest = &t[4..];
+    // MDaemon.
+    if date(rest) && time(&rest[11..]) {
+        return true;
+    }
+    // Syslog: the day is two characters, space-padded.
+    rest.len() >= 12
+        && (rest[0] == b' ' || rest[0].is_ascii_digit())
+        && rest[1].is_ascii_digit()
+        && rest[2] == b' '
+        && time(&rest[3..])
+}
+
+/// Log records hard-wrapped onto the lines below them (a bounce or log pasted into a mail
+/// program that wraps long lines): where a text has three dated records or more
+/// (`log_record_start`), a line right below a record that is not blank, not a record, not a
+/// MIME boundary or marker (`--`) and not a header field's start is the record's rest, and is
+/// joined to it with a space. Each record grows to at most 2,000 bytes. With the text, when
+/// lines were joined: the 1-based line of the input of each line of the text.
+pub fn rejoin_log_records(text: String) -> (String, Option<Vec<usize>>) {
+    if text.lines().filter(|l| log_record_start(l)).take(3).count() < 3 {
+        return (text, None);
+    }
+    let mut lines: Vec<usize> = Vec::new();
+    let field_start = |l: &str| {
+        let name = l.split(':').next().unwrap_or("");
+        l.contains(':')
+            && !name.is_empty()
+            && name.len() < 40
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut record: Option<usize> = None;
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        let body = line.trim_end_matches(['\r', '\n']);
+        if log_record_start(body) {
+            record = Some(out.len());
+            out.push_str(line);
+            lines.push(n + 1);
+            continue;
+        }
+        let joins = !body.trim().is_empty()
+            && !body.starts_with("--")
+            && !field_start(body)
+            && record.is_some_and(|start| out.len() - start < 2_000);
+        if joins && out.ends_with('\n') {
+            out.pop();
+            out.push(' ');
+            out.push_str(body.trim_start());
+            out.push_str(&line[body.len()..]);
+        } else {
+            record = None;
+            out.push_str(line);
+            lines.push(n + 1);
+        }
+    }
+    let joined = lines.len() < text.split_inclusive('\n').count();
+    (out, joined.then_some(lines))
+}
+
 /// Where a returned message starts in plain text after a marker line: the byte offsets of the
 /// marker line and of the message's first header line. None when absent.
 pub fn original_start(text: &str) -> Option<(usize, usize)> {
@@ -541,6 +634,30 @@ pub fn phrase_end(lc: &str, words: &[&str]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrapped_log_records_are_joined_and_lines_counted() {
+        let text = " Tue 2026-12-01 14:02:10.244: --> RCPT\nTo:<k@b.example>\n Tue 2026-12-01 14:02:10.279: <-- 550 5.1.1\n<k@b.example>: Recipient address rejected: User\nunknown in virtual mailbox table\n Tue 2026-12-01 14:02:10.280: --> QUIT\n--- End Transcript ---\n\nReturn-Path: <a@a.example>\n";
+        let (out, lines) = rejoin_log_records(text.to_string());
+        assert!(out.contains(
+            "<-- 550 5.1.1 <k@b.example>: Recipient address rejected: User unknown in virtual mailbox table\n"
+        ));
+        // A field's start and a marker line are not a record's rest.
+        assert!(out.contains("\nTo:<k@b.example>\n"));
+        assert!(out.contains("\n--- End Transcript ---\n"));
+        let lines = lines.unwrap();
+        let at = out
+            .lines()
+            .position(|l| l.starts_with("Return-Path"))
+            .unwrap();
+        assert_eq!(lines[at], 9);
+        // Fewer than three records: as it was.
+        let (same, none) = rejoin_log_records("Oct 30 14:13:29 a\nb\n".to_string());
+        assert_eq!((same.as_str(), none), ("Oct 30 14:13:29 a\nb\n", None));
+        assert!(log_record_start("Oct  3 14:13:29 mail postfix/smtpd[1]: x"));
+        assert!(log_record_start("2026-12-01 10:00:00 1abc-000 ** a@b"));
+        assert!(!log_record_start("Tue, 1 Dec 2026 10:00:00 +0000"));
+    }
 
     #[test]
     fn a_customers_words_above_a_header_are_no_report() {
