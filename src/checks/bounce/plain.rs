@@ -204,11 +204,12 @@ pub(super) fn postfix_deferred_log(lower: &str) -> bool {
             open = true;
         } else if line.trim().is_empty() {
             open = false;
-        } else if open && let Some(last) = records.last_mut() {
-            if last.len() < 4_096 {
-                last.push(' ');
-                last.push_str(line.trim());
-            }
+        } else if open
+            && let Some(last) = records.last_mut()
+            && last.len() < 4_096
+        {
+            last.push(' ');
+            last.push_str(line.trim());
         }
     }
     let records: Vec<&String> = records.iter().filter(|l| l.contains(" to=<")).collect();
