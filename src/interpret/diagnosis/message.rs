@@ -1032,6 +1032,9 @@ fn spoofing(ctx: &Context) -> Option<Cause> {
         })
         .into_iter()
         .collect::<Vec<_>>();
+    if let Some(c) = mimecast_impersonation(ctx) {
+        return Some(c);
+    }
     // A brand's name over an address at a domain the brand does not send from (read as the
     // reader sees it: without invisible and bidi characters).
     if let Some(name) = from.name.as_deref() {
@@ -1178,6 +1181,77 @@ fn spoofing(ctx: &Context) -> Option<Cause> {
         }
     }
     None
+}
+
+/// Mimecast's Impersonation Protect identifiers that say the sender's name or domain resembles
+/// someone the recipient knows: the organisation's own domains or users, an outside domain it
+/// watches, a display name on its list (`data/spam/mimecast.tsv`).
+const MIMECAST_RESEMBLANCE: [&str; 6] = [
+    "similar internal domain",
+    "similar monitored external domain",
+    "custom external domain",
+    "mimecast external domain",
+    "internal user name",
+    "custom display name list",
+];
+
+/// The identifiers an X-Mimecast-Impersonation-Protect value records as hit, and those of them
+/// that are a resemblance, when they make a combination (see [`mimecast_impersonation`]).
+fn mimecast_hits(value: &str) -> Option<(Vec<&str>, Vec<&str>)> {
+    let hits: Vec<&str> = value
+        .split(';')
+        .filter_map(|part| part.split_once('='))
+        .filter(|(_, v)| v.trim().eq_ignore_ascii_case("true"))
+        .map(|(k, _)| k.trim())
+        .collect();
+    let resemblance: Vec<&str> = hits
+        .iter()
+        .copied()
+        .filter(|k| MIMECAST_RESEMBLANCE.contains(&k.to_ascii_lowercase().as_str()))
+        .collect();
+    (!resemblance.is_empty() && hits.len() >= 2).then_some((hits, resemblance))
+}
+
+/// The recipient's Mimecast gateway recorded impersonation (X-Mimecast-Impersonation-Protect).
+/// Impersonation Protect "looks for combinations of key identifiers commonly found in these
+/// attacks" (Mimecast, Targeted Threat Protection - Impersonation Protect): a resemblance of
+/// the sender's name or domain to someone the recipient knows, together with at least one more
+/// identifier (a newly observed domain, a reply-to address that differs, fraud wording). One
+/// identifier alone is no combination; a header with every identifier false is no finding.
+fn mimecast_impersonation(ctx: &Context) -> Option<Cause> {
+    let header = ctx.r.headers.iter().find(|h| {
+        h.name
+            .eq_ignore_ascii_case("X-Mimecast-Impersonation-Protect")
+    })?;
+    let (hits, resemblance) = mimecast_hits(&header.value)?;
+    let from = ctx
+        .r
+        .message
+        .from
+        .as_ref()
+        .and_then(|f| f.address.as_deref())
+        .unwrap_or("the sender's address");
+    Some(make_cause(
+        ctx,
+        "filter.mimecast-impersonation",
+        "spoofing",
+        format!(
+            "The recipient's Mimecast gateway flagged the message as impersonation ({}).",
+            hits.join(", ")
+        ),
+        format!(
+            "Mimecast's Impersonation Protect found that the sender resembles someone the recipient knows ({}) and more signs of a targeted attack in the same message; the mail really comes from {from}. Authentication that passed only shows where it came from, not that the sender is who the name claims. Treat it as a fraud attempt unless the person confirms it by another channel.",
+            resemblance.join(", ")
+        ),
+        None,
+        Certainty::Certain,
+        Party::Sender,
+        Source::Receiver,
+        vec![Evidence {
+            line: Some(header.line),
+            text: format!("X-Mimecast-Impersonation-Protect: {}", header.value),
+        }],
+    ))
 }
 
 /// Whether anything confirms the From domain: a recorded DMARC, SPF or DKIM pass, a filter's
@@ -1547,6 +1621,28 @@ mod tests {
         assert!(!dmarc_quarantined("action=pct.quarantine "));
         assert!(!dmarc_quarantined("action=none "));
         assert!(!dmarc_quarantined("dis=reject "));
+    }
+
+    #[test]
+    fn mimecast_impersonation_needs_a_resemblance_in_a_combination() {
+        let v = "Policy=CLT - Impersonation Protection Definition; Similar Internal Domain=false;\n Internal User Name=true; Custom Display Name List=false;\n Reply-to Address Mismatch=true; Targeted Threat Dictionary=false";
+        assert_eq!(
+            mimecast_hits(v),
+            Some((
+                vec!["Internal User Name", "Reply-to Address Mismatch"],
+                vec!["Internal User Name"]
+            ))
+        );
+        // One identifier alone, or hits without a resemblance, or none at all: no finding.
+        assert_eq!(
+            mimecast_hits("Internal User Name=true; Reply-to Address Mismatch=false"),
+            None
+        );
+        assert_eq!(
+            mimecast_hits("Newly Observed Domain=true; Reply-to Address Mismatch=true"),
+            None
+        );
+        assert_eq!(mimecast_hits("Policy=CLT; Internal User Name=false"), None);
     }
 
     #[test]
