@@ -18,10 +18,10 @@ use std::path::PathBuf;
 /// the figures; not yet met (see the floors below).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 281/283 outcome, 280/283 first
+/// The floors asserted: the figures as last measured (tuning 305/307 outcome, 304/307 first
 /// cause; validation 46/50, 42/50), so that no change makes them worse. Raise them as the
 /// diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 293, 292), ("validation", 46, 42)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 305, 304), ("validation", 46, 42)];
 
 pub struct Scenario {
     pub name: String,

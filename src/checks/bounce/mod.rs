@@ -254,6 +254,20 @@ pub fn analyze(input: &[u8]) -> BounceReport {
     analyze_at(input, true)
 }
 
+/// Where a JSON text starts in `text`: the first line whose first non-blank character opens
+/// an object or an array (RFC 8259 section 2).
+fn json_text_start(text: &str) -> Option<usize> {
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if matches!(trimmed.as_bytes().first(), Some(b'{' | b'[')) {
+            return Some(pos + (line.len() - trimmed.len()));
+        }
+        pos += line.len();
+    }
+    None
+}
+
 /// [`analyze`]; `outer` is false for a report enclosed in another (read once, not deeper).
 /// Log records hard-wrapped onto the lines below them are joined first
 /// (`scan::rejoin_log_records`); the returned message's line is then counted in the input's
@@ -326,10 +340,12 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         return mdn::report(disposition.unwrap_or(""), &top, original);
     }
     // A provider's spam-complaint webhook event, pasted as JSON (RFC 8259 section 2: a JSON
-    // text starts with `{` or `[`).
+    // text starts with `{` or `[`): from the first line that starts one, so that what the
+    // customer put around it (a line of their own, a code fence, a table's head) does not hide
+    // it; the event is recognised by its own keys only.
     if dsn.is_none()
-        && matches!(text.trim_start().as_bytes().first(), Some(b'{' | b'['))
-        && let Some(r) = webhook::complaint(&text)
+        && let Some(start) = json_text_start(&text)
+        && let Some(r) = webhook::complaint(&text[start..])
     {
         return r;
     }

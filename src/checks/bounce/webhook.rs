@@ -62,6 +62,20 @@ mod tests {
     }
 
     #[test]
+    fn a_webhook_event_under_a_line_of_prose_or_in_a_code_fence_is_still_a_complaint() {
+        let event = "{\n  \"RecordType\": \"SpamComplaint\",\n  \"Email\": \"b@example.net\"\n}\n";
+        for framed in [
+            format!("Hi, here is what the webhook sent:\n{event}"),
+            format!("```json\n{event}```\n"),
+            format!("| Header | Value |\n| --- | --- |\n{event}"),
+        ] {
+            let r = analyze(framed.as_bytes());
+            assert_eq!(r.kind, BounceKind::Feedback, "{framed}");
+            assert_eq!(r.recipients[0].address, "b@example.net");
+        }
+    }
+
+    #[test]
     fn a_postmark_spam_complaint_is_a_complaint() {
         let j = r#"{"RecordType":"SpamComplaint","ID":42,"Type":"SpamComplaint","TypeCode":512,"Email":"b@example.net","From":"n@example.org"}"#;
         let r = analyze(j.as_bytes());
