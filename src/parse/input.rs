@@ -1796,9 +1796,11 @@ fn undouble(lines: &[&str]) -> Option<Vec<usize>> {
     let mut i = first;
     let mut paired = 0;
     let mut fields = 0;
+    // A Markdown code block's closing fence below the header is how the paste was carried,
+    // and pairs like the header's lines.
     let header_line = |l: &str| {
         let view = unquote(l);
-        is_continuation(view) || is_header_start(view.trim_start())
+        is_continuation(view) || is_header_start(view.trim_start()) || is_closing_fence(view)
     };
     // Whether the paired lines run to the end of the paste (nothing but blank lines after them,
     // or one last header line with its line end cut) or to a header's end as doubling writes it
@@ -2340,6 +2342,10 @@ mod tests {
         let names: Vec<&str> = n.fields.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, ["Date", "From", "Subject"]);
         assert!(codes(&n).contains(&"input.doubled-line-ends"));
+        // In a Markdown code block: the fences pair too.
+        let n = normalize(b"```\n\nReceived: by a.example (Postfix, from userid 30)\n\n\tid 1; Fri,  9 Feb 2018 04:04:20 +0000\n\nDate: Thu, 08 Feb 2018 07:53:17 +0000\n\n```\n\n");
+        let names: Vec<&str> = n.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["Received", "Date"]);
         // Two lines: a header line and a body line, whatever the body looks like.
         let n = normalize(b"Subject: a\n\nNote: b\n");
         assert!(!codes(&n).contains(&"input.doubled-line-ends"));

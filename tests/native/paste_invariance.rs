@@ -47,7 +47,8 @@ use super::support::ratio;
 /// dated log record (syslog, Exim, MDaemon's session transcript) so wrapped came to be joined
 /// before the bounce is read (`bounce::scan::rejoin_log_records`). Fenced 2 -> 1, prose 1 -> 0
 /// and markdown-table 3 -> 2 when a webhook's JSON event came to be read from the first line
-/// that opens a JSON text, whatever stands above it.
+/// that opens a JSON text, whatever stands above it. Doubled 2 -> 1 when a code block's
+/// closing fence came to pair like the header's lines; the one left is a paste already doubled.
 const MAX_CHANGED: [(&str, usize); 14] = [
     ("fenced", 1),
     ("rewrapped", 2),
@@ -57,7 +58,7 @@ const MAX_CHANGED: [(&str, usize); 14] = [
     ("indented", 1),
     ("prose", 0),
     ("trailing-space", 0),
-    ("doubled", 2),
+    ("doubled", 1),
     ("entities", 0),
     ("unfolded", 0),
     ("lowercase-names", 0),
