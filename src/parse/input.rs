@@ -1787,6 +1787,9 @@ fn chopped(lines: &[&str]) -> Option<(usize, usize)> {
 /// or more, all header lines, to the end of the paste). Each run
 /// of blank lines is then halved (one line end was two). `None` for any other paste.
 fn undouble(lines: &[&str]) -> Option<Vec<usize>> {
+    // A blank line, or one that is blank but for its quote mark (a doubled paste quoted in a
+    // reply: `>` alone).
+    let blank = |l: &str| unquote(l).trim().is_empty();
     // From the first line that can start a field (text above the header has its line ends
     // doubled too, and is halved with the rest).
     let first = lines
@@ -1806,19 +1809,16 @@ fn undouble(lines: &[&str]) -> Option<Vec<usize>> {
     // or one last header line with its line end cut) or to a header's end as doubling writes it
     // (an odd run of three or more blank lines).
     let mut to_end = false;
-    while i + 1 < lines.len() && !lines[i].trim().is_empty() {
-        if !lines[i + 1].trim().is_empty() {
+    while i + 1 < lines.len() && !blank(lines[i]) {
+        if !blank(lines[i + 1]) {
             return None;
         }
         paired += 1;
         fields += usize::from(header_line(lines[i]));
-        if i + 2 >= lines.len() || lines[i + 2].trim().is_empty() {
+        if i + 2 >= lines.len() || blank(lines[i + 2]) {
             // The header's end: its one blank line doubled is three (a line end doubled after
             // the last field, then the blank line's own two), or the paste ends.
-            let run = lines[i + 1..]
-                .iter()
-                .take_while(|l| l.trim().is_empty())
-                .count();
+            let run = lines[i + 1..].iter().take_while(|l| blank(l)).count();
             to_end = i + 1 + run == lines.len() || (run >= 3 && run % 2 == 1);
             break;
         }
@@ -1842,7 +1842,7 @@ fn undouble(lines: &[&str]) -> Option<Vec<usize>> {
     let mut kept = Vec::with_capacity(lines.len() / 2 + 1);
     let mut run: Vec<usize> = Vec::new();
     for (n, l) in lines.iter().enumerate() {
-        if l.trim().is_empty() {
+        if blank(l) {
             run.push(n);
             continue;
         }
@@ -2342,6 +2342,10 @@ mod tests {
         let names: Vec<&str> = n.fields.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, ["Date", "From", "Subject"]);
         assert!(codes(&n).contains(&"input.doubled-line-ends"));
+        // Doubled, then quoted in a reply: the blank lines are ">" alone.
+        let n = normalize(b"> Received: from a.example by b.example;\n>\n> \tTue, 1 Dec 2026 10:00:00 +0000\n>\n> From: a@a.example\n>\n> Subject: x\n>\n");
+        let names: Vec<&str> = n.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["Received", "From", "Subject"]);
         // In a Markdown code block: the fences pair too.
         let n = normalize(b"```\n\nReceived: by a.example (Postfix, from userid 30)\n\n\tid 1; Fri,  9 Feb 2018 04:04:20 +0000\n\nDate: Thu, 08 Feb 2018 07:53:17 +0000\n\n```\n\n");
         let names: Vec<&str> = n.fields.iter().map(|f| f.name.as_str()).collect();

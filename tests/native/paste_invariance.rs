@@ -49,12 +49,13 @@ use super::support::ratio;
 /// and markdown-table 3 -> 2 when a webhook's JSON event came to be read from the first line
 /// that opens a JSON text, whatever stands above it. Doubled 2 -> 1 when a code block's
 /// closing fence came to pair like the header's lines; the one left is a paste already doubled.
+/// Quoted 1 -> 0 when a doubled paste's blank lines, quoted (`>` alone), came to count as blank.
 const MAX_CHANGED: [(&str, usize); 14] = [
     ("fenced", 1),
     ("rewrapped", 2),
     ("crlf", 0),
     ("lf", 0),
-    ("quoted", 1),
+    ("quoted", 0),
     ("indented", 1),
     ("prose", 0),
     ("trailing-space", 0),
