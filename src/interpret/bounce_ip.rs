@@ -122,6 +122,7 @@ pub fn bounce_sender(
         });
     if !delivered_report
         && let Some(reporting) = bounce.reporting_mta.as_deref()
+        && !exchange_online_datacenter(reporting)
         && let Some(ip) = outer
             .iter()
             .filter(|h| h.names.iter().any(|n| same_host(n, reporting)))
@@ -415,6 +416,19 @@ fn by_address(raw: &str) -> Option<IpAddr> {
     parse_ip(&token)
 }
 
+/// Whether a reporting server is an Exchange Online server inside Microsoft's datacenters
+/// (`NAME.REGION.prod.outlook.com`, the names Exchange Online's mailbox and transport servers
+/// write in Received fields): Exchange Online hands mail for the Internet to Exchange Online
+/// Protection, whose outbound servers (`*.outbound.protection.outlook.com`, in the address
+/// ranges Microsoft publishes for Exchange Online) make the connection to the recipient's server
+/// (Microsoft Learn, "Mail flow in EOP" and "Microsoft 365 URLs and IP address ranges",
+/// Exchange Online). The address such a server has in the bounce's own Received fields is
+/// Microsoft's internal one, not the client the refusing server saw.
+fn exchange_online_datacenter(reporting: &str) -> bool {
+    let name = reporting.trim().trim_end_matches('.');
+    ends_with_ci(name, ".prod.outlook.com")
+}
+
 fn same_host(a: &str, b: &str) -> bool {
     let norm = |s: &str| s.trim().trim_end_matches('.').to_ascii_lowercase();
     let (a, b) = (norm(a), norm(b));
@@ -535,6 +549,20 @@ mod tests {
             ),
             None
         );
+    }
+
+    #[test]
+    fn an_exchange_online_datacenter_server_is_not_the_one_that_connected_out() {
+        assert!(exchange_online_datacenter(
+            "AS8PR09MB6155.eurprd09.prod.outlook.com"
+        ));
+        assert!(exchange_online_datacenter(
+            " DM6PR01MB0001.NAMPRD01.PROD.OUTLOOK.COM. "
+        ));
+        assert!(!exchange_online_datacenter(
+            "mail-am6eur05on2041.outbound.protection.outlook.com"
+        ));
+        assert!(!exchange_online_datacenter("mail.example.com"));
     }
 
     #[test]

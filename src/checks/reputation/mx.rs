@@ -284,14 +284,14 @@ pub(crate) fn mx_eval(domain: &str, ctx: &mut Ctx) -> MxCheck {
         (
             MxStatus::Broken,
             format!(
-                "None of the mail servers of {d} ({names}) can be used, so mail to {d} fails. Fix the MX records."
+                "None of the mail servers of {d} ({names}) can be used, so mail to {d} fails. Fix the MX records of {d}."
             ),
         )
     } else if bad > 0 {
         (
             MxStatus::Degraded,
             format!(
-                "{bad} of the {n} mail servers of {d} cannot be used; mail still goes to the others. Fix or remove the broken MX records."
+                "{bad} of the {n} mail servers of {d} cannot be used; mail still goes to the others. Fix or remove the broken MX records of {d}."
             ),
         )
     } else if failed && good == 0 {

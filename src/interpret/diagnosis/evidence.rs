@@ -193,6 +193,7 @@ fn answered_domain_missing(r: &Report) -> Option<String> {
         .recipients
         .iter()
         .filter(|x| x.reply_code.is_some() && x.remote_mta.is_some())
+        .filter(|x| !destination_not_found(x.status.as_deref()))
         .filter_map(|x| x.address.rsplit_once('@'))
         .map(|(_, d)| d.trim_end_matches(['>', '.']).to_ascii_lowercase())
         .collect();
@@ -203,6 +204,21 @@ fn answered_domain_missing(r: &Report) -> Option<String> {
                 .as_ref()
                 .is_some_and(|a| a.rcode == Rcode::NxDomain);
         (nx && answered.contains(&name)).then_some(name)
+    })
+}
+
+/// Whether an enhanced status code says the sending server found no server of the
+/// destination to talk to: RFC 3463 X.1.2 "Bad destination system address" ("the destination
+/// system specified in the address does not exist or is incapable of accepting mail") and X.4.4
+/// "Unable to route" ("the mail system was unable to determine the next hop"). The reply and the
+/// Remote-MTA such a report carries are then the sending server's own (sendmail names the
+/// domain it could not resolve as the Remote-MTA, with "550 Host unknown"), not an answer from
+/// the recipient's side.
+fn destination_not_found(status: Option<&str>) -> bool {
+    status.is_some_and(|s| {
+        let mut parts = s.trim().splitn(2, '.');
+        let _class = parts.next();
+        matches!(parts.next(), Some("1.2" | "4.4"))
     })
 }
 
@@ -369,4 +385,20 @@ fn filter_rules(r: &Report) -> Vec<FilterRule> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::destination_not_found;
+
+    #[test]
+    fn a_status_that_no_destination_server_was_found() {
+        assert!(destination_not_found(Some("5.1.2")));
+        assert!(destination_not_found(Some(" 5.4.4")));
+        assert!(destination_not_found(Some("4.4.4")));
+        assert!(!destination_not_found(Some("5.1.1")));
+        assert!(!destination_not_found(Some("5.4.1")));
+        assert!(!destination_not_found(Some("5.1.20")));
+        assert!(!destination_not_found(None));
+    }
 }
