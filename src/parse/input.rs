@@ -1758,24 +1758,28 @@ fn chopped(lines: &[&str]) -> Option<(usize, usize)> {
         .take(2000)
         .map(|l| l.trim_end())
         .collect();
-    let width = header.iter().map(|l| l.chars().count()).max()?;
+    let widths: Vec<usize> = header.iter().map(|l| l.chars().count()).collect();
+    let width = widths.iter().copied().max()?;
     if !(60..=250).contains(&width) {
         return None;
     }
-    let at_width: Vec<&&str> = header
+    let at_width: Vec<&str> = header
         .iter()
-        .filter(|l| l.chars().count() == width)
+        .zip(&widths)
+        .filter(|(_, w)| **w == width)
+        .map(|(l, _)| *l)
         .collect();
-    let open = |l: &str, a: char, b: char| {
-        l.chars().filter(|&c| c == a).count() > l.chars().filter(|&c| c == b).count()
-    };
+    // One pass over each line's bytes (the marks are ASCII).
     let unclosed = at_width
         .iter()
         .filter(|l| {
-            open(l, '(', ')')
-                || open(l, '[', ']')
-                || open(l, '<', '>')
-                || l.chars().filter(|&c| c == '"').count() % 2 == 1
+            let mut n = [0usize; 7];
+            for b in l.bytes() {
+                if let Some(i) = b"()[]<>\"".iter().position(|&m| m == b) {
+                    n[i] += 1;
+                }
+            }
+            n[0] > n[1] || n[2] > n[3] || n[4] > n[5] || n[6] % 2 == 1
         })
         .count();
     (at_width.len() >= 5 && unclosed >= 3).then_some((width, at_width.len()))
