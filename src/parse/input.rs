@@ -222,6 +222,20 @@ fn is_continuation(line: &str) -> bool {
     line.starts_with([' ', '\t'])
 }
 
+/// Whether `line`, at column 0, is what a hard wrap cut from a folded line right after its
+/// indentation: the line above held only that white space (or a quote mark), `width` bytes,
+/// and `line`'s first word would not have fitted after it (see
+/// [`crate::vocab::text::wrap_cut`]; "        b=<72 characters of base64>" wrapped at column
+/// 78 leaves the indentation on a line of its own).
+fn indent_cut(width: usize, line: &str) -> bool {
+    let word = line.split_whitespace().next().map_or(0, str::len);
+    (1..=80).contains(&width)
+        && !line.is_empty()
+        && !is_continuation(line)
+        && line.len() <= 998
+        && width + 1 + word > 72
+}
+
 impl Normalized {
     /// Whether any field read as text has a name a mail system writes (see [`known_name`]): a
     /// paste whose first line only looks like a field ("Error: ...", "Note: ...") and that has
@@ -530,12 +544,53 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
     // ends the header section.
     let blank_fold_at = |i: usize| {
         let line = cut(i);
-        !line.is_empty()
+        let header_line = |next: &str| {
+            let next = next.strip_prefix(rest_indent).unwrap_or(next);
+            !is_blank(next) && (is_continuation(next) || is_header_start(next))
+        };
+        // In a quoted paste, the lines as pasted: a quote mark alone ("> ") above a line
+        // without one is what a hard wrap left of a quoted folded line cut right after its
+        // mark (its one space there), not the quoted blank line that ends the header.
+        let as_quoted =
+            |j: usize| quoted && j >= start.index && raw.get(j).is_some_and(|r| r.trim() == ">");
+        let unquoted = |j: usize| raw.get(j).is_some_and(|n| !n.trim_start().starts_with('>'));
+        // The white space (or quote mark) a hard wrap left on line `j`, as wide as it was.
+        let left = |j: usize| -> Option<usize> {
+            let l = cut(j);
+            if as_quoted(j) && unquoted(j + 1) {
+                Some(raw[j].len())
+            } else if !l.is_empty() && is_blank(l) {
+                Some(l.len())
+            } else {
+                None
+            }
+        };
+        // A folded line that a hard wrap cut right after its indentation (its one word did
+        // not fit after it), with the header going on below, past more lines so cut (a
+        // signature's base64, line after line; at most 64 looked at).
+        let cut_fold = || {
+            let mut j = i;
+            for _ in 0..64 {
+                let Some(width) = left(j) else {
+                    return false;
+                };
+                if j + 1 >= lines.len() || !indent_cut(width, cut(j + 1)) {
+                    return false;
+                }
+                match lines.get(j + 2) {
+                    Some(after) if header_line(after) => return true,
+                    Some(_) if left(j + 2).is_some() => j += 2,
+                    _ => return false,
+                }
+            }
+            false
+        };
+        let mark_cut = as_quoted(i) && unquoted(i + 1);
+        (!line.is_empty() || mark_cut)
             && is_blank(line)
-            && lines.get(i + 1).is_some_and(|next| {
-                let next = next.strip_prefix(rest_indent).unwrap_or(next);
-                !is_blank(next) && (is_continuation(next) || is_header_start(next))
-            })
+            && lines
+                .get(i + 1)
+                .is_some_and(|next| header_line(next) || cut_fold())
     };
     let end = (index..lines.len())
         .find(|&i| is_blank(cut(i)) && !blank_fold_at(i))
@@ -625,6 +680,10 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
             let Some(above) = i.checked_sub(1).map(cut) else {
                 return false;
             };
+            // The line above is what the wrap left of this line's fold (see `blank_fold_at`).
+            if !is_continuation(line) && is_blank(above) && blank_fold_at(i - 1) {
+                return true;
+            }
             let above = above.trim_end();
             let separator = above.ends_with([';', ',']);
             // However short the line above, a hard wrap put this line's first word below it
@@ -2068,6 +2127,35 @@ mod tests {
         );
         assert!(codes(&n).contains(&"input.quoted"));
         assert_eq!(n.body.as_deref(), Some("body\n"));
+    }
+
+    #[test]
+    fn a_quoted_header_hard_wrapped_after_its_quote_mark_or_indentation_reads_whole() {
+        // A form that wraps at column 78 at a space left a quote mark alone ("> " above the
+        // fold's tab-indented rest, and above a 72-character token) and a fold's indentation
+        // alone above its token.
+        let token = "b".repeat(72);
+        let paste = format!(
+            "> Received: from a.example\n>  by b.example; Tue, 2 Jan 2024 10:00:00 +0000\n> DKIM-Signature: v=1; d=a.example;\n>\n\th=from:to;\n>         \n{token}\n> References: <x@a.example>\n> \n<{token}@b.example>\n> From: a@a.example\n> Subject: hi\n>\n> body\n"
+        );
+        let n = normalize(paste.as_bytes());
+        let names: Vec<&str> = n.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Received",
+                "DKIM-Signature",
+                "References",
+                "From",
+                "Subject"
+            ]
+        );
+        assert!(n.fields[1].unfolded().contains(&token));
+        assert!(n.fields[2].unfolded().contains("@b.example>"));
+        assert_eq!(n.body.as_deref(), Some("body\n"));
+        // A quote mark alone above quoted text is the quoted blank line that ends the header.
+        let n = normalize(b"> Subject: hi\n> From: a@a.example\n>\n> Thanks for the order.\n");
+        assert_eq!(n.fields.len(), 2);
     }
 
     #[test]

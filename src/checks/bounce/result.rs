@@ -129,9 +129,18 @@ pub(super) fn finish(
             .or(all.first())
             .cloned()
     };
-    let text_status = best(&words)
-        .or_else(|| best(&r.context))
-        .or_else(|| best(bounce_text));
+    // A code found only in the text around the server's words whose class is not that of the
+    // failure reply in them is some other number there (a version, "WP Mail SMTP: 4.6.1"),
+    // not the reply's status (RFC 2034 section 4: the class matches the reply code's first
+    // digit).
+    let words_class = scan::reply_code(&words)
+        .filter(|c| *c >= 400)
+        .map(|c| if c >= 500 { '5' } else { '4' });
+    let text_status = best(&words).or_else(|| {
+        best(&r.context)
+            .or_else(|| best(bounce_text))
+            .filter(|s| words_class.is_none_or(|k| s.starts_with(k)))
+    });
     // A DSN's Status field is often vaguer than the code in the server's own words (5.0.0
     // against "550 5.2.2 Mailbox full"): the last specific code of the same class there wins.
     // With no Diagnostic-Code, the server's reply for this recipient as quoted in the

@@ -540,7 +540,9 @@ pub fn command(lower: &str, wording: bool) -> Option<Command> {
 
 /// A line of an SMTP session transcript (Postfix marks the client's commands `In:` and the
 /// server's replies `Out:`, smtpd_chat.c; Sendmail its commands `>>>` and the replies it
-/// received `<<<`; markers read without regard to case).
+/// received `<<<`; PHPMailer's debug output, which WordPress mail plugins show, marks them
+/// `CLIENT -> SERVER:` and `SERVER -> CLIENT:` after a `Y-m-d H:i:s` time, SMTP.php `edebug`;
+/// markers read without regard to case).
 pub enum Transcript<'a> {
     /// A command the client sent.
     Command,
@@ -553,15 +555,29 @@ pub enum Transcript<'a> {
 /// too).
 pub fn transcript_line(line: &str) -> Option<Transcript<'_>> {
     let t = line.trim_start();
+    // PHPMailer's time stamp, "2026-12-02 08:14:02" then white space.
+    let stamped = t.as_bytes().get(..20).is_some_and(|b| {
+        b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            10 => *c == b' ' || *c == b'T',
+            13 | 16 => *c == b':',
+            19 => *c == b' ' || *c == b'\t',
+            _ => c.is_ascii_digit(),
+        })
+    });
+    let t = if stamped { t[20..].trim_start() } else { t };
     let strip = |p: &str| {
         t.get(..p.len())
             .filter(|h| h.eq_ignore_ascii_case(p))
             .map(|_| &t[p.len()..])
     };
-    if strip("in:").is_some() || strip(">>>").is_some() {
+    if strip("in:").is_some() || strip(">>>").is_some() || strip("client -> server:").is_some() {
         return Some(Transcript::Command);
     }
-    let reply = strip("out:").or_else(|| strip("<<<"))?.trim_start();
+    let reply = strip("out:")
+        .or_else(|| strip("<<<"))
+        .or_else(|| strip("server -> client:"))?
+        .trim_start();
     let r = reply.as_bytes();
     let code = r.len() >= 3
         && matches!(r[0], b'2'..=b'5')
@@ -719,6 +735,21 @@ mod tests {
             without_chatter(plain),
             std::borrow::Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn phpmailer_debug_lines_are_a_transcript() {
+        let t = "2026-12-02 08:14:02\tCLIENT -> SERVER: MAIL FROM:<a@b.example>\n2026-12-02 08:14:03 SERVER -> CLIENT: 250 OK\nSERVER -> CLIENT: 553 Relaying disallowed as a@b.example\nWP Mail SMTP: 4.6.1\n";
+        assert_eq!(
+            without_chatter(t),
+            "SERVER -> CLIENT: 553 Relaying disallowed as a@b.example\nWP Mail SMTP: 4.6.1\n"
+        );
+        assert!(matches!(
+            transcript_line("2026-12-02 08:14:03 SERVER -> CLIENT: 553 Relaying disallowed"),
+            Some(Transcript::Reply(b'5', r)) if r.starts_with("553 ")
+        ));
+        // A line that only starts with a date is no transcript line.
+        assert!(transcript_line("2026-12-02 08:14:03 Connection: opened").is_none());
     }
 
     #[test]

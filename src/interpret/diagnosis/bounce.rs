@@ -118,6 +118,41 @@ fn exchange_remote_host(r: &BouncedRecipient) -> Option<&str> {
     (after.starts_with('#') && host.contains('.') && !host.contains('@')).then_some(host)
 }
 
+/// Whether a reply refuses the client's HELO/EHLO argument itself: the argument named ("HELO
+/// argument", "HELO name", "EHLO hostname", "HELO/EHLO") and called unfit ("malformed",
+/// "invalid", "bogus", "not fully qualified", "FQDN"), as MagicSpam's "550 5.7.0 HELO argument
+/// [name] is malformed" (its valid-HELO-identifier page) and the HELO checks RFC 5321 section
+/// 4.1.1.1 allows write it (the argument is the client's fully-qualified domain name or an
+/// address literal). A stage note such as Exim's "after EHLO mail.example:" names the command,
+/// not its argument, and does not count.
+fn helo_name_refused(words: &str) -> bool {
+    const ARGUMENT: &[&str] = &[
+        "helo argument",
+        "ehlo argument",
+        "helo name",
+        "ehlo name",
+        "helo hostname",
+        "ehlo hostname",
+        "helo host name",
+        "ehlo host name",
+        "helo identifier",
+        "helo string",
+        "helo/ehlo",
+        "ehlo/helo",
+    ];
+    const UNFIT: &[&str] = &[
+        "malformed",
+        "invalid",
+        "not valid",
+        "bogus",
+        "not fully qualified",
+        "fully-qualified",
+        "fully qualified",
+        "fqdn",
+    ];
+    ARGUMENT.iter().any(|a| words.contains(a)) && UNFIT.iter().any(|u| words.contains(u))
+}
+
 /// The topic and party a recipient's failure is about: the reason's row, refined by the words.
 fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     let reason = r.reason.name();
@@ -186,7 +221,8 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         "bogus helo name used",
         "invalid helo name",
         "real hostname when saying helo",
-    ]) {
+    ]) || helo_name_refused(&words)
+    {
         // Postfix's HELO restrictions (smtpd_check.c: "Helo command rejected: need
         // fully-qualified hostname", "... Host not found", "... Invalid name"); sendmail's
         // FEATURE(block_bad_helo), which rejects a HELO/EHLO name that is unqualified or one of
@@ -846,8 +882,23 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
 
 #[cfg(test)]
 mod tests {
-    use super::{auth_status_topic, gmail_failed_method, text_reason, typo_of_provider};
+    use super::{
+        auth_status_topic, gmail_failed_method, helo_name_refused, text_reason, typo_of_provider,
+    };
     use crate::checks::bounce::Reason;
+
+    #[test]
+    fn a_refused_helo_argument_is_told_from_a_stage_note() {
+        assert!(helo_name_refused(
+            "550 5.7.0 helo argument [ex2019.corp.intern] is malformed. protection provided by magicspam"
+        ));
+        assert!(helo_name_refused("554 5.7.1 helo/ehlo name is not a fqdn"));
+        // Exim names the command the refusal answered, not its argument.
+        assert!(!helo_name_refused(
+            "smtp error from remote mail server after ehlo mail.example.com: 554 5.7.1 invalid sender ip, blocked"
+        ));
+        assert!(!helo_name_refused("550 5.1.1 invalid recipient"));
+    }
 
     #[test]
     fn the_cause_is_told_as_its_topic() {

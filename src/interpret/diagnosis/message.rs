@@ -548,10 +548,27 @@ fn recorded_auth_failure(ctx: &Context) -> Option<Cause> {
         .recorded
         .iter()
         .any(|x| x.method == "dkim" && x.result == "pass");
+    let aligned = |d: Option<&String>| {
+        d.zip(ctx.sender_domain())
+            .is_some_and(|(d, f)| crate::vocab::domain::same_org(d, f))
+    };
+    // A signature that failed; the From domain's own first. `neutral` for the From domain's
+    // signature counts too: RFC 8601 section 2.7.1, the signature "could not be processed"
+    // (Gmail's "dkim=neutral (no key for signature)", "(body hash did not verify)"), so it
+    // could not pass DMARC.
     let dkim_fail = ctx
         .recorded
         .iter()
-        .find(|x| x.method == "dkim" && matches!(x.result.as_str(), "fail" | "permerror"));
+        .find(|x| {
+            x.method == "dkim"
+                && aligned(x.domain.as_ref())
+                && matches!(x.result.as_str(), "fail" | "permerror" | "neutral")
+        })
+        .or_else(|| {
+            ctx.recorded
+                .iter()
+                .find(|x| x.method == "dkim" && matches!(x.result.as_str(), "fail" | "permerror"))
+        });
     let dmarc = ctx.rec("dmarc");
     let compauth = ctx.rec("compauth");
     let dmarc_failed = dmarc.is_some_and(|d| d.result == "fail");
@@ -559,10 +576,6 @@ fn recorded_auth_failure(ctx: &Context) -> Option<Cause> {
     // the domain publishes no DMARC policy), so SPF and DKIM stand alone.
     let dmarc_absent = dmarc.is_none_or(|d| d.result == "none");
     let compauth_failed = compauth.is_some_and(|c| c.result == "fail");
-    let aligned = |d: Option<&String>| {
-        d.zip(ctx.sender_domain())
-            .is_some_and(|(d, f)| crate::vocab::domain::same_org(d, f))
-    };
     let dkim_aligned_pass = ctx
         .recorded
         .iter()
@@ -639,8 +652,10 @@ fn recorded_auth_failure(ctx: &Context) -> Option<Cause> {
             evidence,
         ));
     }
+    // A pass for another domain (the sending service's own signature) does not count for
+    // DMARC (RFC 7489 section 3.1.1), so the From domain's failed signature is still the cause.
     if let Some(d) = dkim_fail
-        && !dkim_pass
+        && (!dkim_pass || (!dkim_aligned_pass && aligned(d.domain.as_ref())))
         && (dmarc_failed || compauth_failed)
     {
         let domain = d.domain.clone().unwrap_or_else(|| from.clone());
@@ -649,10 +664,17 @@ fn recorded_auth_failure(ctx: &Context) -> Option<Cause> {
             "recorded.dkim-fail",
             "dkim",
             format!("The DKIM signature of {domain} did not verify when the message arrived."),
-            format!(
-                "The receiver recorded DKIM {} for {domain}: the message was changed after it was signed (a footer or disclaimer added by a gateway, a rewritten subject) or was signed with a key that is not published.{policy}",
-                d.result
-            ),
+            if d.extra.contains("no key") || d.extra.contains("key not found") {
+                format!(
+                    "The receiver recorded DKIM {} for {domain} and found no public key for the signature: the selector's DKIM record is not published in {domain}'s DNS (never added, deleted, or lost when the DNS moved).{policy}",
+                    d.result
+                )
+            } else {
+                format!(
+                    "The receiver recorded DKIM {} for {domain}: the message was changed after it was signed (a footer or disclaimer added by a gateway, a rewritten subject) or was signed with a key that is not published.{policy}",
+                    d.result
+                )
+            },
             None,
             Certainty::Certain,
             Party::Sender,
@@ -961,6 +983,23 @@ fn forwarding(ctx: &Context) -> Option<Cause> {
         .iter()
         .filter(|a| a.arc_instance.is_some())
         .min_by_key(|a| a.arc_instance)?;
+    // A chain of one seal added by the receiver itself (its ARC-Authentication-Results written
+    // under the same authserv-id as its trusted Authentication-Results: Gmail seals what it
+    // received) records the receiver's own evaluation, no intermediary's before it (RFC 8617
+    // section 1: ARC carries the results an intermediary saw). A list on the same provider
+    // (Google Groups to Gmail) adds a seal of its own, so the chain has two.
+    let newest = r.recorded_auth.iter().filter_map(|a| a.arc_instance).max();
+    let aar_id = aar.parsed.authserv_id.to_ascii_lowercase();
+    if newest == aar.arc_instance
+        && !aar_id.is_empty()
+        && r.recorded_auth.iter().any(|a| {
+            a.arc_instance.is_none()
+                && a.trusted
+                && a.parsed.authserv_id.eq_ignore_ascii_case(&aar_id)
+        })
+    {
+        return None;
+    }
     let passed: Vec<&str> = aar
         .parsed
         .results
@@ -968,7 +1007,33 @@ fn forwarding(ctx: &Context) -> Option<Cause> {
         .filter(|m| matches!(m.method.as_str(), "spf" | "dkim" | "dmarc") && m.result == "pass")
         .map(|m| m.method.as_str())
         .collect();
-    if !passed.iter().any(|m| *m == "dmarc" || *m == "dkim") {
+    // What passed before must have been able to make DMARC pass for the From domain: DMARC
+    // itself, or a DKIM signature of a domain aligned with it (RFC 7489 section 3.1.1, relaxed:
+    // the same organizational domain). A pass for the sending service's own domain
+    // (header.d=mailin.fr for a newsletter from shop.example) was never the author's.
+    let from_org = r
+        .message
+        .from
+        .as_ref()
+        .and_then(|f| f.address.as_deref())
+        .and_then(|a| a.rsplit_once('@'))
+        .and_then(|(_, d)| crate::vocab::domain::org_domain(&d.to_ascii_lowercase()));
+    let aligned_dkim = aar.parsed.results.iter().any(|m| {
+        m.method == "dkim"
+            && m.result == "pass"
+            && m.property("header", "d")
+                .or_else(|| {
+                    m.property("header", "i")
+                        .and_then(|i| i.rsplit_once('@').map(|x| x.1))
+                })
+                .is_none_or(|d| {
+                    from_org.as_deref().is_none_or(|o| {
+                        crate::vocab::domain::org_domain(&d.to_ascii_lowercase()).as_deref()
+                            == Some(o)
+                    })
+                })
+    });
+    if !passed.contains(&"dmarc") && !aligned_dkim {
         return None;
     }
     // What the receiver recorded about the chain decides. Without it, a chain whose structure
