@@ -40,6 +40,7 @@ export const VOUCHED_HOSTS = new Set([
   "servicecentral.trendmicro.com", "support.google.com", "www.0spam.org",
   "www.barracudacentral.org", "www.iana.org", "www.invaluement.com", "www.sorbs.net",
   "www.spamcop.net", "www.spamhaus.org", "www.spamrats.com", "www.surbl.org", "www.uceprotect.net",
+  "www.zoho.com",
 ]);
 
 // Whether a normalized http(s) URL goes to a host we vouch for (the parser's host: punycode).
