@@ -52,6 +52,7 @@ use serde::{Deserialize, Serialize};
 mod apple;
 mod barracuda;
 mod fastmail;
+mod imail;
 mod ironport;
 mod microsoft;
 mod mimecast;
@@ -336,6 +337,8 @@ enum Family {
     Kaspersky,
     Fastmail,
     Apple,
+    /// Ipswitch IMail's `X-IMAIL-SPAM-<CHECK>` fields (`imail::PREFIX`).
+    IMail,
     /// A one-word verdict field no table names (`upstream::is_verdict_field`).
     OneWord,
 }
@@ -394,6 +397,14 @@ const FIELDS: &[(&str, Family)] = &[
 
 /// The field's kind (its lowercase name from [`FIELDS`]) and family, if it is read here.
 fn classify(name: &str, value: &str) -> Option<(&'static str, Family)> {
+    // IMail names its fields after the check (`X-IMAIL-SPAM-DNSBL`, ...): each its own kind.
+    if name
+        .get(..imail::PREFIX.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(imail::PREFIX))
+        && name.len() > imail::PREFIX.len()
+    {
+        return Some(("x-imail-spam", Family::IMail));
+    }
     let &(kind, family) = FIELDS.iter().find(|(n, _)| n.eq_ignore_ascii_case(name))?;
     match kind {
         "authentication-results" if !contains_ci(value, "compauth=") => None,
@@ -493,7 +504,7 @@ pub fn read<'a>(fields: impl IntoIterator<Item = (&'a str, &'a str, u32)>) -> Ve
             .take_while(|g| g.segment == segment)
             .find(|g| merge(g.family, family).is_some());
         if let Some(g) = target
-            && g.get(kind).is_none()
+            && (g.get(kind).is_none() || family == Family::IMail)
             && let Some(joined) = merge(g.family, family)
         {
             g.family = joined;
@@ -541,6 +552,7 @@ fn build(g: &Group<'_>, subject: Option<&str>) -> Option<SpamVerdict> {
         Family::Kaspersky => Some(upstream::kaspersky(g)),
         Family::Fastmail => Some(fastmail::verdict(g)),
         Family::Apple => Some(apple::verdict(g)),
+        Family::IMail => Some(imail::verdict(g)),
         Family::OneWord => upstream::one_word(g),
     }
 }

@@ -341,6 +341,8 @@ fn classify(filter: &str, code: &str) -> Option<(&'static str, &'static str)> {
         "rspamd"
     } else if filter.contains("Microsoft") {
         "microsoft"
+    } else if filter == "IMail" {
+        "imail"
     } else {
         return None;
     };

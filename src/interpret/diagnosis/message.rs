@@ -176,9 +176,12 @@ fn customer_note(ctx: &Context) -> Option<Evidence> {
         .flat_map(|f| f.evidence.iter())
         .find(|e| {
             let t = e.text.to_ascii_lowercase();
-            ["spam", "junk", "bulk folder"]
-                .iter()
-                .any(|w| t.contains(w))
+            // "spam" or "junk" as a word of its own, not inside a name ("reports.spamcop.net").
+            let word = |w: &str| {
+                t.split(|c: char| !c.is_ascii_alphanumeric() && c != '.' && c != '@')
+                    .any(|x| x.trim_end_matches('.') == w)
+            };
+            (word("spam") || word("junk") || t.contains("bulk folder"))
                 && !t.contains("x-spam")
                 && !looks_like_field(&t)
                 || t.contains("went to spam")
