@@ -373,11 +373,17 @@ pub(super) fn spam_causes(ctx: &Context) -> Vec<Cause> {
 /// spam because it matched a sender in the blocked senders list or blocked domains list in an
 /// anti-spam policy" (Microsoft Learn, anti-spam message headers). The recipient's own choice,
 /// or their organization's, whatever the authentication.
+/// SpamAssassin's USER_IN_BLOCKLIST (USER_IN_BLACKLIST before 4.0): the sender matched a
+/// `blocklist_from` entry of the receiving system or the recipient's own preferences
+/// (Mail::SpamAssassin::Conf: "Used to specify senders which are considered spammers"; the
+/// rule adds 100 points), the same choice.
 fn receiver_policy(ctx: &Context) -> Option<Cause> {
     use crate::report::diagnosis::{Actor, NextStep};
     let rule = ctx.rules.iter().find(|r| {
-        r.filter.contains("Microsoft")
-            && matches!(r.code.as_str(), "SFV:BLK" | "SFV:SKB" | "SFV:SKS")
+        (r.filter.contains("Microsoft")
+            && matches!(r.code.as_str(), "SFV:BLK" | "SFV:SKB" | "SFV:SKS"))
+            || (r.topic == "policy"
+                && matches!(r.code.as_str(), "USER_IN_BLOCKLIST" | "USER_IN_BLACKLIST"))
     })?;
     // A rule that only acted on another filter's verdict (a gateway's spam tag in front of
     // Microsoft 365) leaves that verdict as the reason.
@@ -390,7 +396,17 @@ fn receiver_policy(ctx: &Context) -> Option<Cause> {
         return None;
     }
     let organization = rule.code != "SFV:BLK";
-    let (code, title, list, first) = if rule.code == "SFV:SKS" {
+    let (code, title, list, first) = if rule.code.starts_with("USER_IN_") {
+        (
+            "filter.user_in_blocklist",
+            "The recipient's mail system has this sender's address on its block list, so its spam filter (SpamAssassin) filed the message as spam.",
+            "the sender's address matched a block list entry of the receiving system or of the recipient's own spam settings (SpamAssassin's blocklist_from)",
+            NextStep {
+                who: Actor::RecipientAdmin,
+                text: "If the mail is wanted, remove the sender's address from the block list (the mail system's blocked senders or the recipient's spam preferences) or add it to the allow list, and move the message to the Inbox.".into(),
+            },
+        )
+    } else if rule.code == "SFV:SKS" {
         (
             "filter.sfv:sks",
             "A mail flow rule of the recipient's organization marked the message as spam before spam filtering ran.",
@@ -440,7 +456,9 @@ fn receiver_policy(ctx: &Context) -> Option<Cause> {
         first,
         NextStep {
             who: Actor::Sender,
-            text: if organization {
+            text: if rule.code.starts_with("USER_IN_") {
+                "Nothing to change on your side: the recipient's side blocked your address; ask them by another channel to unblock it."
+            } else if organization {
                 "Nothing to change on your side: the recipient's organization set this for your address or domain; ask them by another channel to change it."
             } else {
                 "Nothing to change on your side: the recipient blocked your address; ask them by another channel to unblock it."
