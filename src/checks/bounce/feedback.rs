@@ -69,3 +69,73 @@ pub(super) fn report(
     report.case_facts = case_facts(top, &report, None);
     report
 }
+
+/// Whether the text is SpamCop's plain-text report: sent from `<number>@reports.spamcop.net`,
+/// naming the source as "Email from <IP> / <date>" above "Offending message:" and the reported
+/// message (SpamCop FAQ, "What does a SpamCop report look like?",
+/// mailsc.spamcop.net/fom-serve/cache/338.html). `from_l`: the From field, lowercased; `text`:
+/// the whole text (the marker starts the reported message, which is cut off the report's own
+/// words).
+pub(super) fn is_spamcop(from_l: &str, text: &str) -> bool {
+    from_l.contains("@reports.spamcop.net")
+        && text
+            .lines()
+            .take(400)
+            .any(|l| l.to_ascii_lowercase().contains("offending message"))
+}
+
+/// The report SpamCop's plain-text report gives: a complaint (the reporter's address is hidden),
+/// its source the IP of its "Email from" line.
+pub(super) fn spamcop(
+    lower: &str,
+    top: &mime::Headers<'_>,
+    original: Option<OriginalMessage>,
+) -> BounceReport {
+    let source_ip = lower
+        .lines()
+        .take(200)
+        .find_map(|l| l.trim().strip_prefix("email from "))
+        .and_then(|rest| rest.split([' ', '/']).next())
+        .filter(|ip| crate::vocab::ip::parse_ip(ip).is_some())
+        .map(str::to_string);
+    let info = FeedbackInfo {
+        feedback_type: Some("abuse".into()),
+        user_agent: Some("SpamCop".into()),
+        source_ip,
+        reported_domain: None,
+        original_mail_from: None,
+        arrival_date: None,
+    };
+    let mut report = BounceReport {
+        kind: BounceKind::Feedback,
+        format: Some("spamcop".into()),
+        summary: "A SpamCop report, not a bounce: a recipient reported the message as spam to SpamCop, which sent this complaint to the abuse contact of the network the message came from. The message was delivered.".into(),
+        refused_by: RefusedBy::Unknown,
+        reporting_mta: None,
+        recipients: Vec::new(),
+        feedback: Some(info),
+        case_facts: CaseFacts::default(),
+        original,
+        sent_from_ip: None,
+    };
+    report.case_facts = case_facts(top, &report, None);
+    report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{BounceKind, analyze};
+
+    #[test]
+    fn a_spamcop_report_is_a_complaint_about_its_source_ip() {
+        let text = "From: 1234@reports.spamcop.net\nTo: abuse@hosting.example\nSubject: [SpamCop (192.0.2.7) id:1234]Offer\n\n- SpamCop V1.3.3 -\nThis message is brief for your comfort.  Please follow links for details.\n\nEmail from 192.0.2.7 / Sun, 11 Aug 2002 00:11:15 -0700\n\nOffending message:\nReceived: from [192.0.2.7] by mx.example; Sun, 11 Aug 2002 00:11:15 -0700\nFrom: a@shop.example\nTo: <x>\nSubject: Offer\n\nbody\n";
+        let r = analyze(text.as_bytes());
+        assert_eq!(r.kind, BounceKind::Feedback);
+        let f = r.feedback.unwrap();
+        assert_eq!(f.source_ip.as_deref(), Some("192.0.2.7"));
+        assert!(r.original.is_some());
+        // The same words from any other sender are no SpamCop report.
+        let other = text.replace("1234@reports.spamcop.net", "news@shop.example");
+        assert_ne!(analyze(other.as_bytes()).kind, BounceKind::Feedback);
+    }
+}

@@ -334,6 +334,9 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
     if report_type == "feedback-report" || feedback.is_some() {
         return feedback::report(feedback.unwrap_or(""), &top, original);
     }
+    if feedback::is_spamcop(&from_l, &text) {
+        return feedback::spamcop(&lower, &top, original);
+    }
     // Read receipts (RFC 8098 message disposition notifications; RFC 6533 section 6 for the
     // internationalized part).
     if dsn.is_none() && (report_type == "disposition-notification" || disposition.is_some()) {

@@ -174,6 +174,9 @@ static ORIGINAL_MARKERS: &[&str] = &[
     "message text follows",
     "unsent message follows",
     "message follows",
+    // SpamCop's report: "Offending message:" (or "[ Offending message ]") above the reported
+    // message (SpamCop FAQ, "What does a SpamCop report look like?").
+    "offending message",
 ];
 
 /// Whether text (the lines pasted above a header) can be a report's own words: it has an
