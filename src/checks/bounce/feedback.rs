@@ -54,9 +54,21 @@ pub(super) fn report(
             .map(|r| format!(" about mail to {}", r.address))
             .unwrap_or_default()
     );
+    complaint("arf", summary, recipients, info, top, original)
+}
+
+/// The report of a complaint: `format` names the report's format.
+fn complaint(
+    format: &str,
+    summary: String,
+    recipients: Vec<BouncedRecipient>,
+    info: FeedbackInfo,
+    top: &mime::Headers<'_>,
+    original: Option<OriginalMessage>,
+) -> BounceReport {
     let mut report = BounceReport {
         kind: BounceKind::Feedback,
-        format: Some("arf".into()),
+        format: Some(format.into()),
         summary,
         refused_by: RefusedBy::Unknown,
         reporting_mta: None,
@@ -106,20 +118,14 @@ pub(super) fn spamcop(
         original_mail_from: None,
         arrival_date: None,
     };
-    let mut report = BounceReport {
-        kind: BounceKind::Feedback,
-        format: Some("spamcop".into()),
-        summary: "A SpamCop report, not a bounce: a recipient reported the message as spam to SpamCop, which sent this complaint to the abuse contact of the network the message came from. The message was delivered.".into(),
-        refused_by: RefusedBy::Unknown,
-        reporting_mta: None,
-        recipients: Vec::new(),
-        feedback: Some(info),
-        case_facts: CaseFacts::default(),
+    complaint(
+        "spamcop",
+        "A SpamCop report, not a bounce: a recipient reported the message as spam to SpamCop, which sent this complaint to the abuse contact of the network the message came from. The message was delivered.".into(),
+        Vec::new(),
+        info,
+        top,
         original,
-        sent_from_ip: None,
-    };
-    report.case_facts = case_facts(top, &report, None);
-    report
+    )
 }
 
 #[cfg(test)]

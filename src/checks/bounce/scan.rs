@@ -202,30 +202,36 @@ pub fn may_be_report_words(text: &str) -> bool {
     })
 }
 
+/// Whether `s` starts with a `hh:mm:ss` time.
+fn log_time(s: &[u8]) -> bool {
+    let digits = |s: &[u8]| s.iter().all(u8::is_ascii_digit);
+    s.len() >= 8
+        && digits(&s[0..2])
+        && s[2] == b':'
+        && digits(&s[3..5])
+        && s[5] == b':'
+        && digits(&s[6..8])
+}
+
+/// Whether `s` starts with a `yyyy-mm-dd ` date and its space.
+fn log_date(s: &[u8]) -> bool {
+    let digits = |s: &[u8]| s.iter().all(u8::is_ascii_digit);
+    s.len() >= 11
+        && digits(&s[0..4])
+        && s[4] == b'-'
+        && digits(&s[5..7])
+        && s[7] == b'-'
+        && digits(&s[8..10])
+        && s[10] == b' '
+}
+
 /// Whether a line starts a dated log record, as the session transcripts and logs that bounces
 /// carry write them (white space before it allowed): syslog's `Mmm dd hh:mm:ss` (RFC 3164
 /// 4.1.2), Exim's `yyyy-mm-dd hh:mm:ss` (its log lines), MDaemon's `Www yyyy-mm-dd
 /// hh:mm:ss.mmm:` (its session transcripts).
 fn log_record_start(line: &str) -> bool {
     let t = line.trim_start_matches([' ', '\t']).as_bytes();
-    let digits = |s: &[u8]| s.iter().all(u8::is_ascii_digit);
-    let time = |s: &[u8]| {
-        s.len() >= 8
-            && digits(&s[0..2])
-            && s[2] == b':'
-            && digits(&s[3..5])
-            && s[5] == b':'
-            && digits(&s[6..8])
-    };
-    let date = |s: &[u8]| {
-        s.len() >= 11
-            && digits(&s[0..4])
-            && s[4] == b'-'
-            && digits(&s[5..7])
-            && s[7] == b'-'
-            && digits(&s[8..10])
-            && s[10] == b' '
-    };
+    let (date, time) = (log_date, log_time);
     let word =
         |s: &[u8]| s.len() >= 4 && s[..3].iter().all(u8::is_ascii_alphabetic) && s[3] == b' ';
     // Exim.
@@ -559,15 +565,9 @@ pub enum Transcript<'a> {
 pub fn transcript_line(line: &str) -> Option<Transcript<'_>> {
     let t = line.trim_start();
     // PHPMailer's time stamp, "2026-12-02 08:14:02" then white space.
-    let stamped = t.as_bytes().get(..20).is_some_and(|b| {
-        b.iter().enumerate().all(|(i, c)| match i {
-            4 | 7 => *c == b'-',
-            10 => *c == b' ' || *c == b'T',
-            13 | 16 => *c == b':',
-            19 => *c == b' ' || *c == b'\t',
-            _ => c.is_ascii_digit(),
-        })
-    });
+    let b = t.as_bytes();
+    let stamped =
+        b.len() >= 20 && log_date(b) && log_time(&b[11..]) && matches!(b[19], b' ' | b'\t');
     let t = if stamped { t[20..].trim_start() } else { t };
     let strip = |p: &str| {
         t.get(..p.len())
