@@ -19,12 +19,13 @@ fn main() {
                 .map(|r| r.name())
                 .collect();
             println!(
-                "  {} {:?} {:?} {:?} hard={} phrases={names:?} diag={:?}",
+                "  {} {:?} {:?} {:?} hard={} remote={:?} phrases={names:?} diag={:?}",
                 x.address,
                 x.reason,
                 x.status,
                 x.reply_code,
                 x.hard,
+                x.remote_mta,
                 x.diagnostic
                     .as_deref()
                     .map(|d| d.chars().take(300).collect::<String>())
