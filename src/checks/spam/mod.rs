@@ -56,6 +56,7 @@ mod imail;
 mod ironport;
 mod microsoft;
 mod mimecast;
+mod orange;
 mod proofpoint;
 mod rspamd;
 mod spamassassin;
@@ -339,6 +340,8 @@ enum Family {
     Apple,
     /// Ipswitch IMail's `X-IMAIL-SPAM-<CHECK>` fields (`imail::PREFIX`).
     IMail,
+    /// Orange's `X-me-spamlevel`, `X-me-spamrating`, `X-me-spamcause` (Vade).
+    Orange,
     /// A one-word verdict field no table names (`upstream::is_verdict_field`).
     OneWord,
 }
@@ -393,6 +396,9 @@ const FIELDS: &[(&str, Family)] = &[
     ("x-spam-sender-reputation", Family::Fastmail),
     ("x-apple-movetofolder", Family::Apple),
     ("x-apple-action", Family::Apple),
+    ("x-me-spamlevel", Family::Orange),
+    ("x-me-spamrating", Family::Orange),
+    ("x-me-spamcause", Family::Orange),
 ];
 
 /// The field's kind (its lowercase name from [`FIELDS`]) and family, if it is read here.
@@ -553,6 +559,7 @@ fn build(g: &Group<'_>, subject: Option<&str>) -> Option<SpamVerdict> {
         Family::Fastmail => Some(fastmail::verdict(g)),
         Family::Apple => Some(apple::verdict(g)),
         Family::IMail => Some(imail::verdict(g)),
+        Family::Orange => Some(orange::verdict(g)),
         Family::OneWord => upstream::one_word(g),
     }
 }
