@@ -128,9 +128,75 @@ pub(super) fn spamcop(
     )
 }
 
+/// The report of an XARF v4 part (the eXtended Abuse Reporting Format, github.com/xarf/xarf-spec,
+/// docs/specification.md: a JSON object with `xarf_version`, its category in `category` (`class`
+/// in later drafts) and `type`; the `messaging` category is e-mail abuse, its types `spam` and
+/// `bulk_messaging`; `source_identifier` the address the abuse came from, `smtp_from` the
+/// envelope sender, `timestamp` when it happened, `reporter.org` who reports) when the part is
+/// one about e-mail: a complaint about the message it names, as an ARF report is.
+pub(super) fn xarf(
+    json: &str,
+    top: &mime::Headers<'_>,
+    original: Option<OriginalMessage>,
+) -> Option<BounceReport> {
+    let v: serde_json::Value = serde_json::from_str(json.trim()).ok()?;
+    let text = |key: &str| {
+        v.get(key)
+            .and_then(serde_json::Value::as_str)
+            .map(str::trim)
+    };
+    text("xarf_version")?;
+    let category = text("category").or_else(|| text("class"))?;
+    if !category.eq_ignore_ascii_case("messaging") {
+        return None;
+    }
+    let clip = |s: &str| crate::vocab::text::clip_ellipsis(s, 200);
+    let source_ip = text("source_identifier")
+        .filter(|ip| crate::vocab::ip::parse_ip(ip).is_some())
+        .map(str::to_string);
+    let reporter = v
+        .get("reporter")
+        .and_then(|r| r.get("org"))
+        .and_then(serde_json::Value::as_str)
+        .map(clip);
+    let info = FeedbackInfo {
+        feedback_type: Some("abuse".into()),
+        user_agent: reporter.or_else(|| Some("XARF".into())),
+        source_ip,
+        reported_domain: None,
+        original_mail_from: text("smtp_from").map(clip),
+        arrival_date: text("timestamp").map(clip),
+    };
+    Some(complaint(
+        "xarf",
+        "An abuse report in XARF (the eXtended Abuse Reporting Format), not a bounce: the reporter says the message came from the address it names and was spam or unwanted mail. The message was delivered.".into(),
+        Vec::new(),
+        info,
+        top,
+        original,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::super::{BounceKind, analyze};
+    use super::super::{BounceKind, analyze, mime};
+
+    #[test]
+    fn an_xarf_messaging_report_is_a_complaint_about_its_source() {
+        let top = mime::headers("From: abuse@provider.example\nSubject: report\n\n");
+        let json = r#"{"xarf_version": "4.0.0", "category": "messaging", "type": "spam",
+            "reporter": {"org": "Provider"}, "source_identifier": "192.0.2.9",
+            "smtp_from": "news@shop.example", "timestamp": "2026-12-10T07:02:12Z"}"#;
+        let r = super::xarf(json, &top, None).expect("a report");
+        assert_eq!(r.kind, BounceKind::Feedback);
+        let f = r.feedback.as_ref().unwrap();
+        assert_eq!(f.source_ip.as_deref(), Some("192.0.2.9"));
+        assert_eq!(f.original_mail_from.as_deref(), Some("news@shop.example"));
+        // Another category, or JSON that is not XARF, is no complaint.
+        assert!(super::xarf(&json.replace("messaging", "connection"), &top, None).is_none());
+        assert!(super::xarf(r#"{"category": "messaging"}"#, &top, None).is_none());
+        assert!(super::xarf("not json", &top, None).is_none());
+    }
 
     #[test]
     fn a_spamcop_report_is_a_complaint_about_its_source_ip() {

@@ -334,6 +334,15 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
     if report_type == "feedback-report" || feedback.is_some() {
         return feedback::report(feedback.unwrap_or(""), &top, original);
     }
+    // An XARF abuse report about e-mail: its JSON part, as a part of its own
+    // (application/json) or the whole text.
+    if let Some(report) = parts
+        .iter()
+        .filter(|p| p.ctype == "application/json")
+        .find_map(|p| feedback::xarf(&p.text, &top, original.clone()))
+    {
+        return report;
+    }
     if feedback::is_spamcop(&from_l, &text) {
         return feedback::spamcop(&lower, &top, original);
     }
