@@ -54,6 +54,7 @@ mod barracuda;
 mod fastmail;
 mod imail;
 mod ironport;
+mod mailscanner;
 mod microsoft;
 mod mimecast;
 mod orange;
@@ -340,6 +341,8 @@ enum Family {
     Apple,
     /// Ipswitch IMail's `X-IMAIL-SPAM-<CHECK>` fields (`imail::PREFIX`).
     IMail,
+    /// MailScanner's `X-<org>-MailScanner-SpamCheck` (`mailscanner::SUFFIX`).
+    MailScanner,
     /// Orange's `X-me-spamlevel`, `X-me-spamrating`, `X-me-spamcause` (Vade).
     Orange,
     /// A one-word verdict field no table names (`upstream::is_verdict_field`).
@@ -410,6 +413,14 @@ fn classify(name: &str, value: &str) -> Option<(&'static str, Family)> {
         && name.len() > imail::PREFIX.len()
     {
         return Some(("x-imail-spam", Family::IMail));
+    }
+    // MailScanner puts the site's organization name into its field's name.
+    if name.len() > mailscanner::SUFFIX.len()
+        && name
+            .get(name.len() - mailscanner::SUFFIX.len()..)
+            .is_some_and(|s| s.eq_ignore_ascii_case(mailscanner::SUFFIX))
+    {
+        return Some(("x-mailscanner-spamcheck", Family::MailScanner));
     }
     let &(kind, family) = FIELDS.iter().find(|(n, _)| n.eq_ignore_ascii_case(name))?;
     match kind {
@@ -560,6 +571,7 @@ fn build(g: &Group<'_>, subject: Option<&str>) -> Option<SpamVerdict> {
         Family::Apple => Some(apple::verdict(g)),
         Family::IMail => Some(imail::verdict(g)),
         Family::Orange => Some(orange::verdict(g)),
+        Family::MailScanner => Some(mailscanner::verdict(g)),
         Family::OneWord => upstream::one_word(g),
     }
 }

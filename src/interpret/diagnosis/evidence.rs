@@ -343,6 +343,8 @@ fn classify(filter: &str, code: &str) -> Option<(&'static str, &'static str)> {
         "microsoft"
     } else if filter == "IMail" {
         "imail"
+    } else if filter == "MailScanner" {
+        "mailscanner"
     } else {
         return None;
     };

@@ -362,7 +362,9 @@ pub(super) fn spam_causes(ctx: &Context) -> Vec<Cause> {
 /// SpamAssassin's USER_IN_BLOCKLIST (USER_IN_BLACKLIST before 4.0): the sender matched a
 /// `blocklist_from` entry of the receiving system or the recipient's own preferences
 /// (Mail::SpamAssassin::Conf: "Used to specify senders which are considered spammers"; the
-/// rule adds 100 points), the same choice.
+/// rule adds 100 points), the same choice. MailScanner's "spam (blacklisted)": the sender matched
+/// the site's "Is Definitely Spam" rules and was marked spam without further checks
+/// (`checks::spam::mailscanner`).
 fn receiver_policy(ctx: &Context) -> Option<Cause> {
     use crate::report::diagnosis::{Actor, NextStep};
     let rule = ctx.rules.iter().find(|r| {
@@ -370,6 +372,7 @@ fn receiver_policy(ctx: &Context) -> Option<Cause> {
             && matches!(r.code.as_str(), "SFV:BLK" | "SFV:SKB" | "SFV:SKS"))
             || (r.topic == "policy"
                 && matches!(r.code.as_str(), "USER_IN_BLOCKLIST" | "USER_IN_BLACKLIST"))
+            || (r.topic == "policy" && r.filter == "MailScanner" && r.code == "BLACKLISTED")
     })?;
     // A rule that only acted on another filter's verdict (a gateway's spam tag in front of
     // Microsoft 365) leaves that verdict as the reason.
@@ -382,7 +385,18 @@ fn receiver_policy(ctx: &Context) -> Option<Cause> {
         return None;
     }
     let organization = rule.code != "SFV:BLK";
-    let (code, title, list, first) = if rule.code.starts_with("USER_IN_") {
+    let blocked_sender = rule.code.starts_with("USER_IN_") || rule.code == "BLACKLISTED";
+    let (code, title, list, first) = if rule.code == "BLACKLISTED" {
+        (
+            "filter.mailscanner_blacklisted",
+            "The recipient's mail system has this sender on its spam blacklist, so MailScanner marked the message as spam without further checks.",
+            "the sender matched the receiving site's spam blacklist (MailScanner's \"Is Definitely Spam\" rules)",
+            NextStep {
+                who: Actor::RecipientAdmin,
+                text: "If the mail is wanted, remove the sender's address or domain from the mail system's spam blacklist (MailScanner's spam.blacklist.rules or the blocked senders of its web interface) and move the message to the Inbox.".into(),
+            },
+        )
+    } else if rule.code.starts_with("USER_IN_") {
         (
             "filter.user_in_blocklist",
             "The recipient's mail system has this sender's address on its block list, so its spam filter (SpamAssassin) filed the message as spam.",
@@ -442,7 +456,7 @@ fn receiver_policy(ctx: &Context) -> Option<Cause> {
         first,
         NextStep {
             who: Actor::Sender,
-            text: if rule.code.starts_with("USER_IN_") {
+            text: if blocked_sender {
                 "Nothing to change on your side: the recipient's side blocked your address; ask them by another channel to unblock it."
             } else if organization {
                 "Nothing to change on your side: the recipient's organization set this for your address or domain; ask them by another channel to change it."
