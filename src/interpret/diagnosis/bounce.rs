@@ -417,11 +417,14 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     // name or client hostname with a temporary code by default (postconf(5):
     // unknown_hostname_reject_code and unknown_client_reject_code, 450), so every retry meets
     // the same refusal until the sending side fixes its name.
+    // The receiving system's own storage (RFC 3463 X.3.1 "Mail system full": "Mail system
+    // storage has been exceeded", the reader's systemfull) is not the recipient's mailbox: a
+    // delay for it is the receiving side's trouble while the sender's server keeps trying.
     if kind == BounceKind::Delay
-        && !matches!(
+        && (!matches!(
             topic,
             "rate-limit" | "mailbox-full" | "helo" | "reverse-dns"
-        )
+        ) || reason == "systemfull")
     {
         // "Try later" is the same deferral as "try again later" (Orange's bilingual "Service
         // refuse. Veuillez essayer plus tard. Service refused, please try later", OFR004_105, a
