@@ -921,7 +921,17 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
         };
         let mut text = String::new();
         let mut header_at = 0;
+        let mut kept: Vec<u32> = Vec::with_capacity(lines.len());
         for i in 0..lines.len() {
+            // A line of a folded field holding only white space or a quote mark (a hard wrap
+            // cut the fold after its indentation; the header reading took it as part of the
+            // field) is left out: a reader that ends the header at a blank line would stop there.
+            if blank_folds.binary_search(&(i as u32 + 1)).is_ok() {
+                continue;
+            }
+            if !kept.is_empty() {
+                text.push('\n');
+            }
             if i == first_line {
                 header_at = text.len();
             }
@@ -930,16 +940,13 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
                 text.push(' ');
             }
             text.push_str(if i < first_line { above(i) } else { cut(i) });
-            if i + 1 < lines.len() {
-                text.push('\n');
-            }
+            kept.push(as_pasted(i as u32 + 1) + offset);
         }
+        // `first_line` counts the text's lines above the header, none of them left out.
         Carried {
             text,
             header_at,
-            lines: (0..lines.len())
-                .map(|i| as_pasted(i as u32 + 1) + offset)
-                .collect(),
+            lines: kept,
             first_line,
             skipped_above,
         }
@@ -1674,9 +1681,10 @@ fn wrapper_at(lines: &[&str], i: usize) -> Option<(usize, &'static str, &'static
 }
 
 /// A line's key for `data/paste/wrappers.tsv`: its text up to the first colon or tab,
-/// trimmed.
+/// trimmed, one quote level off (a quoted paste carries the mail program's summary quoted too,
+/// as [`forward_banner_at`] reads a quoted forward's banner).
 fn wrapper_key(line: &str) -> Option<&str> {
-    let key = line
+    let key = unquote(line)
         .split([':', '\t'])
         .next()
         .unwrap_or("")

@@ -139,7 +139,12 @@ pub(super) fn xarf(
     top: &mime::Headers<'_>,
     original: Option<OriginalMessage>,
 ) -> Option<BounceReport> {
-    let v: serde_json::Value = serde_json::from_str(json.trim()).ok()?;
+    // Line ends are white space between JSON's tokens and cannot stand inside its strings
+    // (RFC 8259 section 7): a part whose long lines were wrapped again on the way reads the same
+    // with them as spaces.
+    let v: serde_json::Value = serde_json::from_str(json.trim())
+        .or_else(|_| serde_json::from_str(&json.replace(['\r', '\n'], " ")))
+        .ok()?;
     let text = |key: &str| {
         v.get(key)
             .and_then(serde_json::Value::as_str)

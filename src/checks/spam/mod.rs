@@ -59,6 +59,7 @@ mod microsoft;
 mod mimecast;
 mod orange;
 mod proofpoint;
+pub mod removed;
 mod rspamd;
 mod spamassassin;
 mod upstream;

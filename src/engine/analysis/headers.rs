@@ -173,6 +173,32 @@ impl Analysis {
                 });
             }
         }
+        // A filter's note in the delivered body that it removed an attachment
+        // (`checks::spam::removed`).
+        let removed = normalized
+            .body
+            .as_deref()
+            .map(crate::checks::spam::removed::removed_attachments)
+            .unwrap_or_default();
+        if !removed.is_empty() {
+            self.findings.push(Finding {
+                code: "filter.attachment-removed".into(),
+                severity: Severity::Warning,
+                title: format!(
+                    "The receiving side's mail filter removed {} from the message before delivery.",
+                    removed
+                        .iter()
+                        .map(|n| format!("the attachment {n}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                detail: "Its note in the message says the file was removed as a security hazard (MIMEDefang's wording): the message was delivered without it.".into(),
+                evidence: vec![Evidence {
+                    line: None,
+                    text: format!("An attachment named {} was removed from this document", removed[0]),
+                }],
+            });
+        }
     }
 }
 

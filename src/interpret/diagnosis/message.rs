@@ -539,8 +539,47 @@ pub(super) fn delivered_causes(ctx: &Context) -> Vec<Cause> {
     {
         out.push(c);
     }
+    out.extend(attachment_removed(ctx));
     out.extend(late(ctx));
     out
+}
+
+/// A filter on the receiving side removed an attachment and delivered the rest
+/// (`checks::spam::removed`): the receiving side's attachment policy, recorded at delivery.
+fn attachment_removed(ctx: &Context) -> Option<Cause> {
+    use crate::report::diagnosis::{Actor, NextStep};
+    let f = ctx
+        .r
+        .findings
+        .iter()
+        .find(|f| f.code == "filter.attachment-removed")?;
+    let mut cause = make_cause(
+        ctx,
+        "filter.attachment-removed",
+        "policy",
+        f.title.clone(),
+        format!(
+            "{} The receiving side's policy refuses such files (program installers and scripts, most often); the sender's server and DNS are not the reason.",
+            f.detail
+        ),
+        None,
+        Certainty::Certain,
+        Party::Receiver,
+        Source::Receiver,
+        f.evidence.clone(),
+    );
+    cause.actions = vec![
+        NextStep {
+            who: Actor::Sender,
+            text: "Send the file another way: a download link, or ask the recipient which format their mail system lets through.".into(),
+        },
+        NextStep {
+            who: Actor::RecipientAdmin,
+            text: "If such files should arrive, allow the file type for this sender in the mail filter's attachment rules.".into(),
+        },
+    ];
+    cause.fix = cause.actions.first().map(|a| a.text.clone());
+    Some(cause)
 }
 
 /// The causes when the paste does not show what happened.

@@ -133,9 +133,16 @@ pub(super) fn customer_view(
         Outcome::Delivered => "none",
         _ => "unknown",
     });
-    let why = tables::lookup(tables::diagnosis::TOPICS, topic)
-        .map(|row| fill(ctx, row[1]))
-        .unwrap_or_default();
+    // The policy topic's sentence tells of a refusal; a message that was filed as spam or
+    // delivered changed under the receiving side's policy (a blocked sender, an attachment
+    // removed) is told so.
+    let why = match outcome {
+        Outcome::Spam if topic == "policy" => "The recipient's side filed it as spam under its own rules (a block list or filter rule of the recipient or their mail system), not because of anything in the sender's setup.".to_string(),
+        Outcome::Delivered if topic == "policy" => "The recipient's mail system changed it under its own rules before delivery (for example, it removed an attachment it does not accept).".to_string(),
+        _ => tables::lookup(tables::diagnosis::TOPICS, topic)
+            .map(|row| fill(ctx, row[1]))
+            .unwrap_or_default(),
+    };
     let summary = if why.is_empty() || (topic == "none" && outcome == Outcome::Delivered) {
         match topic {
             "none" => format!("{} Nothing in it points to a problem.", what),
