@@ -49,7 +49,7 @@ pub fn removed_attachments(body: &str) -> Vec<String> {
         };
         let name = name.trim();
         if !name.is_empty() {
-            out.push(crate::vocab::text::clip_ellipsis(&name, 120));
+            out.push(crate::vocab::text::clip_ellipsis(name, 120));
         }
     }
     out
