@@ -380,7 +380,9 @@ pub fn crosses(hop: &Hop) -> bool {
 /// a hop is that organization's internal relay (Exchange Online's "from
 /// DB9PR07MB8411.eurprd07.prod.outlook.com (2603:10a6:10:2f1::14) by
 /// AM9PR07MB7123.eurprd07.prod.outlook.com (2603:10a6:20b:2c4::9)"), not a copy that came
-/// in from outside.
+/// in from outside; so is a host handing the message to itself (the same address on both
+/// sides, Exchange's own transport stages: "from DB8PR02MB5916... (2603:10a6:10:12c::21) by
+/// DB8PR02MB5916... (2603:10a6:10:12c::21)").
 fn in_receivers_network(hop: &Hop) -> bool {
     let org = crate::vocab::domain::org_domain;
     let (Some(client), Some(server)) = (hop.ip, by_address(&hop.raw)) else {
@@ -398,7 +400,7 @@ fn in_receivers_network(hop: &Hop) -> bool {
         (IpAddr::V6(a), IpAddr::V6(b)) => a.segments()[..2] == b.segments()[..2],
         _ => false,
     };
-    same_org && same_prefix && client != server
+    same_org && same_prefix
 }
 
 /// The address a Received field's by clause gives for the receiving host, in parentheses or
