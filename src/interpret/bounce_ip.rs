@@ -31,6 +31,16 @@ pub fn bounce_sender(
     original_hops: &[Hop],
     original_sending: Option<&SendingIp>,
 ) -> (Option<SendingIp>, Option<&'static str>) {
+    // A mailing list's hold notice (`checks::bounce::held`): the list took the post in, and no
+    // server refused it.
+    if bounce.format.as_deref() == Some("mailman-hold") {
+        return (
+            None,
+            Some(
+                "a mailing list holds the post for its moderator: the list accepted it, so no server refused it and there is no sending server of the customer's to check",
+            ),
+        );
+    }
     match bounce.kind {
         BounceKind::AutoReply => {
             return (

@@ -24,6 +24,7 @@
 mod autoreply;
 mod dsn;
 mod feedback;
+mod held;
 pub mod lists;
 mod mdn;
 pub mod mime;
@@ -342,6 +343,9 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         .find_map(|p| feedback::xarf(&p.text, &top, original.clone()))
     {
         return report;
+    }
+    if held::is_hold_notice(&subject_l, &lower) {
+        return held::hold_notice(bounce_text, &subject, &top, original);
     }
     if feedback::is_spamcop(&from_l, &text) {
         return feedback::spamcop(&lower, &top, original);

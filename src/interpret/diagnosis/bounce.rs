@@ -420,10 +420,13 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     // The receiving system's own storage (RFC 3463 X.3.1 "Mail system full": "Mail system
     // storage has been exceeded", the reader's systemfull) is not the recipient's mailbox: a
     // delay for it is the receiving side's trouble while the sender's server keeps trying.
+    // A size limit keeps its topic too: the message waits (a list holds a post over its
+    // maximum size for the moderator, `checks::bounce::held`), and only a smaller message or a
+    // higher limit gets it through.
     if kind == BounceKind::Delay
         && (!matches!(
             topic,
-            "rate-limit" | "mailbox-full" | "helo" | "reverse-dns"
+            "rate-limit" | "mailbox-full" | "helo" | "reverse-dns" | "message-too-large"
         ) || reason == "systemfull")
     {
         // "Try later" is the same deferral as "try again later" (Orange's bilingual "Service

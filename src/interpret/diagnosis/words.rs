@@ -110,6 +110,17 @@ fn outcome_sentence(ctx: &Context, outcome: Outcome) -> String {
         Outcome::Spam => "The message was delivered but filed as spam".to_string(),
         Outcome::Rejected => "The message was refused when it was sent".to_string(),
         Outcome::Bounced => "The message bounced: it came back undelivered".to_string(),
+        // A mailing list's hold for its moderator (`checks::bounce::held`): nobody retries.
+        Outcome::Delayed
+            if ctx
+                .r
+                .bounce
+                .as_ref()
+                .is_some_and(|b| b.format.as_deref() == Some("mailman-hold")) =>
+        {
+            "The message is not delivered yet: the mailing list holds it for its moderator"
+                .to_string()
+        }
         Outcome::Delayed => {
             "The message is not delivered yet: a server is still trying".to_string()
         }

@@ -1,0 +1,112 @@
+//! A mailing list's notice that it holds a post for its moderator: GNU Mailman's "Your message
+//! to LIST awaits moderator approval" (Mailman 3, src/mailman/chains/hold.py and the template
+//! list:user:notice:hold: "Your mail to 'LIST' with the subject ... Is being held until the list
+//! moderator can review it for approval. The message is being held because: REASON"; Mailman 2,
+//! Mailman/Handlers/Hold.py: "... The reason it is being held: REASON"). The post is neither
+//! delivered nor refused: it waits, and goes out if the moderator approves it. The reason is the
+//! list's own rule (Mailman 3 src/mailman/rules/max_size.py: "The message is larger than the N
+//! KB maximum size"; Mailman 2 Hold.py: "Message body is too big: N bytes with a limit of N KB";
+//! non-member posts, too many recipients, implicit destination and the like otherwise).
+
+use super::report::case_facts;
+use super::result::simple_recipient;
+use super::{BounceKind, BounceReport, CaseFacts, OriginalMessage, Reason, RefusedBy, mime};
+
+/// Whether the text is such a notice: its Subject and the words of its body.
+pub(super) fn is_hold_notice(subject_l: &str, lower: &str) -> bool {
+    subject_l.contains("awaits moderator approval")
+        && lower.contains("is being held until the list moderator")
+}
+
+/// The list's address, from the Subject ("Your message to LIST awaits moderator approval").
+fn list_address(subject: &str) -> Option<String> {
+    let lower = subject.to_ascii_lowercase();
+    let start = lower.find("message to ")? + "message to ".len();
+    let rest = subject.get(start..)?;
+    let address = rest
+        .split_whitespace()
+        .next()?
+        .trim_matches(['<', '>', '\'', '"']);
+    (address.contains('@') && address.len() <= 254).then(|| address.to_string())
+}
+
+/// The list's reason: the first line with words after "held because:" (Mailman 3) or "the
+/// reason it is being held:" (Mailman 2).
+fn hold_reason(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    let at = ["is being held because:", "the reason it is being held:"]
+        .iter()
+        .find_map(|m| lower.find(m).map(|i| i + m.len()))?;
+    let line = text
+        .get(at..)?
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())?;
+    Some(crate::vocab::text::clip_ellipsis(line, 300))
+}
+
+/// The report of a hold notice: a delay for the list's address, its reason the list's rule.
+pub(super) fn hold_notice(
+    text: &str,
+    subject: &str,
+    top: &mime::Headers<'_>,
+    original: Option<OriginalMessage>,
+) -> BounceReport {
+    let words = hold_reason(text);
+    let lower = words.as_deref().unwrap_or("").to_ascii_lowercase();
+    let reason = if lower.contains("too big")
+        || lower.contains("larger than")
+        || lower.contains("maximum size")
+    {
+        Reason::Mesgtoobig
+    } else {
+        Reason::Policyviolation
+    };
+    let mut recipient = simple_recipient(
+        list_address(subject).unwrap_or_else(|| "the mailing list".into()),
+        reason,
+    );
+    recipient.diagnostic = words;
+    let mut report = BounceReport {
+        kind: BounceKind::Delay,
+        format: Some("mailman-hold".into()),
+        summary: "A mailing list's notice that it holds the post for its moderator, not a bounce: the post goes to the list's members only if the moderator approves it.".into(),
+        refused_by: RefusedBy::Unknown,
+        reporting_mta: None,
+        recipients: vec![recipient],
+        feedback: None,
+        case_facts: CaseFacts::default(),
+        original,
+        sent_from_ip: None,
+    };
+    report.case_facts = case_facts(top, &report, None);
+    report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{BounceKind, Reason, analyze};
+
+    const NOTICE: &str = "From: club-bounces@lists.example.org\nTo: a@example.com\nSubject: Your message to club@lists.example.org awaits moderator\n approval\n\nYour mail to 'club@lists.example.org' with the subject\n\n    Photos\n\nIs being held until the list moderator can review it for approval.\n\nThe message is being held because:\n\n    The message is larger than the 40 KB maximum size\n\nEither the message will get posted to the list, or you will receive\nnotification of the moderator's decision.\n";
+
+    #[test]
+    fn a_mailman_hold_for_size_is_a_delay_for_the_list() {
+        let r = analyze(NOTICE.as_bytes());
+        assert_eq!(r.kind, BounceKind::Delay);
+        assert_eq!(r.recipients.len(), 1);
+        assert_eq!(r.recipients[0].address, "club@lists.example.org");
+        assert_eq!(r.recipients[0].reason, Reason::Mesgtoobig);
+        let other = NOTICE.replace(
+            "The message is larger than the 40 KB maximum size",
+            "Post by non-member to a members-only list",
+        );
+        let r = analyze(other.as_bytes());
+        assert_eq!(r.recipients[0].reason, Reason::Policyviolation);
+        // The same words under another Subject are no hold notice.
+        let plain = NOTICE.replace("awaits moderator", "about the");
+        assert_ne!(
+            analyze(plain.as_bytes()).format.as_deref(),
+            Some("mailman-hold")
+        );
+    }
+}
