@@ -18,10 +18,10 @@ use std::path::PathBuf;
 /// the figures; not yet met (see the floors below).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 347/349 outcome, 345/349 first
-/// cause; validation 56/60, 52/60), so that no change makes them worse. Raise them as the
+/// The floors asserted: the figures as last measured (tuning 374/376 outcome, 372/376 first
+/// cause; validation 64/69, 58/69), so that no change makes them worse. Raise them as the
 /// diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 347, 345), ("validation", 56, 52)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 374, 372), ("validation", 64, 58)];
 
 pub struct Scenario {
     pub name: String,
