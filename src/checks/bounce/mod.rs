@@ -484,7 +484,12 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
                 t.contains("multipart/report") && t.contains("delivery-status")
             })
         && top.get("x-failed-recipients").is_none()
-        && scan::blocks(bounce_text, &[]).is_empty()
+        // Mailman 2's bounce action notice names the member it disabled ("Member: ADDRESS")
+        // above the triggering bounce it attaches (templates/en/bounce.txt: "This is a Mailman
+        // mailing list bounce action notice: List: ... Member: ... Action: ... Reason: ... The
+        // triggering bounce notice is attached below."): the attached bounce is the report.
+        && (scan::blocks(bounce_text, &[]).is_empty()
+            || lower.contains("mailman mailing list bounce action notice"))
     {
         let mut inner = analyze_at(o.text.as_bytes(), false);
         if !inner.recipients.is_empty() {

@@ -163,6 +163,12 @@ pub(super) fn mta_preamble(lower: &str) -> bool {
         // "Informações de diagnóstico para administradores:" above "Servidor de origem:" (the
         // generating server) and "Remote Server returned '...'".
         || lower.contains("informações de diagnóstico para administradores")
+        // HCL (Lotus) Domino's Delivery Failure Report as the Notes client shows it: "Delivery
+        // Failure Report", "Your document: ... was not delivered to: ... because: ..." (the
+        // Domino router's report after the remote server refused or could not be reached; the
+        // form Sisimai's Lhost::Domino reads): the sending server's report, not the mail
+        // program's own error.
+        || (lower.contains("delivery failure report") && lower.contains("was not delivered to"))
         // Postfix's bounce names each failed recipient as "<address>: host NAME[IP] said:
         // REPLY (in reply to COMMAND command)" (smtp(8), smtp_trouble.c): the sending server's
         // account of the recipient server's reply, which a mail program showing its own

@@ -93,11 +93,13 @@ pub(super) fn causes(ctx: &Context) -> Vec<Cause> {
 /// author's From: a DMARC refusal of it is what a list's resending does to the author's
 /// authentication (RFC 7960 section 3.2.3: mailing lists that modify messages, and section
 /// 4.1.3), not the poster's setup nor the member's server.
+/// The returned copy's own envelope sender (its Return-Path) at such an address says the same:
+/// the refused copy was the list's resend.
 fn returned_to_list(ctx: &Context) -> bool {
-    ctx.r.message.to.iter().any(|m| {
-        m.address
-            .as_deref()
-            .and_then(|a| a.rsplit_once('@'))
+    let list_return = |a: &str| {
+        a.trim()
+            .trim_matches(['<', '>'])
+            .rsplit_once('@')
             .is_some_and(|(local, _)| {
                 let local = local.to_ascii_lowercase();
                 local.contains("-return-")
@@ -105,7 +107,19 @@ fn returned_to_list(ctx: &Context) -> bool {
                     || local.contains("-bounces+")
                     || local.ends_with("-owner")
             })
-    })
+    };
+    ctx.r
+        .message
+        .to
+        .iter()
+        .filter_map(|m| m.address.as_deref())
+        .any(list_return)
+        || ctx
+            .r
+            .message
+            .return_path
+            .as_deref()
+            .is_some_and(list_return)
 }
 
 /// The remote server an Exchange NDR names in its "Remote server returned '<host #5.x.x
@@ -671,7 +685,13 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
         // rewritten, as the Sender Rewriting Scheme does) and breaks DKIM when it changes the
         // message; the refusal is about the forward, not the sender's setup.
         topic = "forwarding";
-        party = Party::Receiver;
+        // A list's resend refused (the bounce came back to the list): the list is the side
+        // that sent the refused copy, its owner the one to act.
+        party = if returned_to_list(ctx) {
+            Party::Sender
+        } else {
+            Party::Receiver
+        };
         title = format!(
             "{}: the message was addressed to {via}, whose server forwarded it on to {}; the forward broke its authentication, so the final server refused it.",
             who, who
