@@ -18,10 +18,10 @@ use std::path::PathBuf;
 /// the figures; not yet met (see the floors below).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 381/383 outcome, 377/383 first
-/// cause; validation 68/74, 60/74), so that no change makes them worse. Raise them as the
+/// The floors asserted: the figures as last measured (tuning 391/393 outcome, 387/393 first
+/// cause; validation 68/76, 61/76), so that no change makes them worse. Raise them as the
 /// diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 381, 377), ("validation", 68, 60)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 391, 387), ("validation", 68, 61)];
 
 pub struct Scenario {
     pub name: String,

@@ -169,6 +169,12 @@ pub(super) fn mta_preamble(lower: &str) -> bool {
         // form Sisimai's Lhost::Domino reads): the sending server's report, not the mail
         // program's own error.
         || (lower.contains("delivery failure report") && lower.contains("was not delivered to"))
+        // Gmail's delivery status notification ("Address not found ... Your message wasn't
+        // delivered to ADDRESS because ... The response from the remote server was: REPLY", the
+        // notice Gmail's help on bounced messages shows, support.google.com/mail/answer/7720):
+        // Gmail's sending server quoting the remote server that refused.
+        || (lower.contains("the response from the remote server was")
+            && lower.contains("wasn't delivered to"))
         // Postfix's bounce names each failed recipient as "<address>: host NAME[IP] said:
         // REPLY (in reply to COMMAND command)" (smtp(8), smtp_trouble.c): the sending server's
         // account of the recipient server's reply, which a mail program showing its own

@@ -283,8 +283,10 @@ pub(super) fn paste_damage(ctx: &Context) -> Option<String> {
         ));
     }
     // The originator fields stand below the Received chain: without From and Date, the paste
-    // was cut off before the end of the header.
-    if !has("From") && !has("Date") {
+    // was cut off before the end of the header, unless the receiver's verdict is in it (the
+    // fields a customer was asked for, Received and the filter's, copied without the rest):
+    // then what the notice warns of is not missing.
+    if !has("From") && !has("Date") && spam_verdict(ctx).is_none() {
         return Some("The paste ends before the message's own fields (From, Date): it was cut off, so the receiver's verdict may be missing. Paste the whole header.".into());
     }
     None
