@@ -1708,7 +1708,7 @@ fn wrapper_row(key: &str) -> Option<&'static [&'static str; 3]> {
 /// A forward's banner at line `i` ("---------- Forwarded message ---------", "-----Original
 /// Message-----", "Begin forwarded message:"), with the summary lines below it (From, Date,
 /// Sent, Subject, To, Cc: up to a blank line): where it ends (exclusive).
-fn forward_banner_at(lines: &[&str], i: usize) -> Option<usize> {
+pub fn forward_banner_at(lines: &[&str], i: usize) -> Option<usize> {
     let line = unquote(lines[i]).trim();
     let dashes = line.starts_with("---")
         && line.ends_with("---")

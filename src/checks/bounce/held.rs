@@ -8,9 +8,8 @@
 //! KB maximum size"; Mailman 2 Hold.py: "Message body is too big: N bytes with a limit of N KB";
 //! non-member posts, too many recipients, implicit destination and the like otherwise).
 
-use super::report::case_facts;
 use super::result::simple_recipient;
-use super::{BounceKind, BounceReport, CaseFacts, OriginalMessage, Reason, RefusedBy, mime};
+use super::{BounceKind, BounceReport, OriginalMessage, Reason, mime};
 
 /// Whether the text is such a notice: its Subject and the words of its body.
 pub(super) fn is_hold_notice(subject_l: &str, lower: &str) -> bool {
@@ -67,20 +66,14 @@ pub(super) fn hold_notice(
         reason,
     );
     recipient.diagnostic = words;
-    let mut report = BounceReport {
-        kind: BounceKind::Delay,
-        format: Some("mailman-hold".into()),
-        summary: "A mailing list's notice that it holds the post for its moderator, not a bounce: the post goes to the list's members only if the moderator approves it.".into(),
-        refused_by: RefusedBy::Unknown,
-        reporting_mta: None,
-        recipients: vec![recipient],
-        feedback: None,
-        case_facts: CaseFacts::default(),
+    super::report::delivered(
+        top,
+        BounceKind::Delay,
+        Some("mailman-hold".into()),
+        "A mailing list's notice that it holds the post for its moderator, not a bounce: the post goes to the list's members only if the moderator approves it.".into(),
+        vec![recipient],
         original,
-        sent_from_ip: None,
-    };
-    report.case_facts = case_facts(top, &report, None);
-    report
+    )
 }
 
 #[cfg(test)]

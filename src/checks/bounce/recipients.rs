@@ -78,22 +78,20 @@ pub(super) fn find(
         }
     }
     // The summary under the first forward banner ("---------- Forwarded message ---------",
-    // "-----Original Message-----", "Begin forwarded message:") is the forwarded notice's own
-    // header as the mail program shows it: its From, To and Cc name the notice's sender and
+    // "-----Original Message-----", "Begin forwarded message:"; `parse::input::forward_banner_at`
+    // finds where it ends) is the forwarded notice's own header as the mail program shows it: its From, To and Cc name the notice's sender and
     // the person it was returned to, never a failed recipient. (A later banner can be the
     // notice's inline copy of the returned message, whose To is the failed recipient.)
     let lines: Vec<&str> = bounce_text.lines().take(400).collect();
-    if let Some(banner) = lines.iter().position(|l| {
-        let l = l.trim().trim_start_matches('>').trim().to_ascii_lowercase();
-        l.starts_with("begin forwarded message")
-            || (l.starts_with("---")
-                && (l.contains("forwarded message") || l.contains("original message")))
-    }) {
-        for line in lines.iter().skip(banner + 1).take(12) {
+    let summary = lines.iter().enumerate().find_map(|(i, l)| {
+        let l = l.to_ascii_lowercase();
+        (l.contains("forwarded message") || l.contains("original message"))
+            .then(|| crate::parse::input::forward_banner_at(&lines, i).map(|end| (i + 1, end)))
+            .flatten()
+    });
+    if let Some((start, end)) = summary {
+        for line in &lines[start..end] {
             let l = line.trim().trim_start_matches('>').trim();
-            if l.is_empty() {
-                break;
-            }
             let lower = l.to_ascii_lowercase();
             if ["from:", "to:", "cc:", "sent by:"]
                 .iter()

@@ -21,7 +21,7 @@ pub(super) fn not_bounce(
 }
 
 /// A report of a message that was not refused (an ordinary message, a read receipt, an
-/// automatic reply): no refusing side, reporting server, complaint or sending IP of its own;
+/// automatic reply, a list's hold notice): no refusing side, reporting server, complaint or sending IP of its own;
 /// its case facts are read from the top header fields.
 pub(super) fn delivered(
     top: &mime::Headers<'_>,

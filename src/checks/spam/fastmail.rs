@@ -8,27 +8,15 @@
 //! can choose another level, which the summary says.
 
 use super::spamassassin::sa_meaning;
-use super::{Group, SpamVerdict, contributors, item, num, push_item, score_sentence};
+use super::{Group, SpamVerdict, contributors, item, num, push_item, rule_scores, score_sentence};
 
 /// Fastmail's default spam-folder threshold (help page above).
 const DEFAULT_THRESHOLD: f64 = 5.0;
 
-/// The rules of `X-Spam-hits`: entries with a numeric score.
-fn hits(v: &str) -> Vec<(&str, f64)> {
-    v.split(',')
-        .filter_map(|part| {
-            let mut words = part.split_whitespace();
-            let code = words.next()?;
-            let score = num(words.next()?)?;
-            words.next().is_none().then_some((code, score))
-        })
-        .collect()
-}
-
 /// Fastmail's verdict.
 pub(super) fn verdict(g: &Group<'_>) -> SpamVerdict {
     let mut items = Vec::new();
-    for (code, score) in g.value("x-spam-hits").map(hits).unwrap_or_default() {
+    for (code, score) in g.value("x-spam-hits").map(rule_scores).unwrap_or_default() {
         push_item(&mut items, item(code, None, Some(score), sa_meaning(code)));
     }
     let score = g

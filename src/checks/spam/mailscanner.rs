@@ -7,7 +7,8 @@
 //! (github.com/MailScanner/v5, lib/MailScanner/SA.pm, Message.pm; the words in front are the
 //! site's language strings, English by default).
 
-use super::{Group, SpamVerdict, item, push_item};
+use super::spamassassin::sa_meaning;
+use super::{Group, SpamVerdict, item, num, push_item, rule_scores};
 
 /// The field's name ends so, whatever the organization name in front.
 pub(super) const SUFFIX: &str = "mailscanner-spamcheck";
@@ -47,28 +48,22 @@ pub(super) fn verdict(g: &Group<'_>) -> SpamVerdict {
             ),
         );
     }
-    // SpamAssassin's rules inside "SpamAssassin (..., required N, RULE score, ...)".
+    // SpamAssassin's score, threshold and rules inside "SpamAssassin (..., score=N, required N,
+    // RULE score, ...)".
     let mut score = None;
     let mut threshold = None;
     if let Some(at) = lower.find("spamassassin (") {
         let inner = &value[at + "spamassassin (".len()..];
         let inner = inner.rsplit_once(')').map_or(inner, |(a, _)| a);
-        for part in inner.split(',').map(str::trim).take(64) {
-            let mut words = part.split_whitespace();
-            let (Some(first), second) = (words.next(), words.next()) else {
-                continue;
-            };
-            let number = |s: &str| s.trim_end_matches(')').parse::<f64>().ok();
-            if let Some(s) = first.strip_prefix("score=").and_then(number) {
-                score = Some(s);
-            } else if first.eq_ignore_ascii_case("required") {
-                threshold = second.and_then(number);
-            } else if first
-                .chars()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
-                && first.chars().any(|c| c.is_ascii_uppercase())
-            {
-                push_item(&mut items, item(first, None, second.and_then(number), None));
+        score = inner
+            .split(',')
+            .find_map(|p| p.trim().strip_prefix("score="))
+            .and_then(num);
+        for (code, points) in rule_scores(inner).into_iter().take(64) {
+            if code.eq_ignore_ascii_case("required") {
+                threshold = Some(points);
+            } else {
+                push_item(&mut items, item(code, None, Some(points), sa_meaning(code)));
             }
         }
     }
@@ -90,8 +85,8 @@ pub(super) fn verdict(g: &Group<'_>) -> SpamVerdict {
         header,
         line,
         is_spam,
-        score: score.filter(|s: &f64| s.is_finite()),
-        threshold: threshold.filter(|s: &f64| s.is_finite()),
+        score,
+        threshold,
         summary: summary.into(),
         items,
     }

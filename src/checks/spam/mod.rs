@@ -232,6 +232,20 @@ fn unscored(
     }
 }
 
+/// The rules of a `RULE score, RULE score, ...` list (Fastmail's `X-Spam-hits`, the SpamAssassin
+/// part of MailScanner's report): the entries of exactly a name and a number; others
+/// (`LANGUAGES en`, `not cached`, `score=11.11`) are left out.
+fn rule_scores(v: &str) -> Vec<(&str, f64)> {
+    v.split(',')
+        .filter_map(|part| {
+            let mut words = part.split_whitespace();
+            let code = words.next()?;
+            let score = num(words.next()?)?;
+            words.next().is_none().then_some((code, score))
+        })
+        .collect()
+}
+
 /// Appends an item unless the verdict already holds [`MAX_ITEMS`].
 fn push_item(items: &mut Vec<SpamItem>, item: SpamItem) {
     if items.len() < MAX_ITEMS {

@@ -42,11 +42,11 @@ pub(super) fn verdict(g: &Group<'_>) -> SpamVerdict {
         ),
     ] {
         if let Some(f) = g.get(kind) {
-            let value = f.value.trim();
-            let value = (!value.is_empty()).then(|| crate::vocab::text::clip_ellipsis(value, 40));
+            // The causes are a long encoded string: its start is enough to quote.
+            let value = crate::vocab::text::clip_ellipsis(f.value.trim(), 40);
             push_item(
                 &mut items,
-                item(f.name, value.as_deref(), None, Some(meaning.to_string())),
+                item(f.name, Some(&value), None, Some(meaning.to_string())),
             );
         }
     }

@@ -908,28 +908,26 @@ fn read_bounce(
     };
     match &normalized.carried {
         Some(c) => {
-            let from_header = !words_only && (!c.skipped_above || header_is_report(normalized));
-            let (text, pasted_line) = c.from_header(from_header);
-            let mut b = read(text.as_bytes());
-            let mut line_of: &dyn Fn(usize) -> u32 = &pasted_line;
+            let mut from_header = !words_only && (!c.skipped_above || header_is_report(normalized));
+            let mut b = read(c.from_header(from_header).0.as_bytes());
             // The header's words looked like a report's (a Subject with "return" in it) but
             // from there nothing reads as one: the report's own words are above it (a notice
             // shown by a mail program and pasted without its header, Outlook's "Delivery has
             // failed to these recipients or groups" above the returned message's headers), so
             // the whole paste is read.
-            let (all, all_line) = c.from_header(false);
             if from_header
                 && c.skipped_above
                 && b.kind == crate::checks::bounce::BounceKind::NotBounce
             {
-                let whole = read(all.as_bytes());
+                let whole = read(c.from_header(false).0.as_bytes());
                 if whole.kind != crate::checks::bounce::BounceKind::NotBounce {
                     b = whole;
-                    line_of = &all_line;
+                    from_header = false;
                 }
             }
+            let (_, pasted_line) = c.from_header(from_header);
             if let Some(o) = b.original.as_mut() {
-                o.line = line_of(o.line) as usize;
+                o.line = pasted_line(o.line) as usize;
             }
             b
         }
