@@ -386,6 +386,19 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
     } else {
         text.into_owned()
     };
+    // A header posted in Markdown (an issue tracker's or a chat's source) with its field names
+    // or whole fields in strong emphasis: the marks are how it was carried.
+    let text = match unbold(&text) {
+        Some(plain) => {
+            notes.push(InputNote::new(
+                "input.markdown-bold",
+                "The paste had field names marked bold in Markdown (**...**), as an issue tracker or chat shows its source; the marks were removed.".into(),
+                None,
+            ));
+            plain
+        }
+        None => text,
+    };
     // A header copied from a header analyzer's table: rows read as fields.
     let (text, table_map) = match untable(&text) {
         Some((rows, table_text, map)) => {
@@ -707,21 +720,33 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
         // field's time; "relay=mx.example[192.0.2.1]:25, ...", a log line's): every registered
         // field name starts with a letter and holds letters, digits and hyphens (RFC 3864; the
         // IANA registry).
+        // A field whose value is empty on its own line, then at column 0 a line that could
+        // not start a field a mail system writes (`kl:1;ucf:0;...` under
+        // "X-Microsoft-Antispam-Mailbox-Delivery:"): that field's value, its fold's
+        // indentation lost (RFC 5322 section 2.2.3: a folded line starts with white space).
+        let value_below = !is_continuation(line)
+            && !blank
+            && fields
+                .last()
+                .is_some_and(|f| f.line as usize == i && f.value.trim().is_empty())
+            && !plausible_field(line);
         let field_start = !blank_fold
             && !is_continuation(line)
+            && !value_below
             && is_field(line)
             && !(!plausible_name(line) && wrapped_here());
         let rejoin = !blank_fold
             && !field_start
             && !is_continuation(line)
             && fields.last().is_some()
-            && if damaged {
-                field_ahead.get(i - index).copied().unwrap_or(false)
-                    || fields.last().is_some_and(|f| f.value.trim().is_empty())
-                    || (after_rejoin && !line.trim().contains([' ', '\t']))
-            } else {
-                !blank && wrapped_here()
-            };
+            && (value_below
+                || if damaged {
+                    field_ahead.get(i - index).copied().unwrap_or(false)
+                        || fields.last().is_some_and(|f| f.value.trim().is_empty())
+                        || (after_rejoin && !line.trim().contains([' ', '\t']))
+                } else {
+                    !blank && wrapped_here()
+                });
         let is_header_line = blank_fold || rejoin || is_continuation(line) || field_start;
         // One very long field is cut at MAX_FIELD_BYTES, and the header goes on after it.
         let room = if field_start {
@@ -1313,6 +1338,64 @@ fn table_separator(line: &str) -> bool {
             .all(|b| matches!(b, b'-' | b'|' | b':' | b' ' | b'\t'))
 }
 
+/// The text without the Markdown strong-emphasis marks (CommonMark 0.31, 6.2: `**` or `__`
+/// around the emphasized text) put around field names or whole fields: `**From:** Ann`,
+/// `**From**: Ann`, `**X-Field: value**` (also over several lines, the closing marks ending the
+/// last one). `None` when no line starts with a mark directly followed by a field name and its
+/// colon; lines are neither added nor removed.
+fn unbold(text: &str) -> Option<String> {
+    fn after_prefix(line: &str) -> usize {
+        line.len() - line.trim_start_matches([' ', '\t', '>']).len()
+    }
+    fn opening(line: &str) -> Option<&'static str> {
+        let rest = &line[after_prefix(line)..];
+        ["**", "__"].into_iter().find(|m| {
+            rest.strip_prefix(m).is_some_and(|r| {
+                let r = r.replacen(m, "", 1);
+                field_name(&r).is_some() && plausible_name(&r)
+            })
+        })
+    }
+    if !text.lines().take(5000).any(|l| opening(l).is_some()) {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut open: Option<&str> = None;
+    for (n, line) in text.split('\n').enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        let mut line = std::borrow::Cow::Borrowed(line);
+        if let Some(m) = opening(&line) {
+            let at = after_prefix(&line);
+            let mut plain = format!("{}{}", &line[..at], &line[at + m.len()..]);
+            let colon = plain[at..].find(':').map_or(at, |c| at + c);
+            let name_end = plain[..colon].trim_end().len();
+            if plain[..name_end].ends_with(m) {
+                // `**From**: Ann`
+                plain.replace_range(name_end - m.len()..name_end, "");
+            } else if plain[colon + 1..].starts_with(m) {
+                // `**From:** Ann`
+                plain.replace_range(colon + 1..colon + 1 + m.len(), "");
+            } else {
+                open = Some(m);
+            }
+            line = std::borrow::Cow::Owned(plain);
+        }
+        if let Some(m) = open {
+            let end = line.trim_end().len();
+            if line[..end].ends_with(m) {
+                let mut plain = line.into_owned();
+                plain.replace_range(end - m.len()..end, "");
+                line = std::borrow::Cow::Owned(plain);
+                open = None;
+            }
+        }
+        out.push_str(&line);
+    }
+    Some(out)
+}
+
 /// HTML's character references for the characters a header uses (`&lt; &gt; &amp; &quot;
 /// &#39; &#x27; &nbsp;`), decoded in one pass (so `&amp;lt;` stays `&lt;`).
 fn decode_entities(text: &str) -> String {
@@ -1612,6 +1695,7 @@ fn header_section_at(lines: &[&str], i: usize) -> bool {
     }
     let mut known = 0;
     let mut fields = 0;
+    let mut empty_above = false;
     let first = unquote(lines[i]);
     let indent = &first[..first.len() - first.trim_start_matches([' ', '\t']).len()];
     for line in lines.iter().skip(i).take(60) {
@@ -1629,8 +1713,15 @@ fn header_section_at(lines: &[&str], i: usize) -> bool {
         // Lines that start a field at the block's own indentation (a whole paste may be
         // indented or quoted).
         let own = unquote(line).strip_prefix(indent).unwrap_or(unquote(line));
-        if !is_continuation(own) && field_name(own).is_some() {
+        // The value of an empty field above it, its indentation lost, is no field of its own
+        // (as `normalize_from` reads it).
+        let value_below = empty_above && !plausible_field(own);
+        empty_above = false;
+        if !is_continuation(own) && field_name(own).is_some() && !value_below {
             fields += 1;
+            empty_above = own
+                .split_once(':')
+                .is_some_and(|(_, v)| v.trim().is_empty());
         }
     }
     // One field alone in its block (the line a customer was asked about, copied on its own),
@@ -1975,6 +2066,32 @@ mod tests {
 
     fn codes(n: &Normalized) -> Vec<&'static str> {
         n.notes.iter().map(|n| n.code).collect()
+    }
+
+    #[test]
+    fn markdown_bold_marks_around_fields_are_removed() {
+        let n = normalize(
+            b"**From:** Ann <ann@a.example>\n__To__: b@b.example\n**X-Spam-Status: Yes,\n score=7.1**\nSubject: a **b**\n\n",
+        );
+        assert!(codes(&n).contains(&"input.markdown-bold"));
+        assert_eq!(n.fields[0].unfolded(), "Ann <ann@a.example>");
+        assert_eq!(n.fields[1].name, "To");
+        assert_eq!(n.fields[2].name, "X-Spam-Status");
+        assert_eq!(n.fields[2].unfolded(), "Yes, score=7.1");
+        // Emphasis inside a value is the text's own.
+        assert_eq!(n.fields[3].unfolded(), "a **b**");
+        let plain = normalize(b"From: a@a.example\nSubject: a **b**\n\n");
+        assert!(!codes(&plain).contains(&"input.markdown-bold"));
+    }
+
+    #[test]
+    fn an_empty_field_takes_the_unindented_value_below_it() {
+        let n = normalize(b"X-Microsoft-Antispam-Mailbox-Delivery:\nkl:1;ucf:0;dest:J;RF:JunkEmail;\nX-Other: 1\n\n");
+        assert_eq!(n.fields.len(), 2);
+        assert_eq!(n.fields[0].unfolded(), "kl:1;ucf:0;dest:J;RF:JunkEmail;");
+        // A field below an empty one stays a field.
+        let n = normalize(b"Cc:\nSubject: hello\n\n");
+        assert_eq!(n.fields.len(), 2);
     }
 
     #[test]

@@ -50,6 +50,9 @@ use super::support::ratio;
 /// that opens a JSON text, whatever stands above it. Doubled 2 -> 1 when a code block's
 /// closing fence came to pair like the header's lines; the one left is a paste already doubled.
 /// Quoted 1 -> 0 when a doubled paste's blank lines, quoted (`>` alone), came to count as blank.
+/// Doubled 1 -> 2 when a paste of one field, its name alone on the first line and its value on
+/// the next, came to be read right: doubled, it is an empty field, a blank line and a line of
+/// body, which doubling cannot be told from in two lines.
 const MAX_CHANGED: [(&str, usize); 14] = [
     ("fenced", 1),
     ("rewrapped", 2),
@@ -59,7 +62,7 @@ const MAX_CHANGED: [(&str, usize); 14] = [
     ("indented", 1),
     ("prose", 0),
     ("trailing-space", 0),
-    ("doubled", 1),
+    ("doubled", 2),
     ("entities", 0),
     ("unfolded", 0),
     ("lowercase-names", 0),
