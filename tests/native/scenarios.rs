@@ -18,10 +18,10 @@ use std::path::PathBuf;
 /// the figures; not yet met (see the floors below).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 392/393 outcome, 388/393 first
+/// The floors asserted: the figures as last measured (tuning 393/393 outcome, 389/393 first
 /// cause; validation 68/76, 61/76), so that no change makes them worse. Raise them as the
 /// diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 392, 388), ("validation", 68, 61)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 393, 389), ("validation", 68, 61)];
 
 pub struct Scenario {
     pub name: String,

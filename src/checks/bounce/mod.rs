@@ -449,8 +449,10 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
     // writes "Could not be delivered to: <address>" under a Japanese subject, from no-reply@.
     let returns_failure =
         original.is_some() && RETURNED_FAILURE_WORDS.iter().any(|w| lower.contains(w));
+    let bounced_log = !has_headers && plain::postfix_bounced_log(&lower);
     let bounce_like = !raws.is_empty()
         || preamble
+        || bounced_log
         || returns_failure
         || from_daemon
         || top.get("x-failed-recipients").is_some()
@@ -462,8 +464,11 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         format.as_deref(),
         Some("sendgrid" | "sparkpost" | "amazon_ses")
     );
-    let pasted_error =
-        !has_headers && !preamble && !from_service && plain::looks_like_client_error(&lower);
+    let pasted_error = !has_headers
+        && !preamble
+        && !from_service
+        && !bounced_log
+        && plain::looks_like_client_error(&lower);
     if !bounce_like && !pasted_error {
         return report::not_bounce(&top, original);
     }

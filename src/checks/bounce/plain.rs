@@ -208,6 +208,24 @@ pub(super) fn exchange_delay(lower: &str) -> bool {
 /// lines) is read whole: the lines after a record's first, up to a blank line or the next
 /// record, are its rest.
 pub(super) fn postfix_deferred_log(lower: &str) -> bool {
+    let records = postfix_delivery_records(lower);
+    records.iter().any(|l| l.contains(" status=deferred"))
+        && !records.iter().any(|l| l.contains(" status=bounced"))
+}
+
+/// Whether the text holds a Postfix delivery agent's log record that bounced a recipient
+/// ("... to=<...>, relay=..., dsn=5.X.X, status=bounced (...)"): the sending server's own
+/// record that it gave up and returned the message (bounce(8)), not an error a mail program
+/// showed while sending.
+pub(super) fn postfix_bounced_log(lower: &str) -> bool {
+    postfix_delivery_records(lower)
+        .iter()
+        .any(|l| l.contains(" status=bounced"))
+}
+
+/// A Postfix delivery agent's log records in the text (lines with `postfix/` and ` to=<`),
+/// each read whole when hard-wrapped (see `postfix_deferred_log`).
+fn postfix_delivery_records(lower: &str) -> Vec<String> {
     let mut records: Vec<String> = Vec::new();
     let mut open = false;
     for line in lower.lines().take(2_000) {
@@ -224,9 +242,8 @@ pub(super) fn postfix_deferred_log(lower: &str) -> bool {
             last.push_str(line.trim());
         }
     }
-    let records: Vec<&String> = records.iter().filter(|l| l.contains(" to=<")).collect();
-    records.iter().any(|l| l.contains(" status=deferred"))
-        && !records.iter().any(|l| l.contains(" status=bounced"))
+    records.retain(|l| l.contains(" to=<"));
+    records
 }
 
 /// Whether text without headers reads like an SMTP refusal a mail program showed.

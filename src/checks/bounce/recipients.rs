@@ -158,9 +158,15 @@ pub(super) fn find(
         // recipient it follows; Exim's bounce lists each failed address followed by the "SMTP
         // error from remote mail server" lines). One recipient without an address keeps that
         // reply, so its reason is read rather than lost.
+        // Its words are the paragraph that holds the refusal (a blank line or a Markdown code
+        // fence ends it): the rest is the customer's text or the returned message.
         if raws.is_empty() && scan::reply_code(bounce_text).is_some_and(|c| c >= 400) {
+            let refusal = scan::paragraphs(bounce_text)
+                .into_iter()
+                .find(|p| scan::reply_code(p).is_some_and(|c| c >= 400))
+                .unwrap_or(bounce_text);
             raws.push(Raw {
-                context: clip(bounce_text, 4096).to_string(),
+                context: clip(refusal, 4096).to_string(),
                 ..Raw::default()
             });
         }

@@ -89,6 +89,15 @@ pub(super) fn finish(
         .unwrap_or(rest);
         // A session transcript: the failing reply is the server's words.
         let rest = transcript_failure(rest).unwrap_or(rest);
+        // The reply as a bounce quotes it is one paragraph: a blank line, or the closing line
+        // of a Markdown code block the text was pasted in (CommonMark 0.31, 4.5), ends it
+        // (text after it is the customer's, another recipient's or the returned message),
+        // when that paragraph holds a refusal's reply code.
+        let rest = scan::paragraphs(rest)
+            .first()
+            .copied()
+            .filter(|p| scan::reply_code(p).is_some_and(|c| c >= 400))
+            .unwrap_or(rest);
         if rest.trim().len() < 8 {
             mime::squeeze(c, MAX_DIAGNOSTIC)
         } else {

@@ -650,9 +650,71 @@ pub fn phrase_end(lc: &str, words: &[&str]) -> Option<usize> {
     None
 }
 
+/// The paragraphs of `text` (at most 2,000): runs of lines ended by a blank line or a Markdown
+/// code fence line (CommonMark 0.31, 4.5), leading blank lines skipped. In a text whose every
+/// line end was doubled (each line followed by one blank line, as a paste whose CR and LF were
+/// both taken as line ends), one blank line is no paragraph's end; two are.
+pub fn paragraphs(text: &str) -> Vec<&str> {
+    let lines: Vec<&str> = text.split_inclusive('\n').take(20_000).collect();
+    let blank = |l: &str| l.trim().is_empty();
+    // Doubled: no two non-blank lines are adjacent, and most are followed by one blank line.
+    let text_lines = lines.iter().filter(|l| !blank(l)).count();
+    let adjacent = lines.windows(2).any(|w| !blank(w[0]) && !blank(w[1]));
+    let doubled = text_lines >= 3 && !adjacent;
+    let need = if doubled { 2 } else { 1 };
+    let mut out = Vec::new();
+    let mut pos = 0;
+    let mut start: Option<usize> = None;
+    let mut blanks = 0;
+    for line in &lines {
+        let t = line.trim();
+        if t.is_empty() {
+            blanks += 1;
+            if blanks >= need
+                && let Some(s0) = start.take()
+            {
+                out.push(&text[s0..pos]);
+            }
+        } else if t.starts_with("```") || t.starts_with("~~~") {
+            if let Some(s0) = start.take() {
+                out.push(&text[s0..pos]);
+            }
+            blanks = 0;
+        } else {
+            blanks = 0;
+            start.get_or_insert(pos);
+        }
+        pos += line.len();
+        if out.len() >= 2_000 {
+            return out;
+        }
+    }
+    if let Some(s0) = start {
+        out.push(&text[s0..pos]);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paragraphs_end_at_blank_lines_and_fences_and_survive_doubling() {
+        let t = "\n550 5.1.1 no such user\n(in reply to RCPT TO command)\n```\n\nAnd the bounce:\nX-Spam: no\n";
+        assert_eq!(
+            paragraphs(t),
+            [
+                "550 5.1.1 no such user\n(in reply to RCPT TO command)\n",
+                "And the bounce:\nX-Spam: no\n"
+            ]
+        );
+        let doubled = "550 5.1.1 no such\n\nuser here\n\nnow\n\n\n\nnext\n";
+        assert_eq!(
+            paragraphs(doubled),
+            ["550 5.1.1 no such\n\nuser here\n\nnow\n\n", "next\n"]
+        );
+    }
 
     #[test]
     fn wrapped_log_records_are_joined_and_lines_counted() {

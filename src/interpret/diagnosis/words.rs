@@ -39,7 +39,16 @@ fn fill(ctx: &Context, text: &str) -> String {
         .and_then(|b| b.recipients.first())
         .map(|x| x.address.clone())
         .or_else(|| r.message.to.first().and_then(|m| m.address.clone()))
-        .unwrap_or_else(|| "the recipient's address".into());
+        .filter(|a| !a.trim().is_empty());
+    // With no address known (a bounce that left it out or had it masked), "The address
+    // {recipient}" says it without one.
+    let text = if recipient.is_none() {
+        text.replace("address {recipient}", "recipient's address")
+    } else {
+        text.to_string()
+    };
+    let text = text.as_str();
+    let recipient = recipient.unwrap_or_else(|| "the recipient's address".into());
     let list = r
         .bounce
         .as_ref()
