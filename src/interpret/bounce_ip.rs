@@ -164,7 +164,9 @@ pub fn bounce_sender(
 /// without one (no connection, a timeout), the addresses in its words are the servers it
 /// tried. A recipient whose last attempt got an SMTP reply (RFC 5321 4.2: a reply code)
 /// carries the remote server's own words, even when the retry time then ran out
-/// ("451 4.7.500 ... from [IP]" in a delay notice).
+/// ("451 4.7.500 ... from [IP]" in a delay notice). A sending server's session log in the
+/// words gives the client itself: the local end of the connection it established; the DNS
+/// servers it names are never the client.
 pub fn named_ips(bounce: &BounceReport) -> Vec<Option<IpAddr>> {
     let remote_ips: Vec<IpAddr> = bounce
         .recipients
@@ -190,15 +192,49 @@ fn named_ip(r: &BouncedRecipient, remote_ips: &[IpAddr]) -> Option<IpAddr> {
         return None;
     }
     let connected = connected_to(words);
+    // The sending server's own end of the connection its session log shows is the client the
+    // refusing server talked to.
+    if let Some(ip) = local_end(words).filter(|ip| classify(*ip).can_be_sender()) {
+        return Some(ip);
+    }
     let codes = yahoo_reference_codes(words);
     let sections = rfc_sections(words);
+    let resolvers = resolvers(words);
     ips_in(words).into_iter().find(|ip| {
         !remote_ips.contains(ip)
             && !connected.contains(ip)
             && !codes.contains(ip)
             && !sections.contains(ip)
+            && !resolvers.contains(ip)
             && classify(*ip).can_be_sender()
     })
+}
+
+/// The local address of the connection a sending server's session log says it established
+/// (MDaemon's "Connection established (LOCAL:PORT -> REMOTE:PORT)"): its own address.
+fn local_end(words: &str) -> Option<IpAddr> {
+    let lower = words.to_ascii_lowercase();
+    let i = lower.find("connection established (")? + "connection established (".len();
+    let rest = &lower[i..];
+    let local = rest.get(..rest.find("->")?)?.trim();
+    parse_ip(local).or_else(|| dotted_with_port(local))
+}
+
+/// The DNS servers a session log names ("(DNS Server: IP)", MDaemon's "Resolving MX records
+/// for [domain] (DNS Server: IP)"): the resolver asked, never a party to the SMTP session.
+fn resolvers(words: &str) -> Vec<IpAddr> {
+    let lower = words.to_ascii_lowercase();
+    lower
+        .match_indices("dns server: ")
+        .take(16)
+        .filter_map(|(i, m)| {
+            let token: String = lower[i + m.len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_hexdigit() || matches!(c, '.' | ':'))
+                .collect();
+            parse_ip(token.trim_end_matches(['.', ':']))
+        })
+        .collect()
 }
 
 /// Section numbers of an RFC the refusing server cites, written like an IPv4 address after
@@ -545,6 +581,14 @@ mod tests {
             vec![parse_ip("4.1.1.1").unwrap(), parse_ip("2.3.5.1").unwrap()]
         );
         assert!(rfc_sections("client 192.0.2.1 refused, rfc-ignorant").is_empty());
+    }
+
+    #[test]
+    fn a_session_log_gives_its_own_end_and_its_resolver_is_no_client() {
+        let log = "Resolving A record for [mx.example] (DNS Server: 192.0.2.53)...\n*  Connection established (203.0.113.45:55120 -> 198.51.100.70:25)\n<-- 421 4.3.2 Service not available";
+        assert_eq!(local_end(log), parse_ip("203.0.113.45"));
+        assert_eq!(resolvers(log), vec![parse_ip("192.0.2.53").unwrap()]);
+        assert_eq!(local_end("550 5.7.1 Client host [192.0.2.1] blocked"), None);
     }
 
     #[test]

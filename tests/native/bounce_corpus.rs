@@ -244,15 +244,19 @@ fn sisimai_corpus() {
         pct(reply_ok, reply_n) >= 95.0,
         "reply code agreement below 95%"
     );
-    // Floors at the figures measured (tuning 197/211, validation 67/74, status 218/222, reply
+    // Floors at the figures measured (tuning 196/211, validation 67/74, status 218/222, reply
     // code 203/208): a change may not lose a row on either part without saying so here. Lost
     // on purpose: rhost-messagelabs-01 (tuning), whose Diagnostic-Code lost the white space of
     // its folds; read whole since delivery-status blocks are read as fields only, it says
     // "... is not permitted to relay through this server without authentication" (norelaying),
-    // where Sisimai's label (securityerror) rests on the first line alone.
+    // where Sisimai's label (securityerror) rests on the first line alone. Lost on purpose
+    // too: lhost-sendmail-48 (tuning), SFR's "550 5.7.1 <addr>: Recipient address rejected:
+    // User unknown", which Sisimai files as filtered by its X.7.1 convention; words that say
+    // the mailbox does not exist under X.7.1 are read as an unknown user (Yandex's bounce guide
+    // reads its own "550 5.7.1 No such user!" as a non-existing address), 197 -> 196.
     assert!(
-        part_ok[0] >= 197 && part_ok[1] >= 67,
-        "reason: tuning {}/{} (floor 197), validation {}/{} (floor 67)",
+        part_ok[0] >= 196 && part_ok[1] >= 67,
+        "reason: tuning {}/{} (floor 196), validation {}/{} (floor 67)",
         part_ok[0],
         part_n[0],
         part_ok[1],

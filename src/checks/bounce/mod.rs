@@ -26,6 +26,7 @@ mod dsn;
 mod feedback;
 mod held;
 pub mod lists;
+mod mailgun;
 mod mdn;
 pub mod mime;
 mod original;
@@ -431,6 +432,13 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
             format = Some("sparkpost".to_string());
         }
     }
+    // Mailgun's delivery events, likewise.
+    if dsn_text.is_none() && raws.is_empty() && mailgun::is_events(&text) {
+        sent_from_ip = mailgun::events(&text, &mut raws);
+        if !raws.is_empty() {
+            format = Some("mailgun".to_string());
+        }
+    }
     if let Some(d) = dsn_text {
         dsn::read(d, &mut raws, &mut reporting_mta, &mut arrival);
         if dsn.is_some() {
@@ -462,7 +470,7 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
     // (the message left the customer's system), never a mail program's send error.
     let from_service = matches!(
         format.as_deref(),
-        Some("sendgrid" | "sparkpost" | "amazon_ses")
+        Some("sendgrid" | "sparkpost" | "amazon_ses" | "mailgun")
     );
     let pasted_error = !has_headers
         && !preamble
@@ -528,6 +536,9 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         plain::exchange_delay(&lower) || result::says_temporary(&lower),
     );
     report.sent_from_ip = sent_from_ip;
+    if report.kind == BounceKind::Delay && result::final_after_delay(&lower) {
+        report.kind = BounceKind::Bounce;
+    }
     // A Postfix log record that deferred the recipient is a delay, not a refusal: Postfix keeps
     // the message queued (bounce(8)/defer(8)).
     if report.kind == BounceKind::Bounce && plain::postfix_deferred_log(&lower) {

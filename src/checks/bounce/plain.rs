@@ -295,9 +295,56 @@ pub(super) fn host_in(text: &str) -> Option<String> {
     None
 }
 
+/// The remote server qmail-remote names in a qmail bounce (notqmail qmail-remote.c: "%s does
+/// not like recipient.", "%s failed on DATA command.", "%s failed after I sent the message.",
+/// "Connected to %s but sender was rejected.", each followed by "Remote host said: ..."): the
+/// address (or name) of the server that refused.
+pub(super) fn qmail_remote(text: &str) -> Option<String> {
+    let plausible = |t: &str| {
+        let t = t.trim_matches(['[', ']']);
+        (t.parse::<core::net::IpAddr>().is_ok() || t.contains('.'))
+            && t.len() > 3
+            && t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':'))
+    };
+    for line in text.lines().take(2_000) {
+        let t = line.trim();
+        let l = t.to_ascii_lowercase();
+        let host = [
+            " does not like recipient.",
+            " failed on data command.",
+            " failed after i sent the message.",
+        ]
+        .iter()
+        .find_map(|end| l.ends_with(end).then(|| &t[..t.len() - end.len()]))
+        .or_else(|| {
+            let rest = l.strip_prefix("connected to ")?;
+            let end = rest.find(" but ")?;
+            Some(&t["connected to ".len().."connected to ".len() + end])
+        });
+        if let Some(h) = host.map(str::trim).filter(|h| plausible(h)) {
+            return Some(h.trim_matches(['[', ']']).to_ascii_lowercase());
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod preamble_tests {
     use super::{looks_like_client_error, mta_preamble, postfix_deferred_log, qmail_reporter};
+
+    #[test]
+    fn qmail_remote_names_the_refusing_server() {
+        use super::qmail_remote;
+        let t = "<a@b.example>:\n203.0.113.88 failed after I sent the message.\nRemote host said: 554 5.7.0 Reject";
+        assert_eq!(qmail_remote(t).as_deref(), Some("203.0.113.88"));
+        let t = "<a@b.example>:\nConnected to 192.0.2.5 but sender was rejected.\nRemote host said: 553";
+        assert_eq!(qmail_remote(t).as_deref(), Some("192.0.2.5"));
+        assert_eq!(
+            qmail_remote("Sorry, I couldn't find any host named b.example. (#5.1.2)"),
+            None
+        );
+    }
 
     #[test]
     fn a_qmail_bounce_names_its_reporting_host() {

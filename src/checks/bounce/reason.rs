@@ -320,9 +320,16 @@ pub fn decide(mut set: u64, status: Option<&str>, stage: Stage) -> Option<Reason
         let hit = match r {
             // A "no such user" in answer to RCPT, or with a code that says so, is an unknown
             // user; the same words after DATA (or at no named stage) come from a filter.
+            // Words that say the mailbox does not exist under X.7.1 (RFC 3463: "delivery not
+            // authorized", a policy code some providers give every refusal: Yandex's "550 5.7.1
+            // No such user!", which its own bounce guide reads as a non-existing address) are
+            // an unknown user, unless a filter is named too.
             Userunknown => {
                 (st == Some(Userunknown) && set & (bit(Blocked) | bit(Speeding)) == 0)
                     || (user_text && stage == Stage::Rcpt)
+                    || (user_text
+                        && set & (bit(Filtered) | bit(Blocked) | bit(Spamdetected)) == 0
+                        && status.is_some_and(|s| s.get(1..) == Some(".7.1")))
             }
             Filtered => {
                 set & bit(Filtered) != 0

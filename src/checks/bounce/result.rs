@@ -237,7 +237,8 @@ pub(super) fn finish(
         .remote_mta
         .clone()
         .or_else(|| plain::host_in(&words))
-        .or_else(|| plain::host_in(&r.context));
+        .or_else(|| plain::host_in(&r.context))
+        .or_else(|| plain::qmail_remote(&r.context));
     let remote_l = remote_mta.as_deref().map(str::to_ascii_lowercase);
     let reason = if delivered {
         Reason::Delivered
@@ -378,6 +379,32 @@ pub(super) fn says_temporary(all_lower: &str) -> bool {
     ]
     .iter()
     .any(|p| all_lower.contains(p))
+}
+
+/// Whether a notice that the server gave up comes after the last words of a delay notice in
+/// the same paste (a delay warning and the final failure for the same message, pasted
+/// together): the later notice is what happened. A final notice says so in its own words:
+/// MDaemon's "had PERMANENT fatal delivery errors" and "has been removed from the MDaemon mail
+/// queue", Postfix's bounce(5) failure template "could not be delivered to one or more
+/// recipients", qmail's "This is a permanent error; I've given up".
+pub(super) fn final_after_delay(all_lower: &str) -> bool {
+    const DELAY: [&str; 7] = [
+        "temporary failure report",
+        "do not need to re-send",
+        "do not need to resend",
+        "this is a warning only",
+        "will keep trying",
+        "still being retried",
+        "temporary non-fatal",
+    ];
+    const FINAL: [&str; 4] = [
+        "permanent fatal delivery errors",
+        "removed from the mdaemon mail queue",
+        "could not be delivered to one or more recipients",
+        "this is a permanent error",
+    ];
+    let last = |words: &[&str]| words.iter().filter_map(|w| all_lower.rfind(w)).max();
+    matches!((last(&DELAY), last(&FINAL)), (Some(d), Some(f)) if f > d)
 }
 
 /// The paragraph of the human-readable part that starts at `address` (OpenSMTPD's

@@ -631,6 +631,17 @@ pub fn json_str<'a>(s: &'a str, key: &str) -> Option<&'a str> {
     None
 }
 
+/// The number a JSON object key has in `s` (the first `"key": 123`), as its digits.
+pub fn json_number<'a>(s: &'a str, key: &str) -> Option<&'a str> {
+    let pat = format!("\"{key}\"");
+    let i = s.find(&pat)? + pat.len();
+    let rest = s.get(i..)?.trim_start().strip_prefix(':')?.trim_start();
+    let end = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(rest.len());
+    rest.get(..end).filter(|n| !n.is_empty() && n.len() <= 20)
+}
+
 /// Where the words `words` end in `lc`, one after the other apart by any white space (a line
 /// a ticket system or mail program wrapped keeps its words, not its spaces).
 pub fn phrase_end(lc: &str, words: &[&str]) -> Option<usize> {

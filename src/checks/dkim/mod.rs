@@ -488,21 +488,24 @@ fn date(seconds: i64) -> String {
 /// Remarks that need no DNS: weak hash, body length limit, expiry, future signing time.
 fn remarks(sig: &DkimSignature, now_s: i64) -> (Vec<DkimProblem>, bool) {
     let mut out = Vec::new();
+    // Each remark names its signature: a message may carry several (the author's domain's and
+    // its provider's) with the same weakness.
+    let who = sig.domain.as_deref().unwrap_or("an unnamed domain");
     if sig.algorithm.as_deref() == Some("rsa-sha1") {
-        out.push(problem("dkim.weak-algorithm", "It uses rsa-sha1, an outdated hash that RFC 8301 says not to use; many receivers no longer accept it.".into()));
+        out.push(problem("dkim.weak-algorithm", format!("The signature by {who} uses rsa-sha1, an outdated hash that RFC 8301 says not to use; many receivers no longer accept it.")));
     }
     if let Some(l) = sig.body_length {
-        out.push(problem("dkim.body-length", format!("It covers only the first {l} bytes of the body (l=): anyone can add content after that and the signature still verifies.")));
+        out.push(problem("dkim.body-length", format!("The signature by {who} covers only the first {l} bytes of the body (l=): anyone can add content after that and the signature still verifies.")));
     }
     let expired = sig.expiration.is_some_and(|x| x < now_s);
     if let Some(x) = sig.expiration.filter(|_| expired) {
-        out.push(problem("dkim.expired", format!("It expired on {} (x=): receivers checking now treat it as invalid; it may still have been valid when the message was delivered.", date(x))));
+        out.push(problem("dkim.expired", format!("The signature by {who} expired on {} (x=): receivers checking now treat it as invalid; it may still have been valid when the message was delivered.", date(x))));
     }
     if let Some(t) = sig
         .timestamp
         .filter(|t| *t > now_s.saturating_add(FUTURE_SLACK_S))
     {
-        out.push(problem("dkim.timestamp-in-future", format!("Its signing time (t=) is in the future ({}): the signer's clock is wrong, or the field was not written by a real signer.", date(t))));
+        out.push(problem("dkim.timestamp-in-future", format!("The signing time (t=) of the signature by {who} is in the future ({}): the signer's clock is wrong, or the field was not written by a real signer.", date(t))));
     }
     (out, expired)
 }

@@ -396,12 +396,22 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     // The same holds for a permanent network status the reader found to be an expiry
     // (checks::bounce::result: Exchange Online's "550 5.4.316 Message expired, connection
     // refused" after "450 4.4.316 Connection refused").
+    // And for a host that kept answering 4.3.2 (section 3.4, X.3.2 "System not accepting
+    // network messages": "an imminent shutdown, excessive load, or system maintenance") until
+    // the sending server gave up: MDaemon's "PERMANENT fatal delivery errors" after every
+    // attempt met "421 4.3.2 Service not available".
     let network_status = r.status.as_deref().and_then(|s| s.get(1..3)) == Some(".4");
+    let not_accepting_now = r.status.as_deref() == Some("4.3.2")
+        && matches!(
+            reason,
+            "notaccept" | "systemerror" | "networkerror" | "undefined"
+        );
     if kind == BounceKind::Bounce
         && r.blocklist.is_none()
         && ((r.status.as_deref().is_some_and(|s| s.starts_with("4.4."))
             && matches!(reason, "blocked" | "networkerror" | "expired" | "undefined"))
-            || (network_status && reason == "expired"))
+            || (network_status && reason == "expired")
+            || not_accepting_now)
     {
         topic = "expired";
         party = Party::Receiver;

@@ -175,20 +175,33 @@ fn customer_note(ctx: &Context) -> Option<Evidence> {
         .filter(|f| f.code == "input.skipped-line" || f.code == "input.skipped-prose")
         .flat_map(|f| f.evidence.iter())
         .find(|e| {
-            let t = e.text.to_ascii_lowercase();
-            // "spam" or "junk" as a word of its own, not inside a name ("reports.spamcop.net").
-            let word = |w: &str| {
-                t.split(|c: char| !c.is_ascii_alphanumeric() && c != '.' && c != '@')
-                    .any(|x| x.trim_end_matches('.') == w)
-            };
-            (word("spam") || word("junk") || t.contains("bulk folder"))
-                && !t.contains("x-spam")
-                && !looks_like_field(&t)
-                || t.contains("went to spam")
-                || t.contains("in spam")
-                || t.contains("to junk")
+            let line = e.text.to_ascii_lowercase();
+            if line.contains("x-spam") || looks_like_field(&line) {
+                return false;
+            }
+            // A sentence that says so: not a question ("Was it stuck on our server or in a
+            // spam filter?") and not a denial ("it is not in spam either").
+            says_spam_sentences(&line).next().is_some()
         })
         .cloned()
+}
+
+/// The sentences of a customer's line (lowercase) that say the message went to spam or junk:
+/// "spam" or "junk" as a word of its own (not inside a name, "reports.spamcop.net"), or "bulk
+/// folder", in a sentence that is no question and holds no denial.
+fn says_spam_sentences(line: &str) -> impl Iterator<Item = &str> {
+    line.split_inclusive(['.', '!', '?'])
+        .filter(|s| !s.trim_end().ends_with('?'))
+        .filter(|s| {
+            let word = |w: &str| {
+                s.split(|c: char| !c.is_ascii_alphanumeric() && c != '@')
+                    .any(|x| x == w)
+            };
+            (word("spam") || word("junk") || s.contains("bulk folder"))
+                && !["not", "never", "isn't", "wasn't", "didn't", "doesn't", "no"]
+                    .iter()
+                    .any(|n| word(n))
+        })
 }
 
 /// Whether a line reads as a header field (`name: value`, the name without spaces) rather than
