@@ -446,8 +446,16 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         }
     }
 
+    // An Exchange NDR's generating server is the reporting server when a remote server's
+    // reply is quoted ("Remote Server returned '...'"): it relayed the message on. Without
+    // one, the generating server may be the recipient organization's own (its own refusal).
     if reporting_mta.is_none() {
-        reporting_mta = plain::qmail_reporter(&lower);
+        reporting_mta = plain::qmail_reporter(&lower).or_else(|| {
+            lower
+                .contains("remote server returned")
+                .then(|| plain::exchange_generating_server(&text))
+                .flatten()
+        });
     }
     let preamble = !has_headers && plain::mta_preamble(&lower);
     // A message that returns another one (a message/rfc822 part, RFC 3461 section 4.3's

@@ -295,6 +295,48 @@ pub(super) fn host_in(text: &str) -> Option<String> {
     None
 }
 
+/// The server an Exchange NDR's "Diagnostic information for administrators" names for a
+/// recipient: the recipient's address on one line, the remote server's name on the next, then
+/// "Remote Server returned '...'" (Microsoft Learn, "Non-delivery reports in Exchange Online":
+/// the diagnostic block lists the generating server, then each recipient with the server that
+/// refused it and its reply).
+pub(super) fn exchange_remote(text: &str, address: &str) -> Option<String> {
+    if address.is_empty() {
+        return None;
+    }
+    let lines: Vec<&str> = text.lines().take(5_000).map(str::trim).collect();
+    lines.windows(3).find_map(|w| {
+        let host = w[1];
+        (w[0].eq_ignore_ascii_case(address)
+            && w[2]
+                .to_ascii_lowercase()
+                .starts_with("remote server returned")
+            && host.contains('.')
+            && !host.contains('@')
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-')))
+        .then(|| host.to_ascii_lowercase())
+    })
+}
+
+/// The generating server an Exchange NDR's diagnostic block names ("Generating server:
+/// NAME"), the server that wrote the report.
+pub(super) fn exchange_generating_server(text: &str) -> Option<String> {
+    text.lines().take(5_000).find_map(|l| {
+        let t = l.trim();
+        let rest = t
+            .get(..18)?
+            .eq_ignore_ascii_case("generating server:")
+            .then(|| t[18..].trim())?;
+        (rest.contains('.')
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-')))
+        .then(|| rest.to_ascii_lowercase())
+    })
+}
+
 /// The remote server qmail-remote names in a qmail bounce (notqmail qmail-remote.c: "%s does
 /// not like recipient.", "%s failed on DATA command.", "%s failed after I sent the message.",
 /// "Connected to %s but sender was rejected.", each followed by "Remote host said: ..."): the
@@ -332,6 +374,21 @@ pub(super) fn qmail_remote(text: &str) -> Option<String> {
 #[cfg(test)]
 mod preamble_tests {
     use super::{looks_like_client_error, mta_preamble, postfix_deferred_log, qmail_reporter};
+
+    #[test]
+    fn an_exchange_ndr_names_the_refusing_and_the_generating_server() {
+        use super::{exchange_generating_server, exchange_remote};
+        let t = "Diagnostic information for administrators:\n\nGenerating server: MAIL01.ad.school.example\n\na@icloud.com\nmx01.mail.icloud.com\nRemote Server returned '550 5.7.1 rejected'\n";
+        assert_eq!(
+            exchange_remote(t, "a@icloud.com").as_deref(),
+            Some("mx01.mail.icloud.com")
+        );
+        assert_eq!(exchange_remote(t, "b@icloud.com"), None);
+        assert_eq!(
+            exchange_generating_server(t).as_deref(),
+            Some("mail01.ad.school.example")
+        );
+    }
 
     #[test]
     fn qmail_remote_names_the_refusing_server() {

@@ -238,7 +238,8 @@ pub(super) fn finish(
         .clone()
         .or_else(|| plain::host_in(&words))
         .or_else(|| plain::host_in(&r.context))
-        .or_else(|| plain::qmail_remote(&r.context));
+        .or_else(|| plain::qmail_remote(&r.context))
+        .or_else(|| plain::exchange_remote(bounce_text, &r.address));
     let remote_l = remote_mta.as_deref().map(str::to_ascii_lowercase);
     let reason = if delivered {
         Reason::Delivered
