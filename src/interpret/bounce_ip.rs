@@ -81,7 +81,8 @@ pub fn bounce_sender(
         );
     }
     // 1b. The address the sending service's own record says it sent from (SendGrid's event
-    // `ip`, "the IP address used to send the email"): the server that talked to the refusing
+    // `ip`, "the IP address used to send the email"; the local end of the connection a sending
+    // server's session log shows, `checks::bounce`): the server that talked to the refusing
     // server.
     if let Some(ip) = bounce
         .sent_from_ip
@@ -93,7 +94,7 @@ pub fn bounce_sender(
             Some(SendingIp {
                 ip,
                 hop: 0,
-                reason: "the address the sending service's own event record names as the one it sent from".into(),
+                reason: "the address the sending service's own event record (or the sending server's session log) names as the one it sent from".into(),
             }),
             None,
         );
@@ -164,9 +165,8 @@ pub fn bounce_sender(
 /// without one (no connection, a timeout), the addresses in its words are the servers it
 /// tried. A recipient whose last attempt got an SMTP reply (RFC 5321 4.2: a reply code)
 /// carries the remote server's own words, even when the retry time then ran out
-/// ("451 4.7.500 ... from [IP]" in a delay notice). A sending server's session log in the
-/// words gives the client itself: the local end of the connection it established; the DNS
-/// servers it names are never the client.
+/// ("451 4.7.500 ... from [IP]" in a delay notice). The DNS servers a session log in the words
+/// names are never the client.
 pub fn named_ips(bounce: &BounceReport) -> Vec<Option<IpAddr>> {
     let remote_ips: Vec<IpAddr> = bounce
         .recipients
@@ -192,11 +192,6 @@ fn named_ip(r: &BouncedRecipient, remote_ips: &[IpAddr]) -> Option<IpAddr> {
         return None;
     }
     let connected = connected_to(words);
-    // The sending server's own end of the connection its session log shows is the client the
-    // refusing server talked to.
-    if let Some(ip) = local_end(words).filter(|ip| classify(*ip).can_be_sender()) {
-        return Some(ip);
-    }
     let codes = yahoo_reference_codes(words);
     let sections = rfc_sections(words);
     let resolvers = resolvers(words);
@@ -208,16 +203,6 @@ fn named_ip(r: &BouncedRecipient, remote_ips: &[IpAddr]) -> Option<IpAddr> {
             && !resolvers.contains(ip)
             && classify(*ip).can_be_sender()
     })
-}
-
-/// The local address of the connection a sending server's session log says it established
-/// (MDaemon's "Connection established (LOCAL:PORT -> REMOTE:PORT)"): its own address.
-fn local_end(words: &str) -> Option<IpAddr> {
-    let lower = words.to_ascii_lowercase();
-    let i = lower.find("connection established (")? + "connection established (".len();
-    let rest = &lower[i..];
-    let local = rest.get(..rest.find("->")?)?.trim();
-    parse_ip(local).or_else(|| dotted_with_port(local))
 }
 
 /// The DNS servers a session log names ("(DNS Server: IP)", MDaemon's "Resolving MX records
@@ -584,11 +569,9 @@ mod tests {
     }
 
     #[test]
-    fn a_session_log_gives_its_own_end_and_its_resolver_is_no_client() {
+    fn a_session_logs_resolver_is_no_client() {
         let log = "Resolving A record for [mx.example] (DNS Server: 192.0.2.53)...\n*  Connection established (203.0.113.45:55120 -> 198.51.100.70:25)\n<-- 421 4.3.2 Service not available";
-        assert_eq!(local_end(log), parse_ip("203.0.113.45"));
         assert_eq!(resolvers(log), vec![parse_ip("192.0.2.53").unwrap()]);
-        assert_eq!(local_end("550 5.7.1 Client host [192.0.2.1] blocked"), None);
     }
 
     #[test]

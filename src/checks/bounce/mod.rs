@@ -543,7 +543,7 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         // OpenSMTPD, Sendmail): a delay notice even when the subject was not pasted.
         plain::exchange_delay(&lower) || result::says_temporary(&lower),
     );
-    report.sent_from_ip = sent_from_ip;
+    report.sent_from_ip = sent_from_ip.or_else(|| plain::session_local_ip(bounce_text));
     if report.kind == BounceKind::Delay && result::final_after_delay(&lower) {
         report.kind = BounceKind::Bounce;
     }

@@ -337,6 +337,26 @@ pub(super) fn exchange_generating_server(text: &str) -> Option<String> {
     })
 }
 
+/// The sending server's own address in its session log: the local end of the connection it
+/// established (MDaemon's "Connection established (LOCAL:PORT -> REMOTE:PORT)"), the client
+/// the refusing server talked to (RFC 5321 section 2.3.1: the client opens the connection).
+pub(super) fn session_local_ip(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    let i = lower.find("connection established (")? + "connection established (".len();
+    let rest = &lower[i..];
+    let local = rest.get(..rest.find("->")?)?.trim();
+    // IPv4 with its port ("203.0.113.45:55120"), or a bracketed IPv6 with one.
+    let ip = local
+        .strip_prefix('[')
+        .and_then(|r| r.split_once(']'))
+        .map(|(ip, _)| ip)
+        .or_else(|| local.rsplit_once(':').map(|(ip, _)| ip))
+        .unwrap_or(local);
+    ip.parse::<core::net::IpAddr>()
+        .ok()
+        .map(|ip| ip.to_string())
+}
+
 /// The remote server qmail-remote names in a qmail bounce (notqmail qmail-remote.c: "%s does
 /// not like recipient.", "%s failed on DATA command.", "%s failed after I sent the message.",
 /// "Connected to %s but sender was rejected.", each followed by "Remote host said: ..."): the
@@ -387,6 +407,17 @@ mod preamble_tests {
         assert_eq!(
             exchange_generating_server(t).as_deref(),
             Some("mail01.ad.school.example")
+        );
+    }
+
+    #[test]
+    fn a_session_log_gives_the_sending_servers_own_address() {
+        use super::session_local_ip;
+        let log = "Resolving A record for [mx.example] (DNS Server: 192.0.2.53)...\n*  Connection established (203.0.113.45:55120 -> 198.51.100.70:25)";
+        assert_eq!(session_local_ip(log).as_deref(), Some("203.0.113.45"));
+        assert_eq!(
+            session_local_ip("550 5.7.1 Client host [192.0.2.1] blocked"),
+            None
         );
     }
 

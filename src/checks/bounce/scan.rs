@@ -425,6 +425,12 @@ pub fn blocks(text: &str, skip: &[String]) -> Vec<Block> {
         if let Some(&(s, e)) = addresses(line).first() {
             let prefix = line[..s].trim().to_ascii_lowercase();
             let prefix = prefix.trim_end_matches(['<', '"', '\'', ' ']).trim_end();
+            // A session transcript's line read without its time stamp and marker (MDaemon's
+            // "Tue 2027-01-12 14:21:36: *  Message-ID: <...>").
+            let prefix = match mdaemon_stamp(prefix) {
+                Some(n) => prefix[n..].trim_start_matches(['*', ' ']),
+                None => prefix,
+            };
             let head = prefix.is_empty()
                 || HEAD_PREFIXES
                     .iter()
@@ -442,6 +448,9 @@ pub fn blocks(text: &str, skip: &[String]) -> Vec<Block> {
             let addr = line[s..e].to_ascii_lowercase();
             let excluded = skip.contains(&addr)
                 || prefix.starts_with("from")
+                // A session transcript's sender line, after its time stamp or marker (MDaemon's
+                // "Tue 2027-01-12 14:21:36: *  From: a@b", an SMTP "MAIL FROM:<a@b>").
+                || prefix.ends_with("from:")
                 || prefix.starts_with("return-path")
                 || prefix.starts_with("reply-to")
                 || prefix.starts_with("sender")
@@ -547,6 +556,19 @@ pub fn command(lower: &str, wording: bool) -> Option<Command> {
     find("transcript").or_else(|| if wording { find("wording") } else { None })
 }
 
+/// The length of MDaemon's time stamp opening a transcript line ("Tue 2027-01-12 14:21:37:"),
+/// when the line has one.
+fn mdaemon_stamp(line: &str) -> Option<usize> {
+    let b = line.as_bytes();
+    (b.len() >= 24
+        && b[..3].iter().all(u8::is_ascii_alphabetic)
+        && b[3] == b' '
+        && log_date(&b[4..])
+        && log_time(&b[15..])
+        && b[23] == b':')
+        .then_some(24)
+}
+
 /// A line of an SMTP session transcript (Postfix marks the client's commands `In:` and the
 /// server's replies `Out:`, smtpd_chat.c; Sendmail its commands `>>>` and the replies it
 /// received `<<<`; PHPMailer's debug output, which WordPress mail plugins show, marks them
@@ -569,16 +591,26 @@ pub fn transcript_line(line: &str) -> Option<Transcript<'_>> {
     let stamped =
         b.len() >= 20 && log_date(b) && log_time(&b[11..]) && matches!(b[19], b' ' | b'\t');
     let t = if stamped { t[20..].trim_start() } else { t };
+    // MDaemon's session transcript stamps each line "Tue 2027-01-12 14:21:37: " and marks the
+    // client's commands `-->` and the server's replies `<--` (its SMTP session logs).
+    let stamp = mdaemon_stamp(t);
+    let mdaemon = stamp.is_some();
+    let t = stamp.map_or(t, |n| t[n..].trim_start());
     let strip = |p: &str| {
         t.get(..p.len())
             .filter(|h| h.eq_ignore_ascii_case(p))
             .map(|_| &t[p.len()..])
     };
-    if strip("in:").is_some() || strip(">>>").is_some() || strip("client -> server:").is_some() {
+    if strip("in:").is_some()
+        || strip(">>>").is_some()
+        || strip("client -> server:").is_some()
+        || (mdaemon && strip("-->").is_some())
+    {
         return Some(Transcript::Command);
     }
     let reply = strip("out:")
         .or_else(|| strip("<<<"))
+        .or_else(|| if mdaemon { strip("<--") } else { None })
         .or_else(|| strip("server -> client:"))?
         .trim_start();
     let r = reply.as_bytes();
