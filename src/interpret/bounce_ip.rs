@@ -280,13 +280,17 @@ fn connected_to(words: &str) -> Vec<IpAddr> {
     let lower = words.to_ascii_lowercase();
     let mut out = Vec::new();
     // hMailServer's bounce names the server it sent to as "Remote server (IP) issued an error.
-    // hMailServer sent: RCPT TO:<...> Remote server replied: ...": the remote server too.
+    // hMailServer sent: RCPT TO:<...> Remote server replied: ...": the remote server too; so
+    // does Exchange's expiry ("The last endpoint attempted was IP:25", "[LastAttemptedIP=IP:25]",
+    // the queue's last attempt, QUEUE.Expired).
     for marker in [
         "connection to ",
         "connecting to ",
         "connected to ",
         "-> ",
         "remote server ",
+        "endpoint attempted was ",
+        "lastattemptedip=",
     ] {
         for (i, _) in lower.match_indices(marker).take(16) {
             let rest = lower[i + marker.len()..].trim_start_matches(['[', '(', ' ']);

@@ -370,17 +370,25 @@ fn worded(own_l: &str, words_p: &str, remote: Option<&str>) -> bool {
 /// MESSAGE."; Sendmail "Will keep trying until message is 5 days old"; Postfix "Delayed Mail
 /// (still being retried)").
 pub(super) fn says_temporary(all_lower: &str) -> bool {
-    [
-        "temporary failure report",
-        "do not need to re-send",
-        "do not need to resend",
-        "this is a warning only",
-        "will keep trying",
-        "still being retried",
-    ]
-    .iter()
-    .any(|p| all_lower.contains(p))
+    DELAY_WORDS.iter().any(|p| all_lower.contains(p))
 }
+
+/// The words of a notice that says the server keeps retrying: Postfix's delay template, OpenSMTPD
+/// and Sendmail (see `says_temporary`), MDaemon's "had TEMPORARY non-fatal delivery errors", and
+/// Gmail's delay notice ("** Delivery incomplete ** There was a temporary problem delivering
+/// your message to ... Gmail will retry for 44 more hours. You'll be notified if the delivery
+/// fails permanently.").
+const DELAY_WORDS: [&str; 9] = [
+    "temporary failure report",
+    "do not need to re-send",
+    "do not need to resend",
+    "this is a warning only",
+    "will keep trying",
+    "still being retried",
+    "temporary non-fatal",
+    "gmail will retry for",
+    "you'll be notified if the delivery fails permanently",
+];
 
 /// Whether a notice that the server gave up comes after the last words of a delay notice in
 /// the same paste (a delay warning and the final failure for the same message, pasted
@@ -389,15 +397,6 @@ pub(super) fn says_temporary(all_lower: &str) -> bool {
 /// queue", Postfix's bounce(5) failure template "could not be delivered to one or more
 /// recipients", qmail's "This is a permanent error; I've given up".
 pub(super) fn final_after_delay(all_lower: &str) -> bool {
-    const DELAY: [&str; 7] = [
-        "temporary failure report",
-        "do not need to re-send",
-        "do not need to resend",
-        "this is a warning only",
-        "will keep trying",
-        "still being retried",
-        "temporary non-fatal",
-    ];
     const FINAL: [&str; 4] = [
         "permanent fatal delivery errors",
         "removed from the mdaemon mail queue",
@@ -405,7 +404,7 @@ pub(super) fn final_after_delay(all_lower: &str) -> bool {
         "this is a permanent error",
     ];
     let last = |words: &[&str]| words.iter().filter_map(|w| all_lower.rfind(w)).max();
-    matches!((last(&DELAY), last(&FINAL)), (Some(d), Some(f)) if f > d)
+    matches!((last(&DELAY_WORDS), last(&FINAL)), (Some(d), Some(f)) if f > d)
 }
 
 /// The paragraph of the human-readable part that starts at `address` (OpenSMTPD's

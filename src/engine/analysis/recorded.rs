@@ -155,12 +155,7 @@ impl Analysis {
     /// section 5, the fields the recipient's own systems added are the ones to believe, and the
     /// gateway is one of them.
     pub(super) fn retrust_recorded_auth(&mut self) {
-        let receivers: Vec<String> = self
-            .hops
-            .iter()
-            .filter(|h| h.internal || Some(h.number) == self.sending_ip.as_ref().map(|s| s.hop))
-            .filter_map(|h| h.by.as_deref().and_then(org_domain))
-            .collect();
+        let receivers = self.receiving_orgs();
         let boundary_line = self.boundary_line();
         let mut now_trusted = Vec::new();
         for (i, a) in self.recorded_auth.iter_mut().enumerate() {
@@ -196,17 +191,33 @@ impl Analysis {
         }
     }
 
+    /// The organizations that received the message: the by clauses of its internal hops and of
+    /// the hop where it entered; for a receiving host that names no domain of its own (iCloud's
+    /// "by p00-icloudmta-asmtp-..."), the domain of the mailbox that hop took it for (RFC 5321
+    /// section 4.4: the "for" clause), whose provider writes the fields above that hop.
+    fn receiving_orgs(&self) -> Vec<String> {
+        self.hops
+            .iter()
+            .filter(|h| h.internal || Some(h.number) == self.sending_ip.as_ref().map(|s| s.hop))
+            .filter_map(|h| {
+                h.by.as_deref().and_then(org_domain).or_else(|| {
+                    let named = h.by.as_deref().is_some_and(|b| b.contains('.'));
+                    (!named)
+                        .then(|| h.for_addr.as_deref()?.rsplit_once('@').map(|(_, d)| d))
+                        .flatten()
+                        .map(|d| d.trim_end_matches('>'))
+                        .and_then(org_domain)
+                })
+            })
+            .collect()
+    }
+
     /// Authentication-Results fields. Only those the recipient's own systems added can be
     /// believed (RFC 8601 section 5): a field whose authserv-id belongs to an organization that
     /// received the message, standing above the hop where the message entered it. Any field
     /// below that point, or with another id, may have been written by the sender.
     pub(super) fn read_recorded_auth(&mut self, fields: &[Field]) {
-        let receivers: Vec<String> = self
-            .hops
-            .iter()
-            .filter(|h| h.internal || Some(h.number) == self.sending_ip.as_ref().map(|s| s.hop))
-            .filter_map(|h| h.by.as_deref().and_then(org_domain))
-            .collect();
+        let receivers = self.receiving_orgs();
         let boundary_line = self.boundary_line();
         let mut first_plain = true;
         for field in fields {
