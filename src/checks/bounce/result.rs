@@ -98,6 +98,12 @@ pub(super) fn finish(
             .copied()
             .filter(|p| scan::reply_code(p).is_some_and(|c| c >= 400))
             .unwrap_or(rest);
+        // The closing quote of Exchange's "Remote Server returned '<reply>'" is not the
+        // server's: an unmatched quote mark at the end is dropped.
+        let rest = match rest.trim_end().strip_suffix('\'') {
+            Some(inner) if rest.matches('\'').count() % 2 == 1 => inner,
+            _ => rest,
+        };
         if rest.trim().len() < 8 {
             mime::squeeze(c, MAX_DIAGNOSTIC)
         } else {
