@@ -18,10 +18,10 @@ use std::path::PathBuf;
 /// the figures; not yet met (see the floors below).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 438/438 outcome, 433/438 first
-/// cause; validation 84/91, 75/91), so that no change makes them worse. Raise them as the
+/// The floors asserted: the figures as last measured (tuning 449/449 outcome, 444/449 first
+/// cause; validation 85/92, 76/92), so that no change makes them worse. Raise them as the
 /// diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 438, 433), ("validation", 84, 75)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 449, 444), ("validation", 85, 76)];
 
 pub struct Scenario {
     pub name: String,

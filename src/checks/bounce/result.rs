@@ -421,7 +421,17 @@ fn quoted_reply<'t>(text: &'t str, address: &str) -> &'t str {
         return "";
     }
     let lower = text.to_ascii_lowercase();
-    let Some(at) = lower.find(address) else {
+    // Not where a header field names it ("X-Failed-Recipients: a@b"): where the text's own
+    // paragraph about it starts.
+    let Some(at) = lower
+        .match_indices(address)
+        .take(64)
+        .map(|(i, _)| i)
+        .find(|&i| {
+            let line_start = lower[..i].rfind('\n').map_or(0, |n| n + 1);
+            !lower[line_start..i].contains(':')
+        })
+    else {
         return "";
     };
     let rest = text.get(at + address.len()..).unwrap_or("");

@@ -532,6 +532,9 @@ fn typo_of_provider(address: &str) -> bool {
     })
 }
 
+/// The title of a cause that is the sender's own system's refusal (see `own_refusal`).
+pub(super) const OWN_REFUSAL: &str = "The sender's own mail system refused to send it, under a policy of the sender's organization; the recipient's side never received it.";
+
 /// Whether a policy refusal was made by the reporting server itself, on the sender's side
 /// (`checks::bounce::refused_by_reporter`, RFC 3464 section 2.3.5): the sender's own system
 /// never handed the message on: Exchange Online's 5.7.520 (the organization's outbound spam
@@ -636,10 +639,7 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
     };
     let mut title = format!("{}: {}", who, first_sentence(explanation));
     if own {
-        title = format!(
-            "{}: The sender's own mail system refused to send it, under a policy of the sender's organization; the recipient's side never received it.",
-            who
-        );
+        title = format!("{who}: {OWN_REFUSAL}");
     }
     // A delay notice is written while the server still tries: never "gave up".
     if kind == BounceKind::Delay && r.reason.name() == "expired" {

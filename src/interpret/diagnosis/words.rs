@@ -2,7 +2,7 @@
 //! `data/diagnosis/topics.tsv`), and tidying so that no sentence is said twice.
 
 use super::evidence::Context;
-use crate::report::diagnosis::{Actor, Cause, NextStep, Outcome};
+use crate::report::diagnosis::{Actor, Cause, NextStep, Outcome, Party};
 use crate::vocab::tables;
 use crate::vocab::text::{dedupe_sentences, split_sentences};
 
@@ -159,6 +159,16 @@ pub(super) fn customer_view(
     let why = match outcome {
         Outcome::Spam if topic == "policy" => "The recipient's side filed it as spam under its own rules (a block list or filter rule of the recipient or their mail system), not because of anything in the sender's setup.".to_string(),
         Outcome::Delivered if topic == "policy" => "The recipient's mail system changed it under its own rules before delivery (for example, it removed an attachment it does not accept).".to_string(),
+        // A refusal the sender's own system made (its organization's or host's policy): the
+        // recipient's side never saw the message.
+        Outcome::Bounced | Outcome::Rejected
+            if topic == "policy"
+                && top.is_some_and(|c| {
+                    c.party == Party::Sender && c.title.ends_with(super::bounce::OWN_REFUSAL)
+                }) =>
+        {
+            "The sender's own mail system refused to send it under a rule of its own (the sender's organization or mail host), so the recipient's side never received it.".to_string()
+        }
         _ => tables::lookup(tables::diagnosis::TOPICS, topic)
             .map(|row| fill(ctx, row[1]))
             .unwrap_or_default(),
