@@ -1815,10 +1815,25 @@ pub fn forward_banner_at(lines: &[&str], i: usize) -> Option<usize> {
     if !dashes && !begin {
         return None;
     }
+    // The summary's own keys, as mail programs write them (English, German, French, Spanish):
+    // a field of another name (Return-Path, Received, Delivered-To) is the forwarded message's
+    // own header, pasted right under the banner.
+    const SUMMARY: [&str; 22] = [
+        "from", "date", "sent", "subject", "to", "cc", "bcc", "reply-to", "von", "gesendet",
+        "datum", "an", "betreff", "kopie", "de", "envoyé", "à", "objet", "para", "asunto",
+        "enviado", "fecha",
+    ];
     let mut end = i + 1;
     while end < lines.len() && end < i + 12 {
         let v = unquote(lines[end]).trim_start();
-        if v.trim().is_empty() || !(is_header_start(v) || is_continuation(lines[end])) {
+        let summary_key = field_name(v).is_some_and(|n| {
+            let n = n.trim().to_lowercase();
+            SUMMARY.contains(&n.as_str())
+        });
+        if v.trim().is_empty()
+            || !((is_header_start(v) && summary_key)
+                || (end > i + 1 && is_continuation(lines[end])))
+        {
             break;
         }
         end += 1;
