@@ -18,10 +18,10 @@ use std::path::PathBuf;
 /// the figures; not yet met (see the floors below).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 449/449 outcome, 444/449 first
-/// cause; validation 85/92, 76/92), so that no change makes them worse. Raise them as the
+/// The floors asserted: the figures as last measured (tuning 460/460 outcome, 455/460 first
+/// cause; validation 86/93, 77/93), so that no change makes them worse. Raise them as the
 /// diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 449, 444), ("validation", 85, 76)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 460, 455), ("validation", 86, 77)];
 
 pub struct Scenario {
     pub name: String,

@@ -509,8 +509,13 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         // above the triggering bounce it attaches (templates/en/bounce.txt: "This is a Mailman
         // mailing list bounce action notice: List: ... Member: ... Action: ... Reason: ... The
         // triggering bounce notice is attached below."): the attached bounce is the report.
+        // Mailman's "Uncaught bounce notification" (Mailman 3's list:admin:notice:unrecognized
+        // template, Mailman 2's Bouncer: "The attached message was received as a bounce, but
+        // either the bounce format was not recognized, or no member addresses could be
+        // extracted from it.") attaches the bounce it could not read: that bounce is the report.
         && (scan::blocks(bounce_text, &[]).is_empty()
-            || lower.contains("mailman mailing list bounce action notice"))
+            || lower.contains("mailman mailing list bounce action notice")
+            || lower.contains("was received as a bounce, but either the bounce format"))
     {
         let mut inner = analyze_at(o.text.as_bytes(), false);
         if !inner.recipients.is_empty() {

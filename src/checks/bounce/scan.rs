@@ -45,7 +45,10 @@ pub fn addresses(s: &str) -> Vec<(usize, usize)> {
         }
         let domain = &b[i + 1..end];
         let bracketed = start > 0 && b[start - 1] == b'<' && b.get(end) == Some(&b'>');
-        if start < i && !domain.is_empty() && (domain.contains(&b'.') || bracketed) {
+        // A URL's path that holds an `@` ("https://host/admin/list@host/bounce") is no address:
+        // its "local part" starts with the scheme's "//" and runs over the path.
+        let url_path = b[start..i].starts_with(b"//");
+        if start < i && !url_path && !domain.is_empty() && (domain.contains(&b'.') || bracketed) {
             out.push((start, end));
         }
         i = end.max(i + 1);
