@@ -167,6 +167,14 @@ fn helo_name_refused(words: &str) -> bool {
     ARGUMENT.iter().any(|a| words.contains(a)) && UNFIT.iter().any(|u| words.contains(u))
 }
 
+/// Whether the refusal is Google Groups' answer to a post it does not accept from this address.
+fn group_post_refused(r: &BouncedRecipient) -> bool {
+    r.diagnostic.as_deref().is_some_and(|w| {
+        w.to_ascii_lowercase()
+            .contains("you may not have permission to post messages to the group")
+    })
+}
+
 /// The topic and party a recipient's failure is about: the reason's row, refined by the words.
 fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     let reason = r.reason.name();
@@ -302,6 +310,15 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     // 5.7.1 "Delivery not authorized" in the Exchange Online NDR reference): the recipient
     // organization's restriction, not the sender's login.
     if reason == "securityerror" && has(&["resolver.rst.authrequired"]) {
+        topic = "policy";
+        party = Party::Receiver;
+    }
+    // Google Groups' refusal of a post ("the group you tried to contact (NAME) may not exist,
+    // or you may not have permission to post messages to the group ... You may need to join
+    // the group before receiving permission to post"): the group's posting setting (Google
+    // Groups Help, "who can post"), which its owner sets, like a distribution group's
+    // restriction above; the sender posts from a member address or asks the owner.
+    if group_post_refused(r) {
         topic = "policy";
         party = Party::Receiver;
     }
@@ -674,6 +691,13 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
         ));
     }
     let mut fix = Some(advice.to_string()).filter(|a| !a.is_empty());
+    // Google Groups' posting refusal (see `topic_of`): who may post is the group's setting.
+    if topic == "policy" && group_post_refused(r) {
+        title = format!(
+            "{who}: The group accepts posts only from the addresses its owner allows (usually its members), and the sending address is not one of them."
+        );
+        fix = Some("Post from the address that is a member of the group, or ask the group's owner to add this address or to let non-members post.".into());
+    }
     if let Some(list) = r.blocklist.as_ref().filter(|_| topic == "blocklist")
         && party == Party::Receiver
     {
