@@ -282,7 +282,17 @@ fn connected_to(words: &str) -> Vec<IpAddr> {
     // hMailServer's bounce names the server it sent to as "Remote server (IP) issued an error.
     // hMailServer sent: RCPT TO:<...> Remote server replied: ...": the remote server too; so
     // does Exchange's expiry ("The last endpoint attempted was IP:25", "[LastAttemptedIP=IP:25]",
-    // the queue's last attempt, QUEUE.Expired).
+    // the queue's last attempt, QUEUE.Expired); Exchange's delay notice names it with its name
+    // first ("Receiving server: NAME (IP)", "Remote Server at NAME (IP) returned ...").
+    let ip_at = |rest: &str| {
+        let rest = rest.trim_start_matches(['[', '(', ' ']);
+        let token: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_hexdigit() || matches!(c, '.' | ':'))
+            .collect();
+        let token = token.trim_end_matches(['.', ':']);
+        parse_ip(token).or_else(|| dotted_with_port(token))
+    };
     for marker in [
         "connection to ",
         "connecting to ",
@@ -291,15 +301,20 @@ fn connected_to(words: &str) -> Vec<IpAddr> {
         "remote server ",
         "endpoint attempted was ",
         "lastattemptedip=",
+        "remote server at ",
+        "receiving server: ",
     ] {
+        let named_first = matches!(marker, "remote server at " | "receiving server: ");
         for (i, _) in lower.match_indices(marker).take(16) {
-            let rest = lower[i + marker.len()..].trim_start_matches(['[', '(', ' ']);
-            let token: String = rest
-                .chars()
-                .take_while(|c| c.is_ascii_hexdigit() || matches!(c, '.' | ':'))
-                .collect();
-            let token = token.trim_end_matches(['.', ':']);
-            if let Some(ip) = parse_ip(token).or_else(|| dotted_with_port(token))
+            let rest = &lower[i + marker.len()..];
+            let ip = if named_first {
+                // Past the host name, the address in parentheses or brackets.
+                let name_end = rest.find([' ', '(', '[']).unwrap_or(rest.len());
+                ip_at(&rest[name_end..])
+            } else {
+                ip_at(rest)
+            };
+            if let Some(ip) = ip
                 && !out.contains(&ip)
             {
                 out.push(ip);
@@ -570,6 +585,12 @@ mod tests {
             vec![parse_ip("4.1.1.1").unwrap(), parse_ip("2.3.5.1").unwrap()]
         );
         assert!(rfc_sections("client 192.0.2.1 refused, rfc-ignorant").is_empty());
+    }
+
+    #[test]
+    fn an_exchange_notice_names_the_remote_server_after_its_name() {
+        let words = "Remote Server at mta6.am0.yahoodns.net (192.0.2.146) returned '400 4.4.7 [TSS04] Messages from 203.0.113.44 temporarily deferred'";
+        assert_eq!(connected_to(words), vec![parse_ip("192.0.2.146").unwrap()]);
     }
 
     #[test]
