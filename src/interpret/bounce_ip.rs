@@ -212,14 +212,19 @@ fn resolvers(words: &str) -> Vec<IpAddr> {
     lower
         .match_indices("dns server: ")
         .take(16)
-        .filter_map(|(i, m)| {
-            let token: String = lower[i + m.len()..]
-                .chars()
-                .take_while(|c| c.is_ascii_hexdigit() || matches!(c, '.' | ':'))
-                .collect();
-            parse_ip(token.trim_end_matches(['.', ':']))
-        })
+        .filter_map(|(i, m)| ip_after(&lower[i + m.len()..]))
         .collect()
+}
+
+/// The address that opens `rest` (after brackets, parentheses or spaces), with a port or not.
+fn ip_after(rest: &str) -> Option<IpAddr> {
+    let rest = rest.trim_start_matches(['[', '(', ' ']);
+    let token: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_hexdigit() || matches!(c, '.' | ':'))
+        .collect();
+    let token = token.trim_end_matches(['.', ':']);
+    parse_ip(token).or_else(|| dotted_with_port(token))
 }
 
 /// Section numbers of an RFC the refusing server cites, written like an IPv4 address after
@@ -284,15 +289,6 @@ fn connected_to(words: &str) -> Vec<IpAddr> {
     // does Exchange's expiry ("The last endpoint attempted was IP:25", "[LastAttemptedIP=IP:25]",
     // the queue's last attempt, QUEUE.Expired); Exchange's delay notice names it with its name
     // first ("Receiving server: NAME (IP)", "Remote Server at NAME (IP) returned ...").
-    let ip_at = |rest: &str| {
-        let rest = rest.trim_start_matches(['[', '(', ' ']);
-        let token: String = rest
-            .chars()
-            .take_while(|c| c.is_ascii_hexdigit() || matches!(c, '.' | ':'))
-            .collect();
-        let token = token.trim_end_matches(['.', ':']);
-        parse_ip(token).or_else(|| dotted_with_port(token))
-    };
     for marker in [
         "connection to ",
         "connecting to ",
@@ -310,9 +306,9 @@ fn connected_to(words: &str) -> Vec<IpAddr> {
             let ip = if named_first {
                 // Past the host name, the address in parentheses or brackets.
                 let name_end = rest.find([' ', '(', '[']).unwrap_or(rest.len());
-                ip_at(&rest[name_end..])
+                ip_after(&rest[name_end..])
             } else {
-                ip_at(rest)
+                ip_after(rest)
             };
             if let Some(ip) = ip
                 && !out.contains(&ip)

@@ -304,20 +304,25 @@ pub(super) fn exchange_remote(text: &str, address: &str) -> Option<String> {
     if address.is_empty() {
         return None;
     }
+    const RETURNED: &str = "remote server returned";
     let lines: Vec<&str> = text.lines().take(5_000).map(str::trim).collect();
     lines.windows(3).find_map(|w| {
-        let host = w[1];
         (w[0].eq_ignore_ascii_case(address)
             && w[2]
-                .to_ascii_lowercase()
-                .starts_with("remote server returned")
-            && host.contains('.')
-            && !host.contains('@')
-            && host
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-')))
-        .then(|| host.to_ascii_lowercase())
+                .get(..RETURNED.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(RETURNED))
+            && dns_name(w[1]))
+        .then(|| w[1].to_ascii_lowercase())
     })
+}
+
+/// Whether `text` is written as a DNS host name: letters, digits, hyphens and dots, with at
+/// least one dot.
+fn dns_name(text: &str) -> bool {
+    text.contains('.')
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'))
 }
 
 /// The generating server an Exchange NDR's diagnostic block names ("Generating server:
@@ -329,11 +334,7 @@ pub(super) fn exchange_generating_server(text: &str) -> Option<String> {
             .get(..18)?
             .eq_ignore_ascii_case("generating server:")
             .then(|| t[18..].trim())?;
-        (rest.contains('.')
-            && rest
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-')))
-        .then(|| rest.to_ascii_lowercase())
+        dns_name(rest).then(|| rest.to_ascii_lowercase())
     })
 }
 

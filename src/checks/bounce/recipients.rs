@@ -57,12 +57,16 @@ pub(super) fn find(
     original: Option<&OriginalMessage>,
 ) {
     let mut skip: Vec<String> = Vec::new();
-    for v in [from, to] {
-        for (s, e) in scan::addresses(v) {
-            if let Some(a) = v.get(s..e) {
+    // Every address `text` names, to be skipped.
+    let skip_all = |skip: &mut Vec<String>, text: &str| {
+        for (s, e) in scan::addresses(text) {
+            if let Some(a) = text.get(s..e) {
                 skip.push(a.to_ascii_lowercase());
             }
         }
+    };
+    for v in [from, to] {
+        skip_all(&mut skip, v);
     }
     // The address a session transcript gives in MAIL FROM is the envelope sender (RFC 5321
     // section 3.3: MAIL FROM carries the reverse-path, RCPT TO the recipients), never a
@@ -97,11 +101,7 @@ pub(super) fn find(
                 .iter()
                 .any(|p| lower.starts_with(p))
             {
-                for (s, e) in scan::addresses(l) {
-                    if let Some(a) = l.get(s..e) {
-                        skip.push(a.to_ascii_lowercase());
-                    }
-                }
+                skip_all(&mut skip, l);
             }
         }
     }

@@ -451,8 +451,8 @@ pub fn blocks(text: &str, skip: &[String]) -> Vec<Block> {
             let addr = line[s..e].to_ascii_lowercase();
             let excluded = skip.contains(&addr)
                 || prefix.starts_with("from")
-                // A session transcript's sender line, after its time stamp or marker (MDaemon's
-                // "Tue 2027-01-12 14:21:36: *  From: a@b", an SMTP "MAIL FROM:<a@b>").
+                // A sender named after a label that ends in "From:" (an SMTP "MAIL FROM:<a@b>",
+                // "Envelope-From:"); MDaemon's stamped "*  From:" lines lose their stamp above.
                 || prefix.ends_with("from:")
                 || prefix.starts_with("return-path")
                 || prefix.starts_with("reply-to")
