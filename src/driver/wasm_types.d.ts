@@ -298,6 +298,11 @@ export interface BounceReport {
   format?: string | null;
   /** What kind of message this is. */
   kind: BounceKind;
+  /**
+   * The address the notice itself came from (its From), lowercase: whose system wrote it
+   * (a postmaster of the failed recipient's own domain writes for the receiving side).
+   */
+  notice_from?: string | null;
   /** The returned original message, when present. */
   original?: OriginalMessage | null;
   /** The recipients the report is about. */

@@ -1456,7 +1456,8 @@ fn strip_quote(line: &str) -> Option<&str> {
 /// the levels above one are removed from every line, as many as each line has of them, so the
 /// header reads as quoted once and the one-level reading (`unquote`) takes it from there. The
 /// depth is that of the first line, among the first lines of the paste, that starts a header
-/// section once so reduced; a paste whose first header section is quoted once or not at all is
+/// section once so reduced (a mail program's summary above it, Outlook's From, Sent, To,
+/// Subject, is not one); a paste whose first header section is quoted once or not at all is
 /// returned as it was.
 fn unnest_quotes(lines: Vec<&str>) -> Vec<&str> {
     fn depth_of(line: &str) -> (usize, &str) {
@@ -1485,19 +1486,30 @@ fn unnest_quotes(lines: Vec<&str>) -> Vec<&str> {
     // The first header section of the paste, at whatever depth; only when that one is quoted
     // twice or more are levels removed (a forward whose own header is quoted once, with a
     // bounce quoted twice below it, is read as it is).
-    let found = (0..limit)
-        .find_map(|i| {
-            let (depth, rest) = depth_of(lines[i]);
-            if !is_header_start(rest.trim_start()) {
-                return None;
-            }
-            let window: Vec<&str> = lines[i..lines.len().min(i + 60)]
-                .iter()
-                .map(|l| strip(l, depth.saturating_sub(1)))
-                .collect();
-            header_section_at(&window, 0).then_some(depth)
-        })
-        .filter(|&depth| depth >= 2);
+    let mut found = None;
+    let mut i = 0;
+    while i < limit {
+        let (depth, rest) = depth_of(lines[i]);
+        if !is_header_start(rest.trim_start()) {
+            i += 1;
+            continue;
+        }
+        let window: Vec<&str> = lines[i..lines.len().min(i + 60)]
+            .iter()
+            .map(|l| strip(l, depth.saturating_sub(1)))
+            .collect();
+        // A mail program's summary of the quoted message (all of it) is not its header.
+        if let Some(end) = program_summary_at(&window, 0) {
+            i += end.max(1);
+            continue;
+        }
+        if header_section_at(&window, 0) {
+            found = Some(depth);
+            break;
+        }
+        i += 1;
+    }
+    let found = found.filter(|&depth| depth >= 2);
     match found {
         Some(depth) => lines.into_iter().map(|l| strip(l, depth - 1)).collect(),
         None => lines,
@@ -1551,7 +1563,7 @@ struct Start {
 
 /// Lines above the headers looked at, at most: text someone wrote above a paste, a forward's
 /// banner and summary, a mail program's summary table.
-const MAX_PREAMBLE: usize = 80;
+pub const MAX_PREAMBLE: usize = 80;
 
 /// Finds the first line of the header section. Blank lines and an mbox `From ` line at the
 /// top are skipped as before. When the first line is not the start of a header section (a
@@ -1587,9 +1599,9 @@ fn find_start(lines: &[&str]) -> Start {
     // The common case: the paste starts with its header (a field of a known name, or a block
     // of fields).
     if first < lines.len()
-        && field_name(view(first)).is_some_and(known_name)
-        && wrapper_at(lines, first).is_none()
-        || first < lines.len() && header_section_at(lines, first)
+        && program_summary_at(lines, first).is_none()
+        && (field_name(view(first)).is_some_and(known_name) && wrapper_at(lines, first).is_none()
+            || header_section_at(lines, first))
     {
         return Start {
             index: first,
@@ -1598,6 +1610,8 @@ fn find_start(lines: &[&str]) -> Start {
     }
     let mut skipped: Vec<InputNote> = Vec::new();
     let mut prose: Vec<(u32, String)> = Vec::new();
+    // The first mail program's summary skipped, and the notes made before it.
+    let mut summary: Option<(usize, usize)> = None;
     let flush = |prose: &mut Vec<(u32, String)>, skipped: &mut Vec<InputNote>| {
         if prose.is_empty() {
             return;
@@ -1652,6 +1666,23 @@ fn find_start(lines: &[&str]) -> Start {
             i = end;
             continue;
         }
+        if let Some(end) = program_summary_at(lines, i) {
+            flush(&mut prose, &mut skipped);
+            summary.get_or_insert((i, skipped.len()));
+            let listed = listed_lines(lines, i, end);
+            skipped.push(InputNote {
+                code: "input.skipped-forward",
+                message: format!(
+                    "{} a mail program's summary of a forwarded or quoted message (\"{}\"), not its header; skipped.",
+                    span_words(&listed, "is", "are"),
+                    crate::vocab::text::clip_ellipsis(view(i).trim(), 60)
+                ),
+                line: Some(i as u32 + 1),
+                lines: listed,
+            });
+            i = end;
+            continue;
+        }
         if header_section_at(lines, i) {
             flush(&mut prose, &mut skipped);
             notes.append(&mut skipped);
@@ -1676,6 +1707,13 @@ fn find_start(lines: &[&str]) -> Start {
         }
         prose.push((i as u32 + 1, clip_line(lines[i])));
         i += 1;
+    }
+    // No header section below a mail program's summary: the summary is the header there is
+    // (a notice shown by the mail program and forwarded or pasted with its summary).
+    if let Some((index, before)) = summary {
+        skipped.truncate(before);
+        notes.append(&mut skipped);
+        return Start { index, notes };
     }
     // No header section: read from the first line, as written.
     Start {
@@ -1796,6 +1834,68 @@ fn wrapper_row(key: &str) -> Option<&'static [&'static str; 3]> {
     crate::vocab::tables::lookup(crate::vocab::tables::paste::WRAPPERS, lower)
 }
 
+/// The keys of a mail program's summary of a forwarded or quoted message, as mail programs
+/// write them (English, German, French, Spanish, Dutch, Italian).
+const SUMMARY: [&str; 24] = [
+    "from",
+    "date",
+    "sent",
+    "subject",
+    "to",
+    "cc",
+    "bcc",
+    "reply-to",
+    "von",
+    "gesendet",
+    "datum",
+    "an",
+    "betreff",
+    "kopie",
+    "de",
+    "envoyé",
+    "à",
+    "objet",
+    "para",
+    "asunto",
+    "enviado",
+    "fecha",
+    "verzonden",
+    "inviato",
+];
+
+/// A mail program's summary of a forwarded or quoted message at line `i` without a banner
+/// above it (Outlook's reply and forward header: "From:", "Sent:", "To:", "Subject:"): lines
+/// up to a blank one whose keys are all the summary's and one of them the time it was sent as
+/// mail programs label it ("Sent:", "Gesendet:", "Envoyé :", "Enviado:", "Verzonden:"), a key
+/// no RFC 5322 message header has. Where it ends (exclusive).
+pub fn program_summary_at(lines: &[&str], i: usize) -> Option<usize> {
+    const SENT: [&str; 5] = ["sent", "gesendet", "envoyé", "enviado", "verzonden"];
+    let mut sent = false;
+    let mut end = i;
+    // The first line's indentation (a whole paste may be indented): a line indented further
+    // continues the field above it.
+    let first = lines.get(i).map_or("", |l| unquote(l));
+    let indent = first.len() - first.trim_start_matches([' ', '\t']).len();
+    while end < lines.len() && end < i + 12 {
+        let line = lines[end];
+        let v = unquote(line);
+        if v.trim().is_empty() {
+            break;
+        }
+        if end > i && v.len() - v.trim_start_matches([' ', '\t']).len() > indent {
+            end += 1;
+            continue;
+        }
+        let name = field_name(v.trim_start())?.trim().to_lowercase();
+        if !SUMMARY.contains(&name.as_str()) {
+            return None;
+        }
+        sent |= SENT.contains(&name.as_str());
+        end += 1;
+    }
+    sent.then_some(end)
+}
+
 /// A forward's banner at line `i` ("---------- Forwarded message ---------", "-----Original
 /// Message-----", "Begin forwarded message:"), with the summary lines below it (From, Date,
 /// Sent, Subject, To, Cc: up to a blank line): where it ends (exclusive).
@@ -1815,14 +1915,8 @@ pub fn forward_banner_at(lines: &[&str], i: usize) -> Option<usize> {
     if !dashes && !begin {
         return None;
     }
-    // The summary's own keys, as mail programs write them (English, German, French, Spanish):
-    // a field of another name (Return-Path, Received, Delivered-To) is the forwarded message's
-    // own header, pasted right under the banner.
-    const SUMMARY: [&str; 22] = [
-        "from", "date", "sent", "subject", "to", "cc", "bcc", "reply-to", "von", "gesendet",
-        "datum", "an", "betreff", "kopie", "de", "envoyé", "à", "objet", "para", "asunto",
-        "enviado", "fecha",
-    ];
+    // A field of another name than the summary's (Return-Path, Received, Delivered-To) is the
+    // forwarded message's own header, pasted right under the banner.
     let mut end = i + 1;
     while end < lines.len() && end < i + 12 {
         let v = unquote(lines[end]).trim_start();

@@ -18,10 +18,10 @@ use std::path::PathBuf;
 /// the figures; not yet met (see the floors below).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 460/460 outcome, 455/460 first
-/// cause; validation 86/93, 77/93), so that no change makes them worse. Raise them as the
+/// The floors asserted: the figures as last measured (tuning 501/501 outcome, 496/501 first
+/// cause; validation 93/100, 84/100), so that no change makes them worse. Raise them as the
 /// diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 460, 455), ("validation", 86, 77)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 501, 496), ("validation", 93, 84)];
 
 pub struct Scenario {
     pub name: String,

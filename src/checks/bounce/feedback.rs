@@ -77,6 +77,7 @@ fn complaint(
         case_facts: CaseFacts::default(),
         original,
         sent_from_ip: None,
+        notice_from: None,
     };
     report.case_facts = case_facts(top, &report, None);
     report

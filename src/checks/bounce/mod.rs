@@ -45,7 +45,7 @@ mod webhook;
 
 pub use lists::Blocklist;
 pub use reason::Reason;
-pub use screen::may_be_report;
+pub use screen::{is_report_field, may_be_report};
 
 use serde::{Deserialize, Serialize};
 
@@ -206,6 +206,10 @@ pub struct BounceReport {
     /// names one (SendGrid's event `ip`): the server that talked to the refusing server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sent_from_ip: Option<String>,
+    /// The address the notice itself came from (its From), lowercase: whose system wrote it
+    /// (a postmaster of the failed recipient's own domain writes for the receiving side).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice_from: Option<String>,
 }
 
 /// Whether a recipient's refusal may be the reporting server's own rather than a remote
@@ -549,6 +553,10 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         plain::exchange_delay(&lower) || result::says_temporary(&lower),
     );
     report.sent_from_ip = sent_from_ip.or_else(|| plain::session_local_ip(bounce_text));
+    report.notice_from = scan::addresses(&from)
+        .first()
+        .and_then(|&(s, e)| from.get(s..e))
+        .map(str::to_ascii_lowercase);
     if report.kind == BounceKind::Delay && result::final_after_delay(&lower) {
         report.kind = BounceKind::Bounce;
     }

@@ -42,6 +42,7 @@ pub(super) fn delivered(
         case_facts: CaseFacts::default(),
         original,
         sent_from_ip: None,
+        notice_from: None,
     };
     report.case_facts = case_facts(top, &report, None);
     report
@@ -111,6 +112,7 @@ pub(super) fn build(
         case_facts: CaseFacts::default(),
         original,
         sent_from_ip: None,
+        notice_from: None,
     };
     report.case_facts = case_facts(top, &report, arrival);
     report

@@ -322,7 +322,15 @@ pub fn original_start(text: &str) -> Option<(usize, usize)> {
         if after_marker {
             if !t.is_empty() {
                 if looks_like_header(line) {
-                    return Some((marker, pos));
+                    if !program_summary(&text[pos..]) {
+                        return Some((marker, pos));
+                    }
+                    // A mail program's summary of a forwarded or quoted message (Outlook's
+                    // "-----Original Message-----" then From, Sent, To, Subject): the
+                    // notice the customer forwarded, not the message it returns.
+                    after_marker = false;
+                    pos = end + 1;
+                    continue;
                 }
                 if !t.starts_with('-') && !t.starts_with('=') && !t.starts_with('*') {
                     after_marker = false;
@@ -347,6 +355,13 @@ pub fn original_start(text: &str) -> Option<(usize, usize)> {
         pos = end + 1;
     }
     None
+}
+
+/// Whether the lines from the start of `text` are a mail program's summary of a forwarded or
+/// quoted message (`input::program_summary_at`), not a message header.
+fn program_summary(text: &str) -> bool {
+    let lines: Vec<&str> = text.lines().take(12).collect();
+    crate::parse::input::program_summary_at(&lines, 0).is_some()
 }
 
 /// Whether a line looks like a header field line (`Name: value`) of a returned message.
@@ -470,11 +485,67 @@ pub fn blocks(text: &str, skip: &[String]) -> Vec<Block> {
         }
         pos = end + 1;
     }
+    // A head that is the server's reply itself ("550 <address>: User unknown", Gmail's
+    // "The response was:" paragraph, Sendmail's transcript line) answers the listing above
+    // it, and is no listing of its own.
+    let reply_line = |j: usize| {
+        let line = text[heads[j].1..].lines().next().unwrap_or("").trim_start();
+        line.as_bytes().first().is_some_and(u8::is_ascii_digit)
+            && reply_code(line).is_some_and(|c| c >= 400)
+    };
+    // The lines from head `i` to the next listing: a head of another address, or one of the
+    // same address after a blank line that is not the reply itself (a head inside the same
+    // paragraph, such as Exim's "SMTP error ... after RCPT TO:<address>:", belongs to this
+    // listing); at most MAX_BLOCK_LINES.
+    let own = |i: usize| {
+        let (addr, start) = (&heads[i].0, heads[i].1);
+        let next = (i + 1..heads.len())
+            .find(|&j| {
+                let (a, p) = &heads[j];
+                a != addr
+                    || !reply_line(j)
+                        && text
+                            .get(start..*p)
+                            .is_some_and(|t| t.contains("\n\n") || t.contains("\n \n"))
+            })
+            .map_or(text.len(), |j| heads[j].1);
+        let mut p = start;
+        let mut n = 0;
+        while p < next && n < MAX_BLOCK_LINES {
+            p = text[p..next].find('\n').map(|x| p + x + 1).unwrap_or(next);
+            n += 1;
+        }
+        text.get(start..p).unwrap_or("")
+    };
+    let refusal = |t: &str| {
+        reply_code(t).is_some_and(|c| c >= 400)
+            || status(t).is_some_and(|s| s.starts_with(['4', '5']))
+    };
     let mut out: Vec<Block> = Vec::new();
-    for (i, (addr, start)) in heads.iter().enumerate() {
+    for (first, (addr, _)) in heads.iter().enumerate() {
         if out.iter().any(|b| b.address == *addr) {
             continue;
         }
+        // An address listed more than once (a list of the failed recipients, then each one's
+        // details: Exchange's "Delivery is delayed to these recipients or groups:" above its
+        // "Diagnostic information for administrators"): its block is the first listing that
+        // carries a server's reply, else its first.
+        let i = if refusal(own(first)) {
+            first
+        } else {
+            // Nor is a delivery status field ("Final-Recipient: rfc822; <address>", RFC 3464
+            // section 2.3): its status is read from the fields, the words from the text.
+            let dsn_field = |j: usize| {
+                let line = text[heads[j].1..].lines().next().unwrap_or("");
+                line.to_ascii_lowercase().contains("rfc822;")
+            };
+            (first + 1..heads.len())
+                .find(|&j| {
+                    heads[j].0 == *addr && !reply_line(j) && !dsn_field(j) && refusal(own(j))
+                })
+                .unwrap_or(first)
+        };
+        let (addr, start) = &heads[i];
         // The block runs to the next head naming another address, at most MAX_BLOCK_LINES.
         let mut end = heads
             .iter()

@@ -10,6 +10,19 @@ use crate::vocab::tables::bounce::reader::SCREEN;
 /// bounce's body) always could. Generous on purpose: the corpus test checks that every bounce in
 /// the Sisimai corpus and every fixture passes.
 pub fn may_be_report<'a>(fields: impl IntoIterator<Item = (&'a str, &'a str)>) -> bool {
+    let mut count = 0usize;
+    for (name, value) in fields {
+        count += 1;
+        if is_report_field(name, value) {
+            return true;
+        }
+    }
+    count < 3
+}
+
+/// Whether one header field marks a bounce, a delay notice, a complaint or an auto-reply (a
+/// null or daemon sender, a report's Subject or Content-Type, a field only reports carry).
+pub fn is_report_field(name: &str, value: &str) -> bool {
     // data/bounce/reader/screen.tsv: (kind, marker) rows.
     let markers = |kind: &'static str| {
         SCREEN
@@ -17,38 +30,30 @@ pub fn may_be_report<'a>(fields: impl IntoIterator<Item = (&'a str, &'a str)>) -
             .filter(move |[k, _]| *k == kind)
             .map(|[_, marker]| *marker)
     };
-    let mut count = 0usize;
-    for (name, value) in fields {
-        count += 1;
-        let has = |kind: &'static str| {
-            let v = value.to_ascii_lowercase();
-            markers(kind).any(|m| v.contains(m))
-        };
-        let is = |n: &str| name.eq_ignore_ascii_case(n);
-        let hit = if is("from") || is("sender") || is("return-path") {
-            value.contains("<>") || has("from")
-        } else if is("subject") {
-            has("subject")
-        } else if is("content-type") {
-            let v = value.to_ascii_lowercase();
-            v.contains("report") || v.contains("delivery-status")
-        } else if is("auto-submitted") {
-            !value.trim().eq_ignore_ascii_case("no")
-        } else {
-            // One pass over the table for both kinds: run for every field of every paste.
-            SCREEN.iter().any(|[kind, m]| match *kind {
-                "field" => is(m),
-                "field-prefix" => {
-                    name.len() >= m.len()
-                        && name.is_char_boundary(m.len())
-                        && name[..m.len()].eq_ignore_ascii_case(m)
-                }
-                _ => false,
-            })
-        };
-        if hit {
-            return true;
-        }
+    let has = |kind: &'static str| {
+        let v = value.to_ascii_lowercase();
+        markers(kind).any(|m| v.contains(m))
+    };
+    let is = |n: &str| name.eq_ignore_ascii_case(n);
+    if is("from") || is("sender") || is("return-path") {
+        value.contains("<>") || has("from")
+    } else if is("subject") {
+        has("subject")
+    } else if is("content-type") {
+        let v = value.to_ascii_lowercase();
+        v.contains("report") || v.contains("delivery-status")
+    } else if is("auto-submitted") {
+        !value.trim().eq_ignore_ascii_case("no")
+    } else {
+        // One pass over the table for both kinds: run for every field of every paste.
+        SCREEN.iter().any(|[kind, m]| match *kind {
+            "field" => is(m),
+            "field-prefix" => {
+                name.len() >= m.len()
+                    && name.is_char_boundary(m.len())
+                    && name[..m.len()].eq_ignore_ascii_case(m)
+            }
+            _ => false,
+        })
     }
-    count < 3
 }

@@ -151,17 +151,33 @@ impl Analysis {
         // server's reply, pasted without a header): text above the header was skipped that
         // can be a report's words (a status or reply code, a returned-message marker), or no
         // field of a name mail systems write was found.
+        // A forward's summary ("From: Mail Delivery System ...", "Subject: Undeliverable: ...")
+        // is the forwarded notice's own header, so it is screened with the fields read.
+        let summary = normalized
+            .notes
+            .iter()
+            .filter(|n| n.code == "input.skipped-forward")
+            .flat_map(|n| n.lines.iter())
+            .filter_map(|(_, line)| line.split_once(':'))
+            .map(|(name, value)| (name.trim(), value.trim()))
+            .filter(|(name, _)| !name.is_empty() && !name.contains(' '));
+        let mut summary = summary;
         let may_be_bounce = crate::checks::bounce::may_be_report(
             normalized
                 .fields
                 .iter()
                 .map(|f| (f.name.as_str(), f.value.as_str())),
-        ) || normalized.notes.iter().any(|n| {
-            n.code == "input.skipped-prose"
-                && n.lines
-                    .iter()
-                    .any(|(_, line)| crate::checks::bounce::may_be_report_words(line))
-        }) || words_only;
+        ) || summary
+            .any(|(name, value)| crate::checks::bounce::is_report_field(name, value))
+            || normalized.notes.iter().any(|n| {
+                // A forward's banner can be a returned-message marker too ("------ This is a copy
+                // of the message, including all the headers. ------", Exim's).
+                matches!(n.code, "input.skipped-prose" | "input.skipped-forward")
+                    && n.lines
+                        .iter()
+                        .any(|(_, line)| crate::checks::bounce::may_be_report_words(line))
+            })
+            || words_only;
         let bounce = may_be_bounce
             .then(|| read_bounce(input, &normalized, words_only))
             // A delivery report (every recipient delivered: RFC 3464 `Action: delivered`, a
@@ -906,7 +922,7 @@ fn read_bounce(
             crate::checks::bounce::analyze(text)
         }
     };
-    match &normalized.carried {
+    let b = match &normalized.carried {
         Some(c) => {
             let mut from_header = !words_only && (!c.skipped_above || header_is_report(normalized));
             let mut b = read(c.from_header(from_header).0.as_bytes());
@@ -932,7 +948,97 @@ fn read_bounce(
             b
         }
         None => read(input),
+    };
+    // A notice forwarded with its summary is read from the summary on: its From and Subject
+    // are the notice's own header (a mail program did not write it; the reporting server did).
+    forwarded_notice(input, normalized).unwrap_or(b)
+}
+
+/// A notice the customer forwarded, read from its forward's summary on: a summary whose
+/// fields are a report's (From: Mail Delivery Subsystem, Subject: Delivery Status
+/// Notification) heads the notice as its own header would, and the customer's words and the
+/// banner above it are not the notice's. A forward quoted whole ("> " on every line, or more
+/// levels) is read with those quote levels off. None when the paste has no such summary or the notice does not
+/// read as a report from there.
+fn forwarded_notice(
+    input: &[u8],
+    normalized: &Normalized,
+) -> Option<crate::checks::bounce::BounceReport> {
+    // The text as carried (its line ends made LF, damage undone), with each line's line in the
+    // paste; else the paste itself.
+    let (text, pasted): (std::borrow::Cow<'_, str>, Option<&[u32]>) = match &normalized.carried {
+        Some(c) => (c.text.as_str().into(), Some(c.lines.as_slice())),
+        None => (String::from_utf8_lossy(input), None),
+    };
+    // A forward quoted whole, once or more ("> ", "> > "): each line read without as many
+    // quote levels as the banner's or the summary's own line has.
+    fn unquoted(line: &str, levels: usize) -> &str {
+        let mut rest = line;
+        for _ in 0..levels {
+            match rest.trim_start_matches([' ', '\t']).strip_prefix('>') {
+                Some(r) => rest = r.strip_prefix(' ').unwrap_or(r),
+                None => break,
+            }
+        }
+        rest
     }
+    let depth = |line: &str| {
+        let mut n = 0;
+        let mut rest = line;
+        while n < 8 {
+            match rest.trim_start_matches([' ', '\t']).strip_prefix('>') {
+                Some(r) => {
+                    rest = r;
+                    n += 1;
+                }
+                None => break,
+            }
+        }
+        n
+    };
+    let raw: Vec<&str> = text.lines().collect();
+    let limit = raw.len().min(input::MAX_PREAMBLE);
+    // The summary's first line, where it ends and its quote depth: under a forward's banner,
+    // or a mail program's summary on its own (Outlook's From, Sent, To, Subject).
+    let (start, levels) = (0..limit).find_map(|i| {
+        let levels = depth(raw[i]);
+        let lines: Vec<&str> = raw[i..raw.len().min(i + 16)]
+            .iter()
+            .map(|l| unquoted(l, levels))
+            .collect();
+        let (from, end) = match input::forward_banner_at(&lines, 0) {
+            Some(end) => (1, end),
+            None => (0, input::program_summary_at(&lines, 0)?),
+        };
+        lines
+            .get(from..end)?
+            .iter()
+            .any(|line| {
+                line.trim_start()
+                    .split_once(':')
+                    .is_some_and(|(name, value)| {
+                        crate::checks::bounce::is_report_field(name.trim(), value.trim())
+                    })
+            })
+            .then_some((i + from, levels))
+    })?;
+    let mut notice = String::new();
+    for line in raw.iter().skip(start) {
+        notice.push_str(unquoted(line, levels));
+        notice.push('\n');
+    }
+    let mut b = crate::checks::bounce::analyze(notice.as_bytes());
+    if b.kind == crate::checks::bounce::BounceKind::NotBounce {
+        return None;
+    }
+    if let Some(o) = b.original.as_mut() {
+        let i = o.line + start - 1;
+        o.line = match pasted {
+            Some(p) => p.get(i).map_or(o.line, |&l| l as usize),
+            None => i + 1,
+        };
+    }
+    Some(b)
 }
 
 /// Whether the header read is a report's (a null Return-Path, a daemon's From, a report's

@@ -322,6 +322,16 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         topic = "policy";
         party = Party::Receiver;
     }
+    // Postfix's reply when its access table refuses the envelope sender with a bare REJECT
+    // ("<address>: Sender address rejected: Access denied": access(5), REJECT without text
+    // gives "a generic error response message"; smtpd_check.c's check_mail_access): the
+    // receiving site listed this sender or its domain in its own table, a block only its
+    // administrator can lift. Not a sender address that does not exist (that one is "Domain
+    // not found" or "need fully-qualified address").
+    if has(&["sender address rejected: access denied"]) {
+        topic = "policy";
+        party = Party::Receiver;
+    }
     // A security refusal whose words name the authentication method that failed ("550 5.7.1
     // Email rejected per SPF policy"; RFC 7208 section 8.4 gives an SPF "fail" a 550 with
     // 5.7.1 or 5.7.23): that method is the cause, as for an authentication failure.
@@ -470,17 +480,36 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
             "rate-limit" | "mailbox-full" | "helo" | "reverse-dns" | "message-too-large"
         ) || reason == "systemfull")
     {
-        // "Try later" is the same deferral as "try again later" (Orange's bilingual "Service
-        // refuse. Veuillez essayer plus tard. Service refused, please try later", OFR004_105, a
-        // temporary refusal to slow a sender down: Orange Postmaster's error codes).
-        topic = if has(&[
+        // Words that name a rate or a deferral to slow a sender down; a refusal of service
+        // with "try later" is one too (Orange's bilingual "Service refuse. Veuillez essayer
+        // plus tard. Service refused, please try later", OFR004_105, a temporary refusal to
+        // slow a sender down: Orange Postmaster's error codes). "Please try again later" alone
+        // is what any temporary reply says (RFC 5321 4.2.1: 4yz, "the action may be requested
+        // again"): Exim's "452 Space shortage, please try later" (its spool is short of disk
+        // space, Exim's specification on check_spool_space) and Exchange's "451 4.7.0
+        // Temporary server error. Please try again later. PRX4" are the receiving server's
+        // trouble, not a limit on the sender.
+        // Volume named as the reason is a rate too (iCloud's "421 4.7.1 Messages to <address>
+        // deferred due to excessive volume", Yahoo's "unexpected volume"); so is Exchange
+        // Online's 4.7.500-4.7.699 range, which its NDR reference gives to a sending IP it is
+        // throttling ("451 4.7.500-699 (ASxxx) Access denied, please try again later", "Server
+        // busy. Please try again later": an IP with little sending history or suspicious
+        // traffic, Microsoft Learn "Fix error code 451 4.7.500-699 (ASxxx) in Exchange Online").
+        let ms_throttle = r.status.as_deref().is_some_and(|s| {
+            s.strip_prefix("4.7.")
+                .and_then(|d| d.parse::<u16>().ok())
+                .is_some_and(|d| (500..=699).contains(&d))
+        });
+        topic = if (has(&[
             "too many",
             "rate",
             "throttl",
-            "try again later",
-            "try later",
             "temporarily deferred",
-        ]) && !has(&["connection refused", "timed out"])
+            "excessive volume",
+            "unexpected volume",
+        ]) || ms_throttle
+            || has(&["service refused"]) && has(&["try again later", "try later"]))
+            && !has(&["connection refused", "timed out"])
         {
             "rate-limit"
         } else {
@@ -560,11 +589,25 @@ pub(super) const OWN_REFUSAL: &str = "The sender's own mail system refused to se
 /// A spam verdict made the same way is the sender's own outgoing filter's (a milter that
 /// rejected the message in the reporting Postfix, whose bounce then names no remote host:
 /// Postfix writes a remote server's reply as "host NAME[IP] said: ...", smtp(8)).
+/// A notice that comes from the failed recipient's own domain (an Exchange server's NDR from
+/// postmaster@ the recipient's domain, after a mail flow rule there refused the message) was
+/// written by the recipient's organization: its refusal is the receiving side's, whatever
+/// server name the notice gives.
 fn own_refusal(ctx: &Context, kind: BounceKind, topic: &str, r: &BouncedRecipient) -> bool {
+    let org = |address: &str| {
+        address
+            .rsplit_once('@')
+            .and_then(|(_, d)| crate::vocab::domain::org_domain(d.trim_end_matches(['>', '.'])))
+    };
     kind == BounceKind::Bounce
         && matches!(topic, "policy" | "content")
         && ctx.r.bounce.as_ref().is_some_and(|b| {
             crate::checks::bounce::refused_by_reporter(b.reporting_mta.as_deref(), r)
+                && !b
+                    .notice_from
+                    .as_deref()
+                    .and_then(org)
+                    .is_some_and(|o| org(&r.address) == Some(o))
         })
 }
 

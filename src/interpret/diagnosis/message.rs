@@ -1564,10 +1564,25 @@ fn late(ctx: &Context) -> Option<Cause> {
         });
     let receiver_side =
         greylist.is_some() || at_recipient_mx || hop.internal || i > 0 && hops[i - 1].internal;
-    let party = if receiver_side {
-        Party::Receiver
-    } else {
-        Party::Sender
+    // A post a Mailman list held for its moderator (Mailman 3's moderation rules: a message
+    // from an address that is not a member hits "nonmember-moderation", one from a moderated
+    // member "member-moderation"; the rules that matched are recorded in X-Mailman-Rule-Hits,
+    // and approving the held message stamps X-Mailman-Approved-At, Mailman 3's documentation
+    // on moderation and on the moderator's approval): the wait was the hold. A post from a
+    // non-member is the poster's to fix (post from the subscribed address); a moderated
+    // member's hold is the list's own setting.
+    let held = ctx.header("X-Mailman-Approved-At").and_then(|approved| {
+        let hits = ctx.header("X-Mailman-Rule-Hits")?;
+        let hits_l = hits.value.to_ascii_lowercase();
+        hits_l
+            .contains("moderation")
+            .then(|| (hits, approved, hits_l.contains("nonmember-moderation")))
+    });
+    let party = match held {
+        Some((_, _, true)) => Party::Sender,
+        Some(_) => Party::Receiver,
+        None if receiver_side => Party::Receiver,
+        None => Party::Sender,
     };
     let how_long = crate::parse::date::format_duration(delay);
     let mut detail = format!(
@@ -1580,6 +1595,24 @@ fn late(ctx: &Context) -> Option<Cause> {
         line: Some(hop.line),
         text: crate::vocab::text::clip_ellipsis(&hop.raw, 200),
     }];
+    if let Some((hits, approved, nonmember)) = held {
+        detail.push_str(&format!(
+            " The mailing list held it for its moderator (X-Mailman-Rule-Hits: {}) and sent it on when the moderator approved it (X-Mailman-Approved-At: {}).{}",
+            hits.value.trim(),
+            approved.value.trim(),
+            if nonmember {
+                " It was held because the address it was posted from is not a member of the list."
+            } else {
+                ""
+            }
+        ));
+        for h in [hits, approved] {
+            evidence.push(Evidence {
+                line: Some(h.line),
+                text: format!("{}: {}", h.name, h.value.trim()),
+            });
+        }
+    }
     if let Some(g) = greylist {
         detail.push_str(&format!(
             " The receiving server greylisted it ({}): it refused the first attempt on purpose and took the message when the sending server tried again.",
@@ -1607,6 +1640,22 @@ fn late(ctx: &Context) -> Option<Cause> {
             .text
             .replace("{delay}", &how_long)
             .replace("{hop}", &waited_at);
+    }
+    if let Some((_, _, nonmember)) = held {
+        use crate::report::diagnosis::{Actor, NextStep};
+        let step = if nonmember {
+            NextStep {
+                who: Actor::Sender,
+                text: "Post to the list from the address that is subscribed to it, or ask the list's owner to accept posts from this address, so that posts are not held for the moderator.".into(),
+            }
+        } else {
+            NextStep {
+                who: Actor::RecipientAdmin,
+                text: "The list's owner can stop moderating this member's posts, or approve held posts sooner.".into(),
+            }
+        };
+        cause.fix = Some(step.text.clone());
+        cause.actions = vec![step];
     }
     Some(cause)
 }

@@ -54,8 +54,16 @@ fn fill(ctx: &Context, text: &str) -> String {
         .as_ref()
         .and_then(|b| b.recipients.iter().find_map(|x| x.blocklist.as_ref()))
         .map(|l| l.name.clone())
-        .or_else(|| ctx.listed_now().first().map(|l| l.list.clone()))
-        .unwrap_or_else(|| "a blocklist".into());
+        .or_else(|| ctx.listed_now().first().map(|l| l.list.clone()));
+    // With no list named (the receiving filter's rule said "listed" without the list's name
+    // in words), "on a blocklist ({list})" says it once.
+    let text = if list.is_none() {
+        text.replace(" ({list})", "")
+    } else {
+        text.to_string()
+    };
+    let text = text.as_str();
+    let list = list.unwrap_or_else(|| "a blocklist".into());
     let (delay, hop) = if text.contains("{delay}") || text.contains("{hop}") {
         super::message::late_wait(ctx)
             .unwrap_or_else(|| ("a while".into(), "a server on the way".into()))
