@@ -2059,16 +2059,12 @@ pub fn leaves_open(text: &str) -> bool {
 /// lines, up to the header's end (a longer run of blank lines) or the end of the paste (or three
 /// or more, all header lines, to the end of the paste). Each run
 /// of blank lines is then halved (one line end was two). `None` for any other paste.
-fn undouble(lines: &[&str]) -> Option<Vec<usize>> {
+/// Whether the lines from `first` (a line that can start a field) are a header whose line
+/// ends were doubled: each followed by one blank line (see [`undouble`]).
+fn doubled_from(lines: &[&str], first: usize) -> bool {
     // A blank line, or one that is blank but for its quote mark (a doubled paste quoted in a
     // reply: `>` alone).
     let blank = |l: &str| unquote(l).trim().is_empty();
-    // From the first line that can start a field (text above the header has its line ends
-    // doubled too, and is halved with the rest).
-    let first = lines
-        .iter()
-        .take(MAX_PREAMBLE)
-        .position(|l| is_header_start(unquote(l).trim_start()))?;
     let mut i = first;
     let mut paired = 0;
     let mut fields = 0;
@@ -2084,7 +2080,7 @@ fn undouble(lines: &[&str]) -> Option<Vec<usize>> {
     let mut to_end = false;
     while i + 1 < lines.len() && !blank(lines[i]) {
         if !blank(lines[i + 1]) {
-            return None;
+            return false;
         }
         paired += 1;
         fields += usize::from(header_line(lines[i]));
@@ -2109,9 +2105,21 @@ fn undouble(lines: &[&str]) -> Option<Vec<usize>> {
     // paired are not a header and a body (a body under a header's first line would not be
     // header lines too).
     let short_whole = to_end && paired >= 3 && fields == paired;
-    if (paired < 8 && !short_whole) || fields * 2 < paired {
-        return None;
-    }
+    !((paired < 8 && !short_whole) || fields * 2 < paired)
+}
+
+fn undouble(lines: &[&str]) -> Option<Vec<usize>> {
+    // From the first line that can start a field (text above the header has its line ends
+    // doubled too, and is halved with the rest); when the lines from there do not pair (a
+    // mail program's summary table above the header, "From:", "To:" and lines of its own, such
+    // as Gmail's "Show original" page), from the next such line, among the first 24.
+    let blank = |l: &str| unquote(l).trim().is_empty();
+    (0..lines.len().min(MAX_PREAMBLE))
+        .filter(|&i| {
+            is_header_start(unquote(lines[i]).trim_start()) && (i == 0 || blank(lines[i - 1]))
+        })
+        .take(24)
+        .find(|&first| doubled_from(lines, first))?;
     let mut kept = Vec::with_capacity(lines.len() / 2 + 1);
     let mut run: Vec<usize> = Vec::new();
     for (n, l) in lines.iter().enumerate() {

@@ -14,7 +14,8 @@
 //!
 //! [`analyze`] reads the MIME parts by role and hands each kind of report to its reader:
 //! `feedback` (RFC 5965), `autoreply` (RFC 3834), `dsn` (RFC 3464), `ses` (Amazon SES's JSON) and
-//! `sendgrid` (SendGrid's Event Webhook JSON),
+//! `sendgrid` (SendGrid's Event Webhook JSON), `sparkpost`, `mailgun`, `mandrill` and
+//! `postmark` (those services' event, message and bounce records),
 //! `plain` and `recipients` for plain-text bounces; `original` finds the returned message,
 //! `result` gives each recipient its reading (with `provider`, the receiving providers' own codes
 //! first, then `reason`, `lists` and `scan`), and `report`
@@ -27,10 +28,12 @@ mod feedback;
 mod held;
 pub mod lists;
 mod mailgun;
+mod mandrill;
 mod mdn;
 pub mod mime;
 mod original;
 mod plain;
+mod postmark;
 pub mod provider;
 pub mod reason;
 mod recipients;
@@ -443,6 +446,20 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
             format = Some("mailgun".to_string());
         }
     }
+    // A Mandrill message record, likewise.
+    if dsn_text.is_none() && raws.is_empty() && mandrill::is_record(&text) {
+        sent_from_ip = mandrill::record(&text, &mut raws);
+        if !raws.is_empty() {
+            format = Some("mandrill".to_string());
+        }
+    }
+    // Postmark's bounce records, likewise.
+    if dsn_text.is_none() && raws.is_empty() && postmark::is_records(&text) {
+        postmark::records(&text, &mut raws);
+        if !raws.is_empty() {
+            format = Some("postmark".to_string());
+        }
+    }
     if let Some(d) = dsn_text {
         dsn::read(d, &mut raws, &mut reporting_mta, &mut arrival);
         if dsn.is_some() {
@@ -482,7 +499,7 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
     // (the message left the customer's system), never a mail program's send error.
     let from_service = matches!(
         format.as_deref(),
-        Some("sendgrid" | "sparkpost" | "amazon_ses" | "mailgun")
+        Some("sendgrid" | "sparkpost" | "amazon_ses" | "mailgun" | "postmark" | "mandrill")
     );
     let pasted_error = !has_headers
         && !preamble

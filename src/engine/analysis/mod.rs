@@ -999,16 +999,27 @@ fn forwarded_notice(
     let raw: Vec<&str> = text.lines().collect();
     let limit = raw.len().min(input::MAX_PREAMBLE);
     // The summary's first line, where it ends and its quote depth: under a forward's banner,
-    // or a mail program's summary on its own (Outlook's From, Sent, To, Subject).
-    let (start, levels) = (0..limit).find_map(|i| {
+    // or a mail program's summary on its own (Outlook's From, Sent, To, Subject). The last
+    // such summary: a notice forwarded again ("Fw: Failure Notice" above the notice's own
+    // "From: MAILER-DAEMON") is read from its innermost forward, the notice's own.
+    let (start, levels) = (0..limit).rev().find_map(|i| {
         let levels = depth(raw[i]);
         let lines: Vec<&str> = raw[i..raw.len().min(i + 16)]
             .iter()
             .map(|l| unquoted(l, levels))
             .collect();
+        // A summary starts where the line above it is no field of its own (the summary read
+        // from its second line on would lose its first, the From).
+        let above_is_field = i > 0 && {
+            let above = unquoted(raw[i - 1], levels).trim_start();
+            above
+                .split_once(':')
+                .is_some_and(|(name, _)| !name.is_empty() && !name.trim().contains(' '))
+        };
         let (from, end) = match input::forward_banner_at(&lines, 0) {
             Some(end) => (1, end),
-            None => (0, input::program_summary_at(&lines, 0)?),
+            None if !above_is_field => (0, input::program_summary_at(&lines, 0)?),
+            None => return None,
         };
         lines
             .get(from..end)?

@@ -167,11 +167,20 @@ fn helo_name_refused(words: &str) -> bool {
     ARGUMENT.iter().any(|a| words.contains(a)) && UNFIT.iter().any(|u| words.contains(u))
 }
 
-/// Whether the refusal is Google Groups' answer to a post it does not accept from this address.
+/// Whether the refusal is a list's answer to a post it does not accept from this address:
+/// Google Groups' ("you may not have permission to post messages to the group"), or Sympa's
+/// "Message distribution: Authorization denied", whose delivery status names the send
+/// scenario that refused it as its diagnostic ("Diagnostic-Code: X-Sympa; send_subscriber",
+/// Sympa's delivery_status_notification template; send_subscriber, send_editor, ... are its
+/// scenarios of who may post).
 fn group_post_refused(r: &BouncedRecipient) -> bool {
     r.diagnostic.as_deref().is_some_and(|w| {
-        w.to_ascii_lowercase()
-            .contains("you may not have permission to post messages to the group")
+        let w = w.trim().to_ascii_lowercase();
+        w.contains("you may not have permission to post messages to the group")
+            || (w.starts_with("send_")
+                && w.len() < 40
+                && w.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.'))
     })
 }
 
@@ -324,11 +333,16 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     }
     // Postfix's reply when its access table refuses the envelope sender with a bare REJECT
     // ("<address>: Sender address rejected: Access denied": access(5), REJECT without text
-    // gives "a generic error response message"; smtpd_check.c's check_mail_access): the
-    // receiving site listed this sender or its domain in its own table, a block only its
+    // gives "a generic error response message"; smtpd_check.c's check_mail_access), and
+    // Sendmail's for a REJECT entry of its access database ("550 5.7.1 <address>... Access
+    // denied": cf/m4/proto.m4's "550 Access denied" after the address it looked up): the
+    // receiving site listed this address or its domain in its own table, a block only its
     // administrator can lift. Not a sender address that does not exist (that one is "Domain
     // not found" or "need fully-qualified address").
-    if has(&["sender address rejected: access denied"]) {
+    if has(&[
+        "sender address rejected: access denied",
+        ">... access denied",
+    ]) {
         topic = "policy";
         party = Party::Receiver;
     }
@@ -669,6 +683,9 @@ fn text_reason(
         "domain-missing" => Reason::Hostunknown,
         "message-too-large" => Reason::Mesgtoobig,
         "relay-denied" => Reason::Norelaying,
+        // A block the topic rules read as the receiving side's own rule (an access table's
+        // entry for this address) is told as that rule, not as a refusal of the sending server.
+        "policy" if reason == Reason::Blocked => Reason::Policyviolation,
         _ => return None,
     })
 }

@@ -1,0 +1,75 @@
+//! Mandrill (Mailchimp Transactional) message records: the JSON its `messages/info` API call
+//! returns and its webhooks carry in `msg` (mailchimp.com/developer/transactional/api/messages/get-message-info/
+//! and the webhook format, docs/webhooks), pasted as they are. `email` is the recipient,
+//! `state` the message's sending status (`sent`, `bounced`, `soft-bounced`, `deferred`,
+//! `rejected`), and each of `smtp_events` one delivery attempt: its `type`, the receiving
+//! server's reply (`diag`) and the IP Mandrill sent from (`source_ip`). A webhook's bounce
+//! event gives the reply in `diag` of its own.
+//!
+//! `bounced` and `soft-bounced` are failures of this message (Mandrill stopped trying; a soft
+//! bounce after its retries of temporary replies), `deferred` a delay it keeps retrying,
+//! `sent` the receiving server's acceptance.
+
+use super::recipients::Raw;
+use super::scan;
+
+/// Whether the text holds a Mandrill message record: the keys only it carries together.
+pub(super) fn is_record(text: &str) -> bool {
+    text.contains("\"email\"")
+        && text.contains("\"state\"")
+        && (text.contains("\"smtp_events\"") || text.contains("\"bounce_description\""))
+}
+
+/// The record's recipient, added to `raws`; returns the IP Mandrill sent from (the last
+/// attempt's `source_ip`), when it names one.
+pub(super) fn record(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
+    let address = scan::json_str(text, "email").filter(|a| a.contains('@'))?;
+    let state = scan::json_str(text, "state")?.to_ascii_lowercase();
+    let action = match state.as_str() {
+        "bounced" | "soft-bounced" | "rejected" => "failed",
+        "deferred" => "delayed",
+        "sent" => "delivered",
+        _ => return None,
+    };
+    // The attempts, in order; the last one is the reply the state comes from.
+    let events = text.find("\"smtp_events\"").map_or("", |i| &text[i..]);
+    let attempts: Vec<&str> = events
+        .match_indices("\"diag\"")
+        .take(64)
+        .map(|(i, _)| &events[i..])
+        .collect();
+    let last = attempts.last().copied();
+    let diag = last
+        .and_then(|a| scan::json_str(a, "diag"))
+        .or_else(|| scan::json_str(text, "diag"))
+        .unwrap_or("");
+    let ip = last
+        .and_then(|a| scan::json_str(a, "source_ip"))
+        .filter(|ip| ip.parse::<core::net::IpAddr>().is_ok())
+        .map(str::to_string);
+    raws.push(Raw::event(address, action, scan::status(diag), Some(diag)));
+    ip
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::bounce::{BounceKind, Reason, analyze};
+
+    #[test]
+    fn a_soft_bounced_record_is_a_bounce_with_the_last_reply_and_the_sending_ip() {
+        let j = r#"{"ts":1,"_id":"x","sender":"b@example.org","email":"a@example.net","state":"soft-bounced","smtp_events":[{"ts":1,"type":"deferred","diag":"452 4.2.2 Quota exceeded","source_ip":"192.0.2.7","destination_ip":"198.51.100.2","size":1},{"ts":2,"type":"soft-bounced","diag":"552 5.2.2 Quota exceeded (mailbox for user is full)","source_ip":"192.0.2.8","destination_ip":"198.51.100.2","size":1}]}"#;
+        let r = analyze(j.as_bytes());
+        assert_eq!(r.kind, BounceKind::Bounce);
+        assert_eq!(r.format.as_deref(), Some("mandrill"));
+        assert_eq!(r.recipients[0].address, "a@example.net");
+        assert_eq!(r.recipients[0].reply_code, Some(552));
+        assert_eq!(r.recipients[0].reason, Reason::Mailboxfull);
+        assert_eq!(r.sent_from_ip.as_deref(), Some("192.0.2.8"));
+    }
+
+    #[test]
+    fn a_deferred_record_is_a_delay() {
+        let j = r#"{"email":"a@example.net","state":"deferred","smtp_events":[{"type":"deferred","diag":"421 4.7.0 Try again later","source_ip":"192.0.2.7"}]}"#;
+        assert_eq!(analyze(j.as_bytes()).kind, BounceKind::Delay);
+    }
+}

@@ -1,0 +1,96 @@
+//! Postmark bounce records: the JSON Postmark posts to an application's bounce webhook and its
+//! Bounces API returns (`"RecordType": "Bounce"`, postmarkapp.com/developer/webhooks/bounce-webhook
+//! and the Bounces API's bounce types), pasted as they are. `Type` is Postmark's reading of the
+//! bounce: `HardBounce` ("The server was unable to deliver your message (ex: unknown user,
+//! mailbox not found)"), `SoftBounce` ("Unable to temporarily deliver this email"),
+//! `Transient` ("The server could not temporarily deliver your message (ex: Message is delayed
+//! due to network troubles)") and `DnsError` ("Temporary DNS error") among others; `Email` is
+//! the recipient and `Details` the receiving server's reply as Postmark received it
+//! (`smtp;550 5.1.1 ...`).
+//!
+//! A transient or DNS error record is a delay: Postmark names it a temporary trouble with
+//! delivery, not a refusal of the message. Every other bounce record is a failure of this
+//! message to that address.
+
+use super::recipients::Raw;
+use super::{MAX_RECIPIENTS, scan};
+
+/// Whether the text holds Postmark bounce records: the keys only they carry together.
+pub(super) fn is_records(text: &str) -> bool {
+    text.contains("\"RecordType\"")
+        && text.contains("\"Bounce\"")
+        && text.contains("\"Email\"")
+        && text.contains("\"TypeCode\"")
+}
+
+/// The records' recipients, added to `raws`.
+pub(super) fn records(text: &str, raws: &mut Vec<Raw>) {
+    let starts: Vec<usize> = text
+        .match_indices("\"RecordType\"")
+        .map(|(i, _)| i)
+        .take(MAX_RECIPIENTS)
+        .collect();
+    for (n, &start) in starts.iter().enumerate() {
+        let end = starts.get(n + 1).copied().unwrap_or(text.len());
+        // One record: the whole text is its object (its keys come in any order, RFC 8259
+        // section 4). Several: each from its "RecordType" key to the next one's.
+        let obj = if starts.len() == 1 {
+            text
+        } else {
+            &text[start..end]
+        };
+        if scan::json_str(&text[start..end], "RecordType") != Some("Bounce") {
+            continue;
+        }
+        let Some(address) = scan::json_str(obj, "Email").filter(|a| a.contains('@')) else {
+            continue;
+        };
+        let kind = scan::json_str(obj, "Type").unwrap_or("");
+        let action =
+            if kind.eq_ignore_ascii_case("Transient") || kind.eq_ignore_ascii_case("DnsError") {
+                "delayed"
+            } else {
+                "failed"
+            };
+        // The server's reply, without the diagnostic type Postmark writes before it (RFC 3464
+        // section 2.3.6: "smtp; <reply>").
+        let details = scan::json_str(obj, "Details").unwrap_or("").trim();
+        let reply = details
+            .get(..5)
+            .filter(|p| p.eq_ignore_ascii_case("smtp;"))
+            .map_or(details, |_| details[5..].trim_start());
+        let description = scan::json_str(obj, "Description").unwrap_or("");
+        let words = if reply.is_empty() { description } else { reply };
+        raws.push(Raw::event(
+            address,
+            action,
+            scan::status(words),
+            Some(words),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::bounce::{BounceKind, Reason, analyze};
+
+    #[test]
+    fn a_hard_bounce_record_is_a_bounce_with_the_servers_reply() {
+        let j = r#"{"RecordType":"Bounce","ID":1,"Type":"HardBounce","TypeCode":1,"Name":"Hard bounce","Description":"The server was unable to deliver your message (ex: unknown user, mailbox not found).","Details":"smtp;550 5.1.1 <a@example.net>: Recipient address rejected: User unknown in virtual mailbox table","Email":"a@example.net","From":"b@example.org","BouncedAt":"2026-12-01T08:15:42Z","Inactive":true}"#;
+        let r = analyze(j.as_bytes());
+        assert_eq!(r.kind, BounceKind::Bounce);
+        assert_eq!(r.format.as_deref(), Some("postmark"));
+        assert_eq!(r.recipients.len(), 1);
+        assert_eq!(r.recipients[0].address, "a@example.net");
+        assert_eq!(r.recipients[0].reply_code, Some(550));
+        assert_eq!(r.recipients[0].reason, Reason::Userunknown);
+    }
+
+    #[test]
+    fn a_transient_record_is_a_delay() {
+        let j = r#"{"RecordType":"Bounce","Type":"Transient","TypeCode":2,"Description":"The server could not temporarily deliver your message (ex: Message is delayed due to network troubles).","Details":"smtp;421 4.4.2 Connection timed out","Email":"a@example.net"}"#;
+        let r = analyze(j.as_bytes());
+        assert_eq!(r.kind, BounceKind::Delay);
+        assert_eq!(r.recipients[0].address, "a@example.net");
+    }
+}
