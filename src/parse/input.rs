@@ -1598,7 +1598,16 @@ fn find_start(lines: &[&str]) -> Start {
     let view = |i: usize| unquote(lines[i]).trim_start();
     // The common case: the paste starts with its header (a field of a known name, or a block
     // of fields).
+    // A lone Subject line above a blank line (a ticket's or a mail program's subject line,
+    // "Subject: Customers not getting our emails"), with a header section further down: the
+    // line is the ticket's, the header is below. (A lone From line is kept: it is what is left
+    // of a header whose line ends were lost.)
+    let lone_meta = first + 1 < lines.len()
+        && is_blank(unquote(lines[first + 1]))
+        && field_name(view(first)).is_some_and(|n| n.trim().eq_ignore_ascii_case("subject"))
+        && (first + 2..lines.len().min(first + MAX_PREAMBLE)).any(|i| header_section_at(lines, i));
     if first < lines.len()
+        && !lone_meta
         && program_summary_at(lines, first).is_none()
         && (field_name(view(first)).is_some_and(known_name) && wrapper_at(lines, first).is_none()
             || header_section_at(lines, first))

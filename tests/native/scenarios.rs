@@ -18,10 +18,10 @@ use std::path::PathBuf;
 /// the figures; not yet met (see the floors below).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 541/542 outcome, 537/542 first
-/// cause; validation 102/107, 92/107), so that no change makes them worse. Raise them as the
+/// The floors asserted: the figures as last measured (tuning 577/578 outcome, 573/578 first
+/// cause; validation 116/119, 106/119), so that no change makes them worse. Raise them as the
 /// diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 541, 537), ("validation", 102, 92)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 577, 573), ("validation", 116, 106)];
 
 pub struct Scenario {
     pub name: String,

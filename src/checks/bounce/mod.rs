@@ -14,8 +14,8 @@
 //!
 //! [`analyze`] reads the MIME parts by role and hands each kind of report to its reader:
 //! `feedback` (RFC 5965), `autoreply` (RFC 3834), `dsn` (RFC 3464), `ses` (Amazon SES's JSON) and
-//! `sendgrid` (SendGrid's Event Webhook JSON), `sparkpost`, `mailgun`, `mandrill` and
-//! `postmark` (those services' event, message and bounce records),
+//! `sendgrid` (SendGrid's Event Webhook JSON), `sparkpost`, `mailgun`, `brevo`, `mandrill`
+//! and `postmark` (those services' event, message and bounce records),
 //! `plain` and `recipients` for plain-text bounces; `original` finds the returned message,
 //! `result` gives each recipient its reading (with `provider`, the receiving providers' own codes
 //! first, then `reason`, `lists` and `scan`), and `report`
@@ -23,6 +23,7 @@
 //! be a report at all; `mime` reads the message structure.
 
 mod autoreply;
+mod brevo;
 mod dsn;
 mod feedback;
 mod held;
@@ -381,8 +382,14 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         .is_some_and(scan::is_daemon)
         || from_l.contains("mail delivery")
         || from_l.contains("mailer-daemon");
+    // An NDR marks itself as an automatic response too (Exchange: "Auto-Submitted:
+    // auto-replied" from its "Microsoft Outlook" system mailbox): one that says it is an NDR
+    // (Exchange's X-MS-Exchange-Message-Is-Ndr field) or is written in a mail server's own
+    // report wording (`plain::mta_preamble`) is read as the report it is.
+    let ndr = top.get("x-ms-exchange-message-is-ndr").is_some() || plain::mta_preamble(&lower);
     if dsn.is_none()
         && !from_daemon
+        && !ndr
         && report_type != "delivery-status"
         && autoreply::marked(&top, &subject_l)
     {
@@ -446,6 +453,13 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
             format = Some("mailgun".to_string());
         }
     }
+    // Brevo's webhook events, likewise.
+    if dsn_text.is_none() && raws.is_empty() && brevo::is_events(&text) {
+        sent_from_ip = brevo::events(&text, &mut raws);
+        if !raws.is_empty() {
+            format = Some("brevo".to_string());
+        }
+    }
     // A Mandrill message record, likewise.
     if dsn_text.is_none() && raws.is_empty() && mandrill::is_record(&text) {
         sent_from_ip = mandrill::record(&text, &mut raws);
@@ -499,7 +513,9 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
     // (the message left the customer's system), never a mail program's send error.
     let from_service = matches!(
         format.as_deref(),
-        Some("sendgrid" | "sparkpost" | "amazon_ses" | "mailgun" | "postmark" | "mandrill")
+        Some(
+            "sendgrid" | "sparkpost" | "amazon_ses" | "mailgun" | "postmark" | "mandrill" | "brevo"
+        )
     );
     let pasted_error = !has_headers
         && !preamble

@@ -40,7 +40,9 @@ pub(super) fn events(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
         let Some(address) = scan::json_str(obj, "email").filter(|a| a.contains('@')) else {
             continue;
         };
-        if (event == "bounce" || event == "delivered") && ip.is_none() {
+        // SendGrid's `ip` is "the IP address used to send the email" in its delivery events
+        // (for opens and clicks, read nowhere here, it is the recipient's).
+        if matches!(event.as_str(), "bounce" | "delivered" | "deferred") && ip.is_none() {
             ip = scan::json_str(obj, "ip").map(str::to_string);
         }
         // A drop for an address that bounced before: SendGrid's suppression list of bounced
@@ -60,7 +62,7 @@ pub(super) fn events(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
 
 /// The top-level JSON objects of the text (`{...}` at depth one or, inside an array, two),
 /// strings and their escapes skipped; bounded.
-fn objects(text: &str) -> Vec<&str> {
+pub(super) fn objects(text: &str) -> Vec<&str> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut depth = 0usize;
