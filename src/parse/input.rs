@@ -1659,30 +1659,33 @@ fn find_start(lines: &[&str]) -> Start {
             i = end;
             continue;
         }
-        if let Some(end) = forward_banner_at(lines, i) {
-            flush(&mut prose, &mut skipped);
-            let listed = listed_lines(lines, i, end);
-            skipped.push(InputNote {
-                code: "input.skipped-forward",
-                message: format!(
-                    "{} the banner of a forward and its summary (\"{}\"), not the forwarded message's header; skipped.",
-                    span_words(&listed, "is", "are"),
-                    crate::vocab::text::clip_ellipsis(view(i).trim(), 60)
-                ),
-                line: Some(i as u32 + 1),
-                lines: listed,
+        // A forward's banner with its summary, or a mail program's summary without a banner
+        // (Outlook's From, Sent, To, Subject).
+        let forward = forward_banner_at(lines, i)
+            .map(|end| {
+                (
+                    end,
+                    "the banner of a forward and its summary",
+                    "the forwarded message's header",
+                )
+            })
+            .or_else(|| {
+                program_summary_at(lines, i).map(|end| {
+                    summary.get_or_insert((i, skipped.len() + usize::from(!prose.is_empty())));
+                    (
+                        end,
+                        "a mail program's summary of a forwarded or quoted message",
+                        "its header",
+                    )
+                })
             });
-            i = end;
-            continue;
-        }
-        if let Some(end) = program_summary_at(lines, i) {
+        if let Some((end, what, not)) = forward {
             flush(&mut prose, &mut skipped);
-            summary.get_or_insert((i, skipped.len()));
             let listed = listed_lines(lines, i, end);
             skipped.push(InputNote {
                 code: "input.skipped-forward",
                 message: format!(
-                    "{} a mail program's summary of a forwarded or quoted message (\"{}\"), not its header; skipped.",
+                    "{} {what} (\"{}\"), not {not}; skipped.",
                     span_words(&listed, "is", "are"),
                     crate::vocab::text::clip_ellipsis(view(i).trim(), 60)
                 ),

@@ -8,7 +8,7 @@
 //! `envelope.sending-ip` is the IP Mailgun sent from.
 
 use super::recipients::Raw;
-use super::{MAX_RECIPIENTS, scan};
+use super::scan;
 
 /// Whether the text holds Mailgun delivery events: the keys only they carry together.
 pub(super) fn is_events(text: &str) -> bool {
@@ -23,21 +23,8 @@ pub(super) fn events(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
     let mut ip = None;
     // Each event object starts at its "event" key's object; split at the events' own key
     // (webhook posts and the Events API's `items` both carry one "event" per event).
-    let starts: Vec<usize> = text
-        .match_indices("\"event\"")
-        .map(|(i, _)| i)
-        .take(MAX_RECIPIENTS)
-        .collect();
-    for (n, &start) in starts.iter().enumerate() {
-        let end = starts.get(n + 1).copied().unwrap_or(text.len());
-        // One event: the whole text is its object (its keys come in any order, RFC 8259
-        // section 4). Several: each from its "event" key to the next one's.
-        let obj = if starts.len() == 1 {
-            text
-        } else {
-            &text[start..end]
-        };
-        let Some(kind) = scan::json_str(&text[start..end], "event") else {
+    for (own, obj) in scan::keyed_records(text, "event") {
+        let Some(kind) = scan::json_str(own, "event") else {
             continue;
         };
         let severity = scan::json_str(obj, "severity").unwrap_or("permanent");

@@ -13,7 +13,7 @@
 //! message to that address.
 
 use super::recipients::Raw;
-use super::{MAX_RECIPIENTS, scan};
+use super::scan;
 
 /// Whether the text holds Postmark bounce records: the keys only they carry together.
 pub(super) fn is_records(text: &str) -> bool {
@@ -25,21 +25,8 @@ pub(super) fn is_records(text: &str) -> bool {
 
 /// The records' recipients, added to `raws`.
 pub(super) fn records(text: &str, raws: &mut Vec<Raw>) {
-    let starts: Vec<usize> = text
-        .match_indices("\"RecordType\"")
-        .map(|(i, _)| i)
-        .take(MAX_RECIPIENTS)
-        .collect();
-    for (n, &start) in starts.iter().enumerate() {
-        let end = starts.get(n + 1).copied().unwrap_or(text.len());
-        // One record: the whole text is its object (its keys come in any order, RFC 8259
-        // section 4). Several: each from its "RecordType" key to the next one's.
-        let obj = if starts.len() == 1 {
-            text
-        } else {
-            &text[start..end]
-        };
-        if scan::json_str(&text[start..end], "RecordType") != Some("Bounce") {
+    for (own, obj) in scan::keyed_records(text, "RecordType") {
+        if scan::json_str(own, "RecordType") != Some("Bounce") {
             continue;
         }
         let Some(address) = scan::json_str(obj, "Email").filter(|a| a.contains('@')) else {

@@ -719,6 +719,29 @@ pub fn without_chatter(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// The records of a JSON text whose every record carries `key` once (a sending service's
+/// events or bounce records, pasted one or many): for each, the text from its `key` to the
+/// next record's (where its own `key` is read) and the text its other keys are read from: the
+/// whole text when there is one record (its keys come in any order, RFC 8259 section 4), else
+/// that same span. At most `MAX_RECIPIENTS`.
+pub fn keyed_records<'a>(text: &'a str, key: &str) -> Vec<(&'a str, &'a str)> {
+    let pat = format!("\"{key}\"");
+    let starts: Vec<usize> = text
+        .match_indices(&pat)
+        .map(|(i, _)| i)
+        .take(super::MAX_RECIPIENTS)
+        .collect();
+    starts
+        .iter()
+        .enumerate()
+        .map(|(n, &start)| {
+            let end = starts.get(n + 1).copied().unwrap_or(text.len());
+            let own = &text[start..end];
+            (own, if starts.len() == 1 { text } else { own })
+        })
+        .collect()
+}
+
 /// The value of `"key":"value"` in JSON-like text (escapes kept as written), bounded.
 pub fn json_str<'a>(s: &'a str, key: &str) -> Option<&'a str> {
     let pat = format!("\"{key}\"");
