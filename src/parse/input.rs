@@ -1490,6 +1490,18 @@ fn unnest_quotes(lines: Vec<&str>) -> Vec<&str> {
     let mut i = 0;
     while i < limit {
         let (depth, rest) = depth_of(lines[i]);
+        // A forward's banner and its summary (From, Date, Subject, To) are the forward's, not
+        // the quoted message's header.
+        if depth > 0 {
+            let window: Vec<&str> = lines[i..lines.len().min(i + 16)]
+                .iter()
+                .map(|l| strip(l, depth - 1))
+                .collect();
+            if let Some(end) = forward_banner_at(&window, 0) {
+                i += end.max(1);
+                continue;
+            }
+        }
         if !is_header_start(rest.trim_start()) {
             i += 1;
             continue;

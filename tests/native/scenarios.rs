@@ -18,10 +18,10 @@ use std::path::PathBuf;
 /// the figures; not yet met (see the floors below).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 577/578 outcome, 573/578 first
-/// cause; validation 116/119, 106/119), so that no change makes them worse. Raise them as the
+/// The floors asserted: the figures as last measured (tuning 607/609 outcome, 603/609 first
+/// cause; validation 131/136, 120/136), so that no change makes them worse. Raise them as the
 /// diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 577, 573), ("validation", 116, 106)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 607, 603), ("validation", 131, 120)];
 
 pub struct Scenario {
     pub name: String,

@@ -251,7 +251,10 @@ pub fn may_be_report_words(text: &str) -> bool {
 /// Words with which a notification that returns a message says it failed to reach an address
 /// (lowercase): the recipient heads of `scan::blocks` that only a failure writes.
 const RETURNED_FAILURE_WORDS: &[&str] = &[
-    "could not be delivered to",
+    // "could not be delivered to" and "... could not be delivered." (Seznam's bilingual
+    // notice: "You message for <address> from DATE could not be delivered. It's attached
+    // below.").
+    "could not be delivered",
     "was not delivered to",
     "failed to deliver to",
     "delivery has failed to these recipients",
@@ -500,11 +503,19 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
     // writes "Could not be delivered to: <address>" under a Japanese subject, from no-reply@.
     let returns_failure =
         original.is_some() && RETURNED_FAILURE_WORDS.iter().any(|w| lower.contains(w));
+    // A notice that returns the message it failed to deliver ("It's attached below", its
+    // "Original message" part) is the sending system's report, never a mail program's own
+    // error shown while sending (that one attaches nothing).
+    let returns_message = returns_failure
+        || (RETURNED_FAILURE_WORDS.iter().any(|w| lower.contains(w))
+            && ["attached below", "original message"]
+                .iter()
+                .any(|w| lower.contains(w)));
     let bounced_log = !has_headers && plain::postfix_bounced_log(&lower);
     let bounce_like = !raws.is_empty()
         || preamble
         || bounced_log
-        || returns_failure
+        || returns_message
         || from_daemon
         || top.get("x-failed-recipients").is_some()
         || plain::bounce_subject(&subject_l)
@@ -521,6 +532,7 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         && !preamble
         && !from_service
         && !bounced_log
+        && !returns_message
         && plain::looks_like_client_error(&lower);
     if !bounce_like && !pasted_error {
         return report::not_bounce(&top, original);

@@ -67,9 +67,15 @@ pub(super) fn notification(text: &str, raws: &mut Vec<Raw>) -> Option<BounceRepo
             notice_from: None,
         });
     }
+    // A delivery delay (event publishing's `DeliveryDelay`: "The email couldn't be delivered
+    // on the first attempt", its `deliveryDelay.delayedRecipients` with each one's status and
+    // diagnostic code, same Developer Guide's event publishing contents): SES keeps trying
+    // until its `expirationTime`.
+    let delay = kind.eq_ignore_ascii_case("deliverydelay");
     let start = text
         .find("bouncedRecipients")
-        .or_else(|| text.find("deliveredRecipients"))?;
+        .or_else(|| text.find("deliveredRecipients"))
+        .or_else(|| text.find("delayedRecipients"))?;
     let mut rest = text.get(start..)?;
     let reporting = scan::json_str(text, "reportingMTA").map(typed_value);
     let classified = subtype_reason(
@@ -93,7 +99,11 @@ pub(super) fn notification(text: &str, raws: &mut Vec<Raw>) -> Option<BounceRepo
         };
         raws.push(Raw {
             address: addr.to_ascii_lowercase(),
-            action: scan::json_str(obj, "action").map(str::to_ascii_lowercase),
+            action: if delay {
+                Some("delayed".to_string())
+            } else {
+                scan::json_str(obj, "action").map(str::to_ascii_lowercase)
+            },
             status: scan::json_str(obj, "status").and_then(scan::status),
             diagnostic: dtext,
             diagnostic_type: dtype,
@@ -128,5 +138,14 @@ mod tests {
         // The server's words come first.
         let j = r#"{"notificationType":"Bounce","bounce":{"bounceType":"Transient","bounceSubType":"General","bouncedRecipients":[{"emailAddress":"w@example.net","status":"5.2.2","diagnosticCode":"smtp; 552 5.2.2 Mailbox full"}]}}"#;
         assert_eq!(reasons(j), [("w@example.net".into(), Reason::Mailboxfull)]);
+    }
+
+    #[test]
+    fn a_delivery_delay_event_is_a_delay() {
+        let j = r#"{"eventType":"DeliveryDelay","mail":{"source":"a@example.org"},"deliveryDelay":{"delayType":"RecipientServerError","expirationTime":"2027-03-10T08:14:22.907Z","delayedRecipients":[{"emailAddress":"u@example.net","status":"4.3.1","diagnosticCode":"smtp; 452 4.3.1 Insufficient system storage"}]}}"#;
+        let r = analyze(j.as_bytes());
+        assert_eq!(r.kind, crate::checks::bounce::BounceKind::Delay);
+        assert_eq!(r.recipients[0].address, "u@example.net");
+        assert_eq!(r.recipients[0].reply_code, Some(452));
     }
 }

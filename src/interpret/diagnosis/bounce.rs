@@ -521,6 +521,7 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
             "temporarily deferred",
             "excessive volume",
             "unexpected volume",
+            "too much mail",
         ]) || ms_throttle
             || has(&["service refused"]) && has(&["try again later", "try later"]))
             && !has(&["connection refused", "timed out"])

@@ -648,8 +648,14 @@ fn recorded_auth_failure(ctx: &Context) -> Option<Cause> {
     let compauth = ctx.rec("compauth");
     let dmarc_failed = dmarc.is_some_and(|d| d.result == "fail");
     // No DMARC evaluation: none recorded, or `dmarc=none` (RFC 7489 section 11.2 / RFC 8601:
-    // the domain publishes no DMARC policy), so SPF and DKIM stand alone.
-    let dmarc_absent = dmarc.is_none_or(|d| d.result == "none");
+    // the domain publishes no DMARC policy), or a value RFC 7489 section 11.2 does not define
+    // (Yahoo's `dmarc=unknown` for a domain without a record), so SPF and DKIM stand alone.
+    let dmarc_absent = dmarc.is_none_or(|d| {
+        !matches!(
+            d.result.as_str(),
+            "pass" | "fail" | "temperror" | "permerror"
+        )
+    });
     let compauth_failed = compauth.is_some_and(|c| c.result == "fail");
     let dkim_aligned_pass = ctx
         .recorded
