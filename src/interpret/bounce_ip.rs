@@ -431,15 +431,12 @@ pub fn crosses(hop: &Hop) -> bool {
 /// DB8PR02MB5916... (2603:10a6:10:12c::21)").
 fn in_receivers_network(hop: &Hop) -> bool {
     let org = crate::vocab::domain::org_domain;
-    // The host handing the message to itself by name, its by clause giving no address
-    // (Exchange Online's "from LO2P265MB5127.GBRP265.PROD.OUTLOOK.COM (2603:10a6:...) by
-    // LO2P265MB5127.GBRP265.PROD.OUTLOOK.COM with Microsoft SMTP Server"): one server's own
-    // transport stages, not a copy that came in from outside.
-    // The by clause is the receiving server's own record: an Exchange Online datacenter name
-    // there is Microsoft's server, whatever the client said. Between two of Exchange Online's
-    // own servers (a mailbox server, its front end, EOP: `*.prod.outlook.com`,
-    // `*.mail.protection.outlook.com`, `*.outlook.office365.com`, the names Exchange Online
-    // writes) the message is still inside Microsoft's service.
+    // Between two of Exchange Online's own servers (a mailbox server, its front end, EOP:
+    // `*.prod.outlook.com`, `*.mail.protection.outlook.com`, `*.outlook.office365.com`, the
+    // names Exchange Online writes), or a server handing the message to itself by name with
+    // no address in its by clause ("from LO2P265MB5127.GBRP265.PROD.OUTLOOK.COM (2603:10a6:...)
+    // by LO2P265MB5127.GBRP265.PROD.OUTLOOK.COM with Microsoft SMTP Server"), the message is
+    // still inside Microsoft's service. The by clause is the receiving server's own record.
     let exchange_online = |name: &str| {
         let name = name.trim().trim_end_matches('.');
         exchange_online_datacenter(name)
@@ -447,8 +444,8 @@ fn in_receivers_network(hop: &Hop) -> bool {
             || ends_with_ci(name, ".outlook.office365.com")
     };
     if let (Some(helo), Some(by)) = (hop.helo.as_deref(), hop.by.as_deref())
-        && (same_host(helo, by) && exchange_online_datacenter(by)
-            || exchange_online(helo) && exchange_online(by))
+        && exchange_online(helo)
+        && exchange_online(by)
     {
         return true;
     }

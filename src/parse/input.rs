@@ -1452,6 +1452,33 @@ fn strip_quote(line: &str) -> Option<&str> {
     Some(rest.strip_prefix(' ').unwrap_or(rest))
 }
 
+/// How many quote levels a line has (`>` marks, each after optional white space; at most 8),
+/// and the line without them.
+pub fn quote_depth(line: &str) -> (usize, &str) {
+    let mut depth = 0;
+    let mut rest = line;
+    while let Some(r) = strip_quote(rest) {
+        depth += 1;
+        rest = r;
+        if depth > 8 {
+            break;
+        }
+    }
+    (depth, rest)
+}
+
+/// `line` with up to `levels` quote levels removed (each `>` and one optional space after it).
+pub fn strip_quotes(line: &str, levels: usize) -> &str {
+    let mut rest = line;
+    for _ in 0..levels {
+        match strip_quote(rest) {
+            Some(r) => rest = r,
+            None => break,
+        }
+    }
+    rest
+}
+
 /// A header quoted more than once (a reply to a reply: `> > Received:` or `>> Received:`):
 /// the levels above one are removed from every line, as many as each line has of them, so the
 /// header reads as quoted once and the one-level reading (`unquote`) takes it from there. The
@@ -1460,28 +1487,6 @@ fn strip_quote(line: &str) -> Option<&str> {
 /// Subject, is not one); a paste whose first header section is quoted once or not at all is
 /// returned as it was.
 fn unnest_quotes(lines: Vec<&str>) -> Vec<&str> {
-    fn depth_of(line: &str) -> (usize, &str) {
-        let mut depth = 0;
-        let mut rest = line;
-        while let Some(r) = strip_quote(rest) {
-            depth += 1;
-            rest = r;
-            if depth > 8 {
-                break;
-            }
-        }
-        (depth, rest)
-    }
-    fn strip(line: &str, levels: usize) -> &str {
-        let mut rest = line;
-        for _ in 0..levels {
-            match strip_quote(rest) {
-                Some(r) => rest = r,
-                None => break,
-            }
-        }
-        rest
-    }
     let limit = lines.len().min(MAX_PREAMBLE + 40);
     // The first header section of the paste, at whatever depth; only when that one is quoted
     // twice or more are levels removed (a forward whose own header is quoted once, with a
@@ -1489,13 +1494,13 @@ fn unnest_quotes(lines: Vec<&str>) -> Vec<&str> {
     let mut found = None;
     let mut i = 0;
     while i < limit {
-        let (depth, rest) = depth_of(lines[i]);
+        let (depth, rest) = quote_depth(lines[i]);
         // A forward's banner and its summary (From, Date, Subject, To) are the forward's, not
         // the quoted message's header.
         if depth > 0 {
             let window: Vec<&str> = lines[i..lines.len().min(i + 16)]
                 .iter()
-                .map(|l| strip(l, depth - 1))
+                .map(|l| strip_quotes(l, depth - 1))
                 .collect();
             if let Some(end) = forward_banner_at(&window, 0) {
                 i += end.max(1);
@@ -1508,7 +1513,7 @@ fn unnest_quotes(lines: Vec<&str>) -> Vec<&str> {
         }
         let window: Vec<&str> = lines[i..lines.len().min(i + 60)]
             .iter()
-            .map(|l| strip(l, depth.saturating_sub(1)))
+            .map(|l| strip_quotes(l, depth.saturating_sub(1)))
             .collect();
         // A mail program's summary of the quoted message (all of it) is not its header.
         if let Some(end) = program_summary_at(&window, 0) {
@@ -1523,7 +1528,10 @@ fn unnest_quotes(lines: Vec<&str>) -> Vec<&str> {
     }
     let found = found.filter(|&depth| depth >= 2);
     match found {
-        Some(depth) => lines.into_iter().map(|l| strip(l, depth - 1)).collect(),
+        Some(depth) => lines
+            .into_iter()
+            .map(|l| strip_quotes(l, depth - 1))
+            .collect(),
         None => lines,
     }
 }
@@ -2078,13 +2086,10 @@ pub fn leaves_open(text: &str) -> bool {
     n[0] > n[1] || n[2] > n[3] || n[4] > n[5] || n[6] % 2 == 1
 }
 
-/// The lines to keep when every line end of the paste was doubled: from the first line that
-/// can start a field, at least eight lines each followed by exactly one blank line, most of them header
-/// lines, up to the header's end (a longer run of blank lines) or the end of the paste (or three
-/// or more, all header lines, to the end of the paste). Each run
-/// of blank lines is then halved (one line end was two). `None` for any other paste.
 /// Whether the lines from `first` (a line that can start a field) are a header whose line
-/// ends were doubled: each followed by one blank line (see [`undouble`]).
+/// ends were doubled: at least eight lines each followed by exactly one blank line, most of
+/// them header lines, up to the header's end (a longer run of blank lines) or the end of the
+/// paste (or three or more, all header lines, to the end of the paste).
 fn doubled_from(lines: &[&str], first: usize) -> bool {
     // A blank line, or one that is blank but for its quote mark (a doubled paste quoted in a
     // reply: `>` alone).
@@ -2132,6 +2137,8 @@ fn doubled_from(lines: &[&str], first: usize) -> bool {
     !((paired < 8 && !short_whole) || fields * 2 < paired)
 }
 
+/// The lines to keep when every line end of the paste was doubled (see [`doubled_from`]):
+/// each run of blank lines is halved (one line end was two). `None` for any other paste.
 fn undouble(lines: &[&str]) -> Option<Vec<usize>> {
     // From the first line that can start a field (text above the header has its line ends
     // doubled too, and is halved with the rest); when the lines from there do not pair (a

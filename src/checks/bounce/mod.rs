@@ -261,6 +261,22 @@ const RETURNED_FAILURE_WORDS: &[&str] = &[
     "did not reach the following recipient",
 ];
 
+/// A sending service's records read by their own keys: the format's name, whether the text
+/// holds them, and the reader (it adds the recipients and returns the address the service
+/// says it sent from, when it names one). Tried in this order.
+type ServiceReader = (
+    &'static str,
+    fn(&str) -> bool,
+    fn(&str, &mut Vec<recipients::Raw>) -> Option<String>,
+);
+const SERVICE_RECORDS: [ServiceReader; 5] = [
+    ("sparkpost", sparkpost::is_events, sparkpost::events),
+    ("mailgun", mailgun::is_events, mailgun::events),
+    ("brevo", brevo::is_events, brevo::events),
+    ("mandrill", mandrill::is_record, mandrill::record),
+    ("postmark", postmark::is_records, postmark::records),
+];
+
 /// Analyzes a bounce, delay notice, feedback report, automatic reply or any message. Never
 /// fails: ordinary mail gives `kind: not_bounce`.
 pub fn analyze(input: &[u8]) -> BounceReport {
@@ -442,39 +458,17 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
             format = Some("sendgrid".to_string());
         }
     }
-    // SparkPost webhook events, likewise.
-    if dsn_text.is_none() && raws.is_empty() && sparkpost::is_events(&text) {
-        sent_from_ip = sparkpost::events(&text, &mut raws);
-        if !raws.is_empty() {
-            format = Some("sparkpost".to_string());
-        }
-    }
-    // Mailgun's delivery events, likewise.
-    if dsn_text.is_none() && raws.is_empty() && mailgun::is_events(&text) {
-        sent_from_ip = mailgun::events(&text, &mut raws);
-        if !raws.is_empty() {
-            format = Some("mailgun".to_string());
-        }
-    }
-    // Brevo's webhook events, likewise.
-    if dsn_text.is_none() && raws.is_empty() && brevo::is_events(&text) {
-        sent_from_ip = brevo::events(&text, &mut raws);
-        if !raws.is_empty() {
-            format = Some("brevo".to_string());
-        }
-    }
-    // A Mandrill message record, likewise.
-    if dsn_text.is_none() && raws.is_empty() && mandrill::is_record(&text) {
-        sent_from_ip = mandrill::record(&text, &mut raws);
-        if !raws.is_empty() {
-            format = Some("mandrill".to_string());
-        }
-    }
-    // Postmark's bounce records, likewise.
-    if dsn_text.is_none() && raws.is_empty() && postmark::is_records(&text) {
-        postmark::records(&text, &mut raws);
-        if !raws.is_empty() {
-            format = Some("postmark".to_string());
+    // SparkPost's, Mailgun's and Brevo's events, a Mandrill message record, Postmark's bounce
+    // records, likewise.
+    if dsn_text.is_none() && raws.is_empty() {
+        for (name, is, read) in SERVICE_RECORDS {
+            if is(&text) {
+                sent_from_ip = read(&text, &mut raws);
+                if !raws.is_empty() {
+                    format = Some(name.to_string());
+                    break;
+                }
+            }
         }
     }
     if let Some(d) = dsn_text {
@@ -501,14 +495,13 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
     // is a non-delivery notification (RFC 5321 section 6.1: one "MUST be sent to the
     // originator"), whoever signs it and in whatever language its subject is: KDDI's au one net
     // writes "Could not be delivered to: <address>" under a Japanese subject, from no-reply@.
-    let returns_failure =
-        original.is_some() && RETURNED_FAILURE_WORDS.iter().any(|w| lower.contains(w));
-    // A notice that returns the message it failed to deliver ("It's attached below", its
-    // "Original message" part) is the sending system's report, never a mail program's own
-    // error shown while sending (that one attaches nothing).
-    let returns_message = returns_failure
-        || (RETURNED_FAILURE_WORDS.iter().any(|w| lower.contains(w))
-            && ["attached below", "original message"]
+    // So is one that says so and that it returns the message in its text ("It's attached
+    // below", its "Original message" part); and neither is ever a mail program's own error
+    // shown while sending (that one attaches nothing).
+    let failure_words = RETURNED_FAILURE_WORDS.iter().any(|w| lower.contains(w));
+    let returns_message = failure_words
+        && (original.is_some()
+            || ["attached below", "original message"]
                 .iter()
                 .any(|w| lower.contains(w)));
     let bounced_log = !has_headers && plain::postfix_bounced_log(&lower);
@@ -522,12 +515,9 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         || report_type == "delivery-status";
     // A sending service's event record is the service's report of its own delivery attempt
     // (the message left the customer's system), never a mail program's send error.
-    let from_service = matches!(
-        format.as_deref(),
-        Some(
-            "sendgrid" | "sparkpost" | "amazon_ses" | "mailgun" | "postmark" | "mandrill" | "brevo"
-        )
-    );
+    let from_service = format.as_deref().is_some_and(|f| {
+        matches!(f, "sendgrid" | "amazon_ses") || SERVICE_RECORDS.iter().any(|(n, _, _)| *n == f)
+    });
     let pasted_error = !has_headers
         && !preamble
         && !from_service

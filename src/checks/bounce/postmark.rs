@@ -23,8 +23,8 @@ pub(super) fn is_records(text: &str) -> bool {
         && text.contains("\"TypeCode\"")
 }
 
-/// The records' recipients, added to `raws`.
-pub(super) fn records(text: &str, raws: &mut Vec<Raw>) {
+/// The records' recipients, added to `raws`. Postmark's records name no sending IP: None.
+pub(super) fn records(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
     for (own, obj) in scan::keyed_records(text, "RecordType") {
         if scan::json_str(own, "RecordType") != Some("Bounce") {
             continue;
@@ -55,6 +55,7 @@ pub(super) fn records(text: &str, raws: &mut Vec<Raw>) {
             Some(words),
         ));
     }
+    None
 }
 
 #[cfg(test)]

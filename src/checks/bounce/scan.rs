@@ -485,6 +485,24 @@ pub fn blocks(text: &str, skip: &[String]) -> Vec<Block> {
         }
         pos = end + 1;
     }
+    // Where the text from `start` ends at `end` or after MAX_BLOCK_LINES lines, whichever
+    // comes first.
+    let clipped = |start: usize, end: usize| {
+        let mut p = start;
+        let mut n = 0;
+        while p < end && n < MAX_BLOCK_LINES {
+            p = text[p..end].find('\n').map(|x| p + x + 1).unwrap_or(end);
+            n += 1;
+        }
+        p.min(end)
+    };
+    // Nor is a delivery status field ("Final-Recipient: rfc822; <address>", RFC 3464 section
+    // 2.3) a listing to take words from: its status is read from the fields, the words from
+    // the text.
+    let dsn_field = |j: usize| {
+        let line = text[heads[j].1..].lines().next().unwrap_or("");
+        line.to_ascii_lowercase().contains("rfc822;")
+    };
     // A head that is the server's reply itself ("550 <address>: User unknown", Gmail's
     // "The response was:" paragraph, Sendmail's transcript line) answers the listing above
     // it, and is no listing of its own.
@@ -509,13 +527,7 @@ pub fn blocks(text: &str, skip: &[String]) -> Vec<Block> {
                             .is_some_and(|t| t.contains("\n\n") || t.contains("\n \n"))
             })
             .map_or(text.len(), |j| heads[j].1);
-        let mut p = start;
-        let mut n = 0;
-        while p < next && n < MAX_BLOCK_LINES {
-            p = text[p..next].find('\n').map(|x| p + x + 1).unwrap_or(next);
-            n += 1;
-        }
-        text.get(start..p).unwrap_or("")
+        text.get(start..clipped(start, next)).unwrap_or("")
     };
     let refusal = |t: &str| {
         reply_code(t).is_some_and(|c| c >= 400)
@@ -533,12 +545,6 @@ pub fn blocks(text: &str, skip: &[String]) -> Vec<Block> {
         let i = if refusal(own(first)) {
             first
         } else {
-            // Nor is a delivery status field ("Final-Recipient: rfc822; <address>", RFC 3464
-            // section 2.3): its status is read from the fields, the words from the text.
-            let dsn_field = |j: usize| {
-                let line = text[heads[j].1..].lines().next().unwrap_or("");
-                line.to_ascii_lowercase().contains("rfc822;")
-            };
             (first + 1..heads.len())
                 .find(|&j| {
                     heads[j].0 == *addr && !reply_line(j) && !dsn_field(j) && refusal(own(j))
@@ -547,19 +553,13 @@ pub fn blocks(text: &str, skip: &[String]) -> Vec<Block> {
         };
         let (addr, start) = &heads[i];
         // The block runs to the next head naming another address, at most MAX_BLOCK_LINES.
-        let mut end = heads
+        let next = heads
             .iter()
             .skip(i + 1)
             .find(|(a, _)| a != addr)
             .map(|(_, p)| *p)
             .unwrap_or(text.len());
-        let mut n = 0;
-        let mut p = *start;
-        while p < end && n < MAX_BLOCK_LINES {
-            p = text[p..end].find('\n').map(|x| p + x + 1).unwrap_or(end);
-            n += 1;
-        }
-        end = p.min(end);
+        let end = clipped(*start, next);
         out.push(Block {
             address: addr.clone(),
             start: *start,

@@ -153,22 +153,17 @@ impl Analysis {
         // field of a name mail systems write was found.
         // A forward's summary ("From: Mail Delivery System ...", "Subject: Undeliverable: ...")
         // is the forwarded notice's own header, so it is screened with the fields read.
-        let summary = normalized
-            .notes
-            .iter()
-            .filter(|n| n.code == "input.skipped-forward")
-            .flat_map(|n| n.lines.iter())
-            .filter_map(|(_, line)| line.split_once(':'))
-            .map(|(name, value)| (name.trim(), value.trim()))
-            .filter(|(name, _)| !name.is_empty() && !name.contains(' '));
-        let mut summary = summary;
         let may_be_bounce = crate::checks::bounce::may_be_report(
             normalized
                 .fields
                 .iter()
                 .map(|f| (f.name.as_str(), f.value.as_str())),
-        ) || summary
-            .any(|(name, value)| crate::checks::bounce::is_report_field(name, value))
+        ) || normalized
+            .notes
+            .iter()
+            .filter(|n| n.code == "input.skipped-forward")
+            .flat_map(|n| n.lines.iter())
+            .any(|(_, line)| report_field_line(line))
             || normalized.notes.iter().any(|n| {
                 // A forward's banner can be a returned-message marker too ("------ This is a copy
                 // of the message, including all the headers. ------", Exim's).
@@ -972,30 +967,8 @@ fn forwarded_notice(
     };
     // A forward quoted whole, once or more ("> ", "> > "): each line read without as many
     // quote levels as the banner's or the summary's own line has.
-    fn unquoted(line: &str, levels: usize) -> &str {
-        let mut rest = line;
-        for _ in 0..levels {
-            match rest.trim_start_matches([' ', '\t']).strip_prefix('>') {
-                Some(r) => rest = r.strip_prefix(' ').unwrap_or(r),
-                None => break,
-            }
-        }
-        rest
-    }
-    let depth = |line: &str| {
-        let mut n = 0;
-        let mut rest = line;
-        while n < 8 {
-            match rest.trim_start_matches([' ', '\t']).strip_prefix('>') {
-                Some(r) => {
-                    rest = r;
-                    n += 1;
-                }
-                None => break,
-            }
-        }
-        n
-    };
+    let unquoted = input::strip_quotes;
+    let depth = |line: &str| input::quote_depth(line).0;
     let raw: Vec<&str> = text.lines().collect();
     let limit = raw.len().min(input::MAX_PREAMBLE);
     // The summary's first line, where it ends and its quote depth: under a forward's banner,
@@ -1024,13 +997,7 @@ fn forwarded_notice(
         lines
             .get(from..end)?
             .iter()
-            .any(|line| {
-                line.trim_start()
-                    .split_once(':')
-                    .is_some_and(|(name, value)| {
-                        crate::checks::bounce::is_report_field(name.trim(), value.trim())
-                    })
-            })
+            .any(|line| report_field_line(line))
             .then_some((i + from, levels))
     })?;
     let mut notice = String::new();
@@ -1050,6 +1017,17 @@ fn forwarded_notice(
         };
     }
     Some(b)
+}
+
+/// Whether a summary line ("From: Mail Delivery Subsystem <...>") is a field that marks a
+/// report (`checks::bounce::is_report_field`).
+fn report_field_line(line: &str) -> bool {
+    line.trim_start()
+        .split_once(':')
+        .is_some_and(|(name, value)| {
+            let name = name.trim();
+            !name.contains(' ') && crate::checks::bounce::is_report_field(name, value.trim())
+        })
 }
 
 /// Whether the header read is a report's (a null Return-Path, a daemon's From, a report's
