@@ -21,7 +21,7 @@ const TOPIC_TARGET: f64 = 0.90;
 /// The floors asserted: the figures as last measured (tuning 607/609 outcome, 603/609 first
 /// cause; validation 131/136, 120/136), so that no change makes them worse. Raise them as the
 /// diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 607, 603), ("validation", 131, 120)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 607, 604), ("validation", 131, 120)];
 
 pub struct Scenario {
     pub name: String,

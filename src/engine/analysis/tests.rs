@@ -380,3 +380,38 @@ fn a_masked_hop_from_outside_is_the_crossing() {
     );
     assert!(!report.hops[0].internal);
 }
+
+/// A forward without ARC: an SRS envelope sender at the domain the message was addressed to,
+/// the author's signature recorded as not verifying and DMARC as failed. The forward is the
+/// first cause (the recipient's side); the same envelope from a domain the message was never
+/// addressed to (a gateway that rewrites the envelope) is not a forward, and the signature's
+/// failure stays the cause.
+#[test]
+fn an_srs_forward_that_broke_the_signature_is_the_cause() {
+    let offline = Options {
+        live: false,
+        ..Options::default()
+    };
+    let message = |to: &str| {
+        format!(
+            "Authentication-Results: mx.google.com;\n dkim=neutral (body hash did not verify) header.i=@author.example header.s=s1;\n spf=pass smtp.mailfrom=\"SRS0=k3vQ=TQ=author.example=jan@fwd.example\";\n dmarc=fail (p=QUARANTINE sp=QUARANTINE dis=QUARANTINE) header.from=author.example\nX-Gmail-Labels: Spam\nReturn-Path: <SRS0=k3vQ=TQ=author.example=jan@fwd.example>\nReceived: from mx1.fwd.example (mx1.fwd.example [203.0.113.150])\n by mx.google.com with ESMTPS id 1 for <p@gmail.com>; Tue, 2 Jan 2024 10:00:05 +0000\nDKIM-Signature: v=1; a=rsa-sha256; d=author.example; s=s1; h=from; bh=x; b=y\nFrom: Jan <jan@author.example>\nTo: {to}\nSubject: Re: plans\nDate: Tue, 2 Jan 2024 10:00:00 +0000\nMessage-ID: <1@author.example>\n\nbody\n"
+        )
+    };
+    let first = |r: &Report| {
+        r.diagnosis
+            .as_ref()
+            .and_then(|d| d.causes.first())
+            .map(|c| (c.code.clone(), c.topic.clone()))
+    };
+    let (fwd, _) = run(
+        &message("p@fwd.example"),
+        &MemoryResolver::new(),
+        offline.clone(),
+    );
+    assert_eq!(
+        first(&fwd),
+        Some(("forward.srs".to_string(), "forwarding".to_string()))
+    );
+    let (other, _) = run(&message("p@gmail.com"), &MemoryResolver::new(), offline);
+    assert_ne!(first(&other).map(|c| c.1), Some("forwarding".to_string()));
+}

@@ -339,8 +339,9 @@ pub(super) fn spam_causes(ctx: &Context) -> Vec<Cause> {
     }
     let mut out = Vec::new();
     let verdict = spam_verdict(ctx);
-    // 1. A forward that broke authentication, which ARC shows was genuine before.
-    if let Some(c) = forwarding(ctx) {
+    // 1. A forward that broke authentication, which ARC shows was genuine before, or which an
+    // SRS envelope shows was a forward.
+    if let Some(c) = forwarding(ctx).or_else(|| srs_forward(ctx)) {
         out.push(c);
     }
     // 2. Authentication failures the receiver recorded.
@@ -546,7 +547,7 @@ pub(super) fn delivered_causes(ctx: &Context) -> Vec<Cause> {
     if let Some(c) = spoofing(ctx) {
         out.push(c);
     }
-    if let Some(c) = forwarding(ctx) {
+    if let Some(c) = forwarding(ctx).or_else(|| srs_forward(ctx)) {
         out.push(c);
     }
     if out.is_empty()
@@ -1165,6 +1166,114 @@ fn forwarding(ctx: &Context) -> Option<Cause> {
         Source::Receiver,
         evidence,
     ))
+}
+
+/// A forward without ARC that broke the author's signature. The envelope sender rewritten by
+/// the Sender Rewriting Scheme (`SRS0=hash=tt=domain=local@forwarder`, `SRS1=` for a forward of
+/// a forward: the form of the SRS paper, libsrs2 and postsrsd) says a server of another domain
+/// received the message and re-sent it; the receiver recorded the From domain's own signature
+/// as not verifying and DMARC as failed. A forward leaves a signature intact unless it changes
+/// the message (a subject tag, a banner, a footer), and its SPF pass is for the forwarder's
+/// domain, which does not align (RFC 7960 sections 3.1.1 and 3.2.1): the forward is the likely
+/// reason. Without ARC nothing shows what the forwarder saw, so the cause is "likely". A message
+/// the author never signed is not this: no signature survives any forward, and signing is the
+/// sender's fix.
+fn srs_forward(ctx: &Context) -> Option<Cause> {
+    let r = ctx.r;
+    let rp = r.message.return_path.as_deref()?;
+    let (local, forwarder) = rp.trim().trim_matches(['<', '>']).rsplit_once('@')?;
+    let lower = local.to_ascii_lowercase();
+    if !(lower.starts_with("srs0=") || lower.starts_with("srs1=")) {
+        return None;
+    }
+    let from = ctx.sender_domain()?;
+    let forwarder = forwarder.to_ascii_lowercase();
+    if crate::vocab::domain::same_org(&forwarder, from) {
+        return None;
+    }
+    // The message was addressed to the forwarder's domain: a recipient in To, or a
+    // Received field's `for` clause, at its organization. That is what a forward is (RFC 7960
+    // section 3.1.1: mail sent to an address at one domain, re-sent to another); a sending
+    // service or gateway that rewrites the envelope without the message ever being addressed
+    // to it is not a forward.
+    let at_forwarder = |a: &str| {
+        a.trim()
+            .trim_matches(['<', '>'])
+            .rsplit_once('@')
+            .is_some_and(|(_, d)| {
+                crate::vocab::domain::same_org(&d.to_ascii_lowercase(), &forwarder)
+            })
+    };
+    let addressed = r
+        .message
+        .to
+        .iter()
+        .filter_map(|m| m.address.as_deref())
+        .any(at_forwarder)
+        || r.hops
+            .iter()
+            .filter_map(|h| h.for_addr.as_deref())
+            .any(at_forwarder);
+    if !addressed || !ctx.rec("dmarc").is_some_and(|d| d.result == "fail") {
+        return None;
+    }
+    let signature = ctx.recorded.iter().find(|x| {
+        x.method == "dkim"
+            && x.domain
+                .as_deref()
+                .is_some_and(|d| crate::vocab::domain::same_org(d, from))
+            && matches!(x.result.as_str(), "fail" | "neutral")
+    })?;
+    // Another signature of the From domain that held means the forward broke nothing that
+    // counted; a DKIM pass recorded for it rules this out.
+    if ctx.recorded.iter().any(|x| {
+        x.method == "dkim"
+            && x.result == "pass"
+            && x.domain
+                .as_deref()
+                .is_some_and(|d| crate::vocab::domain::same_org(d, from))
+    }) {
+        return None;
+    }
+    let mut evidence = vec![signature.evidence.clone()];
+    if let Some(h) = r
+        .headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case("Return-Path"))
+    {
+        evidence.push(Evidence {
+            line: Some(h.line),
+            text: format!("Return-Path: {}", h.value),
+        });
+    }
+    let mut cause = make_cause(
+        ctx,
+        "forward.srs",
+        "forwarding",
+        format!(
+            "The message was forwarded by {forwarder}, which broke its authentication on the way."
+        ),
+        format!(
+            "The envelope sender was rewritten by {forwarder} (SRS: a forwarding server's address), so the message was re-sent from there: SPF could pass only for {forwarder}, not for {from}, and the signature of {from} no longer verified when the final receiver checked it, so DMARC failed. A forward breaks a signature when it changes the message (a subject tag, a warning banner, a footer); the signature was made before the forward."
+        ),
+        None,
+        Certainty::Likely,
+        Party::Receiver,
+        Source::Receiver,
+        evidence,
+    );
+    cause.actions = vec![
+        crate::report::diagnosis::NextStep {
+            who: crate::report::diagnosis::Actor::RecipientAdmin,
+            text: format!("Have {forwarder} forward messages unchanged (no subject tags, banners or footers) or seal them with ARC, or let the recipient fetch the mailbox directly instead of forwarding it."),
+        },
+        crate::report::diagnosis::NextStep {
+            who: crate::report::diagnosis::Actor::Recipient,
+            text: "Mark the message as \"Not spam\", or give the sender your final address instead of the forwarding one.".into(),
+        },
+    ];
+    cause.fix = cause.actions.first().map(|a| a.text.clone());
+    Some(cause)
 }
 
 /// Impersonation: a brand in the display name over another domain's address, a look-alike of
