@@ -18,7 +18,7 @@ use std::path::PathBuf;
 /// the figures; not yet met (see the floors below).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 607/609 outcome, 603/609 first
+/// The floors asserted: the figures as last measured (tuning 607/609 outcome, 604/609 first
 /// cause; validation 131/136, 120/136), so that no change makes them worse. Raise them as the
 /// diagnosis improves; the targets above are where they must end.
 const FLOORS: [(&str, usize, usize); 2] = [("tuning", 607, 604), ("validation", 131, 120)];
