@@ -259,6 +259,11 @@ const RETURNED_FAILURE_WORDS: &[&str] = &[
     "failed to deliver to",
     "delivery has failed to these recipients",
     "did not reach the following recipient",
+    // Yahoo's (and AOL's) "Failure Notice": "Sorry, we were unable to deliver your message to
+    // the following address." above "<address>:", the reason and "--- Below this line is a
+    // copy of the message." (qmail's layout; Sisimai's Yahoo reader starts at these words),
+    // as the web mail shows it without its header.
+    "unable to deliver your message to the following address",
 ];
 
 /// A sending service's records read by their own keys: the format's name, whether the text

@@ -68,6 +68,28 @@ pub(super) fn find(
     for v in [from, to] {
         skip_all(&mut skip, v);
     }
+    // The returned message's author is the one the notice goes back to (RFC 5321 section 6.1),
+    // not a recipient that failed, unless they addressed the message to themselves too: a
+    // notice shown without its own header (a web mail's view, "To: <author>" above the text)
+    // names them as its addressee.
+    if let Some(o) = original {
+        let h = mime::headers(&o.text);
+        let recipients: String = ["to", "cc"]
+            .iter()
+            .filter_map(|n| h.value(n))
+            .collect::<Vec<_>>()
+            .join(",")
+            .to_ascii_lowercase();
+        if let Some(author) = h.value("from") {
+            for (s, e) in scan::addresses(&author) {
+                if let Some(a) = author.get(s..e).map(str::to_ascii_lowercase)
+                    && !recipients.contains(&a)
+                {
+                    skip.push(a);
+                }
+            }
+        }
+    }
     // The address a session transcript gives in MAIL FROM is the envelope sender (RFC 5321
     // section 3.3: MAIL FROM carries the reverse-path, RCPT TO the recipients), never a
     // recipient, whatever reply follows it ("250 2.1.0 <sender>... Sender ok").
