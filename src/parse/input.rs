@@ -1618,14 +1618,19 @@ fn find_start(lines: &[&str]) -> Start {
     let view = |i: usize| unquote(lines[i]).trim_start();
     // The common case: the paste starts with its header (a field of a known name, or a block
     // of fields).
-    // A lone Subject line above a blank line (a ticket's or a mail program's subject line,
-    // "Subject: Customers not getting our emails"), with a header section further down: the
-    // line is the ticket's, the header is below. (A lone From line is kept: it is what is left
-    // of a header whose line ends were lost.)
-    let lone_meta = first + 1 < lines.len()
-        && is_blank(unquote(lines[first + 1]))
+    // A Subject line that is the only header field of its block (a ticket's or a mail
+    // program's subject line, "Subject: Customers not getting our emails", alone or above a
+    // web form's other labels such as "Message: Hi, ..."), with a header section further down:
+    // the block is the ticket's, the header is below. (A lone From line is kept: it is what is
+    // left of a header whose line ends were lost.)
+    let block_end = (first..lines.len().min(first + MAX_PREAMBLE))
+        .find(|&i| is_blank(unquote(lines[i])))
+        .unwrap_or(lines.len());
+    let lone_meta = block_end < lines.len()
         && field_name(view(first)).is_some_and(|n| n.trim().eq_ignore_ascii_case("subject"))
-        && (first + 2..lines.len().min(first + MAX_PREAMBLE)).any(|i| header_section_at(lines, i));
+        && !header_section_at(lines, first)
+        && (block_end + 1..lines.len().min(first + MAX_PREAMBLE))
+            .any(|i| header_section_at(lines, i));
     if first < lines.len()
         && !lone_meta
         && program_summary_at(lines, first).is_none()
@@ -2230,6 +2235,25 @@ mod tests {
         assert_eq!(n.fields[3].unfolded(), "a **b**");
         let plain = normalize(b"From: a@a.example\nSubject: a **b**\n\n");
         assert!(!codes(&plain).contains(&"input.markdown-bold"));
+    }
+
+    #[test]
+    fn a_ticket_forms_subject_block_above_the_header_is_skipped() {
+        let header = "Received: from a.example (a.example [192.0.2.1]) by b.example; Tue, 2 Jan 2024 10:00:00 +0000\nFrom: Ann <ann@a.example>\nTo: b@b.example\n\nbody\n";
+        // A subject line alone, or above the form's own labels: the ticket's.
+        for top in [
+            "Subject: Customers not getting our mail\n\n",
+            "Subject: Customers not getting our mail\nMessage: Hi, the headers are below:\n\n",
+        ] {
+            let n = normalize(format!("{top}{header}").as_bytes());
+            assert_eq!(n.fields[0].name, "Received", "{top}");
+            assert!(!n.fields.iter().any(|f| f.name == "Message"), "{top}");
+        }
+        // A Subject above another header field is the header itself.
+        let n = normalize(
+            format!("Subject: hello\nDate: Tue, 2 Jan 2024 10:00:00 +0000\n\n{header}").as_bytes(),
+        );
+        assert_eq!(n.fields[0].name, "Subject");
     }
 
     #[test]
