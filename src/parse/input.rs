@@ -1585,6 +1585,28 @@ struct Start {
 /// banner and summary, a mail program's summary table.
 pub const MAX_PREAMBLE: usize = 80;
 
+/// Whether a line is an mbox separator: "From ", the envelope sender, then the time the message
+/// was stored as asctime writes it ("From MAILER-DAEMON Mon Jan  1 00:00:00 2024"; RFC 4155
+/// section 2: a time of day and a year). A sentence that starts with "From " ("From a tenant,
+/// she says ...") is text.
+fn mbox_line(line: &str) -> bool {
+    let Some(rest) = line.strip_prefix("From ") else {
+        return false;
+    };
+    let words: Vec<&str> = rest.split_whitespace().take(12).collect();
+    let time = words.iter().any(|w| {
+        let parts: Vec<&str> = w.split(':').collect();
+        (2..=3).contains(&parts.len())
+            && parts
+                .iter()
+                .all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()))
+    });
+    let year = words
+        .iter()
+        .any(|w| w.len() == 4 && w.bytes().all(|b| b.is_ascii_digit()));
+    time && year
+}
+
 /// Finds the first line of the header section. Blank lines and an mbox `From ` line at the
 /// top are skipped as before. When the first line is not the start of a header section (a
 /// block of lines, up to a blank line, with at least two known field names), the lines above
@@ -1604,7 +1626,7 @@ fn find_start(lines: &[&str]) -> Start {
             Some(1),
         ));
     }
-    if index < lines.len() && lines[index].starts_with("From ") && !is_header_start(lines[index]) {
+    if index < lines.len() && mbox_line(lines[index]) && !is_header_start(lines[index]) {
         let mut note = InputNote::new(
             "input.mbox-line",
             "Skipped the mbox separator line (\"From ...\") before the headers.".into(),
@@ -2483,6 +2505,12 @@ mod tests {
         let n = normalize(b"From MAILER-DAEMON Mon Jan  1 00:00:00 2024\nSubject: x\n");
         assert_eq!(n.fields.len(), 1);
         assert_eq!(codes(&n), ["input.mbox-line"]);
+        // A sentence that starts with "From " is text above the header.
+        let n = normalize(
+            b"From a tenant, she says it went to spam.\n\nSubject: x\nFrom: a@a.example\n",
+        );
+        assert!(!codes(&n).contains(&"input.mbox-line"));
+        assert_eq!(n.fields.len(), 2);
     }
 
     #[test]

@@ -677,7 +677,13 @@ fn recorded_auth_failure(ctx: &Context) -> Option<Cause> {
     let policy = dmarc
         .map(|d| {
             if d.extra.contains("quarantine") {
-                " The domain's DMARC policy says quarantine, so the receiver filed it as spam."
+                // Filed as spam only where the paste shows it was (the policy is a request,
+                // RFC 7489 section 6.6.4: the receiver's own disposition decides).
+                if spam_verdict(ctx).is_some() {
+                    " The domain's DMARC policy says quarantine, so the receiver filed it as spam."
+                } else {
+                    " The domain's DMARC policy says quarantine: receivers file such mail as spam unless their own filter decides otherwise."
+                }
             } else if d.extra.contains("reject") {
                 " The domain's DMARC policy says reject."
             } else {
