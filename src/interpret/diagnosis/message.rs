@@ -697,6 +697,33 @@ fn recorded_auth_failure(ctx: &Context) -> Option<Cause> {
             evidence.push(x.evidence.clone());
         }
     }
+    // Both of DMARC's ways failed for the From domain itself: SPF failed for it and its own
+    // signature did not verify. DMARC passes when either passes (RFC 7489 section 4.2), so
+    // neither alone is the cause and each needs its fix: the DMARC failure is, with both.
+    if dmarc_failed
+        && let Some(s) = spf_bad.filter(|s| s.result == "fail" && aligned(s.domain.as_ref()))
+        && let Some(d) = dkim_fail.filter(|d| aligned(d.domain.as_ref()))
+        && !dkim_aligned_pass
+    {
+        let ip_fix = spf_fix(ctx, &from).unwrap_or_default();
+        return Some(make_cause(
+            ctx,
+            "recorded.dmarc-both-fail",
+            "dmarc",
+            format!("DMARC failed for {from}: SPF failed and its DKIM signature did not verify."),
+            format!(
+                "The receiver recorded SPF {} for {from} ({ip} is not in its SPF record) and DKIM {} for its signature (the message was changed after it was signed, or the key is not published): with neither passing, DMARC failed.{policy}",
+                s.result, d.result
+            ),
+            Some(format!(
+                "{ip_fix} Have the message signed after the last change to it (a disclaimer or footer added by a gateway breaks the signature), or sign it on that gateway."
+            ).trim().to_string()),
+            Certainty::Certain,
+            Party::Sender,
+            Source::Receiver,
+            evidence,
+        ));
+    }
     // SPF failed for the From domain itself (or with nothing else to pass DMARC).
     if let Some(s) = spf_bad
         && (!dkim_pass || (s.result == "permerror" && !dkim_aligned_pass))
