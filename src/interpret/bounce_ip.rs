@@ -317,6 +317,20 @@ fn connected_to(words: &str) -> Vec<IpAddr> {
             }
         }
     }
+    // A failed connection names the server it could not reach by name, then its address in
+    // brackets ("Unable to connect to MX server mx.example [IP]: dial tcp IP:25: i/o timeout",
+    // Mailgun's delivery-status description; "could not connect to", "failed to connect to"):
+    // the remote server, whatever code the sender put before it.
+    for (i, m) in lower.match_indices("connect to ").take(16) {
+        let rest = &lower[i + m.len()..];
+        let line = &rest[..rest.find('\n').unwrap_or(rest.len()).min(200)];
+        if let Some(open) = line.find(['[', '('])
+            && let Some(ip) = ip_after(&line[open..])
+            && !out.contains(&ip)
+        {
+            out.push(ip);
+        }
+    }
     out
 }
 
@@ -655,6 +669,13 @@ mod tests {
         let to = connected_to(log);
         assert_eq!(to, vec![parse_ip("203.0.113.88").unwrap()]);
         assert!(connected_to("550 5.7.1 Client host [192.0.2.2] blocked").is_empty());
+        // A failed connection names the server it tried, by name and then address.
+        assert_eq!(
+            connected_to(
+                "421 Unable to connect to MX server mx.example [203.0.113.119]: dial tcp 203.0.113.119:25: i/o timeout"
+            ),
+            vec![parse_ip("203.0.113.119").unwrap()]
+        );
     }
 
     #[test]
