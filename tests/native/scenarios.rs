@@ -18,10 +18,10 @@ use std::path::PathBuf;
 /// the figures; not yet met (see the floors below).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 607/609 outcome, 604/609 first
-/// cause; validation 131/136, 120/136), so that no change makes them worse. Raise them as the
+/// The floors asserted: the figures as last measured (tuning 640/643 outcome, 638/643 first
+/// cause; validation 143/150, 133/150), so that no change makes them worse. Raise them as the
 /// diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 607, 604), ("validation", 131, 120)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 640, 638), ("validation", 143, 133)];
 
 pub struct Scenario {
     pub name: String,
