@@ -323,12 +323,33 @@ fn connected_to(words: &str) -> Vec<IpAddr> {
     // the remote server, whatever code the sender put before it.
     for (i, m) in lower.match_indices("connect to ").take(16) {
         let rest = &lower[i + m.len()..];
-        let line = &rest[..rest.find('\n').unwrap_or(rest.len()).min(200)];
+        let mut end = rest.find('\n').unwrap_or(rest.len()).min(200);
+        while !rest.is_char_boundary(end) {
+            end -= 1;
+        }
+        let line = &rest[..end];
         if let Some(open) = line.find(['[', '('])
             && let Some(ip) = ip_after(&line[open..])
             && !out.contains(&ip)
         {
             out.push(ip);
+        }
+    }
+    // Gmail's notice names the server it could not connect to inside its brackets, before the
+    // error: "[mx.example. IP: FAILED_PRECONDITION: connect error (111): Connection refused]"
+    // (its "The recipient server did not accept our requests to connect" notice).
+    for (i, _) in lower.match_indices("connect error").take(16) {
+        let mut start = i.saturating_sub(200);
+        while !lower.is_char_boundary(start) {
+            start += 1;
+        }
+        let before = &lower[start..i];
+        if let Some(open) = before.rfind('[') {
+            for ip in ips_in(&before[open..]) {
+                if !out.contains(&ip) {
+                    out.push(ip);
+                }
+            }
         }
     }
     out
@@ -676,6 +697,19 @@ mod tests {
             ),
             vec![parse_ip("203.0.113.119").unwrap()]
         );
+        assert_eq!(
+            connected_to(
+                "The recipient server did not accept our requests to connect. [mx.example. 203.0.113.61: FAILED_PRECONDITION: connect error (111): Connection refused]"
+            ),
+            vec![parse_ip("203.0.113.61").unwrap()]
+        );
+        // Cut points inside a multi-byte character are moved to its edge.
+        let wide = format!(
+            "a{}connect error connect to a{}",
+            "€".repeat(100),
+            "ü".repeat(150)
+        );
+        assert!(connected_to(&wide).is_empty());
     }
 
     #[test]

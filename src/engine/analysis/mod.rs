@@ -975,31 +975,45 @@ fn forwarded_notice(
     // or a mail program's summary on its own (Outlook's From, Sent, To, Subject). The last
     // such summary: a notice forwarded again ("Fw: Failure Notice" above the notice's own
     // "From: MAILER-DAEMON") is read from its innermost forward, the notice's own.
-    let (start, levels) = (0..limit).rev().find_map(|i| {
-        let levels = depth(raw[i]);
-        let lines: Vec<&str> = raw[i..raw.len().min(i + 16)]
-            .iter()
-            .map(|l| unquoted(l, levels))
-            .collect();
-        // A summary starts where the line above it is no field of its own (the summary read
-        // from its second line on would lose its first, the From).
-        let above_is_field = i > 0 && {
-            let above = unquoted(raw[i - 1], levels).trim_start();
-            above
-                .split_once(':')
-                .is_some_and(|(name, _)| !name.is_empty() && !name.trim().contains(' '))
-        };
-        let (from, end) = match input::forward_banner_at(&lines, 0) {
-            Some(end) => (1, end),
-            None if !above_is_field => (0, input::program_summary_at(&lines, 0)?),
-            None => return None,
-        };
-        lines
-            .get(from..end)?
-            .iter()
-            .any(|line| report_field_line(line))
-            .then_some((i + from, levels))
-    })?;
+    // A summary whose From is a person's ("From: Tom <tom@...>" above "Subject: Order ...
+    // delivery w/c 7 Dec") is the returned message's own, which Gmail's notice shows under a
+    // second banner: the notice's summary is the one whose From is a report's too (a daemon,
+    // a postmaster, a system mailbox). Only when no summary is such a report's is the last one
+    // with a report's field taken (a person's automatic reply, forwarded).
+    let summary_at = |strict: bool| {
+        (0..limit).rev().find_map(|i| {
+            let levels = depth(raw[i]);
+            let lines: Vec<&str> = raw[i..raw.len().min(i + 16)]
+                .iter()
+                .map(|l| unquoted(l, levels))
+                .collect();
+            // A summary starts where the line above it is no field of its own (the summary read
+            // from its second line on would lose its first, the From).
+            let above_is_field = i > 0 && {
+                let above = unquoted(raw[i - 1], levels).trim_start();
+                above
+                    .split_once(':')
+                    .is_some_and(|(name, _)| !name.is_empty() && !name.trim().contains(' '))
+            };
+            let (from, end) = match input::forward_banner_at(&lines, 0) {
+                Some(end) => (1, end),
+                None if !above_is_field => (0, input::program_summary_at(&lines, 0)?),
+                None => return None,
+            };
+            let summary = lines.get(from..end)?;
+            let person = summary.iter().any(|line| {
+                line.trim_start()
+                    .split_once(':')
+                    .is_some_and(|(name, value)| {
+                        name.trim().eq_ignore_ascii_case("from")
+                            && !crate::checks::bounce::is_report_field("from", value.trim())
+                    })
+            });
+            (summary.iter().any(|line| report_field_line(line)) && !(strict && person))
+                .then_some((i + from, levels))
+        })
+    };
+    let (start, levels) = summary_at(true).or_else(|| summary_at(false))?;
     let mut notice = String::new();
     for line in raw.iter().skip(start) {
         notice.push_str(unquoted(line, levels));
