@@ -1894,33 +1894,66 @@ fn wrapper_row(key: &str) -> Option<&'static [&'static str; 3]> {
 }
 
 /// The keys of a mail program's summary of a forwarded or quoted message, as mail programs
-/// write them (English, German, French, Spanish, Dutch, Italian).
-const SUMMARY: [&str; 24] = [
-    "from",
-    "date",
-    "sent",
-    "subject",
-    "to",
-    "cc",
-    "bcc",
-    "reply-to",
-    "von",
-    "gesendet",
-    "datum",
-    "an",
-    "betreff",
-    "kopie",
-    "de",
-    "envoyé",
-    "à",
-    "objet",
-    "para",
-    "asunto",
-    "enviado",
-    "fecha",
-    "verzonden",
-    "inviato",
+/// write them, each with the field it stands for: English, and Outlook's labels in German,
+/// French, Spanish, Italian, Dutch and Portuguese (its reply and forward header in those
+/// languages: "Von/Gesendet/An/Betreff", "De/Envoyé/À/Objet", "De/Enviado el/Para/Asunto",
+/// "Da/Inviato/A/Oggetto", "Van/Verzonden/Aan/Onderwerp", "De/Enviado/Para/Assunto"), and the
+/// date key of Thunderbird's and Gmail's forward banners in those languages.
+const SUMMARY: [(&str, &str); 37] = [
+    ("from", "from"),
+    ("date", "date"),
+    ("sent", "sent"),
+    ("subject", "subject"),
+    ("to", "to"),
+    ("cc", "cc"),
+    ("bcc", "bcc"),
+    ("reply-to", "reply-to"),
+    ("von", "from"),
+    ("gesendet", "sent"),
+    ("datum", "date"),
+    ("an", "to"),
+    ("betreff", "subject"),
+    ("kopie", "cc"),
+    ("de", "from"),
+    ("envoyé", "sent"),
+    ("à", "to"),
+    ("objet", "subject"),
+    ("para", "to"),
+    ("asunto", "subject"),
+    ("enviado", "sent"),
+    ("enviado el", "sent"),
+    ("fecha", "date"),
+    ("verzonden", "sent"),
+    ("van", "from"),
+    ("aan", "to"),
+    ("onderwerp", "subject"),
+    ("inviato", "sent"),
+    ("da", "from"),
+    ("a", "to"),
+    ("oggetto", "subject"),
+    ("data", "date"),
+    ("assunto", "subject"),
+    ("envoyé le", "sent"),
+    ("gesendet am", "sent"),
+    ("enviada", "sent"),
+    ("cco", "bcc"),
 ];
+
+/// The field a mail program's summary line stands for ("Oggetto: ..." is the subject), when
+/// the text before its colon is one of [`SUMMARY`]'s keys (letters of any script and spaces,
+/// as localized labels are written: "À :", "Enviado el:").
+pub fn summary_key(line: &str) -> Option<&'static str> {
+    let colon = line.find(':')?;
+    let key = line[..colon].trim();
+    if key.is_empty() || key.len() > 24 {
+        return None;
+    }
+    let key = key.to_lowercase();
+    SUMMARY
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, field)| *field)
+}
 
 /// A mail program's summary of a forwarded or quoted message at line `i` without a banner
 /// above it (Outlook's reply and forward header: "From:", "Sent:", "To:", "Subject:"): lines
@@ -1928,7 +1961,6 @@ const SUMMARY: [&str; 24] = [
 /// mail programs label it ("Sent:", "Gesendet:", "Envoyé :", "Enviado:", "Verzonden:"), a key
 /// no RFC 5322 message header has. Where it ends (exclusive).
 pub fn program_summary_at(lines: &[&str], i: usize) -> Option<usize> {
-    const SENT: [&str; 5] = ["sent", "gesendet", "envoyé", "enviado", "verzonden"];
     let mut sent = false;
     let mut end = i;
     // The first line's indentation (a whole paste may be indented): a line indented further
@@ -1945,11 +1977,8 @@ pub fn program_summary_at(lines: &[&str], i: usize) -> Option<usize> {
             end += 1;
             continue;
         }
-        let name = field_name(v.trim_start())?.trim().to_lowercase();
-        if !SUMMARY.contains(&name.as_str()) {
-            return None;
-        }
-        sent |= SENT.contains(&name.as_str());
+        let field = summary_key(v.trim_start())?;
+        sent |= field == "sent";
         end += 1;
     }
     sent.then_some(end)
@@ -1979,13 +2008,8 @@ pub fn forward_banner_at(lines: &[&str], i: usize) -> Option<usize> {
     let mut end = i + 1;
     while end < lines.len() && end < i + 12 {
         let v = unquote(lines[end]).trim_start();
-        let summary_key = field_name(v).is_some_and(|n| {
-            let n = n.trim().to_lowercase();
-            SUMMARY.contains(&n.as_str())
-        });
         if v.trim().is_empty()
-            || !((is_header_start(v) && summary_key)
-                || (end > i + 1 && is_continuation(lines[end])))
+            || !(summary_key(v).is_some() || (end > i + 1 && is_continuation(lines[end])))
         {
             break;
         }
@@ -2276,6 +2300,24 @@ mod tests {
             format!("Subject: hello\nDate: Tue, 2 Jan 2024 10:00:00 +0000\n\n{header}").as_bytes(),
         );
         assert_eq!(n.fields[0].name, "Subject");
+    }
+
+    #[test]
+    fn localized_summary_keys_stand_for_their_fields() {
+        assert_eq!(summary_key("Oggetto: Fattura"), Some("subject"));
+        assert_eq!(summary_key("À : Anne <a@a.example>"), Some("to"));
+        assert_eq!(summary_key("Enviado el: lunes"), Some("sent"));
+        assert_eq!(summary_key("Von: Microsoft Outlook"), Some("from"));
+        assert_eq!(summary_key("X-Mailer: x"), None);
+        // Outlook's Italian summary, without a banner, is a summary (its "Inviato:" key).
+        let lines = [
+            "Da: Microsoft Outlook <MicrosoftExchange1@a.example>",
+            "Inviato: martedì 19 gennaio 2027 11:08",
+            "A: Amministrazione <amministrazione@a.example>",
+            "Oggetto: Non recapitabile: Fattura",
+            "",
+        ];
+        assert_eq!(program_summary_at(&lines, 0), Some(4));
     }
 
     #[test]

@@ -495,6 +495,7 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         });
     }
     let preamble = !has_headers && plain::mta_preamble(&lower);
+    let exchange = plain::exchange_diagnostic(&lower);
     // A message that returns another one (a message/rfc822 part, RFC 3461 section 4.3's
     // returned content) and says in its own words that it could not be delivered to an address
     // is a non-delivery notification (RFC 5321 section 6.1: one "MUST be sent to the
@@ -512,6 +513,7 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
     let bounced_log = !has_headers && plain::postfix_bounced_log(&lower);
     let bounce_like = !raws.is_empty()
         || preamble
+        || exchange
         || bounced_log
         || returns_message
         || from_daemon
@@ -578,6 +580,11 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         .into_iter()
         .map(|r| result::finish(r, bounce_text, &lower, &phrase_text))
         .collect();
+    let exchange_retrying = exchange
+        && !recipients.is_empty()
+        && recipients
+            .iter()
+            .all(|r| r.reply_code.is_some_and(|c| (400..500).contains(&c)));
     let mut report = report::build(
         &top,
         format,
@@ -590,7 +597,11 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         // The notice says in its own words that the server keeps retrying (Postfix's delay
         // template "THIS IS A WARNING ONLY. YOU DO NOT NEED TO RESEND YOUR MESSAGE.", bounce(5);
         // OpenSMTPD, Sendmail): a delay notice even when the subject was not pasted.
-        plain::exchange_delay(&lower) || result::says_temporary(&lower),
+        // Exchange quotes the reply that made it retry in its delay notice (a 4xx: "Remote
+        // Server returned '451 4.4.0 ...'") and the final one in its failure (a 5xx, "550 4.4.7
+        // QUEUE.Expired" when it gave up): with every reply code temporary its notice is a
+        // delay in whatever language it is written.
+        plain::exchange_delay(&lower) || result::says_temporary(&lower) || exchange_retrying,
     );
     report.sent_from_ip = sent_from_ip.or_else(|| plain::session_local_ip(bounce_text));
     report.notice_from = scan::addresses(&from)

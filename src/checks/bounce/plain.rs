@@ -163,6 +163,19 @@ pub(super) fn mta_preamble(lower: &str) -> bool {
         // "Informações de diagnóstico para administradores:" above "Servidor de origem:" (the
         // generating server) and "Remote Server returned '...'".
         || lower.contains("informações de diagnóstico para administradores")
+        // And in the other languages Exchange writes its NDR in, as Sisimai's Exchange 2007
+        // reader lists the heading: French ("Informations de diagnostic pour les
+        // administrateurs"), Italian ("Informazioni di diagnostica per gli amministratori",
+        // above "Server di generazione:"), Dutch ("Diagnostische gegevens voor beheerders:"),
+        // Spanish ("Información de diagnóstico para administradores:").
+        || [
+            "informazioni di diagnostica per gli amministratori",
+            "informations de diagnostic pour les administrateurs",
+            "diagnóstico para administradores",
+            "diagnostische gegevens voor beheerders",
+        ]
+        .iter()
+        .any(|p| lower.contains(p))
         // HCL (Lotus) Domino's Delivery Failure Report as the Notes client shows it: "Delivery
         // Failure Report", "Your document: ... was not delivered to: ... because: ..." (the
         // Domino router's report after the remote server refused or could not be reached; the
@@ -183,6 +196,26 @@ pub(super) fn mta_preamble(lower: &str) -> bool {
             let l = l.trim_start();
             l.starts_with('<') && l.contains(">: host ") && l.contains("] said:")
         }) && super::scan::phrase_end(lower, &["(in", "reply", "to"]).is_some()
+}
+
+/// Whether the text holds Exchange's diagnostic block in any of its languages: the heading
+/// ("Diagnostic information for administrators:", and its German, Portuguese, French, Italian,
+/// Dutch and Spanish forms, see [`mta_preamble`]) above the remote server's reply as Exchange
+/// quotes it, in English in every language ("Remote Server returned '...'"). Only a report
+/// Exchange generated has both, whatever summary a mail program put above it.
+pub(super) fn exchange_diagnostic(lower: &str) -> bool {
+    lower.contains("remote server returned")
+        && [
+            "diagnostic information for administrators",
+            "diagnoseinformationen für administratoren",
+            "informações de diagnóstico para administradores",
+            "informazioni di diagnostica per gli amministratori",
+            "informations de diagnostic pour les administrateurs",
+            "diagnóstico para administradores",
+            "diagnostische gegevens voor beheerders",
+        ]
+        .iter()
+        .any(|p| lower.contains(p))
 }
 
 /// Whether the text is Exchange's delay notice (DSN "Delivery delayed"): "Delivery is delayed
@@ -395,6 +428,31 @@ pub(super) fn qmail_remote(text: &str) -> Option<String> {
 #[cfg(test)]
 mod preamble_tests {
     use super::{looks_like_client_error, mta_preamble, postfix_deferred_log, qmail_reporter};
+
+    #[test]
+    fn exchanges_diagnostic_block_in_its_languages() {
+        use super::exchange_diagnostic;
+        let block = |heading: &str| {
+            format!(
+                "{heading}\n\nx@example.net\nremote server returned '451 4.4.0 primary target ip address responded with: \"421 4.4.1 unable to connect.\"'"
+            )
+        };
+        for heading in [
+            "diagnostic information for administrators:",
+            "diagnoseinformationen für administratoren:",
+            "informazioni di diagnostica per gli amministratori:",
+            "diagnostische gegevens voor beheerders:",
+        ] {
+            assert!(exchange_diagnostic(&block(heading)), "{heading}");
+        }
+        // The heading alone, or the reply alone, is not the block.
+        assert!(!exchange_diagnostic(
+            "diagnostic information for administrators:"
+        ));
+        assert!(!exchange_diagnostic(
+            "remote server returned '550 5.1.1 user unknown'"
+        ));
+    }
 
     #[test]
     fn an_exchange_ndr_names_the_refusing_and_the_generating_server() {

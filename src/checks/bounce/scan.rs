@@ -166,6 +166,14 @@ static ORIGINAL_MARKERS: &[&str] = &[
     "undelivered message headers",
     "headers of your message",
     "original message headers",
+    // The same heading of Exchange's NDR in its other languages (Microsoft's NDR reference in
+    // German and Italian, "Ursprüngliche Nachrichtenkopfzeilen", "Intestazioni originali del
+    // messaggio"; Sisimai's Exchange readers for French, Portuguese and Dutch).
+    "ursprüngliche nachrichtenkopfzeilen",
+    "intestazioni originali del messaggio",
+    "en-têtes de message d'origine",
+    "cabeçalhos originais da mensagem",
+    "oorspronkelijke berichtkoppen",
     "message header follows",
     "copy of the original",
     "the text you sent follows",

@@ -980,43 +980,67 @@ fn forwarded_notice(
     // second banner: the notice's summary is the one whose From is a report's too (a daemon,
     // a postmaster, a system mailbox). Only when no summary is such a report's is the last one
     // with a report's field taken (a person's automatic reply, forwarded).
-    let summary_at = |strict: bool| {
-        (0..limit).rev().find_map(|i| {
-            let levels = depth(raw[i]);
-            let lines: Vec<&str> = raw[i..raw.len().min(i + 16)]
-                .iter()
-                .map(|l| unquoted(l, levels))
-                .collect();
-            // A summary starts where the line above it is no field of its own (the summary read
-            // from its second line on would lose its first, the From).
-            let above_is_field = i > 0 && {
-                let above = unquoted(raw[i - 1], levels).trim_start();
-                above
-                    .split_once(':')
-                    .is_some_and(|(name, _)| !name.is_empty() && !name.trim().contains(' '))
-            };
-            let (from, end) = match input::forward_banner_at(&lines, 0) {
-                Some(end) => (1, end),
-                None if !above_is_field => (0, input::program_summary_at(&lines, 0)?),
-                None => return None,
-            };
-            let summary = lines.get(from..end)?;
-            let person = summary.iter().any(|line| {
-                line.trim_start()
-                    .split_once(':')
-                    .is_some_and(|(name, value)| {
-                        name.trim().eq_ignore_ascii_case("from")
-                            && !crate::checks::bounce::is_report_field("from", value.trim())
-                    })
-            });
-            (summary.iter().any(|line| report_field_line(line)) && !(strict && person))
-                .then_some((i + from, levels))
-        })
-    };
-    let (start, levels) = summary_at(true).or_else(|| summary_at(false))?;
+    let summary_at =
+        |strict: bool| {
+            (0..limit).rev().find_map(|i| {
+                let levels = depth(raw[i]);
+                let lines: Vec<&str> = raw[i..raw.len().min(i + 16)]
+                    .iter()
+                    .map(|l| unquoted(l, levels))
+                    .collect();
+                // A summary starts where the line above it is no field of its own (the summary read
+                // from its second line on would lose its first, the From).
+                let above_is_field = i > 0 && {
+                    let above = unquoted(raw[i - 1], levels).trim_start();
+                    above
+                        .split_once(':')
+                        .is_some_and(|(name, _)| !name.is_empty() && !name.trim().contains(' '))
+                };
+                let (from, end) = match input::forward_banner_at(&lines, 0) {
+                    Some(end) => (1, end),
+                    None if !above_is_field => (0, input::program_summary_at(&lines, 0)?),
+                    None => return None,
+                };
+                let summary = lines.get(from..end)?;
+                let person = summary.iter().any(|line| {
+                    let line = line.trim_start();
+                    input::summary_key(line) == Some("from")
+                        && line.split_once(':').is_some_and(|(_, value)| {
+                            !crate::checks::bounce::is_report_field("from", value.trim())
+                        })
+                });
+                (summary.iter().any(|line| report_field_line(line)) && !(strict && person))
+                    .then_some((i + from, levels, end - from))
+            })
+        };
+    let (start, levels, len) = summary_at(true).or_else(|| summary_at(false))?;
     let mut notice = String::new();
-    for line in raw.iter().skip(start) {
-        notice.push_str(unquoted(line, levels));
+    for (n, line) in raw.iter().skip(start).enumerate() {
+        let line = unquoted(line, levels);
+        // A localized summary's keys are written as the fields they stand for ("Von:" as
+        // "From:", "Betreff:" as "Subject:"), so that the notice's header reads as one.
+        let field = (n < len)
+            .then(|| input::summary_key(line.trim_start()))
+            .flatten()
+            .and_then(|f| {
+                Some(match f {
+                    "from" => "From",
+                    "to" => "To",
+                    "cc" => "Cc",
+                    "bcc" => "Bcc",
+                    "subject" => "Subject",
+                    "date" | "sent" => "Date",
+                    _ => return None,
+                })
+            });
+        match (field, line.split_once(':')) {
+            (Some(name), Some((_, value))) => {
+                notice.push_str(name);
+                notice.push(':');
+                notice.push_str(value);
+            }
+            _ => notice.push_str(line),
+        }
         notice.push('\n');
     }
     let mut b = crate::checks::bounce::analyze(notice.as_bytes());
@@ -1036,12 +1060,13 @@ fn forwarded_notice(
 /// Whether a summary line ("From: Mail Delivery Subsystem <...>") is a field that marks a
 /// report (`checks::bounce::is_report_field`).
 fn report_field_line(line: &str) -> bool {
-    line.trim_start()
-        .split_once(':')
-        .is_some_and(|(name, value)| {
-            let name = name.trim();
-            !name.contains(' ') && crate::checks::bounce::is_report_field(name, value.trim())
-        })
+    let line = line.trim_start();
+    // A localized summary's key stands for its field ("Da:" is From, "Oggetto:" Subject).
+    let summary = input::summary_key(line);
+    line.split_once(':').is_some_and(|(name, value)| {
+        let name = summary.unwrap_or_else(|| name.trim());
+        !name.contains(' ') && crate::checks::bounce::is_report_field(name, value.trim())
+    })
 }
 
 /// Whether the header read is a report's (a null Return-Path, a daemon's From, a report's
