@@ -349,6 +349,32 @@ pub(super) fn exchange_remote(text: &str, address: &str) -> Option<String> {
     })
 }
 
+/// The reply an Exchange NDR's diagnostic block quotes for a recipient: the line after the
+/// recipient's address (and the remote server's name) that reads "Remote Server returned
+/// '<reply>'", without its quotes. The block is the generating server's record of the
+/// refusing server's words; the text above it is Exchange's own explanation for users, which
+/// names other codes (its "Fix email delivery issues for error code 5.1.10" advice).
+pub(super) fn exchange_reply(text: &str, address: &str) -> Option<String> {
+    if address.is_empty() {
+        return None;
+    }
+    const RETURNED: &str = "remote server returned";
+    let lines: Vec<&str> = text.lines().take(5_000).map(str::trim).collect();
+    lines.iter().enumerate().find_map(|(i, l)| {
+        if !l.eq_ignore_ascii_case(address) {
+            return None;
+        }
+        lines.iter().skip(i + 1).take(2).find_map(|r| {
+            let rest = r.get(RETURNED.len()..)?;
+            r.get(..RETURNED.len())?
+                .eq_ignore_ascii_case(RETURNED)
+                .then(|| rest.trim().trim_matches('\'').trim())
+                .filter(|q| !q.is_empty())
+                .map(str::to_string)
+        })
+    })
+}
+
 /// Whether `text` is written as a DNS host name: letters, digits, hyphens and dots, with at
 /// least one dot.
 fn dns_name(text: &str) -> bool {
@@ -452,6 +478,21 @@ mod preamble_tests {
         assert!(!exchange_diagnostic(
             "remote server returned '550 5.1.1 user unknown'"
         ));
+    }
+
+    #[test]
+    fn an_exchange_ndr_quotes_the_remote_reply_for_each_recipient() {
+        use super::exchange_reply;
+        let t = "Your message to a@example.net couldn't be delivered.\nFix email delivery issues for error code 5.1.10\n\nDiagnostic information for administrators:\n\nGenerating server: gen.example\na@example.net\nmx.example.net\nRemote Server returned '550 5.1.1 <a@example.net> User unknown'\n";
+        assert_eq!(
+            exchange_reply(t, "a@example.net").as_deref(),
+            Some("550 5.1.1 <a@example.net> User unknown")
+        );
+        assert_eq!(exchange_reply(t, "b@example.net"), None);
+        assert_eq!(
+            exchange_reply("a@example.net\nRemote Server returned ''", "a@example.net"),
+            None
+        );
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub(super) fn finish(
     // The server's words: the Diagnostic-Code, or the block after the address.
     let words = if !r.diagnostic.trim().is_empty() {
         mime::squeeze(&r.diagnostic, MAX_DIAGNOSTIC)
+    } else if let Some(reply) = plain::exchange_reply(bounce_text, &r.address) {
+        mime::squeeze(&reply, MAX_DIAGNOSTIC)
     } else if let Some(reply) = postfix_reject_reply(bounce_text) {
         mime::squeeze(reply, MAX_DIAGNOSTIC)
     } else if !r.context.is_empty() {
