@@ -324,6 +324,10 @@ pub fn decide(mut set: u64, status: Option<&str>, stage: Stage) -> Option<Reason
             // authorized", a policy code some providers give every refusal: Yandex's "550 5.7.1
             // No such user!", which its own bounce guide reads as a non-existing address) are
             // an unknown user, unless a filter is named too.
+            // No recipient has been named before RCPT TO (RFC 5321 section 3.3: MAIL FROM
+            // carries the sender), so a refusal of MAIL FROM or of the connection is never of
+            // an unknown mailbox, whatever its code says ("554 5.1.0 Sender Denied").
+            Userunknown if stage == Stage::BeforeRcpt => false,
             Userunknown => {
                 (st == Some(Userunknown) && set & (bit(Blocked) | bit(Speeding)) == 0)
                     || (user_text && stage == Stage::Rcpt)
@@ -544,5 +548,20 @@ mod tests {
                 assert!(p.len() >= 2 && p == p.to_ascii_lowercase(), "{p:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_refusal_before_rcpt_is_never_an_unknown_mailbox() {
+        let set = phrases("554 5.1.0 sender denied");
+        assert_eq!(
+            decide(set, Some("5.1.0"), Stage::BeforeRcpt),
+            Some(Reason::Rejected)
+        );
+        // The same code in answer to RCPT is of the mailbox.
+        let set = phrases("550 5.1.1 user unknown");
+        assert_eq!(
+            decide(set, Some("5.1.1"), Stage::Rcpt),
+            Some(Reason::Userunknown)
+        );
     }
 }

@@ -1073,12 +1073,42 @@ fn report_field_line(line: &str) -> bool {
 /// Subject or Content-Type), with at least three fields.
 fn header_is_report(normalized: &Normalized) -> bool {
     normalized.fields.len() >= 3
+        && !dsn_fields_only(normalized)
         && crate::checks::bounce::may_be_report(
             normalized
                 .fields
                 .iter()
                 .map(|f| (f.name.as_str(), f.value.as_str())),
         )
+}
+
+/// Whether every field read as the header is a delivery status notification's (RFC 3464
+/// sections 2.2 and 2.3: Reporting-MTA, Arrival-Date, Final-Recipient, Action, Status,
+/// Diagnostic-Code, ...; Postfix adds X-Postfix-Queue-ID and X-Postfix-Sender): the block of a
+/// report's fields pasted below its words, not a message's header, so the report is read from
+/// its words above.
+fn dsn_fields_only(normalized: &Normalized) -> bool {
+    const DSN: [&str; 14] = [
+        "reporting-mta",
+        "dsn-gateway",
+        "received-from-mta",
+        "arrival-date",
+        "original-envelope-id",
+        "original-recipient",
+        "final-recipient",
+        "action",
+        "status",
+        "remote-mta",
+        "diagnostic-code",
+        "last-attempt-date",
+        "final-log-id",
+        "will-retry-until",
+    ];
+    !normalized.fields.is_empty()
+        && normalized.fields.iter().all(|f| {
+            let n = f.name.to_ascii_lowercase();
+            DSN.contains(&n.as_str()) || n.starts_with("x-postfix-")
+        })
 }
 
 /// The relay a receiving SpamAssassin found on an IP blocklist, when the paste holds no
