@@ -123,15 +123,21 @@ pub(super) fn finish(
         ),
     };
     // A failure code from any of the texts before a positive one (see scan::reply_code), each
-    // text read once and only as far as needed.
+    // text read once and only as far as needed. A positive code counts only from the
+    // recipient's own words or the text around it: elsewhere in the paste a 2xx is another
+    // exchange's (a web server's "200" in the log line above a service's event record).
     let mut positive = None;
     let reply_code = [words.as_str(), r.context.as_str(), bounce_text]
         .into_iter()
-        .filter_map(scan::reply_code)
-        .find(|c| {
-            positive = positive.or(Some(*c));
-            *c >= 400
+        .enumerate()
+        .filter_map(|(i, t)| scan::reply_code(t).map(|c| (i, c)))
+        .find(|&(i, c)| {
+            if i < 2 {
+                positive = positive.or(Some(c));
+            }
+            c >= 400
         })
+        .map(|(_, c)| c)
         .or(positive);
     // A failure's code before a success's (a transcript's "250 2.1.5 Ok" before the failing
     // reply), and a specific one before X.0.0.
