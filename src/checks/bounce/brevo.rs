@@ -68,6 +68,17 @@ mod tests {
     }
 
     #[test]
+    fn a_web_servers_code_above_the_events_is_not_the_recipients() {
+        let j = concat!(
+            "POST /wp-json/app/v1/brevo-webhook  200\n",
+            r#"{"event":"deferred","email":"a@example.net","id":1,"message-id":"<x@relay.example>","ts_event":1,"sending_ip":"192.0.2.9","reason":"connect to mx.example.net[198.51.100.150]:25: Connection timed out"}"#
+        );
+        let r = analyze(j.as_bytes());
+        assert_eq!(r.kind, BounceKind::Delay);
+        assert_eq!(r.recipients[0].reply_code, None);
+    }
+
+    #[test]
     fn a_hard_bounce_event_is_a_bounce() {
         let j = r#"{"event":"hard_bounce","email":"a@example.net","message-id":"<x@relay.example>","ts_event":1,"reason":"550 5.1.1 User unknown"}"#;
         assert_eq!(analyze(j.as_bytes()).kind, BounceKind::Bounce);
