@@ -359,20 +359,35 @@ pub(super) fn exchange_reply(text: &str, address: &str) -> Option<String> {
         return None;
     }
     const RETURNED: &str = "remote server returned";
-    let lines: Vec<&str> = text.lines().take(5_000).map(str::trim).collect();
-    lines.iter().enumerate().find_map(|(i, l)| {
-        if !l.eq_ignore_ascii_case(address) {
-            return None;
-        }
-        lines.iter().skip(i + 1).take(2).find_map(|r| {
-            let rest = r.get(RETURNED.len()..)?;
-            r.get(..RETURNED.len())?
-                .eq_ignore_ascii_case(RETURNED)
-                .then(|| rest.trim().trim_matches('\'').trim())
-                .filter(|q| !q.is_empty())
-                .map(str::to_string)
+    let lines: Vec<&str> = text
+        .lines()
+        .take(5_000)
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    // The next two lines with text after the address (a paste may have doubled every line
+    // end); the quoted reply runs on to the line that closes its quote when the paste wrapped
+    // it (at most four lines).
+    let at = lines.iter().enumerate().find_map(|(i, l)| {
+        l.eq_ignore_ascii_case(address).then_some(())?;
+        (i + 1..lines.len().min(i + 3)).find(|&j| {
+            lines[j]
+                .get(..RETURNED.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(RETURNED))
         })
-    })
+    })?;
+    let mut reply = lines[at][RETURNED.len()..].trim().to_string();
+    let mut next = at + 1;
+    while reply.starts_with('\'')
+        && (reply.len() < 2 || !reply.ends_with('\''))
+        && next < lines.len().min(at + 5)
+    {
+        reply.push(' ');
+        reply.push_str(lines[next]);
+        next += 1;
+    }
+    let reply = reply.trim_matches('\'').trim();
+    (!reply.is_empty()).then(|| reply.to_string())
 }
 
 /// Whether `text` is written as a DNS host name: letters, digits, hyphens and dots, with at
@@ -489,6 +504,12 @@ mod preamble_tests {
             Some("550 5.1.1 <a@example.net> User unknown")
         );
         assert_eq!(exchange_reply(t, "b@example.net"), None);
+        // A reply the paste wrapped runs on to its closing quote.
+        let wrapped = "a@example.net\nmx.example.net\nRemote Server returned '501 5.5.2 <h.local>: Helo command\nrejected: Invalid name'\nOriginal message headers:\n";
+        assert_eq!(
+            exchange_reply(wrapped, "a@example.net").as_deref(),
+            Some("501 5.5.2 <h.local>: Helo command rejected: Invalid name")
+        );
         assert_eq!(
             exchange_reply("a@example.net\nRemote Server returned ''", "a@example.net"),
             None

@@ -224,10 +224,36 @@ fn destination_not_found(status: Option<&str>) -> bool {
 
 fn recorded(r: &Report) -> Vec<Recorded> {
     let mut out = Vec::new();
+    // With no trusted Authentication-Results, the ARC-Authentication-Results of the newest
+    // seal stands in when the receiver that took the message in wrote it: its authserv-id is
+    // the host the newest Received field says received the message. A receiver that seals what
+    // it received (Gmail, Zoho) records its own evaluation there (RFC 8617 section 4.1.1: the
+    // AAR is "a copy of the Authentication-Results header field" the sealer generated), and
+    // "Show original" may show only the seal.
+    let own_seal = (!r
+        .recorded_auth
+        .iter()
+        .any(|a| a.trusted && a.arc_instance.is_none()))
+    .then(|| {
+        let receiver = r.hops.iter().min_by_key(|h| h.line)?.by.as_deref()?;
+        let newest = r
+            .recorded_auth
+            .iter()
+            .filter_map(|a| a.arc_instance)
+            .max()?;
+        r.recorded_auth.iter().find(|a| {
+            a.arc_instance == Some(newest)
+                && a.parsed
+                    .authserv_id
+                    .eq_ignore_ascii_case(receiver.trim_end_matches('.'))
+        })
+    })
+    .flatten();
     for field in r
         .recorded_auth
         .iter()
         .filter(|a| a.trusted && a.arc_instance.is_none())
+        .chain(own_seal)
     {
         // A gateway that records SPF for several identities in one field (Cisco Secure Email:
         // `spf=None smtp.pra=...; spf=PermError smtp.mailfrom=...; spf=None smtp.helo=...`):

@@ -991,7 +991,56 @@ fn live_reputation(ctx: &Context) -> Vec<Cause> {
                 .collect(),
         ));
     }
+    // The receiver's authentication results are not in the paste at all, and SPF fails today
+    // for the From domain's own envelope at the server that delivered the message, with no
+    // DMARC pass to make up for it: receivers file such mail as spam (Google's and Yahoo's
+    // sender requirements: SPF or DKIM must pass), so it is the likely reason, said as checked
+    // now. A recorded result, when there is one, decides instead.
+    let recorded_auth = ctx
+        .recorded
+        .iter()
+        .any(|x| matches!(x.method.as_str(), "spf" | "dkim" | "dmarc" | "compauth"));
+    let live = ctx.r.auth.as_ref();
+    if !recorded_auth
+        && ctx.dns.usable()
+        && let Some(spf) = live.and_then(|a| a.spf.mail_from_result.as_ref())
+        && spf.result == crate::checks::spf::SpfResult::Fail
+        && ctx
+            .sender_domain()
+            .is_some_and(|f| crate::vocab::domain::same_org(&spf.domain, f))
+        && !live
+            .and_then(|a| a.dmarc.outcome.as_ref())
+            .is_some_and(|d| d.result == crate::checks::dmarc::DmarcResult::Pass)
+    {
+        let ip = ctx.ip().unwrap_or_else(|| "the sending server".into());
+        let domain = spf.domain.clone();
+        out.push(make_cause(
+            ctx,
+            "live.spf-fail",
+            "spf",
+            format!("SPF fails for {domain} today: {ip} is not in its SPF record."),
+            format!(
+                "The receiver's authentication results are not in the paste, but checked now, the SPF record of {domain} does not list {ip}, the server that delivered the message, and nothing else authenticates the domain: receivers file such mail as spam."
+            ),
+            spf_fix(ctx, &domain),
+            Certainty::Likely,
+            Party::Sender,
+            Source::Live,
+            vec![Evidence {
+                line: None,
+                text: format!("SPF checked now: {} for {domain} at {ip}", spf.result.as_str()),
+            }],
+        ));
+    }
     out
+}
+
+/// Whether the receiver recorded a pass for SPF, DKIM, DMARC or Microsoft's composite
+/// authentication.
+pub(super) fn recorded_pass(ctx: &Context) -> bool {
+    ctx.recorded.iter().any(|x| {
+        matches!(x.method.as_str(), "spf" | "dkim" | "dmarc" | "compauth") && x.result == "pass"
+    })
 }
 
 /// The filter's judgement of the message itself, with authentication passing.
@@ -1062,7 +1111,14 @@ fn content_verdict(ctx: &Context, verdict: Option<Evidence>) -> Cause {
         ctx,
         "spam.content",
         "content",
-        format!("{who} filed it as spam for its content or reputation, not for its setup."),
+        if recorded_pass(ctx) {
+            format!("{who} filed it as spam for its content or reputation, not for its setup.")
+        } else {
+            // Nothing recorded shows the setup passed: only that nothing recorded blames it.
+            format!(
+                "{who} filed it as spam for its content or reputation; nothing recorded points to the sender's setup."
+            )
+        },
         detail,
         None,
         Certainty::Certain,

@@ -177,6 +177,11 @@ pub(super) fn customer_view(
         {
             "The sender's own mail system refused to send it under a rule of its own (the sender's organization or mail host), so the recipient's side never received it.".to_string()
         }
+        // The content topic's sentence says the message was authenticated: only where the
+        // receiver recorded it.
+        _ if topic == "content" && !super::message::recorded_pass(ctx) => tables::lookup(tables::diagnosis::TOPICS, topic)
+            .map(|row| fill(ctx, row[1]).replace(", although it was authenticated.", "."))
+            .unwrap_or_default(),
         _ => tables::lookup(tables::diagnosis::TOPICS, topic)
             .map(|row| fill(ctx, row[1]))
             .unwrap_or_default(),
@@ -277,5 +282,15 @@ mod tests {
             ]
         );
         assert_eq!(dedupe_sentences("A b. C d. A b."), "A b. C d.");
+    }
+
+    #[test]
+    fn the_content_sentence_ends_with_the_clause_left_out_without_a_recorded_pass() {
+        let row = tables::lookup(tables::diagnosis::TOPICS, "content").unwrap();
+        assert!(
+            row[1].ends_with(", although it was authenticated."),
+            "{}",
+            row[1]
+        );
     }
 }
