@@ -480,6 +480,12 @@ pub fn blocks(text: &str, skip: &[String]) -> Vec<Block> {
                 || prefix.starts_with("return-path")
                 || prefix.starts_with("reply-to")
                 || prefix.starts_with("sender")
+                // The sender's address as an NDR's localized "Original Message Details" labels it
+                // ("Dirección del remitente:", "Endereço do remetente:", "Absenderadresse:",
+                // "Adresse de l'expéditeur :", "Indirizzo mittente:", "Adres van afzender:").
+                || ["remitente", "remetente", "absender", "expéditeur", "mittente", "afzender"]
+                    .iter()
+                    .any(|w| prefix.contains(w))
                 || prefix.starts_with("message-id")
                 || prefix.starts_with("in-reply-to")
                 || prefix.starts_with("references")
@@ -974,5 +980,13 @@ mod tests {
         let b = blocks(t, &[]);
         assert_eq!(b.len(), 1);
         assert_eq!(b[0].address, "a@b.example");
+    }
+
+    #[test]
+    fn a_localized_sender_label_is_no_recipient() {
+        let t = "Dirección del remitente:\ts@a.example\nDirección del destinatario:\tr@b.example\n";
+        let b = blocks(t, &[]);
+        assert_eq!(b.len(), 1);
+        assert_eq!(b[0].address, "r@b.example");
     }
 }
