@@ -522,6 +522,11 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
             "excessive volume",
             "unexpected volume",
             "too much mail",
+            // Exchange's per-source connection limit (its receive connector's
+            // MaxInboundConnectionPerSource: "421 4.3.2 The maximum number of concurrent
+            // [server] connections has exceeded a [per-source] limit", TechNet's event 1021).
+            "concurrent connections",
+            "concurrent server connections",
         ]) || ms_throttle
             || has(&["service refused"]) && has(&["try again later", "try later"]))
             && !has(&["connection refused", "timed out"])
