@@ -17,7 +17,9 @@ pub(super) fn finish(
     // The server's words: the Diagnostic-Code, or the block after the address.
     let words = if !r.diagnostic.trim().is_empty() {
         mime::squeeze(&r.diagnostic, MAX_DIAGNOSTIC)
-    } else if let Some(reply) = plain::exchange_reply(bounce_text, &r.address) {
+    } else if let Some(reply) = plain::exchange_reply(bounce_text, &r.address)
+        .or_else(|| plain::error_detail(bounce_text, "reported error:"))
+    {
         mime::squeeze(&reply, MAX_DIAGNOSTIC)
     } else if let Some(reply) = postfix_reject_reply(bounce_text) {
         mime::squeeze(reply, MAX_DIAGNOSTIC)
@@ -253,7 +255,12 @@ pub(super) fn finish(
         .or_else(|| plain::host_in(&words))
         .or_else(|| plain::host_in(&r.context))
         .or_else(|| plain::qmail_remote(&r.context))
-        .or_else(|| plain::exchange_remote(bounce_text, &r.address));
+        .or_else(|| plain::exchange_remote(bounce_text, &r.address))
+        .or_else(|| {
+            plain::error_detail(bounce_text, "remote server:")
+                .filter(|h| plain::dns_name(h))
+                .map(|h| h.to_ascii_lowercase())
+        });
     let remote_l = remote_mta.as_deref().map(str::to_ascii_lowercase);
     let reason = if delivered {
         Reason::Delivered
