@@ -347,6 +347,30 @@ pub(super) fn finish(
     } else {
         reason
     };
+    // Exchange's expiry carries the last attempt's own error in brackets ("550 4.4.7
+    // QUEUE.Expired; message expired [Message=451 4.4.395 Target host responded with error. ->
+    // 451 User is over quota, try again later] [LastAttemptedServerName=...]", the form
+    // Exchange Online's NDR for 4.4.7 shows): the condition that kept it retrying is the reason
+    // when its words name one (a full mailbox, a rate limit, a block), not a failure to connect.
+    let reason = match (reason, words_l.find("[message=")) {
+        (Reason::Expired, Some(at)) => {
+            let last = &words_l[at + "[message=".len()..];
+            let last = &last[..last.find(']').unwrap_or(last.len())];
+            match reason::decide(reason::phrases(last), None, reason::Stage::DataOrUnknown) {
+                Some(
+                    r @ (Reason::Mailboxfull
+                    | Reason::Speeding
+                    | Reason::Toomanyconn
+                    | Reason::Blocked
+                    | Reason::Spamdetected
+                    | Reason::Policyviolation
+                    | Reason::Userunknown),
+                ) => r,
+                _ => Reason::Expired,
+            }
+        }
+        (r, _) => r,
+    };
     let hard = match action.as_str() {
         "failed" => true,
         "delayed" => false,
@@ -530,6 +554,19 @@ fn postfix_reject_reply(text: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use crate::checks::bounce::{Reason, analyze};
+
+    #[test]
+    fn an_exchange_expiry_takes_the_reason_of_its_last_attempt() {
+        let ndr = |last: &str| {
+            format!(
+                "From: Microsoft Outlook <MicrosoftExchange1@a.example>\nSubject: Undeliverable: x\n\nDelivery has failed to these recipients or groups:\n\nDiagnostic information for administrators:\n\nGenerating server: gen.a.example\n\nd@b.example\nRemote Server returned '550 4.4.7 QUEUE.Expired; message expired [Message={last}] [LastAttemptedServerName=mx.b.example]'\n"
+            )
+        };
+        let over = analyze(ndr("451 4.4.395 Target host responded with error. -> 451 User is over quota, try again later").as_bytes());
+        assert_eq!(over.recipients[0].reason, Reason::Mailboxfull);
+        let timeout = analyze(ndr("451 4.4.397 Error communicating with target host. -> 421 4.4.2 Connection dropped due to SocketError").as_bytes());
+        assert_eq!(timeout.recipients[0].reason, Reason::Expired);
+    }
 
     #[test]
     fn a_notice_that_calls_itself_temporary() {
