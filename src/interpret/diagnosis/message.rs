@@ -188,10 +188,12 @@ fn customer_note(ctx: &Context) -> Option<Evidence> {
 
 /// The sentences of a customer's line (lowercase) that say the message went to spam or junk:
 /// "spam" or "junk" as a word of its own (not inside a name, "reports.spamcop.net"), or "bulk
-/// folder", in a sentence that is no question and holds no denial.
+/// folder", in a sentence that is no question (but for one that asks why) and holds no denial.
 fn says_spam_sentences(line: &str) -> impl Iterator<Item = &str> {
     line.split_inclusive(['.', '!', '?'])
-        .filter(|s| !s.trim_end().ends_with('?'))
+        // A question asks; but one that asks why takes the placement as given ("Why is the
+        // garden centre going to my junk folder?").
+        .filter(|s| !s.trim_end().ends_with('?') || s.trim_start().starts_with("why "))
         .filter(|s| {
             let word = |w: &str| {
                 s.split(|c: char| !c.is_ascii_alphanumeric() && c != '@')
@@ -2010,6 +2012,16 @@ fn outbox_wait(ctx: &Context) -> Option<Cause> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_customers_sentence_says_spam_unless_it_asks_or_denies() {
+        let says = |l: &str| says_spam_sentences(l).next().is_some();
+        assert!(says("it went to my junk folder."));
+        assert!(says("why is the garden centre going to my junk folder?"));
+        assert!(!says("was it stuck on our server or in a spam filter?"));
+        assert!(!says("it is not in spam either."));
+        assert!(!says("why is it not in spam?"));
+    }
 
     #[test]
     fn dmarc_dispositions() {
