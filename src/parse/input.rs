@@ -663,6 +663,25 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
         let blank = is_blank(line);
         let blank_fold = blank && !fields.is_empty() && blank_fold_at(i);
         if blank && !blank_fold {
+            // Groups of header fields pasted with blank lines between them (a customer asked
+            // for "the Received lines, the Authentication-Results and the X- lines"): while the
+            // header read so far has none of the message's own fields (From, To, Subject, Date,
+            // Message-ID, which every header has), a block after the blank lines made only of
+            // fields of known names, one of them at least a receiver's (Received,
+            // Authentication-Results, Received-SPF, a filter's X-Spam), is more of the header.
+            let own = |f: &Field| {
+                ["from", "to", "subject", "date", "message-id"]
+                    .iter()
+                    .any(|n| f.name.eq_ignore_ascii_case(n))
+            };
+            if !fields.is_empty()
+                && !fields.iter().any(own)
+                && let Some(next) = (i + 1..lines.len().min(i + 4)).find(|&j| !is_blank(cut(j)))
+                && field_group_at(next, lines.len(), &cut)
+            {
+                i = next;
+                continue;
+            }
             body_start = Some(i + 1);
             break;
         }
@@ -1581,6 +1600,44 @@ struct Start {
     notes: Vec<InputNote>,
 }
 
+/// Whether the lines from `i` up to a blank one are a group of header fields: every line starts
+/// a field or continues one, and one of the fields at least is a receiver's (`Received`, `Authentication-Results`, `Received-SPF`, `ARC-*`, `X-Spam*`,
+/// `X-Forefront-Antispam-Report`, `X-Microsoft-Antispam*`), which no message body starts with.
+fn field_group_at<'a>(i: usize, len: usize, cut: &dyn Fn(usize) -> &'a str) -> bool {
+    let mut receivers = 0;
+    for j in i..len.min(i + 200) {
+        let line = cut(j);
+        // A blank line, or the closing line of the code block the paste was put in, ends it.
+        if is_blank(line) || is_closing_fence(line) {
+            break;
+        }
+        if is_continuation(line) {
+            if j == i {
+                return false;
+            }
+            continue;
+        }
+        let Some(name) = field_name(line).filter(|_| is_header_start(line)) else {
+            return false;
+        };
+        let name = name.trim().to_ascii_lowercase();
+        if [
+            "received",
+            "authentication-results",
+            "received-spf",
+            "x-forefront-antispam-report",
+        ]
+        .contains(&name.as_str())
+            || ["arc-", "x-spam", "x-microsoft-antispam"]
+                .iter()
+                .any(|p| name.starts_with(p))
+        {
+            receivers += 1;
+        }
+    }
+    receivers >= 1
+}
+
 /// Lines above the headers looked at, at most: text someone wrote above a paste, a forward's
 /// banner and summary, a mail program's summary table.
 pub const MAX_PREAMBLE: usize = 80;
@@ -2318,6 +2375,22 @@ mod tests {
             "",
         ];
         assert_eq!(program_summary_at(&lines, 0), Some(4));
+    }
+
+    #[test]
+    fn groups_of_trace_fields_with_blank_lines_between_are_one_header() {
+        let paste = "Received: from a.example (a.example [192.0.2.1])\n by b.example; Tue, 2 Jan 2024 10:00:00 +0000\n\nAuthentication-Results: b.example; spf=fail smtp.mailfrom=a.example\n\nX-Spam-Flag: YES\nX-Spam-Status: Yes, score=5.8\n";
+        let n = normalize(paste.as_bytes());
+        assert_eq!(n.fields.len(), 4, "{:?}", n.fields);
+        // A message whose header has its own fields ends at its blank line, whatever its body
+        // looks like.
+        let message = "Received: from a.example by b.example; Tue, 2 Jan 2024 10:00:00 +0000\nFrom: a@a.example\nSubject: x\n\nX-Spam-Status: Yes\nReceived: from c by d\n";
+        let n = normalize(message.as_bytes());
+        assert_eq!(n.fields.len(), 3);
+        assert!(n.body.is_some());
+        // A body of form fields is no group of header fields.
+        let form = "Received: from a.example by b.example; Tue, 2 Jan 2024 10:00:00 +0000\n\nName: Ann\nEmail: a@a.example\n";
+        assert_eq!(normalize(form.as_bytes()).fields.len(), 1);
     }
 
     #[test]

@@ -193,7 +193,11 @@ fn says_spam_sentences(line: &str) -> impl Iterator<Item = &str> {
     line.split_inclusive(['.', '!', '?'])
         // A question asks; but one that asks why takes the placement as given ("Why is the
         // garden centre going to my junk folder?").
-        .filter(|s| !s.trim_end().ends_with('?') || s.trim_start().starts_with("why "))
+        .filter(|s| {
+            !s.trim_end().ends_with('?')
+                || s.trim_start_matches(|c: char| c == '>' || c.is_whitespace())
+                    .starts_with("why ")
+        })
         .filter(|s| {
             let word = |w: &str| {
                 s.split(|c: char| !c.is_ascii_alphanumeric() && c != '@')
