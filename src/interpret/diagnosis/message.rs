@@ -1312,30 +1312,25 @@ fn srs_forward(ctx: &Context) -> Option<Cause> {
     if !addressed || !ctx.rec("dmarc").is_some_and(|d| d.result == "fail") {
         return None;
     }
-    let signature = ctx.recorded.iter().find(|x| {
+    // The From domain's own signatures as the receiver recorded them.
+    let own = |x: &&super::evidence::Recorded| {
         x.method == "dkim"
             && x.domain
                 .as_deref()
                 .is_some_and(|d| crate::vocab::domain::same_org(d, from))
-            && matches!(x.result.as_str(), "fail" | "neutral")
-    })?;
+    };
+    let signature = ctx
+        .recorded
+        .iter()
+        .filter(own)
+        .find(|x| matches!(x.result.as_str(), "fail" | "neutral"))?;
     // Another signature of the From domain that held means the forward broke nothing that
     // counted; a DKIM pass recorded for it rules this out.
-    if ctx.recorded.iter().any(|x| {
-        x.method == "dkim"
-            && x.result == "pass"
-            && x.domain
-                .as_deref()
-                .is_some_and(|d| crate::vocab::domain::same_org(d, from))
-    }) {
+    if ctx.recorded.iter().filter(own).any(|x| x.result == "pass") {
         return None;
     }
     let mut evidence = vec![signature.evidence.clone()];
-    if let Some(h) = r
-        .headers
-        .iter()
-        .find(|h| h.name.eq_ignore_ascii_case("Return-Path"))
-    {
+    if let Some(h) = ctx.header("Return-Path") {
         evidence.push(Evidence {
             line: Some(h.line),
             text: format!("Return-Path: {}", h.value),
@@ -1357,13 +1352,14 @@ fn srs_forward(ctx: &Context) -> Option<Cause> {
         Source::Receiver,
         evidence,
     );
+    use crate::report::diagnosis::{Actor, NextStep};
     cause.actions = vec![
-        crate::report::diagnosis::NextStep {
-            who: crate::report::diagnosis::Actor::RecipientAdmin,
+        NextStep {
+            who: Actor::RecipientAdmin,
             text: format!("Have {forwarder} forward messages unchanged (no subject tags, banners or footers) or seal them with ARC, or let the recipient fetch the mailbox directly instead of forwarding it."),
         },
-        crate::report::diagnosis::NextStep {
-            who: crate::report::diagnosis::Actor::Recipient,
+        NextStep {
+            who: Actor::Recipient,
             text: "Mark the message as \"Not spam\", or give the sender your final address instead of the forwarding one.".into(),
         },
     ];
