@@ -1539,6 +1539,11 @@ fn unnest_quotes(lines: Vec<&str>) -> Vec<&str> {
             i += end.max(1);
             continue;
         }
+        // Nor is the header of a mail that quotes the header below it.
+        if let Some(end) = carrier_header(&window, 0) {
+            i += end.max(1);
+            continue;
+        }
         if header_section_at(&window, 0) {
             found = Some(depth);
             break;
@@ -1710,8 +1715,10 @@ fn find_start(lines: &[&str]) -> Start {
         && !header_section_at(lines, first)
         && (block_end + 1..lines.len().min(first + MAX_PREAMBLE))
             .any(|i| header_section_at(lines, i));
+    let carrier = carrier_header(lines, first);
     if first < lines.len()
         && !lone_meta
+        && carrier.is_none()
         && program_summary_at(lines, first).is_none()
         && (field_name(view(first)).is_some_and(known_name) && wrapper_at(lines, first).is_none()
             || header_section_at(lines, first))
@@ -1799,6 +1806,21 @@ fn find_start(lines: &[&str]) -> Start {
             i = end;
             continue;
         }
+        if let Some(end) = carrier_header(lines, i) {
+            flush(&mut prose, &mut skipped);
+            let listed = listed_lines(lines, i, end);
+            skipped.push(InputNote {
+                code: "input.skipped-forward",
+                message: format!(
+                    "{} the header of the mail that carried the quoted header below (a forward or a reply), not that header; skipped.",
+                    span_words(&listed, "is", "are")
+                ),
+                line: Some(i as u32 + 1),
+                lines: listed,
+            });
+            i = end;
+            continue;
+        }
         if header_section_at(lines, i) {
             flush(&mut prose, &mut skipped);
             notes.append(&mut skipped);
@@ -1836,6 +1858,59 @@ fn find_start(lines: &[&str]) -> Start {
         index: first,
         notes,
     }
+}
+
+/// A mail's own summary header above the header it quotes: where that summary ends. A customer
+/// who forwards or answers with the header they were asked for sends a mail of their own, and a
+/// ticket shows it with its From, To, Subject and Date above the text; the header they quote
+/// (RFC 3676 section 4.5's `> ` marks) is the message the ticket is about. The block at `first`
+/// is unquoted and holds only those summary fields, no trace of its own (no Received,
+/// Authentication-Results or signature); the first quoted line below it, within the preamble,
+/// starts a header section with a Received field. A quote that opens with anything else (a
+/// reply quoting a bounce's words, "> This is the mail system at host ...") is not one: there
+/// the quoted text is a report, read from the top as before.
+fn carrier_header(lines: &[&str], first: usize) -> Option<usize> {
+    const SUMMARY: [&str; 8] = [
+        "from", "to", "cc", "bcc", "subject", "date", "sent", "reply-to",
+    ];
+    if first >= lines.len() {
+        return None;
+    }
+    // Read at the summary's own quote depth (a whole paste quoted once more).
+    let depth = quote_depth(lines[first]).0;
+    let limit = lines.len().min(first + MAX_PREAMBLE);
+    let view: Vec<&str> = lines[first..limit]
+        .iter()
+        .map(|l| strip_quotes(l, depth))
+        .collect();
+    if !header_section_at(&view, 0) {
+        return None;
+    }
+    let mut end = 0;
+    while end < view.len() && !view[end].trim().is_empty() {
+        let line = view[end];
+        if quote_depth(line).0 > 0 {
+            return None;
+        }
+        if !is_continuation(line) {
+            let name = field_name(line)?.to_ascii_lowercase();
+            if !SUMMARY.contains(&name.as_str()) {
+                return None;
+            }
+        }
+        end += 1;
+    }
+    let quoted = (end..view.len())
+        .find(|&i| quote_depth(view[i]).0 > 0 && !unquote(view[i]).trim().is_empty())?;
+    if !header_section_at(&view, quoted) {
+        return None;
+    }
+    let traced = view[quoted..]
+        .iter()
+        .map(|l| unquote(l))
+        .take_while(|v| !v.trim().is_empty())
+        .any(|v| field_name(v).is_some_and(|n| n.eq_ignore_ascii_case("received")));
+    traced.then_some(first + end)
 }
 
 /// Whether a header section starts at line `i`: it can start a field, and the block from it to
@@ -2357,6 +2432,40 @@ mod tests {
             format!("Subject: hello\nDate: Tue, 2 Jan 2024 10:00:00 +0000\n\n{header}").as_bytes(),
         );
         assert_eq!(n.fields[0].name, "Subject");
+    }
+
+    #[test]
+    fn a_forward_header_above_the_header_it_quotes_is_the_carrier() {
+        let top = "Subject: Fwd: your invoices go to my spam\nFrom: Colin <c@gmail.example>\nTo: accounts@a.example\n\nHere are the lines from Gmail. They land in spam every month.\n\n";
+        let quoted = "> Received: from erp.a.example (erp.a.example [192.0.2.1])\n>         by mx.b.example; Tue, 2 Jan 2024 10:00:00 +0000\n> From: Accounts <accounts@a.example>\n> Subject: Invoice\n";
+        let n = normalize(format!("{top}{quoted}").as_bytes());
+        assert_eq!(n.fields[0].name, "Received");
+        assert!(
+            n.fields
+                .iter()
+                .any(|f| f.name == "Subject" && f.value.trim() == "Invoice"),
+            "{:?}",
+            n.fields
+                .iter()
+                .map(|f| (&f.name, &f.value))
+                .collect::<Vec<_>>()
+        );
+        let note = n.notes.iter().find(|x| x.code == "input.skipped-forward");
+        assert_eq!(note.map(|x| x.lines.len()), Some(3));
+        // The customer's sentence stays as their words.
+        assert!(n.notes.iter().any(|x| x.code == "input.skipped-prose"));
+        // A reply that quotes a bounce's words (not a header) is read from the top as before,
+        // and so is a header whose block has a trace field of its own.
+        for top in [
+            format!("{top}> This is the mail system at host a.example.\n>\n{quoted}"),
+            format!(
+                "Received: from x (x [192.0.2.9]) by y; Tue, 2 Jan 2024 10:00:00 +0000\n{top}{quoted}"
+            ),
+            format!("{top}{}", quoted.replace("> ", "")),
+        ] {
+            let n = normalize(top.as_bytes());
+            assert!(n.fields.iter().any(|f| f.value.contains("Fwd:")), "{top}");
+        }
     }
 
     #[test]

@@ -352,10 +352,25 @@ pub(super) fn finish(
     // 451 User is over quota, try again later] [LastAttemptedServerName=...]", the form
     // Exchange Online's NDR for 4.4.7 shows): the condition that kept it retrying is the reason
     // when its words name one (a full mailbox, a rate limit, a block), not a failure to connect.
-    let reason = match (reason, words_l.find("[message=")) {
-        (Reason::Expired, Some(at)) => {
+    // Exchange's delay notice (4.4.7 "Message delayed") writes the last attempt on a line of its
+    // own below the delay: "Remote Server at mx.b.example (192.0.2.7) returned '400 4.4.7 Message
+    // delayed' 16/06/2026 13:14:02 - Remote Server at mx.b.example (192.0.2.7) returned '451
+    // 4.7.500 Server busy. ...'" (or "Server at ..."): that last error is read the same way.
+    let last_error = words_l
+        .find("[message=")
+        .map(|at| {
             let last = &words_l[at + "[message=".len()..];
-            let last = &last[..last.find(']').unwrap_or(last.len())];
+            &last[..last.find(']').unwrap_or(last.len())]
+        })
+        .or_else(|| {
+            let delayed = words_l.find("returned '400 4.4.7 message delayed'")?;
+            let rest = &words_l[delayed + "returned '400 4.4.7 message delayed'".len()..];
+            let at = rest.rfind("returned '")?;
+            let last = &rest[at + "returned '".len()..];
+            Some(last.trim_end().trim_end_matches('\''))
+        });
+    let reason = match (reason, last_error) {
+        (Reason::Expired, Some(last)) => {
             match reason::decide(reason::phrases(last), None, reason::Stage::DataOrUnknown) {
                 Some(
                     r @ (Reason::Mailboxfull
@@ -566,6 +581,23 @@ mod tests {
         assert_eq!(over.recipients[0].reason, Reason::Mailboxfull);
         let timeout = analyze(ndr("451 4.4.397 Error communicating with target host. -> 421 4.4.2 Connection dropped due to SocketError").as_bytes());
         assert_eq!(timeout.recipients[0].reason, Reason::Expired);
+    }
+
+    #[test]
+    fn an_exchange_delay_takes_the_reason_of_its_last_attempt() {
+        let dsn = |last: &str| {
+            format!(
+                "From: Microsoft Outlook <MicrosoftExchange1@a.example>\nSubject: Delivery delayed: x\n\nDelivery is delayed to these recipients or groups:\n\nd@b.example\n\nThe server will keep trying to deliver this message for the next 1 days.\n\nDiagnostic information for administrators:\n\nGenerating server: gen.a.example\nReceiving server: mx.b.example (192.0.2.7)\n\nd@b.example\nRemote Server at mx.b.example (192.0.2.7) returned '400 4.4.7 Message delayed'\n16/06/2026 13:14:02 - Remote Server at mx.b.example (192.0.2.7) returned '{last}'\n"
+            )
+        };
+        let busy = analyze(
+            dsn("451 4.7.500 Server busy. Please try again later from [203.0.113.30]. (S77714)")
+                .as_bytes(),
+        );
+        assert_eq!(busy.recipients[0].reason, Reason::Speeding);
+        assert!(!busy.recipients[0].hard);
+        let timeout = analyze(dsn("441 4.4.1 Error encountered while communicating with primary target IP address: \"Failed to connect. Winsock error code: 10060\"").as_bytes());
+        assert_ne!(timeout.recipients[0].reason, Reason::Speeding);
     }
 
     #[test]
