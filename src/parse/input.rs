@@ -2328,7 +2328,8 @@ fn undouble(lines: &[&str]) -> Option<Vec<usize>> {
     // mail program's summary table above the header, "From:", "To:" and lines of its own, such
     // as Gmail's "Show original" page), from the next such line, among the first 24.
     let blank = |l: &str| unquote(l).trim().is_empty();
-    (0..lines.len().min(MAX_PREAMBLE))
+    // The preamble counted in doubled lines: each line of text above the header is two.
+    (0..lines.len().min(2 * MAX_PREAMBLE))
         .filter(|&i| {
             is_header_start(unquote(lines[i]).trim_start()) && (i == 0 || blank(lines[i - 1]))
         })

@@ -425,6 +425,10 @@ fn own_fixtures() {
     // Who refused: a pasted client error is the sender's own server at send time.
     let client = analyze(&std::fs::read(dir.join("client-error.txt")).unwrap());
     assert_eq!(client.refused_by, RefusedBy::SenderServerAtSend);
+    // A notice in words the reader does not know, with a delivery status report's
+    // per-recipient fields below it, is a server's report, not a mail program's error.
+    let notice = analyze(b"Mensaje bloqueado\n\nTu mensaje para a@b.example se ha bloqueado.\n\n550 Envelope blocked - User Entry\n\nFinal-Recipient: rfc822; a@b.example\nAction: failed\nStatus: 5.0.0\nRemote-MTA: dns; mx.b.example\nDiagnostic-Code: smtp; 550 Envelope blocked - User Entry\n");
+    assert_eq!(notice.refused_by, RefusedBy::RemoteServer);
     let postfix = analyze(&std::fs::read(dir.join("postfix-user-unknown.eml")).unwrap());
     assert_eq!(postfix.refused_by, RefusedBy::RemoteServer);
     let original = postfix.original.as_ref().expect("returned headers found");

@@ -146,3 +146,16 @@ fn each_paste_shape_keeps_from_sending_ip_and_the_fields() {
     // Every shape must keep its From, its sending IP and 90% of its fields (measured: 10 of 10).
     assert!(failures.is_empty(), "paste shapes lost: {failures:?}");
 }
+
+/// A notice pasted into a form that dropped every blank line and every indentation, below the
+/// form's own labels: the lines repaired as folds swallow the report, so the notice is read as
+/// pasted, where its recipients keep their replies.
+#[test]
+fn a_notice_without_any_blank_line_keeps_its_recipients() {
+    let paste = "Subject: Newsletter not getting through?\nCategory: Email / Other\nYour message:\nHi, we got this back for our members. Are we blocked?\nFrom: Mail Delivery Subsystem <MAILER-DAEMON@mail.a.example>\nTo: <club@a.example>\nSubject: Warning: could not send message for past 4 hours\nDate: Tue, 4 Apr 2028 11:35:41 +0100\n**********************************************\n**      THIS IS A WARNING MESSAGE ONLY      **\n**********************************************\nThe original message was received at Tue, 4 Apr 2028 07:30:12 +0100\nfrom [192.168.1.20]\n----- Transcript of session follows -----\n<p@b.example>... Deferred: 421 4.7.0 Try again later, closing connection\nWarning: message still undelivered after 4 hours\nWill keep trying until message is 5 days old\nReporting-MTA: dns; mail.a.example\nFinal-Recipient: RFC822; p@b.example\nAction: delayed\nStatus: 4.7.0\nRemote-MTA: DNS; mx.b.example\nDiagnostic-Code: SMTP; 421 4.7.0 Try again later,\nclosing connection\n";
+    let report = analyze(paste.as_bytes());
+    let bounce = report.bounce.as_ref().expect("read as a notice");
+    assert_eq!(bounce.kind, mailtrace::checks::bounce::BounceKind::Delay);
+    assert_eq!(bounce.recipients.len(), 1);
+    assert_eq!(bounce.recipients[0].reply_code, Some(421));
+}

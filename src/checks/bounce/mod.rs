@@ -525,8 +525,12 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
     let from_service = format.as_deref().is_some_and(|f| {
         matches!(f, "sendgrid" | "amazon_ses") || SERVICE_RECORDS.iter().any(|(n, _, _)| *n == f)
     });
+    // Nor is a text with a delivery status report's per-recipient fields (Final-Recipient and
+    // Status, RFC 3464 section 2.3): the reporting server writes those, a mail program that
+    // could not send shows no such report.
     let pasted_error = !has_headers
         && !preamble
+        && dsn_text.is_none()
         && !from_service
         && !bounced_log
         && !returns_message

@@ -352,6 +352,34 @@ pub(super) fn finish(
     // 451 User is over quota, try again later] [LastAttemptedServerName=...]", the form
     // Exchange Online's NDR for 4.4.7 shows): the condition that kept it retrying is the reason
     // when its words name one (a full mailbox, a rate limit, a block), not a failure to connect.
+    // ClamAV's names for encrypted content ("Heuristics.Encrypted.Zip", ".RAR", ".PDF") are
+    // raised only when the receiving administrator turned on its option to refuse what it
+    // cannot look into (clamd.conf(5) AlertEncrypted, formerly ArchiveBlockEncrypted; default
+    // no): a password-protected archive refused by the receiver's policy, not a virus found.
+    let reason = if reason == Reason::Virusdetected && words_l.contains("heuristics.encrypted") {
+        Reason::Policyviolation
+    } else {
+        reason
+    };
+    // Exim's words when it gives up on an address whose retry time ran out ("<last error>:
+    // retry timeout exceeded", src/src/retry.c): a remote host that refused or never answered
+    // the connection until then is that giving up, not a refusal of the sender (the TCP
+    // refusal carries no SMTP reply that could name one).
+    let reason = if words_l.contains("retry timeout exceeded")
+        && matches!(reason, Reason::Blocked | Reason::Networkerror)
+        && [
+            "connection refused",
+            "connection timed out",
+            "no route to host",
+            "network is unreachable",
+        ]
+        .iter()
+        .any(|p| words_l.contains(p))
+    {
+        Reason::Expired
+    } else {
+        reason
+    };
     // Exchange's delay notice (4.4.7 "Message delayed") writes the last attempt on a line of its
     // own below the delay: "Remote Server at mx.b.example (192.0.2.7) returned '400 4.4.7 Message
     // delayed' 16/06/2026 13:14:02 - Remote Server at mx.b.example (192.0.2.7) returned '451
@@ -581,6 +609,38 @@ mod tests {
         assert_eq!(over.recipients[0].reason, Reason::Mailboxfull);
         let timeout = analyze(ndr("451 4.4.397 Error communicating with target host. -> 421 4.4.2 Connection dropped due to SocketError").as_bytes());
         assert_eq!(timeout.recipients[0].reason, Reason::Expired);
+    }
+
+    #[test]
+    fn clamav_encrypted_archive_heuristics_are_the_receivers_policy() {
+        let bounce = |reply: &str| {
+            format!(
+                "From: MAILER-DAEMON@a.example (Mail Delivery System)\nSubject: Undelivered Mail Returned to Sender\n\nThis is the mail system at host a.example.\n\n<d@b.example>: host mx.b.example[192.0.2.7] said: {reply} (in reply to end of DATA command)\n"
+            )
+        };
+        let zip = analyze(
+            bounce("550 This message was detected as possible malware (Heuristics.Encrypted.Zip).")
+                .as_bytes(),
+        );
+        assert_eq!(zip.recipients[0].reason, Reason::Policyviolation);
+        let virus = analyze(
+            bounce("550 This message was detected as possible malware (Win.Trojan.Agent-123).")
+                .as_bytes(),
+        );
+        assert_eq!(virus.recipients[0].reason, Reason::Virusdetected);
+    }
+
+    #[test]
+    fn an_exim_retry_timeout_after_refused_connections_is_expired() {
+        let bounce = |last: &str| {
+            format!(
+                "From: Mail Delivery System <Mailer-Daemon@a.example>\nSubject: Mail delivery failed: returning message to sender\n\nThis message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n  d@b.example\n    host mx.b.example [192.0.2.7]\n    {last}: retry timeout exceeded\n"
+            )
+        };
+        let refused = analyze(bounce("Connection refused").as_bytes());
+        assert_eq!(refused.recipients[0].reason, Reason::Expired);
+        let full = analyze(bounce("452 4.2.2 Mailbox full").as_bytes());
+        assert_eq!(full.recipients[0].reason, Reason::Mailboxfull);
     }
 
     #[test]

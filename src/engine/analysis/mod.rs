@@ -940,6 +940,37 @@ fn read_bounce(
             if let Some(o) = b.original.as_mut() {
                 o.line = pasted_line(o.line) as usize;
             }
+            // The repair is a reading of how the paste was carried, not the paste: a notice
+            // whose recipients it left without a reply code or status (its lines joined into
+            // fields above them when a form dropped every blank line), while the text as
+            // pasted gives them theirs, is read as pasted.
+            let coded = |b: &crate::checks::bounce::BounceReport| {
+                b.recipients
+                    .iter()
+                    .filter(|r| r.reply_code.is_some() || r.status.is_some())
+                    .count()
+            };
+            let rejoined = normalized
+                .notes
+                .iter()
+                .any(|n| n.code == "input.rejoined-lines");
+            if rejoined && b.kind != crate::checks::bounce::BounceKind::NotBounce && coded(&b) == 0
+            {
+                let as_pasted = read(input);
+                if matches!(
+                    as_pasted.kind,
+                    crate::checks::bounce::BounceKind::Bounce
+                        | crate::checks::bounce::BounceKind::Delay
+                ) && !as_pasted.recipients.is_empty()
+                    && coded(&as_pasted) == as_pasted.recipients.len()
+                    && as_pasted
+                        .recipients
+                        .iter()
+                        .all(|r| r.reason != crate::checks::bounce::Reason::Delivered)
+                {
+                    return forwarded_notice(input, normalized).unwrap_or(as_pasted);
+                }
+            }
             b
         }
         None => read(input),

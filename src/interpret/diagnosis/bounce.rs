@@ -222,7 +222,10 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
             Party::Receiver
         };
     }
-    if has(&["virus", "malware", "infected"]) {
+    // A virus found is the sender's to clean up; an archive refused because it is encrypted
+    // (ClamAV's Heuristics.Encrypted.*, the bounce reader's policy refusal) is the receiver's
+    // own rule.
+    if has(&["virus", "malware", "infected"]) && !has(&["heuristics.encrypted"]) {
         topic = "policy";
         party = Party::Sender;
     } else if r.blocklist.is_some() {

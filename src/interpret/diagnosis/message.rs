@@ -189,21 +189,27 @@ fn customer_note(ctx: &Context) -> Option<Evidence> {
 /// The sentences of a customer's line (lowercase) that say the message went to spam or junk:
 /// "spam" or "junk" as a word of its own (not inside a name, "reports.spamcop.net"), or "bulk
 /// folder", in a sentence that is no question (but for one that asks why) and holds no denial.
+/// In Japanese, 迷惑メール, the name Gmail and Outlook give the spam folder in Japanese (see
+/// [`gmail_spam_label`]), in a sentence without a negative ending (ない, ません).
 fn says_spam_sentences(line: &str) -> impl Iterator<Item = &str> {
-    line.split_inclusive(['.', '!', '?'])
+    line.split_inclusive(['.', '!', '?', '。', '！', '？'])
         // A question asks; but one that asks why takes the placement as given ("Why is the
         // garden centre going to my junk folder?").
         .filter(|s| {
-            !s.trim_end().ends_with('?')
+            !s.trim_end().ends_with(['?', '？'])
                 || s.trim_start_matches(|c: char| c == '>' || c.is_whitespace())
                     .starts_with("why ")
+        })
+        .filter(|s| {
+            !s.contains("迷惑メール")
+                || !["ない", "ません", "なかった"].iter().any(|n| s.contains(n))
         })
         .filter(|s| {
             let word = |w: &str| {
                 s.split(|c: char| !c.is_ascii_alphanumeric() && c != '@')
                     .any(|x| x == w)
             };
-            (word("spam") || word("junk") || s.contains("bulk folder"))
+            (word("spam") || word("junk") || s.contains("bulk folder") || s.contains("迷惑メール"))
                 && !["not", "never", "isn't", "wasn't", "didn't", "doesn't", "no"]
                     .iter()
                     .any(|n| word(n))
@@ -2021,6 +2027,12 @@ mod tests {
         assert!(!says("was it stuck on our server or in a spam filter?"));
         assert!(!says("it is not in spam either."));
         assert!(!says("why is it not in spam?"));
+        // Japanese: the spam folder's name, not denied and not asked.
+        assert!(says(
+            "取引先から「見積書のメールが迷惑メールに入っていた」と言われました。"
+        ));
+        assert!(!says("迷惑メールフォルダにも入っていません。"));
+        assert!(!says("迷惑メールに入っていますか？"));
     }
 
     #[test]
