@@ -264,6 +264,14 @@ const RETURNED_FAILURE_WORDS: &[&str] = &[
     // copy of the message." (qmail's layout; Sisimai's Yahoo reader starts at these words),
     // as the web mail shows it without its header.
     "unable to deliver your message to the following address",
+    // Gmail's notices as its web view and a reply quote them ("Message blocked: Your message to
+    // <address> has been blocked.", "Address not found: Your message wasn't delivered to
+    // <address> because ...", "You have reached a limit for sending mail. Your message was not
+    // sent."), above their "----- Original message -----" (Google's help on messages returned
+    // as undeliverable, support.google.com/mail/answer/6596).
+    "has been blocked",
+    "wasn't delivered to",
+    "your message was not sent",
 ];
 
 /// A sending service's records read by their own keys: the format's name, whether the text
@@ -511,7 +519,22 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
                 .iter()
                 .any(|w| lower.contains(w)));
     let bounced_log = !has_headers && plain::postfix_bounced_log(&lower);
+    // A notice as a web mail shows it, without its header: the sender's name and address on a
+    // line of their own above it ("Mail Delivery Subsystem <mailer-daemon@googlemail.com>",
+    // Gmail's web view), the address a mail server's own (RFC 5321 section 4.5.5's null
+    // reverse path is replaced by such an address in the notice's From).
+    let shown_daemon = !has_headers
+        && lower.lines().take(20).any(|line| {
+            let line = line.trim();
+            line.ends_with('>')
+                && line.find('<').is_some_and(|lt| !line[..lt].contains(':'))
+                && scan::addresses(line)
+                    .first()
+                    .and_then(|&(s, e)| line.get(s..e))
+                    .is_some_and(scan::is_daemon)
+        });
     let bounce_like = !raws.is_empty()
+        || shown_daemon
         || preamble
         || exchange
         || bounced_log
@@ -531,6 +554,7 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
     let pasted_error = !has_headers
         && !preamble
         && dsn_text.is_none()
+        && !shown_daemon
         && !from_service
         && !bounced_log
         && !returns_message

@@ -562,6 +562,24 @@ impl Analysis {
                 orgs.push(o);
             }
         }
+        // A gateway's other domains (`data/received/gateway-families.tsv`): its MX hosts and
+        // the hosts that hand filtered mail on may be named under different domains.
+        let families = crate::vocab::tables::received::GATEWAY_FAMILIES;
+        let kin: Vec<String> = orgs
+            .iter()
+            .filter_map(|o| crate::vocab::tables::lookup(families, o))
+            .flat_map(|row| {
+                families
+                    .iter()
+                    .filter(move |r| r[1] == row[1])
+                    .map(|r| r[0].to_string())
+            })
+            .collect();
+        for o in kin {
+            if !orgs.contains(&o) {
+                orgs.push(o);
+            }
+        }
         let has = |name: &str| {
             self.headers
                 .iter()

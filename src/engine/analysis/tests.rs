@@ -318,6 +318,26 @@ fn a_wait_before_the_first_server_is_late_unless_it_is_a_time_zone() {
     }
 }
 
+/// Barracuda's MX hosts (ess.barracudanetworks.com) and the hosts that hand its filtered mail on
+/// (outbound-ip*.ess.barracuda.com) are one gateway (data/received/gateway-families.tsv).
+#[test]
+fn a_gateways_other_domain_is_the_gateway_too() {
+    let message = "Received: from outbound-ip103b.ess.barracuda.com (198.51.100.103)\n by mail.acme.example with ESMTPS id 1; Tue, 2 Jan 2024 10:00:05 +0000\nReceived: from mail.sender.example (mail.sender.example [203.0.113.5])\n by mx-inbound41-77.eu-west-2b.ess.aws.cudaops.com with ESMTPS id 2 for <u@acme.example>; Tue, 2 Jan 2024 10:00:02 +0000\nFrom: Ann <ann@sender.example>\nTo: u@acme.example\nSubject: Hello\nDate: Tue, 2 Jan 2024 10:00:00 +0000\nMessage-ID: <1@sender.example>\n\nbody\n";
+    let ip = |report: &Report| report.sending_ip.as_ref().map(|s| s.ip.to_string());
+    let with_mx = MemoryResolver::from_zone(
+        "acme.example. MX 10 d418502a.ess.barracudanetworks.com.\nd418502a.ess.barracudanetworks.com. A 198.51.100.101",
+    )
+    .unwrap();
+    let (report, _) = run(message, &with_mx, Options::default());
+    assert_eq!(ip(&report).as_deref(), Some("203.0.113.5"));
+    let elsewhere = MemoryResolver::from_zone(
+        "acme.example. MX 10 in-1.filtercloud.example.\nin-1.filtercloud.example. A 198.51.100.1",
+    )
+    .unwrap();
+    let (report, _) = run(message, &elsewhere, Options::default());
+    assert_eq!(ip(&report).as_deref(), Some("198.51.100.103"));
+}
+
 /// A message through the recipient's inbound gateway (a host of the MX's organization) to the
 /// company's own server: once the recipient domain's MX is known, the sending IP is the host
 /// that handed the message to the gateway; not when the To domain's MX forwarded it elsewhere.

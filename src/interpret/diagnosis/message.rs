@@ -189,8 +189,8 @@ fn customer_note(ctx: &Context) -> Option<Evidence> {
 /// The sentences of a customer's line (lowercase) that say the message went to spam or junk:
 /// "spam" or "junk" as a word of its own (not inside a name, "reports.spamcop.net"), or "bulk
 /// folder", in a sentence that is no question (but for one that asks why) and holds no denial.
-/// In Japanese, 迷惑メール, the name Gmail and Outlook give the spam folder in Japanese (see
-/// [`gmail_spam_label`]), in a sentence without a negative ending (ない, ません).
+/// In other languages, the spam folder's own name where the mail programs localize it
+/// ([`SPAM_FOLDERS`]), in a sentence without that language's negation.
 fn says_spam_sentences(line: &str) -> impl Iterator<Item = &str> {
     line.split_inclusive(['.', '!', '?', '。', '！', '？'])
         // A question asks; but one that asks why takes the placement as given ("Why is the
@@ -201,20 +201,49 @@ fn says_spam_sentences(line: &str) -> impl Iterator<Item = &str> {
                     .starts_with("why ")
         })
         .filter(|s| {
-            !s.contains("迷惑メール")
-                || !["ない", "ません", "なかった"].iter().any(|n| s.contains(n))
-        })
-        .filter(|s| {
+            // The folder's name is no denial ("correo no deseado").
+            let mut rest = s.to_string();
+            let mut folder = false;
+            for f in SPAM_FOLDERS {
+                if rest.contains(f) {
+                    folder = true;
+                    rest = rest.replace(f, " ");
+                }
+            }
             let word = |w: &str| {
-                s.split(|c: char| !c.is_ascii_alphanumeric() && c != '@')
-                    .any(|x| x == w)
+                rest.split(|c: char| !c.is_alphanumeric() && c != '@' && c != '\'')
+                    .any(|x| x.trim_matches('\'') == w)
             };
-            (word("spam") || word("junk") || s.contains("bulk folder") || s.contains("迷惑メール"))
-                && !["not", "never", "isn't", "wasn't", "didn't", "doesn't", "no"]
+            (folder || word("spam") || word("junk") || rest.contains("bulk folder"))
+                && !NEGATIONS.iter().any(|n| word(n))
+                && !["ない", "ません", "なかった"]
                     .iter()
-                    .any(|n| word(n))
+                    .any(|n| rest.contains(n))
         })
 }
+
+/// The spam folder's name as the mail programs show it in other languages: Outlook's Junk
+/// Email folder (Microsoft's localized Outlook: "Courrier indésirable", "Posta indesiderata",
+/// "Ongewenste e-mail", "Lixo Eletrônico", "Correo no deseado"), Gmail's and Outlook's Japanese
+/// 迷惑メール (see [`gmail_spam_label`]), and Quebec French "pourriel" (the Office québécois de
+/// la langue française's term for spam). German's "Spam-Ordner" and "Junk-E-Mail" hold the
+/// English words already.
+const SPAM_FOLDERS: [&str; 7] = [
+    "courrier indésirable",
+    "pourriel",
+    "posta indesiderata",
+    "ongewenste e-mail",
+    "lixo eletrônico",
+    "correo no deseado",
+    "迷惑メール",
+];
+
+/// Words that deny a placement, in the languages of [`SPAM_FOLDERS`] ("it is not in spam
+/// either", "n'est pas dans les pourriels", "nicht im Spam").
+const NEGATIONS: [&str; 14] = [
+    "not", "never", "isn't", "wasn't", "didn't", "doesn't", "no", "pas", "jamais", "nicht", "kein",
+    "niet", "não", "nunca",
+];
 
 /// Whether a line reads as a header field (`name: value`, the name without spaces) rather than
 /// a sentence that happens to hold a colon ("Show original:").
@@ -2033,6 +2062,15 @@ mod tests {
         ));
         assert!(!says("迷惑メールフォルダにも入っていません。"));
         assert!(!says("迷惑メールに入っていますか？"));
+        // Other languages: the folder's own name, and the language's denial.
+        assert!(says(
+            "le client dit que nos courriels arrivent dans ses pourriels depuis la semaine passée."
+        ));
+        assert!(says("el correo llegó a la carpeta correo no deseado."));
+        assert!(!says("le message n'est pas dans le courrier indésirable."));
+        assert!(!says("die mail ist nicht im spam-ordner."));
+        assert!(says("it went to 'spam' again."));
+        assert!(!says("it isn't in spam."));
     }
 
     #[test]
