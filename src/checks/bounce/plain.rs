@@ -185,7 +185,11 @@ pub(super) fn mta_preamble(lower: &str) -> bool {
 /// quotes it, in English in every language ("Remote Server returned '...'"). Only a report
 /// Exchange generated has both, whatever summary a mail program put above it.
 pub(super) fn exchange_diagnostic(lower: &str) -> bool {
-    lower.contains("remote server returned")
+    // Its delay notice names the server it keeps trying: "Remote Server at mx.b.example
+    // (192.0.2.7) returned '400 4.4.7 Message delayed'" (also "Server at ..." for a send
+    // connector's smart host), as real Exchange 2013-2019 and Exchange Online notices write it.
+    (lower.contains("remote server returned")
+        || (lower.contains("server at ") && lower.contains(" returned '")))
         && EXCHANGE_DIAGNOSTIC_HEADINGS
             .iter()
             .any(|p| lower.contains(p))

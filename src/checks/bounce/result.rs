@@ -466,8 +466,11 @@ pub(super) fn says_temporary(all_lower: &str) -> bool {
 /// Gmail's delay notice ("** Delivery incomplete ** There was a temporary problem delivering
 /// your message to ... Gmail will retry for 44 more hours. You'll be notified if the delivery
 /// fails permanently.").
-const DELAY_WORDS: [&str; 9] = [
+const DELAY_WORDS: [&str; 10] = [
     "temporary failure report",
+    // Exim's warning message (deliver.c, its default text): "No action is required on your
+    // part. Delivery attempts will continue for some time, and this warning may be repeated".
+    "delivery attempts will continue",
     "do not need to re-send",
     "do not need to resend",
     "this is a warning only",

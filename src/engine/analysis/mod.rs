@@ -562,9 +562,9 @@ impl Analysis {
                 orgs.push(o);
             }
         }
-        // A gateway's other domains (`data/received/gateway-families.tsv`): its MX hosts and
+        // A gateway's other domains (`data/received/families.tsv`): its MX hosts and
         // the hosts that hand filtered mail on may be named under different domains.
-        let families = crate::vocab::tables::received::GATEWAY_FAMILIES;
+        let families = crate::vocab::tables::received::FAMILIES;
         let kin: Vec<String> = orgs
             .iter()
             .filter_map(|o| crate::vocab::tables::lookup(families, o))

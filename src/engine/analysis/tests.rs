@@ -318,8 +318,29 @@ fn a_wait_before_the_first_server_is_late_unless_it_is_a_time_zone() {
     }
 }
 
+/// iCloud's receiving hosts are named under me.com and its results under icloud.com: one
+/// operator (data/received/families.tsv), so its Authentication-Results are the receiver's.
+#[test]
+fn an_operators_other_domain_wrote_the_recorded_results() {
+    let message = |by: &str| {
+        format!(
+            "Authentication-Results: dmarc.icloud.com; dmarc=fail header.from=a.example\nReceived: from mail.a.example (mail.a.example [203.0.113.5])\n by {by} (Postfix) with ESMTPS id 1 for <u@icloud.com>; Tue, 2 Jan 2024 10:00:05 +0000\nFrom: Ann <ann@a.example>\nTo: u@icloud.com\nSubject: Hello\nDate: Tue, 2 Jan 2024 10:00:00 +0000\nMessage-ID: <1@a.example>\n\nbody\n"
+        )
+    };
+    let offline = Options {
+        live: false,
+        ..Options::default()
+    };
+    let trusted = |by: &str| {
+        let (r, _) = run(&message(by), &MemoryResolver::new(), offline.clone());
+        r.recorded_auth.first().map(|a| a.trusted)
+    };
+    assert_eq!(trusted("ms31p00im-smtpin008.me.com"), Some(true));
+    assert_eq!(trusted("mx.other-provider.example"), Some(false));
+}
+
 /// Barracuda's MX hosts (ess.barracudanetworks.com) and the hosts that hand its filtered mail on
-/// (outbound-ip*.ess.barracuda.com) are one gateway (data/received/gateway-families.tsv).
+/// (outbound-ip*.ess.barracuda.com) are one gateway (data/received/families.tsv).
 #[test]
 fn a_gateways_other_domain_is_the_gateway_too() {
     let message = "Received: from outbound-ip103b.ess.barracuda.com (198.51.100.103)\n by mail.acme.example with ESMTPS id 1; Tue, 2 Jan 2024 10:00:05 +0000\nReceived: from mail.sender.example (mail.sender.example [203.0.113.5])\n by mx-inbound41-77.eu-west-2b.ess.aws.cudaops.com with ESMTPS id 2 for <u@acme.example>; Tue, 2 Jan 2024 10:00:02 +0000\nFrom: Ann <ann@sender.example>\nTo: u@acme.example\nSubject: Hello\nDate: Tue, 2 Jan 2024 10:00:00 +0000\nMessage-ID: <1@sender.example>\n\nbody\n";

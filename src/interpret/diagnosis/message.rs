@@ -197,8 +197,10 @@ fn says_spam_sentences(line: &str) -> impl Iterator<Item = &str> {
         // garden centre going to my junk folder?").
         .filter(|s| {
             !s.trim_end().ends_with(['?', '？'])
-                || s.trim_start_matches(|c: char| c == '>' || c.is_whitespace())
-                    .starts_with("why ")
+                || s.split(|c: char| !c.is_alphanumeric())
+                    .any(|w| WHY.contains(&w))
+                || s.contains("por qué")
+                || s.contains("por que")
         })
         .filter(|s| {
             // The folder's name is no denial ("correo no deseado").
@@ -221,6 +223,11 @@ fn says_spam_sentences(line: &str) -> impl Iterator<Item = &str> {
                     .any(|n| rest.contains(n))
         })
 }
+
+/// "Why" in the languages of [`SPAM_FOLDERS`]: a question that asks why ("Why is it going to
+/// junk?", "... they end up in junk, can you see why?") takes the placement as given.
+/// (Spanish and Portuguese ask "por qué", "por que".)
+const WHY: [&str; 5] = ["why", "pourquoi", "warum", "perché", "waarom"];
 
 /// The spam folder's name as the mail programs show it in other languages: Outlook's Junk
 /// Email folder (Microsoft's localized Outlook: "Courrier indésirable", "Posta indesiderata",
@@ -2071,6 +2078,10 @@ mod tests {
         assert!(!says("die mail ist nicht im spam-ordner."));
         assert!(says("it went to 'spam' again."));
         assert!(!says("it isn't in spam."));
+        assert!(says(
+            "they all end up in junk since last week, can you see why?"
+        ));
+        assert!(!says("did it end up in junk?"));
     }
 
     #[test]
