@@ -429,6 +429,24 @@ fn own_fixtures() {
     // per-recipient fields below it, is a server's report, not a mail program's error.
     let notice = analyze(b"Mensaje bloqueado\n\nTu mensaje para a@b.example se ha bloqueado.\n\n550 Envelope blocked - User Entry\n\nFinal-Recipient: rfc822; a@b.example\nAction: failed\nStatus: 5.0.0\nRemote-MTA: dns; mx.b.example\nDiagnostic-Code: smtp; 550 Envelope blocked - User Entry\n");
     assert_eq!(notice.refused_by, RefusedBy::RemoteServer);
+    // A Postmark bounce record that quotes the report in its "Content" string is read by its
+    // keys, not as the report's fields (which the string holds only escaped).
+    let record = analyze(br#"{
+  "RecordType": "Bounce",
+  "Type": "SoftBounce",
+  "TypeCode": 4096,
+  "Description": "Unable to temporarily deliver this email.",
+  "Details": "smtp;552-Requested mail action aborted: exceeded storage allocation",
+  "Email": "m@b.example",
+  "From": "shop@a.example",
+  "BouncedAt": "2026-12-09T17:42:18Z",
+  "Content": "Return-Path: <>\nReporting-MTA: dns; pm-mta-04.mtasv.net\nFinal-Recipient: rfc822; m@b.example\nAction: failed\nStatus: 5.2.2\n"
+}"#);
+    assert_eq!(record.recipients.len(), 1);
+    assert_eq!(
+        record.recipients[0].reason,
+        mailtrace::checks::bounce::Reason::Mailboxfull
+    );
     let postfix = analyze(&std::fs::read(dir.join("postfix-user-unknown.eml")).unwrap());
     assert_eq!(postfix.refused_by, RefusedBy::RemoteServer);
     let original = postfix.original.as_ref().expect("returned headers found");

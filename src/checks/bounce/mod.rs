@@ -435,7 +435,12 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
     let mut arrival = None;
     let dsn_text: Option<&str> = dsn.or_else(|| {
         let l = lower.as_str();
-        (l.contains("final-recipient:") && l.contains("status:")).then_some(bounce_text)
+        // Not the fields of a report a service's JSON record quotes in one of its strings
+        // (Postmark's "Content": "...\nFinal-Recipient: ..."): that record is read by its keys.
+        let field = l
+            .match_indices("final-recipient:")
+            .any(|(i, _)| !l[..i].ends_with("\\n"));
+        (field && l.contains("status:")).then_some(bounce_text)
     });
     // An Amazon SES notification, in a message's body or pasted alone (a JSON text starts
     // with `{`, RFC 8259 section 2, and is no header field even when its first line reads as one).
