@@ -1757,16 +1757,9 @@ fn find_start(lines: &[&str]) -> Start {
         }
         if let Some((end, ui, kind)) = wrapper_at(lines, i) {
             flush(&mut prose, &mut skipped);
-            let listed = listed_lines(lines, i, end);
-            skipped.push(InputNote {
-                code: "input.skipped-wrapper",
-                message: format!(
-                    "{} {kind} of {ui}, not header fields; skipped.",
-                    span_words(&listed, "is", "are")
-                ),
-                line: Some(i as u32 + 1),
-                lines: listed,
-            });
+            skipped.push(block_note("input.skipped-wrapper", lines, i, end, |span| {
+                format!("{span} {kind} of {ui}, not header fields; skipped.")
+            }));
             i = end;
             continue;
         }
@@ -1792,32 +1785,18 @@ fn find_start(lines: &[&str]) -> Start {
             });
         if let Some((end, what, not)) = forward {
             flush(&mut prose, &mut skipped);
-            let listed = listed_lines(lines, i, end);
-            skipped.push(InputNote {
-                code: "input.skipped-forward",
-                message: format!(
-                    "{} {what} (\"{}\"), not {not}; skipped.",
-                    span_words(&listed, "is", "are"),
-                    crate::vocab::text::clip_ellipsis(view(i).trim(), 60)
-                ),
-                line: Some(i as u32 + 1),
-                lines: listed,
-            });
+            let first = crate::vocab::text::clip_ellipsis(view(i).trim(), 60);
+            skipped.push(block_note("input.skipped-forward", lines, i, end, |span| {
+                format!("{span} {what} (\"{first}\"), not {not}; skipped.")
+            }));
             i = end;
             continue;
         }
         if let Some(end) = carrier_header(lines, i) {
             flush(&mut prose, &mut skipped);
-            let listed = listed_lines(lines, i, end);
-            skipped.push(InputNote {
-                code: "input.skipped-forward",
-                message: format!(
-                    "{} the header of the mail that carried the quoted header below (a forward or a reply), not that header; skipped.",
-                    span_words(&listed, "is", "are")
-                ),
-                line: Some(i as u32 + 1),
-                lines: listed,
-            });
+            skipped.push(block_note("input.skipped-forward", lines, i, end, |span| {
+                format!("{span} the header of the mail that carried the quoted header below (a forward or a reply), not that header; skipped.")
+            }));
             i = end;
             continue;
         }
@@ -1857,6 +1836,24 @@ fn find_start(lines: &[&str]) -> Start {
     Start {
         index: first,
         notes,
+    }
+}
+
+/// The note for a block of lines `i..end` skipped above the header: `what` words it after the
+/// span ("Lines 3-5 are").
+fn block_note(
+    code: &'static str,
+    lines: &[&str],
+    i: usize,
+    end: usize,
+    what: impl FnOnce(&str) -> String,
+) -> InputNote {
+    let listed = listed_lines(lines, i, end);
+    InputNote {
+        code,
+        message: what(&span_words(&listed, "is", "are")),
+        line: Some(i as u32 + 1),
+        lines: listed,
     }
 }
 
