@@ -30,6 +30,19 @@ pub fn org_domain(host: &str) -> Option<String> {
     Some(labels[n.saturating_sub(take)..].join("."))
 }
 
+/// The other organization domains of the mail operator `org` belongs to
+/// (`data/received/families.tsv`: Barracuda's MX hosts under barracudanetworks.com hand mail on
+/// from barracuda.com; iCloud's hosts under me.com write their results as icloud.com); none for
+/// a domain of no listed family.
+pub fn operator_kin(org: &str) -> impl Iterator<Item = &'static str> + '_ {
+    let families = crate::vocab::tables::received::FAMILIES;
+    let family = crate::vocab::tables::lookup(families, org).map(|row| row[1]);
+    families
+        .iter()
+        .filter(move |r| family == Some(r[1]) && r[0] != org)
+        .map(|r| r[0])
+}
+
 /// Whether two domains belong to the same organization (DMARC relaxed alignment, RFC 7489
 /// 3.1.1, by [`org_domain`]); names without one compare as they are.
 pub fn same_org(a: &str, b: &str) -> bool {

@@ -391,8 +391,8 @@ pub(super) fn finish(
             &last[..last.find(']').unwrap_or(last.len())]
         })
         .or_else(|| {
-            let delayed = words_l.find("returned '400 4.4.7 message delayed'")?;
-            let rest = &words_l[delayed + "returned '400 4.4.7 message delayed'".len()..];
+            const DELAYED: &str = "returned '400 4.4.7 message delayed'";
+            let rest = &words_l[words_l.find(DELAYED)? + DELAYED.len()..];
             let at = rest.rfind("returned '")?;
             let last = &rest[at + "returned '".len()..];
             Some(last.trim_end().trim_end_matches('\''))

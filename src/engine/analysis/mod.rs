@@ -562,22 +562,15 @@ impl Analysis {
                 orgs.push(o);
             }
         }
-        // A gateway's other domains (`data/received/families.tsv`): its MX hosts and
-        // the hosts that hand filtered mail on may be named under different domains.
-        let families = crate::vocab::tables::received::FAMILIES;
-        let kin: Vec<String> = orgs
+        // A gateway's other domains: its MX hosts and the hosts that hand filtered mail on
+        // may be named under different domains of one operator.
+        let kin: Vec<&str> = orgs
             .iter()
-            .filter_map(|o| crate::vocab::tables::lookup(families, o))
-            .flat_map(|row| {
-                families
-                    .iter()
-                    .filter(move |r| r[1] == row[1])
-                    .map(|r| r[0].to_string())
-            })
+            .flat_map(|o| crate::vocab::domain::operator_kin(o))
             .collect();
         for o in kin {
-            if !orgs.contains(&o) {
-                orgs.push(o);
+            if !orgs.iter().any(|x| x == o) {
+                orgs.push(o.to_string());
             }
         }
         let has = |name: &str| {
@@ -986,7 +979,7 @@ fn read_bounce(
                         .iter()
                         .all(|r| r.reason != crate::checks::bounce::Reason::Delivered)
                 {
-                    return forwarded_notice(input, normalized).unwrap_or(as_pasted);
+                    b = as_pasted;
                 }
             }
             b

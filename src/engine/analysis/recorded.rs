@@ -251,7 +251,10 @@ impl Analysis {
                     "It names no server (Microsoft 365 writes it that way); trusted because it stands where only the receiving side writes.".to_string(),
                 )
             } else if org.as_ref().is_some_and(|o| {
-                receivers.contains(o) || receivers.iter().any(|r| same_operator(r, o))
+                receivers.contains(o)
+                    || receivers
+                        .iter()
+                        .any(|r| crate::vocab::domain::operator_kin(r).any(|k| k == o))
             }) && above_entry
             {
                 (
@@ -320,13 +323,4 @@ fn split_arc_instance(value: &str) -> (Option<u32>, &str) {
         return (number.trim().parse().ok(), tail);
     }
     (None, value)
-}
-
-/// Whether two organization domains are one mail operator's (`data/received/families.tsv`:
-/// iCloud's receiving hosts under me.com write their results as icloud.com).
-fn same_operator(a: &str, b: &str) -> bool {
-    let family = |d: &str| {
-        crate::vocab::tables::lookup(crate::vocab::tables::received::FAMILIES, d).map(|r| r[1])
-    };
-    family(a).is_some_and(|f| family(b) == Some(f))
 }
