@@ -151,6 +151,32 @@ pub fn bounce_sender(
             None,
         );
     }
+    // 4. The reporting server's own address where the returned copy records that server
+    // taking the message in from its own side (a login, or a client with a private address):
+    // RFC 5321 section 4.4 lets the by clause carry the receiving host's TCP-info, and Exchange
+    // writes it ("by NAME (IP) with Microsoft SMTP Server"). The server that wrote the bounce
+    // is the one that talked to the refusing server.
+    if !delivered_report
+        && let Some(reporting) = bounce.reporting_mta.as_deref()
+        && !exchange_online_datacenter(reporting)
+        && let Some(ip) = original_hops
+            .iter()
+            .filter(|h| h.by.as_deref().is_some_and(|b| same_host(b, reporting)))
+            .filter(|h| h.authenticated || h.ip_class.is_some_and(|c| !IpClass::can_be_sender(c)))
+            .find_map(|h| by_address(&h.raw).filter(|ip| classify(*ip).can_be_sender()))
+    {
+        return (
+            Some(SendingIp {
+                ip,
+                hop: 0,
+                reason: format!(
+                    "the server that wrote the bounce ({}), which talked to the refusing server; its own address is in the returned copy's Received field where it took the message in",
+                    reporting.trim()
+                ),
+            }),
+            None,
+        );
+    }
     (
         None,
         Some(
@@ -514,7 +540,12 @@ fn by_address(raw: &str) -> Option<IpAddr> {
         .chars()
         .take_while(|c| c.is_ascii_hexdigit() || matches!(c, '.' | ':'))
         .collect();
-    parse_ip(&token)
+    // The address alone in its brackets: "(8.17.1.9/8.17.1.9)" is Sendmail's version.
+    inner[token.len()..]
+        .trim_start()
+        .starts_with([')', ']'])
+        .then(|| parse_ip(&token))
+        .flatten()
 }
 
 /// Whether a reporting server is an Exchange Online server inside Microsoft's datacenters
@@ -661,6 +692,15 @@ mod tests {
                 "from mx.example (mx.example [192.0.2.1]) by mail.example.org (Postfix) with ESMTP id 1"
             ),
             None
+        );
+        // Sendmail writes its version there.
+        assert_eq!(
+            by_address("from localhost (localhost) by mail.example.org (8.17.1.9/8.17.1.9) id 1"),
+            None
+        );
+        assert_eq!(
+            by_address("from a (10.0.0.1) by mail.example.org ([192.0.2.7]) with ESMTP"),
+            parse_ip("192.0.2.7")
         );
     }
 

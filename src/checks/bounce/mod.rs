@@ -641,7 +641,12 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         .first()
         .and_then(|&(s, e)| from.get(s..e))
         .map(str::to_ascii_lowercase);
-    if report.kind == BounceKind::Delay && result::final_after_delay(&lower) {
+    // The final notice may follow the delay notice's MIME parts (two notices pasted one after
+    // the other: the second is after the first's closing boundary), so the whole text counts.
+    if report.kind == BounceKind::Delay
+        && (result::final_after_delay(&lower)
+            || result::final_after_delay(&text.to_ascii_lowercase()))
+    {
         report.kind = BounceKind::Bounce;
     }
     // A Postfix log record that deferred the recipient is a delay, not a refusal: Postfix keeps

@@ -33,15 +33,18 @@ pub(super) fn from_part(text: &str, part: &mime::Part<'_>) -> OriginalMessage {
 
 /// The report's own text: `body` (which starts at `body_offset` of the input `text`, or
 /// `usize::MAX` when it is not there as written) up to a returned message pasted inline, which
-/// becomes `original` when there is none yet. A bounce that quotes the returned headers after
-/// the report without a marker line is left as is: the text is all report.
+/// becomes `original` when there is none yet. Without a marker line, the returned header only
+/// where it follows the report's RFC 3464 fields in a flattened report
+/// ([`scan::original_after_dsn_fields`]); otherwise the text is all report.
 pub(super) fn split_inline<'b>(
     text: &str,
     body: &'b str,
     body_offset: usize,
     original: &mut Option<OriginalMessage>,
 ) -> &'b str {
-    let Some((marker, start)) = scan::original_start(body) else {
+    let Some((marker, start)) = scan::original_start(body)
+        .or_else(|| scan::original_after_dsn_fields(body).map(|start| (start, start)))
+    else {
         return body;
     };
     if original.is_none() {

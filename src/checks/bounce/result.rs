@@ -486,10 +486,13 @@ const DELAY_WORDS: [&str; 10] = [
 /// together): the later notice is what happened. A final notice says so in its own words:
 /// MDaemon's "had PERMANENT fatal delivery errors" and "has been removed from the MDaemon mail
 /// queue", Postfix's bounce(5) failure template "could not be delivered to one or more
-/// recipients", qmail's "This is a permanent error; I've given up".
+/// recipients", qmail's "This is a permanent error; I've given up", Sendmail's "----- The
+/// following addresses had permanent fatal errors -----" (savemail.c; its warning says "had
+/// transient non-fatal errors", and a mixed notice prints the permanent section first).
 pub(super) fn final_after_delay(all_lower: &str) -> bool {
-    const FINAL: [&str; 4] = [
+    const FINAL: [&str; 5] = [
         "permanent fatal delivery errors",
+        "had permanent fatal errors",
         "removed from the mdaemon mail queue",
         "could not be delivered to one or more recipients",
         "this is a permanent error",
@@ -644,6 +647,19 @@ mod tests {
         assert_eq!(refused.recipients[0].reason, Reason::Expired);
         let full = analyze(bounce("452 4.2.2 Mailbox full").as_bytes());
         assert_eq!(full.recipients[0].reason, Reason::Mailboxfull);
+    }
+
+    #[test]
+    fn sendmail_failure_pasted_after_its_warning_is_the_final_word() {
+        let warning = "   ----- Transcript of session follows -----\n<d@b.example>... Deferred: Connection timed out with mx.b.example.\nWarning: message still undelivered after 4 hours\nWill keep trying until message is 5 days old\n";
+        let failure = "   ----- The following addresses had permanent fatal errors -----\n<d@b.example>\n    (reason: Deferred: Connection timed out with mx.b.example.)\n";
+        assert!(super::final_after_delay(
+            &format!("{warning}\n{failure}").to_ascii_lowercase()
+        ));
+        // A mixed notice prints the permanent section before the recipients still retried.
+        assert!(!super::final_after_delay(
+            &format!("{failure}\n{warning}").to_ascii_lowercase()
+        ));
     }
 
     #[test]

@@ -365,6 +365,85 @@ pub fn original_start(text: &str) -> Option<(usize, usize)> {
     None
 }
 
+/// Where a returned message's header starts right after a delivery report's per-recipient
+/// fields, in a report whose parts were flattened into one text (a mail program's forward or
+/// print of an RFC 6522 multipart/report shows the human-readable part, the RFC 3464 fields and
+/// the returned message or its header one after the other, without their MIME boundaries): the
+/// paragraph after the last group of fields, when it is a message header (it holds a trace or
+/// identity field no delivery report has: Received, Return-Path, Message-ID, DKIM-Signature).
+/// The byte offset of that paragraph; None when the fields are not followed by one.
+pub fn original_after_dsn_fields(text: &str) -> Option<usize> {
+    const DSN_FIELDS: [&str; 14] = [
+        "original-envelope-id",
+        "reporting-mta",
+        "dsn-gateway",
+        "received-from-mta",
+        "arrival-date",
+        "original-recipient",
+        "final-recipient",
+        "action",
+        "status",
+        "remote-mta",
+        "diagnostic-code",
+        "last-attempt-date",
+        "final-log-id",
+        "will-retry-until",
+    ];
+    const MESSAGE_FIELDS: [&str; 4] = ["received", "return-path", "message-id", "dkim-signature"];
+    let name_of = |line: &str| {
+        line.split_once(':')
+            .map(|(n, _)| n.trim_end().to_ascii_lowercase())
+            .filter(|n| !n.is_empty() && !n.contains(char::is_whitespace))
+    };
+    let mut lines = Vec::new();
+    let mut pos = 0;
+    for line in text.split_inclusive('\n').take(MAX_LINES) {
+        lines.push((pos, line.trim_end_matches(['\r', '\n'])));
+        pos += line.len();
+    }
+    let last = lines
+        .iter()
+        .rposition(|(_, l)| name_of(l).is_some_and(|n| n == "final-recipient"))?;
+    // The report's fields run on (continuation lines, extension fields, further recipients'
+    // groups after blank lines) to the first paragraph that opens with anything else.
+    let mut i = last;
+    loop {
+        while i < lines.len()
+            && !lines[i].1.trim().is_empty()
+            && (lines[i].1.starts_with([' ', '\t']) || name_of(lines[i].1).is_some())
+        {
+            i += 1;
+        }
+        if i < lines.len() && !lines[i].1.trim().is_empty() {
+            return None;
+        }
+        while i < lines.len() && lines[i].1.trim().is_empty() {
+            i += 1;
+        }
+        let opens_group = lines
+            .get(i)
+            .and_then(|(_, l)| name_of(l))
+            .is_some_and(|n| DSN_FIELDS.contains(&n.as_str()) || n.starts_with("x-"));
+        if !opens_group || i >= lines.len() {
+            break;
+        }
+        i += 1;
+    }
+    let start = lines.get(i)?;
+    if !looks_like_header(start.1) {
+        return None;
+    }
+    lines[i..]
+        .iter()
+        .take(200)
+        .take_while(|(_, l)| !l.trim().is_empty())
+        .any(|(_, l)| {
+            name_of(l).is_some_and(|n| MESSAGE_FIELDS.contains(&n.as_str()))
+                && !l.starts_with([' ', '\t'])
+        })
+        .then_some(start.0)
+}
+
 /// Whether the lines from the start of `text` are a mail program's summary of a forwarded or
 /// quoted message (`input::program_summary_at`), not a message header.
 fn program_summary(text: &str) -> bool {
@@ -914,6 +993,33 @@ mod tests {
         assert!(may_be_report_words(
             "--- Below this line is a copy of the message."
         ));
+    }
+
+    #[test]
+    fn finds_the_returned_header_after_flattened_report_fields() {
+        let t = "<u@b.example>: host mx.b.example said: 552 5.2.2 full\n\nReporting-MTA: dns; a.example\nX-Postfix-Queue-ID: 4Zg\n\nFinal-Recipient: rfc822; u@b.example\nAction: failed\nStatus: 5.2.2\nDiagnostic-Code: smtp; 552 5.2.2 Quota\n    exceeded\n\nReturn-Path: <s@a.example>\nReceived: from x (x [192.0.2.1])\n\tby a.example; Sun, 14 Feb 2027 11:52:40 +0000\nSubject: y\n";
+        let s = original_after_dsn_fields(t).expect("found");
+        assert!(t[s..].starts_with("Return-Path"));
+        // Fields followed by prose, or by another group of report fields only: no message.
+        assert_eq!(
+            original_after_dsn_fields(
+                "Final-Recipient: rfc822; u@b.example\nAction: failed\n\nThanks, Ravi\n"
+            ),
+            None
+        );
+        assert_eq!(
+            original_after_dsn_fields(
+                "Final-Recipient: rfc822; u@b.example\nAction: failed\n\nFinal-Recipient: rfc822; v@b.example\nAction: failed\n"
+            ),
+            None
+        );
+        // A header without a trace or identity field is not taken for the message.
+        assert_eq!(
+            original_after_dsn_fields(
+                "Final-Recipient: rfc822; u@b.example\nAction: failed\n\nSubject: y\nTo: u@b.example\n"
+            ),
+            None
+        );
     }
 
     #[test]

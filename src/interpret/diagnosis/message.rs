@@ -187,8 +187,8 @@ fn customer_note(ctx: &Context) -> Option<Evidence> {
 }
 
 /// The sentences of a customer's line (lowercase) that say the message went to spam or junk:
-/// "spam" or "junk" as a word of its own (not inside a name, "reports.spamcop.net"), or "bulk
-/// folder", in a sentence that is no question (but for one that asks why) and holds no denial.
+/// "spam" or "junk" as a word of its own (not inside a name, "reports.spamcop.net"; French
+/// writes the folder "les spams"), or "bulk folder", in a sentence that is no question (but for one that asks why) and holds no denial.
 /// In other languages, the spam folder's own name where the mail programs localize it
 /// ([`SPAM_FOLDERS`]), in a sentence without that language's negation.
 fn says_spam_sentences(line: &str) -> impl Iterator<Item = &str> {
@@ -216,7 +216,11 @@ fn says_spam_sentences(line: &str) -> impl Iterator<Item = &str> {
                 rest.split(|c: char| !c.is_alphanumeric() && c != '@' && c != '\'')
                     .any(|x| x.trim_matches('\'') == w)
             };
-            (folder || word("spam") || word("junk") || rest.contains("bulk folder"))
+            (folder
+                || word("spam")
+                || word("spams")
+                || word("junk")
+                || rest.contains("bulk folder"))
                 && !NEGATIONS.iter().any(|n| word(n))
                 && !["ない", "ません", "なかった"]
                     .iter()
@@ -1241,9 +1245,11 @@ fn forwarding(ctx: &Context) -> Option<Cause> {
         m.method == "dkim"
             && m.result == "pass"
             && m.property("header", "d")
+                // RFC 6376's i= is "[local-part] @ domain"; some receivers record only the
+                // domain (Zoho: "header.i=mailer.example").
                 .or_else(|| {
                     m.property("header", "i")
-                        .and_then(|i| i.rsplit_once('@').map(|x| x.1))
+                        .map(|i| i.rsplit('@').next().unwrap_or(i))
                 })
                 .is_none_or(|d| {
                     from_org.as_deref().is_none_or(|o| {
