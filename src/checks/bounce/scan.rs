@@ -793,12 +793,23 @@ pub fn transcript_line(line: &str) -> Option<Transcript<'_>> {
 /// client's own commands (Postfix `In:`, Sendmail `>>>`) and the server's positive or
 /// intermediate replies (`Out:` / `<<<` with a 2yz or 3yz code, RFC 5321 4.2.1), such as the
 /// capability lines of an EHLO reply (`250-STARTTLS`, `250-AUTH PLAIN`: RFC 5321 4.1.1.1,
-/// RFC 3207), which name features, not reasons. Borrowed when there is none.
+/// RFC 3207), which name features, not reasons; and the address lines of Microsoft's
+/// "Original Message Details" block ("Sender Address: a@b", "Recipient Address: c@d", its
+/// non-delivery reports since Exchange 2019 and Exchange Online), labels of the returned
+/// message's summary, not a server's words about the sender. Borrowed when there is none.
 pub fn without_chatter(text: &str) -> std::borrow::Cow<'_, str> {
     let chatter = |line: &str| match transcript_line(line) {
         Some(Transcript::Command) => true,
         Some(Transcript::Reply(class, _)) => matches!(class, b'2' | b'3'),
-        None => false,
+        None => {
+            let t = line.trim_start();
+            ["sender address:", "recipient address:"]
+                .iter()
+                .any(|label| {
+                    t.get(..label.len())
+                        .is_some_and(|h| h.eq_ignore_ascii_case(label))
+                })
+        }
     };
     if !text.split('\n').take(MAX_LINES).any(chatter) {
         return std::borrow::Cow::Borrowed(text);
@@ -1060,6 +1071,12 @@ mod tests {
             without_chatter(plain),
             std::borrow::Cow::Borrowed(_)
         ));
+        // Microsoft's summary of the returned message: labels, not words about the sender.
+        let ndr = "Original Message Details\nCreated Date:    23/11/2026 15:02:11\nSender Address:  a@b.example\nRecipient Address:    c@d.example\nSubject:    x\n";
+        assert_eq!(
+            without_chatter(ndr),
+            "Original Message Details\nCreated Date:    23/11/2026 15:02:11\nSubject:    x\n"
+        );
     }
 
     #[test]

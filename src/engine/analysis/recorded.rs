@@ -219,6 +219,24 @@ impl Analysis {
     pub(super) fn read_recorded_auth(&mut self, fields: &[Field]) {
         let receivers = self.receiving_orgs();
         let boundary_line = self.boundary_line();
+        // The hop where the message entered names its receiving host only by an address
+        // (Yahoo's and AOL's "by 10.217.150.12 with SMTP"), and no hop above it names one: the
+        // receiving organization cannot be told from the by clauses, so, as for Received-SPF,
+        // where a field stands decides (RFC 5321 section 4.4: each server adds its trace
+        // fields above those it received).
+        let unnamed_entry_line = self
+            .sending_ip
+            .as_ref()
+            .and_then(|s| self.hops.iter().find(|h| h.number == s.hop))
+            .filter(|h| {
+                receivers.is_empty()
+                    && h.by.as_deref().is_some_and(|b| {
+                        b.trim_matches(['[', ']'])
+                            .parse::<std::net::IpAddr>()
+                            .is_ok()
+                    })
+            })
+            .map(|h| h.line);
         let mut first_plain = true;
         for field in fields {
             let arc = field.is("ARC-Authentication-Results");
@@ -263,6 +281,11 @@ impl Analysis {
                         "Written by {}, one of the receiving servers, after the message arrived.",
                         parsed.authserv_id
                     ),
+                )
+            } else if unnamed_entry_line.is_some_and(|entry| field.line < entry) && !arc {
+                (
+                    true,
+                    "It stands above the hop where the message reached the recipient's servers, which name themselves only by address there; so the receiving side wrote it.".to_string(),
                 )
             } else if !above_entry {
                 (

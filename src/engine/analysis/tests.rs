@@ -339,6 +339,38 @@ fn an_operators_other_domain_wrote_the_recorded_results() {
     assert_eq!(trusted("mx.other-provider.example"), Some(false));
 }
 
+/// Yahoo and AOL name their receiving host by its address only ("by 10.217.150.12 with
+/// SMTP"): an Authentication-Results field above that hop is the receiver's by where it stands;
+/// below it, or above a hop whose receiving host is named, the usual rules hold.
+#[test]
+fn results_above_an_entry_named_only_by_address_are_the_receivers() {
+    let message = |order: &str, by: &str| {
+        let ar = "Authentication-Results: atlas-production.v2-mail-prod1-gq1.omega.yahoo.com;\n dkim=none;\n spf=pass smtp.mailfrom=host.example;\n dmarc=fail(p=QUARANTINE) header.from=a.example;\n";
+        let rcvd = format!(
+            "Received: from 203.0.113.5 (EHLO host.example)\n by {by} with SMTP; Tue, 2 Jan 2024 10:00:05 +0000\n"
+        );
+        let (first, second) = if order == "above" {
+            (ar.to_string(), rcvd)
+        } else {
+            (rcvd, ar.to_string())
+        };
+        format!(
+            "{first}{second}From: Ann <shop@a.example>\nTo: u@aol.example\nSubject: Hello\nDate: Tue, 2 Jan 2024 10:00:00 +0000\nMessage-ID: <1@host.example>\n\nbody\n"
+        )
+    };
+    let offline = Options {
+        live: false,
+        ..Options::default()
+    };
+    let trusted = |order: &str, by: &str| {
+        let (r, _) = run(&message(order, by), &MemoryResolver::new(), offline.clone());
+        r.recorded_auth.first().map(|a| a.trusted)
+    };
+    assert_eq!(trusted("above", "10.217.150.12"), Some(true));
+    assert_eq!(trusted("below", "10.217.150.12"), Some(false));
+    assert_eq!(trusted("above", "mx.other-provider.example"), Some(false));
+}
+
 /// Barracuda's MX hosts (ess.barracudanetworks.com) and the hosts that hand its filtered mail on
 /// (outbound-ip*.ess.barracuda.com) are one gateway (data/received/families.tsv).
 #[test]

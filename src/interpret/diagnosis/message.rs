@@ -776,9 +776,15 @@ fn recorded_auth_failure(ctx: &Context) -> Option<Cause> {
             evidence,
         ));
     }
-    // SPF failed for the From domain itself (or with nothing else to pass DMARC).
+    // SPF failed for the From domain itself (or with nothing else to pass DMARC). A pass for
+    // another domain's signature does not help the From domain (RFC 7489 section 3.1.1); where
+    // the recorded DMARC policy is none, no policy acted on the failure, so the failed SPF of
+    // the From domain is what the receiver weighed.
+    let policy_none = dmarc.is_some_and(|d| d.extra.contains("p=none"));
     if let Some(s) = spf_bad
-        && (!dkim_pass || (s.result == "permerror" && !dkim_aligned_pass))
+        && (!dkim_pass
+            || (!dkim_aligned_pass
+                && (s.result == "permerror" || (policy_none && aligned(s.domain.as_ref())))))
         && (dmarc_failed || compauth_failed || dmarc_absent)
     {
         let domain = s.domain.clone().unwrap_or_else(|| from.clone());
