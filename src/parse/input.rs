@@ -1417,7 +1417,7 @@ fn unbold(text: &str) -> Option<String> {
 
 /// HTML's character references for the characters a header uses (`&lt; &gt; &amp; &quot;
 /// &#39; &#x27; &nbsp;`), decoded in one pass (so `&amp;lt;` stays `&lt;`).
-fn decode_entities(text: &str) -> String {
+pub(crate) fn decode_entities(text: &str) -> String {
     const NAMED: [(&str, &str); 7] = [
         ("&lt;", "<"),
         ("&gt;", ">"),
@@ -1863,7 +1863,9 @@ fn block_note(
 /// (RFC 3676 section 4.5's `> ` marks) is the message the ticket is about. The block at `first`
 /// is unquoted and holds only those summary fields, no trace of its own (no Received,
 /// Authentication-Results or signature); the first quoted line below it, within the preamble,
-/// starts a header section with a Received field. A quote that opens with anything else (a
+/// starts a header section with a Received field, or the first line after the blank line that
+/// ends it does (unquoted: a phone mail app's "message details" shows the summary, then the raw
+/// header). A quote that opens with anything else (a
 /// reply quoting a bounce's words, "> This is the mail system at host ...") is not one: there
 /// the quoted text is a report, read from the top as before.
 fn carrier_header(lines: &[&str], first: usize) -> Option<usize> {
@@ -1879,6 +1881,14 @@ fn carrier_header(lines: &[&str], first: usize) -> Option<usize> {
     let view: Vec<&str> = lines[first..limit]
         .iter()
         .map(|l| strip_quotes(l, depth))
+        .collect();
+    // A paste indented as a whole (a ticket form, a quote block): read at the summary's own
+    // indentation.
+    let first_line = view[0];
+    let indent = &first_line[..first_line.len() - first_line.trim_start_matches([' ', '\t']).len()];
+    let view: Vec<&str> = view
+        .iter()
+        .map(|l| l.strip_prefix(indent).unwrap_or(l))
         .collect();
     if !header_section_at(&view, 0) {
         return None;
@@ -1897,8 +1907,18 @@ fn carrier_header(lines: &[&str], first: usize) -> Option<usize> {
         }
         end += 1;
     }
-    let quoted = (end..view.len())
-        .find(|&i| quote_depth(view[i]).0 > 0 && !unquote(view[i]).trim().is_empty())?;
+    // The quoted header below it; or, right after the blank line that ends the summary, an
+    // unquoted one (a mail program's "message details" screen shows the summary and then the
+    // raw header).
+    let next = (end..view.len()).find(|&i| !unquote(view[i]).trim().is_empty())?;
+    let quoted = if quote_depth(view[next]).0 > 0 {
+        next
+    } else {
+        (end..view.len())
+            .find(|&i| quote_depth(view[i]).0 > 0 && !unquote(view[i]).trim().is_empty())
+            .filter(|_| !header_section_at(&view, next))
+            .unwrap_or(next)
+    };
     if !header_section_at(&view, quoted) {
         return None;
     }
@@ -2425,11 +2445,49 @@ mod tests {
             assert_eq!(n.fields[0].name, "Received", "{top}");
             assert!(!n.fields.iter().any(|f| f.name == "Message"), "{top}");
         }
-        // A Subject above another header field is the header itself.
+        // A Subject above another header field is a header; with no trace field of its own,
+        // above a header that has one, it is the summary of the mail that carried it.
         let n = normalize(
             format!("Subject: hello\nDate: Tue, 2 Jan 2024 10:00:00 +0000\n\n{header}").as_bytes(),
         );
+        assert_eq!(n.fields[0].name, "Received");
+        let n = normalize(
+            "Subject: hello\nDate: Tue, 2 Jan 2024 10:00:00 +0000\n\nFrom: Ann <ann@a.example>\nTo: b@b.example\n\nbody\n"
+                .as_bytes(),
+        );
         assert_eq!(n.fields[0].name, "Subject");
+    }
+
+    #[test]
+    fn a_message_details_summary_above_the_raw_header_is_skipped() {
+        // A phone mail app's "message details": the summary, a blank line, the raw header.
+        let paste = "Message details\nFrom: Ann <ann@a.example>\nTo: b@b.example\nDate: 3 Mar 2026, 14:11\n\nReturn-Path: <ann@a.example>\nReceived: from mail.a.example ([192.0.2.1]) by mx.b.example; Tue, 3 Mar 2026 14:11:20 +0100\nFrom: Ann <ann@a.example>\nTo: b@b.example\nSubject: Invoice\n";
+        for text in [
+            paste.to_string(),
+            paste
+                .lines()
+                .map(|l| {
+                    if l.is_empty() {
+                        String::new()
+                    } else {
+                        format!("    {l}")
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ] {
+            let n = normalize(text.as_bytes());
+            assert!(
+                n.fields.iter().any(|f| f.name.trim() == "Received"),
+                "{text}"
+            );
+            assert!(
+                !n.fields
+                    .iter()
+                    .any(|f| f.value.contains("14:11") && f.name.trim() == "Date"),
+                "{text}"
+            );
+        }
     }
 
     #[test]

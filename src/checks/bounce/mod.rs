@@ -272,6 +272,10 @@ const RETURNED_FAILURE_WORDS: &[&str] = &[
     "has been blocked",
     "wasn't delivered to",
     "your message was not sent",
+    // MDaemon's notice, with the message attached: "The attached message had PERMANENT fatal
+    // delivery errors!" (its temporary one: "had TEMPORARY non-fatal delivery errors").
+    "permanent fatal delivery errors",
+    "temporary non-fatal delivery errors",
 ];
 
 /// A sending service's records read by their own keys: the format's name, whether the text
@@ -520,7 +524,7 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
     let failure_words = RETURNED_FAILURE_WORDS.iter().any(|w| lower.contains(w));
     let returns_message = failure_words
         && (original.is_some()
-            || ["attached below", "original message"]
+            || ["attached below", "original message", "the attached message"]
                 .iter()
                 .any(|w| lower.contains(w)));
     let bounced_log = !has_headers && plain::postfix_bounced_log(&lower);

@@ -189,10 +189,27 @@ pub(super) fn exchange_diagnostic(lower: &str) -> bool {
     // (192.0.2.7) returned '400 4.4.7 Message delayed'" (also "Server at ..." for a send
     // connector's smart host), as real Exchange 2013-2019 and Exchange Online notices write it.
     (lower.contains("remote server returned")
-        || (lower.contains("server at ") && lower.contains(" returned '")))
+        || (lower.contains("server at ") && lower.contains(" returned '"))
+        || (!lower.contains("returned") && quoted_reply_at(lower).is_some()))
         && EXCHANGE_DIAGNOSTIC_HEADINGS
             .iter()
             .any(|p| lower.contains(p))
+}
+
+/// Where a reply quoted the way Exchange's diagnostic block quotes it starts: a 4xx or 5xx
+/// reply code right after a single quote ("'451 4.4.395 ..."). A localized notice words the
+/// line around it in its language ("Le serveur distant a renvoyé '451 ...'", as Microsoft's
+/// French localization writes "The remote server returned"); the quoted reply is the same.
+fn quoted_reply_at(line: &str) -> Option<usize> {
+    line.match_indices('\'').take(256).find_map(|(q, _)| {
+        let b = line.as_bytes();
+        (b.len() > q + 4
+            && matches!(b[q + 1], b'4' | b'5')
+            && b[q + 2].is_ascii_digit()
+            && b[q + 3].is_ascii_digit()
+            && b[q + 4] == b' ')
+            .then_some(q + 1)
+    })
 }
 
 /// The heading of Exchange's diagnostic block (lowercase), above the generating server and
@@ -366,15 +383,31 @@ pub(super) fn exchange_reply(text: &str, address: &str) -> Option<String> {
     // The next two lines with text after the address (a paste may have doubled every line
     // end); the quoted reply runs on to the line that closes its quote when the paste wrapped
     // it (at most four lines).
-    let at = lines.iter().enumerate().find_map(|(i, l)| {
-        l.eq_ignore_ascii_case(address).then_some(())?;
-        (i + 1..lines.len().min(i + 3)).find(|&j| {
-            lines[j]
+    // A localized notice (no English "returned" in it) may put a label before the address
+    // ("Destinataire a@b.example") and its own words before the quoted reply.
+    let localized = !text.to_ascii_lowercase().contains("returned");
+    let (at, from) = lines.iter().enumerate().find_map(|(i, l)| {
+        let labelled = localized
+            && l.len() > address.len()
+            && l.is_char_boundary(l.len() - address.len())
+            && l[l.len() - address.len()..].eq_ignore_ascii_case(address)
+            && l[..l.len() - address.len()].ends_with(' ')
+            && l.matches('@').count() == 1;
+        (l.eq_ignore_ascii_case(address) || labelled).then_some(())?;
+        (i + 1..lines.len().min(i + 3)).find_map(|j| {
+            if lines[j]
                 .get(..RETURNED.len())
                 .is_some_and(|p| p.eq_ignore_ascii_case(RETURNED))
+            {
+                Some((j, RETURNED.len()))
+            } else if localized {
+                quoted_reply_at(lines[j]).map(|q| (j, q - 1))
+            } else {
+                None
+            }
         })
     })?;
-    let mut reply = lines[at][RETURNED.len()..].trim().to_string();
+    let mut reply = lines[at][from..].trim().to_string();
     let mut next = at + 1;
     while reply.starts_with('\'')
         && (reply.len() < 2 || !reply.ends_with('\''))
@@ -506,6 +539,10 @@ mod preamble_tests {
         assert!(!exchange_diagnostic(
             "remote server returned '550 5.1.1 user unknown'"
         ));
+        // Localized, the reply line's words differ; the quoted reply is the same.
+        assert!(exchange_diagnostic(
+            "informations de diagnostic pour les administrateurs :\n\ndestinataire x@example.net\nle serveur distant a renvoyé '451 4.4.395 target host responded with error.'"
+        ));
     }
 
     #[test]
@@ -525,6 +562,20 @@ mod preamble_tests {
         );
         assert_eq!(
             exchange_reply("a@example.net\nRemote Server returned ''", "a@example.net"),
+            None
+        );
+        // A French organization's notice: a label before the address, other words before the
+        // quoted reply.
+        let fr = "Destinataire a@example.net\nLe serveur distant a renvoyé '451 4.4.395 Target host responded with error.'\n";
+        assert_eq!(
+            exchange_reply(fr, "a@example.net").as_deref(),
+            Some("451 4.4.395 Target host responded with error.")
+        );
+        assert_eq!(
+            exchange_reply(
+                "See a@example.net\nit said 'hello there'\n",
+                "a@example.net"
+            ),
             None
         );
     }

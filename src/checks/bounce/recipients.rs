@@ -129,7 +129,16 @@ pub(super) fn find(
     }
     let blocks = scan::blocks(bounce_text, if raws.is_empty() { &skip } else { &[] });
     if raws.is_empty() {
-        for b in &blocks {
+        // Exchange's own notice sender (its name and address wrapped onto lines of their own
+        // in the summary above the notice) is never a failed recipient; a mail server's own
+        // address (a postmaster, a mailer-daemon that signs the notice) is one only when the
+        // notice names no other.
+        let others = blocks
+            .iter()
+            .any(|b| !scan::is_daemon(&b.address) && !scan::is_exchange_recipient(&b.address));
+        for b in blocks.iter().filter(|b| {
+            !scan::is_exchange_recipient(&b.address) && !(others && scan::is_daemon(&b.address))
+        }) {
             raws.push(Raw {
                 address: b.address.clone(),
                 context: bounce_text.get(b.start..b.end).unwrap_or("").to_string(),

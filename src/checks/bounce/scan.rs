@@ -687,6 +687,17 @@ pub fn is_daemon(addr: &str) -> bool {
         || local.eq_ignore_ascii_case("post_master")
 }
 
+/// Whether `addr` is the Microsoft Exchange recipient: the fixed system mailbox Exchange's setup
+/// creates in every organization (CN=MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e, in
+/// Microsoft Learn's list of the Active Directory changes Exchange setup makes), which sends
+/// its non-delivery reports ("Microsoft Outlook <MicrosoftExchange329e...@domain>") and receives
+/// no mail, so it is never a failed recipient.
+pub fn is_exchange_recipient(addr: &str) -> bool {
+    addr.split('@').next().is_some_and(|l| {
+        l.eq_ignore_ascii_case("microsoftexchange329e71ec88ae4615bbc36ab6ce41109e")
+    })
+}
+
 /// The SMTP command a refusal answered, from the words around it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Command {
@@ -723,17 +734,23 @@ pub fn command(lower: &str, wording: bool) -> Option<Command> {
     find("transcript").or_else(|| if wording { find("wording") } else { None })
 }
 
-/// The length of MDaemon's time stamp opening a transcript line ("Tue 2027-01-12 14:21:37:"),
-/// when the line has one.
+/// The length of MDaemon's time stamp opening a transcript line ("Tue 2027-01-12 14:21:37:",
+/// or with milliseconds, "Tue 2027-01-12 14:21:37.441:"), when the line has one.
 fn mdaemon_stamp(line: &str) -> Option<usize> {
     let b = line.as_bytes();
-    (b.len() >= 24
+    let stamped = b.len() >= 24
         && b[..3].iter().all(u8::is_ascii_alphabetic)
         && b[3] == b' '
         && log_date(&b[4..])
-        && log_time(&b[15..])
-        && b[23] == b':')
-        .then_some(24)
+        && log_time(&b[15..]);
+    if !stamped {
+        return None;
+    }
+    if b[23] == b':' {
+        return Some(24);
+    }
+    (b.len() >= 28 && b[23] == b'.' && b[24..27].iter().all(u8::is_ascii_digit) && b[27] == b':')
+        .then_some(28)
 }
 
 /// A line of an SMTP session transcript (Postfix marks the client's commands `In:` and the
@@ -1057,6 +1074,20 @@ mod tests {
         assert_eq!(status("said: 550 5.1.1 <a@b.c>").as_deref(), Some("5.1.1"));
         assert_eq!(status("ip 192.0.2.1 and 5.7.1."), Some("5.7.1".into()));
         assert_eq!(status("version 4.2.1.5"), None);
+    }
+
+    #[test]
+    fn mdaemon_transcript_lines_with_and_without_milliseconds() {
+        for line in [
+            "Tue 2026-04-14 10:21:09: <-- 554 5.2.2 mailbox full",
+            "Tue 2026-04-14 10:21:09.519: <-- 554 5.2.2 mailbox full",
+        ] {
+            assert!(
+                matches!(transcript_line(line), Some(Transcript::Reply(b'5', r)) if r.starts_with("554 ")),
+                "{line}"
+            );
+        }
+        assert!(transcript_line("Tue 2026-04-14 10:21:09.5x: <-- 554 no").is_none());
     }
 
     #[test]

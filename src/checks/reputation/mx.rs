@@ -176,7 +176,7 @@ pub(crate) fn mx_eval(domain: &str, ctx: &mut Ctx) -> MxCheck {
                 (
                     MxStatus::NoMail,
                     format!(
-                        "{d} has no MX record (the record that names a domain's mail servers) and no address, so it cannot receive mail. Add an MX record."
+                        "{d} has no MX record (the record that names a domain's mail servers) and no address, so it cannot receive mail. Add an MX record for {d}."
                     ),
                 )
             }

@@ -988,7 +988,60 @@ fn read_bounce(
     };
     // A notice forwarded with its summary is read from the summary on: its From and Subject
     // are the notice's own header (a mail program did not write it; the reporting server did).
-    forwarded_notice(input, normalized).unwrap_or(b)
+    forwarded_notice(input, normalized)
+        .or_else(|| quoted_notice(input))
+        .unwrap_or(b)
+}
+
+/// A notice quoted deeper than the text around it (a reply that quotes a reply which quoted
+/// the notice: the customer's words unquoted, a colleague's at "> ", the notice at "> > "):
+/// the lines from the first to the last at the deepest quote level, read with that many levels
+/// off (RFC 3676 section 4.5: one ">" per level of quoting; lines a mail program wrapped inside
+/// the block lost their marks and are kept). Only for a notice quoted twice or more, when the paste around it is
+/// quoted less, and the block reads as a report whose every recipient has a reply code or a
+/// status.
+fn quoted_notice(input: &[u8]) -> Option<crate::checks::bounce::BounceReport> {
+    use crate::checks::bounce::BounceKind;
+    let text = String::from_utf8_lossy(input);
+    // Its quote marks written as HTML entities (a ticket system's page source), decoded as the
+    // header reading decodes them (`input::normalize`).
+    let text = if !text.contains('<') && text.contains("&gt;") {
+        std::borrow::Cow::Owned(input::decode_entities(&text))
+    } else {
+        text
+    };
+    let lines: Vec<&str> = text.lines().take(20_000).collect();
+    let depths: Vec<usize> = lines.iter().map(|l| input::quote_depth(l).0).collect();
+    // Quoted once, the paste's own carriage is undone where it is read (`input::Carried`).
+    let deepest = depths.iter().copied().max().filter(|&d| d > 1)?;
+    let blank = |i: usize| input::quote_depth(lines[i]).1.trim().is_empty();
+    let first = depths.iter().position(|&d| d == deepest)?;
+    if !(0..first).any(|i| !blank(i)) {
+        return None;
+    }
+    // To its last line at that level: a line a mail program wrapped inside it lost its marks.
+    let end = depths.iter().rposition(|&d| d == deepest)? + 1;
+    if end - first < 3 {
+        return None;
+    }
+    let block: Vec<&str> = lines[first..end]
+        .iter()
+        .map(|l| input::strip_quotes(l, deepest))
+        .collect();
+    let block = block.join("\n");
+    let coded = |b: &crate::checks::bounce::BounceReport| {
+        matches!(b.kind, BounceKind::Bounce | BounceKind::Delay)
+            && !b.recipients.is_empty()
+            && b.recipients
+                .iter()
+                .all(|r| r.reply_code.is_some() || r.status.is_some())
+    };
+    let read = crate::checks::bounce::analyze(block.as_bytes());
+    if coded(&read) {
+        return Some(read);
+    }
+    let words = crate::checks::bounce::analyze(format!("\n{block}").as_bytes());
+    coded(&words).then_some(words)
 }
 
 /// A notice the customer forwarded, read from its forward's summary on: a summary whose

@@ -232,7 +232,7 @@ impl Analysis {
                 receivers.is_empty()
                     && h.by.as_deref().is_some_and(|b| {
                         b.trim_matches(['[', ']'])
-                            .parse::<std::net::IpAddr>()
+                            .parse::<core::net::IpAddr>()
                             .is_ok()
                     })
             })

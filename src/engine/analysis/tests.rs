@@ -488,3 +488,34 @@ fn an_srs_forward_that_broke_the_signature_is_the_cause() {
     let (other, _) = run(&message("p@gmail.com"), &MemoryResolver::new(), offline);
     assert_ne!(first(&other).map(|c| c.1), Some("forwarding".to_string()));
 }
+
+/// A notice quoted twice inside a reply (the customer's words, a colleague's reply at "> ", the
+/// notice at "> > "): read with its quote levels off, also when its quote marks arrived as HTML
+/// entities; quoted once, the paste is read as before.
+#[test]
+fn a_notice_quoted_twice_in_a_reply_is_read_as_the_notice() {
+    let notice = "The attached message had PERMANENT fatal delivery errors!\n\nAfter one or more unsuccessful delivery attempts the attached message has\nbeen removed from the mail queue on this server.\n\n--- Session Transcript ---\n Tue 2026-04-14 10:21:07.058: *  Connection established (203.0.113.45:58231 -> 192.0.2.112:25)\n Tue 2026-04-14 10:21:07.378: --> RCPT To:<r@b.example>\n Tue 2026-04-14 10:21:07.441: <-- 250 2.1.5 Recipient OK\n Tue 2026-04-14 10:21:07.442: --> DATA\n Tue 2026-04-14 10:21:09.519: <-- 554 5.2.2 mailbox full\n--- End Transcript ---\n";
+    let quoted: String = notice.lines().map(|l| format!("> > {l}\n")).collect();
+    let paste =
+        format!("See below.\n\nOn 14/04/2026 11:02, Tom wrote:\n> It bounced again:\n>\n{quoted}");
+    let offline = Options {
+        live: false,
+        ..Options::default()
+    };
+    for text in [
+        paste.clone(),
+        paste.replace('<', "&lt;").replace('>', "&gt;"),
+    ] {
+        let (r, _) = run(&text, &MemoryResolver::new(), offline.clone());
+        let b = r.bounce.as_ref().expect("a bounce");
+        assert_eq!(b.recipients.len(), 1, "{text}");
+        assert_eq!(
+            b.recipients[0].reason,
+            crate::checks::bounce::Reason::Mailboxfull
+        );
+        assert_eq!(
+            r.sending_ip.as_ref().map(|s| s.ip.to_string()).as_deref(),
+            Some("203.0.113.45")
+        );
+    }
+}
