@@ -218,12 +218,29 @@ fn named_ip(r: &BouncedRecipient, remote_ips: &[IpAddr]) -> Option<IpAddr> {
         return None;
     }
     let connected = connected_to(words);
+    // The remote server named with its address in brackets ("mx.b.example [192.0.2.7]:
+    // Connection refused", Courier's and others' way of naming the host they tried): the
+    // server, not the client.
+    let named_remote: Vec<IpAddr> = r
+        .remote_mta
+        .as_deref()
+        .map(|name| {
+            let lower = words.to_ascii_lowercase();
+            let name = name.trim().trim_end_matches('.').to_ascii_lowercase();
+            lower
+                .match_indices(&format!("{name} ["))
+                .take(16)
+                .filter_map(|(i, _)| ip_after(&lower[i + name.len()..]))
+                .collect()
+        })
+        .unwrap_or_default();
     let codes = yahoo_reference_codes(words);
     let sections = rfc_sections(words);
     let resolvers = resolvers(words);
     ips_in(words).into_iter().find(|ip| {
         !remote_ips.contains(ip)
             && !connected.contains(ip)
+            && !named_remote.contains(ip)
             && !codes.contains(ip)
             && !sections.contains(ip)
             && !resolvers.contains(ip)

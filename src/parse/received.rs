@@ -500,7 +500,13 @@ pub fn parse(value: &str) -> Received {
     // A web or API submission: a logged-in user's browser or program, unless the "from" is a
     // server of the receiver's own organization (an internal HTTP hand-off) or a private
     // address (a proxy or an internal server).
-    let http_submission = writer.http
+    // Yahoo's web mail writes the protocol in the via clause ("from 203.0.113.66 by
+    // web-mail.yahoo.com via HTTP").
+    let via_http = out
+        .via
+        .as_deref()
+        .is_some_and(|v| matches!(v.trim().to_ascii_uppercase().as_str(), "HTTP" | "HTTPS"));
+    let http_submission = (writer.http || (via_http && !writer.exchange))
         && !out
             .ip
             .is_some_and(|ip| !crate::vocab::ip::classify(ip).can_be_sender())
@@ -1131,6 +1137,11 @@ mod tests {
             "from a.example (a.example [192.0.2.1]) by b.example with SMTP id x; Tue, 02 Jan 2024 09:00:01 +0000",
         );
         assert!(!plain.authenticated && !plain.encrypted);
+        // Yahoo's web mail names the protocol in the via clause.
+        let yahoo = parse(
+            "from 203.0.113.66 by web-mail.yahoo.com via HTTP; Sun, 6 Jun 2027 18:22:05 +0000",
+        );
+        assert!(yahoo.authenticated);
     }
 
     #[test]

@@ -18,10 +18,10 @@ use std::path::PathBuf;
 /// the figures; not yet met (see the floors below).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 1051/1074 outcome, 1055/1074
-/// first cause; validation 279/295, 271/295), so that no change makes them worse. Raise them as
+/// The floors asserted: the figures as last measured (tuning 1084/1110 outcome, 1090/1110
+/// first cause; validation 291/307, 283/307), so that no change makes them worse. Raise them as
 /// the diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 1051, 1055), ("validation", 279, 271)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 1084, 1090), ("validation", 291, 283)];
 
 pub struct Scenario {
     pub name: String,

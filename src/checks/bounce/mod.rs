@@ -532,15 +532,22 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
     // line of their own above it ("Mail Delivery Subsystem <mailer-daemon@googlemail.com>",
     // Gmail's web view), the address a mail server's own (RFC 5321 section 4.5.5's null
     // reverse path is replaced by such an address in the notice's From).
+    // The web view may show the date on the same line, right of the address ("Mail Delivery
+    // Subsystem <mailer-daemon@googlemail.com>  Mon, May 11, 3:41 PM").
     let shown_daemon = !has_headers
         && lower.lines().take(20).any(|line| {
             let line = line.trim();
-            line.ends_with('>')
-                && line.find('<').is_some_and(|lt| !line[..lt].contains(':'))
-                && scan::addresses(line)
-                    .first()
-                    .and_then(|&(s, e)| line.get(s..e))
-                    .is_some_and(scan::is_daemon)
+            let Some(lt) = line.find('<') else {
+                return false;
+            };
+            let Some(gt) = line[lt..].find('>').map(|g| lt + g) else {
+                return false;
+            };
+            !line[..lt].contains(':')
+                && (gt + 1 == line.len() || line[gt + 1..].starts_with([' ', '\t']))
+                && line
+                    .get(lt + 1..gt)
+                    .is_some_and(|a| a.contains('@') && scan::is_daemon(a))
         });
     let bounce_like = !raws.is_empty()
         || shown_daemon

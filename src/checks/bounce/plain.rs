@@ -139,6 +139,10 @@ pub(super) fn mta_preamble(lower: &str) -> bool {
         // able to deliver your message to the following addresses.", qmail-send's failure
         // notice), which Haraka's template copies.
         "this is the qmail-send program at",
+        // Courier's delivery status notification (courierdsn(8): "This is a delivery status
+        // notification from <host>, running the Courier mail server, version ..."), which
+        // marks itself "Auto-Submitted: auto-replied" and comes from an empty address ("<@>").
+        "running the courier mail server",
         // Exchange 2000/2003's NDR as the mail program shows it: "Your message did not reach
         // some or all of the intended recipients. ... The following recipient(s) could not be
         // reached:" (Microsoft KB 284204) and the older "Your message ... did not reach the

@@ -115,7 +115,16 @@ pub(super) fn find(
             .then(|| crate::parse::input::forward_banner_at(&lines, i).map(|end| (i + 1, end)))
             .flatten()
     });
-    if let Some((start, end)) = summary {
+    // A summary whose From is a person's is the returned message's own (Gmail's notice shows
+    // it under a banner of its own, below the notice): its To is the failed recipient.
+    let persons = summary.is_some_and(|(start, end)| {
+        lines[start..end].iter().any(|line| {
+            let l = line.trim().trim_start_matches('>').trim();
+            l.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("from:"))
+                && !super::is_report_field("from", l[5..].trim())
+        })
+    });
+    if let Some((start, end)) = summary.filter(|_| !persons) {
         for line in &lines[start..end] {
             let l = line.trim().trim_start_matches('>').trim();
             let lower = l.to_ascii_lowercase();

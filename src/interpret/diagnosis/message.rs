@@ -778,9 +778,9 @@ fn recorded_auth_failure(ctx: &Context) -> Option<Cause> {
     }
     // SPF failed for the From domain itself (or with nothing else to pass DMARC). A pass for
     // another domain's signature does not help the From domain (RFC 7489 section 3.1.1); where
-    // the recorded DMARC policy is none, no policy acted on the failure, so the failed SPF of
-    // the From domain is what the receiver weighed.
-    let policy_none = dmarc.is_some_and(|d| d.extra.contains("p=none"));
+    // the recorded DMARC policy is none, or the domain has no DMARC record, no policy acted on
+    // the failure, so the failed SPF of the From domain is what the receiver weighed.
+    let policy_none = dmarc.is_some_and(|d| d.extra.contains("p=none")) || dmarc_absent;
     if let Some(s) = spf_bad
         && (!dkim_pass
             || (!dkim_aligned_pass
