@@ -15,13 +15,13 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// The target for each figure, in both parts: outcome >= 95%, first cause >= 90%. Printed with
-/// the figures; not yet met (see the floors below).
+/// the figures (met in both parts since round 108-111; the floors below keep them).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 1084/1110 outcome, 1090/1110
-/// first cause; validation 291/307, 283/307), so that no change makes them worse. Raise them as
+/// The floors asserted: the figures as last measured (tuning 1118/1145 outcome, 1124/1145
+/// first cause; validation 304/320, 296/320), so that no change makes them worse. Raise them as
 /// the diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 1084, 1090), ("validation", 291, 283)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 1118, 1124), ("validation", 304, 296)];
 
 pub struct Scenario {
     pub name: String,

@@ -305,6 +305,14 @@ pub(super) fn looks_like_client_error(lower: &str) -> bool {
         || lower.lines().any(|line| {
             let line = line.trim_start();
             scan::status(line).is_some_and(|s| s.starts_with(['4', '5']) && line.starts_with(&s))
+        })
+        // Postfix's log of a milter's refusal ("postfix/cleanup[pid]: QUEUEID: milter-reject:
+        // END-OF-MESSAGE from localhost[::1]: 5.7.0 <text>", as Plesk's support article on its
+        // outgoing-message limit quotes it): the refusal with its status, no reply code.
+        || lower.lines().any(|line| {
+            line.find("milter-reject:").is_some_and(|at| {
+                scan::status(&line[at..]).is_some_and(|s| s.starts_with(['4', '5']))
+            })
         });
     refusal
         && [
@@ -319,6 +327,9 @@ pub(super) fn looks_like_client_error(lower: &str) -> bool {
             "error",
             "blocked",
             "unknown",
+            "could not be sent",
+            // Postfix's logs of a refusal ("NOQUEUE: reject:", "milter-reject:").
+            "reject:",
         ]
         .iter()
         .any(|w| lower.contains(w))
@@ -519,6 +530,15 @@ pub(super) fn qmail_remote(text: &str) -> Option<String> {
 #[cfg(test)]
 mod preamble_tests {
     use super::{looks_like_client_error, mta_preamble, postfix_deferred_log, qmail_reporter};
+
+    #[test]
+    fn a_postfix_milter_reject_log_line_is_a_refusal() {
+        let log = "jan 18 19:02:41 plesk9 postfix/cleanup[2213906]: 4f2a71c04b7: milter-reject: end-of-message from localhost[127.0.0.1]: 5.7.0 your message could not be sent. the limit on the number of allowed outgoing messages was exceeded. try again later.; from=<a@b.example> to=<c@d.example> proto=esmtp helo=<b.example>";
+        assert!(super::looks_like_client_error(log));
+        assert!(!super::looks_like_client_error(
+            "jan 18 19:02:41 plesk9 postfix/cleanup[1]: 4f2a: milter-reject: nothing"
+        ));
+    }
 
     #[test]
     fn exchanges_diagnostic_block_in_its_languages() {

@@ -176,7 +176,14 @@ pub(super) fn find(
             };
             for (s, e) in scan::addresses(source).into_iter().take(MAX_RECIPIENTS) {
                 let a = source.get(s..e).unwrap_or("").to_ascii_lowercase();
+                // A log's envelope sender ("from=<a@b>", Postfix) is not a recipient.
+                let sender_field = source.get(..s).is_some_and(|b| {
+                    b.trim_end_matches('<')
+                        .to_ascii_lowercase()
+                        .ends_with("from=")
+                });
                 if !skip.contains(&a)
+                    && !sender_field
                     && !scan::is_daemon(&a)
                     && !scan::id_like(&a)
                     && !raws.iter().any(|r| r.address == a)

@@ -556,6 +556,9 @@ pub fn blocks(text: &str, skip: &[String]) -> Vec<Block> {
                 // A sender named after a label that ends in "From:" (an SMTP "MAIL FROM:<a@b>",
                 // "Envelope-From:"); MDaemon's stamped "*  From:" lines lose their stamp above.
                 || prefix.ends_with("from:")
+                // Postfix's log names the envelope sender "from=<a@b>" (and the recipient
+                // "to=<c@d>").
+                || prefix.ends_with("from=")
                 || prefix.starts_with("return-path")
                 || prefix.starts_with("reply-to")
                 || prefix.starts_with("sender")
