@@ -131,51 +131,47 @@ pub fn bounce_sender(
                 .as_deref()
                 .is_some_and(|a| a.eq_ignore_ascii_case("delivered"))
         });
+    // 4. Else the reporting server's own address where the returned copy records that server
+    // taking the message in from its own side (a login, or a client with a private address):
+    // RFC 5321 section 4.4 lets the by clause carry the receiving host's TCP-info, and Exchange
+    // writes it ("by NAME (IP) with Microsoft SMTP Server").
     if !delivered_report
         && let Some(reporting) = bounce.reporting_mta.as_deref()
         && !exchange_online_datacenter(reporting)
-        && let Some(ip) = outer
+    {
+        let in_outer = outer
             .iter()
             .filter(|h| h.names.iter().any(|n| same_host(n, reporting)))
             .find_map(|h| h.ip.filter(|ip| classify(*ip).can_be_sender()))
-    {
-        return (
-            Some(SendingIp {
-                ip,
-                hop: 0,
-                reason: format!(
-                    "the server that wrote the bounce ({}), which talked to the refusing server; its address is in the bounce's own Received field",
-                    reporting.trim()
-                ),
-            }),
-            None,
-        );
-    }
-    // 4. The reporting server's own address where the returned copy records that server
-    // taking the message in from its own side (a login, or a client with a private address):
-    // RFC 5321 section 4.4 lets the by clause carry the receiving host's TCP-info, and Exchange
-    // writes it ("by NAME (IP) with Microsoft SMTP Server"). The server that wrote the bounce
-    // is the one that talked to the refusing server.
-    if !delivered_report
-        && let Some(reporting) = bounce.reporting_mta.as_deref()
-        && !exchange_online_datacenter(reporting)
-        && let Some(ip) = original_hops
-            .iter()
-            .filter(|h| h.by.as_deref().is_some_and(|b| same_host(b, reporting)))
-            .filter(|h| h.authenticated || h.ip_class.is_some_and(|c| !IpClass::can_be_sender(c)))
-            .find_map(|h| by_address(&h.raw).filter(|ip| classify(*ip).can_be_sender()))
-    {
-        return (
-            Some(SendingIp {
-                ip,
-                hop: 0,
-                reason: format!(
-                    "the server that wrote the bounce ({}), which talked to the refusing server; its own address is in the returned copy's Received field where it took the message in",
-                    reporting.trim()
-                ),
-            }),
-            None,
-        );
+            .map(|ip| (ip, "its address is in the bounce's own Received field"));
+        let in_copy = || {
+            original_hops
+                .iter()
+                .filter(|h| h.by.as_deref().is_some_and(|b| same_host(b, reporting)))
+                .filter(|h| {
+                    h.authenticated || h.ip_class.is_some_and(|c| !IpClass::can_be_sender(c))
+                })
+                .find_map(|h| by_address(&h.raw).filter(|ip| classify(*ip).can_be_sender()))
+                .map(|ip| {
+                    (
+                        ip,
+                        "its own address is in the returned copy's Received field where it took the message in",
+                    )
+                })
+        };
+        if let Some((ip, where_)) = in_outer.or_else(in_copy) {
+            return (
+                Some(SendingIp {
+                    ip,
+                    hop: 0,
+                    reason: format!(
+                        "the server that wrote the bounce ({}), which talked to the refusing server; {where_}",
+                        reporting.trim()
+                    ),
+                }),
+                None,
+            );
+        }
     }
     (
         None,

@@ -48,6 +48,25 @@ mod sparkpost;
 mod webhook;
 
 pub use lists::Blocklist;
+
+/// The fields of an RFC 3464 delivery status report (section 2.2, per message; section 2.3,
+/// per recipient), lowercase.
+pub const DSN_FIELDS: [&str; 14] = [
+    "reporting-mta",
+    "dsn-gateway",
+    "received-from-mta",
+    "arrival-date",
+    "original-envelope-id",
+    "original-recipient",
+    "final-recipient",
+    "action",
+    "status",
+    "remote-mta",
+    "diagnostic-code",
+    "last-attempt-date",
+    "final-log-id",
+    "will-retry-until",
+];
 pub use reason::Reason;
 pub use screen::{is_report_field, may_be_report};
 

@@ -373,22 +373,6 @@ pub fn original_start(text: &str) -> Option<(usize, usize)> {
 /// identity field no delivery report has: Received, Return-Path, Message-ID, DKIM-Signature).
 /// The byte offset of that paragraph; None when the fields are not followed by one.
 pub fn original_after_dsn_fields(text: &str) -> Option<usize> {
-    const DSN_FIELDS: [&str; 14] = [
-        "original-envelope-id",
-        "reporting-mta",
-        "dsn-gateway",
-        "received-from-mta",
-        "arrival-date",
-        "original-recipient",
-        "final-recipient",
-        "action",
-        "status",
-        "remote-mta",
-        "diagnostic-code",
-        "last-attempt-date",
-        "final-log-id",
-        "will-retry-until",
-    ];
     const MESSAGE_FIELDS: [&str; 4] = ["received", "return-path", "message-id", "dkim-signature"];
     let name_of = |line: &str| {
         line.split_once(':')
@@ -423,7 +407,7 @@ pub fn original_after_dsn_fields(text: &str) -> Option<usize> {
         let opens_group = lines
             .get(i)
             .and_then(|(_, l)| name_of(l))
-            .is_some_and(|n| DSN_FIELDS.contains(&n.as_str()) || n.starts_with("x-"));
+            .is_some_and(|n| super::DSN_FIELDS.contains(&n.as_str()) || n.starts_with("x-"));
         if !opens_group || i >= lines.len() {
             break;
         }

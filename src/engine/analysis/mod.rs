@@ -1183,22 +1183,7 @@ fn header_is_report(normalized: &Normalized) -> bool {
 /// report's fields pasted below its words, not a message's header, so the report is read from
 /// its words above.
 fn dsn_fields_only(normalized: &Normalized) -> bool {
-    const DSN: [&str; 14] = [
-        "reporting-mta",
-        "dsn-gateway",
-        "received-from-mta",
-        "arrival-date",
-        "original-envelope-id",
-        "original-recipient",
-        "final-recipient",
-        "action",
-        "status",
-        "remote-mta",
-        "diagnostic-code",
-        "last-attempt-date",
-        "final-log-id",
-        "will-retry-until",
-    ];
+    use crate::checks::bounce::DSN_FIELDS as DSN;
     !normalized.fields.is_empty()
         && normalized.fields.iter().all(|f| {
             let n = f.name.to_ascii_lowercase();
