@@ -43,10 +43,15 @@ pub struct Boundary {
 }
 
 /// Whether a hop is a content scanner handing the message back on the same system: amavis,
-/// qmail-scanner, or a `by localhost` re-injection.
+/// qmail-scanner, or a `by localhost` re-injection; or a delivery by LMTP, the receiving
+/// system's hand-off to its mail store (RFC 2033 section 1; Fastmail's "by sloti... (Cyrus)
+/// with LMTPA"), whose login is a server's, never the sender's.
 fn is_scanner(hop: &Hop) -> bool {
     let raw = hop.raw.to_ascii_lowercase();
-    raw.contains("(amavis")
+    hop.with
+        .as_deref()
+        .is_some_and(|w| w.len() >= 4 && w[..4].eq_ignore_ascii_case("lmtp"))
+        || raw.contains("(amavis")
         || raw.contains("qmail-scanner")
         || hop
             .by

@@ -198,6 +198,38 @@ struct Score {
     ip: usize,
     notices: usize,
     all: usize,
+    /// First causes whose advice would be wrong (see [`wrong_advice`]).
+    wrong_advice: usize,
+}
+
+/// Advice that would be wrong whatever the expected answer says, in the two shapes issue 12
+/// names: a first cause that is a failure only today's live check found, for a method the
+/// receiver recorded as passing when the message arrived (the key was replaced since, not why
+/// the message fared as it did); and live sender checks aimed at a client that logged in to
+/// submit (the customer's own device or home connection, never the server that delivered).
+pub fn wrong_advice(report: &Value) -> Option<&'static str> {
+    let first = report["diagnosis"]["causes"].get(0);
+    let topic = first.and_then(|c| c["topic"].as_str()).unwrap_or("");
+    let live = first.and_then(|c| c["source"].as_str()) == Some("live");
+    let recorded_pass = report["recorded_auth"].as_array().is_some_and(|a| {
+        a.iter().any(|r| {
+            r["trusted"].as_bool() == Some(true)
+                && r["parsed"]["results"].as_array().is_some_and(|m| {
+                    m.iter().any(|m| {
+                        m["method"].as_str() == Some(topic) && m["result"].as_str() == Some("pass")
+                    })
+                })
+        })
+    });
+    if live && matches!(topic, "spf" | "dkim" | "dmarc") && recorded_pass {
+        return Some("a live-only failure the receiver recorded as pass");
+    }
+    let hop = report["sending_ip"]["hop"].as_u64().filter(|&h| h > 0)?;
+    report["hops"]
+        .as_array()?
+        .iter()
+        .any(|h| h["number"].as_u64() == Some(hop) && h["authenticated"].as_bool() == Some(true))
+        .then_some("live checks aimed at a logged-in submission client")
 }
 
 #[test]
@@ -214,7 +246,9 @@ fn scenarios_get_the_diagnosis_an_expert_gives() {
         } else {
             "tuning"
         };
-        let r = read(&report(s));
+        let value = report(s);
+        let r = read(&value);
+        let bad_advice = wrong_advice(&value);
         let want_notices: Vec<&str> = s
             .meta
             .get("notice")
@@ -242,6 +276,12 @@ fn scenarios_get_the_diagnosis_an_expert_gives() {
         score.ip += checks[3].1 as usize;
         score.notices += checks[4].1 as usize;
         score.all += checks.iter().all(|c| c.1) as usize;
+        score.wrong_advice += bad_advice.is_some() as usize;
+        if let Some(why) = bad_advice
+            && (part == "tuning" || show_validation)
+        {
+            lines.push(format!("  {} [{part}]: wrong advice: {why}", s.name));
+        }
         let wrong: Vec<String> = checks
             .iter()
             .filter(|c| !c.1)
@@ -272,6 +312,15 @@ fn scenarios_get_the_diagnosis_an_expert_gives() {
             ratio(s.ip, s.n),
             ratio(s.notices, s.n),
             ratio(s.all, s.n),
+        );
+        println!(
+            "scenarios, {part} part: first causes whose advice would be wrong (a live-only failure the receiver recorded as pass, checks aimed at a logged-in submission client): {}",
+            s.wrong_advice
+        );
+        // Issue 12's acceptance: none, in either part.
+        assert_eq!(
+            s.wrong_advice, 0,
+            "{part}: first causes whose advice would be wrong"
         );
     }
     for l in &lines {
