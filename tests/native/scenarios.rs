@@ -18,10 +18,10 @@ use std::path::PathBuf;
 /// the figures (met in both parts since round 108-111; the floors below keep them).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 1144/1174 outcome, 1150/1174
-/// first cause; validation 318/334, 309/334), so that no change makes them worse. Raise them as
+/// The floors asserted: the figures as last measured (tuning 1144/1174 outcome, 1151/1174
+/// first cause; validation 318/334, 310/334), so that no change makes them worse. Raise them as
 /// the diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 1144, 1150), ("validation", 318, 309)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 1144, 1151), ("validation", 318, 310)];
 
 pub struct Scenario {
     pub name: String,
