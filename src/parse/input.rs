@@ -1911,13 +1911,11 @@ fn carrier_header(lines: &[&str], first: usize) -> Option<usize> {
     // unquoted one (a mail program's "message details" screen shows the summary and then the
     // raw header).
     let next = (end..view.len()).find(|&i| !unquote(view[i]).trim().is_empty())?;
-    let quoted = if quote_depth(view[next]).0 > 0 {
-        next
+    let quoted = if quote_depth(view[next]).0 == 0 && !header_section_at(&view, next) {
+        (next..view.len())
+            .find(|&i| quote_depth(view[i]).0 > 0 && !unquote(view[i]).trim().is_empty())?
     } else {
-        (end..view.len())
-            .find(|&i| quote_depth(view[i]).0 > 0 && !unquote(view[i]).trim().is_empty())
-            .filter(|_| !header_section_at(&view, next))
-            .unwrap_or(next)
+        next
     };
     if !header_section_at(&view, quoted) {
         return None;

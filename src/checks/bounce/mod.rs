@@ -48,6 +48,8 @@ mod sparkpost;
 mod webhook;
 
 pub use lists::Blocklist;
+pub use reason::Reason;
+pub use screen::{is_report_field, may_be_report};
 
 /// The fields of an RFC 3464 delivery status report (section 2.2, per message; section 2.3,
 /// per recipient), lowercase.
@@ -67,8 +69,6 @@ pub const DSN_FIELDS: [&str; 14] = [
     "final-log-id",
     "will-retry-until",
 ];
-pub use reason::Reason;
-pub use screen::{is_report_field, may_be_report};
 
 use serde::{Deserialize, Serialize};
 

@@ -204,6 +204,10 @@ pub(super) fn exchange_diagnostic(lower: &str) -> bool {
 /// reply code right after a single quote ("'451 4.4.395 ..."). A localized notice words the
 /// line around it in its language ("Le serveur distant a renvoyé '451 ...'", as Microsoft's
 /// French localization writes "The remote server returned"); the quoted reply is the same.
+/// The English word of Exchange's reply line ("Remote Server returned '...'"); a notice without
+/// it is localized.
+const RETURNED_WORD: &[u8] = b"returned";
+
 fn quoted_reply_at(line: &str) -> Option<usize> {
     line.match_indices('\'').take(256).find_map(|(q, _)| {
         let b = line.as_bytes();
@@ -400,7 +404,10 @@ pub(super) fn exchange_reply(text: &str, address: &str) -> Option<String> {
     // it (at most four lines).
     // A localized notice (no English "returned" in it) may put a label before the address
     // ("Destinataire a@b.example") and its own words before the quoted reply.
-    let localized = !text.to_ascii_lowercase().contains("returned");
+    let localized = !text
+        .as_bytes()
+        .windows(RETURNED_WORD.len())
+        .any(|w| w.eq_ignore_ascii_case(RETURNED_WORD));
     let (at, from) = lines.iter().enumerate().find_map(|(i, l)| {
         let labelled = localized
             && l.len() > address.len()

@@ -178,9 +178,7 @@ pub(super) fn find(
                 let a = source.get(s..e).unwrap_or("").to_ascii_lowercase();
                 // A log's envelope sender ("from=<a@b>", Postfix) is not a recipient.
                 let sender_field = source.get(..s).is_some_and(|b| {
-                    b.trim_end_matches('<')
-                        .to_ascii_lowercase()
-                        .ends_with("from=")
+                    crate::vocab::text::ends_with_ci(b.trim_end_matches('<'), "from=")
                 });
                 if !skip.contains(&a)
                     && !sender_field

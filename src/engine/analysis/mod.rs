@@ -955,25 +955,16 @@ fn read_bounce(
             // whose recipients it left without a reply code or status (its lines joined into
             // fields above them when a form dropped every blank line), while the text as
             // pasted gives them theirs, is read as pasted.
-            let coded = |b: &crate::checks::bounce::BounceReport| {
-                b.recipients
-                    .iter()
-                    .filter(|r| r.reply_code.is_some() || r.status.is_some())
-                    .count()
-            };
             let rejoined = normalized
                 .notes
                 .iter()
                 .any(|n| n.code == "input.rejoined-lines");
-            if rejoined && b.kind != crate::checks::bounce::BounceKind::NotBounce && coded(&b) == 0
+            if rejoined
+                && b.kind != crate::checks::bounce::BounceKind::NotBounce
+                && !b.recipients.iter().any(coded)
             {
                 let as_pasted = read(input);
-                if matches!(
-                    as_pasted.kind,
-                    crate::checks::bounce::BounceKind::Bounce
-                        | crate::checks::bounce::BounceKind::Delay
-                ) && !as_pasted.recipients.is_empty()
-                    && coded(&as_pasted) == as_pasted.recipients.len()
+                if coded_report(&as_pasted)
                     && as_pasted
                         .recipients
                         .iter()
@@ -1001,7 +992,6 @@ fn read_bounce(
 /// quoted less, and the block reads as a report whose every recipient has a reply code or a
 /// status.
 fn quoted_notice(input: &[u8]) -> Option<crate::checks::bounce::BounceReport> {
-    use crate::checks::bounce::BounceKind;
     let text = String::from_utf8_lossy(input);
     // Its quote marks written as HTML entities (a ticket system's page source), decoded as the
     // header reading decodes them (`input::normalize`).
@@ -1011,16 +1001,22 @@ fn quoted_notice(input: &[u8]) -> Option<crate::checks::bounce::BounceReport> {
         text
     };
     let lines: Vec<&str> = text.lines().take(20_000).collect();
-    let depths: Vec<usize> = lines.iter().map(|l| input::quote_depth(l).0).collect();
+    // Each line's quote depth, and whether it holds text.
+    let levels: Vec<(usize, bool)> = lines
+        .iter()
+        .map(|l| {
+            let (depth, rest) = input::quote_depth(l);
+            (depth, !rest.trim().is_empty())
+        })
+        .collect();
     // Quoted once, the paste's own carriage is undone where it is read (`input::Carried`).
-    let deepest = depths.iter().copied().max().filter(|&d| d > 1)?;
-    let blank = |i: usize| input::quote_depth(lines[i]).1.trim().is_empty();
-    let first = depths.iter().position(|&d| d == deepest)?;
-    if !(0..first).any(|i| !blank(i)) {
+    let deepest = levels.iter().map(|l| l.0).max().filter(|&d| d > 1)?;
+    let first = levels.iter().position(|l| l.0 == deepest)?;
+    if !levels[..first].iter().any(|l| l.1) {
         return None;
     }
     // To its last line at that level: a line a mail program wrapped inside it lost its marks.
-    let end = depths.iter().rposition(|&d| d == deepest)? + 1;
+    let end = levels.iter().rposition(|l| l.0 == deepest)? + 1;
     if end - first < 3 {
         return None;
     }
@@ -1029,19 +1025,25 @@ fn quoted_notice(input: &[u8]) -> Option<crate::checks::bounce::BounceReport> {
         .map(|l| input::strip_quotes(l, deepest))
         .collect();
     let block = block.join("\n");
-    let coded = |b: &crate::checks::bounce::BounceReport| {
-        matches!(b.kind, BounceKind::Bounce | BounceKind::Delay)
-            && !b.recipients.is_empty()
-            && b.recipients
-                .iter()
-                .all(|r| r.reply_code.is_some() || r.status.is_some())
-    };
     let read = crate::checks::bounce::analyze(block.as_bytes());
-    if coded(&read) {
+    if coded_report(&read) {
         return Some(read);
     }
     let words = crate::checks::bounce::analyze(format!("\n{block}").as_bytes());
-    coded(&words).then_some(words)
+    coded_report(&words).then_some(words)
+}
+
+/// Whether a recipient's result carries the refusing server's reply code or a status.
+fn coded(r: &crate::checks::bounce::BouncedRecipient) -> bool {
+    r.reply_code.is_some() || r.status.is_some()
+}
+
+/// Whether a reading is a failure or delay report whose every recipient is coded ([`coded`]).
+fn coded_report(b: &crate::checks::bounce::BounceReport) -> bool {
+    use crate::checks::bounce::BounceKind;
+    matches!(b.kind, BounceKind::Bounce | BounceKind::Delay)
+        && !b.recipients.is_empty()
+        && b.recipients.iter().all(coded)
 }
 
 /// A notice the customer forwarded, read from its forward's summary on: a summary whose

@@ -1253,10 +1253,7 @@ fn forwarding(ctx: &Context) -> Option<Cause> {
             && m.property("header", "d")
                 // RFC 6376's i= is "[local-part] @ domain"; some receivers record only the
                 // domain (Zoho: "header.i=mailer.example").
-                .or_else(|| {
-                    m.property("header", "i")
-                        .map(|i| i.rsplit('@').next().unwrap_or(i))
-                })
+                .or_else(|| m.property("header", "i").and_then(|i| i.rsplit('@').next()))
                 .is_none_or(|d| {
                     from_org.as_deref().is_none_or(|o| {
                         crate::vocab::domain::org_domain(&d.to_ascii_lowercase()).as_deref()
