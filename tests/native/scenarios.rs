@@ -18,10 +18,13 @@ use std::path::PathBuf;
 /// the figures (met in both parts since round 108-111; the floors below keep them).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 1144/1174 outcome, 1151/1174
+/// The floors asserted: the figures as last measured (tuning 1144/1174 outcome, 1155/1174
 /// first cause; validation 318/334, 310/334), so that no change makes them worse. Raise them as
 /// the diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 1144, 1151), ("validation", 318, 310)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 1144, 1155), ("validation", 318, 310)];
+/// The ceilings asserted on first causes of another topic addressed to the other party
+/// ([`misdirected`]), as last measured (tuning 2, validation 5): lower them as they fall.
+const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 2), ("validation", 5)];
 
 pub struct Scenario {
     pub name: String,
@@ -200,6 +203,19 @@ struct Score {
     all: usize,
     /// First causes whose advice would be wrong (see [`wrong_advice`]).
     wrong_advice: usize,
+    /// First causes of another topic addressed to the other party (see [`misdirected`]).
+    misdirected: usize,
+}
+
+/// A first cause that is both of another topic than the file's and addressed to the other
+/// side (the sender's where the file says the receiver's, or the reverse): its advice sends
+/// someone who cannot act to fix something that is not the cause, as a recipient's own block
+/// list read as a public blocklist sends the sender to their provider. A first cause with no
+/// party, or a right topic told to the wrong side, is not counted here (the party figure
+/// counts those).
+pub fn misdirected(r: &Reading, want_topic: &str, want_party: &str) -> bool {
+    let definite = |p: &str| matches!(p, "sender" | "receiver");
+    r.topic != want_topic && definite(&r.party) && definite(want_party) && r.party != want_party
 }
 
 /// Advice that would be wrong whatever the expected answer says, in the two shapes issue 12
@@ -249,6 +265,7 @@ fn scenarios_get_the_diagnosis_an_expert_gives() {
         let value = report(s);
         let r = read(&value);
         let bad_advice = wrong_advice(&value);
+        let off = misdirected(&r, s.get("topic"), s.get("party"));
         let want_notices: Vec<&str> = s
             .meta
             .get("notice")
@@ -277,6 +294,17 @@ fn scenarios_get_the_diagnosis_an_expert_gives() {
         score.notices += checks[4].1 as usize;
         score.all += checks.iter().all(|c| c.1) as usize;
         score.wrong_advice += bad_advice.is_some() as usize;
+        score.misdirected += off as usize;
+        if off && (part == "tuning" || show_validation) {
+            lines.push(format!(
+                "  {} [{part}]: misdirected: {} to the {} (want {} to the {})",
+                s.name,
+                r.topic,
+                r.party,
+                s.get("topic"),
+                s.get("party")
+            ));
+        }
         if let Some(why) = bad_advice
             && (part == "tuning" || show_validation)
         {
@@ -317,10 +345,23 @@ fn scenarios_get_the_diagnosis_an_expert_gives() {
             "scenarios, {part} part: first causes whose advice would be wrong (a live-only failure the receiver recorded as pass, checks aimed at a logged-in submission client): {}",
             s.wrong_advice
         );
+        println!(
+            "scenarios, {part} part: first causes of another topic addressed to the other party: {}",
+            s.misdirected
+        );
         // Issue 12's acceptance: none, in either part.
         assert_eq!(
             s.wrong_advice, 0,
             "{part}: first causes whose advice would be wrong"
+        );
+        let ceiling = MISDIRECTED_CEILINGS
+            .iter()
+            .find(|(p, _)| p == part)
+            .map_or(0, |(_, c)| *c);
+        assert!(
+            s.misdirected <= ceiling,
+            "{part}: {} first causes of another topic addressed to the other party, over the ceiling {ceiling}",
+            s.misdirected
         );
     }
     for l in &lines {

@@ -249,13 +249,19 @@ pub struct BounceReport {
 /// Never when the status's subject is the address (X.1.XXX) or the mailbox (X.2.XXX): RFC 3463
 /// section 3 says those are about the destination ("mailbox issues are assumed to be under the
 /// general control of the recipient"), so the refusal came from the recipient's side even when
-/// the report does not name its server (Amazon SES's "550 5.2.1 ... User Unknown").
+/// the report does not name its server (Amazon SES's "550 5.2.1 ... User Unknown"). Nor when,
+/// without such a status, the words say it of the mailbox ("Local mailbox <address> is
+/// unavailable: user not found", as Exchange quotes a remote reply without naming the remote
+/// server).
 pub fn refused_by_reporter(reporting_mta: Option<&str>, r: &BouncedRecipient) -> bool {
     let destination = r
         .status
         .as_deref()
         .and_then(|s| s.split('.').nth(1))
-        .is_some_and(|subject| matches!(subject, "1" | "2"));
+        .is_some_and(|subject| matches!(subject, "1" | "2"))
+        || r.diagnostic
+            .as_deref()
+            .is_some_and(|d| reason::names_mailbox_state(&d.to_ascii_lowercase()));
     reporting_mta.is_some()
         && r.remote_mta.is_none()
         && !destination

@@ -458,6 +458,48 @@ pub(super) fn error_detail(text: &str, label: &str) -> Option<String> {
     found.next().is_none().then(|| first.to_string())
 }
 
+/// The labels under which Gmail's notices quote the refusing server's reply (Google's help on
+/// returned messages, support.google.com/mail/answer/6596 and /7720: "The response from the
+/// remote server was:", "The response was:").
+pub(super) const GMAIL_REPLY_LABELS: &[&str] = &[
+    "the response from the remote server was:",
+    "the response was:",
+];
+
+/// The reply quoted under one of `labels` (lowercase), when the text has exactly one such
+/// label: the rest of its line, else the lines after it up to a blank line or a separator
+/// ("----- Original message -----"); quote marks ("> ") taken off each line.
+pub(super) fn labelled_reply(text: &str, labels: &[&str]) -> Option<String> {
+    fn unquote(l: &str) -> &str {
+        l.trim_start_matches(|c: char| c == '>' || c.is_whitespace())
+    }
+    let mut lines = text.lines().take(5_000).map(unquote);
+    let mut found = None;
+    let mut count = 0;
+    while let Some(line) = lines.next() {
+        let lower = line.to_ascii_lowercase();
+        let Some((at, label)) = labels.iter().find_map(|l| lower.find(l).map(|i| (i, l))) else {
+            continue;
+        };
+        count += 1;
+        if count > 1 {
+            return None;
+        }
+        let rest = line.get(at + label.len()..).unwrap_or("").trim();
+        let mut reply = rest.to_string();
+        if reply.is_empty() {
+            let body = lines
+                .by_ref()
+                .skip_while(|l| l.trim().is_empty())
+                .take_while(|l| !l.trim().is_empty() && !l.trim_start().starts_with("-----"))
+                .take(20);
+            reply = body.map(str::trim).collect::<Vec<_>>().join(" ");
+        }
+        found = Some(reply).filter(|r| !r.is_empty());
+    }
+    found
+}
+
 /// Whether `text` is written as a DNS host name: letters, digits, hyphens and dots, with at
 /// least one dot.
 pub(super) fn dns_name(text: &str) -> bool {
@@ -537,6 +579,39 @@ pub(super) fn qmail_remote(text: &str) -> Option<String> {
 #[cfg(test)]
 mod preamble_tests {
     use super::{looks_like_client_error, mta_preamble, postfix_deferred_log, qmail_reporter};
+
+    #[test]
+    fn gmails_quoted_reply_is_read_under_its_label() {
+        use super::{GMAIL_REPLY_LABELS, labelled_reply};
+        let notice = "Message blocked\n\nYour message to a@b.example has been blocked. See technical details below for more information.\n\nThe response from the remote server was:\n\n550 5.7.1 Attachments of type .docm are not accepted\n\n----- Original message -----\n";
+        assert_eq!(
+            labelled_reply(notice, GMAIL_REPLY_LABELS).as_deref(),
+            Some("550 5.7.1 Attachments of type .docm are not accepted")
+        );
+        // Quoted in a reply, and on the label's own line.
+        let quoted = "> The response was:\n>\n> 550 5.1.1 The email account that you tried to reach does not exist.\n> ----- Original message -----\n";
+        assert_eq!(
+            labelled_reply(quoted, GMAIL_REPLY_LABELS).as_deref(),
+            Some("550 5.1.1 The email account that you tried to reach does not exist.")
+        );
+        assert_eq!(
+            labelled_reply(
+                "The response was: 452 4.2.2 over quota\n",
+                GMAIL_REPLY_LABELS
+            )
+            .as_deref(),
+            Some("452 4.2.2 over quota")
+        );
+        // Two replies under two labels: none is the recipient's alone.
+        assert_eq!(
+            labelled_reply(
+                "The response was: 550 a\nThe response was: 550 b\n",
+                GMAIL_REPLY_LABELS
+            ),
+            None
+        );
+        assert_eq!(labelled_reply("no label here", GMAIL_REPLY_LABELS), None);
+    }
 
     #[test]
     fn a_postfix_milter_reject_log_line_is_a_refusal() {

@@ -267,6 +267,13 @@ pub fn phrases(lower: &str) -> u64 {
     set
 }
 
+/// Whether the words (lowercase) say the recipient's mailbox does not exist or is full: the
+/// destination's own state (RFC 3463 section 3: X.1.X and X.2.X, "mailbox issues are assumed to
+/// be under the general control of the recipient"), whatever code came with them.
+pub fn names_mailbox_state(lower: &str) -> bool {
+    phrases(lower) & (bit(Userunknown) | bit(Mailboxfull)) != 0
+}
+
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }

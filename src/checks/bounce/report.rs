@@ -307,5 +307,24 @@ mod tests {
             Some("mx.example.net"),
             &mailbox.recipients[0]
         ));
+        // So are words that say the mailbox does not exist, with no status to say it (as
+        // Exchange quotes a remote reply without naming the remote server).
+        let mut unknown = mailbox.recipients[0].clone();
+        unknown.status = None;
+        unknown.diagnostic = Some(
+            "550 Message was not accepted -- invalid mailbox. Local mailbox a@example.ru is unavailable: user not found".into(),
+        );
+        assert!(!crate::checks::bounce::refused_by_reporter(
+            Some("mx.example.net"),
+            &unknown
+        ));
+        unknown.diagnostic = Some(
+            "550 5.7.520 Access denied, Your organization does not allow external forwarding"
+                .into(),
+        );
+        assert!(crate::checks::bounce::refused_by_reporter(
+            Some("mx.example.net"),
+            &unknown
+        ));
     }
 }

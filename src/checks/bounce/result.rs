@@ -14,9 +14,20 @@ pub(super) fn finish(
     bounce_lower: &str,
     all_lower: &str,
 ) -> BouncedRecipient {
+    // Gmail's notice quotes the refusing server under its own label ("The response from the
+    // remote server was:", "The response was:"): those are the server's words, and the
+    // notice's own heading ("Your message to <address> has been blocked") is Gmail's, not a
+    // reason.
+    let labelled = if r.diagnostic.trim().is_empty() {
+        plain::labelled_reply(bounce_text, plain::GMAIL_REPLY_LABELS)
+    } else {
+        None
+    };
     // The server's words: the Diagnostic-Code, or the block after the address.
     let words = if !r.diagnostic.trim().is_empty() {
         mime::squeeze(&r.diagnostic, MAX_DIAGNOSTIC)
+    } else if let Some(reply) = &labelled {
+        mime::squeeze(reply, MAX_DIAGNOSTIC)
     } else if let Some(reply) = plain::exchange_reply(bounce_text, &r.address)
         .or_else(|| plain::error_detail(bounce_text, "reported error:"))
     {
@@ -244,7 +255,7 @@ pub(super) fn finish(
         _ => reason::Stage::DataOrUnknown,
     };
     // The server's own words first; the text around them only when those say nothing.
-    let own = if r.diagnostic.trim().is_empty() {
+    let own = if r.diagnostic.trim().is_empty() && labelled.is_none() {
         None
     } else {
         Some(own_l.clone())

@@ -342,10 +342,30 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     // receiving site listed this address or its domain in its own table, a block only its
     // administrator can lift. Not a sender address that does not exist (that one is "Domain
     // not found" or "need fully-qualified address").
+    // The same holds for the other servers' own lists, which say the list is theirs and not a
+    // public blocklist (a DNSBL lists IP addresses and names, never one envelope sender for
+    // one recipient):
+    // - Debian's exim4 configuration, for the entries of /etc/exim4/local_sender_blacklist and
+    //   local_host_blacklist ("sender envelope address <a> is locally blacklisted here", "sender
+    //   IP address <ip> is locally blacklisted here", exim4-config_files(5));
+    // - qmail's chkuser as hosting providers run it ("550 5.1.1 <address> sender is
+    //   blacklisted": the recipient set a block list for the mailbox and the sender matches
+    //   it, support.forpsi.com/kb/a3302);
+    // - smtpf's access map ("550 5.7.1 sender <address> black listed #127": a From: entry for
+    //   the address or its domain, snertsoft.com/smtp/smtpf/reply.html);
+    // - cPanel's country filter (WHM's "Filter Incoming Emails by Country",
+    //   docs.cpanel.net/whm/email/filter-incoming-emails-by-country; its Exim connect ACL
+    //   drops the connection with "Your country is not allowed to connect to this server."):
+    //   the recipient's server refuses every server located in a country its administrator
+    //   blocked.
     if has(&[
         "sender address rejected: access denied",
         ">... access denied",
-    ]) {
+        "is locally blacklisted",
+        "sender is blacklisted",
+        "country is not allowed to connect",
+    ]) || (has(&["sender <"]) && has(&["> black listed"]))
+    {
         topic = "policy";
         party = Party::Receiver;
     }
@@ -602,6 +622,37 @@ fn typo_of_provider(address: &str) -> bool {
 }
 
 /// The title of a cause that is the sender's own system's refusal (see `own_refusal`).
+/// The title's words when the refusal is the sending account's own limit (see
+/// [`own_sending_limit`]).
+pub(super) const OWN_LIMIT: &str = "The sender's own mail provider refused to send more from this account: it has reached the sending limit its provider sets.";
+
+/// Whether a rate-limit refusal's words name the sending account's own limit, which its own
+/// provider sets and counts, rather than a receiving server's: Google's "Daily sending quota
+/// exceeded" (550 5.4.5, the sending account's limit), cPanel's "Domain ... has exceeded the max
+/// emails per hour" (maxemailsperhour), DirectAdmin's "have reached your daily email limit" and
+/// "have reached your message limit" (exim.pl check_limits), Plesk's "The limit on the number of
+/// allowed outgoing messages was exceeded" (outgoing mail control), Exchange's
+/// SubmissionQuotaExceeded (the mailbox's submission quota). Each row's source is in
+/// `data/bounce/phrases.tsv`.
+fn own_sending_limit(r: &BouncedRecipient) -> bool {
+    let words = r
+        .diagnostic
+        .as_deref()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    [
+        "daily sending quota exceeded",
+        "has exceeded the max emails per hour",
+        "have reached your daily email limit",
+        "reached it's daily email limit",
+        "have reached your message limit",
+        "limit on the number of allowed outgoing messages was exceeded",
+        "submissionquotaexceeded",
+    ]
+    .iter()
+    .any(|p| words.contains(p))
+}
+
 pub(super) const OWN_REFUSAL: &str = "The sender's own mail system refused to send it, under a policy of the sender's organization; the recipient's side never received it.";
 
 /// Whether a policy refusal was made by the reporting server itself, on the sender's side
@@ -675,9 +726,16 @@ fn new_message_to_missing_domain(ctx: &Context, topic: &str, r: &BouncedRecipien
 /// no single reason tells the topic.
 fn text_reason(
     topic: &str,
+    party: Party,
     reason: crate::checks::bounce::Reason,
 ) -> Option<crate::checks::bounce::Reason> {
     use crate::checks::bounce::Reason;
+    // A security refusal the topic rules read as the receiving side's own rule (an attachment
+    // type it does not take, a group open only to its members) is told as that rule, not as
+    // the sender's login or TLS.
+    if topic == "policy" && party == Party::Receiver && reason == Reason::Securityerror {
+        return Some(Reason::Policyviolation);
+    }
     let own = tables::lookup(tables::diagnosis::REASONS, reason.name()).map(|row| row[1]);
     if own == Some(topic) {
         return None;
@@ -719,7 +777,7 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
     // the sending server gave up on, RFC 3463 section 3.5; Yahoo's 5.7.9, an authentication
     // refusal), the title, the explanation and the fix are that topic's, so the three say the
     // same thing as the topic.
-    let (explanation, advice) = match text_reason(topic, r.reason) {
+    let (explanation, advice) = match text_reason(topic, party, r.reason) {
         Some(other) => (other.explanation(), other.advice()),
         None => (r.reason_explanation.as_str(), r.advice.as_str()),
     };
@@ -751,6 +809,8 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
         // keep), not the receiving server's.
         let said = if topic == "expired" {
             "The bounce says"
+        } else if topic == "rate-limit" && own_sending_limit(r) {
+            "The sender's own server said"
         } else {
             "The receiving server said"
         };
@@ -766,6 +826,11 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
             "{who}: The group accepts posts only from the addresses its owner allows (usually its members), and the sending address is not one of them."
         );
         fix = Some("Post from the address that is a member of the group, or ask the group's owner to add this address or to let non-members post.".into());
+    }
+    let own_limit = topic == "rate-limit" && own_sending_limit(r);
+    if own_limit {
+        title = format!("{who}: {OWN_LIMIT}");
+        fix = Some("Wait until the limit resets (the words say when: within the hour or the day) and send the rest then, or ask the provider to raise it; send newsletters and other bulk mail through a bulk-mail service, not a mailbox. If the account sent mail nobody in it wrote, change its password: a stolen login is a common cause.".into());
     }
     if let Some(list) = r.blocklist.as_ref().filter(|_| topic == "blocklist")
         && party == Party::Receiver
@@ -890,6 +955,14 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
         Source::Bounce,
         evidence,
     );
+    if own_limit {
+        // The sender's own provider refused to send it: no receiving server's rate to
+        // read.
+        use crate::report::diagnosis::Actor;
+        cause
+            .actions
+            .retain(|a| !matches!(a.who, Actor::SenderProvider));
+    }
     if own {
         // The recipient's side never saw the message: nothing for it to allow.
         use crate::report::diagnosis::Actor;
@@ -1015,6 +1088,7 @@ mod tests {
         auth_status_topic, gmail_failed_method, helo_name_refused, text_reason, typo_of_provider,
     };
     use crate::checks::bounce::Reason;
+    use crate::report::diagnosis::Party;
 
     #[test]
     fn a_refused_helo_argument_is_told_from_a_stage_note() {
@@ -1032,19 +1106,35 @@ mod tests {
     #[test]
     fn the_cause_is_told_as_its_topic() {
         // A reason's own topic keeps its own words.
-        assert_eq!(text_reason("blocklist", Reason::Blocked), None);
-        assert_eq!(text_reason("policy", Reason::Filtered), None);
+        assert_eq!(
+            text_reason("blocklist", Party::Sender, Reason::Blocked),
+            None
+        );
+        assert_eq!(text_reason("policy", Party::Sender, Reason::Filtered), None);
         // Read as another topic, the topic's words.
         assert_eq!(
-            text_reason("expired", Reason::Blocked),
+            text_reason("expired", Party::Sender, Reason::Blocked),
             Some(Reason::Expired)
         );
         assert_eq!(
-            text_reason("dmarc", Reason::Policyviolation),
+            text_reason("dmarc", Party::Sender, Reason::Policyviolation),
             Some(Reason::Authfailure)
         );
         // No single reason tells a HELO refusal: the reason's words stay.
-        assert_eq!(text_reason("helo", Reason::Policyviolation), None);
+        assert_eq!(
+            text_reason("helo", Party::Sender, Reason::Policyviolation),
+            None
+        );
+        // A security refusal read as the receiving side's own rule is told as that rule, not
+        // as the sender's login or TLS; the sender's own stays a security refusal.
+        assert_eq!(
+            text_reason("policy", Party::Receiver, Reason::Securityerror),
+            Some(Reason::Policyviolation)
+        );
+        assert_eq!(
+            text_reason("policy", Party::Sender, Reason::Securityerror),
+            None
+        );
     }
 
     #[test]
@@ -1119,6 +1209,57 @@ mod tests {
             topic("550 5.2.1 Sender blocked by recipient", "RCPT TO").1,
             Party::Receiver
         );
+        // A server's own list says so: the receiving side's rule, not a public blocklist.
+        for (reply, command) in [
+            ("550 5.1.1 <a@example.org> sender is blacklisted", "RCPT TO"),
+            (
+                "550 sender envelope address a@example.org is locally blacklisted here. If you think this is wrong, get in touch with postmaster",
+                "RCPT TO",
+            ),
+            (
+                "550 5.7.1 sender <a@example.org> black listed #127",
+                "MAIL FROM",
+            ),
+            (
+                "554 Your country is not allowed to connect to this server.",
+                "CONNECT",
+            ),
+        ] {
+            assert_eq!(
+                topic(reply, command),
+                ("policy", Party::Receiver),
+                "{reply}"
+            );
+        }
+        // A public list named stays a blocklist, the sender's side to clear.
+        assert_eq!(
+            topic(
+                "554 5.7.1 Service unavailable; Client host [192.0.2.9] blocked using zen.spamhaus.org",
+                "RCPT TO"
+            ),
+            ("blocklist", Party::Sender)
+        );
+    }
+
+    #[test]
+    fn the_sending_accounts_own_limit_is_told_as_its_providers() {
+        use super::{own_sending_limit, topic_of};
+        use crate::checks::bounce::{BounceKind, analyze};
+        let recipient = |words: &str| {
+            let m = format!(
+                "From: Mail Delivery System <Mailer-Daemon@host.example>\nTo: a@example.org\nSubject: Mail delivery failed: returning message to sender\n\nThis message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n  u@example.net\n    {words}\n"
+            );
+            analyze(m.as_bytes()).recipients.remove(0)
+        };
+        let own = recipient("You (ashvale) have reached your daily email limit of 300 emails");
+        assert_eq!(topic_of(BounceKind::Bounce, &own).0, "rate-limit");
+        assert!(own_sending_limit(&own));
+        // A receiving server's rate limit is not the account's own.
+        let remote = recipient(
+            "SMTP error from remote mail server after RCPT TO:<u@example.net>: 450 4.2.1 The user you are trying to contact is receiving mail at a rate that prevents additional messages from being delivered",
+        );
+        assert_eq!(topic_of(BounceKind::Bounce, &remote).0, "rate-limit");
+        assert!(!own_sending_limit(&remote));
     }
 
     #[test]

@@ -177,6 +177,14 @@ pub(super) fn customer_view(
         {
             "The sender's own mail system refused to send it under a rule of its own (the sender's organization or mail host), so the recipient's side never received it.".to_string()
         }
+        // The sending account's own limit (see bounce::own_sending_limit): its provider, not
+        // a receiving side, refused to send more.
+        Outcome::Bounced | Outcome::Rejected
+            if topic == "rate-limit"
+                && top.is_some_and(|c| c.title.ends_with(super::bounce::OWN_LIMIT)) =>
+        {
+            "The sender's own mail provider refused to send it: the account has reached the sending limit the provider sets, so the recipient's side never received it.".to_string()
+        }
         // The content topic's sentence says the message was authenticated: only where the
         // receiver recorded it.
         _ if topic == "content" && !super::message::recorded_pass(ctx) => tables::lookup(tables::diagnosis::TOPICS, topic)
