@@ -309,6 +309,19 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     {
         party = Party::Receiver;
     }
+    // Postfix's header_checks and body_checks REJECT, whose default text is "message content
+    // rejected" (cleanup_message.c) and whose administrator's text follows it, is the
+    // receiving side's attachment rule when that text names an attachment: header_checks(5)'s
+    // own example refuses attachment names by extension ('REJECT Attachment name "$2" may not
+    // end with ".$4"'). Not a spam verdict, unless the words say spam.
+    if reason == "spamdetected"
+        && has(&["content rejected"])
+        && has(&["attachment", "file type", "file extension"])
+        && !has(&["spam"])
+    {
+        topic = "policy";
+        party = Party::Receiver;
+    }
     // A server that requires TLS ("530 5.7.0 Must issue a STARTTLS command first", RFC 3207
     // section 4) refuses a sender that did not start it: the sending server's TLS use, not a
     // refused relay.
@@ -752,7 +765,10 @@ fn text_reason(
         "relay-denied" => Reason::Norelaying,
         // A block the topic rules read as the receiving side's own rule (an access table's
         // entry for this address) is told as that rule, not as a refusal of the sending server.
-        "policy" if reason == Reason::Blocked => Reason::Policyviolation,
+        // So is a content refusal read as its attachment rule.
+        "policy" if matches!(reason, Reason::Blocked | Reason::Spamdetected) => {
+            Reason::Policyviolation
+        }
         _ => return None,
     })
 }
@@ -1231,6 +1247,18 @@ mod tests {
                 "{reply}"
             );
         }
+        // Postfix's header_checks REJECT for an attachment name: the receiver's rule.
+        assert_eq!(
+            topic(
+                "552 5.7.0 Message content rejected: .iso attachments are not accepted",
+                "end of DATA"
+            ),
+            ("policy", Party::Receiver)
+        );
+        assert_eq!(
+            topic("550 5.7.1 Message content rejected", "end of DATA").0,
+            "content"
+        );
         // A public list named stays a blocklist, the sender's side to clear.
         assert_eq!(
             topic(
