@@ -349,6 +349,19 @@ fn scenarios_get_the_diagnosis_an_expert_gives() {
             "scenarios, {part} part: first causes of another topic addressed to the other party: {}",
             s.misdirected
         );
+    }
+    for l in &lines {
+        println!("{l}");
+    }
+    for (part, s) in &scores {
+        let f = |x: usize| x as f64 / s.n as f64;
+        let met = f(s.outcome) >= OUTCOME_TARGET && f(s.topic) >= TOPIC_TARGET;
+        println!(
+            "scenarios, {part} part: target outcome >= {:.0}% and first cause >= {:.0}%: {}",
+            OUTCOME_TARGET * 100.0,
+            TOPIC_TARGET * 100.0,
+            if met { "met" } else { "NOT met" }
+        );
         // Issue 12's acceptance: none, in either part.
         assert_eq!(
             s.wrong_advice, 0,
@@ -362,19 +375,6 @@ fn scenarios_get_the_diagnosis_an_expert_gives() {
             s.misdirected <= ceiling,
             "{part}: {} first causes of another topic addressed to the other party, over the ceiling {ceiling}",
             s.misdirected
-        );
-    }
-    for l in &lines {
-        println!("{l}");
-    }
-    for (part, s) in &scores {
-        let f = |x: usize| x as f64 / s.n as f64;
-        let met = f(s.outcome) >= OUTCOME_TARGET && f(s.topic) >= TOPIC_TARGET;
-        println!(
-            "scenarios, {part} part: target outcome >= {:.0}% and first cause >= {:.0}%: {}",
-            OUTCOME_TARGET * 100.0,
-            TOPIC_TARGET * 100.0,
-            if met { "met" } else { "NOT met" }
         );
         let (_, outcome_floor, topic_floor) = FLOORS
             .iter()
