@@ -21,6 +21,10 @@ pub struct OuterHop {
     pub names: Vec<String>,
     /// The sending host's address.
     pub ip: Option<IpAddr>,
+    /// The receiving host's name when the field records a message made on that host (no
+    /// client address; Exim's "with local", a by clause alone as Postfix writes for its own
+    /// notices), lowercase.
+    pub local_by: Option<String>,
 }
 
 /// The server a bounce is about, when the paste shows it. `None` with `Some(reason)` in the
@@ -135,8 +139,16 @@ pub fn bounce_sender(
     // taking the message in from its own side (a login, or a client with a private address):
     // RFC 5321 section 4.4 lets the by clause carry the receiving host's TCP-info, and Exchange
     // writes it ("by NAME (IP) with Microsoft SMTP Server").
+    // A bounce without a Reporting-MTA (Exim's and Postfix's plain notices) names its writer
+    // in its own oldest Received field, where the notice was made on that host (RFC 5321
+    // section 4.4: each host that handles a message adds a trace field, the first one by the
+    // host where it began; Exim's "from Debian-exim by HOST with local").
+    let writer = bounce
+        .reporting_mta
+        .clone()
+        .or_else(|| outer.last().and_then(|h| h.local_by.clone()));
     if !delivered_report
-        && let Some(reporting) = bounce.reporting_mta.as_deref()
+        && let Some(reporting) = writer.as_deref()
         && !exchange_online_datacenter(reporting)
     {
         let in_outer = outer
@@ -818,5 +830,27 @@ mod tests {
         assert!(!is_reply("250 ok"));
         assert!(!is_reply("4511 no"));
         assert!(!is_reply("45"));
+    }
+
+    #[test]
+    fn a_plain_bounce_names_its_writer_in_its_own_oldest_received_field() {
+        let text = "From: Mail Delivery System <Mailer-Daemon@docs01.example.lan>\nTo: a@example.org\nSubject: Mail delivery failed: returning message to sender\n\nThis message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n  u@example.net\n    host smtp-relay.example.com [192.0.2.28]\n    SMTP error from remote mail server after RCPT TO:<u@example.net>:\n    550 5.4.5 Daily SMTP relay limit exceeded for customer\n";
+        let bounce = crate::checks::bounce::analyze(text.as_bytes());
+        assert!(bounce.reporting_mta.is_none());
+        let relayed = OuterHop {
+            names: vec!["docs01.example.lan".into()],
+            ip: parse_ip("198.51.100.61"),
+            local_by: None,
+        };
+        let made = OuterHop {
+            names: vec!["debian-exim".into()],
+            ip: None,
+            local_by: Some("docs01.example.lan".into()),
+        };
+        let (found, _) = bounce_sender(&bounce, &[relayed.clone(), made.clone()], &[], None);
+        assert_eq!(found.map(|s| s.ip), parse_ip("198.51.100.61"));
+        // Without the field that shows where the notice was made, no writer is known.
+        let (found, why) = bounce_sender(&bounce, &[relayed], &[], None);
+        assert!(found.is_none() && why.is_some());
     }
 }

@@ -591,8 +591,16 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
     });
     // Nor is a text with a delivery status report's per-recipient fields (Final-Recipient and
     // Status, RFC 3464 section 2.3): the reporting server writes those, a mail program that
-    // could not send shows no such report.
+    // could not send shows no such report. Nor a message's header pasted under a line of the
+    // customer's own: its Received fields (RFC 5321 section 4.4: each server that took the
+    // message in adds one) show servers accepted it, which a refusal shown while sending never
+    // has; any number in its Subject is no reply code.
+    let traced = lower.lines().take(5_000).any(|l| {
+        let l = l.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
+        l.starts_with("received: from ") || l.starts_with("received: by ")
+    });
     let pasted_error = !has_headers
+        && !traced
         && !preamble
         && dsn_text.is_none()
         && !shown_daemon

@@ -192,6 +192,10 @@ impl Analysis {
                 .filter(|f| f.is("Received"))
                 .map(|f| {
                     let r = received::parse(f.unfolded());
+                    let local = r.ip.is_none()
+                        && r.with
+                            .as_deref()
+                            .is_none_or(|w| w.eq_ignore_ascii_case("local"));
                     crate::interpret::bounce_ip::OuterHop {
                         names: [r.helo, r.rdns, r.from]
                             .into_iter()
@@ -199,6 +203,7 @@ impl Analysis {
                             .map(|n| n.to_ascii_lowercase())
                             .collect(),
                         ip: r.ip,
+                        local_by: r.by_host.filter(|_| local).map(|b| b.to_ascii_lowercase()),
                     }
                 })
                 .collect()

@@ -641,7 +641,8 @@ pub(super) const OWN_LIMIT: &str = "The sender's own mail provider refused to se
 
 /// Whether a rate-limit refusal's words name the sending account's own limit, which its own
 /// provider sets and counts, rather than a receiving server's: Google's "Daily sending quota
-/// exceeded" (550 5.4.5, the sending account's limit), cPanel's "Domain ... has exceeded the max
+/// exceeded" and "Daily SMTP relay limit exceeded for customer" (550 5.4.5, the sending
+/// account's and the Workspace customer's relay limits), cPanel's "Domain ... has exceeded the max
 /// emails per hour" (maxemailsperhour), DirectAdmin's "have reached your daily email limit" and
 /// "have reached your message limit" (exim.pl check_limits), Plesk's "The limit on the number of
 /// allowed outgoing messages was exceeded" (outgoing mail control), Exchange's
@@ -655,6 +656,7 @@ fn own_sending_limit(r: &BouncedRecipient) -> bool {
         .to_ascii_lowercase();
     [
         "daily sending quota exceeded",
+        "daily smtp relay limit exceeded",
         "has exceeded the max emails per hour",
         "have reached your daily email limit",
         "reached it's daily email limit",
