@@ -107,12 +107,7 @@ pub fn bounce_sender(
     // login on that hop (the recipient's server bounced what it had accepted, or a forged copy
     // came back): its sending hop is the server in question.
     if let Some(sending) = original_sending
-        && let Some(hop) = original_hops.iter().find(|h| h.number == sending.hop)
-        && !hop.authenticated
-        && classify(sending.ip).can_be_sender()
-        && crosses(hop)
-        && !in_receivers_network(hop)
-        && !refused_elsewhere(bounce)
+        && let Some(hop) = crossing_hop(bounce, original_hops, sending)
     {
         return (
             Some(SendingIp {
@@ -191,6 +186,28 @@ pub fn bounce_sender(
             "the bounce does not show the address of the server that talked to the refusing server (the returned copy shows only the sender's own submission)",
         ),
     )
+}
+
+/// The returned copy's hop into the organization that bounced it: its sending hop, without a
+/// login, from a public address, between two organizations and not inside the receiver's own
+/// network, when no recipient was refused by a server elsewhere. The organization that wrote
+/// the bounce then received the message from outside: it is the recipient's side, not the
+/// sender's own mail system.
+pub fn crossing_hop<'a>(
+    bounce: &BounceReport,
+    original_hops: &'a [Hop],
+    sending: &SendingIp,
+) -> Option<&'a Hop> {
+    original_hops
+        .iter()
+        .find(|h| h.number == sending.hop)
+        .filter(|hop| {
+            !hop.authenticated
+                && classify(sending.ip).can_be_sender()
+                && crosses(hop)
+                && !in_receivers_network(hop)
+                && !refused_elsewhere(bounce)
+        })
 }
 
 /// Per recipient, in order, the address the refusing server names in its words about it (the

@@ -1025,6 +1025,15 @@ fn quoted_notice(input: &[u8]) -> Option<crate::checks::bounce::BounceReport> {
     if end - first < 3 {
         return None;
     }
+    // An SMTP session transcript marks the client's commands ">>> " and the server's replies
+    // "<<< " (Courier's delivery status notification, courierdsn(8); Sisimai reads the same
+    // marks): those are no quote levels, also when the whole notice is quoted once more.
+    if lines[first..end].iter().any(|l| {
+        l.trim_start_matches(|c: char| c == '>' || c.is_whitespace())
+            .starts_with("<<<")
+    }) {
+        return None;
+    }
     let block: Vec<&str> = lines[first..end]
         .iter()
         .map(|l| input::strip_quotes(l, deepest))

@@ -184,6 +184,23 @@ fn group_post_refused(r: &BouncedRecipient) -> bool {
     })
 }
 
+/// mtpolicyd's GeoIPAction default reply, "delivery from <CC> (<IP>) rejected" (`words`
+/// lowercase): a two-letter country code, then the address in parentheses.
+fn country_refusal(words: &str) -> bool {
+    words.match_indices("delivery from ").take(8).any(|(i, m)| {
+        let rest = &words[i + m.len()..];
+        let b = rest.as_bytes();
+        b.len() > 4
+            && b[0].is_ascii_alphabetic()
+            && b[1].is_ascii_alphabetic()
+            && rest[2..].starts_with(" (")
+            && rest[4..].split_once(')').is_some_and(|(ip, after)| {
+                ip.parse::<core::net::IpAddr>().is_ok()
+                    && after.trim_start().starts_with("rejected")
+            })
+    })
+}
+
 /// The topic and party a recipient's failure is about: the reason's row, refined by the words.
 fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     let reason = r.reason.name();
@@ -370,7 +387,9 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     //   docs.cpanel.net/whm/email/filter-incoming-emails-by-country; its Exim connect ACL
     //   drops the connection with "Your country is not allowed to connect to this server."):
     //   the recipient's server refuses every server located in a country its administrator
-    //   blocked.
+    //   blocked; mtpolicyd's GeoIPAction plugin does the same for Postfix, with the default
+    //   reply "delivery from <country code> (<IP>) rejected" (its reject_message parameter,
+    //   Mail::MtPolicyd::Plugin::GeoIPAction).
     if has(&[
         "sender address rejected: access denied",
         ">... access denied",
@@ -378,6 +397,7 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         "sender is blacklisted",
         "country is not allowed to connect",
     ]) || (has(&["sender <"]) && has(&["> black listed"]))
+        || country_refusal(&words)
     {
         topic = "policy";
         party = Party::Receiver;
@@ -692,6 +712,11 @@ fn own_refusal(ctx: &Context, kind: BounceKind, topic: &str, r: &BouncedRecipien
         && matches!(topic, "policy" | "content")
         && ctx.r.bounce.as_ref().is_some_and(|b| {
             crate::checks::bounce::refused_by_reporter(b.reporting_mta.as_deref(), r)
+                // The returned copy came into the reporting organization from another one
+                // without a login: that organization is the recipient's side.
+                && !ctx.r.sending_ip.as_ref().is_some_and(|s| {
+                    crate::interpret::bounce_ip::crossing_hop(b, &ctx.r.hops, s).is_some()
+                })
                 && !b
                     .notice_from
                     .as_deref()
@@ -1103,8 +1128,23 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
 #[cfg(test)]
 mod tests {
     use super::{
-        auth_status_topic, gmail_failed_method, helo_name_refused, text_reason, typo_of_provider,
+        auth_status_topic, country_refusal, gmail_failed_method, helo_name_refused, text_reason,
+        typo_of_provider,
     };
+
+    #[test]
+    fn a_country_filters_reply_names_a_country_and_an_address() {
+        assert!(country_refusal(
+            "554 5.7.1 recipient address rejected: delivery from pt (198.51.100.71) rejected"
+        ));
+        // mtpolicyd's IP reputation plugin (CtIpRep) names no country: not this rule.
+        assert!(!country_refusal(
+            "550 delivery from 192.0.2.1 is rejected. check at http://www.commtouch.com/"
+        ));
+        assert!(!country_refusal(
+            "delivery from pt (not an address) rejected"
+        ));
+    }
     use crate::checks::bounce::Reason;
     use crate::report::diagnosis::Party;
 
@@ -1241,6 +1281,10 @@ mod tests {
             (
                 "554 Your country is not allowed to connect to this server.",
                 "CONNECT",
+            ),
+            (
+                "554 5.7.1 <u@example.net>: Recipient address rejected: delivery from PT (198.51.100.71) rejected",
+                "RCPT TO",
             ),
         ] {
             assert_eq!(
