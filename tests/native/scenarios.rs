@@ -18,10 +18,10 @@ use std::path::PathBuf;
 /// the figures (met in both parts since round 108-111; the floors below keep them).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 1239/1271 outcome, 1251/1271
-/// first cause; validation 354/369, 344/369), so that no change makes them worse. Raise them as
+/// The floors asserted: the figures as last measured (tuning 1249/1281 outcome, 1261/1281
+/// first cause; validation 356/371, 346/371), so that no change makes them worse. Raise them as
 /// the diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 1239, 1251), ("validation", 354, 344)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 1249, 1261), ("validation", 356, 346)];
 /// The ceilings asserted on first causes of another topic addressed to the other party
 /// ([`misdirected`]), as last measured (tuning 2, validation 6): lower them as they fall.
 const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 2), ("validation", 6)];
