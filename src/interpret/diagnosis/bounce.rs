@@ -654,7 +654,6 @@ fn typo_of_provider(address: &str) -> bool {
     })
 }
 
-/// The title of a cause that is the sender's own system's refusal (see `own_refusal`).
 /// The title's words when the refusal is the sending account's own limit (see
 /// [`own_sending_limit`]).
 pub(super) const OWN_LIMIT: &str = "The sender's own mail provider refused to send more from this account: it has reached the sending limit its provider sets.";
@@ -688,6 +687,7 @@ fn own_sending_limit(r: &BouncedRecipient) -> bool {
     .any(|p| words.contains(p))
 }
 
+/// The title of a cause that is the sender's own system's refusal (see `own_refusal`).
 pub(super) const OWN_REFUSAL: &str = "The sender's own mail system refused to send it, under a policy of the sender's organization; the recipient's side never received it.";
 
 /// Whether a policy refusal was made by the reporting server itself, on the sender's side
@@ -820,6 +820,7 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
     // the sending server gave up on, RFC 3463 section 3.5; Yahoo's 5.7.9, an authentication
     // refusal), the title, the explanation and the fix are that topic's, so the three say the
     // same thing as the topic.
+    let own_limit = topic == "rate-limit" && own_sending_limit(r);
     let (explanation, advice) = match text_reason(topic, party, r.reason) {
         Some(other) => (other.explanation(), other.advice()),
         None => (r.reason_explanation.as_str(), r.advice.as_str()),
@@ -852,7 +853,7 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
         // keep), not the receiving server's.
         let said = if topic == "expired" {
             "The bounce says"
-        } else if topic == "rate-limit" && own_sending_limit(r) {
+        } else if own_limit {
             "The sender's own server said"
         } else {
             "The receiving server said"
@@ -870,7 +871,6 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
         );
         fix = Some("Post from the address that is a member of the group, or ask the group's owner to add this address or to let non-members post.".into());
     }
-    let own_limit = topic == "rate-limit" && own_sending_limit(r);
     if own_limit {
         title = format!("{who}: {OWN_LIMIT}");
         fix = Some("Wait until the limit resets (the words say when: within the hour or the day) and send the rest then, or ask the provider to raise it; send newsletters and other bulk mail through a bulk-mail service, not a mailbox. If the account sent mail nobody in it wrote, change its password: a stolen login is a common cause.".into());
@@ -1131,6 +1131,8 @@ mod tests {
         auth_status_topic, country_refusal, gmail_failed_method, helo_name_refused, text_reason,
         typo_of_provider,
     };
+    use crate::checks::bounce::Reason;
+    use crate::report::diagnosis::Party;
 
     #[test]
     fn a_country_filters_reply_names_a_country_and_an_address() {
@@ -1145,8 +1147,6 @@ mod tests {
             "delivery from pt (not an address) rejected"
         ));
     }
-    use crate::checks::bounce::Reason;
-    use crate::report::diagnosis::Party;
 
     #[test]
     fn a_refused_helo_argument_is_told_from_a_stage_note() {
