@@ -274,6 +274,26 @@ pub fn names_mailbox_state(lower: &str) -> bool {
     phrases(lower) & (bit(Userunknown) | bit(Mailboxfull)) != 0
 }
 
+/// Whether the words (lowercase) say only that the recipient's mailbox does not exist: an
+/// unknown-user phrase and none of a filter, a block, spam, a policy, a security refusal or a
+/// disabled mailbox. [`decide`] files such words after DATA (or at no named stage) as
+/// `filtered`, after Sisimai, whose reason covers receivers that answer a filtered message
+/// with "user unknown"; the words themselves still name the mailbox.
+pub fn says_only_no_such_mailbox(lower: &str) -> bool {
+    let set = phrases(lower);
+    let other = bit(Filtered)
+        | bit(Blocked)
+        | bit(Rejected)
+        | bit(Spamdetected)
+        | bit(Policyviolation)
+        | bit(Securityerror)
+        | bit(Virusdetected)
+        | bit(Suspend)
+        | bit(Speeding)
+        | bit(Toomanyconn);
+    set & bit(Userunknown) != 0 && set & other == 0 && !lower.contains("filter")
+}
+
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }

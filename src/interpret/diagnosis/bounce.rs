@@ -201,6 +201,33 @@ fn country_refusal(words: &str) -> bool {
     })
 }
 
+/// Domains of the Japanese mobile carriers, whose servers answer "550 Unknown user" both for an
+/// address that does not exist and for one whose owner's reception settings refuse the sender
+/// (see [`topic_of`]).
+const MOBILE_CARRIER_DOMAINS: [&str; 6] = [
+    "docomo.ne.jp",
+    "ezweb.ne.jp",
+    "au.com",
+    "softbank.ne.jp",
+    "i.softbank.jp",
+    "vodafone.ne.jp",
+];
+
+/// Whether the recipient address is at a Japanese mobile carrier (or a subdomain of one).
+fn mobile_carrier_filter(address: &str) -> bool {
+    let domain = address
+        .rsplit_once('@')
+        .map_or("", |(_, d)| d)
+        .trim_end_matches('>')
+        .to_ascii_lowercase();
+    MOBILE_CARRIER_DOMAINS.iter().any(|c| {
+        domain == *c
+            || domain
+                .strip_suffix(c)
+                .is_some_and(|rest| rest.ends_with('.'))
+    })
+}
+
 /// The topic and party a recipient's failure is about: the reason's row, refined by the words.
 fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     let reason = r.reason.name();
@@ -466,6 +493,24 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         && !has(&[
             "filter", "block", "spam", "reject", "denied", "refused", "policy", "sender",
         ])
+    {
+        topic = "user-unknown";
+        party = Party::Sender;
+    }
+    // Words that say only that the mailbox does not exist ("550 Unknown user <address>",
+    // Mail.ru's "550 Message was not accepted -- invalid mailbox. Local mailbox <address> is
+    // unavailable: user not found"), which the reader files as filtered because they came after
+    // DATA or at no named stage (Sisimai's Filtered: a receiver that answers "user unknown" to
+    // mail its recipient's filter refuses), are an address that does not exist: the words name
+    // the mailbox and no filter. Except at the Japanese mobile carriers, where that answer is
+    // documented for both (NTT's support, "Unknown user" after a send to docomo.ne.jp: check
+    // the address, and whether the recipient set a reception refusal,
+    // https://support.ntt.com/mail/faq/detail/pid2300000e64; the same "550 Unknown user" for a
+    // non-existent address or the handset's refusal setting, note.com/sendmagic/n/neb6bbe7e51cf):
+    // the filter reading stays.
+    if reason == "filtered"
+        && crate::checks::bounce::reason::says_only_no_such_mailbox(&words)
+        && !mobile_carrier_filter(&r.address)
     {
         topic = "user-unknown";
         party = Party::Sender;
@@ -1224,6 +1269,46 @@ mod tests {
         assert_eq!(auth_status_topic("5.7.20"), Some("dkim"));
         assert_eq!(auth_status_topic("5.7.26"), None);
         assert_eq!(auth_status_topic("5.7.2"), None);
+    }
+
+    #[test]
+    fn a_missing_mailbox_after_data_is_an_unknown_address_except_at_a_mobile_carrier() {
+        use super::topic_of;
+        use crate::checks::bounce::{BounceKind, analyze};
+        let read = |rcpt: &str, reply: &str| {
+            let m = format!(
+                "From: MAILER-DAEMON@mx.example\nTo: a@example.org\nSubject: Undelivered Mail Returned to Sender\n\nThis is the mail system at host mx.example.\n\n<{rcpt}>: host mx.example.net[192.0.2.1] said: {reply} (in reply to end of DATA command)\n"
+            );
+            let b = analyze(m.as_bytes());
+            (
+                b.recipients[0].reason,
+                topic_of(BounceKind::Bounce, &b.recipients[0]),
+            )
+        };
+        let mailru = "550 Message was not accepted -- invalid mailbox.  Local mailbox n@mail.example is unavailable: user not found";
+        // The reader keeps Sisimai's reason; the diagnosis reads the words.
+        assert_eq!(
+            read("n@mail.example", mailru),
+            (Reason::Filtered, ("user-unknown", Party::Sender))
+        );
+        // At a Japanese mobile carrier the same words also stand for the handset's refusal.
+        assert_eq!(
+            read("u@docomo.ne.jp", "550 Unknown user u@docomo.ne.jp").1,
+            ("policy", Party::Receiver)
+        );
+        assert_eq!(
+            read(
+                "u@docomo.ne.jp.example",
+                "550 Unknown user u@docomo.ne.jp.example"
+            )
+            .1,
+            ("user-unknown", Party::Sender)
+        );
+        // Words that name a filter keep the filter reading.
+        assert_eq!(
+            read("n@mail.example", "550 User unknown or message filtered").1,
+            ("policy", Party::Receiver)
+        );
     }
 
     #[test]
