@@ -237,6 +237,22 @@ impl Analysis {
                     })
             })
             .map(|h| h.line);
+        // The organizations of the sending side's servers: the hops before the entry and the
+        // client of the entry hop.
+        let sending_orgs: Vec<String> = match (unnamed_entry_line, self.sending_ip.as_ref()) {
+            (Some(_), Some(s)) => self
+                .hops
+                .iter()
+                .filter(|h| h.number <= s.hop)
+                .flat_map(|h| {
+                    let by = (h.number < s.hop).then_some(h.by.as_deref()).flatten();
+                    [by, h.helo.as_deref(), h.rdns.as_deref()]
+                })
+                .flatten()
+                .filter_map(org_domain)
+                .collect(),
+            _ => Vec::new(),
+        };
         let mut first_plain = true;
         for field in fields {
             let arc = field.is("ARC-Authentication-Results");
@@ -286,6 +302,24 @@ impl Analysis {
                 (
                     true,
                     "It stands above the hop where the message reached the recipient's servers, which name themselves only by address there; so the receiving side wrote it.".to_string(),
+                )
+            } else if unnamed_entry_line.is_some()
+                && above_entry
+                && !arc
+                && org.as_ref().is_some_and(|o| !sending_orgs.contains(o))
+            {
+                // Yahoo's and AOL's layout: the receiving side adds X-Originating-Ip,
+                // Received-SPF, Authentication-Results and its own verdict fields just below its
+                // entry hop, which names the receiving host only by address. Received-SPF and the
+                // providers' result fields in that place are believed by where they stand; an
+                // Authentication-Results field there is too, unless its writer names the
+                // sending side (a sending server's own record of its checks).
+                (
+                    true,
+                    format!(
+                        "Written by {} where the receiving side records its checks: just below the hop where the message reached the recipient's servers, which name themselves only by address, and with the receiving server's Received-SPF; its writer is none of the sending side's servers.",
+                        parsed.authserv_id
+                    ),
                 )
             } else if !above_entry {
                 (

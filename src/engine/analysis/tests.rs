@@ -340,35 +340,55 @@ fn an_operators_other_domain_wrote_the_recorded_results() {
 }
 
 /// Yahoo and AOL name their receiving host by its address only ("by 10.217.150.12 with
-/// SMTP"): an Authentication-Results field above that hop is the receiver's by where it stands;
-/// below it, or above a hop whose receiving host is named, the usual rules hold.
+/// SMTP"): an Authentication-Results field above that hop is the receiver's by where it stands.
+/// Yahoo writes its own just below that hop, with Received-SPF and X-Apparently-To (a "View raw
+/// message" pasted from Return-Path down has no web-view hop above naming yahoo.com): believed
+/// there too, unless its writer names the sending side's servers or it stands below the next
+/// hop. Above a hop whose receiving host is named, the usual rules hold.
 #[test]
-fn results_above_an_entry_named_only_by_address_are_the_receivers() {
-    let message = |order: &str, by: &str| {
-        let ar = "Authentication-Results: atlas-production.v2-mail-prod1-gq1.omega.yahoo.com;\n dkim=none;\n spf=pass smtp.mailfrom=host.example;\n dmarc=fail(p=QUARANTINE) header.from=a.example;\n";
+fn results_at_an_entry_named_only_by_address_are_the_receivers() {
+    let yahoo = "Authentication-Results: atlas-production.v2-mail-prod1-gq1.omega.yahoo.com;\n dkim=none;\n spf=pass smtp.mailfrom=host.example;\n dmarc=fail(p=QUARANTINE) header.from=a.example;\n";
+    let own =
+        "Authentication-Results: relay.host.example;\n spf=pass smtp.mailfrom=host.example;\n";
+    let message = |order: &str, by: &str, ar: &str| {
         let rcvd = format!(
-            "Received: from 203.0.113.5 (EHLO host.example)\n by {by} with SMTP; Tue, 2 Jan 2024 10:00:05 +0000\n"
+            "Received: from 203.0.113.5 (EHLO relay.host.example)\n by {by} with SMTP; Tue, 2 Jan 2024 10:00:05 +0000\n"
         );
-        let (first, second) = if order == "above" {
-            (ar.to_string(), rcvd)
-        } else {
-            (rcvd, ar.to_string())
+        let older = "Received: from app.host.example (app.host.example [10.0.0.5])\n by relay.host.example with ESMTP; Tue, 2 Jan 2024 10:00:02 +0000\n";
+        let head = match order {
+            "above" => format!("{ar}{rcvd}"),
+            "below" => format!("{rcvd}{ar}"),
+            "below-older" => format!("{rcvd}{ar}{older}"),
+            _ => format!("{rcvd}{older}{ar}"),
         };
         format!(
-            "{first}{second}From: Ann <shop@a.example>\nTo: u@aol.example\nSubject: Hello\nDate: Tue, 2 Jan 2024 10:00:00 +0000\nMessage-ID: <1@host.example>\n\nbody\n"
+            "{head}From: Ann <shop@a.example>\nTo: u@aol.example\nSubject: Hello\nDate: Tue, 2 Jan 2024 10:00:00 +0000\nMessage-ID: <1@host.example>\n\nbody\n"
         )
     };
     let offline = Options {
         live: false,
         ..Options::default()
     };
-    let trusted = |order: &str, by: &str| {
-        let (r, _) = run(&message(order, by), &MemoryResolver::new(), offline.clone());
+    let trusted = |order: &str, by: &str, ar: &str| {
+        let (r, _) = run(
+            &message(order, by, ar),
+            &MemoryResolver::new(),
+            offline.clone(),
+        );
         r.recorded_auth.first().map(|a| a.trusted)
     };
-    assert_eq!(trusted("above", "10.217.150.12"), Some(true));
-    assert_eq!(trusted("below", "10.217.150.12"), Some(false));
-    assert_eq!(trusted("above", "mx.other-provider.example"), Some(false));
+    assert_eq!(trusted("above", "10.217.150.12", yahoo), Some(true));
+    assert_eq!(trusted("below", "10.217.150.12", yahoo), Some(true));
+    assert_eq!(trusted("below-older", "10.217.150.12", yahoo), Some(true));
+    // Below the next hop: the sending side's part of the header.
+    assert_eq!(trusted("under-older", "10.217.150.12", yahoo), Some(false));
+    // Written by the sending server itself.
+    assert_eq!(trusted("below", "10.217.150.12", own), Some(false));
+    assert_eq!(trusted("below-older", "10.217.150.12", own), Some(false));
+    assert_eq!(
+        trusted("above", "mx.other-provider.example", yahoo),
+        Some(false)
+    );
 }
 
 /// Barracuda's MX hosts (ess.barracudanetworks.com) and the hosts that hand its filtered mail on
