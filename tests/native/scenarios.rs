@@ -18,13 +18,13 @@ use std::path::PathBuf;
 /// the figures (met in both parts since round 108-111; the floors below keep them).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 1249/1281 outcome, 1261/1281
-/// first cause; validation 356/371, 346/371), so that no change makes them worse. Raise them as
+/// The floors asserted: the figures as last measured (tuning 1249/1281 outcome, 1264/1281
+/// first cause; validation 356/371, 347/371), so that no change makes them worse. Raise them as
 /// the diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 1249, 1261), ("validation", 356, 346)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 1249, 1264), ("validation", 356, 347)];
 /// The ceilings asserted on first causes of another topic addressed to the other party
-/// ([`misdirected`]), as last measured (tuning 2, validation 6): lower them as they fall.
-const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 2), ("validation", 6)];
+/// ([`misdirected`]), as last measured (tuning 0, validation 6): lower them as they fall.
+const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 0), ("validation", 6)];
 
 pub struct Scenario {
     pub name: String,
