@@ -1087,6 +1087,17 @@ fn forwarded_from(ctx: &Context, r: &BouncedRecipient) -> Option<String> {
             return Some(orig.to_string());
         }
     }
+    // Without a returned copy the Received fields are the bounce's own, whose FOR clause names
+    // the sender the bounce went back to, not an address the message was sent to.
+    let returned_copy = ctx
+        .r
+        .bounce
+        .as_ref()
+        .and_then(|b| b.original.as_ref())
+        .is_some_and(|o| !o.text.trim().is_empty());
+    if !returned_copy {
+        return None;
+    }
     let fors: Vec<&str> = ctx
         .r
         .hops
@@ -1309,6 +1320,32 @@ mod tests {
             read("n@mail.example", "550 User unknown or message filtered").1,
             ("policy", Party::Receiver)
         );
+    }
+
+    /// A forward is read from the returned copy's Received fields; a bounce without one has
+    /// only its own, whose FOR clause names the sender it went back to.
+    #[test]
+    fn a_bounces_own_received_fields_name_no_forward() {
+        use crate::{Analysis, Options};
+        let bounce = |returned: &str| {
+            format!(
+                "Return-Path: <>\nDelivered-To: office@club.example\nReceived: from relay.host.example (relay.host.example [198.51.100.150])\n\tby mx.mail.example (Postfix) with ESMTPS id 4f\n\tfor <office@club.example>; Thu, 19 Mar 2026 08:41:08 +0100\nDate: Thu, 19 Mar 2026 08:41:07 +0100\nFrom: MAILER-DAEMON@relay.host.example\nTo: office@club.example\nSubject: Undelivered Mail Returned to Sender\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nThis is the mail system at host relay.host.example.\n\n<anna@isp.example>: host mx.isp.example[192.0.2.5] said: 550 5.7.23 <anna@isp.example>: Recipient address rejected: Message rejected due to: SPF fail - not authorized (in reply to RCPT TO command)\n\n--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; relay.host.example\n\nFinal-Recipient: rfc822; anna@isp.example\nAction: failed\nStatus: 5.7.23\nDiagnostic-Code: smtp; 550 5.7.23 <anna@isp.example>: Recipient address rejected: Message rejected due to: SPF fail - not authorized\n{returned}\n--b--\n"
+            )
+        };
+        let copy = "\n--b\nContent-Type: text/rfc822-headers\n\nReceived: from mx.alias.example (mx.alias.example [203.0.113.70])\n\tby mx.isp.example with ESMTP id 9 for <boss@alias.example>; Thu, 19 Mar 2026 08:41:06 +0100\nReceived: from web.host.example (web.host.example [198.51.100.9])\n\tby mx.alias.example with ESMTP id 8 for <boss@alias.example>; Thu, 19 Mar 2026 08:41:05 +0100\nFrom: office@club.example\nTo: boss@alias.example\nSubject: Hello\nDate: Thu, 19 Mar 2026 08:41:04 +0100\nMessage-ID: <1@club.example>\n";
+        let topic = |text: &str| {
+            let options = Options {
+                live: false,
+                ..Options::default()
+            };
+            let mut a = Analysis::new(text.as_bytes(), 1_773_910_000_000, options);
+            assert!(a.poll_queries().is_empty());
+            let report = a.finish();
+            report.diagnosis.unwrap().causes[0].topic.clone()
+        };
+        assert_eq!(topic(&bounce("")), "spf");
+        // The returned copy went to boss@alias.example, which forwarded it to anna@isp.example.
+        assert_eq!(topic(&bounce(copy)), "forwarding");
     }
 
     #[test]
