@@ -220,6 +220,8 @@ fn says_spam_sentences(line: &str) -> impl Iterator<Item = &str> {
                 || word("spam")
                 || word("spams")
                 || word("junk")
+                || word("skräppost")
+                || word("skräpposten")
                 || rest.contains("bulk folder"))
                 && !NEGATIONS.iter().any(|n| word(n))
                 && !["ない", "ません", "なかった"]
@@ -231,14 +233,16 @@ fn says_spam_sentences(line: &str) -> impl Iterator<Item = &str> {
 /// "Why" in the languages of [`SPAM_FOLDERS`]: a question that asks why ("Why is it going to
 /// junk?", "... they end up in junk, can you see why?") takes the placement as given.
 /// (Spanish and Portuguese ask "por qué", "por que".)
-const WHY: [&str; 5] = ["why", "pourquoi", "warum", "perché", "waarom"];
+const WHY: [&str; 6] = ["why", "pourquoi", "warum", "perché", "waarom", "varför"];
 
 /// The spam folder's name as the mail programs show it in other languages: Outlook's Junk
 /// Email folder (Microsoft's localized Outlook: "Courrier indésirable", "Posta indesiderata",
 /// "Ongewenste e-mail", "Lixo Eletrônico", "Correo no deseado"), Gmail's and Outlook's Japanese
 /// 迷惑メール (see [`gmail_spam_label`]), and Quebec French "pourriel" (the Office québécois de
 /// la langue française's term for spam). German's "Spam-Ordner" and "Junk-E-Mail" hold the
-/// English words already.
+/// English words already. Swedish "Skräppost" (Microsoft's Swedish Outlook help: "mappen
+/// Skräppost"; Gmail's Swedish label) is matched as a word, with its definite form
+/// "skräpposten", not inside "skräppostfiltret" (the spam filter).
 const SPAM_FOLDERS: [&str; 7] = [
     "courrier indésirable",
     "pourriel",
@@ -251,9 +255,9 @@ const SPAM_FOLDERS: [&str; 7] = [
 
 /// Words that deny a placement, in the languages of [`SPAM_FOLDERS`] ("it is not in spam
 /// either", "n'est pas dans les pourriels", "nicht im Spam").
-const NEGATIONS: [&str; 14] = [
+const NEGATIONS: [&str; 16] = [
     "not", "never", "isn't", "wasn't", "didn't", "doesn't", "no", "pas", "jamais", "nicht", "kein",
-    "niet", "não", "nunca",
+    "niet", "não", "nunca", "inte", "aldrig",
 ];
 
 /// Whether a line reads as a header field (`name: value`, the name without spaces) rather than
@@ -2091,6 +2095,13 @@ mod tests {
             "they all end up in junk since last week, can you see why?"
         ));
         assert!(!says("did it end up in junk?"));
+        // Swedish: the folder as a word, not the filter.
+        assert!(says(
+            "vårt nyhetsbrev hamnar i skräpposten hos gmail-mottagare."
+        ));
+        assert!(says("(mejlet låg i skräppost)"));
+        assert!(!says("vi har slagit på skräppostfiltret."));
+        assert!(!says("det ligger inte i skräppost."));
     }
 
     #[test]
