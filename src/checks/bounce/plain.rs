@@ -303,7 +303,12 @@ fn postfix_delivery_records(lower: &str) -> Vec<String> {
 /// Whether text without headers reads like an SMTP refusal a mail program showed.
 /// The server's refusal is a reply code of class 4 or 5 (RFC 5321 4.2.1) or, as some mail
 /// programs show only the text after it, an enhanced status code of class 4 or 5 opening a line (RFC 3463:
-/// `5.7.1 <a@b.example>: Relay access denied.`), with words of refusal.
+/// `5.7.1 <a@b.example>: Relay access denied.`), with words of refusal: in English, or as
+/// Outlook shows a send error in every language, with its error number (0x800CCCxx, Outlook's
+/// send and receive errors: "Task '... - Sending' reported error (0x800CCC78)", in French
+/// "Tâche '... - Envoi' a signalé une erreur (0x800CCC78)", the number Microsoft's support
+/// articles on Outlook's send and receive errors name them by), or with the French and German
+/// word for an error ("erreur", "Fehler").
 pub(super) fn looks_like_client_error(lower: &str) -> bool {
     let refusal = scan::reply_code(lower).is_some_and(|c| c >= 400)
         || lower.lines().any(|line| {
@@ -334,6 +339,9 @@ pub(super) fn looks_like_client_error(lower: &str) -> bool {
             "could not be sent",
             // Postfix's logs of a refusal ("NOQUEUE: reject:", "milter-reject:").
             "reject:",
+            "0x800ccc",
+            "erreur",
+            "fehler",
         ]
         .iter()
         .any(|w| lower.contains(w))
@@ -619,6 +627,16 @@ mod preamble_tests {
         assert!(super::looks_like_client_error(log));
         assert!(!super::looks_like_client_error(
             "jan 18 19:02:41 plesk9 postfix/cleanup[1]: 4f2a: milter-reject: nothing"
+        ));
+    }
+
+    #[test]
+    fn outlooks_send_error_in_another_language_is_a_refusal() {
+        let fr = "tâche 'contact@a.example - envoi' a signalé une erreur (0x800ccc78) : 'impossible d'envoyer le message. le serveur a répondu : 530 smtp authentication is required.'";
+        assert!(super::looks_like_client_error(fr));
+        // The error number alone, without a refusal's code, is not a refusal shown.
+        assert!(!super::looks_like_client_error(
+            "tâche 'contact@a.example - envoi' a signalé une erreur (0x800ccc0e)"
         ));
     }
 
