@@ -429,6 +429,10 @@ fn own_fixtures() {
     // per-recipient fields below it, is a server's report, not a mail program's error.
     let notice = analyze(b"Mensaje bloqueado\n\nTu mensaje para a@b.example se ha bloqueado.\n\n550 Envelope blocked - User Entry\n\nFinal-Recipient: rfc822; a@b.example\nAction: failed\nStatus: 5.0.0\nRemote-MTA: dns; mx.b.example\nDiagnostic-Code: smtp; 550 Envelope blocked - User Entry\n");
     assert_eq!(notice.refused_by, RefusedBy::RemoteServer);
+    // SmarterMail's notice, shown by a mail program under its localized display header, with
+    // the returned message's header below it: a server's report.
+    let smartermail = analyze(b"De: System Administrator <postmaster@a.example>\nAssunto: Undeliverable Mail\n\nCould not deliver message to the following recipient(s):\n\nFailed Recipient: c@b.example\nReason: Remote host said: 554 5.7.1 Service unavailable; Client host [198.51.100.61] blocked using bl.spamcop.net\n\n   -- The header and top 20 lines of the message follows --\n\nReceived: from PC ([203.0.113.19]) by mail.a.example with SMTP;\n   Tue, 17 Mar 2026 10:02:11 -0300\nFrom: <r@a.example>\nTo: <c@b.example>\nSubject: Hello\nDate: Tue, 17 Mar 2026 10:02:09 -0300\n\nbody\n");
+    assert_eq!(smartermail.refused_by, RefusedBy::RemoteServer);
     // A Postmark bounce record that quotes the report in its "Content" string is read by its
     // keys, not as the report's fields (which the string holds only escaped).
     let record = analyze(br#"{

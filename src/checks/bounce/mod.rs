@@ -301,6 +301,12 @@ const RETURNED_FAILURE_WORDS: &[&str] = &[
     // delivery errors!" (its temporary one: "had TEMPORARY non-fatal delivery errors").
     "permanent fatal delivery errors",
     "temporary non-fatal delivery errors",
+    // SmarterMail's notice from its System Administrator: "Could not deliver message to the
+    // following recipient(s):" above "Failed Recipient: <address>" and "Reason: ..." (hosting
+    // providers' help pages on SmarterMail's delivery failure messages,
+    // support.rackteam.com/kb/a136, kb.indsoft.net/kb/a70), then the returned message's header
+    // and first lines.
+    "could not deliver message to the following recipient",
 ];
 
 /// A sending service's records read by their own keys: the format's name, whether the text
