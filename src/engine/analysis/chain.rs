@@ -24,6 +24,46 @@ impl Analysis {
             .map(|h| h.line)
     }
 
+    /// The first dated hop is dated well before the message's Date field: RFC 5322 section
+    /// 3.6.1 makes Date the moment the message was ready to enter the mail system, so no server
+    /// took it in earlier; the clock of the server that wrote that Received field, or of the
+    /// device that wrote the Date, is wrong. Under ten minutes is a device clock's usual drift.
+    fn note_dated_before_date(&mut self) {
+        const DRIFT_MS: i64 = 10 * 60 * 1000;
+        let Some(date) = self.message.date.as_ref().and_then(|d| d.epoch_ms) else {
+            return;
+        };
+        let Some(first) = self.hops.iter().find(|h| h.timestamp_ms.is_some()) else {
+            return;
+        };
+        let gap = first.timestamp_ms.unwrap_or(date) - date;
+        if gap >= -DRIFT_MS {
+            return;
+        }
+        let line = first.line;
+        let finding = Finding {
+            code: "received.clock-skew".into(),
+            severity: Severity::Warning,
+            title: format!(
+                "Hop {} is dated {} before the message's Date field.",
+                first.number,
+                date::format_duration(-gap)
+            ),
+            detail: format!(
+                "The Date field is written when the message is sent, so no server took it in earlier: the clock of {} (which wrote this Received field) or of the device that wrote the Date is wrong. Delays around this hop are unreliable.",
+                first
+                    .by
+                    .as_deref()
+                    .unwrap_or("the server that wrote this Received field")
+            ),
+            evidence: vec![Evidence {
+                line: Some(line),
+                text: shorten(&first.raw, 300),
+            }],
+        };
+        self.findings.push(finding);
+    }
+
     pub(super) fn read_received(&mut self, fields: &[Field]) {
         let received: Vec<&Field> = fields.iter().filter(|f| f.is("Received")).collect();
         if received.is_empty() {
@@ -157,6 +197,7 @@ impl Analysis {
             self.delivery_ms = Some(last - first);
         }
         self.find_sending_ip();
+        self.note_dated_before_date();
         if let Some(hop) = self.hops.iter().find(|h| h.authenticated) {
             let client = match (&hop.ip, &hop.helo) {
                 (Some(ip), _) => ip.to_string(),

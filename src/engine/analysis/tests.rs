@@ -539,3 +539,33 @@ fn a_notice_quoted_twice_in_a_reply_is_read_as_the_notice() {
         );
     }
 }
+
+/// A first server whose clock is three hours slow: it dates the message before its Date field,
+/// and the next server's stamp is three hours after it. The clock is named; no wait is.
+#[test]
+fn a_first_hop_dated_before_the_date_field_is_a_clock() {
+    let message = |submitted: &str| {
+        format!(
+            "Received: from mail.sender.example (mail.sender.example [203.0.113.5])\n by mx.example.net (Postfix) with ESMTPS id 2 for <u@example.net>; Tue, 2 Jan 2024 10:00:10 +0000\nReceived: from [192.168.1.21] (unknown [192.168.1.21])\n (Authenticated sender: ann@sender.example)\n by mail.sender.example (Postfix) with ESMTPSA id 1; Tue, 2 Jan 2024 {submitted} +0000\nFrom: Ann <ann@sender.example>\nTo: u@example.net\nSubject: Hello\nDate: Tue, 2 Jan 2024 10:00:00 +0000\nMessage-ID: <1@sender.example>\n\nbody\n"
+        )
+    };
+    let offline = Options {
+        live: false,
+        ..Options::default()
+    };
+    let read = |submitted: &str| {
+        let (r, _) = run(&message(submitted), &MemoryResolver::new(), offline.clone());
+        let skew = r.findings.iter().any(|f| f.code == "received.clock-skew");
+        let late = r
+            .diagnosis
+            .as_ref()
+            .is_some_and(|d| d.causes.iter().any(|c| c.topic == "late"));
+        (skew, late)
+    };
+    // Three hours slow: a clock, not a wait.
+    assert_eq!(read("07:00:05"), (true, false));
+    // Seconds after the Date: nothing to say.
+    assert_eq!(read("10:00:05"), (false, false));
+    // A device clock's drift of a few minutes is no finding.
+    assert_eq!(read("09:55:05"), (false, false));
+}

@@ -1737,6 +1737,26 @@ pub(super) fn edit_distance(a: &str, b: &str) -> usize {
 /// The hop that held the message longest (index, milliseconds), unless the clocks explain it.
 fn worst_hop(ctx: &Context) -> Option<(usize, i64)> {
     let hops = &ctx.r.hops;
+    // The time from the message's Date to the first dated hop stands for the gap before that
+    // hop: RFC 5322 3.6.1 makes Date the moment the message was ready to enter the mail
+    // system, so a first server that dates its Received field well before it has a slow clock
+    // (or the device a fast one).
+    let first_dated = hops.iter().position(|h| h.timestamp_ms.is_some());
+    let before_first = ctx
+        .r
+        .message
+        .date
+        .as_ref()
+        .and_then(|d| d.epoch_ms)
+        .zip(first_dated.and_then(|j| hops[j].timestamp_ms))
+        .map(|(date, first)| first - date);
+    let gap_before = |j: usize| {
+        if Some(j) == first_dated {
+            before_first
+        } else {
+            hops.get(j)?.delay_ms
+        }
+    };
     let mut worst: Option<(usize, i64)> = None;
     for (i, hop) in hops.iter().enumerate() {
         let Some(delay) = hop.delay_ms else { continue };
@@ -1748,7 +1768,7 @@ fn worst_hop(ctx: &Context) -> Option<(usize, i64)> {
         let skew = [i.checked_sub(1), Some(i + 1)]
             .into_iter()
             .flatten()
-            .filter_map(|j| hops.get(j)?.delay_ms)
+            .filter_map(gap_before)
             .any(|d| d < 0 && (d + delay).abs() < delay / 2);
         if skew {
             continue;
