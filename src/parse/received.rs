@@ -292,6 +292,16 @@ impl Writer {
     }
 }
 
+/// Whether a host is Amazon SES's SMTP endpoint: email-smtp.amazonaws.com or
+/// email-smtp.<region>.amazonaws.com (its FIPS names email-smtp-fips.<region>.amazonaws.com).
+fn ses_smtp_endpoint(host: &str) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    host.strip_suffix(".amazonaws.com").is_some_and(|rest| {
+        let mut labels = rest.split('.');
+        matches!(labels.next(), Some("email-smtp" | "email-smtp-fips")) && labels.count() <= 1
+    })
+}
+
 /// Parses the value of one Received field (unfolded or not).
 pub fn parse(value: &str) -> Received {
     let value = crate::parse::input::breaks_to_spaces(value);
@@ -532,7 +542,11 @@ pub fn parse(value: &str) -> Received {
         || lower.contains("(authenticated bits=")
         || lower.contains("(authenticated)")
         || lower.contains("authenticated user")
-        || lower.contains("(auth: ");
+        || lower.contains("(auth: ")
+        // Amazon SES's SMTP interface (email-smtp.<region>.amazonaws.com) takes mail only
+        // from clients that log in with SMTP credentials (Amazon SES Developer Guide, "Using
+        // the Amazon SES SMTP interface to send email"), and writes "with SMTP".
+        || out.by_host.as_deref().is_some_and(ses_smtp_endpoint);
     out.encrypted = out.tls.is_some()
         || lower.contains("transport security)")
         || lower.contains(" encrypted)")
@@ -1142,6 +1156,19 @@ mod tests {
             "from 203.0.113.66 by web-mail.yahoo.com via HTTP; Sun, 6 Jun 2027 18:22:05 +0000",
         );
         assert!(yahoo.authenticated);
+        // Amazon SES's SMTP interface takes only logged-in clients.
+        let ses = parse(
+            "from app01.shop.example (app01.shop.example [203.0.113.210]) by email-smtp.amazonaws.com with SMTP (SimpleEmailService-d-Q7N2XK4P1) id Yb2R for a@b.example; Thu, 29 Oct 2026 09:33:39 +0000 (UTC)",
+        );
+        assert!(ses.authenticated);
+        let regional = parse(
+            "from app01.shop.example ([203.0.113.210]) by email-smtp.eu-central-1.amazonaws.com with SMTP id Yb2R; Thu, 29 Oct 2026 09:33:39 +0000",
+        );
+        assert!(regional.authenticated);
+        // Its outbound servers hand mail on; a host merely named like it under another domain
+        // is not it.
+        assert!(!parse("from a.example ([192.0.2.1]) by e226-12.smtp-out.eu-central-1.amazonses.com with SMTP id 1; Thu, 29 Oct 2026 09:33:39 +0000").authenticated);
+        assert!(!parse("from a.example ([192.0.2.1]) by email-smtp.amazonaws.com.example with SMTP id 1; Thu, 29 Oct 2026 09:33:39 +0000").authenticated);
     }
 
     #[test]
