@@ -18,10 +18,10 @@ use std::path::PathBuf;
 /// the figures (met in both parts since round 108-111; the floors below keep them).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 1249/1281 outcome, 1264/1281
-/// first cause; validation 356/371, 347/371), so that no change makes them worse. Raise them as
+/// The floors asserted: the figures as last measured (tuning 1282/1314 outcome, 1297/1314
+/// first cause; validation 368/386, 361/386), so that no change makes them worse. Raise them as
 /// the diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 1249, 1264), ("validation", 356, 347)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 1282, 1297), ("validation", 368, 361)];
 /// The ceilings asserted on first causes of another topic addressed to the other party
 /// ([`misdirected`]), as last measured (tuning 0, validation 7): lower them as they fall.
 const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 0), ("validation", 7)];
