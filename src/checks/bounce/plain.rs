@@ -183,6 +183,48 @@ pub(super) fn mta_preamble(lower: &str) -> bool {
         }) && super::scan::phrase_end(lower, &["(in", "reply", "to"]).is_some()
 }
 
+/// The whole multi-line reply whose last line is `last` (a Diagnostic-Code's value, with or
+/// without "smtp;"), as the text shows it: RFC 5321 section 4.2.1, every line of a multi-line
+/// reply but the last has a hyphen right after the reply code ("421-4.7.28 ..."), the last a
+/// space. Courier's DSN keeps only that last line in its Diagnostic-Code, while its text part
+/// quotes the session with every line ("<<< 421-4.7.28 [192.0.2.7 15] Our system has
+/// detected ...", courierdsn(8)); the first lines are often the ones that name the client or
+/// the reason. `None` when the text has no earlier line of the reply.
+pub(super) fn whole_multiline_reply(text: &str, last: &str) -> Option<String> {
+    /// Lines looked at, and lines of one reply kept (far above a real reply's).
+    const MAX_LINES: usize = 5_000;
+    const MAX_REPLY_LINES: usize = 40;
+    let strip = |line: &str| -> String {
+        let l = line.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
+        let l = l.strip_prefix("<<<").unwrap_or(l);
+        l.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let last = last.trim();
+    let last = last
+        .get(..5)
+        .filter(|p| p.eq_ignore_ascii_case("smtp;"))
+        .map_or(last, |_| last[5..].trim());
+    let last = last.split_whitespace().collect::<Vec<_>>().join(" ");
+    let b = last.as_bytes();
+    if b.len() < 5
+        || !matches!(b[0], b'4' | b'5')
+        || !b[1..3].iter().all(u8::is_ascii_digit)
+        || b[3] != b' '
+    {
+        return None;
+    }
+    let continued = format!("{}-", &last[..3]);
+    let lines: Vec<String> = text.lines().take(MAX_LINES).map(strip).collect();
+    let at = lines.iter().position(|l| l.eq_ignore_ascii_case(&last))?;
+    let first = lines[..at]
+        .iter()
+        .rev()
+        .take(MAX_REPLY_LINES)
+        .take_while(|l| l.starts_with(&continued))
+        .count();
+    (first > 0).then(|| lines[at - first..=at].join(" "))
+}
+
 /// Whether the text holds Exchange's diagnostic block in any of its languages: the heading
 /// ("Diagnostic information for administrators:", and its German, Portuguese, French, Italian,
 /// Dutch and Spanish forms, see [`mta_preamble`]) above the remote server's reply as Exchange
@@ -628,6 +670,36 @@ mod preamble_tests {
         assert!(!super::looks_like_client_error(
             "jan 18 19:02:41 plesk9 postfix/cleanup[1]: 4f2a: milter-reject: nothing"
         ));
+    }
+
+    #[test]
+    fn a_last_line_diagnostic_stands_for_its_whole_reply() {
+        use super::whole_multiline_reply;
+        let text = "<<< RCPT TO:<a@gmail.example>\n<<< 421-4.7.28 [198.51.100.70      15] Our system has detected\n<<< 421-4.7.28 an unusual rate of unsolicited mail.\n<<< 421 4.7.28 review our guidelines. x.118 - gsmtp\n";
+        assert_eq!(
+            whole_multiline_reply(
+                text,
+                "smtp; 421 4.7.28 review our guidelines. x.118 - gsmtp"
+            )
+            .as_deref(),
+            Some(
+                "421-4.7.28 [198.51.100.70 15] Our system has detected 421-4.7.28 an unusual rate of unsolicited mail. 421 4.7.28 review our guidelines. x.118 - gsmtp"
+            )
+        );
+        // A one-line reply, or one the text does not show, stays as it is.
+        assert_eq!(
+            whole_multiline_reply(text, "421 4.7.0 try again later"),
+            None
+        );
+        assert_eq!(
+            whole_multiline_reply("550 5.1.1 no such user\n", "550 5.1.1 no such user"),
+            None
+        );
+        // Lines of another reply code are not its lines.
+        assert_eq!(
+            whole_multiline_reply("250-ok\n550 5.1.1 no such user\n", "550 5.1.1 no such user"),
+            None
+        );
     }
 
     #[test]

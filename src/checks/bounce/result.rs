@@ -25,7 +25,10 @@ pub(super) fn finish(
     };
     // The server's words: the Diagnostic-Code, or the block after the address.
     let words = if !r.diagnostic.trim().is_empty() {
-        mime::squeeze(&r.diagnostic, MAX_DIAGNOSTIC)
+        // A Diagnostic-Code that keeps only the last line of a multi-line reply (Courier's
+        // DSN) stands for the whole reply its text part shows.
+        let full = plain::whole_multiline_reply(bounce_text, &r.diagnostic);
+        mime::squeeze(full.as_deref().unwrap_or(&r.diagnostic), MAX_DIAGNOSTIC)
     } else if let Some(reply) = &labelled {
         mime::squeeze(reply, MAX_DIAGNOSTIC)
     } else if let Some(reply) = plain::exchange_reply(bounce_text, &r.address)
