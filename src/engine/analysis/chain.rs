@@ -13,6 +13,27 @@ use crate::vocab::finding::{Evidence, Finding, Severity};
 use crate::vocab::ip;
 use crate::vocab::text::shorten;
 
+/// MDaemon writes its Received field without the client's address ("from HELO by HOST (MDaemon
+/// PRO vN) with ESMTPS id md5...msg") and records the address of the session in its own field
+/// below it, X-MDRemoteIP (beside X-MDHelo, the HELO name, and X-MDArrival-Date), as real
+/// MDaemon headers show. When the paste has exactly one such field below exactly one MDaemon
+/// field without an address, that address is the hop's.
+fn mdaemon_remote_ip(fields: &[Field], parsed: &mut [(&Field, received::Received)]) {
+    let mut remote = fields.iter().filter(|f| f.is("X-MDRemoteIP"));
+    let (Some(field), None) = (remote.next(), remote.next()) else {
+        return;
+    };
+    let Some(ip) = crate::vocab::ip::parse_ip(field.unfolded().trim()) else {
+        return;
+    };
+    let mut hops = parsed.iter_mut().filter(|(f, r)| {
+        r.ip.is_none() && f.line < field.line && f.value.to_ascii_lowercase().contains("(mdaemon")
+    });
+    if let (Some((_, r)), None) = (hops.next(), hops.next()) {
+        r.ip = Some(ip);
+    }
+}
+
 impl Analysis {
     /// The line at or below which the sender's side wrote everything: the Received field of
     /// the hop before the one where the message entered the recipient's systems. The receiving
@@ -96,6 +117,7 @@ impl Analysis {
             .filter(|(_, r)| !r.local_note)
             .collect();
         parsed.reverse();
+        mdaemon_remote_ip(fields, &mut parsed);
 
         let mut previous: Option<i64> = None;
         for (i, (field, r)) in parsed.iter().enumerate() {

@@ -569,3 +569,31 @@ fn a_first_hop_dated_before_the_date_field_is_a_clock() {
     // A device clock's drift of a few minutes is no finding.
     assert_eq!(read("09:55:05"), (false, false));
 }
+
+/// MDaemon's Received field names no client address; its X-MDRemoteIP field below it does.
+#[test]
+fn mdaemons_remote_ip_field_gives_its_hop_the_address() {
+    let message = |extra: &str| {
+        format!(
+            "Received: from mail.sender.example by mail.example.net (MDaemon PRO v24.5.2)\n\twith ESMTPS id md5001000893214.msg\n\tfor <u@example.net>; Tue, 2 Jan 2024 10:00:05 +0000\nAuthentication-Results: mail.example.net;\n\tspf=pass smtp.mailfrom=ann@sender.example\n{extra}X-MDHelo: mail.sender.example\nReceived: from [192.168.1.20] (unknown [198.51.100.77])\n (Authenticated sender: ann@sender.example)\n by mail.sender.example (Postfix) with ESMTPSA id q1; Tue, 2 Jan 2024 10:00:02 +0000\nFrom: Ann <ann@sender.example>\nTo: u@example.net\nSubject: Hello\nDate: Tue, 2 Jan 2024 10:00:00 +0000\nMessage-ID: <1@sender.example>\n\nbody\n"
+        )
+    };
+    let offline = Options {
+        live: false,
+        ..Options::default()
+    };
+    let sending = |extra: &str| {
+        let (r, _) = run(&message(extra), &MemoryResolver::new(), offline.clone());
+        r.sending_ip.map(|s| s.ip.to_string())
+    };
+    assert_eq!(
+        sending("X-MDRemoteIP: 203.0.113.12\n").as_deref(),
+        Some("203.0.113.12")
+    );
+    // Two such fields: which is the hop's cannot be told.
+    assert_eq!(
+        sending("X-MDRemoteIP: 203.0.113.12\nX-MDRemoteIP: 192.0.2.1\n"),
+        None
+    );
+    assert_eq!(sending(""), None);
+}
