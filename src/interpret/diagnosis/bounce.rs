@@ -228,6 +228,23 @@ fn mobile_carrier_filter(address: &str) -> bool {
     })
 }
 
+/// The code of WEB.DE's and GMX's explanation link in a refusal (`...senderguidelines?ip=IP&c=CODE`,
+/// `postmaster.web.de/error-messages?ip=IP&c=CODE`), lowercase words in.
+fn united_internet_code(words: &str) -> Option<&str> {
+    let hosts = ["web.de/", "gmx.net/", "gmx.de/", "gmx.com/"];
+    words.match_indices("&c=").take(8).find_map(|(i, m)| {
+        let before = &words[..i];
+        let link = &before[before.rfind(char::is_whitespace).map_or(0, |p| p + 1)..];
+        hosts.iter().any(|h| link.contains(h)).then(|| {
+            let rest = &words[i + m.len()..];
+            let end = rest
+                .find(|c: char| !c.is_ascii_alphanumeric())
+                .unwrap_or(rest.len());
+            &rest[..end]
+        })
+    })
+}
+
 /// The topic and party a recipient's failure is about: the reason's row, refined by the words.
 fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     let reason = r.reason.name();
@@ -527,6 +544,16 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         topic = "policy";
         party = Party::Receiver;
     }
+    // WEB.DE's and GMX's refusal whose explanation link carries the code "hi" ("554-Transaction
+    // failed 554-Reject due to policy restrictions. 554 For explanation visit
+    // https://web.de/email/senderguidelines?ip=IP&c=hi"): the message's header breaks RFC 5321
+    // and RFC 5322 (Date, From, Sender and To malformed, or BCC, CC, Date, From, Sender, Subject
+    // or To more than once), as WEB.DE's postmaster answered a sender asking about it (quoted
+    // at newbetuts.com/1051380): the sending software's header to fix, the sender's side.
+    if united_internet_code(&words) == Some("hi") {
+        topic = "policy";
+        party = Party::Sender;
+    }
     // A final failure with a transient network status (RFC 3463 section 3.1: class 4 is a
     // "persistent transient failure" whose persistence "has caused abandonment"; section 3.5:
     // X.4.x is the network and routing, X.4.1 "No answer from host", X.4.2 "Bad connection",
@@ -701,6 +728,8 @@ fn typo_of_provider(address: &str) -> bool {
 
 /// The title's words when the refusal is the sending account's own limit (see
 /// [`own_sending_limit`]).
+/// The title's words for WEB.DE's and GMX's refusal of a malformed header (see [`topic_of`]).
+pub(super) const HEADER_REFUSED: &str = "The receiving provider refused the message because its header breaks the rules of the Internet Message Format: a Date, From, Sender or To field that is malformed, or one of Bcc, Cc, Date, From, Sender, Subject and To that appears more than once.";
 pub(super) const OWN_LIMIT: &str = "The sender's own mail provider refused to send more from this account: it has reached the sending limit its provider sets.";
 
 /// Whether a rate-limit refusal's words name the sending account's own limit, which its own
@@ -841,6 +870,9 @@ fn text_reason(
         "policy" if matches!(reason, Reason::Blocked | Reason::Spamdetected) => {
             Reason::Policyviolation
         }
+        // A refusal read from its words as a policy ("554 Transaction failed" after the data)
+        // is not told as the receiving server's internal error.
+        "policy" if reason == Reason::Systemerror => Reason::Policyviolation,
         _ => return None,
     })
 }
@@ -915,6 +947,17 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
             "{who}: The group accepts posts only from the addresses its owner allows (usually its members), and the sending address is not one of them."
         );
         fix = Some("Post from the address that is a member of the group, or ask the group's owner to add this address or to let non-members post.".into());
+    }
+    if topic == "policy"
+        && united_internet_code(
+            &r.diagnostic
+                .as_deref()
+                .unwrap_or_default()
+                .to_ascii_lowercase(),
+        ) == Some("hi")
+    {
+        title = format!("{who}: {HEADER_REFUSED}");
+        fix = Some("Fix the program that writes the message (a web form, a script, the shop or mail software) so that it writes each of Date, From, Sender, To, Cc, Bcc and Subject at most once and well formed, then send again.".into());
     }
     if own_limit {
         title = format!("{who}: {OWN_LIMIT}");
@@ -1051,6 +1094,13 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
             .actions
             .retain(|a| !matches!(a.who, Actor::SenderProvider));
     }
+    if cause.title.ends_with(HEADER_REFUSED) {
+        // The header is the sending program's to fix: nothing for the recipient to allow.
+        use crate::report::diagnosis::Actor;
+        cause
+            .actions
+            .retain(|a| !matches!(a.who, Actor::Recipient | Actor::RecipientAdmin));
+    }
     if own {
         // The recipient's side never saw the message: nothing for it to allow.
         use crate::report::diagnosis::Actor;
@@ -1185,7 +1235,7 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
 mod tests {
     use super::{
         auth_status_topic, country_refusal, gmail_failed_method, helo_name_refused, text_reason,
-        typo_of_provider,
+        typo_of_provider, united_internet_code,
     };
     use crate::checks::bounce::Reason;
     use crate::report::diagnosis::Party;
@@ -1202,6 +1252,27 @@ mod tests {
         assert!(!country_refusal(
             "delivery from pt (not an address) rejected"
         ));
+    }
+
+    #[test]
+    fn web_de_and_gmx_name_their_reason_in_the_link() {
+        assert_eq!(
+            united_internet_code(
+                "554-transaction failed 554-reject due to policy restrictions. 554 for explanation visit https://web.de/email/senderguidelines?ip=198.51.100.23&c=hi"
+            ),
+            Some("hi")
+        );
+        assert_eq!(
+            united_internet_code(
+                "see https://postmaster.gmx.net/en/error-messages?ip=192.0.2.1&c=rl."
+            ),
+            Some("rl")
+        );
+        // Another site's link with the same parameter is not theirs.
+        assert_eq!(
+            united_internet_code("see https://mx.example/why?ip=192.0.2.1&c=hi"),
+            None
+        );
     }
 
     #[test]

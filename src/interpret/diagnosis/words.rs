@@ -177,6 +177,14 @@ pub(super) fn customer_view(
         {
             "The sender's own mail system refused to send it under a rule of its own (the sender's organization or mail host), so the recipient's side never received it.".to_string()
         }
+        // WEB.DE's and GMX's refusal of a malformed header (see bounce::topic_of): the sending
+        // program's header, not a rule of the recipient's.
+        Outcome::Bounced | Outcome::Rejected
+            if topic == "policy"
+                && top.is_some_and(|c| c.title.ends_with(super::bounce::HEADER_REFUSED)) =>
+        {
+            "The receiving provider refused it because the message's header breaks the Internet Message Format's rules (a field malformed or written twice): the program that wrote the message needs fixing.".to_string()
+        }
         // The sending account's own limit (see bounce::own_sending_limit): its provider, not
         // a receiving side, refused to send more.
         Outcome::Bounced | Outcome::Rejected
