@@ -433,6 +433,14 @@ fn own_fixtures() {
     // the returned message's header below it: a server's report.
     let smartermail = analyze(b"De: System Administrator <postmaster@a.example>\nAssunto: Undeliverable Mail\n\nCould not deliver message to the following recipient(s):\n\nFailed Recipient: c@b.example\nReason: Remote host said: 554 5.7.1 Service unavailable; Client host [198.51.100.61] blocked using bl.spamcop.net\n\n   -- The header and top 20 lines of the message follows --\n\nReceived: from PC ([203.0.113.19]) by mail.a.example with SMTP;\n   Tue, 17 Mar 2026 10:02:11 -0300\nFrom: <r@a.example>\nTo: <c@b.example>\nSubject: Hello\nDate: Tue, 17 Mar 2026 10:02:09 -0300\n\nbody\n");
     assert_eq!(smartermail.refused_by, RefusedBy::RemoteServer);
+    // Exchange's notice as Outlook on the web shows it, in a language the reader has no
+    // words for: its system mailbox on a line of its own above it makes it a notice.
+    let localized = analyze("Não é possível entregar: Pedido\n\nMicrosoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@a.example>\nPara: Vendas\n\nNão foi possível entregar sua mensagem para c@b.example.\n\nCódigo de status: 550 5.7.26\n\nErro:\t550 5.7.26 Unauthenticated email from a.example is not accepted due to domain's DMARC policy.\n".as_bytes());
+    assert_ne!(
+        localized.kind,
+        mailtrace::checks::bounce::BounceKind::NotBounce
+    );
+    assert_eq!(localized.refused_by, RefusedBy::RemoteServer);
     // A Postmark bounce record that quotes the report in its "Content" string is read by its
     // keys, not as the report's fields (which the string holds only escaped).
     let record = analyze(br#"{

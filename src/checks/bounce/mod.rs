@@ -565,6 +565,9 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
     // reverse path is replaced by such an address in the notice's From).
     // The web view may show the date on the same line, right of the address ("Mail Delivery
     // Subsystem <mailer-daemon@googlemail.com>  Mon, May 11, 3:41 PM").
+    // Exchange's notices come from its system mailbox, shown as "Microsoft Outlook
+    // <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@domain>" ([`scan::is_exchange_recipient`]),
+    // in every language the notice is written in.
     let shown_daemon = !has_headers
         && lower.lines().take(20).any(|line| {
             let line = line.trim();
@@ -576,9 +579,9 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
             };
             !line[..lt].contains(':')
                 && (gt + 1 == line.len() || line[gt + 1..].starts_with([' ', '\t']))
-                && line
-                    .get(lt + 1..gt)
-                    .is_some_and(|a| a.contains('@') && scan::is_daemon(a))
+                && line.get(lt + 1..gt).is_some_and(|a| {
+                    a.contains('@') && (scan::is_daemon(a) || scan::is_exchange_recipient(a))
+                })
         });
     let bounce_like = !raws.is_empty()
         || shown_daemon

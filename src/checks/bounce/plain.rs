@@ -271,7 +271,7 @@ fn quoted_reply_at(line: &str) -> Option<usize> {
 /// it for a Portuguese organization (above "Servidor de origem:"); and as Sisimai's Exchange
 /// readers list it in Italian (above "Server di generazione:"), French, Dutch and Spanish
 /// ("Información de diagnóstico para administradores:", its end shared with Portuguese).
-const EXCHANGE_DIAGNOSTIC_HEADINGS: [&str; 7] = [
+const EXCHANGE_DIAGNOSTIC_HEADINGS: [&str; 8] = [
     "diagnostic information for administrators",
     "diagnoseinformationen für administratoren",
     "informações de diagnóstico para administradores",
@@ -279,6 +279,9 @@ const EXCHANGE_DIAGNOSTIC_HEADINGS: [&str; 7] = [
     "informations de diagnostic pour les administrateurs",
     "diagnóstico para administradores",
     "diagnostische gegevens voor beheerders",
+    // Spanish as a real Exchange 2013 NDR writes it, above "Generando servidor:"
+    // ("Información de diagnóstico para los administradores:", pastebin.com/JHaPQHk7).
+    "diagnóstico para los administradores",
 ];
 
 /// Whether the text is Exchange's delay notice (DSN "Delivery delayed"): "Delivery is delayed
