@@ -143,10 +143,23 @@ pub fn find(hops: &[Hop], cut_off: bool, gateways: &[String]) -> Boundary {
             crossed = true;
             break;
         }
-        let internal = match &from_org {
-            Some(org) => inside.contains(org),
-            None => !public(hop),
-        };
+        // A hop whose client is the very address the hop below it names as its receiving host
+        // (Yahoo's web view, "from 10.217.150.12 by atlas...yahoo.com with HTTP", above "by
+        // 10.217.150.12 with SMTP") is that server passing the message on (RFC 5321 section
+        // 4.4: the by clause names the host that received it): inside, whatever its address.
+        let handed_on = index > 0
+            && hop.ip.is_some_and(|ip| {
+                hops[index - 1]
+                    .by
+                    .as_deref()
+                    .and_then(|b| b.trim_matches(['[', ']']).parse::<core::net::IpAddr>().ok())
+                    == Some(ip)
+            });
+        let internal = handed_on
+            || match &from_org {
+                Some(org) => inside.contains(org),
+                None => !public(hop),
+            };
         if internal && public(hop) && edge(hop).is_some() {
             out.chosen = Some((
                 index,

@@ -597,3 +597,19 @@ fn mdaemons_remote_ip_field_gives_its_hop_the_address() {
     );
     assert_eq!(sending(""), None);
 }
+
+/// Yahoo's web-view hop names, as its client, the address its entry hop names as the receiving
+/// host: the receiver passing the message on, inside whatever that address looks like.
+#[test]
+fn a_hop_from_the_address_that_received_below_is_inside() {
+    let message = "Received: from 192.0.2.118\n by atlas214.free.mail.ir2.yahoo.com with HTTP; Mon, 30 Mar 2026 07:12:45 +0000\nReceived: from 198.51.100.23 (EHLO srv23.host.example)\n by 192.0.2.118 with SMTPs; Mon, 30 Mar 2026 07:12:44 +0000\nReceived: from [192.168.1.5] (unknown [203.0.113.9])\n\tby srv23.host.example (Postfix) with ESMTPSA id 3B; Mon, 30 Mar 2026 09:12:42 +0200\nFrom: Ann <ann@sender.example>\nTo: u@yahoo.example\nSubject: Hello\nDate: Mon, 30 Mar 2026 09:12:40 +0200\nMessage-ID: <1@sender.example>\n\nbody\n";
+    let offline = Options {
+        live: false,
+        ..Options::default()
+    };
+    let (r, _) = run(message, &MemoryResolver::new(), offline);
+    assert_eq!(
+        r.sending_ip.map(|s| s.ip.to_string()).as_deref(),
+        Some("198.51.100.23")
+    );
+}

@@ -397,7 +397,10 @@ pub(super) fn spam_causes(ctx: &Context) -> Vec<Cause> {
     let verdict = spam_verdict(ctx);
     // 1. A forward that broke authentication, which ARC shows was genuine before, or which an
     // SRS envelope shows was a forward.
-    if let Some(c) = forwarding(ctx).or_else(|| srs_forward(ctx)) {
+    if let Some(c) = forwarding(ctx)
+        .or_else(|| srs_forward(ctx))
+        .or_else(|| plain_forward(ctx))
+    {
         out.push(c);
     }
     // 2. Authentication failures the receiver recorded.
@@ -603,7 +606,10 @@ pub(super) fn delivered_causes(ctx: &Context) -> Vec<Cause> {
     if let Some(c) = spoofing(ctx) {
         out.push(c);
     }
-    if let Some(c) = forwarding(ctx).or_else(|| srs_forward(ctx)) {
+    if let Some(c) = forwarding(ctx)
+        .or_else(|| srs_forward(ctx))
+        .or_else(|| plain_forward(ctx))
+    {
         out.push(c);
     }
     if out.is_empty()
@@ -1328,6 +1334,111 @@ fn forwarding(ctx: &Context) -> Option<Cause> {
 /// reason. Without ARC nothing shows what the forwarder saw, so the cause is "likely". A message
 /// the author never signed is not this: no signature survives any forward, and signing is the
 /// sender's fix.
+/// A forward without SRS that broke SPF: the server that handed the message to the final
+/// receiver had taken it in for another address, in another organization than the final one
+/// (its Received field's `for` clause; RFC 5321 section 3.9: an alias or forward changes the
+/// envelope recipient), and re-sent it with the author's envelope sender, so the final
+/// receiver recorded SPF fail or softfail for the author's domain and the forwarder's address
+/// (RFC 7208 section 1.1.1 and RFC 7960 section 3.1.1: SPF authorizes the sender's own servers,
+/// a forward re-sends from another), and DMARC fail, with no signature of the author's domain
+/// that passed. The forwarder is the recipient's side (an address the recipient had forwarded).
+fn plain_forward(ctx: &Context) -> Option<Cause> {
+    let r = ctx.r;
+    let from = ctx.sender_domain()?;
+    let same = |a: &str, b: &str| crate::vocab::domain::same_org(a, b);
+    let domain_of = |a: &str| {
+        a.trim()
+            .trim_matches(['<', '>'])
+            .rsplit_once('@')
+            .map(|(_, d)| d.trim_end_matches(['>', '.']).to_ascii_lowercase())
+    };
+    if !ctx.rec("dmarc").is_some_and(|d| d.result == "fail") {
+        return None;
+    }
+    let spf = ctx
+        .recorded
+        .iter()
+        .find(|x| x.method == "spf" && matches!(x.result.as_str(), "fail" | "softfail"))?;
+    // The author's domain's own signature that passed would have carried DMARC.
+    if ctx.recorded.iter().any(|x| {
+        x.method == "dkim"
+            && x.result == "pass"
+            && x.domain.as_deref().is_some_and(|d| same(d, from))
+    }) {
+        return None;
+    }
+    let sending = r.sending_ip.as_ref()?;
+    let entry = r.hops.iter().find(|h| h.number == sending.hop)?;
+    let before = r.hops.iter().find(|h| h.number + 1 == sending.hop)?;
+    if entry.authenticated || before.authenticated {
+        return None;
+    }
+    // The SPF failure is about the forwarder's address.
+    let ip = sending.ip.to_string();
+    if !spf.extra.contains(&ip) && !spf.evidence.text.contains(&ip) {
+        return None;
+    }
+    // The forwarder took it in for an address in another organization than the final one and
+    // than the author's.
+    let forwarded_for = before.for_addr.as_deref()?;
+    let forward_domain = domain_of(forwarded_for)?;
+    let final_domain = entry
+        .for_addr
+        .as_deref()
+        .and_then(domain_of)
+        .or_else(|| ctx.header("Delivered-To").and_then(|h| domain_of(&h.value)))?;
+    if same(&forward_domain, &final_domain) || same(&forward_domain, from) {
+        return None;
+    }
+    // The forwarder is the server that received it there.
+    let client = entry
+        .helo
+        .as_deref()
+        .or(entry.rdns.as_deref())
+        .unwrap_or_default();
+    if !before
+        .by
+        .as_deref()
+        .is_some_and(|b| b.eq_ignore_ascii_case(client))
+    {
+        return None;
+    }
+    let forwarder = client.to_ascii_lowercase();
+    let mut cause = make_cause(
+        ctx,
+        "forward.plain",
+        "forwarding",
+        format!(
+            "The message was forwarded by {forwarder}, which broke its authentication on the way."
+        ),
+        format!(
+            "It was sent to {forwarded_for}, whose server {forwarder} passed it on to {final_domain} with the sender's own envelope address (no SRS): the final receiver checked SPF for {from} against {forwarder}'s address {ip}, which {from} does not list, so SPF and then DMARC failed. No signature of {from} carried it through."
+        ),
+        None,
+        Certainty::Likely,
+        Party::Receiver,
+        Source::Receiver,
+        vec![spf.evidence.clone()],
+    );
+    use crate::report::diagnosis::{Actor, NextStep};
+    cause.actions = vec![
+        NextStep {
+            who: Actor::RecipientAdmin,
+            text: format!("Have {forwarder} forward with the Sender Rewriting Scheme (SRS), or let the recipient fetch the mailbox directly instead of forwarding it."),
+        },
+        NextStep {
+            who: Actor::Recipient,
+            text: "Mark the message as \"Not spam\", or give the sender your final address instead of the forwarding one.".into(),
+        },
+        NextStep {
+            who: Actor::Sender,
+            text: format!("Sign with DKIM for {from}: an aligned signature survives a forward that does not change the message."),
+        },
+    ];
+    cause.fix = cause.actions.first().map(|a| a.text.clone());
+    Some(cause)
+}
+
 fn srs_forward(ctx: &Context) -> Option<Cause> {
     let r = ctx.r;
     let rp = r.message.return_path.as_deref()?;
