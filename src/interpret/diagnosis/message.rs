@@ -222,6 +222,9 @@ fn says_spam_sentences(line: &str) -> impl Iterator<Item = &str> {
                 || word("junk")
                 || word("skräppost")
                 || word("skräpposten")
+                // Polish inflects the word: "do spamu" (into spam), "w spamie" (in spam).
+                || word("spamu")
+                || word("spamie")
                 || rest.contains("bulk folder"))
                 && !NEGATIONS.iter().any(|n| word(n))
                 && !["ない", "ません", "なかった"]
@@ -233,7 +236,9 @@ fn says_spam_sentences(line: &str) -> impl Iterator<Item = &str> {
 /// "Why" in the languages of [`SPAM_FOLDERS`]: a question that asks why ("Why is it going to
 /// junk?", "... they end up in junk, can you see why?") takes the placement as given.
 /// (Spanish and Portuguese ask "por qué", "por que".)
-const WHY: [&str; 6] = ["why", "pourquoi", "warum", "perché", "waarom", "varför"];
+const WHY: [&str; 7] = [
+    "why", "pourquoi", "warum", "perché", "waarom", "varför", "dlaczego",
+];
 
 /// The spam folder's name as the mail programs show it in other languages: Outlook's Junk
 /// Email folder (Microsoft's localized Outlook: "Courrier indésirable", "Posta indesiderata",
@@ -255,9 +260,9 @@ const SPAM_FOLDERS: [&str; 7] = [
 
 /// Words that deny a placement, in the languages of [`SPAM_FOLDERS`] ("it is not in spam
 /// either", "n'est pas dans les pourriels", "nicht im Spam").
-const NEGATIONS: [&str; 16] = [
+const NEGATIONS: [&str; 17] = [
     "not", "never", "isn't", "wasn't", "didn't", "doesn't", "no", "pas", "jamais", "nicht", "kein",
-    "niet", "não", "nunca", "inte", "aldrig",
+    "niet", "não", "nunca", "inte", "aldrig", "nie",
 ];
 
 /// Whether a line reads as a header field (`name: value`, the name without spaces) rather than
@@ -2233,6 +2238,9 @@ mod tests {
         assert!(says("(mejlet låg i skräppost)"));
         assert!(!says("vi har slagit på skräppostfiltret."));
         assert!(!says("det ligger inte i skräppost."));
+        // Polish: the inflected word, and its denial ("nie").
+        assert!(says("gmail wrzucił ją do spamu, ale boję się."));
+        assert!(!says("nie ma jej w spamie."));
     }
 
     #[test]
