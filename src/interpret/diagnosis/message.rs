@@ -203,35 +203,46 @@ fn says_spam_sentences(line: &str) -> impl Iterator<Item = &str> {
                 || s.contains("por que")
         })
         .filter(|s| {
-            // The folder's name is no denial ("correo no deseado").
+            // The folder's name is no denial ("correo no deseado"): it stands as the word spam.
             let mut rest = s.to_string();
-            let mut folder = false;
             for f in SPAM_FOLDERS {
                 if rest.contains(f) {
-                    folder = true;
-                    rest = rest.replace(f, " ");
+                    rest = rest.replace(f, " spam ");
                 }
             }
-            let word = |w: &str| {
-                rest.split(|c: char| !c.is_alphanumeric() && c != '@' && c != '\'')
-                    .any(|x| x.trim_matches('\'') == w)
-            };
-            (folder
-                || word("spam")
-                || word("spams")
-                || word("junk")
-                || word("skräppost")
-                || word("skräpposten")
-                // Polish inflects the word: "do spamu" (into spam), "w spamie" (in spam).
-                || word("spamu")
-                || word("spamie")
-                || rest.contains("bulk folder"))
-                && !NEGATIONS.iter().any(|n| word(n))
-                && !["ない", "ません", "なかった"]
+            let words: Vec<&str> = rest
+                .split(|c: char| !c.is_alphanumeric() && c != '@' && c != '\'')
+                .map(|x| x.trim_matches('\''))
+                .filter(|x| !x.is_empty())
+                .collect();
+            // A placement is denied by a negation shortly before its word ("it is not in spam",
+            // "nie ma jej w spamie", "we did not find it in the spam folder"), not by one
+            // elsewhere in the sentence ("found it in her Spam folder (not the first time)").
+            let said = words.iter().enumerate().any(|(i, w)| {
+                let spam =
+                    SPAM_WORDS.contains(w) || (*w == "bulk" && words.get(i + 1) == Some(&"folder"));
+                spam && !words[i.saturating_sub(6)..i]
                     .iter()
-                    .any(|n| rest.contains(n))
+                    .any(|p| NEGATIONS.contains(p))
+            });
+            said && !["ない", "ません", "なかった"]
+                .iter()
+                .any(|n| rest.contains(n))
         })
 }
+
+/// The spam folder's word in a customer's sentence: English, Swedish "Skräppost" (Microsoft's
+/// Swedish Outlook help: "mappen Skräppost"; Gmail's Swedish label) with its definite form, and
+/// Polish, which inflects it ("do spamu", into spam; "w spamie", in spam).
+const SPAM_WORDS: [&str; 7] = [
+    "spam",
+    "spams",
+    "junk",
+    "skräppost",
+    "skräpposten",
+    "spamu",
+    "spamie",
+];
 
 /// "Why" in the languages of [`SPAM_FOLDERS`]: a question that asks why ("Why is it going to
 /// junk?", "... they end up in junk, can you see why?") takes the placement as given.
@@ -245,9 +256,7 @@ const WHY: [&str; 7] = [
 /// "Ongewenste e-mail", "Lixo Eletrônico", "Correo no deseado"), Gmail's and Outlook's Japanese
 /// 迷惑メール (see [`gmail_spam_label`]), and Quebec French "pourriel" (the Office québécois de
 /// la langue française's term for spam). German's "Spam-Ordner" and "Junk-E-Mail" hold the
-/// English words already. Swedish "Skräppost" (Microsoft's Swedish Outlook help: "mappen
-/// Skräppost"; Gmail's Swedish label) is matched as a word, with its definite form
-/// "skräpposten", not inside "skräppostfiltret" (the spam filter).
+/// English words already; Swedish and Polish are in [`SPAM_WORDS`], matched as words.
 const SPAM_FOLDERS: [&str; 7] = [
     "courrier indésirable",
     "pourriel",
@@ -2241,6 +2250,11 @@ mod tests {
         // Polish: the inflected word, and its denial ("nie").
         assert!(says("gmail wrzucił ją do spamu, ale boję się."));
         assert!(!says("nie ma jej w spamie."));
+        // A negation elsewhere in the sentence denies nothing about the folder.
+        assert!(says(
+            "one of our subscribers found this in her gmail spam folder (not the first time), she sent us the page:"
+        ));
+        assert!(!says("we did not find it in the spam folder either."));
     }
 
     #[test]
