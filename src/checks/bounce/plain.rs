@@ -173,6 +173,11 @@ pub(super) fn mta_preamble(lower: &str) -> bool {
         // Gmail's sending server quoting the remote server that refused.
         || (lower.contains("the response from the remote server was")
             && lower.contains("wasn't delivered to"))
+        // Gmail's delay notice ("** Delivery incomplete ** There was a temporary problem
+        // delivering your message to ADDRESS. Gmail will retry for N more hours. You'll be
+        // notified if the delivery fails permanently."): Gmail's sending server, still trying.
+        || (lower.contains("there was a temporary problem delivering your message to")
+            && lower.contains("gmail will retry for"))
         // Postfix's bounce names each failed recipient as "<address>: host NAME[IP] said:
         // REPLY (in reply to COMMAND command)" (smtp(8), smtp_trouble.c): the sending server's
         // account of the recipient server's reply, which a mail program showing its own
@@ -868,6 +873,10 @@ mod preamble_tests {
         assert!(mta_preamble(postfix));
         let client = "an error occurred while sending mail. the mail server responded: 554 5.7.1 <a@b.example>: relay access denied. please check the message recipient and try again.";
         assert!(!mta_preamble(client));
+        // Gmail's delay notice, its lines run together by a ticket form.
+        assert!(mta_preamble(
+            "** delivery incomplete ** there was a temporary problem delivering your message to a@b.example. gmail will retry for 45 more hours. you'll be notified if the delivery fails permanently."
+        ));
         assert!(looks_like_client_error(client));
         // Thunderbird shows the reply without its code: the enhanced status still says 5xx.
         let no_code = "sending of the message failed.\nan error occurred while sending mail. the mail server responded:\n5.7.1 <b@gmail.example>: relay access denied.";
