@@ -613,3 +613,34 @@ fn a_hop_from_the_address_that_received_below_is_inside() {
         Some("198.51.100.23")
     );
 }
+
+/// The customer quotes Exchange's attachment filter's replacement text: an attachment removed by
+/// the receiving side's rule, not nothing; a mention of removal in other words is not that.
+#[test]
+fn the_attachment_filters_replacement_text_quoted_by_the_customer() {
+    let message = |prose: &str| {
+        format!(
+            "{prose}\n\nReceived: from mail.sender.example (mail.sender.example [203.0.113.5])\n by mx.example.net (Postfix) with ESMTPS id 2 for <u@example.net>; Tue, 2 Jan 2024 10:00:10 +0000\nFrom: Ann <ann@sender.example>\nTo: u@example.net\nSubject: Hello\nDate: Tue, 2 Jan 2024 10:00:05 +0000\nMessage-ID: <1@sender.example>\n"
+        )
+    };
+    let offline = Options {
+        live: false,
+        ..Options::default()
+    };
+    let topic = |prose: &str| {
+        let (r, _) = run(&message(prose), &MemoryResolver::new(), offline.clone());
+        r.diagnosis
+            .and_then(|d| d.causes.first().map(|c| c.topic.clone()))
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        topic(
+            "The file came as tool.exe.txt and it only says \"This attachment was removed.\" Why?"
+        ),
+        "policy"
+    );
+    assert_eq!(
+        topic("We removed the attachment ourselves before sending it."),
+        ""
+    );
+}

@@ -168,12 +168,17 @@ fn dmarc_quarantined(extra: &str) -> bool {
 }
 
 /// The customer's own words above the paste, when they say the message went to spam.
-fn customer_note(ctx: &Context) -> Option<Evidence> {
+/// The customer's own lines around the paste (prose the reader skipped).
+fn prose<'r>(ctx: &Context<'r>) -> impl Iterator<Item = &'r Evidence> {
     ctx.r
         .findings
         .iter()
         .filter(|f| f.code == "input.skipped-line" || f.code == "input.skipped-prose")
         .flat_map(|f| f.evidence.iter())
+}
+
+fn customer_note(ctx: &Context) -> Option<Evidence> {
+    prose(ctx)
         .find(|e| {
             let line = e.text.to_ascii_lowercase();
             if line.contains("x-spam") || looks_like_field(&line) {
@@ -640,25 +645,49 @@ pub(super) fn delivered_causes(ctx: &Context) -> Vec<Cause> {
 /// (`checks::spam::removed`): the receiving side's attachment policy, recorded at delivery.
 fn attachment_removed(ctx: &Context) -> Option<Cause> {
     use crate::report::diagnosis::{Actor, NextStep};
-    let f = ctx
+    let (title, detail, certainty, evidence) = match ctx
         .r
         .findings
         .iter()
-        .find(|f| f.code == "filter.attachment-removed")?;
+        .find(|f| f.code == "filter.attachment-removed")
+    {
+        Some(f) => (
+            f.title.clone(),
+            f.detail.clone(),
+            Certainty::Certain,
+            f.evidence.clone(),
+        ),
+        // The customer quotes the text Exchange's attachment filter puts in place of a file it
+        // strips: the Attachment Filtering agent's Strip action replaces the attachment with a
+        // text file whose default text is "This attachment was removed." (the AdminMessage
+        // parameter of Set-AttachmentFilterListConfig, Microsoft Learn).
+        None => {
+            let e = prose(ctx).find(|e| {
+                e.text
+                    .to_ascii_lowercase()
+                    .contains("this attachment was removed")
+            })?;
+            (
+                "The receiving side's mail filter removed an attachment from the message before delivery.".to_string(),
+                "The customer quotes the text an Exchange attachment filter leaves in place of a file it strips (\"This attachment was removed.\", in a text file named after the original): the message was delivered without it.".to_string(),
+                Certainty::Likely,
+                vec![e.clone()],
+            )
+        }
+    };
     let mut cause = make_cause(
         ctx,
         "filter.attachment-removed",
         "policy",
-        f.title.clone(),
+        title,
         format!(
-            "{} The receiving side's policy refuses such files (program installers and scripts, most often); the sender's server and DNS are not the reason.",
-            f.detail
+            "{detail} The receiving side's policy refuses such files (program installers and scripts, most often); the sender's server and DNS are not the reason."
         ),
         None,
-        Certainty::Certain,
+        certainty,
         Party::Receiver,
         Source::Receiver,
-        f.evidence.clone(),
+        evidence,
     );
     cause.actions = vec![
         NextStep {
