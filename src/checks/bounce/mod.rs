@@ -689,7 +689,9 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         // delay in whatever language it is written.
         plain::exchange_delay(&lower) || result::says_temporary(&lower) || exchange_retrying,
     );
-    report.sent_from_ip = sent_from_ip.or_else(|| plain::session_local_ip(bounce_text));
+    report.sent_from_ip = sent_from_ip
+        .or_else(|| plain::session_local_ip(bounce_text))
+        .or_else(|| plain::smtpd_reject_client(bounce_text));
     report.notice_from = scan::addresses(&from)
         .first()
         .and_then(|&(s, e)| from.get(s..e))

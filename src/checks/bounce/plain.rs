@@ -600,6 +600,40 @@ pub(super) fn session_local_ip(text: &str) -> Option<String> {
         .map(|ip| ip.to_string())
 }
 
+/// The client a receiving Postfix's own log names in its refusal: smtpd(8) logs "NOQUEUE:
+/// reject: RCPT from NAME[IP]: <reply>; from=<...> to=<...>" (smtpd_check.c, the reject log
+/// line), the address of the server that talked to it. Only when every such line names the
+/// same address, and not a loopback one (a content filter's re-injection, "from
+/// localhost[127.0.0.1]").
+pub(super) fn smtpd_reject_client(text: &str) -> Option<String> {
+    let mut found: Option<core::net::IpAddr> = None;
+    for line in text.lines().take(2_000) {
+        let lower = line.to_ascii_lowercase();
+        let Some(at) = lower.find("noqueue: reject: ") else {
+            continue;
+        };
+        let rest = &line[at + "noqueue: reject: ".len()..];
+        let Some(from) = rest.find(" from ") else {
+            continue;
+        };
+        let client = &rest[from + " from ".len()..];
+        let Some(open) = client.find('[') else {
+            continue;
+        };
+        let Some(close) = client[open..].find(']') else {
+            continue;
+        };
+        let Ok(ip) = client[open + 1..open + close].parse::<core::net::IpAddr>() else {
+            continue;
+        };
+        if ip.is_loopback() || found.is_some_and(|f| f != ip) {
+            return None;
+        }
+        found = Some(ip);
+    }
+    found.map(|ip| ip.to_string())
+}
+
 /// The remote server qmail-remote names in a qmail bounce (notqmail qmail-remote.c: "%s does
 /// not like recipient.", "%s failed on DATA command.", "%s failed after I sent the message.",
 /// "Connected to %s but sender was rejected.", each followed by "Remote host said: ..."): the
@@ -708,6 +742,27 @@ mod preamble_tests {
             whole_multiline_reply("250-ok\n550 5.1.1 no such user\n", "550 5.1.1 no such user"),
             None
         );
+    }
+
+    #[test]
+    fn a_receiving_postfix_log_names_its_client() {
+        use super::smtpd_reject_client;
+        let line = |ip: &str| {
+            format!(
+                "May 21 10:02:13 mx01 postfix/smtpd[41127]: NOQUEUE: reject: RCPT from vps-14.host.example[{ip}]: 504 5.5.2 <server1>: Helo command rejected: need fully-qualified hostname; from=<a@b.example> to=<c@d.example> proto=ESMTP helo=<server1>\n"
+            )
+        };
+        assert_eq!(
+            smtpd_reject_client(&line("198.51.100.14")).as_deref(),
+            Some("198.51.100.14")
+        );
+        // Two clients: which one is meant cannot be told; a re-injection is no client.
+        assert_eq!(
+            smtpd_reject_client(&(line("198.51.100.14") + &line("192.0.2.7"))),
+            None
+        );
+        assert_eq!(smtpd_reject_client(&line("127.0.0.1")), None);
+        assert_eq!(smtpd_reject_client("no log here"), None);
     }
 
     #[test]
