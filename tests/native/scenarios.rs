@@ -18,10 +18,10 @@ use std::path::PathBuf;
 /// the figures (met in both parts since round 108-111; the floors below keep them).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 1314/1346 outcome, 1328/1346
-/// first cause; validation 382/402, 376/402), so that no change makes them worse. Raise them as
+/// The floors asserted: the figures as last measured (tuning 1317/1346 outcome, 1331/1346
+/// first cause; validation 383/402, 377/402), so that no change makes them worse. Raise them as
 /// the diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 1314, 1328), ("validation", 382, 376)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 1317, 1331), ("validation", 383, 377)];
 /// The ceilings asserted on first causes of another topic addressed to the other party
 /// ([`misdirected`]), as last measured (tuning 1, validation 7): lower them as they fall.
 const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 1), ("validation", 7)];
