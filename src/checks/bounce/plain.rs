@@ -176,8 +176,9 @@ pub(super) fn mta_preamble(lower: &str) -> bool {
         // Gmail's delay notice ("** Delivery incomplete ** There was a temporary problem
         // delivering your message to ADDRESS. Gmail will retry for N more hours. You'll be
         // notified if the delivery fails permanently."): Gmail's sending server, still trying.
-        || (lower.contains("there was a temporary problem delivering your message to")
-            && lower.contains("gmail will retry for"))
+        // Its lines may be broken anywhere (a ticket form's wrapping): read with the breaks
+        // as spaces.
+        || gmail_delay_notice(lower)
         // Postfix's bounce names each failed recipient as "<address>: host NAME[IP] said:
         // REPLY (in reply to COMMAND command)" (smtp(8), smtp_trouble.c): the sending server's
         // account of the recipient server's reply, which a mail program showing its own
@@ -228,6 +229,21 @@ pub(super) fn whole_multiline_reply(text: &str, last: &str) -> Option<String> {
         .take_while(|l| l.starts_with(&continued))
         .count();
     (first > 0).then(|| lines[at - first..=at].join(" "))
+}
+
+/// Gmail's delay notice ("There was a temporary problem delivering your message to ADDRESS.
+/// Gmail will retry for N more hours."), its words read across line breaks.
+fn gmail_delay_notice(lower: &str) -> bool {
+    if !lower.contains("retry") {
+        return false;
+    }
+    let flat = lower
+        .split_whitespace()
+        .take(20_000)
+        .collect::<Vec<_>>()
+        .join(" ");
+    flat.contains("there was a temporary problem delivering your message to")
+        && flat.contains("gmail will retry for")
 }
 
 /// Whether the text holds Exchange's diagnostic block in any of its languages: the heading
@@ -931,6 +947,10 @@ mod preamble_tests {
         // Gmail's delay notice, its lines run together by a ticket form.
         assert!(mta_preamble(
             "** delivery incomplete ** there was a temporary problem delivering your message to a@b.example. gmail will retry for 45 more hours. you'll be notified if the delivery fails permanently."
+        ));
+        // Broken anywhere by a narrower wrap.
+        assert!(mta_preamble(
+            "there was a temporary problem\ndelivering your message to a@b.example. gmail will\nretry for 45 more hours."
         ));
         assert!(looks_like_client_error(client));
         // Thunderbird shows the reply without its code: the enhanced status still says 5xx.
