@@ -30,6 +30,17 @@ pub fn org_domain(host: &str) -> Option<String> {
     Some(labels[n.saturating_sub(take)..].join("."))
 }
 
+/// The domain of an address as a bounce or header writes it (`a@b.example`, `<a@b.example>`,
+/// a trailing dot), lowercase; None without an `@` or a domain.
+pub fn of_address(address: &str) -> Option<String> {
+    let (_, domain) = address.trim().trim_matches(['<', '>']).rsplit_once('@')?;
+    let domain = domain
+        .trim()
+        .trim_end_matches(['>', '.'])
+        .to_ascii_lowercase();
+    (!domain.is_empty()).then_some(domain)
+}
+
 /// The other organization domains of the mail operator `org` belongs to
 /// (`data/received/families.tsv`: Barracuda's MX hosts under barracudanetworks.com hand mail on
 /// from barracuda.com; iCloud's hosts under me.com write their results as icloud.com); none for
@@ -55,6 +66,17 @@ pub fn same_org(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_addresss_domain() {
+        assert_eq!(
+            of_address("<A@Mail.Example.>").as_deref(),
+            Some("mail.example")
+        );
+        assert_eq!(of_address(" u@b.example ").as_deref(), Some("b.example"));
+        assert_eq!(of_address("no address"), None);
+        assert_eq!(of_address("u@"), None);
+    }
 
     #[test]
     fn org_domains() {

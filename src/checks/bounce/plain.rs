@@ -200,17 +200,19 @@ pub(super) fn whole_multiline_reply(text: &str, last: &str) -> Option<String> {
     /// Lines looked at, and lines of one reply kept (far above a real reply's).
     const MAX_LINES: usize = 5_000;
     const MAX_REPLY_LINES: usize = 40;
+    /// Longer than any reply line a server writes (RFC 5321 4.5.3.1.5: 512 octets).
+    const MAX_LINE: usize = 1_024;
     let strip = |line: &str| -> String {
         let l = line.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
         let l = l.strip_prefix("<<<").unwrap_or(l);
-        l.split_whitespace().collect::<Vec<_>>().join(" ")
+        mime::squeeze(l, MAX_LINE)
     };
     let last = last.trim();
     let last = last
         .get(..5)
         .filter(|p| p.eq_ignore_ascii_case("smtp;"))
         .map_or(last, |_| last[5..].trim());
-    let last = last.split_whitespace().collect::<Vec<_>>().join(" ");
+    let last = mime::squeeze(last, MAX_LINE);
     let b = last.as_bytes();
     if b.len() < 5
         || !matches!(b[0], b'4' | b'5')
@@ -220,6 +222,11 @@ pub(super) fn whole_multiline_reply(text: &str, last: &str) -> Option<String> {
         return None;
     }
     let continued = format!("{}-", &last[..3]);
+    // Read per recipient: only a text that has a continued line of this code is read line by
+    // line.
+    if !text.contains(&continued) {
+        return None;
+    }
     let lines: Vec<String> = text.lines().take(MAX_LINES).map(strip).collect();
     let at = lines.iter().position(|l| l.eq_ignore_ascii_case(&last))?;
     let first = lines[..at]
@@ -234,14 +241,10 @@ pub(super) fn whole_multiline_reply(text: &str, last: &str) -> Option<String> {
 /// Gmail's delay notice ("There was a temporary problem delivering your message to ADDRESS.
 /// Gmail will retry for N more hours."), its words read across line breaks.
 fn gmail_delay_notice(lower: &str) -> bool {
-    if !lower.contains("retry") {
+    if !lower.contains("gmail") || !lower.contains("retry") {
         return false;
     }
-    let flat = lower
-        .split_whitespace()
-        .take(20_000)
-        .collect::<Vec<_>>()
-        .join(" ");
+    let flat = mime::squeeze(lower, 64 * 1024);
     flat.contains("there was a temporary problem delivering your message to")
         && flat.contains("gmail will retry for")
 }
@@ -623,8 +626,13 @@ pub(super) fn session_local_ip(text: &str) -> Option<String> {
 /// localhost[127.0.0.1]").
 pub(super) fn smtpd_reject_client(text: &str) -> Option<String> {
     let mut found: Option<core::net::IpAddr> = None;
-    for line in text.lines().take(2_000) {
-        let lower = line.to_ascii_lowercase();
+    // ASCII lowercasing keeps every byte where it was: the original line is sliced at the
+    // lowercase one's offsets.
+    let lower = text.to_ascii_lowercase();
+    if !lower.contains("noqueue: reject: ") {
+        return None;
+    }
+    for (line, lower) in text.lines().zip(lower.lines()).take(2_000) {
         let Some(at) = lower.find("noqueue: reject: ") else {
             continue;
         };

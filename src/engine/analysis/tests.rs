@@ -7,6 +7,14 @@ use crate::dns::{RecordType, Resolver};
 
 const SAMPLE: &str = "Received: from mx.example.net (mx.example.net [10.0.0.5])\n by inbox.example.net with LMTP id abc; Tue, 2 Jan 2024 10:00:05 +0000\nReceived: from mail.sender.example (mail.sender.example [203.0.113.5])\n by mx.example.net (Postfix) with ESMTPS id 4XYZ for <u@example.net>; Tue, 2 Jan 2024 10:00:02 +0000\nReceived: from [192.168.1.20] (unknown [198.51.100.77])\n by mail.sender.example with ESMTPSA id q1; Tue, 2 Jan 2024 09:59:58 +0000\nFrom: Ann <ann@sender.example>\nTo: u@example.net\nSubject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\nDate: Tue, 2 Jan 2024 09:59:57 +0000\nMessage-ID: <1@sender.example>\n\nbody\n";
 
+/// Options with live lookups off.
+fn offline() -> Options {
+    Options {
+        live: false,
+        ..Options::default()
+    }
+}
+
 fn run(input: &str, resolver: &MemoryResolver, options: Options) -> (Report, usize) {
     let mut analysis = Analysis::new(input.as_bytes(), 1_704_189_600_000, options);
     let mut asked = 0;
@@ -279,10 +287,7 @@ fn encoded_display_names_and_subjects_are_decoded() {
 /// error and is not said; the customer's sentence has its placeholders filled.
 #[test]
 fn a_wait_before_the_first_server_is_late_unless_it_is_a_time_zone() {
-    let offline = Options {
-        live: false,
-        ..Options::default()
-    };
+    let offline = offline();
     let with_date = |date: &str| SAMPLE.replace("Tue, 2 Jan 2024 09:59:57 +0000", date);
     let causes = |r: &Report| {
         r.diagnosis
@@ -327,10 +332,7 @@ fn an_operators_other_domain_wrote_the_recorded_results() {
             "Authentication-Results: dmarc.icloud.com; dmarc=fail header.from=a.example\nReceived: from mail.a.example (mail.a.example [203.0.113.5])\n by {by} (Postfix) with ESMTPS id 1 for <u@icloud.com>; Tue, 2 Jan 2024 10:00:05 +0000\nFrom: Ann <ann@a.example>\nTo: u@icloud.com\nSubject: Hello\nDate: Tue, 2 Jan 2024 10:00:00 +0000\nMessage-ID: <1@a.example>\n\nbody\n"
         )
     };
-    let offline = Options {
-        live: false,
-        ..Options::default()
-    };
+    let offline = offline();
     let trusted = |by: &str| {
         let (r, _) = run(&message(by), &MemoryResolver::new(), offline.clone());
         r.recorded_auth.first().map(|a| a.trusted)
@@ -365,10 +367,7 @@ fn results_at_an_entry_named_only_by_address_are_the_receivers() {
             "{head}From: Ann <shop@a.example>\nTo: u@aol.example\nSubject: Hello\nDate: Tue, 2 Jan 2024 10:00:00 +0000\nMessage-ID: <1@host.example>\n\nbody\n"
         )
     };
-    let offline = Options {
-        live: false,
-        ..Options::default()
-    };
+    let offline = offline();
     let trusted = |order: &str, by: &str, ar: &str| {
         let (r, _) = run(
             &message(order, by, ar),
@@ -481,10 +480,7 @@ fn a_masked_hop_from_outside_is_the_crossing() {
 /// failure stays the cause.
 #[test]
 fn an_srs_forward_that_broke_the_signature_is_the_cause() {
-    let offline = Options {
-        live: false,
-        ..Options::default()
-    };
+    let offline = offline();
     let message = |to: &str| {
         format!(
             "Authentication-Results: mx.google.com;\n dkim=neutral (body hash did not verify) header.i=@author.example header.s=s1;\n spf=pass smtp.mailfrom=\"SRS0=k3vQ=TQ=author.example=jan@fwd.example\";\n dmarc=fail (p=QUARANTINE sp=QUARANTINE dis=QUARANTINE) header.from=author.example\nX-Gmail-Labels: Spam\nReturn-Path: <SRS0=k3vQ=TQ=author.example=jan@fwd.example>\nReceived: from mx1.fwd.example (mx1.fwd.example [203.0.113.150])\n by mx.google.com with ESMTPS id 1 for <p@gmail.com>; Tue, 2 Jan 2024 10:00:05 +0000\nDKIM-Signature: v=1; a=rsa-sha256; d=author.example; s=s1; h=from; bh=x; b=y\nFrom: Jan <jan@author.example>\nTo: {to}\nSubject: Re: plans\nDate: Tue, 2 Jan 2024 10:00:00 +0000\nMessage-ID: <1@author.example>\n\nbody\n"
@@ -518,10 +514,7 @@ fn a_notice_quoted_twice_in_a_reply_is_read_as_the_notice() {
     let quoted: String = notice.lines().map(|l| format!("> > {l}\n")).collect();
     let paste =
         format!("See below.\n\nOn 14/04/2026 11:02, Tom wrote:\n> It bounced again:\n>\n{quoted}");
-    let offline = Options {
-        live: false,
-        ..Options::default()
-    };
+    let offline = offline();
     for text in [
         paste.clone(),
         paste.replace('<', "&lt;").replace('>', "&gt;"),
@@ -549,10 +542,7 @@ fn a_first_hop_dated_before_the_date_field_is_a_clock() {
             "Received: from mail.sender.example (mail.sender.example [203.0.113.5])\n by mx.example.net (Postfix) with ESMTPS id 2 for <u@example.net>; Tue, 2 Jan 2024 10:00:10 +0000\nReceived: from [192.168.1.21] (unknown [192.168.1.21])\n (Authenticated sender: ann@sender.example)\n by mail.sender.example (Postfix) with ESMTPSA id 1; Tue, 2 Jan 2024 {submitted} +0000\nFrom: Ann <ann@sender.example>\nTo: u@example.net\nSubject: Hello\nDate: Tue, 2 Jan 2024 10:00:00 +0000\nMessage-ID: <1@sender.example>\n\nbody\n"
         )
     };
-    let offline = Options {
-        live: false,
-        ..Options::default()
-    };
+    let offline = offline();
     let read = |submitted: &str| {
         let (r, _) = run(&message(submitted), &MemoryResolver::new(), offline.clone());
         let skew = r.findings.iter().any(|f| f.code == "received.clock-skew");
@@ -578,10 +568,7 @@ fn mdaemons_remote_ip_field_gives_its_hop_the_address() {
             "Received: from mail.sender.example by mail.example.net (MDaemon PRO v24.5.2)\n\twith ESMTPS id md5001000893214.msg\n\tfor <u@example.net>; Tue, 2 Jan 2024 10:00:05 +0000\nAuthentication-Results: mail.example.net;\n\tspf=pass smtp.mailfrom=ann@sender.example\n{extra}X-MDHelo: mail.sender.example\nReceived: from [192.168.1.20] (unknown [198.51.100.77])\n (Authenticated sender: ann@sender.example)\n by mail.sender.example (Postfix) with ESMTPSA id q1; Tue, 2 Jan 2024 10:00:02 +0000\nFrom: Ann <ann@sender.example>\nTo: u@example.net\nSubject: Hello\nDate: Tue, 2 Jan 2024 10:00:00 +0000\nMessage-ID: <1@sender.example>\n\nbody\n"
         )
     };
-    let offline = Options {
-        live: false,
-        ..Options::default()
-    };
+    let offline = offline();
     let sending = |extra: &str| {
         let (r, _) = run(&message(extra), &MemoryResolver::new(), offline.clone());
         r.sending_ip.map(|s| s.ip.to_string())
@@ -603,10 +590,7 @@ fn mdaemons_remote_ip_field_gives_its_hop_the_address() {
 #[test]
 fn a_hop_from_the_address_that_received_below_is_inside() {
     let message = "Received: from 192.0.2.118\n by atlas214.free.mail.ir2.yahoo.com with HTTP; Mon, 30 Mar 2026 07:12:45 +0000\nReceived: from 198.51.100.23 (EHLO srv23.host.example)\n by 192.0.2.118 with SMTPs; Mon, 30 Mar 2026 07:12:44 +0000\nReceived: from [192.168.1.5] (unknown [203.0.113.9])\n\tby srv23.host.example (Postfix) with ESMTPSA id 3B; Mon, 30 Mar 2026 09:12:42 +0200\nFrom: Ann <ann@sender.example>\nTo: u@yahoo.example\nSubject: Hello\nDate: Mon, 30 Mar 2026 09:12:40 +0200\nMessage-ID: <1@sender.example>\n\nbody\n";
-    let offline = Options {
-        live: false,
-        ..Options::default()
-    };
+    let offline = offline();
     let (r, _) = run(message, &MemoryResolver::new(), offline);
     assert_eq!(
         r.sending_ip.map(|s| s.ip.to_string()).as_deref(),
@@ -623,10 +607,7 @@ fn the_attachment_filters_replacement_text_quoted_by_the_customer() {
             "{prose}\n\nReceived: from mail.sender.example (mail.sender.example [203.0.113.5])\n by mx.example.net (Postfix) with ESMTPS id 2 for <u@example.net>; Tue, 2 Jan 2024 10:00:10 +0000\nFrom: Ann <ann@sender.example>\nTo: u@example.net\nSubject: Hello\nDate: Tue, 2 Jan 2024 10:00:05 +0000\nMessage-ID: <1@sender.example>\n"
         )
     };
-    let offline = Options {
-        live: false,
-        ..Options::default()
-    };
+    let offline = offline();
     let topic = |prose: &str| {
         let (r, _) = run(&message(prose), &MemoryResolver::new(), offline.clone());
         r.diagnosis

@@ -215,17 +215,21 @@ const MOBILE_CARRIER_DOMAINS: [&str; 6] = [
 
 /// Whether the recipient address is at a Japanese mobile carrier (or a subdomain of one).
 fn mobile_carrier_filter(address: &str) -> bool {
-    let domain = address
-        .rsplit_once('@')
-        .map_or("", |(_, d)| d)
-        .trim_end_matches('>')
-        .to_ascii_lowercase();
+    let domain = crate::vocab::domain::of_address(address).unwrap_or_default();
     MOBILE_CARRIER_DOMAINS.iter().any(|c| {
         domain == *c
             || domain
                 .strip_suffix(c)
                 .is_some_and(|rest| rest.ends_with('.'))
     })
+}
+
+/// Whether the refusal is WEB.DE's or GMX's of a malformed header (its link's code "hi", see
+/// [`topic_of`]).
+fn header_refused(r: &BouncedRecipient) -> bool {
+    r.diagnostic
+        .as_deref()
+        .is_some_and(|d| united_internet_code(&d.to_ascii_lowercase()) == Some("hi"))
 }
 
 /// The code of WEB.DE's and GMX's explanation link in a refusal (`...senderguidelines?ip=IP&c=CODE`,
@@ -550,7 +554,7 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     // and RFC 5322 (Date, From, Sender and To malformed, or BCC, CC, Date, From, Sender, Subject
     // or To more than once), as WEB.DE's postmaster answered a sender asking about it (quoted
     // at newbetuts.com/1051380): the sending software's header to fix, the sender's side.
-    if united_internet_code(&words) == Some("hi") {
+    if header_refused(r) {
         topic = "policy";
         party = Party::Sender;
     }
@@ -948,14 +952,7 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
         );
         fix = Some("Post from the address that is a member of the group, or ask the group's owner to add this address or to let non-members post.".into());
     }
-    if topic == "policy"
-        && united_internet_code(
-            &r.diagnostic
-                .as_deref()
-                .unwrap_or_default()
-                .to_ascii_lowercase(),
-        ) == Some("hi")
-    {
+    if topic == "policy" && header_refused(r) {
         title = format!("{who}: {HEADER_REFUSED}");
         fix = Some("Fix the program that writes the message (a web form, a script, the shop or mail software) so that it writes each of Date, From, Sender, To, Cc, Bcc and Subject at most once and well formed, then send again.".into());
     }
@@ -1123,12 +1120,8 @@ fn first_sentence(text: &str) -> &str {
 /// every Received field of the returned copy names (RFC 5321 section 4.4, the FOR clause),
 /// in another organization than the failed address (RFC 5321 section 3.9: an alias or forward).
 fn forwarded_from(ctx: &Context, r: &BouncedRecipient) -> Option<String> {
-    let org = crate::vocab::domain::org_domain;
     let domain_org = |a: &str| {
-        a.trim()
-            .trim_matches(['<', '>'])
-            .rsplit_once('@')
-            .and_then(|(_, d)| org(d.trim_end_matches(['>', '.'])))
+        crate::vocab::domain::of_address(a).and_then(|d| crate::vocab::domain::org_domain(&d))
     };
     let failed = domain_org(&r.address)?;
     if let Some(orig) = r.original_recipient.as_deref() {

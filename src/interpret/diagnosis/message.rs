@@ -1389,12 +1389,7 @@ fn plain_forward(ctx: &Context) -> Option<Cause> {
     let r = ctx.r;
     let from = ctx.sender_domain()?;
     let same = |a: &str, b: &str| crate::vocab::domain::same_org(a, b);
-    let domain_of = |a: &str| {
-        a.trim()
-            .trim_matches(['<', '>'])
-            .rsplit_once('@')
-            .map(|(_, d)| d.trim_end_matches(['>', '.']).to_ascii_lowercase())
-    };
+    let domain_of = crate::vocab::domain::of_address;
     if !ctx.rec("dmarc").is_some_and(|d| d.result == "fail") {
         return None;
     }
@@ -1896,14 +1891,7 @@ fn worst_hop(ctx: &Context) -> Option<(usize, i64)> {
     // system, so a first server that dates its Received field well before it has a slow clock
     // (or the device a fast one).
     let first_dated = hops.iter().position(|h| h.timestamp_ms.is_some());
-    let before_first = ctx
-        .r
-        .message
-        .date
-        .as_ref()
-        .and_then(|d| d.epoch_ms)
-        .zip(first_dated.and_then(|j| hops[j].timestamp_ms))
-        .map(|(date, first)| first - date);
+    let before_first = date_to_first_hop(ctx).map(|(gap, _)| gap);
     let gap_before = |j: usize| {
         if Some(j) == first_dated {
             before_first
@@ -2173,11 +2161,16 @@ fn greylisted(ctx: &Context) -> Option<Cause> {
 }
 
 /// The wait before the first server (milliseconds) and that server's hop: see [`outbox_wait`].
-fn outbox_gap<'r>(ctx: &Context<'r>) -> Option<(i64, &'r crate::report::Hop)> {
-    const DAY_MS: i64 = 24 * 3600 * 1000;
+/// The time from the message's Date field to the first dated hop, and that hop.
+fn date_to_first_hop<'r>(ctx: &Context<'r>) -> Option<(i64, &'r crate::report::Hop)> {
     let date = ctx.r.message.date.as_ref()?.epoch_ms?;
     let first = ctx.r.hops.iter().find(|h| h.timestamp_ms.is_some())?;
-    let gap = first.timestamp_ms? - date;
+    Some((first.timestamp_ms? - date, first))
+}
+
+fn outbox_gap<'r>(ctx: &Context<'r>) -> Option<(i64, &'r crate::report::Hop)> {
+    const DAY_MS: i64 = 24 * 3600 * 1000;
+    let (gap, first) = date_to_first_hop(ctx)?;
     if !(LATE_MS..=7 * DAY_MS).contains(&gap) {
         return None;
     }
