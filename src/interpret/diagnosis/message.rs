@@ -118,10 +118,11 @@ pub(super) fn spam_verdict(ctx: &Context) -> Option<Evidence> {
     // turn to pass: reason 130) mean the message was not filed as junk for DMARC.
     let overruled = r.spam.iter().any(|v| v.is_spam == Some(false))
         || ctx.rec("compauth").is_some_and(|c| c.result == "pass");
-    if let Some(d) = ctx
-        .rec("dmarc")
-        .filter(|d| !overruled && dmarc_quarantined(&d.extra))
-    {
+    if let Some(d) = ctx.rec("dmarc").filter(|d| {
+        !overruled
+            && (dmarc_quarantined(&d.extra)
+                || (d.result == "fail" && quarantine_without_disposition(&d.extra)))
+    }) {
         return Some(Evidence {
             line: d.evidence.line,
             text: format!("{} ({})", d.evidence.text, d.extra.trim()),
@@ -165,6 +166,28 @@ fn dmarc_quarantined(extra: &str) -> bool {
             "dis=quarantine" | "action=quarantine" | "action=oreject" | "action=o.reject"
         )
     })
+}
+
+/// Whether the receiver recorded a DMARC failure under the policy quarantine without writing
+/// what it did (Yahoo and AOL write only the published policies: `dmarc=fail(p=QUARANTINE,
+/// sp=QUARANTINE)`): a receiver that applies DMARC then treats the message as the policy asks,
+/// which RFC 7489 section 6.3 describes as "place into spam folder". A recorded disposition
+/// (`dis=`, `action=`) decides instead ([`dmarc_quarantined`]), and a policy applied to a
+/// sample (`pct=` below 100) may not have been applied to this message.
+fn quarantine_without_disposition(extra: &str) -> bool {
+    let words: Vec<&str> = extra
+        .split([' ', '(', ')', ';', ','])
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.contains(&"p=quarantine")
+        && !words
+            .iter()
+            .any(|w| w.starts_with("dis=") || w.starts_with("action="))
+        && !words.iter().any(|w| {
+            w.strip_prefix("pct=")
+                .and_then(|n| n.parse::<u8>().ok())
+                .is_some_and(|n| n < 100)
+        })
 }
 
 /// The customer's own words above the paste, when they say the message went to spam.
@@ -782,8 +805,9 @@ fn recorded_auth_failure(ctx: &Context) -> Option<Cause> {
     let policy = dmarc
         .map(|d| {
             if d.extra.contains("quarantine") {
-                // Filed as spam only where the paste shows it was (the policy is a request,
-                // RFC 7489 section 6.6.4: the receiver's own disposition decides).
+                // Filed as spam only where the receiver's record says so (the policy is a
+                // request, RFC 7489 section 6.6.4: the receiver's own disposition decides;
+                // a receiver that records only the policy applied it).
                 if spam_verdict(ctx).is_some() {
                     " The domain's DMARC policy says quarantine, so the receiver filed it as spam."
                 } else {
@@ -2289,6 +2313,14 @@ mod tests {
         assert!(!dmarc_quarantined("action=pct.quarantine "));
         assert!(!dmarc_quarantined("action=none "));
         assert!(!dmarc_quarantined("dis=reject "));
+        assert!(quarantine_without_disposition(
+            "p=quarantine,sp=quarantine "
+        ));
+        assert!(!quarantine_without_disposition(
+            "p=quarantine sp=none dis=none "
+        ));
+        assert!(!quarantine_without_disposition("p=quarantine pct=20 "));
+        assert!(!quarantine_without_disposition("p=none,sp=quarantine "));
     }
 
     #[test]
