@@ -94,6 +94,12 @@ pub fn wrap_cut(above: &str, line: &str) -> bool {
     line.len() <= 998 && !above.is_empty() && above.len() <= 80 && above.len() + 1 + word > 72
 }
 
+/// Whether `text` starts with `prefix`, ASCII letters compared without case.
+pub fn starts_with_ci(text: &str, prefix: &str) -> bool {
+    let t = text.as_bytes();
+    t.len() >= prefix.len() && t[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+}
+
 /// Whether `text` ends with `suffix`, ASCII letters compared without case.
 pub fn ends_with_ci(text: &str, suffix: &str) -> bool {
     let t = text.as_bytes();

@@ -567,22 +567,44 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
     // Subsystem <mailer-daemon@googlemail.com>  Mon, May 11, 3:41 PM").
     // Exchange's notices come from its system mailbox, shown as "Microsoft Outlook
     // <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@domain>" ([`scan::is_exchange_recipient`]),
-    // in every language the notice is written in.
-    let shown_daemon = !has_headers
-        && lower.lines().take(20).any(|line| {
-            let line = line.trim();
-            let Some(lt) = line.find('<') else {
-                return false;
-            };
-            let Some(gt) = line[lt..].find('>').map(|g| lt + g) else {
-                return false;
-            };
-            !line[..lt].contains(':')
-                && (gt + 1 == line.len() || line[gt + 1..].starts_with([' ', '\t']))
-                && line.get(lt + 1..gt).is_some_and(|a| {
-                    a.contains('@') && (scan::is_daemon(a) || scan::is_exchange_recipient(a))
-                })
-        });
+    // in every language the notice is written in; that mailbox receives no mail, so it names
+    // the notice's sender also under a mail program's label in any language ("Od:", "差出人:",
+    // the From line of a forwarded or printed message), which may read as a header field of
+    // its own when the paste starts with it (but a header with its own From field is the
+    // message itself, read by its fields).
+    let labelled = !has_headers || top.get("from").is_none();
+    // The address of a line that shows a sender: "Name <address>", alone on the line or with
+    // the date right of it, and whether a label ends before it.
+    let shown = |line: &str| -> Option<(String, bool)> {
+        let line = line.trim();
+        let lt = line.find('<')?;
+        let gt = line[lt..].find('>').map(|g| lt + g)?;
+        let a = line.get(lt + 1..gt).filter(|a| a.contains('@'))?;
+        (gt + 1 == line.len() || line[gt + 1..].starts_with([' ', '\t']))
+            .then(|| (a.to_string(), line[..lt].contains(':')))
+    };
+    let from_exchange = scan::addresses(&from)
+        .first()
+        .and_then(|&(s, e)| from.get(s..e))
+        .is_some_and(scan::is_exchange_recipient)
+        || (labelled
+            && (lower
+                .lines()
+                .take(20)
+                .filter_map(shown)
+                .any(|(a, _)| scan::is_exchange_recipient(&a))
+                || top.fields.iter().any(|f| {
+                    scan::addresses(f.raw)
+                        .iter()
+                        .any(|&(s, e)| f.raw.get(s..e).is_some_and(scan::is_exchange_recipient))
+                })));
+    let shown_daemon = (labelled && from_exchange)
+        || (!has_headers
+            && lower
+                .lines()
+                .take(20)
+                .filter_map(shown)
+                .any(|(a, labelled)| !labelled && scan::is_daemon(&a)));
     let bounce_like = !raws.is_empty()
         || shown_daemon
         || preamble
@@ -666,7 +688,7 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         .into_iter()
         .map(|r| result::finish(r, bounce_text, &lower, &phrase_text))
         .collect();
-    let exchange_retrying = exchange
+    let exchange_retrying = (exchange || from_exchange)
         && !recipients.is_empty()
         && recipients
             .iter()

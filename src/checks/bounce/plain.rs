@@ -991,4 +991,26 @@ mod preamble_tests {
             "the message was deferred: status=deferred to=<a@b.example>"
         ));
     }
+
+    #[test]
+    fn an_exchange_notice_under_a_localized_label_is_read_in_any_language() {
+        use crate::checks::bounce::{BounceKind, analyze};
+        // Printed by a mail program with its labels in the reader's language: the system
+        // mailbox names the sender; the headings are words the reader does not know.
+        let notice = |status: &str, reply: &str| {
+            format!(
+                "Od: Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@a.example>\nDo: Anna <anna@a.example>\nTemat: x\n\nk@b.example (k@b.example)\n\nSerwer generujacy: EX1.a.local\n\nk@b.example\nmx.b.example\nSerwer zdalny zwrocil '{status} {reply}'\n\nNaglowki:\n\nReceived: from EX1.a.local (10.0.0.12) by EX1.a.local\n (10.0.0.12) with Microsoft SMTP Server id 15.2.1544.4; Thu, 21 May\n 2026 08:47:12 +0200\nFrom: Anna <anna@a.example>\nMessage-ID:\n <3a9e@EX1.a.local>\n"
+            )
+        };
+        let failed =
+            analyze(notice("550", "5.7.0 [SPF] host 203.0.113.77 is not allowed").as_bytes());
+        assert_eq!(failed.kind, BounceKind::Bounce);
+        assert_eq!(failed.recipients.len(), 1, "{:?}", failed.recipients);
+        assert_eq!(failed.recipients[0].address, "k@b.example");
+        // The heading over the returned header is found by the trace field below it.
+        assert!(failed.original.is_some());
+        // Every reply temporary: the notice is a delay.
+        let delayed = analyze(notice("451", "4.4.316 Connection refused").as_bytes());
+        assert_eq!(delayed.kind, BounceKind::Delay);
+    }
 }

@@ -355,7 +355,17 @@ pub fn original_start(text: &str) -> Option<(usize, usize)> {
                 || crate::vocab::text::ends_with_ci(t, "below."))
         {
             let lower = t.to_ascii_lowercase();
-            if ORIGINAL_MARKERS.iter().any(|m| lower.contains(m)) {
+            // A heading in any language ("Hlavičky původní zprávy:", Exchange's localized
+            // "Original message headers:") over a header that starts with a trace field: a
+            // returned message's header starts with its Received fields (RFC 5321 section 4.4),
+            // which no notice's own text does.
+            let trace_below = t.ends_with(':')
+                && text[(end + 1).min(text.len())..]
+                    .lines()
+                    .take(3)
+                    .find(|l| !l.trim().is_empty())
+                    .is_some_and(|l| crate::vocab::text::starts_with_ci(l, "received: from "));
+            if trace_below || ORIGINAL_MARKERS.iter().any(|m| lower.contains(m)) {
                 after_marker = true;
                 marker = pos;
             }

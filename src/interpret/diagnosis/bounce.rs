@@ -462,8 +462,13 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     {
         topic = "dmarc";
     }
+    // So is a refusal of the envelope sender (Sisimai's "rejected") that names the method:
+    // "550 5.7.0 [SPF] host ... is not allowed to send mail from domain ...".
     let names_auth = has(&["spf", "sender policy framework", "dkim", "dmarc"]);
-    if topic == "dmarc" || reason == "authfailure" || (reason == "securityerror" && names_auth) {
+    if topic == "dmarc"
+        || reason == "authfailure"
+        || (matches!(reason, "securityerror" | "rejected") && names_auth)
+    {
         if let Some(t) = gmail_failed_method(&words) {
             topic = t;
         } else if has(&["dmarc"]) {
