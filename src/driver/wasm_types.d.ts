@@ -296,6 +296,11 @@ export interface BounceReport {
    * `sendmail`, `qmail`, `exchange`, `gmail`, ...
    */
   format?: string | null;
+  /**
+   * The paste is the sending server's own log of the attempt (Postfix's or Exim's delivery
+   * records), not a notice that came back: the refusal as the sending side saw it.
+   */
+  from_log?: boolean;
   /** What kind of message this is. */
   kind: BounceKind;
   /**

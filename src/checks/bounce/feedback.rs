@@ -78,6 +78,7 @@ fn complaint(
         original,
         sent_from_ip: None,
         notice_from: None,
+        from_log: false,
     };
     report.case_facts = case_facts(top, &report, None);
     report

@@ -25,6 +25,7 @@
 mod autoreply;
 mod brevo;
 mod dsn;
+mod exim_log;
 mod feedback;
 mod held;
 pub mod lists;
@@ -233,6 +234,10 @@ pub struct BounceReport {
     /// (a postmaster of the failed recipient's own domain writes for the receiving side).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notice_from: Option<String>,
+    /// The paste is the sending server's own log of the attempt (Postfix's or Exim's delivery
+    /// records), not a notice that came back: the refusal as the sending side saw it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub from_log: bool,
 }
 
 /// Whether a recipient's refusal may be the reporting server's own rather than a remote
@@ -317,7 +322,8 @@ type ServiceReader = (
     fn(&str) -> bool,
     fn(&str, &mut Vec<recipients::Raw>) -> Option<String>,
 );
-const SERVICE_RECORDS: [ServiceReader; 5] = [
+const SERVICE_RECORDS: [ServiceReader; 6] = [
+    ("exim_log", exim_log::is_records, exim_log::records),
     ("sparkpost", sparkpost::is_events, sparkpost::events),
     ("mailgun", mailgun::is_events, mailgun::events),
     ("brevo", brevo::is_events, brevo::events),
@@ -714,6 +720,14 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
     report.sent_from_ip = sent_from_ip
         .or_else(|| plain::session_local_ip(bounce_text))
         .or_else(|| plain::smtpd_reject_client(bounce_text));
+    // The sending server's own log, pasted without a notice: what the sending side saw.
+    report.from_log = (bounced_log || report.format.as_deref() == Some("exim_log"))
+        && dsn.is_none()
+        && !has_headers
+        && !returns_message
+        && !preamble
+        && !shown_daemon
+        && !traced;
     report.notice_from = scan::addresses(&from)
         .first()
         .and_then(|&(s, e)| from.get(s..e))

@@ -43,6 +43,7 @@ pub(super) fn delivered(
         original,
         sent_from_ip: None,
         notice_from: None,
+        from_log: false,
     };
     report.case_facts = case_facts(top, &report, None);
     report
@@ -113,6 +114,7 @@ pub(super) fn build(
         original,
         sent_from_ip: None,
         notice_from: None,
+        from_log: false,
     };
     report.case_facts = case_facts(top, &report, arrival);
     report

@@ -89,6 +89,12 @@ pub(super) fn finish(
         };
         let rest = c.get(after..).unwrap_or("");
         let rest = rest.trim_start_matches(['>', ':', ' ', ',', '\n', '.']);
+        // Exim's "SMTP error from remote mail server after <command>: <reply>" (its log and
+        // its bounce: Exim's specification, "SMTP error from remote mail server after RCPT
+        // TO:<...>: 550 ..."): the reply starts at its code after the command, not among the
+        // router's and transport's names before it (cPanel's "R=dkim_lookuphost
+        // T=dkim_remote_smtp" name no DKIM result).
+        let rest = exim_remote_reply(rest).unwrap_or(rest);
         // Where the remote server's own words start, when the text says so.
         let lr = rest.to_ascii_lowercase();
         let rest = [
@@ -105,8 +111,19 @@ pub(super) fn finish(
         .map(|r| r.trim_start_matches([' ', '\n', '\'', ':']))
         .filter(|r| r.trim().len() >= 8)
         .unwrap_or(rest);
-        // A session transcript: the failing reply is the server's words.
-        let rest = transcript_failure(rest).unwrap_or(rest);
+        // A session transcript: the failing reply is the server's words. A long transcript
+        // (MDaemon's, with its TLS negotiation) runs past the listing's lines: its failing
+        // reply is then read from the transcript on from the address.
+        let rest = transcript_failure(rest)
+            .or_else(|| {
+                rest.lines()
+                    .any(|l| scan::transcript_line(l).is_some())
+                    .then(|| bounce_lower.find(&r.address))
+                    .flatten()
+                    .and_then(|i| bounce_text.get(i..))
+                    .and_then(transcript_failure)
+            })
+            .unwrap_or(rest);
         // The reply as a bounce quotes it is one paragraph: a blank line, or the closing line
         // of a Markdown code block the text was pasted in (CommonMark 0.31, 4.5), ends it
         // (text after it is the customer's, another recipient's or the returned message),
@@ -175,11 +192,16 @@ pub(super) fn finish(
     let words_class = scan::reply_code(&words)
         .filter(|c| *c >= 400)
         .map(|c| if c >= 500 { '5' } else { '4' });
-    let text_status = best(&words).or_else(|| {
-        best(&r.context)
-            .or_else(|| best(bounce_text))
-            .filter(|s| words_class.is_none_or(|k| s.starts_with(k)))
-    });
+    // Nor is a success's code the status of a failure reply (a session transcript's "220 2.0.0
+    // Ready to start TLS" above the "552 5.3.4" that failed, the words clipped before it).
+    let failing = reply_code.is_some_and(|c| c >= 400);
+    let text_status = best(&words)
+        .or_else(|| {
+            best(&r.context)
+                .or_else(|| best(bounce_text))
+                .filter(|s| words_class.is_none_or(|k| s.starts_with(k)))
+        })
+        .filter(|s| !(failing && s.starts_with('2')));
     // A DSN's Status field is often vaguer than the code in the server's own words (5.0.0
     // against "550 5.2.2 Mailbox full"): the last specific code of the same class there wins.
     // With no Diagnostic-Code, the server's reply for this recipient as quoted in the
@@ -568,6 +590,28 @@ pub(super) fn simple_recipient(address: String, reason: Reason) -> BouncedRecipi
         blocklist: None,
         auth: None,
     }
+}
+
+/// The reply after Exim's "SMTP error from remote mail server after <command>:": from its
+/// first 4xx or 5xx code that follows ": " (RFC 5321 4.2: the code opens the reply).
+fn exim_remote_reply(text: &str) -> Option<&str> {
+    const MARK: &str = "smtp error from remote mail server after";
+    let lower = text.to_ascii_lowercase();
+    let k = lower.find(MARK)? + MARK.len();
+    let b = lower.as_bytes();
+    let mut i = k;
+    while i + 5 <= b.len() {
+        if b[i] == b':'
+            && b[i + 1] == b' '
+            && matches!(b[i + 2], b'4' | b'5')
+            && b[i + 3].is_ascii_digit()
+            && b[i + 4].is_ascii_digit()
+        {
+            return text.get(i + 2..);
+        }
+        i += 1;
+    }
+    None
 }
 
 /// The first failing reply line of an SMTP session transcript in `text`

@@ -65,6 +65,7 @@ pub(super) fn notification(text: &str, raws: &mut Vec<Raw>) -> Option<BounceRepo
             original: None,
             sent_from_ip: None,
             notice_from: None,
+        from_log: false,
         });
     }
     // A delivery delay (event publishing's `DeliveryDelay`: "The email couldn't be delivered

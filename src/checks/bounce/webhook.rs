@@ -46,6 +46,7 @@ pub(super) fn complaint(text: &str) -> Option<BounceReport> {
         original: None,
         sent_from_ip: None,
         notice_from: None,
+        from_log: false,
     })
 }
 

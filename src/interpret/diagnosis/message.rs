@@ -17,7 +17,9 @@ pub(super) fn outcome(ctx: &Context) -> Outcome {
     if let Some(b) = &r.bounce {
         use crate::checks::bounce::{BounceKind, RefusedBy};
         match b.kind {
-            BounceKind::Bounce if b.refused_by == RefusedBy::SenderServerAtSend => {
+            // The refusal as the sending side saw it, with no notice back: a mail program's
+            // error, or the sending server's own log (the scenarios README's "rejected").
+            BounceKind::Bounce if b.refused_by == RefusedBy::SenderServerAtSend || b.from_log => {
                 return Outcome::Rejected;
             }
             BounceKind::Bounce => return Outcome::Bounced,
