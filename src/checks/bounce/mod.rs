@@ -372,6 +372,33 @@ fn analyze_at(input: &[u8], outer: bool) -> BounceReport {
 /// [`analyze_at`] on the text, its line ends made LF.
 fn analyze_text(text: String, outer: bool) -> BounceReport {
     let top = mime::headers(&text);
+    // A paste whose first line reads as a header field but runs past RFC 5322's 998 characters
+    // on one line (section 2.1.1), with nothing after it, is no header: a ticket form that
+    // joined the customer's text and the notice onto one line ("Subject: ... Message: Hi,
+    // ... Mail delivery failed: ..."). It is read as text, each delivery status field the
+    // line holds (RFC 3464 section 2: Reporting-MTA, Final-Recipient, Action, Status, ...)
+    // put back on a line of its own.
+    if let [only] = top.fields.as_slice()
+        && only.raw.len() > 998
+        && !only.raw.trim_end().contains('\n')
+        && text.get(top.body..).is_none_or(|b| b.trim().is_empty())
+    {
+        let mut lines = format!("\n{}", text.trim_end());
+        for field in [
+            " Reporting-MTA: ",
+            " Arrival-Date: ",
+            " Final-Recipient: ",
+            " Original-Recipient: ",
+            " Action: ",
+            " Status: ",
+            " Remote-MTA: ",
+            " Diagnostic-Code: ",
+            " Last-Attempt-Date: ",
+        ] {
+            lines = lines.replace(field, &format!("\n{}", &field[1..]));
+        }
+        return analyze_text(lines, outer);
+    }
     let mut parts = Vec::new();
     let mut report_type = String::new();
     mime::walk(&text, 0, &mut parts, &mut report_type);

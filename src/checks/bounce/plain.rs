@@ -1013,4 +1013,20 @@ mod preamble_tests {
         let delayed = analyze(notice("451", "4.4.316 Connection refused").as_bytes());
         assert_eq!(delayed.kind, BounceKind::Delay);
     }
+
+    #[test]
+    fn a_notice_joined_onto_one_line_under_a_subject_is_read_as_text() {
+        use crate::checks::bounce::{BounceKind, analyze};
+        let reply = "550 5.1.1 The email account that you tried to reach does not exist.";
+        let line = format!(
+            "Subject: Mails bounce Message: Hi, this came back: {} Mail delivery failed: returning message to sender. Reporting-MTA: dns; web17.a.example Action: failed Final-Recipient: rfc822;k@b.example Status: 5.1.1 Remote-MTA: dns; mx.b.example Diagnostic-Code: smtp; {reply}\n",
+            "words ".repeat(160)
+        );
+        assert!(line.len() > 998);
+        let r = analyze(line.as_bytes());
+        assert_eq!(r.kind, BounceKind::Bounce);
+        assert_eq!(r.recipients.len(), 1, "{:?}", r.recipients);
+        assert_eq!(r.recipients[0].address, "k@b.example");
+        assert_eq!(r.recipients[0].status.as_deref(), Some("5.1.1"));
+    }
 }

@@ -1046,7 +1046,7 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
         ));
     }
     if let Some(method) = &r.auth {
-        let method = method.replace('_', " and ").to_ascii_uppercase();
+        let method = method.to_ascii_uppercase().replace('_', " and ");
         let more = if ctx.r.bounce.as_ref().is_some_and(|b| b.original.is_some()) {
             format!(
                 " The bounce names {method}: the Authentication section checks it for the returned message."

@@ -72,11 +72,15 @@ fn fill(ctx: &Context, text: &str) -> String {
     };
     // With no address known, "the sending server's address {ip}" says it once.
     let ip = ctx.ip();
-    let text = if ip.is_none() {
+    let mut text = if ip.is_none() {
         text.replace("address {ip}", "address")
     } else {
         text.to_string()
     };
+    // Likewise "your domain {from_domain}" with no From domain known.
+    if ctx.sender_domain().is_none() {
+        text = text.replace("your domain {from_domain}", "your domain");
+    }
     text.replace("{recipient}", &recipient)
         .replace("{delay}", &delay)
         .replace("{hop}", &hop)
