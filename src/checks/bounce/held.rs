@@ -17,6 +17,14 @@ pub(super) fn is_hold_notice(subject_l: &str, lower: &str) -> bool {
         && lower.contains("is being held until the list moderator")
 }
 
+/// The line of `text` that carries the notice's subject, when the paste shows it under a label
+/// of its own: the first line with "awaits moderator approval".
+pub(super) fn subject_line(text: &str) -> Option<&str> {
+    text.lines()
+        .take(200)
+        .find(|l| l.to_ascii_lowercase().contains("awaits moderator approval"))
+}
+
 /// The list's address, from the Subject ("Your message to LIST awaits moderator approval").
 fn list_address(subject: &str) -> Option<String> {
     let lower = subject.to_ascii_lowercase();
@@ -39,7 +47,8 @@ fn hold_reason(text: &str) -> Option<String> {
     let line = text
         .get(at..)?
         .lines()
-        .map(str::trim)
+        // A quoted notice's lines keep their quote marks ("> ").
+        .map(|l| l.trim().trim_start_matches('>').trim())
         .find(|l| !l.is_empty())?;
     Some(crate::vocab::text::clip_ellipsis(line, 300))
 }

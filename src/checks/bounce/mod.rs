@@ -456,6 +456,13 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
     if held::is_hold_notice(&subject_l, &lower) {
         return held::hold_notice(bounce_text, &subject, &top, original);
     }
+    // The notice forwarded or quoted under a mail program's labels in another language ("> Emne:
+    // Your message to LIST awaits moderator approval"): its subject is the line that says so.
+    if let Some(line) = held::subject_line(bounce_text)
+        && held::is_hold_notice(&line.to_ascii_lowercase(), &lower)
+    {
+        return held::hold_notice(bounce_text, line, &top, original);
+    }
     if feedback::is_spamcop(&from_l, &text) {
         return feedback::spamcop(&lower, &top, original);
     }

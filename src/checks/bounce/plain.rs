@@ -382,7 +382,16 @@ pub(super) fn looks_like_client_error(lower: &str) -> bool {
     let refusal = scan::reply_code(lower).is_some_and(|c| c >= 400)
         || lower.lines().any(|line| {
             let line = line.trim_start();
-            scan::status(line).is_some_and(|s| s.starts_with(['4', '5']) && line.starts_with(&s))
+            scan::status(line).is_some_and(|s| {
+                s.starts_with(['4', '5'])
+                    && (line.starts_with(&s)
+                        // Or right after a label's colon: Thunderbird quotes the reply without
+                        // its code after "The mail server responded:" ("Le serveur de courrier
+                        // a répondu : 5.7.1 ..." in French).
+                        || line.find(&s).is_some_and(|at| {
+                            line[..at].trim_end_matches([' ', '\u{a0}']).ends_with(':')
+                        }))
+            })
         })
         // Postfix's log of a milter's refusal ("postfix/cleanup[pid]: QUEUEID: milter-reject:
         // END-OF-MESSAGE from localhost[::1]: 5.7.0 <text>", as Plesk's support article on its
@@ -793,6 +802,10 @@ mod preamble_tests {
     fn outlooks_send_error_in_another_language_is_a_refusal() {
         let fr = "tâche 'contact@a.example - envoi' a signalé une erreur (0x800ccc78) : 'impossible d'envoyer le message. le serveur a répondu : 530 smtp authentication is required.'";
         assert!(super::looks_like_client_error(fr));
+        // Thunderbird quotes the reply without its code, after its label's colon.
+        assert!(super::looks_like_client_error(
+            "l’envoi du message a échoué.\nune erreur est survenue lors de l’envoi de l’e-mail. le serveur de courrier a répondu : 5.7.1 <j@b.example>: relay access denied."
+        ));
         // The error number alone, without a refusal's code, is not a refusal shown.
         assert!(!super::looks_like_client_error(
             "tâche 'contact@a.example - envoi' a signalé une erreur (0x800ccc0e)"
@@ -1028,5 +1041,18 @@ mod preamble_tests {
         assert_eq!(r.recipients.len(), 1, "{:?}", r.recipients);
         assert_eq!(r.recipients[0].address, "k@b.example");
         assert_eq!(r.recipients[0].status.as_deref(), Some("5.1.1"));
+    }
+
+    #[test]
+    fn a_quoted_list_hold_notice_is_read_under_any_label() {
+        use crate::checks::bounce::{BounceKind, analyze};
+        let notice = "Was it refused?\n\n> Fra: medlemmer-bounces@lists.a.example\n> Emne: Your message to medlemmer@lists.a.example awaits moderator approval\n>\n> Your mail to 'medlemmer@lists.a.example' with the subject\n>\n>     Julefrokost\n>\n> Is being held until the list moderator can review it for approval.\n>\n> The message is being held because:\n>\n>     The message is not from a list member\n";
+        let r = analyze(notice.as_bytes());
+        assert_eq!(r.kind, BounceKind::Delay);
+        assert_eq!(r.recipients[0].address, "medlemmer@lists.a.example");
+        assert_eq!(
+            r.recipients[0].diagnostic.as_deref(),
+            Some("The message is not from a list member")
+        );
     }
 }

@@ -368,6 +368,9 @@ enum Family {
 const FIELDS: &[(&str, Family)] = &[
     ("x-spam-status", Family::SpamAssassin),
     ("x-spam-report", Family::SpamAssassin),
+    // The same report added to mail that is not spam ("add_header ham Report _REPORT_",
+    // Mail::SpamAssassin::Conf: add_header { spam | ham | all }), as cPanel's servers write it.
+    ("x-ham-report", Family::SpamAssassin),
     ("x-spam-checker-version", Family::SpamAssassin),
     ("x-spam-flag", Family::Flexible),
     ("x-spam-level", Family::Flexible),

@@ -158,7 +158,7 @@ pub(super) fn verdict(g: &Group<'_>, generic: bool) -> SpamVerdict {
     for (code, score) in &st.tests {
         push_item(&mut items, item(code, None, *score, sa_meaning(code)));
     }
-    if let Some(report) = g.value("x-spam-report") {
+    if let Some(report) = g.value("x-spam-report").or_else(|| g.value("x-ham-report")) {
         for (code, score, desc) in parse_report(report) {
             let known = items
                 .iter_mut()

@@ -625,3 +625,47 @@ fn the_attachment_filters_replacement_text_quoted_by_the_customer() {
         ""
     );
 }
+
+/// A message from the recipient's own domain, from a server that domain's SPF does not allow
+/// (recorded by the receiver's SpamAssassin report, cPanel's X-Ham-Report), is a forged sender;
+/// the same message whose SPF passed is not.
+#[test]
+fn the_recipients_own_domain_from_elsewhere_with_spf_failing_is_forged() {
+    let paste = |rule: &str| {
+        format!(
+            "Received: from vps.elsewhere.example ([198.51.100.213]) by mx.firm.example with esmtps id 1; Tue, 2 Jan 2024 10:00:00 +0000\nFrom: Boss <boss@firm.example>\nTo: accounts@firm.example\nReply-To: boss.private@gmail.com\nSubject: Urgent transfer\nDate: Tue, 2 Jan 2024 09:59:59 +0000\nMessage-ID: <1@firm.example>\nX-Spam-Status: No, score=3.6\nX-Ham-Report: Spam detection software, running on the system \"mx.firm.example\",\n has NOT identified this incoming email as spam.\n Content analysis details:   (3.6 points, 5.0 required)\n  pts rule name              description\n ---- ---------------------- --------------------------------------------------\n  0.7 {rule}           SPF: sender does not match SPF record\n  2.1 FREEMAIL_FORGED_REPLYTO Freemail in Reply-To, but not From\n\nPlease pay.\n"
+        )
+    };
+    let first = |rule: &str| {
+        let (r, _) = run(&paste(rule), &MemoryResolver::default(), offline());
+        r.diagnosis
+            .and_then(|d| d.causes.first().map(|c| c.topic.clone()))
+            .unwrap_or_default()
+    };
+    assert_eq!(first("SPF_SOFTFAIL"), "spoofing");
+    assert_ne!(first("SPF_PASS    "), "spoofing");
+}
+
+/// The customer says junk, the provider recorded the Inbox: delivered, with the mail program
+/// named as where the Junk filing happened.
+#[test]
+fn a_recorded_inbox_outranks_the_customers_word_junk() {
+    let paste = "It always ends up in junk on her phone:\n\nReceived: from relay.sender.example (relay.sender.example [198.51.100.200]) by mx.icloud.example with ESMTPS id 5; Tue, 2 Jan 2024 10:00:00 +0000\nX-Apple-MoveToFolder: INBOX\nX-Apple-Action: MOVE_TO_FOLDER/INBOX\nFrom: Clinic <reminders@sender.example>\nTo: k@icloud.com\nSubject: Reminder\nDate: Tue, 2 Jan 2024 09:59:59 +0000\nMessage-ID: <2@sender.example>\n\nSee you.\n";
+    let (r, _) = run(paste, &MemoryResolver::default(), offline());
+    let d = r.diagnosis.unwrap();
+    assert_eq!(d.outcome, crate::report::diagnosis::Outcome::Delivered);
+    assert!(
+        d.summary.contains("filed the message in the Inbox"),
+        "{}",
+        d.summary
+    );
+    let without = paste.replace(
+        "X-Apple-MoveToFolder: INBOX\nX-Apple-Action: MOVE_TO_FOLDER/INBOX\n",
+        "",
+    );
+    let (r, _) = run(&without, &MemoryResolver::default(), offline());
+    assert_eq!(
+        r.diagnosis.unwrap().outcome,
+        crate::report::diagnosis::Outcome::Spam
+    );
+}

@@ -887,7 +887,14 @@ fn text_reason(
 }
 
 fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cause {
-    let (mut topic, mut party) = topic_of(kind, r);
+    // A list's hold notice waits for its moderator, not for a server's retry: the list's rule
+    // that held the post is the cause (`checks::bounce::held`), read as a refusal would be.
+    let held = ctx
+        .r
+        .bounce
+        .as_ref()
+        .is_some_and(|b| b.format.as_deref() == Some("mailman-hold"));
+    let (mut topic, mut party) = topic_of(if held { BounceKind::Bounce } else { kind }, r);
     if topic == "dmarc" && returned_to_list(ctx) {
         topic = "forwarding";
         party = Party::Sender;

@@ -130,7 +130,32 @@ pub(super) fn spam_verdict(ctx: &Context) -> Option<Evidence> {
             text: format!("{} ({})", d.evidence.text, d.extra.trim()),
         });
     }
+    // The folder the receiving provider recorded that it put the message in (iCloud's
+    // X-Apple-MoveToFolder: INBOX, Exchange Online's dest:I) outranks what the customer heard:
+    // the provider filed it in the Inbox, and a Junk folder seen later is the mail program's
+    // own filing or a rule.
+    if inbox_recorded(ctx) {
+        return None;
+    }
     customer_note(ctx)
+}
+
+/// Whether the receiving provider recorded the folder it put the message in as the Inbox
+/// (iCloud's X-Apple-MoveToFolder: INBOX, Exchange Online's dest:I).
+fn inbox_recorded(ctx: &Context) -> bool {
+    ctx.r.spam.iter().any(|v| {
+        (v.filter == "iCloud Mail" && v.is_spam == Some(false))
+            || (v.filter == "Microsoft 365"
+                && v.items.iter().any(|i| {
+                    i.code.eq_ignore_ascii_case("dest") && i.value.as_deref() == Some("I")
+                }))
+    })
+}
+
+/// Whether the customer says the message went to spam while the provider recorded that it
+/// filed it in the Inbox: the Junk folder they saw is the mail program's own filing or a rule.
+pub(super) fn note_against_inbox(ctx: &Context) -> bool {
+    inbox_recorded(ctx) && customer_note(ctx).is_some()
 }
 
 /// Whether a label of a Takeout export's `X-Gmail-Labels` is Gmail's Spam label. Takeout
@@ -1743,6 +1768,38 @@ fn spoofing(ctx: &Context) -> Option<Cause> {
             Certainty::Likely,
             Party::Sender,
             Source::Headers,
+            evidence,
+        ));
+    }
+    // The recipient's own organization's domain as the sender's (a colleague, the director),
+    // on mail whose SPF the receiver recorded as failing for that domain, with nothing passed:
+    // the domain's own servers did not send it (RFC 7208 section 2.6.4 and 2.6.5: fail and
+    // softfail say the host is not, or probably not, authorized): the domain was forged, as in
+    // payment fraud that poses as someone in the company.
+    let spf_failed = ctx
+        .rec("spf")
+        .is_some_and(|x| matches!(x.result.as_str(), "fail" | "softfail"))
+        || ctx.rules.iter().any(|r| {
+            matches!(
+                r.code.as_str(),
+                "SPF_FAIL" | "SPF_SOFTFAIL" | "R_SPF_FAIL" | "R_SPF_SOFTFAIL"
+            )
+        });
+    if address != recipient && org == rorg && spf_failed && !authenticated(ctx) {
+        return Some(make_cause(
+            ctx,
+            "sender.own-domain-forged",
+            "spoofing",
+            format!(
+                "The message claims to come from the recipient's own domain ({address}); that domain's servers did not send it."
+            ),
+            format!(
+                "The receiver recorded that {org}'s SPF record does not allow the server it came from, and nothing else confirmed the domain: the sender's address was forged. It does not mean that mailbox was used; do not act on what it asks before checking with the person by phone."
+            ),
+            None,
+            Certainty::Likely,
+            Party::Sender,
+            Source::Receiver,
             evidence,
         ));
     }

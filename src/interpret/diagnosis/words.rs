@@ -206,18 +206,29 @@ pub(super) fn customer_view(
             .map(|row| fill(ctx, row[1]))
             .unwrap_or_default(),
     };
+    let against_inbox =
+        top.is_none() && outcome == Outcome::Delivered && super::message::note_against_inbox(ctx);
     let summary = if why.is_empty() || (topic == "none" && outcome == Outcome::Delivered) {
         match topic {
+            "none" if against_inbox => format!(
+                "{what} Nothing in it points to a problem: the receiving provider recorded that it filed the message in the Inbox, so a Junk folder it was seen in is the mail program's own filing or a rule of the recipient's."
+            ),
             "none" => format!("{} Nothing in it points to a problem.", what),
             _ => what,
         }
     } else {
         format!("{what} {why}")
     };
-    let actions = match top {
+    let mut actions = match top {
         Some(c) => c.actions.clone(),
         None => topic_actions(ctx, topic),
     };
+    if against_inbox {
+        actions.push(NextStep {
+            who: Actor::Recipient,
+            text: "Mark the message as \"Not junk\" in the mail program (on every device that shows it in Junk) and check the mail program's rules.".into(),
+        });
+    }
     (dedupe_sentences(&summary), actions)
 }
 
