@@ -1467,18 +1467,11 @@ fn plain_forward(ctx: &Context) -> Option<Cause> {
     if !spf.extra.contains(&ip) && !spf.evidence.text.contains(&ip) {
         return None;
     }
-    // The forwarder took it in for an address in another organization than the final one and
-    // than the author's.
-    let forwarded_for = before.for_addr.as_deref()?;
-    let forward_domain = domain_of(forwarded_for)?;
     let final_domain = entry
         .for_addr
         .as_deref()
         .and_then(domain_of)
         .or_else(|| ctx.header("Delivered-To").and_then(|h| domain_of(&h.value)))?;
-    if same(&forward_domain, &final_domain) || same(&forward_domain, from) {
-        return None;
-    }
     // The forwarder is the server that received it there.
     let client = entry
         .helo
@@ -1493,6 +1486,19 @@ fn plain_forward(ctx: &Context) -> Option<Cause> {
         return None;
     }
     let forwarder = client.to_ascii_lowercase();
+    // The forwarder's organization took it in for an address in another organization than
+    // the final one and than the author's: at the hop right below, or further down among the
+    // hops of the forwarder's own servers (its inbound server before the one that forwards).
+    let mut below: Vec<_> = r.hops.iter().filter(|h| h.number < sending.hop).collect();
+    below.sort_by_key(|h| std::cmp::Reverse(h.number));
+    let (forwarded_for, forward_domain) = below
+        .into_iter()
+        .take_while(|h| h.by.as_deref().is_some_and(|b| same(b, &forwarder)))
+        .filter_map(|h| {
+            let a = h.for_addr.as_deref()?;
+            Some((a, domain_of(a)?))
+        })
+        .find(|(_, d)| !same(d, &final_domain) && !same(d, from))?;
     let mut cause = make_cause(
         ctx,
         "forward.plain",
