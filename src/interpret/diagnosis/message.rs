@@ -1491,14 +1491,11 @@ fn plain_forward(ctx: &Context) -> Option<Cause> {
     // hops of the forwarder's own servers (its inbound server before the one that forwards).
     let mut below: Vec<_> = r.hops.iter().filter(|h| h.number < sending.hop).collect();
     below.sort_by_key(|h| std::cmp::Reverse(h.number));
-    let (forwarded_for, forward_domain) = below
+    let forwarded_for = below
         .into_iter()
         .take_while(|h| h.by.as_deref().is_some_and(|b| same(b, &forwarder)))
-        .filter_map(|h| {
-            let a = h.for_addr.as_deref()?;
-            Some((a, domain_of(a)?))
-        })
-        .find(|(_, d)| !same(d, &final_domain) && !same(d, from))?;
+        .filter_map(|h| h.for_addr.as_deref())
+        .find(|a| domain_of(a).is_some_and(|d| !same(&d, &final_domain) && !same(&d, from)))?;
     let mut cause = make_cause(
         ctx,
         "forward.plain",
