@@ -17,12 +17,14 @@ pub(super) fn is_hold_notice(subject_l: &str, lower: &str) -> bool {
         && lower.contains("is being held until the list moderator")
 }
 
-/// The line of `text` that carries the notice's subject, when the paste shows it under a label
-/// of its own: the first line with "awaits moderator approval".
-pub(super) fn subject_line(text: &str) -> Option<&str> {
-    text.lines()
-        .take(200)
-        .find(|l| l.to_ascii_lowercase().contains("awaits moderator approval"))
+/// The notice's subject in `flat` (the text on one line), when the paste shows it under a label
+/// of its own: from the last "message to" before the first "awaits moderator approval" to the
+/// end of those words.
+pub(super) fn subject_sentence(flat: &str) -> Option<&str> {
+    let lower = flat.to_ascii_lowercase();
+    let end = lower.find("awaits moderator approval")? + "awaits moderator approval".len();
+    let start = lower[..end].rfind("message to ")?;
+    flat.get(start..end)
 }
 
 /// The list's address, from the Subject ("Your message to LIST awaits moderator approval").

@@ -375,29 +375,13 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
     // A paste whose first line reads as a header field but runs past RFC 5322's 998 characters
     // on one line (section 2.1.1), with nothing after it, is no header: a ticket form that
     // joined the customer's text and the notice onto one line ("Subject: ... Message: Hi,
-    // ... Mail delivery failed: ..."). It is read as text, each delivery status field the
-    // line holds (RFC 3464 section 2: Reporting-MTA, Final-Recipient, Action, Status, ...)
-    // put back on a line of its own.
+    // ... Mail delivery failed: ..."). It is read as text.
     if let [only] = top.fields.as_slice()
         && only.raw.len() > 998
         && !only.raw.trim_end().contains('\n')
         && text.get(top.body..).is_none_or(|b| b.trim().is_empty())
     {
-        let mut lines = format!("\n{}", text.trim_end());
-        for field in [
-            " Reporting-MTA: ",
-            " Arrival-Date: ",
-            " Final-Recipient: ",
-            " Original-Recipient: ",
-            " Action: ",
-            " Status: ",
-            " Remote-MTA: ",
-            " Diagnostic-Code: ",
-            " Last-Attempt-Date: ",
-        ] {
-            lines = lines.replace(field, &format!("\n{}", &field[1..]));
-        }
-        return analyze_text(lines, outer);
+        return analyze_text(format!("\n{text}"), outer);
     }
     let mut parts = Vec::new();
     let mut report_type = String::new();
@@ -457,11 +441,16 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         return held::hold_notice(bounce_text, &subject, &top, original);
     }
     // The notice forwarded or quoted under a mail program's labels in another language ("> Emne:
-    // Your message to LIST awaits moderator approval"): its subject is the line that says so.
-    if let Some(line) = held::subject_line(bounce_text)
-        && held::is_hold_notice(&line.to_ascii_lowercase(), &lower)
-    {
-        return held::hold_notice(bounce_text, line, &top, original);
+    // Your message to LIST awaits moderator approval"): its subject is the sentence that says
+    // so, read with the text's line breaks and quote marks as spaces (a quote rewrapped by the
+    // mail program).
+    if lower.contains("moderator") {
+        let flat = mime::squeeze(&bounce_text.replace("\n>", "\n"), 64 * 1024);
+        if let Some(subject) = held::subject_sentence(&flat)
+            && held::is_hold_notice(&subject.to_ascii_lowercase(), &flat.to_ascii_lowercase())
+        {
+            return held::hold_notice(bounce_text, subject, &top, original);
+        }
     }
     if feedback::is_spamcop(&from_l, &text) {
         return feedback::spamcop(&lower, &top, original);

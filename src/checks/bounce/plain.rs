@@ -1032,7 +1032,7 @@ mod preamble_tests {
         use crate::checks::bounce::{BounceKind, analyze};
         let reply = "550 5.1.1 The email account that you tried to reach does not exist.";
         let line = format!(
-            "Subject: Mails bounce Message: Hi, this came back: {} Mail delivery failed: returning message to sender. Reporting-MTA: dns; web17.a.example Action: failed Final-Recipient: rfc822;k@b.example Status: 5.1.1 Remote-MTA: dns; mx.b.example Diagnostic-Code: smtp; {reply}\n",
+            "Subject: Mails bounce Message: Hi, this came back: {} Mail delivery failed: returning message to sender This message was created automatically by mail delivery software. A message that you sent could not be delivered to one or more of its recipients. This is a permanent error. The following address(es) failed: k@b.example host mx.b.example [192.0.2.1] SMTP error from remote mail server after RCPT TO:<k@b.example>: {reply} Thanks, Ann\n",
             "words ".repeat(160)
         );
         assert!(line.len() > 998);

@@ -293,9 +293,19 @@ pub fn rejoin_log_records(text: String) -> (String, Option<Vec<usize>>) {
             lines.push(n + 1);
             continue;
         }
+        // An SMTP command cut after its verb ("... after MAIL" / "FROM:<a@b> SIZE=...", RFC
+        // 5321 4.1.1.2 and 4.1.1.3: "MAIL FROM:", "RCPT TO:") goes on on the next line, which
+        // only looks like a header field.
+        let command_rest = {
+            use crate::vocab::text::{ends_with_ci, starts_with_ci};
+            let above = out.trim_end_matches('\n');
+            let next = body.trim_start();
+            (ends_with_ci(above, " mail") && starts_with_ci(next, "from:"))
+                || (ends_with_ci(above, " rcpt") && starts_with_ci(next, "to:"))
+        };
         let joins = !body.trim().is_empty()
             && !body.starts_with("--")
-            && !field_start(body)
+            && (command_rest || !field_start(body))
             && record.is_some_and(|start| out.len() - start < 2_000);
         if joins && out.ends_with('\n') {
             out.pop();
@@ -1139,5 +1149,19 @@ mod tests {
         let b = blocks(t, &[]);
         assert_eq!(b.len(), 1);
         assert_eq!(b[0].address, "r@b.example");
+    }
+
+    #[test]
+    fn an_smtp_command_cut_after_its_verb_is_joined_in_a_log() {
+        let rec = |t: &str| {
+            format!(
+                "2026-05-19 10:14:5{t} 1uGxYz-000Qk2-4A ** a@b.example R=dnslookup T=remote_smtp: SMTP error from remote mail server after MAIL\nFROM:<c@d.example> SIZE=39175: 550 5.7.1 Fix reverse DNS\n"
+            )
+        };
+        let text = format!("{}{}{}", rec("1"), rec("2"), rec("3"));
+        let (joined, lines) = rejoin_log_records(text);
+        assert!(lines.is_some());
+        assert_eq!(joined.lines().count(), 3, "{joined}");
+        assert!(joined.contains("after MAIL FROM:<c@d.example>"));
     }
 }
