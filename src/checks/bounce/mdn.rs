@@ -49,6 +49,59 @@ pub(super) fn report(
     )
 }
 
+/// Outlook's read receipt as a mail program shows it: "Your message" above the original's To,
+/// Subject and Sent lines, then "was read on DATE" (Outlook's receipt, requested under
+/// Options > Request a Read Receipt: Microsoft Support, "Add and request read receipts and
+/// delivery notifications"), and the same two phrases as Outlook writes them in Dutch, German and
+/// French. Both phrases must be there, in that order.
+const SHOWN_RECEIPTS: [(&str, &str); 4] = [
+    ("your message", "was read on"),
+    ("uw bericht", "is gelezen op"),
+    ("ihre nachricht", "gelesen"),
+    ("votre message", "a été lu le"),
+];
+
+/// Whether the text (lowercase) is such a receipt.
+pub(super) fn shown_receipt(lower: &str) -> bool {
+    SHOWN_RECEIPTS.iter().any(|(opening, read)| {
+        lower.find(opening).is_some_and(|i| {
+            lower[i..].find(read).is_some_and(|j| {
+                lower[i..i + j].contains("subject")
+                    || lower[i..i + j].contains("onderwerp")
+                    || lower[i..i + j].contains("betreff")
+                    || lower[i..i + j].contains("objet")
+            })
+        })
+    })
+}
+
+/// The report of a receipt shown as text: the message was delivered to the address the receipt
+/// comes from (its first address, the shown From).
+pub(super) fn shown(
+    text: &str,
+    top: &mime::Headers<'_>,
+    original: Option<OriginalMessage>,
+) -> BounceReport {
+    let from = top
+        .value("from")
+        .unwrap_or_else(|| text.lines().take(20).collect::<Vec<_>>().join("\n"));
+    let recipients = super::scan::addresses(&from)
+        .first()
+        .and_then(|&(s, e)| from.get(s..e))
+        .map(|a| simple_recipient(a.to_ascii_lowercase(), Reason::Delivered))
+        .into_iter()
+        .collect();
+    delivered(
+        top,
+        BounceKind::NotBounce,
+        Some("outlook-receipt".into()),
+        "A read receipt, not a bounce: the message was delivered and the recipient opened it."
+            .into(),
+        recipients,
+        original,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use crate::checks::bounce::{BounceKind, Reason, analyze};
@@ -62,5 +115,20 @@ mod tests {
         assert_eq!(r.recipients.len(), 1);
         assert_eq!(r.recipients[0].address, "b@example.net");
         assert_eq!(r.recipients[0].reason, Reason::Delivered);
+    }
+
+    #[test]
+    fn outlooks_receipt_shown_as_text_is_a_delivery() {
+        let shown = "Is this a bounce?\n\nFrom: Pieter <p@b.example>\nSent: Tuesday, March 24, 2026 3:02 PM\nTo: Info <info@a.example>\nSubject: Read: Offer\n\nYour message\n\n  To: Pieter\n  Subject: Offer\n  Sent: Tuesday, March 24, 2026 2:14:07 PM\n\nwas read on Tuesday, March 24, 2026 3:02:45 PM.\n";
+        let r = analyze(shown.as_bytes());
+        assert_eq!(r.kind, BounceKind::NotBounce);
+        assert_eq!(r.format.as_deref(), Some("outlook-receipt"));
+        assert_eq!(r.recipients[0].address, "p@b.example");
+        // Words of a receipt in a message about something else are not one.
+        let other = "Your message was read on the radio.\n";
+        assert_ne!(
+            analyze(other.as_bytes()).format.as_deref(),
+            Some("outlook-receipt")
+        );
     }
 }

@@ -460,6 +460,10 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
     if dsn.is_none() && (report_type == "disposition-notification" || disposition.is_some()) {
         return mdn::report(disposition.unwrap_or(""), &top, original);
     }
+    // Outlook's read receipt as the mail program shows it, without its report part.
+    if dsn.is_none() && mdn::shown_receipt(&lower) {
+        return mdn::shown(bounce_text, &top, original);
+    }
     // A provider's spam-complaint webhook event, pasted as JSON (RFC 8259 section 2: a JSON
     // text starts with `{` or `[`): from the first line that starts one, so that what the
     // customer put around it (a line of their own, a code fence, a table's head) does not hide

@@ -293,15 +293,14 @@ pub fn rejoin_log_records(text: String) -> (String, Option<Vec<usize>>) {
             lines.push(n + 1);
             continue;
         }
-        // An SMTP command cut after its verb ("... after MAIL" / "FROM:<a@b> SIZE=...", RFC
-        // 5321 4.1.1.2 and 4.1.1.3: "MAIL FROM:", "RCPT TO:") goes on on the next line, which
-        // only looks like a header field.
+        // A failure record's SMTP command cut after its verb ("... after MAIL" / "FROM:<a@b>
+        // SIZE=...: 550 ...", RFC 5321 4.1.1.2: "MAIL FROM:") goes on on the next line, which
+        // only looks like a header field. (A transcript's "RCPT" / "To:<address>" stays apart:
+        // its address line heads the recipient's listing.)
         let command_rest = {
             use crate::vocab::text::{ends_with_ci, starts_with_ci};
-            let above = out.trim_end_matches('\n');
-            let next = body.trim_start();
-            (ends_with_ci(above, " mail") && starts_with_ci(next, "from:"))
-                || (ends_with_ci(above, " rcpt") && starts_with_ci(next, "to:"))
+            ends_with_ci(out.trim_end_matches('\n'), " mail")
+                && starts_with_ci(body.trim_start(), "from:")
         };
         let joins = !body.trim().is_empty()
             && !body.starts_with("--")
