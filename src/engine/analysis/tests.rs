@@ -669,3 +669,23 @@ fn a_recorded_inbox_outranks_the_customers_word_junk() {
         crate::report::diagnosis::Outcome::Spam
     );
 }
+
+/// A mailing list's post whose author's signature the list's changes broke (RFC 7960 3.2.3) is
+/// told as the list's doing; the same failure without the list's fields is the author's DKIM.
+#[test]
+fn a_lists_changes_that_broke_dkim_are_the_lists() {
+    let paste = |list: &str| {
+        format!(
+            "Delivered-To: m@gmail.example\nReceived: from list.lists.example (list.lists.example [198.51.100.25]) by mx.gmail.example with ESMTPS id x1; Tue, 2 Jan 2024 10:00:00 +0000\nAuthentication-Results: mx.gmail.example;\n dkim=neutral (body hash did not verify) header.i=@author.example header.s=s1;\n spf=pass smtp.mailfrom=kor-bounces@lists.example;\n dmarc=fail (p=QUARANTINE sp=QUARANTINE dis=QUARANTINE) header.from=author.example\nReturn-Path: <kor-bounces@lists.example>\nFrom: Henrik <henrik@author.example>\nTo: kor@lists.example\nSubject: [Kor] Practice moved\nDate: Tue, 2 Jan 2024 09:59:58 +0000\nMessage-ID: <3@author.example>\n{list}\nPractice moves to 19:00.\n"
+        )
+    };
+    let first = |list: &str| {
+        let (r, _) = run(&paste(list), &MemoryResolver::default(), offline());
+        r.diagnosis
+            .and_then(|d| d.causes.first().map(|c| c.topic.clone()))
+            .unwrap_or_default()
+    };
+    assert_eq!(first("List-Id: Kor <kor.lists.example>\n"), "forwarding");
+    assert_eq!(first("X-BeenThere: kor@lists.example\n"), "forwarding");
+    assert_ne!(first(""), "forwarding");
+}

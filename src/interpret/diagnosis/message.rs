@@ -469,6 +469,7 @@ pub(super) fn spam_causes(ctx: &Context) -> Vec<Cause> {
     if let Some(c) = forwarding(ctx)
         .or_else(|| srs_forward(ctx))
         .or_else(|| plain_forward(ctx))
+        .or_else(|| list_forward(ctx))
     {
         out.push(c);
     }
@@ -678,6 +679,7 @@ pub(super) fn delivered_causes(ctx: &Context) -> Vec<Cause> {
     if let Some(c) = forwarding(ctx)
         .or_else(|| srs_forward(ctx))
         .or_else(|| plain_forward(ctx))
+        .or_else(|| list_forward(ctx))
     {
         out.push(c);
     }
@@ -1619,6 +1621,79 @@ fn srs_forward(ctx: &Context) -> Option<Cause> {
         NextStep {
             who: Actor::Recipient,
             text: "Mark the message as \"Not spam\", or give the sender your final address instead of the forwarding one.".into(),
+        },
+    ];
+    cause.fix = cause.actions.first().map(|a| a.text.clone());
+    Some(cause)
+}
+
+/// A mailing list that re-sent the author's message changed (a subject tag, a footer) and broke
+/// its DKIM signature: RFC 7960 section 3.2.3 (mailing lists that alter the message and re-send
+/// it with their own envelope, so SPF can pass only for the list and the author's signature no
+/// longer verifies, and DMARC fails). Read from the list's own fields (List-Id, RFC 2919;
+/// Mailman's X-BeenThere) and an envelope sender at the list's domain, with the receiver's
+/// record: the author's signature failed (or "neutral", Gmail's word for a body hash that did
+/// not verify), none of the author's passed, DMARC failed.
+fn list_forward(ctx: &Context) -> Option<Cause> {
+    use crate::vocab::domain::{of_address, same_org};
+    let r = ctx.r;
+    let from = ctx.sender_domain()?;
+    let list = ctx
+        .header("List-Id")
+        .and_then(|h| {
+            let v = h.value.trim();
+            let inner = v
+                .rsplit_once('<')
+                .map_or(v, |(_, i)| i.trim_end_matches('>'));
+            Some(inner.split_once('.')?.1.to_ascii_lowercase())
+        })
+        .or_else(|| ctx.header("X-BeenThere").and_then(|h| of_address(&h.value)))?;
+    let envelope = r.message.return_path.as_deref().and_then(of_address)?;
+    if !same_org(&envelope, &list) || same_org(&envelope, from) || same_org(&list, from) {
+        return None;
+    }
+    if !ctx.rec("dmarc").is_some_and(|d| d.result == "fail") {
+        return None;
+    }
+    let own = |x: &&super::evidence::Recorded| {
+        x.method == "dkim" && x.domain.as_deref().is_some_and(|d| same_org(d, from))
+    };
+    let signature = ctx
+        .recorded
+        .iter()
+        .filter(own)
+        .find(|x| matches!(x.result.as_str(), "fail" | "neutral"))?;
+    if ctx.recorded.iter().filter(own).any(|x| x.result == "pass") {
+        return None;
+    }
+    let mut cause = make_cause(
+        ctx,
+        "forward.list",
+        "forwarding",
+        format!(
+            "The mailing list at {list} changed the message on the way, which broke its authentication."
+        ),
+        format!(
+            "The list re-sent the message with its own envelope address ({envelope}), so SPF could pass only for the list, not for {from}; and what the list adds (a subject tag, a footer) changed the message after {from} signed it, so the signature no longer verified and DMARC failed for {from}."
+        ),
+        None,
+        Certainty::Likely,
+        Party::Receiver,
+        Source::Receiver,
+        vec![signature.evidence.clone()],
+    );
+    use crate::report::diagnosis::{Actor, NextStep};
+    cause.actions = vec![
+        NextStep {
+            who: Actor::RecipientAdmin,
+            text: format!(
+                "Have the list at {list} rewrite the From address of posts from domains with a DMARC policy (Mailman: DMARC mitigation, \"munge From\"), or stop changing posts (no subject tag or footer), or seal them with ARC."
+            ),
+        },
+        NextStep {
+            who: Actor::Recipient,
+            text: "Mark the message as \"Not spam\" and add the list's address to your contacts."
+                .into(),
         },
     ];
     cause.fix = cause.actions.first().map(|a| a.text.clone());
