@@ -795,7 +795,10 @@ fn recorded_auth_failure(ctx: &Context) -> Option<Cause> {
         .find(|x| {
             x.method == "dkim"
                 && aligned(x.domain.as_ref())
-                && matches!(x.result.as_str(), "fail" | "permerror" | "neutral")
+                && (matches!(x.result.as_str(), "fail" | "permerror" | "neutral")
+                    // Gmail's "dkim=temperror (no key for signature)": the key's name has no
+                    // record, so the signature cannot verify however often it is retried.
+                    || (x.result == "temperror" && x.extra.contains("no key")))
         })
         .or_else(|| {
             ctx.recorded
