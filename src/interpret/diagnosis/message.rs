@@ -1575,23 +1575,7 @@ fn srs_forward(ctx: &Context) -> Option<Cause> {
     if !addressed || !ctx.rec("dmarc").is_some_and(|d| d.result == "fail") {
         return None;
     }
-    // The From domain's own signatures as the receiver recorded them.
-    let own = |x: &&super::evidence::Recorded| {
-        x.method == "dkim"
-            && x.domain
-                .as_deref()
-                .is_some_and(|d| crate::vocab::domain::same_org(d, from))
-    };
-    let signature = ctx
-        .recorded
-        .iter()
-        .filter(own)
-        .find(|x| matches!(x.result.as_str(), "fail" | "neutral"))?;
-    // Another signature of the From domain that held means the forward broke nothing that
-    // counted; a DKIM pass recorded for it rules this out.
-    if ctx.recorded.iter().filter(own).any(|x| x.result == "pass") {
-        return None;
-    }
+    let signature = broken_own_signature(ctx, from)?;
     let mut evidence = vec![signature.evidence.clone()];
     if let Some(h) = ctx.header("Return-Path") {
         evidence.push(Evidence {
@@ -1630,6 +1614,24 @@ fn srs_forward(ctx: &Context) -> Option<Cause> {
     Some(cause)
 }
 
+/// The From domain's own signature as the receiver recorded it failing (or "neutral": Gmail's
+/// word for a body hash that did not verify), when none of that domain's signatures passed:
+/// another one that held means whatever changed the message broke nothing that counted.
+fn broken_own_signature<'c>(ctx: &'c Context, from: &str) -> Option<&'c super::evidence::Recorded> {
+    let own = |x: &&super::evidence::Recorded| {
+        x.method == "dkim"
+            && x.domain
+                .as_deref()
+                .is_some_and(|d| crate::vocab::domain::same_org(d, from))
+    };
+    let signature = ctx
+        .recorded
+        .iter()
+        .filter(own)
+        .find(|x| matches!(x.result.as_str(), "fail" | "neutral"))?;
+    (!ctx.recorded.iter().filter(own).any(|x| x.result == "pass")).then_some(signature)
+}
+
 /// A mailing list that re-sent the author's message changed (a subject tag, a footer) and broke
 /// its DKIM signature: RFC 7960 section 3.2.3 (mailing lists that alter the message and re-send
 /// it with their own envelope, so SPF can pass only for the list and the author's signature no
@@ -1658,17 +1660,7 @@ fn list_forward(ctx: &Context) -> Option<Cause> {
     if !ctx.rec("dmarc").is_some_and(|d| d.result == "fail") {
         return None;
     }
-    let own = |x: &&super::evidence::Recorded| {
-        x.method == "dkim" && x.domain.as_deref().is_some_and(|d| same_org(d, from))
-    };
-    let signature = ctx
-        .recorded
-        .iter()
-        .filter(own)
-        .find(|x| matches!(x.result.as_str(), "fail" | "neutral"))?;
-    if ctx.recorded.iter().filter(own).any(|x| x.result == "pass") {
-        return None;
-    }
+    let signature = broken_own_signature(ctx, from)?;
     let mut cause = make_cause(
         ctx,
         "forward.list",
