@@ -1164,9 +1164,9 @@ fn forwarded_from(ctx: &Context, r: &BouncedRecipient) -> Option<String> {
     // Every for clause names the address the sender wrote or, on the forwarder's own hop that
     // re-sent it, the address it was forwarded to (the one that failed).
     (first_org != failed
-        && fors.iter().all(|a| {
-            domain_org(a).is_some_and(|o| o == first_org || o == failed)
-        }))
+        && fors
+            .iter()
+            .all(|a| domain_org(a).is_some_and(|o| o == first_org || o == failed)))
     .then(|| first.trim().trim_matches(['<', '>']).to_string())
 }
 
