@@ -64,12 +64,13 @@ const SHOWN_RECEIPTS: [(&str, &str); 4] = [
 /// Whether the text (lowercase) is such a receipt.
 pub(super) fn shown_receipt(lower: &str) -> bool {
     SHOWN_RECEIPTS.iter().any(|(opening, read)| {
+        // The original's Subject line stands between them, under the language's label.
         lower.find(opening).is_some_and(|i| {
             lower[i..].find(read).is_some_and(|j| {
-                lower[i..i + j].contains("subject")
-                    || lower[i..i + j].contains("onderwerp")
-                    || lower[i..i + j].contains("betreff")
-                    || lower[i..i + j].contains("objet")
+                let between = &lower[i..i + j];
+                ["subject", "onderwerp", "betreff", "objet"]
+                    .iter()
+                    .any(|label| between.contains(label))
             })
         })
     })

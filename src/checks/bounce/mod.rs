@@ -476,10 +476,11 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
     }
 
     // Automatic replies.
-    let from_daemon = scan::addresses(&from)
+    // The notice's own sender: the first address of its From.
+    let from_address = scan::addresses(&from)
         .first()
-        .and_then(|&(s, e)| from.get(s..e))
-        .is_some_and(scan::is_daemon)
+        .and_then(|&(s, e)| from.get(s..e));
+    let from_daemon = from_address.is_some_and(scan::is_daemon)
         || from_l.contains("mail delivery")
         || from_l.contains("mailer-daemon");
     // An NDR marks itself as an automatic response too (Exchange: "Auto-Submitted:
@@ -616,16 +617,12 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         (gt + 1 == line.len() || line[gt + 1..].starts_with([' ', '\t']))
             .then(|| (a.to_string(), line[..lt].contains(':')))
     };
-    let from_exchange = scan::addresses(&from)
-        .first()
-        .and_then(|&(s, e)| from.get(s..e))
-        .is_some_and(scan::is_exchange_recipient)
+    let shown_senders: Vec<(String, bool)> = lower.lines().take(20).filter_map(shown).collect();
+    let from_exchange = from_address.is_some_and(scan::is_exchange_recipient)
         || (labelled
-            && (lower
-                .lines()
-                .take(20)
-                .filter_map(shown)
-                .any(|(a, _)| scan::is_exchange_recipient(&a))
+            && (shown_senders
+                .iter()
+                .any(|(a, _)| scan::is_exchange_recipient(a))
                 || top.fields.iter().any(|f| {
                     scan::addresses(f.raw)
                         .iter()
@@ -633,11 +630,9 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
                 })));
     let shown_daemon = (labelled && from_exchange)
         || (!has_headers
-            && lower
-                .lines()
-                .take(20)
-                .filter_map(shown)
-                .any(|(a, labelled)| !labelled && scan::is_daemon(&a)));
+            && shown_senders
+                .iter()
+                .any(|(a, labelled)| !labelled && scan::is_daemon(a)));
     let bounce_like = !raws.is_empty()
         || shown_daemon
         || preamble
@@ -755,10 +750,7 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         && !preamble
         && !shown_daemon
         && !traced;
-    report.notice_from = scan::addresses(&from)
-        .first()
-        .and_then(|&(s, e)| from.get(s..e))
-        .map(str::to_ascii_lowercase);
+    report.notice_from = from_address.map(str::to_ascii_lowercase);
     // The final notice may follow the delay notice's MIME parts (two notices pasted one after
     // the other: the second is after the first's closing boundary), so the whole text counts.
     if report.kind == BounceKind::Delay

@@ -599,19 +599,15 @@ fn exim_remote_reply(text: &str) -> Option<&str> {
     let lower = text.to_ascii_lowercase();
     let k = lower.find(MARK)? + MARK.len();
     let b = lower.as_bytes();
-    let mut i = k;
-    while i + 5 <= b.len() {
-        if b[i] == b':'
-            && b[i + 1] == b' '
-            && matches!(b[i + 2], b'4' | b'5')
-            && b[i + 3].is_ascii_digit()
-            && b[i + 4].is_ascii_digit()
-        {
-            return text.get(i + 2..);
-        }
-        i += 1;
-    }
-    None
+    lower[k..]
+        .match_indices(": ")
+        .map(|(i, _)| k + i + 2)
+        .find(|&j| {
+            b.get(j..j + 3).is_some_and(|c| {
+                matches!(c[0], b'4' | b'5') && c[1..].iter().all(u8::is_ascii_digit)
+            })
+        })
+        .and_then(|j| text.get(j..))
 }
 
 /// The first failing reply line of an SMTP session transcript in `text`

@@ -1849,16 +1849,17 @@ fn spoofing(ctx: &Context) -> Option<Cause> {
     // the domain's own servers did not send it (RFC 7208 section 2.6.4 and 2.6.5: fail and
     // softfail say the host is not, or probably not, authorized): the domain was forged, as in
     // payment fraud that poses as someone in the company.
-    let spf_failed = ctx
-        .rec("spf")
-        .is_some_and(|x| matches!(x.result.as_str(), "fail" | "softfail"))
-        || ctx.rules.iter().any(|r| {
-            matches!(
-                r.code.as_str(),
-                "SPF_FAIL" | "SPF_SOFTFAIL" | "R_SPF_FAIL" | "R_SPF_SOFTFAIL"
-            )
-        });
-    if address != recipient && org == rorg && spf_failed && !authenticated(ctx) {
+    let spf_failed = || {
+        ctx.rec("spf")
+            .is_some_and(|x| matches!(x.result.as_str(), "fail" | "softfail"))
+            || ctx.rules.iter().any(|r| {
+                matches!(
+                    r.code.as_str(),
+                    "SPF_FAIL" | "SPF_SOFTFAIL" | "R_SPF_FAIL" | "R_SPF_SOFTFAIL"
+                )
+            })
+    };
+    if address != recipient && org == rorg && spf_failed() && !authenticated(ctx) {
         return Some(make_cause(
             ctx,
             "sender.own-domain-forged",
