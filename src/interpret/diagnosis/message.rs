@@ -217,6 +217,43 @@ fn quarantine_without_disposition(extra: &str) -> bool {
         })
 }
 
+/// The DMARC policy the receiver applied to a failure, as it recorded it: `quarantine` or
+/// `reject`. A recorded disposition decides (Google's `dis=`, Microsoft's `action=`, where
+/// `oreject` is a reject policy the receiver turned into the Junk folder); with none written,
+/// the published policy it recorded (`p=`, rspamd's `(policy=reject)`) is the one a receiver
+/// that applies DMARC acts on (RFC 7489 section 6.3), unless it was applied to a sample only
+/// (`pct=` below 100). `none` as the disposition, or Microsoft's `pct.quarantine` (sampled out),
+/// is no policy applied.
+fn applied_policy(extra: &str) -> Option<&'static str> {
+    let words: Vec<&str> = extra
+        .split([' ', '(', ')', ';', ','])
+        .filter(|w| !w.is_empty())
+        .collect();
+    let named = |w: &str| match w {
+        "quarantine" => Some("quarantine"),
+        "reject" | "oreject" | "o.reject" => Some("reject"),
+        _ => None,
+    };
+    if let Some(dis) = words
+        .iter()
+        .find_map(|w| w.strip_prefix("dis=").or_else(|| w.strip_prefix("action=")))
+    {
+        return named(dis);
+    }
+    let sampled = words.iter().any(|w| {
+        w.strip_prefix("pct=")
+            .and_then(|n| n.parse::<u8>().ok())
+            .is_some_and(|n| n < 100)
+    });
+    if sampled {
+        return None;
+    }
+    words
+        .iter()
+        .find_map(|w| w.strip_prefix("p=").or_else(|| w.strip_prefix("policy=")))
+        .and_then(named)
+}
+
 /// The customer's own words above the paste, when they say the message went to spam.
 /// The customer's own lines around the paste (prose the reader skipped).
 fn prose<'r>(ctx: &Context<'r>) -> impl Iterator<Item = &'r Evidence> {
@@ -852,6 +889,18 @@ fn recorded_auth_failure(ctx: &Context) -> Option<Cause> {
             }
         })
         .unwrap_or("");
+    // The DMARC policy the receiver applied to the failure. A message from a server the SPF
+    // record does not list, with no signature of the From domain at all, is unauthenticated
+    // mail, nothing in the domain's setup broken: what decided its fate is the policy the
+    // domain published for such mail (RFC 7489 section 6.3, quarantine or reject), so the cause
+    // is DMARC's, with the SPF failure as why DMARC failed. Under p=none, or with no policy,
+    // the receiver weighed the SPF failure itself. A signature that did not verify, or an SPF
+    // record that cannot be evaluated, is a broken piece of the setup and stays its own cause
+    // whatever the policy (the scenarios README, "Topics").
+    let applied = dmarc
+        .filter(|d| d.result == "fail")
+        .and_then(|d| applied_policy(&d.extra))
+        .filter(|_| dkim_fail.is_none());
     let mut evidence: Vec<Evidence> = Vec::new();
     for x in [spf, dkim_fail, dmarc, compauth].into_iter().flatten() {
         if !evidence.contains(&x.evidence) {
@@ -918,11 +967,17 @@ fn recorded_auth_failure(ctx: &Context) -> Option<Cause> {
         return Some(make_cause(
             ctx,
             "recorded.spf-fail",
-            "spf",
-            format!(
-                "SPF {} for {domain}: {ip} is not allowed to send its mail.",
-                s.result
-            ),
+            if applied.is_some() { "dmarc" } else { "spf" },
+            match applied {
+                Some(p) => format!(
+                    "DMARC failed for {from} and its {p} policy was applied: SPF {} ({ip} is not allowed to send its mail) and no DKIM signature.",
+                    s.result
+                ),
+                None => format!(
+                    "SPF {} for {domain}: {ip} is not allowed to send its mail.",
+                    s.result
+                ),
+            },
             format!(
                 "The receiver recorded SPF {} when the message arrived: the SPF record of {domain} does not list {ip}, the server that delivered the message, and no DKIM signature made up for it.{policy}",
                 s.result
@@ -2454,6 +2509,25 @@ mod tests {
         ));
         assert!(!quarantine_without_disposition("p=quarantine pct=20 "));
         assert!(!quarantine_without_disposition("p=none,sp=quarantine "));
+        // The policy applied: the disposition when written, else the published policy.
+        assert_eq!(
+            applied_policy("p=reject sp=reject dis=quarantine "),
+            Some("quarantine")
+        );
+        assert_eq!(applied_policy("action=oreject "), Some("reject"));
+        assert_eq!(applied_policy("p=reject sp=reject dis=none "), None);
+        assert_eq!(applied_policy("action=pct.quarantine "), None);
+        assert_eq!(
+            applied_policy("p=quarantine,sp=quarantine "),
+            Some("quarantine")
+        );
+        assert_eq!(
+            applied_policy("header.from=x.example (policy=reject)"),
+            Some("reject")
+        );
+        assert_eq!(applied_policy("p=quarantine pct=20 "), None);
+        assert_eq!(applied_policy("p=none sp=reject "), None);
+        assert_eq!(applied_policy(""), None);
     }
 
     #[test]
