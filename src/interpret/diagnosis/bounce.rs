@@ -457,17 +457,21 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     // whose sender it could not verify: it "failed one or more of the following industry-wide
     // authentication checks" (DKIM, SPF, DMARC), Yahoo Help SLN7253,
     // https://help.yahoo.com/kb/SLN7253.html: a DMARC refusal, as the page's own policy note says.
-    if r.status.as_deref().and_then(|s| s.get(1..)) == Some(".7.9")
-        && has(&["not accepted for policy reasons"])
-    {
+    // Yahoo's reply names no method, so words around it (a sending service's notice that lists
+    // the message's "DKIM signature: d=..." beside the reply) do not choose another.
+    let yahoo_policy = r.status.as_deref().and_then(|s| s.get(1..)) == Some(".7.9")
+        && has(&["not accepted for policy reasons"]);
+    if yahoo_policy {
         topic = "dmarc";
+        party = Party::Sender;
     }
     // So is a refusal of the envelope sender (Sisimai's "rejected") that names the method:
     // "550 5.7.0 [SPF] host ... is not allowed to send mail from domain ...".
     let names_auth = has(&["spf", "sender policy framework", "dkim", "dmarc"]);
-    if topic == "dmarc"
-        || reason == "authfailure"
-        || (matches!(reason, "securityerror" | "rejected") && names_auth)
+    if !yahoo_policy
+        && (topic == "dmarc"
+            || reason == "authfailure"
+            || (matches!(reason, "securityerror" | "rejected") && names_auth))
     {
         if let Some(t) = gmail_failed_method(&words) {
             topic = t;
