@@ -137,6 +137,25 @@ impl Resolver for Unreachable {
     }
 }
 
+/// Record types a writer may give for the world's DNS that mailtrace never asks for (DANE's
+/// TLSA, RFC 6698: the sending server's own check, which no paste lets us repeat). Their lines
+/// are left out of the fixed answers, as a resolver's records nobody queries; any other unknown
+/// type still fails the zone.
+const NEVER_ASKED: [&str; 1] = ["TLSA"];
+
+fn answerable(zone: &str) -> String {
+    zone.lines()
+        .filter(|l| {
+            // The type is the second, third or fourth word (after the name, a TTL, IN).
+            !l.split_whitespace()
+                .take(4)
+                .skip(1)
+                .any(|w| NEVER_ASKED.iter().any(|t| w.eq_ignore_ascii_case(t)))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The report of a scenario, as JSON.
 pub fn report(s: &Scenario) -> Value {
     let now = rfc3339_ms(s.get("now"));
@@ -144,8 +163,8 @@ pub fn report(s: &Scenario) -> Value {
     let report = if s.get("dns") == "fail" {
         mailtrace::run_with(analysis, &Unreachable)
     } else {
-        let zone =
-            MemoryResolver::from_zone(&s.zone).unwrap_or_else(|e| panic!("{}: zone: {e}", s.name));
+        let zone = MemoryResolver::from_zone(&answerable(&s.zone))
+            .unwrap_or_else(|e| panic!("{}: zone: {e}", s.name));
         mailtrace::run_with(analysis, &zone)
     };
     assert!(report.complete, "{}: the analysis did not finish", s.name);
