@@ -1185,6 +1185,11 @@ export interface MxCheck {
   fallback_addresses: string[];
   /** The MX records, by preference. */
   hosts: MxHost[];
+  /**
+   * The domain's own A and AAAA addresses (its website's server, commonly), whether or not
+   * it has MX records; `None` while pending, when a lookup failed, or for a null MX.
+   */
+  own_addresses?: string[] | null;
   /** The verdict. */
   status: MxStatus;
 }

@@ -30,9 +30,9 @@ pub enum LookupKind {
     Arc,
     /// The addresses of the HELO name.
     Helo,
-    /// MX records of the From domain and their addresses.
+    /// MX records of the From domain and their addresses, and the domain's own addresses.
     SenderMx,
-    /// MX records of the recipient's domain and their addresses.
+    /// MX records of the recipient's domain and their addresses, and the domain's own addresses.
     RecipientMx,
 }
 
@@ -99,8 +99,8 @@ impl LookupKind {
             LookupKind::Dmarc => "the DMARC policy of the From domain",
             LookupKind::Arc => "the keys of the ARC signers",
             LookupKind::Helo => "the addresses of the HELO name",
-            LookupKind::SenderMx => "the MX records of the From domain",
-            LookupKind::RecipientMx => "the recipient domain's MX",
+            LookupKind::SenderMx => "the MX records and addresses of the From domain",
+            LookupKind::RecipientMx => "the recipient domain's MX and addresses",
         }
     }
 

@@ -18,16 +18,18 @@ use std::path::PathBuf;
 /// the figures (met in both parts since round 108-111; the floors below keep them).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 1466/1499 outcome, 1464/1499
-/// first cause; validation 424/441, 415/441), so that no change makes them worse. Raise them as
+/// The floors asserted: the figures as last measured (tuning 1534/1570 outcome, 1528/1570
+/// first cause; validation 448/466, 435/466), so that no change makes them worse. Raise them as
 /// the diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 1466, 1464), ("validation", 424, 415)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 1534, 1528), ("validation", 448, 435)];
 /// The ceilings asserted on first causes of another topic addressed to the other party
-/// ([`misdirected`]), as last measured (tuning 3, validation 7): lower them as they fall. The
+/// ([`misdirected`]), as last measured (tuning 3, validation 9): lower them as they fall. The
 /// tuning ceiling rose 1 -> 3 with rounds 136-151's files on their first run (forwards told as
 /// the sender's authentication, a localized Gmail notice read as a network failure), of which
-/// the rules since brought it back from 5 to 3.
-const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 3), ("validation", 7)];
+/// the rules since brought it back from 5 to 3; rounds 152-159 brought it to 4 and an Exim
+/// forward's refusal back to 3. The validation ceiling rose 7 -> 9 with round 152's files on
+/// their first run.
+const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 3), ("validation", 9)];
 
 pub struct Scenario {
     pub name: String,

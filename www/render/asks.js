@@ -14,8 +14,8 @@ export const LOOKUP_KINDS = [
   { id: "dmarc", when: "live", blocklist: false, text: "the DMARC policy of the From domain" },
   { id: "arc", when: "live", blocklist: false, text: "the keys of the ARC signers" },
   { id: "helo", when: "live", blocklist: false, text: "the addresses of the HELO name" },
-  { id: "sender-mx", when: "live", blocklist: false, text: "the MX records of the From domain" },
-  { id: "recipient-mx", when: "live", blocklist: false, text: "the recipient domain's MX" },
+  { id: "sender-mx", when: "live", blocklist: false, text: "the MX records and addresses of the From domain" },
+  { id: "recipient-mx", when: "live", blocklist: false, text: "the recipient domain's MX and addresses" },
 ];
 
 // What a Spamhaus DQS key adds.

@@ -56,6 +56,30 @@ pub(super) fn find(
     to: &str,
     original: Option<&OriginalMessage>,
 ) {
+    // Exim's report gives the address the sender wrote as the Final-Recipient, and the address
+    // its redirect router (an alias or forward) made from it in X-Failed-Recipients, shown in
+    // the text as "<made> (generated from <written>)" (Exim's specification, "Bounce messages";
+    // deliver.c). The failed address is the one made; the written one is its Original-Recipient
+    // (RFC 3464 section 2.3.1).
+    if let [raw] = &mut raws[..]
+        && raw.original_recipient.is_none()
+        && let Some(x) = top.value("x-failed-recipients")
+    {
+        let failed: Vec<String> = scan::addresses(&x)
+            .into_iter()
+            .filter_map(|(s, e)| x.get(s..e))
+            .map(str::to_ascii_lowercase)
+            .collect();
+        let written = raw.address.to_ascii_lowercase();
+        if let [made] = &failed[..]
+            && *made != written
+            && bounce_text
+                .to_ascii_lowercase()
+                .contains(&format!("(generated from {written})"))
+        {
+            raw.original_recipient = Some(std::mem::replace(&mut raw.address, made.clone()));
+        }
+    }
     let mut skip: Vec<String> = Vec::new();
     // Every address `text` names, to be skipped.
     let skip_all = |skip: &mut Vec<String>, text: &str| {

@@ -901,6 +901,19 @@ mod expanded_tests {
     }
 
     #[test]
+    fn exim_names_the_forwarded_address_in_x_failed_recipients() {
+        let msg = "From: Mail Delivery System <Mailer-Daemon@mx.example>\nTo: a@example.org\nX-Failed-Recipients: b@gmail.example\nSubject: Mail delivery failed: returning message to sender\nContent-Type: multipart/report; report-type=delivery-status; boundary=B\nMIME-Version: 1.0\n\n--B\nContent-type: text/plain\n\nThis message was created automatically by mail delivery software.\n\n  b@gmail.example\n    (generated from info@shop.example)\n    host mx.gmail.example [192.0.2.26]\n    SMTP error from remote mail server after end of data:\n    550 5.7.26 Unauthenticated email is not accepted due to domain's DMARC policy\n\n--B\nContent-type: message/delivery-status\n\nReporting-MTA: dns; mx.example\n\nAction: failed\nFinal-Recipient: rfc822;info@shop.example\nStatus: 5.0.0\nDiagnostic-Code: smtp; 550 5.7.26 Unauthenticated email is not accepted due to domain's DMARC policy\n\n--B--\n";
+        let b = crate::checks::bounce::analyze(msg.as_bytes());
+        let r = &b.recipients[0];
+        assert_eq!(r.address, "b@gmail.example");
+        assert_eq!(r.original_recipient.as_deref(), Some("info@shop.example"));
+        // Without Exim's "(generated from ...)" the Final-Recipient stands.
+        let plain = msg.replace("(generated from info@shop.example)", "");
+        let b = crate::checks::bounce::analyze(plain.as_bytes());
+        assert_eq!(b.recipients[0].address, "info@shop.example");
+    }
+
+    #[test]
     fn a_phrase_across_a_wrapped_line() {
         let t = "host mx[192.0.2.1] refused to\n   talk to me: 554 no";
         assert_eq!(

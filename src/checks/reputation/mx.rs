@@ -63,6 +63,9 @@ pub struct MxCheck {
     pub hosts: Vec<MxHost>,
     /// The domain's own addresses when it has no MX (implicit MX).
     pub fallback_addresses: Vec<String>,
+    /// The domain's own A and AAAA addresses (its website's server, commonly), whether or not
+    /// it has MX records; `None` while pending, when a lookup failed, or for a null MX.
+    pub own_addresses: Option<Vec<String>>,
     /// What it means.
     pub explanation: String,
     /// The DNS answers used.
@@ -122,6 +125,7 @@ pub(crate) fn mx_eval(domain: &str, ctx: &mut Ctx) -> MxCheck {
         status: MxStatus::Pending,
         hosts: Vec::new(),
         fallback_addresses: Vec::new(),
+        own_addresses: None,
         explanation: String::new(),
         evidence: Vec::new(),
     };
@@ -153,6 +157,7 @@ pub(crate) fn mx_eval(domain: &str, ctx: &mut Ctx) -> MxCheck {
         ),
         Got::NoData => {
             let (addrs, _, pending, failed, _) = resolve(ctx, &d, &mut out.evidence);
+            out.own_addresses = (!pending && !failed).then(|| addrs.clone());
             out.fallback_addresses = addrs;
             if !out.fallback_addresses.is_empty() {
                 (
@@ -222,6 +227,9 @@ pub(crate) fn mx_eval(domain: &str, ctx: &mut Ctx) -> MxCheck {
         );
         return out;
     }
+    // The domain's own addresses, asked in the same round as its hosts'.
+    let (own, _, own_pending, own_failed, _) = resolve(ctx, &d, &mut out.evidence);
+    out.own_addresses = (!own_pending && !own_failed).then_some(own);
     let (mut pending, mut failed) = (false, false);
     for (preference, exchange) in records {
         let mut host = MxHost {

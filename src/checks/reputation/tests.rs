@@ -606,7 +606,22 @@ fn mx_hosts_are_asked_in_one_round() {
         check_mx("good.test", a)
     });
     assert_eq!(rounds, 3);
-    assert_eq!(asked.len(), 5, "MX, then A and AAAA of both hosts");
+    assert_eq!(
+        asked.len(),
+        7,
+        "MX, then A and AAAA of the domain itself and of both hosts"
+    );
+}
+
+#[test]
+fn a_domain_with_mx_has_its_own_addresses_too() {
+    let r = MemoryResolver::from_zone(&format!("{ZONE}\ngood.test. 300 IN A 192.0.2.80\n"))
+        .expect("the test zone reads");
+    let (t, _) = evaluate(&r, 1000, 100, |a| check_mx("good.test", a));
+    let t = t.unwrap();
+    assert_eq!(t.status, MxStatus::Ok);
+    assert_eq!(t.own_addresses, Some(vec!["192.0.2.80".to_string()]));
+    assert!(t.fallback_addresses.is_empty());
 }
 
 /// Answers every question with records drawn from a small deterministic generator.

@@ -510,8 +510,10 @@ pub(super) fn spam_causes(ctx: &Context) -> Vec<Cause> {
     {
         out.push(c);
     }
-    // 2. Authentication failures the receiver recorded.
-    if let Some(c) = recorded_auth_failure(ctx) {
+    // 2. Authentication failures the receiver recorded. On mail that claims the recipient's
+    // own domain or address, which nothing authenticated, the failure shows a forgery: the
+    // fix for the failure (list that server in SPF) would authorize the forger.
+    if let Some(c) = own_domain_forged(ctx, true).or_else(|| recorded_auth_failure(ctx)) {
         out.push(c);
     }
     // 3. The filter's own rules about the sender's setup, by score.
@@ -520,8 +522,8 @@ pub(super) fn spam_causes(ctx: &Context) -> Vec<Cause> {
             out.push(c);
         }
     }
-    // 4. Impersonation the headers show.
-    if let Some(c) = spoofing(ctx) {
+    // 4. Impersonation the headers show (unless step 2 found the forgery already).
+    if let Some(c) = spoofing(ctx).filter(|c| !out.iter().any(|o| o.code == c.code)) {
         out.push(c);
     }
     // 5. Live checks today that nothing recorded contradicts: a listing, no reverse DNS.
@@ -1758,16 +1760,7 @@ fn spoofing(ctx: &Context) -> Option<Cause> {
     let address = from.address.as_deref()?.to_ascii_lowercase();
     let domain = address.rsplit_once('@')?.1.to_string();
     let org = crate::vocab::domain::org_domain(&domain).unwrap_or_else(|| domain.clone());
-    let evidence = r
-        .headers
-        .iter()
-        .find(|h| h.name.eq_ignore_ascii_case("From"))
-        .map(|h| Evidence {
-            line: Some(h.line),
-            text: format!("From: {}", h.value),
-        })
-        .into_iter()
-        .collect::<Vec<_>>();
+    let evidence = from_evidence(ctx);
     if let Some(c) = mimecast_impersonation(ctx) {
         return Some(c);
     }
@@ -1899,6 +1892,48 @@ fn spoofing(ctx: &Context) -> Option<Cause> {
             evidence,
         ));
     }
+    own_domain_forged(ctx, false)
+}
+
+/// The recipient's own organization's domain, or the recipient's own address, as the sender,
+/// on mail nothing authenticated. Never when the sending server is one the domain's own name
+/// resolves to (its website's server, which sends its contact and order forms: the domain's own
+/// mail, whose SPF record lacks that server). `checked`: only when today's lookups showed the
+/// domain's own addresses and the sending IP is not among them.
+fn own_domain_forged(ctx: &Context, checked: bool) -> Option<Cause> {
+    let r = ctx.r;
+    let own = r
+        .reputation
+        .as_ref()
+        .and_then(|rep| rep.sender_mx.as_ref())
+        .and_then(|mx| mx.own_addresses.as_ref())
+        .filter(|_| ctx.dns.usable());
+    let ip = ctx.ip();
+    match (own, ip) {
+        (Some(own), Some(ip)) if own.contains(&ip) => return None,
+        (Some(_), Some(_)) => {}
+        _ if checked => return None,
+        _ => {}
+    }
+    let address = r
+        .message
+        .from
+        .as_ref()?
+        .address
+        .as_deref()?
+        .to_ascii_lowercase();
+    let domain = address.rsplit_once('@')?.1;
+    let org = crate::vocab::domain::org_domain(domain).unwrap_or_else(|| domain.to_string());
+    let recipient = r
+        .message
+        .to
+        .first()?
+        .address
+        .as_deref()?
+        .to_ascii_lowercase();
+    let rdomain = recipient.rsplit_once('@')?.1;
+    let rorg = crate::vocab::domain::org_domain(rdomain).unwrap_or_else(|| rdomain.to_string());
+    let evidence = from_evidence(ctx);
     // The recipient's own organization's domain as the sender's (a colleague, the director),
     // on mail whose SPF the receiver recorded as failing for that domain, with nothing passed:
     // the domain's own servers did not send it (RFC 7208 section 2.6.4 and 2.6.5: fail and
@@ -1950,6 +1985,20 @@ fn spoofing(ctx: &Context) -> Option<Cause> {
         }
     }
     None
+}
+
+/// The From field, as evidence.
+fn from_evidence(ctx: &Context) -> Vec<Evidence> {
+    ctx.r
+        .headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case("From"))
+        .map(|h| Evidence {
+            line: Some(h.line),
+            text: format!("From: {}", h.value),
+        })
+        .into_iter()
+        .collect()
 }
 
 /// Mimecast's Impersonation Protect identifiers that say the sender's name or domain resembles
