@@ -1184,8 +1184,13 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
     let from = ctx.sender_domain()?.to_string();
     // The server that wrote the bounce took the returned copy from outside: the copy's
     // sending hop goes into the reporting server's organization.
-    let reporting = b.reporting_mta.as_deref()?;
-    let reporting_org = crate::vocab::domain::org_domain(reporting)?;
+    // Without a Reporting-MTA (Exchange's notice shown by a mail program), the notice's own
+    // sender names the organization that wrote it (its system mailbox or postmaster address).
+    let reporting = b
+        .reporting_mta
+        .clone()
+        .or_else(|| crate::vocab::domain::of_address(b.notice_from.as_deref()?))?;
+    let reporting_org = crate::vocab::domain::org_domain(&reporting)?;
     let sending = r.sending_ip.as_ref()?;
     let hop = r.hops.iter().find(|h| h.number == sending.hop)?;
     if hop.by.as_deref().and_then(crate::vocab::domain::org_domain) != Some(reporting_org)
