@@ -940,7 +940,14 @@ fn recorded_auth_failure(ctx: &Context) -> Option<Cause> {
     // another domain's signature does not help the From domain (RFC 7489 section 3.1.1); where
     // the recorded DMARC policy is none, or the domain has no DMARC record, no policy acted on
     // the failure, so the failed SPF of the From domain is what the receiver weighed.
-    let policy_none = dmarc.is_some_and(|d| d.extra.contains("p=none")) || dmarc_absent;
+    // A disposition of none recorded (Google's `dis=NONE`, Microsoft's `action=none`) is no
+    // policy applied either.
+    let policy_none = dmarc.is_some_and(|d| {
+        d.extra.contains("p=none")
+            || d.extra
+                .split([' ', '(', ')', ';', ','])
+                .any(|w| w == "dis=none" || w == "action=none")
+    }) || dmarc_absent;
     if let Some(s) = spf_bad
         && (!dkim_pass
             || (!dkim_aligned_pass
