@@ -275,6 +275,13 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     // A domain that publishes a null MX (RFC 7505 section 3: it "does not accept email"; X.1.10
     // "Recipient address has null MX") was never a mail domain: the address is wrong, the
     // sender's list to correct, as for a typo.
+    // A DNS answer of NXDOMAIN (RFC 1035 section 4.1.1, RCODE 3 "Name Error": the domain name
+    // does not exist; RFC 8020: nor anything below it) is final, not a failure to reach the
+    // DNS: Gmail's "DNS Error: DNS type 'mx' lookup of X responded with code NXDOMAIN", which
+    // the reader files as a network error after Sisimai, names a domain that does not exist.
+    if reason == "networkerror" && has(&["nxdomain"]) && !has(&["try again", "servfail"]) {
+        topic = "domain-missing";
+    }
     let null_mx = r
         .status
         .as_deref()
