@@ -722,13 +722,18 @@ pub(super) fn delivered_causes(ctx: &Context) -> Vec<Cause> {
     {
         out.push(c);
     }
-    if out.is_empty()
+    // A delivered message that was late: the wait is what happened to it; an authentication
+    // failure the receiver let through did not delay it, and follows.
+    let late = late(ctx);
+    let late_first = out.is_empty() && late.is_some();
+    out.extend(late.clone().filter(|_| late_first));
+    if !out.iter().any(|c| c.topic != "late")
         && let Some(c) = recorded_auth_failure(ctx)
     {
         out.push(c);
     }
     out.extend(attachment_removed(ctx));
-    out.extend(late(ctx));
+    out.extend(late.filter(|_| !late_first));
     out
 }
 
