@@ -85,7 +85,19 @@ pub fn reply_code(s: &str) -> Option<u16> {
                 && !(after == Some(b'-')
                     && b.get(i + 4)
                         .is_some_and(|x| x.is_ascii_digit() && b.get(i + 5) != Some(&b'.')));
-            if ok_before && ok_after {
+            // A size as a mail program shows an attachment ("Report.eml (214 kB)") is no reply.
+            let size = after == Some(b' ') && {
+                let unit: Vec<u8> = b[i + 4..]
+                    .iter()
+                    .take_while(|x| x.is_ascii_alphabetic())
+                    .map(u8::to_ascii_lowercase)
+                    .collect();
+                matches!(
+                    unit.as_slice(),
+                    b"kb" | b"mb" | b"gb" | b"kib" | b"mib" | b"bytes" | b"octets" | b"ko" | b"mo"
+                )
+            };
+            if ok_before && ok_after && !size {
                 let code = u16::from(c[0] - b'0') * 100
                     + u16::from(c[1] - b'0') * 10
                     + u16::from(c[2] - b'0');
@@ -1077,6 +1089,9 @@ mod tests {
             Some(550)
         );
         assert_eq!(reply_code("250 2.0.0 Ok: queued"), Some(250));
+        // An attachment's size as a mail program shows it is no reply.
+        assert_eq!(reply_code("Offert.eml (214 kB)"), None);
+        assert_eq!(reply_code("Delivery report (250 bytes)\n550 no"), Some(550));
         assert_eq!(status("said: 550 5.1.1 <a@b.c>").as_deref(), Some("5.1.1"));
         assert_eq!(status("ip 192.0.2.1 and 5.7.1."), Some("5.7.1".into()));
         assert_eq!(status("version 4.2.1.5"), None);

@@ -76,7 +76,14 @@ pub(super) fn causes(ctx: &Context) -> Vec<Cause> {
         return vec![c];
     }
     let mut out: Vec<Cause> = Vec::new();
-    for r in &b.recipients {
+    // A recipient whose reason the words decided comes before one the reader could not
+    // decide (Sisimai's "onhold"): an address the notice names without any failure of its own
+    // (its addressee under a label in another language) does not hide the refusal it reports.
+    let (decided, undecided): (Vec<_>, Vec<_>) = b
+        .recipients
+        .iter()
+        .partition(|r| r.reason != crate::checks::bounce::Reason::Onhold);
+    for r in decided.into_iter().chain(undecided) {
         let cause = recipient_cause(ctx, b.kind, r);
         if !out.iter().any(|c| c.topic == cause.topic) {
             out.push(cause);
