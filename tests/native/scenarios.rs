@@ -18,18 +18,20 @@ use std::path::PathBuf;
 /// the figures (met in both parts since round 108-111; the floors below keep them).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 1534/1570 outcome, 1528/1570
-/// first cause; validation 448/466, 435/466), so that no change makes them worse. Raise them as
+/// The floors asserted: the figures as last measured (tuning 1600/1641 outcome, 1592/1641
+/// first cause; validation 471/491, 455/491), so that no change makes them worse. Raise them as
 /// the diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 1534, 1528), ("validation", 448, 435)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 1600, 1592), ("validation", 471, 455)];
 /// The ceilings asserted on first causes of another topic addressed to the other party
-/// ([`misdirected`]), as last measured (tuning 3, validation 9): lower them as they fall. The
+/// ([`misdirected`]), as last measured (tuning 4, validation 9): lower them as they fall. The
 /// tuning ceiling rose 1 -> 3 with rounds 136-151's files on their first run (forwards told as
 /// the sender's authentication, a localized Gmail notice read as a network failure), of which
-/// the rules since brought it back from 5 to 3; rounds 152-159 brought it to 4 and an Exim
-/// forward's refusal back to 3. The validation ceiling rose 7 -> 9 with round 152's files on
-/// their first run.
-const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 3), ("validation", 9)];
+/// the rules since brought it back from 5 to 3; rounds 152-167 brought it to 7 and the rules
+/// since back to 4 (left: a Portuguese Gmail notice whose reply is read from the returned
+/// message, a line-numbered Yahoo TSS04 delay notice, a look-alike bank domain whose
+/// authentication passes, a forward whose footer broke DKIM at Microsoft). The validation
+/// ceiling rose 7 -> 9 with round 152's files on their first run.
+const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 4), ("validation", 9)];
 
 pub struct Scenario {
     pub name: String,

@@ -1879,15 +1879,7 @@ fn spoofing(ctx: &Context) -> Option<Cause> {
         ));
     }
     // A look-alike of the recipient's own domain (one or two letters apart).
-    let recipient = r
-        .message
-        .to
-        .first()?
-        .address
-        .as_deref()?
-        .to_ascii_lowercase();
-    let rdomain = recipient.rsplit_once('@')?.1.to_string();
-    let rorg = crate::vocab::domain::org_domain(&rdomain).unwrap_or_else(|| rdomain.clone());
+    let (_, rorg) = address_and_org(r.message.to.first()?.address.as_deref())?;
     if org != rorg && org.len() > 5 && edit_distance(&org, &rorg) <= 2 {
         return Some(make_cause(
             ctx,
@@ -1927,24 +1919,8 @@ fn own_domain_forged(ctx: &Context, checked: bool) -> Option<Cause> {
         _ if checked => return None,
         _ => {}
     }
-    let address = r
-        .message
-        .from
-        .as_ref()?
-        .address
-        .as_deref()?
-        .to_ascii_lowercase();
-    let domain = address.rsplit_once('@')?.1;
-    let org = crate::vocab::domain::org_domain(domain).unwrap_or_else(|| domain.to_string());
-    let recipient = r
-        .message
-        .to
-        .first()?
-        .address
-        .as_deref()?
-        .to_ascii_lowercase();
-    let rdomain = recipient.rsplit_once('@')?.1;
-    let rorg = crate::vocab::domain::org_domain(rdomain).unwrap_or_else(|| rdomain.to_string());
+    let (address, org) = address_and_org(r.message.from.as_ref()?.address.as_deref())?;
+    let (recipient, rorg) = address_and_org(r.message.to.first()?.address.as_deref())?;
     let evidence = from_evidence(ctx);
     // The recipient's own organization's domain as the sender's (a colleague, the director),
     // on mail whose SPF the receiver recorded as failing for that domain, with nothing passed:
@@ -1997,6 +1973,15 @@ fn own_domain_forged(ctx: &Context, checked: bool) -> Option<Cause> {
         }
     }
     None
+}
+
+/// An address (lowercase) and its domain's organizational domain (the domain itself when it
+/// has none).
+fn address_and_org(address: Option<&str>) -> Option<(String, String)> {
+    let address = address?.to_ascii_lowercase();
+    let domain = address.rsplit_once('@')?.1;
+    let org = crate::vocab::domain::org_domain(domain).unwrap_or_else(|| domain.to_string());
+    Some((address, org))
 }
 
 /// The From field, as evidence.
