@@ -37,7 +37,7 @@ export const VOUCHED_HOSTS = new Set([
   "lookup.abusix.com", "mailspike.org", "mimecastsupport.zendesk.com", "postmaster.comcast.net",
   "postmaster.cox.net", "postmaster.orange.fr", "psbl.org", "rspamd.com", "sender.office.com",
   "senders.yahooinc.com", "senderscore.org", "sendersupport.olc.protection.outlook.com",
-  "servicecentral.trendmicro.com", "support.google.com", "www.0spam.org",
+  "service.mail.qq.com", "servicecentral.trendmicro.com", "support.google.com", "www.0spam.org",
   "www.barracudacentral.org", "www.iana.org", "www.invaluement.com", "www.sorbs.net",
   "www.spamcop.net", "www.spamhaus.org", "www.spamrats.com", "www.surbl.org", "www.uceprotect.net",
   "www.zoho.com",
