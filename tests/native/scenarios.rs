@@ -18,10 +18,10 @@ use std::path::PathBuf;
 /// the figures (met in both parts since round 108-111; the floors below keep them).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 1600/1641 outcome, 1592/1641
+/// The floors asserted: the figures as last measured (tuning 1600/1641 outcome, 1593/1641
 /// first cause; validation 471/491, 455/491), so that no change makes them worse. Raise them as
 /// the diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 1600, 1592), ("validation", 471, 455)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 1600, 1593), ("validation", 471, 455)];
 /// The ceilings asserted on first causes of another topic addressed to the other party
 /// ([`misdirected`]), as last measured (tuning 4, validation 9): lower them as they fall. The
 /// tuning ceiling rose 1 -> 3 with rounds 136-151's files on their first run (forwards told as

@@ -289,6 +289,15 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     if reason == "networkerror" && has(&["nxdomain"]) && !has(&["try again", "servfail"]) {
         topic = "domain-missing";
     }
+    // Postfix's reject_sender_login_mismatch ("553 5.7.1 <address>: Sender address rejected:
+    // not owned by user <login>", smtpd_check.c; postconf(5) smtpd_sender_login_maps: the
+    // client logged in as a user who does not own that MAIL FROM address), which the reader
+    // files as a refused sender after Sisimai, is the sender's own server refusing to send for
+    // that address: a relay refusal by the scenarios README's topics.
+    if reason == "rejected" && has(&["sender address rejected: not owned by user"]) {
+        topic = "relay-denied";
+        party = Party::Sender;
+    }
     let null_mx = r
         .status
         .as_deref()
