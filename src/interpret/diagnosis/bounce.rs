@@ -294,7 +294,13 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     // client logged in as a user who does not own that MAIL FROM address), which the reader
     // files as a refused sender after Sisimai, is the sender's own server refusing to send for
     // that address: a relay refusal by the scenarios README's topics.
-    if reason == "rejected" && has(&["sender address rejected: not owned by user"]) {
+    if reason == "rejected"
+        && words
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .contains("sender address rejected: not owned by user")
+    {
         topic = "relay-denied";
         party = Party::Sender;
     }
