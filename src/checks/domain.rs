@@ -191,7 +191,7 @@ fn valid_rua(value: &str) -> bool {
 fn domain_eval(domain: &str, config: &BlocklistConfig, ctx: &mut Ctx) -> DomainReport {
     let d =
         host_name(domain).unwrap_or_else(|| crate::vocab::text::clip_ellipsis(domain.trim(), 255));
-    let mx = mx::mx_eval(&d, ctx);
+    let mx = mx::mx_eval(&d, false, ctx);
     let mta_sts = policy(
         ctx,
         &format!("_mta-sts.{d}"),

@@ -1186,8 +1186,9 @@ export interface MxCheck {
   /** The MX records, by preference. */
   hosts: MxHost[];
   /**
-   * The domain's own A and AAAA addresses (its website's server, commonly), whether or not
-   * it has MX records; `None` while pending, when a lookup failed, or for a null MX.
+   * The domain's own A and AAAA addresses (its website's server, commonly): with no MX, or
+   * when asked for with MX records (the From domain's); `None` when not asked, while
+   * pending, when a lookup failed, or for a null MX.
    */
   own_addresses?: string[] | null;
   /** The verdict. */

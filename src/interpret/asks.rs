@@ -32,7 +32,7 @@ pub enum LookupKind {
     Helo,
     /// MX records of the From domain and their addresses, and the domain's own addresses.
     SenderMx,
-    /// MX records of the recipient's domain and their addresses, and the domain's own addresses.
+    /// MX records of the recipient's domain and their addresses.
     RecipientMx,
 }
 
@@ -100,7 +100,7 @@ impl LookupKind {
             LookupKind::Arc => "the keys of the ARC signers",
             LookupKind::Helo => "the addresses of the HELO name",
             LookupKind::SenderMx => "the MX records and addresses of the From domain",
-            LookupKind::RecipientMx => "the recipient domain's MX and addresses",
+            LookupKind::RecipientMx => "the recipient domain's MX",
         }
     }
 

@@ -305,14 +305,14 @@ pub fn evaluate_reputation(
     }
     if let Some(d) = &inputs.from_domain {
         out.sender_mx = Some(
-            need.ask(LookupKind::SenderMx, rep::check_mx(d, answers))
-                .unwrap_or_else(|| rep::check_mx_snapshot(d, answers)),
+            need.ask(LookupKind::SenderMx, rep::check_mx(d, true, answers))
+                .unwrap_or_else(|| rep::check_mx_snapshot(d, true, answers)),
         );
     }
     if let Some(d) = &inputs.recipient_domain {
         out.recipient_mx = Some(
-            need.ask(LookupKind::RecipientMx, rep::check_mx(d, answers))
-                .unwrap_or_else(|| rep::check_mx_snapshot(d, answers)),
+            need.ask(LookupKind::RecipientMx, rep::check_mx(d, false, answers))
+                .unwrap_or_else(|| rep::check_mx_snapshot(d, false, answers)),
         );
     }
     if !inputs.listed_domains.is_empty() {

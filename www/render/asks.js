@@ -15,7 +15,7 @@ export const LOOKUP_KINDS = [
   { id: "arc", when: "live", blocklist: false, text: "the keys of the ARC signers" },
   { id: "helo", when: "live", blocklist: false, text: "the addresses of the HELO name" },
   { id: "sender-mx", when: "live", blocklist: false, text: "the MX records and addresses of the From domain" },
-  { id: "recipient-mx", when: "live", blocklist: false, text: "the recipient domain's MX and addresses" },
+  { id: "recipient-mx", when: "live", blocklist: false, text: "the recipient domain's MX" },
 ];
 
 // What a Spamhaus DQS key adds.

@@ -63,8 +63,9 @@ pub struct MxCheck {
     pub hosts: Vec<MxHost>,
     /// The domain's own addresses when it has no MX (implicit MX).
     pub fallback_addresses: Vec<String>,
-    /// The domain's own A and AAAA addresses (its website's server, commonly), whether or not
-    /// it has MX records; `None` while pending, when a lookup failed, or for a null MX.
+    /// The domain's own A and AAAA addresses (its website's server, commonly): with no MX, or
+    /// when asked for with MX records (the From domain's); `None` when not asked, while
+    /// pending, when a lookup failed, or for a null MX.
     pub own_addresses: Option<Vec<String>>,
     /// What it means.
     pub explanation: String,
@@ -118,7 +119,7 @@ fn resolve(
     (addrs, cname, pending, failed, exists)
 }
 
-pub(crate) fn mx_eval(domain: &str, ctx: &mut Ctx) -> MxCheck {
+pub(crate) fn mx_eval(domain: &str, own_addresses: bool, ctx: &mut Ctx) -> MxCheck {
     let shown = crate::vocab::text::clip_ellipsis(domain.trim(), 255);
     let mut out = MxCheck {
         domain: shown.clone(),
@@ -227,9 +228,11 @@ pub(crate) fn mx_eval(domain: &str, ctx: &mut Ctx) -> MxCheck {
         );
         return out;
     }
-    // The domain's own addresses, asked in the same round as its hosts'.
-    let (own, _, own_pending, own_failed, _) = resolve(ctx, &d, &mut out.evidence);
-    out.own_addresses = (!own_pending && !own_failed).then_some(own);
+    // The domain's own addresses, when asked for, in the same round as its hosts'.
+    if own_addresses {
+        let (own, _, own_pending, own_failed, _) = resolve(ctx, &d, &mut out.evidence);
+        out.own_addresses = (!own_pending && !own_failed).then_some(own);
+    }
     let (mut pending, mut failed) = (false, false);
     for (preference, exchange) in records {
         let mut host = MxHost {
@@ -320,16 +323,17 @@ pub(crate) fn mx_eval(domain: &str, ctx: &mut Ctx) -> MxCheck {
 }
 
 /// Checks a domain's MX records: then each host's A and AAAA in one round (or, with no MX,
-/// the domain's own A and AAAA).
-pub fn check_mx(domain: &str, answers: &dyn Answers) -> Step<MxCheck> {
+/// the domain's own A and AAAA). `own_addresses`: also the domain's own A and AAAA when it has
+/// MX records (the From domain's: the server its name resolves to, its website's, is its own).
+pub fn check_mx(domain: &str, own_addresses: bool, answers: &dyn Answers) -> Step<MxCheck> {
     let mut ctx = Ctx::new(answers);
-    let result = mx_eval(domain, &mut ctx);
+    let result = mx_eval(domain, own_addresses, &mut ctx);
     ctx.finish(result)
 }
 
 /// [`check_mx`] as it stands.
-pub fn check_mx_snapshot(domain: &str, answers: &dyn Answers) -> MxCheck {
-    mx_eval(domain, &mut Ctx::new(answers))
+pub fn check_mx_snapshot(domain: &str, own_addresses: bool, answers: &dyn Answers) -> MxCheck {
+    mx_eval(domain, own_addresses, &mut Ctx::new(answers))
 }
 
 impl MxCheck {

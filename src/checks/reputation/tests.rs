@@ -541,7 +541,7 @@ fn helo_names() {
 }
 
 fn run_mx(domain: &str) -> MxCheck {
-    let (result, _) = evaluate(&zone(), 1000, 100, |a| check_mx(domain, a));
+    let (result, _) = evaluate(&zone(), 1000, 100, |a| check_mx(domain, false, a));
     result.expect("the check ends")
 }
 
@@ -593,7 +593,7 @@ fn mx_cases() {
         Question::new("good.test", RecordType::Mx),
         Err(DnsError::Timeout),
     );
-    let (t, _) = evaluate(&r, 1000, 100, |a| check_mx("good.test", a));
+    let (t, _) = evaluate(&r, 1000, 100, |a| check_mx("good.test", false, a));
     assert_eq!(t.unwrap().status, MxStatus::CouldNotCheck);
 }
 
@@ -603,7 +603,7 @@ fn mx_hosts_are_asked_in_one_round() {
     let mut rounds = 0;
     let (_, asked) = evaluate(&r, 1000, 100, |a| {
         rounds += 1;
-        check_mx("good.test", a)
+        check_mx("good.test", true, a)
     });
     assert_eq!(rounds, 3);
     assert_eq!(
@@ -617,7 +617,7 @@ fn mx_hosts_are_asked_in_one_round() {
 fn a_domain_with_mx_has_its_own_addresses_too() {
     let r = MemoryResolver::from_zone(&format!("{ZONE}\ngood.test. 300 IN A 192.0.2.80\n"))
         .expect("the test zone reads");
-    let (t, _) = evaluate(&r, 1000, 100, |a| check_mx("good.test", a));
+    let (t, _) = evaluate(&r, 1000, 100, |a| check_mx("good.test", true, a));
     let t = t.unwrap();
     assert_eq!(t.status, MxStatus::Ok);
     assert_eq!(t.own_addresses, Some(vec!["192.0.2.80".to_string()]));
@@ -712,7 +712,7 @@ fn arbitrary_answers_and_inputs_never_panic() {
         let _ = a.expect("ends").findings();
         let (f, _) = evaluate(&r, 1, 500, |x| fcrdns(addr, x));
         let _ = f.expect("ends").findings();
-        let (m, _) = evaluate(&r, 1, 500, |x| check_mx("m.test", x));
+        let (m, _) = evaluate(&r, 1, 500, |x| check_mx("m.test", false, x));
         let _ = m.expect("ends").findings();
         let (h, _) = evaluate(&r, 1, 500, |x| check_helo("h.test", addr, &[], x));
         let _ = h.expect("ends").findings();
@@ -737,7 +737,7 @@ fn arbitrary_answers_and_inputs_never_panic() {
         let _ = link_domains(s, 10);
         let _ = generic_ptr(s, ip("192.0.2.1"));
         let _ = check_helo_snapshot(s, ip("192.0.2.1"), &[s.to_string()], &HashMap::new());
-        let _ = check_mx_snapshot(s, &HashMap::new());
+        let _ = check_mx_snapshot(s, true, &HashMap::new());
     }
 }
 

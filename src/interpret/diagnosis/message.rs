@@ -180,78 +180,75 @@ pub(crate) fn quarantine_notice(from: Option<&str>, subject: Option<&str>) -> bo
     }) && subject.is_some_and(|s| s.to_ascii_lowercase().contains("quarantine"))
 }
 
-/// Whether the receiver's recorded DMARC result says it applied the quarantine disposition
-/// (RFC 7489 section 7.2's `disposition`: what the receiver did, which may differ from the
-/// domain's `p=`): Google writes it as the comment `dis=QUARANTINE`; Microsoft as `action=`,
-/// where `quarantine` and `oreject` ("override reject": filed as junk instead of rejected) both
-/// mean the Junk folder, and `pct.quarantine` means the policy was sampled out (not applied).
-/// `extra` is [`super::evidence::Recorded::extra`] (lowercase).
+/// What a receiver's recorded DMARC result says (`extra` is
+/// [`super::evidence::Recorded::extra`], lowercase): the disposition it wrote (RFC 7489 section
+/// 7.2's `disposition`, what the receiver did, which may differ from the domain's `p=`: Google's
+/// comment `dis=`, Microsoft's `action=`), the published policy it recorded (`p=`, rspamd's
+/// `(policy=...)`), and whether the policy applied to a sample only (`pct=` below 100).
+struct DmarcRecorded<'a> {
+    disposition: Option<&'a str>,
+    p: Option<&'a str>,
+    policy: Option<&'a str>,
+    sampled: bool,
+}
+
+fn dmarc_recorded(extra: &str) -> DmarcRecorded<'_> {
+    let mut words = extra
+        .split([' ', '(', ')', ';', ','])
+        .filter(|w| !w.is_empty());
+    let value = |prefix: &str| words.clone().find_map(|w| w.strip_prefix(prefix));
+    DmarcRecorded {
+        disposition: value("dis=").or_else(|| value("action=")),
+        p: value("p="),
+        policy: value("policy="),
+        sampled: words.any(|w| {
+            w.strip_prefix("pct=")
+                .and_then(|n| n.parse::<u8>().ok())
+                .is_some_and(|n| n < 100)
+        }),
+    }
+}
+
+/// Whether the receiver's recorded DMARC result says it applied the quarantine disposition:
+/// Microsoft's `action=quarantine` and `action=oreject` ("override reject": filed as junk
+/// instead of rejected) both mean the Junk folder, and `pct.quarantine` means the policy was
+/// sampled out (not applied).
 fn dmarc_quarantined(extra: &str) -> bool {
-    extra.split([' ', '(', ')', ';']).any(|word| {
-        matches!(
-            word,
-            "dis=quarantine" | "action=quarantine" | "action=oreject" | "action=o.reject"
-        )
-    })
+    matches!(
+        dmarc_recorded(extra).disposition,
+        Some("quarantine" | "oreject" | "o.reject")
+    )
 }
 
 /// Whether the receiver recorded a DMARC failure under the policy quarantine without writing
 /// what it did (Yahoo and AOL write only the published policies: `dmarc=fail(p=QUARANTINE,
 /// sp=QUARANTINE)`): a receiver that applies DMARC then treats the message as the policy asks,
 /// which RFC 7489 section 6.3 describes as "place into spam folder". A recorded disposition
-/// (`dis=`, `action=`) decides instead ([`dmarc_quarantined`]), and a policy applied to a
-/// sample (`pct=` below 100) may not have been applied to this message.
+/// decides instead ([`dmarc_quarantined`]), and a policy applied to a sample (`pct=` below 100)
+/// may not have been applied to this message.
 fn quarantine_without_disposition(extra: &str) -> bool {
-    let words: Vec<&str> = extra
-        .split([' ', '(', ')', ';', ','])
-        .filter(|w| !w.is_empty())
-        .collect();
-    words.contains(&"p=quarantine")
-        && !words
-            .iter()
-            .any(|w| w.starts_with("dis=") || w.starts_with("action="))
-        && !words.iter().any(|w| {
-            w.strip_prefix("pct=")
-                .and_then(|n| n.parse::<u8>().ok())
-                .is_some_and(|n| n < 100)
-        })
+    let d = dmarc_recorded(extra);
+    d.disposition.is_none() && !d.sampled && d.p == Some("quarantine")
 }
 
 /// The DMARC policy the receiver applied to a failure, as it recorded it: `quarantine` or
-/// `reject`. A recorded disposition decides (Google's `dis=`, Microsoft's `action=`, where
-/// `oreject` is a reject policy the receiver turned into the Junk folder); with none written,
-/// the published policy it recorded (`p=`, rspamd's `(policy=reject)`) is the one a receiver
-/// that applies DMARC acts on (RFC 7489 section 6.3), unless it was applied to a sample only
-/// (`pct=` below 100). `none` as the disposition, or Microsoft's `pct.quarantine` (sampled out),
-/// is no policy applied.
+/// `reject`. A recorded disposition decides (`oreject` is a reject policy the receiver turned
+/// into the Junk folder); with none written, the published policy it recorded is the one a
+/// receiver that applies DMARC acts on (RFC 7489 section 6.3), unless it was applied to a
+/// sample only. `none` as the disposition, or Microsoft's `pct.quarantine` (sampled out), is no
+/// policy applied.
 fn applied_policy(extra: &str) -> Option<&'static str> {
-    let words: Vec<&str> = extra
-        .split([' ', '(', ')', ';', ','])
-        .filter(|w| !w.is_empty())
-        .collect();
     let named = |w: &str| match w {
         "quarantine" => Some("quarantine"),
         "reject" | "oreject" | "o.reject" => Some("reject"),
         _ => None,
     };
-    if let Some(dis) = words
-        .iter()
-        .find_map(|w| w.strip_prefix("dis=").or_else(|| w.strip_prefix("action=")))
-    {
-        return named(dis);
+    let d = dmarc_recorded(extra);
+    match d.disposition {
+        Some(dis) => named(dis),
+        None if d.sampled => None,
+        None => d.p.or(d.policy).and_then(named),
     }
-    let sampled = words.iter().any(|w| {
-        w.strip_prefix("pct=")
-            .and_then(|n| n.parse::<u8>().ok())
-            .is_some_and(|n| n < 100)
-    });
-    if sampled {
-        return None;
-    }
-    words
-        .iter()
-        .find_map(|w| w.strip_prefix("p=").or_else(|| w.strip_prefix("policy=")))
-        .and_then(named)
 }
 
 /// The customer's own words above the paste, when they say the message went to spam.
@@ -948,10 +945,7 @@ fn recorded_auth_failure(ctx: &Context) -> Option<Cause> {
     // A disposition of none recorded (Google's `dis=NONE`, Microsoft's `action=none`) is no
     // policy applied either.
     let policy_none = dmarc.is_some_and(|d| {
-        d.extra.contains("p=none")
-            || d.extra
-                .split([' ', '(', ')', ';', ','])
-                .any(|w| w == "dis=none" || w == "action=none")
+        d.extra.contains("p=none") || dmarc_recorded(&d.extra).disposition == Some("none")
     }) || dmarc_absent;
     if let Some(s) = spf_bad
         && (!dkim_pass
@@ -1986,10 +1980,7 @@ fn address_and_org(address: Option<&str>) -> Option<(String, String)> {
 
 /// The From field, as evidence.
 fn from_evidence(ctx: &Context) -> Vec<Evidence> {
-    ctx.r
-        .headers
-        .iter()
-        .find(|h| h.name.eq_ignore_ascii_case("From"))
+    ctx.header("From")
         .map(|h| Evidence {
             line: Some(h.line),
             text: format!("From: {}", h.value),
