@@ -399,6 +399,21 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
         }
         None => text,
     };
+    // A header whose line ends were replaced by spaces (a web form or ticket system that keeps
+    // one line): each field is put back on a line of its own.
+    let (text, joined_map) = match unjoin(&text) {
+        Some((fields, plain, map)) => {
+            notes.push(InputNote::new(
+                "input.joined-lines",
+                format!(
+                    "The header's lines had been joined into one (its line ends replaced by spaces, as some web forms and ticket systems do); it was split again before each of the {fields} field names a mail system writes."
+                ),
+                None,
+            ));
+            (plain, Some(map))
+        }
+        None => (text, None),
+    };
     // A header copied from a header analyzer's table: rows read as fields.
     let (text, table_map) = match untable(&text) {
         Some((rows, table_text, map)) => {
@@ -448,7 +463,11 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
             .as_ref()
             .and_then(|m| m.get((n as usize).checked_sub(1)?).copied())
             .unwrap_or(n);
-        table_map
+        let n = table_map
+            .as_ref()
+            .and_then(|m| m.get((n as usize).checked_sub(1)?).copied())
+            .unwrap_or(n);
+        joined_map
             .as_ref()
             .and_then(|m| m.get((n as usize).checked_sub(1)?).copied())
             .unwrap_or(n)
@@ -1293,6 +1312,118 @@ fn untable(text: &str) -> Option<(usize, String, Vec<u32>)> {
     Some((count, out, map))
 }
 
+/// A header whose line ends were all replaced by spaces: a line of at least
+/// [`JOINED_MIN_LINE`] bytes holding, after white space, at least [`JOINED_MIN_FIELDS`]
+/// field names a mail system writes (see [`known_name`]) each followed by ": ", one of them
+/// `Received` with its "from" or "by" clause (RFC 5322 section 3.6.7: every server adds one)
+/// and one of `From`, `Date`,
+/// `Subject`, `Message-ID` or `Authentication-Results`. Within a field, such a name after a
+/// space and before ": " does not occur: DKIM's `h=From:Date` has no spaces, a Subject's
+/// "Re: " is no field name. The line is split before each name; the other lines are kept.
+/// Returns the number of fields, the text, and each output line's line number in the input.
+fn unjoin(text: &str) -> Option<(usize, String, Vec<u32>)> {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut map = Vec::with_capacity(lines.len());
+    let mut total = 0;
+    for (i, line) in lines.iter().enumerate().take(MAX_FIELDS * 4) {
+        let cuts = if line.len() >= JOINED_MIN_LINE {
+            joined_cuts(line)
+        } else {
+            Vec::new()
+        };
+        // A quoted paste ("> " before the joined header) keeps its quote on every field.
+        let quote = &line[..line.len() - line.trim_start_matches(['>', ' ', '\t']).len()];
+        let mut from = 0;
+        for &cut in &cuts {
+            let piece = line[from..cut].trim_end();
+            if !piece.is_empty() {
+                if !map.is_empty() {
+                    out.push('\n');
+                }
+                if from > 0 {
+                    out.push_str(quote);
+                }
+                out.push_str(piece);
+                map.push(i as u32 + 1);
+            }
+            from = cut;
+        }
+        if !map.is_empty() {
+            out.push('\n');
+        }
+        if from > 0 {
+            out.push_str(quote);
+        }
+        out.push_str(&line[from..]);
+        map.push(i as u32 + 1);
+        total += cuts.len();
+    }
+    if total == 0 {
+        return None;
+    }
+    for (i, line) in lines.iter().enumerate().skip(MAX_FIELDS * 4) {
+        out.push('\n');
+        out.push_str(line);
+        map.push(i as u32 + 1);
+    }
+    Some((total, out, map))
+}
+
+/// The shortest line [`unjoin`] reads as a joined header.
+const JOINED_MIN_LINE: usize = 300;
+/// The fewest field names a joined header holds (see [`unjoin`]).
+const JOINED_MIN_FIELDS: usize = 5;
+
+/// Where a joined header's fields start in one line (see [`unjoin`]), or nothing when the line
+/// is not one.
+fn joined_cuts(line: &str) -> Vec<usize> {
+    // After a quote's marks ("> "), the line starts where its text does.
+    let at_start = line.len() - line.trim_start_matches(['>', ' ', '\t']).len();
+    let mut cuts = Vec::new();
+    let (mut received, mut core, mut names) = (false, false, 0);
+    for (colon, _) in line.match_indices(": ").take(MAX_FIELDS * 2) {
+        let before = &line[..colon];
+        let start = before
+            .rfind(|c: char| c.is_whitespace())
+            .map_or(0, |k| k + 1);
+        let name = &before[start..];
+        // A name starts a field after white space, or at the line's start (not cut there).
+        if name.is_empty()
+            || !name.starts_with(|c: char| c.is_ascii_uppercase())
+            || !plausible_name(&line[start..=colon])
+            || !known_name(name)
+        {
+            continue;
+        }
+        names += 1;
+        // A Received field's value starts with its "from" or "by" clause (RFC 5321 section
+        // 4.4): "Received: lines" in a sentence is no field.
+        let value = &line[colon + 2..];
+        received |= name.eq_ignore_ascii_case("received")
+            && (value.starts_with("from ") || value.starts_with("by "));
+        core |= [
+            "from",
+            "date",
+            "subject",
+            "message-id",
+            "authentication-results",
+        ]
+        .iter()
+        .any(|n| name.eq_ignore_ascii_case(n));
+        if start > at_start {
+            cuts.push(start);
+        }
+    }
+    // The joined header starts the line: a line of text that quotes fields further on (a
+    // bounce or a note joined with the header it returns) is read as it is.
+    let first_at_start = names > cuts.len();
+    if names < JOINED_MIN_FIELDS || !received || !core || !first_at_start {
+        return Vec::new();
+    }
+    cuts
+}
+
 /// One row of a copied table as a field (see [`untable`]), with whether its name is one mail
 /// systems write; `None` when the line is not a row whose first cell is a field name (letters,
 /// digits and `-`, from a letter).
@@ -2045,8 +2176,12 @@ fn wrapper_row(key: &str) -> Option<&'static [&'static str; 3]> {
 /// French, Spanish, Italian, Dutch and Portuguese (its reply and forward header in those
 /// languages: "Von/Gesendet/An/Betreff", "De/Envoyé/À/Objet", "De/Enviado el/Para/Asunto",
 /// "Da/Inviato/A/Oggetto", "Van/Verzonden/Aan/Onderwerp", "De/Enviado/Para/Assunto"), and the
-/// date key of Thunderbird's and Gmail's forward banners in those languages.
-const SUMMARY: [(&str, &str); 37] = [
+/// date key of Thunderbird's and Gmail's forward banners in those languages; and the labels
+/// of mail programs' message headers in Polish ("Od/Wysłano/Do/DW/Temat", also Roundcube's),
+/// Czech ("Od/Odesláno/Komu/Předmět"), Swedish ("Från/Skickat/Till/Kopia/Ämne"), Danish and
+/// Norwegian ("Fra/Sendt/Til/Emne/Dato"), Finnish ("Lähettäjä/Lähetetty/Vastaanottaja/Aihe")
+/// and Turkish ("Kimden/Gönderildi/Kime/Konu/Tarih").
+const SUMMARY: [(&str, &str); 67] = [
     ("from", "from"),
     ("date", "date"),
     ("sent", "sent"),
@@ -2084,6 +2219,36 @@ const SUMMARY: [(&str, &str); 37] = [
     ("gesendet am", "sent"),
     ("enviada", "sent"),
     ("cco", "bcc"),
+    ("od", "from"),
+    ("wysłano", "sent"),
+    ("do", "to"),
+    ("dw", "cc"),
+    ("udw", "bcc"),
+    ("temat", "subject"),
+    ("odesláno", "sent"),
+    ("komu", "to"),
+    ("předmět", "subject"),
+    ("från", "from"),
+    ("skickat", "sent"),
+    ("till", "to"),
+    ("kopia", "cc"),
+    ("ämne", "subject"),
+    ("fra", "from"),
+    ("sendt", "sent"),
+    ("til", "to"),
+    ("emne", "subject"),
+    ("dato", "date"),
+    ("lähettäjä", "from"),
+    ("lähetetty", "sent"),
+    ("vastaanottaja", "to"),
+    ("aihe", "subject"),
+    ("päivämäärä", "date"),
+    ("kimden", "from"),
+    ("gönderildi", "sent"),
+    ("kime", "to"),
+    ("konu", "subject"),
+    ("tarih", "date"),
+    ("bilgi", "cc"),
 ];
 
 /// The field a mail program's summary line stands for ("Oggetto: ..." is the subject), when
@@ -2108,7 +2273,7 @@ pub fn summary_key(line: &str) -> Option<&'static str> {
 /// mail programs label it ("Sent:", "Gesendet:", "Envoyé :", "Enviado:", "Verzonden:"), a key
 /// no RFC 5322 message header has. Where it ends (exclusive).
 pub fn program_summary_at(lines: &[&str], i: usize) -> Option<usize> {
-    let mut sent = false;
+    let (mut sent, mut dated, mut localized) = (false, false, false);
     let mut end = i;
     // The first line's indentation (a whole paste may be indented): a line indented further
     // continues the field above it.
@@ -2126,9 +2291,19 @@ pub fn program_summary_at(lines: &[&str], i: usize) -> Option<usize> {
         }
         let field = summary_key(v.trim_start())?;
         sent |= field == "sent";
+        dated |= field == "date";
+        // A label that is not the field's own name ("Data:", "Betreff:"): a mail program's
+        // translation, which no message header has.
+        localized |= v
+            .trim_start()
+            .split(':')
+            .next()
+            .is_some_and(|k| !k.trim().eq_ignore_ascii_case(field));
         end += 1;
     }
-    sent.then_some(end)
+    // Outlook's summary has its Sent line; a mail program that shows the header under
+    // translated labels (Roundcube's "Temat/Od/Do/Data") has its date.
+    (sent || dated && localized).then_some(end)
 }
 
 /// A forward's banner at line `i` ("---------- Forwarded message ---------", "-----Original
@@ -2883,6 +3058,45 @@ mod tests {
         assert_eq!(names, ["Subject", "X-Spam-Report", "From"]);
         assert!(codes(&n).contains(&"input.whitespace-fold"));
         assert_eq!(n.body.as_deref(), Some("body\n"));
+    }
+
+    #[test]
+    fn a_header_joined_into_one_line_is_split_at_its_field_names() {
+        let joined = "Hola, salieron así:\n\nDelivered-To: a@gmail.com Received: by 2001:db8::1 with SMTP id x; Wed, 4 Nov 2026 07:13:56 -0800 (PST) Received: from mail.a.example (mail.a.example. [192.0.2.1]) by mx.google.com with ESMTPS id y for <a@gmail.com>; Wed, 04 Nov 2026 07:13:55 -0800 (PST) Authentication-Results: mx.google.com; spf=softfail (google.com: domain of transitioning b@a.example does not designate 192.0.2.1 as permitted sender) smtp.mailfrom=b@a.example; dmarc=fail (p=NONE sp=NONE dis=NONE) header.from=a.example From: B <b@a.example> To: a@gmail.com Subject: Re: Oferta: hoy Date: Wed, 04 Nov 2026 15:13:50 +0000 Message-ID: <1@a.example>\n";
+        let n = normalize(joined.as_bytes());
+        let names: Vec<&str> = n.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Delivered-To",
+                "Received",
+                "Received",
+                "Authentication-Results",
+                "From",
+                "To",
+                "Subject",
+                "Date",
+                "Message-ID"
+            ]
+        );
+        // A Subject's "Re: " and "Oferta: " are no field names; a DKIM h= list has no spaces.
+        assert_eq!(n.fields[6].value.trim(), "Re: Oferta: hoy");
+        assert_eq!(n.fields[1].line, 3);
+        assert!(codes(&n).contains(&"input.joined-lines"));
+        // Quoted once: every field keeps the quote, and the quote level is removed after.
+        let quoted = joined.replace("\n\nDelivered-To", "\n\n> Delivered-To");
+        let n = normalize(quoted.as_bytes());
+        assert_eq!(n.fields.len(), 9);
+        assert_eq!(n.fields[4].name, "From");
+        // Prose that names a few fields in one long line is left alone.
+        let prose = format!(
+            "I checked the Received: lines and the From: field, the Subject: and the Date: and nothing looks wrong {}\n",
+            "really ".repeat(40)
+        );
+        assert!(unjoin(&prose).is_none());
+        // A header written as fields is left alone.
+        let n = normalize(b"Received: from a.example by b.example; Tue, 2 Jan 2024 10:00:00 +0000\nFrom: a@a.example\nSubject: x\n");
+        assert!(!codes(&n).contains(&"input.joined-lines"));
     }
 
     #[test]

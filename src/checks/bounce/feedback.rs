@@ -77,7 +77,11 @@ fn complaint(
         case_facts: CaseFacts::default(),
         original,
         sent_from_ip: None,
-        notice_from: None,
+        // The report's own sender: the provider that wrote it (its feedback loop's address).
+        notice_from: top
+            .value("from")
+            .and_then(|v| first_address(&v))
+            .map(|a| a.to_ascii_lowercase()),
         from_log: false,
     };
     report.case_facts = case_facts(top, &report, None);

@@ -387,9 +387,15 @@ pub(super) fn looks_like_client_error(lower: &str) -> bool {
                     && (line.starts_with(&s)
                         // Or right after a label's colon: Thunderbird quotes the reply without
                         // its code after "The mail server responded:" ("Le serveur de courrier
-                        // a répondu : 5.7.1 ..." in French).
+                        // a répondu : 5.7.1 ..." in French), also inside the quotation
+                        // marks some translations put around it ("Le serveur a répondu :
+                        // « 5.3.4 ... »").
                         || line.find(&s).is_some_and(|at| {
-                            line[..at].trim_end_matches([' ', '\u{a0}']).ends_with(':')
+                            line[..at]
+                                .trim_end_matches([
+                                    ' ', '\u{a0}', '\u{202f}', '«', '"', '\'', '“', '„', '‘',
+                                ])
+                                .ends_with(':')
                         }))
             })
         })
@@ -418,8 +424,23 @@ pub(super) fn looks_like_client_error(lower: &str) -> bool {
             // Postfix's logs of a refusal ("NOQUEUE: reject:", "milter-reject:").
             "reject:",
             "0x800ccc",
+            "not accepted",
+            // The words for an error or a failure in the languages of the mail programs and
+            // sending services' logs customers paste: French ("erreur", "échec"), German
+            // ("Fehler", "fehlgeschlagen"), Italian ("errore", "non riuscito"), Spanish and
+            // Portuguese ("fallido", "falló", "falhou", "erro "), Dutch ("mislukt").
             "erreur",
+            "échec",
+            "Échec",
             "fehler",
+            "fehlgeschlagen",
+            "errore",
+            "non riuscit",
+            "fallido",
+            "falló",
+            "falhou",
+            "erro ",
+            "mislukt",
         ]
         .iter()
         .any(|w| lower.contains(w))

@@ -194,7 +194,10 @@ pub(super) fn finish(
         .map(|c| if c >= 500 { '5' } else { '4' });
     // Nor is a success's code the status of a failure reply (a session transcript's "220 2.0.0
     // Ready to start TLS" above the "552 5.3.4" that failed, the words clipped before it).
-    let failing = reply_code.is_some_and(|c| c >= 400);
+    // Nor of an address whose own record says it failed or was deferred (RFC 3464 section
+    // 2.3.3, Action; a log's "**" or "==" record): another record's "250 2.0.0 OK" is not its.
+    let failing = reply_code.is_some_and(|c| c >= 400)
+        || matches!(r.action.as_deref(), Some("failed" | "delayed"));
     let text_status = best(&words)
         .or_else(|| {
             best(&r.context)

@@ -121,7 +121,13 @@ pub fn status(s: &str) -> Option<String> {
     while i + 5 <= b.len() {
         if matches!(b[i], b'2' | b'4' | b'5') && b[i + 1] == b'.' {
             let before = i.checked_sub(1).map(|j| b[j]);
-            if before.is_some_and(|x| x.is_ascii_alphanumeric() || x == b'.') {
+            // A version number is no status: "X-Mailer: szn-email-5.0.198",
+            // "Thunderbird/5.0.1" (a '-' after a reply code is a multiline reply's:
+            // "550-5.7.1").
+            let version = matches!(before, Some(b'-' | b'/'))
+                && i.checked_sub(2)
+                    .is_some_and(|j| b[j].is_ascii_alphabetic() || b[j] == b'_');
+            if version || before.is_some_and(|x| x.is_ascii_alphanumeric() || x == b'.') {
                 i += 1;
                 continue;
             }
@@ -1095,6 +1101,10 @@ mod tests {
         assert_eq!(status("said: 550 5.1.1 <a@b.c>").as_deref(), Some("5.1.1"));
         assert_eq!(status("ip 192.0.2.1 and 5.7.1."), Some("5.7.1".into()));
         assert_eq!(status("version 4.2.1.5"), None);
+        // A program's version is no status; a multiline reply's continuation is.
+        assert_eq!(status("X-Mailer: szn-email-5.0.198"), None);
+        assert_eq!(status("Thunderbird/5.0.1"), None);
+        assert_eq!(status("550-5.7.1 Blocked").as_deref(), Some("5.7.1"));
     }
 
     #[test]

@@ -32,6 +32,11 @@ pub(super) fn causes(ctx: &Context) -> Vec<Cause> {
             )];
         }
         BounceKind::Feedback => {
+            // A complaint about a message the customer's servers never sent is backscatter
+            // too (the scenarios README's topic): its copy shows where it came from.
+            if let Some(c) = backscatter(ctx) {
+                return vec![c];
+            }
             let detail = match &b.feedback {
                 Some(f) => format!(
                     "{} A feedback report{} tells the sender that a recipient pressed \"Report spam\".",
@@ -304,6 +309,16 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         topic = "relay-denied";
         party = Party::Sender;
     }
+    // Yahoo's "421 4.7.0 [TSS04] Messages from IP temporarily deferred due to unexpected volume
+    // or user complaints" (https://senders.yahooinc.com/smtp-error-codes/), which the reader
+    // files as bad reputation after Sisimai, is Yahoo throttling the sending IP: it takes the
+    // mail later at a lower rate ("temporarily deferred"), as the scenarios README's
+    // `rate-limit` says ("the receiver throttles"); its advice names the volume and Yahoo's
+    // Sender Hub. A refusal for complaints alone stays a reputation verdict.
+    if has(&["[tss04]", "deferred due to unexpected volume"]) {
+        topic = "rate-limit";
+        party = Party::Sender;
+    }
     let null_mx = r
         .status
         .as_deref()
@@ -322,6 +337,13 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     if has(&["virus", "malware", "infected"]) && !has(&["heuristics.encrypted"]) {
         topic = "policy";
         party = Party::Sender;
+    } else if has(&["customer block list"]) {
+        // Exchange Online's "550 5.7.1 Service unavailable, Client host [IP] blocked using
+        // Customer Block list (AS16012607)": the recipient organization's own IP block list
+        // (its connection filter policy), not a public blocklist (Microsoft Learn, "Fix email
+        // delivery issues for error code 5.7.1 in Exchange Online"): the receiver's rule.
+        topic = "policy";
+        party = Party::Receiver;
     } else if r.blocklist.is_some() {
         topic = "blocklist";
         // Spamhaus answers a query that came through a public or open resolver, a mistyped
@@ -1221,8 +1243,32 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
         .or_else(|| crate::vocab::domain::of_address(b.notice_from.as_deref()?))?;
     let reporting_org = crate::vocab::domain::org_domain(&reporting)?;
     let sending = r.sending_ip.as_ref()?;
-    let hop = r.hops.iter().find(|h| h.number == sending.hop)?;
-    if hop.by.as_deref().and_then(crate::vocab::domain::org_domain) != Some(reporting_org)
+    // The hop it names, or (an address a feedback report names, Source-IP) the hop from it.
+    let hop = r
+        .hops
+        .iter()
+        .find(|h| h.number == sending.hop)
+        .or_else(|| r.hops.iter().find(|h| h.ip == Some(sending.ip)))?;
+    // The receiving host may name itself by an internal name (an Exchange server's
+    // "EXCH01.company.local" behind the organization's public domain: RFC 6762 `.local`, RFC
+    // 8375 `home.arpa`, ICANN's reserved `.internal`, and the `.lan`/`.corp`/`.localdomain`
+    // of private networks): a name no other organization's server writes.
+    let internal = hop.by.as_deref().is_some_and(|by| {
+        let by = by.trim_end_matches('.').to_ascii_lowercase();
+        !by.contains('.')
+            || [
+                ".local",
+                ".lan",
+                ".internal",
+                ".corp",
+                ".localdomain",
+                ".home.arpa",
+            ]
+            .iter()
+            .any(|t| by.ends_with(t))
+    });
+    if (hop.by.as_deref().and_then(crate::vocab::domain::org_domain) != Some(reporting_org)
+        && !internal)
         || !crate::interpret::bounce_ip::crosses(hop)
     {
         return None;
@@ -1255,25 +1301,75 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
         .and_then(|m| m.rsplit_once('@'))
         .map(|(_, d)| d.trim_end_matches('>').to_ascii_lowercase());
     let mut detail = format!(
-        "The returned copy came to the bouncing server from {ip}, which the SPF record of {from} does not allow (SPF {} now), it carries no DKIM signature of {from}, and no step of its path shows a logged-in submission: {from}'s own servers did not send it.",
+        "The {} copy came to the {} server from {ip}, which the SPF record of {from} does not allow (SPF {} now), it carries no DKIM signature of {from}, and no step of its path shows a logged-in submission: {from}'s own servers did not send it.",
+        if b.kind == BounceKind::Feedback {
+            "reported"
+        } else {
+            "returned"
+        },
+        if b.kind == BounceKind::Feedback {
+            "reporting"
+        } else {
+            "bouncing"
+        },
         spf.result.as_str()
     );
     if let Some(d) = msgid_domain.filter(|d| !d.ends_with(&from)) {
         detail.push_str(&format!(" Its Message-ID was made at {d}, not at {from}."));
     }
-    detail.push_str(" Someone forged the address on spam; the server that accepted it bounced it to the forged sender.");
-    Some(make_cause(
+    let complaint = b.kind == BounceKind::Feedback;
+    detail.push_str(if complaint {
+        " Someone forged the address on spam; the recipient reported that spam, and the complaint went to the forged sender's domain."
+    } else {
+        " Someone forged the address on spam; the server that accepted it bounced it to the forged sender."
+    });
+    // A domain that already asks receivers to refuse or quarantine such mail (RFC 7489 section
+    // 6.3) has nothing more to publish: the bouncing server did not apply its policy.
+    let enforced = auth
+        .dmarc
+        .outcome
+        .as_ref()
+        .and_then(|o| o.applied_policy)
+        .filter(|p| !matches!(p, crate::checks::dmarc::Policy::None));
+    let mut cause = make_cause(
         ctx,
         "bounce.backscatter",
         "backscatter",
-        format!("Backscatter: {from} did not send the bounced message; its address was forged."),
+        format!(
+            "Backscatter: {from} did not send the {} message; its address was forged.",
+            if complaint { "reported" } else { "bounced" }
+        ),
         detail,
         None,
         Certainty::Likely,
         Party::Receiver,
         Source::Bounce,
         Vec::new(),
-    ))
+    );
+    if complaint {
+        // A recipient's complaint: no server bounced anything.
+        use crate::report::diagnosis::Actor;
+        cause
+            .actions
+            .retain(|a| !matches!(a.who, Actor::RecipientAdmin));
+    }
+    if let Some(policy) = enforced {
+        use crate::report::diagnosis::Actor;
+        let policy = match policy {
+            crate::checks::dmarc::Policy::Reject => "p=reject",
+            _ => "p=quarantine",
+        };
+        for a in cause
+            .actions
+            .iter_mut()
+            .filter(|a| matches!(a.who, Actor::SenderProvider))
+        {
+            a.text = format!(
+                "{from} already publishes DMARC with {policy}, which asks receivers to refuse or quarantine forged mail; keep it. The server that bounced this one did not apply it."
+            );
+        }
+    }
+    Some(cause)
 }
 
 #[cfg(test)]
@@ -1495,6 +1591,22 @@ mod tests {
                 "end of DATA"
             ),
             ("policy", Party::Receiver)
+        );
+        // A recipient organization's own IP block list is its policy.
+        assert_eq!(
+            topic(
+                "550 5.7.1 Service unavailable, Client host [192.0.2.9] blocked using Customer Block list (AS16012607)",
+                "RCPT TO"
+            ),
+            ("policy", Party::Receiver)
+        );
+        // Yahoo's TSS04 deferral throttles the sending IP; it is no content verdict.
+        assert_eq!(
+            topic(
+                "421 4.7.0 [TSS04] Messages from 192.0.2.9 temporarily deferred due to unexpected volume or user complaints - 4.16.55.1",
+                "MAIL FROM"
+            ),
+            ("rate-limit", Party::Sender)
         );
         // RFC 3463 X.2.1: a disabled mailbox, not a filter.
         assert_eq!(

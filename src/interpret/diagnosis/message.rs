@@ -478,6 +478,14 @@ pub(super) fn paste_repaired(ctx: &Context) -> Option<String> {
     {
         return Some("Every line of the paste was followed by a blank line (each line end doubled on the way, as when CR and LF are both taken as line ends): a blank line ends the header, so the extra ones were removed to read it. If something below looks wrong, copy the header again from the mail program.".into());
     }
+    if ctx
+        .r
+        .findings
+        .iter()
+        .any(|f| f.code == "input.joined-lines")
+    {
+        return Some("The header's lines had been joined into one (its line ends replaced by spaces on the way, as some web forms and ticket systems do): it was split again before each field name to read it. If something below looks wrong, copy the header again from the mail program.".into());
+    }
     let rejoined = ctx
         .r
         .findings
