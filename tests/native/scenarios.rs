@@ -18,10 +18,10 @@ use std::path::PathBuf;
 /// the figures (met in both parts since round 108-111; the floors below keep them).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 1672/1714 outcome, 1665/1714
-/// first cause; validation 492/514, 474/514), so that no change makes them worse. Raise them as
+/// The floors asserted: the figures as last measured (tuning 1673/1714 outcome, 1670/1714
+/// first cause; validation 492/514, 475/514), so that no change makes them worse. Raise them as
 /// the diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 1672, 1665), ("validation", 492, 474)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 1673, 1670), ("validation", 492, 475)];
 /// The ceilings asserted on first causes of another topic addressed to the other party
 /// ([`misdirected`]), as last measured (tuning 5, validation 11): lower them as they fall. The
 /// tuning ceiling rose 1 -> 3 with rounds 136-151's files on their first run (forwards told as

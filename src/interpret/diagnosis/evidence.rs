@@ -319,9 +319,16 @@ fn recorded(r: &Report) -> Vec<Recorded> {
                 extra.push_str(c);
                 extra.push(' ');
             }
+            // Yahoo writes RFC 8601's permerror and temperror as "perm_fail" and "temp_fail"
+            // (its Authentication-Results: "dkim=perm_fail header.i=@..."); read as those.
+            let result = match m.result.to_ascii_lowercase().as_str() {
+                "perm_fail" | "permfail" => "permerror".to_string(),
+                "temp_fail" | "tempfail" => "temperror".to_string(),
+                _ => m.result.clone(),
+            };
             out.push(Recorded {
                 method: m.method.clone(),
-                result: m.result.clone(),
+                result,
                 domain,
                 extra: extra.to_ascii_lowercase(),
                 evidence: Evidence {

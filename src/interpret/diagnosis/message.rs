@@ -307,9 +307,29 @@ fn says_spam_sentences(line: &str) -> impl Iterator<Item = &str> {
             // A placement is denied by a negation shortly before its word ("it is not in spam",
             // "nie ma jej w spamie", "we did not find it in the spam folder"), not by one
             // elsewhere in the sentence ("found it in her Spam folder (not the first time)").
+            // "Spam detection software", "spam filter", "spam score": the filter named, not
+            // a placement.
+            let filter_named = |i: usize| {
+                words.get(i + 1).is_some_and(|n| {
+                    [
+                        "detection",
+                        "filter",
+                        "filters",
+                        "score",
+                        "software",
+                        "check",
+                        "report",
+                        "status",
+                        "flag",
+                        "rules",
+                        "assassin",
+                    ]
+                    .contains(n)
+                })
+            };
             let said = words.iter().enumerate().any(|(i, w)| {
-                let spam =
-                    SPAM_WORDS.contains(w) || (*w == "bulk" && words.get(i + 1) == Some(&"folder"));
+                let spam = (SPAM_WORDS.contains(w) && !filter_named(i))
+                    || (*w == "bulk" && words.get(i + 1) == Some(&"folder"));
                 spam && !words[i.saturating_sub(6)..i]
                     .iter()
                     .any(|p| NEGATIONS.contains(p))
@@ -358,9 +378,42 @@ const SPAM_FOLDERS: [&str; 7] = [
 
 /// Words that deny a placement, in the languages of [`SPAM_FOLDERS`] ("it is not in spam
 /// either", "n'est pas dans les pourriels", "nicht im Spam").
-const NEGATIONS: [&str; 17] = [
-    "not", "never", "isn't", "wasn't", "didn't", "doesn't", "no", "pas", "jamais", "nicht", "kein",
-    "niet", "não", "nunca", "inte", "aldrig", "nie",
+/// With the words that only suppose it ("maybe it went to spam", "forse è finita nello spam",
+/// "vielleicht im Spam"): a guess, not a placement seen.
+const NEGATIONS: [&str; 33] = [
+    "not",
+    "never",
+    "isn't",
+    "wasn't",
+    "didn't",
+    "doesn't",
+    "no",
+    "pas",
+    "jamais",
+    "nicht",
+    "kein",
+    "niet",
+    "não",
+    "nunca",
+    "inte",
+    "aldrig",
+    "nie",
+    "non",
+    "maybe",
+    "perhaps",
+    "possibly",
+    "might",
+    "forse",
+    "vielleicht",
+    "eventuell",
+    "peut",
+    "quizás",
+    "quizá",
+    "talvez",
+    "misschien",
+    "może",
+    "kanske",
+    "probabilmente",
 ];
 
 /// Whether a line reads as a header field (`name: value`, the name without spaces) rather than
@@ -733,13 +786,64 @@ pub(super) fn delivered_causes(ctx: &Context) -> Vec<Cause> {
     let late_first = out.is_empty() && late.is_some();
     out.extend(late.clone().filter(|_| late_first));
     if !out.iter().any(|c| c.topic != "late")
-        && let Some(c) = recorded_auth_failure(ctx)
+        && let Some(c) = recorded_auth_failure(ctx).or_else(|| dkim_broken_delivered(ctx))
     {
         out.push(c);
     }
     out.extend(attachment_removed(ctx));
     out.extend(late.filter(|_| !late_first));
     out
+}
+
+/// A delivered message whose From domain's own DKIM signature the receiver recorded as not
+/// verifying while DMARC passed on SPF alone (RFC 7489 section 4.2: either suffices): the
+/// message arrived, but the setup is broken (a footer added after signing, a key not
+/// published), and mail that is forwarded, where SPF no longer passes, fails DMARC.
+fn dkim_broken_delivered(ctx: &Context) -> Option<Cause> {
+    let from = ctx.sender_domain()?.to_string();
+    let d = broken_own_signature(ctx, &from).or_else(|| {
+        ctx.recorded.iter().find(|x| {
+            x.method == "dkim"
+                && x.result == "permerror"
+                && x.domain
+                    .as_deref()
+                    .is_some_and(|d| crate::vocab::domain::same_org(d, &from))
+        })
+    })?;
+    if ctx.recorded.iter().any(|x| {
+        x.method == "dkim"
+            && x.result == "pass"
+            && x.domain
+                .as_deref()
+                .is_some_and(|d| crate::vocab::domain::same_org(d, &from))
+    }) {
+        return None;
+    }
+    let domain = d.domain.clone().unwrap_or_else(|| from.clone());
+    let why = if d.extra.contains("no key") || d.extra.contains("key not found") {
+        format!(
+            "no public key was found for the signature: the selector's DKIM record is not published in {domain}'s DNS"
+        )
+    } else {
+        "the message was changed after it was signed (a footer or disclaimer added by a gateway) or was signed with a key that is not published".to_string()
+    };
+    Some(make_cause(
+        ctx,
+        "recorded.dkim-fail-delivered",
+        "dkim",
+        format!(
+            "The DKIM signature of {domain} did not verify, although the message was delivered."
+        ),
+        format!(
+            "The receiver recorded DKIM {} for {domain}: {why}. SPF carried DMARC this time; where SPF does not pass (a forward, another sending server), the same message fails DMARC.",
+            d.result
+        ),
+        None,
+        Certainty::Likely,
+        Party::Sender,
+        Source::Receiver,
+        vec![d.evidence.clone()],
+    ))
 }
 
 /// A filter on the receiving side removed an attachment and delivered the rest
@@ -955,11 +1059,18 @@ fn recorded_auth_failure(ctx: &Context) -> Option<Cause> {
     let policy_none = dmarc.is_some_and(|d| {
         d.extra.contains("p=none") || dmarc_recorded(&d.extra).disposition == Some("none")
     }) || dmarc_absent;
+    // The From domain's own signature that did not verify is a broken piece of the setup and
+    // comes first whatever SPF did (the scenarios README, "Topics"), unless SPF's record itself
+    // could not be evaluated.
+    let own_dkim_failed = dkim_fail.is_some_and(|d| aligned(d.domain.as_ref()))
+        && !dkim_aligned_pass
+        && (dmarc_failed || compauth_failed);
     if let Some(s) = spf_bad
         && (!dkim_pass
             || (!dkim_aligned_pass
                 && (s.result == "permerror" || (policy_none && aligned(s.domain.as_ref())))))
         && (dmarc_failed || compauth_failed || dmarc_absent)
+        && !(own_dkim_failed && s.result != "permerror")
     {
         let domain = s.domain.clone().unwrap_or_else(|| from.clone());
         if s.result == "permerror" {
@@ -2519,6 +2630,14 @@ mod tests {
             "they all end up in junk since last week, can you see why?"
         ));
         assert!(!says("did it end up in junk?"));
+        // A guess is no placement seen.
+        assert!(!says(
+            "il signor ferri dice che la sua mail \"forse è finita nello spam\"."
+        ));
+        assert!(!says("maybe it went to spam."));
+        assert!(!says(
+            "nel sorgente c'è scritto \"spam detection software\"."
+        ));
         // Swedish: the folder as a word, not the filter.
         assert!(says(
             "vårt nyhetsbrev hamnar i skräpposten hos gmail-mottagare."
