@@ -35,6 +35,7 @@ mod mdn;
 pub mod mime;
 mod original;
 mod plain;
+mod postfix_queue;
 mod postmark;
 pub mod provider;
 pub mod reason;
@@ -322,8 +323,13 @@ type ServiceReader = (
     fn(&str) -> bool,
     fn(&str, &mut Vec<recipients::Raw>) -> Option<String>,
 );
-const SERVICE_RECORDS: [ServiceReader; 6] = [
+const SERVICE_RECORDS: [ServiceReader; 7] = [
     ("exim_log", exim_log::is_records, exim_log::records),
+    (
+        "postfix_queue",
+        postfix_queue::is_records,
+        postfix_queue::records,
+    ),
     ("sparkpost", sparkpost::is_events, sparkpost::events),
     ("mailgun", mailgun::is_events, mailgun::events),
     ("brevo", brevo::is_events, brevo::events),

@@ -572,28 +572,31 @@ pub fn blocks(text: &str, skip: &[String]) -> Vec<Block> {
                 || (prefix.ends_with(':') && prefix.len() < 40)
                 || (prefix.len() == 3 && reply_code(prefix).is_some());
             let addr = line[s..e].to_ascii_lowercase();
+            // A JSON record's key without its quotes ("envelope_from": "a@b" is a sender).
+            let bare = prefix.replace(['"', '\''], "");
+            let prefix_k = bare.trim();
             let excluded = skip.contains(&addr)
-                || prefix.starts_with("from")
+                || prefix_k.starts_with("from")
                 // A sender named after a label that ends in "From:" (an SMTP "MAIL FROM:<a@b>",
                 // "Envelope-From:"); MDaemon's stamped "*  From:" lines lose their stamp above.
-                || prefix.ends_with("from:")
+                || prefix_k.ends_with("from:")
                 // Postfix's log names the envelope sender "from=<a@b>" (and the recipient
                 // "to=<c@d>").
-                || prefix.ends_with("from=")
-                || prefix.starts_with("return-path")
-                || prefix.starts_with("reply-to")
-                || prefix.starts_with("sender")
+                || prefix_k.ends_with("from=")
+                || prefix_k.starts_with("return-path")
+                || prefix_k.starts_with("reply-to")
+                || prefix_k.starts_with("sender")
                 // The sender's address as an NDR's localized "Original Message Details" labels it
                 // ("Dirección del remitente:", "Endereço do remetente:", "Absenderadresse:",
                 // "Adresse de l'expéditeur :", "Indirizzo mittente:", "Adres van afzender:").
                 || ["remitente", "remetente", "absender", "expéditeur", "mittente", "afzender"]
                     .iter()
-                    .any(|w| prefix.contains(w))
-                || prefix.starts_with("message-id")
-                || prefix.starts_with("in-reply-to")
-                || prefix.starts_with("references")
-                || prefix.starts_with("original-envelope-id")
-                || prefix.starts_with("x-original-message-id")
+                    .any(|w| prefix_k.contains(w))
+                || prefix_k.starts_with("message-id")
+                || prefix_k.starts_with("in-reply-to")
+                || prefix_k.starts_with("references")
+                || prefix_k.starts_with("original-envelope-id")
+                || prefix_k.starts_with("x-original-message-id")
                 || id_like(&addr)
                 || addr.starts_with("mailer-daemon@");
             if head && !excluded && heads.len() < MAX_ADDRESSES {

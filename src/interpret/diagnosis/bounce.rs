@@ -405,6 +405,20 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         topic = "relay-denied";
         party = Party::Sender;
     }
+    // A refusal because the sending server did not encrypt the session (Gmail's "421 4.7.0 TLS
+    // required for RCPT domain", https://support.google.com/mail/answer/6330403; Postfix's
+    // "530 5.7.0 Must issue a STARTTLS command first", RFC 3207 section 4: a server may require
+    // TLS): the receiving side's policy, which the sending server meets by using STARTTLS.
+    let tls_required = has(&[
+        "tls required",
+        "must issue a starttls command first",
+        "encryption required",
+        "requires tls",
+    ]);
+    if tls_required {
+        topic = "policy";
+        party = Party::Sender;
+    }
     // A security refusal about what the message carries (an attachment or file type, its
     // content: Courier's "554 5.7.1 Attachments of type .iso are not accepted here") is the
     // receiving side's own content rule (RFC 3463 X.7.1, per-recipient filtering), not the
@@ -680,7 +694,13 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     // A size limit keeps its topic too: the message waits (a list holds a post over its
     // maximum size for the moderator, `checks::bounce::held`), and only a smaller message or a
     // higher limit gets it through.
+    // A server that requires TLS keeps refusing until the sending server uses it: its policy,
+    // not a wait.
+    // Nor is a permanent refusal the sending server retries anyway (Postfix retries a 5XX
+    // greeting: smtp(8), "smtp_skip_5xx_greeting"): its topic is the refusal's.
     if kind == BounceKind::Delay
+        && !tls_required
+        && !(r.reply_code.is_some_and(|c| c >= 500) && topic == "blocklist")
         && (!matches!(
             topic,
             "rate-limit" | "mailbox-full" | "helo" | "reverse-dns" | "message-too-large"
@@ -1599,6 +1619,14 @@ mod tests {
                 "RCPT TO"
             ),
             ("policy", Party::Receiver)
+        );
+        // A server that requires TLS: its policy, the sending server's to meet.
+        assert_eq!(
+            topic(
+                "421-4.7.0 TLS required for RCPT domain, closing connection. 421 4.7.0 https://support.google.com/mail/answer/6330403 - gsmtp",
+                "RCPT TO"
+            ),
+            ("policy", Party::Sender)
         );
         // Yahoo's TSS04 deferral throttles the sending IP; it is no content verdict.
         assert_eq!(
