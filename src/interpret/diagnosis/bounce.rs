@@ -1299,10 +1299,24 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
     let auth = r.auth.as_ref()?;
     let spf = auth.spf.mail_from_result.as_ref()?;
     use crate::checks::spf::SpfResult;
-    if !matches!(spf.result, SpfResult::Fail | SpfResult::Softfail) {
+    if !ctx.dns.usable() {
         return None;
     }
-    if !ctx.dns.usable() {
+    // A domain without SPF cannot say which servers are its own; a server with no reverse DNS
+    // name at all (its PTR lookup answered NXDOMAIN or no record: RFC 1912 section 2.1, every
+    // host on the Internet should have one; large receivers refuse mail without one) that is
+    // none of the From domain's own addresses, taking the message from nobody who logged in,
+    // is no mail server of that domain: an infected machine using the address.
+    let anonymous = spf.result == SpfResult::None
+        && r.reverse_dns
+            .as_ref()
+            .is_some_and(|d| d.ip == sending.ip && d.status == crate::report::LookupStatus::None)
+        && r.reputation
+            .as_ref()
+            .and_then(|rep| rep.sender_mx.as_ref())
+            .and_then(|mx| mx.own_addresses.as_ref())
+            .is_some_and(|own| !own.contains(&sending.ip.to_string()));
+    if !matches!(spf.result, SpfResult::Fail | SpfResult::Softfail) && !anonymous {
         return None;
     }
     let signed_by_from = r.sender.dkim_signatures.iter().any(|s| {
@@ -1320,8 +1334,18 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
         .as_deref()
         .and_then(|m| m.rsplit_once('@'))
         .map(|(_, d)| d.trim_end_matches('>').to_ascii_lowercase());
+    let why_not = if anonymous {
+        format!(
+            "a server with no reverse DNS name that is none of {from}'s own addresses ({from} publishes no SPF record to say which servers are its own)"
+        )
+    } else {
+        format!(
+            "which the SPF record of {from} does not allow (SPF {} now)",
+            spf.result.as_str()
+        )
+    };
     let mut detail = format!(
-        "The {} copy came to the {} server from {ip}, which the SPF record of {from} does not allow (SPF {} now), it carries no DKIM signature of {from}, and no step of its path shows a logged-in submission: {from}'s own servers did not send it.",
+        "The {} copy came to the {} server from {ip}, {why_not}, it carries no DKIM signature of {from}, and no step of its path shows a logged-in submission: {from}'s own servers did not send it.",
         if b.kind == BounceKind::Feedback {
             "reported"
         } else {
@@ -1332,7 +1356,6 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
         } else {
             "bouncing"
         },
-        spf.result.as_str()
     );
     if let Some(d) = msgid_domain.filter(|d| !d.ends_with(&from)) {
         detail.push_str(&format!(" Its Message-ID was made at {d}, not at {from}."));
@@ -1372,6 +1395,18 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
         cause
             .actions
             .retain(|a| !matches!(a.who, Actor::RecipientAdmin));
+    }
+    if anonymous && enforced.is_none() {
+        use crate::report::diagnosis::Actor;
+        for a in cause
+            .actions
+            .iter_mut()
+            .filter(|a| matches!(a.who, Actor::SenderProvider))
+        {
+            a.text = format!(
+                "Publish an SPF record for {from} that lists the servers that send its mail, and DMARC with p=quarantine or p=reject, so that receivers refuse forged mail instead of bouncing it to you."
+            );
+        }
     }
     if let Some(policy) = enforced {
         use crate::report::diagnosis::Actor;
