@@ -50,7 +50,13 @@ pub(super) fn records(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
     let mut in_entry = false;
     for line in text.lines().take(MAX_LINES) {
         let t = line.trim();
-        if t.is_empty() || t.starts_with("-- ") {
+        // A blank line ends an entry, but the next entry's first line says so too: a listing
+        // whose line ends were doubled on the way (a blank line after every line) reads the
+        // same.
+        if t.is_empty() {
+            continue;
+        }
+        if t.starts_with("-- ") {
             in_entry = false;
             in_reason = false;
             continue;
@@ -137,6 +143,11 @@ mod tests {
                 .is_some_and(|d| d.ends_with("(in reply to MAIL FROM command)"))
         );
         assert_ne!(r.recipients[0].reason, Reason::Delivered);
+        // Line ends doubled on the way: the same reading.
+        let doubled = LISTING.replace('\n', "\n\n");
+        let d = analyze(doubled.as_bytes());
+        assert_eq!(d.recipients.len(), 1);
+        assert_eq!(d.recipients[0].status.as_deref(), Some("4.7.650"));
     }
 
     #[test]
