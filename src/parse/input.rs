@@ -401,8 +401,8 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
     };
     // A header whose line ends were replaced by spaces (a web form or ticket system that keeps
     // one line): each field is put back on a line of its own.
-    let (text, joined_map) = match unjoin(&text) {
-        Some((fields, plain, map)) => {
+    let text = match unjoin(&text) {
+        Some((fields, plain)) => {
             notes.push(InputNote::new(
                 "input.joined-lines",
                 format!(
@@ -410,9 +410,9 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
                 ),
                 None,
             ));
-            (plain, Some(map))
+            plain
         }
-        None => (text, None),
+        None => text,
     };
     // A header copied from a header analyzer's table: rows read as fields.
     let (text, table_map) = match untable(&text) {
@@ -467,10 +467,7 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
             .as_ref()
             .and_then(|m| m.get((n as usize).checked_sub(1)?).copied())
             .unwrap_or(n);
-        joined_map
-            .as_ref()
-            .and_then(|m| m.get((n as usize).checked_sub(1)?).copied())
-            .unwrap_or(n)
+        n
     };
 
     // Where the header section starts: past blank lines, an mbox separator, text above the
@@ -1320,13 +1317,16 @@ fn untable(text: &str) -> Option<(usize, String, Vec<u32>)> {
 /// `Subject`, `Message-ID` or `Authentication-Results`. Within a field, such a name after a
 /// space and before ": " does not occur: DKIM's `h=From:Date` has no spaces, a Subject's
 /// "Re: " is no field name. The line is split before each name; the other lines are kept.
-/// Returns the number of fields, the text, and each output line's line number in the input.
-fn unjoin(text: &str) -> Option<(usize, String, Vec<u32>)> {
+/// Returns the number of fields and the text. The fields are numbered as the lines they were
+/// split into, and the lines after them shifted by as many: their order is what the trust
+/// boundary reads (RFC 8601 section 5: the receiver's fields stand above the point the message
+/// entered it), which one line number for all would lose.
+fn unjoin(text: &str) -> Option<(usize, String)> {
     let lines: Vec<&str> = text.split('\n').collect();
     let mut out = String::with_capacity(text.len() + 64);
-    let mut map = Vec::with_capacity(lines.len());
+    let mut first = true;
     let mut total = 0;
-    for (i, line) in lines.iter().enumerate().take(MAX_FIELDS * 4) {
+    for line in lines.iter().take(MAX_FIELDS * 4) {
         let cuts = if line.len() >= JOINED_MIN_LINE {
             joined_cuts(line)
         } else {
@@ -1338,36 +1338,35 @@ fn unjoin(text: &str) -> Option<(usize, String, Vec<u32>)> {
         for &cut in &cuts {
             let piece = line[from..cut].trim_end();
             if !piece.is_empty() {
-                if !map.is_empty() {
+                if !first {
                     out.push('\n');
                 }
+                first = false;
                 if from > 0 {
                     out.push_str(quote);
                 }
                 out.push_str(piece);
-                map.push(i as u32 + 1);
             }
             from = cut;
         }
-        if !map.is_empty() {
+        if !first {
             out.push('\n');
         }
+        first = false;
         if from > 0 {
             out.push_str(quote);
         }
         out.push_str(&line[from..]);
-        map.push(i as u32 + 1);
         total += cuts.len();
     }
     if total == 0 {
         return None;
     }
-    for (i, line) in lines.iter().enumerate().skip(MAX_FIELDS * 4) {
+    for line in lines.iter().skip(MAX_FIELDS * 4) {
         out.push('\n');
         out.push_str(line);
-        map.push(i as u32 + 1);
     }
-    Some((total, out, map))
+    Some((total, out))
 }
 
 /// The shortest line [`unjoin`] reads as a joined header.
@@ -3081,7 +3080,9 @@ mod tests {
         );
         // A Subject's "Re: " and "Oferta: " are no field names; a DKIM h= list has no spaces.
         assert_eq!(n.fields[6].value.trim(), "Re: Oferta: hoy");
-        assert_eq!(n.fields[1].line, 3);
+        // Numbered as the lines they were split into, from the joined line's own.
+        assert_eq!(n.fields[0].line, 3);
+        assert_eq!(n.fields[1].line, 4);
         assert!(codes(&n).contains(&"input.joined-lines"));
         // Quoted once: every field keeps the quote, and the quote level is removed after.
         let quoted = joined.replace("\n\nDelivered-To", "\n\n> Delivered-To");
