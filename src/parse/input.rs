@@ -463,11 +463,10 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
             .as_ref()
             .and_then(|m| m.get((n as usize).checked_sub(1)?).copied())
             .unwrap_or(n);
-        let n = table_map
+        table_map
             .as_ref()
             .and_then(|m| m.get((n as usize).checked_sub(1)?).copied())
-            .unwrap_or(n);
-        n
+            .unwrap_or(n)
     };
 
     // Where the header section starts: past blank lines, an mbox separator, text above the
