@@ -477,29 +477,11 @@ fn refused_elsewhere(bounce: &BounceReport) -> bool {
     let Some(reporter) = bounce.reporting_mta.as_deref().and_then(org) else {
         return false;
     };
-    let private = |host: &str| {
-        let host = host.trim().trim_end_matches('.');
-        ends_with_ci(host, ".home.arpa")
-            || host.rsplit('.').next().is_some_and(|tld| {
-                [
-                    "local",
-                    "lan",
-                    "internal",
-                    "intranet",
-                    "private",
-                    "corp",
-                    "home",
-                    "localdomain",
-                ]
-                .iter()
-                .any(|t| tld.eq_ignore_ascii_case(t))
-            })
-    };
     !bounce.recipients.is_empty()
         && bounce.recipients.iter().all(|r| {
             r.remote_mta.as_deref().is_some_and(|m| {
                 let m = m.trim().trim_start_matches("dns;").trim();
-                !private(m) && org(m).is_some_and(|o| o != reporter)
+                !crate::vocab::domain::private_name(m) && org(m).is_some_and(|o| o != reporter)
             })
         })
 }

@@ -54,6 +54,28 @@ pub fn operator_kin(org: &str) -> impl Iterator<Item = &'static str> + '_ {
         .map(|r| r[0])
 }
 
+/// Whether a host name is one only a private network uses (RFC 6762 appendix G: .local, .lan,
+/// .internal, .intranet, .private, .corp, .home; RFC 8375 home.arpa; .localdomain): a name no
+/// other organization's server writes.
+pub fn private_name(host: &str) -> bool {
+    let host = host.trim().trim_end_matches('.');
+    crate::vocab::text::ends_with_ci(host, ".home.arpa")
+        || host.rsplit('.').next().is_some_and(|tld| {
+            [
+                "local",
+                "lan",
+                "internal",
+                "intranet",
+                "private",
+                "corp",
+                "home",
+                "localdomain",
+            ]
+            .iter()
+            .any(|t| tld.eq_ignore_ascii_case(t))
+        })
+}
+
 /// Whether two domains belong to the same organization (DMARC relaxed alignment, RFC 7489
 /// 3.1.1, by [`org_domain`]); names without one compare as they are.
 pub fn same_org(a: &str, b: &str) -> bool {

@@ -1270,23 +1270,12 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
         .find(|h| h.number == sending.hop)
         .or_else(|| r.hops.iter().find(|h| h.ip == Some(sending.ip)))?;
     // The receiving host may name itself by an internal name (an Exchange server's
-    // "EXCH01.company.local" behind the organization's public domain: RFC 6762 `.local`, RFC
-    // 8375 `home.arpa`, ICANN's reserved `.internal`, and the `.lan`/`.corp`/`.localdomain`
-    // of private networks): a name no other organization's server writes.
-    let internal = hop.by.as_deref().is_some_and(|by| {
-        let by = by.trim_end_matches('.').to_ascii_lowercase();
-        !by.contains('.')
-            || [
-                ".local",
-                ".lan",
-                ".internal",
-                ".corp",
-                ".localdomain",
-                ".home.arpa",
-            ]
-            .iter()
-            .any(|t| by.ends_with(t))
-    });
+    // "EXCH01.company.local" behind the organization's public domain, or a single label): a
+    // name no other organization's server writes.
+    let internal = hop
+        .by
+        .as_deref()
+        .is_some_and(|by| !by.contains('.') || crate::vocab::domain::private_name(by));
     if (hop.by.as_deref().and_then(crate::vocab::domain::org_domain) != Some(reporting_org)
         && !internal)
         || !crate::interpret::bounce_ip::crosses(hop)
@@ -1311,10 +1300,8 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
         && r.reverse_dns
             .as_ref()
             .is_some_and(|d| d.ip == sending.ip && d.status == crate::report::LookupStatus::None)
-        && r.reputation
-            .as_ref()
-            .and_then(|rep| rep.sender_mx.as_ref())
-            .and_then(|mx| mx.own_addresses.as_ref())
+        && ctx
+            .own_addresses()
             .is_some_and(|own| !own.contains(&sending.ip.to_string()));
     if !matches!(spf.result, SpfResult::Fail | SpfResult::Softfail) && !anonymous {
         return None;
@@ -1344,23 +1331,18 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
             spf.result.as_str()
         )
     };
+    let complaint = b.kind == BounceKind::Feedback;
+    let (copy, server) = if complaint {
+        ("reported", "reporting")
+    } else {
+        ("returned", "bouncing")
+    };
     let mut detail = format!(
-        "The {} copy came to the {} server from {ip}, {why_not}, it carries no DKIM signature of {from}, and no step of its path shows a logged-in submission: {from}'s own servers did not send it.",
-        if b.kind == BounceKind::Feedback {
-            "reported"
-        } else {
-            "returned"
-        },
-        if b.kind == BounceKind::Feedback {
-            "reporting"
-        } else {
-            "bouncing"
-        },
+        "The {copy} copy came to the {server} server from {ip}, {why_not}, it carries no DKIM signature of {from}, and no step of its path shows a logged-in submission: {from}'s own servers did not send it."
     );
     if let Some(d) = msgid_domain.filter(|d| !d.ends_with(&from)) {
         detail.push_str(&format!(" Its Message-ID was made at {d}, not at {from}."));
     }
-    let complaint = b.kind == BounceKind::Feedback;
     detail.push_str(if complaint {
         " Someone forged the address on spam; the recipient reported that spam, and the complaint went to the forged sender's domain."
     } else {
@@ -1380,7 +1362,7 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
         "backscatter",
         format!(
             "Backscatter: {from} did not send the {} message; its address was forged.",
-            if complaint { "reported" } else { "bounced" }
+            if complaint { copy } else { "bounced" }
         ),
         detail,
         None,
@@ -1396,32 +1378,31 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
             .actions
             .retain(|a| !matches!(a.who, Actor::RecipientAdmin));
     }
-    if anonymous && enforced.is_none() {
-        use crate::report::diagnosis::Actor;
-        for a in cause
-            .actions
-            .iter_mut()
-            .filter(|a| matches!(a.who, Actor::SenderProvider))
-        {
-            a.text = format!(
-                "Publish an SPF record for {from} that lists the servers that send its mail, and DMARC with p=quarantine or p=reject, so that receivers refuse forged mail instead of bouncing it to you."
-            );
-        }
-    }
-    if let Some(policy) = enforced {
-        use crate::report::diagnosis::Actor;
-        let policy = match policy {
-            crate::checks::dmarc::Policy::Reject => "p=reject",
-            _ => "p=quarantine",
-        };
-        for a in cause
-            .actions
-            .iter_mut()
-            .filter(|a| matches!(a.who, Actor::SenderProvider))
-        {
-            a.text = format!(
+    // What the domain's owner can do: keep an enforced DMARC policy, or publish SPF and
+    // DMARC when it has neither.
+    let provider_text = match enforced {
+        Some(policy) => {
+            let policy = match policy {
+                crate::checks::dmarc::Policy::Reject => "p=reject",
+                _ => "p=quarantine",
+            };
+            Some(format!(
                 "{from} already publishes DMARC with {policy}, which asks receivers to refuse or quarantine forged mail; keep it. The server that bounced this one did not apply it."
-            );
+            ))
+        }
+        None if anonymous => Some(format!(
+            "Publish an SPF record for {from} that lists the servers that send its mail, and DMARC with p=quarantine or p=reject, so that receivers refuse forged mail instead of bouncing it to you."
+        )),
+        None => None,
+    };
+    if let Some(text) = provider_text {
+        use crate::report::diagnosis::Actor;
+        for a in cause
+            .actions
+            .iter_mut()
+            .filter(|a| matches!(a.who, Actor::SenderProvider))
+        {
+            a.text = text.clone();
         }
     }
     Some(cause)

@@ -119,6 +119,17 @@ impl<'a> Context<'a> {
     }
 
     /// The sending IP, as text.
+    /// The From domain's own addresses (its A and AAAA, asked with its MX), when today's
+    /// lookups could be used.
+    pub fn own_addresses(&self) -> Option<&'a Vec<String>> {
+        self.r
+            .reputation
+            .as_ref()
+            .and_then(|rep| rep.sender_mx.as_ref())
+            .and_then(|mx| mx.own_addresses.as_ref())
+            .filter(|_| self.dns.usable())
+    }
+
     pub fn ip(&self) -> Option<String> {
         self.r.sending_ip.as_ref().map(|s| s.ip.to_string())
     }

@@ -2019,12 +2019,7 @@ fn spoofing(ctx: &Context) -> Option<Cause> {
 /// domain's own addresses and the sending IP is not among them.
 fn own_domain_forged(ctx: &Context, checked: bool) -> Option<Cause> {
     let r = ctx.r;
-    let own = r
-        .reputation
-        .as_ref()
-        .and_then(|rep| rep.sender_mx.as_ref())
-        .and_then(|mx| mx.own_addresses.as_ref())
-        .filter(|_| ctx.dns.usable());
+    let own = ctx.own_addresses();
     let ip = ctx.ip();
     match (own, ip) {
         (Some(own), Some(ip)) if own.contains(&ip) => return None,
