@@ -932,11 +932,15 @@ pub fn recorded_result(report: &Report, method: &str) -> Option<String> {
 }
 
 /// The MAIL FROM address: the Return-Path field, else what the receiver recorded as
-/// smtp.mailfrom or envelope-from. Empty string for a bounce (`<>`).
+/// smtp.mailfrom or envelope-from, else the envelope sender the receiving server wrote into
+/// the sending hop's Received field (`received`: Exim's default received_header_text has
+/// "(envelope-from <$sender_address>)", Dovecot's LMTP and Haraka write it too). Empty string
+/// for a bounce (`<>`).
 pub fn mail_from(
     return_path: Option<&str>,
     recorded_auth: &[crate::report::RecordedAuth],
     recorded_spf: &[crate::parse::recorded::ReceivedSpf],
+    received: Option<&str>,
 ) -> Option<(String, String)> {
     if let Some(rp) = return_path {
         return Some((rp.trim().to_string(), "Return-Path".into()));
@@ -968,6 +972,26 @@ pub fn mail_from(
                 "Received-SPF envelope-from".into(),
             )
         })
+        .or_else(|| {
+            received_envelope_from(received?)
+                .map(|a| (a, "the Received field's envelope-from".into()))
+        })
+}
+
+/// The address of an "envelope-from <address>" note in a Received field: an address with an
+/// `@`, or empty for the null sender (`<>`).
+fn received_envelope_from(received: &str) -> Option<String> {
+    let lower = received.to_ascii_lowercase();
+    let at = lower.find("envelope-from")? + "envelope-from".len();
+    let rest = received
+        .get(at..)?
+        .trim_start_matches([' ', '\t', '=', ':']);
+    let end = rest
+        .find(|c: char| c.is_whitespace() || matches!(c, ')' | ';' | ','))
+        .unwrap_or(rest.len());
+    let address = rest[..end].trim_matches(['<', '>', '"']);
+    (address.is_empty() || (address.contains('@') && address.len() <= 254))
+        .then(|| address.to_string())
 }
 
 /// Findings from a bounce: one per failed or delayed recipient, one for a complaint.
@@ -1037,4 +1061,29 @@ pub fn bounce_findings(b: &crate::checks::bounce::BounceReport) -> Vec<Finding> 
         BounceKind::NotBounce => {}
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mail_from;
+
+    #[test]
+    fn the_received_fields_envelope_from_is_the_last_resort() {
+        let exim = "from host.example.net ([203.0.113.9] helo=a.example) by mx.example.com with esmtp (Exim 4.98) (envelope-from <ann@a.example>) id 1w-0; Tue, 10 Mar 2026 13:14:55 +0000";
+        assert_eq!(
+            mail_from(None, &[], &[], Some(exim)).map(|(a, _)| a),
+            Some("ann@a.example".to_string())
+        );
+        let null = "from x by y with LMTP (envelope-from <>) id 1; Tue, 10 Mar 2026 13:14:55 +0000";
+        assert_eq!(
+            mail_from(None, &[], &[], Some(null)).map(|(a, _)| a),
+            Some(String::new())
+        );
+        // A Return-Path comes first; a field without the note gives nothing.
+        assert_eq!(
+            mail_from(Some("b@b.example"), &[], &[], Some(exim)).map(|(a, _)| a),
+            Some("b@b.example".to_string())
+        );
+        assert_eq!(mail_from(None, &[], &[], Some("from x by y; date")), None);
+    }
 }

@@ -1780,7 +1780,7 @@ pub const MAX_PREAMBLE: usize = 80;
 /// was stored as asctime writes it ("From MAILER-DAEMON Mon Jan  1 00:00:00 2024"; RFC 4155
 /// section 2: a time of day and a year). A sentence that starts with "From " ("From a tenant,
 /// she says ...") is text.
-fn mbox_line(line: &str) -> bool {
+pub(crate) fn mbox_line(line: &str) -> bool {
     let Some(rest) = line.strip_prefix("From ") else {
         return false;
     };

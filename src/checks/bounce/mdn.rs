@@ -19,12 +19,17 @@ fn field<'a>(part: &'a str, name: &str) -> Option<&'a str> {
     })
 }
 
-/// The report a disposition notification gives: its Final-Recipient (section 3.2.4) delivered.
+/// The report a disposition notification gives: its Final-Recipient (section 3.2.4) delivered;
+/// or, for a Sieve filter's rejection, refused.
 pub(super) fn report(
     part: &str,
     top: &mime::Headers<'_>,
+    text: &str,
     original: Option<OriginalMessage>,
 ) -> BounceReport {
+    if sieve_rejection(part, top) {
+        return rejection(part, top, text, original);
+    }
     let recipients = field(part, "final-recipient")
         .map(typed_value)
         .filter(|a| a.contains('@'))
@@ -49,13 +54,75 @@ pub(super) fn report(
     )
 }
 
+/// Whether the notification is a Sieve filter's rejection (RFC 5429 section 2.1.1: the reject
+/// action refuses the message with an MDN whose disposition is
+/// "automatic-action/MDN-sent-automatically; deleted", which Dovecot and Cyrus send with
+/// "Auto-Submitted: auto-replied (rejected)"): a refusal by the recipient's filter, not a
+/// receipt.
+fn sieve_rejection(part: &str, top: &mime::Headers<'_>) -> bool {
+    let disposition = field(part, "disposition")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let (mode, kind) = disposition.split_once(';').unwrap_or((&disposition, ""));
+    (mode.trim().starts_with("automatic-action") && kind.trim().starts_with("deleted"))
+        || top
+            .value("auto-submitted")
+            .is_some_and(|v| v.to_ascii_lowercase().contains("(rejected)"))
+}
+
+/// The report of a Sieve rejection: the Final-Recipient refused by its filter, the words of
+/// the notice's first part (the script's reason) its diagnostic.
+fn rejection(
+    part: &str,
+    top: &mime::Headers<'_>,
+    text: &str,
+    original: Option<OriginalMessage>,
+) -> BounceReport {
+    let address = field(part, "final-recipient")
+        .map(typed_value)
+        .filter(|a| a.contains('@'))
+        .map(|a| a.to_ascii_lowercase())
+        .unwrap_or_else(|| "the recipient".into());
+    let mut recipient = simple_recipient(address, Reason::Filtered);
+    recipient.hard = true;
+    // The human-readable words: after "rejected:" (Dovecot's and Cyrus's "Your message to <x>
+    // was automatically rejected:"), up to the next blank line or MIME boundary.
+    let lower = text.to_ascii_lowercase();
+    recipient.diagnostic = lower.find("rejected:").and_then(|i| {
+        let rest = text.get(i + "rejected:".len()..)?;
+        let words: Vec<&str> = rest
+            .trim_start()
+            .lines()
+            .take_while(|l| !l.trim().is_empty() && !l.starts_with("--"))
+            .take(6)
+            .collect();
+        (!words.is_empty()).then(|| crate::vocab::text::clip_ellipsis(&words.join(" "), 300))
+    });
+    let mut r = delivered(
+        top,
+        BounceKind::Bounce,
+        Some("sieve-reject".into()),
+        "A Sieve filter's rejection (RFC 5429), not a read receipt: the recipient's mail system refused the message after it arrived and sent this notice back.".into(),
+        vec![recipient],
+        original,
+    );
+    r.refused_by = super::RefusedBy::RemoteServer;
+    r.reporting_mta = field(part, "reporting-ua")
+        .and_then(|v| v.split(';').next())
+        .map(|h| h.trim().to_ascii_lowercase())
+        .filter(|h| h.contains('.') && !h.contains(' '));
+    r
+}
+
 /// Outlook's read receipt as a mail program shows it: "Your message" above the original's To,
 /// Subject and Sent lines, then "was read on DATE" (Outlook's receipt, requested under
 /// Options > Request a Read Receipt: Microsoft Support, "Add and request read receipts and
-/// delivery notifications"), and the same two phrases as Outlook writes them in Dutch, German and
-/// French. Both phrases must be there, in that order.
-const SHOWN_RECEIPTS: [(&str, &str); 4] = [
+/// delivery notifications"), its non-read notification ("Not read:", "was deleted without being
+/// read on DATE", Microsoft's articles on non-read receipts), and the same two phrases as
+/// Outlook writes them in Dutch, German and French. Both phrases must be there, in that order.
+const SHOWN_RECEIPTS: [(&str, &str); 5] = [
     ("your message", "was read on"),
+    ("your message", "was deleted without being read"),
     ("uw bericht", "is gelezen op"),
     ("ihre nachricht", "gelesen"),
     ("votre message", "a été lu le"),
@@ -92,15 +159,47 @@ pub(super) fn shown(
         .map(|a| simple_recipient(a.to_ascii_lowercase(), Reason::Delivered))
         .into_iter()
         .collect();
+    let summary = if text
+        .to_ascii_lowercase()
+        .contains("deleted without being read")
+    {
+        "A non-read notification, not a bounce: the message was delivered, and the recipient deleted it without opening it."
+    } else {
+        "A read receipt, not a bounce: the message was delivered and the recipient opened it."
+    };
     delivered(
         top,
         BounceKind::NotBounce,
         Some("outlook-receipt".into()),
-        "A read receipt, not a bounce: the message was delivered and the recipient opened it."
-            .into(),
+        summary.into(),
         recipients,
         original,
     )
+}
+
+/// Whether the text shows a disposition notification's fields as text (a mail program that
+/// displays the report's second part, as Thunderbird does, or a paste of it): a Disposition
+/// line with its disposition type after the semicolon (RFC 8098 section 3.2.6: displayed,
+/// deleted, dispatched, processed), and a Final-Recipient, Original-Message-ID or Reporting-UA
+/// line (sections 3.2.1, 3.2.4, 3.2.5). `lower` is lowercase.
+pub(super) fn shown_fields(lower: &str) -> bool {
+    let mut disposition = false;
+    let mut other = false;
+    for line in lower.lines().take(2_000) {
+        let line = line.trim_start_matches(['>', ' ', '\t']);
+        if let Some(v) = line.strip_prefix("disposition:") {
+            disposition |= v.rsplit_once(';').is_some_and(|(_, t)| {
+                let t = t.trim();
+                ["displayed", "deleted", "dispatched", "processed"]
+                    .iter()
+                    .any(|d| t.starts_with(d))
+            });
+        }
+        other |= ["final-recipient:", "original-message-id:", "reporting-ua:"]
+            .iter()
+            .any(|f| line.starts_with(f));
+    }
+    disposition && other
 }
 
 #[cfg(test)]
@@ -131,5 +230,26 @@ mod tests {
             analyze(other.as_bytes()).format.as_deref(),
             Some("outlook-receipt")
         );
+    }
+
+    #[test]
+    fn shown_fields_and_sieve_rejections() {
+        // Thunderbird's view of a receipt: the report's fields shown as text.
+        let shown = "Subject: Return Receipt (displayed) - Offer\nFrom: Pieter <p@b.example>\n\nThis is a Return Receipt for the mail that you sent to p@b.example.\n\nReporting-UA: Thunderbird\nFinal-Recipient: rfc822;p@b.example\nDisposition: manual-action/MDN-sent-manually; displayed\n";
+        let r = analyze(shown.as_bytes());
+        assert_eq!(r.format.as_deref(), Some("rfc8098"));
+        assert_eq!(r.recipients[0].reason, Reason::Delivered);
+        // A Sieve reject (RFC 5429 2.1.1): refused, with the script's words.
+        let reject = "From: postmaster@b.example\nTo: a@a.example\nSubject: Rejected: Offer\nAuto-Submitted: auto-replied (rejected)\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=disposition-notification; boundary=\"b1\"\n\n--b1\nContent-Type: text/plain\n\nYour message to <k@b.example> was automatically rejected:\nThis address is no longer in use.\n\n--b1\nContent-Type: message/disposition-notification\n\nReporting-UA: mail.b.example; Dovecot Mail Delivery Agent\nFinal-Recipient: rfc822; k@b.example\nDisposition: automatic-action/MDN-sent-automatically; deleted\n\n--b1--\n";
+        let r = analyze(reject.as_bytes());
+        assert_eq!(r.kind, BounceKind::Bounce);
+        assert_eq!(r.format.as_deref(), Some("sieve-reject"));
+        assert_eq!(r.recipients[0].address, "k@b.example");
+        assert_eq!(r.recipients[0].reason, Reason::Filtered);
+        assert_eq!(
+            r.recipients[0].diagnostic.as_deref(),
+            Some("This address is no longer in use.")
+        );
+        assert_eq!(r.reporting_mta.as_deref(), Some("mail.b.example"));
     }
 }

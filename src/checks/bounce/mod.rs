@@ -24,6 +24,7 @@
 
 mod autoreply;
 mod brevo;
+mod challenge;
 mod dsn;
 mod exim_log;
 mod feedback;
@@ -458,17 +459,26 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
             return held::hold_notice(bounce_text, subject, &top, original);
         }
     }
+    // A challenge-response filter's request (before the automatic replies: TMDA marks its
+    // request auto-replied).
+    if dsn.is_none() && challenge::is_request(&top, &subject_l, &lower) {
+        return challenge::report(bounce_text, &top, &from, original);
+    }
     if feedback::is_spamcop(&from_l, &text) {
         return feedback::spamcop(&lower, &top, original);
     }
     // Read receipts (RFC 8098 message disposition notifications; RFC 6533 section 6 for the
     // internationalized part).
     if dsn.is_none() && (report_type == "disposition-notification" || disposition.is_some()) {
-        return mdn::report(disposition.unwrap_or(""), &top, original);
+        return mdn::report(disposition.unwrap_or(""), &top, bounce_text, original);
     }
     // Outlook's read receipt as the mail program shows it, without its report part.
     if dsn.is_none() && mdn::shown_receipt(&lower) {
         return mdn::shown(bounce_text, &top, original);
+    }
+    // A disposition notification's fields shown as text (Thunderbird's view of the report).
+    if dsn.is_none() && mdn::shown_fields(&lower) {
+        return mdn::report(bounce_text, &top, bounce_text, original);
     }
     // A provider's spam-complaint webhook event, pasted as JSON (RFC 8259 section 2: a JSON
     // text starts with `{` or `[`): from the first line that starts one, so that what the

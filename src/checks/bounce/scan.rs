@@ -206,12 +206,15 @@ static ORIGINAL_MARKERS: &[&str] = &[
     // SpamCop's report: "Offending message:" (or "[ Offending message ]") above the reported
     // message (SpamCop FAQ, "What does a SpamCop report look like?").
     "offending message",
+    // cPanel BoxTrapper's challenge ("The headers of the message sent from your address are
+    // shown below:", its verify template) above the held message's header.
+    "headers of the message sent from your address",
 ];
 
 /// Whether text (the lines pasted above a header) can be a report's own words: it has an
 /// enhanced status code (RFC 3463), an SMTP reply code of a failure written as a server writes
 /// it (RFC 5321 4.2: three digits, then a space or a hyphen; 4xx or 5xx), or a line that marks
-/// a returned message in a plain-text bounce. A customer's words above a pasted header ("here
+/// a returned message in a plain-text bounce, or a challenge-response request's subject. A customer's words above a pasted header ("here
 /// are the headers you asked for") are none of these.
 pub fn may_be_report_words(text: &str) -> bool {
     if status(text).is_some() {
@@ -219,6 +222,14 @@ pub fn may_be_report_words(text: &str) -> bool {
     }
     let lower = text.to_ascii_lowercase();
     if ORIGINAL_MARKERS.iter().any(|m| lower.contains(m)) {
+        return true;
+    }
+    // A challenge-response request's subject as a mail program shows it above the header it
+    // quotes (BoxTrapper's `verify#<id>`, `challenge`).
+    if lower
+        .split_whitespace()
+        .any(|w| w.starts_with("verify#") && w.len() > "verify#".len())
+    {
         return true;
     }
     let b = lower.as_bytes();
@@ -367,7 +378,13 @@ pub fn original_start(text: &str) -> Option<(usize, usize)> {
                     pos = end + 1;
                     continue;
                 }
-                if !t.starts_with('-') && !t.starts_with('=') && !t.starts_with('*') {
+                // An mbox separator above the returned header (RFC 4155 "From " line, as
+                // BoxTrapper quotes the held message) is no line of it.
+                if !t.starts_with('-')
+                    && !t.starts_with('=')
+                    && !t.starts_with('*')
+                    && !crate::parse::input::mbox_line(t)
+                {
                     after_marker = false;
                 }
             }

@@ -707,6 +707,7 @@ impl Analysis {
                 self.message.return_path.as_deref(),
                 &self.recorded_auth,
                 &self.recorded_spf,
+                hop.map(|h| h.raw.as_str()),
             ),
             now_s: self.now_ms.div_euclid(1000),
             from_domain: self.sender.from_domain.clone(),

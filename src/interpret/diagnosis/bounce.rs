@@ -18,6 +18,9 @@ pub(super) fn causes(ctx: &Context) -> Vec<Cause> {
     };
     match b.kind {
         BounceKind::AutoReply => {
+            if let Some(c) = denied_sending(ctx) {
+                return vec![c];
+            }
             return vec![make_cause(
                 ctx,
                 "bounce.auto-reply",
@@ -61,6 +64,23 @@ pub(super) fn causes(ctx: &Context) -> Vec<Cause> {
                 Vec::new(),
             )];
         }
+        // A read receipt: the recipient's mail program answered by itself that it showed,
+        // deleted or otherwise handled the message (RFC 8098 section 3.2.6): the message was
+        // delivered. An automatic reply by the scenarios README's topics.
+        BounceKind::NotBounce if ctx.receipt() => {
+            return vec![make_cause(
+                ctx,
+                "bounce.read-receipt",
+                "auto-reply",
+                "This is a read receipt, not a failure: the message was delivered.".into(),
+                b.summary.clone(),
+                Some("Nothing to do: a receipt only reports what the recipient's mail program did with the message. Whether the recipient read it is theirs to say.".into()),
+                Certainty::Certain,
+                Party::Unknown,
+                Source::Bounce,
+                Vec::new(),
+            )];
+        }
         _ => {}
     }
     if let Some(text) = super::message::paste_damage(ctx) {
@@ -79,6 +99,28 @@ pub(super) fn causes(ctx: &Context) -> Vec<Cause> {
     }
     if let Some(c) = backscatter(ctx) {
         return vec![c];
+    }
+    if b.original.is_none()
+        && let Some(c) = denied_sending(ctx)
+    {
+        return vec![c];
+    }
+    // A challenge-response filter's request (`checks::bounce::challenge`) about a message the
+    // customer did send: an automatic answer from the recipient's side, not a failure; the
+    // message waits for the sender's confirmation.
+    if b.format.as_deref() == Some("challenge-response") {
+        return vec![make_cause(
+            ctx,
+            "bounce.challenge-response",
+            "auto-reply",
+            "The recipient's server holds the message until the sender confirms it (a challenge-response filter): this is no bounce.".into(),
+            b.summary.clone(),
+            Some("If you sent this message, confirm it as the request says (reply to it without changing its subject, or open its link): the message is then delivered, and your later messages pass without a request. The recipient can add your address to their list of allowed senders instead.".into()),
+            Certainty::Certain,
+            Party::Unknown,
+            Source::Bounce,
+            Vec::new(),
+        )];
     }
     let mut out: Vec<Cause> = Vec::new();
     // A recipient whose reason the words decided comes before one the reader could not
@@ -1332,8 +1374,11 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
         )
     };
     let complaint = b.kind == BounceKind::Feedback;
+    let challenge = b.format.as_deref() == Some("challenge-response");
     let (copy, server) = if complaint {
         ("reported", "reporting")
+    } else if challenge {
+        ("held", "challenging")
     } else {
         ("returned", "bouncing")
     };
@@ -1345,6 +1390,8 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
     }
     detail.push_str(if complaint {
         " Someone forged the address on spam; the recipient reported that spam, and the complaint went to the forged sender's domain."
+    } else if challenge {
+        " Someone forged the address on spam; the recipient's challenge-response filter asked the forged sender to confirm it. Do not confirm it: that would deliver the spam."
     } else {
         " Someone forged the address on spam; the server that accepted it bounced it to the forged sender."
     });
@@ -1362,7 +1409,11 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
         "backscatter",
         format!(
             "Backscatter: {from} did not send the {} message; its address was forged.",
-            if complaint { copy } else { "bounced" }
+            if complaint || challenge {
+                copy
+            } else {
+                "bounced"
+            }
         ),
         detail,
         None,
@@ -1404,6 +1455,96 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
         {
             a.text = text.clone();
         }
+    }
+    Some(cause)
+}
+
+/// Words with which a customer says, in the first person, that they did not send the message
+/// (lowercase), in the languages of the mail programs' labels the reader knows: "we never
+/// sent", "nooit verstuurd", "jamais envoyé", "non abbiamo mandato", "nie wysłaliśmy". The
+/// first person keeps out a message that "did not send" (the customer's own failed attempt).
+const DENIALS: [&str; 41] = [
+    "we never sent",
+    "i never sent",
+    "we did not send",
+    "we didn't send",
+    "i did not send",
+    "i didn't send",
+    "we have never sent",
+    "i have never sent",
+    "we haven't sent",
+    "i haven't sent",
+    "we have not sent",
+    "i have not sent",
+    "never sent by us",
+    "nooit verstuurd",
+    "nooit verzonden",
+    "nooit gestuurd",
+    "nie gesendet",
+    "nie verschickt",
+    "nie geschickt",
+    "niemals gesendet",
+    "niemals verschickt",
+    "jamais envoyé",
+    "nunca enviamos",
+    "nunca envié",
+    "nunca hemos enviado",
+    "no hemos enviado",
+    "nunca enviei",
+    "não enviamos",
+    "não enviei",
+    "non abbiamo mandato",
+    "non abbiamo inviato",
+    "non ho mandato",
+    "non ho inviato",
+    "mai inviato",
+    "mai mandato",
+    "nie wysyłaliśmy",
+    "nie wysłaliśmy",
+    "nie wysłałem",
+    "nie wysłałam",
+    "nie wysyłałem",
+    "nie wysyłałam",
+];
+
+/// Backscatter the customer tells: their own words around the paste say they never sent the
+/// message an automatic reply or a notice answers, and the paste holds no copy of that message
+/// to check it against (with a copy, its path decides: [`backscatter`]). An automatic reply
+/// answers whatever carried the address; so does a notice without the returned message. Likely,
+/// not certain: the customer may not know everything sent from the account.
+fn denied_sending(ctx: &Context) -> Option<Cause> {
+    let said = super::message::prose(ctx).find(|e| {
+        let line = e.text.to_lowercase();
+        DENIALS.iter().any(|d| line.contains(d))
+    })?;
+    let b = ctx.r.bounce.as_ref()?;
+    let what = if b.kind == BounceKind::AutoReply {
+        "automatic reply"
+    } else {
+        "notice"
+    };
+    let mut cause = make_cause(
+        ctx,
+        "bounce.backscatter-told",
+        "backscatter",
+        format!(
+            "Backscatter, as the customer tells it: the {what} answers a message nobody on their side sent."
+        ),
+        format!(
+            "The customer says they never sent the message this {what} answers, and the paste holds no copy of it to show where it came from. Spam sent under a forged address draws such answers from the servers and mailboxes it reached. If nobody logged in to the account sent it, nothing needs fixing; if it may have come from the account (a password someone else knows), change the password and look at the account's sent mail."
+        ),
+        None,
+        Certainty::Likely,
+        Party::Receiver,
+        Source::Bounce,
+        vec![said.clone()],
+    );
+    if b.kind == BounceKind::AutoReply {
+        // An automatic reply: no server bounced anything.
+        use crate::report::diagnosis::Actor;
+        cause
+            .actions
+            .retain(|a| !matches!(a.who, Actor::RecipientAdmin));
     }
     Some(cause)
 }

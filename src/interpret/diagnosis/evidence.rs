@@ -113,6 +113,15 @@ impl<'a> Context<'a> {
             .is_some_and(|b| b.kind == crate::checks::bounce::BounceKind::AutoReply)
     }
 
+    /// Whether the paste is a read receipt (a message disposition notification, RFC 8098, or
+    /// Outlook's receipt shown as text: `checks::bounce::mdn`).
+    pub fn receipt(&self) -> bool {
+        self.r
+            .bounce
+            .as_ref()
+            .is_some_and(|b| matches!(b.format.as_deref(), Some("rfc8098" | "outlook-receipt")))
+    }
+
     /// The From domain, lowercase.
     pub fn sender_domain(&self) -> Option<&str> {
         self.r.sender.from_domain.as_deref()

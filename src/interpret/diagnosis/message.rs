@@ -253,7 +253,7 @@ fn applied_policy(extra: &str) -> Option<&'static str> {
 
 /// The customer's own words above the paste, when they say the message went to spam.
 /// The customer's own lines around the paste (prose the reader skipped).
-fn prose<'r>(ctx: &Context<'r>) -> impl Iterator<Item = &'r Evidence> {
+pub(super) fn prose<'r>(ctx: &Context<'r>) -> impl Iterator<Item = &'r Evidence> {
     ctx.r
         .findings
         .iter()

@@ -73,7 +73,7 @@ pub fn diagnose(report: &Report) -> Diagnosis {
         Outcome::Bounced | Outcome::Rejected | Outcome::Delayed | Outcome::Complaint => {
             bounce::causes(&ctx)
         }
-        Outcome::Delivered if ctx.auto_reply() => bounce::causes(&ctx),
+        Outcome::Delivered if ctx.auto_reply() || ctx.receipt() => bounce::causes(&ctx),
         Outcome::Spam => message::spam_causes(&ctx),
         Outcome::Delivered => message::delivered_causes(&ctx),
         Outcome::Unknown => message::unknown_causes(&ctx),

@@ -127,6 +127,9 @@ fn outcome_sentence(ctx: &Context, outcome: Outcome) -> String {
         Outcome::Delivered if ctx.auto_reply() => {
             "The message was delivered, and an automatic reply came back".to_string()
         }
+        Outcome::Delivered if ctx.receipt() => {
+            "The message was delivered, and a read receipt came back".to_string()
+        }
         Outcome::Delivered => "The message was delivered to the recipient's server".to_string(),
         Outcome::Spam => "The message was delivered but filed as spam".to_string(),
         Outcome::Rejected => "The message was refused when it was sent".to_string(),
@@ -140,6 +143,17 @@ fn outcome_sentence(ctx: &Context, outcome: Outcome) -> String {
                 .is_some_and(|b| b.format.as_deref() == Some("mailman-hold")) =>
         {
             "The message is not delivered yet: the mailing list holds it for its moderator"
+                .to_string()
+        }
+        // A challenge-response filter's request (`checks::bounce::challenge`).
+        Outcome::Delayed
+            if ctx
+                .r
+                .bounce
+                .as_ref()
+                .is_some_and(|b| b.format.as_deref() == Some("challenge-response")) =>
+        {
+            "The message is not delivered yet: the recipient's server holds it until the sender confirms it"
                 .to_string()
         }
         Outcome::Delayed => {
@@ -197,6 +211,11 @@ pub(super) fn customer_view(
         {
             "The sender's own mail provider refused to send it: the account has reached the sending limit the provider sets, so the recipient's side never received it.".to_string()
         }
+        // A read receipt (see bounce::causes).
+        Outcome::Delivered if topic == "auto-reply" && ctx.receipt() => "The recipient's mail program sent it by itself to say what it did with the message; nothing went wrong on the way.".to_string(),
+        // A challenge-response request (see bounce::causes): the message waits, it was not
+        // delivered.
+        Outcome::Delayed if topic == "auto-reply" => "The recipient's mail system answered by itself with a request to confirm that a person sent the message; it delivers the message once the sender confirms.".to_string(),
         // The content topic's sentence says the message was authenticated: only where the
         // receiver recorded it.
         _ if topic == "content" && !super::message::recorded_pass(ctx) => tables::lookup(tables::diagnosis::TOPICS, topic)

@@ -1,0 +1,115 @@
+//! A challenge-response filter's request: the recipient's server holds a message from a sender
+//! it does not know and asks the sender to prove they are a person (reply, or follow a link)
+//! before it delivers it. cPanel's BoxTrapper ("BoxTrapper requires all email senders who are
+//! not on your whitelist to reply to a verification email before you receive their mail"; its
+//! subject carries `verify#<id>`, which its documentation says never to change; its default
+//! text "The message you sent requires that you verify that you are a real live human being
+//! and not a spam source"), TMDA (its confirm_request template: "This message was created
+//! automatically by mail delivery software (TMDA). Your message attached below is being held
+//! because the address <...> has not been verified", sent with `X-Delivery-Agent: TMDA/...`)
+//! and services of the same kind ("Your message is being held until you confirm that you sent
+//! it"). Neither a delivery nor a refusal: the message waits, and is deleted unconfirmed after
+//! some days. A request about a message the customer never sent is backscatter
+//! (`interpret::diagnosis::bounce`).
+
+use super::result::{first_address, simple_recipient};
+use super::{BounceKind, BounceReport, OriginalMessage, Reason, mime};
+
+/// The words of a request's body that say the message waits for the sender's confirmation
+/// (lowercase): BoxTrapper's and TMDA's templates, and the hold-until-confirmed sentence.
+const HELD: [&str; 5] = [
+    "verify that you are a real live human being",
+    "is being held because the address",
+    "is being held until you confirm",
+    "is being held until you verify",
+    "held until the sender confirms",
+];
+
+/// Whether the text is such a request: its header's marks (BoxTrapper's `verify#` subject and
+/// X-Boxtrapper field, TMDA's X-Delivery-Agent) or its body's words.
+pub(super) fn is_request(top: &mime::Headers<'_>, subject_l: &str, lower: &str) -> bool {
+    let tmda = top
+        .value("x-delivery-agent")
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("tmda"));
+    let boxtrapper = top.get("x-boxtrapper").is_some()
+        || subject_l
+            .split_whitespace()
+            .any(|w| w.starts_with("verify#") && w.len() > "verify#".len());
+    if tmda || boxtrapper {
+        return true;
+    }
+    // The sentence may be wrapped onto two lines: read with its white space squeezed, only
+    // when one of its words is there at all.
+    (lower.contains("held") || lower.contains("human being")) && {
+        let flat = mime::squeeze(lower, 256 * 1024);
+        HELD.iter().any(|w| flat.contains(w))
+    }
+}
+
+/// The report of a request: a delay for the mailbox that holds the message (the request's
+/// sender), its notice sender that mailbox.
+pub(super) fn report(
+    text: &str,
+    top: &mime::Headers<'_>,
+    from: &str,
+    original: Option<OriginalMessage>,
+) -> BounceReport {
+    // Shown by a mail program without its header, the request's sender is the first address
+    // its view shows ("Sales <sales@example.net>" under the subject).
+    let address = first_address(from).or_else(|| {
+        let head: String = text.lines().take(20).collect::<Vec<_>>().join("\n");
+        first_address(&head)
+    });
+    let recipients = vec![simple_recipient(
+        address
+            .clone()
+            .unwrap_or_else(|| "the recipient's mailbox".into()),
+        Reason::Onhold,
+    )];
+    let mut r = super::report::delivered(
+        top,
+        BounceKind::Delay,
+        Some("challenge-response".into()),
+        "A challenge-response request, not a bounce: the recipient's server holds the message until its sender confirms being a person (by replying to the request or following its link); unconfirmed, it is deleted after some days.".into(),
+        recipients,
+        original,
+    );
+    r.notice_from = address;
+    // The server that wrote the request: the host its oldest Received field names as the
+    // receiving one (the request's first hop, where the filter handed it over), which is the
+    // server the held message reached (a hosting server writes its customers' requests).
+    r.reporting_mta = top
+        .fields
+        .iter()
+        .rev()
+        .find(|f| f.name.eq_ignore_ascii_case("received"))
+        .and_then(|f| crate::parse::received::parse(&f.value()).by_host)
+        .filter(|h| h.contains('.'));
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{BounceKind, analyze};
+
+    #[test]
+    fn boxtrapper_and_tmda_requests_are_holds() {
+        let boxtrapper = "From: Sales <sales@example.net>\nTo: a@example.org\nSubject: verify#1wQm2C-0000000Bk8x\n\nThe message you sent requires that you verify that you\nare a real live human being and not a spam source.\n";
+        let r = analyze(boxtrapper.as_bytes());
+        assert_eq!(r.kind, BounceKind::Delay);
+        assert_eq!(r.format.as_deref(), Some("challenge-response"));
+        assert_eq!(r.recipients[0].address, "sales@example.net");
+        let tmda = "From: Jan <j@example.net>\nTo: a@example.org\nSubject: Please confirm your message\nX-Delivery-Agent: TMDA/1.1.12 (Macallan)\nAuto-Submitted: auto-replied\nIn-Reply-To: <1@example.org>\n\nYour message attached below is being held because the address\n<a@example.org> has not been verified.\n";
+        let r = analyze(tmda.as_bytes());
+        assert_eq!(r.format.as_deref(), Some("challenge-response"));
+        // Shown by a mail program, without its header: the body's words alone.
+        let shown = "verify#abc\n\nSales <sales@example.net>\n\nThe message you sent requires that you verify that you\nare a real live human being and not a spam source.\n";
+        assert_eq!(
+            analyze(shown.as_bytes()).format.as_deref(),
+            Some("challenge-response")
+        );
+        // An out-of-office reply stays one.
+        let away = "From: b@example.net\nTo: a@example.org\nSubject: Automatic reply: x\nAuto-Submitted: auto-replied\n\nI am away until Monday; your message is being held for my return.\n";
+        assert_eq!(analyze(away.as_bytes()).kind, BounceKind::AutoReply);
+    }
+}
