@@ -2178,8 +2178,9 @@ fn wrapper_row(key: &str) -> Option<&'static [&'static str; 3]> {
 /// of mail programs' message headers in Polish ("Od/Wysłano/Do/DW/Temat", also Roundcube's),
 /// Czech ("Od/Odesláno/Komu/Předmět"), Swedish ("Från/Skickat/Till/Kopia/Ämne"), Danish and
 /// Norwegian ("Fra/Sendt/Til/Emne/Dato"), Finnish ("Lähettäjä/Lähetetty/Vastaanottaja/Aihe")
-/// and Turkish ("Kimden/Gönderildi/Kime/Konu/Tarih").
-const SUMMARY: [(&str, &str); 67] = [
+/// and Turkish ("Kimden/Gönderildi/Kime/Konu/Tarih"); Thunderbird's forward header in Italian
+/// ("Oggetto/Data/Mittente/A").
+const SUMMARY: [(&str, &str); 68] = [
     ("from", "from"),
     ("date", "date"),
     ("sent", "sent"),
@@ -2247,6 +2248,7 @@ const SUMMARY: [(&str, &str); 67] = [
     ("konu", "subject"),
     ("tarih", "date"),
     ("bilgi", "cc"),
+    ("mittente", "from"),
 ];
 
 /// The field a mail program's summary line stands for ("Oggetto: ..." is the subject), when

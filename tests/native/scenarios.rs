@@ -18,12 +18,12 @@ use std::path::PathBuf;
 /// the figures (met in both parts since round 108-111; the floors below keep them).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 1802/1854 outcome, 1797/1854
-/// first cause; validation 543/566, 520/566), so that no change makes them worse. Raise them as
+/// The floors asserted: the figures as last measured (tuning 1865/1916 outcome, 1861/1916
+/// first cause; validation 574/600, 549/600), so that no change makes them worse. Raise them as
 /// the diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 1802, 1797), ("validation", 543, 520)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 1865, 1861), ("validation", 574, 549)];
 /// The ceilings asserted on first causes of another topic addressed to the other party
-/// ([`misdirected`]), as last measured (tuning 6, validation 11): lower them as they fall. The
+/// ([`misdirected`]), as last measured (tuning 7, validation 11): lower them as they fall. The
 /// tuning ceiling rose 1 -> 3 with rounds 136-151's files on their first run (forwards told as
 /// the sender's authentication, a localized Gmail notice read as a network failure), of which
 /// the rules since brought it back from 5 to 3; rounds 152-167 brought it to 7 and the rules
@@ -42,7 +42,12 @@ const FLOORS: [(&str, usize, usize); 2] = [("tuning", 1802, 1797), ("validation"
 /// to 5; rounds 184-191 to 7 on their first run (a TMDA challenge read as the DMARC refusal
 /// its returned copy names; a header joined onto one line whose receiver's results lost their
 /// place above the trust boundary), the joined header's fields numbered as lines back to 6.
-const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 6), ("validation", 11)];
+/// The challenge-response reader took the TMDA file off, the Sieve reject read as a refusal
+/// put a forged one on (policy to the receiver, want backscatter): 6, validation 10. Rounds
+/// 192-199 took tuning to 8 on their first run (a web.de placement with no recorded results
+/// told as content, a Fastmail DBL listing told as content) and validation to 11; Fastmail's
+/// SpamAssassin rules read as such brought tuning back to 7.
+const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 7), ("validation", 11)];
 
 pub struct Scenario {
     pub name: String,

@@ -1463,7 +1463,7 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
 /// (lowercase), in the languages of the mail programs' labels the reader knows: "we never
 /// sent", "nooit verstuurd", "jamais envoyé", "non abbiamo mandato", "nie wysłaliśmy". The
 /// first person keeps out a message that "did not send" (the customer's own failed attempt).
-const DENIALS: [&str; 41] = [
+const DENIALS: [&str; 45] = [
     "we never sent",
     "i never sent",
     "we did not send",
@@ -1490,6 +1490,10 @@ const DENIALS: [&str; 41] = [
     "nunca envié",
     "nunca hemos enviado",
     "no hemos enviado",
+    "no he enviado",
+    "n'ai pas envoyé",
+    "n'avons pas envoyé",
+    "não enviámos",
     "nunca enviei",
     "não enviamos",
     "não enviei",

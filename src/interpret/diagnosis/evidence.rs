@@ -388,19 +388,21 @@ fn recorded(r: &Report) -> Vec<Recorded> {
 
 /// The rule table row for a filter's rule: (topic, kind).
 fn classify(filter: &str, code: &str) -> Option<(&'static str, &'static str)> {
-    let family = if filter.contains("SpamAssassin") || filter.contains("Amavis") {
-        "spamassassin"
-    } else if filter.contains("rspamd") {
-        "rspamd"
-    } else if filter.contains("Microsoft") {
-        "microsoft"
-    } else if filter == "IMail" {
-        "imail"
-    } else if filter == "MailScanner" {
-        "mailscanner"
-    } else {
-        return None;
-    };
+    // Fastmail's X-Spam-hits are SpamAssassin's rules (`checks::spam::fastmail`).
+    let family =
+        if filter.contains("SpamAssassin") || filter.contains("Amavis") || filter == "Fastmail" {
+            "spamassassin"
+        } else if filter.contains("rspamd") {
+            "rspamd"
+        } else if filter.contains("Microsoft") {
+            "microsoft"
+        } else if filter == "IMail" {
+            "imail"
+        } else if filter == "MailScanner" {
+            "mailscanner"
+        } else {
+            return None;
+        };
     tables::diagnosis::FILTER_RULES
         .iter()
         .map(|&row| tables::Row(row))

@@ -559,6 +559,26 @@ pub(super) fn spam_causes(ctx: &Context) -> Vec<Cause> {
     }
     let mut out = Vec::new();
     let verdict = spam_verdict(ctx);
+    // A placement only the customer's words tell, on a paste without a single header field
+    // (a forward's text): nothing in it says why, and a guess would be no finding.
+    if let Some(v) = &verdict
+        && ctx.r.headers.is_empty()
+        && customer_note(ctx).is_some_and(|n| n.text == v.text)
+        && let Some(text) = paste_damage(ctx)
+    {
+        return vec![make_cause(
+            ctx,
+            "diagnosis.paste-damaged",
+            "paste-damaged",
+            "The paste is incomplete or damaged.".into(),
+            text,
+            None,
+            Certainty::Certain,
+            Party::Unknown,
+            Source::Headers,
+            Vec::new(),
+        )];
+    }
     // 1. A forward that broke authentication, which ARC shows was genuine before, or which an
     // SRS envelope shows was a forward.
     if let Some(c) = forwarding(ctx)
