@@ -95,13 +95,18 @@ use super::support::ratio;
 /// and a TLS-required log read the same doubled. Entities 0 -> 1 with round 187's paste that
 /// a ticket portal had already HTML-escaped: escaped a second time, one decoding leaves it
 /// escaped (a paste already damaged that way, as for the doubled one above).
+/// Rounds 192-199 and the backscatter the customer tells (an automatic reply or a notice
+/// without its copy, whose customer says they never sent the message): fenced 1 -> 2 and
+/// indented 3 -> 4 (a Domino notice without its copy, whose customer's words are read as
+/// prose only in the plain paste), rewrapped 19 -> 20 (a Mailchimp header joined onto one line,
+/// round 198's, read as damaged once rewrapped).
 const MAX_CHANGED: [(&str, usize); 14] = [
-    ("fenced", 1),
-    ("rewrapped", 19),
+    ("fenced", 2),
+    ("rewrapped", 20),
     ("crlf", 0),
     ("lf", 0),
     ("quoted", 0),
-    ("indented", 3),
+    ("indented", 4),
     ("prose", 0),
     ("trailing-space", 0),
     ("doubled", 11),
