@@ -36,6 +36,7 @@ mod mdn;
 pub mod mime;
 mod original;
 mod plain;
+pub(crate) mod postfix_log;
 mod postfix_queue;
 mod postmark;
 pub mod provider;
@@ -324,13 +325,14 @@ type ServiceReader = (
     fn(&str) -> bool,
     fn(&str, &mut Vec<recipients::Raw>) -> Option<String>,
 );
-const SERVICE_RECORDS: [ServiceReader; 7] = [
+const SERVICE_RECORDS: [ServiceReader; 8] = [
     ("exim_log", exim_log::is_records, exim_log::records),
     (
         "postfix_queue",
         postfix_queue::is_records,
         postfix_queue::records,
     ),
+    ("postfix_log", postfix_log::is_records, postfix_log::records),
     ("sparkpost", sparkpost::is_events, sparkpost::events),
     ("mailgun", mailgun::is_events, mailgun::events),
     ("brevo", brevo::is_events, brevo::events),
@@ -759,7 +761,8 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         .or_else(|| plain::session_local_ip(bounce_text))
         .or_else(|| plain::smtpd_reject_client(bounce_text));
     // The sending server's own log, pasted without a notice: what the sending side saw.
-    report.from_log = (bounced_log || report.format.as_deref() == Some("exim_log"))
+    report.from_log = (bounced_log
+        || matches!(report.format.as_deref(), Some("exim_log" | "postfix_log")))
         && dsn.is_none()
         && !has_headers
         && !returns_message

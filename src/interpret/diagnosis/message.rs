@@ -802,7 +802,7 @@ pub(super) fn delivered_causes(ctx: &Context) -> Vec<Cause> {
     }
     // A delivered message that was late: the wait is what happened to it; an authentication
     // failure the receiver let through did not delay it, and follows.
-    let late = late(ctx);
+    let late = late(ctx).or_else(|| queue_wait(ctx));
     let late_first = out.is_empty() && late.is_some();
     out.extend(late.clone().filter(|_| late_first));
     if !out.iter().any(|c| c.topic != "late")
@@ -813,6 +813,45 @@ pub(super) fn delivered_causes(ctx: &Context) -> Vec<Cause> {
     out.extend(attachment_removed(ctx));
     out.extend(late.filter(|_| !late_first));
     out
+}
+
+/// A delivery the sending server's own log shows came after a long wait in its queue (its
+/// attempts deferred, `checks::bounce::postfix_log`): late, for the reason those attempts
+/// logged. A wait for the sender's own relay (the submission ports, RFC 8314 and RFC 6409:
+/// 465, 587) is the sender's side; one for the recipient's servers is theirs.
+fn queue_wait(ctx: &Context) -> Option<Cause> {
+    use crate::checks::bounce::postfix_log::LATE_WORDS;
+    let b = ctx.r.bounce.as_ref()?;
+    let r = b.recipients.iter().find(|r| {
+        r.reason == crate::checks::bounce::Reason::Delivered
+            && r.diagnostic
+                .as_deref()
+                .is_some_and(|d| d.starts_with(LATE_WORDS))
+    })?;
+    let words = r.diagnostic.as_deref()?;
+    let own_relay = [":587", ":465"].iter().any(|p| words.contains(p));
+    let (party, whose) = if own_relay {
+        (Party::Sender, "the sending side's own relay")
+    } else {
+        (Party::Receiver, "the recipient's side")
+    };
+    Some(make_cause(
+        ctx,
+        "bounce.delivered-late",
+        "late",
+        format!(
+            "The message was delivered late: the sending server's log shows its attempts deferred ({whose}) before it went out."
+        ),
+        format!("{}: {words}.", r.address),
+        None,
+        Certainty::Certain,
+        party,
+        Source::Bounce,
+        vec![Evidence {
+            line: None,
+            text: crate::vocab::text::clip_ellipsis(words, 300),
+        }],
+    ))
 }
 
 /// A delivered message whose From domain's own DKIM signature the receiver recorded as not
