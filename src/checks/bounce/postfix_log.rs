@@ -23,7 +23,10 @@ const MAX_LINES: usize = 4_000;
 const LATE_SECONDS: u64 = 600;
 
 /// A delivery record: (address, status word, dsn, text in parentheses, delay in seconds).
-fn record(line: &str) -> Option<(String, &str, Option<&str>, &str, Option<u64>)> {
+type Record<'a> = (String, &'a str, Option<&'a str>, &'a str, Option<u64>);
+
+/// The delivery record of a log line, when it is one.
+fn record(line: &str) -> Option<Record<'_>> {
     let program = line.find("postfix")?;
     let rest = &line[program..];
     // "postfix/smtp[pid]:" or a second instance's "postfix-out/smtp[pid]:".
