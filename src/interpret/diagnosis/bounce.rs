@@ -1418,7 +1418,7 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
         detail,
         None,
         Certainty::Likely,
-        Party::Receiver,
+        Party::Sender,
         Source::Bounce,
         Vec::new(),
     );
@@ -1539,7 +1539,7 @@ fn denied_sending(ctx: &Context) -> Option<Cause> {
         ),
         None,
         Certainty::Likely,
-        Party::Receiver,
+        Party::Sender,
         Source::Bounce,
         vec![said.clone()],
     );
