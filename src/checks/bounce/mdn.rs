@@ -27,7 +27,7 @@ pub(super) fn report(
     text: &str,
     original: Option<OriginalMessage>,
 ) -> BounceReport {
-    if sieve_rejection(part, top) {
+    if sieve_rejection(part, top, text) {
         return rejection(part, top, text, original);
     }
     let recipients = field(part, "final-recipient")
@@ -57,14 +57,17 @@ pub(super) fn report(
 /// Whether the notification is a Sieve filter's rejection (RFC 5429 section 2.1.1: the reject
 /// action refuses the message with an MDN whose disposition is
 /// "automatic-action/MDN-sent-automatically; deleted", which Dovecot and Cyrus send with
-/// "Auto-Submitted: auto-replied (rejected)"): a refusal by the recipient's filter, not a
-/// receipt.
-fn sieve_rejection(part: &str, top: &mime::Headers<'_>) -> bool {
+/// "Auto-Submitted: auto-replied (rejected)" and "was automatically rejected" in its text): a
+/// refusal by the recipient's filter, not a receipt. The disposition alone does not tell:
+/// Exchange's non-read notification ("was deleted without being read") is sent automatically
+/// with the same one.
+fn sieve_rejection(part: &str, top: &mime::Headers<'_>, text: &str) -> bool {
     let disposition = field(part, "disposition")
         .unwrap_or_default()
         .to_ascii_lowercase();
     let (mode, kind) = disposition.split_once(';').unwrap_or((&disposition, ""));
-    (mode.trim().starts_with("automatic-action") && kind.trim().starts_with("deleted"))
+    let says = text.to_ascii_lowercase().contains("automatically rejected");
+    (mode.trim().starts_with("automatic-action") && kind.trim().starts_with("deleted") && says)
         || top
             .value("auto-submitted")
             .is_some_and(|v| v.to_ascii_lowercase().contains("(rejected)"))

@@ -447,6 +447,22 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         topic = "relay-denied";
         party = Party::Sender;
     }
+    // The client's login refused: RFC 4954 section 6 gives reply 535 ("535 5.7.8 Authentication
+    // credentials invalid") to a failed AUTH and no other command; Microsoft's Exchange Online
+    // writes "535 5.7.139 Authentication unsuccessful" (basic authentication or SMTP AUTH turned
+    // off for the tenant), and PHPMailer (WordPress's mailer) reports it as "SMTP Error: Could
+    // not authenticate.". The sending side did not authenticate, so the server would not relay
+    // (the scenarios README's relay-denied), whatever reason the status alone gives.
+    if r.reply_code == Some(535)
+        || has(&[
+            "authentication credentials invalid",
+            "authentication unsuccessful",
+            "could not authenticate",
+        ])
+    {
+        topic = "relay-denied";
+        party = Party::Sender;
+    }
     // A refusal because the sending server did not encrypt the session (Gmail's "421 4.7.0 TLS
     // required for RCPT domain", https://support.google.com/mail/answer/6330403; Postfix's
     // "530 5.7.0 Must issue a STARTTLS command first", RFC 3207 section 4: a server may require
