@@ -64,12 +64,35 @@ fn record(line: &str) -> Option<Record<'_>> {
     Some((address.to_ascii_lowercase(), status, dsn, text, delay))
 }
 
+/// The text's lines with each Postfix log line hard-wrapped onto the lines below it (pasted
+/// into a mail program that wraps long lines) joined again: the lines after a Postfix line, up
+/// to a blank line or the next Postfix line, are its rest.
+fn joined(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut open = false;
+    for line in text.lines().take(MAX_LINES) {
+        if line.contains("postfix") {
+            out.push(line.to_string());
+            open = true;
+        } else if line.trim().is_empty() {
+            open = false;
+        } else if open
+            && let Some(last) = out.last_mut()
+            && last.len() < 4_096
+        {
+            last.push(' ');
+            last.push_str(line.trim());
+        }
+    }
+    out
+}
+
 /// Whether the text holds a Postfix delivery record that deferred, bounced or expired a
 /// recipient.
 pub(super) fn is_records(text: &str) -> bool {
-    text.lines()
-        .take(MAX_LINES)
-        .filter_map(record)
+    joined(text)
+        .iter()
+        .filter_map(|l| record(l))
         .any(|(_, status, ..)| status != "sent")
 }
 
@@ -90,7 +113,8 @@ pub(super) fn records(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
         Option<u64>,
     );
     let mut last: Vec<Last> = Vec::new();
-    for (address, status, dsn, words, delay) in text.lines().take(MAX_LINES).filter_map(record) {
+    let lines = joined(text);
+    for (address, status, dsn, words, delay) in lines.iter().filter_map(|l| record(l)) {
         let deferral = (status == "deferred").then(|| words.to_string());
         if let Some(entry) = last.iter_mut().find(|e| e.0 == address) {
             entry.1 = status.to_string();
@@ -166,6 +190,14 @@ mod tests {
         assert_eq!(r.kind, BounceKind::Delay);
         assert_eq!(r.format.as_deref(), Some("postfix_log"));
         assert_eq!(r.recipients[0].address, "l@gmail.example");
+        assert_eq!(r.recipients[0].status.as_deref(), Some("4.4.1"));
+    }
+
+    #[test]
+    fn a_record_wrapped_onto_the_next_line_is_read_whole() {
+        let wrapped = "Jun 15 09:14:32 web01 postfix/smtp[20412]: 3F2A81C0B2: to=<l@gmail.example>,\nrelay=none, delay=30, delays=0.02/0.01/30/0, dsn=4.4.1,\nstatus=deferred (connect to smtp.relay.example[198.51.100.7]:587:\nConnection timed out)\n";
+        let r = analyze(wrapped.as_bytes());
+        assert_eq!(r.kind, BounceKind::Delay);
         assert_eq!(r.recipients[0].status.as_deref(), Some("4.4.1"));
     }
 

@@ -84,18 +84,7 @@ pub(super) fn causes(ctx: &Context) -> Vec<Cause> {
         _ => {}
     }
     if let Some(text) = super::message::paste_damage(ctx) {
-        return vec![make_cause(
-            ctx,
-            "diagnosis.paste-damaged",
-            "paste-damaged",
-            "The paste is incomplete or damaged.".into(),
-            text,
-            None,
-            Certainty::Certain,
-            Party::Unknown,
-            Source::Bounce,
-            Vec::new(),
-        )];
+        return vec![super::message::damaged(ctx, text, Source::Bounce)];
     }
     if let Some(c) = backscatter(ctx) {
         return vec![c];
@@ -1022,11 +1011,7 @@ fn text_reason(
 fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cause {
     // A list's hold notice waits for its moderator, not for a server's retry: the list's rule
     // that held the post is the cause (`checks::bounce::held`), read as a refusal would be.
-    let held = ctx
-        .r
-        .bounce
-        .as_ref()
-        .is_some_and(|b| b.format.as_deref() == Some("mailman-hold"));
+    let held = ctx.bounce_format() == Some("mailman-hold");
     let (mut topic, mut party) = topic_of(if held { BounceKind::Bounce } else { kind }, r);
     if topic == "dmarc" && returned_to_list(ctx) {
         topic = "forwarding";

@@ -113,6 +113,12 @@ impl<'a> Context<'a> {
             .is_some_and(|b| b.kind == crate::checks::bounce::BounceKind::AutoReply)
     }
 
+    /// The format the bounce reader gave the paste's report (`mailman-hold`,
+    /// `challenge-response`, `rfc8098`, ...), when it read one.
+    pub fn bounce_format(&self) -> Option<&str> {
+        self.r.bounce.as_ref()?.format.as_deref()
+    }
+
     /// Whether the paste is a read receipt (a message disposition notification, RFC 8098, or
     /// Outlook's receipt shown as text: `checks::bounce::mdn`).
     pub fn receipt(&self) -> bool {

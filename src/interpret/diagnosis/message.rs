@@ -566,18 +566,7 @@ pub(super) fn spam_causes(ctx: &Context) -> Vec<Cause> {
         && customer_note(ctx).is_some_and(|n| n.text == v.text)
         && let Some(text) = paste_damage(ctx)
     {
-        return vec![make_cause(
-            ctx,
-            "diagnosis.paste-damaged",
-            "paste-damaged",
-            "The paste is incomplete or damaged.".into(),
-            text,
-            None,
-            Certainty::Certain,
-            Party::Unknown,
-            Source::Headers,
-            Vec::new(),
-        )];
+        return vec![damaged(ctx, text, Source::Headers)];
     }
     // 1. A forward that broke authentication, which ARC shows was genuine before, or which an
     // SRS envelope shows was a forward.
@@ -969,21 +958,26 @@ fn attachment_removed(ctx: &Context) -> Option<Cause> {
 
 /// The causes when the paste does not show what happened.
 pub(super) fn unknown_causes(ctx: &Context) -> Vec<Cause> {
-    match paste_damage(ctx) {
-        Some(text) => vec![make_cause(
-            ctx,
-            "diagnosis.paste-damaged",
-            "paste-damaged",
-            "The paste is incomplete or damaged.".into(),
-            text,
-            None,
-            Certainty::Certain,
-            Party::Unknown,
-            Source::Headers,
-            Vec::new(),
-        )],
-        None => Vec::new(),
-    }
+    paste_damage(ctx)
+        .map(|text| damaged(ctx, text, Source::Headers))
+        .into_iter()
+        .collect()
+}
+
+/// The cause of a paste too damaged or incomplete to tell more: `text` says what is missing.
+pub(super) fn damaged(ctx: &Context, text: String, source: Source) -> Cause {
+    make_cause(
+        ctx,
+        "diagnosis.paste-damaged",
+        "paste-damaged",
+        "The paste is incomplete or damaged.".into(),
+        text,
+        None,
+        Certainty::Certain,
+        Party::Unknown,
+        source,
+        Vec::new(),
+    )
 }
 
 /// A recorded SPF, DKIM or DMARC failure for the From domain, as the cause it points to.

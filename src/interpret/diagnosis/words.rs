@@ -135,23 +135,13 @@ fn outcome_sentence(ctx: &Context, outcome: Outcome) -> String {
         Outcome::Rejected => "The message was refused when it was sent".to_string(),
         Outcome::Bounced => "The message bounced: it came back undelivered".to_string(),
         // A mailing list's hold for its moderator (`checks::bounce::held`): nobody retries.
-        Outcome::Delayed
-            if ctx
-                .r
-                .bounce
-                .as_ref()
-                .is_some_and(|b| b.format.as_deref() == Some("mailman-hold")) =>
+        Outcome::Delayed if ctx.bounce_format() == Some("mailman-hold") =>
         {
             "The message is not delivered yet: the mailing list holds it for its moderator"
                 .to_string()
         }
         // A challenge-response filter's request (`checks::bounce::challenge`).
-        Outcome::Delayed
-            if ctx
-                .r
-                .bounce
-                .as_ref()
-                .is_some_and(|b| b.format.as_deref() == Some("challenge-response")) =>
+        Outcome::Delayed if ctx.bounce_format() == Some("challenge-response") =>
         {
             "The message is not delivered yet: the recipient's server holds it until the sender confirms it"
                 .to_string()
