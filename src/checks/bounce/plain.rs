@@ -349,22 +349,7 @@ pub(super) fn postfix_bounced_log(lower: &str) -> bool {
 /// A Postfix delivery agent's log records in the text (lines with `postfix/` and ` to=<`),
 /// each read whole when hard-wrapped (see `postfix_deferred_log`).
 fn postfix_delivery_records(lower: &str) -> Vec<String> {
-    let mut records: Vec<String> = Vec::new();
-    let mut open = false;
-    for line in lower.lines().take(2_000) {
-        if line.contains("postfix/") {
-            records.push(line.to_string());
-            open = true;
-        } else if line.trim().is_empty() {
-            open = false;
-        } else if open
-            && let Some(last) = records.last_mut()
-            && last.len() < 4_096
-        {
-            last.push(' ');
-            last.push_str(line.trim());
-        }
-    }
+    let mut records = super::postfix_log::joined(lower, "postfix/", 2_000);
     records.retain(|l| l.contains(" to=<"));
     records
 }

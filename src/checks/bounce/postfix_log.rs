@@ -64,14 +64,15 @@ fn record(line: &str) -> Option<Record<'_>> {
     Some((address.to_ascii_lowercase(), status, dsn, text, delay))
 }
 
-/// The text's lines with each Postfix log line hard-wrapped onto the lines below it (pasted
-/// into a mail program that wraps long lines) joined again: the lines after a Postfix line, up
-/// to a blank line or the next Postfix line, are its rest.
-fn joined(text: &str) -> Vec<String> {
+/// The lines of the first `max_lines` that hold `marker` (a Postfix log line: "postfix"),
+/// each with the lines it was hard-wrapped onto (pasted into a mail program that wraps long
+/// lines) joined again: the lines after a marked line, up to a blank line or the next marked
+/// line, are its rest. Also what `plain`'s Postfix checks read.
+pub(super) fn joined(text: &str, marker: &str, max_lines: usize) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut open = false;
-    for line in text.lines().take(MAX_LINES) {
-        if line.contains("postfix") {
+    for line in text.lines().take(max_lines) {
+        if line.contains(marker) {
             out.push(line.to_string());
             open = true;
         } else if line.trim().is_empty() {
@@ -90,7 +91,7 @@ fn joined(text: &str) -> Vec<String> {
 /// Whether the text holds a Postfix delivery record that deferred, bounced or expired a
 /// recipient.
 pub(super) fn is_records(text: &str) -> bool {
-    joined(text)
+    joined(text, "postfix", MAX_LINES)
         .iter()
         .filter_map(|l| record(l))
         .any(|(_, status, ..)| status != "sent")
@@ -113,7 +114,7 @@ pub(super) fn records(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
         Option<u64>,
     );
     let mut last: Vec<Last> = Vec::new();
-    let lines = joined(text);
+    let lines = joined(text, "postfix", MAX_LINES);
     for (address, status, dsn, words, delay) in lines.iter().filter_map(|l| record(l)) {
         let deferral = (status == "deferred").then(|| words.to_string());
         if let Some(entry) = last.iter_mut().find(|e| e.0 == address) {
