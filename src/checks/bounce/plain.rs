@@ -364,6 +364,9 @@ fn postfix_delivery_records(lower: &str) -> Vec<String> {
 /// articles on Outlook's send and receive errors name them by), or with the French and German
 /// word for an error ("erreur", "Fehler").
 pub(super) fn looks_like_client_error(lower: &str) -> bool {
+    if mail_program_refusal(lower) {
+        return true;
+    }
     let refusal = scan::reply_code(lower).is_some_and(|c| c >= 400)
         || lower.lines().any(|line| {
             let line = line.trim_start();
@@ -429,6 +432,58 @@ pub(super) fn looks_like_client_error(lower: &str) -> bool {
         ]
         .iter()
         .any(|w| lower.contains(w))
+}
+
+/// The sentences mail programs show when their outgoing server refused a message while it was
+/// being sent, which often carry no reply code of their own (the program words the refusal, or
+/// quotes the server's text after it):
+/// - Apple Mail and iPhone Mail (MessageFramework's `MFSMTPResponse`, its
+///   `errorMessageWithAddress:` strings MF_SMTP_RECIPIENT_UNKNOWN,
+///   MF_SMTP_RECIPIENT_RELAYING_NOT_ALLOWED, MF_SMTP_RECIPIENT_INVALID_ADDRESS,
+///   MF_SMTP_SENDING_LIMIT_EXCEEDED, SMTP_INVALID_SENDER_ADDRESS: "The recipient “%@” was
+///   rejected by the server because ...", "Sending the message failed because you exceeded your
+///   sending limit.", "The sender address “%@” was rejected by the server.");
+/// - Thunderbird (comm-central's messenger `smtp.ftl`, before it `composeMsgs.properties`):
+///   smtp-error-sending-recipient-command, -from-command, -message ("An error occurred while
+///   sending mail. The mail server responded: ..."), smtp-permanent-size-exceeded ("... exceeds
+///   the global size limit of the server ..."), smtp-too-many-recipients ("... exceeding the
+///   allowed number of recipients ..."), with "The mail server responded:" in the translations
+///   customers paste most (German, French, Dutch, Portuguese, Swedish, from the same files).
+const MAIL_PROGRAM_REFUSALS: &[&str] = &[
+    "was rejected by the server because",
+    "sending the message failed because you exceeded your sending limit",
+    "exceeds the global size limit",
+    "exceeding the allowed number of recipients",
+    "an error occurred while sending mail. the mail server responded:",
+    "an error occurred while sending mail: outgoing server (smtp) error. the server responded:",
+    "der mail-server antwortete:",
+    "le serveur de courrier a répondu",
+    "de mailserver antwoordde:",
+    "o servidor de email respondeu:",
+    "servern svarade:",
+];
+
+/// Whether the text holds a mail program's own sentence for a send its outgoing server refused
+/// (see `MAIL_PROGRAM_REFUSALS`); Apple Mail's sender refusal is told by its two halves ("The
+/// sender address “...” was rejected by the server.").
+pub(super) fn mail_program_refusal(lower: &str) -> bool {
+    MAIL_PROGRAM_REFUSALS.iter().any(|p| lower.contains(p))
+        || lower.find("the sender address").is_some_and(|at| {
+            lower[at..]
+                .lines()
+                .next()
+                .is_some_and(|l| l.contains("was rejected by the server"))
+        })
+}
+
+/// The paragraph that holds a mail program's own sentence for a refused send (see
+/// `mail_program_refusal`): the program's words, and the server's it quotes, without the
+/// customer's text around them.
+pub(super) fn mail_program_words(text: &str) -> Option<&str> {
+    scan::paragraphs(text)
+        .into_iter()
+        .take(200)
+        .find(|p| mail_program_refusal(&p.to_lowercase()))
 }
 
 /// The host a plain-text bounce says refused (`host mx.example.com[192.0.2.1] said:`).
@@ -709,7 +764,10 @@ pub(super) fn qmail_remote(text: &str) -> Option<String> {
 
 #[cfg(test)]
 mod preamble_tests {
-    use super::{looks_like_client_error, mta_preamble, postfix_deferred_log, qmail_reporter};
+    use super::{
+        looks_like_client_error, mail_program_refusal, mail_program_words, mta_preamble,
+        postfix_deferred_log, qmail_reporter,
+    };
 
     #[test]
     fn gmails_quoted_reply_is_read_under_its_label() {
@@ -985,6 +1043,32 @@ mod preamble_tests {
         assert!(looks_like_client_error(no_code));
         assert!(!looks_like_client_error(
             "version 5.7.1 of the manual describes the error"
+        ));
+    }
+
+    #[test]
+    fn mail_programs_own_refusal_sentences_without_a_reply_code() {
+        // iPhone Mail's alert and Thunderbird's size window carry no reply code.
+        let iphone = "Cannot Send Mail\nA copy has been placed in your Outbox. The recipient \u{201c}a@b.example\u{201d} was rejected by the server because it does not allow relaying.\nOK";
+        assert!(looks_like_client_error(&iphone.to_lowercase()));
+        let size = "Hallo,\nes geht nicht:\n\nSend Message Error\n\nSending of the message failed.\nThe size of the message you are trying to send exceeds the global size limit (52428800 bytes) of the server.\n\nGruss";
+        assert!(looks_like_client_error(&size.to_lowercase()));
+        // The words are the window's paragraph, not the customer's lines around it.
+        assert_eq!(
+            mail_program_words(size),
+            Some(
+                "Sending of the message failed.\nThe size of the message you are trying to send exceeds the global size limit (52428800 bytes) of the server.\n"
+            )
+        );
+        let sender =
+            "the sender address \u{201c}me@shop.example\u{201d} was rejected by the server.";
+        assert!(mail_program_refusal(sender));
+        // A customer who says a server rejected something is no mail program's window.
+        assert!(!mail_program_refusal(
+            "my mail was rejected by the server, why?"
+        ));
+        assert!(!looks_like_client_error(
+            "my mail was rejected by the server, why?"
         ));
     }
 

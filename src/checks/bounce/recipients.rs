@@ -229,6 +229,16 @@ pub(super) fn find(
         // reply, so its reason is read rather than lost.
         // Its words are the paragraph that holds the refusal (a blank line or a Markdown code
         // fence ends it): the rest is the customer's text or the returned message.
+        // So does a mail program's window that names no recipient (Thunderbird's size
+        // refusal, `plain::mail_program_refusal`).
+        if raws.is_empty()
+            && let Some(words) = super::plain::mail_program_words(bounce_text)
+        {
+            raws.push(Raw {
+                context: clip(words, 4096).to_string(),
+                ..Raw::default()
+            });
+        }
         if raws.is_empty() && scan::reply_code(bounce_text).is_some_and(|c| c >= 400) {
             let refusal = scan::paragraphs(bounce_text)
                 .into_iter()

@@ -37,6 +37,13 @@ pub(super) fn finish(
         mime::squeeze(&reply, MAX_DIAGNOSTIC)
     } else if let Some(reply) = postfix_reject_reply(bounce_text) {
         mime::squeeze(reply, MAX_DIAGNOSTIC)
+    } else if let Some(words) = plain::mail_program_words(bounce_text)
+        .filter(|p| scan::reply_code(p).is_none_or(|c| c < 400))
+    {
+        // A mail program's window without the server's reply code: its sentence (and the
+        // server's words it quotes) is the refusal, whatever the customer wrote around it. With
+        // a reply code, the reply itself is read from the address on, as below.
+        mime::squeeze(words, MAX_DIAGNOSTIC)
     } else if !r.context.is_empty() {
         let c = r.context.as_str();
         let lc = c.to_ascii_lowercase();

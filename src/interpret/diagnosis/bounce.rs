@@ -892,6 +892,30 @@ fn own_sending_limit(r: &BouncedRecipient) -> bool {
     .any(|p| words.contains(p))
 }
 
+pub(super) const OWN_SIZE_LIMIT: &str = "The message is larger than the sender's own outgoing server accepts, so it was not sent; the recipient's side never received it.";
+
+/// Whether a size refusal was the sender's own outgoing server's: a refusal a mail program
+/// showed while sending (a mail program only talks to its outgoing server, whose size limit
+/// the sender's provider sets: Thunderbird's "exceeds the global size limit of the server",
+/// messenger smtp.ftl smtp-permanent-size-exceeded), or Exchange's RESOLVER.RST.SendSizeLimit.Org and
+/// .Sender: the limit on what the sender may send, the organization's or the mailbox's
+/// MaxSendSize, checked in the sender's organization (Microsoft Learn, "Message size limits in
+/// Exchange Server": MaxSendSize of the organization's transport configuration and of the
+/// sender's mailbox; a receiving organization checks MaxReceiveSize, RecipSizeLimit).
+fn own_size_limit(ctx: &Context, kind: BounceKind, topic: &str, r: &BouncedRecipient) -> bool {
+    kind == BounceKind::Bounce
+        && topic == "message-too-large"
+        && (ctx
+            .r
+            .bounce
+            .as_ref()
+            .is_some_and(|b| b.refused_by == crate::checks::bounce::RefusedBy::SenderServerAtSend)
+            || r.diagnostic.as_deref().is_some_and(|d| {
+                d.to_ascii_lowercase()
+                    .contains("resolver.rst.sendsizelimit")
+            }))
+}
+
 /// The title of a cause that is the sender's own system's refusal (see `own_refusal`).
 pub(super) const OWN_REFUSAL: &str = "The sender's own mail system refused to send it, under a policy of the sender's organization; the recipient's side never received it.";
 
@@ -1032,6 +1056,10 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
     // refusal), the title, the explanation and the fix are that topic's, so the three say the
     // same thing as the topic.
     let own_limit = topic == "rate-limit" && own_sending_limit(r);
+    let own_size = own_size_limit(ctx, kind, topic, r);
+    if own_size {
+        party = Party::Sender;
+    }
     let (explanation, advice) = match text_reason(topic, party, r.reason) {
         Some(other) => (other.explanation(), other.advice()),
         None => (r.reason_explanation.as_str(), r.advice.as_str()),
@@ -1062,13 +1090,19 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
     if let Some(words) = &r.diagnostic {
         // An expiry's words are the sending server's own (it never got an answer it could
         // keep), not the receiving server's.
-        let said = if topic == "expired" {
-            "The bounce says"
-        } else if own_limit {
-            "The sender's own server said"
-        } else {
-            "The receiving server said"
-        };
+        let said =
+            if topic == "expired" {
+                "The bounce says"
+            } else if own_limit || own_size {
+                "The sender's own server said"
+            } else if ctx.r.bounce.as_ref().is_some_and(|b| {
+                b.refused_by == crate::checks::bounce::RefusedBy::SenderServerAtSend
+            }) {
+                // A mail program's window: its words, quoting the outgoing server's.
+                "The mail program showed"
+            } else {
+                "The receiving server said"
+            };
         detail.push_str(&format!(
             " {said}: \"{}\".",
             crate::vocab::text::clip_ellipsis(words, 300)
@@ -1085,6 +1119,10 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
     if topic == "policy" && header_refused(r) {
         title = format!("{who}: {HEADER_REFUSED}");
         fix = Some("Fix the program that writes the message (a web form, a script, the shop or mail software) so that it writes each of Date, From, Sender, To, Cc, Bcc and Subject at most once and well formed, then send again.".into());
+    }
+    if own_size {
+        title = format!("{who}: {OWN_SIZE_LIMIT}");
+        fix = Some("Send the files as a download link (a cloud folder or a file-transfer service), or split them over several smaller messages; attachments grow by about a third when encoded for e-mail. Or ask the provider whether it can raise the limit.".into());
     }
     if own_limit {
         title = format!("{who}: {OWN_LIMIT}");
@@ -1213,9 +1251,9 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
         Source::Bounce,
         evidence,
     );
-    if own_limit {
-        // The sender's own provider refused to send it: no receiving server's rate to
-        // read.
+    if own_limit || own_size {
+        // The sender's own provider refused to send it: no receiving server's rate or limit
+        // to read.
         use crate::report::diagnosis::Actor;
         cause
             .actions

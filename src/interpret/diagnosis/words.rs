@@ -201,6 +201,13 @@ pub(super) fn customer_view(
         {
             "The sender's own mail provider refused to send it: the account has reached the sending limit the provider sets, so the recipient's side never received it.".to_string()
         }
+        // The sender's own outgoing server's size limit (see bounce::own_size_limit).
+        Outcome::Bounced | Outcome::Rejected
+            if topic == "message-too-large"
+                && top.is_some_and(|c| c.title.ends_with(super::bounce::OWN_SIZE_LIMIT)) =>
+        {
+            "The sender's own outgoing server refused it because it is larger than the server accepts, so the recipient's side never received it.".to_string()
+        }
         // A read receipt (see bounce::causes).
         Outcome::Delivered if topic == "auto-reply" && ctx.receipt() => "The recipient's mail program sent it by itself to say what it did with the message; nothing went wrong on the way.".to_string(),
         // A challenge-response request (see bounce::causes): the message waits, it was not
