@@ -32,24 +32,100 @@ pub(super) fn marked(top: &mime::Headers<'_>, subject_l: &str) -> bool {
             .any(|[kind, s]| *kind == "auto" && subject_l.starts_with(s))
 }
 
+/// The sentences in which a person says, in the first person, that they are away: the text of
+/// an absence notice (RFC 3834 section 1: "vacation" or "out of office" responses, which say the
+/// recipient is away and when they return) as a person writes it for their mail program's
+/// automatic reply (Outlook's Automatic Replies, Gmail's vacation responder, Zimbra's and
+/// Roundcube's out-of-office: the feature sends the text the person typed), in the languages
+/// customers paste most. A paste that shows such a reply without its header fields (Gmail's web
+/// view, a forward that kept only the mail program's summary) has no Auto-Submitted field or
+/// subject to read; these words are what is left.
+const ABSENCE: &[&str] = &[
+    "i am out of the office",
+    "i'm out of the office",
+    "i am out of office",
+    "i am currently out of the office",
+    "i'm currently out of the office",
+    "i will be out of the office",
+    "i am on vacation",
+    "i'm on vacation",
+    "i am on holiday",
+    "i'm on holiday",
+    "i am on annual leave",
+    "i am on leave",
+    "i am currently away",
+    "i'm currently away",
+    "estoy de vacaciones",
+    "estoy fuera de la oficina",
+    "me encuentro fuera de la oficina",
+    "me encuentro de vacaciones",
+    "estou em férias",
+    "estou de férias",
+    "estou fora do escritório",
+    "encontro-me de férias",
+    "encontro-me ausente",
+    "estou ausente",
+    "je suis absent",
+    "je suis actuellement absent",
+    "je suis en congé",
+    "je suis en vacances",
+    "je serai absent",
+    "ich bin derzeit nicht im büro",
+    "ich bin nicht im büro",
+    "ich bin im urlaub",
+    "ich bin derzeit im urlaub",
+    "ich bin abwesend",
+    "ich bin derzeit abwesend",
+    "sono in ferie",
+    "sono fuori ufficio",
+    "sono assente",
+    "sarò assente",
+    "ik ben afwezig",
+    "ik ben met vakantie",
+    "ik ben op vakantie",
+];
+
+/// Whether a text without a header of its own holds a person's absence notice (`ABSENCE`).
+pub(super) fn absence_text(lower: &str) -> bool {
+    let flat = mime::squeeze(lower, 64 * 1024);
+    ABSENCE.iter().any(|p| flat.contains(p))
+}
+
 /// The report an automatic reply gives: the replying mailbox is its recipient.
 pub(super) fn report(
     top: &mime::Headers<'_>,
     from: &str,
     subject: &str,
     original: Option<OriginalMessage>,
+    by_words: bool,
 ) -> BounceReport {
     let recipients: Vec<BouncedRecipient> = first_address(from)
         .into_iter()
         .map(|a| simple_recipient(a, Reason::Vacation))
         .collect();
+    let what = if subject.trim().is_empty() {
+        "An automatic reply".to_string()
+    } else {
+        format!("An automatic reply (\"{}\")", clip(subject, 120))
+    };
+    let how = if by_words {
+        " (told by its words: the paste shows no header field that marks it)"
+    } else {
+        ""
+    };
     delivered(
         top,
         BounceKind::AutoReply,
-        Some("rfc3834".into()),
+        Some(
+            if by_words {
+                super::ABSENCE_TEXT
+            } else {
+                "rfc3834"
+            }
+            .into(),
+        ),
         format!(
-            "An automatic reply (\"{}\"), not a bounce: the message was delivered and the recipient's mailbox answered by itself, usually because they are away.",
-            clip(subject, 120)
+            "{what}, not a bounce{how}: the message was delivered and the recipient's mailbox answered by itself, usually because they are away."
         ),
         recipients,
         original,
@@ -68,5 +144,23 @@ mod tests {
         // Without In-Reply-To, auto-generated is not a response (RFC 3834 section 5.1).
         let m = "From: Help <help@example.net>\r\nTo: a@example.org\r\nSubject: Weekly digest\r\nAuto-Submitted: auto-generated\r\n\r\nNews.\r\n";
         assert_ne!(analyze(m.as_bytes()).kind, BounceKind::AutoReply);
+    }
+
+    #[test]
+    fn an_absence_notice_without_its_header_is_told_by_its_words() {
+        // Gmail's web view of a vacation reply, copied under the customer's question.
+        let m = "Hola, me ha llegado esto:\n\nLucía <l@example.net>\npara mí\n\nHola:\nEstoy de vacaciones hasta el lunes 24 de\nagosto.\n";
+        let r = analyze(m.as_bytes());
+        assert_eq!(r.kind, BounceKind::AutoReply);
+        assert_eq!(
+            r.format.as_deref(),
+            Some(crate::checks::bounce::ABSENCE_TEXT)
+        );
+        // A customer's own question is no absence notice.
+        let q = "Hi, my mail to a@example.net bounced while I was away, why?\n";
+        assert_ne!(analyze(q.as_bytes()).kind, BounceKind::AutoReply);
+        // Nor is a message's header with its Received trace whose body says so.
+        let h = "Received: from a.example by b.example; Mon, 1 Jun 2026 10:00:00 +0000\nFrom: a@a.example\nTo: b@b.example\nSubject: Re: offer\n\nI am on vacation until Monday.\n";
+        assert_ne!(analyze(h.as_bytes()).kind, BounceKind::AutoReply);
     }
 }

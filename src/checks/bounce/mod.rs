@@ -55,6 +55,10 @@ pub use lists::Blocklist;
 pub use reason::Reason;
 pub use screen::{is_report_field, may_be_report};
 
+/// The format of an automatic reply told by its absence words alone (`autoreply::absence_text`),
+/// with no header field that marks it.
+pub const ABSENCE_TEXT: &str = "absence-text";
+
 /// The fields of an RFC 3464 delivery status report (section 2.2, per message; section 2.3,
 /// per recipient), lowercase.
 pub const DSN_FIELDS: [&str; 14] = [
@@ -512,7 +516,7 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         && report_type != "delivery-status"
         && autoreply::marked(&top, &subject_l)
     {
-        return autoreply::report(&top, &from, &subject, original);
+        return autoreply::report(&top, &from, &subject, original, false);
     }
 
     // Delivery status notifications, and DSN fields pasted as text.
@@ -686,6 +690,17 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         && !returns_message
         && plain::looks_like_client_error(&lower);
     if !bounce_like && !pasted_error {
+        // An automatic reply shown without its header fields (no Auto-Submitted field, no
+        // subject to read; at most a mail program's summary of a forward): its absence words.
+        // Not a message's header with its trace (a person's reply read from its header and
+        // body is analyzed as the message it is).
+        if !traced
+            && top.get("received").is_none()
+            && dsn_text.is_none()
+            && autoreply::absence_text(&lower)
+        {
+            return autoreply::report(&top, &from, &subject, original, true);
+        }
         return report::not_bounce(&top, original);
     }
     if format.is_none() {

@@ -28,7 +28,12 @@ pub(super) fn causes(ctx: &Context) -> Vec<Cause> {
                 "This is an automatic reply, not a failure: the message was delivered.".into(),
                 b.summary.clone(),
                 None,
-                Certainty::Certain,
+                // Told by its words alone (no header field marks it): likely, not certain.
+                if b.format.as_deref() == Some(crate::checks::bounce::ABSENCE_TEXT) {
+                    Certainty::Likely
+                } else {
+                    Certainty::Certain
+                },
                 Party::Unknown,
                 Source::Bounce,
                 Vec::new(),
