@@ -11,7 +11,9 @@
 //! `outlook.com`), so the hop into a platform's inbound edge (`data/received/edges.tsv`) is the
 //! boundary whatever the sending host's name: for mail between two Microsoft 365 tenants, the
 //! sender tenant's outbound host. An authenticated submission is the sender's own device: the
-//! first public server that carried the message on from it is used instead. When every hop
+//! first public server that carried the message on from it is used instead, and no address
+//! when no public server did (the live checks are never aimed at the customer's own
+//! connection). When every hop
 //! looks internal, the oldest public address is used and the reason says so; a paste that ends
 //! inside the chain (no From and no Date field below it) gives no address rather than one of
 //! the receiving platform's own. A hop from a host of an outside organization whose address is
@@ -208,19 +210,25 @@ pub fn find(hops: &[Hop], cut_off: bool, gateways: &[String]) -> Boundary {
     }
     // An authenticated submission is the sender's own device, never a relay: the sending
     // server is the first public address that carried the message on from there.
+    // When no public server carried it on (the chain shows only the submission, or the
+    // servers after it by private addresses), no address is the sending server's: the live
+    // sender checks are not aimed at the customer's own connection.
     if let Some((index, _)) = out.chosen
         && hops[index].authenticated
     {
-        out.chosen = Some(match (index + 1..hops.len()).find(|&i| public(&hops[i])) {
-            Some(relay) => (
-                relay,
-                "the first server to carry the message on from the sender's own login (an authenticated submission is the sender's device, not a relay)",
-            ),
-            None => (
-                index,
-                "the sender's own device, which logged in to submit the message; the message did not pass through any other public server",
-            ),
-        });
+        out.chosen = (index + 1..hops.len())
+            .find(|&i| public(&hops[i]))
+            .map(|relay| {
+                (
+                    relay,
+                    "the first server to carry the message on from the sender's own login (an authenticated submission is the sender's device, not a relay)",
+                )
+            });
+        if out.chosen.is_none() {
+            out.undecided = Some(
+                "The only public address in the chain is the sender's own device, which logged in to submit the message; the server that carried it on does not show a public address, so no address is taken as the sending server's.",
+            );
+        }
     }
     out.internal.reverse();
     out

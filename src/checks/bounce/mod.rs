@@ -53,6 +53,7 @@ mod webhook;
 
 pub use lists::Blocklist;
 pub use reason::Reason;
+pub use scan::is_exchange_recipient;
 pub use screen::{is_report_field, may_be_report};
 
 /// The format of an automatic reply told by its absence words alone (`autoreply::absence_text`),
@@ -495,6 +496,32 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         && let Some(r) = webhook::complaint(&text[start..])
     {
         return r;
+    }
+
+    // Exchange's "Relayed:" notice: the message was handed to the destination, which sends no
+    // delivery receipts (`plain::exchange_relayed`): a delivery report, each address it lists
+    // delivered (relayed).
+    if dsn.is_none()
+        && let Some(list) = plain::exchange_relayed(bounce_text)
+    {
+        let list = list.split("\nSubject:").next().unwrap_or(list);
+        let mut recipients: Vec<BouncedRecipient> = Vec::new();
+        for (s, e) in scan::addresses(list) {
+            let a = list[s..e].to_ascii_lowercase();
+            if !recipients.iter().any(|r| r.address == a) && recipients.len() < MAX_RECIPIENTS {
+                let mut r = result::simple_recipient(a, Reason::Delivered);
+                r.action = Some("relayed".into());
+                recipients.push(r);
+            }
+        }
+        return report::delivered(
+            &top,
+            BounceKind::NotBounce,
+            Some("exchange-relayed".into()),
+            "A delivery report: the message was handed to the recipient's server, which sends no delivery receipts (so Exchange reports it as relayed, not as delivered); nothing failed.".into(),
+            recipients,
+            original,
+        );
     }
 
     // Automatic replies.

@@ -486,6 +486,25 @@ pub(super) fn mail_program_words(text: &str) -> Option<&str> {
         .find(|p| mail_program_refusal(&p.to_lowercase()))
 }
 
+/// Exchange's notice for a delivery receipt the destination did not send (Microsoft KB 3184617,
+/// "Delivery receipts aren't generated when users send mail to external recipients": "Delivery
+/// to these recipients or groups is complete, but no delivery notification was sent by the
+/// destination server."): the message was handed over (RFC 3464 section 2.3.3, Action
+/// "relayed"), no failure. Returns the text after the sentence, which lists the recipients.
+pub(super) fn exchange_relayed(text: &str) -> Option<&str> {
+    const SENTENCE: &str = "no delivery notification was sent by the destination server";
+    let lower = text.to_ascii_lowercase();
+    let flat = mime::squeeze(&lower, 64 * 1024);
+    if !flat.contains(&format!(
+        "delivery to these recipients or groups is complete, but {SENTENCE}"
+    )) {
+        return None;
+    }
+    // The sentence's last words, on one line in every wrap that keeps words whole.
+    let at = lower.find("destination server")?;
+    text.get(at..)
+}
+
 /// The host a plain-text bounce says refused (`host mx.example.com[192.0.2.1] said:`).
 pub(super) fn host_in(text: &str) -> Option<String> {
     let lower = text.to_ascii_lowercase();
@@ -1044,6 +1063,25 @@ mod preamble_tests {
         assert!(!looks_like_client_error(
             "version 5.7.1 of the manual describes the error"
         ));
+    }
+
+    #[test]
+    fn exchanges_relayed_notice_is_a_delivery_report() {
+        let m = "From: Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@a.example>\nTo: me@a.example\nSubject: Relayed: drawings\n\nDelivery to these recipients or groups is complete, but no delivery notification was sent by the\ndestination server:\n\nCiaran (c@b.example) <mailto:c@b.example>\n\nSubject: drawings\n";
+        let r = crate::checks::bounce::analyze(m.as_bytes());
+        assert_eq!(r.kind, crate::checks::bounce::BounceKind::NotBounce);
+        assert_eq!(r.recipients.len(), 1);
+        assert_eq!(r.recipients[0].address, "c@b.example");
+        assert_eq!(
+            r.recipients[0].reason,
+            crate::checks::bounce::Reason::Delivered
+        );
+        // Exchange's failure notice is still a bounce.
+        let ndr = "From: Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@a.example>\nTo: me@a.example\nSubject: Undeliverable: drawings\n\nDelivery has failed to these recipients or groups:\n\nc@b.example\nRemote Server returned '550 5.1.1 User unknown'\n";
+        assert_eq!(
+            crate::checks::bounce::analyze(ndr.as_bytes()).kind,
+            crate::checks::bounce::BounceKind::Bounce
+        );
     }
 
     #[test]

@@ -1943,8 +1943,14 @@ fn spoofing(ctx: &Context) -> Option<Cause> {
         return Some(c);
     }
     // A brand's name over an address at a domain the brand does not send from (read as the
-    // reader sees it: without invisible and bidi characters).
-    if let Some(name) = from.name.as_deref() {
+    // reader sees it: without invisible and bidi characters). Not Exchange's own system mailbox
+    // ("Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@domain>"), from
+    // which an organization's Exchange sends its notices under its own domain.
+    if let Some(name) = from
+        .name
+        .as_deref()
+        .filter(|_| !crate::checks::bounce::is_exchange_recipient(&address))
+    {
         let lower: String = name
             .chars()
             .filter(|&c| {
