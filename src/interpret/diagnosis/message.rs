@@ -262,6 +262,11 @@ pub(super) fn prose<'r>(ctx: &Context<'r>) -> impl Iterator<Item = &'r Evidence>
 }
 
 fn customer_note(ctx: &Context) -> Option<Evidence> {
+    // The customer says the pasted copy arrived in the Inbox (a test they sent themselves,
+    // while others' copies went to spam): their spam words are about other copies.
+    if prose(ctx).any(|e| says_inbox(&e.text.to_lowercase())) {
+        return None;
+    }
     prose(ctx)
         .find(|e| {
             let line = e.text.to_ascii_lowercase();
@@ -337,6 +342,44 @@ fn says_spam_sentences(line: &str) -> impl Iterator<Item = &str> {
             said && !["ない", "ません", "なかった"]
                 .iter()
                 .any(|n| rest.contains(n))
+        })
+}
+
+/// The Inbox's name as Gmail and Outlook show it in the customer's language (Gmail's localized
+/// system labels: Inbox, Posteingang, Boîte de réception, Recibidos, Caixa de entrada, Posta in
+/// arrivo, Postvak IN, Inkorgen, Odebrane, Doručená pošta; Outlook's Skrzynka odbiorcza).
+const INBOX_NAMES: [&str; 13] = [
+    "inbox",
+    "posteingang",
+    "boîte de réception",
+    "recibidos",
+    "bandeja de entrada",
+    "caixa de entrada",
+    "posta in arrivo",
+    "postvak in",
+    "inkorgen",
+    "odebrane",
+    "skrzynka odbiorcza",
+    "doručená pošta",
+    "doručené pošty",
+];
+
+/// Whether a customer's line (lowercase) says a copy arrived in the Inbox: a sentence that
+/// names it ([`INBOX_NAMES`]) with no negation ([`NEGATIONS`]) and no spam word in it, not a
+/// question.
+fn says_inbox(line: &str) -> bool {
+    line.split_inclusive(['.', '!', '?', '。', '！', '？'])
+        .filter(|s| !s.trim_end().ends_with(['?', '？']))
+        .any(|s| {
+            let words: Vec<&str> = s
+                .split(|c: char| !c.is_alphanumeric() && c != '\'')
+                .filter(|x| !x.is_empty())
+                .collect();
+            INBOX_NAMES.iter().any(|n| s.contains(n))
+                && !words
+                    .iter()
+                    .any(|w| NEGATIONS.contains(w) || SPAM_WORDS.contains(w))
+                && !SPAM_FOLDERS.iter().any(|f| s.contains(f))
         })
 }
 
@@ -2786,6 +2829,18 @@ mod tests {
 
 #[cfg(test)]
 mod notice_tests {
+    #[test]
+    fn a_copy_the_customer_saw_in_the_inbox_is_told_so() {
+        assert!(super::says_inbox(
+            "so i sent a test to my private gmail and it arrived normally in the inbox."
+        ));
+        assert!(super::says_inbox("přišel normálně do doručené pošty."));
+        assert!(!super::says_inbox(
+            "it is not in the inbox, it went to spam."
+        ));
+        assert!(!super::says_inbox("why is it not in my inbox?"));
+    }
+
     use super::{gmail_spam_label, quarantine_notice};
 
     #[test]
