@@ -335,12 +335,15 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     // client logged in as a user who does not own that MAIL FROM address), which the reader
     // files as a refused sender after Sisimai, is the sender's own server refusing to send for
     // that address: a relay refusal by the scenarios README's topics.
+    // Yandex's server writes the same refusal "553 5.7.1 Sender address rejected: not owned by
+    // auth user." (its nwsmtp smtp_connection.cpp, when the MAIL FROM address is not the
+    // logged-in mailbox's).
     if reason == "rejected"
         && words
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ")
-            .contains("sender address rejected: not owned by user")
+            .contains("sender address rejected: not owned by")
     {
         topic = "relay-denied";
         party = Party::Sender;
@@ -360,6 +363,13 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         .as_deref()
         .is_some_and(|s| s.get(1..) == Some(".1.10"))
         || has(&["null mx", "nullmx"]);
+    // A domain that publishes a null MX (RFC 7505) accepts no mail at all: the recipient's
+    // domain, whatever reason the words were read as (Postfix's smtp(8): "Domain ... does not
+    // accept mail (nullMX)", which names no mailbox). By its words only: Exchange Online uses
+    // status 5.1.10 for a recipient not found (RESOLVER.ADR.RecipientNotFound).
+    if has(&["null mx", "nullmx"]) && topic == "user-unknown" {
+        topic = "domain-missing";
+    }
     if topic == "domain-missing" {
         party = if null_mx || typo_of_provider(&r.address) {
             Party::Sender
