@@ -221,16 +221,8 @@ pub(super) fn find(
                 }
             }
         }
-        // A failed address the customer blanked out before pasting ("(my gmail account)@
-        // gmail.com", "xxx@"): no address can be read, but the report still carries the
-        // server's reply for it (RFC 3464 section 2.3.6: the diagnostic belongs to the
-        // recipient it follows; Exim's bounce lists each failed address followed by the "SMTP
-        // error from remote mail server" lines). One recipient without an address keeps that
-        // reply, so its reason is read rather than lost.
-        // Its words are the paragraph that holds the refusal (a blank line or a Markdown code
-        // fence ends it): the rest is the customer's text or the returned message.
-        // So does a mail program's window that names no recipient (Thunderbird's size
-        // refusal, `plain::mail_program_refusal`).
+        // A mail program's window that names no recipient (Thunderbird's size refusal,
+        // `plain::mail_program_refusal`): one recipient without an address keeps its words.
         if raws.is_empty()
             && let Some(words) = super::plain::mail_program_words(bounce_text)
         {
@@ -239,6 +231,14 @@ pub(super) fn find(
                 ..Raw::default()
             });
         }
+        // A failed address the customer blanked out before pasting ("(my gmail account)@
+        // gmail.com", "xxx@"): no address can be read, but the report still carries the
+        // server's reply for it (RFC 3464 section 2.3.6: the diagnostic belongs to the
+        // recipient it follows; Exim's bounce lists each failed address followed by the "SMTP
+        // error from remote mail server" lines). One recipient without an address keeps that
+        // reply, so its reason is read rather than lost.
+        // Its words are the paragraph that holds the refusal (a blank line or a Markdown code
+        // fence ends it): the rest is the customer's text or the returned message.
         if raws.is_empty() && scan::reply_code(bounce_text).is_some_and(|c| c >= 400) {
             let refusal = scan::paragraphs(bounce_text)
                 .into_iter()
