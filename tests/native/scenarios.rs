@@ -18,12 +18,12 @@ use std::path::PathBuf;
 /// the figures (met in both parts since round 108-111; the floors below keep them).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 2065/2121 outcome, 2054/2121
-/// first cause; validation 650/683, 616/683), so that no change makes them worse. Raise them as
+/// The floors asserted: the figures as last measured (tuning 2065/2121 outcome, 2055/2121
+/// first cause; validation 650/683, 617/683), so that no change makes them worse. Raise them as
 /// the diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 2065, 2054), ("validation", 650, 616)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 2065, 2055), ("validation", 650, 617)];
 /// The ceilings asserted on first causes of another topic addressed to the other party
-/// ([`misdirected`]), as last measured (tuning 10, validation 15): lower them as they fall. The
+/// ([`misdirected`]), as last measured (tuning 9, validation 14): lower them as they fall. The
 /// tuning ceiling rose 1 -> 3 with rounds 136-151's files on their first run (forwards told as
 /// the sender's authentication, a localized Gmail notice read as a network failure), of which
 /// the rules since brought it back from 5 to 3; rounds 152-167 brought it to 7 and the rules
@@ -55,8 +55,9 @@ const FLOORS: [(&str, usize, usize); 2] = [("tuning", 2065, 2054), ("validation"
 /// 211's, +1 round 215's, seen in the printed totals only); the SES phrase row brought tuning
 /// back to 8 and validation to 15. Rounds 216-223 took tuning to 10 on their first run (a
 /// Barracuda bulk tag on mail from a server whose reverse DNS looks dynamic told as content; an
-/// ISP forwarder's DMARC bounce of a forged message told as the forward's), validation 15.
-const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 10), ("validation", 15)];
+/// ISP forwarder's DMARC bounce of a forged message told as the forward's), validation 15;
+/// Barracuda's SpamAssassin rules read as such brought them to 9 and 14.
+const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 9), ("validation", 14)];
 
 pub struct Scenario {
     pub name: String,

@@ -394,21 +394,25 @@ fn recorded(r: &Report) -> Vec<Recorded> {
 
 /// The rule table row for a filter's rule: (topic, kind).
 fn classify(filter: &str, code: &str) -> Option<(&'static str, &'static str)> {
-    // Fastmail's X-Spam-hits are SpamAssassin's rules (`checks::spam::fastmail`).
-    let family =
-        if filter.contains("SpamAssassin") || filter.contains("Amavis") || filter == "Fastmail" {
-            "spamassassin"
-        } else if filter.contains("rspamd") {
-            "rspamd"
-        } else if filter.contains("Microsoft") {
-            "microsoft"
-        } else if filter == "IMail" {
-            "imail"
-        } else if filter == "MailScanner" {
-            "mailscanner"
-        } else {
-            return None;
-        };
+    // Fastmail's X-Spam-hits are SpamAssassin's rules (`checks::spam::fastmail`), and so are
+    // the rules Barracuda lists beside its own BSF_ ones (`checks::spam::barracuda`).
+    let family = if filter.contains("SpamAssassin")
+        || filter.contains("Amavis")
+        || filter == "Fastmail"
+        || filter == "Barracuda"
+    {
+        "spamassassin"
+    } else if filter.contains("rspamd") {
+        "rspamd"
+    } else if filter.contains("Microsoft") {
+        "microsoft"
+    } else if filter == "IMail" {
+        "imail"
+    } else if filter == "MailScanner" {
+        "mailscanner"
+    } else {
+        return None;
+    };
     tables::diagnosis::FILTER_RULES
         .iter()
         .map(|&row| tables::Row(row))
@@ -454,7 +458,19 @@ fn filter_rules(r: &Report) -> Vec<FilterRule> {
 
 #[cfg(test)]
 mod tests {
-    use super::destination_not_found;
+    use super::{classify, destination_not_found};
+
+    #[test]
+    fn filters_that_list_spamassassin_rules_are_read_as_such() {
+        for filter in ["SpamAssassin", "Fastmail", "Barracuda"] {
+            assert_eq!(
+                classify(filter, "RDNS_DYNAMIC"),
+                Some(("reverse-dns", "setup")),
+                "{filter}"
+            );
+        }
+        assert_eq!(classify("Unknown filter", "RDNS_DYNAMIC"), None);
+    }
 
     #[test]
     fn a_status_that_no_destination_server_was_found() {
