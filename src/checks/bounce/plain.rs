@@ -466,11 +466,29 @@ const MAIL_PROGRAM_REFUSALS: &[&str] = &[
 /// Whether the text holds a mail program's own sentence for a send its outgoing server refused
 /// (see `MAIL_PROGRAM_REFUSALS`); Apple Mail's sender refusal is told by its two halves ("The
 /// sender address “...” was rejected by the server.").
+/// The text is read with its white space squeezed, so that a sentence a mail program or a
+/// ticket form wrapped onto two lines is still found.
 pub(super) fn mail_program_refusal(lower: &str) -> bool {
-    MAIL_PROGRAM_REFUSALS.iter().any(|p| lower.contains(p))
-        || lower.find("the sender address").is_some_and(|at| {
-            lower[at..]
-                .lines()
+    if ![
+        "server",
+        "limit",
+        "recipients",
+        "antwortete",
+        "répondu",
+        "antwoordde",
+        "respondeu",
+        "svarade",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+    {
+        return false;
+    }
+    let flat = mime::squeeze(lower, 256 * 1024);
+    MAIL_PROGRAM_REFUSALS.iter().any(|p| flat.contains(p))
+        || flat.find("the sender address").is_some_and(|at| {
+            flat[at..]
+                .split(['.', '!'])
                 .next()
                 .is_some_and(|l| l.contains("was rejected by the server"))
         })

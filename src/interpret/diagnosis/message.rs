@@ -264,7 +264,12 @@ pub(super) fn prose<'r>(ctx: &Context<'r>) -> impl Iterator<Item = &'r Evidence>
 fn customer_note(ctx: &Context) -> Option<Evidence> {
     // The customer says the pasted copy arrived in the Inbox (a test they sent themselves,
     // while others' copies went to spam): their spam words are about other copies.
-    if prose(ctx).any(|e| says_inbox(&e.text.to_lowercase())) {
+    // Read joined: a sentence a ticket form wrapped runs over several of the lines.
+    let joined = prose(ctx)
+        .map(|e| e.text.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if says_inbox(&joined) {
         return None;
     }
     prose(ctx)
