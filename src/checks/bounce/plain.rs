@@ -487,10 +487,13 @@ pub(super) fn mail_program_refusal(lower: &str) -> bool {
     let flat = mime::squeeze(lower, 256 * 1024);
     MAIL_PROGRAM_REFUSALS.iter().any(|p| flat.contains(p))
         || flat.find("the sender address").is_some_and(|at| {
-            flat[at..]
-                .split(['.', '!'])
-                .next()
-                .is_some_and(|l| l.contains("was rejected by the server"))
+            // The address between the halves is at most 254 characters (RFC 5321 4.5.3.1.3).
+            let end = (at + 320).min(flat.len());
+            let end = (0..=end)
+                .rev()
+                .find(|&i| flat.is_char_boundary(i))
+                .unwrap_or(at);
+            flat[at..end].contains("was rejected by the server")
         })
 }
 
