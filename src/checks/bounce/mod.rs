@@ -772,9 +772,10 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
     // The recipients: the DSN's, or those the text names; then each one's result.
     recipients::find(&mut raws, bounce_text, &top, &from, &to, original.as_ref());
     let phrase_text = scan::without_chatter(&lower);
+    let program_words = plain::mail_program_words(bounce_text);
     let recipients: Vec<BouncedRecipient> = raws
         .into_iter()
-        .map(|r| result::finish(r, bounce_text, &lower, &phrase_text))
+        .map(|r| result::finish(r, bounce_text, &lower, &phrase_text, program_words))
         .collect();
     let exchange_retrying = (exchange || from_exchange)
         && !recipients.is_empty()

@@ -514,6 +514,14 @@ pub(super) fn mail_program_words(text: &str) -> Option<&str> {
 /// "relayed"), no failure. Returns the text after the sentence, which lists the recipients.
 pub(super) fn exchange_relayed(text: &str) -> Option<&str> {
     const SENTENCE: &str = "no delivery notification was sent by the destination server";
+    // Its last words on one line are required below: a text without them is not read further.
+    if !text
+        .as_bytes()
+        .windows(b"destination server".len())
+        .any(|w| w.eq_ignore_ascii_case(b"destination server"))
+    {
+        return None;
+    }
     let lower = text.to_ascii_lowercase();
     let flat = mime::squeeze(&lower, 64 * 1024);
     if !flat.contains(&format!(

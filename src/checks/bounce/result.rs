@@ -8,11 +8,14 @@ use super::{BouncedRecipient, MAX_DIAGNOSTIC, Reason, lists, mime, plain, provid
 
 /// `all_lower` is the whole report's text, lowercased, as the phrases read it
 /// ([`scan::without_chatter`]).
+/// `program_words`: the paragraph of a mail program's send-error window in the text
+/// (`plain::mail_program_words`), found once for every recipient.
 pub(super) fn finish(
     r: Raw,
     bounce_text: &str,
     bounce_lower: &str,
     all_lower: &str,
+    program_words: Option<&str>,
 ) -> BouncedRecipient {
     // Gmail's notice quotes the refusing server under its own label ("The response from the
     // remote server was:", "The response was:"): those are the server's words, and the
@@ -37,8 +40,8 @@ pub(super) fn finish(
         mime::squeeze(&reply, MAX_DIAGNOSTIC)
     } else if let Some(reply) = postfix_reject_reply(bounce_text) {
         mime::squeeze(reply, MAX_DIAGNOSTIC)
-    } else if let Some(words) = plain::mail_program_words(bounce_text)
-        .filter(|p| scan::reply_code(p).is_none_or(|c| c < 400))
+    } else if let Some(words) =
+        program_words.filter(|p| scan::reply_code(p).is_none_or(|c| c < 400))
     {
         // A mail program's window without the server's reply code: its sentence (and the
         // server's words it quotes) is the refusal, whatever the customer wrote around it. With
