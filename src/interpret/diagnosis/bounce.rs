@@ -364,8 +364,9 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         .is_some_and(|s| s.get(1..) == Some(".1.10"))
         || has(&["null mx", "nullmx"]);
     // A domain that publishes a null MX (RFC 7505) accepts no mail at all: the recipient's
-    // domain, whatever reason the words were read as (Postfix's smtp(8): "Domain ... does not
-    // accept mail (nullMX)", which names no mailbox). By its words only: Exchange Online uses
+    // domain, whatever reason the words were read as (Postfix's dns_lookup.c writes "Domain %s
+    // does not accept mail (nullMX)" for DNS_NULLMX, in a bounce and in smtpd's 556 5.1.10
+    // recipient refusal; it names no mailbox). By its words only: Exchange Online uses
     // status 5.1.10 for a recipient not found (RESOLVER.ADR.RecipientNotFound).
     if has(&["null mx", "nullmx"]) && topic == "user-unknown" {
         topic = "domain-missing";

@@ -35,6 +35,9 @@ pub(super) struct DnsHealth {
     /// Whether `blind_name` is a domain whose server answered in the bounce (not a large
     /// provider's): it may also have been deleted since, which the notice says.
     pub blind_answered: bool,
+    /// Whether `blind_name` is a domain whose DNS records the receiver read at delivery (it
+    /// recorded an SPF result other than none for it): it may have been deleted since.
+    pub blind_recorded: bool,
 }
 
 impl DnsHealth {
@@ -56,6 +59,11 @@ impl DnsHealth {
 
     pub fn blind_notice(&self) -> Option<String> {
         let name = self.blind_name.as_ref()?;
+        if self.blind_recorded {
+            return Some(format!(
+                "The DNS resolver used for the live checks says {name} does not exist, yet the receiving server read its SPF record when the message arrived (it recorded an SPF result for it): either the domain was deleted since, or the resolver cannot see public names. Its answers are not proof either way, so the live checks are left out of the diagnosis; to run them, choose a public resolver in the settings."
+            ));
+        }
         if self.blind_answered {
             return Some(format!(
                 "The DNS resolver used for the live checks says {name} does not exist, yet a mail server of {name} answered this message: either the domain was deleted since, or the resolver cannot see public names. Its answers are not proof either way, so the live checks are left out of the diagnosis; to run them, choose a public resolver in the settings."
@@ -204,7 +212,48 @@ fn dns_health(r: &Report) -> DnsHealth {
         h.blind_name = answered_domain_missing(r);
         h.blind_answered = h.blind_name.is_some();
     }
+    if h.blind_name.is_none() {
+        h.blind_name = recorded_domain_missing(r);
+        h.blind_recorded = h.blind_name.is_some();
+    }
     h
+}
+
+/// A domain the resolver says does not exist although the receiver, at delivery, recorded an
+/// SPF result for it that only a published record gives (pass, fail, softfail, neutral: RFC
+/// 7208 section 2.6; without a record the result is none): the domain had a TXT record then,
+/// so an NXDOMAIN now (RFC 8020: no name below it exists either) says the resolver cannot see
+/// public names, or that the domain was deleted since.
+fn recorded_domain_missing(r: &Report) -> Option<String> {
+    let recorded: Vec<String> = r
+        .recorded_auth
+        .iter()
+        .filter(|a| a.trusted && a.arc_instance.is_none())
+        .flat_map(|a| a.parsed.results.iter())
+        .filter(|m| {
+            m.method.eq_ignore_ascii_case("spf")
+                && matches!(
+                    m.result.to_ascii_lowercase().as_str(),
+                    "pass" | "fail" | "softfail" | "neutral"
+                )
+        })
+        .filter_map(|m| m.property("smtp", "mailfrom"))
+        .map(|v| {
+            v.rsplit('@')
+                .next()
+                .unwrap_or(v)
+                .trim_end_matches(['>', '.'])
+                .to_ascii_lowercase()
+        })
+        .collect();
+    r.dns.iter().find_map(|x| {
+        let name = x.question.name.trim_end_matches('.').to_ascii_lowercase();
+        let nx = x.error.is_none()
+            && x.answer
+                .as_ref()
+                .is_some_and(|a| a.rcode == Rcode::NxDomain);
+        (nx && recorded.contains(&name)).then_some(name)
+    })
 }
 
 /// A recipient domain the resolver says does not exist although, in the bounce, a server of

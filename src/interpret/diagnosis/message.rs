@@ -1125,8 +1125,10 @@ fn recorded_auth_failure(ctx: &Context) -> Option<Cause> {
         }
     }
     // Both of DMARC's ways failed for the From domain itself: SPF failed for it and its own
-    // signature did not verify. DMARC passes when either passes (RFC 7489 section 4.2), so
-    // neither alone is the cause and each needs its fix: the DMARC failure is, with both.
+    // signature did not verify. DMARC passes when either passes (RFC 7489 section 4.2), so each
+    // needs its fix; the signature that did not verify is the broken piece of the setup (a
+    // gateway that changed the message after it was signed, a key not published) and names the
+    // cause whatever the policy (the scenarios README, "Topics"), with SPF's failure beside it.
     if dmarc_failed
         && let Some(s) = spf_bad.filter(|s| s.result == "fail" && aligned(s.domain.as_ref()))
         && let Some(d) = dkim_fail.filter(|d| aligned(d.domain.as_ref()))
@@ -1136,8 +1138,8 @@ fn recorded_auth_failure(ctx: &Context) -> Option<Cause> {
         return Some(make_cause(
             ctx,
             "recorded.dmarc-both-fail",
-            "dmarc",
-            format!("DMARC failed for {from}: SPF failed and its DKIM signature did not verify."),
+            "dkim",
+            format!("The DKIM signature of {from} did not verify, and SPF failed too: DMARC failed."),
             format!(
                 "The receiver recorded SPF {} for {from} ({ip} is not in its SPF record) and DKIM {} for its signature (the message was changed after it was signed, or the key is not published): with neither passing, DMARC failed.{policy}",
                 s.result, d.result
@@ -1449,7 +1451,8 @@ fn live_reputation(ctx: &Context) -> Vec<Cause> {
     let recorded_auth = ctx
         .recorded
         .iter()
-        .any(|x| matches!(x.method.as_str(), "spf" | "dkim" | "dmarc" | "compauth"));
+        .any(|x| matches!(x.method.as_str(), "spf" | "dkim" | "dmarc" | "compauth"))
+        || filter_recorded_auth(ctx);
     let live = ctx.r.auth.as_ref();
     if !recorded_auth
         && ctx.dns.usable()
@@ -1483,6 +1486,23 @@ fn live_reputation(ctx: &Context) -> Vec<Cause> {
         ));
     }
     out
+}
+
+/// Whether the receiver's filter recorded SPF, DKIM or DMARC results among its rules: a rule of
+/// those topics (SPF_FAIL, DKIM_INVALID, ...), or one that says the method passed (SpamAssassin's
+/// SPF_PASS, DKIM_VALID, DKIM_VALID_AU, DMARC_PASS from rules/25_spf.cf, 25_dkim.cf, 25_dmarc.cf;
+/// rspamd's R_SPF_ALLOW, R_DKIM_ALLOW, DMARC_POLICY_ALLOW). The filter checked them at delivery,
+/// so they are the receiver's record, as an Authentication-Results field would be.
+fn filter_recorded_auth(ctx: &Context) -> bool {
+    ctx.rules.iter().any(|r| {
+        matches!(r.topic, "spf" | "dkim" | "dmarc")
+            || matches!(
+                r.code.as_str(),
+                "SPF_PASS" | "DMARC_PASS" | "R_SPF_ALLOW" | "R_DKIM_ALLOW"
+            )
+            || r.code.starts_with("DKIM_VALID")
+            || r.code.starts_with("DMARC_POLICY_ALLOW")
+    })
 }
 
 /// Whether the receiver recorded a pass for SPF, DKIM, DMARC or Microsoft's composite
