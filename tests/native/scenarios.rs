@@ -18,10 +18,10 @@ use std::path::PathBuf;
 /// the figures (met in both parts since round 108-111; the floors below keep them).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 2137/2200 outcome, 2129/2200
-/// first cause; validation 666/700, 634/700), so that no change makes them worse. Raise them as
+/// The floors asserted: the figures as last measured (tuning 2138/2200 outcome, 2135/2200
+/// first cause; validation 666/700, 635/700), so that no change makes them worse. Raise them as
 /// the diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 2137, 2129), ("validation", 666, 634)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 2138, 2135), ("validation", 666, 635)];
 /// The ceilings asserted on first causes of another topic addressed to the other party
 /// ([`misdirected`]), as last measured (tuning 9, validation 14): lower them as they fall. The
 /// tuning ceiling rose 1 -> 3 with rounds 136-151's files on their first run (forwards told as
@@ -60,8 +60,10 @@ const FLOORS: [(&str, usize, usize); 2] = [("tuning", 2137, 2129), ("validation"
 /// tuning to 12 on their first run (a Barracuda banned-filename alert about a forged message
 /// told as content; a Brevo webhook's Mimecast DMARC refusal read as no reason; a SpamAssassin
 /// content verdict outranked by today's SPF check), validation 14; the filter's own SPF, DKIM and
-/// DMARC rules read as the receiver's record brought tuning to 11.
-const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 11), ("validation", 14)];
+/// DMARC rules read as the receiver's record brought tuning to 11; the forged sender's HELO
+/// name read for backscatter when the returned copy has no envelope sender, and Mimecast's
+/// DMARC refusal read, brought tuning to 9 and validation to 13.
+const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 9), ("validation", 13)];
 
 pub struct Scenario {
     pub name: String,

@@ -33,13 +33,13 @@ pub(super) fn marked(top: &mime::Headers<'_>, subject_l: &str) -> bool {
 }
 
 /// The sentences in which a person says, in the first person, that they are away: the text of
-/// an absence notice (RFC 3834 section 1: "vacation" or "out of office" responses, which say the
-/// recipient is away and when they return) as a person writes it for their mail program's
+/// an absence notice (RFC 3834 section 1: "vacation" or "out of office" responses, which say
+/// the recipient is away and when they return) as a person writes it for their mail program's
 /// automatic reply (Outlook's Automatic Replies, Gmail's vacation responder, Zimbra's and
 /// Roundcube's out-of-office: the feature sends the text the person typed), in the languages
-/// customers paste most. A paste that shows such a reply without its header fields (Gmail's web
-/// view, a forward that kept only the mail program's summary) has no Auto-Submitted field or
-/// subject to read; these words are what is left.
+/// customers paste most (and Japanese). A paste that shows such a reply without its header
+/// fields (Gmail's web view, a forward that kept only the mail program's summary) has no
+/// Auto-Submitted field or subject to read; these words are what is left.
 const ABSENCE: &[&str] = &[
     "i am out of the office",
     "i'm out of the office",
@@ -55,6 +55,8 @@ const ABSENCE: &[&str] = &[
     "i am on leave",
     "i am currently away",
     "i'm currently away",
+    "i am on a business trip",
+    "i'm on a business trip",
     "estoy de vacaciones",
     "estoy fuera de la oficina",
     "me encuentro fuera de la oficina",
@@ -83,6 +85,9 @@ const ABSENCE: &[&str] = &[
     "ik ben afwezig",
     "ik ben met vakantie",
     "ik ben op vakantie",
+    // Japanese business mail's "I am away" (不在にしております), the sentence its absence
+    // notices are built on.
+    "不在にしております",
 ];
 
 /// Whether a text without a header of its own holds a person's absence notice (`ABSENCE`).
@@ -162,5 +167,8 @@ mod tests {
         // Nor is a message's header with its Received trace whose body says so.
         let h = "Received: from a.example by b.example; Mon, 1 Jun 2026 10:00:00 +0000\nFrom: a@a.example\nTo: b@b.example\nSubject: Re: offer\n\nI am on vacation until Monday.\n";
         assert_ne!(analyze(h.as_bytes()).kind, BounceKind::AutoReply);
+        // A Japanese absence notice forwarded under a mail program's banner.
+        let j = "-------- Forwarded Message --------\nSubject: 不在のお知らせ\nFrom: 田中 <t@example.jp>\n\n海外出張のため不在にしております。\n";
+        assert_eq!(analyze(j.as_bytes()).kind, BounceKind::AutoReply);
     }
 }

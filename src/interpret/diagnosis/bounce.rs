@@ -391,6 +391,16 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         // delivery issues for error code 5.7.1 in Exchange Online"): the receiver's rule.
         topic = "policy";
         party = Party::Receiver;
+    } else if has(&["traffic not accepted from this ip"])
+        || r.status.as_deref().is_some_and(|s| s.trim() == "5.7.708")
+    {
+        // Exchange Online's 5.7.708 "Access denied, traffic not accepted from this IP": most of
+        // the sending tenant's traffic was judged suspicious and Microsoft banned the tenant
+        // from sending (Microsoft Learn, "Fix email delivery issues for error code 5.7.708 in
+        // Exchange Online"; new tenants on low-reputation IPs). Microsoft's own restriction of
+        // the sender's organization, lifted through its support, not a listing on a blocklist.
+        topic = "policy";
+        party = Party::Sender;
     } else if r.blocklist.is_some() {
         topic = "blocklist";
         // Spamhaus answers a query that came through a public or open resolver, a mistyped
@@ -1202,7 +1212,19 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
                 )
             })
             .unwrap_or_default();
-        fix = Some("Ask the organization's own mail administrator about the policy the server's words name; for an automatic forward to an outside address, remove the forwarding rule, or the administrator allows forwarding for this mailbox if the organization permits it.".into());
+        let words = r
+            .diagnostic
+            .as_deref()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        fix = Some(if words.contains("traffic not accepted from this ip") {
+            // Microsoft Learn, "Fix email delivery issues for error code 5.7.708 in Exchange
+            // Online": the tenant's sending is banned; its administrator asks Microsoft
+            // support to lift it.
+            "Microsoft stopped this Microsoft 365 organization from sending to outside addresses because much of its recent mail looked suspicious (common for new tenants): its administrator checks for compromised accounts and asks Microsoft support to lift the block.".into()
+        } else {
+            "Ask the organization's own mail administrator about the policy the server's words name; for an automatic forward to an outside address, remove the forwarding rule, or the administrator allows forwarding for this mailbox if the organization permits it.".into()
+        });
     }
     if let Some(list) = r.blocklist.as_ref().filter(|_| party != Party::Receiver) {
         let ip = ctx
@@ -1383,7 +1405,16 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
         return None;
     }
     let auth = r.auth.as_ref()?;
-    let spf = auth.spf.mail_from_result.as_ref()?;
+    // The returned copy's envelope sender, or else (a copy returned without its Return-Path:
+    // a text/rfc822-headers part holds what the bouncing server kept) the name it greeted with
+    // when that name claims the From domain's organization: its SPF record says whether such a
+    // server is its own (RFC 7208 section 2.3, the HELO identity).
+    let spf = auth.spf.mail_from_result.as_ref().or_else(|| {
+        auth.spf.helo_result.as_ref().filter(|h| {
+            crate::vocab::domain::org_domain(&h.domain.to_ascii_lowercase())
+                == crate::vocab::domain::org_domain(&from.to_ascii_lowercase())
+        })
+    })?;
     use crate::checks::spf::SpfResult;
     if !ctx.dns.usable() {
         return None;
