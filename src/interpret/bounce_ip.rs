@@ -27,6 +27,11 @@ pub struct OuterHop {
     pub local_by: Option<String>,
 }
 
+/// The reason given for a sending IP read from the returned copy's own path: the hop where it
+/// crossed into the organization that bounced it.
+pub const RETURNED_COPY_HOP: &str =
+    "the server that handed the returned message to the receiving organization";
+
 /// The server a bounce is about, when the paste shows it. `None` with `Some(reason)` in the
 /// second part when the paste names none (then no address is checked).
 pub fn bounce_sender(
@@ -113,8 +118,7 @@ pub fn bounce_sender(
             Some(SendingIp {
                 ip: sending.ip,
                 hop: hop.number,
-                reason: "the server that handed the returned message to the receiving organization"
-                    .into(),
+                reason: RETURNED_COPY_HOP.into(),
             }),
             None,
         );

@@ -737,15 +737,19 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
     // A report that names no recipient of its own but returns a delivery status notification
     // (multipart/report; report-type=delivery-status, RFC 6522 section 3 and RFC 3464) is that
     // report forwarded or re-wrapped by a gateway: the enclosed one is read instead.
+    // Mailman's uncaught-bounce notice attaches whatever came back to the list's bounce
+    // address, which may be no report at all (an automatic reply): it is read in any case.
+    let uncaught = lower.contains("was received as a bounce, but either the bounce format");
     if outer
         && raws.is_empty()
         && let Some(o) = original.as_ref()
-        && mime::headers(&o.text)
-            .value("content-type")
-            .is_some_and(|t| {
-                let t = t.to_ascii_lowercase();
-                t.contains("multipart/report") && t.contains("delivery-status")
-            })
+        && (uncaught
+            || mime::headers(&o.text)
+                .value("content-type")
+                .is_some_and(|t| {
+                    let t = t.to_ascii_lowercase();
+                    t.contains("multipart/report") && t.contains("delivery-status")
+                }))
         && top.get("x-failed-recipients").is_none()
         // Mailman 2's bounce action notice names the member it disabled ("Member: ADDRESS")
         // above the triggering bounce it attaches (templates/en/bounce.txt: "This is a Mailman
@@ -757,7 +761,7 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         // extracted from it.") attaches the bounce it could not read: that bounce is the report.
         && (scan::blocks(bounce_text, &[]).is_empty()
             || lower.contains("mailman mailing list bounce action notice")
-            || lower.contains("was received as a bounce, but either the bounce format"))
+            || uncaught)
     {
         let mut inner = analyze_at(o.text.as_bytes(), false);
         if !inner.recipients.is_empty() {

@@ -448,7 +448,8 @@ pub(super) fn looks_like_client_error(lower: &str) -> bool {
 ///   sending mail. The mail server responded: ..."), smtp-permanent-size-exceeded ("... exceeds
 ///   the global size limit of the server ..."), smtp-too-many-recipients ("... exceeding the
 ///   allowed number of recipients ..."), with "The mail server responded:" in the translations
-///   customers paste most (German, French, Dutch, Portuguese, Swedish, from the same files).
+///   customers paste most (German, French, Dutch, Portuguese, Swedish, Italian "Il server di
+///   posta ha risposto:", Spanish "El servidor de correo respondió:", from the same files).
 const MAIL_PROGRAM_REFUSALS: &[&str] = &[
     "was rejected by the server because",
     "sending the message failed because you exceeded your sending limit",
@@ -461,6 +462,8 @@ const MAIL_PROGRAM_REFUSALS: &[&str] = &[
     "de mailserver antwoordde:",
     "o servidor de email respondeu:",
     "servern svarade:",
+    "il server di posta ha risposto:",
+    "el servidor de correo respondió:",
 ];
 
 /// Whether the text holds a mail program's own sentence for a send its outgoing server refused
@@ -478,6 +481,8 @@ pub(super) fn mail_program_refusal(lower: &str) -> bool {
         "antwoordde",
         "respondeu",
         "svarade",
+        "risposto",
+        "respondió",
     ]
     .iter()
     .any(|w| lower.contains(w))
@@ -1130,6 +1135,13 @@ mod preamble_tests {
         let sender =
             "the sender address \u{201c}me@shop.example\u{201d} was rejected by the server.";
         assert!(mail_program_refusal(sender));
+        // Thunderbird's Italian and Spanish windows (smtp.ftl smtp-error-sending-from-command).
+        assert!(mail_program_refusal(
+            "si è verificato un errore durante l\u{2019}invio della posta. il server di posta ha risposto: relaying disallowed as a@b.example."
+        ));
+        assert!(mail_program_refusal(
+            "ocurrió un error mientras se enviaba el correo. el servidor de correo respondió: 553 sender not allowed."
+        ));
         // A customer who says a server rejected something is no mail program's window.
         assert!(!mail_program_refusal(
             "my mail was rejected by the server, why?"

@@ -124,8 +124,42 @@ pub(super) fn causes(ctx: &Context) -> Vec<Cause> {
         .recipients
         .iter()
         .partition(|r| r.reason != crate::checks::bounce::Reason::Onhold);
+    // In a report about several recipients, those that failed come first, then those still
+    // being tried, then those delivered or relayed (RFC 3464 section 2.3.3's actions): the
+    // notice was sent for the failure, and a delivery beside it is no cause.
+    let rank = |r: &crate::checks::bounce::BouncedRecipient| match r
+        .action
+        .as_deref()
+        .map(str::to_ascii_lowercase)
+    {
+        Some(a)
+            if a.starts_with("delivered")
+                || a.starts_with("relayed")
+                || a.starts_with("expanded") =>
+        {
+            2
+        }
+        Some(a) if a.starts_with("delayed") => 1,
+        _ => 0,
+    };
+    let mut decided = decided;
+    decided.sort_by_key(|r| rank(r));
     for r in decided.into_iter().chain(undecided) {
-        let cause = recipient_cause(ctx, b.kind, r);
+        // A recipient the report says is still being tried, in a failure report about others
+        // (another address whose action is "failed"; a delay notice pasted above the final
+        // failure of the same recipient, or a log's earlier deferral of it, is that failure's).
+        let mixed = b.recipients.iter().any(|x| {
+            x.action
+                .as_deref()
+                .is_some_and(|a| a.trim().eq_ignore_ascii_case("failed"))
+                && !x.address.eq_ignore_ascii_case(&r.address)
+        });
+        let kind = if b.kind == BounceKind::Bounce && mixed && rank(r) == 1 {
+            BounceKind::Delay
+        } else {
+            b.kind
+        };
+        let cause = recipient_cause(ctx, kind, r);
         if !out.iter().any(|c| c.topic == cause.topic) {
             out.push(cause);
         }
@@ -1370,7 +1404,15 @@ fn forwarded_from(ctx: &Context, r: &BouncedRecipient) -> Option<String> {
 fn backscatter(ctx: &Context) -> Option<Cause> {
     let r = ctx.r;
     let b = r.bounce.as_ref()?;
-    b.original.as_ref()?;
+    // The returned copy: carried whole, or (Exchange's notice as a mail program shows it,
+    // "Original message headers:") its header only, whose path gave the sending IP.
+    if b.original.is_none()
+        && r.sending_ip
+            .as_ref()
+            .is_none_or(|s| s.reason != crate::interpret::bounce_ip::RETURNED_COPY_HOP)
+    {
+        return None;
+    }
     let from = ctx.sender_domain()?.to_string();
     // The server that wrote the bounce took the returned copy from outside: the copy's
     // sending hop goes into the reporting server's organization.
@@ -1395,8 +1437,25 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
         .by
         .as_deref()
         .is_some_and(|by| !by.contains('.') || crate::vocab::domain::private_name(by));
-    if (hop.by.as_deref().and_then(crate::vocab::domain::org_domain) != Some(reporting_org)
-        && !internal)
+    // A hosted service receives for the organization under its own names (Exchange Online's
+    // *.mail.protection.outlook.com, writing the notice from the tenant's postmaster): the
+    // reporting domain's MX hosts (RFC 5321 section 5.1) name that service.
+    let by_org = hop.by.as_deref().and_then(crate::vocab::domain::org_domain);
+    let hosted = r
+        .reputation
+        .as_ref()
+        .and_then(|rep| rep.recipient_mx.as_ref())
+        .filter(|mx| {
+            crate::vocab::domain::org_domain(&mx.domain.to_ascii_lowercase()).as_deref()
+                == Some(reporting_org.as_str())
+        })
+        .is_some_and(|mx| {
+            mx.hosts.iter().any(|h| {
+                by_org.is_some()
+                    && crate::vocab::domain::org_domain(&h.exchange.to_ascii_lowercase()) == by_org
+            })
+        });
+    if (by_org.as_deref() != Some(reporting_org.as_str()) && !internal && !hosted)
         || !crate::interpret::bounce_ip::crosses(hop)
     {
         return None;

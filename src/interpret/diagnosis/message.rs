@@ -1770,9 +1770,20 @@ fn plain_forward(ctx: &Context) -> Option<Cause> {
     if entry.authenticated || before.authenticated {
         return None;
     }
-    // The SPF failure is about the forwarder's address.
+    // The SPF failure is about the forwarder's address: named in the result, or in the same
+    // receiver's Received-SPF (its client-ip, RFC 7208 section 9.1) or Authentication-Results
+    // (iprev's smtp.remote-ip, RFC 8601 section 2.7.3) beside a result that names none.
     let ip = sending.ip.to_string();
-    if !spf.extra.contains(&ip) && !spf.evidence.text.contains(&ip) {
+    let named_beside = ["Received-SPF", "Authentication-Results"]
+        .iter()
+        .any(|name| {
+            ctx.r
+                .headers
+                .iter()
+                .filter(|h| h.name.eq_ignore_ascii_case(name))
+                .any(|h| h.value.contains(&ip))
+        });
+    if !spf.extra.contains(&ip) && !spf.evidence.text.contains(&ip) && !named_beside {
         return None;
     }
     let final_domain = entry
