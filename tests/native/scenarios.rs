@@ -18,10 +18,10 @@ use std::path::PathBuf;
 /// the figures (met in both parts since round 108-111; the floors below keep them).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 2206/2270 outcome, 2199/2270
+/// The floors asserted: the figures as last measured (tuning 2206/2270 outcome, 2201/2270
 /// first cause; validation 689/726, 658/726), so that no change makes them worse. Raise them as
 /// the diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 2206, 2199), ("validation", 689, 658)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 2206, 2201), ("validation", 689, 658)];
 /// The ceilings asserted on first causes of another topic addressed to the other party
 /// ([`misdirected`]), as last measured (tuning 9, validation 14): lower them as they fall. The
 /// tuning ceiling rose 1 -> 3 with rounds 136-151's files on their first run (forwards told as
@@ -68,8 +68,9 @@ const FLOORS: [(&str, usize, usize); 2] = [("tuning", 2206, 2199), ("validation"
 /// told as the mailbox full; a recipient's own forward told as DMARC's; a brand phishing tagged
 /// by SpamAssassin told as content; a Mailman hold of a forged post told as policy), validation
 /// 14; failed recipients read first, the hosted receiver's notice checked for backscatter and
-/// the forward's address found beside the SPF result brought them to 11 and 13.
-const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 11), ("validation", 13)];
+/// the forward's address found beside the SPF result brought them to 11 and 13; national
+/// postal operators among the brands phishing imitates brought tuning to 10.
+const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 10), ("validation", 13)];
 
 pub struct Scenario {
     pub name: String,

@@ -412,6 +412,21 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
             Party::Receiver
         };
     }
+    // The receiving system out of storage is a temporary condition (RFC 3463 X.3.1 "Mail system
+    // full", a 4XX reply: 452 4.3.1 "Insufficient system storage"): a failure notice that
+    // quotes it as its last reply is the sending server giving up after retrying, an expiry;
+    // a full mailbox is the recipient's quota (X.2.2), not this.
+    if kind == BounceKind::Bounce
+        && reason == "systemfull"
+        && (r
+            .status
+            .as_deref()
+            .is_some_and(|s| s.trim().starts_with("4."))
+            || r.reply_code.is_some_and(|c| (400..500).contains(&c)))
+    {
+        topic = "expired";
+        party = Party::Receiver;
+    }
     // A virus found is the sender's to clean up; an archive refused because it is encrypted
     // (ClamAV's Heuristics.Encrypted.*, the bounce reader's policy refusal) is the receiver's
     // own rule.
