@@ -246,13 +246,18 @@ fn recorded_domain_missing(r: &Report) -> Option<String> {
                 .to_ascii_lowercase()
         })
         .collect();
+    nxdomain_among(r, &recorded)
+}
+
+/// The first of `names` the resolver answered NXDOMAIN for, lowercase.
+fn nxdomain_among(r: &Report, names: &[String]) -> Option<String> {
     r.dns.iter().find_map(|x| {
         let name = x.question.name.trim_end_matches('.').to_ascii_lowercase();
         let nx = x.error.is_none()
             && x.answer
                 .as_ref()
                 .is_some_and(|a| a.rcode == Rcode::NxDomain);
-        (nx && recorded.contains(&name)).then_some(name)
+        (nx && names.contains(&name)).then_some(name)
     })
 }
 
@@ -272,14 +277,7 @@ fn answered_domain_missing(r: &Report) -> Option<String> {
         .filter_map(|x| x.address.rsplit_once('@'))
         .map(|(_, d)| d.trim_end_matches(['>', '.']).to_ascii_lowercase())
         .collect();
-    r.dns.iter().find_map(|x| {
-        let name = x.question.name.trim_end_matches('.').to_ascii_lowercase();
-        let nx = x.error.is_none()
-            && x.answer
-                .as_ref()
-                .is_some_and(|a| a.rcode == Rcode::NxDomain);
-        (nx && answered.contains(&name)).then_some(name)
-    })
+    nxdomain_among(r, &answered)
 }
 
 /// Whether an enhanced status code says the sending server found no server of the
