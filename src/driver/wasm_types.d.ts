@@ -297,8 +297,9 @@ export interface BounceReport {
    */
   format?: string | null;
   /**
-   * The paste is the sending server's own log of the attempt (Postfix's or Exim's delivery
-   * records), not a notice that came back: the refusal as the sending side saw it.
+   * The paste is the sending side's own record of the attempt (Postfix's or Exim's delivery
+   * records, a sending service's event: its webhook, notification or events-API JSON), not
+   * a notice that came back: the refusal as the sending side saw it.
    */
   from_log?: boolean;
   /** What kind of message this is. */

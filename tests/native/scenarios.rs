@@ -18,10 +18,10 @@ use std::path::PathBuf;
 /// the figures (met in both parts since round 108-111; the floors below keep them).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 2206/2270 outcome, 2201/2270
-/// first cause; validation 689/726, 658/726), so that no change makes them worse. Raise them as
+/// The floors asserted: the figures as last measured (tuning 2301/2332 outcome, 2260/2332
+/// first cause; validation 733/760, 688/760), so that no change makes them worse. Raise them as
 /// the diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 2206, 2201), ("validation", 689, 658)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 2301, 2260), ("validation", 733, 688)];
 /// The ceilings asserted on first causes of another topic addressed to the other party
 /// ([`misdirected`]), as last measured (tuning 9, validation 14): lower them as they fall. The
 /// tuning ceiling rose 1 -> 3 with rounds 136-151's files on their first run (forwards told as
@@ -69,8 +69,12 @@ const FLOORS: [(&str, usize, usize); 2] = [("tuning", 2206, 2201), ("validation"
 /// by SpamAssassin told as content; a Mailman hold of a forged post told as policy), validation
 /// 14; failed recipients read first, the hosted receiver's notice checked for backscatter and
 /// the forward's address found beside the SPF result brought them to 11 and 13; national
-/// postal operators among the brands phishing imitates brought tuning to 10.
-const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 10), ("validation", 13)];
+/// postal operators among the brands phishing imitates brought tuning to 10. Rounds 240-247
+/// took tuning to 13 on their first run (a sending service's expired retry told as an unknown
+/// user; an ISP's forward and an Exchange inbox rule's redirect told as the sender's DMARC and
+/// DKIM) and validation to 14 (unopened); X.4.7 read as expired and the forwarder found by the
+/// recipient domain's MX hosts brought tuning back to 10.
+const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 10), ("validation", 14)];
 
 pub struct Scenario {
     pub name: String,

@@ -242,8 +242,9 @@ pub struct BounceReport {
     /// (a postmaster of the failed recipient's own domain writes for the receiving side).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notice_from: Option<String>,
-    /// The paste is the sending server's own log of the attempt (Postfix's or Exim's delivery
-    /// records), not a notice that came back: the refusal as the sending side saw it.
+    /// The paste is the sending side's own record of the attempt (Postfix's or Exim's delivery
+    /// records, a sending service's event: its webhook, notification or events-API JSON), not
+    /// a notice that came back: the refusal as the sending side saw it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub from_log: bool,
 }
@@ -807,15 +808,22 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
     report.sent_from_ip = sent_from_ip
         .or_else(|| plain::session_local_ip(bounce_text))
         .or_else(|| plain::smtpd_reject_client(bounce_text));
-    // The sending server's own log, pasted without a notice: what the sending side saw.
-    report.from_log = (bounced_log
-        || matches!(report.format.as_deref(), Some("exim_log" | "postfix_log")))
-        && dsn.is_none()
-        && !has_headers
-        && !returns_message
-        && !preamble
-        && !shown_daemon
-        && !traced;
+    // The sending server's own log, pasted without a notice, or a sending service's event
+    // record (the service's own account of its delivery attempt, the scenarios README's
+    // "a sending service's API error or log"): what the sending side saw.
+    let service_event = from_service
+        && !matches!(
+            report.format.as_deref(),
+            Some("exim_log" | "postfix_log" | "postfix_queue")
+        );
+    report.from_log = service_event
+        || (bounced_log || matches!(report.format.as_deref(), Some("exim_log" | "postfix_log")))
+            && dsn.is_none()
+            && !has_headers
+            && !returns_message
+            && !preamble
+            && !shown_daemon
+            && !traced;
     report.notice_from = from_address.map(str::to_ascii_lowercase);
     // The final notice may follow the delay notice's MIME parts (two notices pasted one after
     // the other: the second is after the first's closing boundary), so the whole text counts.

@@ -72,6 +72,8 @@ mod tests {
         assert_eq!(r.recipients[0].address, "a@example.net");
         assert_eq!(r.recipients[0].reply_code, Some(550));
         assert_eq!(r.recipients[0].reason, Reason::Userunknown);
+        // The service's own record of its attempt: the refusal as the sending side saw it.
+        assert!(r.from_log);
     }
 
     #[test]

@@ -461,7 +461,9 @@ pub fn from_status(status: &str) -> Option<Reason> {
         (4, 2 | 4 | 6 | 8) if temp => Networkerror,
         (4, 3) => Systemerror,
         (4, 5) if temp => Systemfull,
-        (4, 7) if temp => Expired,
+        // RFC 3463 X.4.7 "Delivery time expired", temporary or permanent (a server that
+        // gave up after its retry time writes 5.4.7).
+        (4, 7) => Expired,
         (5, 2 | 6) if !temp => Syntaxerror,
         (5, 3) => {
             if temp {

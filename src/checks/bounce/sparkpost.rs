@@ -58,5 +58,16 @@ mod tests {
         assert_eq!(r.recipients[0].address, "a@example.net");
         assert_eq!(r.recipients[0].reason, Reason::Userunknown);
         assert_eq!(r.sent_from_ip.as_deref(), Some("192.0.2.44"));
+        assert!(r.from_log);
+    }
+
+    #[test]
+    fn a_give_up_after_the_retry_time_is_expired() {
+        // SparkPost's own give-up (bounce class 24, "Timeout"): RFC 3463 X.4.7, delivery time
+        // expired, in a permanent status as much as in a temporary one.
+        let j = r#"[{"msys":{"message_event":{"type":"bounce","bounce_class":"24","error_code":"554","raw_reason":"554 5.4.7 [internal] exceeded max time without delivery","rcpt_to":"a@example.net","sending_ip":"192.0.2.45"}}}]"#;
+        let r = analyze(j.as_bytes());
+        assert_eq!(r.kind, BounceKind::Bounce);
+        assert_eq!(r.recipients[0].reason, Reason::Expired);
     }
 }

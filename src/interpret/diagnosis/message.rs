@@ -344,9 +344,20 @@ fn says_spam_sentences(line: &str) -> impl Iterator<Item = &str> {
                     .iter()
                     .any(|p| NEGATIONS.contains(p))
             });
-            said && !["ない", "ません", "なかった"]
-                .iter()
-                .any(|n| rest.contains(n))
+            // Japanese negates with the verb's ending: ない, ません, なかった, and the
+            // continuative ず / なく ("迷惑メールには入らず受信トレイに届いています": not into spam,
+            // it reaches the inbox; "迷惑メールではなく").
+            said && ![
+                "ない",
+                "ません",
+                "なかった",
+                "らず",
+                "れず",
+                "ではなく",
+                "ことなく",
+            ]
+            .iter()
+            .any(|n| rest.contains(n))
         })
 }
 
@@ -1797,11 +1808,9 @@ fn plain_forward(ctx: &Context) -> Option<Cause> {
         .as_deref()
         .or(entry.rdns.as_deref())
         .unwrap_or_default();
-    if !before
-        .by
-        .as_deref()
-        .is_some_and(|b| b.eq_ignore_ascii_case(client))
-    {
+    // The server below it is the forwarder's own (the same host, or another host of its
+    // organization: an Exchange server behind its outbound relay).
+    if client.is_empty() || !before.by.as_deref().is_some_and(|b| same(b, client)) {
         return None;
     }
     let forwarder = client.to_ascii_lowercase();
@@ -1810,11 +1819,26 @@ fn plain_forward(ctx: &Context) -> Option<Cause> {
     // hops of the forwarder's own servers (its inbound server before the one that forwards).
     let mut below: Vec<_> = r.hops.iter().filter(|h| h.number < sending.hop).collect();
     below.sort_by_key(|h| std::cmp::Reverse(h.number));
-    let forwarded_for = below
+    // The inbound gateway in front of the forwarder's servers (the hosts the recipient
+    // domain's MX records name, RFC 5321 section 5.1) took it in for them.
+    let mx_orgs = recipient_mx_orgs(ctx);
+    let forwarders: Vec<_> = below
         .into_iter()
-        .take_while(|h| h.by.as_deref().is_some_and(|b| same(b, &forwarder)))
+        .take_while(|h| {
+            h.by.as_deref().is_some_and(|b| {
+                same(b, &forwarder)
+                    || crate::vocab::domain::org_domain(b).is_some_and(|o| mx_orgs.contains(&o))
+            })
+        })
+        .collect();
+    let elsewhere =
+        |a: &str| domain_of(a).is_some_and(|d| !same(&d, &final_domain) && !same(&d, from));
+    let forwarded_for = forwarders
+        .iter()
         .filter_map(|h| h.for_addr.as_deref())
-        .find(|a| domain_of(a).is_some_and(|d| !same(&d, &final_domain) && !same(&d, from)))?;
+        .find(|a| elsewhere(a))
+        .map(str::to_string)
+        .or_else(|| addressed_via_mx(ctx, &forwarders, &elsewhere))?;
     let mut cause = make_cause(
         ctx,
         "forward.plain",
@@ -1848,6 +1872,53 @@ fn plain_forward(ctx: &Context) -> Option<Cause> {
     ];
     cause.fix = cause.actions.first().map(|a| a.text.clone());
     Some(cause)
+}
+
+/// The address the message was written to, when the forwarder's own servers took it in as
+/// that address's domain's mail exchangers (RFC 5321 section 5.1: mail for a domain goes to the
+/// hosts its MX records name): without a Received `for` clause, the To or Cc address of the
+/// domain whose MX hosts are the forwarder's servers is the one it was forwarded for.
+fn addressed_via_mx(
+    ctx: &Context,
+    forwarders: &[&crate::report::Hop],
+    elsewhere: &dyn Fn(&str) -> bool,
+) -> Option<String> {
+    let org = crate::vocab::domain::org_domain;
+    let mx = ctx.r.reputation.as_ref()?.recipient_mx.as_ref()?;
+    let mx_orgs = recipient_mx_orgs(ctx);
+    let took_in = forwarders.iter().any(|h| {
+        h.by.as_deref()
+            .and_then(org)
+            .is_some_and(|o| mx_orgs.contains(&o))
+    });
+    if !took_in {
+        return None;
+    }
+    ["To", "Cc"]
+        .iter()
+        .filter_map(|name| ctx.header(name))
+        .flat_map(|h| crate::parse::address::parse_list(&h.value, None))
+        .filter_map(|m| m.address)
+        .map(|a| a.to_ascii_lowercase())
+        .find(|a| {
+            crate::vocab::domain::of_address(a).is_some_and(|d| d.eq_ignore_ascii_case(&mx.domain))
+                && elsewhere(a)
+        })
+}
+
+/// The organizations of the hosts the recipient domain's MX records name (as looked up now).
+fn recipient_mx_orgs(ctx: &Context) -> Vec<String> {
+    ctx.r
+        .reputation
+        .as_ref()
+        .and_then(|r| r.recipient_mx.as_ref())
+        .map(|mx| {
+            mx.hosts
+                .iter()
+                .filter_map(|h| crate::vocab::domain::org_domain(h.exchange.trim_end_matches('.')))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn srs_forward(ctx: &Context) -> Option<Cause> {
@@ -2750,6 +2821,8 @@ mod tests {
         ));
         assert!(!says("迷惑メールフォルダにも入っていません。"));
         assert!(!says("迷惑メールに入っていますか？"));
+        assert!(!says("迷惑メールには入らず受信トレイには届いています。"));
+        assert!(!says("迷惑メールに振り分けられず、受信トレイに届きます。"));
         // Other languages: the folder's own name, and the language's denial.
         assert!(says(
             "le client dit que nos courriels arrivent dans ses pourriels depuis la semaine passée."
