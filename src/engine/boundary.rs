@@ -177,7 +177,7 @@ pub fn find(hops: &[Hop], cut_off: bool, gateways: &[String]) -> Boundary {
             out.chosen = Some((
                 index,
                 if gated {
-                    "the hop into the recipient's inbound gateway: the gateway is a host of the same organization as the recipient domain's MX servers (RFC 5321 5.1), so the server that handed the message to it is the sender's"
+                    crate::report::INBOUND_GATEWAY_HOP
                 } else {
                     "the first hop from outside the receiving organization"
                 },

@@ -182,6 +182,10 @@ pub struct Hop {
     pub raw: String,
 }
 
+/// The reason given for a sending IP read at the hop into the recipient's inbound gateway (a
+/// filtering service the recipient domain's MX records name, in front of its mailbox server).
+pub const INBOUND_GATEWAY_HOP: &str = "the hop into the recipient's inbound gateway: the gateway is a host of the same organization as the recipient domain's MX servers (RFC 5321 5.1), so the server that handed the message to it is the sender's";
+
 /// The address the message came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

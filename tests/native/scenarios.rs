@@ -18,10 +18,10 @@ use std::path::PathBuf;
 /// the figures (met in both parts since round 108-111; the floors below keep them).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 2301/2332 outcome, 2260/2332
-/// first cause; validation 733/760, 688/760), so that no change makes them worse. Raise them as
+/// The floors asserted: the figures as last measured (tuning 2365/2401 outcome, 2319/2401
+/// first cause; validation 757/787, 710/787), so that no change makes them worse. Raise them as
 /// the diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 2301, 2260), ("validation", 733, 688)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 2365, 2319), ("validation", 757, 710)];
 /// The ceilings asserted on first causes of another topic addressed to the other party
 /// ([`misdirected`]), as last measured (tuning 9, validation 14): lower them as they fall. The
 /// tuning ceiling rose 1 -> 3 with rounds 136-151's files on their first run (forwards told as
@@ -73,8 +73,11 @@ const FLOORS: [(&str, usize, usize); 2] = [("tuning", 2301, 2260), ("validation"
 /// took tuning to 13 on their first run (a sending service's expired retry told as an unknown
 /// user; an ISP's forward and an Exchange inbox rule's redirect told as the sender's DMARC and
 /// DKIM) and validation to 14 (unopened); X.4.7 read as expired and the forwarder found by the
-/// recipient domain's MX hosts brought tuning back to 10.
-const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 10), ("validation", 14)];
+/// recipient domain's MX hosts brought tuning back to 10. Rounds 248-255 took tuning to 12 on
+/// their first run (SPF recorded for the recipient's own Proofpoint gateway told as the
+/// sender's DMARC; a Yahoo header whose lines a phone wrapped told as content) and validation
+/// to 15 (unopened); the gateway's SPF read as the receiver's brought tuning to 11.
+const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 11), ("validation", 15)];
 
 pub struct Scenario {
     pub name: String,

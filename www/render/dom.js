@@ -33,8 +33,8 @@ export function svg(tag, attrs, text) {
 // homograph (a Cyrillic "а" in "spamhаus") and no attacker's page is ever one click away.
 export const VOUCHED_HOSTS = new Set([
   "admin.uribl.com", "check.spamhaus.org", "community.mimecast.com", "csi.cloudmark.com",
-  "doc.dovecot.org", "help.proofpoint.com", "ipcheck.proofpoint.com", "learn.microsoft.com",
-  "lookup.abusix.com", "mailspike.org", "mimecastsupport.zendesk.com", "postmaster.comcast.net",
+  "doc.dovecot.org", "docs.mailchannels.com", "help.proofpoint.com", "ipcheck.proofpoint.com", "learn.microsoft.com",
+  "lookup.abusix.com", "mail.163.com", "mailspike.org", "mimecastsupport.zendesk.com", "postmaster.comcast.net",
   "postmaster.cox.net", "postmaster.orange.fr", "psbl.org", "rspamd.com", "sender.office.com",
   "senders.yahooinc.com", "senderscore.org", "sendersupport.olc.protection.outlook.com",
   "service.mail.qq.com", "servicecentral.trendmicro.com", "support.google.com", "www.0spam.org",

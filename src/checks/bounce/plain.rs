@@ -409,6 +409,7 @@ pub(super) fn looks_like_client_error(lower: &str) -> bool {
             "blocked",
             "unknown",
             "could not be sent",
+            "unable to send",
             // Postfix's logs of a refusal ("NOQUEUE: reject:", "milter-reject:").
             "reject:",
             "0x800ccc",

@@ -829,17 +829,26 @@ pub fn transcript_line(line: &str) -> Option<Transcript<'_>> {
             .filter(|h| h.eq_ignore_ascii_case(p))
             .map(|_| &t[p.len()..])
     };
+    // swaks marks what it sent `->` (`~>` inside TLS) and what the server replied `<-` (`<~`),
+    // a reply it did not expect `<**` (`<~*`) (swaks's documentation, "the transaction"),
+    // each opening the line (its commands after one space).
     if strip("in:").is_some()
         || strip(">>>").is_some()
         || strip("client -> server:").is_some()
         || (mdaemon && strip("-->").is_some())
+        || strip("-> ").is_some()
+        || strip("~> ").is_some()
     {
         return Some(Transcript::Command);
     }
     let reply = strip("out:")
         .or_else(|| strip("<<<"))
         .or_else(|| if mdaemon { strip("<--") } else { None })
-        .or_else(|| strip("server -> client:"))?
+        .or_else(|| strip("server -> client:"))
+        .or_else(|| strip("<** "))
+        .or_else(|| strip("<~* "))
+        .or_else(|| strip("<-  "))
+        .or_else(|| strip("<~  "))?
         .trim_start();
     let r = reply.as_bytes();
     let code = r.len() >= 3
@@ -1174,6 +1183,21 @@ mod tests {
         ));
         // A line that only starts with a date is no transcript line.
         assert!(transcript_line("2026-12-02 08:14:03 Connection: opened").is_none());
+    }
+
+    #[test]
+    fn swaks_lines_are_a_transcript() {
+        let t = "<-  250-STARTTLS\n -> MAIL FROM:<a@b.example>\n<** 530 5.7.0 Must issue a STARTTLS command first\n -> QUIT\n<-  221 2.0.0 Bye\n";
+        assert_eq!(
+            without_chatter(t),
+            "<** 530 5.7.0 Must issue a STARTTLS command first\n"
+        );
+        assert!(matches!(
+            transcript_line("<~* 550 5.7.1 Relaying denied"),
+            Some(Transcript::Reply(b'5', r)) if r.starts_with("550 ")
+        ));
+        // An arrow in prose is no transcript line.
+        assert!(transcript_line("Note -> see below").is_none());
     }
 
     #[test]

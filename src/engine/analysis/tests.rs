@@ -689,3 +689,61 @@ fn a_lists_changes_that_broke_dkim_are_the_lists() {
     assert_eq!(first("X-BeenThere: kor@lists.example\n"), "forwarding");
     assert_ne!(first(""), "forwarding");
 }
+
+/// The mailbox service behind the recipient's inbound gateway recorded SPF fail for the
+/// gateway's own address: the first cause is that hop on the recipient's side, not the sender's
+/// SPF record; with the failure recorded for the sender's own server it stays the sender's.
+#[test]
+fn spf_recorded_for_the_recipients_own_gateway_is_the_receivers() {
+    let message = |ip: &str| {
+        format!(
+            "Authentication-Results: spf=fail (sender IP is {ip}) smtp.mailfrom=sender.example; dkim=none (message not signed) header.d=none; dmarc=fail action=quarantine header.from=sender.example; compauth=fail reason=001\nX-Forefront-Antispam-Report: CIP:{ip};CTRY:;SFV:SPM;SCL:5;\nReceived: from in-3.filtercloud.example (198.51.100.7)\n by mail.protection.outlook.com with ESMTPS id 1; Tue, 2 Jan 2024 10:00:05 +0000\nReceived: from mail.sender.example (mail.sender.example [203.0.113.5])\n by in-3.filtercloud.example with ESMTPS id 2 for <u@acme.example>; Tue, 2 Jan 2024 10:00:02 +0000\nFrom: Ann <ann@sender.example>\nTo: u@acme.example\nSubject: Hello\nDate: Tue, 2 Jan 2024 10:00:00 +0000\nMessage-ID: <1@sender.example>\n\nbody\n"
+        )
+    };
+    let zone = MemoryResolver::from_zone(
+        "acme.example. MX 10 in-1.filtercloud.example.\nin-1.filtercloud.example. A 198.51.100.1\nsender.example. TXT \"v=spf1 ip4:203.0.113.5 -all\"\n_dmarc.sender.example. TXT \"v=DMARC1; p=quarantine\"",
+    )
+    .unwrap();
+    let first = |r: &Report| {
+        r.diagnosis
+            .as_ref()
+            .and_then(|d| d.causes.first())
+            .map(|c| (c.code.clone(), c.topic.clone()))
+    };
+    let (report, _) = run(&message("198.51.100.7"), &zone, Options::default());
+    assert_eq!(
+        first(&report),
+        Some(("forward.gateway-spf".to_string(), "forwarding".to_string()))
+    );
+    let (report, _) = run(&message("203.0.113.5"), &zone, Options::default());
+    assert_ne!(first(&report).map(|c| c.1), Some("forwarding".to_string()));
+}
+
+/// A forward without SRS and without a Received `for` clause: the forwarder's servers took the
+/// message in as the MX hosts of the To address's domain, so that address is the one it was
+/// forwarded for; without that MX, nothing shows a forward.
+#[test]
+fn a_forward_is_found_by_the_to_domains_mx_hosts() {
+    let message = "Authentication-Results: mx.google.com;\n spf=softfail (google.com: domain of a@sender.example does not designate 198.51.100.189 as permitted sender) smtp.mailfrom=a@sender.example;\n dmarc=fail (p=QUARANTINE sp=QUARANTINE dis=QUARANTINE) header.from=sender.example\nX-Gmail-Labels: Spam\nReturn-Path: <a@sender.example>\nReceived: from relay.isp-ops.example (relay.isp-ops.example. [198.51.100.189])\n by mx.google.com with ESMTPS id 1 for <p@gmail.com>; Tue, 2 Jan 2024 10:00:05 +0000\nReceived: from mx1.isp-ops.example ([10.18.204.41])\n by relay.isp-ops.example with SMTP id 2; Tue, 2 Jan 2024 10:00:04 +0000\nReceived: from mail.sender.example ([203.0.113.20])\n by mx1.isp-ops.example with SMTP id 3; Tue, 2 Jan 2024 10:00:03 +0000\nFrom: Ann <a@sender.example>\nTo: <p@isp.example>\nSubject: Reminder\nDate: Tue, 2 Jan 2024 10:00:00 +0000\nMessage-ID: <1@sender.example>\n\nbody\n";
+    let first = |r: &Report| {
+        r.diagnosis
+            .as_ref()
+            .and_then(|d| d.causes.first())
+            .map(|c| (c.code.clone(), c.topic.clone()))
+    };
+    let with_mx = MemoryResolver::from_zone(
+        "isp.example. MX 10 mx1.isp-ops.example.\nmx1.isp-ops.example. A 192.0.2.61\nsender.example. TXT \"v=spf1 ip4:203.0.113.20 ~all\"\n_dmarc.sender.example. TXT \"v=DMARC1; p=quarantine\"",
+    )
+    .unwrap();
+    let (report, _) = run(message, &with_mx, Options::default());
+    assert_eq!(
+        first(&report),
+        Some(("forward.plain".to_string(), "forwarding".to_string()))
+    );
+    let without_mx = MemoryResolver::from_zone(
+        "isp.example. MX 10 mx.elsewhere.example.\nmx.elsewhere.example. A 192.0.2.61\nsender.example. TXT \"v=spf1 ip4:203.0.113.20 ~all\"\n_dmarc.sender.example. TXT \"v=DMARC1; p=quarantine\"",
+    )
+    .unwrap();
+    let (report, _) = run(message, &without_mx, Options::default());
+    assert_ne!(first(&report).map(|c| c.1), Some("forwarding".to_string()));
+}

@@ -346,7 +346,8 @@ fn says_spam_sentences(line: &str) -> impl Iterator<Item = &str> {
             });
             // Japanese negates with the verb's ending: ない, ません, なかった, and the
             // continuative ず / なく ("迷惑メールには入らず受信トレイに届いています": not into spam,
-            // it reaches the inbox; "迷惑メールではなく").
+            // it reaches the inbox; "迷惑メールではなく"). Korean with 않 (않습니다, 않아요:
+            // "does not") and 없 (없습니다: "there is none").
             said && ![
                 "ない",
                 "ません",
@@ -355,6 +356,8 @@ fn says_spam_sentences(line: &str) -> impl Iterator<Item = &str> {
                 "れず",
                 "ではなく",
                 "ことなく",
+                "않",
+                "없",
             ]
             .iter()
             .any(|n| rest.contains(n))
@@ -423,9 +426,10 @@ const WHY: [&str; 7] = [
 /// Email folder (Microsoft's localized Outlook: "Courrier indésirable", "Posta indesiderata",
 /// "Ongewenste e-mail", "Lixo Eletrônico", "Correo no deseado"), Gmail's and Outlook's Japanese
 /// 迷惑メール (see [`gmail_spam_label`]), and Quebec French "pourriel" (the Office québécois de
-/// la langue française's term for spam). German's "Spam-Ordner" and "Junk-E-Mail" hold the
-/// English words already; Swedish and Polish are in [`SPAM_WORDS`], matched as words.
-const SPAM_FOLDERS: [&str; 7] = [
+/// la langue française's term for spam), and Gmail's Korean 스팸함 (its Spam label in Korean).
+/// German's "Spam-Ordner" and "Junk-E-Mail" hold the English words already; Swedish and
+/// Polish are in [`SPAM_WORDS`], matched as words.
+const SPAM_FOLDERS: [&str; 8] = [
     "courrier indésirable",
     "pourriel",
     "posta indesiderata",
@@ -433,6 +437,7 @@ const SPAM_FOLDERS: [&str; 7] = [
     "lixo eletrônico",
     "correo no deseado",
     "迷惑メール",
+    "스팸함",
 ];
 
 /// Words that deny a placement, in the languages of [`SPAM_FOLDERS`] ("it is not in spam
@@ -632,14 +637,20 @@ pub(super) fn spam_causes(ctx: &Context) -> Vec<Cause> {
     if let Some(c) = forwarding(ctx)
         .or_else(|| srs_forward(ctx))
         .or_else(|| plain_forward(ctx))
+        .or_else(|| gateway_spf(ctx))
         .or_else(|| list_forward(ctx))
     {
         out.push(c);
     }
     // 2. Authentication failures the receiver recorded. On mail that claims the recipient's
     // own domain or address, which nothing authenticated, the failure shows a forgery: the
-    // fix for the failure (list that server in SPF) would authorize the forger.
-    if let Some(c) = own_domain_forged(ctx, true).or_else(|| recorded_auth_failure(ctx)) {
+    // fix for the failure (list that server in SPF) would authorize the forger. A failure
+    // recorded for the recipient's own gateway says nothing about the sender's setup.
+    let gateway = out.iter().any(|c| c.code == "forward.gateway-spf");
+    if let Some(c) = own_domain_forged(ctx, true)
+        .or_else(|| recorded_auth_failure(ctx))
+        .filter(|_| !gateway)
+    {
         out.push(c);
     }
     // 3. The filter's own rules about the sender's setup, by score.
@@ -844,6 +855,7 @@ pub(super) fn delivered_causes(ctx: &Context) -> Vec<Cause> {
     if let Some(c) = forwarding(ctx)
         .or_else(|| srs_forward(ctx))
         .or_else(|| plain_forward(ctx))
+        .or_else(|| gateway_spf(ctx))
         .or_else(|| list_forward(ctx))
     {
         out.push(c);
@@ -1763,18 +1775,7 @@ fn plain_forward(ctx: &Context) -> Option<Cause> {
     if !ctx.rec("dmarc").is_some_and(|d| d.result == "fail") {
         return None;
     }
-    let spf = ctx
-        .recorded
-        .iter()
-        .find(|x| x.method == "spf" && matches!(x.result.as_str(), "fail" | "softfail"))?;
-    // The author's domain's own signature that passed would have carried DMARC.
-    if ctx.recorded.iter().any(|x| {
-        x.method == "dkim"
-            && x.result == "pass"
-            && x.domain.as_deref().is_some_and(|d| same(d, from))
-    }) {
-        return None;
-    }
+    let spf = spf_failed_unsigned(ctx, from)?;
     let sending = r.sending_ip.as_ref()?;
     let entry = r.hops.iter().find(|h| h.number == sending.hop)?;
     let before = r.hops.iter().find(|h| h.number + 1 == sending.hop)?;
@@ -1839,38 +1840,32 @@ fn plain_forward(ctx: &Context) -> Option<Cause> {
         .find(|a| elsewhere(a))
         .map(str::to_string)
         .or_else(|| addressed_via_mx(ctx, &forwarders, &elsewhere))?;
-    let mut cause = make_cause(
+    use crate::report::diagnosis::{Actor, NextStep};
+    let cause = forward_cause(
         ctx,
         "forward.plain",
-        "forwarding",
         format!(
             "The message was forwarded by {forwarder}, which broke its authentication on the way."
         ),
         format!(
             "It was sent to {forwarded_for}, whose server {forwarder} passed it on to {final_domain} with the sender's own envelope address (no SRS): the final receiver checked SPF for {from} against {forwarder}'s address {ip}, which {from} does not list, so SPF and then DMARC failed. No signature of {from} carried it through."
         ),
-        None,
-        Certainty::Likely,
-        Party::Receiver,
-        Source::Receiver,
         vec![spf.evidence.clone()],
+        vec![
+            NextStep {
+                who: Actor::RecipientAdmin,
+                text: format!("Have {forwarder} forward with the Sender Rewriting Scheme (SRS), or let the recipient fetch the mailbox directly instead of forwarding it."),
+            },
+            NextStep {
+                who: Actor::Recipient,
+                text: "Mark the message as \"Not spam\", or give the sender your final address instead of the forwarding one.".into(),
+            },
+            NextStep {
+                who: Actor::Sender,
+                text: format!("Sign with DKIM for {from}: an aligned signature survives a forward that does not change the message."),
+            },
+        ],
     );
-    use crate::report::diagnosis::{Actor, NextStep};
-    cause.actions = vec![
-        NextStep {
-            who: Actor::RecipientAdmin,
-            text: format!("Have {forwarder} forward with the Sender Rewriting Scheme (SRS), or let the recipient fetch the mailbox directly instead of forwarding it."),
-        },
-        NextStep {
-            who: Actor::Recipient,
-            text: "Mark the message as \"Not spam\", or give the sender your final address instead of the forwarding one.".into(),
-        },
-        NextStep {
-            who: Actor::Sender,
-            text: format!("Sign with DKIM for {from}: an aligned signature survives a forward that does not change the message."),
-        },
-    ];
-    cause.fix = cause.actions.first().map(|a| a.text.clone());
     Some(cause)
 }
 
@@ -1921,6 +1916,125 @@ fn recipient_mx_orgs(ctx: &Context) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// SPF checked against the recipient organization's own inbound gateway. The message entered
+/// through a filtering service the recipient domain's MX records name (RFC 5321 section 5.1),
+/// which passed it on to the mailbox service; that service recorded SPF fail or softfail for
+/// the gateway's address, not for the sender's server the gateway took it from, so SPF (and,
+/// with no signature of the From domain that passed, DMARC) failed for a hop inside the
+/// recipient's side (RFC 7208 section 1.1.1: SPF authorizes the first hop; RFC 7960 section
+/// 3.1.1). The receiver's fix: have the mailbox service look past the gateway (Exchange Online's
+/// Enhanced Filtering for Connectors, Microsoft Learn "Enhanced Filtering for Connectors in
+/// Exchange Online"), or let the gateway enforce SPF and DMARC itself.
+fn gateway_spf(ctx: &Context) -> Option<Cause> {
+    let r = ctx.r;
+    let from = ctx.sender_domain()?;
+    let sending = r.sending_ip.as_ref()?;
+    if sending.reason != crate::report::INBOUND_GATEWAY_HOP {
+        return None;
+    }
+    let spf = spf_failed_unsigned(ctx, from)?;
+    let sender_ip = sending.ip.to_string();
+    let named = |ip: &str| {
+        spf.extra.contains(ip)
+            || spf.evidence.text.contains(ip)
+            || ["Received-SPF", "Authentication-Results"]
+                .iter()
+                .any(|name| {
+                    r.headers
+                        .iter()
+                        .filter(|h| h.name.eq_ignore_ascii_case(name))
+                        .any(|h| h.value.contains(ip))
+                })
+    };
+    // The recorded result is about a hop above the one the sender's server made: the
+    // gateway's own address, as the mailbox service saw it.
+    let hop = r.hops.iter().filter(|h| h.number > sending.hop).find(|h| {
+        h.ip.is_some_and(|ip| {
+            let ip = ip.to_string();
+            ip != sender_ip && named(&ip)
+        })
+    })?;
+    let gateway_ip = hop.ip?.to_string();
+    let gateway = hop
+        .rdns
+        .as_deref()
+        .or(hop.helo.as_deref())
+        .unwrap_or(gateway_ip.as_str())
+        .to_ascii_lowercase();
+    use crate::report::diagnosis::{Actor, NextStep};
+    let cause = forward_cause(
+        ctx,
+        "forward.gateway-spf",
+        format!(
+            "The recipient's own filtering gateway {gateway} passed the message on, and SPF was checked against the gateway instead of the sender's server."
+        ),
+        format!(
+            "The message came from {sender_ip} into the recipient's inbound gateway {gateway}, which the recipient domain's MX records name; the gateway then handed it to the mailbox service, which checked SPF for {from} against the gateway's address {gateway_ip}, an address {from} has no reason to list. SPF {} there, and with no signature of {from} that passed, DMARC failed: the check looked at a hop inside the recipient's side, not at the sender.",
+            spf.result
+        ),
+        vec![spf.evidence.clone()],
+        vec![
+            NextStep {
+                who: Actor::RecipientAdmin,
+                text: format!(
+                    "Make the mailbox service look past the gateway {gateway} (in Exchange Online: Enhanced Filtering for Connectors on the inbound connector from the gateway), or have the gateway check SPF and DMARC and the mailbox service trust its verdict."
+                ),
+            },
+            NextStep {
+                who: Actor::Recipient,
+                text: "Mark the message as \"Not junk\" until the administrator has changed it."
+                    .into(),
+            },
+        ],
+    );
+    Some(cause)
+}
+
+/// The receiver's recorded SPF fail or softfail, when no signature of the From domain's
+/// organization passed (which would have carried DMARC, RFC 7489 section 3.1.1).
+fn spf_failed_unsigned<'a>(ctx: &'a Context, from: &str) -> Option<&'a super::evidence::Recorded> {
+    if ctx.recorded.iter().any(|x| {
+        x.method == "dkim"
+            && x.result == "pass"
+            && x.domain
+                .as_deref()
+                .is_some_and(|d| crate::vocab::domain::same_org(d, from))
+    }) {
+        return None;
+    }
+    ctx.recorded
+        .iter()
+        .find(|x| x.method == "spf" && matches!(x.result.as_str(), "fail" | "softfail"))
+}
+
+/// A forward's cause (the recipient's side: a forwarder, a list or a gateway there broke the
+/// authentication): likely, from what the receiver recorded, with its next steps, the first of
+/// them the fix.
+fn forward_cause(
+    ctx: &Context,
+    code: &str,
+    title: String,
+    detail: String,
+    evidence: Vec<Evidence>,
+    actions: Vec<crate::report::diagnosis::NextStep>,
+) -> Cause {
+    let mut cause = make_cause(
+        ctx,
+        code,
+        "forwarding",
+        title,
+        detail,
+        None,
+        Certainty::Likely,
+        Party::Receiver,
+        Source::Receiver,
+        evidence,
+    );
+    cause.actions = actions;
+    cause.fix = cause.actions.first().map(|a| a.text.clone());
+    cause
+}
+
 fn srs_forward(ctx: &Context) -> Option<Cause> {
     let r = ctx.r;
     let rp = r.message.return_path.as_deref()?;
@@ -1968,34 +2082,28 @@ fn srs_forward(ctx: &Context) -> Option<Cause> {
             text: format!("Return-Path: {}", h.value),
         });
     }
-    let mut cause = make_cause(
+    use crate::report::diagnosis::{Actor, NextStep};
+    let cause = forward_cause(
         ctx,
         "forward.srs",
-        "forwarding",
         format!(
             "The message was forwarded by {forwarder}, which broke its authentication on the way."
         ),
         format!(
             "The envelope sender was rewritten by {forwarder} (SRS: a forwarding server's address), so the message was re-sent from there: SPF could pass only for {forwarder}, not for {from}, and the signature of {from} no longer verified when the final receiver checked it, so DMARC failed. A forward breaks a signature when it changes the message (a subject tag, a warning banner, a footer); the signature was made before the forward."
         ),
-        None,
-        Certainty::Likely,
-        Party::Receiver,
-        Source::Receiver,
         evidence,
+        vec![
+            NextStep {
+                who: Actor::RecipientAdmin,
+                text: format!("Have {forwarder} forward messages unchanged (no subject tags, banners or footers) or seal them with ARC, or let the recipient fetch the mailbox directly instead of forwarding it."),
+            },
+            NextStep {
+                who: Actor::Recipient,
+                text: "Mark the message as \"Not spam\", or give the sender your final address instead of the forwarding one.".into(),
+            },
+        ],
     );
-    use crate::report::diagnosis::{Actor, NextStep};
-    cause.actions = vec![
-        NextStep {
-            who: Actor::RecipientAdmin,
-            text: format!("Have {forwarder} forward messages unchanged (no subject tags, banners or footers) or seal them with ARC, or let the recipient fetch the mailbox directly instead of forwarding it."),
-        },
-        NextStep {
-            who: Actor::Recipient,
-            text: "Mark the message as \"Not spam\", or give the sender your final address instead of the forwarding one.".into(),
-        },
-    ];
-    cause.fix = cause.actions.first().map(|a| a.text.clone());
     Some(cause)
 }
 
@@ -2046,37 +2154,32 @@ fn list_forward(ctx: &Context) -> Option<Cause> {
         return None;
     }
     let signature = broken_own_signature(ctx, from)?;
-    let mut cause = make_cause(
+    use crate::report::diagnosis::{Actor, NextStep};
+    let cause = forward_cause(
         ctx,
         "forward.list",
-        "forwarding",
         format!(
             "The mailing list at {list} changed the message on the way, which broke its authentication."
         ),
         format!(
             "The list re-sent the message with its own envelope address ({envelope}), so SPF could pass only for the list, not for {from}; and what the list adds (a subject tag, a footer) changed the message after {from} signed it, so the signature no longer verified and DMARC failed for {from}."
         ),
-        None,
-        Certainty::Likely,
-        Party::Receiver,
-        Source::Receiver,
         vec![signature.evidence.clone()],
+        vec![
+            NextStep {
+                who: Actor::RecipientAdmin,
+                text: format!(
+                    "Have the list at {list} rewrite the From address of posts from domains with a DMARC policy (Mailman: DMARC mitigation, \"munge From\"), or stop changing posts (no subject tag or footer), or seal them with ARC."
+                ),
+            },
+            NextStep {
+                who: Actor::Recipient,
+                text:
+                    "Mark the message as \"Not spam\" and add the list's address to your contacts."
+                        .into(),
+            },
+        ],
     );
-    use crate::report::diagnosis::{Actor, NextStep};
-    cause.actions = vec![
-        NextStep {
-            who: Actor::RecipientAdmin,
-            text: format!(
-                "Have the list at {list} rewrite the From address of posts from domains with a DMARC policy (Mailman: DMARC mitigation, \"munge From\"), or stop changing posts (no subject tag or footer), or seal them with ARC."
-            ),
-        },
-        NextStep {
-            who: Actor::Recipient,
-            text: "Mark the message as \"Not spam\" and add the list's address to your contacts."
-                .into(),
-        },
-    ];
-    cause.fix = cause.actions.first().map(|a| a.text.clone());
     Some(cause)
 }
 
@@ -2823,6 +2926,8 @@ mod tests {
         assert!(!says("迷惑メールに入っていますか？"));
         assert!(!says("迷惑メールには入らず受信トレイには届いています。"));
         assert!(!says("迷惑メールに振り分けられず、受信トレイに届きます。"));
+        assert!(says("일본 거래처 메일만 계속 Gmail 스팸함으로 들어갑니다."));
+        assert!(!says("스팸함에도 없습니다."));
         // Other languages: the folder's own name, and the language's denial.
         assert!(says(
             "le client dit que nos courriels arrivent dans ses pourriels depuis la semaine passée."
