@@ -18,10 +18,10 @@ use std::path::PathBuf;
 /// the figures (met in both parts since round 108-111; the floors below keep them).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 2365/2401 outcome, 2319/2401
-/// first cause; validation 757/787, 710/787), so that no change makes them worse. Raise them as
+/// The floors asserted: the figures as last measured (tuning 2431/2469 outcome, 2377/2469
+/// first cause; validation 784/815, 735/815), so that no change makes them worse. Raise them as
 /// the diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 2365, 2319), ("validation", 757, 710)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 2431, 2377), ("validation", 784, 735)];
 /// The ceilings asserted on first causes of another topic addressed to the other party
 /// ([`misdirected`]), as last measured (tuning 9, validation 14): lower them as they fall. The
 /// tuning ceiling rose 1 -> 3 with rounds 136-151's files on their first run (forwards told as
@@ -76,8 +76,14 @@ const FLOORS: [(&str, usize, usize); 2] = [("tuning", 2365, 2319), ("validation"
 /// recipient domain's MX hosts brought tuning back to 10. Rounds 248-255 took tuning to 12 on
 /// their first run (SPF recorded for the recipient's own Proofpoint gateway told as the
 /// sender's DMARC; a Yahoo header whose lines a phone wrapped told as content) and validation
-/// to 15 (unopened); the gateway's SPF read as the receiver's brought tuning to 11.
-const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 11), ("validation", 15)];
+/// to 15 (unopened); the gateway's SPF read as the receiver's brought tuning to 11. An
+/// automatic reply now addressed to the receiver (the README's party for it; it had none, so
+/// it was never counted) made the misreadings of a forged message's challenge request count:
+/// tuning 12, validation 17 (unopened). Rounds 256-263 took tuning to 15 on their first run
+/// (Mimecast's outbound "Open relay not allowed" behind an expired retry told as expired; a
+/// qmail forward's bounce of a forged message told as content; Mimecast's anti-spoofing
+/// refusal told as the receiver's policy, as its rows say), validation unchanged.
+const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 15), ("validation", 17)];
 
 pub struct Scenario {
     pub name: String,

@@ -206,6 +206,7 @@ pub(super) fn find(
                 });
                 if !skip.contains(&a)
                     && !sender_field
+                    && !scan::outlook_task_account(source.get(e..).unwrap_or_default())
                     && !scan::is_daemon(&a)
                     && !scan::id_like(&a)
                     && !raws.iter().any(|r| r.address == a)

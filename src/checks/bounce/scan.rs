@@ -43,6 +43,11 @@ pub fn addresses(s: &str) -> Vec<(usize, usize)> {
         while end > i + 1 && (b[end - 1] == b'.' || b[end - 1] == b'-') {
             end -= 1;
         }
+        // An address written in single quotes ('a@b.example', as Outlook's send-error window
+        // quotes it): the quote is no part of it, though RFC 5322's atext allows one.
+        while start < i && b[start] == b'\'' && b.get(end) == Some(&b'\'') {
+            start += 1;
+        }
         let domain = &b[i + 1..end];
         let bracketed = start > 0 && b[start - 1] == b'<' && b.get(end) == Some(&b'>');
         // A URL's path that holds an `@` ("https://host/admin/list@host/bounce") is no address:
@@ -615,7 +620,8 @@ pub fn blocks(text: &str, skip: &[String]) -> Vec<Block> {
                 || prefix_k.starts_with("original-envelope-id")
                 || prefix_k.starts_with("x-original-message-id")
                 || id_like(&addr)
-                || addr.starts_with("mailer-daemon@");
+                || addr.starts_with("mailer-daemon@")
+                || outlook_task_account(&line[e..]);
             if head && !excluded && heads.len() < MAX_ADDRESSES {
                 heads.push((addr, pos));
             }
@@ -776,6 +782,18 @@ pub fn command(lower: &str, wording: bool) -> Option<Command> {
             .and_then(|[_, _, command]| of(command))
     };
     find("transcript").or_else(|| if wording { find("wording") } else { None })
+}
+
+/// Whether the text after an address closes Outlook's send/receive task label, "Task
+/// 'account - Sending' reported error (0x800CCC79)" in every language ("Tarefa '... -
+/// Enviando'", "Tâche '... - Envoi'"): the address is the customer's own account, not a
+/// recipient.
+pub(super) fn outlook_task_account(after: &str) -> bool {
+    after.strip_prefix(" - ").is_some_and(|rest| {
+        rest.find('\'')
+            .is_some_and(|q| q > 0 && q <= 24 && !rest[..q].contains(char::is_whitespace))
+            && rest.to_ascii_lowercase().contains("0x800ccc")
+    })
 }
 
 /// The length of MDaemon's time stamp opening a transcript line ("Tue 2027-01-12 14:21:37:",
@@ -1209,6 +1227,19 @@ mod tests {
         let b = blocks(t, &[]);
         assert_eq!(b.len(), 1);
         assert_eq!(b[0].address, "a@b.example");
+    }
+
+    #[test]
+    fn outlooks_task_account_is_no_recipient() {
+        let t = "Tarefa 'contato@a.example - Enviando' relatou erro (0x800CCC79) : 'Não foi possível enviar a mensagem. O endereço de email recusado era 'r@b.example'. Resposta do Servidor: '553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)'\n";
+        assert!(
+            blocks(t, &[])
+                .iter()
+                .all(|b| b.address != "contato@a.example")
+        );
+        // The address in single quotes is read without them.
+        let found: Vec<&str> = addresses(t).iter().map(|&(s, e)| &t[s..e]).collect();
+        assert!(found.contains(&"r@b.example"), "{found:?}");
     }
 
     #[test]

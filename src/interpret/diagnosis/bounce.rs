@@ -34,7 +34,8 @@ pub(super) fn causes(ctx: &Context) -> Vec<Cause> {
                 } else {
                     Certainty::Certain
                 },
-                Party::Unknown,
+                // The recipient's side wrote it (the scenarios README's party).
+                Party::Receiver,
                 Source::Bounce,
                 Vec::new(),
             )];
@@ -81,7 +82,8 @@ pub(super) fn causes(ctx: &Context) -> Vec<Cause> {
                 b.summary.clone(),
                 Some("Nothing to do: a receipt only reports what the recipient's mail program did with the message. Whether the recipient read it is theirs to say.".into()),
                 Certainty::Certain,
-                Party::Unknown,
+                // The recipient's side wrote it (the scenarios README's party).
+                Party::Receiver,
                 Source::Bounce,
                 Vec::new(),
             )];
@@ -111,7 +113,7 @@ pub(super) fn causes(ctx: &Context) -> Vec<Cause> {
             b.summary.clone(),
             Some("If you sent this message, confirm it as the request says (reply to it without changing its subject, or open its link): the message is then delivered, and your later messages pass without a request. The recipient can add your address to their list of allowed senders instead.".into()),
             Certainty::Certain,
-            Party::Unknown,
+            Party::Receiver,
             Source::Bounce,
             Vec::new(),
         )];
@@ -440,9 +442,7 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         // delivery issues for error code 5.7.1 in Exchange Online"): the receiver's rule.
         topic = "policy";
         party = Party::Receiver;
-    } else if has(&["traffic not accepted from this ip"])
-        || r.status.as_deref().is_some_and(|s| s.trim() == "5.7.708")
-    {
+    } else if tenant_banned(r) {
         // Exchange Online's 5.7.708 "Access denied, traffic not accepted from this IP": most of
         // the sending tenant's traffic was judged suspicious and Microsoft banned the tenant
         // from sending (Microsoft Learn, "Fix email delivery issues for error code 5.7.708 in
@@ -1261,12 +1261,7 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
                 )
             })
             .unwrap_or_default();
-        let words = r
-            .diagnostic
-            .as_deref()
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        fix = Some(if words.contains("traffic not accepted from this ip") {
+        fix = Some(if tenant_banned(r) {
             // Microsoft Learn, "Fix email delivery issues for error code 5.7.708 in Exchange
             // Online": the tenant's sending is banned; its administrator asks Microsoft
             // support to lift it.
@@ -1416,6 +1411,17 @@ fn forwarded_from(ctx: &Context, r: &BouncedRecipient) -> Option<String> {
 /// A bounce about a message the customer's servers never sent: the returned copy reached the
 /// bouncing server from an address the sender domain's SPF does not allow, without a DKIM
 /// signature of that domain and without any authenticated submission on its way.
+/// Exchange Online's 5.7.708 "Access denied, traffic not accepted from this IP", by its words or
+/// its status alone: Microsoft banned the sending tenant (Microsoft Learn, "Fix email delivery
+/// issues for error code 5.7.708 in Exchange Online").
+fn tenant_banned(r: &BouncedRecipient) -> bool {
+    r.status.as_deref().is_some_and(|s| s.trim() == "5.7.708")
+        || r.diagnostic.as_deref().is_some_and(|d| {
+            d.to_ascii_lowercase()
+                .contains("traffic not accepted from this ip")
+        })
+}
+
 fn backscatter(ctx: &Context) -> Option<Cause> {
     let r = ctx.r;
     let b = r.bounce.as_ref()?;

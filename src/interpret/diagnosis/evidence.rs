@@ -366,10 +366,14 @@ fn recorded(r: &Report) -> Vec<Recorded> {
                     })
                     .map(|p| p.value.trim_start_matches('@').to_ascii_lowercase())
             };
+            // Yandex writes the MAIL FROM identity as `smtp.mail=` ("spf=softfail (...)
+            // smtp.mail=a@b"), not RFC 8601's `smtp.mailfrom`: the same identity.
             let domain = match m.method.as_str() {
-                "spf" => prop(&["smtp.mailfrom", "smtp.helo"]).map(|v| match v.rsplit_once('@') {
-                    Some((_, d)) => d.to_string(),
-                    None => v,
+                "spf" => prop(&["smtp.mailfrom", "smtp.mail", "smtp.helo"]).map(|v| {
+                    match v.rsplit_once('@') {
+                        Some((_, d)) => d.to_string(),
+                        None => v,
+                    }
                 }),
                 "dkim" => prop(&["header.d", "header.i"]).map(|v| match v.rsplit_once('@') {
                     Some((_, d)) => d.to_string(),

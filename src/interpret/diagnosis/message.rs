@@ -405,7 +405,7 @@ fn says_inbox(line: &str) -> bool {
 /// The spam folder's word in a customer's sentence: English, Swedish "Skräppost" (Microsoft's
 /// Swedish Outlook help: "mappen Skräppost"; Gmail's Swedish label) with its definite form, and
 /// Polish, which inflects it ("do spamu", into spam; "w spamie", in spam).
-const SPAM_WORDS: [&str; 7] = [
+const SPAM_WORDS: [&str; 11] = [
     "spam",
     "spams",
     "junk",
@@ -413,6 +413,12 @@ const SPAM_WORDS: [&str; 7] = [
     "skräpposten",
     "spamu",
     "spamie",
+    // Russian (Yandex's and Mail.ru's folder «Спам»; the text is lowercased as ASCII only, so
+    // the capitalized folder name is a word of its own).
+    "спам",
+    "Спам",
+    "спаме",
+    "спама",
 ];
 
 /// "Why" in the languages of [`SPAM_FOLDERS`]: a question that asks why ("Why is it going to
@@ -444,7 +450,11 @@ const SPAM_FOLDERS: [&str; 8] = [
 /// either", "n'est pas dans les pourriels", "nicht im Spam").
 /// With the words that only suppose it ("maybe it went to spam", "forse è finita nello spam",
 /// "vielleicht im Spam"): a guess, not a placement seen.
-const NEGATIONS: [&str; 33] = [
+const NEGATIONS: [&str; 36] = [
+    // Russian "не", "нет" (and capitalized at a sentence's start).
+    "не",
+    "Не",
+    "нет",
     "not",
     "never",
     "isn't",
@@ -2928,6 +2938,10 @@ mod tests {
         assert!(!says("迷惑メールに振り分けられず、受信トレイに届きます。"));
         assert!(says("일본 거래처 메일만 계속 Gmail 스팸함으로 들어갑니다."));
         assert!(!says("스팸함에도 없습니다."));
+        assert!(says(
+            "Вот заголовки вашего письма, оно лежало у меня в папке «Спам»:"
+        ));
+        assert!(!says("Письмо не попало в спам."));
         // Other languages: the folder's own name, and the language's denial.
         assert!(says(
             "le client dit que nos courriels arrivent dans ses pourriels depuis la semaine passée."
