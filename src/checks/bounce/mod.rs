@@ -809,8 +809,8 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         .or_else(|| plain::session_local_ip(bounce_text))
         .or_else(|| plain::smtpd_reject_client(bounce_text));
     // The sending server's own log, pasted without a notice, or a sending service's event
-    // record (the service's own account of its delivery attempt, the scenarios README's
-    // "a sending service's API error or log"): what the sending side saw.
+    // record (the service's own account of its delivery attempt: the scenarios README's
+    // `rejected`, "a sending service's ... record of the attempt"): what the sending side saw.
     let service_event = from_service
         && !matches!(
             report.format.as_deref(),

@@ -1792,20 +1792,9 @@ fn plain_forward(ctx: &Context) -> Option<Cause> {
     if entry.authenticated || before.authenticated {
         return None;
     }
-    // The SPF failure is about the forwarder's address: named in the result, or in the same
-    // receiver's Received-SPF (its client-ip, RFC 7208 section 9.1) or Authentication-Results
-    // (iprev's smtp.remote-ip, RFC 8601 section 2.7.3) beside a result that names none.
+    // The SPF failure is about the forwarder's address.
     let ip = sending.ip.to_string();
-    let named_beside = ["Received-SPF", "Authentication-Results"]
-        .iter()
-        .any(|name| {
-            ctx.r
-                .headers
-                .iter()
-                .filter(|h| h.name.eq_ignore_ascii_case(name))
-                .any(|h| h.value.contains(&ip))
-        });
-    if !spf.extra.contains(&ip) && !spf.evidence.text.contains(&ip) && !named_beside {
+    if !spf_names_ip(ctx, spf, &ip) {
         return None;
     }
     let final_domain = entry
@@ -1849,7 +1838,7 @@ fn plain_forward(ctx: &Context) -> Option<Cause> {
         .filter_map(|h| h.for_addr.as_deref())
         .find(|a| elsewhere(a))
         .map(str::to_string)
-        .or_else(|| addressed_via_mx(ctx, &forwarders, &elsewhere))?;
+        .or_else(|| addressed_via_mx(ctx, &forwarders, &mx_orgs, &elsewhere))?;
     use crate::report::diagnosis::{Actor, NextStep};
     let cause = forward_cause(
         ctx,
@@ -1886,11 +1875,11 @@ fn plain_forward(ctx: &Context) -> Option<Cause> {
 fn addressed_via_mx(
     ctx: &Context,
     forwarders: &[&crate::report::Hop],
+    mx_orgs: &[String],
     elsewhere: &dyn Fn(&str) -> bool,
 ) -> Option<String> {
     let org = crate::vocab::domain::org_domain;
     let mx = ctx.r.reputation.as_ref()?.recipient_mx.as_ref()?;
-    let mx_orgs = recipient_mx_orgs(ctx);
     let took_in = forwarders.iter().any(|h| {
         h.by.as_deref()
             .and_then(org)
@@ -1909,6 +1898,23 @@ fn addressed_via_mx(
             crate::vocab::domain::of_address(a).is_some_and(|d| d.eq_ignore_ascii_case(&mx.domain))
                 && elsewhere(a)
         })
+}
+
+/// Whether the receiver's recorded SPF result is about `ip`: named in the result, or in the same
+/// receiver's Received-SPF (its client-ip, RFC 7208 section 9.1) or Authentication-Results
+/// (iprev's smtp.remote-ip, RFC 8601 section 2.7.3) beside a result that names none.
+fn spf_names_ip(ctx: &Context, spf: &super::evidence::Recorded, ip: &str) -> bool {
+    spf.extra.contains(ip)
+        || spf.evidence.text.contains(ip)
+        || ["Received-SPF", "Authentication-Results"]
+            .iter()
+            .any(|name| {
+                ctx.r
+                    .headers
+                    .iter()
+                    .filter(|h| h.name.eq_ignore_ascii_case(name))
+                    .any(|h| h.value.contains(ip))
+            })
 }
 
 /// The organizations of the hosts the recipient domain's MX records name (as looked up now).
@@ -1944,24 +1950,12 @@ fn gateway_spf(ctx: &Context) -> Option<Cause> {
     }
     let spf = spf_failed_unsigned(ctx, from)?;
     let sender_ip = sending.ip.to_string();
-    let named = |ip: &str| {
-        spf.extra.contains(ip)
-            || spf.evidence.text.contains(ip)
-            || ["Received-SPF", "Authentication-Results"]
-                .iter()
-                .any(|name| {
-                    r.headers
-                        .iter()
-                        .filter(|h| h.name.eq_ignore_ascii_case(name))
-                        .any(|h| h.value.contains(ip))
-                })
-    };
     // The recorded result is about a hop above the one the sender's server made: the
     // gateway's own address, as the mailbox service saw it.
     let hop = r.hops.iter().filter(|h| h.number > sending.hop).find(|h| {
         h.ip.is_some_and(|ip| {
             let ip = ip.to_string();
-            ip != sender_ip && named(&ip)
+            ip != sender_ip && spf_names_ip(ctx, spf, &ip)
         })
     })?;
     let gateway_ip = hop.ip?.to_string();
@@ -2658,18 +2652,7 @@ fn late(ctx: &Context) -> Option<Cause> {
         .checked_sub(1)
         .and_then(|j| hops[j].by.as_deref())
         .and_then(crate::vocab::domain::org_domain)
-        .is_some_and(|org| {
-            ctx.r
-                .reputation
-                .as_ref()
-                .and_then(|r| r.recipient_mx.as_ref())
-                .is_some_and(|mx| {
-                    mx.hosts.iter().any(|h| {
-                        crate::vocab::domain::org_domain(h.exchange.trim_end_matches('.'))
-                            .is_some_and(|o| o == org)
-                    })
-                })
-        });
+        .is_some_and(|org| recipient_mx_orgs(ctx).contains(&org));
     let receiver_side =
         greylist.is_some() || at_recipient_mx || hop.internal || i > 0 && hops[i - 1].internal;
     // A post a Mailman list held for its moderator (Mailman 3's moderation rules: a message
