@@ -51,6 +51,13 @@ pub fn bounce_sender(
         );
     }
     match bounce.kind {
+        // An automatic reply received as a message of its own (no copy of the customer's
+        // message in it): the server that handed it to the customer's side, as for any
+        // message (the scenarios README's sending IP); with the customer's message returned in
+        // it, that copy's path is not the reply's.
+        BounceKind::AutoReply if bounce.original.is_none() && original_sending.is_some() => {
+            return (original_sending.cloned(), None);
+        }
         BounceKind::AutoReply => {
             return (
                 None,

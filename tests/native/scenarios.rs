@@ -18,10 +18,10 @@ use std::path::PathBuf;
 /// the figures (met in both parts since round 108-111; the floors below keep them).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 2431/2469 outcome, 2377/2469
-/// first cause; validation 784/815, 735/815), so that no change makes them worse. Raise them as
+/// The floors asserted: the figures as last measured (tuning 2509/2548 outcome, 2464/2548
+/// first cause; validation 800/832, 754/832), so that no change makes them worse. Raise them as
 /// the diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 2431, 2377), ("validation", 784, 735)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 2509, 2464), ("validation", 800, 754)];
 /// The ceilings asserted on first causes of another topic addressed to the other party
 /// ([`misdirected`]), as last measured (tuning 9, validation 14): lower them as they fall. The
 /// tuning ceiling rose 1 -> 3 with rounds 136-151's files on their first run (forwards told as

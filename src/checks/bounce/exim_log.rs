@@ -13,7 +13,7 @@
 //! one followed by a failure failed. Addresses delivered beside failed or deferred ones are
 //! left out of the report, which is about what went wrong.
 
-use super::recipients::Raw;
+use super::recipients::{LastRecords, Raw};
 use super::scan;
 
 /// At most this many records are read.
@@ -77,7 +77,7 @@ pub(super) fn is_records(text: &str) -> bool {
 /// says); returns the local address the deliveries went out from, when they all name the same
 /// one (`I=[...]`): the sending server's.
 pub(super) fn records(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
-    let mut last: Vec<(String, &'static str, String)> = Vec::new();
+    let mut last = LastRecords::default();
     let mut from_ips: Vec<String> = Vec::new();
     for (flag, rest) in text.lines().take(MAX_RECORDS).filter_map(record) {
         let Some(&(s, e)) = scan::addresses(rest).first() else {
@@ -97,26 +97,9 @@ pub(super) fn records(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
         if let Some(ip) = interface(rest) {
             from_ips.push(ip);
         }
-        if let Some(entry) = last.iter_mut().find(|(a, _, _)| *a == address) {
-            *entry = (address, action, words.to_string());
-        } else if last.len() < super::MAX_RECIPIENTS {
-            last.push((address, action, words.to_string()));
-        }
+        last.note(address, action, words.to_string());
     }
-    // Addresses delivered beside failed or deferred ones are no part of the problem.
-    let troubled = last.iter().any(|(_, action, _)| *action != "delivered");
-    for (address, action, words) in &last {
-        if troubled && *action == "delivered" {
-            continue;
-        }
-        let words = (*action != "delivered").then_some(words.as_str());
-        raws.push(Raw::event(
-            address,
-            action,
-            words.and_then(scan::status),
-            words,
-        ));
-    }
+    last.into_raws(raws);
     from_ips.dedup();
     (from_ips.len() == 1).then(|| from_ips.remove(0))
 }

@@ -87,6 +87,74 @@ pub(super) fn hold_notice(
     )
 }
 
+/// GNU Mailman's notice that it refused a post, sent back to the post's sender with the post
+/// attached (Mailman 2, MailList.BounceMessage with the text of Errors.RejectMessage): the
+/// non-member refusal of Mailman/Handlers/Moderate.py's do_reject, "You are not allowed to post
+/// to this mailing list, and your message has been automatically rejected" (2.1.x; "... and have
+/// been automatically rejected" before it) or "Your message has been rejected, probably because
+/// you are not subscribed to the mailing list" (later 2.1), and Mailman 3's "Your message to the
+/// LIST mailing-list was rejected for the following reasons:" (its template
+/// list:user:notice:rejected). Sisimai reads the first as a refused sender. Only with the post
+/// returned (`has_original`): the sentences alone may be quoted in a conversation about a list.
+pub(super) fn is_reject_notice(lower: &str, has_original: bool) -> bool {
+    has_original
+        && ([
+            "you are not allowed to post to this mailing list",
+            "your message has been rejected, probably because you are not subscribed to the",
+        ]
+        .iter()
+        .any(|p| lower.contains(p))
+            || (lower.contains("mailing-list was rejected for the following")
+                && lower.contains("your message to the")))
+}
+
+/// The report of a list's refusal: a bounce for the list's address (its owner's or bounce
+/// address without the suffix, Mailman's -owner and -bounces), the reason the list's rule.
+pub(super) fn reject_notice(
+    text: &str,
+    from: &str,
+    top: &mime::Headers<'_>,
+    original: Option<OriginalMessage>,
+) -> BounceReport {
+    let sender = crate::parse::address::first(from, None).and_then(|m| m.address);
+    let list = sender
+        .clone()
+        .and_then(|a| {
+            let (local, domain) = a.rsplit_once('@')?;
+            let local = local
+                .strip_suffix("-owner")
+                .or_else(|| local.strip_suffix("-bounces"))?;
+            Some(format!("{local}@{domain}"))
+        })
+        .unwrap_or_else(|| "the mailing list".into());
+    let lower = text.to_ascii_lowercase();
+    let words = [
+        "you are not allowed to post to this mailing list",
+        "your message has been rejected",
+        "was rejected for the following",
+    ]
+    .iter()
+    .find_map(|p| lower.find(p))
+    .and_then(|at| text.get(at..))
+    .map(|t| {
+        let paragraph = t.split("\n\n").next().unwrap_or(t);
+        crate::vocab::text::clip_ellipsis(&mime::squeeze(paragraph, 1024), 300)
+    });
+    let mut recipient = simple_recipient(list, Reason::Policyviolation);
+    recipient.diagnostic = words;
+    let mut report = super::report::delivered(
+        top,
+        BounceKind::Bounce,
+        Some("mailman-reject".into()),
+        "A mailing list's notice that it refused the post (a rule of the list, such as members only): the post was not sent to the list's members.".into(),
+        vec![recipient],
+        original,
+    );
+    // The list's server wrote it: its owner address names that organization.
+    report.notice_from = sender;
+    report
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::{BounceKind, Reason, analyze};
@@ -112,5 +180,28 @@ mod tests {
             analyze(plain.as_bytes()).format.as_deref(),
             Some("mailman-hold")
         );
+    }
+
+    #[test]
+    fn a_mailman_refusal_with_the_post_attached_is_a_bounce_for_the_list() {
+        let notice = |text: &str| {
+            format!(
+                "From: club-owner@lists.example.org\nTo: a@example.com\nSubject: Photos\nX-Mailman-Version: 2.1.29\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b1\"\n\n--b1\nContent-Type: text/plain\n\n{text}\n\n--b1\nContent-Type: message/rfc822\n\nFrom: a@example.com\nTo: club@lists.example.org\nSubject: Photos\n\nHello\n--b1--\n"
+            )
+        };
+        let r = analyze(notice("You are not allowed to post to this mailing list, and your message has\nbeen automatically rejected.  If you think that your messages are\nbeing rejected in error, contact the mailing list owner at\nclub-owner@lists.example.org.").as_bytes());
+        assert_eq!(r.kind, BounceKind::Bounce);
+        assert_eq!(r.format.as_deref(), Some("mailman-reject"));
+        assert_eq!(r.recipients[0].address, "club@lists.example.org");
+        assert_eq!(r.recipients[0].reason, Reason::Policyviolation);
+        assert!(
+            r.recipients[0]
+                .diagnostic
+                .as_deref()
+                .is_some_and(|d| d.starts_with("You are not allowed to post"))
+        );
+        // Other words with the post attached are no refusal.
+        let other = analyze(notice("Here is the post you asked about.").as_bytes());
+        assert_ne!(other.format.as_deref(), Some("mailman-reject"));
     }
 }

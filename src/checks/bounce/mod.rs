@@ -26,9 +26,11 @@ mod autoreply;
 mod brevo;
 mod challenge;
 mod dsn;
+mod exchange_tracking;
 mod exim_log;
 mod feedback;
 mod held;
+mod kerio_log;
 pub mod lists;
 mod mailgun;
 mod mandrill;
@@ -331,8 +333,14 @@ type ServiceReader = (
     fn(&str) -> bool,
     fn(&str, &mut Vec<recipients::Raw>) -> Option<String>,
 );
-const SERVICE_RECORDS: [ServiceReader; 8] = [
+const SERVICE_RECORDS: [ServiceReader; 10] = [
+    (
+        "exchange_tracking",
+        exchange_tracking::is_records,
+        exchange_tracking::records_into,
+    ),
     ("exim_log", exim_log::is_records, exim_log::records),
+    ("kerio_log", kerio_log::is_records, kerio_log::records),
     (
         "postfix_queue",
         postfix_queue::is_records,
@@ -454,6 +462,9 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
     }
     if held::is_hold_notice(&subject_l, &lower) {
         return held::hold_notice(bounce_text, &subject, &top, original);
+    }
+    if held::is_reject_notice(&lower, original.is_some()) {
+        return held::reject_notice(bounce_text, &from, &top, original);
     }
     // The notice forwarded or quoted under a mail program's labels in another language ("> Emne:
     // Your message to LIST awaits moderator approval"): its subject is the sentence that says

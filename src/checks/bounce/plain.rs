@@ -195,7 +195,11 @@ pub(super) fn mta_preamble(lower: &str) -> bool {
 /// space. Courier's DSN keeps only that last line in its Diagnostic-Code, while its text part
 /// quotes the session with every line ("<<< 421-4.7.28 [192.0.2.7 15] Our system has
 /// detected ...", courierdsn(8)); the first lines are often the ones that name the client or
-/// the reason. `None` when the text has no earlier line of the reply.
+/// the reason. Sendmail's DSN keeps the first line instead ("Diagnostic-Code: SMTP;
+/// 550-5.7.1 [192.0.2.7 12] Our system has detected an unusual rate of", its reason line the
+/// same), while its transcript quotes every line ("<<< 550-5.7.1 ..." up to "<<< 550 5.7.1
+/// ..."): then the reply runs from that line to the first line of the code without a hyphen.
+/// `None` when the text has no other line of the reply.
 pub(super) fn whole_multiline_reply(text: &str, last: &str) -> Option<String> {
     /// Lines looked at, and lines of one reply kept (far above a real reply's).
     const MAX_LINES: usize = 5_000;
@@ -214,14 +218,32 @@ pub(super) fn whole_multiline_reply(text: &str, last: &str) -> Option<String> {
         .map_or(last, |_| last[5..].trim());
     let last = mime::squeeze(last, MAX_LINE);
     let b = last.as_bytes();
-    if b.len() < 5
-        || !matches!(b[0], b'4' | b'5')
-        || !b[1..3].iter().all(u8::is_ascii_digit)
-        || b[3] != b' '
-    {
+    if b.len() < 5 || !matches!(b[0], b'4' | b'5') || !b[1..3].iter().all(u8::is_ascii_digit) {
         return None;
     }
     let continued = format!("{}-", &last[..3]);
+    if b[3] == b'-' {
+        // The first line kept: the lines that follow it in the transcript, to the last.
+        let lines: Vec<String> = text.lines().take(MAX_LINES).map(strip).collect();
+        let at = lines.iter().position(|l| l.eq_ignore_ascii_case(&last))?;
+        let end = format!("{} ", &last[..3]);
+        let rest = lines[at + 1..].iter().take(MAX_REPLY_LINES);
+        let mut reply = vec![lines[at].as_str()];
+        for l in rest {
+            if l.starts_with(&continued) {
+                reply.push(l);
+            } else if l.starts_with(&end) {
+                reply.push(l);
+                return Some(reply.join(" "));
+            } else {
+                return None;
+            }
+        }
+        return None;
+    }
+    if b[3] != b' ' {
+        return None;
+    }
     // Read per recipient: only a text that has a continued line of this code is read line by
     // line.
     if !text.contains(&continued) {
@@ -880,6 +902,23 @@ mod preamble_tests {
             )
         );
         // A one-line reply, or one the text does not show, stays as it is.
+        // Sendmail keeps the first line; the transcript has the rest.
+        let sendmail = "... while talking to mx.b.example.:\n>>> DATA\n<<< 550-5.7.1 [192.0.2.7 12] Our system has detected an unusual rate of\n<<< 550-5.7.1 unsolicited mail originating from your IP address.\n<<< 550 5.7.1 Bulk Email Senders Guidelines. x.112 - gsmtp\n554 5.0.0 Service unavailable\n";
+        assert_eq!(
+            whole_multiline_reply(
+                sendmail,
+                "SMTP; 550-5.7.1 [192.0.2.7 12] Our system has detected an unusual rate of"
+            )
+            .as_deref(),
+            Some(
+                "550-5.7.1 [192.0.2.7 12] Our system has detected an unusual rate of 550-5.7.1 unsolicited mail originating from your IP address. 550 5.7.1 Bulk Email Senders Guidelines. x.112 - gsmtp"
+            )
+        );
+        // A first line whose reply is not there to its end: nothing.
+        assert_eq!(
+            whole_multiline_reply("<<< 550-5.7.1 a\n<<< 550-5.7.1 b\n", "550-5.7.1 a"),
+            None
+        );
         assert_eq!(
             whole_multiline_reply(text, "421 4.7.0 try again later"),
             None

@@ -24,6 +24,42 @@ pub(super) struct Raw {
     pub(super) classified: Option<super::Reason>,
 }
 
+/// Each address's last record of a sending server's log (its action: failed, delayed or
+/// delivered, and the error words), in the order the addresses first appear: the logs that
+/// write one record per attempt (Exim's, Kerio Connect's, Exchange's message tracking) are
+/// read so, the last attempt deciding (a deferral followed by a delivery was delivered late).
+#[derive(Default)]
+pub(super) struct LastRecords(Vec<(String, &'static str, String)>);
+
+impl LastRecords {
+    /// Notes a record, in place of the address's earlier one.
+    pub(super) fn note(&mut self, address: String, action: &'static str, words: String) {
+        if let Some(entry) = self.0.iter_mut().find(|(a, _, _)| *a == address) {
+            *entry = (address, action, words);
+        } else if self.0.len() < super::MAX_RECIPIENTS {
+            self.0.push((address, action, words));
+        }
+    }
+
+    /// The recipients, added to `raws`; addresses delivered beside failed or delayed ones are
+    /// no part of the problem and are left out.
+    pub(super) fn into_raws(self, raws: &mut Vec<Raw>) {
+        let troubled = self.0.iter().any(|(_, action, _)| *action != "delivered");
+        for (address, action, words) in &self.0 {
+            if troubled && *action == "delivered" {
+                continue;
+            }
+            let words = (*action != "delivered" && !words.is_empty()).then_some(words.as_str());
+            raws.push(Raw::event(
+                address,
+                action,
+                words.and_then(super::scan::status),
+                words,
+            ));
+        }
+    }
+}
+
 impl Raw {
     /// A recipient of a sending service's event record (SendGrid, SparkPost): its address, the
     /// RFC 3464 action the event stands for, the status it gives and the server's words (JSON

@@ -445,10 +445,21 @@ pub(super) fn finish(
             let at = rest.rfind("returned '")?;
             let last = &rest[at + "returned '".len()..];
             Some(last.trim_end().trim_end_matches('\''))
+        })
+        .or_else(|| {
+            // Exchange Online's short form: "550 5.4.300 Message expired -> 451 4.2.0
+            // Throttled - ..." (the expiry, an arrow, the last attempt's reply).
+            let rest = &words_l[words_l.find("message expired ->")? + "message expired ->".len()..];
+            Some(rest[..rest.find('\'').unwrap_or(rest.len())].trim())
         });
     let reason = match (reason, last_error) {
         (Reason::Expired, Some(last)) => {
-            match reason::decide(reason::phrases(last), None, reason::Stage::DataOrUnknown) {
+            // The last reply read as its own reply: a provider's code first (README step 3),
+            // then its phrases.
+            let provider = super::provider::reason(last, None);
+            match provider.or_else(|| {
+                reason::decide(reason::phrases(last), None, reason::Stage::DataOrUnknown)
+            }) {
                 Some(
                     r @ (Reason::Mailboxfull
                     | Reason::Speeding
@@ -682,6 +693,16 @@ mod tests {
         assert_eq!(over.recipients[0].reason, Reason::Mailboxfull);
         let timeout = analyze(ndr("451 4.4.397 Error communicating with target host. -> 421 4.4.2 Connection dropped due to SocketError").as_bytes());
         assert_eq!(timeout.recipients[0].reason, Reason::Expired);
+        // Exchange Online's short form, the last reply after an arrow, a provider's code in it.
+        let short = |last: &str| {
+            format!(
+                "From: Microsoft Outlook <MicrosoftExchange1@a.example>\nSubject: Undeliverable: x\n\nDelivery has failed to these recipients or groups:\n\nDiagnostic information for administrators:\n\nGenerating server: gen.a.example\n\nd@comcast.example\nRemote server returned '550 5.4.300 Message expired -> {last}'\n"
+            )
+        };
+        let throttled = analyze(short("451 4.2.0 Throttled - https://postmaster.comcast.net/smtp-error-codes.php#RL000001").as_bytes());
+        assert_eq!(throttled.recipients[0].reason, Reason::Speeding);
+        let dropped = analyze(short("421 4.4.2 Connection dropped due to SocketError").as_bytes());
+        assert_eq!(dropped.recipients[0].reason, Reason::Expired);
     }
 
     #[test]

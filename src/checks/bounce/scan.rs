@@ -273,10 +273,24 @@ fn log_date(s: &[u8]) -> bool {
 /// Whether a line starts a dated log record, as the session transcripts and logs that bounces
 /// carry write them (white space before it allowed): syslog's `Mmm dd hh:mm:ss` (RFC 3164
 /// 4.1.2), Exim's `yyyy-mm-dd hh:mm:ss` (its log lines), MDaemon's `Www yyyy-mm-dd
-/// hh:mm:ss.mmm:` (its session transcripts).
+/// hh:mm:ss.mmm:` (its session transcripts), Kerio Connect's `[dd/Mon/yyyy hh:mm:ss]` (its mail
+/// log, `bounce::kerio_log`).
 fn log_record_start(line: &str) -> bool {
     let t = line.trim_start_matches([' ', '\t']).as_bytes();
     let (date, time) = (log_date, log_time);
+    if t.len() >= 22
+        && t[0] == b'['
+        && t[1..3].iter().all(u8::is_ascii_digit)
+        && t[3] == b'/'
+        && t[4..7].iter().all(u8::is_ascii_alphabetic)
+        && t[7] == b'/'
+        && t[8..12].iter().all(u8::is_ascii_digit)
+        && t[12] == b' '
+        && time(&t[13..])
+        && t[21] == b']'
+    {
+        return true;
+    }
     let word =
         |s: &[u8]| s.len() >= 4 && s[..3].iter().all(u8::is_ascii_alphabetic) && s[3] == b' ';
     // Exim.
@@ -1069,6 +1083,10 @@ mod tests {
         assert_eq!((same.as_str(), none), ("Oct 30 14:13:29 a\nb\n", None));
         assert!(log_record_start("Oct  3 14:13:29 mail postfix/smtpd[1]: x"));
         assert!(log_record_start("2026-12-01 10:00:00 1abc-000 ** a@b"));
+        assert!(log_record_start(
+            "[16/Mar/2026 09:13:11] Sent: Queue-ID: 67d6a1b8-00004f21, Recipient: <a@b>"
+        ));
+        assert!(!log_record_start("[16/Mar/2026] Sent"));
         assert!(!log_record_start("Tue, 1 Dec 2026 10:00:00 +0000"));
     }
 

@@ -52,7 +52,7 @@ pub(super) fn check(
 }
 
 /// The free mail provider of a domain, if it is one.
-pub(super) fn free_mail_provider(domain: &str) -> Option<&'static str> {
+pub(crate) fn free_mail_provider(domain: &str) -> Option<&'static str> {
     let domain = domain.trim_end_matches('.').to_ascii_lowercase();
     if let Some(row) =
         tables::lookup_ci(FREEMAIL, &[&domain]).filter(|row| !row.key().ends_with('*'))

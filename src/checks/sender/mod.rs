@@ -41,6 +41,7 @@ mod bulk;
 mod date_id;
 mod dkim;
 mod free_mail;
+pub(crate) use free_mail::free_mail_provider;
 mod from;
 mod name;
 mod reply_to;

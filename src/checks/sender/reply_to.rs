@@ -16,10 +16,10 @@ pub(super) fn check(
     findings: &mut Vec<Finding>,
 ) {
     let reply_to = scan.single("Reply-To").first().copied();
-    facts.reply_to_domain = reply_to
+    let reply_address = reply_to
         .and_then(|f| first_mailbox(f.value, platform))
-        .and_then(|m| m.address)
-        .and_then(|a| domain_of(&a));
+        .and_then(|m| m.address);
+    facts.reply_to_domain = reply_address.as_deref().and_then(domain_of);
     facts.return_path_domain = scan.return_path.and_then(|f| return_path_domain(f.value));
     if let (Some(from), Some(field), Some(other)) = (
         facts.from_domain.as_deref(),
@@ -35,6 +35,34 @@ pub(super) fn check(
             Severity::Warning,
             format!("Replies go to another domain ({other}) than the sender's ({from})."),
             format!("The Reply-To header sends answers to {other} instead of {from}. Scams use this to collect replies while showing a trusted sender, so filters watch for it. It is also normal when a company uses a help desk or newsletter service that collects replies on the service's domain.{free} If that is not intended, remove the Reply-To or use an address on {from}."),
+            vec![field.evidence()],
+        ));
+    }
+    // Another mailbox at the same free mail service ("Stefan Roth" <stefanroth.gf@gmail.com>
+    // answered at stefan.roth.private@gmail.com): SpamAssassin's FreeMail plugin scores it
+    // (FREEMAIL_REPLYTO, "Reply-To/From ... contain different freemails"); a company's own
+    // domain with another mailbox for replies is ordinary and is not flagged.
+    let from_address = scan
+        .from
+        .first()
+        .and_then(|f| first_mailbox(f.value, platform))
+        .and_then(|m| m.address);
+    if let (Some(from), Some(field), Some(reply), Some(provider)) = (
+        from_address.as_deref(),
+        reply_to,
+        reply_address.as_deref(),
+        facts
+            .reply_to_domain
+            .as_deref()
+            .filter(|d| facts.from_domain.as_deref().is_some_and(|f| same_org(f, d)))
+            .and_then(free_mail_provider),
+    ) && !from.eq_ignore_ascii_case(reply)
+    {
+        findings.push(finding(
+            "sender.reply-to-other-mailbox",
+            Severity::Warning,
+            format!("Replies go to another {provider} mailbox than the sender's."),
+            format!("The Reply-To header sends answers to another {provider} address than the one in the From. Anyone can open a {provider} account under any name: a second free mail address for replies is how impersonation collects the answers while the From looks like someone the reader knows. If that is not intended, remove the Reply-To."),
             vec![field.evidence()],
         ));
     }
@@ -99,6 +127,21 @@ mod tests {
         );
         let (_, findings) = run(&format!("Reply-To: help@support.shop.example\n{base}"), NOW);
         assert!(!has(&findings, "sender.reply-to-other-domain"));
+        assert!(!has(&findings, "sender.reply-to-other-mailbox"));
+        // Another mailbox at the From's free mail service: flagged; the same one is not.
+        let gmail = with(&base, "From:", "From: Stefan <stefanroth.gf@gmail.com>");
+        let (_, findings) = run(
+            &format!("Reply-To: Stefan <stefan.roth.private@gmail.com>\n{gmail}"),
+            NOW,
+        );
+        assert!(
+            get(&findings, "sender.reply-to-other-mailbox")
+                .title
+                .contains("Gmail")
+        );
+        assert!(!has(&findings, "sender.reply-to-other-domain"));
+        let (_, findings) = run(&format!("Reply-To: StefanRoth.GF@gmail.com\n{gmail}"), NOW);
+        assert!(!has(&findings, "sender.reply-to-other-mailbox"));
 
         // Return-Path on the service's domain, with the company's own signature: info.
         let text = with(

@@ -646,6 +646,60 @@ fn the_recipients_own_domain_from_elsewhere_with_spf_failing_is_forged() {
     assert_ne!(first("SPF_PASS    "), "spoofing");
 }
 
+/// Impersonation that authentication cannot show: the recipient organization's own name over a
+/// free mail address (not when the recipient shares that name), and replies diverted to a free
+/// mail mailbox in the sender's own name (not a website form's Reply-To, which is the
+/// visitor's, and not a newsletter's).
+#[test]
+fn a_company_name_over_free_mail_and_replies_diverted_in_the_senders_name_are_impersonation() {
+    let paste = |from: &str, to: &str, extra: &str| {
+        format!(
+            "Received: from mail-ed1.google.example (mail-ed1.google.example [192.0.2.40]) by mx.firm.example with esmtps id 1; Tue, 2 Jan 2024 10:00:00 +0000\nAuthentication-Results: mx.firm.example; spf=pass smtp.mailfrom=sender.example; dkim=pass header.d=sender.example; dmarc=pass header.from=sender.example\nFrom: {from}\nTo: {to}\n{extra}Subject: Hello\nDate: Tue, 2 Jan 2024 09:59:59 +0000\nMessage-ID: <1@sender.example>\n\nHello.\n"
+        )
+    };
+    let first = |text: &str| {
+        let (r, _) = run(text, &MemoryResolver::default(), offline());
+        r.diagnosis
+            .and_then(|d| d.causes.first().map(|c| c.code.clone()))
+            .unwrap_or_default()
+    };
+    let boss = "Thomas Weber <thomas.weber.office26@gmail.com>";
+    assert_eq!(
+        first(&paste(boss, "buchhaltung@weber-logistik.example", "")),
+        "sender.internal-name-free-mail"
+    );
+    assert_eq!(
+        first(&paste(boss, "Lena Weber <lena@weber-logistik.example>", "")),
+        ""
+    );
+    assert_eq!(
+        first(&paste(boss, "buchhaltung@mueller-bau.example", "")),
+        ""
+    );
+    let supplier = "\"Cabinet Moreau\" <facturation@cabinet-moreau-expertise.example>";
+    let to = "client@atelier.example";
+    assert_eq!(
+        first(&paste(
+            supplier,
+            to,
+            "Reply-To: cabinet.moreau.compta@gmail.com\n"
+        )),
+        "sender.reply-to-free-mail"
+    );
+    assert_eq!(
+        first(&paste(supplier, to, "Reply-To: jana.kralova@seznam.cz\n")),
+        ""
+    );
+    assert_eq!(
+        first(&paste(
+            supplier,
+            to,
+            "Reply-To: cabinet.moreau.compta@gmail.com\nList-Unsubscribe: <https://sender.example/u>\n"
+        )),
+        ""
+    );
+}
+
 /// The customer says junk, the provider recorded the Inbox: delivered, with the mail program
 /// named as where the Junk filing happened.
 #[test]

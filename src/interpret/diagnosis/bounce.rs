@@ -820,8 +820,12 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     // not a wait.
     // Nor is a permanent refusal the sending server retries anyway (Postfix retries a 5XX
     // greeting: smtp(8), "smtp_skip_5xx_greeting"): its topic is the refusal's.
+    // Nor a refusal of the envelope sender's domain (Yahoo's "451 Message temporarily deferred
+    // due to unresolvable RFC.5321 from domain", https://senders.yahooinc.com/smtp-error-codes/):
+    // "deferred" there is no rate; every retry meets it until the sender's domain resolves.
     if kind == BounceKind::Delay
         && !tls_required
+        && reason != "rejected"
         && !(r.reply_code.is_some_and(|c| c >= 500) && topic == "blocklist")
         && (!matches!(
             topic,
@@ -927,7 +931,7 @@ fn typo_of_provider(address: &str) -> bool {
     };
     let domain = domain.trim_end_matches(['>', '.']).to_ascii_lowercase();
     tables::diagnosis::PROVIDERS.iter().any(|row| {
-        let d = super::message::edit_distance(&domain, row[0]);
+        let d = super::impersonation::edit_distance(&domain, row[0]);
         (1..=2).contains(&d)
     })
 }

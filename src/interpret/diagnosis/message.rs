@@ -3,10 +3,10 @@
 //! (forwarding, forgery, delays), then what the live checks find today.
 
 use super::evidence::{Context, FilterRule};
+use super::impersonation::spoofing;
 use super::make_cause;
 use crate::report::diagnosis::{Cause, Certainty, Outcome, Party, Source};
 use crate::vocab::finding::Evidence;
-use crate::vocab::tables;
 
 /// A hop delay that counts as late (a human waits for mail measured in minutes).
 const LATE_MS: i64 = 10 * 60 * 1000;
@@ -2187,153 +2187,12 @@ fn list_forward(ctx: &Context) -> Option<Cause> {
     Some(cause)
 }
 
-/// Impersonation: a brand in the display name over another domain's address, a look-alike of
-/// the recipient's own domain, or the recipient's own address on mail from elsewhere.
-fn spoofing(ctx: &Context) -> Option<Cause> {
-    let r = ctx.r;
-    let from = r.message.from.as_ref()?;
-    let address = from.address.as_deref()?.to_ascii_lowercase();
-    let domain = address.rsplit_once('@')?.1.to_string();
-    let org = crate::vocab::domain::org_domain(&domain).unwrap_or_else(|| domain.clone());
-    let evidence = from_evidence(ctx);
-    if let Some(c) = mimecast_impersonation(ctx) {
-        return Some(c);
-    }
-    // A brand's name over an address at a domain the brand does not send from (read as the
-    // reader sees it: without invisible and bidi characters). Not Exchange's own system mailbox
-    // ("Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@domain>"), from
-    // which an organization's Exchange sends its notices under its own domain.
-    if let Some(name) = from
-        .name
-        .as_deref()
-        .filter(|_| !crate::checks::bounce::is_exchange_recipient(&address))
-    {
-        let lower: String = name
-            .chars()
-            .filter(|&c| {
-                !matches!(c as u32, 0x061c | 0x200b..=0x200f | 0x202a..=0x202e | 0x2060..=0x2069 | 0xfeff)
-            })
-            .collect::<String>()
-            .to_ascii_lowercase();
-        for row in tables::diagnosis::BRANDS {
-            let brand = row[0];
-            if !contains_word(&lower, brand) {
-                continue;
-            }
-            if row[1]
-                .split(' ')
-                .any(|d| org == d || domain.ends_with(&format!(".{d}")))
-            {
-                continue;
-            }
-            return Some(make_cause(
-                ctx,
-                "sender.brand-impersonation",
-                "spoofing",
-                format!("The sender's name says {name:?}, but the address is {address}."),
-                format!(
-                    "The display name claims to be {}, whose mail comes from its own domains ({}); this message comes from {domain}. That is how phishing imitates a brand: the name is free to choose, the address is not.",
-                    title_case(brand),
-                    row[1].replace(' ', ", ")
-                ),
-                None,
-                Certainty::Likely,
-                Party::Sender,
-                Source::Headers,
-                evidence,
-            ));
-        }
-    }
-    // A domain that spells the display name's organization with look-alike letters
-    // ("Morgan Timber" <accounts@rnorgan-timber.example>): the domain's first label read as
-    // its confusable skeleton (Unicode UTS #39 section 4; confusables.txt maps "rn" to "m",
-    // "vv" to "w", "cl" to "d", digit 0 to "o", digit 1 to "l") is written in the name, while
-    // the label as spelt is not.
-    if let Some(name) = from.name.as_deref() {
-        let letters = |t: &str| -> String {
-            t.chars()
-                .filter(char::is_ascii_alphanumeric)
-                .collect::<String>()
-                .to_ascii_lowercase()
-        };
-        let label = letters(domain.split('.').next().unwrap_or_default());
-        let skeleton = label
-            .replace("rn", "m")
-            .replace("vv", "w")
-            .replace("cl", "d")
-            .replace('0', "o")
-            .replace('1', "l");
-        let said = letters(name);
-        if skeleton != label
-            && skeleton.len() >= 5
-            && said.contains(&skeleton)
-            && !said.contains(&label)
-        {
-            return Some(make_cause(
-                ctx,
-                "sender.lookalike-domain",
-                "spoofing",
-                format!(
-                    "The sender's name says {name:?}, but the address is at {domain}, a look-alike spelling."
-                ),
-                format!(
-                    "{domain} is written to read like the name's own organization ({skeleton} with letters that look alike): it is not that organization's domain, and its SPF, DKIM and DMARC results only show the message came from the look-alike. That is how invoice and payment fraud imitates a known supplier."
-                ),
-                None,
-                Certainty::Likely,
-                Party::Sender,
-                Source::Headers,
-                evidence,
-            ));
-        }
-    }
-    // A display name that hides or imitates what the reader sees (checks::sender::name).
-    if let Some(f) = r.findings.iter().find(|f| {
-        // bidi, invisible, confusable, mixed-script, domain (an address is a finding only).
-        f.severity == crate::vocab::finding::Severity::Warning
-            && f.code.starts_with("sender.display-name-")
-            && f.code != "sender.display-name-address"
-    }) {
-        return Some(make_cause(
-            ctx,
-            &f.code,
-            "spoofing",
-            f.title.clone(),
-            f.detail.clone(),
-            None,
-            Certainty::Likely,
-            Party::Sender,
-            Source::Headers,
-            evidence,
-        ));
-    }
-    // A look-alike of the recipient's own domain (one or two letters apart).
-    let (_, rorg) = address_and_org(r.message.to.first()?.address.as_deref())?;
-    if org != rorg && org.len() > 5 && edit_distance(&org, &rorg) <= 2 {
-        return Some(make_cause(
-            ctx,
-            "sender.lookalike-domain",
-            "spoofing",
-            format!("The sender's domain {org} imitates the recipient's own domain {rorg}."),
-            format!(
-                "{org} differs from {rorg} by a letter or two: a look-alike domain registered to pass as a colleague or partner (common in invoice and payment fraud)."
-            ),
-            None,
-            Certainty::Likely,
-            Party::Sender,
-            Source::Headers,
-            evidence,
-        ));
-    }
-    own_domain_forged(ctx, false)
-}
-
 /// The recipient's own organization's domain, or the recipient's own address, as the sender,
 /// on mail nothing authenticated. Never when the sending server is one the domain's own name
 /// resolves to (its website's server, which sends its contact and order forms: the domain's own
 /// mail, whose SPF record lacks that server). `checked`: only when today's lookups showed the
 /// domain's own addresses and the sending IP is not among them.
-fn own_domain_forged(ctx: &Context, checked: bool) -> Option<Cause> {
+pub(super) fn own_domain_forged(ctx: &Context, checked: bool) -> Option<Cause> {
     let r = ctx.r;
     let own = ctx.own_addresses();
     let ip = ctx.ip();
@@ -2401,7 +2260,7 @@ fn own_domain_forged(ctx: &Context, checked: bool) -> Option<Cause> {
 
 /// An address (lowercase) and its domain's organizational domain (the domain itself when it
 /// has none).
-fn address_and_org(address: Option<&str>) -> Option<(String, String)> {
+pub(super) fn address_and_org(address: Option<&str>) -> Option<(String, String)> {
     let address = address?.to_ascii_lowercase();
     let domain = address.rsplit_once('@')?.1;
     let org = crate::vocab::domain::org_domain(domain).unwrap_or_else(|| domain.to_string());
@@ -2409,7 +2268,7 @@ fn address_and_org(address: Option<&str>) -> Option<(String, String)> {
 }
 
 /// The From field, as evidence.
-fn from_evidence(ctx: &Context) -> Vec<Evidence> {
+pub(super) fn from_evidence(ctx: &Context) -> Vec<Evidence> {
     ctx.header("From")
         .map(|h| Evidence {
             line: Some(h.line),
@@ -2417,77 +2276,6 @@ fn from_evidence(ctx: &Context) -> Vec<Evidence> {
         })
         .into_iter()
         .collect()
-}
-
-/// Mimecast's Impersonation Protect identifiers that say the sender's name or domain resembles
-/// someone the recipient knows: the organisation's own domains or users, an outside domain it
-/// watches, a display name on its list (`data/spam/mimecast.tsv`).
-const MIMECAST_RESEMBLANCE: [&str; 6] = [
-    "similar internal domain",
-    "similar monitored external domain",
-    "custom external domain",
-    "mimecast external domain",
-    "internal user name",
-    "custom display name list",
-];
-
-/// The identifiers an X-Mimecast-Impersonation-Protect value records as hit, and those of them
-/// that are a resemblance, when they make a combination (see [`mimecast_impersonation`]).
-fn mimecast_hits(value: &str) -> Option<(Vec<&str>, Vec<&str>)> {
-    let hits: Vec<&str> = value
-        .split(';')
-        .filter_map(|part| part.split_once('='))
-        .filter(|(_, v)| v.trim().eq_ignore_ascii_case("true"))
-        .map(|(k, _)| k.trim())
-        .collect();
-    let resemblance: Vec<&str> = hits
-        .iter()
-        .copied()
-        .filter(|k| MIMECAST_RESEMBLANCE.contains(&k.to_ascii_lowercase().as_str()))
-        .collect();
-    (!resemblance.is_empty() && hits.len() >= 2).then_some((hits, resemblance))
-}
-
-/// The recipient's Mimecast gateway recorded impersonation (X-Mimecast-Impersonation-Protect).
-/// Impersonation Protect "looks for combinations of key identifiers commonly found in these
-/// attacks" (Mimecast, Targeted Threat Protection - Impersonation Protect): a resemblance of
-/// the sender's name or domain to someone the recipient knows, together with at least one more
-/// identifier (a newly observed domain, a reply-to address that differs, fraud wording). One
-/// identifier alone is no combination; a header with every identifier false is no finding.
-fn mimecast_impersonation(ctx: &Context) -> Option<Cause> {
-    let header = ctx.r.headers.iter().find(|h| {
-        h.name
-            .eq_ignore_ascii_case("X-Mimecast-Impersonation-Protect")
-    })?;
-    let (hits, resemblance) = mimecast_hits(&header.value)?;
-    let from = ctx
-        .r
-        .message
-        .from
-        .as_ref()
-        .and_then(|f| f.address.as_deref())
-        .unwrap_or("the sender's address");
-    Some(make_cause(
-        ctx,
-        "filter.mimecast-impersonation",
-        "spoofing",
-        format!(
-            "The recipient's Mimecast gateway flagged the message as impersonation ({}).",
-            hits.join(", ")
-        ),
-        format!(
-            "Mimecast's Impersonation Protect found that the sender resembles someone the recipient knows ({}) and more signs of a targeted attack in the same message; the mail really comes from {from}. Authentication that passed only shows where it came from, not that the sender is who the name claims. Treat it as a fraud attempt unless the person confirms it by another channel.",
-            resemblance.join(", ")
-        ),
-        None,
-        Certainty::Certain,
-        Party::Sender,
-        Source::Receiver,
-        vec![Evidence {
-            line: Some(header.line),
-            text: format!("X-Mimecast-Impersonation-Protect: {}", header.value),
-        }],
-    ))
 }
 
 /// Whether anything confirms the From domain: a recorded DMARC, SPF or DKIM pass, a filter's
@@ -2515,51 +2303,6 @@ fn authenticated(ctx: &Context) -> bool {
                     .is_some_and(|d| d.result == crate::checks::dmarc::DmarcResult::Pass)
         });
     recorded || rules || live
-}
-
-fn contains_word(text: &str, word: &str) -> bool {
-    let mut start = 0;
-    while let Some(i) = text[start..].find(word) {
-        let at = start + i;
-        let before = text[..at].chars().next_back();
-        let after = text[at + word.len()..].chars().next();
-        if !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric) {
-            return true;
-        }
-        start = at + word.len();
-    }
-    false
-}
-
-fn title_case(text: &str) -> String {
-    text.split(' ')
-        .map(|w| {
-            let mut c = w.chars();
-            match c.next() {
-                Some(f) => f.to_uppercase().chain(c).collect(),
-                None => String::new(),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// Levenshtein distance, bounded (names over 64 bytes count as far apart).
-pub(super) fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() > 64 || b.len() > 64 {
-        return usize::MAX;
-    }
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// The hop that held the message longest (index, milliseconds), unless the clocks explain it.
@@ -3000,41 +2743,6 @@ mod tests {
         assert_eq!(applied_policy("p=quarantine pct=20 "), None);
         assert_eq!(applied_policy("p=none sp=reject "), None);
         assert_eq!(applied_policy(""), None);
-    }
-
-    #[test]
-    fn mimecast_impersonation_needs_a_resemblance_in_a_combination() {
-        let v = "Policy=CLT - Impersonation Protection Definition; Similar Internal Domain=false;\n Internal User Name=true; Custom Display Name List=false;\n Reply-to Address Mismatch=true; Targeted Threat Dictionary=false";
-        assert_eq!(
-            mimecast_hits(v),
-            Some((
-                vec!["Internal User Name", "Reply-to Address Mismatch"],
-                vec!["Internal User Name"]
-            ))
-        );
-        // One identifier alone, or hits without a resemblance, or none at all: no finding.
-        assert_eq!(
-            mimecast_hits("Internal User Name=true; Reply-to Address Mismatch=false"),
-            None
-        );
-        assert_eq!(
-            mimecast_hits("Newly Observed Domain=true; Reply-to Address Mismatch=true"),
-            None
-        );
-        assert_eq!(mimecast_hits("Policy=CLT; Internal User Name=false"), None);
-    }
-
-    #[test]
-    fn words_and_distances() {
-        assert!(contains_word("paypal service", "paypal"));
-        assert!(!contains_word("paypalx", "paypal"));
-        assert!(contains_word("bank of america alerts", "bank of america"));
-        assert_eq!(
-            edit_distance("harrnon-legal.example", "harmon-legal.example"),
-            2
-        );
-        assert_eq!(edit_distance("same", "same"), 0);
-        assert_eq!(title_case("bank of america"), "Bank Of America");
     }
 }
 

@@ -22,6 +22,7 @@
 mod advice;
 mod bounce;
 mod evidence;
+mod impersonation;
 mod message;
 mod words;
 

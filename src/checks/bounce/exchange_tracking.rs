@@ -1,0 +1,137 @@
+//! Exchange Server's message tracking log as an administrator pastes it: the output of
+//! `Get-MessageTrackingLog ... | Format-List`, one "Name : value" line per field, a long value
+//! wrapped onto indented lines below it, records one after another. Microsoft Learn, "Search
+//! message tracking logs" and "Message tracking" (Exchange Server): `EventId` is what happened
+//! (FAIL: "message delivery failed", DEFER: "message delivery was delayed", SEND/DELIVER: sent
+//! or delivered), `Recipients` the addresses ("{a@b.example, c@d.example}"), and
+//! `RecipientStatus` the status of each: for a failure or a delay the last error the remote
+//! server gave, "{LED=550 5.1.1 ...}" (LED: last error description), beside the remote host's
+//! name and address ({FQDN=...};{IP=...}).
+//!
+//! Each address's last record decides; addresses delivered beside troubled ones are left out.
+
+use super::recipients::{LastRecords, Raw};
+use super::scan;
+
+/// At most this many lines are read.
+const MAX_LINES: usize = 5_000;
+/// A field's value kept (a RecipientStatus of many recipients runs long).
+const MAX_VALUE: usize = 8_192;
+
+/// The records: each a list of (name, value), a wrapped value's lines joined with a space.
+fn records(text: &str) -> Vec<Vec<(String, String)>> {
+    let mut out: Vec<Vec<(String, String)>> = Vec::new();
+    let mut current: Vec<(String, String)> = Vec::new();
+    for line in text.lines().take(MAX_LINES) {
+        let field = line
+            .split_once(" : ")
+            .or_else(|| line.trim_end().strip_suffix(" :").map(|name| (name, "")));
+        let named = field.filter(|(name, _)| {
+            let name = name.trim_end();
+            !name.is_empty()
+                && !line.starts_with(char::is_whitespace)
+                && name.bytes().all(|b| b.is_ascii_alphanumeric())
+        });
+        if let Some((name, value)) = named {
+            let name = name.trim_end().to_string();
+            // A field seen again starts the next record.
+            if current.iter().any(|(n, _)| *n == name) {
+                out.push(std::mem::take(&mut current));
+            }
+            current.push((name, value.trim().to_string()));
+        } else if line.starts_with(char::is_whitespace)
+            && !line.trim().is_empty()
+            && let Some((_, value)) = current.last_mut()
+            && value.len() < MAX_VALUE
+        {
+            value.push(' ');
+            value.push_str(line.trim());
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+fn get<'a>(record: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    record
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// Whether the text holds tracking records of a failed or delayed delivery.
+pub(super) fn is_records(text: &str) -> bool {
+    if !text.contains("EventId") || !text.contains("RecipientStatus") {
+        return false;
+    }
+    records(text).iter().any(|r| {
+        matches!(get(r, "EventId"), Some("FAIL" | "DEFER")) && get(r, "Recipients").is_some()
+    })
+}
+
+/// The recipients of the records, added to `raws`; the log names only the server's internal
+/// addresses, not the one the mail went out from.
+pub(super) fn records_into(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
+    let mut last = LastRecords::default();
+    for record in records(text) {
+        let action = match get(&record, "EventId") {
+            Some("FAIL") => "failed",
+            Some("DEFER") => "delayed",
+            Some("SEND" | "DELIVER") => "delivered",
+            _ => continue,
+        };
+        let Some(recipients) = get(&record, "Recipients") else {
+            continue;
+        };
+        // "{a@b.example, c@d.example}": the braces are PowerShell's, not the addresses'.
+        let recipients = recipients.replace(['{', '}', ','], " ");
+        // The last error: "LED=" up to the end of its braces.
+        let status = get(&record, "RecipientStatus").unwrap_or_default();
+        let words = status
+            .find("LED=")
+            .map(|at| {
+                let rest = &status[at + 4..];
+                rest[..rest
+                    .find("};")
+                    .or_else(|| rest.find('}'))
+                    .unwrap_or(rest.len())]
+                    .trim()
+            })
+            .unwrap_or_default()
+            .to_string();
+        for &(s, e) in scan::addresses(&recipients).iter() {
+            let address = recipients[s..e].to_ascii_lowercase();
+            last.note(address, action, words.clone());
+        }
+    }
+    last.into_raws(raws);
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{BounceKind, Reason, analyze};
+
+    const FAIL: &str = "RunspaceId              : 6d1f0c2e\nTimestamp               : 3/11/2026 2:17:44 PM\nClientIp                : 192.168.1.10\nServerHostname          : mx.b.example\nEventId                 : FAIL\nRecipients              : {billing@b.example}\nRecipientStatus         : {[{LRT=};{LED=554 5.7.1 Service unavailable; Client host [192.0.2.40] blocked using\n                          zen.spamhaus.org; https://www.spamhaus.org/query/ip/192.0.2.40};{FQDN=mx.b.example};{IP=192.0.2.60}]}\nTotalBytes              : 48213\nMessageSubject          : March statement\nSender                  : frontdesk@a.example\n";
+
+    #[test]
+    fn a_tracking_log_failure_is_read_with_the_remote_servers_last_error() {
+        let r = analyze(FAIL.as_bytes());
+        assert_eq!(r.kind, BounceKind::Bounce);
+        assert_eq!(r.recipients.len(), 1);
+        assert_eq!(r.recipients[0].address, "billing@b.example");
+        assert_eq!(r.recipients[0].reason, Reason::Blocked);
+        assert!(
+            r.recipients[0]
+                .diagnostic
+                .as_deref()
+                .is_some_and(|d| d.contains("blocked using zen.spamhaus.org")),
+            "{:?}",
+            r.recipients[0].diagnostic
+        );
+        // A delivery only: no records of a problem.
+        assert!(!super::is_records(&FAIL.replace("FAIL", "SEND")));
+    }
+}
