@@ -18,10 +18,10 @@ use std::path::PathBuf;
 /// the figures (met in both parts since round 108-111; the floors below keep them).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 2509/2548 outcome, 2464/2548
-/// first cause; validation 800/832, 754/832), so that no change makes them worse. Raise them as
+/// The floors asserted: the figures as last measured (tuning 2577/2616 outcome, 2530/2616
+/// first cause; validation 824/860, 774/860), so that no change makes them worse. Raise them as
 /// the diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 2509, 2464), ("validation", 800, 754)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 2577, 2530), ("validation", 824, 774)];
 /// The ceilings asserted on first causes of another topic addressed to the other party
 /// ([`misdirected`]), as last measured (tuning 9, validation 14): lower them as they fall. The
 /// tuning ceiling rose 1 -> 3 with rounds 136-151's files on their first run (forwards told as
@@ -82,8 +82,12 @@ const FLOORS: [(&str, usize, usize); 2] = [("tuning", 2509, 2464), ("validation"
 /// tuning 12, validation 17 (unopened). Rounds 256-263 took tuning to 15 on their first run
 /// (Mimecast's outbound "Open relay not allowed" behind an expired retry told as expired; a
 /// qmail forward's bounce of a forged message told as content; Mimecast's anti-spoofing
-/// refusal told as the receiver's policy, as its rows say), validation unchanged.
-const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 15), ("validation", 17)];
+/// refusal told as the receiver's policy, as its rows say), validation unchanged. Rounds
+/// 272-279 took tuning to 17 on their first run (a Mimecast anti-spoofing refusal of a contact
+/// form told as the receiver's policy, two writers of four calling it the sender's spoofing; a
+/// Postfix "Host not found" for a mistyped domain told as an expiry) and validation to 21
+/// (unopened); Postfix's NXDOMAIN read as a missing domain brought tuning to 16.
+const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 16), ("validation", 21)];
 
 pub struct Scenario {
     pub name: String,

@@ -17,8 +17,13 @@ use super::{BounceKind, BounceReport, OriginalMessage, Reason, mime};
 
 /// The words of a request's body that say the message waits for the sender's confirmation
 /// (lowercase): BoxTrapper's and TMDA's templates, and the hold-until-confirmed sentence.
-const HELD: [&str; 5] = [
+/// BoxTrapper's verify template of current cPanel versions says "The email account that you
+/// tried to reach requires verification of your email address before delivery of your
+/// message. To verify your email address, reply to this email and leave the subject line
+/// intact."
+const HELD: [&str; 6] = [
     "verify that you are a real live human being",
+    "requires verification of your email address before delivery of your message",
     "is being held because the address",
     "is being held until you confirm",
     "is being held until you verify",
@@ -40,7 +45,7 @@ pub(super) fn is_request(top: &mime::Headers<'_>, subject_l: &str, lower: &str) 
     }
     // The sentence may be wrapped onto two lines: read with its white space squeezed, only
     // when one of its words is there at all.
-    (lower.contains("held") || lower.contains("human being")) && {
+    (lower.contains("held") || lower.contains("human being") || lower.contains("verification")) && {
         let flat = mime::squeeze(lower, 256 * 1024);
         HELD.iter().any(|w| flat.contains(w))
     }
@@ -99,6 +104,12 @@ mod tests {
         assert_eq!(r.kind, BounceKind::Delay);
         assert_eq!(r.format.as_deref(), Some("challenge-response"));
         assert_eq!(r.recipients[0].address, "sales@example.net");
+        // The current verify template, its subject not in the paste (a mail program's body).
+        let current = "The email account that you tried to reach requires verification of your\nemail address before delivery of your message. To verify your email\naddress, reply to this email and leave the subject line intact.\n";
+        assert_eq!(
+            analyze(current.as_bytes()).format.as_deref(),
+            Some("challenge-response")
+        );
         let tmda = "From: Jan <j@example.net>\nTo: a@example.org\nSubject: Please confirm your message\nX-Delivery-Agent: TMDA/1.1.12 (Macallan)\nAuto-Submitted: auto-replied\nIn-Reply-To: <1@example.org>\n\nYour message attached below is being held because the address\n<a@example.org> has not been verified.\n";
         let r = analyze(tmda.as_bytes());
         assert_eq!(r.format.as_deref(), Some("challenge-response"));

@@ -8,6 +8,9 @@
 //! server gave, "{LED=550 5.1.1 ...}" (LED: last error description), beside the remote host's
 //! name and address ({FQDN=...};{IP=...}).
 //!
+//! Exchange Online's message trace details (its admin center's page) carry the same last error
+//! for one recipient and are read too.
+//!
 //! Each address's last record decides; addresses delivered beside troubled ones are left out.
 
 use super::recipients::{LastRecords, Raw};
@@ -61,8 +64,47 @@ fn get<'a>(record: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
+/// Exchange Online's message trace details as its admin center shows them (Microsoft Learn,
+/// "Message trace in the new Exchange admin center"): a "Recipient" and a "Status" row (Failed,
+/// Pending, Delivered, ...), then the message events, a failure's "Fail" event with the same
+/// `{LED=...}` last error. Returns the recipient, the action and the last error.
+fn trace_details(text: &str) -> Option<(String, &'static str, String)> {
+    if !text.contains("{LED=") {
+        return None;
+    }
+    let row = |name: &str| {
+        text.lines().take(MAX_LINES).find_map(|l| {
+            let rest = l.trim_start().strip_prefix(name)?;
+            rest.starts_with(['\t', ' ', ':'])
+                .then(|| rest.trim_start_matches([':', ' ', '\t']).trim())
+        })
+    };
+    let recipient = row("Recipient")?;
+    let &(s, e) = scan::addresses(recipient).first()?;
+    let action = match row("Status")?.to_ascii_lowercase().as_str() {
+        "failed" => "failed",
+        "pending" | "deferred" | "getting status" => "delayed",
+        _ => return None,
+    };
+    let at = text.find("{LED=")? + 5;
+    let rest = &text[at..];
+    let words = rest[..rest
+        .find("};")
+        .or_else(|| rest.find('}'))
+        .unwrap_or(rest.len())]
+        .trim();
+    Some((
+        recipient[s..e].to_ascii_lowercase(),
+        action,
+        words.to_string(),
+    ))
+}
+
 /// Whether the text holds tracking records of a failed or delayed delivery.
 pub(super) fn is_records(text: &str) -> bool {
+    if trace_details(text).is_some() {
+        return true;
+    }
     if !text.contains("EventId") || !text.contains("RecipientStatus") {
         return false;
     }
@@ -75,6 +117,11 @@ pub(super) fn is_records(text: &str) -> bool {
 /// addresses, not the one the mail went out from.
 pub(super) fn records_into(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
     let mut last = LastRecords::default();
+    if let Some((address, action, words)) = trace_details(text) {
+        last.note(address, action, words);
+        last.into_raws(raws);
+        return None;
+    }
     for record in records(text) {
         let action = match get(&record, "EventId") {
             Some("FAIL") => "failed",
@@ -131,6 +178,12 @@ mod tests {
             "{:?}",
             r.recipients[0].diagnostic
         );
+        // The admin center's message trace details of the same failure.
+        let details = "Message trace details\n\nSender\ta@a.example\nRecipient\tbilling@b.example\nSubject\tMarch statement\nStatus\tFailed\n\nMessage events\n16/11/2026, 09:41\tFail\tReason: [{LED=554 Service unavailable; Client host [192.0.2.45] blocked using Barracuda Reputation};{FQDN=mx1.b.example};{IP=192.0.2.25}]\n";
+        let r = analyze(details.as_bytes());
+        assert_eq!(r.recipients.len(), 1);
+        assert_eq!(r.recipients[0].address, "billing@b.example");
+        assert_eq!(r.recipients[0].reason, Reason::Blocked);
         // A delivery only: no records of a problem.
         assert!(!super::is_records(&FAIL.replace("FAIL", "SEND")));
     }

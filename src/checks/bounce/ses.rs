@@ -68,6 +68,26 @@ pub(super) fn notification(text: &str, raws: &mut Vec<Raw>) -> Option<BounceRepo
         from_log: false,
         });
     }
+    // A delivery (`Delivery`: "Amazon SES successfully delivered the email to the recipient's
+    // mail server", its `delivery.recipients` a list of addresses and `smtpResponse` the
+    // receiving server's reply; same Developer Guide's notification contents): delivered to
+    // the recipient's server, whatever happened there after.
+    if kind.eq_ignore_ascii_case("delivery") {
+        let start = text.find("\"delivery\"")?;
+        let delivery = text.get(start..)?;
+        let list = delivery.get(delivery.find("\"recipients\"")?..)?;
+        let list = list.get(list.find('[')? + 1..list.find(']')?)?;
+        let reply = scan::json_str(delivery, "smtpResponse").unwrap_or("");
+        for address in list
+            .split(',')
+            .map(|a| a.trim().trim_matches('"').trim())
+            .filter(|a| a.contains('@'))
+            .take(MAX_RECIPIENTS)
+        {
+            raws.push(Raw::event(address, "delivered", None, Some(reply)));
+        }
+        return None;
+    }
     // A delivery delay (event publishing's `DeliveryDelay`: "The email couldn't be delivered
     // on the first attempt", its `deliveryDelay.delayedRecipients` with each one's status and
     // diagnostic code, same Developer Guide's event publishing contents): SES keeps trying
@@ -143,6 +163,11 @@ mod tests {
 
     #[test]
     fn a_delivery_delay_event_is_a_delay() {
+        let j = r#"{"notificationType":"Delivery","mail":{"source":"a@example.org","destination":["u@example.net"]},"delivery":{"timestamp":"2026-03-11T16:40:02.511Z","recipients":["u@example.net"],"smtpResponse":"250 2.6.0 Queued mail for delivery","remoteMtaIp":"192.0.2.24"}}"#;
+        let r = analyze(j.as_bytes());
+        assert_eq!(r.recipients.len(), 1);
+        assert_eq!(r.recipients[0].address, "u@example.net");
+        assert_eq!(r.recipients[0].reason, Reason::Delivered);
         let j = r#"{"eventType":"DeliveryDelay","mail":{"source":"a@example.org"},"deliveryDelay":{"delayType":"RecipientServerError","expirationTime":"2027-03-10T08:14:22.907Z","delayedRecipients":[{"emailAddress":"u@example.net","status":"4.3.1","diagnosticCode":"smtp; 452 4.3.1 Insufficient system storage"}]}}"#;
         let r = analyze(j.as_bytes());
         assert_eq!(r.kind, crate::checks::bounce::BounceKind::Delay);

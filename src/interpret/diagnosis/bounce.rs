@@ -363,7 +363,15 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     // does not exist; RFC 8020: nor anything below it) is final, not a failure to reach the
     // DNS: Gmail's "DNS Error: DNS type 'mx' lookup of X responded with code NXDOMAIN", which
     // the reader files as a network error after Sisimai, names a domain that does not exist.
-    if reason == "networkerror" && has(&["nxdomain"]) && !has(&["try again", "servfail"]) {
+    // Postfix says the same in its own words: "Host or domain name not found. Name service
+    // error for name=X type=MX: Host not found" (smtp_addr.c, with dns_strerror's text for
+    // HOST_NOT_FOUND, the resolver's NXDOMAIN; a temporary failure reads "Host not found, try
+    // again", TRY_AGAIN).
+    let postfix_nxdomain = has(&["name service error for name="]) && has(&[": host not found"]);
+    if reason == "networkerror"
+        && (has(&["nxdomain"]) || postfix_nxdomain)
+        && !has(&["try again", "servfail"])
+    {
         topic = "domain-missing";
     }
     // Postfix's reject_sender_login_mismatch ("553 5.7.1 <address>: Sender address rejected:
@@ -792,13 +800,22 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     // quickly", Yandex's "451 4.5.1 The recipient <address> has exceeded their message rate
     // limit" (real replies, https://pastebin.com/rJxfcyvj, https://pastebin.com/pEBS5hy4): the
     // mailbox is flooded, whoever the sender is.
+    // So are Exchange Online's 5.2.121 "Recipient's per hour message receive limit from
+    // specific sender exceeded" and 5.2.122 "Recipient's per hour message receive limit
+    // exceeded" (Microsoft Learn, "Email non-delivery reports and SMTP errors in Exchange
+    // Online"): the recipient mailbox's receiving limits.
+    let receive_limit = has(&["per hour message receive limit"])
+        || r.status
+            .as_deref()
+            .is_some_and(|s| matches!(s.trim(), "5.2.121" | "5.2.122" | "4.2.121" | "4.2.122"));
     if topic == "rate-limit"
         && (has(&[
             "is receiving mail at a rate",
             "is receiving email at a rate",
             "is receiving mail too quickly",
             "is receiving email too quickly",
-        ]) || (has(&["the recipient"]) && has(&["exceeded their message rate limit"])))
+        ]) || (has(&["the recipient"]) && has(&["exceeded their message rate limit"]))
+            || receive_limit)
     {
         party = Party::Receiver;
     }
@@ -823,9 +840,23 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     // Nor a refusal of the envelope sender's domain (Yahoo's "451 Message temporarily deferred
     // due to unresolvable RFC.5321 from domain", https://senders.yahooinc.com/smtp-error-codes/):
     // "deferred" there is no rate; every retry meets it until the sender's domain resolves.
+    // Nor a temporary refusal that names the list or reputation database the sending server
+    // is on ("450 4.7.1 ... blocked using bl.spamcop.net", Trend Micro's "deferred using Trend
+    // Micro Email Reputation database"): every retry meets the listing until it goes.
+    let names_list = topic == "blocklist"
+        && has(&[
+            "blocked using",
+            "listed in",
+            "listed at",
+            "listed on",
+            "listed by",
+            "reputation database",
+            "dnsbl",
+        ]);
     if kind == BounceKind::Delay
         && !tls_required
         && reason != "rejected"
+        && !names_list
         && !(r.reply_code.is_some_and(|c| c >= 500) && topic == "blocklist")
         && (!matches!(
             topic,
@@ -1958,6 +1989,24 @@ mod tests {
                 "RCPT TO"
             ),
             ("policy", Party::Sender)
+        );
+        // Postfix's NXDOMAIN for the recipient domain: a domain that does not exist; its
+        // temporary lookup failure is no such verdict.
+        assert_eq!(
+            topic(
+                "Host or domain name not found. Name service error for name=b.example type=MX: Host not found",
+                "RCPT TO"
+            )
+            .0,
+            "domain-missing"
+        );
+        assert_ne!(
+            topic(
+                "Host or domain name not found. Name service error for name=b.example type=MX: Host not found, try again",
+                "RCPT TO"
+            )
+            .0,
+            "domain-missing"
         );
         // Yahoo's TSS04 deferral throttles the sending IP; it is no content verdict.
         assert_eq!(

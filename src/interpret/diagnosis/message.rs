@@ -1674,6 +1674,9 @@ fn forwarding(ctx: &Context) -> Option<Cause> {
     {
         return None;
     }
+    if sealed_where_written(ctx) {
+        return None;
+    }
     let passed: Vec<&str> = aar
         .parsed
         .results
@@ -1757,6 +1760,59 @@ fn forwarding(ctx: &Context) -> Option<Cause> {
         Source::Receiver,
         evidence,
     ))
+}
+
+/// Whether the message never came in from another organization before it reached the final
+/// receiver: every hop before the one that handed it over is the sender's own submission (a
+/// login, Exchange's `mapi`, a web mail's HTTP, a local pickup, an address not on the
+/// Internet) or a relay inside the sending host's organization. Then an ARC seal in it was
+/// added by the sender's own outbound service (Exchange Online seals the mail its tenants
+/// send, ARC i=1 by mx.microsoft.com), not by a forwarder or list: ARC records what an
+/// intermediary saw (RFC 8617 section 1), and there was none.
+fn sealed_where_written(ctx: &Context) -> bool {
+    let r = ctx.r;
+    let Some(sending) = r.sending_ip.as_ref() else {
+        return false;
+    };
+    let org = |name: Option<&String>| name.and_then(|n| crate::vocab::domain::org_domain(n));
+    // A forward re-addresses the message (RFC 5321 section 3.9): the final envelope recipient
+    // (the for clause from the hop that handed it over on, or Delivered-To) is none of the
+    // addresses the author wrote. A sender on the same provider as the forwarder shows only
+    // that provider's hops, so this is what tells them apart.
+    let final_rcpt = r
+        .hops
+        .iter()
+        .filter(|h| h.number >= sending.hop)
+        .find_map(|h| h.for_addr.clone())
+        .or_else(|| ctx.header("Delivered-To").map(|h| h.value.clone()))
+        .map(|a| a.trim().trim_matches(['<', '>', ';']).to_ascii_lowercase());
+    let written = |a: &str| {
+        r.message.to.iter().any(|m| {
+            m.address
+                .as_deref()
+                .is_some_and(|t| t.eq_ignore_ascii_case(a))
+        }) || ctx
+            .header("Cc")
+            .is_some_and(|h| h.value.to_ascii_lowercase().contains(a))
+    };
+    if final_rcpt.is_some_and(|a| !written(&a)) {
+        return false;
+    }
+    let before: Vec<&crate::report::Hop> =
+        r.hops.iter().filter(|h| h.number < sending.hop).collect();
+    !before.is_empty()
+        && before.iter().all(|h| {
+            let with = h.with.as_deref().unwrap_or_default().to_ascii_lowercase();
+            let submission = h.authenticated
+                || with.starts_with("mapi")
+                || with.starts_with("http")
+                || with == "local";
+            let offline =
+                h.ip.is_none_or(|ip| !crate::vocab::ip::classify(ip).can_be_sender());
+            let by = org(h.by.as_ref());
+            let inside = by.is_some() && (org(h.helo.as_ref()) == by || org(h.rdns.as_ref()) == by);
+            submission || offline || inside
+        })
 }
 
 /// A forward without ARC that broke the author's signature. The envelope sender rewritten by
