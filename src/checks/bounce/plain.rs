@@ -222,35 +222,28 @@ pub(super) fn whole_multiline_reply(text: &str, last: &str) -> Option<String> {
         return None;
     }
     let continued = format!("{}-", &last[..3]);
+    // Read per recipient: only a text that has a continued line of this code is read line by
+    // line.
+    if !matches!(b[3], b'-' | b' ') || !text.contains(&continued) {
+        return None;
+    }
+    let lines: Vec<String> = text.lines().take(MAX_LINES).map(strip).collect();
+    let at = lines.iter().position(|l| l.eq_ignore_ascii_case(&last))?;
     if b[3] == b'-' {
         // The first line kept: the lines that follow it in the transcript, to the last.
-        let lines: Vec<String> = text.lines().take(MAX_LINES).map(strip).collect();
-        let at = lines.iter().position(|l| l.eq_ignore_ascii_case(&last))?;
         let end = format!("{} ", &last[..3]);
-        let rest = lines[at + 1..].iter().take(MAX_REPLY_LINES);
         let mut reply = vec![lines[at].as_str()];
-        for l in rest {
-            if l.starts_with(&continued) {
-                reply.push(l);
-            } else if l.starts_with(&end) {
-                reply.push(l);
+        for l in lines[at + 1..].iter().take(MAX_REPLY_LINES) {
+            reply.push(l);
+            if l.starts_with(&end) {
                 return Some(reply.join(" "));
-            } else {
+            }
+            if !l.starts_with(&continued) {
                 return None;
             }
         }
         return None;
     }
-    if b[3] != b' ' {
-        return None;
-    }
-    // Read per recipient: only a text that has a continued line of this code is read line by
-    // line.
-    if !text.contains(&continued) {
-        return None;
-    }
-    let lines: Vec<String> = text.lines().take(MAX_LINES).map(strip).collect();
-    let at = lines.iter().position(|l| l.eq_ignore_ascii_case(&last))?;
     let first = lines[..at]
         .iter()
         .rev()

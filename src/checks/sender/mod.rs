@@ -262,7 +262,15 @@ pub fn check<'a>(
     );
 
     // Reply-To and Return-Path.
-    reply_to::check(&scan, &mut facts, platform, aligned_usable, &mut findings);
+    let from_address = from_mailbox.as_ref().and_then(|m| m.address.as_deref());
+    reply_to::check(
+        &scan,
+        &mut facts,
+        from_address,
+        platform,
+        aligned_usable,
+        &mut findings,
+    );
 
     // Dates, Message-ID, duplicates.
     date_id::check_date(&scan, date_ms, received_ms, now_ms, &mut findings);

@@ -7,10 +7,12 @@ use crate::vocab::finding::{Finding, Severity};
 use crate::vocab::text::clip;
 
 /// Fills in the Reply-To and Return-Path domains, and flags either when it is not the From's
-/// organization. `aligned_usable`: a usable DKIM signature is in the From's organization.
+/// organization. `from_address`: the first From address, as `super::check` read it;
+/// `aligned_usable`: a usable DKIM signature is in the From's organization.
 pub(super) fn check(
     scan: &Scan<'_>,
     facts: &mut SenderFacts,
+    from_address: Option<&str>,
     platform: Option<crate::parse::rfc2047::CharsetDecoder>,
     aligned_usable: bool,
     findings: &mut Vec<Finding>,
@@ -42,13 +44,8 @@ pub(super) fn check(
     // answered at stefan.roth.private@gmail.com): SpamAssassin's FreeMail plugin scores it
     // (FREEMAIL_REPLYTO, "Reply-To/From ... contain different freemails"); a company's own
     // domain with another mailbox for replies is ordinary and is not flagged.
-    let from_address = scan
-        .from
-        .first()
-        .and_then(|f| first_mailbox(f.value, platform))
-        .and_then(|m| m.address);
     if let (Some(from), Some(field), Some(reply), Some(provider)) = (
-        from_address.as_deref(),
+        from_address,
         reply_to,
         reply_address.as_deref(),
         facts

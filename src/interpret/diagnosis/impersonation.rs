@@ -180,7 +180,7 @@ pub(super) fn spoofing(ctx: &Context) -> Option<Cause> {
         return Some(c);
     }
     internal_name(ctx, from, &address, &rorg, &evidence)
-        .or_else(|| reply_diverted(ctx, &org, &rorg))
+        .or_else(|| reply_diverted(ctx, from, &address, &org, &rorg, &evidence))
 }
 
 /// Whether `org` (an organizational domain) is written to pass for `known`: one or two letters
@@ -305,7 +305,15 @@ fn internal_name(
 /// rspamd's SPOOF_REPLYTO ("Reply-To is being used to spoof and trick the recipient to send an
 /// off-domain reply"). Not on mail from the recipient's own organization (its own people may
 /// collect replies anywhere; a forgery of it is [`own_domain_forged`]'s).
-fn reply_diverted(ctx: &Context, org: &str, rorg: &str) -> Option<Cause> {
+/// `from`, `address` (lowercase), `org` and `evidence`: the From as [`spoofing`] read it.
+fn reply_diverted(
+    ctx: &Context,
+    from: &crate::report::Mailbox,
+    address: &str,
+    org: &str,
+    rorg: &str,
+    evidence: &[Evidence],
+) -> Option<Cause> {
     // Bulk mail (a list's or a mailing service's fields) collects replies where the company
     // reads them; this is about one-to-one mail.
     let bulk = ["List-Unsubscribe", "List-Id", "Feedback-ID"]
@@ -323,8 +331,6 @@ fn reply_diverted(ctx: &Context, org: &str, rorg: &str) -> Option<Cause> {
     // it ("Cabinet Moreau" <cabinet.moreau.compta@gmail.com> under facturation@cabinet-moreau-
     // expertise.example). A Reply-To in someone else's name is a different person's address, as
     // a website's contact form sets it to the visitor's.
-    let from = ctx.r.message.from.as_ref()?;
-    let address = from.address.as_deref().unwrap_or_default();
     let (local, domain) = address.rsplit_once('@').unwrap_or((address, ""));
     let named = |w: &String| w.chars().count() >= 4 && !matches!(w.as_str(), "mail" | "info");
     let own: Vec<String> = words(from.name.as_deref().unwrap_or_default())
@@ -346,7 +352,7 @@ fn reply_diverted(ctx: &Context, org: &str, rorg: &str) -> Option<Cause> {
     {
         return None;
     }
-    let mut evidence = from_evidence(ctx);
+    let mut evidence = evidence.to_vec();
     evidence.extend(finding.evidence.iter().cloned());
     Some(make_cause(
         ctx,
