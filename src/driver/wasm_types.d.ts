@@ -311,6 +311,12 @@ export interface BounceReport {
   notice_from?: string | null;
   /** The returned original message, when present. */
   original?: OriginalMessage | null;
+  /**
+   * The address of the client the notice's writer says it received the message from
+   * (Sendmail's "The original message was received at ... from NAME [IP]"): on the
+   * recipient's side, the server that handed the message over.
+   */
+  received_from_ip?: string | null;
   /** The recipients the report is about. */
   recipients: BouncedRecipient[];
   /** Who refused the message. */

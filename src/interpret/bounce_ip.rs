@@ -130,6 +130,27 @@ pub fn bounce_sender(
             None,
         );
     }
+    // 2b. The client the notice's writer says it received the message from (Sendmail's "The
+    // original message was received at ... from NAME [IP]"), when that writer is on the
+    // recipient's side: the server it was talking to when refused is inside its own network,
+    // or the notice comes from the failed recipients' own organization. It accepted the
+    // message, passed it inward and bounced it: its client is the server in question.
+    if let Some(ip) = bounce
+        .received_from_ip
+        .as_deref()
+        .and_then(|s| parse_ip(s.trim()))
+        .filter(|ip| classify(*ip).can_be_sender())
+        && written_on_recipients_side(bounce)
+    {
+        return (
+            Some(SendingIp {
+                ip,
+                hop: 0,
+                reason: "the client the recipient's server received the message from, as its notice says (\"The original message was received ... from\"), before a server inside its own network refused it".into(),
+            }),
+            None,
+        );
+    }
     // 3. The reporting server, where the bounce's own Received fields give its address; not
     // for a report of final delivery (RFC 3464 section 2.3.3, Action "delivered": the
     // reporting MTA delivered the message to the recipient's mailbox, so it is the recipient's
@@ -217,7 +238,7 @@ pub fn crossing_hop<'a>(
                 && classify(sending.ip).can_be_sender()
                 && crosses(hop)
                 && !in_receivers_network(hop)
-                && !refused_elsewhere(bounce)
+                && !refused_elsewhere(bounce, hop)
         })
 }
 
@@ -483,7 +504,7 @@ pub fn bounce_identity(bounce: &BounceReport) -> Option<String> {
 /// the refusing server itself, so the hop into the reporting server is not the one in question.
 /// A refusing server with a private name (RFC 6762 appendix G: .local, .lan, .internal, ...;
 /// RFC 8375 home.arpa) is inside the reporting organization.
-fn refused_elsewhere(bounce: &BounceReport) -> bool {
+fn refused_elsewhere(bounce: &BounceReport, hop: &Hop) -> bool {
     let org = crate::vocab::domain::org_domain;
     let Some(reporter) = bounce.reporting_mta.as_deref().and_then(org) else {
         return false;
@@ -492,9 +513,71 @@ fn refused_elsewhere(bounce: &BounceReport) -> bool {
         && bounce.recipients.iter().all(|r| {
             r.remote_mta.as_deref().is_some_and(|m| {
                 let m = m.trim().trim_start_matches("dns;").trim();
-                !crate::vocab::domain::private_name(m) && org(m).is_some_and(|o| o != reporter)
+                !crate::vocab::domain::private_name(m)
+                    && org(m).is_some_and(|o| o != reporter)
+                    && !(recipients_tenant(m, &r.address) && accepted_for(hop, &r.address))
             })
         })
+}
+
+/// Whether the notice was written on the failed recipients' side: every recipient was refused
+/// by a server inside the writer's own network (a private address, RFC 1918 / RFC 4193, or a
+/// private or single-label name), or the writer (its Reporting-MTA or the notice's own sender)
+/// belongs to the organization of every failed recipient's domain.
+fn written_on_recipients_side(bounce: &BounceReport) -> bool {
+    let org = crate::vocab::domain::org_domain;
+    if bounce.recipients.is_empty() {
+        return false;
+    }
+    let inside = bounce.recipients.iter().all(|r| {
+        r.remote_mta.as_deref().is_some_and(|m| {
+            let m = m.trim().trim_start_matches("dns;").trim();
+            match parse_ip(m) {
+                Some(ip) => !classify(ip).can_be_sender(),
+                None => !m.contains('.') || crate::vocab::domain::private_name(m),
+            }
+        })
+    });
+    let writer = bounce
+        .reporting_mta
+        .as_deref()
+        .map(|m| m.trim().trim_start_matches("dns;").trim().to_string())
+        .or_else(|| crate::vocab::domain::of_address(bounce.notice_from.as_deref()?))
+        .and_then(|w| org(&w.to_ascii_lowercase()));
+    let theirs = writer.is_some_and(|w| {
+        bounce.recipients.iter().all(|r| {
+            crate::vocab::domain::of_address(&r.address).and_then(|d| org(&d)) == Some(w.clone())
+        })
+    });
+    inside || theirs
+}
+
+/// Whether the returned copy's hop into the bouncing organization was for the failed
+/// recipient's own domain (its "for" clause, RFC 5321 section 4.4): the bouncing server took
+/// the message in for that recipient, not for an address it forwards elsewhere.
+fn accepted_for(hop: &Hop, recipient: &str) -> bool {
+    let domain = crate::vocab::domain::of_address;
+    hop.for_addr
+        .as_deref()
+        .and_then(domain)
+        .is_some_and(|d| Some(d) == domain(recipient))
+}
+
+/// Whether a server name is the recipient domain's own Exchange Online endpoint: Microsoft
+/// 365 names a domain's mail host after the domain, its dots as hyphens, under
+/// mail.protection.outlook.com (Microsoft Learn, "External Domain Name System records for
+/// Microsoft 365": MX "<domain-key>.mail.protection.outlook.com"). A gateway in front of it
+/// (Proofpoint, Mimecast, ...) that bounces what that endpoint refused wrote the bounce on the
+/// recipient's own side.
+fn recipients_tenant(server: &str, recipient: &str) -> bool {
+    let Some(domain) = crate::vocab::domain::of_address(recipient) else {
+        return false;
+    };
+    let key = format!(
+        "{}.mail.protection.outlook.com",
+        domain.to_ascii_lowercase().replace('.', "-")
+    );
+    server.trim_end_matches('.').eq_ignore_ascii_case(&key)
 }
 
 /// Whether a hop goes from one organization to another (by the names it records). A HELO
@@ -706,6 +789,20 @@ mod tests {
     fn an_exchange_notice_names_the_remote_server_after_its_name() {
         let words = "Remote Server at mta6.am0.yahoodns.net (192.0.2.146) returned '400 4.4.7 [TSS04] Messages from 203.0.113.44 temporarily deferred'";
         assert_eq!(connected_to(words), vec![parse_ip("192.0.2.146").unwrap()]);
+    }
+
+    #[test]
+    fn the_recipients_exchange_online_endpoint_is_its_own_side() {
+        let host = "distribuidora-atlas-example.mail.protection.outlook.com.";
+        assert!(recipients_tenant(
+            host,
+            "r.mendes@distribuidora-atlas.example"
+        ));
+        assert!(!recipients_tenant(host, "someone@other.example"));
+        assert!(!recipients_tenant(
+            "EUR01-AM5-obe.mail.protection.outlook.com",
+            "a@distribuidora-atlas.example"
+        ));
     }
 
     #[test]

@@ -77,6 +77,7 @@ fn complaint(
         case_facts: CaseFacts::default(),
         original,
         sent_from_ip: None,
+        received_from_ip: None,
         // The report's own sender: the provider that wrote it (its feedback loop's address).
         notice_from: top
             .value("from")

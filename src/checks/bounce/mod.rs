@@ -240,6 +240,11 @@ pub struct BounceReport {
     /// names one (SendGrid's event `ip`): the server that talked to the refusing server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sent_from_ip: Option<String>,
+    /// The address of the client the notice's writer says it received the message from
+    /// (Sendmail's "The original message was received at ... from NAME [IP]"): on the
+    /// recipient's side, the server that handed the message over.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_from_ip: Option<String>,
     /// The address the notice itself came from (its From), lowercase: whose system wrote it
     /// (a postmaster of the failed recipient's own domain writes for the receiving side).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -819,6 +824,7 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
     report.sent_from_ip = sent_from_ip
         .or_else(|| plain::session_local_ip(bounce_text))
         .or_else(|| plain::smtpd_reject_client(bounce_text));
+    report.received_from_ip = plain::sendmail_received_from(bounce_text);
     // The sending server's own log, pasted without a notice, or a sending service's event
     // record (the service's own account of its delivery attempt: the scenarios README's
     // `rejected`, "a sending service's ... record of the attempt"): what the sending side saw.

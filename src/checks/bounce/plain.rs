@@ -758,6 +758,70 @@ pub(super) fn session_local_ip(text: &str) -> Option<String> {
         .map(|ip| ip.to_string())
 }
 
+/// The client Sendmail's notice says it received the message from: its DSN text opens "The
+/// original message was received at DATE\nfrom NAME [IP]" (sendmail/savemail.c, errbody(): the
+/// arrival time, then the host the message came from, its name and address as Sendmail
+/// recorded them). The address only, and only a literal one in brackets.
+pub(super) fn sendmail_received_from(text: &str) -> Option<String> {
+    const OPENING: &str = "the original message was received at";
+    let lower = text.to_ascii_lowercase();
+    let at = lower.find(OPENING)? + OPENING.len();
+    // The date, then "from": on the same line or the next one.
+    let rest = lower.get(at..)?;
+    let rest = rest.get(..rest.len().min(300))?;
+    let from = rest.find("from ")?;
+    let client = rest[from + "from ".len()..].lines().next()?;
+    let open = client.find('[')?;
+    let close = client[open..].find(']')? + open;
+    let inside = client[open + 1..close].trim();
+    let inside = inside.strip_prefix("ipv6:").unwrap_or(inside);
+    inside
+        .parse::<core::net::IpAddr>()
+        .ok()
+        .map(|ip| ip.to_string())
+}
+
+/// The server Sendmail's transcript says it was talking to when it got the reply about a
+/// recipient: "... while talking to HOST.:" above the session lines (sendmail/usersmtp.c,
+/// reply(): "... while talking to %s:\n" with the current host's name), one section per remote server. The section that names the
+/// recipient, or the only one; a name (lowercase, no final dot) or a bracketed address as
+/// written without its brackets.
+pub(super) fn sendmail_talking_to(text: &str, address: &str) -> Option<String> {
+    const KEY: &str = "while talking to ";
+    let lower = text.to_ascii_lowercase();
+    let starts: Vec<usize> = lower.match_indices(KEY).map(|(i, _)| i).take(50).collect();
+    let address = address.trim().to_ascii_lowercase();
+    let section = |n: usize| {
+        let from = starts[n] + KEY.len();
+        let to = starts.get(n + 1).copied().unwrap_or(lower.len());
+        &lower[from..to]
+    };
+    let n = match starts.len() {
+        0 => return None,
+        1 => 0,
+        _ => (0..starts.len())
+            .find(|&n| !address.is_empty() && section(n).contains(address.as_str()))?,
+    };
+    let host = section(n)
+        .lines()
+        .next()?
+        .trim()
+        .trim_end_matches(':')
+        .trim();
+    let host = host.trim_end_matches('.');
+    let host = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    let host = host.strip_prefix("ipv6:").unwrap_or(host);
+    (!host.is_empty()
+        && host.len() <= 255
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '_')))
+    .then(|| host.to_string())
+}
+
 /// The client a receiving Postfix's own log names in its refusal: smtpd(8) logs "NOQUEUE:
 /// reject: RCPT from NAME[IP]: <reply>; from=<...> to=<...>" (smtpd_check.c, the reject log
 /// line), the address of the server that talked to it. Only when every such line names the

@@ -42,6 +42,7 @@ pub(super) fn delivered(
         case_facts: CaseFacts::default(),
         original,
         sent_from_ip: None,
+        received_from_ip: None,
         notice_from: None,
         from_log: false,
     };
@@ -113,6 +114,7 @@ pub(super) fn build(
         case_facts: CaseFacts::default(),
         original,
         sent_from_ip: None,
+        received_from_ip: None,
         notice_from: None,
         from_log: false,
     };

@@ -304,6 +304,7 @@ pub(super) fn finish(
         .or_else(|| plain::host_in(&words))
         .or_else(|| plain::host_in(&r.context))
         .or_else(|| plain::qmail_remote(&r.context))
+        .or_else(|| plain::sendmail_talking_to(bounce_text, &r.address))
         .or_else(|| plain::exchange_remote(bounce_text, &r.address))
         .or_else(|| {
             plain::error_detail(bounce_text, "remote server:")

@@ -64,6 +64,7 @@ pub(super) fn notification(text: &str, raws: &mut Vec<Raw>) -> Option<BounceRepo
             case_facts: CaseFacts::default(),
             original: None,
             sent_from_ip: None,
+            received_from_ip: None,
             notice_from: None,
         from_log: false,
         });

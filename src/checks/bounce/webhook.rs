@@ -45,6 +45,7 @@ pub(super) fn complaint(text: &str) -> Option<BounceReport> {
         case_facts: CaseFacts::default(),
         original: None,
         sent_from_ip: None,
+        received_from_ip: None,
         notice_from: None,
         from_log: false,
     })
