@@ -144,8 +144,18 @@ pub(super) fn causes(ctx: &Context) -> Vec<Cause> {
         Some(a) if a.starts_with("delayed") => 1,
         _ => 0,
     };
+    // Among those, a recipient the customer names in their own words comes first: a server
+    // log or a notice about several recipients answers the question they asked about that one.
+    let asked = super::message::prose(ctx)
+        .map(|e| e.text.to_ascii_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let named = |r: &crate::checks::bounce::BouncedRecipient| {
+        let a = r.address.trim().to_ascii_lowercase();
+        !a.is_empty() && asked.contains(&a)
+    };
     let mut decided = decided;
-    decided.sort_by_key(|r| rank(r));
+    decided.sort_by_key(|r| (rank(r), !named(r)));
     for r in decided.into_iter().chain(undecided) {
         // A recipient the report says is still being tried, in a failure report about others
         // (another address whose action is "failed"; a delay notice pasted above the final
@@ -1069,8 +1079,7 @@ fn own_refusal(ctx: &Context, kind: BounceKind, topic: &str, r: &BouncedRecipien
 /// written in a new message rather than a reply: then a slip in the address is the likely
 /// reading and the sender corrects it. A reply (RFC 5322 3.6.4: In-Reply-To names the message
 /// replied to) shows the domain was in use before, so it has lapsed or lost its DNS and only
-/// its owner can bring it back. Read from the returned copy, so only when the bounce carries
-/// it.
+/// its owner can bring it back.
 fn new_message_to_missing_domain(ctx: &Context, topic: &str, r: &BouncedRecipient) -> bool {
     use crate::checks::reputation::MxStatus;
     let domain = r
@@ -1089,15 +1098,20 @@ fn new_message_to_missing_domain(ctx: &Context, topic: &str, r: &BouncedRecipien
                 MxStatus::NoDomain | MxStatus::CouldNotCheck | MxStatus::Pending
             )
         });
+    // Without the returned copy nothing shows a reply (the headers read are the notice's own,
+    // and a notice may name the message it reports on in its own In-Reply-To): the address is
+    // read as written, as an address that does not exist is (the scenarios README's
+    // `user-unknown`: the sender's list to correct).
+    let returned = ctx.r.bounce.as_ref().is_some_and(|b| b.original.is_some());
     topic == "domain-missing"
         && r.reason.name() == "hostunknown"
         && !exists
-        && ctx.r.bounce.as_ref().is_some_and(|b| b.original.is_some())
-        && !ctx
-            .r
-            .headers
-            .iter()
-            .any(|h| h.name.eq_ignore_ascii_case("In-Reply-To"))
+        && (!returned
+            || !ctx
+                .r
+                .headers
+                .iter()
+                .any(|h| h.name.eq_ignore_ascii_case("In-Reply-To")))
 }
 
 /// The reason whose explanation and advice tell `topic`, when `topic` is not the one the
