@@ -18,10 +18,10 @@ use std::path::PathBuf;
 /// the figures (met in both parts since round 108-111; the floors below keep them).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 2577/2616 outcome, 2530/2616
-/// first cause; validation 824/860, 774/860), so that no change makes them worse. Raise them as
+/// The floors asserted: the figures as last measured (tuning 2654/2693 outcome, 2606/2693
+/// first cause; validation 841/879, 792/879), so that no change makes them worse. Raise them as
 /// the diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 2577, 2530), ("validation", 824, 774)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 2654, 2606), ("validation", 841, 792)];
 /// The ceilings asserted on first causes of another topic addressed to the other party
 /// ([`misdirected`]), as last measured (tuning 9, validation 14): lower them as they fall. The
 /// tuning ceiling rose 1 -> 3 with rounds 136-151's files on their first run (forwards told as
@@ -86,8 +86,12 @@ const FLOORS: [(&str, usize, usize); 2] = [("tuning", 2577, 2530), ("validation"
 /// 272-279 took tuning to 17 on their first run (a Mimecast anti-spoofing refusal of a contact
 /// form told as the receiver's policy, two writers of four calling it the sender's spoofing; a
 /// Postfix "Host not found" for a mistyped domain told as an expiry) and validation to 21
-/// (unopened); Postfix's NXDOMAIN read as a missing domain brought tuning to 16.
-const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 16), ("validation", 21)];
+/// (unopened); Postfix's NXDOMAIN read as a missing domain brought tuning to 16. Rounds
+/// 280-287 took tuning to 18 on their first run (an alumni forwarder's bounce of a forged
+/// message told as the forward's; a Mailgun suppression told as the receiver's filter); the
+/// forwarder's recorded SPF read for backscatter and the suppression read as the address
+/// that bounced before brought tuning to 16 and validation to 20 (unopened).
+const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 16), ("validation", 20)];
 
 pub struct Scenario {
     pub name: String,

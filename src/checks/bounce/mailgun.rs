@@ -63,6 +63,15 @@ pub(super) fn events(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
                 .or_else(|| scan::status(&words)),
             Some(&words),
         );
+        // Not sent because the address bounced before: Mailgun's failed event with reason
+        // "suppress-bounce" (its Events API: the recipient is on the domain's bounce
+        // suppression list; delivery-status "605 Not delivering to previously bounced
+        // address"), read as SendGrid's "Bounced Address" drop and SES's suppression list are
+        // (sendgrid.rs, ses.rs): the address does not take mail.
+        if scan::json_str(obj, "reason").is_some_and(|r| r.eq_ignore_ascii_case("suppress-bounce"))
+        {
+            raw.classified = Some(super::Reason::Userunknown);
+        }
         raw.remote_mta = scan::json_str(obj, "mx-host")
             .filter(|h| !h.is_empty())
             .map(str::to_ascii_lowercase);

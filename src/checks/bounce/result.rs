@@ -327,6 +327,11 @@ pub(super) fn finish(
         // the dnslookup router finds no such domain; only an Exim's reply to RCPT says that
         // of the mailbox (data/bounce/phrases.tsv, the hostunknown and userunknown rows).
         Reason::Hostunknown
+    } else if let Some(c) = r.classified.filter(|_| service_words(&r.diagnostic)) {
+        // A sending service's own classification of a message it did not send (an address on
+        // its suppression list) over words that are its own, not a server's reply: no reply
+        // code leads them (Mailgun's "605 Not delivering to previously bounced address").
+        c
     } else if let Some(r) = provider::reason(&own_l, remote_l.as_deref()) {
         // The receiving provider's own codes first (data/bounce/README.md, step 3).
         r
@@ -677,6 +682,25 @@ fn postfix_reject_reply(text: &str) -> Option<&str> {
     let (end, _) = spaced(rest.get(open..)?, ";", "from=<")?;
     rest.get(open..open + end)
         .filter(|r| scan::reply_code(r).is_some())
+}
+
+/// Whether a recipient's words are a sending service's own and not a server's reply: they do
+/// not open with an SMTP reply code (RFC 5321 section 4.2: three digits, the first 2 to 5).
+fn service_words(words: &str) -> bool {
+    // Past a diagnostic type ("smtp; 550 ...", RFC 3464 section 2.3.6).
+    let words = match words.split_once(';') {
+        Some((kind, rest))
+            if kind
+                .trim()
+                .bytes()
+                .all(|c| c.is_ascii_alphabetic() || c == b'-') =>
+        {
+            rest
+        }
+        _ => words,
+    };
+    let b = words.trim_start().as_bytes();
+    !(b.len() >= 3 && (b'2'..=b'5').contains(&b[0]) && b[1..3].iter().all(u8::is_ascii_digit))
 }
 
 #[cfg(test)]

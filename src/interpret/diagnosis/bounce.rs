@@ -416,7 +416,11 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         .status
         .as_deref()
         .is_some_and(|s| s.get(1..) == Some(".1.10"))
-        || has(&["null mx", "nullmx"]);
+        || has(&[
+            "null mx",
+            "nullmx",
+            "an mx or srv record indicated no smtp service",
+        ]);
     // A domain that publishes a null MX (RFC 7505) accepts no mail at all: the recipient's
     // domain, whatever reason the words were read as (Postfix's dns_lookup.c writes "Domain %s
     // does not accept mail (nullMX)" for DNS_NULLMX, in a bounce and in smtpd's 556 5.1.10
@@ -1493,74 +1497,116 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
         .clone()
         .or_else(|| crate::vocab::domain::of_address(b.notice_from.as_deref()?))?;
     let reporting_org = crate::vocab::domain::org_domain(&reporting)?;
-    let sending = r.sending_ip.as_ref()?;
-    // The hop it names, or (an address a feedback report names, Source-IP) the hop from it.
-    let hop = r
-        .hops
-        .iter()
-        .find(|h| h.number == sending.hop)
-        .or_else(|| r.hops.iter().find(|h| h.ip == Some(sending.ip)))?;
-    // The receiving host may name itself by an internal name (an Exchange server's
-    // "EXCH01.company.local" behind the organization's public domain, or a single label): a
-    // name no other organization's server writes.
-    let internal = hop
-        .by
-        .as_deref()
-        .is_some_and(|by| !by.contains('.') || crate::vocab::domain::private_name(by));
-    // A hosted service receives for the organization under its own names (Exchange Online's
-    // *.mail.protection.outlook.com, writing the notice from the tenant's postmaster): the
-    // reporting domain's MX hosts (RFC 5321 section 5.1) name that service.
-    let by_org = hop.by.as_deref().and_then(crate::vocab::domain::org_domain);
-    let hosted = r
-        .reputation
-        .as_ref()
-        .and_then(|rep| rep.recipient_mx.as_ref())
-        .filter(|mx| {
-            crate::vocab::domain::org_domain(&mx.domain.to_ascii_lowercase()).as_deref()
-                == Some(reporting_org.as_str())
-        })
-        .is_some_and(|mx| {
-            mx.hosts.iter().any(|h| {
-                by_org.is_some()
-                    && crate::vocab::domain::org_domain(&h.exchange.to_ascii_lowercase()) == by_org
+    let into_reporting = |hop: &crate::report::Hop| {
+        // The receiving host may name itself by an internal name (an Exchange server's
+        // "EXCH01.company.local" behind the organization's public domain, or a single label):
+        // a name no other organization's server writes.
+        let internal = hop
+            .by
+            .as_deref()
+            .is_some_and(|by| !by.contains('.') || crate::vocab::domain::private_name(by));
+        // A hosted service receives for the organization under its own names (Exchange
+        // Online's *.mail.protection.outlook.com, writing the notice from the tenant's
+        // postmaster): the reporting domain's MX hosts (RFC 5321 section 5.1) name that
+        // service.
+        let by_org = hop.by.as_deref().and_then(crate::vocab::domain::org_domain);
+        let hosted = r
+            .reputation
+            .as_ref()
+            .and_then(|rep| rep.recipient_mx.as_ref())
+            .filter(|mx| {
+                crate::vocab::domain::org_domain(&mx.domain.to_ascii_lowercase()).as_deref()
+                    == Some(reporting_org.as_str())
             })
-        });
-    if (by_org.as_deref() != Some(reporting_org.as_str()) && !internal && !hosted)
-        || !crate::interpret::bounce_ip::crosses(hop)
-    {
-        return None;
-    }
+            .is_some_and(|mx| {
+                mx.hosts.iter().any(|h| {
+                    by_org.is_some()
+                        && crate::vocab::domain::org_domain(&h.exchange.to_ascii_lowercase())
+                            == by_org
+                })
+            });
+        (by_org.as_deref() == Some(reporting_org.as_str()) || internal || hosted)
+            && crate::interpret::bounce_ip::crosses(hop)
+    };
     if r.hops.is_empty() || r.hops.iter().any(|h| h.authenticated) {
         return None;
     }
     let auth = r.auth.as_ref()?;
-    // The returned copy's envelope sender, or else (a copy returned without its Return-Path:
-    // a text/rfc822-headers part holds what the bouncing server kept) the name it greeted with
-    // when that name claims the From domain's organization: its SPF record says whether such a
-    // server is its own (RFC 7208 section 2.3, the HELO identity).
-    let spf = auth.spf.mail_from_result.as_ref().or_else(|| {
-        auth.spf.helo_result.as_ref().filter(|h| {
-            crate::vocab::domain::org_domain(&h.domain.to_ascii_lowercase())
-                == crate::vocab::domain::org_domain(&from.to_ascii_lowercase())
-        })
-    })?;
     use crate::checks::spf::SpfResult;
     if !ctx.dns.usable() {
         return None;
     }
+    // The sending IP's hop (the bouncing server refused what it took in), or else (a server
+    // that forwards the recipient's mail on and bounced what the next server refused: the
+    // sending IP is the forwarder's own) the returned copy's own hop into the bouncing
+    // organization, judged by the SPF result that organization recorded for it then
+    // (Received-SPF, RFC 7208 section 9.1, naming that hop's client-ip).
+    let by_sending = r.sending_ip.as_ref().and_then(|sending| {
+        r.hops
+            .iter()
+            .find(|h| h.number == sending.hop)
+            .or_else(|| r.hops.iter().find(|h| h.ip == Some(sending.ip)))
+            .filter(|h| into_reporting(h))
+            .map(|h| (h, sending.ip))
+    });
+    let recorded_entry = || {
+        let hop = r.hops.iter().find(|h| {
+            into_reporting(h)
+                && h.ip
+                    .is_some_and(|ip| crate::vocab::ip::classify(ip).can_be_sender())
+        })?;
+        let ip = hop.ip?;
+        let said = r.recorded_spf.iter().find(|s| {
+            s.key("client-ip")
+                .and_then(|c| c.trim().parse::<core::net::IpAddr>().ok())
+                == Some(ip)
+                && s.key("identity")
+                    .is_none_or(|i| i.eq_ignore_ascii_case("mailfrom"))
+                && s.key("envelope-from")
+                    .and_then(crate::vocab::domain::of_address)
+                    .and_then(|d| crate::vocab::domain::org_domain(&d))
+                    == crate::vocab::domain::org_domain(&from.to_ascii_lowercase())
+        })?;
+        let result = match said.result.as_str() {
+            "fail" => SpfResult::Fail,
+            "softfail" => SpfResult::Softfail,
+            _ => return None,
+        };
+        Some((hop, ip, result))
+    };
+    let (ip, spf_result, recorded) = if let Some((_, ip)) = by_sending {
+        // The returned copy's envelope sender, or else (a copy returned without its
+        // Return-Path: a text/rfc822-headers part holds what the bouncing server kept) the
+        // name it greeted with when that name claims the From domain's organization: its SPF
+        // record says whether such a server is its own (RFC 7208 section 2.3, the HELO
+        // identity).
+        let spf = auth.spf.mail_from_result.as_ref().or_else(|| {
+            auth.spf.helo_result.as_ref().filter(|h| {
+                crate::vocab::domain::org_domain(&h.domain.to_ascii_lowercase())
+                    == crate::vocab::domain::org_domain(&from.to_ascii_lowercase())
+            })
+        })?;
+        (ip, spf.result, false)
+    } else if b.original.is_some() {
+        let (_, ip, result) = recorded_entry()?;
+        (ip, result, true)
+    } else {
+        return None;
+    };
     // A domain without SPF cannot say which servers are its own; a server with no reverse DNS
     // name at all (its PTR lookup answered NXDOMAIN or no record: RFC 1912 section 2.1, every
     // host on the Internet should have one; large receivers refuse mail without one) that is
     // none of the From domain's own addresses, taking the message from nobody who logged in,
     // is no mail server of that domain: an infected machine using the address.
-    let anonymous = spf.result == SpfResult::None
+    let anonymous = !recorded
+        && spf_result == SpfResult::None
         && r.reverse_dns
             .as_ref()
-            .is_some_and(|d| d.ip == sending.ip && d.status == crate::report::LookupStatus::None)
+            .is_some_and(|d| d.ip == ip && d.status == crate::report::LookupStatus::None)
         && ctx
             .own_addresses()
-            .is_some_and(|own| !own.contains(&sending.ip.to_string()));
-    if !matches!(spf.result, SpfResult::Fail | SpfResult::Softfail) && !anonymous {
+            .is_some_and(|own| !own.contains(&ip.to_string()));
+    if !matches!(spf_result, SpfResult::Fail | SpfResult::Softfail) && !anonymous {
         return None;
     }
     let signed_by_from = r.sender.dkim_signatures.iter().any(|s| {
@@ -1571,7 +1617,7 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
     if signed_by_from {
         return None;
     }
-    let ip = ctx.ip().unwrap_or_default();
+    let ip = ip.to_string();
     let msgid_domain = r
         .message
         .message_id
@@ -1582,10 +1628,20 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
         format!(
             "a server with no reverse DNS name that is none of {from}'s own addresses ({from} publishes no SPF record to say which servers are its own)"
         )
+    } else if recorded {
+        format!(
+            "which the SPF record of {from} did not allow (SPF {}, as the {} organization recorded it then)",
+            spf_result.as_str(),
+            if b.kind == BounceKind::Feedback {
+                "reporting"
+            } else {
+                "bouncing"
+            }
+        )
     } else {
         format!(
             "which the SPF record of {from} does not allow (SPF {} now)",
-            spf.result.as_str()
+            spf_result.as_str()
         )
     };
     let complaint = b.kind == BounceKind::Feedback;

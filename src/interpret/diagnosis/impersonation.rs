@@ -89,11 +89,44 @@ pub(super) fn spoofing(ctx: &Context) -> Option<Cause> {
             .replace('0', "o")
             .replace('1', "l");
         let said = letters(name);
-        if skeleton != label
-            && skeleton.len() >= 5
-            && said.contains(&skeleton)
-            && !said.contains(&label)
-        {
+        // Or one letter swapped for one that looks like it ("Ferragens Silva"
+        // <financeiro@ferragens-sllva.example>: l for i), the name spelt right and the domain
+        // not: the label against whole words of the name run together, six letters or more.
+        let swapped = || {
+            let look_alike = |a: u8, b: u8| {
+                [b"il1".as_slice(), b"o0", b"uv", b"gq"]
+                    .iter()
+                    .any(|set| set.contains(&a) && set.contains(&b))
+            };
+            let name_words: Vec<String> = name
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(str::to_ascii_lowercase)
+                .take(12)
+                .collect();
+            let l = label.as_bytes();
+            (0..name_words.len())
+                .flat_map(|i| (i + 1..=name_words.len().min(i + 4)).map(move |j| (i, j)))
+                .map(|(i, j)| name_words[i..j].concat())
+                .find(|run| {
+                    let n = run.as_bytes();
+                    let diff: Vec<(u8, u8)> = n
+                        .iter()
+                        .zip(l)
+                        .filter(|(a, b)| a != b)
+                        .map(|(a, b)| (*a, *b))
+                        .collect();
+                    l.len() >= 6
+                        && n.len() == l.len()
+                        && matches!(diff[..], [(a, b)] if look_alike(a, b))
+                })
+        };
+        let imitated = if skeleton != label && skeleton.len() >= 5 && said.contains(&skeleton) {
+            Some(skeleton)
+        } else {
+            swapped()
+        };
+        if let Some(skeleton) = imitated.filter(|_| !said.contains(&label)) {
             return Some(make_cause(
                 ctx,
                 "sender.lookalike-domain",
