@@ -197,6 +197,36 @@ pub fn bounce_sender(
                         "its own address is in the returned copy's Received field where it took the message in",
                     )
                 })
+                .or_else(|| {
+                    // A program on the reporting host handing the message to it over its own
+                    // public address: the hop's client names the same host as its receiver
+                    // (RFC 5321 section 4.4: the FROM clause's TCP-info is the address the
+                    // connection came from), so that address is the server's own. Only when
+                    // a server replied (a reply code, or a status other than X.4, RFC 3463's
+                    // network and routing class): one that never answered talked to no one.
+                    let replied = bounce.recipients.iter().any(|r| {
+                        r.reply_code.is_some()
+                            || r.status
+                                .as_deref()
+                                .and_then(|s| s.split('.').nth(1))
+                                .is_some_and(|subject| subject != "4")
+                    });
+                    original_hops
+                        .iter()
+                        .filter(|_| replied)
+                        .filter(|h| h.by.as_deref().is_some_and(|b| same_host(b, reporting)))
+                        .filter(|h| {
+                            h.rdns.as_deref().is_some_and(|n| same_host(n, reporting))
+                                && h.helo.as_deref().is_none_or(|n| same_host(n, reporting))
+                        })
+                        .find_map(|h| h.ip.filter(|ip| classify(*ip).can_be_sender()))
+                        .map(|ip| {
+                            (
+                                ip,
+                                "its own address is in the returned copy's Received field, where a program on the same host handed it the message",
+                            )
+                        })
+                })
         };
         if let Some((ip, where_)) = in_outer.or_else(in_copy) {
             return (

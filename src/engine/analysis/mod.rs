@@ -648,6 +648,43 @@ impl Analysis {
         true
     }
 
+    /// When the Received chain names no public address, the client the receiver's own
+    /// Received-SPF names (RFC 7208 section 9.1: `client-ip`, or the comment's "designates
+    /// IP as permitted sender"), the topmost one above the trust boundary: the receiver
+    /// recorded which address connected to it.
+    fn sending_ip_from_received_spf(&mut self) {
+        if self.sending_ip.is_some() {
+            return;
+        }
+        let Some(spf) = self.recorded_spf.iter().find(|s| s.trusted) else {
+            return;
+        };
+        let from_comment = || {
+            let comment = spf.comment.as_deref()?.to_ascii_lowercase();
+            let at = comment.find("designates ")? + "designates ".len();
+            let rest = &comment[at..];
+            let ip = rest.split_whitespace().next()?;
+            rest.contains("permitted sender").then_some(ip.to_string())
+        };
+        let Some(ip) = spf
+            .key("client-ip")
+            .map(str::to_string)
+            .or_else(from_comment)
+            .and_then(|ip| ip.trim().parse::<std::net::IpAddr>().ok())
+            .filter(|ip| crate::vocab::ip::classify(*ip).can_be_sender())
+        else {
+            return;
+        };
+        self.findings.retain(|f| f.code != "received.no-sending-ip");
+        self.sending_ip = Some(SendingIp {
+            ip,
+            hop: 0,
+            reason: "the address the receiving server's own Received-SPF names as the client that connected to it (the Received chain names no public address)".into(),
+        });
+        self.retrust_recorded_auth();
+        self.refresh_connection_inputs();
+    }
+
     /// Reads the paste's header fields into the parts of the report, in order; each reader adds
     /// its findings, and the later ones use what the earlier found (the Authentication-Results
     /// are trusted or not by where the Received chain puts the trust boundary).
@@ -661,6 +698,7 @@ impl Analysis {
         self.read_received(&normalized.fields);
         self.read_recorded_auth(&normalized.fields);
         self.read_other_records(&normalized.fields);
+        self.sending_ip_from_received_spf();
         self.read_sender(normalized);
         self.read_spam(normalized);
     }
