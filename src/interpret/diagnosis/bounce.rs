@@ -1169,6 +1169,20 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
         topic = "forwarding";
         party = Party::Sender;
     }
+    // The customer's own outgoing server refusing the sender address while the mail program
+    // sent (`RefusedBy::SenderServerAtSend`: Apple Mail's "The sender address ... was rejected
+    // by the server", Thunderbird's refused MAIL FROM): the account may not send as that
+    // address, the scenarios README's `relay-denied` ("not allowed to send for that domain").
+    if r.reason.name() == "rejected"
+        && ctx
+            .r
+            .bounce
+            .as_ref()
+            .is_some_and(|b| b.refused_by == crate::checks::bounce::RefusedBy::SenderServerAtSend)
+    {
+        topic = "relay-denied";
+        party = Party::Sender;
+    }
     let own = own_refusal(ctx, kind, topic, r);
     if own || new_message_to_missing_domain(ctx, topic, r) {
         party = Party::Sender;
@@ -1525,7 +1539,12 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
                             == by_org
                 })
             });
-        (by_org.as_deref() == Some(reporting_org.as_str()) || internal || hosted)
+        // A challenge-response filter quotes the header of the message as its own server
+        // received it (`checks::bounce::challenge`): the topmost trace field of that copy is
+        // the challenging organization's server taking it in, whatever its name.
+        let challenged = b.format.as_deref() == Some("challenge-response")
+            && r.hops.iter().map(|h| h.line).min() == Some(hop.line);
+        (by_org.as_deref() == Some(reporting_org.as_str()) || internal || hosted || challenged)
             && crate::interpret::bounce_ip::crosses(hop)
     };
     if r.hops.is_empty() || r.hops.iter().any(|h| h.authenticated) {

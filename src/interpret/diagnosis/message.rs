@@ -337,8 +337,10 @@ fn says_spam_sentences(line: &str) -> impl Iterator<Item = &str> {
                     .contains(n)
                 })
             };
+            // "Anti-spam" ("the « IronPort Anti-Spam » headers"): a filter's name too.
+            let anti = |i: usize| i > 0 && words.get(i - 1) == Some(&"anti");
             let said = words.iter().enumerate().any(|(i, w)| {
-                let spam = (SPAM_WORDS.contains(w) && !filter_named(i))
+                let spam = (SPAM_WORDS.contains(w) && !filter_named(i) && !anti(i))
                     || (*w == "bulk" && words.get(i + 1) == Some(&"folder"));
                 spam && !words[i.saturating_sub(6)..i]
                     .iter()
