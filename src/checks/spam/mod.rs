@@ -52,6 +52,7 @@ use serde::{Deserialize, Serialize};
 mod apple;
 mod barracuda;
 mod fastmail;
+mod hmailserver;
 mod imail;
 mod ironport;
 mod mailscanner;
@@ -356,6 +357,8 @@ enum Family {
     Apple,
     /// Ipswitch IMail's `X-IMAIL-SPAM-<CHECK>` fields (`imail::PREFIX`).
     IMail,
+    /// hMailServer's `X-hMailServer-Spam` and `X-hMailServer-Reason-<n>` fields.
+    HMailServer,
     /// MailScanner's `X-<org>-MailScanner-SpamCheck` (`mailscanner::SUFFIX`).
     MailScanner,
     /// Orange's `X-me-spamlevel`, `X-me-spamrating`, `X-me-spamcause` (Vade).
@@ -431,6 +434,22 @@ fn classify(name: &str, value: &str) -> Option<(&'static str, Family)> {
         && name.len() > imail::PREFIX.len()
     {
         return Some(("x-imail-spam", Family::IMail));
+    }
+    // hMailServer numbers its reasons (`X-hMailServer-Reason-1`, ...) beside their total.
+    if name.eq_ignore_ascii_case("x-hmailserver-spam") {
+        return Some(("x-hmailserver-spam", Family::HMailServer));
+    }
+    if name
+        .get(..hmailserver::PREFIX.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(hmailserver::PREFIX))
+        && name.len() > hmailserver::PREFIX.len()
+    {
+        let kind = if name[hmailserver::PREFIX.len()..].eq_ignore_ascii_case("score") {
+            "x-hmailserver-reason-score"
+        } else {
+            "x-hmailserver-reason"
+        };
+        return Some((kind, Family::HMailServer));
     }
     // MailScanner puts the site's organization name into its field's name.
     if name.len() > mailscanner::SUFFIX.len()
@@ -539,7 +558,9 @@ pub fn read<'a>(fields: impl IntoIterator<Item = (&'a str, &'a str, u32)>) -> Ve
             .take_while(|g| g.segment == segment)
             .find(|g| merge(g.family, family).is_some());
         if let Some(g) = target
-            && (g.get(kind).is_none() || family == Family::IMail)
+            && (g.get(kind).is_none()
+                || family == Family::IMail
+                || (family == Family::HMailServer && kind == "x-hmailserver-reason"))
             && let Some(joined) = merge(g.family, family)
         {
             g.family = joined;
@@ -588,6 +609,7 @@ fn build(g: &Group<'_>, subject: Option<&str>) -> Option<SpamVerdict> {
         Family::Fastmail => Some(fastmail::verdict(g)),
         Family::Apple => Some(apple::verdict(g)),
         Family::IMail => Some(imail::verdict(g)),
+        Family::HMailServer => Some(hmailserver::verdict(g)),
         Family::Orange => Some(orange::verdict(g)),
         Family::MailScanner => Some(mailscanner::verdict(g)),
         Family::OneWord => upstream::one_word(g),

@@ -459,6 +459,8 @@ fn classify(filter: &str, code: &str) -> Option<(&'static str, &'static str)> {
         "microsoft"
     } else if filter == "IMail" {
         "imail"
+    } else if filter == "hMailServer" {
+        "hmailserver"
     } else if filter == "MailScanner" {
         "mailscanner"
     } else {
