@@ -1929,7 +1929,7 @@ fn find_start(lines: &[&str]) -> Start {
             i = end;
             continue;
         }
-        if header_section_at(lines, i) {
+        if header_section_at(lines, i) && !quarantine_listing_at(lines, i, limit) {
             flush(&mut prose, &mut skipped);
             notes.append(&mut skipped);
             return Start { index: i, notes };
@@ -2101,6 +2101,30 @@ fn header_section_at(lines: &[&str], i: usize) -> bool {
     // when its name is one only a mail system writes: an `X-` or `ARC-` field, or the trace
     // and result fields (RFC 5321 4.4, RFC 7208 9.1, RFC 8601, RFC 6376).
     fields == 1 && field_name(view(lines[i])).is_some_and(header_only_name)
+}
+
+/// A Microsoft 365 quarantine notification's listing of a held message: its "Sender:",
+/// "Subject:" and "Date:" lines under the notification's heading for the kind of message held
+/// ("Prevented spam messages", "Prevented phishing messages", "Quarantined email"; Microsoft
+/// Learn, "Quarantine notifications (end-user spam notifications) in EOP"), a few lines above.
+/// They describe the held message; its header, when the customer adds it, comes below (a
+/// header section further down, before `limit`): without one, the listing is what there is.
+fn quarantine_listing_at(lines: &[&str], i: usize, limit: usize) -> bool {
+    const HEADINGS: [&str; 4] = [
+        "prevented ",
+        "quarantined email",
+        "are being held for you to review",
+        "messages in quarantine",
+    ];
+    let listed = lines[i.saturating_sub(8)..i].iter().any(|l| {
+        let l = l.trim().to_ascii_lowercase();
+        HEADINGS.iter().any(|h| l.contains(h))
+            && (l.contains("quarantine") || l.contains("messages") || l.contains("email"))
+    });
+    let end = (i..limit.min(lines.len()))
+        .find(|&k| lines[k].trim().is_empty())
+        .unwrap_or(limit);
+    listed && (end..limit.min(lines.len())).any(|k| header_section_at(lines, k))
 }
 
 /// A field name no one writes in prose: `X-` and `ARC-` fields, Authentication-Results,
@@ -2695,6 +2719,16 @@ mod tests {
             let n = normalize(top.as_bytes());
             assert!(n.fields.iter().any(|f| f.value.contains("Fwd:")), "{top}");
         }
+    }
+
+    #[test]
+    fn a_quarantine_listing_is_not_the_header_below_it() {
+        let notice = "Prevented phishing messages\n\nSender:   a@b.example\nSubject:  Invoice\nDate:     11/9/2026 6:31:53 AM\n\nRelease    Review Message\n\nReceived: from a (192.0.2.1) by b\nFrom: a@b.example\nSubject: Invoice\n";
+        let lines: Vec<&str> = notice.lines().collect();
+        assert!(header_section_at(&lines, 2));
+        assert!(quarantine_listing_at(&lines, 2, lines.len()));
+        // Without the held message's header below, the listing is what there is.
+        assert!(!quarantine_listing_at(&lines[..7], 2, 7));
     }
 
     #[test]

@@ -436,7 +436,7 @@ pub(super) fn looks_like_client_error(lower: &str) -> bool {
             // The words for an error or a failure in the languages of the mail programs and
             // sending services' logs customers paste: French ("erreur", "échec"), German
             // ("Fehler", "fehlgeschlagen"), Italian ("errore", "non riuscito"), Spanish and
-            // Portuguese ("fallido", "falló", "falhou", "erro "), Dutch ("mislukt").
+            // Portuguese ("fallido", "falló", "falhou", "falha", "erro "), Dutch ("mislukt").
             "erreur",
             "échec",
             "Échec",
@@ -447,6 +447,7 @@ pub(super) fn looks_like_client_error(lower: &str) -> bool {
             "fallido",
             "falló",
             "falhou",
+            "falha",
             "erro ",
             "mislukt",
             // Dutch ("fout bij verzenden"), Polish ("błąd", "nie powiodło się"), Czech and
