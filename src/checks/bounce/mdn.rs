@@ -122,13 +122,22 @@ fn rejection(
 /// Options > Request a Read Receipt: Microsoft Support, "Add and request read receipts and
 /// delivery notifications"), its non-read notification ("Not read:", "was deleted without being
 /// read on DATE", Microsoft's articles on non-read receipts), and the same two phrases as
-/// Outlook writes them in Dutch, German and French. Both phrases must be there, in that order.
-const SHOWN_RECEIPTS: [(&str, &str); 5] = [
+/// Outlook writes them in Dutch, German, French, Spanish ("Su mensaje ... se leyó el", "... se
+/// eliminó sin haberse leído"), Portuguese ("A sua mensagem ... foi lida", "... sem ser lida")
+/// and Italian ("Il messaggio ... è stato letto", "... senza essere letto"). Both phrases must be
+/// there, in that order.
+const SHOWN_RECEIPTS: [(&str, &str); 11] = [
     ("your message", "was read on"),
     ("your message", "was deleted without being read"),
     ("uw bericht", "is gelezen op"),
     ("ihre nachricht", "gelesen"),
     ("votre message", "a été lu le"),
+    ("su mensaje", "se leyó"),
+    ("su mensaje", "sin haberse leído"),
+    ("sua mensagem", "foi lida"),
+    ("sua mensagem", "sem ser lida"),
+    ("il messaggio", "è stato letto"),
+    ("il messaggio", "senza essere letto"),
 ];
 
 /// Whether the text (lowercase) is such a receipt.
@@ -138,9 +147,17 @@ pub(super) fn shown_receipt(lower: &str) -> bool {
         lower.find(opening).is_some_and(|i| {
             lower[i..].find(read).is_some_and(|j| {
                 let between = &lower[i..i + j];
-                ["subject", "onderwerp", "betreff", "objet"]
-                    .iter()
-                    .any(|label| between.contains(label))
+                [
+                    "subject",
+                    "onderwerp",
+                    "betreff",
+                    "objet",
+                    "asunto",
+                    "assunto",
+                    "oggetto",
+                ]
+                .iter()
+                .any(|label| between.contains(label))
             })
         })
     })
@@ -162,9 +179,15 @@ pub(super) fn shown(
         .map(|a| simple_recipient(a.to_ascii_lowercase(), Reason::Delivered))
         .into_iter()
         .collect();
-    let summary = if text
-        .to_ascii_lowercase()
-        .contains("deleted without being read")
+    let lower = text.to_lowercase();
+    let summary = if [
+        "deleted without being read",
+        "sin haberse leído",
+        "sem ser lida",
+        "senza essere letto",
+    ]
+    .iter()
+    .any(|p| lower.contains(p))
     {
         "A non-read notification, not a bounce: the message was delivered, and the recipient deleted it without opening it."
     } else {
@@ -233,6 +256,14 @@ mod tests {
             analyze(other.as_bytes()).format.as_deref(),
             Some("outlook-receipt")
         );
+    }
+
+    #[test]
+    fn outlooks_spanish_non_read_notification_is_a_delivery_not_a_reading() {
+        let shown = "De: Javier <j@b.example>\nEnviado el: jueves, 8 de octubre de 2026 18:42\nPara: Lucía <l@a.example>\nAsunto: No leído: Presupuesto\n\nSu mensaje\n\n    Para: Javier\n    Asunto: Presupuesto\n\nse eliminó sin haberse leído el jueves, 8 de octubre de 2026 18:42:37.\n";
+        let r = analyze(shown.as_bytes());
+        assert_eq!(r.format.as_deref(), Some("outlook-receipt"));
+        assert!(r.summary.contains("without opening it"), "{}", r.summary);
     }
 
     #[test]

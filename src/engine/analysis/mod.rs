@@ -1210,7 +1210,8 @@ fn forwarded_notice(
 /// Whether a summary line ("From: Mail Delivery Subsystem <...>") is a field that marks a
 /// report (`checks::bounce::is_report_field`).
 fn report_field_line(line: &str) -> bool {
-    let line = line.trim_start();
+    // A quoted summary's lines keep their quote marks in a note ("> From: ...").
+    let line = line.trim_start().trim_start_matches(['>', ' ', '\t']);
     // A localized summary's key stands for its field ("Da:" is From, "Oggetto:" Subject).
     let summary = input::summary_key(line);
     line.split_once(':').is_some_and(|(name, value)| {
