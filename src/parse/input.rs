@@ -2203,8 +2203,10 @@ fn wrapper_row(key: &str) -> Option<&'static [&'static str; 3]> {
 /// Czech ("Od/Odesláno/Komu/Předmět"), Swedish ("Från/Skickat/Till/Kopia/Ämne"), Danish and
 /// Norwegian ("Fra/Sendt/Til/Emne/Dato"), Finnish ("Lähettäjä/Lähetetty/Vastaanottaja/Aihe")
 /// and Turkish ("Kimden/Gönderildi/Kime/Konu/Tarih"); Thunderbird's forward header in Italian
-/// ("Oggetto/Data/Mittente/A").
-const SUMMARY: [(&str, &str); 68] = [
+/// ("Oggetto/Data/Mittente/A"); QQ Mail's and Foxmail's forward header in Chinese
+/// ("发件人/发送时间/收件人/抄送/主题"), Outlook's in Japanese ("差出人/送信日時/宛先/件名") and
+/// Korean ("보낸 사람/보낸 날짜/받는 사람/참조/제목").
+const SUMMARY: [(&str, &str); 82] = [
     ("from", "from"),
     ("date", "date"),
     ("sent", "sent"),
@@ -2273,6 +2275,20 @@ const SUMMARY: [(&str, &str); 68] = [
     ("tarih", "date"),
     ("bilgi", "cc"),
     ("mittente", "from"),
+    ("发件人", "from"),
+    ("发送时间", "sent"),
+    ("收件人", "to"),
+    ("抄送", "cc"),
+    ("主题", "subject"),
+    ("差出人", "from"),
+    ("送信日時", "sent"),
+    ("宛先", "to"),
+    ("件名", "subject"),
+    ("보낸 사람", "from"),
+    ("보낸 날짜", "sent"),
+    ("받는 사람", "to"),
+    ("참조", "cc"),
+    ("제목", "subject"),
 ];
 
 /// The field a mail program's summary line stands for ("Oggetto: ..." is the subject), when

@@ -18,10 +18,10 @@ use std::path::PathBuf;
 /// the figures (met in both parts since round 108-111; the floors below keep them).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 2727/2765 outcome, 2678/2765
+/// The floors asserted: the figures as last measured (tuning 2729/2765 outcome, 2680/2765
 /// first cause; validation 864/903, 815/903), so that no change makes them worse. Raise them as
 /// the diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 2727, 2678), ("validation", 864, 815)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 2729, 2680), ("validation", 864, 815)];
 /// The ceilings asserted on first causes of another topic addressed to the other party
 /// ([`misdirected`]), as last measured (tuning 9, validation 14): lower them as they fall. The
 /// tuning ceiling rose 1 -> 3 with rounds 136-151's files on their first run (forwards told as
