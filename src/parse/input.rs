@@ -2204,9 +2204,9 @@ fn wrapper_row(key: &str) -> Option<&'static [&'static str; 3]> {
 /// Norwegian ("Fra/Sendt/Til/Emne/Dato"), Finnish ("Lähettäjä/Lähetetty/Vastaanottaja/Aihe")
 /// and Turkish ("Kimden/Gönderildi/Kime/Konu/Tarih"); Thunderbird's forward header in Italian
 /// ("Oggetto/Data/Mittente/A"); QQ Mail's and Foxmail's forward header in Chinese
-/// ("发件人/发送时间/收件人/抄送/主题"), Outlook's in Japanese ("差出人/送信日時/宛先/件名") and
+/// ("发件人/发送时间/收件人/抄送/主题", and webmail's "时间"), Outlook's in Japanese ("差出人/送信日時/宛先/件名") and
 /// Korean ("보낸 사람/보낸 날짜/받는 사람/참조/제목").
-const SUMMARY: [(&str, &str); 82] = [
+const SUMMARY: [(&str, &str); 83] = [
     ("from", "from"),
     ("date", "date"),
     ("sent", "sent"),
@@ -2280,6 +2280,7 @@ const SUMMARY: [(&str, &str); 82] = [
     ("收件人", "to"),
     ("抄送", "cc"),
     ("主题", "subject"),
+    ("时间", "date"),
     ("差出人", "from"),
     ("送信日時", "sent"),
     ("宛先", "to"),
@@ -2295,7 +2296,8 @@ const SUMMARY: [(&str, &str); 82] = [
 /// the text before its colon is one of [`SUMMARY`]'s keys (letters of any script and spaces,
 /// as localized labels are written: "À :", "Enviado el:").
 pub fn summary_key(line: &str) -> Option<&'static str> {
-    let colon = line.find(':')?;
+    // Chinese and Japanese labels may end in the full-width colon ("主题：").
+    let colon = line.find([':', '\u{ff1a}'])?;
     let key = line[..colon].trim();
     if key.is_empty() || key.len() > 24 {
         return None;

@@ -334,6 +334,11 @@ pub fn decide(mut set: u64, status: Option<&str>, stage: Stage) -> Option<Reason
         (Suspend, Blocked),
         (Hostunknown, Userunknown),
         (Spamdetected, Authfailure),
+        // A sending limit named beside RFC 5321's generic "mailbox unavailable" (IONOS's
+        // "450-Requested mail action not taken: mailbox unavailable / 450 Mail send limit
+        // exceeded."): the limit is the reason.
+        (Speeding, Userunknown),
+        (Speeding, Filtered),
     ] {
         if set & bit(keep) != 0 {
             set &= !bit(drop);

@@ -26,8 +26,23 @@ pub(super) fn finish(
     } else {
         None
     };
+    // Exchange Online's NDR as a mail program shows it: the error its section for
+    // administrators reports ("More Info for Email Admins" ... "Error Details", "Reported
+    // error:" or "Error:" with the reply and status; Microsoft Learn, "Non-delivery reports in
+    // Exchange Online") is the refusal, not the user-facing text above it.
+    let admin_error = bounce_text
+        .to_ascii_lowercase()
+        .contains("more info for email admins")
+        .then(|| {
+            plain::error_detail(bounce_text, "reported error:")
+                .or_else(|| plain::error_detail(bounce_text, "error:"))
+        })
+        .flatten()
+        .filter(|e| scan::status(e).is_some() || scan::reply_code(e).is_some());
     // The server's words: the Diagnostic-Code, or the block after the address.
-    let words = if !r.diagnostic.trim().is_empty() {
+    let words = if let Some(e) = &admin_error {
+        mime::squeeze(e, MAX_DIAGNOSTIC)
+    } else if !r.diagnostic.trim().is_empty() {
         // A Diagnostic-Code that keeps only the last line of a multi-line reply (Courier's
         // DSN) stands for the whole reply its text part shows.
         let full = plain::whole_multiline_reply(bounce_text, &r.diagnostic);
@@ -40,12 +55,15 @@ pub(super) fn finish(
         mime::squeeze(&reply, MAX_DIAGNOSTIC)
     } else if let Some(reply) = postfix_reject_reply(bounce_text) {
         mime::squeeze(reply, MAX_DIAGNOSTIC)
-    } else if let Some(words) =
-        program_words.filter(|p| scan::reply_code(p).is_none_or(|c| c < 400))
-    {
+    } else if let Some(words) = program_words.filter(|p| {
+        scan::reply_code(p).is_none_or(|c| c < 400)
+            || (!r.address.is_empty() && !p.to_ascii_lowercase().contains(&r.address))
+    }) {
         // A mail program's window without the server's reply code: its sentence (and the
         // server's words it quotes) is the refusal, whatever the customer wrote around it. With
-        // a reply code, the reply itself is read from the address on, as below.
+        // a reply code, the reply itself is read from the address on, as below, when the
+        // window names the address; an address named elsewhere (the account in the customer's
+        // own lines) has the customer's words after it, not the server's.
         mime::squeeze(words, MAX_DIAGNOSTIC)
     } else if !r.context.is_empty() {
         let c = r.context.as_str();

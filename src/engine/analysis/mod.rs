@@ -1155,9 +1155,11 @@ fn forwarded_notice(
                 let person = summary.iter().any(|line| {
                     let line = line.trim_start();
                     input::summary_key(line) == Some("from")
-                        && line.split_once(':').is_some_and(|(_, value)| {
-                            !crate::checks::bounce::is_report_field("from", value.trim())
-                        })
+                        && line
+                            .split_once([':', '\u{ff1a}'])
+                            .is_some_and(|(_, value)| {
+                                !crate::checks::bounce::is_report_field("from", value.trim())
+                            })
                 });
                 (summary.iter().any(|line| report_field_line(line)) && !(strict && person))
                     .then_some((i + from, levels, end - from))
@@ -1183,7 +1185,7 @@ fn forwarded_notice(
                     _ => return None,
                 })
             });
-        match (field, line.split_once(':')) {
+        match (field, line.split_once([':', '\u{ff1a}'])) {
             (Some(name), Some((_, value))) => {
                 notice.push_str(name);
                 notice.push(':');
@@ -1214,10 +1216,11 @@ fn report_field_line(line: &str) -> bool {
     let line = line.trim_start().trim_start_matches(['>', ' ', '\t']);
     // A localized summary's key stands for its field ("Da:" is From, "Oggetto:" Subject).
     let summary = input::summary_key(line);
-    line.split_once(':').is_some_and(|(name, value)| {
-        let name = summary.unwrap_or_else(|| name.trim());
-        !name.contains(' ') && crate::checks::bounce::is_report_field(name, value.trim())
-    })
+    line.split_once([':', '\u{ff1a}'])
+        .is_some_and(|(name, value)| {
+            let name = summary.unwrap_or_else(|| name.trim());
+            !name.contains(' ') && crate::checks::bounce::is_report_field(name, value.trim())
+        })
 }
 
 /// Whether the header read is a report's (a null Return-Path, a daemon's From, a report's

@@ -682,7 +682,7 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
             || reason == "authfailure"
             || (matches!(reason, "securityerror" | "rejected") && names_auth))
     {
-        if let Some(t) = gmail_failed_method(&words) {
+        if let Some(t) = gmail_failed_method(&words).or_else(|| microsoft_failed_method(&words)) {
             topic = t;
         } else if has(&["dmarc"]) {
             topic = "dmarc";
@@ -956,6 +956,28 @@ fn gmail_failed_method(words: &str) -> Option<&'static str> {
     match (result("dkim ="), result("spf [")) {
         (Some(false), Some(true)) => Some("dkim"),
         (Some(true), Some(false)) => Some("spf"),
+        _ => None,
+    }
+}
+
+/// The one method Outlook.com's 5.7.515 refusal of a high-volume sender says did not pass: its
+/// reply ends "Spf= Pass , Dkim= None , DMARC= Pass" (Microsoft's requirements for high-volume
+/// senders to Outlook.com: SPF and DKIM must pass and DMARC must pass with at least p=none;
+/// the reply as quoted in sisimai/go-sisimai issues 107 and 150). The one of SPF and DKIM that
+/// did not pass while the other did, or DMARC when both passed and it did not. `words` is
+/// lowercase.
+fn microsoft_failed_method(words: &str) -> Option<&'static str> {
+    let at = words.find("spf=")?;
+    let rest = &words[at..];
+    let result = |method: &str| -> Option<bool> {
+        let from = rest.find(method)? + method.len();
+        let value = rest[from..].trim_start();
+        Some(value.starts_with("pass"))
+    };
+    match (result("spf=")?, result("dkim=")?, result("dmarc=")?) {
+        (true, false, _) => Some("dkim"),
+        (false, true, _) => Some("spf"),
+        (true, true, false) => Some("dmarc"),
         _ => None,
     }
 }
@@ -1846,11 +1868,22 @@ fn denied_sending(ctx: &Context) -> Option<Cause> {
 #[cfg(test)]
 mod tests {
     use super::{
-        auth_status_topic, country_refusal, gmail_failed_method, helo_name_refused, text_reason,
-        typo_of_provider, united_internet_code,
+        auth_status_topic, country_refusal, gmail_failed_method, helo_name_refused,
+        microsoft_failed_method, text_reason, typo_of_provider, united_internet_code,
     };
     use crate::checks::bounce::Reason;
     use crate::report::diagnosis::Party;
+
+    #[test]
+    fn outlooks_high_volume_refusal_names_the_method_that_did_not_pass() {
+        let r = "550 5.7.515 access denied, sending domain a.example doesn't meet the required authentication level. ... spf= pass , dkim= none , dmarc= pass [x.prod.outlook.com]";
+        assert_eq!(microsoft_failed_method(r), Some("dkim"));
+        let r = "550 5.7.515 access denied ... spf= fail , dkim= pass , dmarc= pass";
+        assert_eq!(microsoft_failed_method(r), Some("spf"));
+        let r = "550 5.7.515 access denied ... spf= fail , dkim= none , dmarc= fail";
+        assert_eq!(microsoft_failed_method(r), None);
+        assert_eq!(microsoft_failed_method("550 5.7.515 access denied"), None);
+    }
 
     #[test]
     fn a_country_filters_reply_names_a_country_and_an_address() {
