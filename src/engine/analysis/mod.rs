@@ -670,7 +670,7 @@ impl Analysis {
             .key("client-ip")
             .map(str::to_string)
             .or_else(from_comment)
-            .and_then(|ip| ip.trim().parse::<std::net::IpAddr>().ok())
+            .and_then(|ip| ip.trim().parse::<core::net::IpAddr>().ok())
             .filter(|ip| crate::vocab::ip::classify(*ip).can_be_sender())
         else {
             return;
