@@ -2122,7 +2122,7 @@ fn quarantine_listing_at(lines: &[&str], i: usize, limit: usize) -> bool {
             && (l.contains("quarantine") || l.contains("messages") || l.contains("email"))
     });
     let end = (i..limit.min(lines.len()))
-        .find(|&k| lines[k].trim().is_empty())
+        .find(|&k| unquote(lines[k]).trim().is_empty())
         .unwrap_or(limit);
     listed && (end..limit.min(lines.len())).any(|k| header_section_at(lines, k))
 }

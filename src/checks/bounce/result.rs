@@ -29,16 +29,18 @@ pub(super) fn finish(
     // Exchange Online's NDR as a mail program shows it: the error its section for
     // administrators reports ("More Info for Email Admins" ... "Error Details", "Reported
     // error:" or "Error:" with the reply and status; Microsoft Learn, "Non-delivery reports in
-    // Exchange Online") is the refusal, not the user-facing text above it.
-    let admin_error = bounce_text
-        .to_ascii_lowercase()
-        .contains("more info for email admins")
-        .then(|| {
-            plain::error_detail(bounce_text, "reported error:")
-                .or_else(|| plain::error_detail(bounce_text, "error:"))
-        })
-        .flatten()
-        .filter(|e| scan::status(e).is_some() || scan::reply_code(e).is_some());
+    // Exchange Online") is the refusal, not the user-facing text above it. Not over a
+    // delivery status report's own Diagnostic-Code (a diagnostic type before it).
+    let admin_error = (r.diagnostic_type.is_empty()
+        && bounce_text
+            .to_ascii_lowercase()
+            .contains("more info for email admins"))
+    .then(|| {
+        plain::error_detail(bounce_text, "reported error:")
+            .or_else(|| plain::error_detail(bounce_text, "error:"))
+    })
+    .flatten()
+    .filter(|e| scan::status(e).is_some() || scan::reply_code(e).is_some());
     // The server's words: the Diagnostic-Code, or the block after the address.
     let words = if let Some(e) = &admin_error {
         mime::squeeze(e, MAX_DIAGNOSTIC)
