@@ -541,13 +541,18 @@ fn refused_elsewhere(bounce: &BounceReport, hop: &Hop) -> bool {
     };
     !bounce.recipients.is_empty()
         && bounce.recipients.iter().all(|r| {
-            r.remote_mta.as_deref().is_some_and(|m| {
-                let m = m.trim().trim_start_matches("dns;").trim();
+            r.remote_mta.as_deref().map(mta_name).is_some_and(|m| {
                 !crate::vocab::domain::private_name(m)
                     && org(m).is_some_and(|o| o != reporter)
                     && !(recipients_tenant(m, &r.address) && accepted_for(hop, &r.address))
             })
         })
+}
+
+/// A server name as a report writes it, without its type ("dns; mx.example.com", RFC 3464
+/// section 2.2.2).
+fn mta_name(m: &str) -> &str {
+    m.trim().trim_start_matches("dns;").trim()
 }
 
 /// Whether the notice was written on the failed recipients' side: every recipient was refused
@@ -560,23 +565,25 @@ fn written_on_recipients_side(bounce: &BounceReport) -> bool {
         return false;
     }
     let inside = bounce.recipients.iter().all(|r| {
-        r.remote_mta.as_deref().is_some_and(|m| {
-            let m = m.trim().trim_start_matches("dns;").trim();
-            match parse_ip(m) {
+        r.remote_mta
+            .as_deref()
+            .map(mta_name)
+            .is_some_and(|m| match parse_ip(m) {
                 Some(ip) => !classify(ip).can_be_sender(),
                 None => !m.contains('.') || crate::vocab::domain::private_name(m),
-            }
-        })
+            })
     });
     let writer = bounce
         .reporting_mta
         .as_deref()
-        .map(|m| m.trim().trim_start_matches("dns;").trim().to_string())
+        .map(|m| mta_name(m).to_string())
         .or_else(|| crate::vocab::domain::of_address(bounce.notice_from.as_deref()?))
         .and_then(|w| org(&w.to_ascii_lowercase()));
     let theirs = writer.is_some_and(|w| {
         bounce.recipients.iter().all(|r| {
-            crate::vocab::domain::of_address(&r.address).and_then(|d| org(&d)) == Some(w.clone())
+            crate::vocab::domain::of_address(&r.address)
+                .and_then(|d| org(&d))
+                .is_some_and(|o| o == w)
         })
     });
     inside || theirs

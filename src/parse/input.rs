@@ -2121,10 +2121,14 @@ fn quarantine_listing_at(lines: &[&str], i: usize, limit: usize) -> bool {
         HEADINGS.iter().any(|h| l.contains(h))
             && (l.contains("quarantine") || l.contains("messages") || l.contains("email"))
     });
-    let end = (i..limit.min(lines.len()))
+    if !listed {
+        return false;
+    }
+    let limit = limit.min(lines.len());
+    let end = (i..limit)
         .find(|&k| unquote(lines[k]).trim().is_empty())
         .unwrap_or(limit);
-    listed && (end..limit.min(lines.len())).any(|k| header_section_at(lines, k))
+    (end..limit).any(|k| header_section_at(lines, k))
 }
 
 /// A field name no one writes in prose: `X-` and `ARC-` fields, Authentication-Results,
@@ -2292,12 +2296,15 @@ const SUMMARY: [(&str, &str); 83] = [
     ("제목", "subject"),
 ];
 
+/// The colons a mail program's summary label ends in: ASCII, and the full-width one of
+/// Chinese and Japanese labels ("主题：").
+pub const LABEL_COLONS: [char; 2] = [':', '\u{ff1a}'];
+
 /// The field a mail program's summary line stands for ("Oggetto: ..." is the subject), when
-/// the text before its colon is one of [`SUMMARY`]'s keys (letters of any script and spaces,
-/// as localized labels are written: "À :", "Enviado el:").
+/// the text before its colon (one of [`LABEL_COLONS`]) is one of [`SUMMARY`]'s keys (letters
+/// of any script and spaces, as localized labels are written: "À :", "Enviado el:").
 pub fn summary_key(line: &str) -> Option<&'static str> {
-    // Chinese and Japanese labels may end in the full-width colon ("主题：").
-    let colon = line.find([':', '\u{ff1a}'])?;
+    let colon = line.find(LABEL_COLONS)?;
     let key = line[..colon].trim();
     if key.is_empty() || key.len() > 24 {
         return None;

@@ -86,18 +86,21 @@ fn trace_details(text: &str) -> Option<(String, &'static str, String)> {
         "pending" | "deferred" | "getting status" => "delayed",
         _ => return None,
     };
-    let at = text.find("{LED=")? + 5;
-    let rest = &text[at..];
-    let words = rest[..rest
-        .find("};")
-        .or_else(|| rest.find('}'))
-        .unwrap_or(rest.len())]
-        .trim();
     Some((
         recipient[s..e].to_ascii_lowercase(),
         action,
-        words.to_string(),
+        last_error(&text[text.find("{LED=")?..])?.to_string(),
     ))
+}
+
+/// The last error a status names: "LED=" up to the end of its braces.
+fn last_error(status: &str) -> Option<&str> {
+    let rest = &status[status.find("LED=")? + 4..];
+    let end = rest
+        .find("};")
+        .or_else(|| rest.find('}'))
+        .unwrap_or(rest.len());
+    Some(rest[..end].trim())
 }
 
 /// Whether the text holds tracking records of a failed or delayed delivery.
@@ -134,18 +137,8 @@ pub(super) fn records_into(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
         };
         // "{a@b.example, c@d.example}": the braces are PowerShell's, not the addresses'.
         let recipients = recipients.replace(['{', '}', ','], " ");
-        // The last error: "LED=" up to the end of its braces.
-        let status = get(&record, "RecipientStatus").unwrap_or_default();
-        let words = status
-            .find("LED=")
-            .map(|at| {
-                let rest = &status[at + 4..];
-                rest[..rest
-                    .find("};")
-                    .or_else(|| rest.find('}'))
-                    .unwrap_or(rest.len())]
-                    .trim()
-            })
+        let words = get(&record, "RecipientStatus")
+            .and_then(last_error)
             .unwrap_or_default()
             .to_string();
         for &(s, e) in scan::addresses(&recipients).iter() {

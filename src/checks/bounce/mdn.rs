@@ -125,24 +125,24 @@ fn rejection(
 /// Outlook writes them in Dutch, German, French, Spanish ("Su mensaje ... se leyó el", "... se
 /// eliminó sin haberse leído"), Portuguese ("A sua mensagem ... foi lida", "... sem ser lida")
 /// and Italian ("Il messaggio ... è stato letto", "... senza essere letto"). Both phrases must be
-/// there, in that order.
-const SHOWN_RECEIPTS: [(&str, &str); 11] = [
-    ("your message", "was read on"),
-    ("your message", "was deleted without being read"),
-    ("uw bericht", "is gelezen op"),
-    ("ihre nachricht", "gelesen"),
-    ("votre message", "a été lu le"),
-    ("su mensaje", "se leyó"),
-    ("su mensaje", "sin haberse leído"),
-    ("sua mensagem", "foi lida"),
-    ("sua mensagem", "sem ser lida"),
-    ("il messaggio", "è stato letto"),
-    ("il messaggio", "senza essere letto"),
+/// there, in that order. The third part: the phrase is a non-read notification's.
+const SHOWN_RECEIPTS: [(&str, &str, bool); 11] = [
+    ("your message", "was read on", false),
+    ("your message", "was deleted without being read", true),
+    ("uw bericht", "is gelezen op", false),
+    ("ihre nachricht", "gelesen", false),
+    ("votre message", "a été lu le", false),
+    ("su mensaje", "se leyó", false),
+    ("su mensaje", "sin haberse leído", true),
+    ("sua mensagem", "foi lida", false),
+    ("sua mensagem", "sem ser lida", true),
+    ("il messaggio", "è stato letto", false),
+    ("il messaggio", "senza essere letto", true),
 ];
 
 /// Whether the text (lowercase) is such a receipt.
 pub(super) fn shown_receipt(lower: &str) -> bool {
-    SHOWN_RECEIPTS.iter().any(|(opening, read)| {
+    SHOWN_RECEIPTS.iter().any(|(opening, read, _)| {
         // The original's Subject line stands between them, under the language's label.
         lower.find(opening).is_some_and(|i| {
             lower[i..].find(read).is_some_and(|j| {
@@ -180,14 +180,9 @@ pub(super) fn shown(
         .into_iter()
         .collect();
     let lower = text.to_lowercase();
-    let summary = if [
-        "deleted without being read",
-        "sin haberse leído",
-        "sem ser lida",
-        "senza essere letto",
-    ]
-    .iter()
-    .any(|p| lower.contains(p))
+    let summary = if SHOWN_RECEIPTS
+        .iter()
+        .any(|(_, phrase, unread)| *unread && lower.contains(phrase))
     {
         "A non-read notification, not a bounce: the message was delivered, and the recipient deleted it without opening it."
     } else {

@@ -794,12 +794,21 @@ pub(super) fn sendmail_received_from(text: &str) -> Option<String> {
     let client = rest[from + "from ".len()..].lines().next()?;
     let open = client.find('[')?;
     let close = client[open..].find(']')? + open;
-    let inside = client[open + 1..close].trim();
-    let inside = inside.strip_prefix("ipv6:").unwrap_or(inside);
-    inside
+    address_literal(&client[open..=close])
         .parse::<core::net::IpAddr>()
         .ok()
         .map(|ip| ip.to_string())
+}
+
+/// An address literal's address (RFC 5321 section 4.1.3: "[192.0.2.1]", "[IPv6:2001:db8::1]",
+/// here lowercase), or the text as it is when it is none.
+fn address_literal(text: &str) -> &str {
+    let inner = text
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(text)
+        .trim();
+    inner.strip_prefix("ipv6:").unwrap_or(inner)
 }
 
 /// The server Sendmail's transcript says it was talking to when it got the reply about a
@@ -829,12 +838,7 @@ pub(super) fn sendmail_talking_to(text: &str, address: &str) -> Option<String> {
         .trim()
         .trim_end_matches(':')
         .trim();
-    let host = host.trim_end_matches('.');
-    let host = host
-        .strip_prefix('[')
-        .and_then(|h| h.strip_suffix(']'))
-        .unwrap_or(host);
-    let host = host.strip_prefix("ipv6:").unwrap_or(host);
+    let host = address_literal(host.trim_end_matches('.'));
     (!host.is_empty()
         && host.len() <= 255
         && host

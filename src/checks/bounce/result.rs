@@ -706,19 +706,8 @@ fn postfix_reject_reply(text: &str) -> Option<&str> {
 
 /// Whether a recipient's words are a sending service's own and not a server's reply: they do
 /// not open with an SMTP reply code (RFC 5321 section 4.2: three digits, the first 2 to 5).
+/// The readers have taken any diagnostic type ("smtp;") off already.
 fn service_words(words: &str) -> bool {
-    // Past a diagnostic type ("smtp; 550 ...", RFC 3464 section 2.3.6).
-    let words = match words.split_once(';') {
-        Some((kind, rest))
-            if kind
-                .trim()
-                .bytes()
-                .all(|c| c.is_ascii_alphabetic() || c == b'-') =>
-        {
-            rest
-        }
-        _ => words,
-    };
     let b = words.trim_start().as_bytes();
     !(b.len() >= 3 && (b'2'..=b'5').contains(&b[0]) && b[1..3].iter().all(u8::is_ascii_digit))
 }

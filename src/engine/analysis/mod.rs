@@ -285,9 +285,14 @@ impl Analysis {
         };
         analysis.findings.extend(attached_note);
         analysis.read_input(&normalized);
+        // No public address in the Received chain (none written, or only the receiver's
+        // internal ones): the relay the filter found listed, or the client the receiver's
+        // Received-SPF recorded.
         if analysis.bounce.is_none()
             && analysis.sending_ip.is_none()
-            && analysis.hops.iter().all(|h| h.ip.is_none())
+            && analysis.hops.iter().all(|h| {
+                h.ip.is_none_or(|ip| !crate::vocab::ip::classify(ip).can_be_sender())
+            })
         {
             analysis.sending_ip = filter_listed_relay(&analysis.spam)
                 .or_else(|| recorded_spf_client(&analysis.recorded_spf));
@@ -648,43 +653,6 @@ impl Analysis {
         true
     }
 
-    /// When the Received chain names no public address, the client the receiver's own
-    /// Received-SPF names (RFC 7208 section 9.1: `client-ip`, or the comment's "designates
-    /// IP as permitted sender"), the topmost one above the trust boundary: the receiver
-    /// recorded which address connected to it.
-    fn sending_ip_from_received_spf(&mut self) {
-        if self.sending_ip.is_some() {
-            return;
-        }
-        let Some(spf) = self.recorded_spf.iter().find(|s| s.trusted) else {
-            return;
-        };
-        let from_comment = || {
-            let comment = spf.comment.as_deref()?.to_ascii_lowercase();
-            let at = comment.find("designates ")? + "designates ".len();
-            let rest = &comment[at..];
-            let ip = rest.split_whitespace().next()?;
-            rest.contains("permitted sender").then_some(ip.to_string())
-        };
-        let Some(ip) = spf
-            .key("client-ip")
-            .map(str::to_string)
-            .or_else(from_comment)
-            .and_then(|ip| ip.trim().parse::<core::net::IpAddr>().ok())
-            .filter(|ip| crate::vocab::ip::classify(*ip).can_be_sender())
-        else {
-            return;
-        };
-        self.findings.retain(|f| f.code != "received.no-sending-ip");
-        self.sending_ip = Some(SendingIp {
-            ip,
-            hop: 0,
-            reason: "the address the receiving server's own Received-SPF names as the client that connected to it (the Received chain names no public address)".into(),
-        });
-        self.retrust_recorded_auth();
-        self.refresh_connection_inputs();
-    }
-
     /// Reads the paste's header fields into the parts of the report, in order; each reader adds
     /// its findings, and the later ones use what the earlier found (the Authentication-Results
     /// are trusted or not by where the Received chain puts the trust boundary).
@@ -698,7 +666,6 @@ impl Analysis {
         self.read_received(&normalized.fields);
         self.read_recorded_auth(&normalized.fields);
         self.read_other_records(&normalized.fields);
-        self.sending_ip_from_received_spf();
         self.read_sender(normalized);
         self.read_spam(normalized);
     }
@@ -1156,7 +1123,7 @@ fn forwarded_notice(
                     let line = line.trim_start();
                     input::summary_key(line) == Some("from")
                         && line
-                            .split_once([':', '\u{ff1a}'])
+                            .split_once(input::LABEL_COLONS)
                             .is_some_and(|(_, value)| {
                                 !crate::checks::bounce::is_report_field("from", value.trim())
                             })
@@ -1185,7 +1152,7 @@ fn forwarded_notice(
                     _ => return None,
                 })
             });
-        match (field, line.split_once([':', '\u{ff1a}'])) {
+        match (field, line.split_once(input::LABEL_COLONS)) {
             (Some(name), Some((_, value))) => {
                 notice.push_str(name);
                 notice.push(':');
@@ -1216,7 +1183,7 @@ fn report_field_line(line: &str) -> bool {
     let line = line.trim_start().trim_start_matches(['>', ' ', '\t']);
     // A localized summary's key stands for its field ("Da:" is From, "Oggetto:" Subject).
     let summary = input::summary_key(line);
-    line.split_once([':', '\u{ff1a}'])
+    line.split_once(input::LABEL_COLONS)
         .is_some_and(|(name, value)| {
             let name = summary.unwrap_or_else(|| name.trim());
             !name.contains(' ') && crate::checks::bounce::is_report_field(name, value.trim())
@@ -1279,7 +1246,8 @@ fn recorded_spf_client(spf: &[crate::parse::recorded::ReceivedSpf]) -> Option<Se
                     .flatten()
                     .filter(|_| w[2].eq_ignore_ascii_case("as"))
             })
-        })?;
+        })
+        .filter(|ip| crate::vocab::ip::classify(*ip).can_be_sender())?;
     Some(SendingIp {
         ip,
         hop: 0,

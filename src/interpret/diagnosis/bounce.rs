@@ -1582,21 +1582,19 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
     // sending IP is the forwarder's own) the returned copy's own hop into the bouncing
     // organization, judged by the SPF result that organization recorded for it then
     // (Received-SPF, RFC 7208 section 9.1, naming that hop's client-ip).
+    let from_org = crate::vocab::domain::org_domain(&from.to_ascii_lowercase());
     let by_sending = r.sending_ip.as_ref().and_then(|sending| {
         r.hops
             .iter()
             .find(|h| h.number == sending.hop)
             .or_else(|| r.hops.iter().find(|h| h.ip == Some(sending.ip)))
             .filter(|h| into_reporting(h))
-            .map(|h| (h, sending.ip))
+            .map(|_| sending.ip)
     });
     let recorded_entry = || {
-        let hop = r.hops.iter().find(|h| {
-            into_reporting(h)
-                && h.ip
-                    .is_some_and(|ip| crate::vocab::ip::classify(ip).can_be_sender())
+        let ip = r.hops.iter().filter(|h| into_reporting(h)).find_map(|h| {
+            h.ip.filter(|ip| crate::vocab::ip::classify(*ip).can_be_sender())
         })?;
-        let ip = hop.ip?;
         let said = r.recorded_spf.iter().find(|s| {
             s.key("client-ip")
                 .and_then(|c| c.trim().parse::<core::net::IpAddr>().ok())
@@ -1606,16 +1604,16 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
                 && s.key("envelope-from")
                     .and_then(crate::vocab::domain::of_address)
                     .and_then(|d| crate::vocab::domain::org_domain(&d))
-                    == crate::vocab::domain::org_domain(&from.to_ascii_lowercase())
+                    == from_org
         })?;
         let result = match said.result.as_str() {
             "fail" => SpfResult::Fail,
             "softfail" => SpfResult::Softfail,
             _ => return None,
         };
-        Some((hop, ip, result))
+        Some((ip, result))
     };
-    let (ip, spf_result, recorded) = if let Some((_, ip)) = by_sending {
+    let (ip, spf_result, recorded) = if let Some(ip) = by_sending {
         // The returned copy's envelope sender, or else (a copy returned without its
         // Return-Path: a text/rfc822-headers part holds what the bouncing server kept) the
         // name it greeted with when that name claims the From domain's organization: its SPF
@@ -1623,13 +1621,12 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
         // identity).
         let spf = auth.spf.mail_from_result.as_ref().or_else(|| {
             auth.spf.helo_result.as_ref().filter(|h| {
-                crate::vocab::domain::org_domain(&h.domain.to_ascii_lowercase())
-                    == crate::vocab::domain::org_domain(&from.to_ascii_lowercase())
+                crate::vocab::domain::org_domain(&h.domain.to_ascii_lowercase()) == from_org
             })
         })?;
         (ip, spf.result, false)
     } else if b.original.is_some() {
-        let (_, ip, result) = recorded_entry()?;
+        let (ip, result) = recorded_entry()?;
         (ip, result, true)
     } else {
         return None;

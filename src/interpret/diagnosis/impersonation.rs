@@ -93,6 +93,10 @@ pub(super) fn spoofing(ctx: &Context) -> Option<Cause> {
         // <financeiro@ferragens-sllva.example>: l for i), the name spelt right and the domain
         // not: the label against whole words of the name run together, six letters or more.
         let swapped = || {
+            let l = label.as_bytes();
+            if l.len() < 6 {
+                return None;
+            }
             let look_alike = |a: u8, b: u8| {
                 [b"il1".as_slice(), b"o0", b"uv", b"gq"]
                     .iter()
@@ -104,21 +108,17 @@ pub(super) fn spoofing(ctx: &Context) -> Option<Cause> {
                 .map(str::to_ascii_lowercase)
                 .take(12)
                 .collect();
-            let l = label.as_bytes();
             (0..name_words.len())
                 .flat_map(|i| (i + 1..=name_words.len().min(i + 4)).map(move |j| (i, j)))
                 .map(|(i, j)| name_words[i..j].concat())
                 .find(|run| {
                     let n = run.as_bytes();
-                    let diff: Vec<(u8, u8)> = n
-                        .iter()
-                        .zip(l)
-                        .filter(|(a, b)| a != b)
-                        .map(|(a, b)| (*a, *b))
-                        .collect();
-                    l.len() >= 6
-                        && n.len() == l.len()
-                        && matches!(diff[..], [(a, b)] if look_alike(a, b))
+                    let mut diff = n.iter().zip(l).filter(|(a, b)| a != b);
+                    n.len() == l.len()
+                        && matches!(
+                            (diff.next(), diff.next()),
+                            (Some((&a, &b)), None) if look_alike(a, b)
+                        )
                 })
         };
         let imitated = if skeleton != label && skeleton.len() >= 5 && said.contains(&skeleton) {
