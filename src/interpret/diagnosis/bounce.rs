@@ -1129,8 +1129,24 @@ fn new_message_to_missing_domain(ctx: &Context, topic: &str, r: &BouncedRecipien
     // read as written, as an address that does not exist is (the scenarios README's
     // `user-unknown`: the sender's list to correct).
     let returned = ctx.r.bounce.as_ref().is_some_and(|b| b.original.is_some());
+    // The domain itself answered NXDOMAIN (RFC 1035 RCODE 3), as the reader's host-unknown
+    // words say or as the words name it: Gmail's "DNS type 'mx' lookup of <domain> responded
+    // with code NXDOMAIN", Postfix's "Name service error for name=<domain> type=MX: Host not
+    // found". An MX host of an existing domain that does not resolve (Gmail's "'a' lookup of
+    // mail.<domain>. responded with code NXDOMAIN") is the domain's broken DNS, not this.
+    let words = r
+        .diagnostic
+        .as_deref()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let domain_nxdomain = domain.as_deref().is_some_and(|d| {
+        words.contains(&format!("'mx' lookup of {d} responded with code nxdomain"))
+            || words.contains(&format!(
+                "name service error for name={d} type=mx: host not found"
+            ))
+    });
     topic == "domain-missing"
-        && r.reason.name() == "hostunknown"
+        && (r.reason.name() == "hostunknown" || domain_nxdomain)
         && !exists
         && (!returned
             || !ctx
