@@ -1344,6 +1344,25 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
             "The owner of {via} (or its mail host) forwards with the Sender Rewriting Scheme and without changing the message, or gives the sender the final address to write to directly; the sender's SPF, DKIM and DMARC need no change for a forward."
         ));
     }
+    // An address that does not exist, reached through a forward to another organization (the
+    // scenarios README's `user-unknown`: the recipient's side broke an address that worked, an
+    // alias or forward that points nowhere): the sender wrote the address that forwards, and
+    // only its owner can correct the forward (RFC 5321 section 3.9: the alias's owner sets
+    // where it goes).
+    let dead_forward = if topic == "user-unknown" {
+        forwarded_from(ctx, r)
+    } else {
+        None
+    };
+    if let Some(via) = &dead_forward {
+        party = Party::Receiver;
+        title = format!(
+            "{who}: the message was addressed to {via}, whose server forwards it on to {who}; that address does not exist, so the forward points nowhere."
+        );
+        fix = Some(format!(
+            "Correct or remove the forward from {via} to {who}."
+        ));
+    }
     // A sender at a free-mail provider cannot publish anything for the provider's domain
     // (RFC 7208 and RFC 7489: the domain's owner does): the authentication it names passes
     // only for mail sent through the provider's own servers.
@@ -1452,6 +1471,20 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
         cause
             .actions
             .retain(|a| !matches!(a.who, Actor::Recipient | Actor::RecipientAdmin));
+    }
+    if let Some(via) = dead_forward {
+        // The forward is the recipient's to fix; the sender wrote the right address.
+        use crate::report::diagnosis::{Actor, NextStep};
+        cause.actions.truncate(1);
+        if let Some(first) = cause.actions.first_mut() {
+            first.who = Actor::RecipientAdmin;
+        }
+        cause.actions.push(NextStep {
+            who: Actor::Sender,
+            text: format!(
+                "The address written ({via}) is the right one: tell the recipient another way (phone, another address) that mail to it comes back, and send again once the forward is fixed."
+            ),
+        });
     }
     if own {
         // The recipient's side never saw the message: nothing for it to allow.
