@@ -214,6 +214,54 @@ pub(super) fn spoofing(ctx: &Context) -> Option<Cause> {
     }
     internal_name(ctx, from, &address, &rorg, &evidence)
         .or_else(|| reply_diverted(ctx, from, &address, &org, &rorg, &evidence))
+        .or_else(|| phishing_domain(ctx, &org, &evidence))
+}
+
+/// The From's own domain listed now on the Spamhaus DBL as a domain used for phishing, malware
+/// or botnet control (return codes 127.0.1.4, .5 and .6, "phish domain", "malware domain",
+/// "botnet C&C domain"; Spamhaus's DBL return codes). Not the "abused legit" codes
+/// (127.0.1.102-106): a legitimate domain that was hacked is not a fake one. A live check: it
+/// says what the list knows today, which is why it is likely, not certain.
+fn phishing_domain(ctx: &Context, org: &str, evidence: &[Evidence]) -> Option<Cause> {
+    use crate::checks::reputation::ListStatus;
+    let rep = ctx.r.reputation.as_ref()?;
+    let (list, code) = rep
+        .domain_lists
+        .iter()
+        .filter(|d| d.domain.eq_ignore_ascii_case(org))
+        .flat_map(|d| &d.lists)
+        .filter(|l| l.status == ListStatus::Listed && l.zone.ends_with("dbl.spamhaus.org"))
+        .find_map(|l| {
+            l.codes
+                .iter()
+                .find(|c| matches!(c.answer.as_str(), "127.0.1.4" | "127.0.1.5" | "127.0.1.6"))
+                .map(|c| (l, c))
+        })?;
+    let mut evidence = evidence.to_vec();
+    evidence.extend(list.evidence.iter().take(1).map(|l| Evidence {
+        line: None,
+        text: format!("{}: {} ({})", l.question, code.answer, code.name),
+    }));
+    Some(make_cause(
+        ctx,
+        "sender.phishing-domain",
+        "spoofing",
+        format!(
+            "The sender's domain {org} is listed now on {} as a {}.",
+            list.list, code.name
+        ),
+        format!(
+            "{} lists {org} as {} ({}): the domain exists to deceive, so its SPF, DKIM and DMARC passing only shows the message came from it, not that the sender is who the message claims. Treat the message as fraud: do not open its links or attachments, and confirm any request through a channel you already know.",
+            list.list,
+            code.name,
+            code.meaning.trim_end_matches('.')
+        ),
+        None,
+        Certainty::Likely,
+        Party::Sender,
+        Source::Live,
+        evidence,
+    ))
 }
 
 /// Whether `org` (an organizational domain) is written to pass for `known`: one or two letters
