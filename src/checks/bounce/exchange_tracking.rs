@@ -67,7 +67,11 @@ fn get<'a>(record: &'a [(String, String)], name: &str) -> Option<&'a str> {
 /// Exchange Online's message trace details as its admin center shows them (Microsoft Learn,
 /// "Message trace in the new Exchange admin center"): a "Recipient" and a "Status" row (Failed,
 /// Pending, Delivered, ...), then the message events, a failure's "Fail" event with the same
-/// `{LED=...}` last error. Returns the recipient, the action and the last error.
+/// `{LED=...}` last error. Or as PowerShell prints them (Microsoft Learn, Get-MessageTraceV2
+/// and Get-MessageTraceDetailV2): the trace as a table whose columns include RecipientAddress
+/// and Status, or as a list ("RecipientAddress : ..."), and the details as a list of events
+/// ("Event : Defer", "Event : Fail", each "Detail : Reason: [{LED=...}]"); the last event
+/// decides. Returns the recipient, the action and the last error.
 fn trace_details(text: &str) -> Option<(String, &'static str, String)> {
     if !text.contains("{LED=") {
         return None;
@@ -79,18 +83,67 @@ fn trace_details(text: &str) -> Option<(String, &'static str, String)> {
                 .then(|| rest.trim_start_matches([':', ' ', '\t']).trim())
         })
     };
-    let recipient = row("Recipient")?;
-    let &(s, e) = scan::addresses(recipient).first()?;
-    let action = match row("Status")?.to_ascii_lowercase().as_str() {
-        "failed" => "failed",
-        "pending" | "deferred" | "getting status" => "delayed",
-        _ => return None,
+    let recipient = row("Recipient")
+        .or_else(|| row("RecipientAddress"))
+        .and_then(|r| {
+            let &(s, e) = scan::addresses(r).first()?;
+            Some(r[s..e].to_ascii_lowercase())
+        })
+        .or_else(|| table_recipient(text))?;
+    let action = match row("Status").map(str::to_ascii_lowercase).as_deref() {
+        Some("failed") => "failed",
+        Some("pending" | "deferred" | "getting status") => "delayed",
+        Some(_) => return None,
+        None => last_event(text)?,
     };
     Some((
-        recipient[s..e].to_ascii_lowercase(),
+        recipient,
         action,
-        last_error(&text[text.find("{LED=")?..])?.to_string(),
+        last_error(&text[text.rfind("{LED=")?..])?.to_string(),
     ))
+}
+
+/// The recipient of a message trace printed as a PowerShell table: the address in the data row
+/// that starts in the RecipientAddress column of the header line above it.
+fn table_recipient(text: &str) -> Option<String> {
+    let mut lines = text.lines().take(MAX_LINES);
+    while let Some(line) = lines.by_ref().next() {
+        let Some(col) = line.find("RecipientAddress") else {
+            continue;
+        };
+        // The header names the columns only (the command above it may name addresses).
+        if !line.contains("SenderAddress") || line.contains('@') {
+            continue;
+        }
+        let row = lines
+            .by_ref()
+            .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('-'))?;
+        let &(s, e) = scan::addresses(row)
+            .iter()
+            .find(|&&(s, _)| s.abs_diff(col) <= 1)?;
+        return Some(row[s..e].to_ascii_lowercase());
+    }
+    None
+}
+
+/// The action of the last event of a message trace's details listed by PowerShell ("Event :
+/// Fail", "Event : Defer"); None when the last event is neither.
+fn last_event(text: &str) -> Option<&'static str> {
+    let last = text
+        .lines()
+        .take(MAX_LINES)
+        .filter_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.trim()
+                .eq_ignore_ascii_case("event")
+                .then(|| value.trim())
+        })
+        .last()?;
+    match last.to_ascii_lowercase().as_str() {
+        "fail" => Some("failed"),
+        "defer" => Some("delayed"),
+        _ => None,
+    }
 }
 
 /// The last error a status names: "LED=" up to the end of its braces.
@@ -101,6 +154,21 @@ fn last_error(status: &str) -> Option<&str> {
         .or_else(|| rest.find('}'))
         .unwrap_or(rest.len());
     Some(rest[..end].trim())
+}
+
+/// A status that is the remote server's reply itself, without the "LED=" label: "{550 5.7.64
+/// TenantAttribution; Relay Access Denied [...]}" (the RecipientStatus field holds "the SMTP
+/// response code", Microsoft Learn, "Search message tracking logs"): the braces are
+/// PowerShell's. Only when it opens with a reply code (RFC 5321 section 4.2).
+fn bare_reply(status: &str) -> Option<&str> {
+    let status = status.trim();
+    let inner = status
+        .strip_prefix('{')
+        .and_then(|s| s.strip_suffix('}'))
+        .unwrap_or(status);
+    let code = inner.get(..3)?;
+    (code.bytes().all(|b| b.is_ascii_digit()) && matches!(code.as_bytes()[0], b'4' | b'5'))
+        .then_some(inner.trim())
 }
 
 /// Whether the text holds tracking records of a failed or delayed delivery.
@@ -138,7 +206,7 @@ pub(super) fn records_into(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
         // "{a@b.example, c@d.example}": the braces are PowerShell's, not the addresses'.
         let recipients = recipients.replace(['{', '}', ','], " ");
         let words = get(&record, "RecipientStatus")
-            .and_then(last_error)
+            .and_then(|status| last_error(status).or_else(|| bare_reply(status)))
             .unwrap_or_default()
             .to_string();
         for &(s, e) in scan::addresses(&recipients).iter() {
@@ -177,6 +245,31 @@ mod tests {
         assert_eq!(r.recipients.len(), 1);
         assert_eq!(r.recipients[0].address, "billing@b.example");
         assert_eq!(r.recipients[0].reason, Reason::Blocked);
+        // A status that is the reply itself, without "LED=".
+        let bare = "EventId                 : FAIL\nRecipients              : {einkauf@c.example}\nRecipientStatus         : {550 5.7.64 TenantAttribution; Relay Access Denied [AM4PEPF0002A1B3.eurprd04.prod.outlook.com]}\nSender                  : j@a.example\n";
+        let r = analyze(bare.as_bytes());
+        assert!(
+            r.recipients[0]
+                .diagnostic
+                .as_deref()
+                .is_some_and(|d| d.starts_with("550 5.7.64 TenantAttribution")
+                    && d.ends_with("outlook.com]")),
+            "{:?}",
+            r.recipients[0].diagnostic
+        );
+        // PowerShell's message trace table and its details listed: the last event decides.
+        let v2 = "PS> Get-MessageTraceV2 -SenderAddress a@a.example -RecipientAddress o@t.example\n\nReceived            SenderAddress  RecipientAddress  Subject  Status\n--------            -------------  ----------------  -------  ------\n12-5-2026 07:31:04  a@a.example    o@t.example       Order    Failed\n\nDate   : 12-5-2026 07:31:09\nEvent  : Defer\nDetail : Reason: [{LED=450 4.4.316 Connection refused};{FQDN=mail.t.example}]\n\nDate   : 13-5-2026 07:32:15\nEvent  : Fail\nDetail : Reason: [{LED=550 5.4.316 Message expired, connection refused};{FQDN=mail.t.example}]\n";
+        let r = analyze(v2.as_bytes());
+        assert_eq!(r.recipients.len(), 1);
+        assert_eq!(r.recipients[0].address, "o@t.example");
+        assert!(
+            r.recipients[0]
+                .diagnostic
+                .as_deref()
+                .is_some_and(|d| d.starts_with("550 5.4.316 Message expired")),
+            "{:?}",
+            r.recipients[0].diagnostic
+        );
         // A delivery only: no records of a problem.
         assert!(!super::is_records(&FAIL.replace("FAIL", "SEND")));
     }

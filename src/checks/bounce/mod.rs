@@ -49,6 +49,7 @@ mod result;
 mod scan;
 mod screen;
 mod sendgrid;
+mod sendmail_log;
 mod ses;
 mod sparkpost;
 mod webhook;
@@ -338,7 +339,7 @@ type ServiceReader = (
     fn(&str) -> bool,
     fn(&str, &mut Vec<recipients::Raw>) -> Option<String>,
 );
-const SERVICE_RECORDS: [ServiceReader; 10] = [
+const SERVICE_RECORDS: [ServiceReader; 11] = [
     (
         "exchange_tracking",
         exchange_tracking::is_records,
@@ -352,6 +353,11 @@ const SERVICE_RECORDS: [ServiceReader; 10] = [
         postfix_queue::records,
     ),
     ("postfix_log", postfix_log::is_records, postfix_log::records),
+    (
+        "sendmail_log",
+        sendmail_log::is_records,
+        sendmail_log::records,
+    ),
     ("sparkpost", sparkpost::is_events, sparkpost::events),
     ("mailgun", mailgun::is_events, mailgun::events),
     ("brevo", brevo::is_events, brevo::events),
@@ -606,6 +612,9 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         && raws.is_empty()
         && let Some(events) = events_text
     {
+        if let Some(r) = sendgrid::spam_report(events) {
+            return r;
+        }
         sent_from_ip = sendgrid::events(events, &mut raws);
         if !raws.is_empty() {
             format = Some("sendgrid".to_string());

@@ -10,7 +10,10 @@
 //! the receiving server's acceptance in `response` and the IP SendGrid sent from in `ip`.
 
 use super::recipients::Raw;
-use super::{MAX_RECIPIENTS, scan};
+use super::result::simple_recipient;
+use super::{
+    BounceKind, BounceReport, CaseFacts, FeedbackInfo, MAX_RECIPIENTS, Reason, RefusedBy, scan,
+};
 
 /// Whether the text holds SendGrid events: the keys only SendGrid's events carry.
 pub(super) fn is_events(text: &str) -> bool {
@@ -58,6 +61,62 @@ pub(super) fn events(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
         });
     }
     ip
+}
+
+/// A `spamreport` event ("Recipient marked message as spam", the Event Webhook Reference's
+/// engagement events) among the events: a complaint, read as a feedback report is, its source
+/// the address SendGrid delivered that recipient's message from (the `ip` of the `delivered`
+/// event for the same address). None when no event is a spam report.
+pub(super) fn spam_report(text: &str) -> Option<BounceReport> {
+    let objects = objects(text);
+    let event = |o: &str| scan::json_str(o, "event").map(str::to_ascii_lowercase);
+    let mut reported: Vec<String> = Vec::new();
+    for o in objects
+        .iter()
+        .filter(|o| event(o).as_deref() == Some("spamreport"))
+    {
+        if let Some(a) = scan::json_str(o, "email").filter(|a| a.contains('@')) {
+            let a = a.to_ascii_lowercase();
+            if !reported.contains(&a) {
+                reported.push(a);
+            }
+        }
+    }
+    if reported.is_empty() {
+        return None;
+    }
+    let source_ip = objects
+        .iter()
+        .filter(|o| event(o).as_deref() == Some("delivered"))
+        .filter(|o| {
+            scan::json_str(o, "email")
+                .is_some_and(|a| reported.iter().any(|r| r.eq_ignore_ascii_case(a)))
+        })
+        .find_map(|o| scan::json_str(o, "ip"))
+        .and_then(|ip| ip.trim().parse::<core::net::IpAddr>().ok())
+        .map(|ip| ip.to_string());
+    Some(BounceReport {
+        kind: BounceKind::Feedback,
+        format: Some("sendgrid".into()),
+        summary: "SendGrid events with a spam report, not a bounce: a recipient marked the message as spam.".into(),
+        refused_by: RefusedBy::Unknown,
+        reporting_mta: None,
+        recipients: reported
+            .into_iter()
+            .map(|a| simple_recipient(a, Reason::Feedback))
+            .collect(),
+        feedback: Some(FeedbackInfo {
+            feedback_type: Some("abuse".into()),
+            source_ip,
+            ..FeedbackInfo::default()
+        }),
+        case_facts: CaseFacts::default(),
+        original: None,
+        sent_from_ip: None,
+        received_from_ip: None,
+        notice_from: None,
+        from_log: false,
+    })
 }
 
 /// The top-level JSON objects of the text (`{...}` at depth one or, inside an array, two),
@@ -142,5 +201,17 @@ mod tests {
         assert_eq!(r.kind, BounceKind::NotBounce);
         assert!(r.recipients.iter().all(|x| x.reason == Reason::Delivered));
         assert_eq!(r.sent_from_ip.as_deref(), Some("192.0.2.10"));
+    }
+
+    #[test]
+    fn a_spam_report_is_a_complaint_from_the_delivering_address() {
+        let j = r#"[{"email":"a@example.net","event":"delivered","ip":"192.0.2.9","response":"250 OK","sg_event_id":"x","sg_message_id":"y"},{"email":"a@example.net","event":"open","ip":"198.51.100.7","sg_event_id":"z","sg_message_id":"y"},{"email":"a@example.net","event":"spamreport","sg_event_id":"w","sg_message_id":"y"}]"#;
+        let r = analyze(j.as_bytes());
+        assert_eq!(r.kind, BounceKind::Feedback);
+        assert_eq!(r.recipients[0].address, "a@example.net");
+        assert_eq!(
+            r.feedback.and_then(|f| f.source_ip).as_deref(),
+            Some("192.0.2.9")
+        );
     }
 }

@@ -33,6 +33,21 @@ fn subtype_reason(bounce_type: &str, sub: &str) -> Option<Reason> {
     })
 }
 
+/// The address SES sent the message from, in event publishing's automatic tags: `mail.tags`
+/// "ses:outgoing-ip", "the IP address that Amazon SES used to send the email" (SES Developer
+/// Guide, "Monitor email sending using Amazon SES event publishing", auto-tags); not
+/// "ses:source-ip", the address of the program that called SES.
+fn outgoing_ip(text: &str) -> Option<String> {
+    let i = text.find("\"ses:outgoing-ip\"")?;
+    let rest = text.get(i..)?;
+    let list = rest.get(rest.find('[')? + 1..rest.find(']')?)?;
+    let first = list.split(',').next()?.trim().trim_matches('"').trim();
+    first
+        .parse::<core::net::IpAddr>()
+        .ok()
+        .map(|ip| ip.to_string())
+}
+
 /// An Amazon SES notification (JSON in the body): bounces become recipients; a complaint is a
 /// feedback report, returned at once. The type is `notificationType`, or `eventType` when the
 /// notification comes from event publishing (same Developer Guide page, top-level object).
@@ -59,6 +74,7 @@ pub(super) fn notification(text: &str, raws: &mut Vec<Raw>) -> Option<BounceRepo
             recipients,
             feedback: Some(FeedbackInfo {
                 feedback_type: scan::json_str(text, "complaintFeedbackType").map(str::to_string),
+                source_ip: outgoing_ip(text),
                 ..FeedbackInfo::default()
             }),
             case_facts: CaseFacts::default(),
@@ -174,5 +190,15 @@ mod tests {
         assert_eq!(r.kind, crate::checks::bounce::BounceKind::Delay);
         assert_eq!(r.recipients[0].address, "u@example.net");
         assert_eq!(r.recipients[0].reply_code, Some(452));
+    }
+
+    #[test]
+    fn a_complaint_names_the_outgoing_ip_not_the_caller() {
+        let j = r#"{"eventType":"Complaint","complaint":{"complainedRecipients":[{"emailAddress":"c@example.net"}],"complaintFeedbackType":"abuse"},"mail":{"source":"a@example.org","tags":{"ses:source-ip":["203.0.113.5"],"ses:outgoing-ip":["192.0.2.14"]}}}"#;
+        let r = analyze(j.as_bytes());
+        assert_eq!(
+            r.feedback.and_then(|f| f.source_ip).as_deref(),
+            Some("192.0.2.14")
+        );
     }
 }

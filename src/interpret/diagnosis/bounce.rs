@@ -1349,6 +1349,19 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
     // alias or forward that points nowhere): the sender wrote the address that forwards, and
     // only its owner can correct the forward (RFC 5321 section 3.9: the alias's owner sets
     // where it goes).
+    // Exchange Online's "550 5.7.64 TenantAttribution; Relay Access Denied": mail from the
+    // organization's own email server came in through an inbound connector that did not
+    // recognize it (Microsoft Learn, "Fix error code 550 5.7.64 TenantAttribution; Relay Access
+    // Denied in Exchange Online": the connector identifies the on-premises server by its public
+    // IP address or the name in its TLS certificate, and the server's address or certificate no
+    // longer matches, after a new Internet line or a renewed certificate).
+    if topic == "relay-denied"
+        && r.diagnostic
+            .as_deref()
+            .is_some_and(|d| d.to_ascii_lowercase().contains("tenantattribution"))
+    {
+        fix = Some("Microsoft 365 did not recognize the organization's own mail server: in the Exchange admin center, the inbound connector \"from your organization's email server\" must name the server's current public IP address (after a change of Internet line) or the name in its TLS certificate (after a certificate renewal); correct the connector, then send the queued mail again.".into());
+    }
     let dead_forward = if topic == "user-unknown" {
         forwarded_from(ctx, r)
     } else {
