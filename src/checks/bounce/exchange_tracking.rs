@@ -25,7 +25,12 @@ const MAX_VALUE: usize = 8_192;
 fn records(text: &str) -> Vec<Vec<(String, String)>> {
     let mut out: Vec<Vec<(String, String)>> = Vec::new();
     let mut current: Vec<(String, String)> = Vec::new();
+    // Whether the line before was blank: a line at the margin continues a value only right
+    // after the value's own lines, not after the blank line that ends a record.
+    let mut after_blank = true;
     for line in text.lines().take(MAX_LINES) {
+        let blank = line.trim().is_empty();
+        let was_blank = std::mem::replace(&mut after_blank, blank);
         let field = line
             .split_once(" : ")
             .or_else(|| line.trim_end().strip_suffix(" :").map(|name| (name, "")));
@@ -42,8 +47,10 @@ fn records(text: &str) -> Vec<Vec<(String, String)>> {
                 out.push(std::mem::take(&mut current));
             }
             current.push((name, value.trim().to_string()));
-        } else if line.starts_with(char::is_whitespace)
-            && !line.trim().is_empty()
+        } else if !line.trim().is_empty()
+            // A wrapped value's rest: indented as Format-List writes it, or at the margin when
+            // the paste was wrapped again (a line that is no "Name : value" field).
+            && (line.starts_with(char::is_whitespace) || !was_blank)
             && let Some((_, value)) = current.last_mut()
             && value.len() < MAX_VALUE
         {
@@ -89,7 +96,8 @@ fn trace_details(text: &str) -> Option<(String, &'static str, String)> {
             let &(s, e) = scan::addresses(r).first()?;
             Some(r[s..e].to_ascii_lowercase())
         })
-        .or_else(|| table_recipient(text))?;
+        .or_else(|| table_recipient(text))
+        .or_else(|| command_recipient(text))?;
     let action = match row("Status").map(str::to_ascii_lowercase).as_deref() {
         Some("failed") => "failed",
         Some("pending" | "deferred" | "getting status") => "delayed",
@@ -124,6 +132,20 @@ fn table_recipient(text: &str) -> Option<String> {
         return Some(row[s..e].to_ascii_lowercase());
     }
     None
+}
+
+/// The recipient the trace command itself names ("Get-MessageTraceV2 ... -RecipientAddress
+/// a@b.example"), when the table's row was wrapped away from its column.
+fn command_recipient(text: &str) -> Option<String> {
+    let at = text.find("Get-MessageTrace")?;
+    let mut end = (at + 600).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let command = &text[at..end];
+    let rest = &command[command.find("-RecipientAddress")? + "-RecipientAddress".len()..];
+    let &(s, e) = scan::addresses(rest).first()?;
+    Some(rest[s..e].to_ascii_lowercase())
 }
 
 /// The action of the last event of a message trace's details listed by PowerShell ("Event :
