@@ -37,7 +37,10 @@ pub fn auth(lower: &str) -> Option<&'static str> {
         lower.match_indices(w).any(|(i, _)| {
             let before = lower.as_bytes().get(i.wrapping_sub(1)).copied();
             let after = lower.as_bytes().get(i + w.len()).copied();
-            !before.is_some_and(|c| c.is_ascii_alphanumeric())
+            // Not the end of a compound name ("primary-dkim", a JSON key of a sending
+            // service's event record next to the reply); a name it begins ("DKIM-Signature")
+            // still names the method.
+            !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
                 && !after.is_some_and(|c| c.is_ascii_alphanumeric())
         })
     };

@@ -40,10 +40,16 @@ pub(super) fn events(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
         if ip.is_none() {
             ip = scan::json_str(obj, "sending-ip").map(str::to_string);
         }
-        let code = scan::json_number(obj, "code");
-        let message = scan::json_str(obj, "message").unwrap_or("");
-        let description = scan::json_str(obj, "description").unwrap_or("");
-        let enhanced = scan::json_str(obj, "enhanced-code").filter(|c| !c.is_empty());
+        // The reply's fields are the `delivery-status` object's: an event also has a
+        // `message` object of its own (the message's headers and size) before it.
+        let status = obj
+            .find("\"delivery-status\"")
+            .and_then(|i| obj.get(i..))
+            .unwrap_or(obj);
+        let code = scan::json_number(status, "code");
+        let message = scan::json_str(status, "message").unwrap_or("");
+        let description = scan::json_str(status, "description").unwrap_or("");
+        let enhanced = scan::json_str(status, "enhanced-code").filter(|c| !c.is_empty());
         // The reply as the receiving server gave it: its code, then Mailgun's copy of its text.
         let words: Vec<&str> = [
             code.unwrap_or(""),

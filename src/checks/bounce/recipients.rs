@@ -63,7 +63,7 @@ impl LastRecords {
 impl Raw {
     /// A recipient of a sending service's event record (SendGrid, SparkPost): its address, the
     /// RFC 3464 action the event stands for, the status it gives and the server's words (JSON
-    /// string escapes of quotes undone). A delivery event carries no status: the acceptance is
+    /// string escapes of quotes, slashes, line ends and tabs undone, RFC 8259 section 7). A delivery event carries no status: the acceptance is
     /// a 2.X.X (RFC 3463).
     pub(super) fn event(
         address: &str,
@@ -75,7 +75,12 @@ impl Raw {
             address: address.to_ascii_lowercase(),
             action: Some(action.to_string()),
             status: status.or_else(|| (action == "delivered").then(|| "2.0.0".to_string())),
-            diagnostic: words.unwrap_or_default().replace("\\\"", "\""),
+            diagnostic: words
+                .unwrap_or_default()
+                .replace("\\\"", "\"")
+                .replace("\\/", "/")
+                .replace("\\n", " ")
+                .replace("\\t", " "),
             diagnostic_type: "SMTP".into(),
             ..Raw::default()
         }

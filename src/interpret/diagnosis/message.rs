@@ -1258,7 +1258,12 @@ fn recorded_auth_failure(ctx: &Context) -> Option<Cause> {
     // DMARC (RFC 7489 section 3.1.1), so the From domain's failed signature is still the cause.
     if let Some(d) = dkim_fail
         && (!dkim_pass || (!dkim_aligned_pass && aligned(d.domain.as_ref())))
-        && (dmarc_failed || compauth_failed)
+        // Or with no DMARC evaluation recorded (the receiver records none, Yandex's
+        // Authentication-Results for one): the From domain's own signature that did not
+        // verify is the broken piece of the setup the receiver weighed itself.
+        && (dmarc_failed
+            || compauth_failed
+            || (dmarc_absent && aligned(d.domain.as_ref()) && !dkim_aligned_pass))
     {
         let domain = d.domain.clone().unwrap_or_else(|| from.clone());
         return Some(make_cause(
