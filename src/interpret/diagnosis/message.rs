@@ -658,7 +658,11 @@ pub(super) fn spam_causes(ctx: &Context) -> Vec<Cause> {
     // own domain or address, which nothing authenticated, the failure shows a forgery: the
     // fix for the failure (list that server in SPF) would authorize the forger. A failure
     // recorded for the recipient's own gateway says nothing about the sender's setup.
-    let gateway = out.iter().any(|c| c.code == "forward.gateway-spf");
+    // So does one a plain forward explains: the failures it recorded are the forward's (SPF
+    // checked against the forwarder's address, the signature broken by its change).
+    let gateway = out
+        .iter()
+        .any(|c| c.code == "forward.gateway-spf" || c.code == "forward.plain");
     if let Some(c) = own_domain_forged(ctx, true)
         .or_else(|| recorded_auth_failure(ctx))
         .filter(|_| !gateway)
@@ -1860,6 +1864,7 @@ fn plain_forward(ctx: &Context) -> Option<Cause> {
     if !spf_names_ip(ctx, spf, &ip) {
         return None;
     }
+    // The final receiver's domain: the envelope recipient it took the message for.
     let final_domain = entry
         .for_addr
         .as_deref()
@@ -1872,8 +1877,10 @@ fn plain_forward(ctx: &Context) -> Option<Cause> {
         .or(entry.rdns.as_deref())
         .unwrap_or_default();
     // The server below it is the forwarder's own (the same host, or another host of its
-    // organization: an Exchange server behind its outbound relay).
-    if client.is_empty() || !before.by.as_deref().is_some_and(|b| same(b, client)) {
+    // organization: an Exchange server behind its outbound relay, named in its internal
+    // network: a private name, RFC 6762 appendix G's .local and the like).
+    let own = |b: &str| same(b, client) || crate::vocab::domain::private_name(b);
+    if client.is_empty() || !before.by.as_deref().is_some_and(own) {
         return None;
     }
     let forwarder = client.to_ascii_lowercase();
@@ -1889,8 +1896,7 @@ fn plain_forward(ctx: &Context) -> Option<Cause> {
         .into_iter()
         .take_while(|h| {
             h.by.as_deref().is_some_and(|b| {
-                same(b, &forwarder)
-                    || crate::vocab::domain::org_domain(b).is_some_and(|o| mx_orgs.contains(&o))
+                own(b) || crate::vocab::domain::org_domain(b).is_some_and(|o| mx_orgs.contains(&o))
             })
         })
         .collect();
@@ -1901,7 +1907,13 @@ fn plain_forward(ctx: &Context) -> Option<Cause> {
         .filter_map(|h| h.for_addr.as_deref())
         .find(|a| elsewhere(a))
         .map(str::to_string)
-        .or_else(|| addressed_via_mx(ctx, &forwarders, &mx_orgs, &elsewhere))?;
+        .or_else(|| addressed_via_mx(ctx, &forwarders, &mx_orgs, &ip, &elsewhere))
+        .or_else(|| addressed_to_forwarder(ctx, &forwarder, &elsewhere))?;
+    let broken_signature = ctx.recorded.iter().any(|x| {
+        x.method == "dkim"
+            && matches!(x.result.as_str(), "fail" | "neutral")
+            && x.domain.as_deref().is_some_and(|d| same(d, from))
+    });
     use crate::report::diagnosis::{Actor, NextStep};
     let cause = forward_cause(
         ctx,
@@ -1910,7 +1922,12 @@ fn plain_forward(ctx: &Context) -> Option<Cause> {
             "The message was forwarded by {forwarder}, which broke its authentication on the way."
         ),
         format!(
-            "It was sent to {forwarded_for}, whose server {forwarder} passed it on to {final_domain} with the sender's own envelope address (no SRS): the final receiver checked SPF for {from} against {forwarder}'s address {ip}, which {from} does not list, so SPF and then DMARC failed. No signature of {from} carried it through."
+            "It was sent to {forwarded_for}, whose server {forwarder} passed it on to {final_domain} with the sender's own envelope address (no SRS): the final receiver checked SPF for {from} against {forwarder}'s address {ip}, which {from} does not list, so SPF and then DMARC failed. {}",
+            if broken_signature {
+                format!("The signature of {from} did not verify either: the message was changed on the way (a footer or disclaimer added by the forwarding side).")
+            } else {
+                format!("No signature of {from} carried it through.")
+            }
         ),
         vec![spf.evidence.clone()],
         vec![
@@ -1924,7 +1941,11 @@ fn plain_forward(ctx: &Context) -> Option<Cause> {
             },
             NextStep {
                 who: Actor::Sender,
-                text: format!("Sign with DKIM for {from}: an aligned signature survives a forward that does not change the message."),
+                text: if broken_signature {
+                    format!("Nothing in {from}'s setup needs changing for this: its signature was valid until the forwarding side changed the message.")
+                } else {
+                    format!("Sign with DKIM for {from}: an aligned signature survives a forward that does not change the message.")
+                },
             },
         ],
     );
@@ -1939,14 +1960,22 @@ fn addressed_via_mx(
     ctx: &Context,
     forwarders: &[&crate::report::Hop],
     mx_orgs: &[String],
+    forwarder_ip: &str,
     elsewhere: &dyn Fn(&str) -> bool,
 ) -> Option<String> {
     let org = crate::vocab::domain::org_domain;
     let mx = ctx.r.reputation.as_ref()?.recipient_mx.as_ref()?;
+    // By name, or by address: an MX host named under the recipient's own domain that is the
+    // forwarder's server (a hosting company's shared server, "MX 0 domain" with the domain's
+    // A record its address).
     let took_in = forwarders.iter().any(|h| {
         h.by.as_deref()
             .and_then(org)
             .is_some_and(|o| mx_orgs.contains(&o))
+    }) || mx.hosts.iter().any(|h| {
+        h.addresses
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(forwarder_ip))
     });
     if !took_in {
         return None;
@@ -1959,6 +1988,29 @@ fn addressed_via_mx(
         .map(|a| a.to_ascii_lowercase())
         .find(|a| {
             crate::vocab::domain::of_address(a).is_some_and(|d| d.eq_ignore_ascii_case(&mx.domain))
+                && elsewhere(a)
+        })
+}
+
+/// The To or Cc address in the forwarder's own organization (its name's organizational
+/// domain): the forwarder passed on mail written to its own domain's address (RFC 5321 section
+/// 3.9: an alias or forward of that domain).
+fn addressed_to_forwarder(
+    ctx: &Context,
+    forwarder: &str,
+    elsewhere: &dyn Fn(&str) -> bool,
+) -> Option<String> {
+    let org = crate::vocab::domain::org_domain(forwarder)?;
+    ["To", "Cc"]
+        .iter()
+        .filter_map(|name| ctx.header(name))
+        .flat_map(|h| crate::parse::address::parse_list(&h.value, None))
+        .filter_map(|m| m.address)
+        .map(|a| a.to_ascii_lowercase())
+        .find(|a| {
+            crate::vocab::domain::of_address(a)
+                .and_then(|d| crate::vocab::domain::org_domain(&d))
+                .is_some_and(|o| o == org)
                 && elsewhere(a)
         })
 }
