@@ -15,13 +15,14 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// The target for each figure, in both parts: outcome >= 95%, first cause >= 90%. Printed with
-/// the figures (met in both parts since round 108-111; the floors below keep them).
+/// the figures (met in both parts from rounds 108-111 to 304-311; rounds 312-319's first run
+/// took the validation part's first cause to 870/970, 89.7%: not met, and not tuned on).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 2878/2917 outcome, 2826/2917
-/// first cause; validation 901/943, 848/943), so that no change makes them worse. Raise them as
+/// The floors asserted: the figures as last measured (tuning 2945/2986 outcome, 2887/2986
+/// first cause; validation 926/970, 870/970), so that no change makes them worse. Raise them as
 /// the diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 2878, 2826), ("validation", 901, 848)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 2945, 2887), ("validation", 926, 870)];
 /// The ceilings asserted on first causes of another topic addressed to the other party
 /// ([`misdirected`]), as last measured (tuning 9, validation 14): lower them as they fall. The
 /// tuning ceiling rose 1 -> 3 with rounds 136-151's files on their first run (forwards told as
@@ -103,8 +104,14 @@ const FLOORS: [(&str, usize, usize); 2] = [("tuning", 2878, 2826), ("validation"
 /// verdict; open work) and left validation at 19. Rounds 304-311 took tuning to 19 on their
 /// first run (a message an on-premises Exchange forwarded to Gmail after a transport rule's
 /// disclaimer broke its DKIM signature, told as the sender's DKIM: the forward rules read only
-/// unsigned mail or ARC; open work) and validation to 21 (unopened).
-const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 19), ("validation", 21)];
+/// unsigned mail or ARC; open work) and validation to 21 (unopened). Rounds 312-319 took
+/// tuning to 23 on their first run (a Thunderbird window's size refusal by the sender's own
+/// provider told as the receiver's policy; a Mailgun event whose reply was read from the wrong
+/// object; a Yandex spam filing whose only recorded failure was the From domain's DKIM; cPanel
+/// and Exchange forwarders whose footer broke the signature, told as the sender's DKIM) and
+/// validation to 22 (unopened); the Mailgun reply, the DKIM rule and the forward rules brought
+/// tuning to 20.
+const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 20), ("validation", 22)];
 
 pub struct Scenario {
     pub name: String,
