@@ -10,10 +10,7 @@
 //! the receiving server's acceptance in `response` and the IP SendGrid sent from in `ip`.
 
 use super::recipients::Raw;
-use super::result::simple_recipient;
-use super::{
-    BounceKind, BounceReport, CaseFacts, FeedbackInfo, MAX_RECIPIENTS, Reason, RefusedBy, scan,
-};
+use super::{BounceReport, FeedbackInfo, MAX_RECIPIENTS, scan};
 
 /// Whether the text holds SendGrid events: the keys only SendGrid's events carry.
 pub(super) fn is_events(text: &str) -> bool {
@@ -95,28 +92,17 @@ pub(super) fn spam_report(text: &str) -> Option<BounceReport> {
         .find_map(|o| scan::json_str(o, "ip"))
         .and_then(|ip| ip.trim().parse::<core::net::IpAddr>().ok())
         .map(|ip| ip.to_string());
-    Some(BounceReport {
-        kind: BounceKind::Feedback,
-        format: Some("sendgrid".into()),
-        summary: "SendGrid events with a spam report, not a bounce: a recipient marked the message as spam.".into(),
-        refused_by: RefusedBy::Unknown,
-        reporting_mta: None,
-        recipients: reported
-            .into_iter()
-            .map(|a| simple_recipient(a, Reason::Feedback))
-            .collect(),
-        feedback: Some(FeedbackInfo {
+    Some(super::webhook::complaint_report(
+        "sendgrid",
+        "SendGrid events with a spam report, not a bounce: a recipient marked the message as spam."
+            .into(),
+        reported,
+        FeedbackInfo {
             feedback_type: Some("abuse".into()),
             source_ip,
             ..FeedbackInfo::default()
-        }),
-        case_facts: CaseFacts::default(),
-        original: None,
-        sent_from_ip: None,
-        received_from_ip: None,
-        notice_from: None,
-        from_log: false,
-    })
+        },
+    ))
 }
 
 /// The top-level JSON objects of the text (`{...}` at depth one or, inside an array, two),

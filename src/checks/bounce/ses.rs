@@ -2,10 +2,7 @@
 
 use super::dsn::typed_value;
 use super::recipients::Raw;
-use super::result::simple_recipient;
-use super::{
-    BounceKind, BounceReport, CaseFacts, FeedbackInfo, MAX_RECIPIENTS, Reason, RefusedBy, scan,
-};
+use super::{BounceReport, FeedbackInfo, MAX_RECIPIENTS, Reason, scan};
 
 /// The reason an Amazon SES `bounceType` / `bounceSubType` pair names, when it names one (Amazon
 /// SES Developer Guide, "Amazon SNS notification contents for Amazon SES", bounce types:
@@ -61,29 +58,16 @@ pub(super) fn notification(text: &str, raws: &mut Vec<Raw>) -> Option<BounceRepo
                 scan::json_str(text.get(i..)?, "emailAddress")
             })
             .map(str::to_ascii_lowercase);
-        let recipients = rcpt
-            .into_iter()
-            .map(|a| simple_recipient(a, Reason::Feedback))
-            .collect();
-        return Some(BounceReport {
-            kind: BounceKind::Feedback,
-            format: Some("amazon_ses".into()),
-            summary: "An Amazon SES complaint notification, not a bounce: a recipient marked the message as spam.".into(),
-            refused_by: RefusedBy::Unknown,
-            reporting_mta: None,
-            recipients,
-            feedback: Some(FeedbackInfo {
+        return Some(super::webhook::complaint_report(
+            "amazon_ses",
+            "An Amazon SES complaint notification, not a bounce: a recipient marked the message as spam.".into(),
+            rcpt.into_iter().collect(),
+            FeedbackInfo {
                 feedback_type: scan::json_str(text, "complaintFeedbackType").map(str::to_string),
                 source_ip: outgoing_ip(text),
                 ..FeedbackInfo::default()
-            }),
-            case_facts: CaseFacts::default(),
-            original: None,
-            sent_from_ip: None,
-            received_from_ip: None,
-            notice_from: None,
-        from_log: false,
-        });
+            },
+        ));
     }
     // A delivery (`Delivery`: "Amazon SES successfully delivered the email to the recipient's
     // mail server", its `delivery.recipients` a list of addresses and `smtpResponse` the

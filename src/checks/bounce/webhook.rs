@@ -27,28 +27,46 @@ pub(super) fn complaint(text: &str) -> Option<BounceReport> {
         .filter(|a| a.contains('@'))
         .map(str::to_ascii_lowercase)
         .into_iter()
-        .map(|a| simple_recipient(a, Reason::Feedback))
         .collect();
-    Some(BounceReport {
-        kind: BounceKind::Feedback,
-        format: Some(format.into()),
-        summary: format!(
+    Some(complaint_report(
+        format,
+        format!(
             "A {provider} spam-complaint event, not a bounce: the message was delivered and the recipient marked it as spam."
         ),
-        refused_by: RefusedBy::Unknown,
-        reporting_mta: None,
         recipients,
-        feedback: Some(FeedbackInfo {
+        FeedbackInfo {
             feedback_type: Some("abuse".into()),
             ..FeedbackInfo::default()
-        }),
+        },
+    ))
+}
+
+/// A sending service's complaint record as a feedback report: the addresses that complained
+/// (lowercase), with what the record says of the complaint.
+pub(super) fn complaint_report(
+    format: &str,
+    summary: String,
+    recipients: Vec<String>,
+    feedback: FeedbackInfo,
+) -> BounceReport {
+    BounceReport {
+        kind: BounceKind::Feedback,
+        format: Some(format.into()),
+        summary,
+        refused_by: RefusedBy::Unknown,
+        reporting_mta: None,
+        recipients: recipients
+            .into_iter()
+            .map(|a| simple_recipient(a, Reason::Feedback))
+            .collect(),
+        feedback: Some(feedback),
         case_facts: CaseFacts::default(),
         original: None,
         sent_from_ip: None,
         received_from_ip: None,
         notice_from: None,
         from_log: false,
-    })
+    }
 }
 
 #[cfg(test)]

@@ -1980,16 +1980,20 @@ fn addressed_via_mx(
     if !took_in {
         return None;
     }
+    written_to(ctx).find(|a| {
+        crate::vocab::domain::of_address(a).is_some_and(|d| d.eq_ignore_ascii_case(&mx.domain))
+            && elsewhere(a)
+    })
+}
+
+/// The To and Cc addresses, lowercase.
+fn written_to<'a>(ctx: &'a Context) -> impl Iterator<Item = String> + 'a {
     ["To", "Cc"]
         .iter()
         .filter_map(|name| ctx.header(name))
         .flat_map(|h| crate::parse::address::parse_list(&h.value, None))
         .filter_map(|m| m.address)
         .map(|a| a.to_ascii_lowercase())
-        .find(|a| {
-            crate::vocab::domain::of_address(a).is_some_and(|d| d.eq_ignore_ascii_case(&mx.domain))
-                && elsewhere(a)
-        })
 }
 
 /// The To or Cc address in the forwarder's own organization (its name's organizational
@@ -2001,18 +2005,12 @@ fn addressed_to_forwarder(
     elsewhere: &dyn Fn(&str) -> bool,
 ) -> Option<String> {
     let org = crate::vocab::domain::org_domain(forwarder)?;
-    ["To", "Cc"]
-        .iter()
-        .filter_map(|name| ctx.header(name))
-        .flat_map(|h| crate::parse::address::parse_list(&h.value, None))
-        .filter_map(|m| m.address)
-        .map(|a| a.to_ascii_lowercase())
-        .find(|a| {
-            crate::vocab::domain::of_address(a)
-                .and_then(|d| crate::vocab::domain::org_domain(&d))
-                .is_some_and(|o| o == org)
-                && elsewhere(a)
-        })
+    written_to(ctx).find(|a| {
+        crate::vocab::domain::of_address(a)
+            .and_then(|d| crate::vocab::domain::org_domain(&d))
+            .is_some_and(|o| o == org)
+            && elsewhere(a)
+    })
 }
 
 /// Whether the receiver's recorded SPF result is about `ip`: named in the result, or in the same
