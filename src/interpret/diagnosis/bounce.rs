@@ -1344,11 +1344,6 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
             "The owner of {via} (or its mail host) forwards with the Sender Rewriting Scheme and without changing the message, or gives the sender the final address to write to directly; the sender's SPF, DKIM and DMARC need no change for a forward."
         ));
     }
-    // An address that does not exist, reached through a forward to another organization (the
-    // scenarios README's `user-unknown`: the recipient's side broke an address that worked, an
-    // alias or forward that points nowhere): the sender wrote the address that forwards, and
-    // only its owner can correct the forward (RFC 5321 section 3.9: the alias's owner sets
-    // where it goes).
     // Exchange Online's "550 5.7.64 TenantAttribution; Relay Access Denied": mail from the
     // organization's own email server came in through an inbound connector that did not
     // recognize it (Microsoft Learn, "Fix error code 550 5.7.64 TenantAttribution; Relay Access
@@ -1362,6 +1357,11 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
     {
         fix = Some("Microsoft 365 did not recognize the organization's own mail server: in the Exchange admin center, the inbound connector \"from your organization's email server\" must name the server's current public IP address (after a change of Internet line) or the name in its TLS certificate (after a certificate renewal); correct the connector, then send the queued mail again.".into());
     }
+    // An address that does not exist, reached through a forward to another organization (the
+    // scenarios README's `user-unknown`: the recipient's side broke an address that worked, an
+    // alias or forward that points nowhere): the sender wrote the address that forwards, and
+    // only its owner can correct the forward (RFC 5321 section 3.9: the alias's owner sets
+    // where it goes).
     let dead_forward = if topic == "user-unknown" {
         forwarded_from(ctx, r)
     } else {
