@@ -1634,6 +1634,16 @@ export interface SpfOutcome {
 
 /** The SPF checks of one message. */
 export interface SpfReport {
+  /**
+   * For a bounce whose returned copy came into the bouncing organization from another
+   * server than the sending IP (a forward passed it on): that server's address.
+   */
+  entry_ip?: string | null;
+  /**
+   * The result for the MAIL FROM identity and `entry_ip`: whether the envelope sender's
+   * domain allows the server that handed the returned copy to the bouncing organization.
+   */
+  entry_result?: SpfOutcome | null;
   /** With no SPF record: what a receiver's guess rule (`v=spf1 a mx ptr -all`) concludes. */
   guess?: SpfOutcome | null;
   /** The HELO name checked. */

@@ -272,6 +272,53 @@ pub fn crossing_hop<'a>(
         })
 }
 
+/// The returned copy's hop into the organization that wrote the bounce (its Reporting-MTA,
+/// or else the notice's own sender): a hop that organization's server (or a server of its
+/// own with an internal name) recorded, from another organization, from a public address,
+/// without a login. When a forward passed the copy on, it is not the sending IP: the bounce
+/// is about the forward, while this hop shows where the copy itself came from.
+///
+/// Not when the organization that wrote the bounce is the From domain's own (its own server
+/// bounced what its users sent), nor a hop whose client is shown to be the From domain's own
+/// server (its reverse name is in that domain), nor a host handing the message to itself.
+pub fn entry_hop<'a>(
+    bounce: &BounceReport,
+    hops: &'a [Hop],
+    from_domain: Option<&str>,
+) -> Option<&'a Hop> {
+    bounce.original.as_ref()?;
+    let org = crate::vocab::domain::org_domain;
+    let reporting = bounce
+        .reporting_mta
+        .clone()
+        .or_else(|| crate::vocab::domain::of_address(bounce.notice_from.as_deref()?))?;
+    let reporting_org = org(&reporting)?;
+    let from_org = from_domain.and_then(org);
+    if from_org.as_deref() == Some(reporting_org.as_str()) {
+        return None;
+    }
+    hops.iter().find(|hop| {
+        let internal = hop
+            .by
+            .as_deref()
+            .is_some_and(|by| !by.contains('.') || crate::vocab::domain::private_name(by));
+        let by_org = hop.by.as_deref().and_then(org);
+        let to_itself = hop
+            .by
+            .as_deref()
+            .zip(hop.helo.as_deref())
+            .is_some_and(|(by, helo)| by.eq_ignore_ascii_case(helo));
+        let from_own = from_org.is_some() && hop.rdns.as_deref().and_then(org) == from_org;
+        (by_org.as_deref() == Some(reporting_org.as_str()) || internal)
+            && !hop.authenticated
+            && !to_itself
+            && !from_own
+            && hop.ip.is_some_and(|ip| classify(ip).can_be_sender())
+            && crosses(hop)
+            && !in_receivers_network(hop)
+    })
+}
+
 /// Per recipient, in order, the address the refusing server names in its words about it (the
 /// client it refused: `Client host [IP]`, `[IP] is in an RBL`, `ip=IP`), never one of the remote
 /// servers the bounce names. Only a reply names the client: when the sending server gave up

@@ -33,6 +33,9 @@ pub struct AuthInputs {
     pub receiver: String,
     /// The MAIL FROM address, and where it was read; None when unknown.
     pub mail_from: Option<(String, String)>,
+    /// For a bounce: the server that handed the returned copy to the bouncing organization,
+    /// when it is not the sending IP (`bounce_ip::entry_hop`).
+    pub entry_ip: Option<IpAddr>,
     /// The analysis time, in seconds.
     pub now_s: i64,
     /// Which blocklists to ask, and a Spamhaus DQS key.
@@ -127,6 +130,19 @@ fn evaluate_spf(inputs: &AuthInputs, answers: &dyn Answers, need: &mut Needs) ->
     }
     if !inputs.helo.is_empty() {
         out.helo_result = need.ask(LookupKind::Spf, spf::check_helo(&input, answers));
+    }
+    // A bounce drives its own checks: whether the envelope sender's domain allows the server
+    // the returned copy came from (a forged copy came from a server it does not allow).
+    if let Some(entry) = inputs.entry_ip.filter(|e| Some(*e) != inputs.ip)
+        && inputs.mail_from.is_some()
+    {
+        let entry_input = SpfInput {
+            ip: entry,
+            helo: String::new(),
+            ..input.clone()
+        };
+        out.entry_ip = Some(entry);
+        out.entry_result = need.ask(LookupKind::Spf, spf::check_host(&entry_input, answers));
     }
     if let Some(outcome) = &out.mail_from_result {
         out.lint = spf::lint_all(outcome);

@@ -521,6 +521,14 @@ fn live_auth(out: &mut String, auth: &crate::report::live::LiveAuth) {
                     o.summary
                 );
             }
+            if let (Some(o), Some(ip)) = (&spf.entry_result, spf.entry_ip) {
+                let _ = writeln!(
+                    out,
+                    "  SPF (MAIL FROM, for {ip}, where the returned copy came from): {}: {}",
+                    o.result.as_str(),
+                    o.summary
+                );
+            }
             if let Some(g) = &spf.guess {
                 let _ = writeln!(
                     out,

@@ -41,6 +41,14 @@ pub struct SpfReport {
     pub helo_result: Option<SpfOutcome>,
     /// With no SPF record: what a receiver's guess rule (`v=spf1 a mx ptr -all`) concludes.
     pub guess: Option<SpfOutcome>,
+    /// For a bounce whose returned copy came into the bouncing organization from another
+    /// server than the sending IP (a forward passed it on): that server's address.
+    #[serde(default)]
+    pub entry_ip: Option<IpAddr>,
+    /// The result for the MAIL FROM identity and `entry_ip`: whether the envelope sender's
+    /// domain allows the server that handed the returned copy to the bouncing organization.
+    #[serde(default)]
+    pub entry_result: Option<SpfOutcome>,
     /// Problems with the MAIL FROM domain's record.
     pub lint: Vec<spf::SpfLint>,
     /// What receivers configured in the usual ways would do with the MAIL FROM result.

@@ -16,13 +16,14 @@ use std::path::PathBuf;
 
 /// The target for each figure, in both parts: outcome >= 95%, first cause >= 90%. Printed with
 /// the figures (met in both parts from rounds 108-111 to 304-311; rounds 312-319's first run
-/// took the validation part's first cause to 870/970, 89.7%: not met, and not tuned on).
+/// took the validation part's first cause to 870/970, 89.7%: not met, and not tuned on; rounds
+/// 320-327's first run: 884/987, the rules since 885/987, 89.7%).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 2945/2986 outcome, 2887/2986
-/// first cause; validation 926/970, 870/970), so that no change makes them worse. Raise them as
+/// The floors asserted: the figures as last measured (tuning 3022/3065 outcome, 2966/3065
+/// first cause; validation 940/987, 885/987), so that no change makes them worse. Raise them as
 /// the diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 2945, 2887), ("validation", 926, 870)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 3022, 2966), ("validation", 940, 885)];
 /// The ceilings asserted on first causes of another topic addressed to the other party
 /// ([`misdirected`]), as last measured (tuning 9, validation 14): lower them as they fall. The
 /// tuning ceiling rose 1 -> 3 with rounds 136-151's files on their first run (forwards told as
@@ -110,8 +111,13 @@ const FLOORS: [(&str, usize, usize); 2] = [("tuning", 2945, 2887), ("validation"
 /// object; a Yandex spam filing whose only recorded failure was the From domain's DKIM; cPanel
 /// and Exchange forwarders whose footer broke the signature, told as the sender's DKIM) and
 /// validation to 22 (unopened); the Mailgun reply, the DKIM rule and the forward rules brought
-/// tuning to 20.
-const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 20), ("validation", 22)];
+/// tuning to 20. The returned copy's entry checked by live SPF for backscatter (a forward's or
+/// backup MX's bounce of a forged message), a forged signature of the From domain no longer
+/// counted as its own, brought tuning to 16 and validation to 21 (unopened). Rounds 320-327
+/// took tuning to 18 on their first run (a cPanel forwarder to Outlook.com with no DMARC
+/// policy, told as the sender's SPF), validation unchanged; the forward read by Microsoft's
+/// composite authentication and by the next hop's organization brought tuning to 14.
+const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 14), ("validation", 21)];
 
 pub struct Scenario {
     pub name: String,

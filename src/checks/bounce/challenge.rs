@@ -21,13 +21,19 @@ use super::{BounceKind, BounceReport, OriginalMessage, Reason, mime};
 /// tried to reach requires verification of your email address before delivery of your
 /// message. To verify your email address, reply to this email and leave the subject line
 /// intact."
-const HELD: [&str; 6] = [
+/// TMDA's confirm_request template of its later versions (tmda/templates/confirm_request.txt:
+/// "was not delivered because your address was not recognized. To release your message for
+/// delivery, please send an empty message to the following address ... This confirmation
+/// verifies that your message is legitimate and not junk-mail.").
+const HELD: [&str; 8] = [
     "verify that you are a real live human being",
     "requires verification of your email address before delivery of your message",
     "is being held because the address",
     "is being held until you confirm",
     "is being held until you verify",
     "held until the sender confirms",
+    "to release your message for delivery, please send an empty message",
+    "this confirmation verifies that your message is legitimate",
 ];
 
 /// Whether the text is such a request: its header's marks (BoxTrapper's `verify#` subject and
@@ -45,10 +51,15 @@ pub(super) fn is_request(top: &mime::Headers<'_>, subject_l: &str, lower: &str) 
     }
     // The sentence may be wrapped onto two lines: read with its white space squeezed, only
     // when one of its words is there at all.
-    (lower.contains("held") || lower.contains("human being") || lower.contains("verification")) && {
-        let flat = mime::squeeze(lower, 256 * 1024);
-        HELD.iter().any(|w| flat.contains(w))
-    }
+    (lower.contains("held")
+        || lower.contains("human being")
+        || lower.contains("verification")
+        || lower.contains("confirmation verifies")
+        || lower.contains("release your message"))
+        && {
+            let flat = mime::squeeze(lower, 256 * 1024);
+            HELD.iter().any(|w| flat.contains(w))
+        }
 }
 
 /// The report of a request: a delay for the mailbox that holds the message (the request's
@@ -113,6 +124,24 @@ mod tests {
         let tmda = "From: Jan <j@example.net>\nTo: a@example.org\nSubject: Please confirm your message\nX-Delivery-Agent: TMDA/1.1.12 (Macallan)\nAuto-Submitted: auto-replied\nIn-Reply-To: <1@example.org>\n\nYour message attached below is being held because the address\n<a@example.org> has not been verified.\n";
         let r = analyze(tmda.as_bytes());
         assert_eq!(r.format.as_deref(), Some("challenge-response"));
+        // The later template's words, without its header fields.
+        let later = "Subject: Please confirm your message
+
+Your e-mail message with the subject of \"Invoice\"
+was not delivered because your address was not recognized.
+
+To release your message for delivery, please send an empty message
+to the following address, or use your mailer's \"Reply\" feature.
+
+<mailto:j-confirm-1.2.3@example.net>
+
+This confirmation verifies that your message is legitimate and not
+junk-mail.
+";
+        assert_eq!(
+            analyze(later.as_bytes()).format.as_deref(),
+            Some("challenge-response")
+        );
         // Shown by a mail program, without its header: the body's words alone.
         let shown = "verify#abc\n\nSales <sales@example.net>\n\nThe message you sent requires that you verify that you\nare a real live human being and not a spam source.\n";
         assert_eq!(

@@ -515,6 +515,7 @@ impl Analysis {
         self.auth_inputs.ip = fresh.ip;
         self.auth_inputs.helo = fresh.helo;
         self.auth_inputs.receiver = fresh.receiver;
+        self.auth_inputs.entry_ip = fresh.entry_ip;
     }
 
     /// For a bounce whose server in question is the returned copy's sending hop: when that
@@ -715,6 +716,17 @@ impl Analysis {
                 hop.map(|h| h.raw.as_str()),
             ),
             now_s: self.now_ms.div_euclid(1000),
+            entry_ip: self
+                .bounce
+                .as_ref()
+                .and_then(|b| {
+                    crate::interpret::bounce_ip::entry_hop(
+                        b,
+                        &self.hops,
+                        self.sender.from_domain.as_deref(),
+                    )
+                })
+                .and_then(|h| h.ip),
             from_domain: self.sender.from_domain.clone(),
             blocklists: self.blocklists(),
             link_orgs: Vec::new(),

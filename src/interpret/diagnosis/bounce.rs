@@ -1688,8 +1688,46 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
         })?;
         (ip, spf.result, false)
     } else if b.original.is_some() {
-        let (ip, result) = recorded_entry()?;
-        (ip, result, true)
+        // What the bouncing organization recorded then; else (it recorded nothing) the live
+        // check of the envelope sender's SPF for the server the copy came from.
+        if let Some((ip, result)) = recorded_entry() {
+            (ip, result, true)
+        } else {
+            let ip = auth.spf.entry_ip?;
+            r.hops
+                .iter()
+                .find(|h| into_reporting(h) && h.ip == Some(ip))?;
+            // Only when the bouncing organization received the copy for its recipient: it
+            // is the To domain's own (a forward) or one of its MX hosts (RFC 5321 section 5.1:
+            // a backup MX). A sending service's or provider's relay on the sender's side
+            // takes its customers' mail from servers no SPF record needs to list.
+            let to_org = r
+                .message
+                .to
+                .first()
+                .and_then(|m| m.address.as_deref())
+                .and_then(crate::vocab::domain::of_address)
+                .and_then(|d| crate::vocab::domain::org_domain(&d));
+            let mx_of_to = r
+                .reputation
+                .as_ref()
+                .and_then(|rep| rep.recipient_mx.as_ref())
+                .filter(|mx| {
+                    crate::vocab::domain::org_domain(&mx.domain.to_ascii_lowercase()) == to_org
+                })
+                .is_some_and(|mx| {
+                    mx.hosts.iter().any(|h| {
+                        crate::vocab::domain::org_domain(&h.exchange.to_ascii_lowercase())
+                            .as_deref()
+                            == Some(reporting_org.as_str())
+                    })
+                });
+            if to_org.as_deref() != Some(reporting_org.as_str()) && !mx_of_to {
+                return None;
+            }
+            let result = auth.spf.entry_result.as_ref()?.result;
+            (ip, result, false)
+        }
     } else {
         return None;
     };
@@ -1709,10 +1747,39 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
     if !matches!(spf_result, SpfResult::Fail | SpfResult::Softfail) && !anonymous {
         return None;
     }
+    // A signature of the From domain is the domain's own server's mark, unless it is shown
+    // not to verify: the bouncing organization recorded it as failing (and never as passing),
+    // or, with nothing recorded about it, its key does not exist now (RFC 6376 section 6.1.2:
+    // permerror). Anyone can write a DKIM-Signature field naming any domain; only one that
+    // verifies says who sent the message.
+    let verified_against = |domain: &str| {
+        let recorded: Vec<&str> = ctx
+            .recorded
+            .iter()
+            .filter(|x| {
+                x.method == "dkim"
+                    && x.domain
+                        .as_deref()
+                        .is_some_and(|d| d.eq_ignore_ascii_case(domain))
+            })
+            .map(|x| x.result.as_str())
+            .collect();
+        if !recorded.is_empty() {
+            return recorded.contains(&"pass")
+                || !recorded
+                    .iter()
+                    .any(|x| matches!(*x, "fail" | "permerror" | "neutral" | "policy"));
+        }
+        !auth.dkim.signatures.iter().any(|s| {
+            s.domain.eq_ignore_ascii_case(domain)
+                && s.result == crate::checks::dkim::DkimResult::Permerror
+                && s.key.is_none()
+        })
+    };
     let signed_by_from = r.sender.dkim_signatures.iter().any(|s| {
         s.domain
             .as_deref()
-            .is_some_and(|d| d.eq_ignore_ascii_case(&from))
+            .is_some_and(|d| d.eq_ignore_ascii_case(&from) && verified_against(&from))
     });
     if signed_by_from {
         return None;

@@ -1849,7 +1849,14 @@ fn plain_forward(ctx: &Context) -> Option<Cause> {
     let from = ctx.sender_domain()?;
     let same = |a: &str, b: &str| crate::vocab::domain::same_org(a, b);
     let domain_of = crate::vocab::domain::of_address;
-    if !ctx.rec("dmarc").is_some_and(|d| d.result == "fail") {
+    // The receiver judged the message unauthenticated: DMARC failed, or (the author's domain
+    // publishes no DMARC policy) Microsoft's composite authentication failed, which weighs
+    // SPF without a DMARC record (Microsoft Learn, "Email authentication in Microsoft 365":
+    // compauth=fail reason=001, implicit authentication failed).
+    if !ctx.rec("dmarc").is_some_and(|d| d.result == "fail")
+        && !(ctx.rec("dmarc").is_some_and(|d| d.result == "none")
+            && ctx.rec("compauth").is_some_and(|c| c.result == "fail"))
+    {
         return None;
     }
     let spf = spf_failed_unsigned(ctx, from)?;
@@ -1865,11 +1872,23 @@ fn plain_forward(ctx: &Context) -> Option<Cause> {
         return None;
     }
     // The final receiver's domain: the envelope recipient it took the message for.
-    let final_domain = entry
+    let recorded_final = entry
         .for_addr
         .as_deref()
         .and_then(domain_of)
-        .or_else(|| ctx.header("Delivered-To").and_then(|h| domain_of(&h.value)))?;
+        .or_else(|| ctx.header("Delivered-To").and_then(|h| domain_of(&h.value)));
+    // Without one (Exchange Online writes no "for" clause), the organization of the server
+    // that received the message from the forwarder, when only the MX evidence below names the
+    // forwarded address: the To domain's MX is the forwarder, and the message went on from
+    // it to a server of another organization.
+    let by_org_final = recorded_final.is_none();
+    let final_domain = match recorded_final {
+        Some(d) => d,
+        None => entry
+            .by
+            .as_deref()
+            .and_then(crate::vocab::domain::org_domain)?,
+    };
     // The forwarder is the server that received it there.
     let client = entry
         .helo
@@ -1902,13 +1921,20 @@ fn plain_forward(ctx: &Context) -> Option<Cause> {
         .collect();
     let elsewhere =
         |a: &str| domain_of(a).is_some_and(|d| !same(&d, &final_domain) && !same(&d, from));
-    let forwarded_for = forwarders
-        .iter()
-        .filter_map(|h| h.for_addr.as_deref())
-        .find(|a| elsewhere(a))
-        .map(str::to_string)
-        .or_else(|| addressed_via_mx(ctx, &forwarders, &mx_orgs, &ip, &elsewhere))
-        .or_else(|| addressed_to_forwarder(ctx, &forwarder, &elsewhere))?;
+    let forwarded_for = if by_org_final {
+        if mx_orgs.contains(&final_domain) || same(&final_domain, &forwarder) {
+            return None;
+        }
+        addressed_via_mx(ctx, &forwarders, &mx_orgs, &ip, &elsewhere)?
+    } else {
+        forwarders
+            .iter()
+            .filter_map(|h| h.for_addr.as_deref())
+            .find(|a| elsewhere(a))
+            .map(str::to_string)
+            .or_else(|| addressed_via_mx(ctx, &forwarders, &mx_orgs, &ip, &elsewhere))
+            .or_else(|| addressed_to_forwarder(ctx, &forwarder, &elsewhere))?
+    };
     let broken_signature = ctx.recorded.iter().any(|x| {
         x.method == "dkim"
             && matches!(x.result.as_str(), "fail" | "neutral")
@@ -1922,7 +1948,12 @@ fn plain_forward(ctx: &Context) -> Option<Cause> {
             "The message was forwarded by {forwarder}, which broke its authentication on the way."
         ),
         format!(
-            "It was sent to {forwarded_for}, whose server {forwarder} passed it on to {final_domain} with the sender's own envelope address (no SRS): the final receiver checked SPF for {from} against {forwarder}'s address {ip}, which {from} does not list, so SPF and then DMARC failed. {}",
+            "It was sent to {forwarded_for}, whose server {forwarder} passed it on to {final_domain} with the sender's own envelope address (no SRS): the final receiver checked SPF for {from} against {forwarder}'s address {ip}, which {from} does not list, so SPF and then {} failed. {}",
+            if ctx.rec("dmarc").is_some_and(|d| d.result == "fail") {
+                "DMARC"
+            } else {
+                "Microsoft's composite authentication (compauth; the domain publishes no DMARC policy)"
+            },
             if broken_signature {
                 format!("The signature of {from} did not verify either: the message was changed on the way (a footer or disclaimer added by the forwarding side).")
             } else {

@@ -58,6 +58,12 @@ function spfBlock(spf) {
     p.append(el("strong", `HELO ${spf.helo} `), resultBadge(h.result), el("span", ` ${h.summary}`));
     box.append(p);
   }
+  if (spf.entry_result && spf.entry_ip) {
+    const e = obj(spf.entry_result);
+    const p = el("p");
+    p.append(el("strong", `Returned copy from ${spf.entry_ip} `), resultBadge(e.result), el("span", ` ${e.summary}`));
+    box.append(p);
+  }
   if (spf.guess) box.append(el("p", `No SPF record: a receiver that guesses with "v=spf1 a mx ptr -all" would get ${obj(spf.guess).result}.`));
   if (arr(spf.lint).length) {
     const ul = el("ul", null, "lint");
