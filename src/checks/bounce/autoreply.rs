@@ -90,6 +90,20 @@ const ABSENCE: &[&str] = &[
     "不在にしております",
 ];
 
+/// The sentences of help desks' automatic acknowledgements of a new request (lowercase):
+/// Zendesk's default trigger "Notify requester and CCs of received request" ("Your request
+/// (#{{ticket.id}}) has been received and is being reviewed by our support staff."), which
+/// Zendesk sends without an Auto-Submitted field.
+const ACKNOWLEDGEMENTS: &[&str] = &["has been received and is being reviewed by our support"];
+
+/// Whether the text holds a help desk's automatic acknowledgement (`ACKNOWLEDGEMENTS`).
+pub(super) fn acknowledgement(lower: &str) -> bool {
+    lower.contains("is being reviewed") && {
+        let flat = mime::squeeze(lower, 64 * 1024);
+        ACKNOWLEDGEMENTS.iter().any(|p| flat.contains(p))
+    }
+}
+
 /// Whether a text without a header of its own holds a person's absence notice (`ABSENCE`).
 pub(super) fn absence_text(lower: &str) -> bool {
     let flat = mime::squeeze(lower, 64 * 1024);
@@ -130,7 +144,7 @@ pub(super) fn report(
             .into(),
         ),
         format!(
-            "{what}, not a bounce{how}: the message was delivered and the recipient's mailbox answered by itself, usually because they are away."
+            "{what}, not a bounce{how}: the message was delivered and the recipient's side answered by itself (an out-of-office notice, or a help desk confirming it received the request)."
         ),
         recipients,
         original,
@@ -149,6 +163,12 @@ mod tests {
         // Without In-Reply-To, auto-generated is not a response (RFC 3834 section 5.1).
         let m = "From: Help <help@example.net>\r\nTo: a@example.org\r\nSubject: Weekly digest\r\nAuto-Submitted: auto-generated\r\n\r\nNews.\r\n";
         assert_ne!(analyze(m.as_bytes()).kind, BounceKind::AutoReply);
+    }
+
+    #[test]
+    fn a_help_desks_acknowledgement_is_an_automatic_reply() {
+        let ack = "From: Support <support@desk.example>\nTo: a@example.org\nSubject: [Desk] Re: Calendar\nX-Mailer: Zendesk Mailer\n\n##- Please type your reply above this line -##\n\nYour request (88213) has been received and is being reviewed by our support\nstaff.\n";
+        assert_eq!(analyze(ack.as_bytes()).kind, BounceKind::AutoReply);
     }
 
     #[test]

@@ -12,6 +12,12 @@
 //! for one recipient and are read too.
 //!
 //! Each address's last record decides; addresses delivered beside troubled ones are left out.
+//!
+//! Exchange Server's delivery queues as `Get-Queue | Format-List` prints them (Microsoft Learn,
+//! Get-Queue: `NextHopDomain` the destination, `Status` Active, Connecting, Ready, Retry or
+//! Suspended, `LastError` the last error of the queue's last attempt, `MessageCount`) are
+//! read too: a queue still holding messages for a domain is a delay for that domain, told by
+//! its last error.
 
 use super::recipients::{LastRecords, Raw};
 use super::scan;
@@ -62,6 +68,39 @@ fn records(text: &str) -> Vec<Vec<(String, String)>> {
         out.push(current);
     }
     out
+}
+
+/// The queues of `Get-Queue | Format-List` that still hold messages for a domain after a
+/// failed attempt: the next hop domain (lowercase) and the last error. A queue with no last
+/// error, or one Exchange delivers inside its own organization (its `DeliveryType` names no
+/// SMTP delivery to a domain: Undefined, ShadowRedundancy, Unreachable's own queue), is left
+/// out.
+fn queues(text: &str) -> Vec<(String, String)> {
+    if !text.contains("NextHopDomain") || !text.contains("LastError") {
+        return Vec::new();
+    }
+    records(text)
+        .into_iter()
+        .filter_map(|r| {
+            let status = get(&r, "Status")?.to_ascii_lowercase();
+            if !matches!(
+                status.as_str(),
+                "retry" | "active" | "ready" | "suspended" | "connecting"
+            ) {
+                return None;
+            }
+            let domain = get(&r, "NextHopDomain")?.trim().to_ascii_lowercase();
+            // Exchange 2016 and later write it as a tracking log does ("[{LRT=...};{LED=...};
+            // {FQDN=...};{IP=...}]"): the last error description is the error.
+            let value = get(&r, "LastError")?.trim();
+            let words = last_error(value).unwrap_or(value).trim().to_string();
+            (domain.contains('.')
+                && !domain.contains(char::is_whitespace)
+                && !words.is_empty()
+                && get(&r, "MessageCount").is_none_or(|c| c.trim() != "0"))
+            .then_some((domain, words))
+        })
+        .collect()
 }
 
 fn get<'a>(record: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -195,7 +234,7 @@ fn bare_reply(status: &str) -> Option<&str> {
 
 /// Whether the text holds tracking records of a failed or delayed delivery.
 pub(super) fn is_records(text: &str) -> bool {
-    if trace_details(text).is_some() {
+    if trace_details(text).is_some() || !queues(text).is_empty() {
         return true;
     }
     if !text.contains("EventId") || !text.contains("RecipientStatus") {
@@ -212,6 +251,14 @@ pub(super) fn records_into(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
     let mut last = LastRecords::default();
     if let Some((address, action, words)) = trace_details(text) {
         last.note(address, action, words);
+        last.into_raws(raws);
+        return None;
+    }
+    let queued = queues(text);
+    if !queued.is_empty() {
+        for (domain, words) in queued {
+            last.note(domain, "delayed", words);
+        }
         last.into_raws(raws);
         return None;
     }
@@ -243,6 +290,24 @@ pub(super) fn records_into(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::super::{BounceKind, Reason, analyze};
+
+    #[test]
+    fn a_queue_in_retry_is_a_delay_told_by_its_last_error() {
+        let q = "Identity      : EX01\\12\nDeliveryType  : DnsConnectorDelivery\nNextHopDomain : b.example\nStatus        : Retry\nMessageCount  : 14\nLastError     : 451 4.4.0 Primary target IP address responded with: \"421 4.7.0 TLS required for RCPT domain, closing connection.\" The last endpoint attempted was 192.0.2.31:25\nRetryCount    : 37\n";
+        let r = analyze(q.as_bytes());
+        assert_eq!(r.kind, BounceKind::Delay);
+        assert_eq!(r.recipients.len(), 1);
+        assert_eq!(r.recipients[0].address, "b.example");
+        assert!(
+            r.recipients[0]
+                .diagnostic
+                .as_deref()
+                .is_some_and(|d| d.contains("TLS required"))
+        );
+        // An empty queue is no delay.
+        let empty = q.replace("MessageCount  : 14", "MessageCount  : 0");
+        assert_ne!(analyze(empty.as_bytes()).kind, BounceKind::Delay);
+    }
 
     const FAIL: &str = "RunspaceId              : 6d1f0c2e\nTimestamp               : 3/11/2026 2:17:44 PM\nClientIp                : 192.168.1.10\nServerHostname          : mx.b.example\nEventId                 : FAIL\nRecipients              : {billing@b.example}\nRecipientStatus         : {[{LRT=};{LED=554 5.7.1 Service unavailable; Client host [192.0.2.40] blocked using\n                          zen.spamhaus.org; https://www.spamhaus.org/query/ip/192.0.2.40};{FQDN=mx.b.example};{IP=192.0.2.60}]}\nTotalBytes              : 48213\nMessageSubject          : March statement\nSender                  : frontdesk@a.example\n";
 

@@ -564,9 +564,10 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         && !from_daemon
         && !ndr
         && report_type != "delivery-status"
-        && autoreply::marked(&top, &subject_l)
+        && (autoreply::marked(&top, &subject_l) || autoreply::acknowledgement(&lower))
     {
-        return autoreply::report(&top, &from, &subject, original, false);
+        let by_words = !autoreply::marked(&top, &subject_l);
+        return autoreply::report(&top, &from, &subject, original, by_words);
     }
 
     // Delivery status notifications, and DSN fields pasted as text.
@@ -577,10 +578,11 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
     let dsn_text: Option<&str> = dsn.or_else(|| {
         let l = lower.as_str();
         // Not the fields of a report a service's JSON record quotes in one of its strings
-        // (Postmark's "Content": "...\nFinal-Recipient: ..."): that record is read by its keys.
+        // (Postmark's "Content": "...\nFinal-Recipient: ...", or the string's first field:
+        // "Content": "Final-Recipient: ..."): that record is read by its keys.
         let field = l
             .match_indices("final-recipient:")
-            .any(|(i, _)| !l[..i].ends_with("\\n"));
+            .any(|(i, _)| !l[..i].ends_with("\\n") && !l[..i].ends_with('"'));
         (field && l.contains("status:")).then_some(bounce_text)
     });
     // An Amazon SES notification, in a message's body or pasted alone (a JSON text starts

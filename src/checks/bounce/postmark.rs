@@ -74,6 +74,11 @@ mod tests {
         assert_eq!(r.recipients[0].reason, Reason::Userunknown);
         // The service's own record of its attempt: the refusal as the sending side saw it.
         assert!(r.from_log);
+        // With the dump of the report in "Content", its first field opening the string.
+        let dumped = "{\n  \"RecordType\": \"Bounce\",\n  \"Type\": \"HardBounce\",\n  \"TypeCode\": 1,\n  \"Details\": \"Status: 5.1.2 (bad destination system: no such domain)\",\n  \"Email\": \"a@example.net\",\n  \"Content\": \"Final-Recipient: rfc822;a@example.net\\r\\nAction: failed\\r\\nStatus: 5.1.2\\r\\n\"\n}\n";
+        let r = analyze(dumped.as_bytes());
+        assert_eq!(r.format.as_deref(), Some("postmark"));
+        assert_eq!(r.recipients[0].reason, Reason::Hostunknown);
     }
 
     #[test]

@@ -154,8 +154,19 @@ pub(super) fn causes(ctx: &Context) -> Vec<Cause> {
         let a = r.address.trim().to_ascii_lowercase();
         !a.is_empty() && asked.contains(&a)
     };
+    // Then a refusal of the sending server itself (its IP listed or of bad reputation, no
+    // reverse DNS, failed authentication: RFC 3463's X.7.x security refusals of the client)
+    // before a refusal about one recipient's mailbox (unknown, full, moved): the first
+    // stops the sender's mail to everyone at that receiver, the second concerns one address.
+    let sender_wide = |r: &crate::checks::bounce::BouncedRecipient| {
+        use crate::checks::bounce::Reason;
+        matches!(
+            r.reason,
+            Reason::Blocked | Reason::Badreputation | Reason::Requireptr | Reason::Authfailure
+        )
+    };
     let mut decided = decided;
-    decided.sort_by_key(|r| (rank(r), !named(r)));
+    decided.sort_by_key(|r| (rank(r), !named(r), !sender_wide(r)));
     for r in decided.into_iter().chain(undecided) {
         // A recipient the report says is still being tried, in a failure report about others
         // (another address whose action is "failed"; a delay notice pasted above the final

@@ -1153,10 +1153,39 @@ fn recorded_auth_failure(ctx: &Context) -> Option<Cause> {
     // the receiver weighed the SPF failure itself. A signature that did not verify, or an SPF
     // record that cannot be evaluated, is a broken piece of the setup and stays its own cause
     // whatever the policy (the scenarios README, "Topics").
-    let applied = dmarc
+    // A receiver that records the failure but neither the policy nor what it did (Mail.ru's
+    // "dmarc=fail header.from=...") filed the message as spam: the policy the domain's record
+    // publishes today is the one it applied, when it asks for quarantine or reject (RFC 7489
+    // section 6.3), read from today's check.
+    let recorded_silent = || {
+        let d = dmarc.filter(|d| d.result == "fail")?;
+        let rec = dmarc_recorded(&d.extra);
+        if rec.p.is_some() || rec.disposition.is_some() || rec.policy.is_some() {
+            return None;
+        }
+        spam_verdict(ctx)?;
+        let live = ctx.r.auth.as_ref()?.dmarc.outcome.as_ref()?;
+        if !ctx.dns.usable()
+            || ctx
+                .sender_domain()
+                .is_none_or(|f| !live.from_domain.eq_ignore_ascii_case(f))
+        {
+            return None;
+        }
+        match live.applied_policy? {
+            crate::checks::dmarc::Policy::Quarantine => Some("quarantine"),
+            crate::checks::dmarc::Policy::Reject => Some("reject"),
+            _ => None,
+        }
+    };
+    let recorded_applied = dmarc
         .filter(|d| d.result == "fail")
-        .and_then(|d| applied_policy(&d.extra))
+        .and_then(|d| applied_policy(&d.extra));
+    let applied = recorded_applied
+        .or_else(recorded_silent)
         .filter(|_| dkim_fail.is_none());
+    // The policy read from today's record, not from the receiver's: likely, and said so.
+    let policy_now = applied.is_some() && recorded_applied.is_none();
     let mut evidence: Vec<Evidence> = Vec::new();
     for x in [spf, dkim_fail, dmarc, compauth].into_iter().flatten() {
         if !evidence.contains(&x.evidence) {
@@ -1248,11 +1277,21 @@ fn recorded_auth_failure(ctx: &Context) -> Option<Cause> {
                 ),
             },
             format!(
-                "The receiver recorded SPF {} when the message arrived: the SPF record of {domain} does not list {ip}, the server that delivered the message, and no DKIM signature made up for it.{policy}",
-                s.result
+                "The receiver recorded SPF {} when the message arrived: the SPF record of {domain} does not list {ip}, the server that delivered the message, and no DKIM signature made up for it.{policy}{}",
+                s.result,
+                match applied.filter(|_| policy_now) {
+                    Some(p) => format!(
+                        " The receiver recorded DMARC fail without the policy; the DMARC record of {from} says p={p} today, and the message was filed as spam."
+                    ),
+                    None => String::new(),
+                }
             ),
             spf_fix(ctx, &domain),
-            Certainty::Certain,
+            if policy_now {
+                Certainty::Likely
+            } else {
+                Certainty::Certain
+            },
             Party::Sender,
             Source::Receiver,
             evidence,
@@ -1501,7 +1540,11 @@ fn live_reputation(ctx: &Context) -> Vec<Cause> {
     if !recorded_auth
         && ctx.dns.usable()
         && let Some(spf) = live.and_then(|a| a.spf.mail_from_result.as_ref())
-        && spf.result == crate::checks::spf::SpfResult::Fail
+        // A softfail (~all: "probably not authorized", RFC 7208 section 2.6.5) counts when
+        // the message carries no DKIM signature at all: nothing authenticates it.
+        && (spf.result == crate::checks::spf::SpfResult::Fail
+            || (spf.result == crate::checks::spf::SpfResult::Softfail
+                && ctx.r.sender.dkim_signatures.is_empty()))
         && ctx
             .sender_domain()
             .is_some_and(|f| crate::vocab::domain::same_org(&spf.domain, f))
@@ -1515,7 +1558,14 @@ fn live_reputation(ctx: &Context) -> Vec<Cause> {
             ctx,
             "live.spf-fail",
             "spf",
-            format!("SPF fails for {domain} today: {ip} is not in its SPF record."),
+            format!(
+                "SPF {} for {domain} today: {ip} is not in its SPF record.",
+                if spf.result == crate::checks::spf::SpfResult::Fail {
+                    "fails"
+                } else {
+                    "softfails"
+                }
+            ),
             format!(
                 "The receiver's authentication results are not in the paste, but checked now, the SPF record of {domain} does not list {ip}, the server that delivered the message, and nothing else authenticates the domain: receivers file such mail as spam."
             ),
