@@ -17,13 +17,14 @@ use std::path::PathBuf;
 /// The target for each figure, in both parts: outcome >= 95%, first cause >= 90%. Printed with
 /// the figures (met in both parts from rounds 108-111 to 304-311; rounds 312-319's first run
 /// took the validation part's first cause to 870/970, 89.7%: not met, and not tuned on; rounds
-/// 320-327's first run: 884/987, the rules since 888/987, 89.97%).
+/// 320-327's first run: 884/987; the rules since, tuned on the tuning part only, 889/987,
+/// 90.1%: met again).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 3025/3065 outcome, 2973/3065
-/// first cause; validation 942/987, 888/987), so that no change makes them worse. Raise them as
+/// The floors asserted: the figures as last measured (tuning 3025/3065 outcome, 2976/3065
+/// first cause; validation 942/987, 889/987), so that no change makes them worse. Raise them as
 /// the diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 3025, 2973), ("validation", 942, 888)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 3025, 2976), ("validation", 942, 889)];
 /// The ceilings asserted on first causes of another topic addressed to the other party
 /// ([`misdirected`]), as last measured (tuning 9, validation 14): lower them as they fall. The
 /// tuning ceiling rose 1 -> 3 with rounds 136-151's files on their first run (forwards told as
@@ -118,8 +119,9 @@ const FLOORS: [(&str, usize, usize); 2] = [("tuning", 3025, 2973), ("validation"
 /// policy, told as the sender's SPF), validation unchanged; the forward read by Microsoft's
 /// composite authentication and by the next hop's organization brought tuning to 14; a
 /// softfail checked now with nothing recorded and no signature, and a refusal of the sending
-/// server ranked before one recipient's full mailbox, to 12.
-const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 12), ("validation", 21)];
+/// server ranked before one recipient's full mailbox, to 12; an expiry whose last error names a
+/// refused relay read as that refusal, to 11.
+const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 11), ("validation", 21)];
 
 pub struct Scenario {
     pub name: String,

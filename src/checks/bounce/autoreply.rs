@@ -8,7 +8,8 @@ use super::{BounceKind, BounceReport, BouncedRecipient, OriginalMessage, Reason,
 use crate::vocab::tables::bounce::reader::SUBJECTS;
 use crate::vocab::text::clip;
 
-/// Whether the header fields mark the message as an automatic reply (subjects:
+/// Whether the header fields mark the message as an automatic reply (iCloud's
+/// `X-Apple-Action: VACATION` too; subjects:
 /// data/bounce/reader/subjects.tsv, `auto` rows).
 ///
 /// RFC 3834 section 5.1 reserves `auto-replied` for automatic responses and `auto-generated`
@@ -27,6 +28,11 @@ pub(super) fn marked(top: &mime::Headers<'_>, subject_l: &str) -> bool {
         || (!submitted.is_empty() && !submitted.starts_with("no") && answers)
         || top.get("x-autoreply").is_some()
         || top.get("x-autorespond").is_some()
+        // iCloud Mail's vacation replies carry no Auto-Submitted field, only its own
+        // `X-Apple-Action: VACATION`.
+        || top
+            .value("x-apple-action")
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("vacation"))
         || SUBJECTS
             .iter()
             .any(|[kind, s]| *kind == "auto" && subject_l.starts_with(s))
@@ -163,6 +169,12 @@ mod tests {
         // Without In-Reply-To, auto-generated is not a response (RFC 3834 section 5.1).
         let m = "From: Help <help@example.net>\r\nTo: a@example.org\r\nSubject: Weekly digest\r\nAuto-Submitted: auto-generated\r\n\r\nNews.\r\n";
         assert_ne!(analyze(m.as_bytes()).kind, BounceKind::AutoReply);
+    }
+
+    #[test]
+    fn an_icloud_vacation_reply_is_an_automatic_reply() {
+        let away = "From: b@icloud.com\nTo: a@example.org\nSubject: Re: Dinner\nX-Apple-Action: VACATION\n\nBack on Monday.\n";
+        assert_eq!(analyze(away.as_bytes()).kind, BounceKind::AutoReply);
     }
 
     #[test]

@@ -426,7 +426,8 @@ pub(super) fn finish(
     // QUEUE.Expired; message expired [Message=451 4.4.395 Target host responded with error. ->
     // 451 User is over quota, try again later] [LastAttemptedServerName=...]", the form
     // Exchange Online's NDR for 4.4.7 shows): the condition that kept it retrying is the reason
-    // when its words name one (a full mailbox, a rate limit, a block), not a failure to connect.
+    // when its words name one (a full mailbox, a rate limit, a block, a refused relay, a missing
+    // PTR, failed authentication), not a failure to connect.
     // ClamAV's names for encrypted content ("Heuristics.Encrypted.Zip", ".RAR", ".PDF") are
     // raised only when the receiving administrator turned on its option to refuse what it
     // cannot look into (clamd.conf(5) AlertEncrypted, formerly ArchiveBlockEncrypted; default
@@ -493,7 +494,11 @@ pub(super) fn finish(
                     | Reason::Blocked
                     | Reason::Spamdetected
                     | Reason::Policyviolation
-                    | Reason::Userunknown),
+                    | Reason::Userunknown
+                    | Reason::Norelaying
+                    | Reason::Requireptr
+                    | Reason::Authfailure
+                    | Reason::Badreputation),
                 ) => r,
                 _ => Reason::Expired,
             }
