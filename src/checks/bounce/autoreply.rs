@@ -116,13 +116,15 @@ pub(super) fn absence_text(lower: &str) -> bool {
     ABSENCE.iter().any(|p| flat.contains(p))
 }
 
-/// The report an automatic reply gives: the replying mailbox is its recipient.
+/// The report an automatic reply gives: the replying mailbox is its recipient. `helpdesk`: a
+/// help desk's acknowledgement of a request (`acknowledgement`), not a person's absence.
 pub(super) fn report(
     top: &mime::Headers<'_>,
     from: &str,
     subject: &str,
     original: Option<OriginalMessage>,
     by_words: bool,
+    helpdesk: bool,
 ) -> BounceReport {
     let recipients: Vec<BouncedRecipient> = first_address(from)
         .into_iter()
@@ -149,9 +151,15 @@ pub(super) fn report(
             }
             .into(),
         ),
-        format!(
-            "{what}, not a bounce{how}: the message was delivered and the recipient's side answered by itself (an out-of-office notice, or a help desk confirming it received the request)."
-        ),
+        if helpdesk {
+            format!(
+                "{what}, not a bounce{how}: the message was delivered and the recipient's help desk confirmed by itself that it received the request."
+            )
+        } else {
+            format!(
+                "{what}, not a bounce{how}: the message was delivered and the recipient's mailbox answered by itself, usually because they are away."
+            )
+        },
         recipients,
         original,
     )

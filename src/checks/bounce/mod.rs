@@ -567,7 +567,8 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         && (autoreply::marked(&top, &subject_l) || autoreply::acknowledgement(&lower))
     {
         let by_words = !autoreply::marked(&top, &subject_l);
-        return autoreply::report(&top, &from, &subject, original, by_words);
+        let helpdesk = autoreply::acknowledgement(&lower);
+        return autoreply::report(&top, &from, &subject, original, by_words, helpdesk);
     }
 
     // Delivery status notifications, and DSN fields pasted as text.
@@ -754,7 +755,7 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
             && dsn_text.is_none()
             && autoreply::absence_text(&lower)
         {
-            return autoreply::report(&top, &from, &subject, original, true);
+            return autoreply::report(&top, &from, &subject, original, true, false);
         }
         return report::not_bounce(&top, original);
     }
