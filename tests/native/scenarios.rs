@@ -18,13 +18,13 @@ use std::path::PathBuf;
 /// the figures (met in both parts from rounds 108-111 to 304-311; rounds 312-319's first run
 /// took the validation part's first cause to 870/970, 89.7%: not met, and not tuned on; rounds
 /// 320-327's first run: 884/987; the rules since, tuned on the tuning part only, 889/987,
-/// 90.1%: met again).
+/// 90.1%: met again; rounds 328-335's first run: 908/1009, 89.99%, one file short: not met).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 3025/3065 outcome, 2976/3065
-/// first cause; validation 942/987, 889/987), so that no change makes them worse. Raise them as
-/// the diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 3025, 2976), ("validation", 942, 889)];
+/// The floors asserted: the figures as last measured (tuning 3096/3139 outcome, 3046/3139
+/// first cause; validation 962/1009, 908/1009), so that no change makes them worse. Raise them
+/// as the diagnosis improves; the targets above are where they must end.
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 3096, 3046), ("validation", 962, 908)];
 /// The ceilings asserted on first causes of another topic addressed to the other party
 /// ([`misdirected`]), as last measured (tuning 9, validation 14): lower them as they fall. The
 /// tuning ceiling rose 1 -> 3 with rounds 136-151's files on their first run (forwards told as
@@ -120,8 +120,9 @@ const FLOORS: [(&str, usize, usize); 2] = [("tuning", 3025, 2976), ("validation"
 /// composite authentication and by the next hop's organization brought tuning to 14; a
 /// softfail checked now with nothing recorded and no signature, and a refusal of the sending
 /// server ranked before one recipient's full mailbox, to 12; an expiry whose last error names a
-/// refused relay read as that refusal, to 11.
-const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 11), ("validation", 21)];
+/// refused relay read as that refusal, to 11. Rounds 328-335 left tuning at 11 on their first
+/// run and took validation to 22 (unopened).
+const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 11), ("validation", 22)];
 
 pub struct Scenario {
     pub name: String,

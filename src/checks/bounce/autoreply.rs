@@ -24,8 +24,15 @@ pub(super) fn marked(top: &mime::Headers<'_>, subject_l: &str) -> bool {
         .trim()
         .to_ascii_lowercase();
     let answers = top.value("in-reply-to").is_some_and(|v| v.contains('@'));
+    // Zendesk marks every message it sends `auto-generated`, its agents' replies too (its help
+    // center, "Considerations regarding email headers"): for its mail only its acknowledgement's
+    // own sentence tells an automatic answer (`acknowledgement`).
+    let helpdesk_mail = top
+        .fields
+        .iter()
+        .any(|f| f.name.to_ascii_lowercase().starts_with("x-zendesk"));
     submitted.starts_with("auto-replied")
-        || (!submitted.is_empty() && !submitted.starts_with("no") && answers)
+        || (!submitted.is_empty() && !submitted.starts_with("no") && answers && !helpdesk_mail)
         || top.get("x-autoreply").is_some()
         || top.get("x-autorespond").is_some()
         // iCloud Mail's vacation replies carry no Auto-Submitted field, only its own
@@ -99,14 +106,25 @@ const ABSENCE: &[&str] = &[
 /// The sentences of help desks' automatic acknowledgements of a new request (lowercase):
 /// Zendesk's default trigger "Notify requester and CCs of received request" ("Your request
 /// (#{{ticket.id}}) has been received and is being reviewed by our support staff."), which
-/// Zendesk sends without an Auto-Submitted field.
+/// Zendesk sends without an Auto-Submitted field; and the help desk's own words saying the
+/// answer is automatic ("This is an automatic confirmation that we've received your request",
+/// "This is an automated response"), as help desks' edited triggers write them.
+/// The second kind only in a message that answers another (In-Reply-To): an order
+/// confirmation also calls itself automatic, and answers nothing.
 const ACKNOWLEDGEMENTS: &[&str] = &["has been received and is being reviewed by our support"];
+const SAID_AUTOMATIC: &[&str] = &[
+    "this is an automatic confirmation",
+    "this is an automated response",
+];
 
-/// Whether the text holds a help desk's automatic acknowledgement (`ACKNOWLEDGEMENTS`).
-pub(super) fn acknowledgement(lower: &str) -> bool {
-    lower.contains("is being reviewed") && {
+/// Whether the text holds a help desk's automatic acknowledgement (`ACKNOWLEDGEMENTS`, or
+/// `SAID_AUTOMATIC` in an answer).
+pub(super) fn acknowledgement(top: &mime::Headers<'_>, lower: &str) -> bool {
+    let answers = top.value("in-reply-to").is_some_and(|v| v.contains('@'));
+    (lower.contains("is being reviewed") || (answers && lower.contains("this is an auto"))) && {
         let flat = mime::squeeze(lower, 64 * 1024);
         ACKNOWLEDGEMENTS.iter().any(|p| flat.contains(p))
+            || (answers && SAID_AUTOMATIC.iter().any(|p| flat.contains(p)))
     }
 }
 

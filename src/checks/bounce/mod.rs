@@ -564,10 +564,10 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         && !from_daemon
         && !ndr
         && report_type != "delivery-status"
-        && (autoreply::marked(&top, &subject_l) || autoreply::acknowledgement(&lower))
+        && (autoreply::marked(&top, &subject_l) || autoreply::acknowledgement(&top, &lower))
     {
         let by_words = !autoreply::marked(&top, &subject_l);
-        let helpdesk = autoreply::acknowledgement(&lower);
+        let helpdesk = autoreply::acknowledgement(&top, &lower);
         return autoreply::report(&top, &from, &subject, original, by_words, helpdesk);
     }
 

@@ -508,6 +508,7 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         "helo command rejected",
         "ehlo command rejected",
         "bogus helo name used",
+        "access denied - bogus helo",
         "invalid helo name",
         "real hostname when saying helo",
     ]) || helo_name_refused(&words)
@@ -522,7 +523,9 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         // https://hackerzzz.com/hacker-news/access-denied-invalid-helo-name-see-rfc2821-4-1-1-1),
         // and servers that ask for the client's real host name ("550 Please use your real
         // hostname when saying HELO (not HSP-AV01)", a real rejection quoted in the underscore
-        // mailing list archive, April 2007): RFC 5321 section 4.1.1.1, the EHLO/HELO argument
+        // mailing list archive, April 2007); Infomaniak's "550 5.7.1 ... Access denied - bogus
+        // HELO [1]" (its FAQ 414, "Resolve a bogus HELO error": a HELO that is no FQDN, an IP,
+        // localhost or a banned name): RFC 5321 section 4.1.1.1, the EHLO/HELO argument
         // is the client's fully-qualified domain name or an address literal.
         topic = "helo";
         party = Party::Sender;
