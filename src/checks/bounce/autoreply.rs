@@ -111,7 +111,7 @@ const ABSENCE: &[&str] = &[
 /// "This is an automated response"), as help desks' edited triggers write them.
 /// The second kind only in a message that answers another (In-Reply-To): an order
 /// confirmation also calls itself automatic, and answers nothing.
-const ACKNOWLEDGEMENTS: &[&str] = &["has been received and is being reviewed by our support"];
+const ACKNOWLEDGEMENTS: &[&str] = &["has been received and is being reviewed"];
 const SAID_AUTOMATIC: &[&str] = &[
     "this is an automatic confirmation",
     "this is an automated response",
