@@ -149,10 +149,9 @@ use super::support::ratio;
 /// maillog's and an Exim log's IPv6 client, lose it or read as damaged; a Sendmail notice of a
 /// forged message wrapped loses its backscatter reading; two older files read the same now;
 /// open work), doubled 19 -> 20 (a cPanel SpamAssassin header of a look-alike CEO fraud read
-/// as damaged when doubled), trailing-space 0 -> 1 (a Zendesk acknowledgement whose sentence a
-/// quoted-printable soft break splits: measured 1 with the longer phrase; the shorter phrase
-/// since reads it the same in a check by hand, the limit stays at the measured 1 until a full
-/// run shows 0).
+/// as damaged when doubled); trailing-space stays 0 (a Zendesk acknowledgement whose sentence a
+/// quoted-printable soft break split changed with the longer phrase; the shorter one reads it
+/// the same, 3139/3139 in the full run).
 const MAX_CHANGED: [(&str, usize); 14] = [
     ("fenced", 2),
     ("rewrapped", 45),
@@ -161,7 +160,7 @@ const MAX_CHANGED: [(&str, usize); 14] = [
     ("quoted", 0),
     ("indented", 4),
     ("prose", 0),
-    ("trailing-space", 1),
+    ("trailing-space", 0),
     ("doubled", 20),
     ("entities", 1),
     ("unfolded", 0),
