@@ -272,6 +272,17 @@ pub fn crossing_hop<'a>(
         })
 }
 
+/// The organization that wrote the bounce: its Reporting-MTA's, or without one (Exchange's
+/// notice shown by a mail program) that of the notice's own sender (its system mailbox or
+/// postmaster address).
+pub fn reporting_org(bounce: &BounceReport) -> Option<String> {
+    let reporting = bounce
+        .reporting_mta
+        .clone()
+        .or_else(|| crate::vocab::domain::of_address(bounce.notice_from.as_deref()?))?;
+    crate::vocab::domain::org_domain(&reporting)
+}
+
 /// The returned copy's hop into the organization that wrote the bounce (its Reporting-MTA,
 /// or else the notice's own sender): a hop that organization's server (or a server of its
 /// own with an internal name) recorded, from another organization, from a public address,
@@ -288,11 +299,7 @@ pub fn entry_hop<'a>(
 ) -> Option<&'a Hop> {
     bounce.original.as_ref()?;
     let org = crate::vocab::domain::org_domain;
-    let reporting = bounce
-        .reporting_mta
-        .clone()
-        .or_else(|| crate::vocab::domain::of_address(bounce.notice_from.as_deref()?))?;
-    let reporting_org = org(&reporting)?;
+    let reporting_org = reporting_org(bounce)?;
     let from_org = from_domain.and_then(org);
     if from_org.as_deref() == Some(reporting_org.as_str()) {
         return None;

@@ -8,6 +8,12 @@ use super::{BounceKind, BounceReport, BouncedRecipient, OriginalMessage, Reason,
 use crate::vocab::tables::bounce::reader::SUBJECTS;
 use crate::vocab::text::clip;
 
+/// Whether the message answers another (an In-Reply-To field with a message ID, RFC 5322
+/// section 3.6.4).
+fn answers(top: &mime::Headers<'_>) -> bool {
+    top.value("in-reply-to").is_some_and(|v| v.contains('@'))
+}
+
 /// Whether the header fields mark the message as an automatic reply (iCloud's
 /// `X-Apple-Action: VACATION` too; subjects:
 /// data/bounce/reader/subjects.tsv, `auto` rows).
@@ -23,7 +29,7 @@ pub(super) fn marked(top: &mime::Headers<'_>, subject_l: &str) -> bool {
         .unwrap_or_default()
         .trim()
         .to_ascii_lowercase();
-    let answers = top.value("in-reply-to").is_some_and(|v| v.contains('@'));
+    let answers = answers(top);
     // Zendesk marks every message it sends `auto-generated`, its agents' replies too (its help
     // center, "Considerations regarding email headers"): for its mail only its acknowledgement's
     // own sentence tells an automatic answer (`acknowledgement`).
@@ -120,7 +126,7 @@ const SAID_AUTOMATIC: &[&str] = &[
 /// Whether the text holds a help desk's automatic acknowledgement (`ACKNOWLEDGEMENTS`, or
 /// `SAID_AUTOMATIC` in an answer).
 pub(super) fn acknowledgement(top: &mime::Headers<'_>, lower: &str) -> bool {
-    let answers = top.value("in-reply-to").is_some_and(|v| v.contains('@'));
+    let answers = answers(top);
     (lower.contains("is being reviewed") || (answers && lower.contains("this is an auto"))) && {
         let flat = mime::squeeze(lower, 64 * 1024);
         ACKNOWLEDGEMENTS.iter().any(|p| flat.contains(p))

@@ -560,15 +560,12 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
     // (Exchange's X-MS-Exchange-Message-Is-Ndr field) or is written in a mail server's own
     // report wording (`plain::mta_preamble`) is read as the report it is.
     let ndr = top.get("x-ms-exchange-message-is-ndr").is_some() || plain::mta_preamble(&lower);
-    if dsn.is_none()
-        && !from_daemon
-        && !ndr
-        && report_type != "delivery-status"
-        && (autoreply::marked(&top, &subject_l) || autoreply::acknowledgement(&top, &lower))
-    {
-        let by_words = !autoreply::marked(&top, &subject_l);
+    if dsn.is_none() && !from_daemon && !ndr && report_type != "delivery-status" {
+        let marked = autoreply::marked(&top, &subject_l);
         let helpdesk = autoreply::acknowledgement(&top, &lower);
-        return autoreply::report(&top, &from, &subject, original, by_words, helpdesk);
+        if marked || helpdesk {
+            return autoreply::report(&top, &from, &subject, original, !marked, helpdesk);
+        }
     }
 
     // Delivery status notifications, and DSN fields pasted as text.

@@ -1602,13 +1602,7 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
     let from = ctx.sender_domain()?.to_string();
     // The server that wrote the bounce took the returned copy from outside: the copy's
     // sending hop goes into the reporting server's organization.
-    // Without a Reporting-MTA (Exchange's notice shown by a mail program), the notice's own
-    // sender names the organization that wrote it (its system mailbox or postmaster address).
-    let reporting = b
-        .reporting_mta
-        .clone()
-        .or_else(|| crate::vocab::domain::of_address(b.notice_from.as_deref()?))?;
-    let reporting_org = crate::vocab::domain::org_domain(&reporting)?;
+    let reporting_org = crate::interpret::bounce_ip::reporting_org(b)?;
     let into_reporting = |hop: &crate::report::Hop| {
         // The receiving host may name itself by an internal name (an Exchange server's
         // "EXCH01.company.local" behind the organization's public domain, or a single label):
@@ -1722,20 +1716,8 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
                 .and_then(|m| m.address.as_deref())
                 .and_then(crate::vocab::domain::of_address)
                 .and_then(|d| crate::vocab::domain::org_domain(&d));
-            let mx_of_to = r
-                .reputation
-                .as_ref()
-                .and_then(|rep| rep.recipient_mx.as_ref())
-                .filter(|mx| {
-                    crate::vocab::domain::org_domain(&mx.domain.to_ascii_lowercase()) == to_org
-                })
-                .is_some_and(|mx| {
-                    mx.hosts.iter().any(|h| {
-                        crate::vocab::domain::org_domain(&h.exchange.to_ascii_lowercase())
-                            .as_deref()
-                            == Some(reporting_org.as_str())
-                    })
-                });
+            // The recipient domain's MX hosts are those of the first To address's domain.
+            let mx_of_to = super::message::recipient_mx_orgs(ctx).contains(&reporting_org);
             if to_org.as_deref() != Some(reporting_org.as_str()) && !mx_of_to {
                 return None;
             }

@@ -1903,7 +1903,8 @@ fn plain_forward(ctx: &Context) -> Option<Cause> {
     // publishes no DMARC policy) Microsoft's composite authentication failed, which weighs
     // SPF without a DMARC record (Microsoft Learn, "Email authentication in Microsoft 365":
     // compauth=fail reason=001, implicit authentication failed).
-    if !ctx.rec("dmarc").is_some_and(|d| d.result == "fail")
+    let dmarc_failed = ctx.rec("dmarc").is_some_and(|d| d.result == "fail");
+    if !dmarc_failed
         && !(ctx.rec("dmarc").is_some_and(|d| d.result == "none")
             && ctx.rec("compauth").is_some_and(|c| c.result == "fail"))
     {
@@ -1999,7 +2000,7 @@ fn plain_forward(ctx: &Context) -> Option<Cause> {
         ),
         format!(
             "It was sent to {forwarded_for}, whose server {forwarder} passed it on to {final_domain} with the sender's own envelope address (no SRS): the final receiver checked SPF for {from} against {forwarder}'s address {ip}, which {from} does not list, so SPF and then {} failed. {}",
-            if ctx.rec("dmarc").is_some_and(|d| d.result == "fail") {
+            if dmarc_failed {
                 "DMARC"
             } else {
                 "Microsoft's composite authentication (compauth; the domain publishes no DMARC policy)"
@@ -2112,7 +2113,7 @@ fn spf_names_ip(ctx: &Context, spf: &super::evidence::Recorded, ip: &str) -> boo
 }
 
 /// The organizations of the hosts the recipient domain's MX records name (as looked up now).
-fn recipient_mx_orgs(ctx: &Context) -> Vec<String> {
+pub(super) fn recipient_mx_orgs(ctx: &Context) -> Vec<String> {
     ctx.r
         .reputation
         .as_ref()
