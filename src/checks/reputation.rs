@@ -18,6 +18,7 @@
 //! domains and `link_domains(body, 20)`. Every `Need` is handed out together; each result's
 //! `findings()` goes into the report.
 
+pub mod imitated;
 pub mod lists;
 pub mod mx;
 pub mod rdns;

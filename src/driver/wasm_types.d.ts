@@ -997,6 +997,20 @@ export interface Hop {
  */
 export type Identity = "mail_from" | "helo";
 
+/** The domain a sender domain imitates: it exists and receives mail at other servers. */
+export interface Imitated {
+  /** The sender's (organizational) domain. */
+  domain: string;
+  /** The DNS answer that shows it. */
+  evidence: Lookup;
+  /** How the two spellings differ, in words. */
+  how: string;
+  /** The existing domain it reads like. */
+  imitates: string;
+  /** The MX hosts of the imitated domain. */
+  mx: string[];
+}
+
 /** What was pasted. */
 export interface InputSummary {
   /** Size of the body in bytes, when a body was pasted. */
@@ -1462,6 +1476,11 @@ export interface Reputation {
   fcrdns?: Fcrdns | null;
   /** The HELO name the sending server gave. */
   helo?: HeloCheck | null;
+  /**
+   * For a request about payment details: the existing domain the From domain reads like,
+   * which receives its mail at other servers.
+   */
+  imitated?: Imitated | null;
   /** Why they were skipped. */
   note?: string | null;
   /** The recipient domain's mail servers. */

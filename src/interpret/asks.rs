@@ -99,7 +99,9 @@ impl LookupKind {
             LookupKind::Dmarc => "the DMARC policy of the From domain",
             LookupKind::Arc => "the keys of the ARC signers",
             LookupKind::Helo => "the addresses of the HELO name",
-            LookupKind::SenderMx => "the MX records and addresses of the From domain",
+            LookupKind::SenderMx => {
+                "the MX records and addresses of the From domain (and, for a request about payment details, the MX records of the domains it may imitate)"
+            }
             LookupKind::RecipientMx => "the recipient domain's MX",
         }
     }

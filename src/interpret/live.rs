@@ -49,6 +49,9 @@ pub struct AuthInputs {
     pub recipient_domain: Option<String>,
     /// The From domain (None when From has no address, or several).
     pub from_domain: Option<String>,
+    /// For a request about payment details: the spellings the From domain may imitate
+    /// (`checks::reputation::imitated::candidates`), each with how it differs.
+    pub imitation_candidates: Vec<(String, &'static str)>,
     /// The message prepared for DKIM (hashed once; shared by every evaluation).
     pub dkim: Option<std::sync::Arc<crate::checks::dkim::DkimMessage>>,
     /// The message's ARC sets prepared for validation (None without live lookups).
@@ -324,6 +327,25 @@ pub fn evaluate_reputation(
             need.ask(LookupKind::SenderMx, rep::check_mx(d, true, answers))
                 .unwrap_or_else(|| rep::check_mx_snapshot(d, true, answers)),
         );
+    }
+    if let Some(d) = inputs
+        .from_domain
+        .as_deref()
+        .filter(|_| !inputs.imitation_candidates.is_empty())
+    {
+        let own: Vec<String> = out
+            .sender_mx
+            .iter()
+            .flat_map(|m| m.hosts.iter().map(|h| h.exchange.clone()))
+            .collect();
+        let org = crate::vocab::domain::org_domain(d).unwrap_or_else(|| d.to_string());
+        let candidates = &inputs.imitation_candidates;
+        out.imitated = need
+            .ask(
+                LookupKind::SenderMx,
+                rep::imitated::check(&org, candidates, &own, answers),
+            )
+            .unwrap_or_else(|| rep::imitated::check_snapshot(&org, candidates, &own, answers));
     }
     if let Some(d) = &inputs.recipient_domain {
         out.recipient_mx = Some(

@@ -133,4 +133,8 @@ pub struct Reputation {
     pub recipient_mx: Option<crate::checks::reputation::MxCheck>,
     /// The From, Return-Path, DKIM and link domains on the domain blocklists.
     pub domain_lists: Vec<crate::checks::reputation::DomainListing>,
+    /// For a request about payment details: the existing domain the From domain reads like,
+    /// which receives its mail at other servers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imitated: Option<crate::checks::reputation::imitated::Imitated>,
 }

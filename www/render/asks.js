@@ -14,7 +14,7 @@ export const LOOKUP_KINDS = [
   { id: "dmarc", when: "live", blocklist: false, text: "the DMARC policy of the From domain" },
   { id: "arc", when: "live", blocklist: false, text: "the keys of the ARC signers" },
   { id: "helo", when: "live", blocklist: false, text: "the addresses of the HELO name" },
-  { id: "sender-mx", when: "live", blocklist: false, text: "the MX records and addresses of the From domain" },
+  { id: "sender-mx", when: "live", blocklist: false, text: "the MX records and addresses of the From domain (and, for a request about payment details, the MX records of the domains it may imitate)" },
   { id: "recipient-mx", when: "live", blocklist: false, text: "the recipient domain's MX" },
 ];
 

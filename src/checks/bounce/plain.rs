@@ -171,6 +171,11 @@ pub(super) fn mta_preamble(lower: &str) -> bool {
         // form Sisimai's Lhost::Domino reads): the sending server's report, not the mail
         // program's own error.
         || (lower.contains("delivery failure report") && lower.contains("was not delivered to"))
+        // Exchange Online's NDR as Outlook shows its top part, copied without the section for
+        // administrators: "Your message to ADDRESS couldn't be delivered.", the cause in a line
+        // ("NAME wasn't found at DOMAIN."), "Action Required" and "How to Fix It" (Microsoft
+        // Learn, "Non-delivery reports in Exchange Online", the parts of an NDR).
+        || (lower.contains("couldn't be delivered") && lower.contains("how to fix it"))
         // Gmail's delivery status notification ("Address not found ... Your message wasn't
         // delivered to ADDRESS because ... The response from the remote server was: REPLY", the
         // notice Gmail's help on bounced messages shows, support.google.com/mail/answer/7720):
@@ -484,7 +489,8 @@ pub(super) fn looks_like_client_error(lower: &str) -> bool {
 ///   allowed number of recipients ..."), with "The mail server responded:" in the translations
 ///   customers paste most (German, French, Dutch, Portuguese, Swedish, Italian "Il server di
 ///   posta ha risposto:", Spanish "El servidor de correo respondió:", Polish "Odpowiedź serwera
-///   poczty:", from the same files).
+///   poczty:", Czech "Server odpověděl:" (its smtp-server-error, smtp-error-sending-*-command and
+///   smtp-permanent-size-exceeded strings), from the same files).
 const MAIL_PROGRAM_REFUSALS: &[&str] = &[
     "was rejected by the server because",
     "sending the message failed because you exceeded your sending limit",
@@ -500,6 +506,7 @@ const MAIL_PROGRAM_REFUSALS: &[&str] = &[
     "il server di posta ha risposto:",
     "el servidor de correo respondió:",
     "odpowiedź serwera poczty:",
+    "server odpověděl:",
 ];
 
 /// Whether the text holds a mail program's own sentence for a send its outgoing server refused

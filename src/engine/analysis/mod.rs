@@ -728,6 +728,7 @@ impl Analysis {
                 })
                 .and_then(|h| h.ip),
             from_domain: self.sender.from_domain.clone(),
+            imitation_candidates: self.imitation_candidates(),
             blocklists: self.blocklists(),
             link_orgs: Vec::new(),
             listed_domains: {
@@ -767,6 +768,49 @@ impl Analysis {
 }
 
 impl Analysis {
+    /// For a request about payment details (its subject or the customer's words around the
+    /// paste name them), the spellings the From domain may imitate
+    /// (`checks::reputation::imitated`); none for a free mail domain or one of the recipient's
+    /// own organization.
+    fn imitation_candidates(&self) -> Vec<(String, &'static str)> {
+        use crate::checks::reputation::imitated;
+        let Some(domain) = self.sender.from_domain.as_deref() else {
+            return Vec::new();
+        };
+        let org = crate::vocab::domain::org_domain(domain).unwrap_or_else(|| domain.to_string());
+        let recipient_org = self
+            .message
+            .to
+            .first()
+            .and_then(|m| m.address.as_deref())
+            .and_then(|a| a.rsplit_once('@'))
+            .and_then(|(_, d)| crate::vocab::domain::org_domain(d));
+        if crate::checks::sender::free_mail_provider(&org).is_some()
+            || recipient_org.as_deref() == Some(org.as_str())
+        {
+            return Vec::new();
+        }
+        let prose = self
+            .findings
+            .iter()
+            .filter(|f| f.code == "input.skipped-line" || f.code == "input.skipped-prose")
+            .flat_map(|f| f.evidence.iter())
+            .take(200)
+            .map(|e| e.text.as_str());
+        let asks = self
+            .message
+            .subject
+            .as_deref()
+            .into_iter()
+            .chain(prose)
+            .any(imitated::names_payment_details);
+        if !asks {
+            return Vec::new();
+        }
+        let name = self.message.from.as_ref().and_then(|f| f.name.as_deref());
+        imitated::candidates(&org, name)
+    }
+
     fn into_report(mut self, complete: bool) -> Report {
         let mut findings = std::mem::take(&mut self.findings);
         let reverse_dns = self.sending_ip.as_ref().map(|s| self.reverse_dns(s.ip));

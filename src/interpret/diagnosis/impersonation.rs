@@ -209,12 +209,50 @@ pub(super) fn spoofing(ctx: &Context) -> Option<Cause> {
             evidence,
         ));
     }
+    if let Some(c) = imitated_domain(ctx, &evidence) {
+        return Some(c);
+    }
     if let Some(c) = own_domain_forged(ctx, false) {
         return Some(c);
     }
     internal_name(ctx, from, &address, &rorg, &evidence)
         .or_else(|| reply_diverted(ctx, from, &address, &org, &rorg, &evidence))
         .or_else(|| phishing_domain(ctx, &org, &evidence))
+}
+
+/// A payment request from a domain that reads like another one that exists and receives its
+/// mail at other servers (`checks::reputation::imitated`, a live check): the look-alike of a
+/// supplier or partner. Likely, not certain: two domains of one owner can sit at two mail
+/// providers.
+fn imitated_domain(ctx: &Context, evidence: &[Evidence]) -> Option<Cause> {
+    let i = ctx.r.reputation.as_ref()?.imitated.as_ref()?;
+    let mut evidence = evidence.to_vec();
+    evidence.push(Evidence {
+        line: None,
+        text: format!("{}: {}", i.evidence.question, i.evidence.answer),
+    });
+    Some(make_cause(
+        ctx,
+        "sender.lookalike-domain",
+        "spoofing",
+        format!(
+            "The sender's domain {} reads like {}, another domain that exists.",
+            i.domain, i.imitates
+        ),
+        format!(
+            "{} is {} {}, and {} receives its mail at other servers ({}): two organizations, or a domain registered to pass for the other. A request to change bank or payment details from a look-alike domain is how invoice fraud imitates a known supplier, and SPF, DKIM and DMARC passing only show the message came from the look-alike. Confirm the request by phone with a contact you already know before paying anything.",
+            i.domain,
+            i.imitates,
+            i.how,
+            i.imitates,
+            i.mx.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
+        ),
+        None,
+        Certainty::Likely,
+        Party::Sender,
+        Source::Live,
+        evidence,
+    ))
 }
 
 /// The From's own domain listed now on the Spamhaus DBL as a domain used for phishing, malware
