@@ -104,9 +104,12 @@ const ABSENCE: &[&str] = &[
     "ik ben afwezig",
     "ik ben met vakantie",
     "ik ben op vakantie",
-    // Japanese business mail's "I am away" (不在にしております), the sentence its absence
-    // notices are built on.
+    // Japanese business mail's "I am away" (不在にしております) and "I am taking leave"
+    // (休暇をいただいております, also written with 頂いて), the sentences its absence notices
+    // are built on.
     "不在にしております",
+    "休暇をいただいております",
+    "休暇を頂いております",
 ];
 
 /// The sentences of help desks' automatic acknowledgements of a new request (lowercase):

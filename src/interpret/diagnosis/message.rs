@@ -392,6 +392,9 @@ fn says_inbox(line: &str) -> bool {
     line.split_inclusive(['.', '!', '?', '。', '！', '？'])
         .filter(|s| !s.trim_end().ends_with(['?', '？']))
         .any(|s| {
+            // An aside in parentheses is read apart from the sentence around it: "now it arrives
+            // in the Inbox (before, it went to Spam)" says where the message is now.
+            let s = &without_asides(s);
             let words: Vec<&str> = s
                 .split(|c: char| !c.is_alphanumeric() && c != '\'')
                 .filter(|x| !x.is_empty())
@@ -402,6 +405,26 @@ fn says_inbox(line: &str) -> bool {
                     .any(|w| NEGATIONS.contains(w) || SPAM_WORDS.contains(w))
                 && !SPAM_FOLDERS.iter().any(|f| s.contains(f))
         })
+}
+
+/// The sentence without what stands in parentheses (at most 8 asides; an unclosed one runs to
+/// the end).
+fn without_asides(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut depth = 0u32;
+    let mut asides = 0;
+    for c in s.chars() {
+        match c {
+            '(' if asides < 8 => {
+                depth += 1;
+                asides += 1;
+            }
+            ')' if depth > 0 => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The spam folder's word in a customer's sentence: English, Swedish "Skräppost" (Microsoft's
@@ -521,10 +544,16 @@ pub(super) fn paste_damage(ctx: &Context) -> Option<String> {
         // "onhold"/"undefined"), so nothing says which address failed or why.
         return Some("The paste is only the opening of a bounce: it says a message could not be delivered, but the lines that name the failed address and the remote server's answer (and the delivery report and returned message attached to it) are not in it. Paste the whole bounce message (open it and use \"Show original\" or \"View source\", or forward it as an attachment).".into());
     }
+    // A quarantine notification is whole without a trace of its own: what it reports is in its
+    // text (the held message's sender, subject and date), not in a Received chain.
     if r.bounce
         .as_ref()
         .is_some_and(|b| b.kind != crate::checks::bounce::BounceKind::NotBounce)
         || delivery_report(ctx)
+        || quarantine_notice(
+            r.message.from.as_ref().and_then(|m| m.address.as_deref()),
+            r.message.subject.as_deref(),
+        )
     {
         return None;
     }
