@@ -30,6 +30,7 @@ mod exchange_tracking;
 mod exim_log;
 mod feedback;
 mod held;
+mod hmail_log;
 mod kerio_log;
 pub mod lists;
 mod mailgun;
@@ -339,7 +340,7 @@ type ServiceReader = (
     fn(&str) -> bool,
     fn(&str, &mut Vec<recipients::Raw>) -> Option<String>,
 );
-const SERVICE_RECORDS: [ServiceReader; 11] = [
+const SERVICE_RECORDS: [ServiceReader; 12] = [
     (
         "exchange_tracking",
         exchange_tracking::is_records,
@@ -347,6 +348,7 @@ const SERVICE_RECORDS: [ServiceReader; 11] = [
     ),
     ("exim_log", exim_log::is_records, exim_log::records),
     ("kerio_log", kerio_log::is_records, kerio_log::records),
+    ("hmail_log", hmail_log::is_records, hmail_log::records),
     (
         "postfix_queue",
         postfix_queue::is_records,
