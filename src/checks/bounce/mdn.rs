@@ -30,8 +30,15 @@ pub(super) fn report(
     if sieve_rejection(part, top, text) {
         return rejection(part, top, text, original);
     }
+    // Without its notification part (a header-only paste: the mail program's "Properties"
+    // view), the receipt's own From names the recipient: RFC 8098 section 2.1, the MDN is sent
+    // by the recipient's mail program on its user's behalf.
     let recipients = field(part, "final-recipient")
         .map(typed_value)
+        .or_else(|| {
+            top.value("from")
+                .and_then(|f| super::result::first_address(&f))
+        })
         .filter(|a| a.contains('@'))
         .map(|a| simple_recipient(a.to_ascii_lowercase(), Reason::Delivered))
         .into_iter()
@@ -39,16 +46,20 @@ pub(super) fn report(
     let disposition = field(part, "disposition")
         .and_then(|d| d.rsplit(';').next())
         .map(|d| d.trim().to_ascii_lowercase())
-        .filter(|d| !d.is_empty())
-        .unwrap_or_else(|| "displayed".into());
+        .filter(|d| !d.is_empty());
+    let summary = match disposition {
+        Some(d) => format!(
+            "A message disposition notification (read receipt, RFC 8098), not a bounce: the message was delivered and the recipient's mail program reports it as {}.",
+            clip(&d, 40)
+        ),
+        None if field(part, "final-recipient").is_none() => "A message disposition notification (read receipt, RFC 8098), not a bounce: the message was delivered, and the recipient's mail program sent this receipt (its part that says what was done with the message is not in the paste).".into(),
+        None => "A message disposition notification (read receipt, RFC 8098), not a bounce: the message was delivered and the recipient's mail program reports it as displayed.".into(),
+    };
     delivered(
         top,
         BounceKind::NotBounce,
         Some("rfc8098".into()),
-        format!(
-            "A message disposition notification (read receipt, RFC 8098), not a bounce: the message was delivered and the recipient's mail program reports it as {}.",
-            clip(&disposition, 40)
-        ),
+        summary,
         recipients,
         original,
     )

@@ -425,7 +425,11 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
 
     let from = top.value("from").unwrap_or_default();
     let to = top.value("to").unwrap_or_default();
-    let subject = top.value("subject").unwrap_or_default();
+    // Read decoded (RFC 2047): a subject in another script is written as encoded words.
+    let subject = top
+        .value("subject")
+        .map(|s| crate::parse::rfc2047::decode(crate::vocab::text::clip(&s, 4096), None))
+        .unwrap_or_default();
     let subject_l = subject.to_ascii_lowercase();
     let from_l = from.to_ascii_lowercase();
     let has_headers = top.fields.len() >= 2;

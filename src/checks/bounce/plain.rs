@@ -497,6 +497,10 @@ const MAIL_PROGRAM_REFUSALS: &[&str] = &[
     "exceeds the global size limit",
     "exceeding the allowed number of recipients",
     "an error occurred while sending mail. the mail server responded:",
+    // Thunderbird's refusal at connection time: "An error occurred sending mail: The mail
+    // server sent an incorrect greeting: <the server's words>." (its composeMsgs strings; the
+    // server refused before the session began, often naming a blocklist).
+    "the mail server sent an incorrect greeting:",
     "an error occurred while sending mail: outgoing server (smtp) error. the server responded:",
     "der mail-server antwortete:",
     "le serveur de courrier a répondu",

@@ -38,7 +38,15 @@ pub fn is_report_field(name: &str, value: &str) -> bool {
     if is("from") || is("sender") || is("return-path") {
         value.contains("<>") || has("from")
     } else if is("subject") {
+        // An encoded subject (RFC 2047: "=?utf-8?B?...?=", how mail programs write one in
+        // another script, "自动回复: ...") is read decoded.
         has("subject")
+            || (value.contains("=?") && {
+                let decoded =
+                    crate::parse::rfc2047::decode(crate::vocab::text::clip(value, 2048), None)
+                        .to_lowercase();
+                markers("subject").any(|m| decoded.contains(m))
+            })
     } else if is("content-type") {
         let v = value.to_ascii_lowercase();
         v.contains("report") || v.contains("delivery-status")

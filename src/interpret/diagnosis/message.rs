@@ -1470,6 +1470,16 @@ fn setup_rules(ctx: &Context) -> Vec<Cause> {
         // to the score.
         .filter(|r| r.score.is_none_or(|s| s >= 0.5))
         .collect();
+    // A failed DKIM signature is no cause when the From domain authenticated (the filter's own
+    // DMARC pass, DMARC_POLICY_ALLOW or DMARC_PASS, or the receiver's recorded dmarc=pass): the
+    // signature that failed is another domain's (a list's poster, a forwarder's), and RFC 6376
+    // section 6.1 treats a failed signature as no signature at all.
+    let from_authenticated = ctx.rec("dmarc").is_some_and(|d| d.result == "pass")
+        || ctx
+            .rules
+            .iter()
+            .any(|r| r.code.starts_with("DMARC_POLICY_ALLOW") || r.code == "DMARC_PASS");
+    rules.retain(|r| !(from_authenticated && r.topic == "dkim"));
     // DMARC rules are the consequence of an SPF or DKIM failure next to them.
     let has_auth = rules.iter().any(|r| r.topic == "spf" || r.topic == "dkim");
     rules.retain(|r| !(has_auth && r.topic == "dmarc"));
@@ -2357,7 +2367,7 @@ fn broken_own_signature<'c>(ctx: &'c Context, from: &str) -> Option<&'c super::e
 /// its DKIM signature: RFC 7960 section 3.2.3 (mailing lists that alter the message and re-send
 /// it with their own envelope, so SPF can pass only for the list and the author's signature no
 /// longer verifies, and DMARC fails). Read from the list's own fields (List-Id, RFC 2919;
-/// Mailman's X-BeenThere) and an envelope sender at the list's domain, with the receiver's
+/// Mailman's X-BeenThere; List-Post, RFC 2369) and an envelope sender at the list's domain, with the receiver's
 /// record: the author's signature failed (or "neutral", Gmail's word for a body hash that did
 /// not verify), none of the author's passed, DMARC failed.
 fn list_forward(ctx: &Context) -> Option<Cause> {
@@ -2373,7 +2383,17 @@ fn list_forward(ctx: &Context) -> Option<Cause> {
                 .map_or(v, |(_, i)| i.trim_end_matches('>'));
             Some(inner.split_once('.')?.1.to_ascii_lowercase())
         })
-        .or_else(|| ctx.header("X-BeenThere").and_then(|h| of_address(&h.value)))?;
+        .or_else(|| ctx.header("X-BeenThere").and_then(|h| of_address(&h.value)))
+        // Or the list's posting address (RFC 2369 List-Post, "<mailto:list@domain>"), which
+        // lists without a List-Id (fml, older list servers) write.
+        .or_else(|| {
+            ctx.header("List-Post").and_then(|h| {
+                let v = h.value.to_ascii_lowercase();
+                let at = v.find("mailto:")? + "mailto:".len();
+                let address = v[at..].split(['>', '?', ',', ' ']).next()?;
+                of_address(address)
+            })
+        })?;
     let envelope = r.message.return_path.as_deref().and_then(of_address)?;
     if !same_org(&envelope, &list) || same_org(&envelope, from) || same_org(&list, from) {
         return None;
