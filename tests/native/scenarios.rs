@@ -18,13 +18,15 @@ use std::path::PathBuf;
 /// the figures (met in both parts from rounds 108-111 to 304-311; rounds 312-319's first run
 /// took the validation part's first cause to 870/970, 89.7%: not met, and not tuned on; rounds
 /// 320-327's first run: 884/987; the rules since, tuned on the tuning part only, 889/987,
-/// 90.1%: met again; rounds 328-335's first run: 908/1009, 89.99%, one file short: not met).
+/// 90.1%: met again; rounds 328-335's first run: 908/1009, 89.99%, one file short: not met;
+/// rounds 336-343's first run, on the rules tuned since: 930/1034, 89.9%; the rules since,
+/// tuned on the tuning part only, 932/1034, 90.1%: met).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 3096/3139 outcome, 3046/3139
-/// first cause; validation 962/1009, 908/1009), so that no change makes them worse. Raise them
+/// The floors asserted: the figures as last measured (tuning 3169/3210 outcome, 3122/3210
+/// first cause; validation 985/1034, 932/1034), so that no change makes them worse. Raise them
 /// as the diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 3096, 3046), ("validation", 962, 908)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 3169, 3122), ("validation", 985, 932)];
 /// The ceilings asserted on first causes of another topic addressed to the other party
 /// ([`misdirected`]), as last measured (tuning 9, validation 14): lower them as they fall. The
 /// tuning ceiling rose 1 -> 3 with rounds 136-151's files on their first run (forwards told as
@@ -121,7 +123,9 @@ const FLOORS: [(&str, usize, usize); 2] = [("tuning", 3096, 3046), ("validation"
 /// softfail checked now with nothing recorded and no signature, and a refusal of the sending
 /// server ranked before one recipient's full mailbox, to 12; an expiry whose last error names a
 /// refused relay read as that refusal, to 11. Rounds 328-335 left tuning at 11 on their first
-/// run and took validation to 22 (unopened).
+/// run and took validation to 22 (unopened). Rounds 336-343 took tuning to 13 on their first
+/// run (list posts whose poster's signature the list broke, told as the sender's DKIM) and left
+/// validation at 22; the list and DKIM-rule fixes brought tuning back to 11.
 const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 11), ("validation", 22)];
 
 pub struct Scenario {
