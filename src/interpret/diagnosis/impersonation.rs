@@ -16,6 +16,9 @@ use crate::vocab::tables;
 /// the recipient's own domain, or the recipient's own address on mail from elsewhere.
 pub(super) fn spoofing(ctx: &Context) -> Option<Cause> {
     let r = ctx.r;
+    if let Some(c) = brand_spelt_alike(ctx) {
+        return Some(c);
+    }
     let from = r.message.from.as_ref()?;
     let address = from.address.as_deref()?.to_ascii_lowercase();
     let domain = address.rsplit_once('@')?.1.to_string();
@@ -218,6 +221,90 @@ pub(super) fn spoofing(ctx: &Context) -> Option<Cause> {
     internal_name(ctx, from, &address, &rorg, &evidence)
         .or_else(|| reply_diverted(ctx, from, &address, &org, &rorg, &evidence))
         .or_else(|| phishing_domain(ctx, &org, &evidence))
+}
+
+/// The confusable skeleton of a name (Unicode UTS #39 section 4, its confusables.txt for the
+/// Latin letters and digits that pass for each other in a domain: "rn" and "m", "vv" and "w",
+/// digit 0 and "o", digit 1, "i" and "l"): two names with the same skeleton read alike.
+fn skeleton(name: &str) -> String {
+    name.to_ascii_lowercase()
+        .replace("rn", "m")
+        .replace("vv", "w")
+        .chars()
+        .map(|c| match c {
+            '0' => 'o',
+            '1' | 'i' => 'l',
+            c => c,
+        })
+        .collect()
+}
+
+/// A sender domain that spells a brand's name with look-alike characters ("m1crosoft-365-
+/// support.example", "paypa1-billing.example") and is none of the brand's own domains: the
+/// domain's first label read as its skeleton holds the brand's, while the label as spelt does not
+/// hold the brand's name. The address is the From's, or, for a quarantine notification's listing
+/// pasted as the header, the held message's "Sender:".
+fn brand_spelt_alike(ctx: &Context) -> Option<Cause> {
+    let r = ctx.r;
+    let address = match r.message.from.as_ref() {
+        Some(f) => f.address.clone()?,
+        None => {
+            let h = ctx.header("Sender")?;
+            let v = h.value.trim().trim_matches(['<', '>']);
+            (v.contains('@') && !v.contains(' ')).then(|| v.to_string())?
+        }
+    }
+    .to_ascii_lowercase();
+    let domain = address.rsplit_once('@')?.1.to_string();
+    let org = crate::vocab::domain::org_domain(&domain).unwrap_or_else(|| domain.clone());
+    let label = org.split('.').next().unwrap_or_default();
+    let seen = skeleton(label);
+    for row in tables::diagnosis::BRANDS {
+        let brand: String = row[0].chars().filter(|c| !c.is_whitespace()).collect();
+        if brand.len() < 5
+            || label.contains(&brand)
+            || row[1]
+                .split(' ')
+                .any(|d| org == d || domain.ends_with(&format!(".{d}")))
+        {
+            continue;
+        }
+        if !seen.contains(&skeleton(&brand)) {
+            continue;
+        }
+        let evidence = match ctx.header("From").or_else(|| ctx.header("Sender")) {
+            Some(h) => vec![Evidence {
+                line: Some(h.line),
+                text: format!(
+                    "{}: {}",
+                    h.name,
+                    crate::vocab::text::clip_ellipsis(&h.value, 200)
+                ),
+            }],
+            None => Vec::new(),
+        };
+        return Some(make_cause(
+            ctx,
+            "sender.brand-lookalike-domain",
+            "spoofing",
+            format!(
+                "The sender's domain {org} spells {} with look-alike characters.",
+                title_case(row[0])
+            ),
+            format!(
+                "{org} is written to read like {} (letters and digits that look alike), and it is none of the domains {} sends from ({}): a domain registered to imitate the brand, as phishing does. Do not open its links or attachments, and do not sign in anywhere it leads.",
+                title_case(row[0]),
+                title_case(row[0]),
+                row[1].replace(' ', ", ")
+            ),
+            None,
+            Certainty::Likely,
+            Party::Sender,
+            Source::Headers,
+            evidence,
+        ));
+    }
+    None
 }
 
 /// A payment request from a domain that reads like another one that exists and receives its
@@ -650,6 +737,15 @@ mod tests {
         );
         assert_eq!(edit_distance("same", "same"), 0);
         assert_eq!(title_case("bank of america"), "Bank Of America");
+    }
+
+    #[test]
+    fn a_brand_spelt_with_look_alike_characters_has_the_brands_skeleton() {
+        use super::skeleton;
+        assert!(skeleton("m1crosoft-365-support").contains(&skeleton("microsoft")));
+        assert!(skeleton("paypa1-billing").contains(&skeleton("paypal")));
+        assert!(skeleton("arnazon-orders").contains(&skeleton("amazon")));
+        assert!(!skeleton("mikrosoft-support").contains(&skeleton("microsoft")));
     }
 
     #[test]

@@ -62,6 +62,38 @@ fn delivery_report(ctx: &Context) -> bool {
     })
 }
 
+/// A Microsoft 365 quarantine notification's listing of a held message, read as the header (its
+/// "Sender:", "Subject:" and "Date:" lines under "Prevented spam messages", "Quarantined email"
+/// or "You have messages in quarantine"; Microsoft Learn, "Quarantine notifications (end-user
+/// spam notifications) in EOP"): the receiver's filter holds the message. Returns the heading.
+fn quarantine_listing(ctx: &Context) -> Option<Evidence> {
+    let r = ctx.r;
+    if r.headers.is_empty()
+        || !r.headers.iter().all(|h| {
+            ["Sender", "Subject", "Date"]
+                .iter()
+                .any(|n| h.name.eq_ignore_ascii_case(n))
+        })
+    {
+        return None;
+    }
+    prose(ctx)
+        .find(|e| {
+            let l = e.text.to_ascii_lowercase();
+            [
+                "messages in quarantine",
+                "prevented spam messages",
+                "prevented phishing messages",
+                "prevented malware messages",
+                "quarantined email",
+                "are being held for you to review",
+            ]
+            .iter()
+            .any(|h| l.contains(h))
+        })
+        .cloned()
+}
+
 /// The receiver's own verdict that the message is spam: a filter's verdict, Gmail's Spam label
 /// (a Takeout export), Yahoo's bulk-folder stamp, or the customer's note above the paste.
 /// Returns the evidence.
@@ -80,6 +112,9 @@ pub(super) fn spam_verdict(ctx: &Context) -> Option<Evidence> {
             line: Some(h.line),
             text: format!("X-Gmail-Labels: {}", h.value),
         });
+    }
+    if let Some(e) = quarantine_listing(ctx) {
+        return Some(e);
     }
     if quarantine_notice(
         ctx.r
@@ -598,6 +633,11 @@ pub(super) fn paste_damage(ctx: &Context) -> Option<String> {
         return Some(format!(
             "{what} Nothing read from these lines can be trusted to be complete: copy the header again from the mail program (\"Show original\", \"View source\") or save it to a file, not from a terminal window."
         ));
+    }
+    // A quarantine notification's listing is all the notification shows of the held message:
+    // nothing was cut off.
+    if quarantine_listing(ctx).is_some() {
+        return None;
     }
     if !has("Received") {
         // A field that records the receiver's verdict can be pasted on its own (the line a
