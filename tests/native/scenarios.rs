@@ -20,13 +20,14 @@ use std::path::PathBuf;
 /// 320-327's first run: 884/987; the rules since, tuned on the tuning part only, 889/987,
 /// 90.1%: met again; rounds 328-335's first run: 908/1009, 89.99%, one file short: not met;
 /// rounds 336-343's first run, on the rules tuned since: 930/1034, 89.9%; the rules since,
-/// tuned on the tuning part only, 932/1034, 90.1%: met).
+/// tuned on the tuning part only, 932/1034, 90.1%: met; rounds 344-351's first run: 949/1052,
+/// 90.2%; the rules since, tuned on the tuning part only, 952/1052, 90.5%).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 3169/3210 outcome, 3122/3210
-/// first cause; validation 985/1034, 932/1034), so that no change makes them worse. Raise them
+/// The floors asserted: the figures as last measured (tuning 3248/3288 outcome, 3200/3288
+/// first cause; validation 1003/1052, 952/1052), so that no change makes them worse. Raise them
 /// as the diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 3169, 3122), ("validation", 985, 932)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 3248, 3200), ("validation", 1003, 952)];
 /// The ceilings asserted on first causes of another topic addressed to the other party
 /// ([`misdirected`]), as last measured (tuning 9, validation 14): lower them as they fall. The
 /// tuning ceiling rose 1 -> 3 with rounds 136-151's files on their first run (forwards told as
@@ -125,7 +126,10 @@ const FLOORS: [(&str, usize, usize); 2] = [("tuning", 3169, 3122), ("validation"
 /// refused relay read as that refusal, to 11. Rounds 328-335 left tuning at 11 on their first
 /// run and took validation to 22 (unopened). Rounds 336-343 took tuning to 13 on their first
 /// run (list posts whose poster's signature the list broke, told as the sender's DKIM) and left
-/// validation at 22; the list and DKIM-rule fixes brought tuning back to 11.
+/// validation at 22; the list and DKIM-rule fixes brought tuning back to 11. Rounds 344-351
+/// took tuning to 12 on their first run (an Outlook error window read from a phone's photo,
+/// its reply unreadable, told as the receiver's), validation unchanged; an unreadable refusal
+/// shown by the mail program is the sender's, back to 11.
 const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 11), ("validation", 22)];
 
 pub struct Scenario {

@@ -497,6 +497,11 @@ const MAIL_PROGRAM_REFUSALS: &[&str] = &[
     "exceeds the global size limit",
     "exceeding the allowed number of recipients",
     "an error occurred while sending mail. the mail server responded:",
+    // Outlook's task error for a recipient its outgoing server refused (error 0x800CCC79: "Your
+    // server rejected one or more recipient addresses. The server response was: <reply>"), and
+    // its Spanish translation ("La respuesta del servidor fue:").
+    "the server response was:",
+    "la respuesta del servidor fue:",
     // Thunderbird's refusal at connection time: "An error occurred sending mail: The mail
     // server sent an incorrect greeting: <the server's words>." (its composeMsgs strings; the
     // server refused before the session began, often naming a blocklist).
@@ -531,6 +536,9 @@ pub(super) fn mail_program_refusal(lower: &str) -> bool {
         "risposto",
         "respondió",
         "odpowiedź",
+        "odpověděl",
+        "response",
+        "respuesta",
     ]
     .iter()
     .any(|w| lower.contains(w))
@@ -553,11 +561,24 @@ pub(super) fn mail_program_refusal(lower: &str) -> bool {
 /// The paragraph that holds a mail program's own sentence for a refused send (see
 /// `mail_program_refusal`): the program's words, and the server's it quotes, without the
 /// customer's text around them.
+/// After "The server response was:" (Outlook's 0x800CCC79 error, and .NET's SmtpException,
+/// which puts its own description of the reply code before it: "Exceeded storage allocation."
+/// for any 552), only the server's own reply is kept.
 pub(super) fn mail_program_words(text: &str) -> Option<&str> {
-    scan::paragraphs(text)
+    let p = scan::paragraphs(text)
         .into_iter()
         .take(200)
-        .find(|p| mail_program_refusal(&p.to_lowercase()))
+        .find(|p| mail_program_refusal(&p.to_lowercase()))?;
+    let lower = p.to_ascii_lowercase();
+    for label in ["the server response was:", "la respuesta del servidor fue:"] {
+        if let Some(at) = lower.find(label)
+            && let Some(reply) = p.get(at + label.len()..)
+            && !reply.trim().is_empty()
+        {
+            return Some(reply.trim_start());
+        }
+    }
+    Some(p)
 }
 
 /// Exchange's notice for a delivery receipt the destination did not send (Microsoft KB 3184617,

@@ -1235,6 +1235,18 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
         topic = "relay-denied";
         party = Party::Sender;
     }
+    // A refusal whose words name no reason, shown by the mail program while it sent: the only
+    // server that answered is the sender's own outgoing server, so it is the sender's (their
+    // provider) to find out why.
+    if topic == "unknown"
+        && ctx
+            .r
+            .bounce
+            .as_ref()
+            .is_some_and(|b| b.refused_by == crate::checks::bounce::RefusedBy::SenderServerAtSend)
+    {
+        party = Party::Sender;
+    }
     let own = own_refusal(ctx, kind, topic, r);
     if own || new_message_to_missing_domain(ctx, topic, r) {
         party = Party::Sender;

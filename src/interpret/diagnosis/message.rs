@@ -1150,14 +1150,15 @@ fn recorded_auth_failure(ctx: &Context) -> Option<Cause> {
     // A signature that failed; the From domain's own first. `neutral` for the From domain's
     // signature counts too: RFC 8601 section 2.7.1, the signature "could not be processed"
     // (Gmail's "dkim=neutral (no key for signature)", "(body hash did not verify)"), so it
-    // could not pass DMARC.
+    // could not pass DMARC; and `policy` (section 2.7.1: signed, but the signature was not
+    // acceptable to the receiver's local policy, such as a key too short).
     let dkim_fail = ctx
         .recorded
         .iter()
         .find(|x| {
             x.method == "dkim"
                 && aligned(x.domain.as_ref())
-                && (matches!(x.result.as_str(), "fail" | "permerror" | "neutral")
+                && (matches!(x.result.as_str(), "fail" | "permerror" | "neutral" | "policy")
                     // Gmail's "dkim=temperror (no key for signature)": the key's name has no
                     // record, so the signature cannot verify however often it is retried.
                     || (x.result == "temperror" && x.extra.contains("no key")))
@@ -1382,8 +1383,16 @@ fn recorded_auth_failure(ctx: &Context) -> Option<Cause> {
             ctx,
             "recorded.dkim-fail",
             "dkim",
-            format!("The DKIM signature of {domain} did not verify when the message arrived."),
-            if d.extra.contains("no key") || d.extra.contains("key not found") {
+            if d.result == "policy" {
+                format!("The DKIM signature of {domain} was not accepted when the message arrived.")
+            } else {
+                format!("The DKIM signature of {domain} did not verify when the message arrived.")
+            },
+            if d.result == "policy" {
+                format!(
+                    "The receiver recorded DKIM policy for {domain}: the message was signed, but the signature did not meet the receiver's own rules (RFC 8601 section 2.7.1; commonly a key shorter than 1024 bits or a weak algorithm: RFC 8301 requires at least 1024-bit RSA keys), so it did not count. Sign with a 2048-bit key and publish it under a new selector.{policy}"
+                )
+            } else if d.extra.contains("no key") || d.extra.contains("key not found") {
                 format!(
                     "The receiver recorded DKIM {} for {domain} and found no public key for the signature: the selector's DKIM record is not published in {domain}'s DNS (never added, deleted, or lost when the DNS moved).{policy}",
                     d.result
