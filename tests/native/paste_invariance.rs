@@ -151,17 +151,23 @@ use super::support::ratio;
 /// open work), doubled 19 -> 20 (a cPanel SpamAssassin header of a look-alike CEO fraud read
 /// as damaged when doubled); trailing-space stays 0 (a Zendesk acknowledgement whose sentence a
 /// quoted-printable soft break split changed with the longer phrase; the shorter one reads it
-/// the same, 3139/3139 in the full run).
+/// the same, 3139/3139 in the full run). Rounds 336-351, on the code of their rules: rewrapped
+/// 45 -> 49 of 3288 (five of their files: a Gmail refusal quoted by an Exchange Online NDR and
+/// a Sendmail notice to Gmail whose wrapped replies read another way, a Postfix log already
+/// hard-wrapped by a terminal, a double-spaced Proton header and an .eml opened in Notepad
+/// wrapped again; an hMailServer log wrapped reads the same since its records are rejoined,
+/// `scan::log_record_start`; one older file reads the same now; open work), doubled 20 -> 22
+/// (that hard-wrapped Postfix log and that double-spaced header, doubled again).
 const MAX_CHANGED: [(&str, usize); 14] = [
     ("fenced", 2),
-    ("rewrapped", 45),
+    ("rewrapped", 49),
     ("crlf", 0),
     ("lf", 0),
     ("quoted", 0),
     ("indented", 4),
     ("prose", 0),
     ("trailing-space", 0),
-    ("doubled", 20),
+    ("doubled", 22),
     ("entities", 1),
     ("unfolded", 0),
     ("lowercase-names", 0),

@@ -21,7 +21,7 @@ use std::path::PathBuf;
 /// 90.1%: met again; rounds 328-335's first run: 908/1009, 89.99%, one file short: not met;
 /// rounds 336-343's first run, on the rules tuned since: 930/1034, 89.9%; the rules since,
 /// tuned on the tuning part only, 932/1034, 90.1%: met; rounds 344-351's first run: 949/1052,
-/// 90.2%; the rules since, tuned on the tuning part only, 952/1052, 90.5%).
+/// 90.2%; the rules since, tuned on the tuning part only, 952/1052, 90.4%).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
 /// The floors asserted: the figures as last measured (tuning 3248/3288 outcome, 3200/3288

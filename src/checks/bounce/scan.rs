@@ -291,6 +291,20 @@ fn log_record_start(line: &str) -> bool {
     {
         return true;
     }
+    // hMailServer: the writing part in quotes ("SMTPC", "APPLICATION", ...), then the thread's
+    // number (`hmail_log`).
+    if t.first() == Some(&b'"')
+        && let Some(close) = t[1..].iter().take(16).position(|&b| b == b'"')
+        && close >= 4
+        && t[1..=close].iter().all(u8::is_ascii_uppercase)
+        && t.get(close + 2).is_some_and(|b| *b == b'\t' || *b == b' ')
+        && t[close + 2..]
+            .iter()
+            .find(|b| **b != b'\t' && **b != b' ')
+            .is_some_and(u8::is_ascii_digit)
+    {
+        return true;
+    }
     let word =
         |s: &[u8]| s.len() >= 4 && s[..3].iter().all(u8::is_ascii_alphabetic) && s[3] == b' ';
     // Exim.
