@@ -296,6 +296,15 @@ fn evaluate_mode(input: &DmarcInput, mode: DmarcMode, answers: &dyn Answers) -> 
     let mut need = Vec::new();
     // The identifiers' organizational domains are asked with discovery's names (relaxed
     // alignment is the default), so one round covers them.
+    // Several signatures of one domain are one DKIM identifier (RFC 7489 section 4.2: any
+    // passing, aligned signature is enough): it passed when one of them did.
+    let mut dkim: Vec<(&str, bool)> = Vec::new();
+    for (d, pass) in input.dkim.iter().take(MAX_DKIM) {
+        match dkim.iter_mut().find(|(x, _)| x.eq_ignore_ascii_case(d)) {
+            Some(seen) => seen.1 |= *pass,
+            None => dkim.push((d.as_str(), *pass)),
+        }
+    }
     let ids: Vec<(&str, &str, bool, String)> = input
         .spf
         .iter()
@@ -307,9 +316,9 @@ fn evaluate_mode(input: &DmarcInput, mode: DmarcMode, answers: &dyn Answers) -> 
                 w.as_str().to_string(),
             )
         })
-        .chain(input.dkim.iter().take(MAX_DKIM).map(|(d, pass)| {
-            let word = if *pass { "pass" } else { "fail" };
-            ("dkim", d.as_str(), *pass, word.to_string())
+        .chain(dkim.into_iter().map(|(d, pass)| {
+            let word = if pass { "pass" } else { "fail" };
+            ("dkim", d, pass, word.to_string())
         }))
         .collect();
     let discovery = match discovery {
