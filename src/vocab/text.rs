@@ -94,6 +94,22 @@ pub fn wrap_cut(above: &str, line: &str) -> bool {
     line.len() <= 998 && !above.is_empty() && above.len() <= 80 && above.len() + 1 + word > 72
 }
 
+/// The runs of one to four neighbouring words of a display name (ASCII letters and digits,
+/// lowercase, the first 12 words), each run joined without spaces: the ways a name may be
+/// written as a domain label ("Brennwerk Technik GmbH" -> "brennwerktechnik", ...).
+pub fn name_word_runs(name: &str) -> Vec<String> {
+    let words: Vec<String> = name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .take(12)
+        .collect();
+    (0..words.len())
+        .flat_map(|i| (i + 1..=words.len().min(i + 4)).map(move |j| (i, j)))
+        .map(|(i, j)| words[i..j].concat())
+        .collect()
+}
+
 /// Whether `text` starts with `prefix`, ASCII letters compared without case.
 pub fn starts_with_ci(text: &str, prefix: &str) -> bool {
     let t = text.as_bytes();

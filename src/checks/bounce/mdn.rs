@@ -43,17 +43,19 @@ pub(super) fn report(
         .map(|a| simple_recipient(a.to_ascii_lowercase(), Reason::Delivered))
         .into_iter()
         .collect();
+    // A notification part without a disposition field reads as "displayed"; without the part
+    // at all (a header-only paste), what was done is not in the paste.
     let disposition = field(part, "disposition")
         .and_then(|d| d.rsplit(';').next())
         .map(|d| d.trim().to_ascii_lowercase())
-        .filter(|d| !d.is_empty());
+        .filter(|d| !d.is_empty())
+        .or_else(|| field(part, "final-recipient").map(|_| "displayed".to_string()));
     let summary = match disposition {
         Some(d) => format!(
             "A message disposition notification (read receipt, RFC 8098), not a bounce: the message was delivered and the recipient's mail program reports it as {}.",
             clip(&d, 40)
         ),
-        None if field(part, "final-recipient").is_none() => "A message disposition notification (read receipt, RFC 8098), not a bounce: the message was delivered, and the recipient's mail program sent this receipt (its part that says what was done with the message is not in the paste).".into(),
-        None => "A message disposition notification (read receipt, RFC 8098), not a bounce: the message was delivered and the recipient's mail program reports it as displayed.".into(),
+        None => "A message disposition notification (read receipt, RFC 8098), not a bounce: the message was delivered, and the recipient's mail program sent this receipt (its part that says what was done with the message is not in the paste).".into(),
     };
     delivered(
         top,

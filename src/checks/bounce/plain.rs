@@ -536,8 +536,7 @@ pub(super) fn mail_program_refusal(lower: &str) -> bool {
         "risposto",
         "respondió",
         "odpowiedź",
-        "odpověděl",
-        "response",
+        // Outlook's Spanish "La respuesta del servidor fue:" ("servidor" is not "server").
         "respuesta",
     ]
     .iter()

@@ -146,37 +146,28 @@ pub fn candidates(domain: &str, name: Option<&str>) -> Vec<(String, &'static str
     // together against the label's letters, of the same length, one letter apart.
     if let Some(name) = name {
         let letters: Vec<u8> = label.bytes().filter(|b| *b != b'-').collect();
-        let name_words: Vec<String> = name
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(str::to_ascii_lowercase)
-            .take(12)
-            .collect();
-        for i in 0..name_words.len() {
-            for j in i + 1..=name_words.len().min(i + 4) {
-                let run = name_words[i..j].concat();
-                let r = run.as_bytes();
-                if r.len() != letters.len() {
-                    continue;
-                }
-                let diff: Vec<usize> = (0..r.len()).filter(|&k| r[k] != letters[k]).collect();
-                if let [k] = diff[..] {
-                    // The letter at index k of the letters, in the label (hyphens kept).
-                    let mut seen = 0;
-                    let mut fixed = String::with_capacity(label.len());
-                    for c in label.chars() {
-                        if c == '-' {
-                            fixed.push(c);
-                            continue;
-                        }
-                        fixed.push(if seen == k { r[k] as char } else { c });
-                        seen += 1;
+        for run in crate::vocab::text::name_word_runs(name) {
+            let r = run.as_bytes();
+            if r.len() != letters.len() {
+                continue;
+            }
+            let diff: Vec<usize> = (0..r.len()).filter(|&k| r[k] != letters[k]).collect();
+            if let [k] = diff[..] {
+                // The letter at index k of the letters, in the label (hyphens kept).
+                let mut seen = 0;
+                let mut fixed = String::with_capacity(label.len());
+                for c in label.chars() {
+                    if c == '-' {
+                        fixed.push(c);
+                        continue;
                     }
-                    add(
-                        fixed,
-                        "with one letter changed (the sender's name spells it the other way)",
-                    );
+                    fixed.push(if seen == k { r[k] as char } else { c });
+                    seen += 1;
                 }
+                add(
+                    fixed,
+                    "with one letter changed (the sender's name spells it the other way)",
+                );
             }
         }
     }

@@ -783,8 +783,8 @@ impl Analysis {
             .to
             .first()
             .and_then(|m| m.address.as_deref())
-            .and_then(|a| a.rsplit_once('@'))
-            .and_then(|(_, d)| crate::vocab::domain::org_domain(d));
+            .and_then(crate::vocab::domain::of_address)
+            .and_then(|d| crate::vocab::domain::org_domain(&d));
         if crate::checks::sender::free_mail_provider(&org).is_some()
             || recipient_org.as_deref() == Some(org.as_str())
         {

@@ -48,10 +48,7 @@ pub(super) fn spoofing(ctx: &Context) -> Option<Cause> {
             if !contains_word(&lower, brand) {
                 continue;
             }
-            if row[1]
-                .split(' ')
-                .any(|d| org == d || domain.ends_with(&format!(".{d}")))
-            {
+            if sends_from(row, &org, &domain) {
                 continue;
             }
             return Some(make_cause(
@@ -105,15 +102,8 @@ pub(super) fn spoofing(ctx: &Context) -> Option<Cause> {
                     .iter()
                     .any(|set| set.contains(&a) && set.contains(&b))
             };
-            let name_words: Vec<String> = name
-                .split(|c: char| !c.is_ascii_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .map(str::to_ascii_lowercase)
-                .take(12)
-                .collect();
-            (0..name_words.len())
-                .flat_map(|i| (i + 1..=name_words.len().min(i + 4)).map(move |j| (i, j)))
-                .map(|(i, j)| name_words[i..j].concat())
+            crate::vocab::text::name_word_runs(name)
+                .into_iter()
                 .find(|run| {
                     let n = run.as_bytes();
                     let mut diff = n.iter().zip(l).filter(|(a, b)| a != b);
@@ -223,6 +213,14 @@ pub(super) fn spoofing(ctx: &Context) -> Option<Cause> {
         .or_else(|| phishing_domain(ctx, &org, &evidence))
 }
 
+/// Whether `domain` (its organizational domain `org`) is one a brand's row of
+/// `data/diagnosis/brands.tsv` names as its own, or under one of them.
+fn sends_from(row: &[&str; 2], org: &str, domain: &str) -> bool {
+    row[1]
+        .split(' ')
+        .any(|d| org == d || domain.ends_with(&format!(".{d}")))
+}
+
 /// The confusable skeleton of a name (Unicode UTS #39 section 4, its confusables.txt for the
 /// Latin letters and digits that pass for each other in a domain: "rn" and "m", "vv" and "w",
 /// digit 0 and "o", digit 1, "i" and "l"): two names with the same skeleton read alike.
@@ -246,27 +244,19 @@ fn skeleton(name: &str) -> String {
 /// pasted as the header, the held message's "Sender:".
 fn brand_spelt_alike(ctx: &Context) -> Option<Cause> {
     let r = ctx.r;
-    let address = match r.message.from.as_ref() {
-        Some(f) => f.address.clone()?,
+    let (address, org) = match r.message.from.as_ref() {
+        Some(f) => address_and_org(f.address.as_deref())?,
         None => {
-            let h = ctx.header("Sender")?;
-            let v = h.value.trim().trim_matches(['<', '>']);
-            (v.contains('@') && !v.contains(' ')).then(|| v.to_string())?
+            let v = ctx.header("Sender")?.value.trim().trim_matches(['<', '>']);
+            address_and_org(Some(v).filter(|v| !v.contains(' ')))?
         }
-    }
-    .to_ascii_lowercase();
+    };
     let domain = address.rsplit_once('@')?.1.to_string();
-    let org = crate::vocab::domain::org_domain(&domain).unwrap_or_else(|| domain.clone());
     let label = org.split('.').next().unwrap_or_default();
     let seen = skeleton(label);
     for row in tables::diagnosis::BRANDS {
         let brand: String = row[0].chars().filter(|c| !c.is_whitespace()).collect();
-        if brand.len() < 5
-            || label.contains(&brand)
-            || row[1]
-                .split(' ')
-                .any(|d| org == d || domain.ends_with(&format!(".{d}")))
-        {
+        if brand.len() < 5 || label.contains(&brand) || sends_from(row, &org, &domain) {
             continue;
         }
         if !seen.contains(&skeleton(&brand)) {
