@@ -2209,8 +2209,9 @@ fn wrapper_row(key: &str) -> Option<&'static [&'static str; 3]> {
 /// and Turkish ("Kimden/Gönderildi/Kime/Konu/Tarih"); Thunderbird's forward header in Italian
 /// ("Oggetto/Data/Mittente/A"); QQ Mail's and Foxmail's forward header in Chinese
 /// ("发件人/发送时间/收件人/抄送/主题", and webmail's "时间"), Outlook's in Japanese ("差出人/送信日時/宛先/件名") and
-/// Korean ("보낸 사람/보낸 날짜/받는 사람/참조/제목").
-const SUMMARY: [(&str, &str); 83] = [
+/// Korean ("보낸 사람/보낸 날짜/받는 사람/참조/제목"), and Outlook's in Russian ("От/Отправлено/Кому/
+/// Копия/Тема", with "Дата" as other mail programs date it).
+const SUMMARY: [(&str, &str); 89] = [
     ("from", "from"),
     ("date", "date"),
     ("sent", "sent"),
@@ -2294,6 +2295,12 @@ const SUMMARY: [(&str, &str); 83] = [
     ("받는 사람", "to"),
     ("참조", "cc"),
     ("제목", "subject"),
+    ("от", "from"),
+    ("отправлено", "sent"),
+    ("кому", "to"),
+    ("копия", "cc"),
+    ("тема", "subject"),
+    ("дата", "date"),
 ];
 
 /// The colons a mail program's summary label ends in: ASCII, and the full-width one of

@@ -21,13 +21,15 @@ use std::path::PathBuf;
 /// 90.1%: met again; rounds 328-335's first run: 908/1009, 89.99%, one file short: not met;
 /// rounds 336-343's first run, on the rules tuned since: 930/1034, 89.9%; the rules since,
 /// tuned on the tuning part only, 932/1034, 90.1%: met; rounds 344-351's first run: 949/1052,
-/// 90.2%; the rules since, tuned on the tuning part only, 952/1052, 90.4%).
+/// 90.2%; the rules since, tuned on the tuning part only, 952/1052, 90.4%; rounds 352-359's
+/// first run: 976/1081, 90.2% (their own 29 files: 24 right, 83%); the rules since, tuned on
+/// the tuning part only, 978/1081, 90.4%).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 3248/3288 outcome, 3200/3288
-/// first cause; validation 1003/1052, 952/1052), so that no change makes them worse. Raise them
+/// The floors asserted: the figures as last measured (tuning 3313/3355 outcome, 3260/3355
+/// first cause; validation 1031/1081, 978/1081), so that no change makes them worse. Raise them
 /// as the diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 3248, 3200), ("validation", 1003, 952)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 3313, 3260), ("validation", 1031, 978)];
 /// The ceilings asserted on first causes of another topic addressed to the other party
 /// ([`misdirected`]), as last measured (tuning 9, validation 14): lower them as they fall. The
 /// tuning ceiling rose 1 -> 3 with rounds 136-151's files on their first run (forwards told as
@@ -129,8 +131,13 @@ const FLOORS: [(&str, usize, usize); 2] = [("tuning", 3248, 3200), ("validation"
 /// validation at 22; the list and DKIM-rule fixes brought tuning back to 11. Rounds 344-351
 /// took tuning to 12 on their first run (an Outlook error window read from a phone's photo,
 /// its reply unreadable, told as the receiver's), validation unchanged; an unreadable refusal
-/// shown by the mail program is the sender's, back to 11.
-const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 11), ("validation", 22)];
+/// shown by the mail program is the sender's, back to 11. Rounds 352-359 took tuning to 15 on
+/// their first run (a cPanel forwarder's Gmail DMARC refusal and a list server's Outlook.com
+/// refusal of a poster's domain told as the sender's SPF and DMARC; a QQ refusal read as an
+/// unknown user; a SpamAssassin content verdict outranked by a listing found only today) and
+/// validation to 24 (unopened); the listing no longer outranks a filter's itemized rules
+/// without a blocklist rule among them: tuning 14.
+const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 14), ("validation", 24)];
 
 pub struct Scenario {
     pub name: String,

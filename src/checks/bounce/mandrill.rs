@@ -13,16 +13,55 @@
 use super::recipients::Raw;
 use super::scan;
 
-/// Whether the text holds a Mandrill message record: the keys only it carries together.
+/// Whether the text holds a Mandrill message record, or the answer of its `messages/send`
+/// call: the keys only they carry together.
 pub(super) fn is_record(text: &str) -> bool {
     text.contains("\"email\"")
-        && text.contains("\"state\"")
-        && (text.contains("\"smtp_events\"") || text.contains("\"bounce_description\""))
+        && ((text.contains("\"state\"")
+            && (text.contains("\"smtp_events\"") || text.contains("\"bounce_description\"")))
+            || (text.contains("\"reject_reason\"") && text.contains("\"status\"")))
+}
+
+/// The recipients `messages/send` refused to send to (mailchimp.com/developer/transactional/
+/// api/messages/send-new-message/: each answer has `email`, `status` `sent`, `queued`,
+/// `scheduled`, `rejected` or `invalid`, and `reject_reason`), added to `raws`. Mandrill never
+/// tried to deliver those: its rejection list holds the address. Its reasons (the rejection
+/// list, mailchimp.com/developer/transactional/docs/reject-allowlists/): `hard-bounce`, the
+/// address bounced before (it does not take mail, read as SendGrid's and Mailgun's bounce
+/// suppressions are); `spam`, the recipient reported an earlier message as spam (a complaint).
+fn send_answers(text: &str, raws: &mut Vec<Raw>) {
+    for (i, _) in text.match_indices("\"reject_reason\"").take(64) {
+        let Some(start) = text[..i].rfind('{') else {
+            continue;
+        };
+        let end = text[i..].find('}').map_or(text.len(), |e| i + e + 1);
+        let obj = &text[start..end];
+        let Some(address) = scan::json_str(obj, "email").filter(|a| a.contains('@')) else {
+            continue;
+        };
+        let status = scan::json_str(obj, "status").unwrap_or("");
+        if !status.eq_ignore_ascii_case("rejected") && !status.eq_ignore_ascii_case("invalid") {
+            continue;
+        }
+        let reason = scan::json_str(obj, "reject_reason").unwrap_or("");
+        let words = format!("Mandrill rejected the message: reject_reason {reason}");
+        let mut raw = Raw::event(address, "failed", None, Some(&words));
+        raw.classified = match reason.to_ascii_lowercase().as_str() {
+            "hard-bounce" => Some(super::Reason::Userunknown),
+            "spam" => Some(super::Reason::Feedback),
+            _ => None,
+        };
+        raws.push(raw);
+    }
 }
 
 /// The record's recipient, added to `raws`; returns the IP Mandrill sent from (the last
 /// attempt's `source_ip`), when it names one.
 pub(super) fn record(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
+    if !text.contains("\"state\"") {
+        send_answers(text, raws);
+        return None;
+    }
     let address = scan::json_str(text, "email").filter(|a| a.contains('@'))?;
     let state = scan::json_str(text, "state")?.to_ascii_lowercase();
     let action = match state.as_str() {
@@ -54,6 +93,16 @@ pub(super) fn record(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use crate::checks::bounce::{BounceKind, Reason, analyze};
+
+    #[test]
+    fn a_send_answer_rejected_for_a_complaint_is_a_complaint_of_that_address() {
+        let j = r#"[2026-02-24 23:03:51] production.WARNING: Mandrill send not accepted {"to":"a@example.net","response":[{"email":"a@example.net","status":"rejected","_id":"9c","reject_reason":"spam","queued_reason":null}]}
+[2026-02-24 23:03:52] production.INFO: Mandrill send accepted {"to":"b@example.net","response":[{"email":"b@example.net","status":"sent","_id":"1e","reject_reason":null}]}"#;
+        let r = analyze(j.as_bytes());
+        assert_eq!(r.recipients.len(), 1);
+        assert_eq!(r.recipients[0].address, "a@example.net");
+        assert_eq!(r.recipients[0].reason, Reason::Feedback);
+    }
 
     #[test]
     fn a_soft_bounced_record_is_a_bounce_with_the_last_reply_and_the_sending_ip() {

@@ -374,12 +374,22 @@ fn says_spam_sentences(line: &str) -> impl Iterator<Item = &str> {
             };
             // "Anti-spam" ("the « IronPort Anti-Spam » headers"): a filter's name too.
             let anti = |i: usize| i > 0 && words.get(i - 1) == Some(&"anti");
+            // A guess ("quizá nuestros correos a Gmail van a spam", maybe our mails to Gmail
+            // go to spam) supposes the placement anywhere before its word in the same clause.
+            let clauses: Vec<usize> = clause_starts(&rest, &words);
             let said = words.iter().enumerate().any(|(i, w)| {
                 let spam = (SPAM_WORDS.contains(w) && !filter_named(i) && !anti(i))
                     || (*w == "bulk" && words.get(i + 1) == Some(&"folder"));
+                let clause = clauses
+                    .iter()
+                    .rev()
+                    .find(|&&c| c <= i)
+                    .copied()
+                    .unwrap_or(0);
                 spam && !words[i.saturating_sub(6)..i]
                     .iter()
                     .any(|p| NEGATIONS.contains(p))
+                    && !words[clause..i].iter().any(|p| GUESSES.contains(p))
             });
             // Japanese negates with the verb's ending: ない, ません, なかった, and the
             // continuative ず / なく ("迷惑メールには入らず受信トレイに届いています": not into spam,
@@ -549,6 +559,43 @@ const NEGATIONS: [&str; 36] = [
     "kanske",
     "probabilmente",
 ];
+
+/// The words that only suppose a placement, in the languages of [`SPAM_FOLDERS`]: a guess
+/// ("maybe", "quizá", "vielleicht"), read anywhere before the spam word in its clause.
+const GUESSES: [&str; 15] = [
+    "maybe",
+    "perhaps",
+    "possibly",
+    "might",
+    "forse",
+    "vielleicht",
+    "eventuell",
+    "peut",
+    "quizás",
+    "quizá",
+    "talvez",
+    "misschien",
+    "może",
+    "kanske",
+    "probabilmente",
+];
+
+/// The index of the first word of each clause of a sentence (after a comma, a semicolon or a
+/// colon), for the words `words` split from `text` in order.
+fn clause_starts(text: &str, words: &[&str]) -> Vec<usize> {
+    let mut starts = vec![0];
+    let mut at = 0;
+    for (i, w) in words.iter().enumerate() {
+        let Some(found) = text[at..].find(w) else {
+            break;
+        };
+        if i > 0 && text[at..at + found].contains([',', ';', ':']) {
+            starts.push(i);
+        }
+        at += found + w.len();
+    }
+    starts
+}
 
 /// Whether a line reads as a header field (`name: value`, the name without spaces) rather than
 /// a sentence that happens to hold a colon ("Show original:").
@@ -749,8 +796,29 @@ pub(super) fn spam_causes(ctx: &Context) -> Vec<Cause> {
         out.push(c);
     }
     // 5. Live checks today that nothing recorded contradicts: a listing, no reverse DNS.
+    // A filter that wrote down the scored rules behind its verdict (SpamAssassin's tests,
+    // rspamd's symbols) said why it filed the message: its blocklist rules (RCVD_IN_*, RBL_*)
+    // would be among them had the sending server been listed then, so a listing found only
+    // today is no reason for this message (it is told as found now, not as the cause).
     if out.is_empty() {
-        out.extend(live_reputation(ctx));
+        let dnsbl = |code: &str| {
+            let code = code.to_ascii_uppercase();
+            code.contains("RBL") || code.contains("RCVD_IN") || code.contains("DNSBL")
+        };
+        let itemized = ctx
+            .rules
+            .iter()
+            .any(|r| r.kind == "content" && r.score.is_some_and(|s| s >= 1.0))
+            && !ctx
+                .rules
+                .iter()
+                .any(|r| r.topic == "blocklist" || dnsbl(&r.code))
+            && !ctx.r.headers.iter().any(|h| dnsbl(&h.name));
+        out.extend(
+            live_reputation(ctx)
+                .into_iter()
+                .filter(|c| !(itemized && c.code == "blocklist.ip.listed")),
+        );
     }
     // 6. Otherwise the filter's judgement of the message itself: a category it names
     // (phishing, impersonation), or its content verdict.
@@ -2979,6 +3047,13 @@ mod tests {
             "il signor ferri dice che la sua mail \"forse è finita nello spam\"."
         ));
         assert!(!says("maybe it went to spam."));
+        // Anywhere before the word in its clause; a guess in another clause supposes nothing.
+        assert!(!says(
+            "una alumna dice que quizá nuestros correos a gmail van a parar a spam."
+        ));
+        assert!(says(
+            "maybe you can help, our newsletter to gmail lands in their spam folder."
+        ));
         assert!(!says(
             "nel sorgente c'è scritto \"spam detection software\"."
         ));
