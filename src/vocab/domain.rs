@@ -85,9 +85,81 @@ pub fn same_org(a: &str, b: &str) -> bool {
     }
 }
 
+/// The letters of the Cyrillic and Greek alphabets (and Latin's dotless i and script a and g)
+/// that look the same as a Latin letter in a domain name, each with that letter: Unicode UTS
+/// #39's confusables.txt for the lowercase letters domain names are written in (Cyrillic а е о
+/// р с у х ѕ і ј ԁ һ ӏ ԛ ԝ, Greek α ι ν ο ρ υ).
+const CONFUSABLE_LETTERS: [(char, char); 24] = [
+    ('\u{0430}', 'a'),
+    ('\u{0435}', 'e'),
+    ('\u{043e}', 'o'),
+    ('\u{0440}', 'p'),
+    ('\u{0441}', 'c'),
+    ('\u{0443}', 'y'),
+    ('\u{0445}', 'x'),
+    ('\u{0455}', 's'),
+    ('\u{0456}', 'i'),
+    ('\u{0458}', 'j'),
+    ('\u{0501}', 'd'),
+    ('\u{04bb}', 'h'),
+    ('\u{04cf}', 'l'),
+    ('\u{051b}', 'q'),
+    ('\u{051d}', 'w'),
+    ('\u{03b1}', 'a'),
+    ('\u{03b9}', 'i'),
+    ('\u{03bd}', 'v'),
+    ('\u{03bf}', 'o'),
+    ('\u{03c1}', 'p'),
+    ('\u{03c5}', 'u'),
+    ('\u{0131}', 'i'),
+    ('\u{0251}', 'a'),
+    ('\u{0261}', 'g'),
+];
+
+/// The Latin spelling an internationalized label (`xn--`, RFC 3492 Punycode; RFC 5891 section
+/// 4.4) shows on screen, when every letter of another alphabet in it looks the same as a Latin
+/// one ([`CONFUSABLE_LETTERS`]): "xn--vanderlnden-metaal-kip", written with a Cyrillic "і",
+/// reads as "vanderlinden-metaal". None for a label that is not internationalized, does not
+/// decode, or holds a letter that reads as none of Latin's (a name in another script).
+pub fn idn_latin_look(label: &str) -> Option<String> {
+    let encoded = label.get(..4)?;
+    if !encoded.eq_ignore_ascii_case("xn--") || label.len() > 63 {
+        return None;
+    }
+    let decoded = punycode::decode(&label[4..].to_ascii_lowercase()).ok()?;
+    if decoded.is_ascii() {
+        return None;
+    }
+    let mut out = String::with_capacity(decoded.len());
+    for c in decoded.chars() {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' {
+            out.push(c);
+        } else {
+            out.push(CONFUSABLE_LETTERS.iter().find(|(k, _)| *k == c)?.1);
+        }
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_internationalized_label_read_as_the_latin_it_shows() {
+        // "vanderlіnden-metaal" with a Cyrillic "і" (RFC 3492).
+        assert_eq!(
+            idn_latin_look("xn--vanderlnden-metaal-kip").as_deref(),
+            Some("vanderlinden-metaal")
+        );
+        // "pаypаl" with two Cyrillic "а".
+        assert_eq!(idn_latin_look("xn--pypl-53dc").as_deref(), Some("paypal"));
+        // A name in its own letters ("mlýn") shows no Latin spelling; plain and broken labels.
+        assert_eq!(idn_latin_look("xn--mln-kratochvil-wsb"), None);
+        assert_eq!(idn_latin_look("vanderlinden-metaal"), None);
+        assert_eq!(idn_latin_look("xn--"), None);
+        assert_eq!(idn_latin_look("xn--\u{e9}"), None);
+    }
 
     #[test]
     fn an_addresss_domain() {

@@ -165,17 +165,20 @@ use super::support::ratio;
 /// 24 (an Outlook window's Russian summary above an Exim notice, and a cPanel SpamAssassin
 /// report, read another way when doubled; open work), table and markdown-table 2 -> 3 (an
 /// Outlook window's Spanish NDR of a forged message read as its unknown user when its lines
-/// are made cells; open work).
+/// are made cells; open work). Rounds 360-367, on the code of their rules: rewrapped 52 -> 50
+/// of 3425 (a customer's sentence is read whole, whatever line its guess word ended on, and
+/// none of their files reads another way wrapped), doubled 24 -> 23; the others within their
+/// limits.
 const MAX_CHANGED: [(&str, usize); 14] = [
     ("fenced", 2),
-    ("rewrapped", 52),
+    ("rewrapped", 50),
     ("crlf", 0),
     ("lf", 0),
     ("quoted", 0),
     ("indented", 4),
     ("prose", 0),
     ("trailing-space", 0),
-    ("doubled", 24),
+    ("doubled", 23),
     ("entities", 1),
     ("unfolded", 0),
     ("lowercase-names", 0),

@@ -23,13 +23,14 @@ use std::path::PathBuf;
 /// tuned on the tuning part only, 932/1034, 90.1%: met; rounds 344-351's first run: 949/1052,
 /// 90.2%; the rules since, tuned on the tuning part only, 952/1052, 90.4%; rounds 352-359's
 /// first run: 976/1081, 90.2% (their own 29 files: 24 right, 83%); the rules since, tuned on
-/// the tuning part only, 978/1081, 90.4%).
+/// the tuning part only, 978/1081, 90.4%; rounds 360-367's first run: 1001/1107, 90.4% (their
+/// own 26 files: 23 right, 88%); the rules since, tuned on the tuning part only, unchanged).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 3313/3355 outcome, 3260/3355
-/// first cause; validation 1031/1081, 978/1081), so that no change makes them worse. Raise them
-/// as the diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 3313, 3260), ("validation", 1031, 978)];
+/// The floors asserted: the figures as last measured (tuning 3379/3425 outcome, 3326/3425
+/// first cause; validation 1056/1107, 1001/1107), so that no change makes them worse. Raise
+/// them as the diagnosis improves; the targets above are where they must end.
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 3379, 3326), ("validation", 1056, 1001)];
 /// The ceilings asserted on first causes of another topic addressed to the other party
 /// ([`misdirected`]), as last measured (tuning 9, validation 14): lower them as they fall. The
 /// tuning ceiling rose 1 -> 3 with rounds 136-151's files on their first run (forwards told as
@@ -136,7 +137,12 @@ const FLOORS: [(&str, usize, usize); 2] = [("tuning", 3313, 3260), ("validation"
 /// refusal of a poster's domain told as the sender's SPF and DMARC; a QQ refusal read as an
 /// unknown user; a SpamAssassin content verdict outranked by a listing found only today) and
 /// validation to 24 (unopened); the listing no longer outranks a filter's itemized rules
-/// without a blocklist rule among them: tuning 14.
+/// without a blocklist rule among them: tuning 14. An internationalized look-alike domain
+/// read as the Latin name it shows brought it to 13; rounds 360-367 took it to 15 on their
+/// first run (a Microsoft 365 content verdict outranked by a listing found only today; a
+/// recipient's IronPort gateway that broke the signature before Exchange Online, told as the
+/// sender's DMARC) and left validation at 24 (unopened); Microsoft's recorded "IPV:NLI" (the
+/// IP on no reputation list when the message arrived) brought tuning back to 14.
 const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 14), ("validation", 24)];
 
 pub struct Scenario {

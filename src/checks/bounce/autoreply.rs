@@ -76,6 +76,21 @@ const ABSENCE: &[&str] = &[
     "i'm currently away",
     "i am on a business trip",
     "i'm on a business trip",
+    // The same in the future tense, as absence notices announce the time away.
+    "i'll be out of the office",
+    "i will be out of office",
+    "i will be away",
+    "i'll be away",
+    "estaré fuera de la oficina",
+    "estaré ausente",
+    "estaré de vacaciones",
+    "estarei ausente",
+    "estarei fora do escritório",
+    "estarei de férias",
+    "je serai en congé",
+    "je serai en vacances",
+    "sarò fuori ufficio",
+    "sarò in ferie",
     "estoy de vacaciones",
     "estoy fuera de la oficina",
     "me encuentro fuera de la oficina",
@@ -237,5 +252,8 @@ mod tests {
         // A Japanese absence notice forwarded under a mail program's banner.
         let j = "-------- Forwarded Message --------\nSubject: 不在のお知らせ\nFrom: 田中 <t@example.jp>\n\n海外出張のため不在にしております。\n";
         assert_eq!(analyze(j.as_bytes()).kind, BounceKind::AutoReply);
+        // The time away announced in the future tense, on a phone's view of the reply.
+        let f = "Respuesta automática: Presupuesto\nMarta Ruiz\nPara: yo\n\nEstaré fuera de la oficina hasta el lunes 8 de diciembre.\n";
+        assert_eq!(analyze(f.as_bytes()).kind, BounceKind::AutoReply);
     }
 }

@@ -14,7 +14,8 @@
 //!
 //! Asked only for a request about payment details (its subject or the customer's words name
 //! bank details, an IBAN or an account change), and at most [`MAX_CANDIDATES`] names.
-//! Internationalized labels (`xn--`) are not decoded: their look-alike letters are not read.
+//! An internationalized label (`xn--`) is decoded (RFC 3492): written with letters of another
+//! alphabet that look Latin, the domain it shows on screen is the one asked about.
 
 use super::{Ctx, Got, Lookup};
 use crate::dns::{Answers, Question, RData, RecordType, Step};
@@ -91,6 +92,18 @@ pub fn candidates(domain: &str, name: Option<&str>) -> Vec<(String, &'static str
     let Some((label, rest)) = domain.split_once('.') else {
         return Vec::new();
     };
+    // An internationalized label written with letters of another alphabet that look Latin
+    // (a Cyrillic "і" for "i"): the domain it shows on screen is the one asked about.
+    if let Some(look) = crate::vocab::domain::idn_latin_look(label) {
+        return if look.len() >= 4 && look != label {
+            vec![(
+                format!("{look}.{rest}"),
+                "written with letters of another alphabet that look the same",
+            )]
+        } else {
+            Vec::new()
+        };
+    }
     if label.len() < MIN_LABEL
         || label.starts_with("xn--")
         || !label
@@ -289,7 +302,13 @@ mod tests {
     #[test]
     fn short_and_international_labels_give_no_variants_and_the_count_is_bounded() {
         assert!(names("abc.example", None).is_empty());
-        assert!(names("xn--mlyn-kratchvil-3zl.example", None).is_empty());
+        // A Czech name in its own letters ("mlýn") shows no Latin look-alike.
+        assert!(names("xn--mln-kratochvil-wsb.example", None).is_empty());
+        // Written with a Cyrillic "о" (RFC 3492: "mlyn-kratоchvil"), it reads as the Latin name.
+        assert_eq!(
+            names("xn--mlyn-kratchvil-3zl.example", None),
+            vec!["mlyn-kratochvil.example".to_string()]
+        );
         let long = format!("{}.example", "abcdefghij-".repeat(6).trim_end_matches('-'));
         assert!(candidates(&long, Some(&"word ".repeat(40))).len() <= MAX_CANDIDATES);
     }

@@ -890,6 +890,11 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
             topic,
             "rate-limit" | "mailbox-full" | "helo" | "reverse-dns" | "message-too-large"
         ) || reason == "systemfull")
+        // A deferral that names the authentication method that did not pass keeps that
+        // method's topic (Gmail's "421-4.7.27 This mail has been rate limited because SPF does
+        // not pass", 4.7.30 for DKIM: support.google.com/a/answer/3726730); the rate is how
+        // Gmail refuses, the method is why.
+        && !(reason == "authfailure" && matches!(topic, "spf" | "dkim" | "dmarc"))
     {
         // Words that name a rate or a deferral to slow a sender down; a refusal of service
         // with "try later" is one too (Orange's bilingual "Service refuse. Veuillez essayer
