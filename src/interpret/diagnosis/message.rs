@@ -399,7 +399,7 @@ fn says_spam_sentences(line: &str) -> impl Iterator<Item = &str> {
                     .unwrap_or(0);
                 spam && !words[i.saturating_sub(6)..i]
                     .iter()
-                    .any(|p| NEGATIONS.contains(p))
+                    .any(|p| NEGATIONS.contains(p) || GUESSES.contains(p))
                     && !words[clause..i].iter().any(|p| GUESSES.contains(p))
             });
             // Japanese negates with the verb's ending: ない, ません, なかった, and the
@@ -458,7 +458,7 @@ fn says_inbox(line: &str) -> bool {
             INBOX_NAMES.iter().any(|n| s.contains(n))
                 && !words
                     .iter()
-                    .any(|w| NEGATIONS.contains(w) || SPAM_WORDS.contains(w))
+                    .any(|w| NEGATIONS.contains(w) || GUESSES.contains(w) || SPAM_WORDS.contains(w))
                 && !SPAM_FOLDERS.iter().any(|f| s.contains(f))
         })
 }
@@ -528,47 +528,12 @@ const SPAM_FOLDERS: [&str; 8] = [
 ];
 
 /// Words that deny a placement, in the languages of [`SPAM_FOLDERS`] ("it is not in spam
-/// either", "n'est pas dans les pourriels", "nicht im Spam").
-/// With the words that only suppose it ("maybe it went to spam", "forse è finita nello spam",
-/// "vielleicht im Spam"): a guess, not a placement seen.
-const NEGATIONS: [&str; 36] = [
+/// either", "n'est pas dans les pourriels", "nicht im Spam"). The words that only suppose it
+/// ("maybe it went to spam", "forse è finita nello spam") are [`GUESSES`], read with them.
+const NEGATIONS: [&str; 21] = [
     // Russian "не", "нет" (and capitalized at a sentence's start).
-    "не",
-    "Не",
-    "нет",
-    "not",
-    "never",
-    "isn't",
-    "wasn't",
-    "didn't",
-    "doesn't",
-    "no",
-    "pas",
-    "jamais",
-    "nicht",
-    "kein",
-    "niet",
-    "não",
-    "nunca",
-    "inte",
-    "aldrig",
-    "nie",
-    "non",
-    "maybe",
-    "perhaps",
-    "possibly",
-    "might",
-    "forse",
-    "vielleicht",
-    "eventuell",
-    "peut",
-    "quizás",
-    "quizá",
-    "talvez",
-    "misschien",
-    "może",
-    "kanske",
-    "probabilmente",
+    "не", "Не", "нет", "not", "never", "isn't", "wasn't", "didn't", "doesn't", "no", "pas",
+    "jamais", "nicht", "kein", "niet", "não", "nunca", "inte", "aldrig", "nie", "non",
 ];
 
 /// The words that only suppose a placement, in the languages of [`SPAM_FOLDERS`]: a guess
