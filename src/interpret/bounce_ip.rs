@@ -141,6 +141,7 @@ pub fn bounce_sender(
         .and_then(|s| parse_ip(s.trim()))
         .filter(|ip| classify(*ip).can_be_sender())
         && written_on_recipients_side(bounce)
+        && !forwarded_and_refused_outside(bounce)
     {
         return (
             Some(SendingIp {
@@ -603,6 +604,39 @@ fn refused_elsewhere(bounce: &BounceReport, hop: &Hop) -> bool {
         })
 }
 
+/// Whether the writer passed a recipient's message on to another organization's server (an
+/// alias or forward: the recipient's Original-Recipient differs from its address) and that
+/// server refused it: the writer itself talked to the refusing server, so it is the server in
+/// question, not the client it received the message from.
+fn forwarded_and_refused_outside(bounce: &BounceReport) -> bool {
+    let org = crate::vocab::domain::org_domain;
+    let Some(reporter) = bounce
+        .reporting_mta
+        .as_deref()
+        .map(mta_name)
+        .and_then(|m| org(&m.to_ascii_lowercase()))
+    else {
+        return false;
+    };
+    // A server that was never reached (a domain or host not found, no connection) refused
+    // nothing.
+    let unreached = |r: &BouncedRecipient| {
+        use crate::checks::bounce::Reason;
+        matches!(
+            r.reason,
+            Reason::Hostunknown | Reason::Networkerror | Reason::Expired
+        )
+    };
+    bounce.recipients.iter().any(|r| {
+        r.original_recipient.is_some()
+            && !unreached(r)
+            && r.remote_mta.as_deref().map(mta_name).is_some_and(|m| {
+                !crate::vocab::domain::private_name(m)
+                    && org(&m.to_ascii_lowercase()).is_some_and(|o| o != reporter)
+            })
+    })
+}
+
 /// A server name as a report writes it, without its type ("dns; mx.example.com", RFC 3464
 /// section 2.2.2).
 fn mta_name(m: &str) -> &str {
@@ -633,11 +667,19 @@ fn written_on_recipients_side(bounce: &BounceReport) -> bool {
         .map(|m| mta_name(m).to_string())
         .or_else(|| crate::vocab::domain::of_address(bounce.notice_from.as_deref()?))
         .and_then(|w| org(&w.to_ascii_lowercase()));
+    // A recipient reached through the writer's own alias or forward (its Original-Recipient,
+    // or Sendmail's Final-Recipient beside X-Actual-Recipient) is the writer's too: it took the
+    // message in for that address.
     let theirs = writer.is_some_and(|w| {
         bounce.recipients.iter().all(|r| {
-            crate::vocab::domain::of_address(&r.address)
-                .and_then(|d| org(&d))
-                .is_some_and(|o| o == w)
+            [Some(r.address.as_str()), r.original_recipient.as_deref()]
+                .into_iter()
+                .flatten()
+                .any(|a| {
+                    crate::vocab::domain::of_address(a.trim().trim_start_matches("rfc822;").trim())
+                        .and_then(|d| org(&d))
+                        .is_some_and(|o| o == w)
+                })
         })
     });
     inside || theirs

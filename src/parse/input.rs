@@ -614,11 +614,23 @@ pub fn normalize_from(input: &[u8], offset: u32) -> Normalized {
             false
         };
         let mark_cut = as_quoted(i) && unquoted(i + 1);
+        // Several such lines in a row (obs-FWS allows any number of them: a filter's report
+        // whose wrapped preview ends in an indented empty line, then its own blank line) are
+        // all of the field when the header goes on after the last of them (at most 8).
+        let white_run = || {
+            (i + 1..lines.len().min(i + 9))
+                .find(|&j| {
+                    let l = cut(j);
+                    l.is_empty() || !is_blank(l)
+                })
+                .filter(|&j| j > i + 1)
+                .is_some_and(|j| header_line(lines[j]))
+        };
         (!line.is_empty() || mark_cut)
             && is_blank(line)
             && lines
                 .get(i + 1)
-                .is_some_and(|next| header_line(next) || cut_fold())
+                .is_some_and(|next| header_line(next) || cut_fold() || white_run())
     };
     let end = (index..lines.len())
         .find(|&i| is_blank(cut(i)) && !blank_fold_at(i))
@@ -3124,6 +3136,20 @@ mod tests {
         assert_eq!(names, ["Subject", "X-Spam-Report", "From"]);
         assert!(codes(&n).contains(&"input.whitespace-fold"));
         assert_eq!(n.body.as_deref(), Some("body\n"));
+    }
+
+    #[test]
+    fn white_space_lines_in_a_row_inside_a_field_do_not_end_the_header() {
+        // A filter's report whose wrapped preview ends in an indented empty line, then its own
+        // blank line (obs-FWS), then more of the report and the message's own fields.
+        let n = normalize(b"Received: from a.example by b.example; Wed, 8 Jul 2026 10:03:12 +0200\nX-Ham-Report: Spam detection software\n Content preview:  text\n    [...]\n    \n \n Content analysis details:   (-0.2 points, 5.0 required)\nFrom: a@a.example\nDate: Wed, 8 Jul 2026 10:03:07 +0200\n\nbody\n");
+        let names: Vec<&str> = n.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["Received", "X-Ham-Report", "From", "Date"]);
+        assert!(n.fields[1].unfolded().contains("Content analysis details"));
+        assert_eq!(n.body.as_deref(), Some("body\n"));
+        // White space lines followed by the blank line still end it.
+        let n = normalize(b"Subject: x\nX-Report: a\n  \n \n\nbody\n");
+        assert_eq!(n.fields.len(), 2);
     }
 
     #[test]

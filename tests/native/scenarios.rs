@@ -24,13 +24,15 @@ use std::path::PathBuf;
 /// 90.2%; the rules since, tuned on the tuning part only, 952/1052, 90.4%; rounds 352-359's
 /// first run: 976/1081, 90.2% (their own 29 files: 24 right, 83%); the rules since, tuned on
 /// the tuning part only, 978/1081, 90.4%; rounds 360-367's first run: 1001/1107, 90.4% (their
-/// own 26 files: 23 right, 88%); the rules since, tuned on the tuning part only, unchanged).
+/// own 26 files: 23 right, 88%); the rules since, tuned on the tuning part only, unchanged;
+/// rounds 368-375's first run: 1021/1130, 90.3% (their own 23 files: 20 right, 87%); the
+/// rules since, tuned on the tuning part only, unchanged).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 3379/3425 outcome, 3326/3425
-/// first cause; validation 1056/1107, 1001/1107), so that no change makes them worse. Raise
+/// The floors asserted: the figures as last measured (tuning 3448/3498 outcome, 3392/3498
+/// first cause; validation 1078/1130, 1021/1130), so that no change makes them worse. Raise
 /// them as the diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 3379, 3326), ("validation", 1056, 1001)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 3448, 3392), ("validation", 1078, 1021)];
 /// The ceilings asserted on first causes of another topic addressed to the other party
 /// ([`misdirected`]), as last measured (tuning 9, validation 14): lower them as they fall. The
 /// tuning ceiling rose 1 -> 3 with rounds 136-151's files on their first run (forwards told as
@@ -142,8 +144,15 @@ const FLOORS: [(&str, usize, usize); 2] = [("tuning", 3379, 3326), ("validation"
 /// first run (a Microsoft 365 content verdict outranked by a listing found only today; a
 /// recipient's IronPort gateway that broke the signature before Exchange Online, told as the
 /// sender's DMARC) and left validation at 24 (unopened); Microsoft's recorded "IPV:NLI" (the
-/// IP on no reputation list when the message arrived) brought tuning back to 14.
-const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 14), ("validation", 24)];
+/// IP on no reputation list when the message arrived) brought tuning back to 14. Rounds
+/// 368-375 took tuning to 20 on their first run (Outlook.com's RefuseQuota submission verdict
+/// told as the receiver's policy, twice; an expired retry of an MTA-STS certificate failure
+/// told as the sender's TLS; Exim's "Blacklisted file extension" told as a blocklist; a
+/// university .forward and a recipient's Proofpoint gateway in front of Google Workspace told as
+/// the sender's DMARC) and validation to 26 (unopened); the documented wordings, the X.7.5
+/// expiry, Sendmail's X-Actual-Recipient and the recipient's inbound gateway brought tuning back
+/// to 14.
+const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 14), ("validation", 26)];
 
 pub struct Scenario {
     pub name: String,

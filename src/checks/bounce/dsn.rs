@@ -81,7 +81,35 @@ fn dsn_recipient(h: &mime::Headers<'_>, raws: &mut Vec<Raw>) {
             .value("original-recipient")
             .map(|v| typed_value(&v))
             .filter(|v| v.contains('@'));
-        let Some(address) = final_rcpt.clone().or_else(|| orig_rcpt.clone()) else {
+        // Sendmail's X-Actual-Recipient (its DSN after an alias or .forward expansion,
+        // sendmail/savemail.c errbody(): the address it actually tried, when it differs from
+        // the Final-Recipient it received the message for): that address is the one that
+        // failed, and the Final-Recipient the one the sender wrote.
+        let actual = h
+            .value("x-actual-recipient")
+            .map(|v| typed_value(&v))
+            .filter(|v| v.contains('@'))
+            .and_then(|v| {
+                scan::addresses(&v)
+                    .first()
+                    .and_then(|&(s, e)| v.get(s..e))
+                    .map(str::to_string)
+            })
+            .filter(|a| {
+                final_rcpt
+                    .as_deref()
+                    .is_some_and(|f| !f.contains(a.as_str()))
+            });
+        let orig_rcpt = if actual.is_some() {
+            orig_rcpt.or_else(|| final_rcpt.clone())
+        } else {
+            orig_rcpt
+        };
+        let Some(address) = actual
+            .clone()
+            .or_else(|| final_rcpt.clone())
+            .or_else(|| orig_rcpt.clone())
+        else {
             return;
         };
         let address = scan::addresses(&address)

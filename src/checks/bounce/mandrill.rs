@@ -29,6 +29,10 @@ pub(super) fn is_record(text: &str) -> bool {
 /// list, mailchimp.com/developer/transactional/docs/reject-allowlists/): `hard-bounce`, the
 /// address bounced before (it does not take mail, read as SendGrid's and Mailgun's bounce
 /// suppressions are); `spam`, the recipient reported an earlier message as spam (a complaint).
+/// And `unsigned` (mailchimp.com/developer/transactional/docs/authentication-delivery/: "A
+/// message that is rejected as unsigned indicates that the sending domain hasn't been properly
+/// set up", it sends nothing from unverified domains or without their DKIM records): the
+/// sender's DKIM setup.
 fn send_answers(text: &str, raws: &mut Vec<Raw>) {
     for (i, _) in text.match_indices("\"reject_reason\"").take(64) {
         let Some(start) = text[..i].rfind('{') else {
@@ -44,11 +48,19 @@ fn send_answers(text: &str, raws: &mut Vec<Raw>) {
             continue;
         }
         let reason = scan::json_str(obj, "reject_reason").unwrap_or("");
-        let words = format!("Mandrill rejected the message: reject_reason {reason}");
+        let unsigned = reason.eq_ignore_ascii_case("unsigned");
+        let words = if unsigned {
+            format!(
+                "Mandrill rejected the message: reject_reason {reason} (the sending domain is not verified or its DKIM records are not set up)"
+            )
+        } else {
+            format!("Mandrill rejected the message: reject_reason {reason}")
+        };
         let mut raw = Raw::event(address, "failed", None, Some(&words));
         raw.classified = match reason.to_ascii_lowercase().as_str() {
             "hard-bounce" => Some(super::Reason::Userunknown),
             "spam" => Some(super::Reason::Feedback),
+            "unsigned" => Some(super::Reason::Authfailure),
             _ => None,
         };
         raws.push(raw);
@@ -102,6 +114,20 @@ mod tests {
         assert_eq!(r.recipients.len(), 1);
         assert_eq!(r.recipients[0].address, "a@example.net");
         assert_eq!(r.recipients[0].reason, Reason::Feedback);
+    }
+
+    #[test]
+    fn a_send_answer_rejected_as_unsigned_is_the_sender_s_dkim_setup() {
+        let j = r#"{"endpoint":"messages/send-template","response":[{"email":"a@example.net","status":"rejected","reject_reason":"unsigned","queued_reason":null,"_id":"8f"}]}"#;
+        let r = analyze(j.as_bytes());
+        assert_eq!(r.recipients.len(), 1);
+        assert_eq!(r.recipients[0].reason, Reason::Authfailure);
+        assert!(
+            r.recipients[0]
+                .diagnostic
+                .as_deref()
+                .is_some_and(|d| d.contains("DKIM"))
+        );
     }
 
     #[test]

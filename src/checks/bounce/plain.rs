@@ -188,6 +188,12 @@ pub(super) fn mta_preamble(lower: &str) -> bool {
         // Learn, "Non-delivery reports in Exchange Online"), the acronym kept in every
         // translation, the server one of Exchange Online's own.
         || exchange_online_dsn_line(lower)
+        // Exchange's diagnostic line in any language: the remote server's reply quoted in
+        // single quotes with an Exchange transport component's code after its status
+        // ("'550 5.1.1 RESOLVER.ADR.RecipNotFound; not found'", "'554 5.4.4
+        // SMTPSEND.DNS.NonExistentDomain; ...'", "'550 4.4.7 QUEUE.Expired; ...'": the codes
+        // Microsoft Learn's NDR references name), which only Exchange writes.
+        || exchange_component_reply(lower)
         // HCL (Lotus) Domino's Delivery Failure Report as the Notes client shows it: "Delivery
         // Failure Report", "Your document: ... was not delivered to: ... because: ..." (the
         // Domino router's report after the remote server refused or could not be reached; the
@@ -320,6 +326,24 @@ pub(super) fn exchange_diagnostic(lower: &str) -> bool {
 /// The English word of Exchange's reply line ("Remote Server returned '...'"); a notice without
 /// it is localized.
 const RETURNED_WORD: &[u8] = b"returned";
+
+/// Whether a line quotes a reply the way Exchange's diagnostic block does, with the code of
+/// one of Exchange's transport components (RESOLVER, STOREDRV, SMTPSEND, QUEUE, ROUTING) right
+/// after the reply code and status: see `mta_preamble`.
+fn exchange_component_reply(lower: &str) -> bool {
+    lower.lines().take(5_000).any(|l| {
+        quoted_reply_at(l).is_some_and(|at| {
+            let mut words = l[at..].split_whitespace();
+            let (_, status, component) = (words.next(), words.next(), words.next());
+            status.is_some_and(|s| super::scan::status(s).is_some())
+                && component.is_some_and(|c| {
+                    ["resolver.", "storedrv.", "smtpsend.", "queue.", "routing."]
+                        .iter()
+                        .any(|p| c.starts_with(p))
+                })
+        })
+    })
+}
 
 fn quoted_reply_at(line: &str) -> Option<usize> {
     line.match_indices('\'').take(256).find_map(|(q, _)| {
@@ -480,7 +504,8 @@ pub(super) fn looks_like_client_error(lower: &str) -> bool {
             "mislukt",
             // Dutch ("fout bij verzenden"), Polish ("błąd", "nie powiodło się"), Czech and
             // Slovak ("chyba"), Swedish ("misslyckades"), Finnish ("virhe"), Hungarian
-            // ("hiba"), Turkish ("hata"), Japanese ("エラー", "失敗").
+            // ("hiba"), Turkish ("hata"), Japanese ("エラー", "失敗"), Chinese ("失败", "错误",
+            // "錯誤": failed, error), Korean ("오류", "실패").
             "fout ",
             "błąd",
             "nie powiodło",
@@ -491,6 +516,11 @@ pub(super) fn looks_like_client_error(lower: &str) -> bool {
             "hata",
             "エラー",
             "失敗",
+            "失败",
+            "错误",
+            "錯誤",
+            "오류",
+            "실패",
         ]
         .iter()
         .any(|w| lower.contains(w))
@@ -977,8 +1007,8 @@ pub(super) fn qmail_remote(text: &str) -> Option<String> {
 #[cfg(test)]
 mod preamble_tests {
     use super::{
-        looks_like_client_error, mail_program_refusal, mail_program_words, mta_preamble,
-        postfix_deferred_log, qmail_reporter,
+        exchange_component_reply, looks_like_client_error, mail_program_refusal,
+        mail_program_words, mta_preamble, postfix_deferred_log, qmail_reporter,
     };
 
     #[test]
@@ -1348,6 +1378,29 @@ mod preamble_tests {
         assert!(!postfix_deferred_log(
             "the message was deferred: status=deferred to=<a@b.example>"
         ));
+    }
+
+    #[test]
+    fn a_mail_program_error_in_chinese_or_korean_is_a_client_error() {
+        assert!(looks_like_client_error(
+            "发送邮件失败\n错误信息：服务器返回 501 mail from address must be same as authorization user."
+        ));
+        assert!(looks_like_client_error(
+            "메일 전송 실패\n오류: 550 5.7.1 relaying denied"
+        ));
+        assert!(!looks_like_client_error("发送邮件失败"));
+    }
+
+    #[test]
+    fn exchange_s_quoted_reply_with_its_component_code_is_an_ndr_in_any_language() {
+        let polish = "dostarczenie do tych adresatów lub grup nie powiodło się:\n\nj@b.example\n\nserwer generujący: exch01.b.local\n\nj@b.example\nserwer zdalny zwrócił: '550 5.1.1 resolver.adr.recipnotfound; not found'\n";
+        assert!(exchange_component_reply(polish));
+        assert!(mta_preamble(polish));
+        // A quoted reply without an Exchange component is not enough.
+        assert!(!exchange_component_reply(
+            "the server said: '550 5.1.1 user unknown'"
+        ));
+        assert!(!exchange_component_reply("resolver.adr.recipnotfound"));
     }
 
     #[test]

@@ -372,7 +372,12 @@ pub fn decide(mut set: u64, status: Option<&str>, stage: Stage) -> Option<Reason
                     || (st == Some(Filtered) && user_text)
                     || (user_text && stage == Stage::DataOrUnknown)
             }
-            Hostunknown => set & bit(r) != 0 || (st == Some(r) && set & bit(Notaccept) == 0),
+            // A status of a bad destination system beside words that the sending server
+            // gave up retrying (Haraka's "Too many failures (Tried all MXs)" under its generic
+            // 5.1.2, outbound/hmail.js): the retries ran out, the domain was not said missing.
+            Hostunknown => {
+                set & bit(r) != 0 || (st == Some(r) && set & (bit(Notaccept) | bit(Expired)) == 0)
+            }
             _ => set & bit(r) != 0 || st == Some(r),
         };
         if hit {
@@ -566,6 +571,43 @@ pub fn explain_status(status: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_that_the_retries_ran_out_outweigh_a_bad_destination_status() {
+        // Haraka's bounce after its deferrals: its generic 5.1.2 for "Tried all MXs".
+        let set = phrases("error: too many failures (tried all mxs)");
+        assert_eq!(
+            decide(set, Some("5.1.2"), Stage::DataOrUnknown),
+            Some(Reason::Expired)
+        );
+        assert_eq!(
+            decide(
+                phrases("host not found"),
+                Some("5.1.2"),
+                Stage::DataOrUnknown
+            ),
+            Some(Reason::Hostunknown)
+        );
+    }
+
+    #[test]
+    fn documented_provider_words_name_their_reasons() {
+        let r = |t: &str| from_text(t);
+        assert_eq!(
+            r(
+                "554 5.2.0 storedrv.submission.exception:outboundspamexception; wascl useraction verdict is not none. actual verdict is refusequota, showtierupgrade."
+            ),
+            Some(Reason::Speeding)
+        );
+        assert_eq!(
+            r("552 requested mail action aborted: exceeded mailsize limit"),
+            Some(Reason::Mesgtoobig)
+        );
+        assert_eq!(
+            r("550 blacklisted file extension detected"),
+            Some(Reason::Policyviolation)
+        );
+    }
 
     #[test]
     fn the_tables_match_the_enum() {

@@ -301,6 +301,18 @@ pub(super) fn find(
                 r.context = bounce_text.get(b.start..b.end).unwrap_or("").to_string();
             }
         }
+        // A report about one recipient whose delivery status fields carry no diagnostic and
+        // whose text never names the address (Google Groups' notice: "the group you tried to
+        // contact (NAME) may not exist, or you may not have permission to post ..."): the
+        // report's human-readable part (RFC 3464 section 2: the first part "explains" the
+        // report to a person, RFC 6522 section 3) is that recipient's explanation.
+        if let [r] = raws.as_mut_slice()
+            && r.context.is_empty()
+            && r.diagnostic.trim().is_empty()
+            && !bounce_text.trim().is_empty()
+        {
+            r.context = clip(bounce_text, 4096).to_string();
+        }
     }
     raws.truncate(MAX_RECIPIENTS);
 }

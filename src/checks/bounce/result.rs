@@ -987,6 +987,20 @@ mod expanded_tests {
     }
 
     #[test]
+    fn sendmail_names_the_forwarded_address_in_x_actual_recipient() {
+        let msg = "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example>\nTo: a@example.org\nSubject: Returned mail: see transcript for details\nContent-Type: multipart/report; report-type=delivery-status; boundary=B\nMIME-Version: 1.0\n\n--B\n\nThe original message was received at Thu, 21 May 2026 14:02:11 +0100\nfrom mail.example.org [198.51.100.20]\n\n--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example\n\nFinal-Recipient: RFC822; alan@example.net\nX-Actual-Recipient: RFC822; a.w@lab.example\nAction: failed\nStatus: 5.7.1\nRemote-MTA: DNS; mx1.lab-gateway.example\nDiagnostic-Code: SMTP; 550 #5.7.1 DMARC unauthenticated mail is prohibited.\n\n--B--\n";
+        let b = crate::checks::bounce::analyze(msg.as_bytes());
+        let r = &b.recipients[0];
+        assert_eq!(r.address, "a.w@lab.example");
+        assert_eq!(r.original_recipient.as_deref(), Some("alan@example.net"));
+        // The same address in both fields is no forward.
+        let same = msg.replace("a.w@lab.example", "alan@example.net");
+        let b = crate::checks::bounce::analyze(same.as_bytes());
+        assert_eq!(b.recipients[0].address, "alan@example.net");
+        assert_eq!(b.recipients[0].original_recipient, None);
+    }
+
+    #[test]
     fn a_phrase_across_a_wrapped_line() {
         let t = "host mx[192.0.2.1] refused to\n   talk to me: 554 no";
         assert_eq!(

@@ -585,6 +585,18 @@ static HEAD_PREFIXES: &[&str] = &[
     "user",
 ];
 
+/// Whether a line is a MIME boundary delimiter (RFC 2046 section 5.1.1: "--" then the
+/// boundary, at most 70 characters of no white space; not a line of dashes alone).
+fn mime_delimiter(line: &str) -> bool {
+    let line = line.trim_end();
+    line.strip_prefix("--").is_some_and(|b| {
+        !b.is_empty()
+            && b.len() <= 72
+            && !b.trim_end_matches('-').is_empty()
+            && !b.chars().any(char::is_whitespace)
+    })
+}
+
 /// The recipient blocks of a plain-text bounce. `skip` holds addresses (lowercase) that are not
 /// recipients (the bounce's sender and addressee).
 pub fn blocks(text: &str, skip: &[String]) -> Vec<Block> {
@@ -657,12 +669,17 @@ pub fn blocks(text: &str, skip: &[String]) -> Vec<Block> {
         pos = end + 1;
     }
     // Where the text from `start` ends at `end` or after MAX_BLOCK_LINES lines, whichever
-    // comes first.
+    // comes first; or before a MIME boundary delimiter line (RFC 2046 section 5.1.1: "--"
+    // and the boundary, no white space in it), which ends the body part the listing is in.
     let clipped = |start: usize, end: usize| {
         let mut p = start;
         let mut n = 0;
         while p < end && n < MAX_BLOCK_LINES {
-            p = text[p..end].find('\n').map(|x| p + x + 1).unwrap_or(end);
+            let next = text[p..end].find('\n').map(|x| p + x + 1).unwrap_or(end);
+            if n > 0 && mime_delimiter(&text[p..next]) {
+                return p;
+            }
+            p = next;
             n += 1;
         }
         p.min(end)
@@ -1058,6 +1075,23 @@ pub fn paragraphs(text: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_listing_ends_at_a_mime_boundary() {
+        let text = "Intended Recipients: <a@b.example>\nFailure Reason: Error: Too many failures (Tried all MXs)\n\n\n--boundary_9A4D\nContent-type: message/delivery-status\n\nReporting-MTA: dns;relay.example\n";
+        let blocks = blocks(text, &[]);
+        let b = blocks.iter().find(|b| b.address == "a@b.example").unwrap();
+        let words = &text[b.start..b.end];
+        assert!(words.contains("Too many failures"));
+        assert!(!words.contains("boundary") && !words.contains("Reporting-MTA"));
+        assert!(mime_delimiter("--boundary_9A4D\n"));
+        assert!(mime_delimiter("--boundary_9A4D--"));
+        assert!(!mime_delimiter("-- \n"));
+        assert!(!mime_delimiter("----------\n"));
+        assert!(!mime_delimiter(
+            "--- Below this line is a copy of the message.\n"
+        ));
+    }
 
     #[test]
     fn paragraphs_end_at_blank_lines_and_fences_and_survive_doubling() {

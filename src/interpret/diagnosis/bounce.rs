@@ -811,10 +811,15 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
             reason,
             "notaccept" | "systemerror" | "networkerror" | "undefined"
         );
+    // So does a final failure with X.7.5 (section 3.8: "Cryptographic failure", the TLS the
+    // sending server requires of the receiving host, by MTA-STS or DANE, could not be set up)
+    // in class 4: the connection to the host failed each time until the server gave up.
+    let crypto_gave_up = r.status.as_deref() == Some("4.7.5") && reason == "securityerror";
     if kind == BounceKind::Bounce
         && r.blocklist.is_none()
-        && ((r.status.as_deref().is_some_and(|s| s.starts_with("4.4."))
-            && matches!(reason, "blocked" | "networkerror" | "expired" | "undefined"))
+        && (crypto_gave_up
+            || (r.status.as_deref().is_some_and(|s| s.starts_with("4.4."))
+                && matches!(reason, "blocked" | "networkerror" | "expired" | "undefined"))
             || (network_status && reason == "expired")
             || not_accepting_now)
     {
@@ -1375,6 +1380,25 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
             "The owner of {via} (or its mail host) forwards with the Sender Rewriting Scheme and without changing the message, or gives the sender the final address to write to directly; the sender's SPF, DKIM and DMARC need no change for a forward."
         ));
     }
+    // The recipient domain's own inbound gateway (one of its MX hosts, RFC 5321 section 5.1)
+    // took the message in and passed it on to the mailbox service, which refused it on
+    // authentication: the gateway's address is in no SPF record of the sender's, and a gateway
+    // that changes the message (a footer, rewritten links) breaks its DKIM signature (RFC 7960
+    // section 3.2). The mailbox service has to be told that the gateway stands in front of it
+    // (Google Workspace's inbound gateway setting, support.google.com/a/answer/60730; Exchange
+    // Online's Enhanced Filtering for Connectors).
+    if matches!(topic, "spf" | "dkim" | "dmarc")
+        && let Some((gateway, service)) = recipient_gateway(ctx, r)
+    {
+        topic = "forwarding";
+        party = Party::Receiver;
+        title = format!(
+            "{who}: the recipient's inbound gateway {gateway} took the message in and passed it on to {service}, which refused it: the gateway's server is not in the sender's SPF, and a gateway that changes the message breaks its DKIM signature."
+        );
+        fix = Some(format!(
+            "The recipient's mail admin declares {gateway} as the inbound gateway at {service} (Google Workspace: Gmail settings, Inbound gateway; Microsoft 365: Enhanced Filtering for Connectors), or stops the gateway changing messages; the sender's SPF, DKIM and DMARC need no change."
+        ));
+    }
     // Exchange Online's "550 5.7.64 TenantAttribution; Relay Access Denied": mail from the
     // organization's own email server came in through an inbound connector that did not
     // recognize it (Microsoft Learn, "Fix error code 550 5.7.64 TenantAttribution; Relay Access
@@ -1393,15 +1417,30 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
     // alias or forward that points nowhere): the sender wrote the address that forwards, and
     // only its owner can correct the forward (RFC 5321 section 3.9: the alias's owner sets
     // where it goes).
-    let dead_forward = if topic == "user-unknown" {
-        forwarded_from(ctx, r)
+    // So is a domain that does not exist reached through such a forward. Not an alias of the
+    // sender's own organization (a list of its own that expands to its members): that list
+    // is the sender's to correct.
+    let sender_org = ctx
+        .sender_domain()
+        .and_then(|d| crate::vocab::domain::org_domain(&d.to_ascii_lowercase()));
+    let dead_forward = if matches!(topic, "user-unknown" | "domain-missing") {
+        forwarded_from(ctx, r).filter(|via| {
+            crate::vocab::domain::of_address(via)
+                .and_then(|d| crate::vocab::domain::org_domain(&d))
+                .is_none_or(|o| Some(o) != sender_org)
+        })
     } else {
         None
     };
     if let Some(via) = &dead_forward {
         party = Party::Receiver;
         title = format!(
-            "{who}: the message was addressed to {via}, whose server forwards it on to {who}; that address does not exist, so the forward points nowhere."
+            "{who}: the message was addressed to {via}, whose server forwards it on to {who}; {}, so the forward points nowhere.",
+            if topic == "domain-missing" {
+                "that address's domain does not exist"
+            } else {
+                "that address does not exist"
+            }
         );
         fix = Some(format!(
             "Correct or remove the forward from {via} to {who}."
@@ -1545,6 +1584,34 @@ fn first_sentence(text: &str) -> &str {
         Some(i) => &text[..i + 1],
         None => text,
     }
+}
+
+/// The recipient domain's inbound gateway that wrote the bounce and the server it passed the
+/// message on to, when the bounce's Reporting-MTA is in the organization of one of the failed
+/// recipient domain's MX hosts and the server that refused (its Remote-MTA) is another
+/// organization's.
+fn recipient_gateway(ctx: &Context, r: &BouncedRecipient) -> Option<(String, String)> {
+    let org = crate::vocab::domain::org_domain;
+    let b = ctx.r.bounce.as_ref()?;
+    let reporting = b.reporting_mta.as_deref()?.trim().trim_end_matches('.');
+    let remote = r.remote_mta.as_deref()?.trim().trim_end_matches('.');
+    let (reporting_org, remote_org) = (org(reporting)?, org(remote)?);
+    if reporting_org == remote_org {
+        return None;
+    }
+    // The MX hosts known are those of the first To address's domain: the failed recipient's
+    // must be the same organization.
+    let failed_org = crate::vocab::domain::of_address(&r.address).and_then(|d| org(&d))?;
+    let to_org = ctx
+        .r
+        .message
+        .to
+        .first()
+        .and_then(|m| m.address.as_deref())
+        .and_then(crate::vocab::domain::of_address)
+        .and_then(|d| org(&d))?;
+    (failed_org == to_org && super::message::recipient_mx_orgs(ctx).contains(&reporting_org))
+        .then(|| (reporting.to_ascii_lowercase(), remote.to_ascii_lowercase()))
 }
 
 /// The address the sender wrote when the failed recipient was reached through a forward to
@@ -2135,6 +2202,38 @@ mod tests {
         assert_eq!(auth_status_topic("5.7.20"), Some("dkim"));
         assert_eq!(auth_status_topic("5.7.26"), None);
         assert_eq!(auth_status_topic("5.7.2"), None);
+    }
+
+    #[test]
+    fn a_final_failure_of_the_receivers_tls_is_an_expiry_on_its_side() {
+        use super::topic_of;
+        use crate::checks::bounce::{BounceKind, analyze};
+        let dsn = |status: &str| {
+            format!(
+                "From: MAILER-DAEMON@mx.example\nTo: a@example.org\nSubject: Undelivered Mail Returned to Sender\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nThis is the mail system at host mx.example.\n\n<c@d.example>: Server certificate not trusted\n\n--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example\n\nFinal-Recipient: rfc822; c@d.example\nAction: failed\nStatus: {status}\nDiagnostic-Code: X-Postfix; Server certificate not trusted\n\n--b--\n"
+            )
+        };
+        let b = analyze(dsn("4.7.5").as_bytes());
+        assert_eq!(
+            topic_of(BounceKind::Bounce, &b.recipients[0]),
+            ("expired", Party::Receiver)
+        );
+        // A permanent refusal for the same words is no expiry.
+        let b = analyze(dsn("5.7.5").as_bytes());
+        assert_ne!(topic_of(BounceKind::Bounce, &b.recipients[0]).0, "expired");
+    }
+
+    #[test]
+    fn a_lone_recipient_without_a_diagnostic_takes_the_reports_text() {
+        use super::topic_of;
+        use crate::checks::bounce::{BounceKind, analyze};
+        let m = "From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\nTo: k@a.example\nSubject: Delivery Status Notification (Failure)\nX-Failed-Recipients: g@b.example\nMIME-Version: 1.0\nContent-Type: multipart/report; boundary=\"b\"; report-type=delivery-status\n\n--b\nContent-Type: text/plain; charset=\"UTF-8\"\n\nHello k@a.example,\n\nWe're writing to let you know that the group you tried to contact (g) may not exist, or you may not have permission to post messages to the group.\n\n--b\nContent-Type: message/delivery-status\n\nFinal-Recipient: rfc822; g@b.example\nAction: failed\nStatus: 5.0.0\n\n--b--\n";
+        let b = analyze(m.as_bytes());
+        assert_eq!(b.recipients.len(), 1);
+        assert_eq!(
+            topic_of(BounceKind::Bounce, &b.recipients[0]),
+            ("policy", Party::Receiver)
+        );
     }
 
     #[test]
