@@ -724,9 +724,20 @@ pub fn crosses(hop: &Hop) -> bool {
     let from = verified.or(hop.helo.as_deref()).and_then(org);
     let by = hop.by.as_deref().and_then(org);
     let unverified_public = verified.is_none() && hop.ip_class.is_some_and(IpClass::can_be_sender);
+    // A receiving host that names itself by an address literal (Yahoo's "by 10.217.151.76 with
+    // SMTPs", RFC 5321 section 4.4 allows the by clause an address) has no name of a client's
+    // organization: a client from another, public address reached it from outside.
+    let by_address = hop
+        .by
+        .as_deref()
+        .and_then(|b| parse_ip(b.trim().trim_start_matches('[').trim_end_matches(']')));
     match (from, by) {
         (Some(f), Some(b)) => f != b || unverified_public,
         (None, Some(_)) => true,
+        (Some(_), None) => {
+            by_address.is_some_and(|b| Some(b) != hop.ip)
+                && hop.ip_class.is_some_and(IpClass::can_be_sender)
+        }
         _ => false,
     }
 }
@@ -904,6 +915,44 @@ fn dotted_with_port(token: &str) -> Option<IpAddr> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_public_client_reaching_a_host_named_by_its_address_crosses() {
+        let hops = crate::parse::received::parse(
+            "from 198.51.100.31 (EHLO b224-31.smtp-out.eu-west-2.amazonses.com) by 10.217.151.76 with SMTPs; Tue, 07 Apr 2026 17:02:44 +0000",
+        );
+        let mut hop = crate::report::Hop {
+            number: 1,
+            line: 1,
+            helo: hops.helo.clone(),
+            rdns: hops.rdns.clone(),
+            ip: hops.ip,
+            ip_class: hops.ip.map(classify),
+            by: hops.by_host.clone(),
+            with: None,
+            tls: None,
+            id: None,
+            server_version: None,
+            for_addr: None,
+            via: None,
+            date_text: None,
+            timestamp_ms: None,
+            delay_ms: None,
+            internal: false,
+            authenticated: false,
+            encrypted: false,
+            raw: String::new(),
+        };
+        assert!(crosses(&hop));
+        // The same address on both sides is a host handing the message to itself.
+        hop.by = Some("198.51.100.31".into());
+        assert!(!crosses(&hop));
+        // From a private address it is no crossing.
+        hop.by = Some("10.217.151.76".into());
+        hop.ip = parse_ip("10.0.0.2");
+        hop.ip_class = hop.ip.map(classify);
+        assert!(!crosses(&hop));
+    }
 
     #[test]
     fn an_rfc_section_number_is_not_an_address() {

@@ -10,17 +10,19 @@ use super::{
     OriginalMessage, Reason, RefusedBy, mime, scan,
 };
 
-/// The report a feedback report gives: `part` is its message/feedback-report part.
+/// The report a feedback report gives: `part` is its message/feedback-report part, `text` its
+/// human-readable part.
 pub(super) fn report(
     part: &str,
     top: &mime::Headers<'_>,
     original: Option<OriginalMessage>,
+    text: &str,
 ) -> BounceReport {
     let h = mime::field_block(part);
     let info = FeedbackInfo {
         feedback_type: h.value("feedback-type").map(|v| v.to_ascii_lowercase()),
         user_agent: h.value("user-agent"),
-        source_ip: h.value("source-ip"),
+        source_ip: h.value("source-ip").or_else(|| received_from_ip(text)),
         reported_domain: h.value("reported-domain"),
         original_mail_from: h.value("original-mail-from"),
         arrival_date: h.value("arrival-date").or_else(|| h.value("received-date")),
@@ -55,6 +57,24 @@ pub(super) fn report(
             .unwrap_or_default()
     );
     complaint("arf", summary, recipients, info, top, original)
+}
+
+/// The address the report's human-readable part says the message came from, without a
+/// Source-IP field: "This is an email abuse report for an email message received from IP
+/// 192.0.2.1 on ..." (RFC 5965 appendix B's example, the sentence Yahoo's and AOL's complaint
+/// feedback loops write).
+fn received_from_ip(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    lower
+        .match_indices("message received from ip ")
+        .take(8)
+        .find_map(|(i, m)| {
+            let token: String = lower[i + m.len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_hexdigit() || matches!(c, '.' | ':'))
+                .collect();
+            crate::vocab::ip::parse_ip(token.trim_end_matches('.')).map(|ip| ip.to_string())
+        })
 }
 
 /// The report of a complaint: `format` names the report's format.
@@ -200,6 +220,23 @@ mod tests {
         assert!(super::xarf(&json.replace("messaging", "connection"), &top, None).is_none());
         assert!(super::xarf(r#"{"category": "messaging"}"#, &top, None).is_none());
         assert!(super::xarf("not json", &top, None).is_none());
+    }
+
+    #[test]
+    fn an_arf_report_without_source_ip_names_it_in_its_text() {
+        let m = "From: staff@feedback.example\nTo: fbl@a.example\nSubject: FW: x\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=feedback-report; boundary=B\n\n--B\nContent-Type: text/plain\n\nThis is an email abuse report for an email message received from IP 198.51.100.150 on Tue, 15 Apr 2025 08:31:07 +0000.\n\n--B\nContent-Type: message/feedback-report\n\nFeedback-Type: abuse\nUser-Agent: Feedback/1.0\nVersion: 1\n\n--B--\n";
+        let r = crate::checks::bounce::analyze(m.as_bytes());
+        assert_eq!(r.kind, BounceKind::Feedback);
+        let f = r.feedback.as_ref().unwrap();
+        assert_eq!(f.source_ip.as_deref(), Some("198.51.100.150"));
+        // A Source-IP field comes first.
+        let with = m.replace("Version: 1\n", "Version: 1\nSource-IP: 192.0.2.9\n");
+        let r = crate::checks::bounce::analyze(with.as_bytes());
+        assert_eq!(r.feedback.unwrap().source_ip.as_deref(), Some("192.0.2.9"));
+        assert_eq!(
+            super::received_from_ip("a report for a message from a.example"),
+            None
+        );
     }
 
     #[test]

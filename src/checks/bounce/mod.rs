@@ -466,7 +466,7 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
 
     // Feedback reports.
     if report_type == "feedback-report" || feedback.is_some() {
-        return feedback::report(feedback.unwrap_or(""), &top, original);
+        return feedback::report(feedback.unwrap_or(""), &top, original, bounce_text);
     }
     // An XARF abuse report about e-mail: its JSON part, as a part of its own
     // (application/json) or the whole text.
