@@ -423,7 +423,16 @@ pub fn original_start(text: &str) -> Option<(usize, usize)> {
             }
         } else if t.len() < 120
             && t.len() > 6
-            && (t.starts_with(['-', '=', '*', '['])
+            // Or a marker that is the whole line, a heading without punctuation over a trace
+            // field (Exchange Online's NDR as Outlook shows it: "Original Message Headers" above
+            // the header's Received fields).
+            && ((ORIGINAL_MARKERS.iter().any(|m| t.eq_ignore_ascii_case(m))
+                && text[(end + 1).min(text.len())..]
+                    .lines()
+                    .take(3)
+                    .find(|l| !l.trim().is_empty())
+                    .is_some_and(|l| crate::vocab::text::starts_with_ci(l, "received: from ")))
+                || t.starts_with(['-', '=', '*', '['])
                 || t.ends_with([':', '-'])
                 || crate::vocab::text::ends_with_ci(t, "follows")
                 || crate::vocab::text::ends_with_ci(t, "follows.")
@@ -1075,6 +1084,17 @@ pub fn paragraphs(text: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unpunctuated_heading_over_a_trace_field_starts_the_returned_message() {
+        let text = "Error Details\nError: 550 5.7.133 RESOLVER.RST.SenderNotAuthenticatedForGroup\n\nOriginal Message Headers\n\nReceived: from a.example (192.0.2.1) by b.example\nFrom: x@a.example\n";
+        let (marker, start) = original_start(text).expect("a returned message");
+        assert!(text[marker..].starts_with("Original Message Headers"));
+        assert!(text[start..].starts_with("Received: from a.example"));
+        // The same heading over anything but a trace field is not taken as the marker.
+        let other = text.replace("Received: from a.example (192.0.2.1) by b.example\n", "");
+        assert_eq!(original_start(&other), None);
+    }
 
     #[test]
     fn a_listing_ends_at_a_mime_boundary() {
