@@ -28,13 +28,15 @@ use std::path::PathBuf;
 /// rounds 368-375's first run: 1021/1130, 90.3% (their own 23 files: 20 right, 87%); the
 /// rules since, tuned on the tuning part only: 1020/1130, 90.2% (Exchange Online's "Original
 /// Message Headers" heading read as the returned message's marker took one validation file's
-/// first cause, unopened, while it gave three their sending IP)).
+/// first cause, unopened, while it gave three their sending IP); rounds 376-383's first run:
+/// 1040/1158, 89.8%: not met (their own 28 files: 20 right, 71%; unopened, not tuned on); the
+/// rules since, tuned on the tuning part only, unchanged).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 3448/3498 outcome, 3392/3498
-/// first cause; validation 1078/1130, 1020/1130), so that no change makes them worse. Raise
+/// The floors asserted: the figures as last measured (tuning 3508/3566 outcome, 3451/3566
+/// first cause; validation 1104/1158, 1040/1158), so that no change makes them worse. Raise
 /// them as the diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 3448, 3392), ("validation", 1078, 1020)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 3508, 3451), ("validation", 1104, 1040)];
 /// The ceilings asserted on first causes of another topic addressed to the other party
 /// ([`misdirected`]), as last measured (tuning 9, validation 14): lower them as they fall. The
 /// tuning ceiling rose 1 -> 3 with rounds 136-151's files on their first run (forwards told as
@@ -153,8 +155,11 @@ const FLOORS: [(&str, usize, usize); 2] = [("tuning", 3448, 3392), ("validation"
 /// university .forward and a recipient's Proofpoint gateway in front of Google Workspace told as
 /// the sender's DMARC) and validation to 26 (unopened); the documented wordings, the X.7.5
 /// expiry, Sendmail's X-Actual-Recipient and the recipient's inbound gateway brought tuning back
-/// to 14.
-const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 14), ("validation", 26)];
+/// to 14. Rounds 376-383 took tuning to 17 on their first run (a Yahoo TSS04 delay notice
+/// copied from a phone, its addressee read as a failed recipient; Mailman's hold and Google
+/// Groups' refusal of forged posts told as the lists' policy) and validation to 29 (unopened);
+/// the addressee of a notice shown without its header skipped brought tuning to 16.
+const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 16), ("validation", 29)];
 
 pub struct Scenario {
     pub name: String,

@@ -155,6 +155,28 @@ pub(super) fn find(
             }
         }
     }
+    // A notice shown without its own header, as a phone's or web mail's view shows it: the
+    // mail system's name ("Mail Delivery System", "MAILER-DAEMON") and "To: <address>" above
+    // the text. That address is the one the notice went back to, never a failed recipient.
+    if to.trim().is_empty() {
+        let head: Vec<&str> = bounce_text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .take(6)
+            .collect();
+        let daemon = head.iter().any(|l| {
+            let l = l.to_ascii_lowercase();
+            l.contains("mail delivery") || l.contains("mailer-daemon") || l.contains("postmaster")
+        });
+        if daemon {
+            for l in &head {
+                let t = l.trim();
+                if t.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("to:")) {
+                    skip_all(&mut skip, t);
+                }
+            }
+        }
+    }
     // The address a session transcript gives in MAIL FROM is the envelope sender (RFC 5321
     // section 3.3: MAIL FROM carries the reverse-path, RCPT TO the recipients), never a
     // recipient, whatever reply follows it ("250 2.1.0 <sender>... Sender ok").

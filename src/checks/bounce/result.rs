@@ -987,6 +987,14 @@ mod expanded_tests {
     }
 
     #[test]
+    fn the_addressee_of_a_notice_shown_without_its_header_is_no_recipient() {
+        let text = "Mail Delivery System\nTo: orders@shop.example\nDelayed Mail (still being retried)\n\nThis is the mail system at host mta1.shop.example.\n\n<j@yahoo.example>: host mta6.yahoo.example[203.0.113.172] said: 421\n    4.7.0 [TSS04] Messages from 198.51.100.72 temporarily deferred (in reply to MAIL FROM\n    command)\n";
+        let b = crate::checks::bounce::analyze(text.as_bytes());
+        let addresses: Vec<&str> = b.recipients.iter().map(|r| r.address.as_str()).collect();
+        assert_eq!(addresses, ["j@yahoo.example"]);
+    }
+
+    #[test]
     fn sendmail_names_the_forwarded_address_in_x_actual_recipient() {
         let msg = "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example>\nTo: a@example.org\nSubject: Returned mail: see transcript for details\nContent-Type: multipart/report; report-type=delivery-status; boundary=B\nMIME-Version: 1.0\n\n--B\n\nThe original message was received at Thu, 21 May 2026 14:02:11 +0100\nfrom mail.example.org [198.51.100.20]\n\n--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example\n\nFinal-Recipient: RFC822; alan@example.net\nX-Actual-Recipient: RFC822; a.w@lab.example\nAction: failed\nStatus: 5.7.1\nRemote-MTA: DNS; mx1.lab-gateway.example\nDiagnostic-Code: SMTP; 550 #5.7.1 DMARC unauthenticated mail is prohibited.\n\n--B--\n";
         let b = crate::checks::bounce::analyze(msg.as_bytes());

@@ -7,6 +7,9 @@
 //!   client".
 //! - Postmark ("Spam complaint webhook"): `"RecordType": "SpamComplaint"` (or `"Type":
 //!   "SpamComplaint"`, `TypeCode` 512) with the recipient in `Email`.
+//! - Brevo (its marketing and transactional webhooks, developers.brevo.com: the `spam` event,
+//!   "the recipient marked the email as spam"): `"event": "spam"` with the recipient in `email`,
+//!   beside a campaign's `camp_id` or a transactional event's `ts_event`.
 
 use super::result::simple_recipient;
 use super::{BounceKind, BounceReport, CaseFacts, FeedbackInfo, Reason, RefusedBy, scan};
@@ -20,6 +23,9 @@ pub(super) fn complaint(text: &str) -> Option<BounceReport> {
         ("mailgun", "Mailgun", scan::json_str(text, "recipient"))
     } else if is("RecordType", "SpamComplaint") || is("Type", "SpamComplaint") {
         ("postmark", "Postmark", scan::json_str(text, "Email"))
+    } else if is("event", "spam") && (text.contains("\"camp_id\"") || text.contains("\"ts_event\""))
+    {
+        ("brevo", "Brevo", scan::json_str(text, "email"))
     } else {
         return None;
     };
@@ -72,6 +78,20 @@ pub(super) fn complaint_report(
 #[cfg(test)]
 mod tests {
     use crate::checks::bounce::{BounceKind, Reason, analyze};
+
+    #[test]
+    fn a_brevo_spam_event_is_a_complaint() {
+        let j = r#"{"id": 1187442, "camp_id": 57, "email": "g@hotmail.example", "event": "spam", "reason": "undesired", "ts_event": 1774960071}"#;
+        let r = analyze(j.as_bytes());
+        assert_eq!(r.kind, BounceKind::Feedback);
+        assert_eq!(r.recipients[0].address, "g@hotmail.example");
+        assert_eq!(r.recipients[0].reason, Reason::Feedback);
+        // Another service's "spam" key without Brevo's keys is not read as one.
+        assert_ne!(
+            analyze(br#"{"event": "spam", "email": "g@hotmail.example"}"#).kind,
+            BounceKind::Feedback
+        );
+    }
 
     #[test]
     fn a_mailgun_complained_event_is_a_complaint() {
