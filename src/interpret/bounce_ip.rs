@@ -596,12 +596,19 @@ fn refused_elsewhere(bounce: &BounceReport, hop: &Hop) -> bool {
     };
     !bounce.recipients.is_empty()
         && bounce.recipients.iter().all(|r| {
-            r.remote_mta.as_deref().map(mta_name).is_some_and(|m| {
-                !crate::vocab::domain::private_name(m)
-                    && org(m).is_some_and(|o| o != reporter)
-                    && !(recipients_tenant(m, &r.address) && accepted_for(hop, &r.address))
+            refused_outside(r, &reporter).is_some_and(|m| {
+                !(recipients_tenant(m, &r.address) && accepted_for(hop, &r.address))
             })
         })
+}
+
+/// The server that refused the recipient (its Remote-MTA), when it has a public name in
+/// another organization than `reporter`, the bounce writer's.
+fn refused_outside<'a>(r: &'a BouncedRecipient, reporter: &str) -> Option<&'a str> {
+    r.remote_mta.as_deref().map(mta_name).filter(|m| {
+        !crate::vocab::domain::private_name(m)
+            && crate::vocab::domain::org_domain(m).is_some_and(|o| o != reporter)
+    })
 }
 
 /// Whether the writer passed a recipient's message on to another organization's server (an
@@ -609,12 +616,11 @@ fn refused_elsewhere(bounce: &BounceReport, hop: &Hop) -> bool {
 /// server refused it: the writer itself talked to the refusing server, so it is the server in
 /// question, not the client it received the message from.
 fn forwarded_and_refused_outside(bounce: &BounceReport) -> bool {
-    let org = crate::vocab::domain::org_domain;
     let Some(reporter) = bounce
         .reporting_mta
         .as_deref()
         .map(mta_name)
-        .and_then(|m| org(&m.to_ascii_lowercase()))
+        .and_then(crate::vocab::domain::org_domain)
     else {
         return false;
     };
@@ -628,12 +634,7 @@ fn forwarded_and_refused_outside(bounce: &BounceReport) -> bool {
         )
     };
     bounce.recipients.iter().any(|r| {
-        r.original_recipient.is_some()
-            && !unreached(r)
-            && r.remote_mta.as_deref().map(mta_name).is_some_and(|m| {
-                !crate::vocab::domain::private_name(m)
-                    && org(&m.to_ascii_lowercase()).is_some_and(|o| o != reporter)
-            })
+        r.original_recipient.is_some() && !unreached(r) && refused_outside(r, &reporter).is_some()
     })
 }
 
@@ -676,8 +677,7 @@ fn written_on_recipients_side(bounce: &BounceReport) -> bool {
                 .into_iter()
                 .flatten()
                 .any(|a| {
-                    crate::vocab::domain::of_address(a.trim().trim_start_matches("rfc822;").trim())
-                        .and_then(|d| org(&d))
+                    crate::vocab::domain::org_of_address(a.trim().trim_start_matches("rfc822;"))
                         .is_some_and(|o| o == w)
                 })
         })

@@ -41,6 +41,11 @@ pub fn of_address(address: &str) -> Option<String> {
     (!domain.is_empty()).then_some(domain)
 }
 
+/// The organization of an address's domain ([`of_address`], then [`org_domain`]).
+pub fn org_of_address(address: &str) -> Option<String> {
+    of_address(address).and_then(|d| org_domain(&d))
+}
+
 /// The other organization domains of the mail operator `org` belongs to
 /// (`data/received/families.tsv`: Barracuda's MX hosts under barracudanetworks.com hand mail on
 /// from barracuda.com; iCloud's hosts under me.com write their results as icloud.com); none for

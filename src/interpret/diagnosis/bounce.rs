@@ -1425,9 +1425,7 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
         .and_then(|d| crate::vocab::domain::org_domain(&d.to_ascii_lowercase()));
     let dead_forward = if matches!(topic, "user-unknown" | "domain-missing") {
         forwarded_from(ctx, r).filter(|via| {
-            crate::vocab::domain::of_address(via)
-                .and_then(|d| crate::vocab::domain::org_domain(&d))
-                .is_none_or(|o| Some(o) != sender_org)
+            crate::vocab::domain::org_of_address(via).is_none_or(|o| Some(o) != sender_org)
         })
     } else {
         None
@@ -1601,17 +1599,21 @@ fn recipient_gateway(ctx: &Context, r: &BouncedRecipient) -> Option<(String, Str
     }
     // The MX hosts known are those of the first To address's domain: the failed recipient's
     // must be the same organization.
-    let failed_org = crate::vocab::domain::of_address(&r.address).and_then(|d| org(&d))?;
-    let to_org = ctx
-        .r
+    let failed_org = crate::vocab::domain::org_of_address(&r.address)?;
+    (Some(failed_org) == first_to_org(ctx)
+        && super::message::recipient_mx_orgs(ctx).contains(&reporting_org))
+    .then(|| (reporting.to_ascii_lowercase(), remote.to_ascii_lowercase()))
+}
+
+/// The organization of the returned message's first To address, the one whose MX hosts the
+/// live checks asked for.
+fn first_to_org(ctx: &Context) -> Option<String> {
+    ctx.r
         .message
         .to
         .first()
         .and_then(|m| m.address.as_deref())
-        .and_then(crate::vocab::domain::of_address)
-        .and_then(|d| org(&d))?;
-    (failed_org == to_org && super::message::recipient_mx_orgs(ctx).contains(&reporting_org))
-        .then(|| (reporting.to_ascii_lowercase(), remote.to_ascii_lowercase()))
+        .and_then(crate::vocab::domain::org_of_address)
 }
 
 /// The address the sender wrote when the failed recipient was reached through a forward to
@@ -1619,9 +1621,7 @@ fn recipient_gateway(ctx: &Context, r: &BouncedRecipient) -> Option<(String, Str
 /// every Received field of the returned copy names (RFC 5321 section 4.4, the FOR clause),
 /// in another organization than the failed address (RFC 5321 section 3.9: an alias or forward).
 fn forwarded_from(ctx: &Context, r: &BouncedRecipient) -> Option<String> {
-    let domain_org = |a: &str| {
-        crate::vocab::domain::of_address(a).and_then(|d| crate::vocab::domain::org_domain(&d))
-    };
+    let domain_org = crate::vocab::domain::org_of_address;
     let failed = domain_org(&r.address)?;
     if let Some(orig) = r.original_recipient.as_deref() {
         let orig = orig.trim().trim_start_matches("rfc822;").trim();
@@ -1793,13 +1793,7 @@ fn backscatter(ctx: &Context) -> Option<Cause> {
             // is the To domain's own (a forward) or one of its MX hosts (RFC 5321 section 5.1:
             // a backup MX). A sending service's or provider's relay on the sender's side
             // takes its customers' mail from servers no SPF record needs to list.
-            let to_org = r
-                .message
-                .to
-                .first()
-                .and_then(|m| m.address.as_deref())
-                .and_then(crate::vocab::domain::of_address)
-                .and_then(|d| crate::vocab::domain::org_domain(&d));
+            let to_org = first_to_org(ctx);
             // The recipient domain's MX hosts are those of the first To address's domain.
             let mx_of_to = super::message::recipient_mx_orgs(ctx).contains(&reporting_org);
             if to_org.as_deref() != Some(reporting_org.as_str()) && !mx_of_to {
