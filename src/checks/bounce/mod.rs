@@ -809,10 +809,38 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
     recipients::find(&mut raws, bounce_text, &top, &from, &to, original.as_ref());
     let phrase_text = scan::without_chatter(&lower);
     let program_words = plain::mail_program_words(bounce_text);
-    let recipients: Vec<BouncedRecipient> = raws
+    let mut recipients: Vec<BouncedRecipient> = raws
         .into_iter()
         .map(|r| result::finish(r, bounce_text, &lower, &phrase_text, program_words))
         .collect();
+    // A delay notice pasted with the success notice for the same recipient (a server that
+    // sends one on NOTIFY=SUCCESS,DELAY, RFC 3461 section 4.1), whichever was pasted first and
+    // wherever the second sits (after the first one's closing boundary, in its epilogue):
+    // "delivered" is final and a delivered message is not retried (RFC 3464 section 2.3.3),
+    // so the delivery is the last word on that address.
+    let delayed = recipients
+        .iter()
+        .any(|r| r.action.as_deref() == Some("delayed"));
+    let whole_lower = if delayed {
+        text.to_ascii_lowercase().replace("\r\n", "\n")
+    } else {
+        String::new()
+    };
+    for r in recipients.iter_mut().filter(|_| delayed) {
+        if !r.hard
+            && r.action.as_deref() == Some("delayed")
+            && result::delivered_record(&whole_lower, &r.address)
+        {
+            let mut d = result::simple_recipient(r.address.clone(), Reason::Delivered);
+            d.action = Some("delivered".into());
+            d.status = Some("2.0.0".into());
+            d.remote_mta = r.remote_mta.take();
+            *r = d;
+        }
+    }
+    recipients.dedup_by(|a, b| {
+        a.address == b.address && a.reason == Reason::Delivered && b.reason == Reason::Delivered
+    });
     let exchange_retrying = (exchange || from_exchange)
         && !recipients.is_empty()
         && recipients

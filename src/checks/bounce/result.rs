@@ -592,6 +592,26 @@ pub(super) fn final_after_delay(all_lower: &str) -> bool {
     matches!((last(&DELAY_WORDS), last(&FINAL)), (Some(d), Some(f)) if f > d)
 }
 
+/// Whether the text holds a delivery status notification's per-recipient group (RFC 3464
+/// section 2.3: fields up to a blank line) that says `address` was delivered: its
+/// Final-Recipient names the address and its Action is "delivered". `all_lower` is lowercase,
+/// its line ends LF.
+pub(super) fn delivered_record(all_lower: &str, address: &str) -> bool {
+    if address.is_empty() {
+        return false;
+    }
+    let address = address.to_ascii_lowercase();
+    all_lower.split("\n\n").take(2_000).any(|group| {
+        let field = |name: &str| {
+            group
+                .lines()
+                .find_map(|l| l.trim_start().strip_prefix(name).map(str::trim))
+        };
+        field("action:") == Some("delivered")
+            && field("final-recipient:").is_some_and(|v| v.contains(address.as_str()))
+    })
+}
+
 /// The paragraph of the human-readable part that starts at `address` (OpenSMTPD's
 /// `address: 421 4.7.0 ...`, Postfix's `<address>: host ... said: ...`), up to the next blank
 /// line; empty when the address is not there.
@@ -787,6 +807,19 @@ mod tests {
         assert!(!super::final_after_delay(
             &format!("{failure}\n{warning}").to_ascii_lowercase()
         ));
+    }
+
+    #[test]
+    fn a_success_report_for_the_same_address_is_the_last_word_on_a_delay() {
+        let text = "reporting-mta: dns; mx.b.example\n\nfinal-recipient: rfc822; d@b.example\naction: delivered\nstatus: 2.0.0\n\n";
+        assert!(super::delivered_record(text, "D@b.example"));
+        assert!(!super::delivered_record(text, "e@b.example"));
+        // A delayed group for the address is no delivery.
+        assert!(!super::delivered_record(
+            &text.replace("action: delivered", "action: delayed"),
+            "d@b.example"
+        ));
+        assert!(!super::delivered_record(text, ""));
     }
 
     #[test]

@@ -667,6 +667,10 @@ pub fn blocks(text: &str, skip: &[String]) -> Vec<Block> {
                 || prefix_k.starts_with("in-reply-to")
                 || prefix_k.starts_with("references")
                 || prefix_k.starts_with("original-envelope-id")
+                // Exim's X-Failed-Recipients header names the failed addresses, comma
+                // separated (Exim's specification, "Bounce and delay messages"): the reasons
+                // are in the listing of the text, not after the header's first address.
+                || prefix_k.starts_with("x-failed-recipients")
                 || prefix_k.starts_with("x-original-message-id")
                 || id_like(&addr)
                 || addr.starts_with("mailer-daemon@")
@@ -1094,6 +1098,19 @@ mod tests {
         // The same heading over anything but a trace field is not taken as the marker.
         let other = text.replace("Received: from a.example (192.0.2.1) by b.example\n", "");
         assert_eq!(original_start(&other), None);
+    }
+
+    #[test]
+    fn exims_failed_recipients_header_heads_no_listing() {
+        let text = "X-Failed-Recipients: a@b.example, c@d.example\nFrom: Mail Delivery System <Mailer-Daemon@h.example>\n\nThe following address(es) failed:\n\n  a@b.example\n    Domain x.example has exceeded the max defers and failures per hour\n";
+        let blocks = blocks(text, &[]);
+        let b = blocks.iter().find(|b| b.address == "a@b.example").unwrap();
+        assert!(text[b.start..b.end].contains("max defers"));
+        assert!(
+            !blocks
+                .iter()
+                .any(|b| text[b.start..b.end].contains("c@d.example"))
+        );
     }
 
     #[test]

@@ -419,7 +419,11 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     // mail later at a lower rate ("temporarily deferred"), as the scenarios README's
     // `rate-limit` says ("the receiver throttles"); its advice names the volume and Yahoo's
     // Sender Hub. A refusal for complaints alone stays a reputation verdict.
-    if has(&["[tss04]", "deferred due to unexpected volume"]) {
+    // So is its "421 4.7.1 [TS03] All messages from x.x.x.x permanently deferred": Yahoo help
+    // SLN3436 says it "indicates Yahoo is seeing a high volume of emails from your IP address,
+    // which is a characteristic of unsolicited, bulk emailing", and asks the sender to review
+    // its lists and practices before sending again.
+    if has(&["[tss04]", "[ts03]", "deferred due to unexpected volume"]) {
         topic = "rate-limit";
         party = Party::Sender;
     }
@@ -567,11 +571,16 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     // required for RCPT domain", https://support.google.com/mail/answer/6330403; Postfix's
     // "530 5.7.0 Must issue a STARTTLS command first", RFC 3207 section 4: a server may require
     // TLS): the receiving side's policy, which the sending server meets by using STARTTLS.
+    // Symantec Email Security.cloud's TLS enforcement (Broadcom KB 162447: with outbound TLS
+    // enforcement the service "only accepts SMTP connections from your outbound servers when
+    // sent over TLS") answers a plaintext session "451 TLS/SSLv3 Connection required.".
     let tls_required = has(&[
         "tls required",
         "must issue a starttls command first",
         "encryption required",
         "requires tls",
+        "tls connection required",
+        "tls/sslv3 connection required",
     ]);
     if tls_required {
         topic = "policy";
@@ -886,8 +895,18 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
             "reputation database",
             "dnsbl",
         ]);
+    // A message the sending host holds in its own queue is not waiting on any receiver:
+    // cPanel's outgoing mail hold (api.docs.cpanel.net hold_outgoing_email; Exim defers with
+    // "Domain <domain> has an outgoing mail hold. Message will be reattempted later") lasts
+    // until the host releases it, the sender's side to settle.
+    let own_hold = reason == "policyviolation" && has(&["has an outgoing mail hold"]);
+    if kind == BounceKind::Delay && own_hold {
+        topic = "policy";
+        party = Party::Sender;
+    }
     if kind == BounceKind::Delay
         && !tls_required
+        && !own_hold
         && reason != "rejected"
         && !names_list
         && !(r.reply_code.is_some_and(|c| c >= 500) && topic == "blocklist")
@@ -1038,7 +1057,8 @@ pub(super) const OWN_LIMIT: &str = "The sender's own mail provider refused to se
 /// exceeded" and "Daily SMTP relay limit exceeded for customer" (550 5.4.5, the sending
 /// account's and the Workspace customer's relay limits), cPanel's "Domain ... has exceeded the max
 /// emails per hour" (maxemailsperhour), DirectAdmin's "have reached your daily email limit" and
-/// "have reached your message limit" (exim.pl check_limits), Plesk's "The limit on the number of
+/// "have reached your message limit" (exim.pl check_limits), cPanel's "has exceeded the max
+/// defers and failures per hour" (its limit on a domain's failed and deferred messages), Plesk's "The limit on the number of
 /// allowed outgoing messages was exceeded" (outgoing mail control), Exchange's
 /// SubmissionQuotaExceeded (the mailbox's submission quota). Each row's source is in
 /// `data/bounce/phrases.tsv`.
@@ -1052,6 +1072,7 @@ fn own_sending_limit(r: &BouncedRecipient) -> bool {
         "daily sending quota exceeded",
         "daily smtp relay limit exceeded",
         "has exceeded the max emails per hour",
+        "has exceeded the max defers and failures per hour",
         "have reached your daily email limit",
         "reached it's daily email limit",
         "have reached your message limit",
@@ -1060,6 +1081,19 @@ fn own_sending_limit(r: &BouncedRecipient) -> bool {
     ]
     .iter()
     .any(|p| words.contains(p))
+}
+
+pub(super) const OWN_HOLD: &str = "The sender's own mail host is holding the domain's outgoing mail: the message waits in the host's queue, and no receiving server has seen it.";
+
+/// Whether a delay notice says the sending host holds the sender's outgoing mail itself
+/// (cPanel's outgoing mail hold, WHM API hold_outgoing_email: "Domain <domain> has an outgoing
+/// mail hold. Message will be reattempted later"; see `topic_of`).
+fn own_hold(kind: BounceKind, r: &BouncedRecipient) -> bool {
+    kind == BounceKind::Delay
+        && r.reason.name() == "policyviolation"
+        && r.diagnostic
+            .as_deref()
+            .is_some_and(|d| d.to_ascii_lowercase().contains("has an outgoing mail hold"))
 }
 
 pub(super) const OWN_SIZE_LIMIT: &str = "The message is larger than the sender's own outgoing server accepts, so it was not sent; the recipient's side never received it.";
@@ -1340,6 +1374,10 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
         title = format!("{who}: {OWN_SIZE_LIMIT}");
         fix = Some("Send the files as a download link (a cloud folder or a file-transfer service), or split them over several smaller messages; attachments grow by about a third when encoded for e-mail. Or ask the provider whether it can raise the limit.".into());
     }
+    if topic == "policy" && own_hold(kind, r) {
+        title = format!("{who}: {OWN_HOLD}");
+        fix = Some("Ask the mail host why it holds the domain's outgoing mail (usually a mass mailing, or spam from a stolen password or a website script), remove the cause, and ask the host to release the hold; the queued messages then go out.".into());
+    }
     if own_limit {
         title = format!("{who}: {OWN_LIMIT}");
         fix = Some("Wait until the limit resets (the words say when: within the hour or the day) and send the rest then, or ask the provider to raise it; send newsletters and other bulk mail through a bulk-mail service, not a mailbox. If the account sent mail nobody in it wrote, change its password: a stolen login is a common cause.".into());
@@ -1567,7 +1605,7 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
             ),
         });
     }
-    if own {
+    if own || cause.title.ends_with(OWN_HOLD) {
         // The recipient's side never saw the message: nothing for it to allow.
         use crate::report::diagnosis::Actor;
         cause

@@ -201,6 +201,13 @@ pub(super) fn customer_view(
         {
             "The sender's own mail provider refused to send it: the account has reached the sending limit the provider sets, so the recipient's side never received it.".to_string()
         }
+        // The sending host's own hold on the domain's outgoing mail (see bounce::own_hold).
+        Outcome::Delayed
+            if topic == "policy"
+                && top.is_some_and(|c| c.title.ends_with(super::bounce::OWN_HOLD)) =>
+        {
+            "The sender's own mail host holds the domain's outgoing mail in its queue, so no receiving server has seen the message yet; it goes out once the host releases the hold.".to_string()
+        }
         // The sender's own outgoing server's size limit (see bounce::own_size_limit).
         Outcome::Bounced | Outcome::Rejected
             if topic == "message-too-large"
