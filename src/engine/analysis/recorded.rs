@@ -20,7 +20,7 @@ impl Analysis {
             if field.is("Received-SPF") {
                 match crate::parse::recorded::parse_received_spf(value, field.line) {
                     Some(mut spf) => {
-                        spf.trusted = positioned(field.line);
+                        spf.trusted = positioned(field.line) && !checked_internal(&spf);
                         if spf.trusted
                             && matches!(spf.result.as_str(), "fail" | "softfail" | "permerror")
                         {
@@ -380,4 +380,50 @@ fn split_arc_instance(value: &str) -> (Option<u32>, &str) {
         return (number.trim().parse().ok(), tail);
     }
     (None, value)
+}
+
+/// Whether a Received-SPF field says it checked an address that no server on the Internet can
+/// have (RFC 1918 private, loopback, link-local, RFC 6598 shared space: `vocab::ip`): its
+/// client-ip key (RFC 7208 section 9.1), or the address its comment names ("discourages use of
+/// 192.168.10.5 as permitted sender", Exchange's Sender ID agent). Such a check ran inside the
+/// recipient's network on the hop from its own gateway (Exchange checks the address that
+/// connected to it unless the gateway is listed in InternalSMTPServers, Microsoft Learn, "Sender
+/// ID procedures"), not on the server that delivered the message: no verdict on the sender's
+/// SPF.
+fn checked_internal(spf: &crate::parse::recorded::ReceivedSpf) -> bool {
+    use crate::vocab::ip::{IpClass, classify, parse_ip};
+    let internal = |text: &str| {
+        parse_ip(text.trim_matches(|c: char| !c.is_ascii_hexdigit() && c != '.' && c != ':'))
+            .is_some_and(|ip| {
+                matches!(
+                    classify(ip),
+                    IpClass::Private | IpClass::Loopback | IpClass::LinkLocal | IpClass::SharedNat
+                )
+            })
+    };
+    if let Some(ip) = spf.key("client-ip") {
+        return internal(ip);
+    }
+    spf.comment
+        .as_deref()
+        .is_some_and(|c| c.split_whitespace().take(64).any(internal))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::parse::recorded::parse_received_spf;
+
+    #[test]
+    fn a_received_spf_about_an_internal_address_is_no_verdict_on_the_sender() {
+        let exchange = parse_received_spf("SoftFail (EXCH19.corp.local: domain of transitioning a.example discourages use of 192.168.10.5 as permitted sender)", 1).unwrap();
+        assert!(super::checked_internal(&exchange));
+        let keyed = parse_received_spf(
+            "Fail (mailfrom) identity=mailfrom; client-ip=10.0.0.7; envelope-from=\"x@a.example\"",
+            1,
+        )
+        .unwrap();
+        assert!(super::checked_internal(&keyed));
+        let public = parse_received_spf("softfail (google.com: domain of transitioning x@a.example does not designate 198.51.100.7 as permitted sender) client-ip=198.51.100.7;", 1).unwrap();
+        assert!(!super::checked_internal(&public));
+    }
 }
