@@ -25,7 +25,13 @@ use super::{BounceKind, BounceReport, OriginalMessage, Reason, mime};
 /// "was not delivered because your address was not recognized. To release your message for
 /// delivery, please send an empty message to the following address ... This confirmation
 /// verifies that your message is legitimate and not junk-mail.").
-const HELD: [&str; 8] = [
+/// EarthLink's spamBlocker request ("I apologize for this automatic reply to your email. To
+/// control spam, I now allow incoming messages only from senders I have approved beforehand.
+/// If you would like to be added to my list of approved senders, please fill out the short
+/// request form ... Once I approve you, I will receive your original message in my inbox", as
+/// its recipients quote it: itseemstome.com "Antiquated and Alienating Spam Defense",
+/// mollymcmahan.wordpress.com 2015-04-29).
+const HELD: [&str; 9] = [
     "verify that you are a real live human being",
     "requires verification of your email address before delivery of your message",
     "is being held because the address",
@@ -34,6 +40,17 @@ const HELD: [&str; 8] = [
     "held until the sender confirms",
     "to release your message for delivery, please send an empty message",
     "this confirmation verifies that your message is legitimate",
+    "i now allow incoming messages only from senders i have approved beforehand",
+];
+
+/// One word of each `HELD` sentence, to look for before squeezing the text.
+const HELD_WORDS: [&str; 6] = [
+    "held",
+    "human being",
+    "verification",
+    "confirmation verifies",
+    "release your message",
+    "approved beforehand",
 ];
 
 /// Whether the text is such a request: its header's marks (BoxTrapper's `verify#` subject and
@@ -51,15 +68,15 @@ pub(super) fn is_request(top: &mime::Headers<'_>, subject_l: &str, lower: &str) 
     }
     // The sentence may be wrapped onto two lines: read with its white space squeezed, only
     // when one of its words is there at all.
-    (lower.contains("held")
-        || lower.contains("human being")
-        || lower.contains("verification")
-        || lower.contains("confirmation verifies")
-        || lower.contains("release your message"))
-        && {
-            let flat = mime::squeeze(lower, 256 * 1024);
-            HELD.iter().any(|w| flat.contains(w))
-        }
+    held_words(lower)
+}
+
+/// Whether the lowercase text holds one of the `HELD` sentences.
+pub(super) fn held_words(lower: &str) -> bool {
+    HELD_WORDS.iter().any(|w| lower.contains(w)) && {
+        let flat = mime::squeeze(lower, 256 * 1024);
+        HELD.iter().any(|w| flat.contains(w))
+    }
 }
 
 /// The report of a request: a delay for the mailbox that holds the message (the request's
@@ -70,9 +87,28 @@ pub(super) fn report(
     from: &str,
     original: Option<OriginalMessage>,
 ) -> BounceReport {
+    // Forwarded by the customer, the request's sender is the From of the forwarded block the
+    // request's words are in (the mail program's "From: ... Sent: ..." summary above them),
+    // not the customer who forwarded it.
+    let lower = text.to_ascii_lowercase();
+    let forwarded_from = HELD_WORDS
+        .iter()
+        .filter_map(|w| lower.find(w))
+        .min()
+        .and_then(|at| {
+            text[..at]
+                .lines()
+                .rev()
+                .take(200)
+                .find(|l| {
+                    let l = l.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
+                    l.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("from:"))
+                })
+                .and_then(first_address)
+        });
     // Shown by a mail program without its header, the request's sender is the first address
     // its view shows ("Sales <sales@example.net>" under the subject).
-    let address = first_address(from).or_else(|| {
+    let address = forwarded_from.or_else(|| first_address(from)).or_else(|| {
         let head: String = text.lines().take(20).collect::<Vec<_>>().join("\n");
         first_address(&head)
     });

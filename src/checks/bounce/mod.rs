@@ -291,6 +291,11 @@ pub fn refused_by_reporter(reporting_mta: Option<&str>, r: &BouncedRecipient) ->
         && (r.reply_code.is_some() || r.status.as_deref().is_some_and(|s| s.starts_with("5.")))
 }
 
+/// Whether the text holds a challenge-response request's own sentence (`challenge::HELD`).
+pub fn challenge_words(text: &str) -> bool {
+    challenge::held_words(&text.to_ascii_lowercase())
+}
+
 /// Whether text pasted above a header can be a report's own words (`scan::may_be_report_words`).
 pub fn may_be_report_words(text: &str) -> bool {
     scan::may_be_report_words(text)

@@ -172,7 +172,11 @@ impl Analysis {
                         .iter()
                         .any(|(_, line)| crate::checks::bounce::may_be_report_words(line))
             })
-            || words_only;
+            || words_only
+            // A challenge-response request shown by a mail program and forwarded (its view's
+            // From/Sent/To/Subject summary, no trace of its own): its own words say it.
+            || (!normalized.fields.iter().any(|f| f.name.eq_ignore_ascii_case("received"))
+                && crate::checks::bounce::challenge_words(&String::from_utf8_lossy(input)));
         let bounce = may_be_bounce
             .then(|| read_bounce(input, &normalized, words_only))
             // A delivery report (every recipient delivered: RFC 3464 `Action: delivered`, a
