@@ -844,6 +844,16 @@ export type FcrdnsStatus = "confirmed" | "mismatch" | "no_ptr" | "could_not_chec
 export interface FeedbackInfo {
   /** Arrival-Date of the complained-about message. */
   arrival_date?: string | null;
+  /**
+   * Auth-Failure of an authentication failure report (RFC 6591 section 3.1: adsp, bodyhash,
+   * revoked, signature, spf; RFC 7489 section 7.3 adds dmarc), lowercase.
+   */
+  auth_failure?: string | null;
+  /**
+   * Delivery-Result of an authentication failure report (RFC 6591 section 3.1: delivered,
+   * spam, policy, reject, other), lowercase: what the receiver did with the message.
+   */
+  delivery_result?: string | null;
   /** Feedback-Type: abuse, fraud, virus, not-spam, other... */
   feedback_type?: string | null;
   /** Original-Mail-From. */

@@ -26,6 +26,12 @@ pub(super) fn report(
         reported_domain: h.value("reported-domain"),
         original_mail_from: h.value("original-mail-from"),
         arrival_date: h.value("arrival-date").or_else(|| h.value("received-date")),
+        auth_failure: h
+            .value("auth-failure")
+            .map(|v| v.trim().to_ascii_lowercase()),
+        delivery_result: h
+            .value("delivery-result")
+            .map(|v| v.trim().to_ascii_lowercase()),
     };
     let orig = original.as_ref().map(|o| mime::headers(&o.text));
     let mut rcpts: Vec<String> = h
@@ -49,6 +55,26 @@ pub(super) fn report(
         .map(|a| simple_recipient(a, Reason::Feedback))
         .collect();
     let kind_word = info.feedback_type.clone().unwrap_or_else(|| "abuse".into());
+    if info.auth_failure_report() {
+        // RFC 6591: the receiver reports a message that failed its authentication checks
+        // (DMARC's failure reports, RFC 7489 section 7.3, to the domain's ruf address); what
+        // it did with the message is its Delivery-Result, when it says.
+        let failed = info
+            .auth_failure
+            .as_deref()
+            .map(|a| format!(" ({a})"))
+            .unwrap_or_default();
+        let done = match info.delivery_result.as_deref() {
+            Some("delivered") => " The receiver says it delivered the message.",
+            Some("spam") => " The receiver says it delivered the message to the spam folder.",
+            Some("policy" | "reject") => " The receiver says it did not deliver the message.",
+            _ => " It does not say what the receiver did with the message.",
+        };
+        let summary = format!(
+            "An authentication failure report{failed}, not a complaint: a receiving server reports that a message using the domain failed its authentication checks.{done}"
+        );
+        return complaint("arf", summary, recipients, info, top, original);
+    }
     let summary = format!(
         "A feedback report ({kind_word}), not a bounce: a mailbox provider forwards a recipient's complaint{}. The message was delivered; the recipient marked it as spam or reported it.",
         recipients
@@ -144,6 +170,7 @@ pub(super) fn spamcop(
         reported_domain: None,
         original_mail_from: None,
         arrival_date: None,
+        ..FeedbackInfo::default()
     };
     complaint(
         "spamcop",
@@ -190,6 +217,7 @@ pub(super) fn xarf(
         reported_domain: None,
         original_mail_from: text("smtp_from").map(clip),
         arrival_date: text("timestamp").map(clip),
+        ..FeedbackInfo::default()
     };
     Some(complaint(
         "xarf",

@@ -180,6 +180,21 @@ pub struct FeedbackInfo {
     pub original_mail_from: Option<String>,
     /// Arrival-Date of the complained-about message.
     pub arrival_date: Option<String>,
+    /// Auth-Failure of an authentication failure report (RFC 6591 section 3.1: adsp, bodyhash,
+    /// revoked, signature, spf; RFC 7489 section 7.3 adds dmarc), lowercase.
+    pub auth_failure: Option<String>,
+    /// Delivery-Result of an authentication failure report (RFC 6591 section 3.1: delivered,
+    /// spam, policy, reject, other), lowercase: what the receiver did with the message.
+    pub delivery_result: Option<String>,
+}
+
+impl FeedbackInfo {
+    /// Whether the report is an authentication failure report (RFC 6591, Feedback-Type
+    /// `auth-failure`; DMARC's failure reports, RFC 7489 section 7.3): a receiver's report that
+    /// the message failed a check, not a recipient's complaint.
+    pub fn auth_failure_report(&self) -> bool {
+        self.feedback_type.as_deref() == Some("auth-failure")
+    }
 }
 
 /// Facts a customer can copy into a support request.

@@ -46,6 +46,36 @@ pub(super) fn causes(ctx: &Context) -> Vec<Cause> {
             if let Some(c) = backscatter(ctx) {
                 return vec![c];
             }
+            // An authentication failure report (RFC 6591; DMARC's, RFC 7489 section 7.3) of
+            // the domain's own mail: the method its Auth-Failure names failed at the receiver
+            // (bodyhash, signature and revoked are DKIM's, RFC 6591 section 3.1).
+            if let Some(f) = b.feedback.as_ref().filter(|f| f.auth_failure_report()) {
+                let method = match f.auth_failure.as_deref() {
+                    Some("spf") => "spf",
+                    Some("bodyhash" | "signature" | "revoked" | "adsp") => "dkim",
+                    _ => "dmarc",
+                };
+                let source = f
+                    .source_ip
+                    .as_deref()
+                    .map(|ip| format!(" The reported message came from {}.", ip.trim()))
+                    .unwrap_or_default();
+                return vec![make_cause(
+                    ctx,
+                    "bounce.auth-failure",
+                    method,
+                    format!(
+                        "A receiving server reported that a message using the domain failed {} (an authentication failure report, not a complaint).",
+                        method.to_ascii_uppercase()
+                    ),
+                    format!("{}{source}", b.summary),
+                    None,
+                    Certainty::Certain,
+                    Party::Sender,
+                    Source::Bounce,
+                    Vec::new(),
+                )];
+            }
             let detail = match &b.feedback {
                 Some(f) => format!(
                     "{} A feedback report{} tells the sender that a recipient pressed \"Report spam\".",

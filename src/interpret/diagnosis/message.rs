@@ -25,7 +25,19 @@ pub(super) fn outcome(ctx: &Context) -> Outcome {
             BounceKind::Bounce => return Outcome::Bounced,
             BounceKind::AutoReply => return Outcome::Delivered,
             BounceKind::Delay => return Outcome::Delayed,
-            BounceKind::Feedback => return Outcome::Complaint,
+            // An authentication failure report (RFC 6591) is no complaint: its Delivery-Result
+            // says what the receiver did with the message, when it says.
+            BounceKind::Feedback => {
+                return match b.feedback.as_ref() {
+                    Some(f) if f.auth_failure_report() => match f.delivery_result.as_deref() {
+                        Some("delivered") => Outcome::Delivered,
+                        Some("spam") => Outcome::Spam,
+                        Some("policy" | "reject") => Outcome::Bounced,
+                        _ => Outcome::Unknown,
+                    },
+                    _ => Outcome::Complaint,
+                };
+            }
             // A delivery report (RFC 3464 `Action: delivered`, a 2.X.X status; a sending
             // service's "delivered" event) says the receiving server accepted the message.
             BounceKind::NotBounce if delivery_report(ctx) => return Outcome::Delivered,

@@ -75,6 +75,15 @@ pub fn diagnose(report: &Report) -> Diagnosis {
             bounce::causes(&ctx)
         }
         Outcome::Delivered if ctx.auto_reply() || ctx.receipt() => bounce::causes(&ctx),
+        // An authentication failure report (RFC 6591) states its causes whatever its
+        // Delivery-Result says happened (or when it says nothing).
+        _ if ctx.r.bounce.as_ref().is_some_and(|b| {
+            b.kind == crate::checks::bounce::BounceKind::Feedback
+                && b.feedback.as_ref().is_some_and(|f| f.auth_failure_report())
+        }) =>
+        {
+            bounce::causes(&ctx)
+        }
         Outcome::Spam => message::spam_causes(&ctx),
         Outcome::Delivered => message::delivered_causes(&ctx),
         Outcome::Unknown => message::unknown_causes(&ctx),
