@@ -251,6 +251,23 @@ mod tests {
     }
 
     #[test]
+    fn an_authentication_failure_report_says_what_failed_and_what_was_done() {
+        let m = "From: dmarc@receiver.example\nTo: ruf@a.example\nSubject: FW: x\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=feedback-report; boundary=B\n\n--B\nContent-Type: text/plain\n\nA message failed DMARC.\n\n--B\nContent-Type: message/feedback-report\n\nFeedback-Type: auth-failure\nUser-Agent: OpenDMARC/1.4\nVersion: 1\nAuth-Failure: dmarc\nDelivery-Result: Spam\nSource-IP: 192.0.2.61\n\n--B--\n";
+        let r = crate::checks::bounce::analyze(m.as_bytes());
+        assert_eq!(r.kind, BounceKind::Feedback);
+        let f = r.feedback.as_ref().unwrap();
+        assert!(f.auth_failure_report());
+        assert_eq!(f.auth_failure.as_deref(), Some("dmarc"));
+        assert_eq!(f.delivery_result.as_deref(), Some("spam"));
+        assert!(r.summary.contains("not a complaint") && r.summary.contains("spam folder"));
+        // An abuse report is a complaint.
+        let abuse = m.replace("Feedback-Type: auth-failure", "Feedback-Type: abuse");
+        let r = crate::checks::bounce::analyze(abuse.as_bytes());
+        assert!(!r.feedback.unwrap().auth_failure_report());
+        assert!(!r.summary.contains("not a complaint"));
+    }
+
+    #[test]
     fn an_arf_report_without_source_ip_names_it_in_its_text() {
         let m = "From: staff@feedback.example\nTo: fbl@a.example\nSubject: FW: x\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=feedback-report; boundary=B\n\n--B\nContent-Type: text/plain\n\nThis is an email abuse report for an email message received from IP 198.51.100.150 on Tue, 15 Apr 2025 08:31:07 +0000.\n\n--B\nContent-Type: message/feedback-report\n\nFeedback-Type: abuse\nUser-Agent: Feedback/1.0\nVersion: 1\n\n--B--\n";
         let r = crate::checks::bounce::analyze(m.as_bytes());
