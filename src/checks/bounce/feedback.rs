@@ -135,6 +135,182 @@ fn complaint(
     report
 }
 
+/// The abuse mailbox (RFC 2142 section 4: ABUSE, "Inappropriate public behaviour", the address
+/// a network's operator reads complaints at) that sent the notice: the notice's own From, or
+/// the From of a mail program's summary of it when the customer forwarded it ("Von:", "Van:",
+/// "De:", "Från:" ...: `parse::input::summary_key`), in its first lines. Its local part is
+/// `abuse`, alone or with a separator and more ("abuse-desk@").
+fn abuse_sender(top: &mime::Headers<'_>, text: &str) -> Option<String> {
+    abuse_notice(top, text).map(|(from, _)| from)
+}
+
+/// The abuse mailbox that sent the notice (see `abuse_sender`) and the address the notice was
+/// written to: its own To, or the To of the mail program's summary below the abuse sender's
+/// line.
+fn abuse_notice(top: &mime::Headers<'_>, text: &str) -> Option<(String, Option<String>)> {
+    let abuse = |a: &String| {
+        a.split_once('@').is_some_and(|(local, _)| {
+            let local = local.to_ascii_lowercase();
+            local == "abuse"
+                || ["abuse-", "abuse.", "abuse_"]
+                    .iter()
+                    .any(|p| local.starts_with(p))
+        })
+    };
+    if let Some(from) = top
+        .value("from")
+        .and_then(|v| first_address(&v))
+        .filter(abuse)
+    {
+        let to = top.value("to").and_then(|v| first_address(&v));
+        return Some((from.to_ascii_lowercase(), to));
+    }
+    let lines: Vec<&str> = text.lines().take(120).collect();
+    let key = |l: &str| crate::parse::input::summary_key(l.trim_start());
+    let at = lines
+        .iter()
+        .position(|l| key(l) == Some("from") && first_address(l).is_some_and(|a| abuse(&a)))?;
+    let from = first_address(lines[at])?.to_ascii_lowercase();
+    let to = lines[at + 1..]
+        .iter()
+        .take(6)
+        .find(|l| key(l) == Some("to"))
+        .and_then(|l| first_address(l));
+    Some((from, to))
+}
+
+/// Whether the text is a network operator's abuse desk passing on a complaint about mail from
+/// its customer's server or account: sent from its abuse mailbox (`abuse_sender`) and quoting
+/// the message complained about, header and all (a Received field: RFC 5321 section 4.4, only
+/// a message that travelled has one) beyond the notice's own header's.
+/// Not a desk's answer to a complaint its addressee made (the quoted message was written to
+/// the notice's addressee's own organization: spam the customer received and reported).
+pub(super) fn is_abuse_desk(top: &mime::Headers<'_>, text: &str) -> bool {
+    let Some((_, addressee)) = abuse_notice(top, text) else {
+        return false;
+    };
+    let org = |a: &str| crate::vocab::domain::org_of_address(a);
+    if let Some(quoted_to) = quoted_message(text, own_received(top))
+        .and_then(|o| mime::headers(&o.text).value("to"))
+        .and_then(|v| first_address(&v))
+        && addressee.is_some_and(|a| org(&a).is_some() && org(&a) == org(&quoted_to))
+    {
+        return false;
+    }
+    let own = own_received(top);
+    text.lines()
+        .take(5_000)
+        .filter(|l| {
+            l.trim_start_matches(|c: char| c == '>' || c.is_whitespace())
+                .get(..14)
+                .is_some_and(|p| p.eq_ignore_ascii_case("received: from"))
+        })
+        .count()
+        > own
+}
+
+/// The report an abuse desk's notice gives: a complaint about the quoted message, sent to the
+/// address the quoted message was written to; its source the address SpamCop names when the
+/// desk passes on a SpamCop report ("Email from <IP>").
+pub(super) fn abuse_desk(
+    text: &str,
+    lower: &str,
+    top: &mime::Headers<'_>,
+    original: Option<OriginalMessage>,
+) -> BounceReport {
+    let desk = abuse_sender(top, text);
+    let source_ip = lower
+        .lines()
+        .take(400)
+        .find_map(|l| l.trim_start_matches(['>', ' ']).strip_prefix("email from "))
+        .and_then(|rest| rest.split([' ', '/']).next())
+        .filter(|ip| crate::vocab::ip::parse_ip(ip).is_some())
+        .map(str::to_string);
+    let original = original.or_else(|| quoted_message(text, own_received(top)));
+    let recipients: Vec<BouncedRecipient> = original
+        .as_ref()
+        .and_then(|o| mime::headers(&o.text).value("to"))
+        .and_then(|v| first_address(&v))
+        .map(|a| simple_recipient(a, Reason::Feedback))
+        .into_iter()
+        .collect();
+    let info = FeedbackInfo {
+        feedback_type: Some("abuse".into()),
+        user_agent: desk.clone(),
+        source_ip,
+        ..FeedbackInfo::default()
+    };
+    let summary = format!(
+        "An abuse desk's notice, not a bounce: the abuse team of a network ({}) passes on a complaint about a message sent from its customer's server or account, which it quotes. The message was delivered; its recipient complained.",
+        desk.unwrap_or_else(|| "its abuse mailbox".into())
+    );
+    // The complaint came from the organization that received the quoted message: its
+    // topmost Received field (RFC 5321 section 4.4: the last server to take it in adds it on
+    // top) names that organization's server, which stands for the report's writer.
+    let received_by = original.as_ref().and_then(|o| {
+        mime::headers(&o.text)
+            .fields
+            .iter()
+            .find(|f| f.name.eq_ignore_ascii_case("received"))
+            .and_then(|f| crate::parse::received::parse(&f.value()).by_host)
+    });
+    let mut report = complaint("abuse-desk", summary, recipients, info, top, original);
+    report.reporting_mta = received_by;
+    report
+}
+
+/// The notice's own Received fields that name where the notice came from ("Received: from").
+fn own_received(top: &mime::Headers<'_>) -> usize {
+    top.fields
+        .iter()
+        .filter(|f| {
+            f.name.eq_ignore_ascii_case("received")
+                && f.value()
+                    .trim_start()
+                    .get(..5)
+                    .is_some_and(|p| p.eq_ignore_ascii_case("from "))
+        })
+        .count()
+}
+
+/// The message an abuse desk's notice quotes, header and all, when no returned-message marker
+/// set it apart: the header block around its first Received field (header lines and their
+/// folded continuations, RFC 5322 section 2.2.3), quote marks taken off (RFC 3676 section 4.5:
+/// one ">" per level), to the end of the text. `skip`: the notice's own Received fields (which
+/// come first).
+fn quoted_message(text: &str, skip: usize) -> Option<OriginalMessage> {
+    let unquote = |l: &str| -> String {
+        let mut rest = l;
+        while let Some(r) = rest.strip_prefix('>') {
+            rest = r.strip_prefix(' ').unwrap_or(r);
+        }
+        rest.to_string()
+    };
+    let lines: Vec<String> = text.lines().take(20_000).map(unquote).collect();
+    let first = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| {
+            l.get(..14)
+                .is_some_and(|p| p.eq_ignore_ascii_case("received: from"))
+        })
+        .nth(skip)?
+        .0;
+    let mut start = first;
+    while start > 0 {
+        let l = &lines[start - 1];
+        if l.trim().is_empty() || !(scan::looks_like_header(l) || l.starts_with([' ', '\t'])) {
+            break;
+        }
+        start -= 1;
+    }
+    Some(OriginalMessage {
+        line: start + 1,
+        headers_only: false,
+        text: crate::vocab::text::clip(&lines[start..].join("\n"), super::MAX_ORIGINAL).to_string(),
+    })
+}
+
 /// Whether the text is SpamCop's plain-text report: sent from `<number>@reports.spamcop.net`,
 /// naming the source as "Email from <IP> / <date>" above "Offending message:" and the reported
 /// message (SpamCop FAQ, "What does a SpamCop report look like?",
@@ -265,6 +441,31 @@ mod tests {
         let r = crate::checks::bounce::analyze(abuse.as_bytes());
         assert!(!r.feedback.unwrap().auth_failure_report());
         assert!(!r.summary.contains("not a complaint"));
+    }
+
+    #[test]
+    fn an_abuse_desks_notice_quoting_the_message_is_a_complaint() {
+        let notice = "From: Host Abuse Team <abuse@host.example>\nTo: owner@shop.example\nSubject: [Abuse #1] Spam complaint\n\nWe received the complaint below about mail from your account.\n\n> From: Postmaster <postmaster@victim.example>\n> Subject: Spam from your customer\n>\n> Received: from s1.host.example (s1.host.example [198.51.100.7])\n> \tby mx.victim.example (Postfix) with ESMTP id 1A2B\n> \tfor <info@victim.example>; Mon, 8 Sep 2025 03:12:44 +0200\n> From: Shop <news@shop.example>\n> To: info@victim.example\n> Subject: Offer\n>\n> Buy now\n";
+        let r = crate::checks::bounce::analyze(notice.as_bytes());
+        assert_eq!(r.kind, BounceKind::Feedback);
+        assert_eq!(r.format.as_deref(), Some("abuse-desk"));
+        assert_eq!(r.recipients[0].address, "info@victim.example");
+        assert_eq!(r.reporting_mta.as_deref(), Some("mx.victim.example"));
+        assert!(
+            r.original
+                .as_ref()
+                .unwrap()
+                .text
+                .starts_with("Received: from s1.host.example")
+        );
+        // The desk's answer to a report its addressee made about spam it received is none.
+        let answer = notice.replace("To: info@victim.example", "To: owner@shop.example");
+        let r = crate::checks::bounce::analyze(answer.as_bytes());
+        assert_ne!(r.format.as_deref(), Some("abuse-desk"));
+        // Nor is a notice from any other mailbox.
+        let other = notice.replace("abuse@host.example", "support@host.example");
+        let r = crate::checks::bounce::analyze(other.as_bytes());
+        assert_ne!(r.format.as_deref(), Some("abuse-desk"));
     }
 
     #[test]

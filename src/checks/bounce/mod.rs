@@ -523,6 +523,11 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
     if feedback::is_spamcop(&from_l, &text) {
         return feedback::spamcop(&lower, &top, original);
     }
+    // Not the desk's own automatic acknowledgement of a report (RFC 3834: marked automatic).
+    if dsn.is_none() && !autoreply::marked(&top, &subject_l) && feedback::is_abuse_desk(&top, &text)
+    {
+        return feedback::abuse_desk(&text, &lower, &top, original);
+    }
     // Read receipts (RFC 8098 message disposition notifications; RFC 6533 section 6 for the
     // internationalized part).
     if dsn.is_none() && (report_type == "disposition-notification" || disposition.is_some()) {

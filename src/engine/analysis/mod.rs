@@ -1048,6 +1048,13 @@ fn read_bounce(
         }
         None => read(input),
     };
+    // A complaint read from the whole (an abuse desk's notice quoting the complaint it passes
+    // on, with the message complained about) stays one: the quoted complaint is its content.
+    if b.kind == crate::checks::bounce::BounceKind::Feedback
+        && b.format.as_deref() == Some("abuse-desk")
+    {
+        return b;
+    }
     // A notice forwarded with its summary is read from the summary on: its From and Subject
     // are the notice's own header (a mail program did not write it; the reporting server did).
     forwarded_notice(input, normalized)

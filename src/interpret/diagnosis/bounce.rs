@@ -77,6 +77,8 @@ pub(super) fn causes(ctx: &Context) -> Vec<Cause> {
                 )];
             }
             let detail = match &b.feedback {
+                // An abuse desk's notice says in its own summary who complained.
+                Some(_) if b.format.as_deref() == Some("abuse-desk") => b.summary.clone(),
                 Some(f) => format!(
                     "{} A feedback report{} tells the sender that a recipient pressed \"Report spam\".",
                     b.summary,
