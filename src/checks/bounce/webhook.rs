@@ -10,6 +10,9 @@
 //! - Brevo (its marketing and transactional webhooks, developers.brevo.com: the `spam` event,
 //!   "the recipient marked the email as spam"): `"event": "spam"` with the recipient in `email`,
 //!   beside a campaign's `camp_id` or a transactional event's `ts_event`.
+//! - SparkPost ("Webhook event reference", its message events): `"type": "spam_complaint"` (a
+//!   feedback loop's report, `fbtype` "abuse") inside `"message_event"`, the recipient in
+//!   `rcpt_to`, SparkPost's sending address in `sending_ip`.
 
 use super::result::simple_recipient;
 use super::{BounceKind, BounceReport, CaseFacts, FeedbackInfo, Reason, RefusedBy, scan};
@@ -26,9 +29,16 @@ pub(super) fn complaint(text: &str) -> Option<BounceReport> {
     } else if is("event", "spam") && (text.contains("\"camp_id\"") || text.contains("\"ts_event\""))
     {
         ("brevo", "Brevo", scan::json_str(text, "email"))
+    } else if text.contains("\"message_event\"") && is("type", "spam_complaint") {
+        ("sparkpost", "SparkPost", scan::json_str(text, "rcpt_to"))
     } else {
         return None;
     };
+    let source_ip = (format == "sparkpost")
+        .then(|| scan::json_str(text, "sending_ip"))
+        .flatten()
+        .filter(|ip| crate::vocab::ip::parse_ip(ip.trim()).is_some())
+        .map(|ip| ip.trim().to_string());
     let recipients = recipient
         .filter(|a| a.contains('@'))
         .map(str::to_ascii_lowercase)
@@ -42,6 +52,7 @@ pub(super) fn complaint(text: &str) -> Option<BounceReport> {
         recipients,
         FeedbackInfo {
             feedback_type: Some("abuse".into()),
+            source_ip,
             ..FeedbackInfo::default()
         },
     ))
@@ -78,6 +89,19 @@ pub(super) fn complaint_report(
 #[cfg(test)]
 mod tests {
     use crate::checks::bounce::{BounceKind, Reason, analyze};
+
+    #[test]
+    fn a_sparkpost_spam_complaint_event_is_a_complaint_from_its_sending_ip() {
+        let j = r#"[{"msys":{"message_event":{"type":"spam_complaint","fbtype":"abuse","rcpt_to":"k@hotmail.example","sending_ip":"203.0.113.66","friendly_from":"shop@example.org"}}}]"#;
+        let r = analyze(j.as_bytes());
+        assert_eq!(r.kind, BounceKind::Feedback);
+        assert_eq!(r.format.as_deref(), Some("sparkpost"));
+        assert_eq!(r.recipients[0].address, "k@hotmail.example");
+        assert_eq!(
+            r.feedback.unwrap().source_ip.as_deref(),
+            Some("203.0.113.66")
+        );
+    }
 
     #[test]
     fn a_brevo_spam_event_is_a_complaint() {

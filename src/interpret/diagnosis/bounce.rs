@@ -455,6 +455,13 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     // SLN3436 says it "indicates Yahoo is seeing a high volume of emails from your IP address,
     // which is a characteristic of unsolicited, bulk emailing", and asks the sender to review
     // its lists and practices before sending again.
+    // Exchange's "554 5.2.2 mailbox full; STOREDRV.Submission.Exception:
+    // SubmissionQuotaExceededException" is the sending mailbox's own submission quota (its
+    // row in data/bounce/phrases.tsv), whatever X.2.2 says of the recipient's mailbox.
+    if has(&["submissionquotaexceeded"]) {
+        topic = "rate-limit";
+        party = Party::Sender;
+    }
     if has(&["[tss04]", "[ts03]", "deferred due to unexpected volume"]) {
         topic = "rate-limit";
         party = Party::Sender;

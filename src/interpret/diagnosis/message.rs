@@ -437,8 +437,15 @@ fn says_spam_sentences(line: &str) -> impl Iterator<Item = &str> {
 /// The Inbox's name as Gmail and Outlook show it in the customer's language (Gmail's localized
 /// system labels: Inbox, Posteingang, Boîte de réception, Recibidos, Caixa de entrada, Posta in
 /// arrivo, Postvak IN, Inkorgen, Odebrane, Doručená pošta; Outlook's Skrzynka odbiorcza).
-const INBOX_NAMES: [&str; 13] = [
+/// Gmail's inbox categories are tabs of the Inbox (Google's Gmail help, "Add or remove inbox
+/// categories & tabs": Primary, Promotions, Social, Updates, Forums): a message under
+/// Promotions ("Promociones", "Promoções", "Promozioni") was delivered to the Inbox.
+const INBOX_NAMES: [&str; 17] = [
     "inbox",
+    "promotions",
+    "promociones",
+    "promoções",
+    "promozioni",
     "posteingang",
     "boîte de réception",
     "recibidos",
