@@ -874,6 +874,26 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         topic = "expired";
         party = Party::Receiver;
     }
+    // A server that gave up on a mailbox that stayed full: its last attempt met the mailbox's
+    // over-quota reply (RFC 3463 X.2.2 "Mailbox full" in class 4, a persistent transient
+    // failure: Gmail's "452-4.2.2 The recipient's inbox is out of storage space", Exchange's
+    // expiry quoting it as "Primary target IP address responded with: ..."), so the full
+    // mailbox is why it expired.
+    if kind == BounceKind::Bounce
+        && topic == "expired"
+        && (has(&[
+            "inbox is out of storage",
+            "mailbox is full",
+            "mailbox full",
+            "over quota",
+            "overquota",
+        ]) || words
+            .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .any(|w| w == "4.2.2"))
+    {
+        topic = "mailbox-full";
+        party = Party::Receiver;
+    }
     // A rate limit on what one recipient's mailbox takes in is the recipient's side: Gmail's
     // "The user you are trying to contact is receiving mail at a rate that prevents additional
     // messages from being delivered" (450 4.2.1 / 550 5.2.1, https://support.google.com/a/answer/3726730;
