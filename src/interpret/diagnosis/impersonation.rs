@@ -30,11 +30,17 @@ pub(super) fn spoofing(ctx: &Context) -> Option<Cause> {
     // A brand's name over an address at a domain the brand does not send from (read as the
     // reader sees it: without invisible and bidi characters). Not Exchange's own system mailbox
     // ("Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@domain>"), from
-    // which an organization's Exchange sends its notices under its own domain.
+    // which an organization's Exchange sends its notices under its own domain; nor Exchange
+    // Online's delivery notices, which it sends as "Microsoft Outlook" from the postmaster
+    // address of the tenant's domain (its non-delivery, delay and relay reports, read as such).
+    let tenant_notice = address.starts_with("postmaster@")
+        && r.bounce.as_ref().is_some_and(|b| {
+            b.kind != crate::checks::bounce::BounceKind::NotBounce || !b.recipients.is_empty()
+        });
     if let Some(name) = from
         .name
         .as_deref()
-        .filter(|_| !crate::checks::bounce::is_exchange_recipient(&address))
+        .filter(|_| !crate::checks::bounce::is_exchange_recipient(&address) && !tenant_notice)
     {
         let lower: String = name
             .chars()
