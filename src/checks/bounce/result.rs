@@ -511,6 +511,7 @@ pub(super) fn finish(
         // With no Action and no reply code, the notice's own words say whether it is final.
         _ => class != Some(b'4') && !delivered && !(class.is_none() && says_temporary(all_lower)),
     };
+    let own_list = lists::blocklist(&mime::squeeze(&words, 8192).to_ascii_lowercase());
     BouncedRecipient {
         address: r.address,
         original_recipient: r.original_recipient,
@@ -529,7 +530,23 @@ pub(super) fn finish(
         reason,
         reason_explanation: reason.explanation().to_string(),
         advice: reason.advice().to_string(),
-        blocklist: lists::blocklist(&words_l),
+        // A list named only in the text around the recipient (an agent's note, the customer's
+        // own words in a ticket) is no reason for a refusal whose words name the address or
+        // the size (RFC 3463 X.1.x, X.2.x, X.3.4): the list counts when the refusal names it.
+        blocklist: own_list.or_else(|| {
+            lists::blocklist(&words_l).filter(|_| {
+                !matches!(
+                    reason,
+                    Reason::Userunknown
+                        | Reason::Mailboxfull
+                        | Reason::Mesgtoobig
+                        | Reason::Hostunknown
+                        | Reason::Hasmoved
+                        | Reason::Suspend
+                        | Reason::Exceedlimit
+                )
+            })
+        }),
         auth: lists::auth(&words_l).map(str::to_string),
     }
 }
