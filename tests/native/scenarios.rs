@@ -30,13 +30,17 @@ use std::path::PathBuf;
 /// Message Headers" heading read as the returned message's marker took one validation file's
 /// first cause, unopened, while it gave three their sending IP); rounds 376-383's first run:
 /// 1040/1158, 89.8%: not met (their own 28 files: 20 right, 71%; unopened, not tuned on); the
-/// rules since, tuned on the tuning part only, unchanged).
+/// rules since, tuned on the tuning part only, unchanged; rounds 384-391's first run:
+/// 1055/1179, 89.5% (their own 21 files: 15 right, 71%); the rules since: 1059/1179; rounds
+/// 392-399's first run: 1082/1205, 89.8% (their own 26: 23 right, 88%); the rules since,
+/// unchanged (one lost and won back); rounds 400-407's first run: 1104/1230, 89.76% (their own
+/// 25: 22 right, 88%), three files short of the target: not met).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 3508/3566 outcome, 3451/3566
-/// first cause; validation 1104/1158, 1040/1158), so that no change makes them worse. Raise
+/// The floors asserted: the figures as last measured (tuning 3712/3782 outcome, 3636/3782
+/// first cause; validation 1172/1230, 1104/1230), so that no change makes them worse. Raise
 /// them as the diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 3508, 3451), ("validation", 1104, 1040)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 3712, 3636), ("validation", 1172, 1104)];
 /// The ceilings asserted on first causes of another topic addressed to the other party
 /// ([`misdirected`]), as last measured (tuning 9, validation 14): lower them as they fall. The
 /// tuning ceiling rose 1 -> 3 with rounds 136-151's files on their first run (forwards told as
@@ -158,8 +162,14 @@ const FLOORS: [(&str, usize, usize); 2] = [("tuning", 3508, 3451), ("validation"
 /// to 14. Rounds 376-383 took tuning to 17 on their first run (a Yahoo TSS04 delay notice
 /// copied from a phone, its addressee read as a failed recipient; Mailman's hold and Google
 /// Groups' refusal of forged posts told as the lists' policy) and validation to 29 (unopened);
-/// the addressee of a notice shown without its header skipped brought tuning to 16.
-const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 16), ("validation", 29)];
+/// the addressee of a notice shown without its header skipped brought tuning to 16. Rounds
+/// 384-391 took tuning to 23 on their first run (delay notices whose sender-side reasons, a
+/// sender verification callout, a required TLS session, a host's outgoing mail hold, Yahoo's
+/// TS03, were told as the receiver's delay; cPanel's limit on failed messages told as the
+/// receiver's) and left validation at 29 (unopened); with the rules since and rounds 392-407
+/// (whose first runs added some, a relay report blamed on brand impersonation among them, and
+/// the rules since removed some), tuning is at 22 and validation at 29.
+const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 22), ("validation", 29)];
 
 pub struct Scenario {
     pub name: String,
