@@ -140,13 +140,8 @@ fn complaint(
 /// the From of a mail program's summary of it when the customer forwarded it ("Von:", "Van:",
 /// "De:", "Från:" ...: `parse::input::summary_key`), in its first lines. Its local part is
 /// `abuse`, alone or with a separator and more ("abuse-desk@").
-fn abuse_sender(top: &mime::Headers<'_>, text: &str) -> Option<String> {
-    abuse_notice(top, text).map(|(from, _)| from)
-}
-
-/// The abuse mailbox that sent the notice (see `abuse_sender`) and the address the notice was
-/// written to: its own To, or the To of the mail program's summary below the abuse sender's
-/// line.
+/// With it, the address the notice was written to: its own To, or the To of the mail
+/// program's summary below the abuse sender's line.
 fn abuse_notice(top: &mime::Headers<'_>, text: &str) -> Option<(String, Option<String>)> {
     let abuse = |a: &String| {
         a.split_once('@').is_some_and(|(local, _)| {
@@ -179,26 +174,26 @@ fn abuse_notice(top: &mime::Headers<'_>, text: &str) -> Option<(String, Option<S
     Some((from, to))
 }
 
-/// Whether the text is a network operator's abuse desk passing on a complaint about mail from
-/// its customer's server or account: sent from its abuse mailbox (`abuse_sender`) and quoting
-/// the message complained about, header and all (a Received field: RFC 5321 section 4.4, only
-/// a message that travelled has one) beyond the notice's own header's.
-/// Not a desk's answer to a complaint its addressee made (the quoted message was written to
-/// the notice's addressee's own organization: spam the customer received and reported).
-pub(super) fn is_abuse_desk(top: &mime::Headers<'_>, text: &str) -> bool {
-    let Some((_, addressee)) = abuse_notice(top, text) else {
-        return false;
-    };
-    let org = |a: &str| crate::vocab::domain::org_of_address(a);
-    if let Some(quoted_to) = quoted_message(text, own_received(top))
-        .and_then(|o| mime::headers(&o.text).value("to"))
-        .and_then(|v| first_address(&v))
-        && addressee.is_some_and(|a| org(&a).is_some() && org(&a) == org(&quoted_to))
-    {
-        return false;
-    }
+/// The report of a network operator's abuse desk passing on a complaint about mail from its
+/// customer's server or account, when the text is one: sent from its abuse mailbox
+/// (`abuse_notice`) and quoting the message complained about, header and all (a Received
+/// field: RFC 5321 section 4.4, only a message that travelled has one) beyond the notice's own
+/// header's. Not a desk's answer to a complaint its addressee made (the quoted message was
+/// written to the notice's addressee's own organization: spam the customer received and
+/// reported).
+/// The report is a complaint about the quoted message, sent to the address the quoted message
+/// was written to; its source the address SpamCop names when the desk passes on a SpamCop
+/// report ("Email from <IP>").
+pub(super) fn abuse_desk(
+    text: &str,
+    lower: &str,
+    top: &mime::Headers<'_>,
+    original: &Option<OriginalMessage>,
+) -> Option<BounceReport> {
+    let (desk, addressee) = abuse_notice(top, text)?;
     let own = own_received(top);
-    text.lines()
+    let quoting = text
+        .lines()
         .take(5_000)
         .filter(|l| {
             l.trim_start_matches(|c: char| c == '>' || c.is_whitespace())
@@ -206,27 +201,21 @@ pub(super) fn is_abuse_desk(top: &mime::Headers<'_>, text: &str) -> bool {
                 .is_some_and(|p| p.eq_ignore_ascii_case("received: from"))
         })
         .count()
-        > own
-}
-
-/// The report an abuse desk's notice gives: a complaint about the quoted message, sent to the
-/// address the quoted message was written to; its source the address SpamCop names when the
-/// desk passes on a SpamCop report ("Email from <IP>").
-pub(super) fn abuse_desk(
-    text: &str,
-    lower: &str,
-    top: &mime::Headers<'_>,
-    original: Option<OriginalMessage>,
-) -> BounceReport {
-    let desk = abuse_sender(top, text);
-    let source_ip = lower
-        .lines()
-        .take(400)
-        .find_map(|l| l.trim_start_matches(['>', ' ']).strip_prefix("email from "))
-        .and_then(|rest| rest.split([' ', '/']).next())
-        .filter(|ip| crate::vocab::ip::parse_ip(ip).is_some())
-        .map(str::to_string);
-    let original = original.or_else(|| quoted_message(text, own_received(top)));
+        > own;
+    if !quoting {
+        return None;
+    }
+    let quoted = quoted_message(text, own);
+    let org = |a: &str| crate::vocab::domain::org_of_address(a);
+    if let Some(quoted_to) = quoted
+        .as_ref()
+        .and_then(|o| mime::headers(&o.text).value("to"))
+        .and_then(|v| first_address(&v))
+        && addressee.is_some_and(|a| org(&a).is_some() && org(&a) == org(&quoted_to))
+    {
+        return None;
+    }
+    let original = original.clone().or(quoted);
     let recipients: Vec<BouncedRecipient> = original
         .as_ref()
         .and_then(|o| mime::headers(&o.text).value("to"))
@@ -236,13 +225,12 @@ pub(super) fn abuse_desk(
         .collect();
     let info = FeedbackInfo {
         feedback_type: Some("abuse".into()),
-        user_agent: desk.clone(),
-        source_ip,
+        user_agent: Some(desk.clone()),
+        source_ip: spamcop_source(lower, 400),
         ..FeedbackInfo::default()
     };
     let summary = format!(
-        "An abuse desk's notice, not a bounce: the abuse team of a network ({}) passes on a complaint about a message sent from its customer's server or account, which it quotes. The message was delivered; its recipient complained.",
-        desk.unwrap_or_else(|| "its abuse mailbox".into())
+        "An abuse desk's notice, not a bounce: the abuse team of a network ({desk}) passes on a complaint about a message sent from its customer's server or account, which it quotes. The message was delivered; its recipient complained."
     );
     // The complaint came from the organization that received the quoted message: its
     // topmost Received field (RFC 5321 section 4.4: the last server to take it in adds it on
@@ -256,7 +244,22 @@ pub(super) fn abuse_desk(
     });
     let mut report = complaint("abuse-desk", summary, recipients, info, top, original);
     report.reporting_mta = received_by;
-    report
+    Some(report)
+}
+
+/// The address a SpamCop report names as the source ("Email from <IP> / <date>", SpamCop FAQ),
+/// in its first `lines` lines (lowercase text; quote marks and white space before it skipped).
+fn spamcop_source(lower: &str, lines: usize) -> Option<String> {
+    lower
+        .lines()
+        .take(lines)
+        .find_map(|l| {
+            l.trim_start_matches(|c: char| c == '>' || c.is_whitespace())
+                .strip_prefix("email from ")
+        })
+        .and_then(|rest| rest.split([' ', '/']).next())
+        .filter(|ip| crate::vocab::ip::parse_ip(ip).is_some())
+        .map(str::to_string)
 }
 
 /// The notice's own Received fields that name where the notice came from ("Received: from").
@@ -332,17 +335,10 @@ pub(super) fn spamcop(
     top: &mime::Headers<'_>,
     original: Option<OriginalMessage>,
 ) -> BounceReport {
-    let source_ip = lower
-        .lines()
-        .take(200)
-        .find_map(|l| l.trim().strip_prefix("email from "))
-        .and_then(|rest| rest.split([' ', '/']).next())
-        .filter(|ip| crate::vocab::ip::parse_ip(ip).is_some())
-        .map(str::to_string);
     let info = FeedbackInfo {
         feedback_type: Some("abuse".into()),
         user_agent: Some("SpamCop".into()),
-        source_ip,
+        source_ip: spamcop_source(lower, 200),
         reported_domain: None,
         original_mail_from: None,
         arrival_date: None,

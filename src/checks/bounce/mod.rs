@@ -524,9 +524,11 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         return feedback::spamcop(&lower, &top, original);
     }
     // Not the desk's own automatic acknowledgement of a report (RFC 3834: marked automatic).
-    if dsn.is_none() && !autoreply::marked(&top, &subject_l) && feedback::is_abuse_desk(&top, &text)
+    if dsn.is_none()
+        && !autoreply::marked(&top, &subject_l)
+        && let Some(r) = feedback::abuse_desk(&text, &lower, &top, &original)
     {
-        return feedback::abuse_desk(&text, &lower, &top, original);
+        return r;
     }
     // Read receipts (RFC 8098 message disposition notifications; RFC 6533 section 6 for the
     // internationalized part).
@@ -843,24 +845,17 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
     // wherever the second sits (after the first one's closing boundary, in its epilogue):
     // "delivered" is final and a delivered message is not retried (RFC 3464 section 2.3.3),
     // so the delivery is the last word on that address.
-    let delayed = recipients
-        .iter()
-        .any(|r| r.action.as_deref() == Some("delayed"));
-    let whole_lower = if delayed {
-        text.to_ascii_lowercase().replace("\r\n", "\n")
-    } else {
-        String::new()
-    };
-    for r in recipients.iter_mut().filter(|_| delayed) {
-        if !r.hard
-            && r.action.as_deref() == Some("delayed")
-            && result::delivered_record(&whole_lower, &r.address)
-        {
-            let mut d = result::simple_recipient(r.address.clone(), Reason::Delivered);
-            d.action = Some("delivered".into());
-            d.status = Some("2.0.0".into());
-            d.remote_mta = r.remote_mta.take();
-            *r = d;
+    let delayed = |r: &BouncedRecipient| !r.hard && r.action.as_deref() == Some("delayed");
+    if recipients.iter().any(delayed) {
+        let whole_lower = text.to_ascii_lowercase().replace("\r\n", "\n");
+        for r in recipients.iter_mut() {
+            if delayed(r) && result::delivered_record(&whole_lower, &r.address) {
+                let mut d = result::simple_recipient(r.address.clone(), Reason::Delivered);
+                d.action = Some("delivered".into());
+                d.status = Some("2.0.0".into());
+                d.remote_mta = r.remote_mta.take();
+                *r = d;
+            }
         }
     }
     recipients.dedup_by(|a, b| {

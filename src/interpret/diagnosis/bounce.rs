@@ -958,8 +958,8 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     // cPanel's outgoing mail hold (api.docs.cpanel.net hold_outgoing_email; Exim defers with
     // "Domain <domain> has an outgoing mail hold. Message will be reattempted later") lasts
     // until the host releases it, the sender's side to settle.
-    let own_hold = reason == "policyviolation" && has(&["has an outgoing mail hold"]);
-    if kind == BounceKind::Delay && own_hold {
+    let own_hold = own_hold(kind, r);
+    if own_hold {
         topic = "policy";
         party = Party::Sender;
     }
