@@ -34,13 +34,15 @@ use std::path::PathBuf;
 /// 1055/1179, 89.5% (their own 21 files: 15 right, 71%); the rules since: 1059/1179; rounds
 /// 392-399's first run: 1082/1205, 89.8% (their own 26: 23 right, 88%); the rules since,
 /// unchanged (one lost and won back); rounds 400-407's first run: 1104/1230, 89.76% (their own
-/// 25: 22 right, 88%), three files short of the target: not met).
+/// 25: 22 right, 88%), three files short of the target: not met; rounds 408-415's first run:
+/// 1114/1247, 89.3% (their own 17: 10 right, 59%; unopened, not tuned on); the rules since,
+/// tuned on the tuning part only, unchanged: not met).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 3712/3782 outcome, 3636/3782
-/// first cause; validation 1172/1230, 1104/1230), so that no change makes them worse. Raise
+/// The floors asserted: the figures as last measured (tuning 3786/3861 outcome, 3708/3861
+/// first cause; validation 1188/1247, 1114/1247), so that no change makes them worse. Raise
 /// them as the diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 3712, 3636), ("validation", 1172, 1104)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 3786, 3708), ("validation", 1188, 1114)];
 /// The ceilings asserted on first causes of another topic addressed to the other party
 /// ([`misdirected`]), as last measured (tuning 9, validation 14): lower them as they fall. The
 /// tuning ceiling rose 1 -> 3 with rounds 136-151's files on their first run (forwards told as
@@ -168,8 +170,10 @@ const FLOORS: [(&str, usize, usize); 2] = [("tuning", 3712, 3636), ("validation"
 /// TS03, were told as the receiver's delay; cPanel's limit on failed messages told as the
 /// receiver's) and left validation at 29 (unopened); with the rules since and rounds 392-407
 /// (whose first runs added some, a relay report blamed on brand impersonation among them, and
-/// the rules since removed some), tuning is at 22 and validation at 29.
-const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 22), ("validation", 29)];
+/// the rules since removed some), tuning is at 22 and validation at 29. Rounds 408-415 took
+/// tuning to 23 on their first run (Cox's temporary CDRBL block told as the receiver's delay;
+/// read as a throttle since, back to 22) and validation to 30 (unopened).
+const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 22), ("validation", 30)];
 
 pub struct Scenario {
     pub name: String,

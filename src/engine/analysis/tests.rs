@@ -801,3 +801,40 @@ fn a_forward_is_found_by_the_to_domains_mx_hosts() {
     let (report, _) = run(message, &without_mx, Options::default());
     assert_ne!(first(&report).map(|c| c.1), Some("forwarding".to_string()));
 }
+
+/// A mail program's own error quoting its outgoing server's refusal of an unencrypted or
+/// unauthenticated session is a submission the server would not relay; the same server's
+/// refusal of what the message carries stays a policy, and a server's bounce that quotes a
+/// remote MX requiring TLS stays the receiving side's policy.
+#[test]
+fn a_mail_programs_session_refusal_is_a_refused_relay() {
+    let first = |paste: &str| {
+        let (r, _) = run(paste, &MemoryResolver::new(), offline());
+        r.diagnosis
+            .and_then(|d| d.causes.first().map(|c| c.topic.clone()))
+            .unwrap_or_default()
+    };
+    let outlook = |reply: &str| {
+        format!(
+            "Outlook will not send since yesterday:\n\nTask 'office@shop.example - Sending' reported error (0x800CCC78) : 'Cannot send the message. Verify the email address in your account properties.  The server responded: {reply}'\n"
+        )
+    };
+    assert_eq!(
+        first(&outlook("530 5.7.0 Must issue a STARTTLS command first")),
+        "relay-denied"
+    );
+    assert_eq!(
+        first(&outlook(
+            "553 5.7.1 <office@shop.example>: Sender address rejected: not owned by user info@shop.example"
+        )),
+        "relay-denied"
+    );
+    assert_eq!(
+        first(&outlook(
+            "550 5.7.1 Attachments of type .exe are not accepted here"
+        )),
+        "policy"
+    );
+    let qmail = "Hi. This is the qmail-send program at mail.shop.example.\nI'm afraid I wasn't able to deliver your message to the following addresses.\nThis is a permanent error; I've given up. Sorry it didn't work out.\n\n<u@partner.example>:\n192.0.2.44 does not like recipient.\nRemote host said: 530 5.7.0 Must issue a STARTTLS command first\nGiving up on 192.0.2.44.\n";
+    assert_eq!(first(qmail), "policy");
+}

@@ -462,7 +462,14 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         topic = "rate-limit";
         party = Party::Sender;
     }
-    if has(&["[tss04]", "[ts03]", "deferred due to unexpected volume"]) {
+    // Cox's "421 ... AUP#CDRBL": "The sending IP address has been temporarily blocked by Cox
+    // due to exhibiting behavior characteristic of spam", lifted within 24 hours, "Inspect
+    // message traffic for potential spam, and retry" (Cox's error codes,
+    // https://www.cox.com/residential/support/email-error-codes.html): the same temporary
+    // throttle of the sending IP for its behaviour, while its permanent CXBL stays a block.
+    if has(&["[tss04]", "[ts03]", "deferred due to unexpected volume"])
+        || (has(&["aup#cdrbl"]) && r.reply_code.is_some_and(|c| (400..500).contains(&c)))
+    {
         topic = "rate-limit";
         party = Party::Sender;
     }
@@ -1337,6 +1344,34 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
     {
         topic = "relay-denied";
         party = Party::Sender;
+    }
+    // A security refusal of the session itself shown by the mail program while it sent
+    // ("530 5.7.0 Must issue a STARTTLS command first", "530 5.7.57 Client not authenticated
+    // to send mail"): a server publicly referenced as an MX must not require STARTTLS (RFC
+    // 3207 section 4), so the server that did is the sender's submission server, which takes
+    // mail only from a client that secured its session and logged in (RFC 6409 section 4.3,
+    // RFC 8314 section 3): it would not relay for this client, the README's `relay-denied`;
+    // the mail program's encryption and login settings are the fix. Postfix's
+    // reject_sender_login_mismatch ("553 5.7.1 <address>: Sender address rejected: not owned
+    // by user NAME", postconf(5) smtpd_sender_login_maps) is the same server refusing a
+    // logged-in client an address it may not send as. A refusal of what the message carries
+    // stays the policy it names.
+    if r.reason.name() == "securityerror"
+        && topic == "policy"
+        && party == Party::Sender
+        && r.diagnostic.as_deref().is_some_and(|d| {
+            let d = d.to_ascii_lowercase();
+            ["tls", "authenticat", "encrypt", "not owned by user"]
+                .iter()
+                .any(|w| d.contains(w))
+        })
+        && ctx
+            .r
+            .bounce
+            .as_ref()
+            .is_some_and(|b| b.refused_by == crate::checks::bounce::RefusedBy::SenderServerAtSend)
+    {
+        topic = "relay-denied";
     }
     // A refusal whose words name no reason, shown by the mail program while it sent: the only
     // server that answered is the sender's own outgoing server, so it is the sender's (their
@@ -2466,6 +2501,23 @@ mod tests {
                 "MAIL FROM"
             ),
             ("rate-limit", Party::Sender)
+        );
+        // Cox's CDRBL is a temporary block of the sending IP for its behaviour, a throttle;
+        // its CXDNS names the connecting IP's reverse DNS.
+        assert_eq!(
+            topic(
+                "421 cmsmtp IP address blocked. Refer to Error Codes section at https://www.cox.com/residential/support/email-error-codes.html for more information. AUP#CDRBL",
+                "CONNECT"
+            ),
+            ("rate-limit", Party::Sender)
+        );
+        assert_eq!(
+            topic(
+                "554 cmsmtp blocked. Refer to Error Codes section at https://www.cox.com/residential/support/email-error-codes.html for more information. AUP#CXDNS",
+                "CONNECT"
+            )
+            .0,
+            "reverse-dns"
         );
         // RFC 3463 X.2.1: a disabled mailbox, not a filter.
         assert_eq!(
