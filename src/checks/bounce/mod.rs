@@ -452,7 +452,14 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         .unwrap_or_default();
     let subject_l = subject.to_ascii_lowercase();
     let from_l = from.to_ascii_lowercase();
-    let has_headers = top.fields.len() >= 2;
+    // A block of MIME fields only (Content-*, MIME-Version) is a body part's header (RFC 2045
+    // section 3, RFC 2046 section 5.1.1: a body part carries only Content-* fields), as a
+    // customer copies a forward's source from its text part on: no message's header.
+    let has_headers = top.fields.len() >= 2
+        && !top.fields.iter().all(|f| {
+            let name = f.name.to_ascii_lowercase();
+            name.starts_with("content-") || name == "mime-version"
+        });
 
     // The parts by role.
     let mut dsn: Option<&str> = None;

@@ -1453,4 +1453,30 @@ mod preamble_tests {
             Some("The message is not from a list member")
         );
     }
+
+    /// A paste that starts at a text part's own MIME fields (a forward's source copied from
+    /// its body on) is read as text: those fields are no message's header.
+    #[test]
+    fn a_body_parts_mime_fields_are_no_header() {
+        use crate::checks::bounce::{BounceKind, analyze};
+        let notice = "This is the mail system at host smtp.a.example.\n\nI'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients. It's attached below.\n\n                   The mail system\n\n<u@b.example>: host mx.b.example[192.0.2.1] said: 552 5.2.2 <u@b.example>:\n    Recipient address rejected: Mailbox is full (in reply to RCPT TO command)\n";
+        let part = format!(
+            "Content-Type: text/plain; charset=UTF-8; format=flowed\nContent-Transfer-Encoding: 8bit\n\nHello, this keeps coming back:\n\n{notice}"
+        );
+        let r = analyze(part.as_bytes());
+        assert_eq!(r.kind, BounceKind::Bounce);
+        assert!(
+            r.recipients
+                .iter()
+                .any(|x| x.address == "u@b.example" && x.status.as_deref() == Some("5.2.2")),
+            "{:?}",
+            r.recipients
+        );
+        // With a message's own fields above them, the block is a header.
+        let message = format!(
+            "From: Ann <ann@a.example>\nSubject: Lunch\n{}",
+            part.replace(&notice, "See you at noon.\n")
+        );
+        assert_eq!(analyze(message.as_bytes()).kind, BounceKind::NotBounce);
+    }
 }
