@@ -1475,7 +1475,7 @@ mod preamble_tests {
         // With a message's own fields above them, the block is a header.
         let message = format!(
             "From: Ann <ann@a.example>\nSubject: Lunch\n{}",
-            part.replace(&notice, "See you at noon.\n")
+            part.replace(notice, "See you at noon.\n")
         );
         assert_eq!(analyze(message.as_bytes()).kind, BounceKind::NotBounce);
     }
