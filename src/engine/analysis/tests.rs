@@ -742,6 +742,19 @@ fn a_lists_changes_that_broke_dkim_are_the_lists() {
     assert_eq!(first("List-Id: Kor <kor.lists.example>\n"), "forwarding");
     assert_eq!(first("X-BeenThere: kor@lists.example\n"), "forwarding");
     assert_ne!(first(""), "forwarding");
+    // Yahoo records the failed signature as "perm_fail": the list's doing too.
+    let yahoo = |list: &str| {
+        let p = paste(list).replace(
+            "dkim=neutral (body hash did not verify) header.i=@author.example header.s=s1;",
+            "dkim=perm_fail header.i=@author.example header.s=s1;",
+        );
+        let (r, _) = run(&p, &MemoryResolver::default(), offline());
+        r.diagnosis
+            .and_then(|d| d.causes.first().map(|c| c.topic.clone()))
+            .unwrap_or_default()
+    };
+    assert_eq!(yahoo("List-Id: Kor <kor.lists.example>\n"), "forwarding");
+    assert_ne!(yahoo(""), "forwarding");
 }
 
 /// The mailbox service behind the recipient's inbound gateway recorded SPF fail for the

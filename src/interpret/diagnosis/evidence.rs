@@ -398,8 +398,14 @@ fn recorded(r: &Report) -> Vec<Recorded> {
             }
             // Yahoo writes RFC 8601's permerror and temperror as "perm_fail" and "temp_fail"
             // (its Authentication-Results: "dkim=perm_fail header.i=@..."); read as those.
+            // Yahoo's "perm_fail" also stands for a signature that did not verify (a footer
+            // added after signing): the word is kept in `extra` for the readings that need to
+            // tell it from RFC 8601's own permerror.
             let result = match m.result.to_ascii_lowercase().as_str() {
-                "perm_fail" | "permfail" => "permerror".to_string(),
+                "perm_fail" | "permfail" => {
+                    extra.push_str("perm_fail ");
+                    "permerror".to_string()
+                }
                 "temp_fail" | "tempfail" => "temperror".to_string(),
                 _ => m.result.clone(),
             };

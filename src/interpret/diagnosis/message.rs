@@ -2489,11 +2489,12 @@ fn broken_own_signature<'c>(ctx: &'c Context, from: &str) -> Option<&'c super::e
                 .as_deref()
                 .is_some_and(|d| crate::vocab::domain::same_org(d, from))
     };
-    let signature = ctx
-        .recorded
-        .iter()
-        .filter(own)
-        .find(|x| matches!(x.result.as_str(), "fail" | "neutral"))?;
+    // Yahoo's "perm_fail" (`Recorded::extra`) names a failed verification too, whatever
+    // made it fail.
+    let signature = ctx.recorded.iter().filter(own).find(|x| {
+        matches!(x.result.as_str(), "fail" | "neutral")
+            || (x.result == "permerror" && x.extra.contains("perm_fail"))
+    })?;
     (!ctx.recorded.iter().filter(own).any(|x| x.result == "pass")).then_some(signature)
 }
 
