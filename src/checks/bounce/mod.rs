@@ -599,7 +599,13 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
     // auto-replied" from its "Microsoft Outlook" system mailbox): one that says it is an NDR
     // (Exchange's X-MS-Exchange-Message-Is-Ndr field) or is written in a mail server's own
     // report wording (`plain::mta_preamble`) is read as the report it is.
-    let ndr = top.get("x-ms-exchange-message-is-ndr").is_some() || plain::mta_preamble(&lower);
+    // So does MDaemon's ("Auto-Submitted: auto-replied" on its "Permanent Delivery Failure",
+    // which it marks "X-MDDSN-Message: Yes", the field Sisimai's MDaemon reader knows it by),
+    // and any notice that returns the message attached with the words that say it failed.
+    let ndr = top.get("x-ms-exchange-message-is-ndr").is_some()
+        || top.get("x-mddsn-message").is_some()
+        || plain::mta_preamble(&lower)
+        || (original.is_some() && RETURNED_FAILURE_WORDS.iter().any(|w| lower.contains(w)));
     if dsn.is_none() && !from_daemon && !ndr && report_type != "delivery-status" {
         let marked = autoreply::marked(&top, &subject_l);
         let helpdesk = autoreply::acknowledgement(&top, &lower);

@@ -530,8 +530,10 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         // the sending tenant's traffic was judged suspicious and Microsoft banned the tenant
         // from sending (Microsoft Learn, "Fix email delivery issues for error code 5.7.708 in
         // Exchange Online"; new tenants on low-reputation IPs). Microsoft's own restriction of
-        // the sender's organization, lifted through its support, not a listing on a blocklist.
-        topic = "policy";
+        // the sender's organization, lifted through its support, not a listing on a blocklist:
+        // a permanent refusal for the sending side's reputation, the scenarios README's
+        // `content`, as its 5.7.705 ("tenant has exceeded threshold") is.
+        topic = "content";
         party = Party::Sender;
     } else if r.blocklist.is_some() {
         topic = "blocklist";
@@ -2518,6 +2520,14 @@ mod tests {
             )
             .0,
             "reverse-dns"
+        );
+        // Exchange Online's 5.7.708: the sending tenant's reputation, the sender's.
+        assert_eq!(
+            topic(
+                "550 5.7.708 Service unavailable. Access denied, traffic not accepted from this IP.",
+                "RCPT TO"
+            ),
+            ("content", Party::Sender)
         );
         // RFC 3463 X.2.1: a disabled mailbox, not a filter.
         assert_eq!(
