@@ -518,7 +518,11 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     if has(&["virus", "malware", "infected"]) && !has(&["heuristics.encrypted"]) {
         topic = "policy";
         party = Party::Sender;
-    } else if has(&["customer block list"]) {
+    } else if has(&["customer block list", "client host rejected: access denied"]) {
+        // Postfix's access(5) REJECT without text of its own in a check_client_access table
+        // ("554 5.7.1 <host[IP]>: Client host rejected: Access denied": smtpd_check.c's
+        // generic "Access denied") is the same: the receiving server's own table names the
+        // client, no public list does.
         // Exchange Online's "550 5.7.1 Service unavailable, Client host [IP] blocked using
         // Customer Block list (AS16012607)": the recipient organization's own IP block list
         // (its connection filter policy), not a public blocklist (Microsoft Learn, "Fix email
@@ -2552,6 +2556,10 @@ mod tests {
             (
                 "554 Your country is not allowed to connect to this server.",
                 "CONNECT",
+            ),
+            (
+                "554 5.7.1 <mail.a.example[198.51.100.99]>: Client host rejected: Access denied",
+                "RCPT TO",
             ),
             (
                 "554 5.7.1 <u@example.net>: Recipient address rejected: delivery from PT (198.51.100.71) rejected",

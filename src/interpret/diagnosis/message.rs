@@ -556,8 +556,10 @@ const NEGATIONS: [&str; 21] = [
 ];
 
 /// The words that only suppose a placement, in the languages of [`SPAM_FOLDERS`]: a guess
-/// ("maybe", "quizá", "vielleicht"), read anywhere before the spam word in its clause.
-const GUESSES: [&str; 21] = [
+/// ("maybe", "quizá", "vielleicht"), read anywhere before the spam word in its clause; and
+/// in English a fear ("I'm worried that my emails went to spam", "afraid they end up in
+/// junk"), which supposes it too.
+const GUESSES: [&str; 27] = [
     "maybe",
     "probably",
     "probablemente",
@@ -579,6 +581,12 @@ const GUESSES: [&str; 21] = [
     "może",
     "kanske",
     "probabilmente",
+    "worried",
+    "worry",
+    "afraid",
+    "fear",
+    "panicking",
+    "concerned",
 ];
 
 /// The index of the first word of each clause of a sentence (after a comma, a semicolon or a
@@ -3065,6 +3073,11 @@ mod tests {
             "il signor ferri dice che la sua mail \"forse è finita nello spam\"."
         ));
         assert!(!says("maybe it went to spam."));
+        // A fear supposes the placement too.
+        assert!(!says(
+            "now i'm panicking that my october class pass emails went to spam."
+        ));
+        assert!(!says("i'm worried that our invoices end up in junk."));
         // Anywhere before the word in its clause; a guess in another clause supposes nothing.
         assert!(!says(
             "una alumna dice que quizá nuestros correos a gmail van a parar a spam."
