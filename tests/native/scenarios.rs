@@ -36,13 +36,15 @@ use std::path::PathBuf;
 /// unchanged (one lost and won back); rounds 400-407's first run: 1104/1230, 89.76% (their own
 /// 25: 22 right, 88%), three files short of the target: not met; rounds 408-415's first run:
 /// 1114/1247, 89.3% (their own 17: 10 right, 59%; unopened, not tuned on); the rules since,
-/// tuned on the tuning part only, unchanged: not met).
+/// tuned on the tuning part only, unchanged; rounds 416-423's first run: 1136/1273, 89.2%
+/// (their own 26: 22 right, 85%); the rules since, tuned on the tuning part only, 1138/1273,
+/// 89.4%: not met).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 3786/3861 outcome, 3708/3861
-/// first cause; validation 1188/1247, 1114/1247), so that no change makes them worse. Raise
+/// The floors asserted: the figures as last measured (tuning 3853/3931 outcome, 3769/3931
+/// first cause; validation 1211/1273, 1138/1273), so that no change makes them worse. Raise
 /// them as the diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 3786, 3708), ("validation", 1188, 1114)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 3853, 3769), ("validation", 1211, 1138)];
 /// The ceilings asserted on first causes of another topic addressed to the other party
 /// ([`misdirected`]), as last measured (tuning 9, validation 14): lower them as they fall. The
 /// tuning ceiling rose 1 -> 3 with rounds 136-151's files on their first run (forwards told as
@@ -172,8 +174,12 @@ const FLOORS: [(&str, usize, usize); 2] = [("tuning", 3786, 3708), ("validation"
 /// (whose first runs added some, a relay report blamed on brand impersonation among them, and
 /// the rules since removed some), tuning is at 22 and validation at 29. Rounds 408-415 took
 /// tuning to 23 on their first run (Cox's temporary CDRBL block told as the receiver's delay;
-/// read as a throttle since, back to 22) and validation to 30 (unopened).
-const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 22), ("validation", 30)];
+/// read as a throttle since, back to 22) and validation to 30 (unopened). Rounds 416-423 took
+/// tuning to 26 on their first run (a MailChannels outbound refusal of a compromised sender
+/// told as the receiver's content verdict, CommuniGate's "mail receiving disabled" unread, a
+/// receiver's own access table told as a blocklist) and validation to 31 (unopened); with
+/// the rules since (the access table read as the receiver's policy), tuning 24, validation 30.
+const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 24), ("validation", 30)];
 
 pub struct Scenario {
     pub name: String,
