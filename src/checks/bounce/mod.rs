@@ -452,14 +452,14 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         .unwrap_or_default();
     let subject_l = subject.to_ascii_lowercase();
     let from_l = from.to_ascii_lowercase();
-    // A block of MIME fields only (Content-*, MIME-Version) is a body part's header (RFC 2045
-    // section 3, RFC 2046 section 5.1.1: a body part carries only Content-* fields), as a
-    // customer copies a forward's source from its text part on: no message's header.
+    // A block of Content-* fields only is a body part's header (RFC 2046 section 5.1.1: a
+    // body part's header fields are those whose names begin with "Content-"), as a customer
+    // copies a forward's source from its text part on: no message's header.
     let has_headers = top.fields.len() >= 2
-        && !top.fields.iter().all(|f| {
-            let name = f.name.to_ascii_lowercase();
-            name.starts_with("content-") || name == "mime-version"
-        });
+        && !top
+            .fields
+            .iter()
+            .all(|f| f.name.to_ascii_lowercase().starts_with("content-"));
 
     // The parts by role.
     let mut dsn: Option<&str> = None;
@@ -599,13 +599,19 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
     // auto-replied" from its "Microsoft Outlook" system mailbox): one that says it is an NDR
     // (Exchange's X-MS-Exchange-Message-Is-Ndr field) or is written in a mail server's own
     // report wording (`plain::mta_preamble`) is read as the report it is.
-    // So does MDaemon's ("Auto-Submitted: auto-replied" on its "Permanent Delivery Failure",
-    // which it marks "X-MDDSN-Message: Yes", the field Sisimai's MDaemon reader knows it by),
-    // and any notice that returns the message attached with the words that say it failed.
+    // So does MDaemon's ("Auto-Submitted: auto-replied" on its "Permanent Delivery Failure"),
+    // whose own words say the attached message failed ("The attached message had PERMANENT
+    // fatal delivery errors!", its temporary one "TEMPORARY non-fatal"; see
+    // `RETURNED_FAILURE_WORDS`): words no person's automatic reply writes.
     let ndr = top.get("x-ms-exchange-message-is-ndr").is_some()
-        || top.get("x-mddsn-message").is_some()
         || plain::mta_preamble(&lower)
-        || (original.is_some() && RETURNED_FAILURE_WORDS.iter().any(|w| lower.contains(w)));
+        || (original.is_some()
+            && [
+                "permanent fatal delivery errors",
+                "temporary non-fatal delivery errors",
+            ]
+            .iter()
+            .any(|w| lower.contains(w)));
     if dsn.is_none() && !from_daemon && !ndr && report_type != "delivery-status" {
         let marked = autoreply::marked(&top, &subject_l);
         let helpdesk = autoreply::acknowledgement(&top, &lower);

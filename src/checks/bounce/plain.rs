@@ -1472,37 +1472,33 @@ mod preamble_tests {
             "{:?}",
             r.recipients
         );
-        // With a message's own fields above them, the block is a header.
-        let message = format!(
-            "From: Ann <ann@a.example>\nSubject: Lunch\n{}",
-            part.replace(notice, "See you at noon.\n")
-        );
-        assert_eq!(analyze(message.as_bytes()).kind, BounceKind::NotBounce);
     }
 
     /// A notice marked automatic (MDaemon's "Permanent Delivery Failure" carries
-    /// "Auto-Submitted: auto-replied") that returns the message with the words that say it
-    /// failed is a bounce, not an automatic reply; the same header on a person's absence
-    /// notice stays a reply.
+    /// "Auto-Submitted: auto-replied") that returns the message with MDaemon's words that it
+    /// failed is a bounce, not an automatic reply; an automatic reply that attaches the
+    /// message with everyday words ("could not be delivered") or a person's absence notice
+    /// stays a reply.
     #[test]
     fn a_failure_notice_marked_auto_replied_is_a_bounce() {
         use crate::checks::bounce::{BounceKind, analyze};
-        let notice = |dsn_field: &str, words: &str| {
+        let notice = |words: &str| {
             format!(
-                "From: \"MDaemon at mail.a.example\" <MDaemon@a.example>\nTo: ann@a.example\nSubject: Permanent Delivery Failure\nAuto-Submitted: auto-replied\n{dsn_field}MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b1\"\n\n--b1\nContent-Type: text/plain\n\n{words}\n\n--b1\nContent-Type: message/rfc822\n\nFrom: ann@a.example\nTo: u@b.example\nSubject: Order\n\nHello\n--b1--\n"
+                "From: \"MDaemon at mail.a.example\" <MDaemon@a.example>\nTo: ann@a.example\nSubject: Permanent Delivery Failure\nAuto-Submitted: auto-replied\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b1\"\n\n--b1\nContent-Type: text/plain\n\n{words}\n\n--b1\nContent-Type: message/rfc822\n\nFrom: ann@a.example\nTo: u@b.example\nSubject: Order\n\nHello\n--b1--\n"
             )
         };
         let failed = "The attached message had PERMANENT fatal delivery errors!\n\n550 5.1.1 <u@b.example>... User unknown";
+        assert_eq!(analyze(notice(failed).as_bytes()).kind, BounceKind::Bounce);
         assert_eq!(
-            analyze(notice("X-MDDSN-Message: Yes\n", failed).as_bytes()).kind,
-            BounceKind::Bounce
+            analyze(notice("I am out of the office until Monday.").as_bytes()).kind,
+            BounceKind::AutoReply
         );
         assert_eq!(
-            analyze(notice("", failed).as_bytes()).kind,
-            BounceKind::Bounce
-        );
-        assert_eq!(
-            analyze(notice("", "I am out of the office until Monday.").as_bytes()).kind,
+            analyze(
+                notice("Thank you. If your request could not be delivered to the right team, we forward it.")
+                    .as_bytes()
+            )
+            .kind,
             BounceKind::AutoReply
         );
     }

@@ -848,6 +848,18 @@ fn a_mail_programs_session_refusal_is_a_refused_relay() {
         )),
         "policy"
     );
+    assert_eq!(
+        first(&outlook(
+            "550 5.7.1 Message rejected, see https://tlsreport.example/help"
+        )),
+        "policy"
+    );
+    assert_eq!(
+        first(&outlook(
+            "554 5.7.1 <pc.home.example[203.0.113.9]>: Client host rejected: Access denied"
+        )),
+        "relay-denied"
+    );
     let qmail = "Hi. This is the qmail-send program at mail.shop.example.\nI'm afraid I wasn't able to deliver your message to the following addresses.\nThis is a permanent error; I've given up. Sorry it didn't work out.\n\n<u@partner.example>:\n192.0.2.44 does not like recipient.\nRemote host said: 530 5.7.0 Must issue a STARTTLS command first\nGiving up on 192.0.2.44.\n";
     assert_eq!(first(qmail), "policy");
 }

@@ -536,7 +536,7 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
         // Exchange Online"; new tenants on low-reputation IPs). Microsoft's own restriction of
         // the sender's organization, lifted through its support, not a listing on a blocklist:
         // a permanent refusal for the sending side's reputation, the scenarios README's
-        // `content`, as its 5.7.705 ("tenant has exceeded threshold") is.
+        // `content`.
         topic = "content";
         party = Party::Sender;
     } else if r.blocklist.is_some() {
@@ -1367,9 +1367,17 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
         && party == Party::Sender
         && r.diagnostic.as_deref().is_some_and(|d| {
             let d = d.to_ascii_lowercase();
-            ["tls", "authenticat", "encrypt", "not owned by user"]
-                .iter()
-                .any(|w| d.contains(w))
+            [
+                "starttls",
+                "tls required",
+                "tls connection required",
+                "requires tls",
+                "encryption required",
+                "authenticat",
+                "not owned by user",
+            ]
+            .iter()
+            .any(|w| d.contains(w))
         })
         && ctx
             .r
@@ -1378,6 +1386,23 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
             .is_some_and(|b| b.refused_by == crate::checks::bounce::RefusedBy::SenderServerAtSend)
     {
         topic = "relay-denied";
+    }
+    // The sender's own outgoing server refusing the mail program's client address ("Client
+    // host rejected: Access denied" from its access table): that server will not relay for
+    // this client, not a receiving organization's rule.
+    if topic == "policy"
+        && party == Party::Receiver
+        && r.diagnostic
+            .as_deref()
+            .is_some_and(|d| d.to_ascii_lowercase().contains("client host rejected"))
+        && ctx
+            .r
+            .bounce
+            .as_ref()
+            .is_some_and(|b| b.refused_by == crate::checks::bounce::RefusedBy::SenderServerAtSend)
+    {
+        topic = "relay-denied";
+        party = Party::Sender;
     }
     // A refusal whose words name no reason, shown by the mail program while it sent: the only
     // server that answered is the sender's own outgoing server, so it is the sender's (their

@@ -413,6 +413,9 @@ fn says_spam_sentences(line: &str) -> impl Iterator<Item = &str> {
                     .iter()
                     .any(|p| NEGATIONS.contains(p) || GUESSES.contains(p))
                     && !words[clause..i].iter().any(|p| GUESSES.contains(p))
+                    && !words[clause..i]
+                        .windows(2)
+                        .any(|w| FEARS.contains(&w[0]) && w[1] == "that")
             });
             // Japanese negates with the verb's ending: ない, ません, なかった, and the
             // continuative ず / なく ("迷惑メールには入らず受信トレイに届いています": not into spam,
@@ -556,10 +559,8 @@ const NEGATIONS: [&str; 21] = [
 ];
 
 /// The words that only suppose a placement, in the languages of [`SPAM_FOLDERS`]: a guess
-/// ("maybe", "quizá", "vielleicht"), read anywhere before the spam word in its clause; and
-/// in English a fear ("I'm worried that my emails went to spam", "afraid they end up in
-/// junk"), which supposes it too.
-const GUESSES: [&str; 27] = [
+/// ("maybe", "quizá", "vielleicht"), read anywhere before the spam word in its clause.
+const GUESSES: [&str; 21] = [
     "maybe",
     "probably",
     "probablemente",
@@ -581,6 +582,13 @@ const GUESSES: [&str; 27] = [
     "może",
     "kanske",
     "probabilmente",
+];
+
+/// A fear stated as such supposes the placement too: one of these words followed by "that"
+/// before the spam word in its clause ("I'm worried that my emails went to spam", "panicking
+/// that ..."); not a worry about a placement stated as fact ("we are concerned because all
+/// our invoices go to spam").
+const FEARS: [&str; 6] = [
     "worried",
     "worry",
     "afraid",
@@ -3078,6 +3086,9 @@ mod tests {
             "now i'm panicking that my october class pass emails went to spam."
         ));
         assert!(!says("i'm worried that our invoices end up in junk."));
+        assert!(says(
+            "we are concerned because all our invoices go to spam."
+        ));
         // Anywhere before the word in its clause; a guess in another clause supposes nothing.
         assert!(!says(
             "una alumna dice que quizá nuestros correos a gmail van a parar a spam."
