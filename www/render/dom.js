@@ -38,7 +38,7 @@ export const VOUCHED_HOSTS = new Set([
   "postmaster.cox.net", "postmaster.orange.fr", "psbl.org", "rspamd.com", "sender.office.com",
   "senders.yahooinc.com", "senderscore.org", "sendersupport.olc.protection.outlook.com",
   "service.mail.qq.com", "servicecentral.trendmicro.com", "support.google.com", "www.0spam.org",
-  "www.barracudacentral.org", "www.iana.org", "www.invaluement.com", "www.sorbs.net",
+  "www.barracudacentral.org", "www.cox.com", "www.iana.org", "www.invaluement.com", "www.sorbs.net",
   "www.spamcop.net", "www.spamhaus.org", "www.spamrats.com", "www.surbl.org", "www.uceprotect.net",
   "www.zoho.com",
 ]);
