@@ -1181,11 +1181,7 @@ pub(super) const OWN_SIZE_LIMIT: &str = "The message is larger than the sender's
 fn own_size_limit(ctx: &Context, kind: BounceKind, topic: &str, r: &BouncedRecipient) -> bool {
     kind == BounceKind::Bounce
         && topic == "message-too-large"
-        && (ctx
-            .r
-            .bounce
-            .as_ref()
-            .is_some_and(|b| b.refused_by == crate::checks::bounce::RefusedBy::SenderServerAtSend)
+        && (at_send(ctx)
             || r.diagnostic.as_deref().is_some_and(|d| {
                 d.to_ascii_lowercase()
                     .contains("resolver.rst.sendsizelimit")
@@ -1328,11 +1324,26 @@ fn text_reason(
     })
 }
 
+/// Whether the paste is an error the mail program showed while it sent: the refusal came from
+/// the sender's own outgoing server (`RefusedBy::SenderServerAtSend`).
+fn at_send(ctx: &Context) -> bool {
+    ctx.r
+        .bounce
+        .as_ref()
+        .is_some_and(|b| b.refused_by == crate::checks::bounce::RefusedBy::SenderServerAtSend)
+}
+
 fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cause {
     // A list's hold notice waits for its moderator, not for a server's retry: the list's rule
     // that held the post is the cause (`checks::bounce::held`), read as a refusal would be.
     let held = ctx.bounce_format() == Some("mailman-hold");
     let (mut topic, mut party) = topic_of(if held { BounceKind::Bounce } else { kind }, r);
+    let at_send = at_send(ctx);
+    let words = r
+        .diagnostic
+        .as_deref()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     if topic == "dmarc" && returned_to_list(ctx) {
         topic = "forwarding";
         party = Party::Sender;
@@ -1341,13 +1352,7 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
     // sent (`RefusedBy::SenderServerAtSend`: Apple Mail's "The sender address ... was rejected
     // by the server", Thunderbird's refused MAIL FROM): the account may not send as that
     // address, the scenarios README's `relay-denied` ("not allowed to send for that domain").
-    if r.reason.name() == "rejected"
-        && ctx
-            .r
-            .bounce
-            .as_ref()
-            .is_some_and(|b| b.refused_by == crate::checks::bounce::RefusedBy::SenderServerAtSend)
-    {
+    if r.reason.name() == "rejected" && at_send {
         topic = "relay-denied";
         party = Party::Sender;
     }
@@ -1365,25 +1370,18 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
     if r.reason.name() == "securityerror"
         && topic == "policy"
         && party == Party::Sender
-        && r.diagnostic.as_deref().is_some_and(|d| {
-            let d = d.to_ascii_lowercase();
-            [
-                "starttls",
-                "tls required",
-                "tls connection required",
-                "requires tls",
-                "encryption required",
-                "authenticat",
-                "not owned by user",
-            ]
-            .iter()
-            .any(|w| d.contains(w))
-        })
-        && ctx
-            .r
-            .bounce
-            .as_ref()
-            .is_some_and(|b| b.refused_by == crate::checks::bounce::RefusedBy::SenderServerAtSend)
+        && [
+            "starttls",
+            "tls required",
+            "tls connection required",
+            "requires tls",
+            "encryption required",
+            "authenticat",
+            "not owned by user",
+        ]
+        .iter()
+        .any(|w| words.contains(w))
+        && at_send
     {
         topic = "relay-denied";
     }
@@ -1392,14 +1390,8 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
     // this client, not a receiving organization's rule.
     if topic == "policy"
         && party == Party::Receiver
-        && r.diagnostic
-            .as_deref()
-            .is_some_and(|d| d.to_ascii_lowercase().contains("client host rejected"))
-        && ctx
-            .r
-            .bounce
-            .as_ref()
-            .is_some_and(|b| b.refused_by == crate::checks::bounce::RefusedBy::SenderServerAtSend)
+        && words.contains("client host rejected")
+        && at_send
     {
         topic = "relay-denied";
         party = Party::Sender;
@@ -1407,13 +1399,7 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
     // A refusal whose words name no reason, shown by the mail program while it sent: the only
     // server that answered is the sender's own outgoing server, so it is the sender's (their
     // provider) to find out why.
-    if topic == "unknown"
-        && ctx
-            .r
-            .bounce
-            .as_ref()
-            .is_some_and(|b| b.refused_by == crate::checks::bounce::RefusedBy::SenderServerAtSend)
-    {
+    if topic == "unknown" && at_send {
         party = Party::Sender;
     }
     let own = own_refusal(ctx, kind, topic, r);
@@ -1465,19 +1451,16 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
     if let Some(words) = &r.diagnostic {
         // An expiry's words are the sending server's own (it never got an answer it could
         // keep), not the receiving server's.
-        let said =
-            if topic == "expired" {
-                "The bounce says"
-            } else if own_limit || own_size {
-                "The sender's own server said"
-            } else if ctx.r.bounce.as_ref().is_some_and(|b| {
-                b.refused_by == crate::checks::bounce::RefusedBy::SenderServerAtSend
-            }) {
-                // A mail program's window: its words, quoting the outgoing server's.
-                "The mail program showed"
-            } else {
-                "The receiving server said"
-            };
+        let said = if topic == "expired" {
+            "The bounce says"
+        } else if own_limit || own_size {
+            "The sender's own server said"
+        } else if at_send {
+            // A mail program's window: its words, quoting the outgoing server's.
+            "The mail program showed"
+        } else {
+            "The receiving server said"
+        };
         detail.push_str(&format!(
             " {said}: \"{}\".",
             crate::vocab::text::clip_ellipsis(words, 300)
