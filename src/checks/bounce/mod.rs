@@ -14,8 +14,9 @@
 //!
 //! [`analyze`] reads the MIME parts by role and hands each kind of report to its reader:
 //! `feedback` (RFC 5965), `autoreply` (RFC 3834), `dsn` (RFC 3464), `ses` (Amazon SES's JSON) and
-//! `sendgrid` (SendGrid's Event Webhook JSON), `sparkpost`, `mailgun`, `brevo`, `mandrill`
-//! and `postmark` (those services' event, message and bounce records),
+//! `sendgrid` (SendGrid's Event Webhook JSON), `sparkpost`, `mailgun`, `brevo`, `mandrill`,
+//! `postmark`, `mailjet`, `mailchannels` and `zeptomail` (those services' event, message and
+//! bounce records),
 //! `plain` and `recipients` for plain-text bounces; `original` finds the returned message,
 //! `result` gives each recipient its reading (with `provider`, the receiving providers' own codes
 //! first, then `reason`, `lists` and `scan`), and `report`
@@ -33,7 +34,9 @@ mod held;
 mod hmail_log;
 mod kerio_log;
 pub mod lists;
+mod mailchannels;
 mod mailgun;
+mod mailjet;
 mod mandrill;
 mod mdn;
 pub mod mime;
@@ -54,6 +57,7 @@ mod sendmail_log;
 mod ses;
 mod sparkpost;
 mod webhook;
+mod zeptomail;
 
 pub use lists::Blocklist;
 pub use reason::Reason;
@@ -360,7 +364,7 @@ type ServiceReader = (
     fn(&str) -> bool,
     fn(&str, &mut Vec<recipients::Raw>) -> Option<String>,
 );
-const SERVICE_RECORDS: [ServiceReader; 12] = [
+const SERVICE_RECORDS: [ServiceReader; 15] = [
     (
         "exchange_tracking",
         exchange_tracking::is_records,
@@ -385,7 +389,22 @@ const SERVICE_RECORDS: [ServiceReader; 12] = [
     ("brevo", brevo::is_events, brevo::events),
     ("mandrill", mandrill::is_record, mandrill::record),
     ("postmark", postmark::is_records, postmark::records),
+    ("mailjet", mailjet::is_events, mailjet::events),
+    (
+        "mailchannels",
+        mailchannels::is_events,
+        mailchannels::events,
+    ),
+    ("zeptomail", zeptomail::is_events, zeptomail::events),
 ];
+
+/// Whether a report's format is a sending service's event or message records (SendGrid's,
+/// Amazon SES's and the others this reader knows): the service's report of its own delivery
+/// attempt, in its own words where no server's reply is quoted.
+pub fn service_format(format: &str) -> bool {
+    matches!(format, "sendgrid" | "amazon_ses")
+        || SERVICE_RECORDS.iter().any(|(n, _, _)| *n == format)
+}
 
 /// Analyzes a bounce, delay notice, feedback report, automatic reply or any message. Never
 /// fails: ordinary mail gives `kind: not_bounce`.
@@ -557,6 +576,13 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
     if dsn.is_none()
         && let Some(start) = json_text_start(&text)
         && let Some(r) = webhook::complaint(&text[start..])
+    {
+        return r;
+    }
+    // Mailjet's and MailChannels' complaint events, also among other events or after a log
+    // line's own timestamp: recognised by each event object's own keys.
+    if dsn.is_none()
+        && let Some(r) = webhook::service_complaint(&text)
     {
         return r;
     }
@@ -772,9 +798,7 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         || report_type == "delivery-status";
     // A sending service's event record is the service's report of its own delivery attempt
     // (the message left the customer's system), never a mail program's send error.
-    let from_service = format.as_deref().is_some_and(|f| {
-        matches!(f, "sendgrid" | "amazon_ses") || SERVICE_RECORDS.iter().any(|(n, _, _)| *n == f)
-    });
+    let from_service = format.as_deref().is_some_and(service_format);
     // Nor is a text with a delivery status report's per-recipient fields (Final-Recipient and
     // Status, RFC 3464 section 2.3): the reporting server writes those, a mail program that
     // could not send shows no such report. Nor a message's header pasted under a line of the

@@ -13,6 +13,13 @@
 //! - SparkPost ("Webhook event reference", its message events): `"type": "spam_complaint"` (a
 //!   feedback loop's report, `fbtype` "abuse") inside `"message_event"`, the recipient in
 //!   `rcpt_to`, SparkPost's sending address in `sending_ip`.
+//! - Mailjet (its Event API guide, github.com/mailjet/api-documentation guides/_event-api.md:
+//!   the `spam` event, whose `source` "indicates which feedback loop program reported this
+//!   complaint"): `"event": "spam"` with the recipient in `email`, among Mailjet's own keys
+//!   (`mj_contact_id`, `mj_campaign_id`, `Message_GUID`).
+//! - MailChannels (Email API "Delivery Events" and its webhook schema): `"event":
+//!   "complained"` with `customer_handle`; the recipients in `recipients` (its `email` is the
+//!   sender's address).
 
 use super::result::simple_recipient;
 use super::{BounceKind, BounceReport, CaseFacts, FeedbackInfo, Reason, RefusedBy, scan};
@@ -22,7 +29,11 @@ pub(super) fn complaint(text: &str) -> Option<BounceReport> {
     let is = |key: &str, value: &str| {
         scan::json_str(text, key).is_some_and(|v| v.eq_ignore_ascii_case(value))
     };
-    let (format, provider, recipient) = if is("event", "complained") {
+    // MailChannels' events carry the same event name with their own account key
+    // (service_complaint reads them).
+    let (format, provider, recipient) = if is("event", "complained")
+        && !text.contains("\"customer_handle\"")
+    {
         ("mailgun", "Mailgun", scan::json_str(text, "recipient"))
     } else if is("RecordType", "SpamComplaint") || is("Type", "SpamComplaint") {
         ("postmark", "Postmark", scan::json_str(text, "Email"))
@@ -58,6 +69,60 @@ pub(super) fn complaint(text: &str) -> Option<BounceReport> {
     ))
 }
 
+/// The complaint a Mailjet or MailChannels event gives, when one of the objects in the text
+/// (a webhook log: each line a timestamp and the event, or the events of a batch) is one.
+pub(super) fn service_complaint(text: &str) -> Option<BounceReport> {
+    for obj in super::sendgrid::objects(text) {
+        let event = scan::json_str(obj, "event").unwrap_or("");
+        let mailjet_keys = [
+            "\"mj_contact_id\"",
+            "\"mj_campaign_id\"",
+            "\"Message_GUID\"",
+        ];
+        let (format, provider, recipients): (_, _, Vec<String>) = if event
+            .eq_ignore_ascii_case("spam")
+            && mailjet_keys.iter().any(|k| obj.contains(k))
+        {
+            (
+                "mailjet",
+                "Mailjet",
+                scan::json_str(obj, "email")
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
+            )
+        } else if event.eq_ignore_ascii_case("complained") && obj.contains("\"customer_handle\"") {
+            (
+                "mailchannels",
+                "MailChannels",
+                super::mailchannels::string_array(obj, "recipients")
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
+            )
+        } else {
+            continue;
+        };
+        let recipients = recipients
+            .into_iter()
+            .filter(|a| a.contains('@'))
+            .map(|a| a.to_ascii_lowercase())
+            .collect();
+        return Some(complaint_report(
+            format,
+            format!(
+                "A {provider} spam-complaint event, not a bounce: the message was delivered and the recipient marked it as spam."
+            ),
+            recipients,
+            FeedbackInfo {
+                feedback_type: Some("abuse".into()),
+                ..FeedbackInfo::default()
+            },
+        ));
+    }
+    None
+}
+
 /// A sending service's complaint record as a feedback report: the addresses that complained
 /// (lowercase), with what the record says of the complaint.
 pub(super) fn complaint_report(
@@ -89,6 +154,33 @@ pub(super) fn complaint_report(
 #[cfg(test)]
 mod tests {
     use crate::checks::bounce::{BounceKind, Reason, analyze};
+
+    #[test]
+    fn a_mailjet_spam_event_in_a_log_after_its_sent_event_is_a_complaint() {
+        let j = concat!(
+            r#"2025-11-21T09:25:13Z mj-webhook {"event":"sent","time":1,"MessageID":2,"email":"k@hotmail.example","mj_contact_id":5,"smtp_reply":"250 2.6.0 Queued mail for delivery"}"#,
+            "\n",
+            r#"2025-11-21T14:48:38Z mj-webhook {"event":"spam","time":2,"MessageID":2,"email":"k@hotmail.example","mj_contact_id":5,"source":"JMRPP"}"#
+        );
+        let r = analyze(j.as_bytes());
+        assert_eq!(r.kind, BounceKind::Feedback);
+        assert_eq!(r.format.as_deref(), Some("mailjet"));
+        assert_eq!(r.recipients[0].address, "k@hotmail.example");
+        assert_eq!(r.recipients[0].reason, Reason::Feedback);
+        // The same "spam" word without Mailjet's keys is no Mailjet event.
+        let other = r#"x {"event":"spam","email":"k@hotmail.example"}"#;
+        assert_ne!(analyze(other.as_bytes()).format.as_deref(), Some("mailjet"));
+    }
+
+    #[test]
+    fn a_mailchannels_complained_event_names_the_recipient_not_the_sender() {
+        let j = r#"[{"email":"shop@example.org","customer_handle":"h","timestamp":1,"event":"complained","recipients":["k@example.net"]}]"#;
+        let r = analyze(j.as_bytes());
+        assert_eq!(r.kind, BounceKind::Feedback);
+        assert_eq!(r.format.as_deref(), Some("mailchannels"));
+        assert_eq!(r.recipients.len(), 1);
+        assert_eq!(r.recipients[0].address, "k@example.net");
+    }
 
     #[test]
     fn a_sparkpost_spam_complaint_event_is_a_complaint_from_its_sending_ip() {

@@ -1333,6 +1333,13 @@ fn at_send(ctx: &Context) -> bool {
         .is_some_and(|b| b.refused_by == crate::checks::bounce::RefusedBy::SenderServerAtSend)
 }
 
+/// Whether `words` start with an SMTP reply code (RFC 5321 section 4.2: three digits, the
+/// first 2 to 5).
+fn starts_with_reply_code(words: &str) -> bool {
+    let b = words.trim_start().as_bytes();
+    b.len() >= 3 && (b'2'..=b'5').contains(&b[0]) && b[1..3].iter().all(u8::is_ascii_digit)
+}
+
 fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cause {
     // A list's hold notice waits for its moderator, not for a server's retry: the list's rule
     // that held the post is the cause (`checks::bounce::held`), read as a refusal would be.
@@ -1458,6 +1465,14 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
         } else if at_send {
             // A mail program's window: its words, quoting the outgoing server's.
             "The mail program showed"
+        } else if ctx
+            .bounce_format()
+            .is_some_and(crate::checks::bounce::service_format)
+            && !starts_with_reply_code(words)
+        {
+            // A sending service's event in its own words (Mailjet's error table, a
+            // suppression), no server's reply.
+            "The sending service recorded"
         } else {
             "The receiving server said"
         };
