@@ -2374,6 +2374,37 @@ pub fn program_summary_at(lines: &[&str], i: usize) -> Option<usize> {
     (sent || dated && localized).then_some(end)
 }
 
+/// Apple Mail's banner above a forwarded message ("Begin forwarded message:") in its
+/// localizations, lowercase, without the colon (French writes a space before it: "Début du
+/// message réexpédié :"). The list the email-forward-parser project keeps per locale: cs, da,
+/// de, es, fi, fr (and iOS's fr), hr, hu, it, nl, no, pl, pt, pt-br, ro, ru, sk, sv, tr, uk;
+/// and the newer German wording "Anfang der weitergeleiteten E-Mail".
+const APPLE_FORWARD_BANNERS: [&str; 23] = [
+    "begin forwarded message",
+    "začátek přeposílané zprávy",
+    "start på videresendt besked",
+    "anfang der weitergeleiteten nachricht",
+    "inicio del mensaje reenviado",
+    "välitetty viesti alkaa",
+    "début du message réexpédié",
+    "début du message transféré",
+    "započni proslijeđenu poruku",
+    "továbbított levél kezdete",
+    "inizio messaggio inoltrato",
+    "begin doorgestuurd bericht",
+    "videresendt melding",
+    "początek przekazywanej wiadomości",
+    "início da mensagem reencaminhada",
+    "início da mensagem encaminhada",
+    "începe mesajul redirecționat",
+    "начало переадресованного сообщения",
+    "začiatok preposlanej správy",
+    "vidarebefordrat mejl",
+    "i\u{307}leti başlangıcı",
+    "початок листа, що пересилається",
+    "anfang der weitergeleiteten e-mail",
+];
+
 /// A forward's banner at line `i` ("---------- Forwarded message ---------", "-----Original
 /// Message-----", "Begin forwarded message:"), with the summary lines below it (From, Date,
 /// Sent, Subject, To, Cc: up to a blank line): where it ends (exclusive).
@@ -2386,10 +2417,11 @@ pub fn forward_banner_at(lines: &[&str], i: usize) -> Option<usize> {
             .trim()
             .chars()
             .any(char::is_alphabetic);
-    let begin = line
-        .to_ascii_lowercase()
-        .trim_end_matches(':')
-        .eq("begin forwarded message");
+    let begin = {
+        let l = line.to_lowercase();
+        let l = l.trim_end_matches(LABEL_COLONS).trim_end();
+        APPLE_FORWARD_BANNERS.contains(&l)
+    };
     if !dashes && !begin {
         return None;
     }
@@ -3099,6 +3131,25 @@ mod tests {
         assert_eq!(note.lines.len(), 1);
         assert_eq!(note.lines[0].0, 1);
         assert!(note.lines[0].1.starts_with("Hi support"));
+    }
+
+    #[test]
+    fn apple_mails_localized_forward_banners_are_banners() {
+        for banner in [
+            "Begin forwarded message:",
+            "Anfang der weitergeleiteten Nachricht:",
+            "Début du message réexpédié :",
+            "İleti başlangıcı:",
+        ] {
+            let lines = [banner, "From: a@b.example", "Subject: x", ""];
+            assert_eq!(forward_banner_at(&lines, 0), Some(3), "{banner}");
+        }
+        // Prose that starts like one is not.
+        let lines = [
+            "Begin forwarded message was sent yesterday:",
+            "From: a@b.example",
+        ];
+        assert_eq!(forward_banner_at(&lines, 0), None);
     }
 
     #[test]

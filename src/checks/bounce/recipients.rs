@@ -336,5 +336,27 @@ pub(super) fn find(
             r.context = clip(bounce_text, 4096).to_string();
         }
     }
+    // Postfix names an address an alias or virtual alias expanded as "<final> (expanded from
+    // <original>): reason" (bounce(8)): the failed address is the final one, the original the
+    // address the sender wrote (its Original-Recipient, RFC 3464 section 2.3.1).
+    let lower_text = bounce_text.to_ascii_lowercase();
+    for raw in raws.iter_mut().filter(|r| r.original_recipient.is_none()) {
+        let needle = format!("<{}>", raw.address.to_ascii_lowercase());
+        let written = lower_text
+            .match_indices(&needle)
+            .take(16)
+            .find_map(|(i, _)| {
+                let rest = lower_text.get(i + needle.len()..)?.trim_start();
+                let rest = rest.strip_prefix("(expanded")?.trim_start();
+                let rest = rest.strip_prefix("from")?.trim_start().strip_prefix('<')?;
+                let end = rest.find('>')?;
+                let orig = &rest[..end];
+                (orig.contains('@') && !orig.contains(char::is_whitespace) && *orig != raw.address)
+                    .then(|| orig.to_string())
+            });
+        if written.is_some() {
+            raw.original_recipient = written;
+        }
+    }
     raws.truncate(MAX_RECIPIENTS);
 }

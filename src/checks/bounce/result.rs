@@ -1024,6 +1024,22 @@ mod expanded_tests {
     }
 
     #[test]
+    fn postfix_names_the_address_an_alias_expanded_from() {
+        let msg = "From: MAILER-DAEMON@mx1.host.example (Mail Delivery System)\nTo: a@example.org\nSubject: Undelivered Mail Returned to Sender\n\nThis is the mail system at host mx1.host.example.\n\nI'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients. It's attached below.\n\n                   The mail system\n\n<p.j@mail.example> (expanded from <info@shop.example>):\n    host mx.mail.example[192.0.2.162] said: 550 5.5.0\n    Requested action not taken: mailbox unavailable (in reply to RCPT TO command)\n";
+        let b = crate::checks::bounce::analyze(msg.as_bytes());
+        let r = b
+            .recipients
+            .iter()
+            .find(|r| r.address == "p.j@mail.example")
+            .expect("the final address");
+        assert_eq!(r.original_recipient.as_deref(), Some("info@shop.example"));
+        // Without the expansion there is no original recipient.
+        let plain = msg.replace(" (expanded from <info@shop.example>)", "");
+        let b = crate::checks::bounce::analyze(plain.as_bytes());
+        assert!(b.recipients.iter().all(|r| r.original_recipient.is_none()));
+    }
+
+    #[test]
     fn exim_names_the_forwarded_address_in_x_failed_recipients() {
         let msg = "From: Mail Delivery System <Mailer-Daemon@mx.example>\nTo: a@example.org\nX-Failed-Recipients: b@gmail.example\nSubject: Mail delivery failed: returning message to sender\nContent-Type: multipart/report; report-type=delivery-status; boundary=B\nMIME-Version: 1.0\n\n--B\nContent-type: text/plain\n\nThis message was created automatically by mail delivery software.\n\n  b@gmail.example\n    (generated from info@shop.example)\n    host mx.gmail.example [192.0.2.26]\n    SMTP error from remote mail server after end of data:\n    550 5.7.26 Unauthenticated email is not accepted due to domain's DMARC policy\n\n--B\nContent-type: message/delivery-status\n\nReporting-MTA: dns; mx.example\n\nAction: failed\nFinal-Recipient: rfc822;info@shop.example\nStatus: 5.0.0\nDiagnostic-Code: smtp; 550 5.7.26 Unauthenticated email is not accepted due to domain's DMARC policy\n\n--B--\n";
         let b = crate::checks::bounce::analyze(msg.as_bytes());

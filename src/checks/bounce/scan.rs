@@ -191,8 +191,11 @@ static ORIGINAL_MARKERS: &[&str] = &[
     "original message headers",
     // The same heading of Exchange's NDR in its other languages (Microsoft's NDR reference in
     // German and Italian, "Ursprüngliche Nachrichtenkopfzeilen", "Intestazioni originali del
-    // messaggio"; Sisimai's Exchange readers for French, Portuguese and Dutch).
+    // messaggio"; in Spanish "Información de diagnóstico para administradores" then
+    // "encabezados del mensaje original"; Sisimai's Exchange readers for French, Portuguese
+    // and Dutch).
     "ursprüngliche nachrichtenkopfzeilen",
+    "encabezados del mensaje original",
     "intestazioni originali del messaggio",
     "en-têtes de message d'origine",
     "cabeçalhos originais da mensagem",

@@ -153,12 +153,17 @@ impl Analysis {
         // field of a name mail systems write was found.
         // A forward's summary ("From: Mail Delivery System ...", "Subject: Undeliverable: ...")
         // is the forwarded notice's own header, so it is screened with the fields read.
-        let may_be_bounce = crate::checks::bounce::may_be_report(
-            normalized
-                .fields
-                .iter()
-                .map(|f| (f.name.as_str(), f.value.as_str())),
-        ) || normalized
+        // A mail program's localized summary read as the header ("De:", "Objet:" of a French
+        // forward) is screened as the fields its labels stand for.
+        let may_be_bounce = crate::checks::bounce::may_be_report(normalized.fields.iter().map(
+            |f| {
+                let label = format!("{}:", f.name);
+                (
+                    input::summary_key(&label).unwrap_or(f.name.as_str()),
+                    f.value.as_str(),
+                )
+            },
+        )) || normalized
             .notes
             .iter()
             .filter(|n| n.code == "input.skipped-forward")

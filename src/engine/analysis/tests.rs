@@ -863,3 +863,34 @@ fn a_mail_programs_session_refusal_is_a_refused_relay() {
     let qmail = "Hi. This is the qmail-send program at mail.shop.example.\nI'm afraid I wasn't able to deliver your message to the following addresses.\nThis is a permanent error; I've given up. Sorry it didn't work out.\n\n<u@partner.example>:\n192.0.2.44 does not like recipient.\nRemote host said: 530 5.7.0 Must issue a STARTTLS command first\nGiving up on 192.0.2.44.\n";
     assert_eq!(first(qmail), "policy");
 }
+
+#[test]
+fn a_notice_forwarded_under_a_localized_summary_is_read_as_a_bounce() {
+    // Apple Mail's French forward: its banner ("Début du message réexpédié :"), a blank line,
+    // then the summary under French labels only (De, Date, À, Objet), none a field's own name
+    // but Date's.
+    let notice = "Bonjour, c'est votre serveur qui bloque ?\n\nEnvoyé de mon iPhone\n\nDébut du message réexpédié :\n\nDe: Mail Delivery System <MAILER-DAEMON@smtp.host.example>\nDate: 3 mars 2026 à 16:41:07 UTC+1\nÀ: claire@shop.example\nObjet: Undelivered Mail Returned to Sender\n\nThis is the mail system at host smtp.host.example.\n\nI'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients. It's attached below.\n\n<m.durand@partner.example>: host mx.partner.example[192.0.2.97] said: 550 5.1.1\n<m.durand@partner.example>: Invalid recipient (in reply to RCPT TO command)\n";
+    let (r, _) = run(notice, &MemoryResolver::new(), offline());
+    let b = r.bounce.as_ref().expect("read as a bounce");
+    assert!(
+        b.recipients
+            .iter()
+            .any(|x| x.address == "m.durand@partner.example"
+                && x.reason == crate::checks::bounce::Reason::Userunknown)
+    );
+    let d = r.diagnosis.expect("a diagnosis");
+    assert_eq!(
+        d.causes.first().map(|c| c.topic.as_str()),
+        Some("user-unknown")
+    );
+    // The same summary above a person's message is no report.
+    let letter = notice
+        .replace(
+            "Mail Delivery System <MAILER-DAEMON@smtp.host.example>",
+            "Marc Durand <m.durand@partner.example>",
+        )
+        .replace("Undelivered Mail Returned to Sender", "Devis")
+        .replace("550 5.1.1", "merci");
+    let (r, _) = run(&letter, &MemoryResolver::new(), offline());
+    assert!(r.bounce.is_none());
+}
