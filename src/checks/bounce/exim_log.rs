@@ -65,12 +65,11 @@ fn message_id(id: &str) -> bool {
             .all(|p| p.bytes().all(|c| c.is_ascii_alphanumeric()))
 }
 
-/// Whether the text holds Exim delivery records of a failure or a deferral.
+/// Whether the text holds Exim delivery records: of a failure (`**`), a deferral (`==`) or a
+/// delivery (`=>`, `->`: the receiving server accepted the message); a log of deliveries alone
+/// is a delivery report, as Postfix's `status=sent` records are (postfix_log.rs).
 pub(super) fn is_records(text: &str) -> bool {
-    text.lines()
-        .take(MAX_RECORDS)
-        .filter_map(record)
-        .any(|(flag, _)| matches!(flag, "**" | "=="))
+    text.lines().take(MAX_RECORDS).any(|l| record(l).is_some())
 }
 
 /// The recipients of the records, added to `raws` (each address once, as its last record
@@ -117,6 +116,18 @@ mod tests {
     use crate::checks::bounce::{BounceKind, Reason, analyze};
 
     const ARRIVAL: &str = "2026-10-05 18:02:09 1xDl8j-0009Uq-0D <= a@shop.example U=www-data P=local S=4821 id=1@shop.example\n";
+
+    #[test]
+    fn a_log_of_deliveries_alone_is_a_delivery_report() {
+        let log = "2026-10-05 18:02:10 1xDl8j-0009Uq-0D <= b@host.example U=b P=local S=2871\n2026-10-05 18:02:12 1xDl8j-0009Uq-0D => m@orange.example R=dnslookup T=remote_smtp H=smtp-in.orange.example [192.0.2.162] C=\"250 2.0.0 accepted\"\n2026-10-05 18:02:12 1xDl8j-0009Uq-0D Completed\n";
+        let r = analyze(log.as_bytes());
+        assert_eq!(r.format.as_deref(), Some("exim_log"));
+        assert_eq!(r.recipients.len(), 1);
+        assert_eq!(
+            r.recipients[0].reason,
+            crate::checks::bounce::Reason::Delivered
+        );
+    }
 
     #[test]
     fn a_deferred_record_is_a_delay_with_the_reply_and_the_interface() {

@@ -88,13 +88,14 @@ pub(super) fn joined(text: &str, marker: &str, max_lines: usize) -> Vec<String> 
     out
 }
 
-/// Whether the text holds a Postfix delivery record that deferred, bounced or expired a
-/// recipient.
+/// Whether the text holds a Postfix delivery record: one that deferred, bounced or expired a
+/// recipient, or that delivered it (`status=sent` with the receiving server's acceptance, RFC
+/// 5321 section 4.2.5: the server took responsibility for the message). A log of deliveries
+/// alone is a delivery report: the receiving server accepted the message.
 pub(super) fn is_records(text: &str) -> bool {
     joined(text, "postfix", MAX_LINES)
         .iter()
-        .filter_map(|l| record(l))
-        .any(|(_, status, ..)| status != "sent")
+        .any(|l| record(l).is_some())
 }
 
 /// How a delivery after a long wait in the queue opens its words (the diagnosis reads it).
@@ -184,6 +185,24 @@ mod tests {
     use crate::checks::bounce::{BounceKind, Reason, analyze};
 
     const DEFERRED: &str = "Jun 15 09:14:32 web01 postfix/smtp[20412]: 3F2A81C0B2: to=<l@gmail.example>, relay=none, delay=30, delays=0.02/0.01/30/0, dsn=4.4.1, status=deferred (connect to smtp.relay.example[198.51.100.7]:587: Connection timed out)\n";
+
+    #[test]
+    fn a_log_of_deliveries_alone_is_a_delivery_report() {
+        let log = "Mar 19 10:14:06 mail postfix/qmgr[1187]: 4fRX3p2Kc9z7vGm: from=<d@shop.example>, size=412873, nrcpt=1 (queue active)\nMar 19 10:14:07 mail postfix/smtp[211881]: 4fRX3p2Kc9z7vGm: to=<j@orange.example>, relay=smtp-in.orange.example[198.51.100.65]:25, delay=1.4, delays=0.12/0.01/0.41/0.86, dsn=2.0.0, status=sent (250 2.0.0 Xk3B2F00C4pLs8z01k3CVn mail accepted for delivery)\n";
+        let r = analyze(log.as_bytes());
+        assert_eq!(r.format.as_deref(), Some("postfix_log"));
+        assert_eq!(r.recipients.len(), 1);
+        assert_eq!(
+            r.recipients[0].reason,
+            crate::checks::bounce::Reason::Delivered
+        );
+        // Log lines of other programs only (no delivery record) are none.
+        let other = "Mar 19 10:14:05 mail postfix/submission/smtpd[211874]: connect from unknown[198.51.100.88]\n";
+        assert_ne!(
+            analyze(other.as_bytes()).format.as_deref(),
+            Some("postfix_log")
+        );
+    }
 
     #[test]
     fn a_deferral_without_a_reply_is_a_delay() {
