@@ -586,6 +586,12 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
     {
         return r;
     }
+    // Postmark's record of an automatic reply to the message (its AutoResponder type).
+    if dsn.is_none()
+        && let Some(r) = postmark::auto_reply(&text)
+    {
+        return r;
+    }
 
     // Exchange's "Relayed:" notice: the message was handed to the destination, which sends no
     // delivery receipts (`plain::exchange_relayed`): a delivery report, each address it lists

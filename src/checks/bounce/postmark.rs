@@ -23,6 +23,36 @@ pub(super) fn is_records(text: &str) -> bool {
         && text.contains("\"TypeCode\"")
 }
 
+/// The automatic reply a Postmark bounce record of type `AutoResponder` stands for
+/// (Postmark's bounce types: TypeCode 64, "Automatic email responder (ex: \"Out of Office\"
+/// or \"On Vacation\")"): not a failure, the message was delivered and the recipient's mailbox
+/// answered by itself. The replying address is the record's `Email`.
+pub(super) fn auto_reply(text: &str) -> Option<super::BounceReport> {
+    if !is_records(text) {
+        return None;
+    }
+    let (_, obj) = scan::keyed_records(text, "RecordType")
+        .into_iter()
+        .find(|(own, obj)| {
+            scan::json_str(own, "RecordType") == Some("Bounce")
+                && scan::json_str(obj, "Type")
+                    .is_some_and(|t| t.eq_ignore_ascii_case("AutoResponder"))
+        })?;
+    let address = scan::json_str(obj, "Email").filter(|a| a.contains('@'))?;
+    let top = super::mime::headers("");
+    Some(super::report::delivered(
+        &top,
+        super::BounceKind::AutoReply,
+        Some("postmark".into()),
+        "A Postmark bounce record of type AutoResponder, not a bounce: the message was delivered and the recipient's mailbox answered by itself, usually because they are away.".into(),
+        vec![super::result::simple_recipient(
+            address.to_ascii_lowercase(),
+            super::Reason::Vacation,
+        )],
+        None,
+    ))
+}
+
 /// The records' recipients, added to `raws`. Postmark's records name no sending IP: None.
 pub(super) fn records(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
     for (own, obj) in scan::keyed_records(text, "RecordType") {
@@ -61,6 +91,22 @@ pub(super) fn records(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use crate::checks::bounce::{BounceKind, Reason, analyze};
+
+    #[test]
+    fn an_autoresponder_record_is_an_automatic_reply_not_a_bounce() {
+        let j = r#"{"RecordType": "Bounce", "ID": 1, "Type": "AutoResponder", "TypeCode": 64, "Name": "Auto responder", "Description": "Automatic email responder (ex: \"Out of Office\" or \"On Vacation\").", "Details": "Auto: away until Monday", "Email": "t@example.net", "From": "a@example.org"}"#;
+        let r = crate::checks::bounce::analyze(j.as_bytes());
+        assert_eq!(r.kind, crate::checks::bounce::BounceKind::AutoReply);
+        assert_eq!(r.recipients[0].address, "t@example.net");
+        // A hard bounce record stays a bounce.
+        let hard = j
+            .replace("AutoResponder", "HardBounce")
+            .replace("\"TypeCode\": 64", "\"TypeCode\": 1");
+        assert_eq!(
+            crate::checks::bounce::analyze(hard.as_bytes()).kind,
+            crate::checks::bounce::BounceKind::Bounce
+        );
+    }
 
     #[test]
     fn a_hard_bounce_record_is_a_bounce_with_the_servers_reply() {
