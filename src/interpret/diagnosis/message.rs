@@ -2729,7 +2729,7 @@ fn worst_hop(ctx: &Context) -> Option<(usize, i64)> {
             .flatten()
             .filter_map(gap_before)
             .any(|d| d < 0 && (d + delay).abs() < delay / 2);
-        if skew {
+        if skew || zone_as_wait(hops, i, delay) {
             continue;
         }
         if worst.is_none_or(|(_, w)| delay > w) {
@@ -2737,6 +2737,28 @@ fn worst_hop(ctx: &Context) -> Option<(usize, i64)> {
         }
     }
     worst
+}
+
+/// Whether hop `i`'s delay is the zone offset one of its two stamps declares (the earlier
+/// stamp's or its own, within two minutes): a server whose clock runs on UTC but labels its
+/// stamps with the local zone ("09:29:58 +0900" at 18:29:58 JST) makes every message look as
+/// many hours old as its zone is away from UTC, as the device's wrong zone does before the
+/// first server (`outbox_gap`). Not a wait.
+fn zone_as_wait(hops: &[crate::report::Hop], i: usize, delay: i64) -> bool {
+    let offset_ms = |h: &crate::report::Hop| {
+        let text = h.date_text.as_deref()?;
+        let minutes = crate::parse::date::parse(text)?.offset_minutes?;
+        (minutes != 0).then(|| i64::from(minutes).abs() * 60_000)
+    };
+    let earlier = i
+        .checked_sub(1)
+        .and_then(|j| hops.get(j))
+        .and_then(offset_ms);
+    let own = hops.get(i).and_then(offset_ms);
+    [earlier, own]
+        .into_iter()
+        .flatten()
+        .any(|o| (delay - o).abs() <= 2 * 60_000)
 }
 
 /// Where the message waited: the server that handed hop `i` on (the previous hop's receiver).
