@@ -929,3 +929,23 @@ fn a_delay_that_is_a_stamps_own_zone_offset_is_a_clock_not_a_wait() {
     let c = causes(&waited);
     assert!(c.iter().any(|c| c.starts_with("received.late")), "{c:?}");
 }
+
+/// A spam placement only the customer's words tell, on a header cut off before anything the
+/// receiver recorded: the paste cannot say why, so no content verdict is made up; with the
+/// filter's verdict in it, the verdict is the cause.
+#[test]
+fn a_junk_placement_told_only_by_the_customer_on_a_cut_header_is_no_content_verdict() {
+    let first = |paste: &str| {
+        let (r, _) = run(paste, &MemoryResolver::new(), offline());
+        r.diagnosis
+            .and_then(|d| d.causes.first().map(|c| c.topic.clone()))
+            .unwrap_or_default()
+    };
+    let cut = "Hi, my client says my invoice ended up in his junk folder again. He sent me this:\n\nReceived: from PA4PR08MB7554.eurprd08.prod.outlook.com (2001:db8:20a:5e1::14)\n by AS2PR08MB9368.eurprd08.prod.outlook.com with HTTPS; Wed, 4 Mar 2026\n 08:12:55 +0000\nReceived: from AM0PR02CA0157.eurprd02.prod.outlook.com (2001:db8:20a:11::2f)\n by PA4PR08MB7554.eurprd08.prod.outlook.com (2001:db8:20a:5e1::14) with\n Microsoft SMTP Server id 15.20.8632.13; Wed, 4 Mar 2026 08:12:53 +0000\n";
+    assert_eq!(first(cut), "paste-damaged");
+    let with_verdict = cut.replace(
+        "Received: from AM0PR02CA0157",
+        "X-Forefront-Antispam-Report: CIP:203.0.113.45;CTRY:DE;LANG:en;SCL:5;SRV:;IPV:NLI;SFV:SPM;H:mail.shop.example;CAT:SPM;\nReceived: from AM0PR02CA0157",
+    );
+    assert_eq!(first(&with_verdict), "content");
+}

@@ -703,10 +703,13 @@ pub(super) fn paste_damage(ctx: &Context) -> Option<String> {
     if quarantine_listing(ctx).is_some() {
         return None;
     }
+    // The receiver's verdict read from the paste's fields, not the customer's own words.
+    let recorded_verdict =
+        spam_verdict(ctx).is_some_and(|v| customer_note(ctx).is_none_or(|n| n.text != v.text));
     if !has("Received") {
         // A field that records the receiver's verdict can be pasted on its own (the line a
         // customer was asked about): the verdict is read, the rest cannot be seen.
-        let seen = if spam_verdict(ctx).is_some() {
+        let seen = if recorded_verdict {
             "the receiver's verdict in it is read below, but the path the message took and the sender's checks cannot be seen"
         } else {
             "it cannot show where the message went or what the receiver decided"
@@ -717,10 +720,11 @@ pub(super) fn paste_damage(ctx: &Context) -> Option<String> {
         ));
     }
     // The originator fields stand below the Received chain: without From and Date, the paste
-    // was cut off before the end of the header, unless the receiver's verdict is in it (the
-    // fields a customer was asked for, Received and the filter's, copied without the rest):
-    // then what the notice warns of is not missing.
-    if !has("From") && !has("Date") && spam_verdict(ctx).is_none() {
+    // was cut off before the end of the header, unless the receiver's verdict or its recorded
+    // authentication results are in it (the fields a customer was asked for, Received and the
+    // filter's, copied without the rest): then what the notice warns of is not missing. A
+    // placement the customer tells in their own words is no verdict of the receiver's.
+    if !has("From") && !has("Date") && !recorded_verdict && ctx.recorded.is_empty() {
         return Some("The paste ends before the message's own fields (From, Date): it was cut off, so the receiver's verdict may be missing. Paste the whole header.".into());
     }
     None
@@ -769,9 +773,13 @@ pub(super) fn spam_causes(ctx: &Context) -> Vec<Cause> {
     let mut out = Vec::new();
     let verdict = spam_verdict(ctx);
     // A placement only the customer's words tell, on a paste without a single header field
-    // (a forward's text): nothing in it says why, and a guess would be no finding.
+    // (a forward's text), or on an incomplete one that holds nothing the receiver recorded (no
+    // authentication results, no filter's verdict or rules: the part of the header that says
+    // why was not pasted): nothing in it says why, and a guess would be no finding (the
+    // scenarios README's `content` is the receiver's recorded verdict).
+    let nothing_recorded = ctx.recorded.is_empty() && ctx.rules.is_empty() && ctx.r.spam.is_empty();
     if let Some(v) = &verdict
-        && ctx.r.headers.is_empty()
+        && (ctx.r.headers.is_empty() || nothing_recorded)
         && customer_note(ctx).is_some_and(|n| n.text == v.text)
         && let Some(text) = paste_damage(ctx)
     {
