@@ -966,6 +966,9 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
             "listed by",
             "reputation database",
             "dnsbl",
+            // NetEase's "450 DT:RBL" ("the sending IP is on one or more RBLs", its bounce
+            // help), Coremail's "554 rbl deny": a realtime blocklist named by its kind.
+            "rbl",
         ]);
     // A message the sending host holds in its own queue is not waiting on any receiver:
     // cPanel's outgoing mail hold (api.docs.cpanel.net hold_outgoing_email; Exim defers with
