@@ -2551,6 +2551,17 @@ mod tests {
             .0,
             "reverse-dns"
         );
+        // NetEase's deferral for an RBL listing keeps the listing as its topic: every retry
+        // meets it until the listing goes.
+        let deferred = analyze(
+            "From: MAILER-DAEMON@mx.example\nTo: a@example.org\nSubject: Delayed Mail (still being retried)\n\nThis is the mail system at host mx.example.\n\n<u@163.com>: host 163mx02.mxmail.netease.com[192.0.2.1] said: 450 DT:RBL mx29,KCwv 1795598349 http://mail.163.com/help/help_spam_16.htm?ip=198.51.100.9 (in reply to MAIL FROM command)\n"
+                .as_bytes(),
+        );
+        assert_eq!(deferred.kind, BounceKind::Delay);
+        assert_eq!(
+            topic_of(BounceKind::Delay, &deferred.recipients[0]),
+            ("blocklist", Party::Sender)
+        );
         // Exchange Online's 5.7.708: the sending tenant's reputation, the sender's.
         assert_eq!(
             topic(
