@@ -122,9 +122,18 @@ fn trace_details(text: &str) -> Option<(String, &'static str, String)> {
     if !text.contains("{LED=") {
         return None;
     }
+    // A row's value beside its label, or, as the details panel copies, on the next line under
+    // a label that stands alone ("Recipient" / "p@b.example").
+    let lines: Vec<&str> = text.lines().take(MAX_LINES).collect();
     let row = |name: &str| {
-        text.lines().take(MAX_LINES).find_map(|l| {
+        lines.iter().enumerate().find_map(|(i, l)| {
             let rest = l.trim_start().strip_prefix(name)?;
+            if rest.trim().is_empty() {
+                return lines
+                    .get(i + 1)
+                    .map(|v| v.trim())
+                    .filter(|v| !v.is_empty() && !v.contains('\t'));
+            }
             rest.starts_with(['\t', ' ', ':'])
                 .then(|| rest.trim_start_matches([':', ' ', '\t']).trim())
         })
@@ -329,6 +338,16 @@ mod tests {
         // The admin center's message trace details of the same failure.
         let details = "Message trace details\n\nSender\ta@a.example\nRecipient\tbilling@b.example\nSubject\tMarch statement\nStatus\tFailed\n\nMessage events\n16/11/2026, 09:41\tFail\tReason: [{LED=554 Service unavailable; Client host [192.0.2.45] blocked using Barracuda Reputation};{FQDN=mx1.b.example};{IP=192.0.2.25}]\n";
         let r = analyze(details.as_bytes());
+        assert_eq!(r.recipients.len(), 1);
+        assert_eq!(r.recipients[0].address, "billing@b.example");
+        assert_eq!(r.recipients[0].reason, Reason::Blocked);
+        // The details panel copied with each label on a line of its own, its value below it.
+        let panel = details
+            .replace("Sender\t", "Sender\n")
+            .replace("Recipient\t", "Recipient\n")
+            .replace("Subject\t", "Subject\n")
+            .replace("Status\t", "Status\n");
+        let r = analyze(panel.as_bytes());
         assert_eq!(r.recipients.len(), 1);
         assert_eq!(r.recipients[0].address, "billing@b.example");
         assert_eq!(r.recipients[0].reason, Reason::Blocked);
