@@ -199,6 +199,24 @@ fn key(a: u8, b: u8) -> usize {
     (usize::from(a & 0x1f) << 5) | usize::from(b & 0x1f)
 }
 
+/// [`phrases`] of a refusal's words read under its enhanced status: RFC 5321's generic text
+/// for 550, "Requested action not taken: mailbox unavailable" (section 4.2.3: "e.g., mailbox
+/// not found, no access, or command rejected for policy reasons"), which mail programs also
+/// print above a server's reply as the code's meaning, says no more than the code when the
+/// status names a policy (RFC 3463 X.7.x, "delivery not authorized, message refused"): it is
+/// no unknown user unless other words say so.
+pub fn phrases_under(lower: &str, status: Option<&str>) -> u64 {
+    let set = phrases(lower);
+    if set & bit(Userunknown) != 0
+        && status.is_some_and(|s| s.get(1..3) == Some(".7"))
+        && lower.contains("mailbox unavailable")
+        && phrases(&lower.replace("mailbox unavailable", " ")) & bit(Userunknown) == 0
+    {
+        return set & !bit(Userunknown);
+    }
+    set
+}
+
 /// The reasons whose phrases occur in `lower` (already lowercased), as a bit set. One pass
 /// over the text. A phrase found only inside a longer phrase of another reason does not count:
 /// the longer wording is the one its server wrote (data/bounce/README.md: "prefer the longer
@@ -571,6 +589,21 @@ pub fn explain_status(status: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rfc_5321s_generic_550_text_under_a_policy_status_is_no_unknown_user() {
+        let unknown = |w: &str, st: Option<&str>| {
+            super::phrases_under(w, st) & super::bit(super::Reason::Userunknown) != 0
+        };
+        let w = "requested action not taken: mailbox unavailable 550 5.7.1 executable attachments are not accepted by this server";
+        assert!(!unknown(w, Some("5.7.1")));
+        // Under another status, or with words of its own that say so, it stays one.
+        assert!(unknown(w, Some("5.5.0")));
+        assert!(unknown(
+            "requested action not taken: mailbox unavailable 550 5.7.1 no such user here",
+            Some("5.7.1")
+        ));
+    }
 
     #[test]
     fn words_that_the_retries_ran_out_outweigh_a_bad_destination_status() {

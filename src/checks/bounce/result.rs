@@ -355,14 +355,25 @@ pub(super) fn finish(
     } else if let Some(r) = provider::reason(&own_l, remote_l.as_deref()) {
         // The receiving provider's own codes first (data/bounce/README.md, step 3).
         r
-    } else if let Some(r) = own
-        .as_deref()
-        .and_then(|w| reason::decide(reason::phrases(w), status.as_deref(), stage))
-    {
+    } else if let Some(r) = own.as_deref().and_then(|w| {
+        reason::decide(
+            reason::phrases_under(w, status.as_deref()),
+            status.as_deref(),
+            stage,
+        )
+    }) {
         r
-    } else if let Some(r) = reason::decide(reason::phrases(&words_p), status.as_deref(), stage) {
+    } else if let Some(r) = reason::decide(
+        reason::phrases_under(&words_p, status.as_deref()),
+        status.as_deref(),
+        stage,
+    ) {
         r
-    } else if let Some(r) = reason::decide(reason::phrases(all_lower), status.as_deref(), stage) {
+    } else if let Some(r) = reason::decide(
+        reason::phrases_under(all_lower, status.as_deref()),
+        status.as_deref(),
+        stage,
+    ) {
         r
     } else if let Some(r) = r.classified {
         // The writer's own classification (Amazon SES's bounceSubType).
