@@ -38,13 +38,16 @@ use std::path::PathBuf;
 /// 1114/1247, 89.3% (their own 17: 10 right, 59%; unopened, not tuned on); the rules since,
 /// tuned on the tuning part only, unchanged; rounds 416-423's first run: 1136/1273, 89.2%
 /// (their own 26: 22 right, 85%); the rules since, tuned on the tuning part only, 1138/1273,
-/// 89.4%: not met).
+/// 89.4%: not met; the rules since (tuning part only): 1139/1273; rounds 424-431's first
+/// run: 1165/1303, 89.4% (their own 30: 26 right, 87%); the rules since, tuned on the tuning
+/// part only: 1170/1303; rounds 432-439's first run: 1196/1330, 89.9% (their own 27: 26
+/// right); the rules since: 1197/1330, 90.0%: met, with no margin).
 const OUTCOME_TARGET: f64 = 0.95;
 const TOPIC_TARGET: f64 = 0.90;
-/// The floors asserted: the figures as last measured (tuning 3853/3931 outcome, 3769/3931
-/// first cause; validation 1211/1273, 1138/1273), so that no change makes them worse. Raise
+/// The floors asserted: the figures as last measured (tuning 3984/4066 outcome, 3898/4066
+/// first cause; validation 1274/1330, 1197/1330), so that no change makes them worse. Raise
 /// them as the diagnosis improves; the targets above are where they must end.
-const FLOORS: [(&str, usize, usize); 2] = [("tuning", 3853, 3769), ("validation", 1211, 1138)];
+const FLOORS: [(&str, usize, usize); 2] = [("tuning", 3984, 3898), ("validation", 1274, 1197)];
 /// The ceilings asserted on first causes of another topic addressed to the other party
 /// ([`misdirected`]), as last measured (tuning 9, validation 14): lower them as they fall. The
 /// tuning ceiling rose 1 -> 3 with rounds 136-151's files on their first run (forwards told as
@@ -179,7 +182,11 @@ const FLOORS: [(&str, usize, usize); 2] = [("tuning", 3853, 3769), ("validation"
 /// told as the receiver's content verdict, CommuniGate's "mail receiving disabled" unread, a
 /// receiver's own access table told as a blocklist) and validation to 31 (unopened); with
 /// the rules since (the access table read as the receiver's policy), tuning 24, validation 30.
-const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 24), ("validation", 30)];
+/// Rounds 424-431 took tuning to 26 on their first run (a Gmail refusal of spam sent in the
+/// customer's name through a cPanel forwarder told as the receiver's content verdict; a
+/// forwarder's DMARC refusal of a sender whose DKIM key was gone told as the forward's) and
+/// validation to 31 (unopened); rounds 432-439 and the rules since: tuning 26, validation 29.
+const MISDIRECTED_CEILINGS: [(&str, usize); 2] = [("tuning", 26), ("validation", 29)];
 
 pub struct Scenario {
     pub name: String,

@@ -65,10 +65,19 @@ fn message_id(id: &str) -> bool {
             .all(|p| p.bytes().all(|c| c.is_ascii_alphanumeric()))
 }
 
-/// Whether the text holds Exim delivery records: of a failure (`**`), a deferral (`==`) or a
-/// delivery (`=>`, `->`: the receiving server accepted the message); a log of deliveries alone
-/// is a delivery report, as Postfix's `status=sent` records are (postfix_log.rs).
+/// Whether the text holds Exim delivery records of a failure or a deferral.
 pub(super) fn is_records(text: &str) -> bool {
+    text.lines()
+        .take(MAX_RECORDS)
+        .filter_map(record)
+        .any(|(flag, _)| matches!(flag, "**" | "=="))
+}
+
+/// Whether the text holds Exim delivery records at all, deliveries too (`=>`, `->`: the
+/// receiving server accepted the message). Read only when nothing else in the paste names a
+/// recipient: a log of deliveries alone is a delivery report, as Postfix's is
+/// (postfix_log::is_deliveries).
+pub(super) fn is_deliveries(text: &str) -> bool {
     text.lines().take(MAX_RECORDS).any(|l| record(l).is_some())
 }
 

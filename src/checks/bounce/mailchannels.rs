@@ -18,29 +18,6 @@ pub(super) fn is_events(text: &str) -> bool {
     text.contains("\"customer_handle\"") && text.contains("\"event\"")
 }
 
-/// The strings of the array `key` holds in `obj` (`"recipients": ["a@b", ...]`), at most
-/// `MAX_RECIPIENTS`.
-pub(super) fn string_array<'a>(obj: &'a str, key: &str) -> Vec<&'a str> {
-    let pat = format!("\"{key}\"");
-    let Some(rest) = obj
-        .find(&pat)
-        .and_then(|i| obj.get(i + pat.len()..))
-        .and_then(|r| r.trim_start().strip_prefix(':'))
-        .and_then(|r| r.trim_start().strip_prefix('['))
-    else {
-        return Vec::new();
-    };
-    let list = rest.split(']').next().unwrap_or("");
-    list.split(',')
-        .filter_map(|item| {
-            item.trim()
-                .strip_prefix('"')
-                .and_then(|s| s.strip_suffix('"'))
-        })
-        .take(MAX_RECIPIENTS)
-        .collect()
-}
-
 /// The events' recipients, added to `raws`. MailChannels' events name no sending IP: None.
 pub(super) fn events(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
     for obj in sendgrid::objects(text).into_iter().take(MAX_RECIPIENTS) {
@@ -56,14 +33,25 @@ pub(super) fn events(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
             "delivered" => "delivered",
             _ => continue,
         };
-        let words = scan::json_str(obj, "reason").unwrap_or("");
+        // The reply's code from `status` ("For hard-bounced, soft-bounced, and dropped events,
+        // the SMTP status code") when the reason does not lead with it.
+        let reason = scan::json_str(obj, "reason").unwrap_or("");
+        let words = match scan::json_str(obj, "status").filter(|c| {
+            c.len() == 3
+                && c.bytes().all(|d| d.is_ascii_digit())
+                && scan::reply_code(reason).is_none()
+        }) {
+            Some(code) => format!("{code} {reason}"),
+            None => reason.to_string(),
+        };
+        let words = words.as_str();
         let dropped = event.eq_ignore_ascii_case("dropped");
         let words = if dropped && !words.is_empty() {
             format!("MailChannels did not send the message: {words}")
         } else {
             words.to_string()
         };
-        for address in string_array(obj, "recipients") {
+        for address in scan::json_strings(obj, "recipients") {
             if !address.contains('@') {
                 continue;
             }
@@ -96,6 +84,13 @@ mod tests {
         assert_eq!(r.recipients[0].address, "a@example.net");
         assert_eq!(r.recipients[0].reply_code, Some(552));
         assert_eq!(r.recipients[0].reason, Reason::Mailboxfull);
+    }
+
+    #[test]
+    fn the_status_field_gives_the_reply_code_the_reason_lacks() {
+        let j = r#"[{"email":"shop@example.org","customer_handle":"h","timestamp":3,"event":"hard-bounced","status":"550","reason":"The recipient address does not exist","recipients":["a@example.net"]}]"#;
+        let r = analyze(j.as_bytes());
+        assert_eq!(r.recipients[0].reply_code, Some(550));
     }
 
     #[test]

@@ -4,8 +4,8 @@
 //! grouping), each with `event`, `time`, the recipient in `email` and Mailjet's own keys
 //! (`mj_campaign_id`, `mj_contact_id`, `Message_GUID`).
 //!
-//! `bounce` is a failure of the message to that address (`hard_bounce` says whether it was
-//! permanent), `blocked` Mailjet's own refusal to send it; both name the error in Mailjet's
+//! `bounce` is a failure of the message to that address (a greylisting that is no hard
+//! bounce a delay: "Delivery will be re-attempted"), `blocked` Mailjet's own refusal to send it; both name the error in Mailjet's
 //! table of `error_related_to` and `error` values, which is read as that table explains each
 //! value, unless the event's `comment` quotes the words of the refusal, which then decide.
 //! `sent` is the receiving server's acceptance, its reply in `smtp_reply`. The `spam`
@@ -32,7 +32,7 @@ pub(super) fn is_events(text: &str) -> bool {
 /// triggered an anti-spam filter"; "policy issue"; the "system" errors on Mailjet's side;
 /// "preblocked": "an address that recently (or repeatedly) bounced. We didn't try to send it").
 /// The values the table leaves open (relay/access denied, greylisted, duplicate in campaign)
-/// are left to the words.
+/// and the "system" errors, which it puts on Mailjet's own side, are left to the words.
 fn table_reason(related: &str, error: &str) -> Option<Reason> {
     Some(
         match (
@@ -46,7 +46,6 @@ fn table_reason(related: &str, error: &str) -> Option<Reason> {
             ("spam", "sender blocked") => Reason::Blocked,
             ("spam", "content blocked") => Reason::Spamdetected,
             ("spam", "policy issue") => Reason::Policyviolation,
-            ("system", _) => Reason::Systemerror,
             // An address on the suppression list, read as SES's and Mailgun's are (ses.rs,
             // mailgun.rs): the address does not take mail.
             ("mailjet", "preblocked") => Reason::Userunknown,
@@ -63,6 +62,15 @@ pub(super) fn events(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
         };
         let event = event.to_ascii_lowercase();
         let action = match event.as_str() {
+            // Greylisting is temporary: "Delivery will be re-attempted" (the error table).
+            "bounce"
+                if scan::json_str(obj, "error")
+                    .is_some_and(|e| e.eq_ignore_ascii_case("greylisted"))
+                    && !obj.contains("\"hard_bounce\":true")
+                    && !obj.contains("\"hard_bounce\": true") =>
+            {
+                "delayed"
+            }
             "bounce" | "blocked" => "failed",
             "sent" => "delivered",
             _ => continue,
@@ -92,7 +100,10 @@ pub(super) fn events(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
                 raw.classified = table_reason(related, error);
                 raw
             } else {
-                Raw::event(address, action, scan::status(comment), Some(comment))
+                // The table still decides where the comment's words do not.
+                let mut raw = Raw::event(address, action, scan::status(comment), Some(comment));
+                raw.classified = table_reason(related, error);
+                raw
             }
         };
         // A later event for the same address is where its delivery stands now.
@@ -133,6 +144,18 @@ mod tests {
         let r = analyze(j.as_bytes());
         assert_eq!(r.recipients[0].reason, Reason::Mailboxfull);
         assert_eq!(r.recipients[0].reply_code, Some(552));
+    }
+
+    #[test]
+    fn a_greylisting_that_is_no_hard_bounce_is_a_delay() {
+        let j = r#"{"event":"bounce","time":1,"email":"a@example.net","mj_contact_id":3,"blocked":false,"hard_bounce":false,"error_related_to":"domain","error":"greylisted"}"#;
+        assert_eq!(analyze(j.as_bytes()).kind, BounceKind::Delay);
+        // A comment that quotes nothing leaves the table to decide.
+        let c = r#"{"event":"bounce","time":1,"email":"a@example.net","mj_contact_id":3,"hard_bounce":true,"error_related_to":"recipient","error":"user unknown","comment":"Bounce processed by Mailjet"}"#;
+        assert_eq!(
+            analyze(c.as_bytes()).recipients[0].reason,
+            Reason::Userunknown
+        );
     }
 
     #[test]

@@ -398,12 +398,33 @@ const SERVICE_RECORDS: [ServiceReader; 15] = [
     ("zeptomail", zeptomail::is_events, zeptomail::events),
 ];
 
-/// Whether a report's format is a sending service's event or message records (SendGrid's,
-/// Amazon SES's and the others this reader knows): the service's report of its own delivery
-/// attempt, in its own words where no server's reply is quoted.
+/// Whether a report's format is a sending server's or service's own record of its delivery
+/// attempt (a log, a message trace, a webhook event: SendGrid's, Amazon SES's and the others
+/// this reader knows), not a notice that came back.
 pub fn service_format(format: &str) -> bool {
     matches!(format, "sendgrid" | "amazon_ses")
         || SERVICE_RECORDS.iter().any(|(n, _, _)| *n == format)
+}
+
+/// The sending services among [`service_format`]'s (not the mail servers' logs): their events
+/// state a result in their own words where no server's reply is quoted.
+const SENDING_SERVICES: [&str; 10] = [
+    "sendgrid",
+    "amazon_ses",
+    "sparkpost",
+    "mailgun",
+    "brevo",
+    "mandrill",
+    "postmark",
+    "mailjet",
+    "mailchannels",
+    "zeptomail",
+];
+
+/// Whether `words` of a report in `format` are a sending service's own, not a server's reply:
+/// the report is a service's event ([`SENDING_SERVICES`]) and no SMTP reply code leads them.
+pub fn service_own_words(format: &str, words: &str) -> bool {
+    SENDING_SERVICES.contains(&format) && scan::reply_code(words).is_none()
 }
 
 /// Analyzes a bounce, delay notice, feedback report, automatic reply or any message. Never
@@ -824,6 +845,24 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         && !bounced_log
         && !returns_message
         && plain::looks_like_client_error(&lower);
+    // A sending server's log of deliveries alone, when nothing in the paste reads as a report
+    // or names a recipient: the receiving servers accepted the message (a delivery report).
+    let mut bounce_like = bounce_like;
+    if !bounce_like && !pasted_error && raws.is_empty() && dsn_text.is_none() {
+        if postfix_log::is_deliveries(&text) {
+            postfix_log::records(&text, &mut raws);
+            if !raws.is_empty() {
+                format = Some("postfix_log".to_string());
+            }
+        } else if exim_log::is_deliveries(&text) {
+            let ip = exim_log::records(&text, &mut raws);
+            if !raws.is_empty() {
+                format = Some("exim_log".to_string());
+                sent_from_ip = ip;
+            }
+        }
+        bounce_like = !raws.is_empty();
+    }
     if !bounce_like && !pasted_error {
         // An automatic reply shown without its header fields (no Auto-Submitted field, no
         // subject to read; at most a mail program's summary of a forward): its absence words.

@@ -88,11 +88,20 @@ pub(super) fn joined(text: &str, marker: &str, max_lines: usize) -> Vec<String> 
     out
 }
 
-/// Whether the text holds a Postfix delivery record: one that deferred, bounced or expired a
-/// recipient, or that delivered it (`status=sent` with the receiving server's acceptance, RFC
-/// 5321 section 4.2.5: the server took responsibility for the message). A log of deliveries
-/// alone is a delivery report: the receiving server accepted the message.
+/// Whether the text holds a Postfix delivery record that deferred, bounced or expired a
+/// recipient.
 pub(super) fn is_records(text: &str) -> bool {
+    joined(text, "postfix", MAX_LINES)
+        .iter()
+        .filter_map(|l| record(l))
+        .any(|(_, status, ..)| status != "sent")
+}
+
+/// Whether the text holds Postfix delivery records at all, deliveries too (`status=sent` with
+/// the receiving server's acceptance, RFC 5321 section 4.2.5: the server took responsibility
+/// for the message). Read only when nothing else in the paste names a recipient: a log of
+/// deliveries alone is a delivery report.
+pub(super) fn is_deliveries(text: &str) -> bool {
     joined(text, "postfix", MAX_LINES)
         .iter()
         .any(|l| record(l).is_some())
@@ -195,6 +204,17 @@ mod tests {
         assert_eq!(
             r.recipients[0].reason,
             crate::checks::bounce::Reason::Delivered
+        );
+        // A relay's delivery line pasted above the notice that came back later is no delivery
+        // report: the notice is read.
+        let both = format!(
+            "{log}\nDelivery has failed to these recipients or groups:\n\nj@orange.example\nThe email address you entered couldn't be found.\n\nDiagnostic information for administrators:\n\nGenerating server: gen.orange.example\n\nj@orange.example\nRemote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup'\n"
+        );
+        let r = analyze(both.as_bytes());
+        assert_eq!(r.kind, BounceKind::Bounce);
+        assert_eq!(
+            r.recipients[0].reason,
+            crate::checks::bounce::Reason::Userunknown
         );
         // Log lines of other programs only (no delivery record) are none.
         let other = "Mar 19 10:14:05 mail postfix/submission/smtpd[211874]: connect from unknown[198.51.100.88]\n";

@@ -31,26 +31,39 @@ pub(super) fn auto_reply(text: &str) -> Option<super::BounceReport> {
     if !is_records(text) {
         return None;
     }
-    let (_, obj) = scan::keyed_records(text, "RecordType")
+    let bounces: Vec<&str> = scan::keyed_records(text, "RecordType")
         .into_iter()
-        .find(|(own, obj)| {
-            scan::json_str(own, "RecordType") == Some("Bounce")
-                && scan::json_str(obj, "Type")
-                    .is_some_and(|t| t.eq_ignore_ascii_case("AutoResponder"))
-        })?;
-    let address = scan::json_str(obj, "Email").filter(|a| a.contains('@'))?;
+        .filter(|(own, _)| scan::json_str(own, "RecordType") == Some("Bounce"))
+        .map(|(_, obj)| obj)
+        .collect();
+    // Only when every record is one: a hard bounce beside it is read as the bounce it is
+    // (`records`, which leaves the automatic replies out).
+    if bounces.is_empty() || !bounces.iter().all(|obj| auto_responder(obj)) {
+        return None;
+    }
+    let recipients: Vec<_> = bounces
+        .iter()
+        .filter_map(|obj| scan::json_str(obj, "Email").filter(|a| a.contains('@')))
+        .map(|a| super::result::simple_recipient(a.to_ascii_lowercase(), super::Reason::Vacation))
+        .take(super::MAX_RECIPIENTS)
+        .collect();
+    if recipients.is_empty() {
+        return None;
+    }
     let top = super::mime::headers("");
     Some(super::report::delivered(
         &top,
         super::BounceKind::AutoReply,
         Some("postmark".into()),
         "A Postmark bounce record of type AutoResponder, not a bounce: the message was delivered and the recipient's mailbox answered by itself, usually because they are away.".into(),
-        vec![super::result::simple_recipient(
-            address.to_ascii_lowercase(),
-            super::Reason::Vacation,
-        )],
+        recipients,
         None,
     ))
+}
+
+/// Whether a bounce record is of Postmark's AutoResponder type.
+fn auto_responder(obj: &str) -> bool {
+    scan::json_str(obj, "Type").is_some_and(|t| t.eq_ignore_ascii_case("AutoResponder"))
 }
 
 /// The records' recipients, added to `raws`. Postmark's records name no sending IP: None.
@@ -62,6 +75,10 @@ pub(super) fn records(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
         let Some(address) = scan::json_str(obj, "Email").filter(|a| a.contains('@')) else {
             continue;
         };
+        // An automatic reply is no failure of the message (`auto_reply`).
+        if auto_responder(obj) {
+            continue;
+        }
         let kind = scan::json_str(obj, "Type").unwrap_or("");
         let action =
             if kind.eq_ignore_ascii_case("Transient") || kind.eq_ignore_ascii_case("DnsError") {
@@ -98,6 +115,15 @@ mod tests {
         let r = crate::checks::bounce::analyze(j.as_bytes());
         assert_eq!(r.kind, crate::checks::bounce::BounceKind::AutoReply);
         assert_eq!(r.recipients[0].address, "t@example.net");
+        // Beside a hard bounce record for another address, the hard bounce is read.
+        let mixed = format!(
+            "[{j}, {}]",
+            j.replace("AutoResponder", "HardBounce")
+                .replace("t@example.net", "h@example.net")
+        );
+        let r = crate::checks::bounce::analyze(mixed.as_bytes());
+        assert_eq!(r.kind, crate::checks::bounce::BounceKind::Bounce);
+        assert!(r.recipients.iter().any(|x| x.address == "h@example.net"));
         // A hard bounce record stays a bounce.
         let hard = j
             .replace("AutoResponder", "HardBounce")

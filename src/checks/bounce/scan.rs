@@ -1013,6 +1013,61 @@ pub fn json_str<'a>(s: &'a str, key: &str) -> Option<&'a str> {
     None
 }
 
+/// The JSON object that opens at `start` in `s` (its `{`), up to the brace that closes it,
+/// braces inside strings skipped; to the end of `s` when it is not closed (at most 64 KiB).
+pub fn json_object_at(s: &str, start: usize) -> &str {
+    let b = s.as_bytes();
+    let (mut depth, mut in_str, mut i) = (0usize, false, start);
+    let limit = s.len().min(start.saturating_add(64 * 1024));
+    while i < limit {
+        let c = b[i];
+        if in_str {
+            match c {
+                b'\\' => i += 1,
+                b'"' => in_str = false,
+                _ => {}
+            }
+        } else {
+            match c {
+                b'"' => in_str = true,
+                b'{' => depth += 1,
+                b'}' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        return s.get(start..=i).unwrap_or("");
+                    }
+                }
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    s.get(start..limit).unwrap_or("")
+}
+
+/// The strings of the array the first `"key"` in `s` holds (`"recipients": ["a@b", ...]`), at
+/// most 100; none when the key holds no array.
+pub fn json_strings<'a>(s: &'a str, key: &str) -> Vec<&'a str> {
+    let pat = format!("\"{key}\"");
+    let Some(rest) = s
+        .find(&pat)
+        .and_then(|i| s.get(i + pat.len()..))
+        .and_then(|r| r.trim_start().strip_prefix(':'))
+        .and_then(|r| r.trim_start().strip_prefix('['))
+    else {
+        return Vec::new();
+    };
+    let list = rest.split(']').next().unwrap_or("");
+    list.split(',')
+        .filter_map(|item| {
+            item.trim()
+                .strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+        })
+        .take(100)
+        .collect()
+}
+
 /// The number a JSON object key has in `s` (the first `"key": 123`), as its digits.
 pub fn json_number<'a>(s: &'a str, key: &str) -> Option<&'a str> {
     let pat = format!("\"{key}\"");

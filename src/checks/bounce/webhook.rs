@@ -69,58 +69,49 @@ pub(super) fn complaint(text: &str) -> Option<BounceReport> {
     ))
 }
 
-/// The complaint a Mailjet or MailChannels event gives, when one of the objects in the text
-/// (a webhook log: each line a timestamp and the event, or the events of a batch) is one.
+/// The complaint Mailjet's or MailChannels' events give, when objects in the text (a webhook
+/// log: each line a timestamp and the event, or the events of a batch) are complaints: every
+/// address that complained, as SendGrid's spam reports are read (`sendgrid::spam_report`).
 pub(super) fn service_complaint(text: &str) -> Option<BounceReport> {
+    let mut service: Option<(&str, &str)> = None;
+    let mut recipients: Vec<String> = Vec::new();
     for obj in super::sendgrid::objects(text) {
         let event = scan::json_str(obj, "event").unwrap_or("");
-        let mailjet_keys = [
-            "\"mj_contact_id\"",
-            "\"mj_campaign_id\"",
-            "\"Message_GUID\"",
-        ];
-        let (format, provider, recipients): (_, _, Vec<String>) = if event
-            .eq_ignore_ascii_case("spam")
-            && mailjet_keys.iter().any(|k| obj.contains(k))
+        let (this, found): ((&str, &str), Vec<&str>) = if event.eq_ignore_ascii_case("spam")
+            && super::mailjet::is_events(obj)
         {
             (
-                "mailjet",
-                "Mailjet",
-                scan::json_str(obj, "email")
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect(),
+                ("mailjet", "Mailjet"),
+                scan::json_str(obj, "email").into_iter().collect(),
             )
         } else if event.eq_ignore_ascii_case("complained") && obj.contains("\"customer_handle\"") {
             (
-                "mailchannels",
-                "MailChannels",
-                super::mailchannels::string_array(obj, "recipients")
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect(),
+                ("mailchannels", "MailChannels"),
+                scan::json_strings(obj, "recipients"),
             )
         } else {
             continue;
         };
-        let recipients = recipients
-            .into_iter()
-            .filter(|a| a.contains('@'))
-            .map(|a| a.to_ascii_lowercase())
-            .collect();
-        return Some(complaint_report(
-            format,
-            format!(
-                "A {provider} spam-complaint event, not a bounce: the message was delivered and the recipient marked it as spam."
-            ),
-            recipients,
-            FeedbackInfo {
-                feedback_type: Some("abuse".into()),
-                ..FeedbackInfo::default()
-            },
-        ));
+        service.get_or_insert(this);
+        for a in found.into_iter().filter(|a| a.contains('@')) {
+            let a = a.to_ascii_lowercase();
+            if !recipients.contains(&a) && recipients.len() < super::MAX_RECIPIENTS {
+                recipients.push(a);
+            }
+        }
     }
-    None
+    let (format, provider) = service?;
+    Some(complaint_report(
+        format,
+        format!(
+            "A {provider} spam-complaint event, not a bounce: the message was delivered and the recipient marked it as spam."
+        ),
+        recipients,
+        FeedbackInfo {
+            feedback_type: Some("abuse".into()),
+            ..FeedbackInfo::default()
+        },
+    ))
 }
 
 /// A sending service's complaint record as a feedback report: the addresses that complained
@@ -167,6 +158,13 @@ mod tests {
         assert_eq!(r.format.as_deref(), Some("mailjet"));
         assert_eq!(r.recipients[0].address, "k@hotmail.example");
         assert_eq!(r.recipients[0].reason, Reason::Feedback);
+        // Every address that complained in the log is named.
+        let two = format!(
+            "{j}\n{}",
+            r#"2025-11-21T15:00:00Z mj-webhook {"event":"spam","time":3,"email":"m@hotmail.example","mj_contact_id":6,"source":"JMRPP"}"#
+        );
+        let r = analyze(two.as_bytes());
+        assert_eq!(r.recipients.len(), 2);
         // The same "spam" word without Mailjet's keys is no Mailjet event.
         let other = r#"x {"event":"spam","email":"k@hotmail.example"}"#;
         assert_ne!(analyze(other.as_bytes()).format.as_deref(), Some("mailjet"));

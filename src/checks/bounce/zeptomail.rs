@@ -5,9 +5,8 @@
 //! name each `bounced_recipient` with ZeptoMail's `reason` and the receiving server's reply in
 //! `diagnostic_message`.
 //!
-//! Both are read as a bounce of the message to that address, as Brevo's soft and hard bounce
-//! events are (brevo.rs): ZeptoMail reports the bounce, the reply's own code says whether the
-//! refusal was temporary.
+//! Both are read as a failure of the message to that address, as Brevo's soft and hard bounce
+//! events are (brevo.rs): ZeptoMail reports the bounce of its attempt.
 
 use super::recipients::Raw;
 use super::{MAX_RECIPIENTS, scan};
@@ -25,13 +24,12 @@ pub(super) fn events(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
         .match_indices("\"bounced_recipient\"")
         .take(MAX_RECIPIENTS)
     {
-        // The `details` object that names the recipient: from its opening brace to its
-        // closing one (its values are strings, no nested objects).
+        // The `details` object that names the recipient: from its opening brace to the one
+        // that closes it (braces inside its strings skipped).
         let Some(start) = text[..i].rfind('{') else {
             continue;
         };
-        let end = text[i..].find('}').map_or(text.len(), |e| i + e + 1);
-        let obj = &text[start..end];
+        let obj = scan::json_object_at(text, start);
         let Some(address) = scan::json_str(obj, "bounced_recipient").filter(|a| a.contains('@'))
         else {
             continue;
@@ -73,5 +71,9 @@ mod tests {
         assert_eq!(r.recipients[0].address, "a@example.net");
         assert_eq!(r.recipients[0].reply_code, Some(550));
         assert_eq!(r.recipients[0].reason, Reason::Userunknown);
+        // A brace inside the server's words does not end the details.
+        let braced = j.replace("does not exist.", "does not exist {id=7}.");
+        let r = analyze(braced.as_bytes());
+        assert_eq!(r.recipients[0].reply_code, Some(550));
     }
 }

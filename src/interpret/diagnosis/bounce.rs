@@ -957,19 +957,22 @@ fn topic_of(kind: BounceKind, r: &BouncedRecipient) -> (&'static str, Party) {
     // Nor a temporary refusal that names the list or reputation database the sending server
     // is on ("450 4.7.1 ... blocked using bl.spamcop.net", Trend Micro's "deferred using Trend
     // Micro Email Reputation database"): every retry meets the listing until it goes.
+    // NetEase's "450 DT:RBL" ("the sending IP is on one or more RBLs", its bounce help),
+    // Coremail's "554 rbl deny": a realtime blocklist named by its kind, as a word.
+    let rbl_word = words
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|t| t == "rbl");
     let names_list = topic == "blocklist"
-        && has(&[
-            "blocked using",
-            "listed in",
-            "listed at",
-            "listed on",
-            "listed by",
-            "reputation database",
-            "dnsbl",
-            // NetEase's "450 DT:RBL" ("the sending IP is on one or more RBLs", its bounce
-            // help), Coremail's "554 rbl deny": a realtime blocklist named by its kind.
-            "rbl",
-        ]);
+        && (rbl_word
+            || has(&[
+                "blocked using",
+                "listed in",
+                "listed at",
+                "listed on",
+                "listed by",
+                "reputation database",
+                "dnsbl",
+            ]));
     // A message the sending host holds in its own queue is not waiting on any receiver:
     // cPanel's outgoing mail hold (api.docs.cpanel.net hold_outgoing_email; Exim defers with
     // "Domain <domain> has an outgoing mail hold. Message will be reattempted later") lasts
@@ -1336,13 +1339,6 @@ fn at_send(ctx: &Context) -> bool {
         .is_some_and(|b| b.refused_by == crate::checks::bounce::RefusedBy::SenderServerAtSend)
 }
 
-/// Whether `words` start with an SMTP reply code (RFC 5321 section 4.2: three digits, the
-/// first 2 to 5).
-fn starts_with_reply_code(words: &str) -> bool {
-    let b = words.trim_start().as_bytes();
-    b.len() >= 3 && (b'2'..=b'5').contains(&b[0]) && b[1..3].iter().all(u8::is_ascii_digit)
-}
-
 fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cause {
     // A list's hold notice waits for its moderator, not for a server's retry: the list's rule
     // that held the post is the cause (`checks::bounce::held`), read as a refusal would be.
@@ -1470,8 +1466,7 @@ fn recipient_cause(ctx: &Context, kind: BounceKind, r: &BouncedRecipient) -> Cau
             "The mail program showed"
         } else if ctx
             .bounce_format()
-            .is_some_and(crate::checks::bounce::service_format)
-            && !starts_with_reply_code(words)
+            .is_some_and(|f| crate::checks::bounce::service_own_words(f, words))
         {
             // A sending service's event in its own words (Mailjet's error table, a
             // suppression), no server's reply.

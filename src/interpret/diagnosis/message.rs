@@ -720,10 +720,11 @@ pub(super) fn paste_damage(ctx: &Context) -> Option<String> {
         ));
     }
     // The originator fields stand below the Received chain: without From and Date, the paste
-    // was cut off before the end of the header, unless the receiver's verdict or its recorded
-    // authentication results are in it (the fields a customer was asked for, Received and the
-    // filter's, copied without the rest): then what the notice warns of is not missing. A
-    // placement the customer tells in their own words is no verdict of the receiver's.
+    // was cut off before the end of the header, unless what the receiver recorded is in it, its
+    // verdict or its authentication results (the fields a customer was asked for, Received and
+    // the receiver's, copied without the rest): then the paste is what was asked for, and the
+    // diagnosis reads what the receiver recorded. A placement the customer tells in their own
+    // words is nothing the receiver recorded.
     if !has("From") && !has("Date") && !recorded_verdict && ctx.recorded.is_empty() {
         return Some("The paste ends before the message's own fields (From, Date): it was cut off, so the receiver's verdict may be missing. Paste the whole header.".into());
     }
@@ -2737,7 +2738,7 @@ fn worst_hop(ctx: &Context) -> Option<(usize, i64)> {
             .flatten()
             .filter_map(gap_before)
             .any(|d| d < 0 && (d + delay).abs() < delay / 2);
-        if skew || zone_as_wait(hops, i, delay) {
+        if skew {
             continue;
         }
         if worst.is_none_or(|(_, w)| delay > w) {
@@ -2745,28 +2746,6 @@ fn worst_hop(ctx: &Context) -> Option<(usize, i64)> {
         }
     }
     worst
-}
-
-/// Whether hop `i`'s delay is the zone offset one of its two stamps declares (the earlier
-/// stamp's or its own, within two minutes): a server whose clock runs on UTC but labels its
-/// stamps with the local zone ("09:29:58 +0900" at 18:29:58 JST) makes every message look as
-/// many hours old as its zone is away from UTC, as the device's wrong zone does before the
-/// first server (`outbox_gap`). Not a wait.
-fn zone_as_wait(hops: &[crate::report::Hop], i: usize, delay: i64) -> bool {
-    let offset_ms = |h: &crate::report::Hop| {
-        let text = h.date_text.as_deref()?;
-        let minutes = crate::parse::date::parse(text)?.offset_minutes?;
-        (minutes != 0).then(|| i64::from(minutes).abs() * 60_000)
-    };
-    let earlier = i
-        .checked_sub(1)
-        .and_then(|j| hops.get(j))
-        .and_then(offset_ms);
-    let own = hops.get(i).and_then(offset_ms);
-    [earlier, own]
-        .into_iter()
-        .flatten()
-        .any(|o| (delay - o).abs() <= 2 * 60_000)
 }
 
 /// Where the message waited: the server that handed hop `i` on (the previous hop's receiver).
