@@ -34,7 +34,7 @@ fn record(line: &str) -> Option<(&str, &str)> {
     if !dated {
         return None;
     }
-    let mut words = t[19..].split_whitespace();
+    let mut words = t.get(19..)?.split_whitespace();
     let mut id = words.next()?;
     // Fractions of a second are joined to the time; a time zone ("+0100") and a process id
     // ("[1234]") stand as words of their own.
@@ -125,6 +125,12 @@ mod tests {
     use crate::checks::bounce::{BounceKind, Reason, analyze};
 
     const ARRIVAL: &str = "2026-10-05 18:02:09 1xDl8j-0009Uq-0D <= a@shop.example U=www-data P=local S=4821 id=1@shop.example\n";
+
+    #[test]
+    fn a_dated_line_with_a_wide_character_at_the_seconds_is_no_record() {
+        // Byte 19 falls inside a multi-byte character: no panic, no record.
+        assert!(super::record("2026-10-05 18:02:あいう 1xDl8j-0009Uq-0D => a@b.example").is_none());
+    }
 
     #[test]
     fn a_log_of_deliveries_alone_is_a_delivery_report() {

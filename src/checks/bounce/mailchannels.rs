@@ -34,10 +34,13 @@ pub(super) fn events(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
             _ => continue,
         };
         // The reply's code from `status` ("For hard-bounced, soft-bounced, and dropped events,
-        // the SMTP status code") when the reason does not lead with it.
+        // the SMTP status code") when the reason does not lead with it; not for a message
+        // MailChannels dropped itself (its own refusal, no server's reply).
         let reason = scan::json_str(obj, "reason").unwrap_or("");
+        let dropped = event.eq_ignore_ascii_case("dropped");
         let words = match scan::json_str(obj, "status").filter(|c| {
-            c.len() == 3
+            !dropped
+                && c.len() == 3
                 && c.bytes().all(|d| d.is_ascii_digit())
                 && scan::reply_code(reason).is_none()
         }) {
@@ -45,9 +48,8 @@ pub(super) fn events(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
             None => reason.to_string(),
         };
         let words = words.as_str();
-        let dropped = event.eq_ignore_ascii_case("dropped");
         let words = if dropped && !words.is_empty() {
-            format!("MailChannels did not send the message: {words}")
+            format!("MailChannels {} {words}", super::SERVICE_DID_NOT_SEND)
         } else {
             words.to_string()
         };

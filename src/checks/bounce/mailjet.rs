@@ -54,6 +54,15 @@ fn table_reason(related: &str, error: &str) -> Option<Reason> {
     )
 }
 
+/// Whether `key` holds the JSON literal `true` in `obj` (white space around the colon allowed).
+fn json_true(obj: &str, key: &str) -> bool {
+    let pat = format!("\"{key}\"");
+    obj.find(&pat)
+        .and_then(|i| obj.get(i + pat.len()..))
+        .and_then(|r| r.trim_start().strip_prefix(':'))
+        .is_some_and(|r| r.trim_start().starts_with("true"))
+}
+
 /// The events' recipients, added to `raws`. Mailjet's events name no sending IP: None.
 pub(super) fn events(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
     for obj in sendgrid::objects(text).into_iter().take(MAX_RECIPIENTS) {
@@ -66,8 +75,7 @@ pub(super) fn events(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
             "bounce"
                 if scan::json_str(obj, "error")
                     .is_some_and(|e| e.eq_ignore_ascii_case("greylisted"))
-                    && !obj.contains("\"hard_bounce\":true")
-                    && !obj.contains("\"hard_bounce\": true") =>
+                    && !json_true(obj, "hard_bounce") =>
             {
                 "delayed"
             }
@@ -100,9 +108,13 @@ pub(super) fn events(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
                 raw.classified = table_reason(related, error);
                 raw
             } else {
-                // The table still decides where the comment's words do not.
+                // The table still decides where the comment's words name no reason of their
+                // own ("Bounce processed by Mailjet"): a classification the reader takes before
+                // phrases would otherwise override them.
                 let mut raw = Raw::event(address, action, scan::status(comment), Some(comment));
-                raw.classified = table_reason(related, error);
+                if super::reason::phrases(&comment.to_ascii_lowercase()) == 0 {
+                    raw.classified = table_reason(related, error);
+                }
                 raw
             }
         };
@@ -150,11 +162,20 @@ mod tests {
     fn a_greylisting_that_is_no_hard_bounce_is_a_delay() {
         let j = r#"{"event":"bounce","time":1,"email":"a@example.net","mj_contact_id":3,"blocked":false,"hard_bounce":false,"error_related_to":"domain","error":"greylisted"}"#;
         assert_eq!(analyze(j.as_bytes()).kind, BounceKind::Delay);
+        // A hard bounce for greylisting, however spaced, is not.
+        let hard = j.replace("\"hard_bounce\":false", "\"hard_bounce\" : true");
+        assert_eq!(analyze(hard.as_bytes()).kind, BounceKind::Bounce);
         // A comment that quotes nothing leaves the table to decide.
         let c = r#"{"event":"bounce","time":1,"email":"a@example.net","mj_contact_id":3,"hard_bounce":true,"error_related_to":"recipient","error":"user unknown","comment":"Bounce processed by Mailjet"}"#;
         assert_eq!(
             analyze(c.as_bytes()).recipients[0].reason,
             Reason::Userunknown
+        );
+        // A comment whose words name a reason, without a reply code, decides over the table.
+        let full = c.replace("Bounce processed by Mailjet", "Mailbox full");
+        assert_eq!(
+            analyze(full.as_bytes()).recipients[0].reason,
+            Reason::Mailboxfull
         );
     }
 

@@ -424,8 +424,16 @@ const SENDING_SERVICES: [&str; 10] = [
 /// Whether `words` of a report in `format` are a sending service's own, not a server's reply:
 /// the report is a service's event ([`SENDING_SERVICES`]) and no SMTP reply code leads them.
 pub fn service_own_words(format: &str, words: &str) -> bool {
-    SENDING_SERVICES.contains(&format) && scan::reply_code(words).is_none()
+    SENDING_SERVICES.contains(&format)
+        && (scan::reply_code(words).is_none()
+            || words
+                .split_once(SERVICE_DID_NOT_SEND)
+                .is_some_and(|(service, _)| service.split_whitespace().count() <= 2))
 }
+
+/// How a sending service's own refusal to send opens its words after the service's name
+/// ("MailChannels did not send the message: ..."), whatever reply code follows.
+pub(crate) const SERVICE_DID_NOT_SEND: &str = "did not send the message:";
 
 /// Analyzes a bounce, delay notice, feedback report, automatic reply or any message. Never
 /// fails: ordinary mail gives `kind: not_bounce`.
@@ -844,6 +852,10 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         && !from_service
         && !bounced_log
         && !returns_message
+        // A sending server's log of deliveries (a first MX's refusal, then the delivery through
+        // the next) is the server's record, no mail program's error.
+        && !postfix_log::is_deliveries(&text)
+        && !exim_log::is_deliveries(&text)
         && plain::looks_like_client_error(&lower);
     // A sending server's log of deliveries alone, when nothing in the paste reads as a report
     // or names a recipient: the receiving servers accepted the message (a delivery report).

@@ -124,6 +124,7 @@ mod tests {
         let r = crate::checks::bounce::analyze(mixed.as_bytes());
         assert_eq!(r.kind, crate::checks::bounce::BounceKind::Bounce);
         assert!(r.recipients.iter().any(|x| x.address == "h@example.net"));
+        assert!(r.recipients.iter().all(|x| x.address != "t@example.net"));
         // A hard bounce record stays a bounce.
         let hard = j
             .replace("AutoResponder", "HardBounce")

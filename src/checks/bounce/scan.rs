@@ -1018,7 +1018,10 @@ pub fn json_str<'a>(s: &'a str, key: &str) -> Option<&'a str> {
 pub fn json_object_at(s: &str, start: usize) -> &str {
     let b = s.as_bytes();
     let (mut depth, mut in_str, mut i) = (0usize, false, start);
-    let limit = s.len().min(start.saturating_add(64 * 1024));
+    let mut limit = s.len().min(start.saturating_add(64 * 1024));
+    while !s.is_char_boundary(limit) {
+        limit -= 1;
+    }
     while i < limit {
         let c = b[i];
         if in_str {
@@ -1046,7 +1049,7 @@ pub fn json_object_at(s: &str, start: usize) -> &str {
 }
 
 /// The strings of the array the first `"key"` in `s` holds (`"recipients": ["a@b", ...]`), at
-/// most 100; none when the key holds no array.
+/// most `MAX_RECIPIENTS`; none when the key holds no array.
 pub fn json_strings<'a>(s: &'a str, key: &str) -> Vec<&'a str> {
     let pat = format!("\"{key}\"");
     let Some(rest) = s

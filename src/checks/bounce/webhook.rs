@@ -92,14 +92,15 @@ pub(super) fn service_complaint(text: &str) -> Option<BounceReport> {
         } else {
             continue;
         };
-        service.get_or_insert(this);
         for a in found.into_iter().filter(|a| a.contains('@')) {
             let a = a.to_ascii_lowercase();
             if !recipients.contains(&a) && recipients.len() < super::MAX_RECIPIENTS {
                 recipients.push(a);
+                service.get_or_insert(this);
             }
         }
     }
+    // A complaint that names no address is no report of anyone's (SendGrid's is read so too).
     let (format, provider) = service?;
     Some(complaint_report(
         format,
@@ -178,6 +179,22 @@ mod tests {
         assert_eq!(r.format.as_deref(), Some("mailchannels"));
         assert_eq!(r.recipients.len(), 1);
         assert_eq!(r.recipients[0].address, "k@example.net");
+        // A complaint event that names no address reports no one.
+        let none = j.replace("[\"k@example.net\"]", "[]");
+        assert_ne!(analyze(none.as_bytes()).kind, BounceKind::Feedback);
+        // A dropped message is told as the service's own refusal, whatever code it carries.
+        assert!(crate::checks::bounce::service_own_words(
+            "mailchannels",
+            "MailChannels did not send the message: 550 5.7.1 sender blocked by outbound filter"
+        ));
+        assert!(!crate::checks::bounce::service_own_words(
+            "mailchannels",
+            "550 5.1.1 The email account that you tried to reach does not exist"
+        ));
+        assert!(!crate::checks::bounce::service_own_words(
+            "postfix_log",
+            "Recipient address rejected"
+        ));
     }
 
     #[test]

@@ -26,10 +26,17 @@ pub(super) fn events(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
     {
         // The `details` object that names the recipient: from its opening brace to the one
         // that closes it (braces inside its strings skipped).
-        let Some(start) = text[..i].rfind('{') else {
+        // The nearest opening brace whose object reaches past the key (a brace inside an
+        // earlier string value opens no object around it).
+        let Some(obj) = text[..i]
+            .rmatch_indices('{')
+            .take(64)
+            .map(|(start, _)| (start, scan::json_object_at(text, start)))
+            .find(|(start, obj)| start + obj.len() > i)
+            .map(|(_, obj)| obj)
+        else {
             continue;
         };
-        let obj = scan::json_object_at(text, start);
         let Some(address) = scan::json_str(obj, "bounced_recipient").filter(|a| a.contains('@'))
         else {
             continue;
@@ -71,6 +78,12 @@ mod tests {
         assert_eq!(r.recipients[0].address, "a@example.net");
         assert_eq!(r.recipients[0].reply_code, Some(550));
         assert_eq!(r.recipients[0].reason, Reason::Userunknown);
+        // A brace in a value before the recipient opens no object.
+        let early = j.replace(
+            "\"reason\": \"Invalid recipient\"",
+            "\"reason\": \"Invalid {x} recipient\"",
+        );
+        assert_eq!(analyze(early.as_bytes()).recipients.len(), 1);
         // A brace inside the server's words does not end the details.
         let braced = j.replace("does not exist.", "does not exist {id=7}.");
         let r = analyze(braced.as_bytes());
