@@ -41,9 +41,7 @@ pub(super) fn events(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
         }
         let words = scan::json_str(obj, "reason").unwrap_or("");
         let raw = Raw::event(address, action, scan::status(words), Some(words));
-        // A later event for the same address is where its delivery stands now.
-        raws.retain(|r| r.address != raw.address);
-        raws.push(raw);
+        raw.replace_in(raws);
     }
     ip
 }

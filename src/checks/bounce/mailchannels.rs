@@ -58,11 +58,7 @@ pub(super) fn events(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
                 continue;
             }
             let raw = Raw::event(address, action, scan::status(&words), Some(&words));
-            // A later event for the same address is where its delivery stands now.
-            raws.retain(|r| r.address != raw.address);
-            if raws.len() < MAX_RECIPIENTS {
-                raws.push(raw);
-            }
+            raw.replace_in(raws);
         }
     }
     None

@@ -118,9 +118,7 @@ pub(super) fn events(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
                 raw
             }
         };
-        // A later event for the same address is where its delivery stands now.
-        raws.retain(|r| r.address != raw.address);
-        raws.push(raw);
+        raw.replace_in(raws);
     }
     None
 }

@@ -844,6 +844,20 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         let l = l.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
         l.starts_with("received: from ") || l.starts_with("received: by ")
     });
+    // Which sending server's log of deliveries the text is (Postfix's or Exim's), read once and
+    // only when asked.
+    let delivery_log = std::cell::OnceCell::new();
+    let delivery_log = || {
+        *delivery_log.get_or_init(|| {
+            if postfix_log::is_deliveries(&text) {
+                Some("postfix_log")
+            } else if exim_log::is_deliveries(&text) {
+                Some("exim_log")
+            } else {
+                None
+            }
+        })
+    };
     let pasted_error = !has_headers
         && !traced
         && !preamble
@@ -854,22 +868,26 @@ fn analyze_text(text: String, outer: bool) -> BounceReport {
         && !returns_message
         // A sending server's log of deliveries (a first MX's refusal, then the delivery through
         // the next) is the server's record, no mail program's error.
-        && !postfix_log::is_deliveries(&text)
-        && !exim_log::is_deliveries(&text)
+        && delivery_log().is_none()
         && plain::looks_like_client_error(&lower);
     // A sending server's log of deliveries alone, when nothing in the paste reads as a report
     // or names a recipient: the receiving servers accepted the message (a delivery report).
     let mut bounce_like = bounce_like;
-    if !bounce_like && !pasted_error && raws.is_empty() && dsn_text.is_none() {
-        if postfix_log::is_deliveries(&text) {
-            postfix_log::records(&text, &mut raws);
-            if !raws.is_empty() {
-                format = Some("postfix_log".to_string());
-            }
-        } else if exim_log::is_deliveries(&text) {
-            let ip = exim_log::records(&text, &mut raws);
-            if !raws.is_empty() {
-                format = Some("exim_log".to_string());
+    if !bounce_like
+        && !pasted_error
+        && raws.is_empty()
+        && dsn_text.is_none()
+        && let Some(log) = delivery_log()
+    {
+        let ip = if log == "postfix_log" {
+            postfix_log::records(&text, &mut raws)
+        } else {
+            exim_log::records(&text, &mut raws)
+        };
+        if !raws.is_empty() {
+            format = Some(log.to_string());
+            // Exim's records name the local address they went out from; Postfix's none.
+            if log == "exim_log" {
                 sent_from_ip = ip;
             }
         }

@@ -61,6 +61,15 @@ impl LastRecords {
 }
 
 impl Raw {
+    /// Puts this record in `raws` in place of the same address's earlier one: a later event
+    /// for an address is where its delivery stands now. At most `MAX_RECIPIENTS` addresses.
+    pub(super) fn replace_in(self, raws: &mut Vec<Raw>) {
+        raws.retain(|r| r.address != self.address);
+        if raws.len() < super::MAX_RECIPIENTS {
+            raws.push(self);
+        }
+    }
+
     /// A recipient of a sending service's event record (SendGrid, SparkPost): its address, the
     /// RFC 3464 action the event stands for, the status it gives and the server's words (JSON
     /// string escapes of quotes, slashes, line ends and tabs undone, RFC 8259 section 7). A delivery event carries no status: the acceptance is

@@ -1016,13 +1016,22 @@ pub fn json_str<'a>(s: &'a str, key: &str) -> Option<&'a str> {
 /// The JSON object that opens at `start` in `s` (its `{`), up to the brace that closes it,
 /// braces inside strings skipped; to the end of `s` when it is not closed (at most 64 KiB).
 pub fn json_object_at(s: &str, start: usize) -> &str {
-    let b = s.as_bytes();
-    let (mut depth, mut in_str, mut i) = (0usize, false, start);
     let mut limit = s.len().min(start.saturating_add(64 * 1024));
     while !s.is_char_boundary(limit) {
         limit -= 1;
     }
-    while i < limit {
+    match json_object_end(s, start, limit) {
+        Some(end) => s.get(start..=end).unwrap_or(""),
+        None => s.get(start..limit).unwrap_or(""),
+    }
+}
+
+/// Where the JSON object that opens at `start` in `s` closes (the index of its `}`), strings
+/// and their escapes skipped, looking no further than `limit`; None when it does not close.
+pub fn json_object_end(s: &str, start: usize, limit: usize) -> Option<usize> {
+    let b = s.as_bytes();
+    let (mut depth, mut in_str, mut i) = (0usize, false, start);
+    while i < limit.min(b.len()) {
         let c = b[i];
         if in_str {
             match c {
@@ -1037,7 +1046,7 @@ pub fn json_object_at(s: &str, start: usize) -> &str {
                 b'}' => {
                     depth = depth.saturating_sub(1);
                     if depth == 0 {
-                        return s.get(start..=i).unwrap_or("");
+                        return Some(i);
                     }
                 }
                 _ => {}
@@ -1045,7 +1054,7 @@ pub fn json_object_at(s: &str, start: usize) -> &str {
         }
         i += 1;
     }
-    s.get(start..limit).unwrap_or("")
+    None
 }
 
 /// The strings of the array the first `"key"` in `s` holds (`"recipients": ["a@b", ...]`), at

@@ -110,38 +110,23 @@ pub(super) fn spam_report(text: &str) -> Option<BounceReport> {
 pub(super) fn objects(text: &str) -> Vec<&str> {
     let b = text.as_bytes();
     let mut out = Vec::new();
-    let mut depth = 0usize;
-    let mut start = None;
     let mut in_str = false;
     let mut i = 0;
     while i < b.len() && out.len() < MAX_RECIPIENTS {
-        let c = b[i];
-        if in_str {
-            match c {
-                b'\\' => i += 1,
-                b'"' => in_str = false,
-                _ => {}
-            }
-        } else {
-            match c {
-                b'"' => in_str = true,
-                b'{' => {
-                    if depth == 0 {
-                        start = Some(i);
-                    }
-                    depth += 1;
+        match b[i] {
+            b'\\' if in_str => i += 1,
+            b'"' => in_str = !in_str,
+            b'{' if !in_str => {
+                // An object that never closes holds the rest of the text: nothing more.
+                let Some(end) = scan::json_object_end(text, i, text.len()) else {
+                    break;
+                };
+                if let Some(o) = text.get(i..=end) {
+                    out.push(o);
                 }
-                b'}' if depth > 0 => {
-                    depth -= 1;
-                    if depth == 0
-                        && let Some(s) = start.take()
-                        && let Some(o) = text.get(s..=i)
-                    {
-                        out.push(o);
-                    }
-                }
-                _ => {}
+                i = end;
             }
+            _ => {}
         }
         i += 1;
     }

@@ -55,7 +55,18 @@ pub(super) fn complaint(text: &str) -> Option<BounceReport> {
         .map(str::to_ascii_lowercase)
         .into_iter()
         .collect();
-    Some(complaint_report(
+    Some(event_report(format, provider, recipients, source_ip))
+}
+
+/// The report of a service's spam-complaint event: a feedback loop's abuse report about a
+/// delivered message (RFC 6449), from `source_ip` when the event names it.
+fn event_report(
+    format: &str,
+    provider: &str,
+    recipients: Vec<String>,
+    source_ip: Option<String>,
+) -> BounceReport {
+    complaint_report(
         format,
         format!(
             "A {provider} spam-complaint event, not a bounce: the message was delivered and the recipient marked it as spam."
@@ -66,7 +77,7 @@ pub(super) fn complaint(text: &str) -> Option<BounceReport> {
             source_ip,
             ..FeedbackInfo::default()
         },
-    ))
+    )
 }
 
 /// The complaint Mailjet's or MailChannels' events give, when objects in the text (a webhook
@@ -102,17 +113,7 @@ pub(super) fn service_complaint(text: &str) -> Option<BounceReport> {
     }
     // A complaint that names no address is no report of anyone's (SendGrid's is read so too).
     let (format, provider) = service?;
-    Some(complaint_report(
-        format,
-        format!(
-            "A {provider} spam-complaint event, not a bounce: the message was delivered and the recipient marked it as spam."
-        ),
-        recipients,
-        FeedbackInfo {
-            feedback_type: Some("abuse".into()),
-            ..FeedbackInfo::default()
-        },
-    ))
+    Some(event_report(format, provider, recipients, None))
 }
 
 /// A sending service's complaint record as a feedback report: the addresses that complained

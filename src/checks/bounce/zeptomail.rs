@@ -48,8 +48,7 @@ pub(super) fn events(text: &str, raws: &mut Vec<Raw>) -> Option<String> {
             reply
         };
         let raw = Raw::event(address, "failed", scan::status(words), Some(words));
-        raws.retain(|r| r.address != raw.address);
-        raws.push(raw);
+        raw.replace_in(raws);
     }
     None
 }
